@@ -1,0 +1,174 @@
+/**
+ * Signing certificates (X.509, RFC 5280) → TrustedKey. Accepts PEM, DER or base64 DER, as
+ * trust lists and test data carry all three. Parsing only: chain building to a CSCA is done by
+ * the trust-list module, which knows which CSCA is trusted.
+ */
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate, ExtendedKeyUsage, SubjectPublicKeyInfo, id_ce_extKeyUsage } from '@peculiar/asn1-x509';
+import { ECParameters, id_ecPublicKey, id_secp256r1, id_secp384r1, id_secp521r1 } from '@peculiar/asn1-ecc';
+import { RSAPublicKey } from '@peculiar/asn1-rsa';
+import { fromBase64 } from './bytes';
+import type { CertificateType, EcCurve, PublicKeyMaterial, TrustedKey } from './keys';
+import { kidFromCertificate } from './keys';
+
+const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
+const RSA_PSS = '1.2.840.113549.1.1.10';
+const CURVES: Record<string, { crv: EcCurve; size: number }> = {
+  [id_secp256r1]: { crv: 'P-256', size: 32 },
+  [id_secp384r1]: { crv: 'P-384', size: 48 },
+  [id_secp521r1]: { crv: 'P-521', size: 66 },
+};
+
+/** HCERT §5.1.1 extended key usage OIDs, with the variants found in issued certificates. */
+const USAGE_OIDS: Record<string, CertificateType> = {
+  '1.3.6.1.4.1.1847.2021.1.1': 't',
+  '1.3.6.1.4.1.1847.2021.1.2': 'v',
+  '1.3.6.1.4.1.1847.2021.1.3': 'r',
+  '1.3.6.1.4.1.0.1847.2021.1.1': 't',
+  '1.3.6.1.4.1.0.1847.2021.1.2': 'v',
+  '1.3.6.1.4.1.0.1847.2021.1.3': 'r',
+};
+
+export class CertificateParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CertificateParseError';
+  }
+}
+
+/** PEM, base64 DER or DER bytes → DER bytes. */
+export function certificateDer(input: string | Uint8Array): Uint8Array {
+  if (input instanceof Uint8Array) {
+    // Bytes that look like PEM text are PEM.
+    if (input.length > 10 && input[0] === 0x2d) return certificateDer(new TextDecoder().decode(input));
+    return input;
+  }
+  const pem = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(input);
+  try {
+    return fromBase64(pem ? pem[1] : input.trim());
+  } catch {
+    throw new CertificateParseError('certificate is neither PEM, DER nor base64 DER');
+  }
+}
+
+/** Every certificate in a PEM bundle (or the single DER/base64 certificate given). */
+export function certificatesFromText(text: string): Uint8Array[] {
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
+  return blocks ? blocks.map((b) => certificateDer(b)) : [certificateDer(text)];
+}
+
+export interface ParsedCertificate {
+  der: Uint8Array;
+  tbs: Uint8Array;
+  signatureAlgorithm: string;
+  signature: Uint8Array;
+  subject: string;
+  issuer: string;
+  country?: string;
+  notBefore: number;
+  notAfter: number;
+  key: PublicKeyMaterial;
+  usage?: CertificateType[];
+  extendedKeyUsage: string[];
+}
+
+export function parseCertificate(input: string | Uint8Array): ParsedCertificate {
+  const der = certificateDer(input);
+  let cert: Certificate;
+  try {
+    cert = AsnConvert.parse(der, Certificate);
+  } catch (e) {
+    throw new CertificateParseError(`not an X.509 certificate (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const tbs = cert.tbsCertificate;
+  const key = publicKeyFromSpki(new Uint8Array(AsnConvert.serialize(tbs.subjectPublicKeyInfo)));
+  let extendedKeyUsage: string[] = [];
+  for (const ext of tbs.extensions ?? []) {
+    if (ext.extnID === id_ce_extKeyUsage) {
+      extendedKeyUsage = [...AsnConvert.parse(ext.extnValue, ExtendedKeyUsage)].map(String);
+    }
+  }
+  const usages = [...new Set(extendedKeyUsage.map((o) => USAGE_OIDS[o]).filter(Boolean))] as CertificateType[];
+  const subjectCountry = nameAttribute(tbs.subject, '2.5.4.6');
+  return {
+    der,
+    tbs: new Uint8Array(AsnConvert.serialize(tbs)),
+    signatureAlgorithm: cert.signatureAlgorithm.algorithm,
+    signature: new Uint8Array(cert.signatureValue),
+    subject: nameToString(tbs.subject),
+    issuer: nameToString(tbs.issuer),
+    country: subjectCountry ?? nameAttribute(tbs.issuer, '2.5.4.6'),
+    notBefore: Math.floor(tbs.validity.notBefore.getTime().getTime() / 1000),
+    notAfter: Math.floor(tbs.validity.notAfter.getTime().getTime() / 1000),
+    key,
+    usage: usages.length ? usages : undefined,
+    extendedKeyUsage,
+  };
+}
+
+/** A signing certificate as a trusted key (kid derived from the DER, HCERT §3.3.1). */
+export function trustedKeyFromCertificate(input: string | Uint8Array, opts: { country?: string; kid?: Uint8Array } = {}): TrustedKey {
+  const c = parseCertificate(input);
+  return {
+    kid: opts.kid ?? kidFromCertificate(c.der),
+    key: c.key,
+    country: opts.country ?? c.country,
+    usage: c.usage,
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    certificate: c.der,
+    subject: c.subject,
+  };
+}
+
+export function publicKeyFromSpki(spki: Uint8Array): PublicKeyMaterial {
+  let info: SubjectPublicKeyInfo;
+  try {
+    info = AsnConvert.parse(spki, SubjectPublicKeyInfo);
+  } catch {
+    throw new CertificateParseError('malformed SubjectPublicKeyInfo');
+  }
+  const oid = info.algorithm.algorithm;
+  const bits = new Uint8Array(info.subjectPublicKey);
+  if (oid === id_ecPublicKey) {
+    const params = info.algorithm.parameters ? AsnConvert.parse(info.algorithm.parameters, ECParameters) : undefined;
+    const curve = params?.namedCurve ? CURVES[params.namedCurve] : undefined;
+    if (!curve) throw new CertificateParseError(`unsupported EC curve ${params?.namedCurve ?? '(none)'}`);
+    if (bits.length !== 1 + 2 * curve.size || bits[0] !== 4) throw new CertificateParseError('EC public key is not an uncompressed point');
+    return { kty: 'EC', crv: curve.crv, x: bits.slice(1, 1 + curve.size), y: bits.slice(1 + curve.size), spki };
+  }
+  if (oid === RSA_ENCRYPTION || oid === RSA_PSS) {
+    const rsa = AsnConvert.parse(bits, RSAPublicKey);
+    return { kty: 'RSA', n: stripZeros(new Uint8Array(rsa.modulus)), e: stripZeros(new Uint8Array(rsa.publicExponent)), spki };
+  }
+  throw new CertificateParseError(`unsupported public key algorithm ${oid}`);
+}
+
+function stripZeros(b: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  return b.slice(i);
+}
+
+const NAME_KEYS: Record<string, string> = { '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '2.5.4.10': 'O', '2.5.4.11': 'OU' };
+
+type AsnName = Certificate['tbsCertificate']['subject'];
+
+function attributeText(v: { toString(): string }): string {
+  try {
+    return v.toString();
+  } catch {
+    return '?';
+  }
+}
+
+function nameAttribute(name: AsnName, oid: string): string | undefined {
+  for (const rdn of name) for (const atv of rdn) if (atv.type === oid) return attributeText(atv.value);
+  return undefined;
+}
+
+function nameToString(name: AsnName): string {
+  const parts: string[] = [];
+  for (const rdn of name) for (const atv of rdn) parts.push(`${NAME_KEYS[atv.type] ?? atv.type}=${attributeText(atv.value)}`);
+  return parts.join(', ');
+}

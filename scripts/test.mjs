@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Runs jest once over every suite and prints a plain "N passed, N failed" line that CI reads
+// (jest's own summary is not a format CI recognises). Exit code follows jest's.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'ithc-jest-'));
+const out = join(dir, 'results.json');
+const args = ['node_modules/jest/bin/jest.js', '--json', `--outputFile=${out}`, ...process.argv.slice(2)];
+const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
+let passed = 0, failed = 0, skipped = 0;
+try {
+  const r = JSON.parse(readFileSync(out, 'utf8'));
+  passed = r.numPassedTests; failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+  skipped = r.numPendingTests + r.numTodoTests;
+} catch {
+  failed = Math.max(1, failed);
+}
+rmSync(dir, { recursive: true, force: true });
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(run.status === 0 && failed === 0 ? 0 : 1);
