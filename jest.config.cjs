@@ -1,5 +1,5 @@
 // One runner for everything: core, server, CLI and (later) mini program component tests.
-// @noble/* ship ESM only, so they are transformed like our own TypeScript.
+// @noble/* and mrz ship ESM only, so they are transformed like our own TypeScript.
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
@@ -7,7 +7,7 @@ module.exports = {
   transform: {
     '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@noble)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@noble|mrz)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 120000,
 };

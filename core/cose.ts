@@ -84,9 +84,41 @@ function copy(b: Uint8Array): Uint8Array {
   return new Uint8Array(b);
 }
 
-/** Sig_structure for COSE_Sign1 (RFC 9052 §4.4), external_aad empty. */
+/** The encoded array head (4 items) and text string "Signature1" that open every Sig_structure. */
+const SIG_STRUCTURE_HEAD = new Uint8Array([0x84, 0x6a, ...'Signature1'.split('').map((c) => c.charCodeAt(0))]);
+
+/**
+ * Sig_structure for COSE_Sign1 (RFC 9052 §4.4), external_aad empty: the deterministic encoding of
+ * ["Signature1", protected, external_aad, payload], assembled directly. It is built for every
+ * code verified, and going through the general encoder cost 2% of a batch verification; the
+ * bytes are the same (shortest heads, definite lengths).
+ */
 export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array, externalAad: Uint8Array = new Uint8Array(0)): Uint8Array {
-  return encodeStrict(['Signature1', protectedBytes, externalAad, payload]);
+  const parts = [protectedBytes, externalAad, payload];
+  let size = SIG_STRUCTURE_HEAD.length;
+  for (const p of parts) size += byteStringHeadLength(p.length) + p.length;
+  const out = new Uint8Array(size);
+  out.set(SIG_STRUCTURE_HEAD);
+  let o = SIG_STRUCTURE_HEAD.length;
+  for (const p of parts) {
+    o = writeByteStringHead(out, o, p.length);
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function byteStringHeadLength(n: number): number {
+  return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
+}
+
+/** Major type 2 with the shortest argument (RFC 8949 §4.2.1); returns the offset after the head. */
+function writeByteStringHead(out: Uint8Array, o: number, n: number): number {
+  if (n < 24) out[o++] = 0x40 | n;
+  else if (n < 0x100) { out[o++] = 0x58; out[o++] = n; }
+  else if (n < 0x10000) { out[o++] = 0x59; out[o++] = n >> 8; out[o++] = n & 0xff; }
+  else { out[o++] = 0x5a; out[o++] = (n >>> 24) & 0xff; out[o++] = (n >> 16) & 0xff; out[o++] = (n >> 8) & 0xff; out[o++] = n & 0xff; }
+  return o;
 }
 
 /** Builds the protected header we sign: {1: alg, 4: kid}, deterministic. */

@@ -31,7 +31,12 @@ function time(v: CborValue | undefined, name: string): number | undefined {
   if (typeof v === 'bigint') throw new IthcError('CWT_INVALID', `${name} is out of range`);
   // Floats occur in issued certificates (22 EU test cases for iat); NumericDate allows them.
   if (typeof v === 'number' && Number.isFinite(v)) return Math.floor(v);
-  if ((v as unknown) instanceof Date) return Math.floor((v as unknown as Date).getTime() / 1000);
+  if ((v as unknown) instanceof Date) {
+    // cbor-x decodes tags 0/1 to Dates; an unparseable one is NaN, which would silently disable the
+    // iat/exp checks (every comparison with NaN is false).
+    const ms = (v as unknown as Date).getTime();
+    if (Number.isFinite(ms)) return Math.floor(ms / 1000);
+  }
   throw new IthcError('CWT_INVALID', `${name} must be a NumericDate`);
 }
 
@@ -53,6 +58,9 @@ export function parseClaims(payload: Uint8Array, limits: Limits = DEFAULT_LIMITS
   if (hcert !== undefined) {
     if (!(hcert instanceof Map)) throw new IthcError('CWT_INVALID', 'hcert claim must be a map');
     dcc = hcert.get(HCERT_EU_DGC_V1);
+    // HCERT §2.6.3: eu_dgc_v1 is the DCC as a CBOR map. Anything else (EU case CBO1 puts a byte
+    // string there) is a wrong CWT structure, not a DCC that fails its schema.
+    if (dcc !== undefined && !(dcc instanceof Map)) throw new IthcError('CWT_INVALID', 'the hcert claim must hold the DCC as a map (key 1)');
   }
   const ithc = m.get(CLAIM.ithc);
   if (dcc === undefined && ithc === undefined) throw new IthcError('CWT_INVALID', 'no health certificate in the CWT (hcert claim -260 with key 1, or the ITHC claim)');

@@ -1,14 +1,716 @@
 /**
- * Data model B: the comprehensive ITHC certificate. (Being written: see docs/ithc-certificate.md.)
+ * Data model B: the comprehensive ITHC certificate (docs/ithc-certificate.md).
+ *
+ * One certificate carries the holder (name in Chinese characters and ICAO 9303 transliteration,
+ * date of birth, sex, nationality, travel document) and any number of nucleic-acid / antigen tests,
+ * serum IgG antibody tests and vaccinations. It travels in the private CWT claim -65537 (cwt.ts)
+ * behind the ITHC1: prefix (prefix.ts).
+ *
+ * CBOR form: integer-keyed maps, version in key 0, encoded deterministically (cbor.ts
+ * encodeStrict). Coded values are the EU DCC value-set codes where one exists, our own small
+ * integers elsewhere (valuesets.ts). One table of fields per map (*_FIELDS below) drives both
+ * directions, so the encoder and the reader cannot disagree about a key.
+ *
+ * Two channels, as everywhere in the core: `ithcToCbor` throws TypeError when the calling code
+ * hands it a certificate that is not valid (our bug); `readIthc` reads what arrived and reports
+ * every problem it finds, as text for SCHEMA_INVALID.
  */
-import type { CborValue } from './cbor';
+import { Tag, type CborValue } from './cbor';
+import type { DccJson } from './dcc';
 import type { CertificateType } from './keys';
+import {
+  CLOSED_VALUE_SETS,
+  COVID_19,
+  TEST_TYPE_NAAT,
+  IGG_METHODS,
+  IGG_RESULTS,
+  IGG_UNITS,
+  SEXES,
+  TRAVEL_DOCUMENT_TYPES,
+  lookup,
+  ownByCode,
+  type DccValueSetName,
+  type IggMethod,
+  type IggResult,
+  type IggUnit,
+  type OwnCode,
+  type Sex,
+  type TravelDocumentType,
+} from './valuesets';
 
+/** The format version this module writes and reads (key 0). */
+export const ITHC_VERSION = 1;
+
+/** Bounds on what a certificate may hold; past them it is refused, not truncated. */
+export const ITHC_LIMITS = Object.freeze({
+  /** Characters in a name, issuer, testing centre or test name (the DCC's maxLength). */
+  maxText: 80,
+  /** Entries in each of the three record lists. */
+  maxRecords: 10,
+  /** Problems reported for one certificate; hostile input must not grow the report without bound. */
+  maxProblems: 32,
+});
+
+export interface IthcHolder {
+  /** Surname in Chinese characters (the DCC's fn). */
+  readonly surname?: string;
+  /** Given name in Chinese characters (gn). */
+  readonly givenName?: string;
+  /** Surname transliterated per ICAO 9303 (fnt): A–Z and '<'. */
+  readonly surnameLatin?: string;
+  /** Given name transliterated per ICAO 9303 (gnt). */
+  readonly givenNameLatin?: string;
+  /** A calendar date, not an instant: YYYY-MM-DD, or YYYY-MM / YYYY when only that is known. */
+  readonly dateOfBirth: string;
+  readonly sex: Sex;
+  /** ISO 3166-1 alpha-2 (the DCC's country value set), e.g. CN. */
+  readonly nationality: string;
+  readonly documentType: TravelDocumentType;
+  /** As printed in the document: A–Z and 0–9. */
+  readonly documentNumber: string;
+}
+
+interface RecordCommon {
+  /** Disease or agent targeted (DCC value set disease-agent-targeted), e.g. 840539006. */
+  readonly disease: string;
+  /** Country where the record was made, ISO 3166-1 alpha-2. */
+  readonly country: string;
+  /** The authority responsible for the record (the DCC's `is`). */
+  readonly issuer: string;
+}
+
+/** A nucleic-acid (or rapid antigen) test, as a DCC `t` entry carries it. */
+export interface ViralTest extends RecordCommon {
+  /** DCC test-type: LP6464-4 nucleic-acid amplification, LP217198-3 rapid antigen. */
+  readonly testType: string;
+  /** Name of the nucleic-acid test kit, when known (nm). */
+  readonly testName?: string;
+  /** Rapid antigen device id from the DCC test-manufacturer list (ma). */
+  readonly device?: string;
+  /** Sample collection, seconds since 1970-01-01T00:00:00Z: an instant. */
+  readonly sampleTime: number;
+  /** DCC test-result: 260415000 not detected, 260373001 detected. */
+  readonly result: string;
+  readonly testingCentre: string;
+}
+
+/** A serum IgG antibody test against SARS-CoV-2 (our own codes: the DCC has none). */
+export interface AntibodyTest extends RecordCommon {
+  readonly method: IggMethod;
+  /** Name of the assay, when known. */
+  readonly testName?: string;
+  /** Manufacturer of the assay, when known (free text: no value set exists). */
+  readonly manufacturer?: string;
+  readonly sampleTime: number;
+  readonly result: IggResult;
+  /** Quantitative value as decimal text ("12.50" keeps its two decimals); with `unit`. */
+  readonly value?: string;
+  readonly unit?: IggUnit;
+  readonly testingCentre: string;
+}
+
+/** A vaccination, as a DCC `v` entry carries it. */
+export interface Vaccination extends RecordCommon {
+  /** DCC vaccine-prophylaxis (SNOMED CT), e.g. 1157024006 inactivated. */
+  readonly prophylaxis: string;
+  /** DCC vaccine-medicinal-product, e.g. BBIBP-CorV. */
+  readonly product: string;
+  /** DCC vaccine-mah-manf, e.g. ORG-100020693. */
+  readonly manufacturer: string;
+  /** Dose number and total doses in the series (n/m; a booster may exceed m). */
+  readonly doseNumber: number;
+  readonly totalDoses: number;
+  /** Date of vaccination, YYYY-MM-DD: a date, not an instant. */
+  readonly date: string;
+}
+
+/** The certificate after its signature verified (the verified form). */
 export interface IthcCertificate {
+  readonly version: number;
+  /** Unique certificate identifier, a UVCI with checksum (URN:UVCI:01:CN:...#C); used for revocation. */
   readonly id: string;
+  /** The authority that issued this certificate. */
+  readonly issuer: string;
+  readonly holder: IthcHolder;
+  readonly tests: readonly ViralTest[];
+  readonly antibodyTests: readonly AntibodyTest[];
+  readonly vaccinations: readonly Vaccination[];
+  /** What a signing key must be allowed to sign: 't' for any test, 'v' for any vaccination. */
   readonly recordTypes: CertificateType[];
 }
 
-export function readIthc(_value: CborValue): { certificate?: IthcCertificate; problems: string[] } {
-  return { problems: ['ITHC certificates are not readable yet'] };
+/** What an issuer supplies: version and recordTypes are derived, empty lists may be left out. */
+export interface IthcCertificateInput {
+  readonly id: string;
+  readonly issuer: string;
+  readonly holder: IthcHolder;
+  readonly tests?: readonly ViralTest[];
+  readonly antibodyTests?: readonly AntibodyTest[];
+  readonly vaccinations?: readonly Vaccination[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field kinds: each knows how to encode a readable value and how to read one back, reporting
+// problems with the path where they occur.
+
+class Problems {
+  readonly list: string[] = [];
+  private dropped = 0;
+  add(at: Path, message: string): void {
+    if (this.list.length < ITHC_LIMITS.maxProblems) this.list.push(`${at.name || 'certificate'} (key ${at.keys.join('/') || '-'}): ${message}`);
+    else this.dropped++;
+  }
+  result(): string[] {
+    return this.dropped ? [...this.list, `… and ${this.dropped} more problems`] : this.list;
+  }
+}
+
+interface Path {
+  readonly name: string;
+  readonly keys: readonly number[];
+}
+
+function child(at: Path, name: string | number, key: number): Path {
+  return { name: typeof name === 'number' ? `${at.name}[${name}]` : at.name ? `${at.name}.${name}` : name, keys: [...at.keys, key] };
+}
+
+/** What a record inherits from its certificate (docs §Defaults). */
+interface Context {
+  issuer?: string;
+}
+
+interface Kind {
+  /** Readable → CBOR; throws TypeError on a value of the wrong shape (caller misuse). */
+  encode(v: unknown, name: string, ctx: Context): CborValue;
+  /** CBOR → readable, or undefined after reporting why not. */
+  decode(v: CborValue, at: Path, p: Problems, ctx: Context): unknown;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'number') return Number.isInteger(v) ? `integer ${v}` : `float ${v}`;
+  if (typeof v === 'bigint') return `the out-of-range integer ${v}`;
+  if (typeof v === 'string') return `text ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  if (typeof v === 'boolean') return String(v);
+  if (v instanceof Uint8Array) return `a byte string of ${v.length} bytes`;
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (v instanceof Map) return 'a map';
+  if (v instanceof Tag) return `tag ${v.tag}`;
+  // cbor-x turns tags 0 and 1 into Dates.
+  if (v instanceof Date) return 'a date/time tag';
+  return typeof v;
+}
+
+// C0 and C1 controls: names end up in terminals and on screens; an escape sequence is no name.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+function textKind(opts: { pattern?: RegExp; hint?: string; check?: (s: string) => string | undefined } = {}): Kind {
+  const validate = (s: string): string | undefined => {
+    const n = [...s].length;
+    if (n === 0) return 'must not be empty';
+    if (n > ITHC_LIMITS.maxText) return `is ${n} characters long; at most ${ITHC_LIMITS.maxText} are allowed`;
+    if (CONTROL.test(s)) return 'contains a control character';
+    if (opts.pattern && !opts.pattern.test(s)) return `${JSON.stringify(s)} is not ${opts.hint}`;
+    return opts.check?.(s);
+  };
+  return {
+    encode(v, name) {
+      if (typeof v !== 'string') throw new TypeError(`${name} must be a string`);
+      return v;
+    },
+    decode(v, at, p) {
+      if (typeof v !== 'string') return void p.add(at, `expected a text string, got ${describe(v)}`);
+      const why = validate(v);
+      if (why) return void p.add(at, why);
+      return v;
+    },
+  };
+}
+
+/** A code from a DCC value set: closed sets must know it, open sets need only its form. */
+function dccCode(set: DccValueSetName, form = /^[A-Za-z0-9][A-Za-z0-9 ./()_-]{0,79}$/): Kind {
+  const closed = CLOSED_VALUE_SETS.includes(set);
+  return {
+    encode(v, name) {
+      if (typeof v !== 'string') throw new TypeError(`${name} must be a string`);
+      return v;
+    },
+    decode(v, at, p) {
+      if (typeof v !== 'string') return void p.add(at, `expected a code (text) from the DCC value set ${set}, got ${describe(v)}`);
+      if (closed && !lookup(set, v)) return void p.add(at, `${JSON.stringify(v)} is not a code of the DCC value set ${set}`);
+      if (!closed && !form.test(v)) return void p.add(at, `${JSON.stringify(v)} is not a well-formed code for the DCC value set ${set}`);
+      return v;
+    },
+  };
+}
+
+/** One of our own code tables: readable name ⇄ small integer. */
+function ownCode<N extends string>(table: ReadonlyArray<OwnCode<N>>, what: string): Kind {
+  return {
+    encode(v, name) {
+      const row = table.find((r) => r.name === v);
+      if (!row) throw new TypeError(`${name} must be one of ${table.map((r) => r.name).join(', ')}`);
+      return row.code;
+    },
+    decode(v, at, p) {
+      if (typeof v !== 'number' || !Number.isInteger(v)) return void p.add(at, `expected an integer ${what} code, got ${describe(v)}`);
+      const row = ownByCode(table, v);
+      if (!row) return void p.add(at, `${v} is not a known ${what} code (known: ${table.map((r) => `${r.code} ${r.name}`).join(', ')})`);
+      return row.name;
+    },
+  };
+}
+
+function uintKind(min: number, max: number, what: string): Kind {
+  return {
+    encode(v, name) {
+      if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new TypeError(`${name} must be an integer`);
+      return v;
+    },
+    decode(v, at, p) {
+      if (typeof v !== 'number' || !Number.isInteger(v)) return void p.add(at, `expected an integer ${what}, got ${describe(v)}`);
+      if (v < min || v > max) return void p.add(at, `${what} ${v} is outside ${min}–${max}`);
+      return v;
+    },
+  };
+}
+
+// 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z: a sample time outside is a mistake, not a test.
+const TIME_MIN = 946684800;
+const TIME_MAX = 4102444800;
+const timeKind: Kind = {
+  encode(v, name) {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new TypeError(`${name} must be whole seconds since the epoch`);
+    return v;
+  },
+  decode(v, at, p) {
+    if (typeof v !== 'number' || !Number.isInteger(v)) return void p.add(at, `expected whole seconds since 1970-01-01T00:00:00Z, got ${describe(v)}`);
+    if (v < TIME_MIN || v >= TIME_MAX) return void p.add(at, `${v} is not between 2000-01-01 and 2099-12-31`);
+    return v;
+  },
+};
+
+/** A calendar date, YYYY-MM-DD, 1900–2099 (the DCC's range); `partial` also admits YYYY-MM and YYYY. */
+export function checkDate(s: string, partial: boolean): string | undefined {
+  const m = /^((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?$/.exec(s);
+  if (!m) return `${JSON.stringify(s)} is not a date ${partial ? 'YYYY-MM-DD, YYYY-MM or YYYY' : 'YYYY-MM-DD'} between 1900 and 2099`;
+  if (!partial && m[3] === undefined) return `${JSON.stringify(s)} is not a full date YYYY-MM-DD`;
+  if (m[2] !== undefined) {
+    const month = Number(m[2]);
+    if (month < 1 || month > 12) return `${JSON.stringify(s)} has no month ${m[2]}`;
+    if (m[3] !== undefined) {
+      const day = Number(m[3]);
+      // Day 0 of the next month is the last day of this one; UTC arithmetic, no time zone involved.
+      const last = new Date(Date.UTC(Number(m[1]), month, 0)).getUTCDate();
+      if (day < 1 || day > last) return `${JSON.stringify(s)} is not a calendar date`;
+    }
+  }
+  return undefined;
+}
+
+function dateKind(partial: boolean): Kind {
+  return textKind({ check: (s) => checkDate(s, partial) });
+}
+
+const DAY_MS = 86400000;
+/** 1900-01-01 and 2099-12-31 as days since 1970-01-01. */
+const DAY_MIN = Date.UTC(1900, 0, 1) / DAY_MS;
+const DAY_MAX = Date.UTC(2099, 11, 31) / DAY_MS;
+
+/**
+ * A full calendar date carried as the number of days since 1970-01-01 (the content of RFC 8943
+ * tag 100, untagged): 3 bytes instead of 11, and still a date, not an instant — the conversion is
+ * calendar arithmetic in UTC, with no time zone anywhere.
+ */
+const dayKind: Kind = {
+  encode(v, name) {
+    const why = typeof v === 'string' ? checkDate(v, false) : 'is not a string';
+    if (why) throw new TypeError(`${name} ${why}`);
+    const s = v as string;
+    return Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10))) / DAY_MS;
+  },
+  decode(v, at, p) {
+    if (typeof v !== 'number' || !Number.isInteger(v)) return void p.add(at, `expected a date as whole days since 1970-01-01, got ${describe(v)}`);
+    if (v < DAY_MIN || v > DAY_MAX) return void p.add(at, `day ${v} is not between 1900-01-01 and 2099-12-31`);
+    return new Date(v * DAY_MS).toISOString().slice(0, 10);
+  },
+};
+
+/**
+ * A non-negative decimal carried exactly, as text: "12.50" keeps its two decimals and no float is
+ * ever signed. (RFC 8949's decimal fraction, tag 4, would be as short, but common decoders, cbor-x
+ * among them, turn it into a float on the way in.)
+ */
+const DECIMAL = /^(0|[1-9]\d{0,8})(\.\d{1,6})?$/;
+
+interface Field {
+  readonly name: string;
+  readonly key: number;
+  readonly kind: Kind;
+  readonly required: boolean;
+  /** Absent in CBOR means this value; the encoder leaves it out (one certificate, one encoding). */
+  readonly default?: string;
+  /** Absent in CBOR means the certificate's value of this field; the encoder leaves it out then. */
+  readonly inherits?: keyof Context;
+  /** Once read, this field's value is what records inherit. */
+  readonly provides?: keyof Context;
+}
+
+const req = (key: number, name: string, kind: Kind, more: Partial<Field> = {}): Field => ({ key, name, kind, required: true, ...more });
+const opt = (key: number, name: string, kind: Kind): Field => ({ key, name, kind, required: false });
+
+function mapKind(fields: readonly Field[], what: string): Kind {
+  const byKey = new Map(fields.map((f) => [f.key, f]));
+  return {
+    encode(v, name, ctx) {
+      if (v === null || typeof v !== 'object') throw new TypeError(`${name} must be an object`);
+      const o = v as Record<string, unknown>;
+      const m = new Map<CborValue, CborValue>();
+      for (const f of fields) {
+        const x = o[f.name];
+        if (x === undefined) {
+          if (f.required) throw new TypeError(`${name}.${f.name} is required`);
+          continue;
+        }
+        if (f.provides && typeof x === 'string') ctx[f.provides] = x;
+        if (x === f.default || (f.inherits && x === ctx[f.inherits])) continue;
+        m.set(f.key, f.kind.encode(x, `${name}.${f.name}`, ctx));
+      }
+      return m;
+    },
+    decode(v, at, p, ctx) {
+      if (!(v instanceof Map)) return void p.add(at, `expected ${what} as a map, got ${describe(v)}`);
+      for (const k of v.keys()) {
+        if (typeof k !== 'number' || !Number.isInteger(k)) p.add(at, `unexpected key ${describe(k)} (keys are integers)`);
+        // Negative keys are extensions a reader may ignore (docs/ithc-certificate.md §Versioning).
+        else if (k >= 0 && !byKey.has(k)) p.add(at, `unknown key ${k} in ${what} (ITHC version ${ITHC_VERSION})`);
+      }
+      const out: Record<string, unknown> = {};
+      let ok = true;
+      for (const f of fields) {
+        const x = v.get(f.key);
+        const fat = child(at, f.name, f.key);
+        if (x === undefined) {
+          const fallback = f.default ?? (f.inherits ? ctx[f.inherits] : undefined);
+          if (fallback !== undefined) out[f.name] = fallback;
+          else if (f.required) {
+            // An inherited value that is missing was reported where it belongs, at the certificate.
+            if (!f.inherits) p.add(fat, 'is missing');
+            ok = false;
+          }
+          continue;
+        }
+        const r = f.kind.decode(x as CborValue, fat, p, ctx);
+        if (r === undefined) ok = false;
+        else {
+          out[f.name] = r;
+          if (f.provides) ctx[f.provides] = r as string;
+        }
+      }
+      return ok ? out : undefined;
+    },
+  };
+}
+
+function listKind(item: Kind, what: string): Kind {
+  return {
+    encode(v, name, ctx) {
+      if (!Array.isArray(v)) throw new TypeError(`${name} must be an array`);
+      return v.map((x, i) => item.encode(x, `${name}[${i}]`, ctx));
+    },
+    decode(v, at, p, ctx) {
+      if (!Array.isArray(v)) return void p.add(at, `expected an array of ${what}, got ${describe(v)}`);
+      // Refuse before reading entries: an oversized list is not worth a problem per entry.
+      if (v.length > ITHC_LIMITS.maxRecords) return void p.add(at, `holds ${v.length} ${what}; at most ${ITHC_LIMITS.maxRecords} are allowed`);
+      const out: unknown[] = [];
+      let ok = true;
+      v.forEach((x, i) => {
+        const r = item.decode(x, child(at, i, i), p, ctx);
+        if (r === undefined) ok = false;
+        else out.push(r);
+      });
+      return ok ? out : undefined;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fields. Keys are the format: never renumber; add new ones at the end (docs §Versioning).
+
+const ICAO_NAME = /^[A-Z<]+$/;
+/** UVCI (eHN guidelines Annex 2), option with country and a Luhn mod 38 checksum after '#'. */
+const UVCI = /^URN:UVCI:01:[A-Z]{2}:[A-Z0-9/]{1,50}#[A-Z0-9/:]$/;
+
+const HOLDER_FIELDS: readonly Field[] = [
+  opt(1, 'surname', textKind()),
+  opt(2, 'givenName', textKind()),
+  opt(3, 'surnameLatin', textKind({ pattern: ICAO_NAME, hint: 'an ICAO 9303 transliteration (A-Z and <)' })),
+  opt(4, 'givenNameLatin', textKind({ pattern: ICAO_NAME, hint: 'an ICAO 9303 transliteration (A-Z and <)' })),
+  req(5, 'dateOfBirth', dateKind(true)),
+  req(6, 'sex', ownCode(SEXES, 'sex')),
+  req(7, 'nationality', dccCode('country')),
+  req(8, 'documentType', ownCode(TRAVEL_DOCUMENT_TYPES, 'travel document type')),
+  req(9, 'documentNumber', textKind({ pattern: /^[A-Z0-9]{5,20}$/, hint: 'a document number (5 to 20 of A-Z, 0-9)' })),
+];
+
+const TEST_FIELDS: readonly Field[] = [
+  req(1, 'disease', dccCode('disease'), { default: COVID_19 }),
+  req(2, 'testType', dccCode('testType'), { default: TEST_TYPE_NAAT }),
+  opt(3, 'testName', textKind()),
+  opt(4, 'device', dccCode('testManufacturer', /^[0-9]{1,20}$/)),
+  req(5, 'sampleTime', timeKind),
+  req(6, 'result', dccCode('testResult')),
+  req(7, 'testingCentre', textKind()),
+  req(8, 'country', dccCode('country')),
+  req(9, 'issuer', textKind(), { inherits: 'issuer' }),
+];
+
+const ANTIBODY_FIELDS: readonly Field[] = [
+  req(1, 'disease', dccCode('disease'), { default: COVID_19 }),
+  req(2, 'method', ownCode(IGG_METHODS, 'IgG method')),
+  opt(3, 'testName', textKind()),
+  opt(4, 'manufacturer', textKind()),
+  req(5, 'sampleTime', timeKind),
+  req(6, 'result', ownCode(IGG_RESULTS, 'IgG result')),
+  req(7, 'testingCentre', textKind()),
+  req(8, 'country', dccCode('country')),
+  req(9, 'issuer', textKind(), { inherits: 'issuer' }),
+  opt(10, 'value', textKind({ pattern: DECIMAL, hint: 'a decimal like 12.5 (up to 9 integer and 6 fraction digits)' })),
+  opt(11, 'unit', ownCode(IGG_UNITS, 'IgG unit')),
+];
+
+const VACCINATION_FIELDS: readonly Field[] = [
+  req(1, 'disease', dccCode('disease'), { default: COVID_19 }),
+  req(2, 'prophylaxis', dccCode('vaccineProphylaxis')),
+  req(3, 'product', dccCode('vaccineProduct')),
+  req(4, 'manufacturer', dccCode('vaccineManufacturer')),
+  req(5, 'doseNumber', uintKind(1, 9, 'dose number')),
+  req(6, 'totalDoses', uintKind(1, 9, 'total doses')),
+  req(7, 'date', dayKind),
+  req(8, 'country', dccCode('country')),
+  req(9, 'issuer', textKind(), { inherits: 'issuer' }),
+];
+
+const CERTIFICATE_FIELDS: readonly Field[] = [
+  req(0, 'version', uintKind(ITHC_VERSION, ITHC_VERSION, 'version')),
+  req(1, 'id', textKind({ pattern: UVCI, hint: 'a UVCI URN:UVCI:01:CC:...#C', check: (s) => (uvciChecksumValid(s) ? undefined : `${JSON.stringify(s)} has a wrong UVCI checksum character`) })),
+  req(2, 'issuer', textKind(), { provides: 'issuer' }),
+  req(3, 'holder', mapKind(HOLDER_FIELDS, 'the holder')),
+  opt(4, 'tests', listKind(mapKind(TEST_FIELDS, 'a test'), 'tests')),
+  opt(5, 'antibodyTests', listKind(mapKind(ANTIBODY_FIELDS, 'an antibody test'), 'antibody tests')),
+  opt(6, 'vaccinations', listKind(mapKind(VACCINATION_FIELDS, 'a vaccination'), 'vaccinations')),
+];
+
+/** Integer keys by map, for documentation and tooling (docs/ithc-certificate.md §Keys). */
+export const ITHC_KEYS = Object.freeze({
+  certificate: keysOf(CERTIFICATE_FIELDS),
+  holder: keysOf(HOLDER_FIELDS),
+  test: keysOf(TEST_FIELDS),
+  antibodyTest: keysOf(ANTIBODY_FIELDS),
+  vaccination: keysOf(VACCINATION_FIELDS),
+});
+
+function keysOf(fields: readonly Field[]): Readonly<Record<string, number>> {
+  return Object.freeze(Object.fromEntries(fields.map((f) => [f.name, f.key])));
+}
+
+const certificateKind = mapKind(CERTIFICATE_FIELDS, 'the ITHC certificate');
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Reads a certificate from its CBOR value (the claim -65537), reporting every problem. The
+ * certificate is returned only when there are none.
+ */
+export function readIthc(value: CborValue): { certificate?: IthcCertificate; problems: string[] } {
+  const p = new Problems();
+  const root: Path = { name: '', keys: [] };
+  if (value instanceof Map) {
+    // A version we do not know may mean anything by its keys: say so and read no further.
+    const ver = value.get(ITHC_KEYS.certificate.version);
+    if (typeof ver === 'number' && Number.isInteger(ver) && ver !== ITHC_VERSION) {
+      p.add(child(root, 'version', ITHC_KEYS.certificate.version), `ITHC format version ${ver} is not supported; this verifier reads version ${ITHC_VERSION}`);
+      return { problems: p.result() };
+    }
+  }
+  const raw = certificateKind.decode(value, root, p, {}) as
+    | { version: number; id: string; issuer: string; holder: IthcHolder; tests?: ViralTest[]; antibodyTests?: AntibodyTest[]; vaccinations?: Vaccination[] }
+    | undefined;
+  if (value instanceof Map) crossChecks(value, p);
+  const problems = p.result();
+  if (!raw || problems.length) return { problems };
+  const tests = raw.tests ?? [];
+  const antibodyTests = raw.antibodyTests ?? [];
+  const vaccinations = raw.vaccinations ?? [];
+  const certificate: IthcCertificate = {
+    version: raw.version,
+    id: raw.id,
+    issuer: raw.issuer,
+    holder: raw.holder,
+    tests,
+    antibodyTests,
+    vaccinations,
+    recordTypes: recordTypes(tests.length + antibodyTests.length, vaccinations.length),
+  };
+  return { certificate, problems };
+}
+
+function recordTypes(testCount: number, vaccinationCount: number): CertificateType[] {
+  const t: CertificateType[] = [];
+  if (testCount) t.push('t');
+  if (vaccinationCount) t.push('v');
+  return t;
+}
+
+/** Rules that span fields, checked on the raw maps so they report even when a field is bad. */
+function crossChecks(m: Map<CborValue, CborValue>, p: Problems): void {
+  const C = ITHC_KEYS.certificate;
+  const H = ITHC_KEYS.holder;
+  const A = ITHC_KEYS.antibodyTest;
+  const root: Path = { name: '', keys: [] };
+  const holder = m.get(C.holder);
+  if (holder instanceof Map) {
+    const at = child(root, 'holder', C.holder);
+    if (!holder.has(H.surname) && !holder.has(H.givenName)) p.add(at, `needs a surname or a given name in Chinese characters (key ${H.surname} or ${H.givenName})`);
+    if (!holder.has(H.surnameLatin) && !holder.has(H.givenNameLatin)) p.add(at, `needs a transliterated surname or given name (key ${H.surnameLatin} or ${H.givenNameLatin})`);
+  }
+  let records = 0;
+  for (const key of [C.tests, C.antibodyTests, C.vaccinations]) {
+    const list = m.get(key);
+    if (Array.isArray(list)) records += list.length;
+  }
+  if (records === 0) p.add(root, 'carries no test, antibody test or vaccination; a certificate needs at least one record');
+  const antibody = m.get(C.antibodyTests);
+  if (Array.isArray(antibody) && antibody.length <= ITHC_LIMITS.maxRecords) {
+    antibody.forEach((a, i) => {
+      if (!(a instanceof Map)) return;
+      const at = child(child(root, 'antibodyTests', C.antibodyTests), i, i);
+      if (a.has(A.value) && !a.has(A.unit)) p.add(at, `has a quantitative value (key ${A.value}) without its unit (key ${A.unit})`);
+      if (a.has(A.unit) && !a.has(A.value)) p.add(at, `has a unit (key ${A.unit}) without a quantitative value (key ${A.value})`);
+    });
+  }
+}
+
+/**
+ * The certificate as CBOR for signing (claim -65537). Empty lists are left out, so one
+ * certificate has one encoding. Throws TypeError when the certificate is not valid: issuing an
+ * invalid certificate is a bug in the caller.
+ */
+export function ithcToCbor(cert: IthcCertificateInput): CborValue {
+  if (cert === null || typeof cert !== 'object') throw new TypeError('ithcToCbor needs a certificate object');
+  const input: Record<string, unknown> = {
+    version: ITHC_VERSION,
+    id: cert.id,
+    issuer: cert.issuer,
+    holder: cert.holder,
+  };
+  for (const k of ['tests', 'antibodyTests', 'vaccinations'] as const) {
+    const list = cert[k];
+    if (list !== undefined && (!Array.isArray(list) || list.length > 0)) input[k] = list;
+  }
+  const value = certificateKind.encode(input, 'certificate', {});
+  const { problems } = readIthc(value);
+  if (problems.length) throw new TypeError(`invalid ITHC certificate: ${problems.join('; ')}`);
+  return value;
+}
+
+/** Plain JSON for display and `--json` output: readable names, instants as ISO 8601 UTC. */
+export function ithcToJson(cert: IthcCertificate): Record<string, unknown> {
+  const time = (s: number): string => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+  return {
+    version: cert.version,
+    id: cert.id,
+    issuer: cert.issuer,
+    holder: { ...cert.holder },
+    tests: cert.tests.map((t) => ({ ...t, sampleTime: time(t.sampleTime) })),
+    antibodyTests: cert.antibodyTests.map((t) => ({ ...t, sampleTime: time(t.sampleTime) })),
+    vaccinations: cert.vaccinations.map((v) => ({ ...v })),
+    recordTypes: [...cert.recordTypes],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mapping to the EU DCC (docs §DCC): each test and vaccination can also be issued as a
+// single-record HC1 code. Antibody tests cannot: the DCC has no antibody test type.
+
+export type DccRecordRef = { readonly list: 'tests' | 'vaccinations'; readonly index: number };
+
+/** The records of a certificate that a DCC can express. */
+export function dccRecords(cert: IthcCertificate): DccRecordRef[] {
+  return [
+    ...cert.tests.map((_, index) => ({ list: 'tests' as const, index })),
+    ...cert.vaccinations.map((_, index) => ({ list: 'vaccinations' as const, index })),
+  ];
+}
+
+/**
+ * A DCC 1.3.0 JSON for one record. `uci` is that DCC's own identifier: every HC1 code is a
+ * certificate of its own and is revoked on its own.
+ */
+export function ithcRecordToDcc(cert: IthcCertificate, ref: DccRecordRef, uci: string): DccJson {
+  const h = cert.holder;
+  // The DCC's name fields are these four, each optional but for one transliterated part.
+  const nam: Record<string, string> = {};
+  if (h.surname !== undefined) nam.fn = h.surname;
+  if (h.surnameLatin !== undefined) nam.fnt = h.surnameLatin;
+  if (h.givenName !== undefined) nam.gn = h.givenName;
+  if (h.givenNameLatin !== undefined) nam.gnt = h.givenNameLatin;
+  const base = { ver: '1.3.0', nam: nam as unknown as DccJson['nam'], dob: h.dateOfBirth };
+  if (ref.list === 'tests') {
+    const t = cert.tests[ref.index];
+    if (!t) throw new RangeError(`no test ${ref.index}`);
+    const entry: Record<string, unknown> = { tg: t.disease, tt: t.testType };
+    if (t.testName !== undefined) entry.nm = t.testName;
+    if (t.device !== undefined) entry.ma = t.device;
+    entry.sc = new Date(t.sampleTime * 1000).toISOString().replace('.000Z', 'Z');
+    Object.assign(entry, { tr: t.result, tc: t.testingCentre, co: t.country, is: t.issuer, ci: uci });
+    return { ...base, t: [entry] };
+  }
+  const v = cert.vaccinations[ref.index];
+  if (!v) throw new RangeError(`no vaccination ${ref.index}`);
+  return {
+    ...base,
+    v: [{ tg: v.disease, vp: v.prophylaxis, mp: v.product, ma: v.manufacturer, dn: v.doseNumber, sd: v.totalDoses, dt: v.date, co: v.country, is: v.issuer, ci: uci }],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// UVCI (eHN "Guidelines on verifiable vaccination certificates", Annex 2): the checksum is
+// Luhn mod N over the whole identifier, N = 38 over A–Z 0–9 / :, appended after '#'. The same
+// algorithm gives the checksums of the Austrian and Danish identifiers in the EU test data.
+
+const UVCI_CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/:';
+
+export function uvciCheckCharacter(body: string): string {
+  let factor = 2;
+  let sum = 0;
+  const n = UVCI_CHARSET.length;
+  for (let i = body.length - 1; i >= 0; i--) {
+    const cp = UVCI_CHARSET.indexOf(body[i]);
+    if (cp < 0) throw new TypeError(`UVCI character ${JSON.stringify(body[i])} is outside A-Z 0-9 / :`);
+    let addend = factor * cp;
+    factor = factor === 2 ? 1 : 2;
+    addend = Math.floor(addend / n) + (addend % n);
+    sum += addend;
+  }
+  return UVCI_CHARSET[(n - (sum % n)) % n];
+}
+
+export function uvciChecksumValid(uvci: string): boolean {
+  const i = uvci.lastIndexOf('#');
+  if (i < 0 || i !== uvci.length - 2) return false;
+  try {
+    return uvciCheckCharacter(uvci.slice(0, i)) === uvci[i + 1];
+  } catch {
+    return false;
+  }
+}
+
+/** Builds URN:UVCI:01:<country>:<opaque>#<check>. `opaque` is A–Z, 0–9 and '/', 1 to 50 characters. */
+export function makeUvci(country: string, opaque: string): string {
+  if (!/^[A-Z]{2}$/.test(country)) throw new TypeError('UVCI country must be ISO 3166-1 alpha-2');
+  if (!/^[A-Z0-9/]{1,50}$/.test(opaque)) throw new TypeError('UVCI opaque part must be 1 to 50 of A-Z, 0-9 and /');
+  const body = `URN:UVCI:01:${country}:${opaque}`;
+  return `${body}#${uvciCheckCharacter(body)}`;
 }

@@ -1,0 +1,10 @@
+import { decodeStages } from '../core/hcert';
+import { toJsonValue, decodeLenient } from '../core/cbor';
+import { fromHex } from '../core/bytes';
+import * as fs from 'fs';
+const j = JSON.parse(fs.readFileSync('/work/shared/testdata/dcc-testdata/common/2DCode/raw/CBO1.json', 'utf8'));
+const st = decodeStages(j.PREFIX);
+console.log(st.error, st.sign1?.tags, st.sign1 && [...st.sign1.protectedHeader.entries()]);
+console.log(JSON.stringify(toJsonValue(st.claims?.raw)));
+console.log(JSON.stringify(toJsonValue(decodeLenient(fromHex(j.CBOR)))));
+console.log(JSON.stringify(j.JSON));

@@ -1,0 +1,233 @@
+/**
+ * `ithc verify -`: one code per input line, one result per output line, in input order.
+ *
+ * Memory stays bounded whatever the input: input is read as a stream and paused while too many
+ * batches are in flight or stdout is not draining; a line longer than any code is dropped as it
+ * streams past and reported as SIZE_LIMIT; results wait for their turn only as long as the batches
+ * before them, at most MAX_PENDING_PER_WORKER per worker.
+ *
+ * Throughput: batches go to worker_threads (one per core), each with its own verifier, while the
+ * main thread only splits lines and writes results. A small input is verified on the main thread
+ * instead, because starting workers costs more than it saves for a few codes.
+ */
+import { availableParallelism } from 'node:os';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_LIMITS } from '../core/limits';
+import { makeVerifier, verifyBatch, type BatchLine, type BatchResult, type VerifierSettings, type VerifyFn } from './verifier';
+import { WORKER_MARK, type BatchReply, type BatchRequest } from './worker';
+
+/** Longer lines cannot hold a code even after trimming whitespace; their content is not kept. */
+const MAX_LINE_CHARS = DEFAULT_LIMITS.maxCodeLength * 2;
+/** Lines per message to a worker: large enough to amortise messaging, small enough to balance. */
+const BATCH_LINES = 128;
+/** Up to this many lines in all, the batch runs on the main thread without starting workers. */
+const INLINE_LINES = 64;
+const MAX_PENDING_PER_WORKER = 4;
+
+export interface BatchRun {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  settings: VerifierSettings;
+  /** The script a worker runs (dist/cli-worker.cjs, from cli/worker-entry.ts). */
+  workerScript: string;
+  /** Number of workers; default one per core, or ITHC_WORKERS. 0 verifies on the main thread only. */
+  workers?: number;
+}
+
+export interface BatchSummary {
+  lines: number;
+  invalid: number;
+}
+
+export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = env.ITHC_WORKERS;
+  if (fromEnv !== undefined && /^\d{1,2}$/.test(fromEnv)) return Number(fromEnv);
+  return Math.min(availableParallelism(), 16);
+}
+
+export async function runBatch(run: BatchRun): Promise<BatchSummary> {
+  const workerCount = run.workers ?? defaultWorkerCount();
+  const maxPending = Math.max(1, workerCount) * MAX_PENDING_PER_WORKER;
+  const splitter = new LineSplitter(MAX_LINE_CHARS);
+  let inline: VerifyFn | undefined;
+  let pool: WorkerPool | undefined;
+  let nextLine = 1;
+  let invalid = 0;
+  let pending = 0;
+  let failure: unknown;
+  let stopReading: (e: unknown) => void = () => undefined;
+  let tail: Promise<void> = Promise.resolve();
+  const input = run.input;
+
+  const fail = (e: unknown): void => {
+    if (failure !== undefined) return;
+    failure = e;
+    stopReading(e);
+  };
+
+  const submit = (lines: BatchLine[]): void => {
+    const first = nextLine;
+    nextLine += lines.length;
+    let work: Promise<BatchResult>;
+    if (pool || (workerCount > 0 && nextLine - 1 > INLINE_LINES)) {
+      pool ??= new WorkerPool(run.workerScript, workerCount, run.settings);
+      work = pool.run(first, lines);
+    } else {
+      inline ??= makeVerifier(run.settings);
+      work = verifyBatch(inline, run.settings.json, first, lines);
+    }
+    // A batch may fail (a worker died) before its turn to be written: handled here, at once.
+    work.catch(fail);
+    pending++;
+    // Writes are chained so that results leave in input order, whichever batch finishes first.
+    tail = tail
+      .then(async () => {
+        if (failure !== undefined) return;
+        const r = await work;
+        invalid += r.invalid;
+        if (!run.output.write(r.output)) await once(run.output, 'drain');
+        pending--;
+        if (pending < maxPending) input.resume();
+      })
+      .catch(fail);
+    if (pending >= maxPending) input.pause();
+  };
+
+  const dispatch = (lines: BatchLine[]): void => {
+    for (let i = 0; i < lines.length; i += BATCH_LINES) submit(lines.slice(i, i + BATCH_LINES));
+  };
+
+  try {
+    input.setEncoding('utf8');
+    await new Promise<void>((resolve, reject) => {
+      stopReading = (e) => {
+        input.pause();
+        reject(e);
+      };
+      input.on('data', (chunk: string) => {
+        if (failure !== undefined) return;
+        const lines: BatchLine[] = [];
+        splitter.push(chunk, lines);
+        if (lines.length) dispatch(lines);
+      });
+      input.on('end', () => {
+        const lines: BatchLine[] = [];
+        splitter.end(lines);
+        if (lines.length) dispatch(lines);
+        resolve();
+      });
+      input.on('error', reject);
+    });
+    await tail;
+    if (failure !== undefined) throw failure;
+    return { lines: nextLine - 1, invalid };
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** Splits a character stream into lines ("\n" or "\r\n"), never holding more than max characters of one. */
+export class LineSplitter {
+  private parts: string[] = [];
+  private length = 0;
+  private tooLong = false;
+
+  constructor(private readonly max: number) {}
+
+  push(chunk: string, out: BatchLine[]): void {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf('\n', start);
+      this.add(chunk, start, nl < 0 ? chunk.length : nl);
+      if (nl < 0) return;
+      out.push(this.take());
+      start = nl + 1;
+    }
+  }
+
+  end(out: BatchLine[]): void {
+    if (this.length > 0) out.push(this.take());
+  }
+
+  private add(chunk: string, s: number, e: number): void {
+    if (e === s) return;
+    this.length += e - s;
+    if (this.tooLong) return;
+    if (this.length > this.max) {
+      this.tooLong = true;
+      this.parts = [];
+      return;
+    }
+    this.parts.push(s === 0 && e === chunk.length ? chunk : chunk.slice(s, e));
+  }
+
+  private take(): BatchLine {
+    let line: BatchLine;
+    if (this.tooLong) line = this.length;
+    else {
+      const s = this.parts.length === 1 ? this.parts[0] : this.parts.join('');
+      line = s.endsWith('\r') ? s.slice(0, -1) : s;
+    }
+    this.parts = [];
+    this.length = 0;
+    this.tooLong = false;
+    return line;
+  }
+}
+
+interface Job {
+  resolve: (r: BatchResult) => void;
+  reject: (e: unknown) => void;
+  worker: PoolWorker;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  inFlight: number;
+}
+
+class WorkerPool {
+  private readonly workers: PoolWorker[] = [];
+  private readonly jobs = new Map<number, Job>();
+  private seq = 0;
+
+  constructor(script: string, count: number, settings: VerifierSettings) {
+    for (let i = 0; i < count; i++) {
+      const pw: PoolWorker = { worker: new Worker(script, { workerData: { [WORKER_MARK]: settings } }), inFlight: 0 };
+      pw.worker.on('message', (m: BatchReply) => {
+        const job = this.jobs.get(m.seq);
+        if (!job) return;
+        this.jobs.delete(m.seq);
+        pw.inFlight--;
+        job.resolve(m);
+      });
+      const fail = (e: unknown): void => {
+        for (const [seq, job] of this.jobs) {
+          if (job.worker !== pw) continue;
+          this.jobs.delete(seq);
+          job.reject(e);
+        }
+      };
+      pw.worker.on('error', fail);
+      pw.worker.on('exit', (code) => fail(new Error(`verification worker stopped (exit code ${code})`)));
+      this.workers.push(pw);
+    }
+  }
+
+  run(first: number, lines: BatchLine[]): Promise<BatchResult> {
+    let w = this.workers[0];
+    for (const x of this.workers) if (x.inFlight < w.inFlight) w = x;
+    const seq = this.seq++;
+    w.inFlight++;
+    return new Promise((resolve, reject) => {
+      this.jobs.set(seq, { resolve, reject, worker: w });
+      const req: BatchRequest = { seq, first, lines };
+      w.worker.postMessage(req);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}

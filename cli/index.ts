@@ -1,0 +1,19 @@
+/**
+ * Entry of the CLI bundle (dist/cli.cjs, built by scripts/build.mjs; bin/ithc.js loads it).
+ * Verification workers run a bundle of their own (dist/cli-worker.cjs, cli/worker-entry.ts): it
+ * leaves out what only the command line needs (certificate parsing, images), so each starts faster.
+ */
+import { join } from 'node:path';
+import { main } from './main';
+
+export function run(argv: readonly string[] = process.argv.slice(2)): void {
+  const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, workerScript: join(__dirname, 'cli-worker.cjs') };
+  // A reader that goes away (`ithc verify - | head`) is not an error of ours.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 1);
+    throw e;
+  });
+  main(argv, io).then((status) => {
+    process.exitCode = status;
+  });
+}

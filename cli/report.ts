@@ -1,0 +1,140 @@
+/**
+ * How a verdict is shown: one JSON line for programs, or a bilingual summary for people (verdict
+ * first, then the reasons, then who the certificate is for). Nothing from a code whose signature
+ * did not verify is ever printed as its content.
+ */
+import type { Problem } from '../core/errors';
+import type { Verdict, VerifiedCertificate } from '../core/hcert';
+import { ithcToJson } from '../core/ithc';
+import { IGG_RESULTS, TRAVEL_DOCUMENT_TYPES, label, ownLabel } from '../core/valuesets';
+import { ERROR_TEXT, FORMAT_TEXT, RECORD_TEXT } from './messages';
+
+/** The --json line: exactly these keys, in this order. */
+export interface JsonResult {
+  valid: boolean;
+  format: string | null;
+  kid: string | null;
+  issuer: string | null;
+  errors: Problem[];
+  payload: unknown;
+}
+
+export function toJsonResult(v: Verdict): JsonResult {
+  return {
+    valid: v.valid,
+    format: v.format,
+    kid: v.kid,
+    issuer: v.issuer,
+    errors: v.errors.map((e) => ({ code: e.code, message: e.message })),
+    payload: payloadOf(v.certificate),
+  };
+}
+
+/** The verified certificate as JSON: a DCC's own JSON, or the readable ITHC certificate. */
+export function payloadOf(c: VerifiedCertificate | null): unknown {
+  if (!c) return null;
+  return c.format === 'dcc' ? c.dcc.json : ithcToJson(c.ithc);
+}
+
+export function jsonLine(v: Verdict): string {
+  return JSON.stringify(toJsonResult(v));
+}
+
+/** What the summary says about the holder; fields are absent when the certificate has none. */
+export interface HolderSummary {
+  name?: string;
+  nameLatin?: string;
+  dob?: string;
+  document?: string;
+  records: string[];
+  id?: string;
+}
+
+export function holderOf(c: VerifiedCertificate): HolderSummary {
+  if (c.format === 'dcc') {
+    const j = c.dcc.json;
+    const nam = j.nam ?? ({} as typeof j.nam);
+    const name = [nam.fn, nam.gn].filter(Boolean).join(', ');
+    const latin = [nam.fnt, nam.gnt].filter(Boolean).join(', ');
+    const entry = (j[c.dcc.type] ?? [])[0] as Record<string, unknown> | undefined;
+    return { name: name || latin, nameLatin: latin && latin !== name ? latin : undefined, dob: j.dob, records: entry ? [dccRecord(c.dcc.type, entry)] : [], id: c.dcc.uci };
+  }
+  const { holder: h, tests, antibodyTests, vaccinations, id } = c.ithc;
+  const name = [h.surname, h.givenName].filter(Boolean).join(' ');
+  const latin = [h.surnameLatin, h.givenNameLatin].filter(Boolean).join(', ');
+  return {
+    name: name || latin,
+    nameLatin: name && latin ? latin : undefined,
+    dob: h.dateOfBirth,
+    document: `${both(ownLabel(TRAVEL_DOCUMENT_TYPES, h.documentType, 'zh'), ownLabel(TRAVEL_DOCUMENT_TYPES, h.documentType, 'en'))} ${h.documentNumber} (${h.nationality})`,
+    records: [
+      ...tests.map((t) => `${both(label('testType', t.testType, 'zh'), label('testType', t.testType, 'en'))}: ${day(t.sampleTime)}, ${both(label('testResult', t.result, 'zh'), label('testResult', t.result, 'en'))}`),
+      ...antibodyTests.map(
+        (t) =>
+          `IgG 抗体 antibody: ${day(t.sampleTime)}, ${both(ownLabel(IGG_RESULTS, t.result, 'zh'), ownLabel(IGG_RESULTS, t.result, 'en'))}${t.value ? ` ${t.value}${t.unit ? ` ${t.unit}` : ''}` : ''}`,
+      ),
+      ...vaccinations.map((v) => `${RECORD_TEXT.v.zh} ${RECORD_TEXT.v.en}: ${v.doseNumber}/${v.totalDoses}, ${v.date}, ${label('vaccineProduct', v.product, 'en')}`),
+    ],
+    id,
+  };
+}
+
+function dccRecord(type: 'v' | 't' | 'r', e: Record<string, unknown>): string {
+  const head = `${RECORD_TEXT[type].zh} ${RECORD_TEXT[type].en}`;
+  if (type === 'v') return `${head}: ${str(e.dn)}/${str(e.sd)}, ${str(e.dt)}, ${label('vaccineProduct', str(e.mp), 'en')}`;
+  if (type === 't') {
+    const result = str(e.tr);
+    return `${head}: ${both(label('testType', str(e.tt), 'zh'), label('testType', str(e.tt), 'en'))}, ${str(e.sc)}, ${both(label('testResult', result, 'zh'), label('testResult', result, 'en'))}`;
+  }
+  return `${head}: ${str(e.fr)}, valid ${str(e.df)} – ${str(e.du)}`;
+}
+
+/** "中文 English", or one of them when they are the same (a code without a label). */
+function both(zh: string, en: string): string {
+  return zh === en ? en : `${zh} ${en}`;
+}
+
+/** The multi-line summary for one code. */
+export function textSummary(v: Verdict, label?: string): string {
+  const lines: string[] = [];
+  const head = v.valid ? '✔ 有效 VALID' : '✘ 无效 INVALID';
+  const what = v.format ? `${FORMAT_TEXT[v.format].zh} ${FORMAT_TEXT[v.format].en}` : '';
+  lines.push([head, what && `— ${what}`, label && `[${label}]`].filter(Boolean).join('  '));
+  if (v.errors.length) {
+    lines.push('  原因 Reasons:');
+    for (const e of v.errors) lines.push(`  - [${e.code}] ${ERROR_TEXT[e.code].zh} / ${ERROR_TEXT[e.code].en}: ${e.message}`);
+  }
+  if (v.certificate) {
+    const h = holderOf(v.certificate);
+    lines.push(`  姓名 Name:            ${h.name ?? '—'}${h.nameLatin ? ` (${h.nameLatin})` : ''}`);
+    lines.push(`  出生日期 Born:        ${h.dob ?? '—'}`);
+    lines.push(`  证件 Document:        ${h.document ?? '— (无 none)'}`);
+    for (const r of h.records) lines.push(`  记录 Record:          ${r}`);
+    if (h.id) lines.push(`  证明编号 Certificate: ${h.id}`);
+    const signed = [v.issuer && `签发 issuer ${v.issuer}`, v.kid && `kid ${v.kid}`, v.issuedAt !== null && `签发于 issued ${day(v.issuedAt)}`, v.expiresAt !== null && `有效至 expires ${day(v.expiresAt)}`];
+    lines.push(`  签名 Signature:       ${signed.filter(Boolean).join(', ')}`);
+  } else if (v.stages.claims) {
+    lines.push('  签名未通过验证，内容不予显示 / The signature did not verify, so the content is not shown.');
+  }
+  return lines.join('\n');
+}
+
+/** One line per code, for `verify -` without --json. */
+export function textLine(v: Verdict, lineNumber: number): string {
+  const head = v.valid ? '✔ 有效 VALID' : '✘ 无效 INVALID';
+  const parts = [`${lineNumber}`, head];
+  if (v.errors.length) parts.push(v.errors.map((e) => `${e.code} ${ERROR_TEXT[e.code].zh}`).join('; '));
+  if (v.certificate) {
+    const h = holderOf(v.certificate);
+    parts.push([h.nameLatin ?? h.name, h.dob, h.document].filter(Boolean).join(' · '));
+  }
+  return parts.join('  ');
+}
+
+function day(s: number): string {
+  return new Date(s * 1000).toISOString().slice(0, 10);
+}
+
+function str(v: unknown): string {
+  return v === undefined || v === null ? '?' : String(v);
+}

@@ -1,0 +1,71 @@
+/**
+ * The verifier the CLI runs, built the same way on the main thread and in each worker from one
+ * plain, structured-clonable settings object (so it crosses to worker_threads as is). Later options
+ * (--rules, --country, --key) add fields here and to the command's option table.
+ */
+import { verifyCode, type Verdict } from '../core/hcert';
+import { KeyStore, type TrustedKey } from '../core/keys';
+import { validateDccSchemaPrecompiled } from './dcc-schema-precompiled';
+import { DEFAULT_LIMITS } from '../core/limits';
+import { toProblem, type Problem } from '../core/errors';
+import { nodeCrypto } from '../node/crypto-node';
+import { jsonLine, textLine } from './report';
+
+export interface VerifierSettings {
+  keys: TrustedKey[];
+  /** Fixed validation clock (--at), seconds since the epoch; absent: the time of each check. */
+  at?: number;
+  json: boolean;
+}
+
+export type VerifyFn = (code: string) => Promise<Verdict>;
+
+export function makeVerifier(s: VerifierSettings): VerifyFn {
+  const keys = new KeyStore(s.keys);
+  const validateDccSchema = validateDccSchemaPrecompiled;
+  // The CLI is an adapter: reading the machine's clock is its job, not the core's.
+  const clock = s.at !== undefined ? () => s.at! : () => Math.floor(Date.now() / 1000);
+  return (code) => verifyCode(code, { keys, now: clock(), crypto: nodeCrypto, validateDccSchema });
+}
+
+/**
+ * One input line of a batch: its text, or the length of a line too long to keep (the reader drops
+ * such a line's content as it streams past, so an endless line cannot fill memory).
+ */
+export type BatchLine = string | number;
+
+export interface BatchResult {
+  /** One output line per input line, each ending in "\n"; UTF-8 bytes when it comes from a worker. */
+  output: string | Uint8Array;
+  invalid: number;
+}
+
+/** Verifies a batch of lines in order and renders them: the unit of work a worker does. */
+export async function verifyBatch(verify: VerifyFn, json: boolean, first: number, lines: readonly BatchLine[]): Promise<BatchResult> {
+  let text = '';
+  let invalid = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const v = typeof line === 'number' ? oversize(line) : await verifySafely(verify, line.trim());
+    if (!v.valid) invalid++;
+    text += (json ? jsonLine(v) : textLine(v, first + i)) + '\n';
+  }
+  return { output: text, invalid };
+}
+
+/** A batch must go on past a code that trips a bug: that code gets an error of its own instead. */
+export async function verifySafely(verify: VerifyFn, code: string): Promise<Verdict> {
+  try {
+    return await verify(code);
+  } catch (e) {
+    return failed(toProblem(e));
+  }
+}
+
+function oversize(length: number): Verdict {
+  return failed({ code: 'SIZE_LIMIT', message: `line is ${length} characters; a code has at most ${DEFAULT_LIMITS.maxCodeLength}` });
+}
+
+function failed(p: Problem): Verdict {
+  return { valid: false, format: null, kid: null, issuer: null, alg: null, issuedAt: null, expiresAt: null, certificate: null, signer: null, errors: [p], stages: { code: '' } };
+}

@@ -1,0 +1,117 @@
+/**
+ * `ithc verify [--cert FILE]... [--trust FILE]... [--at ISO8601] [--json] CODE|IMAGE|-`
+ *
+ * Exit status: 0 when every code is valid, 1 when any is not, 2 on a usage error (reported on
+ * stderr before any result is printed).
+ */
+import { statSync } from 'node:fs';
+import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
+import { runBatch } from './batch';
+import { parseClock } from './clock';
+import { jsonLine, textSummary } from './report';
+import { loadTrust, readInputFile } from './trust';
+import { makeVerifier, verifySafely, type VerifierSettings } from './verifier';
+
+export interface Io {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** The CLI bundle, which worker threads run. */
+  workerScript: string;
+}
+
+/** The options of `ithc verify`, one row each. */
+export const VERIFY_OPTIONS: readonly OptionSpec[] = [
+  { name: 'cert', value: 'FILE', repeat: true, help: { en: 'trust this signing certificate (PEM, PEM bundle, DER or base64 DER)', zh: '信任此签名证书（PEM、PEM 证书包、DER 或 base64 DER）' } },
+  { name: 'trust', value: 'FILE', repeat: true, help: { en: 'trust the signing certificates in this DSC list (EU format, JSON)', zh: '信任此 DSC 列表（欧盟格式 JSON）中的签名证书' } },
+  { name: 'at', value: 'ISO8601', help: { en: 'validate at this time instead of now (no zone = UTC)', zh: '以此时间（而非当前时间）判断有效期（未写时区按 UTC）' } },
+  { name: 'json', help: { en: 'print one JSON object per code, one per line', zh: '每个二维码输出一行 JSON' } },
+  { name: 'help', short: 'h', help: { en: 'show this help', zh: '显示此帮助' } },
+];
+
+export const VERIFY_HELP = `Usage: ithc verify [--cert FILE]... [--trust FILE]... [--at ISO8601] [--json] CODE|IMAGE|-
+用法: ithc verify [选项] 二维码文本|图片|-
+
+Verifies health certificate codes (EU DCC "HC1:", ITHC "ITHC1:") offline.
+离线验证健康证明二维码（欧盟数字新冠证书 HC1:、国际旅行健康证明 ITHC1:）。
+
+  CODE    the text of the QR code                      二维码文本
+  IMAGE   a PNG or JPEG file holding the QR code       含二维码的 PNG 或 JPEG 图片
+  -       read one code per line from standard input;  从标准输入逐行读取，
+          one result per line, in the same order       按相同顺序逐行输出结果
+
+Options 选项:
+${formatOptions(VERIFY_OPTIONS)}
+
+Exit status 退出码: 0 all valid 全部有效 · 1 any invalid 存在无效 · 2 usage error 用法错误
+Environment 环境变量: ITHC_WORKERS=N  worker threads for "-" (default: one per core) 批量验证线程数
+
+Examples 示例:
+  ithc verify --trust dsc-list.json 'HC1:NCF...'
+  ithc verify --cert dsc.pem --at 2024-05-01 qr.png
+  ithc verify --trust dsc-list.json --json - < codes.txt > results.jsonl
+`;
+
+type Input = { kind: 'stdin' } | { kind: 'code'; text: string; label: string };
+
+export async function verifyCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { options, positionals } = parseArgs(VERIFY_OPTIONS, argv);
+  if (options.help) {
+    io.stdout.write(VERIFY_HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('verify needs a CODE, an IMAGE file or - (standard input)');
+  if (positionals.includes('-') && positionals.length > 1) throw new UsageError('- (standard input) cannot be combined with other codes or images');
+
+  // Everything that can be a usage error is checked before the first result is printed.
+  const inputs: Input[] = [];
+  for (const arg of positionals) inputs.push(await classify(arg));
+  const trust = loadTrust((options.cert as string[] | undefined) ?? [], (options.trust as string[] | undefined) ?? []);
+  for (const w of trust.warnings) io.stderr.write(`ithc: warning: ${w}\n`);
+  if (trust.keys.length === 0) io.stderr.write('ithc: warning: no trusted signing keys (give --cert or --trust), so no signature can verify\n');
+  const settings: VerifierSettings = {
+    keys: trust.keys,
+    at: typeof options.at === 'string' ? parseClock(options.at) : undefined,
+    json: options.json === true,
+  };
+
+  if (inputs[0].kind === 'stdin') {
+    const r = await runBatch({ input: io.stdin, output: io.stdout, settings, workerScript: io.workerScript });
+    return r.invalid > 0 ? 1 : 0;
+  }
+  const verify = makeVerifier(settings);
+  let allValid = true;
+  for (const [i, input] of inputs.entries()) {
+    if (input.kind !== 'code') continue;
+    const v = await verifySafely(verify, input.text.trim());
+    allValid &&= v.valid;
+    // Several summaries are set apart by a blank line; JSON stays one line per code.
+    if (settings.json) io.stdout.write(jsonLine(v) + '\n');
+    else io.stdout.write((i > 0 ? '\n' : '') + textSummary(v, inputs.length > 1 ? input.label : undefined) + '\n');
+  }
+  return allValid ? 0 : 1;
+}
+
+/**
+ * A positional is an image when it names an existing file; it is taken for a path (and missing) when
+ * it has an image extension or starts like a path; anything else is the code's text, which then
+ * gets its own verdict (a code always starts with a prefix such as "HC1:", never with "./").
+ */
+async function classify(arg: string): Promise<Input> {
+  if (arg === '-') return { kind: 'stdin' };
+  let isFile = false;
+  try {
+    const st = statSync(arg);
+    if (st.isDirectory()) throw new UsageError(`${arg} is a directory, not an image`);
+    isFile = st.isFile();
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+  }
+  if (isFile) {
+    const { decodeQrImage, MAX_IMAGE_BYTES } = await import('./image');
+    const text = decodeQrImage(readInputFile(arg, 'image', MAX_IMAGE_BYTES), arg);
+    return { kind: 'code', text, label: arg };
+  }
+  if (/\.(png|jpe?g)$/i.test(arg) || /^(\.{1,2}[\\/]|[\\/]|~[\\/])/.test(arg)) throw new UsageError(`no such image file: ${arg}`);
+  return { kind: 'code', text: arg, label: arg.length > 24 ? `${arg.slice(0, 24)}…` : arg };
+}

@@ -1,0 +1,4 @@
+// Cloud function `admin`: thin entry; the actions live in server/functions/definitions.ts.
+import { cloudFunction } from '../../server/cloud/entry';
+
+export const main = cloudFunction('admin');

@@ -1,0 +1,4 @@
+// Cloud function `certificate`: thin entry; the actions live in server/functions/definitions.ts.
+import { cloudFunction } from '../../server/cloud/entry';
+
+export const main = cloudFunction('certificate');

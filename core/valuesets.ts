@@ -1,0 +1,159 @@
+/**
+ * Coded values of the ITHC certificate (docs/ithc-certificate.md §Codes) and their labels.
+ *
+ * - The EU DCC value sets (disease, vaccine prophylaxis / product / manufacturer, test type and
+ *   result, RAT device, country) wherever one exists: generated into valuesets.generated.ts by
+ *   scripts/gen-valuesets.mjs, with Chinese labels added by us.
+ * - Our own code tables where the DCC has none: IgG antibody result, method and unit; sex; the
+ *   five Chinese travel document types. These are hand-written here and frozen: a code, once
+ *   issued, keeps its meaning; new codes are appended.
+ *
+ * Closed sets (a certificate with an unknown code is invalid): disease, prophylaxis, test type,
+ * test result, country and all of our own tables. Open sets (checked for form only, since the EU
+ * keeps adding entries): vaccine product, vaccine manufacturer, RAT device.
+ */
+import { VALUE_SET_DATA, VACCINE_ENCODINGS } from './valuesets.generated';
+
+export type Lang = 'zh' | 'en';
+
+export interface ValueSetEntry {
+  readonly en: string;
+  /** Chinese label: an ITHC addition (the EU value sets are English only). */
+  readonly zh?: string;
+  /** Deprecated in the EU value set: still readable in old certificates, not for new ones. */
+  readonly inactive?: boolean;
+}
+
+export interface ValueSet {
+  /** The EU valueSetId. */
+  readonly id: string;
+  /** The EU valueSetDate. */
+  readonly date: string;
+  readonly values: Readonly<Record<string, ValueSetEntry>>;
+}
+
+export type DccValueSetName =
+  | 'disease'
+  | 'vaccineProphylaxis'
+  | 'vaccineProduct'
+  | 'vaccineManufacturer'
+  | 'testType'
+  | 'testResult'
+  | 'testManufacturer'
+  | 'country';
+
+export type ValueSetData = Readonly<Record<DccValueSetName, ValueSet>>;
+
+/** The EU encoding instruction for a vaccine product: its manufacturer and prophylaxis codes. */
+export interface VaccineEncoding {
+  readonly manufacturer: string;
+  readonly prophylaxis: readonly string[];
+}
+
+export const VALUE_SETS: ValueSetData = VALUE_SET_DATA;
+
+/** Sets whose codes are all known to every reader: an unknown code is an error. */
+export const CLOSED_VALUE_SETS: readonly DccValueSetName[] = Object.freeze(['disease', 'vaccineProphylaxis', 'testType', 'testResult', 'country']);
+
+export function lookup(set: DccValueSetName, code: string): ValueSetEntry | undefined {
+  const values = VALUE_SETS[set].values;
+  return Object.prototype.hasOwnProperty.call(values, code) ? values[code] : undefined;
+}
+
+/** A display label in the requested language, falling back to English, then to the code itself. */
+export function label(set: DccValueSetName, code: string, lang: Lang = 'en'): string {
+  const e = lookup(set, code);
+  if (!e) return code;
+  return (lang === 'zh' && e.zh) || e.en;
+}
+
+/** How the EU says a product is to be encoded (manufacturer, prophylaxis), when it is listed. */
+export function vaccineEncoding(product: string): VaccineEncoding | undefined {
+  return Object.prototype.hasOwnProperty.call(VACCINE_ENCODINGS, product) ? VACCINE_ENCODINGS[product] : undefined;
+}
+
+/** COVID-19 in the disease value set (SNOMED CT 840539006). */
+export const COVID_19 = '840539006';
+/** Nucleic acid amplification with probe detection (LOINC LP6464-4): a nucleic-acid test. */
+export const TEST_TYPE_NAAT = 'LP6464-4';
+/** Rapid immunoassay (LOINC LP217198-3): a rapid antigen test. */
+export const TEST_TYPE_RAT = 'LP217198-3';
+export const TEST_RESULT_NOT_DETECTED = '260415000';
+export const TEST_RESULT_DETECTED = '260373001';
+
+// ---------------------------------------------------------------------------------------------
+// Our own code tables. Each maps a readable name (used in the verified certificate and in JSON)
+// to the small integer carried in CBOR, with labels. Frozen; append only.
+
+export interface OwnCode<N extends string> {
+  readonly name: N;
+  readonly code: number;
+  readonly en: string;
+  readonly zh: string;
+}
+
+function table<N extends string>(rows: ReadonlyArray<OwnCode<N>>): ReadonlyArray<OwnCode<N>> {
+  return Object.freeze(rows.map((r) => Object.freeze({ ...r })));
+}
+
+/** Qualitative result of a serum IgG antibody test against SARS-CoV-2. */
+export type IggResult = 'negative' | 'positive' | 'indeterminate';
+export const IGG_RESULTS = table<IggResult>([
+  { name: 'negative', code: 1, en: 'Negative (non-reactive)', zh: '阴性' },
+  { name: 'positive', code: 2, en: 'Positive (reactive)', zh: '阳性' },
+  { name: 'indeterminate', code: 3, en: 'Indeterminate (borderline)', zh: '可疑（临界）' },
+]);
+
+/** Laboratory method of an IgG antibody test. */
+export type IggMethod = 'CLIA' | 'ELISA' | 'LFIA' | 'other';
+export const IGG_METHODS = table<IggMethod>([
+  { name: 'CLIA', code: 1, en: 'Chemiluminescence immunoassay', zh: '化学发光免疫分析法' },
+  { name: 'ELISA', code: 2, en: 'Enzyme-linked immunosorbent assay', zh: '酶联免疫吸附法' },
+  { name: 'LFIA', code: 3, en: 'Lateral flow immunoassay (colloidal gold or fluorescence)', zh: '免疫层析法（胶体金或荧光）' },
+  { name: 'other', code: 9, en: 'Other immunoassay', zh: '其他免疫分析法' },
+]);
+
+/**
+ * Unit of a quantitative IgG value. BAU/mL is the WHO international standard (NIBSC 20/136); the
+ * others are assay-specific, so a value is comparable only with the same assay's cut-off.
+ */
+export type IggUnit = 'BAU/mL' | 'AU/mL' | 'U/mL' | 'S/CO';
+export const IGG_UNITS = table<IggUnit>([
+  { name: 'BAU/mL', code: 1, en: 'BAU/mL (WHO binding antibody units)', zh: 'BAU/mL（WHO 结合抗体单位）' },
+  { name: 'AU/mL', code: 2, en: 'AU/mL (arbitrary units)', zh: 'AU/mL（任意单位）' },
+  { name: 'U/mL', code: 3, en: 'U/mL', zh: 'U/mL' },
+  { name: 'S/CO', code: 4, en: 'S/CO (signal to cut-off ratio, also COI)', zh: 'S/CO（样本信号值/临界值）' },
+]);
+
+/** Sex as ICAO 9303 prints it (M, F, X), carried as ISO/IEC 5218 codes (0 not known, 1, 2). */
+export type Sex = 'M' | 'F' | 'X';
+export const SEXES = table<Sex>([
+  { name: 'X', code: 0, en: 'Unspecified', zh: '未说明' },
+  { name: 'M', code: 1, en: 'Male', zh: '男' },
+  { name: 'F', code: 2, en: 'Female', zh: '女' },
+]);
+
+/** The five travel documents a holder may bind (Passport Law of the PRC, art. 3). */
+export type TravelDocumentType = 'ordinary' | 'diplomatic' | 'service' | 'public-affairs' | 'travel-permit';
+export const TRAVEL_DOCUMENT_TYPES = table<TravelDocumentType>([
+  { name: 'ordinary', code: 1, en: 'Ordinary passport', zh: '普通护照' },
+  { name: 'diplomatic', code: 2, en: 'Diplomatic passport', zh: '外交护照' },
+  { name: 'service', code: 3, en: 'Service passport', zh: '公务护照' },
+  { name: 'public-affairs', code: 4, en: 'Public affairs passport', zh: '公务普通护照' },
+  { name: 'travel-permit', code: 5, en: 'Travel permit', zh: '旅行证' },
+]);
+
+export function ownByName<N extends string>(t: ReadonlyArray<OwnCode<N>>, name: N): OwnCode<N> {
+  const row = t.find((r) => r.name === name);
+  if (!row) throw new TypeError(`unknown code name ${JSON.stringify(name)}`);
+  return row;
+}
+
+export function ownByCode<N extends string>(t: ReadonlyArray<OwnCode<N>>, code: number): OwnCode<N> | undefined {
+  return t.find((r) => r.code === code);
+}
+
+export function ownLabel<N extends string>(t: ReadonlyArray<OwnCode<N>>, name: N, lang: Lang = 'en'): string {
+  const row = t.find((r) => r.name === name);
+  return row ? row[lang] : name;
+}

@@ -1,0 +1,74 @@
+/**
+ * The embedded default: the whole system on one machine, on a SQLite file in a data folder, with
+ * local stand-ins for what only WeChat's cloud provides (caller identity, facial verification).
+ */
+import { mkdirSync, chmodSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createApp, type App, type AppConfig } from '../server/app';
+import { systemClock, type Clock } from '../server/clock';
+import { DEMO_CITIZENS, seedCitizens } from '../server/identity/demo-citizens';
+import { DEMO_DOCUMENTS, seedDocumentRegistry } from '../server/documents/registry';
+import { DEMO_SOURCES, seedRecords } from '../server/records/demo-records';
+import { encodeSourceKey, generateSourceKey, sourceKeySecretName } from '../server/ingest/signature';
+import { FileSecretStore } from '../server/keys/secrets';
+import { openSqliteStore } from '../server/store/sqlite';
+import { dispatch, type Envelope } from '../server/functions/router';
+import { functionsFor } from '../server/functions/definitions';
+
+export function dataDir(explicit?: string): string {
+  return resolve(explicit ?? process.env.ITHC_DATA_DIR ?? '.data');
+}
+
+export async function openLocalApp(dir: string, opts: { clock?: Clock; config?: Partial<AppConfig> } = {}): Promise<App> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const store = await openSqliteStore(join(dir, 'ithc.sqlite'));
+  const secrets = new FileSecretStore(join(dir, 'secrets'));
+  return createApp({ store, secrets, clock: opts.clock ?? systemClock, config: opts.config });
+}
+
+/** Seeds the demo registry, documents, records and source keys. Idempotent: a second run adds only what is missing. */
+export async function seedDemo(app: App): Promise<{ citizens: number; documents: number; records: number }> {
+  const citizens = await seedCitizens(app.store);
+  const documents = await seedDocumentRegistry(app.store);
+  const personIds = DEMO_CITIZENS.map((c) => app.personIds.personId(c.idNumber));
+  const { records } = await seedRecords(app.store, personIds, app.clock);
+  for (const s of DEMO_SOURCES) {
+    const name = sourceKeySecretName(s._id);
+    // Each demo lab gets its own HMAC key, generated here on first run and kept in the data folder.
+    if ((await app.secrets.get(name)) === undefined) await app.secrets.put(name, encodeSourceKey(generateSourceKey()));
+  }
+  return { citizens, documents, records };
+}
+
+export const stderrLogger = {
+  error: (m: string, meta?: Record<string, unknown>) => process.stderr.write(`[error] ${m} ${meta ? JSON.stringify(meta) : ''}\n`),
+  info: (m: string, meta?: Record<string, unknown>) => process.stderr.write(`[info] ${m} ${meta ? JSON.stringify(meta) : ''}\n`),
+};
+
+/** Calls a function as `openid` would through the gateway, returning its envelope. */
+export async function call(app: App, fn: string, openid: string, event: Record<string, unknown>): Promise<Envelope> {
+  const def = functionsFor(app).find((f) => f.name === fn);
+  if (!def) throw new Error(`no function ${fn}`);
+  return dispatch(def, event, { openid, operator: app.config.operators.includes(openid) }, stderrLogger);
+}
+
+async function ok<T>(p: Promise<Envelope>, what: string): Promise<T> {
+  const env = await p;
+  if (!env.ok) throw new Error(`${what} failed: ${env.error.code} ${env.error.message}`);
+  return env.data as T;
+}
+
+export const DEMO_TRAVELLER_OPENID = 'demo-traveller';
+
+/** The traveller's whole first-use flow for a demo citizen: identity → passport → records → certificate. */
+export async function demoTravellerFlow(app: App, openid = DEMO_TRAVELLER_OPENID, citizenIndex = 0) {
+  const c = DEMO_CITIZENS[citizenIndex];
+  const doc = DEMO_DOCUMENTS.find((d) => d.holderIdNumber === c.idNumber && d.status === 'valid' && d.expiresOn > new Date(app.clock.now()).toISOString().slice(0, 10));
+  if (!doc) throw new Error(`no valid demo document for ${c.name}`);
+  const person = { name: c.name, idNumber: c.idNumber };
+  const session = await ok<{ faceToken: string }>(call(app, 'identity', openid, { action: 'beginFaceCheck', ...person }), 'face check');
+  await ok(call(app, 'identity', openid, { action: 'verify', ...person, faceToken: session.faceToken }), 'identity verification');
+  await ok(call(app, 'document', openid, { action: 'bind', type: doc.type, number: doc.number, expiry: doc.expiresOn, mrz: doc.mrz }), 'passport verification');
+  return ok<import('../server/functions/definitions').CertificateView>(call(app, 'certificate', openid, { action: 'issue' }), 'issuance');
+}

@@ -1,0 +1,54 @@
+/**
+ * `npm start`: the local cloud. Every cloud function behind the gateway on 127.0.0.1, on the SQLite
+ * store in the data folder (ITHC_DATA_DIR, default ./.data). First run seeds the demo registry,
+ * documents and records and makes the keys. Then it issues the demo traveller's certificate through
+ * the same functions the mini program calls, prints its QR, and keeps serving.
+ */
+import { createGateway } from '../server/gateway';
+import { functionsFor } from '../server/functions/definitions';
+import { appRoutes } from '../server/routes';
+import { dataDir, demoTravellerFlow, openLocalApp, seedDemo } from './local';
+import { qrTerminal } from './qr-image';
+
+const consoleLogger = {
+  error: (m: string, meta?: Record<string, unknown>) => process.stderr.write(`[error] ${m} ${meta ? JSON.stringify(meta) : ''}\n`),
+  info: (m: string, meta?: Record<string, unknown>) => process.stdout.write(`[info] ${m} ${meta ? JSON.stringify(meta) : ''}\n`),
+};
+
+async function main(): Promise<void> {
+  const dir = dataDir();
+  const port = Number(process.env.ITHC_PORT ?? 8787);
+  const operators = (process.env.ITHC_OPERATORS ?? 'local-operator').split(',').filter(Boolean);
+  const app = await openLocalApp(dir, { config: { operators } });
+  const seeded = await seedDemo(app);
+  const gateway = createGateway({ functions: functionsFor(app), localMode: true, operators: new Set(operators), routes: appRoutes(app), logger: consoleLogger });
+  const base = await gateway.listen(port);
+
+  const view = await demoTravellerFlow(app);
+  const h = view.certificate.holder as Record<string, string>;
+  const out = process.stdout;
+  out.write(`\nITHC 国际旅行健康证明 — local cloud\n`);
+  out.write(`data folder: ${dir}${seeded.citizens ? ` (seeded ${seeded.citizens} demo citizens, ${seeded.documents} documents, ${seeded.records} records)` : ''}\n\n`);
+  out.write(`Demo traveller: ${h.surname ?? ''}${h.givenName ?? ''} (${h.surnameLatin ?? ''} ${h.givenNameLatin ?? ''}), document ${h.documentNumber}\n`);
+  out.write(`Certificate ${view.id}, valid until ${new Date(view.expiresAt).toISOString()}\n\n`);
+  out.write(qrTerminal(view.codes.ithc) + '\n\n');
+  out.write(`${view.codes.ithc}\n\n`);
+  out.write(`Gateway       ${base}   (POST /functions/<name>, caller header X-Ithc-Local-Caller)\n`);
+  out.write(`Trust list    ${base}/trustlist\n`);
+  out.write(`Ingestion     ${base}/ingest/records   (HMAC-signed, see docs/ingestion.md)\n`);
+  out.write(`Verify        npx ithc verify --trust <(curl -s ${base}/trustlist) '<code>'\n\n`);
+  out.write('Ctrl-C stops the server.\n');
+
+  const stop = async () => {
+    await gateway.close();
+    await app.store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e) => {
+  process.stderr.write(`start failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});

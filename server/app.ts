@@ -1,0 +1,114 @@
+/**
+ * The composition root: one place that builds every service from a store, a secret store, a clock
+ * and the adapters of the environment. The local gateway (node/start.ts), the demo and the cloud
+ * functions (cloudfunctions/<name>) all build the same app; only the adapters differ.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from './clock';
+import { ServiceError } from './errors';
+import { DocumentService } from './documents/service';
+import { LocalDocumentRegistry, type DocumentRegistry } from './documents/registry';
+import { IdentityService } from './identity/service';
+import { LocalIdentityProvider } from './identity/local';
+import type { IdentityProvider } from './identity/provider';
+import { PersonIds, loadPersonIdKey } from './identity/person-id';
+import { checkResidentId, chinaDate } from './identity/resident-id';
+import { IngestService } from './ingest/service';
+import { SecretStoreKeyring } from './ingest/signature';
+import { IssuanceService } from './issuance/service';
+import type { IssuanceSubject } from './issuance/build';
+import { KeyService, DEFAULT_KEY_CONFIG } from './keys/service';
+import type { SecretStore } from './keys/secrets';
+import { RecordsService } from './records/service';
+import { LocalRecordSource, type RecordSource } from './records/sources';
+import type { Store } from './store/store';
+import { readIdentity } from './identity/service';
+import { userIdFor } from './identity/person-id';
+
+export interface AppConfig {
+  /** ISO 3166-1 alpha-2 of the issuing country. */
+  country: string;
+  /** The issuing authority as printed on certificates. */
+  issuerName: string;
+  /** OPENIDs with operator rights. */
+  operators: readonly string[];
+}
+
+export const DEFAULT_APP_CONFIG: AppConfig = {
+  country: 'CN',
+  issuerName: 'National Health Commission of the PRC',
+  operators: [],
+};
+
+export interface AppDeps {
+  store: Store;
+  secrets: SecretStore;
+  clock: Clock;
+  config?: Partial<AppConfig>;
+  /** Defaults to the local adapters (citizen registry + face-check stand-in). */
+  identityProvider?: IdentityProvider;
+  documentRegistry?: DocumentRegistry;
+  recordSources?: RecordSource[];
+}
+
+export interface App {
+  config: AppConfig;
+  store: Store;
+  clock: Clock;
+  secrets: SecretStore;
+  personIds: PersonIds;
+  identity: IdentityService;
+  documents: DocumentService;
+  documentRegistry: DocumentRegistry;
+  records: RecordsService;
+  keys: KeyService;
+  issuance: IssuanceService;
+  ingest: IngestService;
+  /** The verified person and bound document of a caller, as issuance needs them. */
+  subjectOf(openid: string): Promise<IssuanceSubject>;
+}
+
+export async function createApp(deps: AppDeps): Promise<App> {
+  const config: AppConfig = { ...DEFAULT_APP_CONFIG, ...(deps.config ?? {}) };
+  const { store, secrets, clock } = deps;
+  const personIds = new PersonIds(await loadPersonIdKey(secrets, (n) => new Uint8Array(randomBytes(n))));
+  const provider = deps.identityProvider ?? new LocalIdentityProvider({ store, clock });
+  const documentRegistry = deps.documentRegistry ?? new LocalDocumentRegistry(store);
+  const identity = new IdentityService({ store, clock, provider, personIds });
+  const documents = new DocumentService({ store, clock, registry: documentRegistry });
+  const records = new RecordsService(deps.recordSources ?? [new LocalRecordSource(store)]);
+  const keys = new KeyService(store, secrets, clock, { ...DEFAULT_KEY_CONFIG, country: config.country });
+  await keys.ensure();
+  const issuance = new IssuanceService({ store, clock, keys, country: config.country, issuerName: config.issuerName });
+  const ingest = new IngestService({
+    store,
+    clock,
+    keyring: new SecretStoreKeyring(secrets),
+    // Labs identify people by resident ID number; the person id is the keyed hash identity uses.
+    resolvePerson: async (idNumber) => {
+      const c = checkResidentId(idNumber, chinaDate(clock.now()));
+      return c.ok ? personIds.personId(c.value.idNumber) : null;
+    },
+  });
+
+  async function subjectOf(openid: string): Promise<IssuanceSubject> {
+    const user = await store.get('users', userIdFor(openid));
+    const who = user ? readIdentity(user) : null;
+    if (!who) throw new ServiceError('IDENTITY_REQUIRED', '请先完成实名认证 / verify your identity first');
+    const doc = await documents.current(openid);
+    if (!doc) throw new ServiceError('IDENTITY_REQUIRED', '请先完成护照（旅行证件）认证 / verify your passport (travel document) first');
+    const entry = await documentRegistry.lookup(doc.number);
+    if (!entry) throw new ServiceError('DOCUMENT_MISMATCH', '证件信息已失效，请重新认证证件 / the travel document is no longer registered; verify it again');
+    return {
+      personId: who.personId,
+      name: who.name,
+      birthDate: who.birthDate,
+      sex: who.sex,
+      // Every document type here is issued by the PRC to its citizens.
+      nationality: 'CN',
+      document: { type: doc.type, number: doc.number, surnameLatin: entry.surname, givenNameLatin: entry.givenNames },
+    };
+  }
+
+  return { config, store, clock, secrets, personIds, identity, documents, documentRegistry, records, keys, issuance, ingest, subjectOf };
+}

@@ -1,0 +1,59 @@
+/**
+ * Errors of the server-side services: stable codes (the mini program and the gateway translate on
+ * them), an HTTP status for the local gateway, and a message safe to show the caller. Never put
+ * secrets or other people's data in a message.
+ */
+export const SERVICE_ERROR_STATUS = Object.freeze({
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  ID_NUMBER_INVALID: 400,
+  DOCUMENT_INVALID: 400,
+  MRZ_INVALID: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  METHOD_NOT_ALLOWED: 405,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNAUTHENTICATED: 401,
+  SIGNATURE_INVALID: 401,
+  REPLAYED: 409,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  IDENTITY_REQUIRED: 403,
+  IDENTITY_MISMATCH: 422,
+  DOCUMENT_MISMATCH: 422,
+  DOCUMENT_EXPIRED: 422,
+  FACE_CHECK_FAILED: 422,
+  NO_RECORDS: 422,
+  CONSENT_REQUIRED: 422,
+  LIMIT_REACHED: 422,
+  TOO_MANY_ATTEMPTS: 429,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const);
+
+export type ServiceErrorCode = keyof typeof SERVICE_ERROR_STATUS;
+
+export class ServiceError extends Error {
+  readonly code: ServiceErrorCode;
+  readonly status: number;
+  /** Field-level detail for forms: which field, what is wrong. Safe to return to the caller. */
+  readonly fields?: Record<string, string>;
+  /** Seconds until a retry can succeed (attempt limits). */
+  readonly retryAfter?: number;
+  constructor(code: ServiceErrorCode, message: string, extra: { fields?: Record<string, string>; retryAfter?: number } = {}) {
+    super(message);
+    this.name = 'ServiceError';
+    this.code = code;
+    this.status = SERVICE_ERROR_STATUS[code];
+    if (extra.fields) this.fields = extra.fields;
+    if (extra.retryAfter !== undefined) this.retryAfter = extra.retryAfter;
+  }
+
+  toJSON(): { code: ServiceErrorCode; message: string; fields?: Record<string, string>; retryAfter?: number } {
+    return { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}), ...(this.retryAfter !== undefined ? { retryAfter: this.retryAfter } : {}) };
+  }
+}
+
+export function isServiceError(e: unknown): e is ServiceError {
+  return e instanceof ServiceError;
+}

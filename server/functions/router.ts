@@ -1,0 +1,67 @@
+/**
+ * Cloud-function dispatch, shared by the real cloud functions (cloudfunctions/<name>) and the local
+ * gateway. An event is `{action, ...input}`; the caller is the OPENID WeChat vouches for
+ * (cloud.getWXContext()), never a field of the event. The answer is an envelope:
+ * `{ok: true, data}` or `{ok: false, error: {code, message, fields?, retryAfter?}}`.
+ */
+import { randomUUID } from 'node:crypto';
+import { ServiceError, isServiceError, type ServiceErrorCode } from '../errors';
+import { checkShape, type Input } from '../validate';
+
+export interface CallContext {
+  /** The caller's OPENID; empty for anonymous HTTP callers of public actions. */
+  openid: string;
+  /** Operator rights: the caller is listed as an operator. */
+  operator: boolean;
+  requestId: string;
+}
+
+export interface ActionDef {
+  handler: (ctx: CallContext, input: Input) => Promise<unknown>;
+  /** Only operators may call it. */
+  operator?: boolean;
+  /** Callable without an OPENID (published data). */
+  public?: boolean;
+}
+
+export interface FunctionDef {
+  name: string;
+  actions: Record<string, ActionDef>;
+}
+
+export type Envelope =
+  | { ok: true; data: unknown }
+  | { ok: false; error: { code: ServiceErrorCode; message: string; fields?: Record<string, string>; retryAfter?: number; requestId?: string } };
+
+export interface Logger {
+  error(message: string, meta?: Record<string, unknown>): void;
+  info(message: string, meta?: Record<string, unknown>): void;
+}
+
+export const silentLogger: Logger = { error() {}, info() {} };
+
+const OPENID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export async function dispatch(def: FunctionDef, event: unknown, caller: { openid: string; operator: boolean }, log: Logger = silentLogger): Promise<Envelope> {
+  const requestId = randomUUID();
+  try {
+    if (!event || typeof event !== 'object' || Array.isArray(event)) throw new ServiceError('BAD_REQUEST', '请求格式不正确 / the request must be an object');
+    checkShape(event);
+    const { action, ...input } = event as Input;
+    if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(def.actions, action)) {
+      throw new ServiceError('BAD_REQUEST', `未知操作 / unknown action ${JSON.stringify(String(action).slice(0, 40))} for ${def.name}`);
+    }
+    const a = def.actions[action];
+    if (!a.public && !OPENID.test(caller.openid)) throw new ServiceError('UNAUTHENTICATED', '请先登录微信 / sign in with WeChat first');
+    if (a.operator && !caller.operator) throw new ServiceError('FORBIDDEN', '仅限运营方 / operators only');
+    // Cloud functions also receive userInfo from WeChat; it is context, not input.
+    delete (input as Record<string, unknown>).userInfo;
+    const data = await a.handler({ openid: caller.openid, operator: caller.operator, requestId }, input);
+    return { ok: true, data: data ?? null };
+  } catch (e) {
+    if (isServiceError(e)) return { ok: false, error: e.toJSON() };
+    // Unknown failures: log the request id and the error type, never the input (it may hold personal data).
+    log.error('action failed', { fn: def.name, requestId, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    return { ok: false, error: { code: 'INTERNAL', message: `服务暂时不可用，请稍后再试 / the service failed; please try again later (ref ${requestId})`, requestId } };
+  }
+}

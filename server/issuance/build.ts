@@ -1,0 +1,167 @@
+/**
+ * From a verified person, their bound travel document and their records to the certificate
+ * contents (data model B, core/ithc.ts) and the single-record DCCs. Pure: no store, no clock.
+ *
+ * Identifiers are derived, never random, so that the same records give the same certificate id
+ * (issuance is idempotent) and a corrected record gives a new one.
+ */
+import { createHash } from 'node:crypto';
+import { COVID_19, TEST_TYPE_NAAT } from '../../core/valuesets';
+import { dccRecords, ithcRecordToDcc, makeUvci, type AntibodyTest, type IthcCertificate, type IthcCertificateInput, type Vaccination, type ViralTest } from '../../core/ithc';
+import type { DccJson } from '../../core/dcc';
+import type { HealthRecord } from '../records/types';
+
+export interface IssuanceSubject {
+  personId: string;
+  /** Chinese name as verified (e.g. 张伟); split into surname / given name by the document's Latin name. */
+  name: string;
+  birthDate: string;
+  sex: 'male' | 'female';
+  nationality: string;
+  document: {
+    type: 'ordinary' | 'diplomatic' | 'service' | 'public-affairs' | 'travel-permit';
+    number: string;
+    surnameLatin: string;
+    givenNameLatin: string;
+  };
+}
+
+/** Upper bound per list in one certificate (core/ithc.ts ITHC_LIMITS): the newest records win. */
+const PER_LIST = { naat: 3, igg: 2, vaccination: 4 } as const;
+
+/**
+ * Splits a Chinese name into surname and given name using the Latin name's syllable count as a
+ * guide: the ICAO surname tells how many characters belong to it (ZHANG → 1, OUYANG → 2).
+ */
+export function splitChineseName(name: string, surnameLatin: string): { surname: string; givenName?: string } {
+  const chars = [...name.replace(/[\u00B7\u2022\u30FB\uFF0E\u2027.]/g, '')];
+  const syllables = countPinyinSyllables(surnameLatin);
+  const n = Math.min(Math.max(1, syllables), chars.length);
+  const surname = chars.slice(0, n).join('');
+  const given = chars.slice(n).join('');
+  return given ? { surname, givenName: given } : { surname };
+}
+
+const PINYIN_SYLLABLE = /(zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ui|ue|ve|er|a|o|e|i|u|v)(?![aeiouv])/g;
+
+function countPinyinSyllables(latin: string): number {
+  const s = latin.toLowerCase().replace(/[^a-z]/g, '');
+  const m = s.match(PINYIN_SYLLABLE);
+  return m ? m.length : 1;
+}
+
+function sha(...parts: string[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('hex');
+}
+
+/** Base32 (RFC 4648 alphabet: A–Z 2–7) of a hex digest: fits the UVCI opaque charset. */
+function opaque(hex: string, chars = 16): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of hex) bits += parseInt(c, 16).toString(2).padStart(4, '0');
+  let out = '';
+  for (let i = 0; i + 5 <= bits.length && out.length < chars; i += 5) out += alphabet[parseInt(bits.slice(i, i + 5), 2)];
+  return out;
+}
+
+/** A stable fingerprint of the records that go into a certificate (ids and content). */
+export function recordsFingerprint(records: readonly HealthRecord[]): string {
+  const parts = records
+    .map((r) => {
+      const { receivedAt: _r, ...content } = r as HealthRecord & Record<string, unknown>;
+      return `${r._id}=${sha(JSON.stringify(content, Object.keys(content).sort()))}`;
+    })
+    .sort();
+  return sha(...parts);
+}
+
+export function certificateId(country: string, subject: IssuanceSubject, records: readonly HealthRecord[]): string {
+  return makeUvci(country, opaque(sha('ithc/cert/v1', subject.personId, subject.document.type, subject.document.number, subject.name, recordsFingerprint(records))));
+}
+
+export function dccId(country: string, certId: string, recordId: string): string {
+  return makeUvci(country, opaque(sha('ithc/dcc/v1', certId, recordId)));
+}
+
+function seconds(iso: string): number {
+  return Math.floor(Date.parse(iso) / 1000);
+}
+
+/** Selects the records a certificate carries: newest first, bounded per list, then in date order. */
+export function selectRecords(records: readonly HealthRecord[]): HealthRecord[] {
+  const when = (r: HealthRecord) => (r.kind === 'vaccination' ? Date.parse(r.date) : Date.parse(r.sampledAt));
+  const pick = (kind: HealthRecord['kind']) =>
+    records
+      .filter((r) => r.kind === kind)
+      .sort((a, b) => when(b) - when(a) || (a._id < b._id ? -1 : 1))
+      .slice(0, PER_LIST[kind])
+      .sort((a, b) => when(a) - when(b) || (a._id < b._id ? -1 : 1));
+  return [...pick('vaccination'), ...pick('naat'), ...pick('igg')];
+}
+
+export interface BuiltCertificate {
+  input: IthcCertificateInput;
+  /** The source record id behind each DCC-expressible entry, in dccRecords() order. */
+  recordIdByDccRef: Map<string, string>;
+}
+
+export function buildCertificate(country: string, issuer: string, subject: IssuanceSubject, all: readonly HealthRecord[]): BuiltCertificate {
+  const records = selectRecords(all);
+  const { surname, givenName } = splitChineseName(subject.name, subject.document.surnameLatin);
+  const tests: ViralTest[] = [];
+  const antibodyTests: AntibodyTest[] = [];
+  const vaccinations: Vaccination[] = [];
+  const recordIdByDccRef = new Map<string, string>();
+  for (const r of records) {
+    // The DCC's `is` is the certificate issuer, the authority vouching for the record (HCERT
+    // value "Certificate Issuer"), not the lab; the lab is the testing centre. Using the
+    // certificate's issuer lets the encoding omit it per record (docs/ithc-certificate.md).
+    const common = { country: r.country, issuer };
+    if (r.kind === 'naat') {
+      recordIdByDccRef.set(`tests/${tests.length}`, r._id);
+      tests.push({ ...common, disease: COVID_19, testType: r.testType ?? TEST_TYPE_NAAT, ...(r.testName ? { testName: r.testName } : {}), sampleTime: seconds(r.sampledAt), result: r.result, testingCentre: r.centre });
+    } else if (r.kind === 'igg') {
+      antibodyTests.push({
+        ...common,
+        disease: COVID_19,
+        method: (r.method ?? 'other') as AntibodyTest['method'],
+        sampleTime: seconds(r.sampledAt),
+        result: r.result,
+        ...(r.value !== undefined && r.unit ? { value: String(r.value), unit: r.unit as AntibodyTest['unit'] } : {}),
+        testingCentre: r.centre,
+      });
+    } else {
+      recordIdByDccRef.set(`vaccinations/${vaccinations.length}`, r._id);
+      vaccinations.push({ ...common, disease: r.disease || COVID_19, prophylaxis: r.vaccine, product: r.product, manufacturer: r.manufacturer, doseNumber: r.dose, totalDoses: r.doses, date: r.date });
+    }
+  }
+  const input: IthcCertificateInput = {
+    id: certificateId(country, subject, records),
+    issuer,
+    holder: {
+      surname,
+      ...(givenName ? { givenName } : {}),
+      surnameLatin: subject.document.surnameLatin,
+      ...(subject.document.givenNameLatin ? { givenNameLatin: subject.document.givenNameLatin } : {}),
+      dateOfBirth: subject.birthDate,
+      sex: subject.sex === 'male' ? 'M' : 'F',
+      nationality: subject.nationality,
+      documentType: subject.document.type,
+      documentNumber: subject.document.number,
+    },
+    tests,
+    antibodyTests,
+    vaccinations,
+  };
+  return { input, recordIdByDccRef };
+}
+
+/** One DCC per record the DCC can express, each with its own UVCI. */
+export function buildDccs(country: string, cert: IthcCertificate, recordIdByDccRef: Map<string, string>): Array<{ recordId: string; type: 't' | 'v'; dcc: DccJson }> {
+  return dccRecords(cert).map((ref) => {
+    const recordId = recordIdByDccRef.get(`${ref.list}/${ref.index}`) ?? `${ref.list}/${ref.index}`;
+    return { recordId, type: ref.list === 'tests' ? ('t' as const) : ('v' as const), dcc: ithcRecordToDcc(cert, ref, dccId(country, cert.id, recordId)) };
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * Issuance: the verified person's records become one signed comprehensive certificate (ITHC1:)
+ * and one HC1 code per record a DCC can express, signed with ES256 by the active DSC.
+ *
+ * - Idempotent: the certificate id derives from the person, document and records, so the same
+ *   records give the same id; while the stored signature has enough validity left the stored codes
+ *   are returned unchanged.
+ * - Every issuance writes an audit entry, in the same transaction as the certificate.
+ * - A revoked certificate is never re-signed: the holder corrects their records (which changes the
+ *   id) and gets a fresh one.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { signCode } from '../../core/hcert';
+import { ithcToCbor, ithcToJson, readIthc, type IthcCertificate } from '../../core/ithc';
+import { dccToCbor } from '../../core/dcc';
+import type { Clock } from '../clock';
+import { ServiceError } from '../errors';
+import type { KeyService } from '../keys/service';
+import type { HealthRecord } from '../records/types';
+import type { Doc, Json, Store } from '../store/store';
+import { buildCertificate, buildDccs, recordsFingerprint, selectRecords, type IssuanceSubject } from './build';
+import { DEFAULT_VALIDITY_POLICY, expiry, type ValidityPolicy } from './policy';
+
+export interface IssuedCodes {
+  ithc: string;
+  dcc: Array<{ recordId: string; type: 't' | 'v'; uci: string; code: string; expiresAt: number }>;
+}
+
+/** Store id of a certificate: UVCIs hold '#' and '/', which document ids may not. */
+export function certificateDocId(uvci: string): string {
+  return 'c' + createHash('sha256').update(uvci).digest('hex').slice(0, 32);
+}
+
+export interface CertificateDoc extends Doc {
+  /** The UVCI (the certificate id printed and revoked). */
+  uci: string;
+  personId: string;
+  fingerprint: string;
+  kid: string;
+  iat: number;
+  exp: number;
+  codes: IssuedCodes & Record<string, Json>;
+  status: 'valid' | 'revoked';
+  revokedAt?: number;
+  revokedReason?: string;
+  issuedAt: number;
+  issuedBy: string;
+  /** The readable certificate (ithcToJson form) for display without decoding. */
+  certificate: Record<string, Json>;
+}
+
+export interface IssuanceDeps {
+  store: Store;
+  clock: Clock;
+  keys: KeyService;
+  country: string;
+  issuerName: string;
+  policy?: ValidityPolicy;
+}
+
+export class IssuanceService {
+  private readonly policy: ValidityPolicy;
+  constructor(private readonly deps: IssuanceDeps) {
+    this.policy = deps.policy ?? DEFAULT_VALIDITY_POLICY;
+  }
+
+  /**
+   * Issues (or returns the still-valid stored) certificate for `subject` from `records`.
+   * `actor` is the userId of the caller (the holder or a relative acting for them).
+   */
+  async issue(subject: IssuanceSubject, records: readonly HealthRecord[], actor: string): Promise<CertificateDoc> {
+    if (records.length === 0) throw new ServiceError('NO_RECORDS', '未找到您的核酸、抗体或疫苗接种记录 / no nucleic-acid, antibody or vaccination records were found for you');
+    const { store, clock, keys, country, issuerName } = this.deps;
+    const built = buildCertificate(country, issuerName, subject, records);
+    const id = built.input.id;
+    const docId = certificateDocId(id);
+    const fingerprint = recordsFingerprint(selectRecords(records));
+    const nowMs = clock.now();
+    const iat = Math.floor(nowMs / 1000);
+
+    const existing = (await store.get('certificates', docId)) as CertificateDoc | null;
+    if (existing?.status === 'revoked') {
+      throw new ServiceError('CONFLICT', '此证明已被撤销。如记录有误，请联系检测或接种机构更正后重新申领 / this certificate was revoked; once the records are corrected a new one can be issued');
+    }
+    const key = await keys.activeKey();
+    const kid = Buffer.from(key.kid).toString('base64');
+    if (existing && existing.exp - iat >= this.policy.reuseMarginSeconds && (await keys.publishedSigningCertificates(nowMs)).some((k) => k.kid === existing.kid)) {
+      return existing;
+    }
+
+    // Sign: the comprehensive certificate, then a DCC per record it can express.
+    const cbor = ithcToCbor(built.input);
+    const readable = readIthc(cbor);
+    if (!readable.certificate || readable.problems.length) {
+      // Our own data failed our own model: a bug or bad source data; never sign it.
+      throw new ServiceError('VALIDATION_FAILED', `证明内容不完整：${readable.problems.join('; ')} / the certificate data is incomplete`);
+    }
+    const cert: IthcCertificate = readable.certificate;
+    const exp = expiry(iat, this.policy.ithcSeconds, key.notAfter);
+    const ithc = await signCode({ format: 'ithc', content: cbor, iss: country, iat, exp, kid: key.kid, signer: key.signer });
+    const dcc: IssuedCodes['dcc'] = [];
+    for (const d of buildDccs(country, cert, built.recordIdByDccRef)) {
+      const dexp = expiry(iat, d.type === 'v' ? this.policy.dccVaccinationSeconds : this.policy.dccTestSeconds, key.notAfter);
+      const signed = await signCode({ format: 'dcc', content: dccToCbor(d.dcc), iss: country, iat, exp: dexp, kid: key.kid, signer: key.signer });
+      const entry = (d.dcc.v ?? d.dcc.t)![0] as { ci: string };
+      dcc.push({ recordId: d.recordId, type: d.type, uci: entry.ci, code: signed.code, expiresAt: dexp });
+    }
+    const doc: CertificateDoc = {
+      _id: docId,
+      uci: id,
+      personId: subject.personId,
+      fingerprint,
+      kid,
+      iat,
+      exp,
+      codes: { ithc: ithc.code, dcc } as CertificateDoc['codes'],
+      status: 'valid',
+      issuedAt: nowMs,
+      issuedBy: actor,
+      certificate: ithcToJson(cert) as Record<string, Json>,
+    };
+    return store.transaction(async (tx) => {
+      const again = (await tx.get('certificates', docId)) as CertificateDoc | null;
+      if (again?.status === 'revoked') throw new ServiceError('CONFLICT', '此证明已被撤销 / this certificate was revoked');
+      // A concurrent request for the same records stored its signing first (ECDSA signatures
+      // differ each time): hand out what it stored, so every caller holds the code that the store
+      // and its audit entry record, instead of overwriting a code already handed out.
+      if (again && (!existing || again.issuedAt !== existing.issuedAt) && again.exp - iat >= this.policy.reuseMarginSeconds) return again;
+      await tx.put('certificates', doc);
+      await tx.insert('audit', {
+        _id: randomUUID(),
+        at: nowMs,
+        action: existing ? 'certificate.resign' : 'certificate.issue',
+        actor,
+        outcome: 'success',
+        personId: subject.personId,
+        certificateId: id,
+        kid,
+        dccCount: dcc.length,
+      });
+      return doc;
+    });
+  }
+
+  /** The newest certificate of a person, or null. */
+  async latest(personId: string): Promise<CertificateDoc | null> {
+    const [doc] = await this.deps.store.find('certificates', { personId }, { orderBy: { field: 'issuedAt', direction: 'desc' }, limit: 1 });
+    return (doc as CertificateDoc | undefined) ?? null;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Record sources: where a verified person's nucleic-acid tests, serum IgG antibody tests and
+ * vaccinations come from. Production may add adapters for regional health platforms; locally the
+ * only source is the `records` collection, filled by the ingestion endpoint (server/ingest) and by
+ * the demo seed (./demo-records.ts).
+ */
+import type { Doc, Store } from '../store/store';
+import { ServiceError } from '../errors';
+import type { HealthRecord } from './types';
+
+export interface RecordSource {
+  /** Names the adapter in logs and errors (never a person's data). */
+  readonly name: string;
+  /** Every record this source holds for the person; order is not significant. */
+  collect(personId: string): Promise<HealthRecord[]>;
+}
+
+/** Most records one person may have in the local store; far beyond any real history. */
+export const MAX_RECORDS_PER_PERSON = 2000;
+const PAGE = 500;
+
+/** Reads the `records` collection (ingested or seeded records). */
+export class LocalRecordSource implements RecordSource {
+  readonly name = 'local';
+  constructor(private readonly store: Store) {}
+
+  async collect(personId: string): Promise<HealthRecord[]> {
+    const out: HealthRecord[] = [];
+    // Paged in _id order (unique), so a page boundary never skips or repeats a record.
+    for (let skip = 0; ; skip += PAGE) {
+      const page = await this.store.find('records', { personId }, { orderBy: { field: '_id', direction: 'asc' }, limit: PAGE, skip });
+      for (const d of page) out.push(toHealthRecord(d));
+      if (page.length < PAGE) break;
+      if (out.length >= MAX_RECORDS_PER_PERSON) {
+        throw new ServiceError('LIMIT_REACHED', `more than ${MAX_RECORDS_PER_PERSON} records for one person`);
+      }
+    }
+    return out;
+  }
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Stored records were validated on the way in; this guard catches a store that was edited by hand
+ * or migrated wrongly, loudly, instead of issuing a certificate from a malformed record.
+ */
+export function toHealthRecord(d: Doc): HealthRecord {
+  const ok =
+    typeof d.personId === 'string' &&
+    typeof d.sourceId === 'string' &&
+    typeof d.sourceRecordId === 'string' &&
+    typeof d.country === 'string' &&
+    typeof d.issuer === 'string' &&
+    typeof d.receivedAt === 'number' &&
+    ((d.kind === 'naat' && typeof d.sampledAt === 'string' && ISO_INSTANT.test(d.sampledAt) && (d.result === '260415000' || d.result === '260373001') && d.testType === 'LP6464-4' && typeof d.centre === 'string') ||
+      (d.kind === 'igg' && typeof d.sampledAt === 'string' && ISO_INSTANT.test(d.sampledAt) && (d.result === 'positive' || d.result === 'negative' || d.result === 'indeterminate') && typeof d.centre === 'string') ||
+      (d.kind === 'vaccination' && typeof d.date === 'string' && ISO_DATE.test(d.date) && typeof d.product === 'string' && typeof d.manufacturer === 'string' && typeof d.vaccine === 'string' && typeof d.disease === 'string' && Number.isInteger(d.dose) && Number.isInteger(d.doses)));
+  if (!ok) throw new ServiceError('INTERNAL', `stored record ${d._id} is malformed`);
+  return d as unknown as HealthRecord;
+}

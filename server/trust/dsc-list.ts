@@ -1,0 +1,42 @@
+/**
+ * Our signing certificates in the EU DSC-list shape that verifiers already load
+ * (`{certificates: [{kid, country, certificateType, rawData}]}`, as the DCC gateway's trust list
+ * endpoints publish them): kid and rawData in base64, rawData the DER certificate.
+ */
+import type { KeyService } from '../keys/service';
+
+export interface DscListEntry {
+  kid: string;
+  country: string;
+  certificateType: 'DSC';
+  rawData: string;
+  /** Extra fields verifiers may ignore: validity and status help operators and offline verifiers. */
+  notBefore: string;
+  notAfter: string;
+  status: 'active' | 'retired';
+}
+
+export interface DscList {
+  certificates: DscListEntry[];
+  /** The CSCA the DSCs chain to, base64 DER. */
+  csca: string;
+  issuedAt: string;
+}
+
+export async function publishDscList(keys: KeyService, country: string, nowMs: number): Promise<DscList> {
+  const docs = await keys.publishedSigningCertificates(nowMs);
+  const csca = await keys.cscaCertificate();
+  return {
+    certificates: docs.map((d) => ({
+      kid: d.kid,
+      country,
+      certificateType: 'DSC' as const,
+      rawData: d.certificate,
+      notBefore: new Date(d.notBefore).toISOString(),
+      notAfter: new Date(d.notAfter).toISOString(),
+      status: d.status,
+    })),
+    csca: Buffer.from(csca).toString('base64'),
+    issuedAt: new Date(nowMs).toISOString(),
+  };
+}

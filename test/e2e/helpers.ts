@@ -1,0 +1,374 @@
+/**
+ * Shared by the end-to-end tests: temporary data folders, the built bundles (dist/), the local
+ * gateway on 127.0.0.1 port 0, HTTP calls with fetch, signed ingestion requests, store snapshots
+ * (to prove that nothing was written), the `ithc` CLI as a child process, and QR decoding.
+ *
+ * Everything runs on loopback and in temporary folders; nothing here reaches the network.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { fromBase64 } from '../../core/bytes';
+import type { CryptoProvider } from '../../core/crypto/provider';
+import { validateDccSchema } from '../../core/dcc-schema';
+import { readDscList } from '../../core/dsc-list';
+import { verifyCode, type Verdict } from '../../core/hcert';
+import { KeyStore } from '../../core/keys';
+import type { App } from '../../server/app';
+import { DEMO_DOCUMENTS, type DemoDocument } from '../../server/documents/registry';
+import { functionsFor } from '../../server/functions/definitions';
+import { createGateway, LOCAL_OPENID_HEADER } from '../../server/gateway';
+import type { DemoCitizen } from '../../server/identity/demo-citizens';
+import { chinaDate } from '../../server/identity/resident-id';
+import { decodeSourceKey, signRequest, sourceKeySecretName } from '../../server/ingest/signature';
+import { FileSecretStore } from '../../server/keys/secrets';
+import { appRoutes } from '../../server/routes';
+import { COLLECTIONS, type CollectionName, type Doc, type Store } from '../../server/store/store';
+
+export const ROOT = resolve(__dirname, '../..');
+export const INGEST_PATH = '/ingest/records';
+
+// --- temporary folders -----------------------------------------------------------------------
+
+const made: string[] = [];
+
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh folder under the OS temp dir, removed after the test file. */
+export function tempDir(label: string): string {
+  const d = mkdtempSync(join(tmpdir(), `ithc-e2e-${label}-`));
+  made.push(d);
+  return d;
+}
+
+// --- the built bundles -----------------------------------------------------------------------
+
+/** What `npm run build` makes and these tests run: the CLI, the local cloud, the demo. */
+export const BUNDLES = Object.freeze({
+  cli: join(ROOT, 'dist/cli.cjs'),
+  cliWorker: join(ROOT, 'dist/cli-worker.cjs'),
+  start: join(ROOT, 'dist/start.cjs'),
+  demo: join(ROOT, 'dist/demo.cjs'),
+});
+const BIN = join(ROOT, 'bin/ithc.js');
+const SOURCES = ['cli', 'core', 'node', 'server', 'bin', 'scripts/build.mjs', 'package.json'];
+
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let m = st.mtimeMs;
+  for (const e of readdirSync(path)) m = Math.max(m, newestMtime(join(path, e)));
+  return m;
+}
+
+function staleOutputs(): string[] {
+  const sources = Math.max(...SOURCES.map((s) => join(ROOT, s)).filter(existsSync).map(newestMtime));
+  return Object.values(BUNDLES).filter((o) => !existsSync(o) || statSync(o).mtimeMs < sources);
+}
+
+/**
+ * Runs `node scripts/build.mjs` (what `npm run build` runs) when a bundle is missing or older than
+ * its sources. Until the build has a dist/demo.cjs entry of its own, that one bundle is made here
+ * with the same esbuild options the issue's lead gave for it. The lock directory is the one the CLI
+ * tests use, so parallel test files never build at once.
+ */
+export async function ensureBuilt(): Promise<void> {
+  const lock = join(ROOT, 'dist', '.build-lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  while (staleOutputs().length) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Another test file is building. A lock older than a minute was left by a killed run.
+      const st = statSync(lock, { throwIfNoEntry: false });
+      if (st && Date.now() - st.mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    try {
+      if (staleOutputs().length) {
+        const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`node scripts/build.mjs failed:\n${r.stderr}`);
+      }
+      if (staleOutputs().includes(BUNDLES.demo)) {
+        const r = spawnSync(
+          join(ROOT, 'node_modules/.bin/esbuild'),
+          ['node/demo.ts', '--bundle', '--platform=node', '--target=node20', `--outfile=${BUNDLES.demo}`, '--external:better-sqlite3', '--external:cbor-extract', '--log-level=warning'],
+          { cwd: ROOT, encoding: 'utf8' },
+        );
+        if (r.status !== 0) throw new Error(`building dist/demo.cjs failed:\n${r.stderr}`);
+      }
+      const still = staleOutputs();
+      if (still.length) throw new Error(`the build did not produce ${still.join(', ')}`);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+export interface ProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node script ...args` to the end, with `input` on stdin. */
+export function runNode(script: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProcessResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: { ...process.env, ...opts.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** The CLI's --json line for one code. */
+export interface CliVerdict {
+  valid: boolean;
+  format: string | null;
+  kid: string | null;
+  issuer: string | null;
+  errors: { code: string; message: string }[];
+  payload: any;
+}
+
+/** `ithc verify --json --trust FILE -` with one code per stdin line; one verdict per code, in order. */
+export async function cliVerify(trustFile: string, codes: readonly string[]): Promise<{ exit: number | null; verdicts: CliVerdict[]; stderr: string }> {
+  const r = await runNode(BIN, ['verify', '--json', '--trust', trustFile, '-'], { input: codes.join('\n') + '\n' });
+  const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
+  return { exit: r.code, verdicts: lines.map((l) => JSON.parse(l) as CliVerdict), stderr: r.stderr };
+}
+
+// --- the gateway and HTTP --------------------------------------------------------------------
+
+export interface Served {
+  base: string;
+  close(): Promise<void>;
+}
+
+/** The app's functions and routes behind the gateway on 127.0.0.1, an OS-chosen port. */
+export async function serve(app: App, opts: { localMode?: boolean; operators?: readonly string[] } = {}): Promise<Served> {
+  const gw = createGateway({
+    functions: functionsFor(app),
+    localMode: opts.localMode ?? true,
+    operators: new Set(opts.operators ?? app.config.operators),
+    routes: appRoutes(app),
+  });
+  const base = await gw.listen(0);
+  return { base, close: () => gw.close() };
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON (the envelope), or the raw text when the answer is not JSON. */
+  body: any;
+}
+
+async function reply(res: Response): Promise<Reply> {
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: keep the text for the assertion message.
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
+/**
+ * POST /functions/<fn> as `openid` (the local caller header; none when undefined). `event` is sent
+ * as JSON unless `raw` gives the exact body.
+ */
+export async function callFn(base: string, fn: string, openid: string | undefined, event: unknown, raw?: string | Uint8Array): Promise<Reply> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (openid !== undefined) headers[LOCAL_OPENID_HEADER] = openid;
+  // Copied into a fresh ArrayBuffer: fetch's types take only ArrayBuffer-backed views.
+  const body = raw === undefined ? JSON.stringify(event) : typeof raw === 'string' ? raw : Uint8Array.from(raw);
+  const res = await fetch(`${base}/functions/${fn}`, { method: 'POST', headers, body });
+  return reply(res);
+}
+
+export async function httpGet(url: string): Promise<Reply> {
+  return reply(await fetch(url));
+}
+
+/** The data of a successful call; fails the test with the error otherwise. */
+export async function ok<T = any>(p: Promise<Reply>): Promise<T> {
+  const r = await p;
+  if (r.status !== 200 || r.body?.ok !== true) throw new Error(`expected success, got HTTP ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`);
+  return r.body.data as T;
+}
+
+/** The error envelope's code and HTTP status, for compact assertions. */
+export function failure(r: Reply): { status: number; ok: unknown; code: unknown } {
+  return { status: r.status, ok: r.body?.ok, code: r.body?.error?.code };
+}
+
+// --- demo people and their documents ---------------------------------------------------------
+
+/** A valid, unexpired demo document of the citizen (as the demo flow picks it). */
+export function bindableDocument(c: DemoCitizen, nowMs = Date.now()): DemoDocument {
+  const today = chinaDate(nowMs);
+  const d = DEMO_DOCUMENTS.find((x) => x.holderIdNumber === c.idNumber && x.status === 'valid' && x.expiresOn > today);
+  if (!d) throw new Error(`no bindable demo document for ${c.name}`);
+  return d;
+}
+
+/** The bind request for a document; `mrz` null sends none. */
+export function documentForm(d: DemoDocument, mrz: string | string[] | null = d.mrz.join('\n')) {
+  return { action: 'bind', type: d.type, number: d.number, expiry: d.expiresOn, ...(mrz !== null ? { mrz } : {}) };
+}
+
+/** beginFaceCheck → verify over HTTP; returns the identity view. */
+export async function verifyIdentity(base: string, openid: string, c: Pick<DemoCitizen, 'name' | 'idNumber'>): Promise<any> {
+  const person = { name: c.name, idNumber: c.idNumber };
+  const session = await ok(callFn(base, 'identity', openid, { action: 'beginFaceCheck', ...person }));
+  return ok(callFn(base, 'identity', openid, { action: 'verify', ...person, faceToken: session.faceToken }));
+}
+
+/** Identity, then the citizen's bindable document with its MRZ. */
+export async function verifyAndBind(base: string, openid: string, c: DemoCitizen): Promise<DemoDocument> {
+  await verifyIdentity(base, openid, c);
+  const d = bindableDocument(c);
+  await ok(callFn(base, 'document', openid, documentForm(d)));
+  return d;
+}
+
+// --- signed ingestion ------------------------------------------------------------------------
+
+/** A source's HMAC key as the local server keeps it: a file in the data folder's secrets. */
+export async function sourceKeyFromDataDir(dataDir: string, sourceId: string): Promise<Uint8Array> {
+  const text = await new FileSecretStore(join(dataDir, 'secrets')).get(sourceKeySecretName(sourceId));
+  if (text === undefined) throw new Error(`no ingestion key for ${sourceId} in ${dataDir}`);
+  return decodeSourceKey(text);
+}
+
+export interface IngestRequestParts {
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** Signs `body` (JSON) for `sourceId` as docs/ingestion.md describes. */
+export function signedIngest(sourceId: string, key: Uint8Array, body: unknown, opts: { now?: number; nonce?: string } = {}): IngestRequestParts {
+  const bytes = new TextEncoder().encode(JSON.stringify(body));
+  const headers = signRequest({ method: 'POST', path: INGEST_PATH, body: bytes, sourceId, key, now: opts.now ?? Date.now(), nonce: opts.nonce });
+  return { headers: { ...headers, 'content-type': 'application/json' }, body: bytes };
+}
+
+export async function postIngest(base: string, req: IngestRequestParts): Promise<Reply> {
+  return reply(await fetch(`${base}${INGEST_PATH}`, { method: 'POST', headers: req.headers, body: Uint8Array.from(req.body) }));
+}
+
+/** A nucleic-acid test result in our JSON ingestion format. */
+export function naatRecord(c: Pick<DemoCitizen, 'name' | 'idNumber'>, sourceRecordId: string, sampledAtMs: number) {
+  return {
+    kind: 'naat',
+    sourceRecordId,
+    person: { idNumber: c.idNumber, name: c.name },
+    sampledAt: new Date(sampledAtMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    result: '260415000',
+    centre: '北京市朝阳区疾病预防控制中心核酸检测实验室',
+  };
+}
+
+// --- store snapshots -------------------------------------------------------------------------
+
+/** Every document of every collection, by "collection/id". */
+export type Snapshot = Map<string, string>;
+
+export async function snapshot(store: Store): Promise<Snapshot> {
+  const out: Snapshot = new Map();
+  for (const coll of COLLECTIONS) {
+    for (let skip = 0; ; skip += 1000) {
+      const page = await store.find(coll, {}, { limit: 1000, skip });
+      for (const d of page) out.set(`${coll}/${d._id}`, JSON.stringify(d));
+      if (page.length < 1000) break;
+    }
+  }
+  return out;
+}
+
+export interface Change {
+  coll: CollectionName;
+  id: string;
+  before?: Doc;
+  after?: Doc;
+}
+
+export function changes(before: Snapshot, after: Snapshot): Change[] {
+  const out: Change[] = [];
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
+    const b = before.get(key);
+    const a = after.get(key);
+    if (a === b) continue;
+    const slash = key.indexOf('/');
+    out.push({
+      coll: key.slice(0, slash) as CollectionName,
+      id: key.slice(slash + 1),
+      ...(b !== undefined ? { before: JSON.parse(b) as Doc } : {}),
+      ...(a !== undefined ? { after: JSON.parse(a) as Doc } : {}),
+    });
+  }
+  return out;
+}
+
+/**
+ * What identity verification writes on a failed verification (server/identity/service.ts): its
+ * attempt counters and one failure audit entry. Nothing else may change.
+ */
+export function isFailedVerificationWrite(c: Change): boolean {
+  if (c.coll === 'attempts') return c.after !== undefined;
+  return c.coll === 'audit' && c.before === undefined && c.after?.action === 'identity.verify' && c.after?.outcome === 'failure';
+}
+
+/** The changes not covered by `allowed` (none: nothing was written). */
+export function unexpectedChanges(before: Snapshot, after: Snapshot, allowed: (c: Change) => boolean = () => false): string[] {
+  return changes(before, after)
+    .filter((c) => !allowed(c))
+    .map((c) => `${c.before ? (c.after ? 'changed' : 'removed') : 'added'} ${c.coll}/${c.id}`);
+}
+
+// --- verification with core ------------------------------------------------------------------
+
+export function trustedKeysOf(trustListJson: string): KeyStore {
+  const list = readDscList(trustListJson);
+  if (list.problems.length) throw new Error(`trust list problems: ${JSON.stringify(list.problems)}`);
+  return new KeyStore(list.keys);
+}
+
+export function verifyWithCore(code: string, keys: KeyStore, crypto: CryptoProvider, nowSeconds = Math.floor(Date.now() / 1000)): Promise<Verdict> {
+  return verifyCode(code, { keys, now: nowSeconds, crypto, validateDccSchema });
+}
+
+/** Does every DSC of the list chain to the list's CSCA (signature and issuer name)? */
+export function dscsChainToCsca(list: { certificates: { rawData: string }[]; csca: string }): boolean[] {
+  const csca = new X509Certificate(Buffer.from(list.csca, 'base64'));
+  return list.certificates.map((c) => {
+    const dsc = new X509Certificate(Buffer.from(fromBase64(c.rawData)));
+    return dsc.checkIssued(csca) && dsc.verify(csca.publicKey);
+  });
+}
+
+// --- QR ---------------------------------------------------------------------------------------
+
+/** Decodes a PNG QR image with jsQR (an independent reader); null when it finds no code. */
+export function decodeQrPng(png: Uint8Array): string | null {
+  const img = PNG.sync.read(Buffer.from(png));
+  const found = jsQR(new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length), img.width, img.height);
+  return found ? found.data : null;
+}
+
+export function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, JSON.stringify(value, null, 2));
+}

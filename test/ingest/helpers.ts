@@ -1,0 +1,133 @@
+/** A signed-ingestion test bench: demo sources, fresh keys, a person registry, a manual clock. */
+import { ManualClock } from '../../server/clock';
+import { DEMO_SOURCE_IDS, seedRecords } from '../../server/records/demo-records';
+import { IngestService, type IngestOptions, type IngestRequest } from '../../server/ingest/service';
+import { MapKeyring, generateSourceKey, signRequest } from '../../server/ingest/signature';
+import { openTestStore, type TestStore } from '../records/helpers/store';
+
+export const NOW = Date.parse('2024-05-02T02:00:00Z');
+export const PATH = '/ingest/records';
+export const LAB = DEMO_SOURCE_IDS.naatLab;
+export const SITE = DEMO_SOURCE_IDS.vaccinationSite;
+
+/** GB 11643-1999 check character over the first 17 digits. */
+export function withCheckDigit(first17: string): string {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+export const PEOPLE = [
+  { idNumber: withCheckDigit('11010519491231002'), name: '张三', personId: 'person-zhangsan' },
+  { idNumber: withCheckDigit('44030419900101123'), name: '李四', personId: 'person-lisi' },
+];
+
+export interface Bench {
+  ts: TestStore;
+  clock: ManualClock;
+  keys: Record<string, Uint8Array>;
+  service: IngestService;
+  lookups: { idNumber: string; name: string }[];
+  /** Signs with `as` (default: the source's own key) and sends. */
+  send(body: unknown, opts?: SendOptions): ReturnType<IngestService['handle']>;
+  request(body: unknown, opts?: SendOptions): IngestRequest;
+  close(): Promise<void>;
+}
+
+export interface SendOptions {
+  source?: string;
+  /** Key to sign with (default: the source's). */
+  key?: Uint8Array;
+  /** Clock of the sender (default: the server's). */
+  senderNow?: number;
+  nonce?: string;
+  contentType?: string;
+  method?: string;
+  /** Raw body bytes instead of JSON.stringify(body). */
+  raw?: Uint8Array;
+  /** Change the request after signing (tampering). */
+  tamper?: (r: IngestRequest) => IngestRequest;
+}
+
+export async function bench(options: Partial<IngestOptions> = {}): Promise<Bench> {
+  const ts = await openTestStore();
+  const clock = new ManualClock(NOW);
+  await seedRecords(ts.store, [], clock); // the demo sources only
+  const keys: Record<string, Uint8Array> = { [LAB]: generateSourceKey(), [SITE]: generateSourceKey() };
+  const lookups: { idNumber: string; name: string }[] = [];
+  const resolvePerson = async (idNumber: string, name: string) => {
+    lookups.push({ idNumber, name });
+    return PEOPLE.find((p) => p.idNumber === idNumber && p.name === name)?.personId ?? null;
+  };
+  const service = new IngestService({ store: ts.store, clock, keyring: new MapKeyring(keys), resolvePerson }, options);
+  const request = (body: unknown, o: SendOptions = {}): IngestRequest => {
+    const source = o.source ?? LAB;
+    const bytes = o.raw ?? new TextEncoder().encode(JSON.stringify(body));
+    const method = o.method ?? 'POST';
+    const headers = signRequest({ method, path: PATH, body: bytes, sourceId: source, key: o.key ?? keys[source], now: o.senderNow ?? clock.now(), nonce: o.nonce });
+    const req: IngestRequest = { method, path: PATH, headers: { ...headers, 'Content-Type': o.contentType ?? 'application/json' }, body: bytes };
+    return o.tamper ? o.tamper(req) : req;
+  };
+  return {
+    ts,
+    clock,
+    keys,
+    service,
+    lookups,
+    request,
+    send: (body, o) => service.handle(request(body, o)),
+    close: () => ts.close(),
+  };
+}
+
+export function naatJson(over: Record<string, unknown> = {}, person = PEOPLE[0]) {
+  return {
+    kind: 'naat',
+    sourceRecordId: 'HS20240501-0001',
+    person: { idNumber: person.idNumber, name: person.name },
+    sampledAt: '2024-05-01T09:30:00+08:00',
+    result: '260415000',
+    centre: '北京市朝阳区疾病预防控制中心核酸检测实验室',
+    ...over,
+  };
+}
+
+export function iggJson(over: Record<string, unknown> = {}, person = PEOPLE[0]) {
+  return {
+    kind: 'igg',
+    sourceRecordId: 'IGG-20240501-0001',
+    person: { idNumber: person.idNumber, name: person.name },
+    sampledAt: '2024-05-01T10:05:00+08:00',
+    result: 'positive',
+    value: 26.8,
+    unit: 'AU/mL',
+    method: 'CLIA',
+    centre: '北京市朝阳区疾病预防控制中心',
+    ...over,
+  };
+}
+
+export function vaccinationJson(over: Record<string, unknown> = {}, person = PEOPLE[0]) {
+  return {
+    kind: 'vaccination',
+    sourceRecordId: 'JZ-0001',
+    person: { idNumber: person.idNumber, name: person.name },
+    date: '2021-04-12',
+    product: 'BBIBP-CorV',
+    manufacturer: 'ORG-100020693',
+    vaccine: '1157024006',
+    dose: 1,
+    doses: 2,
+    ...over,
+  };
+}
+
+/** The ServiceError (or other error) a promise rejects with. */
+export async function failure(p: Promise<unknown>): Promise<{ code?: string; status?: number; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    return e as { code?: string; status?: number; message: string };
+  }
+  throw new Error('expected a failure');
+}

@@ -1,0 +1,103 @@
+/** What a valid record is, independent of the format it came in. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { validateRecord, type RecordFields, type ValidationContext } from '../../server/records/validate';
+
+const NOW = Date.parse('2024-05-02T02:00:00Z');
+const CTX: ValidationContext = { now: NOW, defaultCountry: 'CN', defaultIssuer: '默认机构' };
+const DIR = resolve(__dirname, '../../../shared/testdata/dcc-valuesets');
+const products = JSON.parse(readFileSync(resolve(DIR, 'vaccine-medicinal-product.json'), 'utf8')).valueSetValues as Record<string, { active: boolean }>;
+const annexA = JSON.parse(readFileSync(resolve(DIR, 'vaccine-encoding-instructions.json'), 'utf8')).valueSetValues as Record<string, { 'vaccine-code': string; 'vaccine-manufacturer': string; 'sct-codes': string[] }>;
+
+const naat: RecordFields = { kind: 'naat', sourceRecordId: 'N-1', sampledAt: '2024-05-01T09:30:00+08:00', result: '260415000', centre: '检测实验室' };
+const vacc: RecordFields = { kind: 'vaccination', sourceRecordId: 'V-1', date: '2021-04-12', product: 'BBIBP-CorV', dose: 1, doses: 2 };
+
+function problemsOf(f: RecordFields, ctx = CTX) {
+  const r = validateRecord(f, ctx);
+  return r.ok ? [] : r.problems;
+}
+
+describe('validateRecord', () => {
+  test('a NAAT record takes the source defaults for country and issuer', () => {
+    const r = validateRecord(naat, CTX);
+    expect(r).toEqual({ ok: true, value: { ...naat, testType: 'LP6464-4', country: 'CN', issuer: '默认机构' } });
+  });
+
+  test('a vaccination without manufacturer and vaccine type takes them from Annex A', () => {
+    const r = validateRecord(vacc, CTX);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    const row = Object.values(annexA).find((v) => v['vaccine-code'] === 'BBIBP-CorV')!;
+    expect(r.value).toMatchObject({ manufacturer: row['vaccine-manufacturer'], disease: '840539006' });
+    // The specific type, not the generic "COVID-19 vaccine" concept.
+    expect(row['sct-codes']).toContain((r.value as { vaccine: string }).vaccine);
+    expect((r.value as { vaccine: string }).vaccine).not.toBe('28531000087107');
+  });
+
+  test('every problem of a record is reported, each with its field', () => {
+    const p = problemsOf({ kind: 'naat', sourceRecordId: 'bad id with spaces', sampledAt: '2024-05-01 09:30', result: 'negative', centre: '' , testName: 7 });
+    expect(p.map((x) => [x.field, x.code]).sort()).toEqual(
+      [
+        ['centre', 'REQUIRED'],
+        ['result', 'UNKNOWN_CODE'],
+        ['sampledAt', 'INVALID'],
+        ['sourceRecordId', 'INVALID'],
+        ['testName', 'INVALID'],
+      ].sort(),
+    );
+  });
+
+  test.each([
+    ['no zone', '2024-05-01T09:30:00'],
+    ['31 April', '2024-04-31T09:30:00+08:00'],
+    ['hour 24', '2024-05-01T24:00:00Z'],
+    ['in the future beyond skew', new Date(NOW + 6 * 60_000).toISOString()],
+    ['before SARS-CoV-2', '2019-06-01T00:00:00Z'],
+  ])('sample time refused: %s', (_, sampledAt) => {
+    expect(problemsOf({ ...naat, sampledAt })).toEqual([expect.objectContaining({ field: 'sampledAt', code: 'INVALID' })]);
+  });
+
+  test('a sample time within the clock-skew allowance is accepted', () => {
+    expect(problemsOf({ ...naat, sampledAt: new Date(NOW + 4 * 60_000).toISOString() })).toEqual([]);
+  });
+
+  test('unknown and deprecated product codes are refused with distinct codes', () => {
+    const deprecated = Object.entries(products).find(([, v]) => !v.active)![0];
+    expect(problemsOf({ ...vacc, product: 'Sputnik-XL' })).toEqual([expect.objectContaining({ field: 'product', code: 'UNKNOWN_CODE' })]);
+    expect(problemsOf({ ...vacc, product: deprecated, manufacturer: 'ORG-100032020', vaccine: '1162643001' })).toEqual([
+      expect.objectContaining({ field: 'product', code: 'DEPRECATED_CODE' }),
+    ]);
+  });
+
+  test('fields of another kind are refused', () => {
+    expect(problemsOf({ ...naat, dose: 1 })).toEqual([expect.objectContaining({ field: 'dose', code: 'UNKNOWN_FIELD' })]);
+  });
+
+  test('IgG value and unit come together; unit and method are from the ITHC tables', () => {
+    const igg: RecordFields = { kind: 'igg', sourceRecordId: 'G-1', sampledAt: '2024-05-01T09:30:00+08:00', result: 'positive', centre: '检验科' };
+    expect(problemsOf({ ...igg, value: 12 })).toEqual([expect.objectContaining({ field: 'unit', code: 'REQUIRED' })]);
+    expect(problemsOf({ ...igg, unit: 'AU/mL' })).toEqual([expect.objectContaining({ field: 'value', code: 'REQUIRED' })]);
+    expect(problemsOf({ ...igg, value: 12, unit: 'AU/mL', method: 'magic' })).toEqual([expect.objectContaining({ field: 'method', code: 'UNKNOWN_CODE' })]);
+    expect(problemsOf({ ...igg, value: 12, unit: "[arb'U]/mL" })).toEqual([expect.objectContaining({ field: 'unit', code: 'UNKNOWN_CODE' })]);
+    expect(problemsOf({ ...igg, value: 12, unit: 'BAU/mL', method: 'CLIA' })).toEqual([]);
+  });
+
+  test('text with control characters or a lone surrogate is refused, long text too', () => {
+    expect(problemsOf({ ...naat, centre: 'a\u0007b' })).toEqual([expect.objectContaining({ field: 'centre', code: 'INVALID' })]);
+    expect(problemsOf({ ...naat, centre: 'a\ud800b' })).toEqual([expect.objectContaining({ field: 'centre', code: 'INVALID' })]);
+    expect(problemsOf({ ...naat, centre: '检'.repeat(129) })).toEqual([expect.objectContaining({ field: 'centre', code: 'TOO_LONG' })]);
+    expect(problemsOf({ ...naat, centre: '检'.repeat(128) })).toEqual([]);
+  });
+
+  test('dose numbers are integers 1..9 and dates are real and not in the future', () => {
+    expect(problemsOf({ ...vacc, dose: 0 })).toEqual([expect.objectContaining({ field: 'dose', code: 'INVALID' })]);
+    expect(problemsOf({ ...vacc, doses: 1.5 })).toEqual([expect.objectContaining({ field: 'doses', code: 'INVALID' })]);
+    expect(problemsOf({ ...vacc, date: '2021-02-29' })).toEqual([expect.objectContaining({ field: 'date', code: 'INVALID' })]);
+    expect(problemsOf({ ...vacc, date: '2024-05-04' })).toEqual([expect.objectContaining({ field: 'date', code: 'INVALID' })]);
+    expect(problemsOf({ ...vacc, date: '2019-12-31' })).toEqual([expect.objectContaining({ field: 'date', code: 'INVALID' })]);
+  });
+
+  test('field names can be mapped (FHIR paths)', () => {
+    const r = validateRecord({ ...naat, result: 'x' }, { ...CTX, fieldNames: { result: 'Observation.valueCodeableConcept' } });
+    expect(r).toEqual({ ok: false, problems: [expect.objectContaining({ field: 'Observation.valueCodeableConcept', code: 'UNKNOWN_CODE' })] });
+  });
+});

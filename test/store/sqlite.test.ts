@@ -1,0 +1,249 @@
+/**
+ * What only the SQLite adapter has: a file that persists, WAL with fsync on commit, owner-only
+ * permissions, migrations, indexes, an integrity check, and durability through kill -9.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, chmodSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
+import { build } from 'esbuild';
+import { ManualClock } from '../../server/clock';
+import { buildFindSql, integrityCheck, MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from '../../server/store/sqlite';
+import type { Filter } from '../../server/store/store';
+
+let dir: string;
+let dbPath: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ithc-sqlite-'));
+  dbPath = join(dir, 'data', 'ithc.db');
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A plain connection for looking at the file from outside the adapter. */
+function raw<T>(path: string, f: (db: Database.Database) => T): T {
+  const db = new Database(path, { fileMustExist: true });
+  try {
+    return f(db);
+  } finally {
+    db.close();
+  }
+}
+
+function mode(p: string): number {
+  return statSync(p).mode & 0o777;
+}
+
+test('reopening finds what was written; the journal is WAL with fsync on every commit', async () => {
+  const a = openSqliteStore(dbPath);
+  await a.insert('users', { _id: 'u1', openid: 'o-1', name: '张三' });
+  expect(await a.info()).toEqual({ journalMode: 'wal', synchronous: 2, busyTimeoutMs: 5000, schemaVersion: SCHEMA_VERSION });
+  await a.close();
+  await expect(a.get('users', 'u1')).rejects.toThrow(/closed/);
+  const b = openSqliteStore(dbPath);
+  expect(await b.get('users', 'u1')).toEqual({ _id: 'u1', openid: 'o-1', name: '张三' });
+  await b.close();
+});
+
+test('the same file cannot be opened twice in one process (it would deadlock); after close it can', async () => {
+  const a = openSqliteStore(dbPath);
+  expect(() => openSqliteStore(join(dir, 'data', '..', 'data', 'ithc.db'))).toThrow(/already open/);
+  await a.close();
+  const b = openSqliteStore(dbPath);
+  await b.close();
+});
+
+test('paths that are not files are refused', () => {
+  expect(() => openSqliteStore(':memory:')).toThrow(TypeError);
+  expect(() => openSqliteStore('')).toThrow(TypeError);
+  expect(() => openSqliteStore(dbPath, { targetVersion: SCHEMA_VERSION + 1 })).toThrow(RangeError);
+});
+
+test('the folder is created 0700 and the database, its WAL and shared memory 0600', async () => {
+  const store = openSqliteStore(dbPath);
+  await store.insert('users', { _id: 'u1', v: 1 });
+  expect(mode(join(dir, 'data'))).toBe(0o700);
+  expect(mode(dbPath)).toBe(0o600);
+  // While the store is open after a write, SQLite keeps the -wal and -shm files beside it.
+  expect(existsSync(`${dbPath}-wal`)).toBe(true);
+  expect(mode(`${dbPath}-wal`)).toBe(0o600);
+  expect(mode(`${dbPath}-shm`)).toBe(0o600);
+  await store.close();
+});
+
+test('an existing database readable by others is tightened to 0600 on open', async () => {
+  await openSqliteStore(dbPath).close();
+  chmodSync(dbPath, 0o644);
+  const store = openSqliteStore(dbPath);
+  expect(mode(dbPath)).toBe(0o600);
+  await store.close();
+});
+
+describe('migrations', () => {
+  test('are numbered 1..N without gaps', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(Array.from({ length: MIGRATIONS.length }, (_, i) => i + 1));
+    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  test('a version-1 database migrates to the latest, keeping its data; reopening changes nothing', async () => {
+    const clock = new ManualClock(1_000);
+    const v1 = openSqliteStore(dbPath, { targetVersion: 1, clock });
+    expect((await v1.info()).schemaVersion).toBe(1);
+    await v1.insert('users', { _id: 'u1', openid: 'o-1' });
+    await v1.close();
+    const indexesAt = (): string[] =>
+      raw(dbPath, (db) => (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'idx_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name));
+    expect(indexesAt()).toEqual([]);
+
+    clock.set(2_000);
+    const latest = openSqliteStore(dbPath, { clock });
+    expect((await latest.info()).schemaVersion).toBe(SCHEMA_VERSION);
+    expect(await latest.get('users', 'u1')).toEqual({ _id: 'u1', openid: 'o-1' });
+    await latest.close();
+    const applied = raw(dbPath, (db) => db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all());
+    expect(applied).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: m.version === 1 ? 1_000 : 2_000 })));
+    expect(indexesAt()).toContain('idx_users_openid');
+
+    clock.set(3_000);
+    await openSqliteStore(dbPath, { clock }).close();
+    expect(raw(dbPath, (db) => db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all())).toEqual(applied);
+  });
+
+  test('a database from a newer program is refused', async () => {
+    await openSqliteStore(dbPath).close();
+    raw(dbPath, (db) => db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from the future', 0)").run(SCHEMA_VERSION + 1));
+    expect(() => openSqliteStore(dbPath)).toThrow(/newer/);
+    // The refusal released the file.
+    raw(dbPath, (db) => db.prepare('DELETE FROM schema_migrations WHERE version = ?').run(SCHEMA_VERSION + 1));
+    await openSqliteStore(dbPath).close();
+  });
+});
+
+test.each<[string, 'users' | 'records' | 'ingestNonces' | 'keys' | 'certificates', Filter, string]>([
+  ['users by openid', 'users', { openid: 'o-1' }, 'idx_users_openid'],
+  ['records by person', 'records', { personId: 'p-1' }, 'idx_records_personId'],
+  ['records by source and source record id', 'records', { sourceId: 's', sourceRecordId: 'r' }, 'idx_records_sourceId_sourceRecordId'],
+  ['expired nonces', 'ingestNonces', { expiresAt: { $lt: 1_700_000_000_000 } }, 'idx_ingestNonces_expiresAt'],
+  ['active keys of a kind', 'keys', { kind: 'dsc', status: 'active' }, 'idx_keys_kind_status'],
+  ['certificates of several people', 'certificates', { personId: { $in: ['a', 'b'] } }, 'idx_certificates_personId'],
+])('the query for %s uses its index', async (_label, coll, filter, index) => {
+  await openSqliteStore(dbPath).close();
+  const { sql, params } = buildFindSql(coll, filter);
+  const plan = raw(dbPath, (db) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n'));
+  expect(plan).toContain(`USING INDEX ${index}`);
+});
+
+describe('integrity check', () => {
+  test('says ok for a sound file, from the store and from the path', async () => {
+    const store = openSqliteStore(dbPath);
+    await store.insert('users', { _id: 'u1', openid: 'o' });
+    expect(await store.integrityCheck()).toEqual({ ok: true, problems: [] });
+    await store.close();
+    expect(integrityCheck(dbPath)).toEqual({ ok: true, problems: [] });
+  });
+
+  test('reports a damaged file', async () => {
+    const store = openSqliteStore(dbPath);
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 400; i++) await tx.insert('users', { _id: `u${i}`, openid: `openid-${i}`, pad: 'x'.repeat(200) });
+    });
+    await store.close(); // checkpoints the WAL into the file
+    const pageSize = raw(dbPath, (db) => db.pragma('page_size', { simple: true }) as number);
+    const size = statSync(dbPath).size;
+    expect(size).toBeGreaterThan(pageSize * 8);
+    // Overwrite a page in the middle of the file (never page 1, the header) with garbage.
+    const fd = openSync(dbPath, 'r+');
+    writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, Math.floor(size / pageSize / 2) * pageSize);
+    closeSync(fd);
+    const report = integrityCheck(dbPath);
+    expect(report.ok).toBe(false);
+    expect(report.problems.length).toBeGreaterThan(0);
+  });
+
+  test('reports a file that is not a database', () => {
+    const junk = join(dir, 'junk.db');
+    closeSync(openSync(junk, 'w'));
+    const fd = openSync(junk, 'r+');
+    writeSync(fd, Buffer.from('this is not an SQLite database, just some text '.repeat(200)));
+    closeSync(fd);
+    expect(integrityCheck(junk).ok).toBe(false);
+    expect(integrityCheck(join(dir, 'missing.db')).ok).toBe(false);
+  });
+});
+
+describe('durability', () => {
+  let childJs: string;
+  beforeAll(async () => {
+    // The child runs our TypeScript store: bundle it (better-sqlite3 stays a native module).
+    childJs = join(mkdtempSync(join(tmpdir(), 'ithc-crash-child-')), 'crash-child.cjs');
+    await build({
+      entryPoints: [resolve(__dirname, 'crash-child.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile: childJs,
+      external: ['better-sqlite3'],
+      logLevel: 'silent',
+    });
+  });
+  afterAll(() => {
+    rmSync(resolve(childJs, '..'), { recursive: true, force: true });
+  });
+
+  /** Runs the child until it acknowledged `count` more certificates, then kills it with SIGKILL. */
+  function runAndKill(count: number): Promise<{ start: number; lastAck: number }> {
+    return new Promise((done, fail) => {
+      const child = spawn(process.execPath, [childJs, dbPath], {
+        env: { ...process.env, NODE_PATH: resolve(__dirname, '../../node_modules') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let start = 0;
+      let lastAck = 0;
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const [word, n] = line.split(' ');
+        if (word === 'start') start = Number(n);
+        if (word !== 'ack') return;
+        if (Number(n) !== (lastAck || start - 1) + 1) fail(new Error(`acks out of order: ${line} after ${lastAck}`));
+        lastAck = Number(n);
+        if (lastAck - start + 1 === count) child.kill('SIGKILL');
+      });
+      child.on('error', fail);
+      child.on('exit', (code, signal) => {
+        if (signal === 'SIGKILL') done({ start, lastAck });
+        else fail(new Error(`child exited with ${code}: ${stderr}`));
+      });
+    });
+  }
+
+  test('after kill -9 during issuance, every acknowledged certificate is there and the file is sound', async () => {
+    const first = await runAndKill(150);
+    expect(first.start).toBe(1);
+    // A second life that is killed too: recovery, then more writes, then another crash.
+    const second = await runAndKill(150);
+    expect(second.start).toBeGreaterThan(first.lastAck);
+
+    expect(integrityCheck(dbPath)).toEqual({ ok: true, problems: [] });
+    const store = openSqliteStore(dbPath);
+    const issued = ((await store.get('attempts', 'issued')) as unknown as { n: number }).n;
+    expect(issued).toBeGreaterThanOrEqual(second.lastAck);
+    // Every acknowledged certificate survived.
+    for (let n = 1; n <= second.lastAck; n++) {
+      const cert = await store.get('certificates', `cert-${n}`);
+      if (cert?.n !== n) throw new Error(`acknowledged certificate ${n} is missing after the crash`);
+    }
+    // Transactions were all or nothing: the counter and the certificates agree.
+    expect(await store.count('certificates', {})).toBe(issued);
+    expect(await store.get('certificates', `cert-${issued + 1}`)).toBeNull();
+    expect(await store.integrityCheck()).toEqual({ ok: true, problems: [] });
+    await store.close();
+    // Nothing of the file is world-readable after the crashes either.
+    expect(mode(dbPath)).toBe(0o600);
+    expect(readFileSync(dbPath).subarray(0, 16).toString('latin1')).toBe('SQLite format 3\u0000');
+  });
+});
