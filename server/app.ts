@@ -66,6 +66,10 @@ export interface App {
   ingest: IngestService;
   /** The verified person and bound document of a caller, as issuance needs them. */
   subjectOf(openid: string): Promise<IssuanceSubject>;
+  /** Relatives acting for the elderly (server/relatives); set by createApp once that service exists. */
+  relatives?: {
+    actingFor(openid: string, relationId: string): Promise<{ subject: IssuanceSubject; relationId: string }>;
+  };
 }
 
 export async function createApp(deps: AppDeps): Promise<App> {

@@ -7,6 +7,7 @@ import type { CertificateDoc } from '../issuance/service';
 import type { FunctionDef } from './router';
 import { publishDscList } from '../trust/dsc-list';
 import { userIdFor } from '../identity/person-id';
+import { resolveSubject } from './subject';
 
 /** What the holder (or, later, their proxy) sees of a certificate. */
 export interface CertificateView {
@@ -48,8 +49,8 @@ export function functionsFor(app: App): FunctionDef[] {
     actions: {
       /** Collects the caller's records and issues (or returns the still-valid) certificate. */
       issue: {
-        handler: async (ctx) => {
-          const subject = await app.subjectOf(ctx.openid);
+        handler: async (ctx, input) => {
+          const { subject } = await resolveSubject(app, ctx, input);
           const records = await app.records.collect(subject.personId);
           const doc = await app.issuance.issue(subject, records, userIdFor(ctx.openid));
           return certificateView(doc, app.clock.now());
@@ -57,8 +58,8 @@ export function functionsFor(app: App): FunctionDef[] {
       },
       /** The caller's latest certificate, without issuing. */
       get: {
-        handler: async (ctx) => {
-          const subject = await app.subjectOf(ctx.openid);
+        handler: async (ctx, input) => {
+          const { subject } = await resolveSubject(app, ctx, input);
           const doc = await app.issuance.latest(subject.personId);
           return doc ? certificateView(doc, app.clock.now()) : null;
         },

@@ -316,7 +316,8 @@ export async function evaluateCase(c: Case, providers: Providers, pictures: Read
     if (expected === undefined) return;
     ev.outcomes.push({ flag, expected, actual, detail, code });
   };
-  const now = r.TESTCTX.VALIDATIONCLOCK ? parseClock(r.TESTCTX.VALIDATIONCLOCK) : undefined;
+  const clock = r.TESTCTX.VALIDATIONCLOCK ?? r.TESTCTX.validationClockInstant;
+  const now = clock ? parseClock(clock) : undefined;
 
   // --- Stage inputs, each from its own field or, failing that, through the chain. -------------
   const prefixBody = r.PREFIX?.startsWith('HC1:') ? r.PREFIX.slice(4) : undefined;

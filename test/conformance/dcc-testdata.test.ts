@@ -19,7 +19,7 @@ import { webCrypto } from '../../core/crypto/webcrypto';
 import type { Verdict } from '../../core/hcert';
 import type { TrustedKey } from '../../core/keys';
 import { nodeCrypto } from '../../node/crypto-node';
-import { FLAGS, STAGE_CODES, TESTDATA_DIR, decodePictures, evaluateCase, listCaseFiles, loadCase, pictureOf, type Case, type Evaluation, type Flag, type PictureResult, type Providers } from './dcc-case';
+import { FLAGS, STAGE_CODES, TESTDATA_DIR, decodePictures, evaluateCase, listCaseFiles, loadCase, parseClock, pictureOf, type Case, type Evaluation, type Flag, type PictureResult, type Providers } from './dcc-case';
 
 const subtle = (globalThis.crypto?.subtle ?? (nodeWebcrypto as unknown as Crypto).subtle) as SubtleCrypto;
 const providers: Providers = { node: nodeCrypto, noble: nobleCrypto, webcrypto: webCrypto(subtle) };
@@ -216,6 +216,23 @@ describe('EU dcc-testdata conformance', () => {
     expect(stated('EXPIRATIONCHECK', false)).toBe(5);
     expect(stated('KEYUSAGE', false)).toBe(79);
     expect(cases.filter((c) => Object.keys(c.ignoredKeys).length > 0).map((c) => c.id)).toEqual(['ES/1001', 'ES/1002', 'ES/1003']);
+  });
+
+  test('every case has a readable validation clock; 303 carry no zone (read as UTC); validationClockInstant repeats it', () => {
+    let zoneless = 0;
+    for (const c of cases) {
+      const clock = c.raw.TESTCTX.VALIDATIONCLOCK;
+      expect({ id: c.id, clock: typeof clock }).toEqual({ id: c.id, clock: 'string' });
+      expect(Number.isFinite(parseClock(clock!))).toBe(true);
+      if (!/(Z|[+-]\d\d:?\d\d)$/i.test(clock!)) zoneless++;
+      const instant = c.raw.TESTCTX.validationClockInstant;
+      if (instant !== undefined) expect({ id: c.id, instant: parseClock(instant) }).toEqual({ id: c.id, instant: parseClock(clock!) });
+    }
+    expect(zoneless).toBe(303);
+    // No zone means UTC, not the machine's local time.
+    expect(parseClock('2021-05-17T18:21:22')).toBe(Date.UTC(2021, 4, 17, 18, 21, 22) / 1000);
+    expect(parseClock('2021-06-01T20:00:00+02:00')).toBe(Date.UTC(2021, 5, 1, 18, 0, 0) / 1000);
+    expect(parseClock('2021-06-08T20:17:27.9906293Z')).toBeCloseTo(Date.UTC(2021, 5, 8, 20, 17, 27) / 1000 + 0.9906293, 6);
   });
 
   test('every listed erratum and unevaluable flag names a case that states that flag', () => {
