@@ -2,12 +2,11 @@
  * A partner authority: a destination country's border health authority that recognises our
  * certificates (and whose travellers' certificates we recognise in return). Keyed by country.
  */
-import type { Doc, Json } from '../store/store';
+import type { Json } from '../store/store';
 
 export type AcceptedFormat = 'dcc' | 'ithc' | 'sealed';
 
 export interface PartnerEncryptionKey {
-  [k: string]: Json | undefined;
   /** kid as base64 (COSE header 4 of the sealed code's recipient). */
   kid: string;
   /** The authority's P-256 public key, SubjectPublicKeyInfo DER as base64. */
@@ -16,7 +15,9 @@ export interface PartnerEncryptionKey {
   notAfter?: string;
 }
 
-export interface PartnerDoc extends Doc {
+/** Stored in the `partners` collection (cast to Doc at the store boundary: nested optional fields are not Json). */
+export interface PartnerDoc {
+  _id: string;
   /** ISO 3166-1 alpha-2, also the document id. */
   country: string;
   name: { zh: string; en: string };
@@ -25,6 +26,6 @@ export interface PartnerDoc extends Doc {
   /** Entry rules as CertLogic validation rules (the EU business-rule JSON shape). */
   rules: Json[];
   /** Signing certificates we trust for this partner's travellers' certificates: EU DSC-list entries. */
-  signingCertificates: Array<{ kid: string; country: string; certificateType?: string; rawData: string; [k: string]: Json | undefined }>;
+  signingCertificates: Array<{ kid: string; country: string; certificateType?: string; rawData: string }>;
   updatedAt: number;
 }

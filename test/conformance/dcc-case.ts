@@ -2,7 +2,7 @@
  * The EU DCC test data (eu-digital-green-certificates/dgc-testdata, in ../shared/testdata/dcc-testdata)
  * read case by case, and each stated stage flag evaluated with our core.
  *
- * A case is one `<country>/2DCode/raw/<name>.json` (IE spells the folder `Raw`). Each holds some of
+ * A case is one `<country>/[version/]2DCode/raw/<name>.json` (IE spells the folder `Raw`). Each holds some of
  * the pipeline's intermediates (PREFIX, BASE45, COMPRESSED, COSE, CBOR, JSON, 2DCODE) and
  * EXPECTEDRESULTS flags saying which stage should succeed. A flag is evaluated on the field the
  * data's README names for it; when that field is missing, on the same stage reached through the
@@ -13,14 +13,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { decodeBase45, encodeBase45 } from '../../core/base45';
-import { bytesEqual, fromHex, toHex } from '../../core/bytes';
+import { bytesEqual, fromHex } from '../../core/bytes';
 import { decodeLenient, encodeStrict, mapGet, Tag, toJsonValue, type CborValue } from '../../core/cbor';
 import { parseCoseSign1 } from '../../core/cose';
 import { parseClaims, type UnverifiedClaims } from '../../core/cwt';
 import { dccToCbor, readDcc } from '../../core/dcc';
 import { validateDccSchema } from '../../core/dcc-schema';
-import type { ErrorCode } from '../../core/errors';
-import { IthcError } from '../../core/errors';
+import { IthcError, type ErrorCode } from '../../core/errors';
 import { decodeStages, verifyCode, type Verdict } from '../../core/hcert';
 import { KeyStore, type TrustedKey } from '../../core/keys';
 import { trustedKeyFromCertificate } from '../../core/x509';
@@ -500,4 +499,3 @@ export async function evaluateCase(c: Case, providers: Providers, pictures: Read
   return ev;
 }
 
-export { toHex };
