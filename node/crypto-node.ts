@@ -34,6 +34,10 @@ export function verifyNodeSync(alg: AlgorithmInfo, key: PublicKeyMaterial, data:
       // ieee-p1363 = raw r‖s as COSE carries it; OpenSSL accepts high-S, as COSE requires.
       return nodeVerify(HASH[alg.hash], data, { key: ko, dsaEncoding: 'ieee-p1363' }, signature);
     }
+    // RFC 8017 §8.1.2 step 1: a signature is exactly as long as the modulus. OpenSSL also accepts
+    // one with its leading zero bytes dropped, which the portable verifier (rsa-pss.ts) refuses;
+    // found by test/crypto/cross-check.test.ts. Refused here too, so both paths agree.
+    if (signature.length !== modulusLength(key.n)) return false;
     return nodeVerify(HASH[alg.hash], data, { key: ko, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LEN[alg.hash] }, signature);
   } catch {
     return false;
@@ -41,6 +45,13 @@ export function verifyNodeSync(alg: AlgorithmInfo, key: PublicKeyMaterial, data:
 }
 
 const HASH_LEN: Record<AlgorithmInfo['hash'], number> = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
+
+/** The modulus length in bytes, ignoring any leading zero bytes of its encoding. */
+function modulusLength(n: Uint8Array): number {
+  let i = 0;
+  while (i < n.length - 1 && n[i] === 0) i++;
+  return n.length - i;
+}
 
 export const nodeCrypto: CryptoProvider = {
   name: 'node:crypto',

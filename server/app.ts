@@ -68,7 +68,8 @@ export interface App {
   subjectOf(openid: string): Promise<IssuanceSubject>;
   /** Relatives acting for the elderly (server/relatives); set by createApp once that service exists. */
   relatives?: {
-    actingFor(openid: string, relationId: string): Promise<{ subject: IssuanceSubject; relationId: string }>;
+    /** The relative's subject when `relationId` is the caller's active relation; audits `action` ("certificate.get") in the relative's log. */
+    actingFor(openid: string, relationId: string, action?: string): Promise<{ subject: IssuanceSubject; relationId: string }>;
   };
 }
 

@@ -33,6 +33,12 @@ export function webCrypto(subtle: Subtle): CryptoProvider {
         // WebCrypto ties the digest to the curve's usual pairing only by convention; it accepts
         // SHA-256 on P-384, but wrong-length signatures must be refused here, not thrown.
         if (signature.length !== 2 * size) return false;
+      } else {
+        // RFC 8017 §8.1.2 step 1: exactly the modulus length. WebCrypto on OpenSSL (Node) also takes
+        // a signature with its leading zero bytes dropped, which rsa-pss.ts refuses (cross-check test).
+        let i = 0;
+        while (i < key.n.length - 1 && key.n[i] === 0) i++;
+        if (signature.length !== key.n.length - i) return false;
       }
       const ck = await importKey(alg, key);
       if (!ck) return verifySync(alg, key, data, signature);

@@ -46,11 +46,31 @@ const TRANSPORT_MESSAGES: Readonly<Record<string, MessageKey>> = Object.freeze({
   CLOUD_UNAVAILABLE: 'errorCloudUnavailable',
 });
 
+/** The table key translating a server error code (server/errors.ts), when there is one. */
+export function serverErrorKey(code: string): MessageKey | undefined {
+  const key = `err_${code}`;
+  return Object.prototype.hasOwnProperty.call(zh, key) ? (key as MessageKey) : undefined;
+}
+
 /**
- * A failed cloud call in the user's language. Function error codes get their own translations as the
- * functions land; until a code has one, the user sees the code itself rather than a blank.
+ * A failed cloud call in the user's language: transport failures and the server's stable codes
+ * have their own translations; an unknown code is shown as itself rather than as a blank. A wait
+ * the server asks for (retryAfter, seconds) is added.
  */
-export function cloudErrorText(lang: Lang, error: { code: string; status?: number }): string {
-  const key = Object.prototype.hasOwnProperty.call(TRANSPORT_MESSAGES, error.code) ? TRANSPORT_MESSAGES[error.code] : 'errorUnknown';
-  return t(lang, key, { code: error.code, status: error.status ?? '' });
+export function cloudErrorText(lang: Lang, error: { code: string; status?: number; retryAfter?: number }): string {
+  const key = Object.prototype.hasOwnProperty.call(TRANSPORT_MESSAGES, error.code) ? TRANSPORT_MESSAGES[error.code] : serverErrorKey(error.code) ?? 'errorUnknown';
+  const text = t(lang, key, { code: error.code, status: error.status ?? '' });
+  if (error.retryAfter === undefined || error.retryAfter <= 0) return text;
+  const time = error.retryAfter >= 90 ? t(lang, 'minutesShort', { n: Math.ceil(error.retryAfter / 60) }) : t(lang, 'secondsShort', { n: Math.ceil(error.retryAfter) });
+  return `${text}${lang === 'zh' ? '，' : '. '}${t(lang, 'retryAfter', { time })}`;
+}
+
+/**
+ * The server writes what people read as "中文 / English" (docs/functions.md). Picks the part in
+ * `lang`; text without the separator is returned whole.
+ */
+export function pickLanguage(bilingual: string, lang: Lang): string {
+  const at = bilingual.indexOf(' / ');
+  if (at < 0) return bilingual;
+  return (lang === 'zh' ? bilingual.slice(0, at) : bilingual.slice(at + 3)).trim();
 }

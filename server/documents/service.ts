@@ -70,32 +70,8 @@ export class DocumentService {
     const identity = user ? readIdentity(user) : null;
     if (!identity) throw new ServiceError('IDENTITY_REQUIRED', say(bi('请先完成实名认证', 'verify your identity first')));
 
+    const { mrz } = await this.check(req, identity);
     const info = DOCUMENT_TYPES[req.type];
-    if (!info.numberPattern.test(req.number)) {
-      const other = typeOfNumber(req.number);
-      const hint = other ? bi(`该号码像是${DOCUMENT_TYPES[other].zh}号码；${info.numberHint.zh}`, `this looks like a ${DOCUMENT_TYPES[other].en} number; ${info.numberHint.en}`) : bi(info.numberHint.zh, info.numberHint.en);
-      throw stage('DOCUMENT_INVALID', { number: hint });
-    }
-    const today = chinaDate(this.deps.clock.now());
-    if (req.expiry < today) throw stage('DOCUMENT_EXPIRED', { expiry: bi(`证件已于${req.expiry}过期`, `the document expired on ${req.expiry}`) });
-
-    let mrz: Td3 | undefined;
-    if (req.mrz !== undefined) {
-      const read = readTd3(req.mrz);
-      if (!read.ok) {
-        const p: Problems = {};
-        for (const x of read.problems) p[x.field] = { zh: x.zh, en: x.en };
-        throw stage('MRZ_INVALID', p);
-      }
-      mrz = read.value;
-      const inconsistent = mrzAgainstForm(mrz, req);
-      if (Object.keys(inconsistent).length) throw stage('DOCUMENT_INVALID', inconsistent);
-      const mismatch = mrzAgainstIdentity(mrz, identity);
-      if (Object.keys(mismatch).length) throw stage('DOCUMENT_MISMATCH', mismatch);
-    }
-
-    await this.checkRegistry(req, identity, mrz, today);
-
     const now = this.deps.clock.now();
     const current = { type: req.type, number: req.number, expiry: req.expiry, boundAt: now };
     await this.deps.store.transaction(async (tx) => {
@@ -132,6 +108,46 @@ export class DocumentService {
     if (!bound || bound.personId !== identity.personId) return null;
     const type = o.type as DocumentType;
     return { type, typeName: { zh: DOCUMENT_TYPES[type].zh, en: DOCUMENT_TYPES[type].en }, number: o.number, expiry: o.expiry, boundAt: o.boundAt, holder: { name: identity.name, idNumberMasked: maskResidentId(identity.idNumber) } };
+  }
+
+  /**
+   * Every check of `bind` (stages 1 and 3–8) for a verified person who is not the caller — a
+   * relative the caller acts for (server/relatives) — writing nothing; the caller stores the result.
+   */
+  async verifyFor(identity: VerifiedIdentity, input: Input): Promise<{ type: DocumentType; number: string; expiry: string; mrz?: [string, string] }> {
+    const req = readInput(input);
+    const { mrz } = await this.check(req, identity);
+    return { type: req.type, number: req.number, expiry: req.expiry, ...(mrz ? { mrz: [...mrz.lines] as [string, string] } : {}) };
+  }
+
+  /** Stages 3–8 for a validated request and a verified person. */
+  private async check(req: Request, identity: VerifiedIdentity): Promise<{ mrz?: Td3 }> {
+    const info = DOCUMENT_TYPES[req.type];
+    if (!info.numberPattern.test(req.number)) {
+      const other = typeOfNumber(req.number);
+      const hint = other ? bi(`该号码像是${DOCUMENT_TYPES[other].zh}号码；${info.numberHint.zh}`, `this looks like a ${DOCUMENT_TYPES[other].en} number; ${info.numberHint.en}`) : bi(info.numberHint.zh, info.numberHint.en);
+      throw stage('DOCUMENT_INVALID', { number: hint });
+    }
+    const today = chinaDate(this.deps.clock.now());
+    if (req.expiry < today) throw stage('DOCUMENT_EXPIRED', { expiry: bi(`证件已于${req.expiry}过期`, `the document expired on ${req.expiry}`) });
+
+    let mrz: Td3 | undefined;
+    if (req.mrz !== undefined) {
+      const read = readTd3(req.mrz);
+      if (!read.ok) {
+        const p: Problems = {};
+        for (const x of read.problems) p[x.field] = { zh: x.zh, en: x.en };
+        throw stage('MRZ_INVALID', p);
+      }
+      mrz = read.value;
+      const inconsistent = mrzAgainstForm(mrz, req);
+      if (Object.keys(inconsistent).length) throw stage('DOCUMENT_INVALID', inconsistent);
+      const mismatch = mrzAgainstIdentity(mrz, identity);
+      if (Object.keys(mismatch).length) throw stage('DOCUMENT_MISMATCH', mismatch);
+    }
+
+    await this.checkRegistry(req, identity, mrz, today);
+    return { mrz };
   }
 
   private async checkRegistry(req: Request, identity: VerifiedIdentity, mrz: Td3 | undefined, today: string): Promise<void> {

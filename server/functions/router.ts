@@ -14,6 +14,8 @@ export interface CallContext {
   /** Operator rights: the caller is listed as an operator. */
   operator: boolean;
   requestId: string;
+  /** "function.action" of this call, for audit entries (e.g. a relative's log of proxy actions). */
+  action?: string;
 }
 
 export interface ActionDef {
@@ -56,7 +58,7 @@ export async function dispatch(def: FunctionDef, event: unknown, caller: { openi
     if (a.operator && !caller.operator) throw new ServiceError('FORBIDDEN', '仅限运营方 / operators only');
     // Cloud functions also receive userInfo from WeChat; it is context, not input.
     delete (input as Record<string, unknown>).userInfo;
-    const data = await a.handler({ openid: caller.openid, operator: caller.operator, requestId }, input);
+    const data = await a.handler({ openid: caller.openid, operator: caller.operator, requestId, action: `${def.name}.${action}` }, input);
     return { ok: true, data: data ?? null };
   } catch (e) {
     if (isServiceError(e)) return { ok: false, error: e.toJSON() };

@@ -20,5 +20,6 @@ export async function resolveSubject(app: App, ctx: CallContext, input: Input): 
   if (forId === undefined || forId === null || forId === '') return { subject: await app.subjectOf(ctx.openid) };
   if (typeof forId !== 'string' || forId.length > 64) throw new ServiceError('VALIDATION_FAILED', '请选择家人 / choose a relative', { fields: { for: '格式不正确 / malformed' } });
   if (!app.relatives) throw new ServiceError('FORBIDDEN', '暂不支持代为查询 / acting for relatives is not available');
-  return app.relatives.actingFor(ctx.openid, forId);
+  // actingFor authorises the caller and writes the proxy action to the relative's audit log.
+  return app.relatives.actingFor(ctx.openid, forId, ctx.action ?? 'unknown');
 }

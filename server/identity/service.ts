@@ -120,38 +120,9 @@ export class IdentityService {
   async verify(callerOpenId: string, input: Input): Promise<IdentityView> {
     const userId = callerId(callerOpenId);
     const { name, id, faceToken } = this.readPerson(input, true);
-    const personId = this.deps.personIds.personId(id.idNumber);
-    const counters = this.failureCounters(userId, personId);
-
-    const wait = await blockedFor(this.deps.store, counters, this.deps.clock.now());
-    if (wait > 0) throw tooMany(wait);
-
-    const outcome = await this.deps.provider.confirm({ openId: callerOpenId, person: { name, idNumber: id.idNumber }, faceToken: faceToken! });
-    const now = this.deps.clock.now();
+    const identity = await this.confirmPerson(callerOpenId, { name, id }, faceToken!);
+    const { personId, verifiedAt: now } = identity;
     const masked = maskResidentId(id.idNumber);
-
-    if (!outcome.verified) {
-      const text = FAILURE_TEXT[outcome.reason];
-      const remaining = await this.deps.store.transaction(async (tx) => {
-        const left = text.counts ? await countAttempt(tx, counters, now, 'identity-failure') : undefined;
-        await tx.insert('audit', this.auditEntry(now, userId, 'failure', personId, masked, outcome.reason));
-        return left;
-      });
-      const left = remaining === undefined || !Number.isFinite(remaining) ? '' : `（还可尝试 ${remaining} 次）`;
-      const leftEn = remaining === undefined || !Number.isFinite(remaining) ? '' : ` (${remaining} attempt${remaining === 1 ? '' : 's'} left)`;
-      throw new ServiceError(text.code, `${text.zh}${left} / ${text.en}${leftEn}`, text.code === 'IDENTITY_MISMATCH' ? { fields: { name: `${text.zh} / ${text.en}`, idNumber: `${text.zh} / ${text.en}` } } : {});
-    }
-
-    const identity: VerifiedIdentity = {
-      personId,
-      name,
-      idNumber: id.idNumber,
-      birthDate: id.birthDate,
-      sex: id.sex,
-      regionCode: id.regionCode,
-      provider: this.deps.provider.kind,
-      verifiedAt: now,
-    };
     await this.deps.store.transaction(async (tx) => {
       const existing = await tx.get('users', userId);
       const previous = existing ? readIdentity(existing) : null;
@@ -168,6 +139,48 @@ export class IdentityService {
       await tx.insert('audit', this.auditEntry(now, userId, 'success', personId, masked));
     });
     return view(identity);
+  }
+
+  /**
+   * Confirms a face check for a person the caller named, under the same attempt limits and with
+   * the same failure audit as `verify`, and binds nothing: `verify` binds the person to the caller;
+   * relatives (server/relatives) record them as a relative the caller acts for. `auditAction` names
+   * the purpose in failure audit entries.
+   */
+  async confirmPerson(callerOpenId: string, person: { name: string; id: ResidentId }, faceToken: string, auditAction = 'identity.verify'): Promise<VerifiedIdentity> {
+    const userId = callerId(callerOpenId);
+    const { name, id } = person;
+    const personId = this.deps.personIds.personId(id.idNumber);
+    const counters = this.failureCounters(userId, personId);
+
+    const wait = await blockedFor(this.deps.store, counters, this.deps.clock.now());
+    if (wait > 0) throw tooMany(wait);
+
+    const outcome = await this.deps.provider.confirm({ openId: callerOpenId, person: { name, idNumber: id.idNumber }, faceToken });
+    const now = this.deps.clock.now();
+
+    if (!outcome.verified) {
+      const text = FAILURE_TEXT[outcome.reason];
+      const remaining = await this.deps.store.transaction(async (tx) => {
+        const left = text.counts ? await countAttempt(tx, counters, now, 'identity-failure') : undefined;
+        await tx.insert('audit', this.auditEntry(now, userId, 'failure', personId, maskResidentId(id.idNumber), outcome.reason, auditAction));
+        return left;
+      });
+      const left = remaining === undefined || !Number.isFinite(remaining) ? '' : `（还可尝试 ${remaining} 次）`;
+      const leftEn = remaining === undefined || !Number.isFinite(remaining) ? '' : ` (${remaining} attempt${remaining === 1 ? '' : 's'} left)`;
+      throw new ServiceError(text.code, `${text.zh}${left} / ${text.en}${leftEn}`, text.code === 'IDENTITY_MISMATCH' ? { fields: { name: `${text.zh} / ${text.en}`, idNumber: `${text.zh} / ${text.en}` } } : {});
+    }
+
+    return {
+      personId,
+      name,
+      idNumber: id.idNumber,
+      birthDate: id.birthDate,
+      sex: id.sex,
+      regionCode: id.regionCode,
+      provider: this.deps.provider.kind,
+      verifiedAt: now,
+    };
   }
 
   /** The caller's verified identity as they may see it. */
@@ -189,7 +202,8 @@ export class IdentityService {
     ];
   }
 
-  private readPerson(input: Input, withToken: boolean): { name: string; id: ResidentId; faceToken?: string } {
+  /** Validates a claimed person (name, resident ID number, and the face-check token when asked). */
+  readPerson(input: Input, withToken: boolean): { name: string; id: ResidentId; faceToken?: string } {
     if (!input || typeof input !== 'object') throw new ServiceError('BAD_REQUEST', '请求格式不正确 / the request must be an object');
     const f = fields(input);
     const rawName = f.str('name', NAME_INPUT);
@@ -211,11 +225,11 @@ export class IdentityService {
     return { name, id: checked.value, faceToken };
   }
 
-  private auditEntry(at: number, userId: string, outcome: 'success' | 'failure', personId: string, idNumberMasked: string, reason?: IdentityFailure): Doc {
+  private auditEntry(at: number, userId: string, outcome: 'success' | 'failure', personId: string, idNumberMasked: string, reason?: IdentityFailure, action = 'identity.verify'): Doc {
     return {
       _id: this.newId(),
       at,
-      action: 'identity.verify',
+      action,
       actor: userId,
       outcome,
       ...(reason ? { reason } : {}),

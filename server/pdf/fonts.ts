@@ -1,0 +1,108 @@
+/**
+ * The CJK font of the paper certificate: Noto Sans SC (SIL OFL 1.1) from the npm package
+ * @expo-google-fonts/noto-sans-sc, TrueType outlines, embedded as a subset of the glyphs used.
+ *
+ * Why these choices (measured here, 2026-11):
+ * - Full Noto Sans SC, not a GB2312 subset: holders' names use characters outside GB2312
+ *   (堃, 喆, 珺, ...). The package ships static TrueType files (~10.6 MB a weight); the printout
+ *   embeds only the glyphs it uses (~30 KB for both weights).
+ * - Upstream fontkit 2.0.4 subsets, not @pdf-lib/fontkit 1.1.1: the pdf-lib fork predates two
+ *   subsetting fixes (foliojs/fontkit#191, short-`loca` offsets; CFF header offSize). With it,
+ *   "国际旅行健康证明" subset from this very font rendered as "国际" and blanks in poppler, and the
+ *   CID-keyed OTF (Noto Sans CJK) was rejected whole ("Embedded font file may be invalid").
+ *   pdf-lib accepts any object with `create()`; its subset embedder calls the fontkit 1.x
+ *   `subset.encodeStream()`, which fontkit 2 replaced by `subset.encode()`: `fontkitForPdfLib`
+ *   bridges that one call.
+ *
+ * Where the files are looked for, in order: ITHC_PDF_FONT_DIR, a `fonts/` folder beside the
+ * running bundle (a deployed cloud function carries its own copy), the npm package.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+// fontkit 2 ships no type declarations; the three members used here are typed where they are used.
+// @ts-ignore -- untyped package
+import * as fontkit from 'fontkit';
+import type { Fontkit } from 'pdf-lib';
+
+export type FontWeight = 'regular' | 'bold';
+
+const FILES: Readonly<Record<FontWeight, string>> = Object.freeze({
+  regular: '400Regular/NotoSansSC_400Regular.ttf',
+  bold: '700Bold/NotoSansSC_700Bold.ttf',
+});
+
+const PACKAGE = '@expo-google-fonts/noto-sans-sc';
+
+const cache = new Map<FontWeight, Uint8Array>();
+
+function candidates(weight: FontWeight): string[] {
+  const file = FILES[weight];
+  const base = file.split('/')[1];
+  const out: string[] = [];
+  if (process.env.ITHC_PDF_FONT_DIR) out.push(join(process.env.ITHC_PDF_FONT_DIR, base));
+  out.push(join(__dirname, 'fonts', base));
+  try {
+    out.push(join(dirname(require.resolve(`${PACKAGE}/package.json`)), file));
+  } catch {
+    // Not installed: the other places may still hold the file.
+  }
+  return out;
+}
+
+/** The TrueType file of a weight (read once per process, then shared). */
+export function fontBytes(weight: FontWeight): Uint8Array {
+  let bytes = cache.get(weight);
+  if (!bytes) {
+    const found = candidates(weight).find((p) => existsSync(p));
+    if (!found) throw new Error(`font ${FILES[weight]} not found: install ${PACKAGE} or set ITHC_PDF_FONT_DIR`);
+    bytes = new Uint8Array(readFileSync(found));
+    cache.set(weight, bytes);
+  }
+  return bytes;
+}
+
+interface Fontkit2Subset {
+  encode(): Uint8Array;
+  encodeStream?: () => unknown;
+}
+
+interface Fontkit2Font {
+  createSubset(): Fontkit2Subset;
+}
+
+/**
+ * fontkit 2 in the shape pdf-lib 1.17 calls: `subset.encodeStream()` returning an emitter of
+ * `data`, `end` and `error`. The subset is encoded once, after pdf-lib attached its listeners.
+ */
+export const fontkitForPdfLib: Fontkit = {
+  create(buffer: Uint8Array, postscriptName?: string) {
+    const font = (fontkit as unknown as { create(b: Uint8Array, n?: string): Fontkit2Font }).create(buffer, postscriptName);
+    const createSubset = font.createSubset.bind(font);
+    font.createSubset = () => {
+      const subset = createSubset();
+      subset.encodeStream = () => {
+        const listeners: Record<string, (x?: unknown) => void> = {};
+        const emitter = {
+          on(event: string, fn: (x?: unknown) => void) {
+            listeners[event] = fn;
+            return emitter;
+          },
+        };
+        setImmediate(() => {
+          let bytes: Uint8Array;
+          try {
+            bytes = subset.encode();
+          } catch (e) {
+            listeners.error?.(e);
+            return;
+          }
+          listeners.data?.(bytes);
+          listeners.end?.();
+        });
+        return emitter;
+      };
+      return subset;
+    };
+    return font as never;
+  },
+};
