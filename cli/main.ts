@@ -4,6 +4,7 @@
  */
 import { UsageError } from './args';
 import { VERIFY_HELP, verifyCommand, type Io } from './verify';
+import { trustlistCommand } from './trustlist';
 import pkg from '../package.json';
 
 interface Command {
@@ -13,6 +14,7 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   verify: { summary: { en: 'verify health certificate codes or QR images', zh: '验证健康证明二维码或二维码图片' }, run: verifyCommand },
+  trustlist: { summary: { en: 'export our trust list (EU DSC-list shape, or --signed)', zh: '导出信任列表（欧盟 DSC 列表格式，或 --signed 签名格式）' }, run: trustlistCommand },
 };
 
 export const MAIN_HELP = `ithc ${pkg.version} — International Travel Health Certificate tool 国际旅行健康证明工具

@@ -116,7 +116,7 @@ export function textSummary(v: Verdict, label?: string): string {
   } else if (v.stages.claims) {
     lines.push('  签名未通过验证，内容不予显示 / The signature did not verify, so the content is not shown.');
   }
-  return lines.join('\n');
+  return lines.map(printable).join('\n');
 }
 
 /** One line per code, for `verify -` without --json. */
@@ -128,7 +128,17 @@ export function textLine(v: Verdict, lineNumber: number): string {
     const h = holderOf(v.certificate);
     parts.push([h.nameLatin ?? h.name, h.dob, h.document].filter(Boolean).join(' · '));
   }
-  return parts.join('  ');
+  return printable(parts.join('  '));
+}
+
+/**
+ * Text from a code (names, messages quoting input) goes to a terminal: control characters and
+ * bidirectional overrides could rewrite what the officer sees, so each is shown as U+FFFD.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, '\ufffd');
 }
 
 function day(s: number): string {

@@ -7,11 +7,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { TrustedKey } from '../core/keys';
 import { DEFAULT_DSC_LIST_LIMITS, DscListError, readDscList } from '../core/dsc-list';
+import { isSignedTrustList } from '../core/trustlist';
 import { UsageError } from './args';
 
 export interface LoadedTrust {
   keys: TrustedKey[];
   warnings: string[];
+  /** Our signed trust lists among the --trust files, verified later against --csca (seal-trust.ts). */
+  signed: Array<{ file: string; bytes: Uint8Array }>;
 }
 
 export function readInputFile(path: string, what: string, maxBytes: number): Uint8Array {
@@ -45,13 +48,19 @@ export function loadTrust(certFiles: readonly string[], trustFiles: readonly str
     if (!r.keys.length) throw new UsageError(`${f} holds no certificate`);
     keys.push(...r.keys);
   }
+  const signed: LoadedTrust['signed'] = [];
   for (const f of trustFiles) {
-    const r = read(f, readInputFile(f, 'trust list', DEFAULT_DSC_LIST_LIMITS.maxBytes));
+    const bytes = readInputFile(f, 'trust list', DEFAULT_DSC_LIST_LIMITS.maxBytes);
+    if (isSignedTrustList(bytes)) {
+      signed.push({ file: f, bytes });
+      continue;
+    }
+    const r = read(f, bytes);
     for (const p of r.problems) warnings.push(`${f}: ${p.code}: ${p.message}`);
     if (!r.keys.length) warnings.push(`${f}: no usable signing certificate in this list`);
     keys.push(...r.keys);
   }
-  return { keys, warnings };
+  return { keys, warnings, signed };
 }
 
 function read(file: string, bytes: Uint8Array): ReturnType<typeof readDscList> {

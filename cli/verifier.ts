@@ -10,12 +10,19 @@ import { DEFAULT_LIMITS } from '../core/limits';
 import { toProblem, type Problem } from '../core/errors';
 import { nodeCrypto } from '../node/crypto-node';
 import { jsonLine, textLine } from './report';
+import { HashRevocationList } from '../core/revocation';
+import { sealedOpener, type OpeningKey } from '../core/seal';
+import type { RevocationEntry } from '../core/trustlist';
 
 export interface VerifierSettings {
   keys: TrustedKey[];
   /** Fixed validation clock (--at), seconds since the epoch; absent: the time of each check. */
   at?: number;
   json: boolean;
+  /** Destination-authority private keys (--key) that open sealed codes. */
+  authorityKeys?: OpeningKey[];
+  /** Revocation entries from signed trust lists. */
+  revocation?: RevocationEntry[];
 }
 
 export type VerifyFn = (code: string) => Promise<Verdict>;
@@ -25,7 +32,11 @@ export function makeVerifier(s: VerifierSettings): VerifyFn {
   const validateDccSchema = validateDccSchemaPrecompiled;
   // The CLI is an adapter: reading the machine's clock is its job, not the core's.
   const clock = s.at !== undefined ? () => s.at! : () => Math.floor(Date.now() / 1000);
-  return (code) => verifyCode(code, { keys, now: clock(), crypto: nodeCrypto, validateDccSchema });
+  // Always an opener: without --key a sealed code then says that no matching key was given.
+  const openSealed = sealedOpener(s.authorityKeys ?? []);
+  const revocation = s.revocation?.length ? new HashRevocationList() : undefined;
+  for (const r of s.revocation ?? []) revocation!.add(r.kid, r.type, r.hash);
+  return (code) => verifyCode(code, { keys, now: clock(), crypto: nodeCrypto, validateDccSchema, openSealed, revocation });
 }
 
 /**

@@ -11,6 +11,7 @@ import { parseClock } from './clock';
 import { jsonLine, textSummary } from './report';
 import { loadTrust, readInputFile } from './trust';
 import { makeVerifier, verifySafely, type VerifierSettings } from './verifier';
+import { loadSignedTrustLists, parseMaxAge, readAuthorityKeys, readCscas } from './seal-trust';
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -23,17 +24,20 @@ export interface Io {
 /** The options of `ithc verify`, one row each. */
 export const VERIFY_OPTIONS: readonly OptionSpec[] = [
   { name: 'cert', value: 'FILE', repeat: true, help: { en: 'trust this signing certificate (PEM, PEM bundle, DER or base64 DER)', zh: '信任此签名证书（PEM、PEM 证书包、DER 或 base64 DER）' } },
-  { name: 'trust', value: 'FILE', repeat: true, help: { en: 'trust the signing certificates in this DSC list (EU format, JSON)', zh: '信任此 DSC 列表（欧盟格式 JSON）中的签名证书' } },
+  { name: 'trust', value: 'FILE', repeat: true, help: { en: 'trust the signing certificates in this DSC list (EU format, JSON) or signed ITHC trust list (needs --csca)', zh: '信任此 DSC 列表（欧盟格式 JSON）或签名 ITHC 信任列表（需 --csca）中的签名证书' } },
+  { name: 'csca', value: 'FILE', help: { en: 'the CSCA certificate (PEM or DER) that signed trust lists given with --trust must be signed by', zh: '签名信任列表须由此 CSCA 证书（PEM 或 DER）签发' } },
+  { name: 'max-age', value: 'DURATION', help: { en: "warn when a signed trust list is older than this (seconds, or e.g. 36h, 7d; default: the list's own)", zh: '签名信任列表超过此时长即警告（秒，或如 36h、7d；默认取列表自身的值）' } },
+  { name: 'key', value: 'FILE', repeat: true, help: { en: "a destination authority's P-256 private key (PKCS#8 PEM) that opens sealed ITHCS1: codes", zh: '用于打开加密码（ITHCS1:）的目的地主管机构 P-256 私钥（PKCS#8 PEM）' } },
   { name: 'at', value: 'ISO8601', help: { en: 'validate at this time instead of now (no zone = UTC)', zh: '以此时间（而非当前时间）判断有效期（未写时区按 UTC）' } },
   { name: 'json', help: { en: 'print one JSON object per code, one per line', zh: '每个二维码输出一行 JSON' } },
   { name: 'help', short: 'h', help: { en: 'show this help', zh: '显示此帮助' } },
 ];
 
-export const VERIFY_HELP = `Usage: ithc verify [--cert FILE]... [--trust FILE]... [--at ISO8601] [--json] CODE|IMAGE|-
+export const VERIFY_HELP = `Usage: ithc verify [--cert FILE]... [--trust FILE]... [--csca FILE] [--key FILE]... [--at ISO8601] [--json] CODE|IMAGE|-
 用法: ithc verify [选项] 二维码文本|图片|-
 
-Verifies health certificate codes (EU DCC "HC1:", ITHC "ITHC1:") offline.
-离线验证健康证明二维码（欧盟数字新冠证书 HC1:、国际旅行健康证明 ITHC1:）。
+Verifies health certificate codes (EU DCC "HC1:", ITHC "ITHC1:", sealed ITHC "ITHCS1:" with --key) offline.
+离线验证健康证明二维码（欧盟数字新冠证书 HC1:、国际旅行健康证明 ITHC1:，加密码 ITHCS1: 需 --key）。
 
   CODE    the text of the QR code                      二维码文本
   IMAGE   a PNG or JPEG file holding the QR code       含二维码的 PNG 或 JPEG 图片
@@ -50,6 +54,7 @@ Examples 示例:
   ithc verify --trust dsc-list.json 'HC1:NCF...'
   ithc verify --cert dsc.pem --at 2024-05-01 qr.png
   ithc verify --trust dsc-list.json --json - < codes.txt > results.jsonl
+  ithc verify --trust trustlist-signed.json --csca csca.pem --key authority-key.pem 'ITHCS1:...'
 `;
 
 type Input = { kind: 'stdin' } | { kind: 'code'; text: string; label: string };
@@ -67,12 +72,22 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
   const inputs: Input[] = [];
   for (const arg of positionals) inputs.push(await classify(arg));
   const trust = loadTrust((options.cert as string[] | undefined) ?? [], (options.trust as string[] | undefined) ?? []);
+  const at = typeof options.at === 'string' ? parseClock(options.at) : undefined;
+  // Signed trust lists (seal-trust.ts): checked against --csca at the validation time.
+  const authorityKeys = readAuthorityKeys((options.key as string[] | undefined) ?? []);
+  const cscas = typeof options.csca === 'string' ? readCscas(options.csca) : undefined;
+  const maxAge = typeof options['max-age'] === 'string' ? parseMaxAge(options['max-age']) : undefined;
+  const signed = await loadSignedTrustLists(trust.signed, cscas, at ?? Math.floor(Date.now() / 1000), maxAge);
+  trust.keys.push(...signed.keys);
+  trust.warnings.push(...signed.warnings);
   for (const w of trust.warnings) io.stderr.write(`ithc: warning: ${w}\n`);
   if (trust.keys.length === 0) io.stderr.write('ithc: warning: no trusted signing keys (give --cert or --trust), so no signature can verify\n');
   const settings: VerifierSettings = {
     keys: trust.keys,
-    at: typeof options.at === 'string' ? parseClock(options.at) : undefined,
+    at,
     json: options.json === true,
+    authorityKeys,
+    revocation: signed.revocation,
   };
 
   if (inputs[0].kind === 'stdin') {

@@ -62,7 +62,10 @@ function canonical(v: CborValue): unknown {
   // cbor-x writes every bigint with an 8-byte argument; small ones go back to numbers to stay shortest.
   if (typeof v === 'bigint') return v <= 0xffffffffn && v >= -0x100000000n ? Number(v) : v;
   if (v instanceof Uint8Array) return v;
-  if (Array.isArray(v)) return v.map(canonical);
+  // Array.from builds the copy in this module's realm: cbor-x writes an array from another realm
+  // (structuredClone under jest's sandbox, a vm context) as an indefinite-length iterable, which
+  // is not deterministic encoding. map() would keep the other realm's Array.
+  if (Array.isArray(v)) return Array.from(v, canonical);
   if (v instanceof Tag) return new Tag(canonical(v.value as CborValue), v.tag);
   if (v instanceof Map) {
     const entries = [...v.entries()].map(([k, val]) => {

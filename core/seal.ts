@@ -305,21 +305,22 @@ function ephemeralPoint(key: CborValue): Uint8Array {
 // --- cryptography -----------------------------------------------------------------------------
 
 function tryRecipient(r: ParsedRecipient, privateKey: Uint8Array, msg: ParsedEncrypt, aad: Uint8Array): Uint8Array | undefined {
+  const direct = r.alg === SEAL_ALGORITHMS.ECDH_ES_HKDF_256;
   const shared = sharedX(privateKey, r.ephemeral);
+  // Direct: the derived key is the content key. Key wrap: it is the key that unwraps the content key.
+  const derived = hkdf(sha256, shared, undefined, kdfContext(direct ? SEAL_ALGORITHMS.A256GCM : SEAL_ALGORITHMS.A256KW, r.protectedBytes), KEY_BITS / 8);
+  shared.fill(0);
   let cek: Uint8Array;
-  if (r.alg === SEAL_ALGORITHMS.ECDH_ES_HKDF_256) {
-    cek = hkdf(sha256, shared, undefined, kdfContext(SEAL_ALGORITHMS.A256GCM, r.protectedBytes), KEY_BITS / 8);
-  } else {
-    const kek = hkdf(sha256, shared, undefined, kdfContext(SEAL_ALGORITHMS.A256KW, r.protectedBytes), KEY_BITS / 8);
+  if (direct) cek = derived;
+  else {
     try {
-      cek = aeskw(kek).decrypt(r.ciphertext);
+      cek = aeskw(derived).decrypt(r.ciphertext);
     } catch {
       return undefined;
     } finally {
-      kek.fill(0);
+      derived.fill(0);
     }
   }
-  shared.fill(0);
   try {
     return gcm(cek, msg.iv, aad).decrypt(msg.ciphertext);
   } catch {

@@ -4,12 +4,27 @@
  *   DIR/certificate.json   holder, codes (ithc, dcc), issuedAt, expiresAt
  *   DIR/trustlist.json     our signing certificates in the EU DSC-list shape (+ the CSCA)
  *   DIR/qr-ithc.png        the comprehensive code as a QR
+ *   DIR/certificate.pdf    the paper version (A4, bilingual, server/pdf)
+ *   DIR/authority-demo-key.pem   the demo partner authority's private key (PKCS#8 PEM, made at run
+ *                          time in the data folder's secrets): it opens codes.sealed
+ *   DIR/trustlist-signed.json, DIR/csca.pem   our CSCA-signed trust list and the CSCA to check it
+ *                          (`ithc verify --trust trustlist-signed.json --csca csca.pem --key ...`)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { publishDscList } from '../server/trust/dsc-list';
-import { dataDir, demoTravellerFlow, openLocalApp, seedDemo } from './local';
+import { call, dataDir, demoTravellerFlow, DEMO_TRAVELLER_OPENID, openLocalApp, seedDemo } from './local';
+import { DEMO_PARTNER_COUNTRY, demoAuthorityPrivateKeyPem } from '../server/partners/demo';
+import type { SealView } from '../server/seal/service';
+import { publishAppTrustList } from '../server/trust/signed-list';
+import { toBase64 } from '../core/bytes';
 import { qrPng } from './qr-image';
+import { renderCertificatePdf } from '../server/pdf/certificate-pdf';
+import { verifyLinks } from '../server/pdf/service';
+
+function certificatePem(der: Uint8Array): string {
+  return `-----BEGIN CERTIFICATE-----\n${toBase64(der).replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+}
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`demo: ${msg}\n`);
@@ -35,10 +50,14 @@ export async function runDemo(argv: string[]): Promise<void> {
     await seedDemo(app);
     const view = await demoTravellerFlow(app);
     const holder = view.certificate.holder as Record<string, unknown>;
+    // Sealed to the demo partner authority, as the traveller's phone asks for them (certificate.seal).
+    const seal = await call(app, 'certificate', DEMO_TRAVELLER_OPENID, { action: 'seal', destination: DEMO_PARTNER_COUNTRY });
+    if (!seal.ok) throw new Error(`sealing for ${DEMO_PARTNER_COUNTRY} failed: ${seal.error.code} ${seal.error.message}`);
+    const sealed = (seal.data as SealView).sealed ?? [];
     const certificate = {
       id: view.id,
       holder,
-      codes: { ithc: view.codes.ithc, dcc: view.codes.dcc.map((d) => d.code) },
+      codes: { ithc: view.codes.ithc, dcc: view.codes.dcc.map((d) => d.code), sealed },
       dcc: view.codes.dcc,
       issuedAt: new Date(view.issuedAt).toISOString(),
       expiresAt: new Date(view.expiresAt).toISOString(),
@@ -47,7 +66,13 @@ export async function runDemo(argv: string[]): Promise<void> {
     writeFileSync(join(dir, 'certificate.json'), JSON.stringify(certificate, null, 2) + '\n');
     writeFileSync(join(dir, 'trustlist.json'), JSON.stringify(await publishDscList(app.keys, app.config.country, app.clock.now()), null, 2) + '\n');
     writeFileSync(join(dir, 'qr-ithc.png'), qrPng(view.codes.ithc, { scale: 6 }));
-    process.stdout.write(`wrote certificate.json, trustlist.json and qr-ithc.png to ${dir}\n`);
+    writeFileSync(join(dir, 'authority-demo-key.pem'), await demoAuthorityPrivateKeyPem(app), { mode: 0o600 });
+    writeFileSync(join(dir, 'trustlist-signed.json'), JSON.stringify((await publishAppTrustList(app)).envelope, null, 2) + '\n');
+    writeFileSync(join(dir, 'csca.pem'), certificatePem(await app.keys.cscaCertificate()));
+    // The paper version (server/pdf): A4, bilingual, the QR at a fixed 70 mm.
+    const links = verifyLinks(process.env.ITHC_PUBLIC_BASE_URL ?? `http://127.0.0.1:${process.env.ITHC_PORT ?? 8787}`);
+    writeFileSync(join(dir, 'certificate.pdf'), (await renderCertificatePdf({ ithc: view.codes.ithc, dcc: view.codes.dcc, links, printedAt: app.clock.now() })).bytes);
+    process.stdout.write(`wrote certificate.json, trustlist.json, qr-ithc.png, certificate.pdf, authority-demo-key.pem, trustlist-signed.json and csca.pem to ${dir}\n`);
   } finally {
     await app.store.close();
   }

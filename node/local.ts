@@ -7,10 +7,12 @@ import { join, resolve } from 'node:path';
 import { createApp, type App, type AppConfig } from '../server/app';
 import { systemClock, type Clock } from '../server/clock';
 import { DEMO_CITIZENS, seedCitizens } from '../server/identity/demo-citizens';
+import { maskResidentId } from '../server/identity/resident-id';
 import { DEMO_DOCUMENTS, seedDocumentRegistry } from '../server/documents/registry';
 import { DEMO_SOURCES, seedRecords } from '../server/records/demo-records';
 import { encodeSourceKey, generateSourceKey, sourceKeySecretName } from '../server/ingest/signature';
 import { FileSecretStore } from '../server/keys/secrets';
+import { seedDemoPartner } from '../server/partners/demo';
 import { openSqliteStore } from '../server/store/sqlite';
 import { dispatch, type Envelope } from '../server/functions/router';
 import { functionsFor } from '../server/functions/definitions';
@@ -38,6 +40,8 @@ export async function seedDemo(app: App): Promise<{ citizens: number; documents:
     // Each demo lab gets its own HMAC key, generated here on first run and kept in the data folder.
     if ((await app.secrets.get(name)) === undefined) await app.secrets.put(name, encodeSourceKey(generateSourceKey()));
   }
+  // The demo partner authority (SG): its encryption key pair is made here on first run, kept in the secrets.
+  await seedDemoPartner(app);
   return { citizens, documents, records };
 }
 
@@ -71,4 +75,41 @@ export async function demoTravellerFlow(app: App, openid = DEMO_TRAVELLER_OPENID
   await ok(call(app, 'identity', openid, { action: 'verify', ...person, faceToken: session.faceToken }), 'identity verification');
   await ok(call(app, 'document', openid, { action: 'bind', type: doc.type, number: doc.number, expiry: doc.expiresOn, mrz: doc.mrz }), 'passport verification');
   return ok<import('../server/functions/definitions').CertificateView>(call(app, 'certificate', openid, { action: 'issue' }), 'issuance');
+}
+
+/**
+ * 代为查询 in the demo: the demo traveller adds the first demo citizen born before 1950 as a parent
+ * (that person present for the stand-in face check, consenting), binds their passport and issues
+ * their certificate, all through the relatives and certificate functions. Idempotent: a relation
+ * and document already made are reused. Verifies the traveller's identity first if needed.
+ */
+export async function demoRelativeFlow(app: App, openid = DEMO_TRAVELLER_OPENID) {
+  const elderly = DEMO_CITIZENS.find((c) => c.birthDate < '1950-01-01');
+  if (!elderly) throw new Error('no demo citizen born before 1950');
+  const today = new Date(app.clock.now()).toISOString().slice(0, 10);
+  const doc = DEMO_DOCUMENTS.find((d) => d.holderIdNumber === elderly.idNumber && d.status === 'valid' && d.expiresOn > today);
+  if (!doc) throw new Error(`no valid demo document for ${elderly.name}`);
+
+  const status = await ok<{ verified: boolean }>(call(app, 'identity', openid, { action: 'status' }), 'identity status');
+  if (!status.verified) {
+    const c = DEMO_CITIZENS[0];
+    const me = { name: c.name, idNumber: c.idNumber };
+    const s = await ok<{ faceToken: string }>(call(app, 'identity', openid, { action: 'beginFaceCheck', ...me }), 'face check');
+    await ok(call(app, 'identity', openid, { action: 'verify', ...me, faceToken: s.faceToken }), 'identity verification');
+  }
+
+  type Relative = import('../server/relatives/service').RelativeView;
+  const person = { name: elderly.name, idNumber: elderly.idNumber };
+  const listed = await ok<Relative[]>(call(app, 'relatives', openid, { action: 'list' }), 'relatives list');
+  let relative = listed.find((r) => r.name === elderly.name && r.idNumberMasked === maskResidentId(elderly.idNumber));
+  if (!relative) {
+    const s = await ok<{ faceToken: string }>(call(app, 'relatives', openid, { action: 'beginFaceCheck', ...person }), "relative's face check");
+    relative = await ok<Relative>(call(app, 'relatives', openid, { action: 'add', ...person, relationship: 'parent', faceToken: s.faceToken, consent: true }), 'adding the relative');
+  }
+  if (!relative.document) {
+    const bound = await ok<Relative['document']>(call(app, 'relatives', openid, { action: 'bindDocument', for: relative.id, type: doc.type, number: doc.number, expiry: doc.expiresOn, mrz: doc.mrz }), "relative's passport verification");
+    relative = { ...relative, document: bound };
+  }
+  const certificate = await ok<import('../server/functions/definitions').CertificateView>(call(app, 'certificate', openid, { action: 'issue', for: relative.id }), "relative's issuance");
+  return { relative, certificate };
 }

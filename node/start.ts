@@ -7,7 +7,7 @@
 import { createGateway } from '../server/gateway';
 import { functionsFor } from '../server/functions/definitions';
 import { appRoutes } from '../server/routes';
-import { dataDir, demoTravellerFlow, openLocalApp, seedDemo } from './local';
+import { DEMO_TRAVELLER_OPENID, dataDir, demoRelativeFlow, demoTravellerFlow, openLocalApp, seedDemo } from './local';
 import { qrTerminal } from './qr-image';
 
 const consoleLogger = {
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const base = await gateway.listen(port);
 
   const view = await demoTravellerFlow(app);
+  const relative = await demoRelativeFlow(app);
   const h = view.certificate.holder as Record<string, string>;
   const out = process.stdout;
   out.write(`\nITHC 国际旅行健康证明 — local cloud\n`);
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   out.write(`Certificate ${view.id}, valid until ${new Date(view.expiresAt).toISOString()}\n\n`);
   out.write(qrTerminal(view.codes.ithc) + '\n\n');
   out.write(`${view.codes.ithc}\n\n`);
+  out.write(`Relative (代为查询): ${relative.relative.name} (${relative.relative.relationship}), certificate ${relative.certificate.id} — caller ${DEMO_TRAVELLER_OPENID} with {for: "${relative.relative.id}"}\n\n`);
   out.write(`Gateway       ${base}   (POST /functions/<name>, caller header X-Ithc-Local-Caller)\n`);
   out.write(`Trust list    ${base}/trustlist\n`);
   out.write(`Ingestion     ${base}/ingest/records   (HMAC-signed, see docs/ingestion.md)\n`);

@@ -8,7 +8,7 @@
 // Add an entry by adding a row to ENTRIES (e.g. dist/start.cjs from node/start.ts, a cloud
 // function's index.js, the mini program's pre-bundled core with platform 'neutral').
 import { build as esbuild } from 'esbuild';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ const require = createRequire(import.meta.url);
  */
 
 /** Folders under cloudfunctions/ that are built into deployable functions. */
-export const CLOUD_FUNCTIONS = ['identity', 'document', 'certificate', 'admin', 'trustlist', 'ingest'];
+export const CLOUD_FUNCTIONS = ['identity', 'document', 'certificate', 'relatives', 'admin', 'trustlist', 'ingest'];
 /** The wx-server-sdk version the functions are deployed with (see cloudfunctions/README.md). */
 const WX_SERVER_SDK_VERSION = '4.0.2';
 
@@ -40,6 +40,8 @@ export const ENTRIES = [
   // cbor-extract is cbor-x's optional native decoder: loaded from node_modules when installed,
   // otherwise cbor-x falls back to JavaScript. Bundling it would break its .node lookup.
   { in: 'cli/index.ts', out: 'dist/cli.cjs', external: ['cbor-extract'] },
+  // `ithc trustlist export` opens a local data folder: the server code, in a bundle of its own.
+  { in: 'cli/trustlist-export.ts', out: 'dist/cli-trustlist.cjs', external: ['cbor-extract', 'better-sqlite3'] },
   { in: 'cli/worker-entry.ts', out: 'dist/cli-worker.cjs', external: ['cbor-extract'] },
   // better-sqlite3 is a native addon: required from node_modules at run time, never bundled.
   { in: 'node/start.ts', out: 'dist/start.cjs', external: ['cbor-extract', 'better-sqlite3'] },
@@ -109,8 +111,8 @@ export async function build(entries = ENTRIES, opts = {}) {
   const started = performance.now();
   if (writeDccValidator() && !opts.quiet) process.stderr.write(`regenerated ${DCC_VALIDATOR_FILE}\n`);
   await Promise.all(
-    todo.map((e) =>
-      esbuild({
+    todo.map(async (e) => {
+      const result = await esbuild({
         absWorkingDir: ROOT,
         entryPoints: [e.in],
         outfile: e.out,
@@ -125,8 +127,17 @@ export async function build(entries = ENTRIES, opts = {}) {
         sourcemap: false,
         logLevel: 'warning',
         ...e.options,
-      }),
-    ),
+        write: false,
+      });
+      // Written beside and renamed over the old file: a command starting during a rebuild (a test,
+      // a batch run) loads either the old bundle or the new one, never half of one.
+      for (const f of result.outputFiles) {
+        mkdirSync(dirname(f.path), { recursive: true });
+        const tmp = `${f.path}.${process.pid}.tmp`;
+        writeFileSync(tmp, f.contents);
+        renameSync(tmp, f.path);
+      }
+    }),
   );
   for (const e of todo) {
     if (!e.cloudFunction) continue;

@@ -20,7 +20,11 @@ import type { IssuanceSubject } from './issuance/build';
 import { KeyService, DEFAULT_KEY_CONFIG } from './keys/service';
 import type { SecretStore } from './keys/secrets';
 import { RecordsService } from './records/service';
+import { RelativesService } from './relatives/service';
+import { SealService } from './seal/service';
 import { LocalRecordSource, type RecordSource } from './records/sources';
+import { PartnerService } from './partners/service';
+import { RevocationService } from './revocation/service';
 import type { Store } from './store/store';
 import { readIdentity } from './identity/service';
 import { userIdFor } from './identity/person-id';
@@ -66,11 +70,14 @@ export interface App {
   ingest: IngestService;
   /** The verified person and bound document of a caller, as issuance needs them. */
   subjectOf(openid: string): Promise<IssuanceSubject>;
-  /** Relatives acting for the elderly (server/relatives); set by createApp once that service exists. */
-  relatives?: {
-    /** The relative's subject when `relationId` is the caller's active relation; audits `action` ("certificate.get") in the relative's log. */
-    actingFor(openid: string, relationId: string, action?: string): Promise<{ subject: IssuanceSubject; relationId: string }>;
-  };
+  /** Relatives acting for the elderly (server/relatives): relatives.* actions and actingFor, which resolveSubject uses for `for`. */
+  relatives: RelativesService;
+  /** Sealed codes for a destination (certificate.seal, server/seal). */
+  seal: SealService;
+  /** Partner authorities: keys, accepted formats, entry rules, their signing certificates (server/partners). */
+  partners: PartnerService;
+  /** Revoked certificates and the published EU-scheme hash list (server/revocation). */
+  revocation: RevocationService;
 }
 
 export async function createApp(deps: AppDeps): Promise<App> {
@@ -96,6 +103,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
   });
 
+  // Relatives reuse identity's face check and limits and documents' checks for the relative.
+  const relatives = new RelativesService({ store, clock, identity, documents, registry: documentRegistry, personIds });
+
+  // Partner authorities and revocation (issue 4): operator-managed, audited.
+  const partners = new PartnerService({ store, clock, ownCountry: config.country });
+  const revocation = new RevocationService({ store, clock });
+  // Sealing reads partners' encryption keys; the ephemeral keys come from the OS random source.
+  const seal = new SealService({ partners, clock, rng: (n) => new Uint8Array(randomBytes(n)) });
+
   async function subjectOf(openid: string): Promise<IssuanceSubject> {
     const user = await store.get('users', userIdFor(openid));
     const who = user ? readIdentity(user) : null;
@@ -115,5 +131,5 @@ export async function createApp(deps: AppDeps): Promise<App> {
     };
   }
 
-  return { config, store, clock, secrets, personIds, identity, documents, documentRegistry, records, keys, issuance, ingest, subjectOf };
+  return { config, store, clock, secrets, personIds, identity, documents, documentRegistry, records, keys, issuance, ingest, subjectOf, relatives, seal, partners, revocation };
 }

@@ -97,7 +97,7 @@ export function fields(input: Input): Fields {
 export const REQUEST_LIMITS = Object.freeze({ maxBytes: 64 * 1024, maxDepth: 8, maxKeys: 200 });
 
 /** Checks depth and key count of parsed JSON (a parser has already bounded its byte size). */
-export function checkShape(value: unknown, limits = REQUEST_LIMITS): void {
+export function checkShape(value: unknown, limits: { readonly maxDepth: number; readonly maxKeys: number } = REQUEST_LIMITS): void {
   let keys = 0;
   const walk = (v: unknown, depth: number): void => {
     if (depth > limits.maxDepth) throw new ServiceError('BAD_REQUEST', `请求嵌套过深 / request nested deeper than ${limits.maxDepth}`);

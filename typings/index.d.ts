@@ -9,3 +9,18 @@
 interface IAppOption {
   globalData: Record<string, never>;
 }
+
+/**
+ * The core files lib/*.d.ts re-export build TextEncoder/TextDecoder at load time. The WeChat runtime
+ * does not promise them, so the pre-bundled core carries its own (scripts/mp-text-codec.mjs); these
+ * declarations describe that, for type-checking the core's types under this tsconfig (no DOM lib).
+ */
+declare class TextEncoder {
+  readonly encoding: string;
+  encode(input?: string): Uint8Array;
+}
+declare class TextDecoder {
+  constructor(label?: string, options?: { fatal?: boolean });
+  readonly encoding: string;
+  decode(input?: ArrayBufferView | ArrayBuffer): string;
+}

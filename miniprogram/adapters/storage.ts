@@ -12,11 +12,28 @@ export function readValue(key: string): unknown {
 }
 
 /** Stores a value; returns false when storage is full or unavailable (preferences then last only this session). */
-export function writeValue(key: string, value: string | number | boolean): boolean {
+export function writeValue(key: string, value: string | number | boolean | Record<string, unknown>): boolean {
   try {
     wx.setStorageSync(key, value);
     return true;
   } catch {
     return false;
+  }
+}
+
+export function removeValue(key: string): void {
+  try {
+    wx.removeStorageSync(key);
+  } catch {
+    // Nothing stored, or storage unavailable: either way nothing is left to remove.
+  }
+}
+
+/** Every stored key (for clearing a family of keys). */
+export function storedKeys(): string[] {
+  try {
+    return wx.getStorageInfoSync().keys;
+  } catch {
+    return [];
   }
 }

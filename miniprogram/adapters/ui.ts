@@ -1,4 +1,4 @@
-/** Adapter over WeChat's toast and navigation bar. */
+/** Adapter over WeChat's toast, loading indicator, modal dialog, navigation bar and pull-down refresh. */
 
 export function showToast(title: string): void {
   // 'none' shows the text without an icon, so it can hold two lines (the default icon style cuts at 7 characters).
@@ -7,4 +7,31 @@ export function showToast(title: string): void {
 
 export function setTitle(title: string): void {
   wx.setNavigationBarTitle({ title });
+}
+
+/** A blocking loading indicator (mask: a second tap cannot start a second call). */
+export function showLoading(title: string): void {
+  wx.showLoading({ title, mask: true });
+}
+
+export function hideLoading(): void {
+  wx.hideLoading({});
+}
+
+/** Resolves true when the user confirmed, false when they cancelled or the dialog could not open. */
+export function confirmDialog(opts: { title: string; content: string; confirmText: string; cancelText: string }): Promise<boolean> {
+  return new Promise((resolve) => {
+    wx.showModal({
+      title: opts.title,
+      content: opts.content,
+      confirmText: opts.confirmText,
+      cancelText: opts.cancelText,
+      success: (res) => resolve(Boolean(res.confirm)),
+      fail: () => resolve(false),
+    });
+  });
+}
+
+export function stopPullDownRefresh(): void {
+  wx.stopPullDownRefresh({});
 }

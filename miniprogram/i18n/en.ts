@@ -45,6 +45,11 @@ export const en: Messages = {
   ageDays: '{n} days ago',
   ageMonths: '{n} months ago',
   ageYears: '{n} years ago',
+  ageOneMinute: '1 min ago',
+  ageOneHour: '1 hour ago',
+  ageOneDay: '1 day ago',
+  ageOneMonth: '1 month ago',
+  ageOneYear: '1 year ago',
   ageFuture: 'in the future',
 
   sexM: 'Male',

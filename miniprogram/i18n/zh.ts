@@ -51,6 +51,11 @@ export const zh = {
   ageDays: '{n}天前',
   ageMonths: '{n}个月前',
   ageYears: '{n}年前',
+  ageOneMinute: '1分钟前',
+  ageOneHour: '1小时前',
+  ageOneDay: '1天前',
+  ageOneMonth: '1个月前',
+  ageOneYear: '1年前',
   ageFuture: '在未来',
 
   // Sex
@@ -192,7 +197,7 @@ export const zh = {
   destSealedHint: '此二维码为该目的地主管机构加密，只有对方可以读取内容。',
   destOpenHint: '出示此二维码，查验方可用公开的签名证书核验。',
   destDccHint: '该目的地按单条记录查验，请出示对应记录的二维码。',
-  destDccRecord: '{type}：{date}',
+  destDccRecord: '{date}的{type}',
   destDccTest: '核酸检测',
   destDccVaccination: '疫苗接种',
   rulesTitle: '今天是否符合该目的地的入境规则？',

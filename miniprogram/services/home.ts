@@ -10,14 +10,15 @@ export const CONSULAR_HOTLINE = Object.freeze({
   numbers: Object.freeze(['+86-10-12308', '+86-10-59913991']),
 });
 
-export type HomeEntryId = 'certificate' | 'relatives' | 'faq' | 'settings';
+export type HomeEntryId = 'certificate' | 'relatives' | 'faq' | 'settings' | 'verify';
 
-/** Pages behind the entries. Later issues add these pages to app.json. */
+/** Pages behind the entries (the verifier for staff is a subpackage: it carries the verifying core). */
 export const HOME_ROUTES: Readonly<Record<HomeEntryId, string>> = Object.freeze({
   certificate: '/pages/certificate/index',
   relatives: '/pages/relatives/index',
   faq: '/pages/faq/index',
   settings: '/pages/settings/index',
+  verify: '/packageVerify/verify/index',
 });
 
 export interface HotlineView {
@@ -37,6 +38,7 @@ export interface HomeEntryView {
 
 export interface HomeView {
   lang: Lang;
+  care: boolean;
   s: {
     appTitle: string;
     viewCertificate: string;
@@ -55,10 +57,11 @@ export function dialString(display: string): string {
   return display.replace(/[-\s]/g, '');
 }
 
-export function buildHomeView(lang: Lang): HomeView {
+export function buildHomeView(lang: Lang, care = false): HomeView {
   const m = messages(lang);
   return {
     lang,
+    care,
     s: {
       appTitle: m.appTitle,
       viewCertificate: m.viewCertificate,
@@ -74,6 +77,7 @@ export function buildHomeView(lang: Lang): HomeView {
       { id: 'relatives', label: m.forOthers, hint: m.forOthersHint, icon: '＋' },
       { id: 'faq', label: m.faq, hint: m.faqHint, icon: '？' },
       { id: 'settings', label: m.settings, hint: m.settingsHint, icon: '≡' },
+      { id: 'verify', label: m.verifyEntry, hint: m.verifyEntryHint, icon: '✓' },
     ],
     hotlines: CONSULAR_HOTLINE.numbers.map((display) => ({
       display,

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ServiceError, isServiceError, type ServiceErrorCode } from '../errors';
-import { checkShape, type Input } from '../validate';
+import { checkShape, REQUEST_LIMITS, type Input } from '../validate';
 
 export interface CallContext {
   /** The caller's OPENID; empty for anonymous HTTP callers of public actions. */
@@ -24,6 +24,11 @@ export interface ActionDef {
   operator?: boolean;
   /** Callable without an OPENID (published data). */
   public?: boolean;
+  /**
+   * Deeper or larger input than REQUEST_LIMITS allows (an operator's partner document holds
+   * CertLogic rules), checked once the caller is known to be allowed. The byte limit still holds.
+   */
+  shape?: { maxDepth: number; maxKeys: number };
 }
 
 export interface FunctionDef {
@@ -48,7 +53,9 @@ export async function dispatch(def: FunctionDef, event: unknown, caller: { openi
   const requestId = randomUUID();
   try {
     if (!event || typeof event !== 'object' || Array.isArray(event)) throw new ServiceError('BAD_REQUEST', '请求格式不正确 / the request must be an object');
-    checkShape(event);
+    const named = (event as Input).action;
+    const relaxed = typeof named === 'string' && Object.prototype.hasOwnProperty.call(def.actions, named) ? def.actions[named].shape : undefined;
+    if (!relaxed) checkShape(event);
     const { action, ...input } = event as Input;
     if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(def.actions, action)) {
       throw new ServiceError('BAD_REQUEST', `未知操作 / unknown action ${JSON.stringify(String(action).slice(0, 40))} for ${def.name}`);
@@ -56,6 +63,7 @@ export async function dispatch(def: FunctionDef, event: unknown, caller: { openi
     const a = def.actions[action];
     if (!a.public && !OPENID.test(caller.openid)) throw new ServiceError('UNAUTHENTICATED', '请先登录微信 / sign in with WeChat first');
     if (a.operator && !caller.operator) throw new ServiceError('FORBIDDEN', '仅限运营方 / operators only');
+    if (relaxed) checkShape(event, { ...REQUEST_LIMITS, ...relaxed });
     // Cloud functions also receive userInfo from WeChat; it is context, not input.
     delete (input as Record<string, unknown>).userInfo;
     const data = await a.handler({ openid: caller.openid, operator: caller.operator, requestId, action: `${def.name}.${action}` }, input);

@@ -115,17 +115,19 @@ export function wrapText(text: string, font: PDFFont, size: number, width: numbe
     let line = '';
     for (const seg of segments(para)) {
       const next = line + seg;
-      if (line && font.widthOfTextAtSize(next.trimEnd(), size) > width) {
-        lines.push(line.trimEnd());
-        line = seg.trimStart();
-        // A single token wider than the line (a long URL or code) is broken by characters.
-        while (font.widthOfTextAtSize(line, size) > width && line.length > 1) {
-          let cut = line.length - 1;
-          while (cut > 1 && font.widthOfTextAtSize(line.slice(0, cut), size) > width) cut--;
-          lines.push(line.slice(0, cut));
-          line = line.slice(cut);
-        }
-      } else line = next;
+      if (font.widthOfTextAtSize(next.trimEnd(), size) <= width) {
+        line = next;
+        continue;
+      }
+      if (line.trim()) lines.push(line.trimEnd());
+      line = seg.trimStart();
+      // A single token wider than the line (a long URL or code) is broken by characters.
+      while (font.widthOfTextAtSize(line, size) > width && line.length > 1) {
+        let cut = line.length - 1;
+        while (cut > 1 && font.widthOfTextAtSize(line.slice(0, cut), size) > width) cut--;
+        lines.push(line.slice(0, cut));
+        line = line.slice(cut);
+      }
     }
     lines.push(line.trimEnd());
   }
@@ -190,14 +192,45 @@ class Sheet {
     }
   }
 
+  /** A table across the text width: column widths in mm, cells wrapped, rows kept whole. */
+  table(head: string[], widthsMm: number[], rows: string[][], bold: boolean[] = []): void {
+    const size = 8.5;
+    const lead = size * 1.3;
+    const pad = 1.6 * MM;
+    const widths = widthsMm.map((w) => w * MM);
+    const lay = (cells: string[], fonts: PDFFont[]) => cells.map((t, i) => wrapText(t, fonts[i], size, widths[i] - 2 * pad));
+    const drawRow = (cells: string[][], fonts: PDFFont[], fillGrey: boolean, colors: RGB[]) => {
+      const n = Math.max(...cells.map((c) => c.length));
+      const height = n * lead + 2 * pad;
+      this.ensure(height);
+      const top = this.y;
+      if (fillGrey) this.page.drawRectangle({ x: MARGIN, y: top - height, width: widths.reduce((a, b) => a + b, 0), height, color: rgb(0.93, 0.93, 0.93) });
+      let x = MARGIN;
+      cells.forEach((lines, i) => {
+        lines.forEach((l, k) => this.page.drawText(l, { x: x + pad, y: top - pad - (k + 1) * lead + size * 0.3, size, font: fonts[i], color: colors[i] }));
+        x += widths[i];
+      });
+      this.y = top - height;
+      this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: MARGIN + widths.reduce((a, b) => a + b, 0), y: this.y }, thickness: 0.4, color: RULE });
+    };
+    const headFonts = head.map(() => this.fonts.regular);
+    drawRow(lay(head, headFonts), headFonts, true, head.map(() => GREY));
+    for (const r of rows) {
+      const fonts = r.map((_, i) => (bold[i] ? this.fonts.bold : this.fonts.regular));
+      drawRow(lay(r, fonts), fonts, false, r.map(() => INK));
+    }
+    this.y -= 3;
+  }
+
   rule(x: number, width: number, color: RGB = RULE, thickness = 0.6): void {
     this.y -= 4;
     this.page.drawLine({ start: { x, y: this.y }, end: { x: x + width, y: this.y }, thickness, color });
     this.y -= 2;
   }
 
-  heading(zh: string, en: string): void {
-    this.ensure(30);
+  /** A section title; `keep` points of what follows stay on the same page. */
+  heading(zh: string, en: string, keep = 30): void {
+    this.ensure(keep + 26);
     this.y -= 8;
     this.para(this.bi(zh, en, '  '), MARGIN, A4[0] - 2 * MARGIN, 11.5, { bold: true, color: ACCENT });
     this.rule(MARGIN, A4[0] - 2 * MARGIN);
@@ -270,7 +303,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
 
   // Holder, beside the QR.
   const colW = qrX - MARGIN - 6 * MM;
-  const labelW = 30 * MM;
+  const labelW = 37 * MM;
   const name = holderName(c);
   const h = c.holder;
   s.y -= 4;
@@ -289,58 +322,73 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   if (iat !== undefined) s.field(bi('签发时间', 'Issued'), formatInstant(iat), MARGIN, colW, labelW);
   if (exp !== undefined) {
     s.field(bi('签名有效期至', 'Signature valid until'), formatInstant(exp), MARGIN, colW, labelW, 9.5, { bold: true });
-    s.field('', bi('此后请在小程序中更新证明；各项记录的日期不变。', 'After this date, refresh the certificate in the mini program; each record keeps its own date.'), MARGIN, colW, labelW, 8, { size: 8 });
+    s.field('', bi('此后请在小程序中更新证明；各项记录的日期不变。', 'Refresh the certificate in the mini program after this date; each record keeps its own date.'), MARGIN, colW, labelW, 8, { size: 7.5 });
   }
   s.y = Math.min(s.y, captionY - 16);
 
-  // Records.
-  const ageAt = (sampleTime: number) => formatAge(input.printedAt - sampleTime * 1000);
-  const testValidity = bi('结果自采样时间起算，可接受多久由目的地入境规定决定。', 'Counts from the sample time; how long it is accepted is set by the destination’s entry rules.');
+  // Print at 100 %, with a ruler to check it: right under the QR it is about.
+  drawPrintNotice(s, W);
+
+  // Records, as tables: one row per record.
+  const age = (sampleTime: number) => {
+    const a = formatAge(input.printedAt - sampleTime * 1000);
+    return a ? s.bi(a.zh, a.en, ' / ') : '—';
+  };
+  const cell = (zh: string, en: string) => both(zh, en, lang);
   if (c.tests.length) {
-    s.heading('核酸（病毒）检测', 'Nucleic-acid (viral) tests');
-    c.tests.forEach((t, i) => {
-      const type = t.testType === TEST_TYPE_NAAT ? bi('核酸检测', 'nucleic-acid test (NAAT)') : valueLabel('testType', t.testType, lang);
-      s.ensure(70);
-      s.para(`${i + 1}. ${type} — ${valueLabel('testResult', t.result, lang)}`, MARGIN, W, 10, { bold: true });
-      const age = ageAt(t.sampleTime);
-      s.field(bi('采样时间', 'Sample time'), `${formatInstant(t.sampleTime)}${age ? ' · ' + bi(`打印时已过 ${age.zh}`, `${age.en} before printing`) : ''}`, MARGIN, W, labelW);
-      if (t.testName) s.field(bi('检测试剂', 'Test'), t.testName, MARGIN, W, labelW);
-      if (t.device) s.field(bi('试剂盒', 'Device'), valueLabel('testManufacturer', t.device, lang), MARGIN, W, labelW);
-      s.field(bi('检测机构', 'Testing centre'), `${t.testingCentre} (${t.country})`, MARGIN, W, labelW);
-      s.field(bi('签发', 'Issuer'), t.issuer, MARGIN, W, labelW);
-      s.field(bi('有效性', 'Validity'), testValidity, MARGIN, W, labelW, 9.5, { size: 8.5 });
-      s.y -= 3;
-    });
+    s.heading('核酸（病毒）检测', 'Nucleic-acid (viral) tests', 60);
+    s.table(
+      [bi('采样时间', 'Sample time'), bi('距打印', 'Age at printing'), bi('检测与结果', 'Test and result'), bi('检测机构', 'Testing centre'), bi('签发', 'Issuer')],
+      [42, 22, 44, 42, 30],
+      c.tests.map((t) => [
+        formatInstant(t.sampleTime),
+        age(t.sampleTime),
+        `${t.testType === TEST_TYPE_NAAT ? cell('核酸检测', 'NAAT') : valueLabel('testType', t.testType, lang)}: ${valueLabel('testResult', t.result, lang)}${t.testName ? `\n${t.testName}` : ''}${t.device ? `\n${valueLabel('testManufacturer', t.device, lang)}` : ''}`,
+        `${t.testingCentre} (${t.country})`,
+        t.issuer,
+      ]),
+      [false, false, true, false, false],
+    );
   }
   if (c.antibodyTests.length) {
-    s.heading('血清 IgG 抗体检测', 'Serum IgG antibody tests');
-    c.antibodyTests.forEach((t, i) => {
-      const value = t.value !== undefined ? ` · ${t.value} ${t.unit ?? ''}`.trimEnd() : '';
-      s.ensure(70);
-      s.para(`${i + 1}. ${both(ownLabel(IGG_RESULTS, t.result, 'zh'), ownLabel(IGG_RESULTS, t.result, 'en'), lang)}${value}`, MARGIN, W, 10, { bold: true });
-      const age = ageAt(t.sampleTime);
-      s.field(bi('采样时间', 'Sample time'), `${formatInstant(t.sampleTime)}${age ? ' · ' + bi(`打印时已过 ${age.zh}`, `${age.en} before printing`) : ''}`, MARGIN, W, labelW);
-      s.field(bi('检测方法', 'Method'), both(ownLabel(IGG_METHODS, t.method, 'zh'), ownLabel(IGG_METHODS, t.method, 'en'), lang), MARGIN, W, labelW);
-      if (t.unit) s.field(bi('单位', 'Unit'), both(ownLabel(IGG_UNITS, t.unit, 'zh'), ownLabel(IGG_UNITS, t.unit, 'en'), lang), MARGIN, W, labelW);
-      if (t.testName || t.manufacturer) s.field(bi('检测试剂', 'Assay'), [t.testName, t.manufacturer].filter(Boolean).join(' · '), MARGIN, W, labelW);
-      s.field(bi('检测机构', 'Testing centre'), `${t.testingCentre} (${t.country})`, MARGIN, W, labelW);
-      s.field(bi('签发', 'Issuer'), t.issuer, MARGIN, W, labelW);
-      s.field(bi('有效性', 'Validity'), testValidity, MARGIN, W, labelW, 9.5, { size: 8.5 });
-      s.y -= 3;
-    });
+    s.heading('血清 IgG 抗体检测', 'Serum IgG antibody tests', 60);
+    s.table(
+      [bi('采样时间', 'Sample time'), bi('距打印', 'Age at printing'), bi('结果与方法', 'Result and method'), bi('检测机构', 'Testing centre'), bi('签发', 'Issuer')],
+      [42, 22, 44, 42, 30],
+      c.antibodyTests.map((t) => [
+        formatInstant(t.sampleTime),
+        age(t.sampleTime),
+        `${cell(ownLabel(IGG_RESULTS, t.result, 'zh'), ownLabel(IGG_RESULTS, t.result, 'en'))}${t.value !== undefined ? ` · ${t.value} ${t.unit ?? ''}`.trimEnd() : ''}\n${cell(ownLabel(IGG_METHODS, t.method, 'zh'), ownLabel(IGG_METHODS, t.method, 'en'))}${t.testName || t.manufacturer ? `\n${[t.testName, t.manufacturer].filter(Boolean).join(' · ')}` : ''}`,
+        `${t.testingCentre} (${t.country})`,
+        t.issuer,
+      ]),
+      [false, false, true, false, false],
+    );
+  }
+  if (c.tests.length || c.antibodyTests.length) {
+    s.para(
+      bi('检测结果自采样时间起算（非签发时间）；可接受多久由目的地入境规定决定。', 'A test result counts from its sample time, not from issuance; how long it is accepted is set by the destination\'s entry rules.'),
+      MARGIN,
+      W,
+      8,
+      { color: GREY },
+    );
   }
   if (c.vaccinations.length) {
-    s.heading('疫苗接种', 'Vaccinations');
-    c.vaccinations.forEach((v, i) => {
-      s.ensure(60);
-      s.para(`${i + 1}. ${bi(`第 ${v.doseNumber} 剂（共 ${v.totalDoses} 剂）`, `dose ${v.doseNumber} of ${v.totalDoses}`)} — ${v.date}`, MARGIN, W, 10, { bold: true });
-      s.field(bi('疫苗', 'Vaccine'), valueLabel('vaccineProduct', v.product, lang), MARGIN, W, labelW);
-      s.field(bi('类型', 'Type'), valueLabel('vaccineProphylaxis', v.prophylaxis, lang), MARGIN, W, labelW);
-      s.field(bi('生产企业', 'Manufacturer'), valueLabel('vaccineManufacturer', v.manufacturer, lang), MARGIN, W, labelW);
-      s.field(bi('接种国家', 'Country'), `${valueLabel('country', v.country, lang)} (${v.country})`, MARGIN, W, labelW);
-      s.field(bi('签发', 'Issuer'), v.issuer, MARGIN, W, labelW);
-      s.y -= 3;
-    });
+    s.heading('疫苗接种', 'Vaccinations', 60);
+    s.table(
+      [bi('剂次', 'Dose'), bi('接种日期', 'Date'), bi('疫苗', 'Vaccine'), bi('生产企业', 'Manufacturer'), bi('国家', 'Country'), bi('签发', 'Issuer')],
+      [18, 22, 52, 40, 18, 30],
+      c.vaccinations.map((v) => [
+        `${v.doseNumber}/${v.totalDoses}`,
+        v.date,
+        `${valueLabel('vaccineProduct', v.product, lang)}\n${valueLabel('vaccineProphylaxis', v.prophylaxis, lang)}`,
+        valueLabel('vaccineManufacturer', v.manufacturer, lang),
+        `${label('country', v.country, lang)} (${v.country})`,
+        v.issuer,
+      ]),
+      [true, true, false, false, false, false],
+    );
   }
 
   // How to verify.
@@ -352,7 +400,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   s.para(
     bi(
       '二维码经发证机构数字签名（COSE/ES256）。核验签名即可确认内容未被篡改；请同时核对持证人的旅行证件。',
-      'The QR is digitally signed by the issuer (COSE, ES256). A valid signature shows the content is unaltered; check it against the holder’s travel document.',
+      'The QR is digitally signed by the issuer (COSE, ES256). A valid signature shows the content is unaltered; check it against the holder\'s travel document.',
     ),
     MARGIN,
     W,
@@ -360,8 +408,6 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
     { color: GREY },
   );
 
-  // Print at 100 %, with a ruler to check it.
-  drawPrintNotice(s, W);
   if (input.dcc?.length) drawDccPages(s, input.dcc, qrs);
   drawFooters(s, c.id, input.printedAt);
   const bytes = await doc.save({ useObjectStreams: true });
@@ -374,7 +420,7 @@ function drawPrintNotice(s: Sheet, W: number): void {
   const boxTop = s.y;
   s.y -= 2;
   s.para(
-    s.bi('请以 100% 实际尺寸打印，不要选择“适合页面”或缩放。', 'Print at 100% (actual size). Do not use “fit to page” or any scaling.'),
+    s.bi('请以 100% 实际尺寸打印，不要选择“适合页面”或缩放。', 'Print at 100% (actual size). Do not use "fit to page" or any scaling.'),
     MARGIN + 4 * MM,
     W - 8 * MM,
     10,

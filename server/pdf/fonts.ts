@@ -22,7 +22,9 @@ import { dirname, join } from 'node:path';
 // fontkit 2 ships no type declarations; the three members used here are typed where they are used.
 // @ts-ignore -- untyped package
 import * as fontkit from 'fontkit';
-import type { Fontkit } from 'pdf-lib';
+import type { PDFDocument } from 'pdf-lib';
+
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
 
 export type FontWeight = 'regular' | 'bold';
 
@@ -70,15 +72,23 @@ interface Fontkit2Font {
   createSubset(): Fontkit2Subset;
 }
 
+const parsed = new WeakMap<Uint8Array, Fontkit2Font>();
+
 /**
  * fontkit 2 in the shape pdf-lib 1.17 calls: `subset.encodeStream()` returning an emitter of
  * `data`, `end` and `error`. The subset is encoded once, after pdf-lib attached its listeners.
  */
 export const fontkitForPdfLib: Fontkit = {
   create(buffer: Uint8Array, postscriptName?: string) {
-    const font = (fontkit as unknown as { create(b: Uint8Array, n?: string): Fontkit2Font }).create(buffer, postscriptName);
+    // Parsing a 10 MB font takes ~0.4 s; the parsed font is immutable (subsets are separate
+    // objects), so one parse per file and process serves every PDF.
+    let font = postscriptName === undefined ? parsed.get(buffer) : undefined;
+    if (font) return font as never;
+    font = (fontkit as unknown as { create(b: Uint8Array, n?: string): Fontkit2Font }).create(buffer, postscriptName);
+    if (postscriptName === undefined) parsed.set(buffer, font);
     const createSubset = font.createSubset.bind(font);
-    font.createSubset = () => {
+    const f = font;
+    f.createSubset = () => {
       const subset = createSubset();
       subset.encodeStream = () => {
         const listeners: Record<string, (x?: unknown) => void> = {};

@@ -117,6 +117,19 @@ describe('ithc verify - (standard input)', () => {
     });
   });
 
+  it('without --json keeps hostile lines to one printable line each', async () => {
+    const damaged = mixed.filter((m) => m.kind === 'valid').slice(0, 5).map((m) => m.line);
+    const lines = hostileLines(300, damaged, 3);
+    const r = await runCli(['verify', '--trust', trust.list, '--at', AT, '-'], { input: lines.map((l) => Buffer.concat([l, Buffer.from('\n')])) });
+    expect(r.code).toBe(1);
+    const out = r.stdout.split('\n');
+    expect(out.pop()).toBe('');
+    expect(out).toHaveLength(300);
+    out.forEach((text, i) => {
+      expect({ i, start: text.startsWith(`${i + 1}  ✘ 无效 INVALID  `), controls: /[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/.test(text) }).toEqual({ i, start: true, controls: false });
+    });
+  });
+
   it('answers 1,500 hostile lines with a clean error each, in bounded memory', async () => {
     const damaged = mixed.filter((m) => m.kind === 'valid').slice(0, 20).map((m) => m.line);
     const lines = hostileLines(1500, damaged);
@@ -136,7 +149,7 @@ describe('ithc verify - (standard input)', () => {
       }
     });
     // The corpus reaches deep into the pipeline, not only the prefix check.
-    for (const code of ['PREFIX_UNKNOWN', 'BASE45_INVALID', 'ZLIB_INVALID', 'SIZE_LIMIT', 'CBOR_INVALID', 'COSE_INVALID', 'ALG_UNSUPPORTED', 'KID_UNKNOWN', 'DECRYPT_FAILED']) {
+    for (const code of ['PREFIX_UNKNOWN', 'BASE45_INVALID', 'ZLIB_INVALID', 'SIZE_LIMIT', 'CBOR_INVALID', 'COSE_INVALID', 'ALG_UNSUPPORTED', 'KID_UNKNOWN', 'CWT_INVALID']) {
       expect(seen).toContain(code);
     }
     if (r.peakRss === undefined) console.warn('peak memory not measured: /proc/<pid>/status is not available on this system');

@@ -52,7 +52,8 @@ export async function ensureBuilt(): Promise<void> {
     }
     try {
       if (stale()) {
-        const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+        // Only the CLI's bundles: the other entries (cloud functions, ...) are not needed here.
+        const r = spawnSync(process.execPath, ['scripts/build.mjs', ...OUTPUTS], { cwd: ROOT, encoding: 'utf8' });
         if (r.status !== 0) throw new Error(`build failed:\n${r.stderr}`);
       }
     } finally {

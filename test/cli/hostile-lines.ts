@@ -80,7 +80,7 @@ export function hostileLines(count: number, damaged: readonly string[], seed = 1
     () => 'HC1:' + encodeBase45(new Uint8Array(Array.from({ length: int(400) }, () => int(256)))),
     () => hc1(new Uint8Array(Array.from({ length: 1 + int(400) }, () => int(256)))),
     () => pick(fixed),
-    () => pick(['hc1:', 'HC1', 'HC2:', 'HC1:HC1:', 'ITHC1:', 'ITHCS1:', 'ITHC9:ABC', '{"valid":true}', '"\\u0000', '\u2028HC1:', '证书:二维码', '🦠HC1:', '\u202eHC1:']),
+    () => pick(['hc1:', 'HC1', 'HC2:', 'HC1:HC1:', 'ITHC1:', 'ITHCS1:', 'ITHC9:ABC', '{"valid":true}', '"\\u0000', '\u2028HC1:', '证书:二维码', '🦠HC1:', '\u202eHC1:', 'HC1:AB\u0085CD', 'HC1:A\u202eBC', 'HC1:\u009b31m']),
     () => {
       const code = pick(damaged);
       return code.slice(0, int(code.length));

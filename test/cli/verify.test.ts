@@ -112,6 +112,14 @@ describe('ithc verify CODE', () => {
     // Nothing from a code whose signature failed is shown as its content.
     expect(bad.stdout).not.toContain(dcc.nam.fnt);
   });
+
+  it('never passes control characters or bidi overrides quoted from a code on to the terminal', async () => {
+    const r = await runCli(['verify', '--trust', trust.list, '--at', AT, 'HC1:AB\u0085CD', 'HC1:A\u202eBC', 'HC1:\u009b31m']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/BASE45_INVALID/);
+    expect(r.stdout).toContain('\ufffd');
+    expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+  });
 });
 
 describe('ithc verify on an ITHC1: code', () => {

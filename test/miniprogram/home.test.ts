@@ -58,7 +58,7 @@ describe('home page', () => {
     // The issue names these Chinese labels; the page must show them verbatim.
     expect(text(page, '.main-entry-title')).toBe('查看及出示国际旅行健康证明');
     const labels = page.querySelectorAll('.entry-label').map((n) => textOf(n.toJSON()));
-    expect(labels).toEqual([zh.forOthers, zh.faq, zh.settings]);
+    expect(labels).toEqual([zh.forOthers, zh.faq, zh.settings, zh.verifyEntry]);
     expect(labels).toEqual(expect.arrayContaining(['为他人查询', '常见问题解答']));
     expect(text(page, '.hotline-short')).toBe('12308');
     expect(page.querySelectorAll('.hotline-number').map((n) => textOf(n.toJSON()))).toEqual(['+86-10-12308', '+86-10-59913991']);
@@ -69,7 +69,7 @@ describe('home page', () => {
   test('renders in English when English was chosen earlier, with no Chinese left untranslated', () => {
     const page = setUp({ [LANG_KEY]: 'en' });
     expect(text(page, '.main-entry-title')).toBe(en.viewCertificate);
-    expect(page.querySelectorAll('.entry-label').map((n) => textOf(n.toJSON()))).toEqual([en.forOthers, en.faq, en.settings]);
+    expect(page.querySelectorAll('.entry-label').map((n) => textOf(n.toJSON()))).toEqual([en.forOthers, en.faq, en.settings, en.verifyEntry]);
     // The switch back to Chinese is labelled in Chinese on purpose; everything else is English.
     const texts = visibleTexts(page.toJSON(), (n) => String(attr(n, 'class') ?? '').includes('lang-switch'));
     expect(texts.length).toBeGreaterThan(5);
@@ -136,7 +136,7 @@ describe('home page', () => {
     const page = setUp();
     await tap(page, '.main-entry');
     expect(wxStubs.navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: HOME_ROUTES.certificate }));
-    const ids = ['relatives', 'faq', 'settings'] as const;
+    const ids = ['relatives', 'faq', 'settings', 'verify'] as const;
     for (const id of ids) {
       await tap(page, `.entry-${id}`);
       expect(wxStubs.navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: HOME_ROUTES[id] }));
@@ -153,8 +153,8 @@ describe('home page', () => {
   test.each(['zh', 'en'] as const)('everything tappable is a labelled button (%s)', (lang) => {
     const page = setUp({ [LANG_KEY]: lang });
     const buttons = tappables(page.toJSON());
-    // language switch + main entry + 3 entries + 2 hotline numbers
-    expect(buttons).toHaveLength(7);
+    // language switch + main entry + 4 entries + 2 hotline numbers
+    expect(buttons).toHaveLength(8);
     for (const b of buttons) {
       expect(attr(b, 'ariaRole')).toBe('button');
       expect(String(attr(b, 'ariaLabel') ?? '').trim()).not.toBe('');

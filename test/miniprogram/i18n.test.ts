@@ -8,6 +8,8 @@ const HAN = /\p{Script=Han}/u;
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 // Strings that name the other language on purpose (the language switch).
 const NAMES_OTHER_LANGUAGE = new Set(['switchLanguageShort', 'switchLanguageLabel']);
+// Each language named in its own script in both tables (the settings page's language choice).
+const LANGUAGE_NAMES = { langZh: '中文', langEn: 'English' } as const;
 
 test('English has exactly the Chinese keys, each non-empty with the same placeholders', () => {
   expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
@@ -19,7 +21,9 @@ test('English has exactly the Chinese keys, each non-empty with the same placeho
 
 test('English strings contain no Chinese and Chinese strings are Chinese, except the language switch', () => {
   for (const key of Object.keys(zh) as (keyof typeof zh)[]) {
-    if (NAMES_OTHER_LANGUAGE.has(key)) {
+    if (key in LANGUAGE_NAMES) {
+      expect({ key, zh: zh[key], en: en[key] }).toEqual({ key, zh: LANGUAGE_NAMES[key as keyof typeof LANGUAGE_NAMES], en: LANGUAGE_NAMES[key as keyof typeof LANGUAGE_NAMES] });
+    } else if (NAMES_OTHER_LANGUAGE.has(key)) {
       expect({ key, zh: HAN.test(zh[key]), en: HAN.test(en[key]) }).toEqual({ key, zh: false, en: true });
     } else {
       expect({ key, zh: HAN.test(zh[key]), en: HAN.test(en[key]) }).toEqual({ key, zh: true, en: false });

@@ -4,7 +4,7 @@
  */
 import { otherLang, t, DEFAULT_LANG, type Lang } from '../../i18n/index';
 import { buildHomeView, isHomeEntryId, HOME_ROUTES } from '../../services/home';
-import { getLanguage, setLanguage } from '../../services/settings';
+import { getCareMode, getLanguage, setLanguage } from '../../services/settings';
 import { makePhoneCall } from '../../adapters/phone';
 import { navigateTo } from '../../adapters/navigation';
 import { setTitle, showToast } from '../../adapters/ui';
@@ -17,14 +17,14 @@ Component({
       this.show(getLanguage());
     },
 
-    // Coming back from settings, the language may have changed there.
+    // Coming back from settings, the language or the care mode may have changed there.
     onShow() {
       const lang = getLanguage();
-      if (lang !== this.data.lang) this.show(lang);
+      if (lang !== this.data.lang || getCareMode() !== this.data.care) this.show(lang);
     },
 
     show(lang: Lang) {
-      this.setData(buildHomeView(lang));
+      this.setData(buildHomeView(lang, getCareMode()));
       setTitle(t(lang, 'appTitle'));
     },
 

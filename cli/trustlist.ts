@@ -1,0 +1,67 @@
+/**
+ * `ithc trustlist export [--signed] [--data DIR] [--out FILE]`: our trust list from a local data
+ * folder (the one `npm start` and `npm run demo` use), for handing to verifiers abroad:
+ *
+ *   default    the EU DSC-list shape ({certificates: [{kid, country, certificateType, rawData}], ...})
+ *   --signed   our CSCA-signed list (docs/trust-list.md), verified with `ithc verify --csca`
+ *
+ * The data folder is opened by trustlist-export.ts, a bundle of its own loaded only when this
+ * command runs, so that `ithc verify` does not pay for the server code.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
+import type { Io } from './verify';
+
+export const TRUSTLIST_OPTIONS: readonly OptionSpec[] = [
+  { name: 'signed', help: { en: 'export our CSCA-signed trust list instead of the EU DSC-list shape', zh: '导出由 CSCA 签名的信任列表（而非欧盟 DSC 列表格式）' } },
+  { name: 'data', value: 'DIR', help: { en: 'the data folder (default: $ITHC_DATA_DIR or .data)', zh: '数据目录（默认 $ITHC_DATA_DIR 或 .data）' } },
+  { name: 'out', value: 'FILE', help: { en: 'write to FILE instead of standard output', zh: '写入文件而非标准输出' } },
+  { name: 'help', short: 'h', help: { en: 'show this help', zh: '显示此帮助' } },
+];
+
+export const TRUSTLIST_HELP = `Usage: ithc trustlist export [--signed] [--data DIR] [--out FILE]
+用法: ithc trustlist export [选项]
+
+Exports the signing certificates of a local installation for verifiers.
+导出本地部署的签名证书，供验证方使用。
+
+Options 选项:
+${formatOptions(TRUSTLIST_OPTIONS)}
+
+Examples 示例:
+  ithc trustlist export --out dsc-list.json
+  ithc trustlist export --signed --data .data --out trustlist-signed.json
+`;
+
+export async function trustlistCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { options, positionals } = parseArgs(TRUSTLIST_OPTIONS, argv);
+  if (options.help) {
+    io.stdout.write(TRUSTLIST_HELP);
+    return 0;
+  }
+  if (positionals[0] !== 'export' || positionals.length !== 1) throw new UsageError(positionals.length ? `unknown trustlist action ${JSON.stringify(positionals.join(' '))} (expected: export)` : 'trustlist needs an action: export');
+  let text: string;
+  try {
+    text = await loadExporter().exportTrustList({ data: typeof options.data === 'string' ? options.data : undefined, signed: options.signed === true });
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith('NO_DATA_FOLDER: ')) throw new UsageError(e.message.slice('NO_DATA_FOLDER: '.length));
+    throw e;
+  }
+  if (typeof options.out === 'string') {
+    try {
+      writeFileSync(options.out, text + '\n');
+    } catch (e) {
+      throw new UsageError(`cannot write ${options.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  } else io.stdout.write(text + '\n');
+  return 0;
+}
+
+function loadExporter(): typeof import('./trustlist-export') {
+  // From dist/cli.cjs the exporter is dist/cli-trustlist.cjs; from source (tests) the TypeScript
+  // module. A computed path keeps esbuild from bundling it into the CLI.
+  const bundled = join(__dirname, 'cli-trustlist.cjs');
+  const path = existsSync(bundled) ? bundled : './trustlist-export';
+  return require(path) as typeof import('./trustlist-export');
+}

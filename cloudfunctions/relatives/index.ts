@@ -1,0 +1,4 @@
+// Cloud function `relatives` (代为查询): thin entry; the actions live in server/functions/definitions.ts.
+import { cloudFunction } from '../../server/cloud/entry';
+
+export const main = cloudFunction('relatives');

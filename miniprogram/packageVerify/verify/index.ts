@@ -1,0 +1,87 @@
+/**
+ * 查验证明, for airline and border staff: scan (wx.scanCode) or paste a code, verify it on the phone
+ * with the pre-bundled core and the cached signing certificates, and read the verdict and key facts
+ * in the officer's own language (switchable here, independent of the traveller's).
+ */
+import { messages, otherLang, t } from '../../i18n/index';
+import { applyPrefs, prefsData } from '../../services/page';
+import { officerLanguage, readTrustList, setOfficerLanguage, trustStatus, updateTrustList, verifyScanned, type TrustStatus, type VerdictScreen } from '../services/verify';
+import { scanCode } from '../../adapters/camera';
+import { now } from '../../adapters/clock';
+import { setTitle, showToast } from '../../adapters/ui';
+
+/** The last code verified, to give its verdict again in another language. */
+const lastCode = new WeakMap<object, string>();
+
+Component({
+  data: {
+    ...prefsData(),
+    trust: null as TrustStatus | null,
+    verdict: null as VerdictScreen | null,
+    pasted: '',
+    otherLangName: '',
+  },
+
+  methods: {
+    async onLoad() {
+      this.useLanguage();
+      // A list is fetched when there is none yet; otherwise the officer updates it on demand.
+      if (!readTrustList()) await updateTrustList(this.data.lang);
+      this.showTrust();
+    },
+
+    onShow() {
+      applyPrefs(this, 'verifyTitle');
+      this.useLanguage();
+    },
+
+    /** The officer's language for this page's strings (the care mode stays the app's). */
+    useLanguage() {
+      const lang = officerLanguage();
+      this.setData({ lang, s: messages(lang), otherLangName: t(lang, otherLang(lang) === 'zh' ? 'langZh' : 'langEn') });
+      setTitle(t(lang, 'verifyTitle'));
+    },
+
+    showTrust() {
+      this.setData({ trust: trustStatus(this.data.lang, readTrustList(), now()) });
+    },
+
+    async onSwitchLanguage() {
+      setOfficerLanguage(otherLang(this.data.lang));
+      this.useLanguage();
+      this.showTrust();
+      const code = lastCode.get(this);
+      if (code) await this.verify(code);
+    },
+
+    async onUpdateTrust() {
+      const r = await updateTrustList(this.data.lang);
+      if (r.ok) showToast(this.data.s.trustUpdated);
+      else showToast(r.error.message);
+      this.showTrust();
+    },
+
+    async onScan() {
+      const r = await scanCode({ onlyFromCamera: false });
+      if (!r.ok) {
+        if (r.reason === 'cancelled') showToast(this.data.s.scanCancelled);
+        return;
+      }
+      await this.verify(r.text);
+    },
+
+    onPasteInput(e: WechatMiniprogram.Input) {
+      this.setData({ pasted: String(e.detail.value ?? '') });
+    },
+
+    async onCheckPasted() {
+      if (this.data.pasted.trim()) await this.verify(this.data.pasted);
+    },
+
+    async verify(code: string) {
+      lastCode.set(this, code);
+      const verdict = await verifyScanned(this.data.lang, code, readTrustList(), now());
+      this.setData({ verdict });
+    },
+  },
+});

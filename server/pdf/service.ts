@@ -1,0 +1,48 @@
+/**
+ * The `certificate.pdf` action's service: renders the holder's stored certificate as the paper
+ * version and hands back a temporary URL from the app's file storage.
+ *
+ * Wiring: whatever builds an app attaches its paper settings once, with `attachPaper(app, ...)`:
+ * the local gateway a LocalFileStorage in the data folder and the gateway's own URLs, the cloud
+ * entry a CloudFileStorage and the public URLs (ITHC_PUBLIC_BASE_URL).
+ */
+import type { App } from '../app';
+import { ServiceError } from '../errors';
+import type { CertificateDoc } from '../issuance/service';
+import type { Lang } from '../../core/valuesets';
+import { renderCertificatePdf, type VerifyLinks } from './certificate-pdf';
+import { DEFAULT_FILE_TTL_SECONDS, type FileStorage, type StoredFile } from './storage';
+
+export interface PaperSettings {
+  storage: FileStorage;
+  links: VerifyLinks;
+  /** Life of a download link, seconds. */
+  ttlSeconds?: number;
+}
+
+const attached = new WeakMap<App, PaperSettings>();
+
+export function attachPaper(app: App, settings: PaperSettings): void {
+  attached.set(app, settings);
+}
+
+export function paperOf(app: App): PaperSettings | undefined {
+  return attached.get(app);
+}
+
+/** The printed verification links for a public base URL (no trailing slash needed). */
+export function verifyLinks(baseUrl: string): VerifyLinks {
+  const base = baseUrl.replace(/\/+$/, '');
+  return { trustList: `${base}/trustlist`, webVerifier: `${base}/verify/` };
+}
+
+/** Renders `doc` and stores it; the caller gets a temporary URL. */
+export async function printCertificate(app: App, doc: CertificateDoc, lang: Lang): Promise<StoredFile> {
+  const paper = paperOf(app);
+  if (!paper) throw new ServiceError('UNAVAILABLE', '暂不能生成打印版 / the printable version is not available on this server');
+  const now = app.clock.now();
+  if (doc.status === 'revoked') throw new ServiceError('CONFLICT', '此证明已被撤销，不能打印 / this certificate was revoked and cannot be printed');
+  if (doc.exp * 1000 <= now) throw new ServiceError('CONFLICT', '证明签名已过期，请先更新证明再打印 / the certificate has expired; refresh it before printing');
+  const pdf = await renderCertificatePdf({ ithc: doc.codes.ithc, dcc: doc.codes.dcc, links: paper.links, printedAt: now, lang });
+  return paper.storage.put(pdf.bytes, { contentType: 'application/pdf', ttlSeconds: paper.ttlSeconds ?? DEFAULT_FILE_TTL_SECONDS, name: 'certificate.pdf' });
+}

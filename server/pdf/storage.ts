@@ -1,0 +1,149 @@
+/**
+ * Where generated files (the paper certificate) are put for the caller to download: a temporary
+ * URL that stops working after a while, so a printout link forwarded by mistake does not expose
+ * the holder's data for long.
+ *
+ * Two adapters behind one interface:
+ * - LocalFileStorage: files in the data folder (`<data>/files/<token>.pdf`, mode 0600), served by
+ *   the gateway at `/files/<token>.pdf` until they expire. The token is 128 random bits, the
+ *   only thing that grants access (as with a cloud storage temporary URL).
+ * - CloudFileStorage: WeChat Cloud storage, `cloud.uploadFile` + `cloud.getTempFileURL` with a
+ *   maxAge. Typed against the SDK's shape; not callable here (wx-server-sdk talks only to
+ *   Tencent's servers).
+ *
+ * Which storage an app uses is attached to that app once (server/pdf/service.ts `attachPaper`).
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../clock';
+
+export interface StoredFile {
+  /** Where the caller downloads it. Local: a gateway path (relative unless a base URL is set). */
+  url: string;
+  /** ms since the epoch. */
+  expiresAt: number;
+}
+
+export interface FileStorage {
+  /** Stores `bytes` for `ttlSeconds`; `name` is a hint for the stored name, never part of the URL's secret. */
+  put(bytes: Uint8Array, opts: { contentType: 'application/pdf'; ttlSeconds: number; name: string }): Promise<StoredFile>;
+}
+
+/** How long a download link lives unless the caller says otherwise. */
+export const DEFAULT_FILE_TTL_SECONDS = 15 * 60;
+
+const TOKEN = /^[A-Za-z0-9_-]{22}$/;
+
+interface Meta {
+  expiresAt: number;
+  contentType: string;
+}
+
+export class LocalFileStorage implements FileStorage {
+  constructor(
+    private readonly dir: string,
+    private readonly clock: Clock,
+    private readonly opts: { baseUrl?: string; random?: (n: number) => Uint8Array } = {},
+  ) {}
+
+  async put(bytes: Uint8Array, opts: { contentType: 'application/pdf'; ttlSeconds: number; name: string }): Promise<StoredFile> {
+    if (!(opts.ttlSeconds > 0 && opts.ttlSeconds <= 7 * 86400)) throw new RangeError('ttlSeconds must be in (0, 7 days]');
+    this.sweep();
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    chmodSync(this.dir, 0o700);
+    const token = Buffer.from((this.opts.random ?? ((n) => new Uint8Array(randomBytes(n))))(16)).toString('base64url');
+    const expiresAt = this.clock.now() + opts.ttlSeconds * 1000;
+    const meta: Meta = { expiresAt, contentType: opts.contentType };
+    const file = join(this.dir, `${token}.pdf`);
+    writeFileSync(`${file}.tmp`, bytes, { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
+    writeFileSync(join(this.dir, `${token}.json`), JSON.stringify(meta), { mode: 0o600 });
+    return { url: `${this.opts.baseUrl ?? ''}/files/${token}.pdf`, expiresAt };
+  }
+
+  /** The file behind a token while it has not expired; null otherwise (expired files are deleted). */
+  get(token: string): { bytes: Uint8Array; contentType: string; expiresAt: number } | null {
+    if (!TOKEN.test(token)) return null;
+    const metaFile = join(this.dir, `${token}.json`);
+    const file = join(this.dir, `${token}.pdf`);
+    if (!existsSync(metaFile) || !existsSync(file)) return null;
+    let meta: Meta;
+    try {
+      meta = JSON.parse(readFileSync(metaFile, 'utf8')) as Meta;
+    } catch {
+      return null;
+    }
+    if (!(meta.expiresAt > this.clock.now())) {
+      this.remove(token);
+      return null;
+    }
+    return { bytes: new Uint8Array(readFileSync(file)), contentType: meta.contentType, expiresAt: meta.expiresAt };
+  }
+
+  /** Deletes every expired file. Runs on each put, so the folder never grows without bound. */
+  sweep(): number {
+    if (!existsSync(this.dir)) return 0;
+    let removed = 0;
+    const now = this.clock.now();
+    const names = readdirSync(this.dir);
+    for (const f of names) {
+      const m = /^([A-Za-z0-9_-]{22})\.json$/.exec(f);
+      if (!m) continue;
+      try {
+        const meta = JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as Meta;
+        if (meta.expiresAt > now) continue;
+      } catch {
+        // Unreadable metadata: the file cannot be served, so it goes.
+      }
+      this.remove(m[1]);
+      removed++;
+    }
+    // A .tmp left by a crash, or a .pdf whose metadata is gone: removed once an hour old.
+    for (const f of names) {
+      if (!/\.(pdf|pdf\.tmp)$/.test(f) || existsSync(join(this.dir, f.replace(/\.pdf(\.tmp)?$/, '.json')))) continue;
+      try {
+        if (Date.now() - statSync(join(this.dir, f)).mtimeMs > 3_600_000) unlinkSync(join(this.dir, f));
+      } catch {
+        // Removed meanwhile.
+      }
+    }
+    return removed;
+  }
+
+  private remove(token: string): void {
+    for (const f of [`${token}.pdf`, `${token}.json`]) {
+      try {
+        unlinkSync(join(this.dir, f));
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
+
+/** The part of wx-server-sdk that cloud storage needs (see server/cloud/wx-server-sdk.d.ts). */
+export interface CloudStorageSdk {
+  uploadFile(opts: { cloudPath: string; fileContent: Uint8Array }): Promise<{ fileID: string }>;
+  getTempFileURL(opts: { fileList: Array<string | { fileID: string; maxAge?: number }> }): Promise<{ fileList: Array<{ fileID: string; tempFileURL: string; status: number; errMsg: string }> }>;
+}
+
+export class CloudFileStorage implements FileStorage {
+  constructor(
+    private readonly sdk: CloudStorageSdk,
+    private readonly clock: Clock,
+    private readonly opts: { folder?: string; random?: (n: number) => Uint8Array } = {},
+  ) {}
+
+  async put(bytes: Uint8Array, opts: { contentType: 'application/pdf'; ttlSeconds: number; name: string }): Promise<StoredFile> {
+    const token = Buffer.from((this.opts.random ?? ((n) => new Uint8Array(randomBytes(n))))(16)).toString('base64url');
+    // The cloud path carries a random token, never the holder's name or certificate id. Storage
+    // rules must keep the folder private; cleanup of old files is a scheduled function's job.
+    const cloudPath = `${this.opts.folder ?? 'ithc-pdf'}/${token}.pdf`;
+    const { fileID } = await this.sdk.uploadFile({ cloudPath, fileContent: bytes });
+    const { fileList } = await this.sdk.getTempFileURL({ fileList: [{ fileID, maxAge: opts.ttlSeconds }] });
+    const entry = fileList[0];
+    if (!entry || entry.status !== 0 || !entry.tempFileURL) throw new Error(`getTempFileURL failed: ${entry?.errMsg ?? 'no entry'}`);
+    return { url: entry.tempFileURL, expiresAt: this.clock.now() + opts.ttlSeconds * 1000 };
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Revocation (issue 4, "Revocation"): the operator revokes an issued certificate; verifiers learn
+ * it from the revocation list we publish in the EU DCC scheme (core/revocation.ts): per kid, the
+ * first 16 bytes of SHA-256 over the UCI, over country + UCI, and over the signature (ECDSA: r).
+ *
+ * A certificate is the comprehensive ITHC code and the HC1 code of each of its records; each has
+ * its own UCI and signature, and all are revoked together. The hashes are computed once, when the
+ * certificate is revoked, from the codes as issued (what verifiers hold), and stored with the
+ * revocation, so publishing the list reads and never re-decodes.
+ *
+ * Revoking marks the certificate `revoked` (the holder sees when and why), inserts the revocation
+ * and an audit entry, in one transaction. A revoked certificate is never re-signed (issuance
+ * refuses its id); once the holder's records are corrected, the new records give a new id and a
+ * fresh certificate issues.
+ */
+import { randomUUID } from 'node:crypto';
+import { toBase64 } from '../../core/bytes';
+import { toJsonValue } from '../../core/cbor';
+import { decodeStages } from '../../core/hcert';
+import { revocationHash, type RevocationHashType } from '../../core/revocation';
+import type { Clock } from '../clock';
+import { ServiceError } from '../errors';
+import { certificateDocId, type CertificateDoc } from '../issuance/service';
+import type { Store } from '../store/store';
+
+/** One published entry: kid and hash as base64, as trust lists carry them. */
+export interface RevocationEntry {
+  kid: string;
+  type: RevocationHashType;
+  hash: string;
+}
+
+export interface RevocationDoc {
+  _id: string;
+  /** The certificate's UVCI. */
+  certificateId: string;
+  personId: string;
+  reason: string;
+  revokedAt: number;
+  revokedBy: string;
+  /** Every code of the certificate that was revoked: the ITHC code first, then each HC1. */
+  codes: Array<{ format: 'ithc' | 'dcc'; uci: string; kid: string }>;
+  entries: RevocationEntry[];
+}
+
+/** What an operator sees of a revocation. */
+export interface RevocationView {
+  certificateId: string;
+  reason: string;
+  revokedAt: string;
+  revokedBy: string;
+  codes: RevocationDoc['codes'];
+}
+
+export const REVOCATION_LIMITS = Object.freeze({ maxReason: 200, maxUci: 80 });
+
+const UVCI = /^URN:UVCI:01:[A-Z]{2}:[A-Z0-9/]{1,50}#[A-Z0-9/:]$/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const HASH_TYPES: readonly RevocationHashType[] = ['UCI', 'COUNTRYCODEUCI', 'SIGNATURE'];
+
+export class RevocationService {
+  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+
+  /** Revokes the certificate with this UVCI. `actor` is the operator's user id. */
+  async revoke(uci: unknown, reason: unknown, actor: string): Promise<{ revoked: true; certificateId: string; revokedAt: number }> {
+    const fields: Record<string, string> = {};
+    if (typeof uci !== 'string' || uci.length > REVOCATION_LIMITS.maxUci || !UVCI.test(uci)) fields.certificateId = '应为证明编号（URN:UVCI:…）/ must be a certificate id (URN:UVCI:…)';
+    const text = typeof reason === 'string' ? reason.normalize('NFC').trim() : '';
+    if (typeof reason !== 'string' || text.length === 0) fields.reason = '必填 / required';
+    else if ([...text].length > REVOCATION_LIMITS.maxReason) fields.reason = `过长（最多 ${REVOCATION_LIMITS.maxReason} 个字符）/ longer than ${REVOCATION_LIMITS.maxReason} characters`;
+    else if (CONTROL.test(text)) fields.reason = '含有控制字符 / contains a control character';
+    if (Object.keys(fields).length) throw new ServiceError('VALIDATION_FAILED', `请检查：${Object.keys(fields).join('、')} / Please check: ${Object.keys(fields).join(', ')}`, { fields });
+    const id = uci as string;
+    const docId = certificateDocId(id);
+    const { store, clock } = this.deps;
+
+    // Hashes come from the codes as issued; computed before the transaction, which may be retried.
+    const found = (await store.get('certificates', docId)) as CertificateDoc | null;
+    if (!found || found.uci !== id) throw new ServiceError('NOT_FOUND', `没有编号为 ${id} 的证明 / no certificate ${id}`);
+    const { codes, entries } = revocationEntries(found);
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      const doc = (await tx.get('certificates', docId)) as CertificateDoc | null;
+      if (!doc || doc.uci !== id) throw new ServiceError('NOT_FOUND', `没有编号为 ${id} 的证明 / no certificate ${id}`);
+      if (doc.status === 'revoked') throw new ServiceError('CONFLICT', `证明 ${id} 已被撤销 / certificate ${id} is already revoked`);
+      // The codes revoked must be the ones hashed: a re-signing in between would change them.
+      if (doc.codes.ithc !== found.codes.ithc) throw new ServiceError('CONFLICT', '证明刚刚重新签发，请重试 / the certificate was just re-signed; try again');
+      await tx.update('certificates', docId, { status: 'revoked', revokedAt: now, revokedReason: text });
+      const rev: RevocationDoc = { _id: docId, certificateId: id, personId: doc.personId, reason: text, revokedAt: now, revokedBy: actor, codes, entries };
+      await tx.insert('revocations', rev as unknown as import('../store/store').Doc);
+      await tx.insert('audit', { _id: randomUUID(), at: now, action: 'certificate.revoke', actor, outcome: 'success', personId: doc.personId, certificateId: id, reason: text });
+    });
+    return { revoked: true, certificateId: id, revokedAt: now };
+  }
+
+  /** Every revocation, newest first. */
+  async list(): Promise<RevocationView[]> {
+    return (await this.all()).map((r) => ({ certificateId: r.certificateId, reason: r.reason, revokedAt: new Date(r.revokedAt).toISOString(), revokedBy: r.revokedBy, codes: r.codes }));
+  }
+
+  /** The published revocation list: every entry of every revocation, duplicates removed. */
+  async hashList(): Promise<RevocationEntry[]> {
+    const seen = new Set<string>();
+    const out: RevocationEntry[] = [];
+    for (const r of await this.all()) {
+      for (const e of r.entries) {
+        const key = `${e.kid} ${e.type} ${e.hash}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          out.push(e);
+        }
+      }
+    }
+    return out;
+  }
+
+  private async all(): Promise<RevocationDoc[]> {
+    const out: RevocationDoc[] = [];
+    for (let skip = 0; ; skip += 1000) {
+      const page = await this.deps.store.find('revocations', {}, { orderBy: { field: 'revokedAt', direction: 'desc' }, limit: 1000, skip });
+      out.push(...(page as unknown as RevocationDoc[]));
+      if (page.length < 1000) return out;
+    }
+  }
+}
+
+/** The three EU hashes of every code of a certificate, from the codes themselves. */
+export function revocationEntries(doc: CertificateDoc): { codes: RevocationDoc['codes']; entries: RevocationEntry[] } {
+  const codes: RevocationDoc['codes'] = [];
+  const entries: RevocationEntry[] = [];
+  const all: Array<{ format: 'ithc' | 'dcc'; code: string }> = [{ format: 'ithc', code: doc.codes.ithc }, ...doc.codes.dcc.map((d) => ({ format: 'dcc' as const, code: d.code }))];
+  for (const { format, code } of all) {
+    const st = decodeStages(code);
+    if (st.error || !st.sign1 || !st.claims || !st.sign1.kid) throw new Error(`stored ${format} code of ${doc.uci} does not decode: ${st.error?.message ?? 'no kid'}`);
+    // The UCI verifiers read (core/hcert.ts): the ITHC certificate's id, or the DCC entry's ci.
+    const uci = format === 'ithc' ? doc.uci : dccUci(st.claims.dcc);
+    if (!uci) throw new Error(`stored HC1 code of ${doc.uci} has no UCI`);
+    const kid = toBase64(st.sign1.kid);
+    const country = st.claims.iss;
+    codes.push({ format, uci, kid });
+    for (const type of HASH_TYPES) {
+      // Every code we issue is ES256: the signature hash is over r.
+      const hash = revocationHash(type, { uci, country, signature: st.sign1.signature, kty: 'EC' });
+      if (hash) entries.push({ kid, type, hash: toBase64(hash) });
+    }
+  }
+  return { codes, entries };
+}
+
+function dccUci(dcc: unknown): string | undefined {
+  const json = dcc === undefined ? undefined : (toJsonValue(dcc as Parameters<typeof toJsonValue>[0]) as Record<string, unknown>);
+  for (const k of ['v', 't', 'r']) {
+    const list = json?.[k];
+    if (Array.isArray(list) && list[0] && typeof list[0].ci === 'string') return list[0].ci;
+  }
+  return undefined;
+}

@@ -1,0 +1,151 @@
+/**
+ * A WeChat environment for page tests: simulate's `wx` mock plus the APIs the pages use, answered
+ * the way WeChat answers (asynchronously, through callbacks), with everything recorded.
+ *
+ * - storage: in memory (seed it to start with a language, care mode or a saved certificate)
+ * - request: the in-process server (server-fixture.ts), or any stand-in
+ * - createSelectorQuery: finds a FakeCanvas per component, so the QR component really draws,
+ *   into pixels a test can decode with jsQR
+ */
+import jsQR from 'jsqr';
+import { callbackApi, freshSimulate, memoryStorage, renderPage, type Simulate, type SimulateNode } from './simulate-page';
+
+/** A `type="2d"` canvas node that rasterises fillRect calls (all the QR drawing uses). */
+export class FakeCanvas {
+  width = 300;
+  height = 300;
+  private pixels = new Uint8Array(0);
+  private fill = 0;
+  fillRects = 0;
+  /** The component instance that asked for this canvas (previews find its DOM through it). */
+  owner: object | undefined;
+
+  /** What was drawn, as 8-bit grey (0 black, 255 white; 128 where nothing was drawn). */
+  grey(): Uint8Array {
+    return this.pixels;
+  }
+
+  getContext(kind: string) {
+    if (kind !== '2d') throw new TypeError('only 2d');
+    this.pixels = new Uint8Array(this.width * this.height).fill(128);
+    // Assigning canvas-like colours: '#ffffff' white, anything else black.
+    const self = this;
+    return {
+      set fillStyle(v: string) {
+        self.fill = /^#?f{3,6}$/i.test(v) || v === 'white' ? 255 : 0;
+      },
+      get fillStyle() {
+        return self.fill === 255 ? '#ffffff' : '#000000';
+      },
+      fillRect(x: number, y: number, w: number, h: number) {
+        self.fillRects++;
+        for (let yy = Math.max(0, y); yy < Math.min(self.height, y + h); yy++) {
+          self.pixels.fill(self.fill, yy * self.width + Math.max(0, x), yy * self.width + Math.min(self.width, x + w));
+        }
+      },
+    };
+  }
+
+  /** Decodes what was drawn; null when it is not a readable QR code. */
+  decode(): string | null {
+    const rgba = new Uint8ClampedArray(this.width * this.height * 4);
+    for (let i = 0; i < this.pixels.length; i++) {
+      rgba[i * 4] = rgba[i * 4 + 1] = rgba[i * 4 + 2] = this.pixels[i];
+      rgba[i * 4 + 3] = 255;
+    }
+    return jsQR(rgba, this.width, this.height)?.data ?? null;
+  }
+}
+
+export interface Env {
+  simulate: Simulate;
+  storage: ReturnType<typeof memoryStorage>;
+  wx: Record<string, jest.Mock>;
+  canvases: FakeCanvas[];
+  /** Renders a page and calls its onLoad (with `query`), then lets pending work settle. */
+  open(page: string, query?: Record<string, string>): Promise<SimulateNode>;
+  settle(): Promise<void>;
+}
+
+/** CSS pixels the fake canvas reports (a 540rpx canvas on a 375-pt phone). */
+export const CANVAS_CSS_PX = 270;
+
+export function createEnv(opts: { stored?: Record<string, unknown>; request?: jest.Mock; wx?: Record<string, jest.Mock> } = {}): Env {
+  const storage = memoryStorage(opts.stored ?? {});
+  const canvases: FakeCanvas[] = [];
+  const byComponent = new WeakMap<object, FakeCanvas>();
+  const selectorQuery = jest.fn(() => {
+    let target: object | undefined;
+    const q = {
+      in(component: object) {
+        target = component;
+        return q;
+      },
+      select() {
+        return q;
+      },
+      fields() {
+        return q;
+      },
+      exec(cb: (r: unknown[]) => void) {
+        setTimeout(() => {
+          if (!target) return cb([null]);
+          let canvas = byComponent.get(target);
+          if (!canvas) {
+            canvas = new FakeCanvas();
+            canvas.owner = target;
+            byComponent.set(target, canvas);
+            canvases.push(canvas);
+          }
+          cb([{ node: canvas, width: CANVAS_CSS_PX, height: CANVAS_CSS_PX }]);
+        }, 0);
+      },
+    };
+    return q;
+  });
+  const wx: Record<string, jest.Mock> = {
+    getStorageSync: storage.getStorageSync,
+    setStorageSync: storage.setStorageSync,
+    removeStorageSync: jest.fn((key: string) => void storage.store.delete(key)),
+    getStorageInfoSync: jest.fn(() => ({ keys: [...storage.store.keys()], currentSize: 0, limitSize: 10240 })),
+    request: opts.request ?? jest.fn(),
+    showLoading: jest.fn(),
+    hideLoading: jest.fn(),
+    showToast: jest.fn(),
+    showModal: jest.fn((o: { success?: (r: unknown) => void }) => setTimeout(() => o.success?.({ confirm: true, cancel: false }), 0)),
+    setNavigationBarTitle: jest.fn(),
+    navigateTo: callbackApi({ ok: true }),
+    redirectTo: callbackApi({ ok: true }),
+    navigateBack: jest.fn(),
+    reLaunch: jest.fn(),
+    stopPullDownRefresh: jest.fn(),
+    createSelectorQuery: selectorQuery,
+    getWindowInfo: jest.fn(() => ({ pixelRatio: 2, windowWidth: 375, windowHeight: 812, screenWidth: 375, screenHeight: 812, statusBarHeight: 20 })),
+    ...(opts.wx ?? {}),
+  };
+  const simulate = freshSimulate(wx);
+  const env: Env = {
+    simulate,
+    storage,
+    wx,
+    canvases,
+    async open(page, query = {}) {
+      const node = renderPage(simulate, page);
+      node.instance.onLoad?.(query);
+      await env.settle();
+      return node;
+    },
+    async settle() {
+      // Calls chain a few callbacks (request → envelope → setData → canvas query): let them all run.
+      for (let i = 0; i < 8; i++) await simulate.sleep(0);
+    },
+  };
+  return env;
+}
+
+export async function tapOn(env: Env, page: SimulateNode, selector: string, index = 0, detail?: Record<string, unknown>): Promise<void> {
+  const node = page.querySelectorAll(selector)[index];
+  if (!node) throw new Error(`nothing matches ${selector} [${index}]`);
+  node.dispatchEvent('tap', detail ? { detail } : undefined);
+  await env.settle();
+}

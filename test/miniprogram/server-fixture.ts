@@ -1,0 +1,111 @@
+/**
+ * The real server in-process for mini program tests: the local app (node/local.ts) on a temporary
+ * SQLite store with the demo data, at a fixed time, and a `wx.request` stand-in that routes the
+ * mini program's local-mode calls (POST {gateway}/functions/<name>) into the same dispatcher the
+ * gateway uses. Pages under test therefore see real CertificateViews, real error envelopes and real
+ * `fields`, built by the server's own code path.
+ */
+import './node-globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { call, demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
+import { ManualClock } from '../../server/clock';
+import type { App } from '../../server/app';
+import { publishDscList } from '../../server/trust/dsc-list';
+import type { CertificateView } from '../../miniprogram/services/certificate';
+
+/** 2026-03-10 10:00 in Beijing: every demo passport is valid then. */
+export const FIXED_NOW = Date.UTC(2026, 2, 10, 2, 0, 0);
+
+export interface ServerFixture {
+  app: App;
+  clock: ManualClock;
+  /** The demo traveller's certificate, issued through identity → document → certificate.issue. */
+  view: CertificateView;
+  trustList: unknown;
+  openid: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(openid = 'mp-test-traveller'): Promise<ServerFixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'ithc-mp-'));
+  const clock = new ManualClock(FIXED_NOW);
+  const app = await openLocalApp(dir, { clock });
+  await seedDemo(app);
+  const view = (await demoTravellerFlow(app, openid)) as unknown as CertificateView;
+  const trustList = await publishDscList(app.keys, app.config.country, clock.now());
+  return {
+    app,
+    clock,
+    view,
+    trustList,
+    openid,
+    async close() {
+      await app.store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+type RequestOptions = { url: string; data?: Record<string, unknown>; header?: Record<string, string>; success?: (r: unknown) => void; fail?: (e: unknown) => void };
+
+/**
+ * A wx.request that answers from the in-process server as `openid`, the way the local gateway
+ * does (envelope as JSON, the failure's HTTP status). `offline()` makes it fail like a phone
+ * without a connection.
+ */
+export function serverRequest(app: App, openid: string) {
+  let online = true;
+  const calls: Array<{ name: string; data: Record<string, unknown> }> = [];
+  const request = jest.fn((options: RequestOptions) => {
+    const name = /\/functions\/([A-Za-z0-9_-]+)$/.exec(options.url)?.[1] ?? '';
+    const data = options.data ?? {};
+    calls.push({ name, data });
+    if (!online) {
+      setTimeout(() => options.fail?.({ errMsg: 'request:fail net::ERR_INTERNET_DISCONNECTED' }), 0);
+      return {};
+    }
+    call(app, name, openid, data).then(
+      (envelope) => {
+        const status = envelope.ok ? 200 : statusOf(envelope.error.code);
+        options.success?.({ statusCode: status, data: JSON.parse(JSON.stringify(envelope)), header: {}, errMsg: 'request:ok' });
+      },
+      (e) => options.fail?.({ errMsg: `request:fail ${String(e)}` }),
+    );
+    return {};
+  });
+  return {
+    request,
+    calls,
+    offline() {
+      online = false;
+    },
+    online() {
+      online = true;
+    },
+  };
+}
+
+function statusOf(code: string): number {
+  // The gateway's statuses (server/errors.ts); only "is it 2xx" matters to the client.
+  return code === 'NOT_FOUND' ? 404 : code === 'INTERNAL' ? 500 : 400;
+}
+
+/** Makes `openid` act for demo citizen `citizenIndex` (relatives.beginFaceCheck → add → bindDocument); returns the relation. */
+export async function addRelative(server: ServerFixture, citizenIndex: number, relationship = 'parent', openid = server.openid): Promise<{ id: string; name: string }> {
+  const { DEMO_CITIZENS } = require('../../server/identity/demo-citizens') as typeof import('../../server/identity/demo-citizens');
+  const { DEMO_DOCUMENTS } = require('../../server/documents/registry') as typeof import('../../server/documents/registry');
+  const c = DEMO_CITIZENS[citizenIndex];
+  const ok = async <T>(fn: string, event: Record<string, unknown>): Promise<T> => {
+    const env = await call(server.app, fn, openid, event);
+    if (!env.ok) throw new Error(`${fn}.${String(event.action)}: ${env.error.code} ${env.error.message}`);
+    return env.data as T;
+  };
+  const session = await ok<{ faceToken: string }>('relatives', { action: 'beginFaceCheck', name: c.name, idNumber: c.idNumber });
+  const rel = await ok<{ id: string; name: string }>('relatives', { action: 'add', name: c.name, idNumber: c.idNumber, relationship, faceToken: session.faceToken, consent: true });
+  const today = new Date(server.clock.now()).toISOString().slice(0, 10);
+  const doc = DEMO_DOCUMENTS.find((d) => d.holderIdNumber === c.idNumber && d.status === 'valid' && d.expiresOn > today);
+  if (doc) await ok('relatives', { action: 'bindDocument', for: rel.id, type: doc.type, number: doc.number, expiry: doc.expiresOn, mrz: doc.mrz });
+  return { id: rel.id, name: rel.name };
+}

@@ -1,0 +1,151 @@
+/**
+ * Publication of our trust lists by the app (server/trust): the signed list and the EU DSC-list
+ * shape, served by GET /trustlist/signed and GET /trustlist and by the `trustlist` function; its
+ * version; and key rotation on a ManualClock: after admin.rotateKey new certificates use the new
+ * kid, codes signed before still verify with the published list (both DSCs in it), and the old DSC
+ * leaves the list only once it has expired. The tests run in order and share one app.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toBase64 } from '../../core/bytes';
+import { validateDccSchema } from '../../core/dcc-schema';
+import { readDscList } from '../../core/dsc-list';
+import { verifyCode } from '../../core/hcert';
+import { KeyStore } from '../../core/keys';
+import { revocationHash } from '../../core/revocation';
+import { verifyTrustList, type VerifiedTrustList } from '../../core/trustlist';
+import { call, demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
+import { nodeCrypto } from '../../node/crypto-node';
+import type { App } from '../../server/app';
+import { ManualClock } from '../../server/clock';
+import type { CertificateView } from '../../server/functions/definitions';
+import type { RawRequest } from '../../server/gateway';
+import type { KeyDoc } from '../../server/keys/service';
+import { trustListRoute } from '../../server/routes';
+import { publishDscList } from '../../server/trust/dsc-list';
+import { publishSignedTrustList, type RevocationHashEntry } from '../../server/trust/signed-list';
+
+const DAY = 86_400_000;
+const OPERATOR = 'trust-operator';
+
+let dir: string;
+let app: App;
+let clock: ManualClock;
+let csca: Uint8Array;
+let first: CertificateView;
+let kidA: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ithc-trust-'));
+  clock = new ManualClock(Date.now());
+  app = await openLocalApp(join(dir, 'data'), { clock, config: { operators: [OPERATOR] } });
+  await seedDemo(app);
+  first = await demoTravellerFlow(app, 'trust-traveller-1', 0);
+  kidA = first.kid;
+  csca = await app.keys.cscaCertificate();
+}, 120_000);
+
+afterAll(async () => {
+  await app?.store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const nowSeconds = () => Math.floor(clock.now() / 1000);
+const verifyList = (envelope: unknown): Promise<VerifiedTrustList> => verifyTrustList(envelope as Record<string, unknown>, { cscas: [csca], now: nowSeconds(), crypto: nodeCrypto });
+const published = () => publishSignedTrustList({ keys: app.keys, store: app.store, clock, country: 'CN' });
+
+function get(path: string): RawRequest {
+  return { method: 'GET', target: path, path, query: new URLSearchParams(), headers: {}, body: new Uint8Array(0) };
+}
+
+async function verifyAgainst(list: VerifiedTrustList, code: string) {
+  return verifyCode(code, { keys: new KeyStore(list.keys), now: nowSeconds(), crypto: nodeCrypto, validateDccSchema, revocation: list.revocation });
+}
+
+describe('publication', () => {
+  test('the signed list verifies against our CSCA and carries our DSC and the CSCA; our code verifies with it', async () => {
+    const { envelope, content } = await published();
+    const list = await verifyList(envelope);
+    expect(list.problems).toEqual([]);
+    expect(list.keys.map((k) => toBase64(k.kid))).toEqual([kidA]);
+    expect(toBase64(content.csca)).toBe(toBase64(csca));
+    expect(list.country).toBe('CN');
+    expect(list.issuedAt).toBe(nowSeconds());
+    expect((await verifyAgainst(list, first.codes.ithc)).valid).toBe(true);
+  });
+
+  test('served by GET /trustlist/signed and by trustlist.signed (public); GET /trustlist keeps the EU shape', async () => {
+    const route = trustListRoute(app);
+    const signed = await route(get('/trustlist/signed'));
+    expect(signed?.status).toBe(200);
+    expect(signed?.headers?.['content-type']).toMatch(/application\/json/);
+    const fromRoute = await verifyList(JSON.parse(String(signed!.body)));
+    expect(fromRoute.keys.map((k) => toBase64(k.kid))).toEqual([kidA]);
+
+    const env = await call(app, 'trustlist', '', { action: 'signed' });
+    expect(env.ok).toBe(true);
+    expect((await verifyList((env as { data: unknown }).data)).keys.map((k) => toBase64(k.kid))).toEqual([kidA]);
+
+    const eu = JSON.parse(String((await route(get('/trustlist')))!.body));
+    expect(eu.certificates.map((c: { kid: string }) => c.kid)).toEqual([kidA]);
+    expect(readDscList(JSON.stringify(eu)).problems).toEqual([]);
+  });
+
+  test('the version stays while the content is the same and grows when it changes', async () => {
+    const a = await published();
+    clock.advance(60_000);
+    const b = await published();
+    expect(b.content.version).toBe(a.content.version);
+    expect(b.content.issuedAt).toBe(a.content.issuedAt + 60);
+    const revoked: RevocationHashEntry[] = [{ kid: kidA, type: 'UCI', hash: toBase64(revocationHash('UCI', { uci: first.id, signature: new Uint8Array(64), kty: 'EC' })!) }];
+    const c = await publishSignedTrustList({ keys: app.keys, store: app.store, clock, country: 'CN', revocation: { hashList: async () => revoked } });
+    expect(c.content.version).toBe(a.content.version + 1);
+    // The revocation list it carries makes our certificate REVOKED for a verifier.
+    const list = await verifyList(c.envelope);
+    expect((await verifyAgainst(list, first.codes.ithc)).errors.map((e) => e.code)).toEqual(['REVOKED']);
+    // Revocations for a signing key the list does not carry are left out.
+    const foreign = await publishSignedTrustList({ keys: app.keys, store: app.store, clock, country: 'CN', revocation: { hashList: async () => [{ ...revoked[0], kid: toBase64(new Uint8Array(8)) }] } });
+    expect(foreign.content.revocation).toEqual([]);
+  });
+});
+
+describe('key rotation', () => {
+  let second: CertificateView;
+  let kidB: string;
+  let oldDsc: KeyDoc;
+
+  test('after admin.rotateKey new certificates use the new kid', async () => {
+    clock.advance(DAY);
+    const before = await published();
+    const env = await call(app, 'admin', OPERATOR, { action: 'rotateKey' });
+    expect(env.ok).toBe(true);
+    kidB = (env as { data: { kid: string } }).data.kid;
+    expect(kidB).not.toBe(kidA);
+    second = await demoTravellerFlow(app, 'trust-traveller-2', 1);
+    expect(second.kid).toBe(kidB);
+    expect((await published()).content.version).toBe(before.content.version + 1);
+    oldDsc = (await app.keys.publishedSigningCertificates()).find((d) => d.kid === kidA)!;
+    expect(oldDsc.status).toBe('retired');
+  });
+
+  test('both DSCs are published, and the code signed before the rotation still verifies with the list', async () => {
+    const list = await verifyList((await published()).envelope);
+    expect(list.keys.map((k) => toBase64(k.kid)).sort()).toEqual([kidA, kidB].sort());
+    expect((await verifyAgainst(list, first.codes.ithc)).valid).toBe(true);
+    expect((await verifyAgainst(list, second.codes.ithc)).valid).toBe(true);
+    const eu = await publishDscList(app.keys, 'CN', clock.now());
+    expect(eu.certificates.map((c) => c.kid).sort()).toEqual([kidA, kidB].sort());
+  });
+
+  test('the old DSC stays until the moment it expires, and then leaves both published lists', async () => {
+    clock.set(oldDsc.notAfter - 60_000);
+    expect((await verifyList((await published()).envelope)).keys.map((k) => toBase64(k.kid)).sort()).toEqual([kidA, kidB].sort());
+    clock.set(oldDsc.notAfter);
+    const after = await published();
+    const list = await verifyList(after.envelope);
+    expect(list.keys.map((k) => toBase64(k.kid))).toEqual([kidB]);
+    expect((await publishDscList(app.keys, 'CN', clock.now())).certificates.map((c) => c.kid)).toEqual([kidB]);
+    expect((await verifyAgainst(list, first.codes.ithc)).errors.map((e) => e.code)).toEqual(['KID_UNKNOWN']);
+  });
+});

@@ -1,0 +1,324 @@
+/**
+ * The web verifier in a real browser: Debian's Chromium driven by playwright-core, a fresh
+ * profile, the built files (scripts/web-build.mjs) served by the local gateway's /verify/ route on
+ * 127.0.0.1. Each row of the issue's table, plus PDF upload, a signed trust list with its age, entry
+ * rules, and a reload while offline. Screenshots of each state go to .preview/web-*.png.
+ *
+ * The codes are made here at run time (the demo traveller's certificate on a fresh store, a code
+ * sealed to the demo authority's key, a tampered copy) or taken from the EU test data.
+ */
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { encodeBase45 } from '../../core/base45';
+import { encodeCoseSign1, parseCoseSign1 } from '../../core/cose';
+import { decodeStages } from '../../core/hcert';
+import { sealCode } from '../../core/seal';
+import { deflate } from '../../core/zlib';
+import { qrPng } from '../../node/qr-image';
+import type { App } from '../../server/app';
+import type { CertificateView } from '../../server/functions/definitions';
+import { createGateway } from '../../server/gateway';
+import { DEMO_PARTNER_RULES, demoAuthorityPrivateKeyPem, demoAuthorityPublicKey } from '../../server/partners/demo';
+import { renderCertificatePdf } from '../../server/pdf/certificate-pdf';
+import { appRoutes, webVerifierRoute } from '../../server/routes';
+import { publishDscList } from '../../server/trust/dsc-list';
+import { publishAppTrustList } from '../../server/trust/signed-list';
+import { demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
+import { randomBytes } from 'node:crypto';
+
+const ROOT = resolve(__dirname, '../..');
+const PREVIEW = join(ROOT, '.preview');
+const CHROMIUM = process.env.ITHC_CHROMIUM ?? '/usr/bin/chromium';
+const EU_CASE = join(ROOT, '../shared/testdata/dcc-testdata/DE/2DCode/raw/1.json');
+
+let work: string;
+let app: App;
+let view: CertificateView;
+let gateway: ReturnType<typeof createGateway>;
+let base: string;
+let context: BrowserContext;
+let page: Page;
+const files: Record<string, string> = {};
+
+function file(name: string, content: string | Uint8Array): string {
+  const p = join(work, name);
+  writeFileSync(p, content);
+  files[name] = p;
+  return p;
+}
+
+/** The ITHC code with one character of the holder's document number changed, signature kept. */
+function tamper(code: string): string {
+  const st = decodeStages(code);
+  const sign1 = parseCoseSign1(st.cose!);
+  const payload = sign1.payload.slice();
+  const doc = new TextEncoder().encode((view.certificate.holder as Record<string, string>).documentNumber);
+  const at = Buffer.from(payload).indexOf(Buffer.from(doc));
+  if (at < 0) throw new Error('document number not found in the payload');
+  payload[at + doc.length - 1] = payload[at + doc.length - 1] === 0x30 ? 0x31 : 0x30;
+  return st.prefix! + encodeBase45(deflate(encodeCoseSign1(sign1.protectedBytes, payload, sign1.signature)));
+}
+
+async function shot(name: string): Promise<void> {
+  mkdirSync(PREVIEW, { recursive: true });
+  await page.screenshot({ path: join(PREVIEW, `web-${name}.png`), fullPage: true });
+}
+
+async function open(): Promise<void> {
+  await page.goto(`${base}/verify/`);
+  await page.waitForSelector('body[data-ready="true"]');
+}
+
+async function settings(): Promise<void> {
+  await page.evaluate(() => document.getElementById('settings')!.setAttribute('open', ''));
+}
+
+/** Pastes a code, presses Verify and returns what the verdict says. */
+async function verifyPasted(code: string): Promise<{ valid: string; text: string; codes: string[] }> {
+  await page.click('#clear');
+  await page.fill('#code', code);
+  await page.click('#verify');
+  return readVerdict();
+}
+
+async function readVerdict(): Promise<{ valid: string; text: string; codes: string[] }> {
+  await page.waitForSelector('#result:not([hidden]) #verdict[data-valid]');
+  return page.evaluate(() => {
+    const v = document.getElementById('verdict')!;
+    return { valid: v.dataset.valid!, text: document.getElementById('result')!.innerText, codes: [...v.querySelectorAll<HTMLElement>('li[data-code]')].map((li) => li.dataset.code!) };
+  });
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is needed for this test at ${CHROMIUM} (Debian: apt-get install chromium)`);
+  work = mkdtempSync(join(tmpdir(), 'ithc-web-'));
+  const webDir = join(work, 'web');
+  const built = spawnSync(process.execPath, [join(ROOT, 'scripts/web-build.mjs'), '--out', webDir], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`web build failed: ${built.stderr}`);
+
+  app = await openLocalApp(join(work, 'data'));
+  await seedDemo(app);
+  view = await demoTravellerFlow(app);
+  file('trustlist.json', JSON.stringify(await publishDscList(app.keys, app.config.country, app.clock.now())));
+  file('trustlist-signed.json', JSON.stringify((await publishAppTrustList(app)).envelope));
+  file('csca.der', await app.keys.cscaCertificate());
+  file('qr-ithc.png', qrPng(view.codes.ithc, { scale: 6 }));
+  file('certificate.pdf', (await renderCertificatePdf({ ithc: view.codes.ithc, dcc: view.codes.dcc, links: { trustList: 'x', webVerifier: 'y' }, printedAt: app.clock.now() })).bytes);
+  const authorityPem = await demoAuthorityPrivateKeyPem(app);
+  file('authority-demo-key.pem', authorityPem);
+  const pub = demoAuthorityPublicKey(authorityPem);
+  const sign1 = decodeStages(view.codes.ithc).cose!;
+  files.sealed = sealCode(sign1, [{ kid: pub.kid, publicKey: pub.spki }], (n) => new Uint8Array(randomBytes(n)));
+  // Another authority's key: the demo code is not sealed to it.
+  file('other-key.pem', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+  file('rules-sg.json', JSON.stringify(DEMO_PARTNER_RULES));
+
+  gateway = createGateway({ functions: [], localMode: false, operators: new Set(), routes: [webVerifierRoute(webDir), ...appRoutes(app)] });
+  base = await gateway.listen(0);
+  context = await chromium.launchPersistentContext(join(work, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    chromiumSandbox: false,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1100, height: 900 },
+    locale: 'en-GB',
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  await open();
+});
+
+afterAll(async () => {
+  await context?.close();
+  await gateway?.close();
+  await app?.store.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the web verifier in Chromium', () => {
+  it('without a trust list, says so and reports the signing key as unknown', async () => {
+    expect(await page.textContent('#trust-status')).toMatch(/No trust list loaded/);
+    const r = await verifyPasted(view.codes.ithc);
+    expect(r.valid).toBe('false');
+    expect(r.codes).toEqual(['KID_UNKNOWN']);
+    await shot('no-trust');
+  });
+
+  it('a valid code pasted: VALID, with the name, date of birth and document number', async () => {
+    await settings();
+    await page.setInputFiles('#trust-file', files['trustlist.json']);
+    await page.waitForFunction(() => /signing certificates loaded/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    const r = await verifyPasted(view.codes.ithc);
+    const h = view.certificate.holder as Record<string, string>;
+    expect(r.valid).toBe('true');
+    expect(r.text).toMatch(/✓ VALID/);
+    expect(await page.textContent('#holder-name')).toContain(`${h.surname}${h.givenName}`);
+    expect(await page.textContent('#holder-dob')).toBe(h.dateOfBirth);
+    expect(await page.textContent('#holder-document')).toBe(h.documentNumber);
+    await shot('valid');
+  });
+
+  it('a tampered code: INVALID, with the reason in plain words', async () => {
+    const r = await verifyPasted(tamper(view.codes.ithc));
+    expect(r.valid).toBe('false');
+    expect(r.text).toMatch(/✗ INVALID/);
+    expect(r.codes).toEqual(['SIGNATURE_INVALID']);
+    expect(r.text).toMatch(/signature is not valid: the content may have been altered/);
+    // Nothing of an unverified payload is shown as the holder's.
+    expect(await page.$('#holder-name')).toBeNull();
+    await shot('tampered');
+  });
+
+  it('the demo QR PNG uploaded: VALID', async () => {
+    await page.click('#clear');
+    await page.setInputFiles('#image-file', files['qr-ithc.png']);
+    const r = await readVerdict();
+    expect(r.valid).toBe('true');
+    expect(await page.inputValue('#code')).toBe(view.codes.ithc);
+  });
+
+  it('the paper certificate (PDF) uploaded: VALID, read from the rendered page', async () => {
+    await page.click('#clear');
+    await page.setInputFiles('#image-file', files['certificate.pdf']);
+    const r = await readVerdict();
+    expect(r.valid).toBe('true');
+    expect(await page.inputValue('#code')).toBe(view.codes.ithc);
+  });
+
+  it('a sealed code without the key: a clear message, not "damaged"', async () => {
+    const r = await verifyPasted(files.sealed);
+    expect(r.valid).toBe('false');
+    expect(r.text).toMatch(/sealed for a destination authority/);
+    expect(r.text).toMatch(/private key/);
+    expect(r.codes).toEqual([]);
+    await shot('sealed-no-key');
+  });
+
+  it('a sealed code with another authority\'s key: DECRYPT_FAILED in plain words', async () => {
+    await settings();
+    await page.setInputFiles('#key-file', files['other-key.pem']);
+    await page.waitForFunction(() => /Private key loaded/.test(document.getElementById('key-status')!.textContent ?? ''));
+    const r = await verifyPasted(files.sealed);
+    expect(r.valid).toBe('false');
+    expect(r.codes).toEqual(['DECRYPT_FAILED']);
+  });
+
+  it('a sealed code with the demo authority key loaded: VALID, and the key is never stored', async () => {
+    await page.setInputFiles('#key-file', files['authority-demo-key.pem']);
+    const kid = Buffer.from(demoAuthorityPublicKey(readFileSync(files['authority-demo-key.pem'], 'utf8')).kid).toString('base64');
+    await page.waitForFunction((k) => (document.getElementById('key-status')!.textContent ?? '').includes(k), kid);
+    const r = await verifyPasted(files.sealed);
+    expect(r.valid).toBe('true');
+    expect(await page.textContent('#holder-document')).toBe((view.certificate.holder as Record<string, string>).documentNumber);
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    expect(stored).not.toMatch(/PRIVATE KEY/);
+    await shot('sealed-with-key');
+  });
+
+  it('a code from the EU test data, with its certificate loaded, at its validation clock: VALID', async () => {
+    const c = JSON.parse(readFileSync(EU_CASE, 'utf8')) as { PREFIX: string; TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string }; EXPECTEDRESULTS: Record<string, boolean> };
+    expect(c.EXPECTEDRESULTS.EXPECTEDVERIFY).toBe(true);
+    file('eu-dsc.pem', `-----BEGIN CERTIFICATE-----\n${c.TESTCTX.CERTIFICATE.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`);
+    await settings();
+    await page.setInputFiles('#trust-file', files['eu-dsc.pem']);
+    await page.waitForFunction(() => /eu-dsc\.pem/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    // The test data's certificates expired long ago: check as of the case's validation clock (UTC).
+    const at = new Date(Date.parse(c.TESTCTX.VALIDATIONCLOCK)).toISOString().slice(0, 19);
+    await page.fill('#at', at);
+    const r = await verifyPasted(c.PREFIX);
+    expect(r.valid).toBe('true');
+    expect(r.text).toMatch(/Checked as of/);
+    await shot('eu-dcc');
+    // Without the clock it is expired, and says so.
+    await page.fill('#at', '');
+    const now = await verifyPasted(c.PREFIX);
+    expect(now.valid).toBe('false');
+    expect(now.codes).toContain('EXPIRED');
+  });
+
+  it('entry rules of the officer\'s country: checked when loaded', async () => {
+    await settings();
+    await page.setInputFiles('#rules-file', files['rules-sg.json']);
+    await page.waitForFunction(() => /rules loaded/.test(document.getElementById('rules-status')!.textContent ?? ''));
+    await page.fill('#country', 'SG');
+    await page.dispatchEvent('#country', 'change');
+    const r = await verifyPasted(view.codes.ithc);
+    expect(r.valid).toBe('true');
+    // The demo partner's rules ask for a negative NAAT within 72 h or a complete vaccination.
+    expect(await page.textContent('#rules-result')).toMatch(/entry rules of SG/);
+    expect(await page.textContent('#rules-result')).toMatch(/TR-SG-0001/);
+    await shot('rules');
+  });
+
+  it('a signed trust list: its CSCA signature and age are shown, with a warning past its maximum age', async () => {
+    await settings();
+    await page.click('#trust-clear');
+    await page.setInputFiles('#trust-file', files['trustlist-signed.json']);
+    await page.waitForFunction(() => /CSCA certificate first/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    await page.setInputFiles('#csca-file', files['csca.der']);
+    await page.setInputFiles('#trust-file', files['trustlist-signed.json']);
+    await page.waitForFunction(() => /Signed trust list version/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    expect(await page.textContent('#trust-status')).toMatch(/signature verified with CSCA/);
+    expect(await page.textContent('#trust-status')).not.toMatch(/Warning/);
+    expect((await verifyPasted(view.codes.ithc)).valid).toBe('true');
+    // Ten days on, past the list's maximum age: still used, with a warning.
+    const later = new Date(app.clock.now() + 10 * 86_400_000).toISOString().slice(0, 19);
+    await page.fill('#at', later);
+    await page.setInputFiles('#trust-file', files['trustlist-signed.json']);
+    await page.waitForFunction(() => /Warning: this trust list is past its maximum age/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    await shot('trust-stale');
+    await page.fill('#at', '');
+    await page.setInputFiles('#trust-file', files['trustlist-signed.json']);
+    await page.waitForFunction(() => !/Warning/.test(document.getElementById('trust-status')!.textContent ?? ''));
+  });
+
+  it('speaks the officer\'s language, not the holder\'s: Chinese and French', async () => {
+    await page.selectOption('#lang', 'zh');
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    expect(await page.textContent('#verdict')).toContain('有效');
+    expect(await page.textContent('h1')).toBe('国际旅行健康证明核验');
+    await shot('zh');
+    await page.selectOption('#lang', 'fr');
+    expect(await page.textContent('#verdict')).toContain('VALIDE');
+    await page.selectOption('#lang', 'en');
+  });
+
+  it('works on a phone-sized screen, and by keyboard alone', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.click('#clear');
+    // Tab from the top reaches the code box through the skip link, then the Verify button.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
+    await page.keyboard.press('Enter');
+    await page.keyboard.insertText(view.codes.ithc);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('code');
+    await page.keyboard.press('Control+Enter');
+    const r = await readVerdict();
+    expect(r.valid).toBe('true');
+    // Nothing overflows the narrow screen sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot('phone');
+    await page.setViewportSize({ width: 1100, height: 900 });
+  });
+
+  it('a reload while offline still works (service worker), with the trust list remembered', async () => {
+    await page.waitForSelector('#offline-status[data-ready="true"]');
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]');
+      const r = await verifyPasted(view.codes.ithc);
+      expect(r.valid).toBe('true');
+      // The PDF reader (pdf.js) was cached too.
+      await page.click('#clear');
+      await page.setInputFiles('#image-file', files['certificate.pdf']);
+      expect((await readVerdict()).valid).toBe('true');
+      await shot('offline');
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+});

@@ -1,0 +1,510 @@
+/**
+ * The web verifier page: collects a code (camera, image or PDF, paste), the officer's trust list,
+ * authority key and entry rules, and shows the verdict first — valid or not and why — then the
+ * holder's name, date of birth and document number, with details on demand.
+ *
+ * What persists in this browser (localStorage): the language, the trust lists and CSCAs as loaded
+ * (public data, re-verified on every start), the rules and the country. Never the private key:
+ * it lives in this page's memory only.
+ */
+import { toBase64 } from '../core/bytes';
+import { webCrypto } from '../core/crypto/webcrypto';
+import type { ErrorCode } from '../core/errors';
+import type { OpeningKey } from '../core/seal';
+import type { ValidationRule } from '../core/rules';
+import { IGG_RESULTS, label, ownLabel } from '../core/valuesets';
+import { ERROR_WORDS, FORMAT_WORDS, LANGS, LANG_NAMES, duration, preferredLang, t, type UiLang } from './i18n';
+import { CameraScanner, decodeImageFile, decodePdfFile } from './scan';
+import { NeedsCsca, checkCode, openingKeyFromPem, readCscas, readFileText, readRules, readTrust, type CheckResult, type TrustSource } from './verifier';
+
+const crypto = webCrypto(globalThis.crypto.subtle);
+/** The validation clock: the officer's chosen time (UTC) when set, else this device's clock. */
+function now(): number {
+  const at = ($('at') as HTMLInputElement | null)?.value;
+  const t = at ? Date.parse(`${at.length === 16 ? at + ':00' : at}Z`) : NaN;
+  return Math.floor((Number.isFinite(t) ? t : Date.now()) / 1000);
+}
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const STORE = { lang: 'ithc.lang', trust: 'ithc.trust', cscas: 'ithc.cscas', rules: 'ithc.rules', country: 'ithc.country' };
+
+interface SavedTrust {
+  source: string;
+  text: string;
+}
+
+const state = {
+  lang: 'en' as UiLang,
+  trust: [] as TrustSource[],
+  savedTrust: [] as SavedTrust[],
+  cscas: [] as Uint8Array[],
+  keys: [] as OpeningKey[],
+  keyKid: '' as string,
+  rules: [] as ValidationRule[],
+  rulesCountries: [] as string[],
+  last: null as CheckResult | null,
+  trustMessage: null as null | { key: string; vars?: Record<string, string | number>; kind?: 'warn' | 'error' },
+};
+
+function store(key: string, value: string | null): void {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // Private mode or a full quota: the page still works, it just forgets on reload.
+  }
+}
+
+function load(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+function setStatus(id: string, text: string, kind?: 'warn' | 'error'): void {
+  const e = $(id);
+  e.textContent = text;
+  e.className = `status${kind ? ' ' + kind : ''}`;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+// --- language ---------------------------------------------------------------------------------
+
+function applyLang(): void {
+  const L = state.lang;
+  document.documentElement.lang = L === 'zh' ? 'zh-CN' : L;
+  document.title = `${t(L, 'title')} · ITHC`;
+  for (const e of document.querySelectorAll<HTMLElement>('[data-t]')) e.textContent = t(L, e.dataset.t!);
+  $('camera').textContent = t(L, scanner ? 'stopCamera' : 'camera');
+  renderTrustStatus();
+  renderKeyStatus();
+  renderRulesStatus();
+  if (state.last) renderResult(state.last);
+}
+
+// --- trust ------------------------------------------------------------------------------------
+
+function renderTrustStatus(): void {
+  const L = state.lang;
+  if (state.trustMessage) {
+    setStatus('trust-status', t(L, state.trustMessage.key, state.trustMessage.vars), state.trustMessage.kind);
+    return;
+  }
+  if (!state.trust.length) return setStatus('trust-status', t(L, 'trustNone'), 'warn');
+  const lines: string[] = [];
+  let warn = false;
+  for (const s of state.trust) {
+    if (s.signed) {
+      const sg = s.signed;
+      lines.push(t(L, 'trustSigned', { version: sg.version, csca: sg.csca, n: s.keys.length, r: sg.revocations, issued: new Date(sg.issuedAt * 1000).toISOString().replace('.000Z', 'Z'), age: duration(L, sg.ageSeconds), max: duration(L, sg.maxAge) }));
+      if (sg.stale) {
+        warn = true;
+        lines.push(t(L, 'trustStale', { age: duration(L, sg.ageSeconds), max: duration(L, sg.maxAge) }));
+      }
+    } else lines.push(t(L, 'trustDsc', { n: s.keys.length, source: s.source }));
+    for (const w of s.warnings.slice(0, 3)) lines.push(w);
+  }
+  setStatus('trust-status', lines.join('\n'), warn ? 'warn' : undefined);
+}
+
+async function addTrust(text: string, source: string, persist = true): Promise<void> {
+  try {
+    const src = await readTrust(text, source, state.cscas, now(), crypto);
+    state.trust = state.trust.filter((s) => s.source !== source).concat(src);
+    if (persist) {
+      state.savedTrust = state.savedTrust.filter((s) => s.source !== source).concat({ source, text });
+      store(STORE.trust, JSON.stringify(state.savedTrust));
+    }
+    state.trustMessage = null;
+  } catch (e) {
+    state.trustMessage = e instanceof NeedsCsca ? { key: 'trustNeedsCsca', kind: 'warn' } : { key: 'trustFailed', vars: { reason: errorText(e) }, kind: 'error' };
+  }
+  renderTrustStatus();
+}
+
+async function restore(): Promise<void> {
+  try {
+    const cscas = JSON.parse(load(STORE.cscas) ?? '[]') as string[];
+    state.cscas = cscas.map((b) => Uint8Array.from(atob(b), (c) => c.charCodeAt(0)));
+  } catch {
+    state.cscas = [];
+  }
+  try {
+    state.savedTrust = JSON.parse(load(STORE.trust) ?? '[]') as SavedTrust[];
+  } catch {
+    state.savedTrust = [];
+  }
+  for (const s of state.savedTrust) await addTrust(s.text, s.source, false);
+  const rules = load(STORE.rules);
+  if (rules) {
+    try {
+      setRules(readRules(rules).rules);
+    } catch {
+      store(STORE.rules, null);
+    }
+  }
+  ($('country') as HTMLInputElement).value = load(STORE.country) ?? '';
+}
+
+// --- key --------------------------------------------------------------------------------------
+
+function renderKeyStatus(): void {
+  setStatus('key-status', state.keys.length ? t(state.lang, 'keyLoaded', { kid: state.keyKid }) : t(state.lang, 'keyNone'));
+}
+
+// --- rules ------------------------------------------------------------------------------------
+
+function setRules(rules: ValidationRule[]): void {
+  state.rules = rules;
+  state.rulesCountries = [...new Set(rules.map((r) => r.Country))].sort();
+}
+
+function renderRulesStatus(): void {
+  setStatus('rules-status', state.rules.length ? t(state.lang, 'rulesLoaded', { n: state.rules.length, countries: state.rulesCountries.join(', ') }) : t(state.lang, 'rulesNone'));
+}
+
+// --- verifying --------------------------------------------------------------------------------
+
+async function verifyNow(code: string): Promise<void> {
+  const L = state.lang;
+  if (!code.trim()) {
+    setStatus('input-status', t(L, 'emptyCode'), 'warn');
+    return;
+  }
+  setStatus('input-status', '');
+  const country = ($('country') as HTMLInputElement).value.trim().toUpperCase();
+  state.last = await checkCode(code, { trust: state.trust, keys: state.keys, rules: state.rules, country: country || undefined, now: now(), crypto });
+  renderResult(state.last);
+  const section = $('result');
+  section.hidden = false;
+  section.focus({ preventScroll: true });
+  section.scrollIntoView({ block: 'start', behavior: 'smooth' });
+}
+
+function fmtTime(s: number | null): string {
+  return s === null ? '—' : new Date(s * 1000).toISOString().replace('.000Z', 'Z').replace('T', ' ');
+}
+
+function renderResult(r: CheckResult): void {
+  const L = state.lang;
+  const v = r.verdict;
+  const verdict = $('verdict');
+  verdict.replaceChildren();
+  verdict.className = `verdict ${v.valid ? 'ok' : r.sealedWithoutKey ? 'warn' : 'bad'}`;
+  verdict.dataset.valid = String(v.valid);
+  verdict.appendChild(el('p', `${v.valid ? '✓' : '✗'} ${t(L, v.valid ? 'valid' : 'invalid')}`, 'word'));
+  if (v.valid) verdict.appendChild(el('p', t(L, 'validLead')));
+  else if (r.sealedWithoutKey) verdict.appendChild(el('p', t(L, 'sealedNoKey')));
+  else {
+    verdict.appendChild(el('p', t(L, 'invalidLead')));
+    const ul = el('ul');
+    const seen = new Set<ErrorCode>();
+    for (const e of v.errors) {
+      if (seen.has(e.code)) continue;
+      seen.add(e.code);
+      const li = el('li', ERROR_WORDS[e.code]?.[L] ?? e.message);
+      li.dataset.code = e.code;
+      ul.appendChild(li);
+    }
+    verdict.appendChild(ul);
+  }
+
+  const holder = $('holder');
+  holder.replaceChildren();
+  if (r.holder) {
+    const add = (key: string, value: string, latin?: string, id?: string) => {
+      holder.appendChild(el('dt', t(L, key)));
+      const dd = el('dd', value);
+      if (id) dd.id = id;
+      if (latin) dd.appendChild(el('span', latin, 'latin'));
+      holder.appendChild(dd);
+    };
+    add('name', r.holder.name, r.holder.latin, 'holder-name');
+    add('dob', r.holder.dob, undefined, 'holder-dob');
+    if (r.holder.documentNumber) add('document', r.holder.documentNumber, undefined, 'holder-document');
+  }
+
+  const rules = $('rules-result');
+  rules.replaceChildren();
+  const country = ($('country') as HTMLInputElement).value.trim().toUpperCase();
+  if (r.rules) {
+    const box = el('div', undefined, `rules ${r.rules.passed ? 'ok' : 'bad'}`);
+    box.appendChild(el('p', t(L, r.rules.hasRules ? (r.rules.passed ? 'rulesPassed' : 'rulesFailedShort') : 'rulesNoneFor', { country: r.rules.country })));
+    const ul = el('ul');
+    for (const o of r.rules.results) {
+      const word = t(L, o.result === 'passed' ? 'rulePassed' : o.result === 'failed' ? 'ruleFailed' : 'ruleOpen');
+      ul.appendChild(el('li', `${o.ruleId} — ${word}: ${L === 'zh' ? o.description.zh : o.description.en}`));
+    }
+    box.appendChild(ul);
+    rules.appendChild(box);
+  } else if (v.certificate && country && state.rules.length) {
+    rules.appendChild(el('p', t(L, 'rulesNoneFor', { country }), 'hint'));
+  }
+
+  const at = ($('at') as HTMLInputElement).value;
+  if (at) verdict.appendChild(el('p', t(L, 'atNote', { at: at.replace('T', ' ') }), 'hint'));
+  renderDetails(r);
+}
+
+function renderDetails(r: CheckResult): void {
+  const L = state.lang;
+  const v = r.verdict;
+  const body = $('details-body');
+  body.replaceChildren();
+  const dl = el('dl');
+  const row = (k: string, val: string | null | undefined) => {
+    if (val === null || val === undefined || val === '') return;
+    dl.appendChild(el('dt', t(L, k)));
+    dl.appendChild(el('dd', val));
+  };
+  row('format', v.format ? FORMAT_WORDS[v.format][L] : null);
+  const c = v.certificate;
+  row('certificateId', c?.format === 'ithc' ? c.ithc.id : c?.format === 'dcc' ? c.dcc.uci : null);
+  row('issuer', c?.format === 'ithc' ? `${c.ithc.issuer} (${v.issuer ?? ''})` : v.issuer);
+  row('signedAt', v.issuedAt !== null ? fmtTime(v.issuedAt) : null);
+  row('expiresAt', v.expiresAt !== null ? fmtTime(v.expiresAt) : null);
+  row('kid', v.kid);
+  row('alg', v.alg);
+  row('signer', v.signer?.subject);
+  body.appendChild(dl);
+
+  if (c?.format === 'ithc') {
+    const cert = c.ithc;
+    const lang = L === 'zh' ? 'zh' : 'en';
+    if (cert.tests.length) {
+      body.appendChild(el('h3', t(L, 'tests')));
+      const ul = el('ul');
+      for (const x of cert.tests) ul.appendChild(el('li', `${label('testType', x.testType, lang)} — ${label('testResult', x.result, lang)}; ${t(L, 'sampleTime')} ${fmtTime(x.sampleTime)} (${t(L, 'sampleAge', { age: duration(L, now() - x.sampleTime) })}); ${x.testingCentre}, ${x.country}`));
+      body.appendChild(ul);
+    }
+    if (cert.antibodyTests.length) {
+      body.appendChild(el('h3', t(L, 'antibody')));
+      const ul = el('ul');
+      for (const x of cert.antibodyTests) ul.appendChild(el('li', `${ownLabel(IGG_RESULTS, x.result, lang)}${x.value ? ` ${x.value} ${x.unit ?? ''}` : ''}; ${t(L, 'sampleTime')} ${fmtTime(x.sampleTime)} (${t(L, 'sampleAge', { age: duration(L, now() - x.sampleTime) })}); ${x.testingCentre}, ${x.country}`));
+      body.appendChild(ul);
+    }
+    if (cert.vaccinations.length) {
+      body.appendChild(el('h3', t(L, 'vaccinations')));
+      const ul = el('ul');
+      for (const x of cert.vaccinations) ul.appendChild(el('li', `${x.date}: ${label('vaccineProduct', x.product, lang)}, ${t(L, 'dose', { n: x.doseNumber, m: x.totalDoses })}; ${label('vaccineManufacturer', x.manufacturer, lang)}; ${x.country}`));
+      body.appendChild(ul);
+    }
+  } else if (c?.format === 'dcc') {
+    const pre = el('pre', JSON.stringify(c.dcc.json, null, 2));
+    pre.style.whiteSpace = 'pre-wrap';
+    body.appendChild(pre);
+  }
+  if (v.errors.length) {
+    const ul = el('ul');
+    for (const e of v.errors) ul.appendChild(el('li', `${e.code}: ${e.message}`));
+    body.appendChild(ul);
+  }
+}
+
+// --- input ------------------------------------------------------------------------------------
+
+let scanner: CameraScanner | null = null;
+
+async function toggleCamera(): Promise<void> {
+  const L = state.lang;
+  if (scanner) {
+    scanner.stop();
+    scanner = null;
+    $('camera-box').hidden = true;
+    $('camera').textContent = t(L, 'camera');
+    return;
+  }
+  const s = new CameraScanner($('video') as HTMLVideoElement);
+  scanner = s;
+  $('camera-box').hidden = false;
+  $('camera').textContent = t(L, 'stopCamera');
+  try {
+    await s.start((code) => {
+      scanner = null;
+      $('camera-box').hidden = true;
+      $('camera').textContent = t(state.lang, 'camera');
+      ($('code') as HTMLTextAreaElement).value = code;
+      setStatus('input-status', t(state.lang, 'scanned'));
+      void verifyNow(code);
+    });
+    setStatus('input-status', t(L, 'cameraOn'));
+  } catch (e) {
+    s.stop();
+    scanner = null;
+    $('camera-box').hidden = true;
+    $('camera').textContent = t(L, 'camera');
+    setStatus('input-status', t(L, 'cameraFailed', { reason: errorText(e) }), 'error');
+  }
+}
+
+async function onImage(file: File): Promise<void> {
+  const L = state.lang;
+  let code: string | null;
+  try {
+    const isPdf = file.type === 'application/pdf' || /\.pdf$/i.test(file.name);
+    code = isPdf ? await decodePdfFile(file, document.baseURI) : await decodeImageFile(file);
+  } catch (e) {
+    setStatus('input-status', t(L, 'pdfFailed', { reason: errorText(e) }), 'error');
+    return;
+  }
+  if (!code) {
+    setStatus('input-status', t(L, 'noQrFound'), 'warn');
+    return;
+  }
+  ($('code') as HTMLTextAreaElement).value = code;
+  setStatus('input-status', t(L, 'scanned'));
+  await verifyNow(code);
+}
+
+function fileInput(id: string, handler: (file: File) => Promise<void>): void {
+  const input = $(id) as HTMLInputElement;
+  input.addEventListener('change', () => {
+    const f = input.files?.[0];
+    if (f) void handler(f).finally(() => (input.value = ''));
+  });
+}
+
+function wire(): void {
+  const langSelect = $('lang') as HTMLSelectElement;
+  for (const l of LANGS) {
+    const o = el('option', LANG_NAMES[l]);
+    o.value = l;
+    o.lang = l === 'zh' ? 'zh-CN' : l;
+    langSelect.appendChild(o);
+  }
+  langSelect.value = state.lang;
+  langSelect.addEventListener('change', () => {
+    state.lang = langSelect.value as UiLang;
+    store(STORE.lang, state.lang);
+    applyLang();
+  });
+
+  $('verify').addEventListener('click', () => void verifyNow(($('code') as HTMLTextAreaElement).value));
+  ($('code') as HTMLTextAreaElement).addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void verifyNow(($('code') as HTMLTextAreaElement).value);
+    }
+  });
+  $('clear').addEventListener('click', () => {
+    ($('code') as HTMLTextAreaElement).value = '';
+    state.last = null;
+    $('result').hidden = true;
+    setStatus('input-status', '');
+    $('code').focus();
+  });
+  $('camera').addEventListener('click', () => void toggleCamera());
+  fileInput('image-file', onImage);
+
+  fileInput('csca-file', async (f) => {
+    try {
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      const text = new TextDecoder().decode(bytes);
+      const cscas = /-----BEGIN/.test(text) ? readCscas(text) : readCscas(bytes);
+      state.cscas = cscas;
+      store(STORE.cscas, JSON.stringify(cscas.map(toBase64)));
+      // Lists loaded before the CSCA can now be checked.
+      for (const s of state.savedTrust) await addTrust(s.text, s.source, false);
+      state.trustMessage = null;
+    } catch (e) {
+      state.trustMessage = { key: 'trustFailed', vars: { reason: errorText(e) }, kind: 'error' };
+    }
+    renderTrustStatus();
+  });
+  fileInput('trust-file', async (f) => {
+    try {
+      await addTrust(await readFileText(f), f.name);
+    } catch (e) {
+      state.trustMessage = { key: 'trustFailed', vars: { reason: errorText(e) }, kind: 'error' };
+      renderTrustStatus();
+    }
+  });
+  $('trust-load').addEventListener('click', async () => {
+    const url = ($('trust-url') as HTMLInputElement).value.trim();
+    if (!url) return;
+    try {
+      const res = await fetch(url, { credentials: 'omit', cache: 'no-store' });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      await addTrust(await readFileText(await res.blob()), url);
+    } catch (e) {
+      state.trustMessage = { key: 'trustFailed', vars: { reason: errorText(e) }, kind: 'error' };
+      renderTrustStatus();
+    }
+  });
+  $('trust-clear').addEventListener('click', () => {
+    state.trust = [];
+    state.savedTrust = [];
+    store(STORE.trust, null);
+    state.trustMessage = { key: 'trustCleared' };
+    renderTrustStatus();
+    state.trustMessage = null;
+  });
+  fileInput('key-file', async (f) => {
+    try {
+      const { key, kid } = await openingKeyFromPem(await readFileText(f), globalThis.crypto.subtle);
+      state.keys = [key];
+      state.keyKid = kid;
+      renderKeyStatus();
+    } catch (e) {
+      setStatus('key-status', t(state.lang, 'keyFailed', { reason: errorText(e) }), 'error');
+    }
+  });
+  fileInput('rules-file', async (f) => {
+    try {
+      const r = readRules(await readFileText(f));
+      setRules(r.rules);
+      store(STORE.rules, JSON.stringify(r.rules));
+      renderRulesStatus();
+      if (r.problems.length) setStatus('rules-status', `${t(state.lang, 'rulesLoaded', { n: r.rules.length, countries: state.rulesCountries.join(', ') })} ${r.problems.slice(0, 3).join('; ')}`, 'warn');
+    } catch (e) {
+      setStatus('rules-status', t(state.lang, 'rulesFailed', { reason: errorText(e) }), 'error');
+    }
+  });
+  $('at').addEventListener('change', () => {
+    if (state.last) void verifyNow(($('code') as HTMLTextAreaElement).value);
+  });
+  $('country').addEventListener('change', () => {
+    const c = ($('country') as HTMLInputElement).value.trim().toUpperCase();
+    ($('country') as HTMLInputElement).value = c;
+    store(STORE.country, c || null);
+    if (state.last) void verifyNow(($('code') as HTMLTextAreaElement).value);
+  });
+}
+
+async function registerServiceWorker(): Promise<void> {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  try {
+    await navigator.serviceWorker.register('sw.js', { scope: './' });
+    await navigator.serviceWorker.ready;
+    $('offline-status').textContent = t(state.lang, 'offlineReady');
+    $('offline-status').dataset.ready = 'true';
+  } catch {
+    // Without a service worker the page still works online.
+  }
+}
+
+async function main(): Promise<void> {
+  const saved = load(STORE.lang);
+  state.lang = saved && (LANGS as readonly string[]).includes(saved) ? (saved as UiLang) : preferredLang(navigator.languages ?? [navigator.language]);
+  wire();
+  await restore();
+  applyLang();
+  $('settings').toggleAttribute('open', state.trust.length === 0);
+  document.body.dataset.ready = 'true';
+  void registerServiceWorker();
+}
+
+void main();

@@ -1,0 +1,203 @@
+/**
+ * What the web verifier does, without the page: load trust (a DSC list, or our CSCA-signed trust
+ * list checked against a CSCA loaded once), load an authority's private key for sealed codes,
+ * load entry rules, and check a code. The page (main.ts) only collects input and shows results.
+ *
+ * Everything runs in the browser: signatures with WebCrypto (core/crypto/webcrypto.ts), sealed
+ * codes opened with the key in memory. Nothing is sent anywhere; the only network access is a
+ * trust list the officer asks to load from a URL.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { fromBase64, toBase64, utf8Decode } from '../core/bytes';
+import type { CryptoProvider } from '../core/crypto/provider';
+import { readDscList } from '../core/dsc-list';
+import { verifyCode, type Verdict } from '../core/hcert';
+import { KeyStore, type TrustedKey } from '../core/keys';
+import type { RevocationList } from '../core/revocation';
+import { checkRule, evaluateEntryRules, type EntryRulesReport, type ValidationRule } from '../core/rules';
+import { sealedOpener, type OpeningKey } from '../core/seal';
+import { isSignedTrustList, verifyTrustList, type TrustListProblem } from '../core/trustlist';
+import { certificatesFromText, certificateDer } from '../core/x509';
+import { validateDccSchemaPrecompiled } from '../cli/dcc-schema-precompiled';
+
+/** Largest trust list, key or rules file the page reads (the EU DSC list is ~5 MB). */
+export const MAX_FILE_BYTES = 32 * 1024 * 1024;
+
+export interface TrustSource {
+  kind: 'dsc' | 'signed';
+  /** File name or URL it came from. */
+  source: string;
+  keys: TrustedKey[];
+  revocation?: RevocationList;
+  /** Entries of the list that could not be used, as text. */
+  warnings: string[];
+  signed?: {
+    version: number;
+    issuedAt: number;
+    maxAge: number;
+    ageSeconds: number;
+    stale: boolean;
+    csca: string;
+    revocations: number;
+    problems: TrustListProblem[];
+  };
+}
+
+export class NeedsCsca extends Error {
+  constructor() {
+    super('a signed trust list needs the CSCA certificate');
+    this.name = 'NeedsCsca';
+  }
+}
+
+/** Reads a trust list: our signed list (checked against `cscas`) or a DSC list / certificates. */
+export async function readTrust(text: string, source: string, cscas: readonly Uint8Array[], now: number, crypto: CryptoProvider): Promise<TrustSource> {
+  if (text.length > MAX_FILE_BYTES) throw new Error(`the list is ${text.length} characters; at most ${MAX_FILE_BYTES} are read`);
+  if (isSignedTrustList(text)) {
+    if (!cscas.length) throw new NeedsCsca();
+    const v = await verifyTrustList(text, { cscas, now, crypto });
+    return {
+      kind: 'signed',
+      source,
+      keys: v.keys,
+      revocation: v.revocation,
+      warnings: v.problems.filter((p) => p.code !== 'STALE').map((p) => `${p.code}: ${p.message}`),
+      signed: { version: v.version, issuedAt: v.issuedAt, maxAge: v.maxAge, ageSeconds: v.ageSeconds, stale: v.stale, csca: v.csca.subject, revocations: v.revocationEntries.length, problems: v.problems },
+    };
+  }
+  const r = readDscList(text);
+  if (!r.keys.length) throw new Error(r.problems.length ? r.problems.map((p) => p.message).join('; ') : 'no signing certificate in this list');
+  return { kind: 'dsc', source, keys: r.keys, warnings: r.problems.map((p) => `${p.code}: ${p.message}`) };
+}
+
+/** CSCA certificates from a PEM (bundle), DER or base64 DER file. */
+export function readCscas(input: string | Uint8Array): Uint8Array[] {
+  if (typeof input === 'string') {
+    const pems = certificatesFromText(input);
+    return pems.length ? pems : [certificateDer(input.trim())];
+  }
+  return [certificateDer(input)];
+}
+
+/** SubjectPublicKeyInfo of a P-256 key up to the uncompressed point (RFC 5480). */
+const P256_SPKI_PREFIX = Uint8Array.from([0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00]);
+
+function fromBase64Url(s: string): Uint8Array {
+  return fromBase64(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4));
+}
+
+/**
+ * An authority's P-256 private key from PKCS#8 PEM, through WebCrypto (which parses and checks the
+ * key): the scalar for opening sealed codes and the kid partners publish (first 8 bytes of SHA-256
+ * over the public key's SPKI). The key object stays in memory; nothing is stored.
+ */
+export async function openingKeyFromPem(pem: string, subtle: SubtleCrypto): Promise<{ key: OpeningKey; kid: string }> {
+  const m = /-----BEGIN PRIVATE KEY-----([\s\S]+?)-----END PRIVATE KEY-----/.exec(pem);
+  if (!m) throw new Error(/BEGIN EC PRIVATE KEY/.test(pem) ? 'this is a SEC1 "EC PRIVATE KEY"; convert it to PKCS#8 (openssl pkcs8 -topk8 -nocrypt)' : 'no "BEGIN PRIVATE KEY" (PKCS#8) block found');
+  const der = fromBase64(m[1].replace(/\s+/g, ''));
+  let jwk: JsonWebKey;
+  try {
+    const k = await subtle.importKey('pkcs8', der as BufferSource, { name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
+    jwk = await subtle.exportKey('jwk', k);
+  } catch {
+    throw new Error('not a P-256 private key in PKCS#8');
+  }
+  if (!jwk.d || !jwk.x || !jwk.y) throw new Error('the key has no private part');
+  const spki = new Uint8Array(P256_SPKI_PREFIX.length + 65);
+  spki.set(P256_SPKI_PREFIX);
+  spki[P256_SPKI_PREFIX.length] = 4;
+  spki.set(fromBase64Url(jwk.x), P256_SPKI_PREFIX.length + 1);
+  spki.set(fromBase64Url(jwk.y), P256_SPKI_PREFIX.length + 33);
+  const kid = sha256(spki).subarray(0, 8);
+  return { key: { privateKey: fromBase64Url(jwk.d), kid }, kid: toBase64(kid) };
+}
+
+/** CertLogic rules from JSON: an array of rules, or `{rules: [...]}` / `{Rules: [...]}`. */
+export function readRules(text: string): { rules: ValidationRule[]; problems: string[] } {
+  const parsed = JSON.parse(text) as unknown;
+  const list = Array.isArray(parsed) ? parsed : parsed && typeof parsed === 'object' ? ((parsed as Record<string, unknown>).rules ?? (parsed as Record<string, unknown>).Rules) : undefined;
+  if (!Array.isArray(list)) throw new Error('expected a JSON array of CertLogic rules');
+  const rules: ValidationRule[] = [];
+  const problems: string[] = [];
+  list.forEach((v, i) => {
+    const r = checkRule(v);
+    if (r.rule) rules.push(r.rule);
+    else problems.push(`rule ${i}: ${r.problems.join('; ')}`);
+  });
+  return { rules, problems };
+}
+
+export interface Holder {
+  name: string;
+  /** The transliterated name when a native one is shown first. */
+  latin?: string;
+  dob: string;
+  documentNumber?: string;
+  sex?: string;
+}
+
+export interface CheckResult {
+  verdict: Verdict;
+  /** A sealed code and no key to open it: say so, not "damaged". */
+  sealedWithoutKey: boolean;
+  /** Only from a verified certificate. */
+  holder: Holder | null;
+  rules: EntryRulesReport | null;
+}
+
+export interface CheckContext {
+  trust: readonly TrustSource[];
+  keys: readonly OpeningKey[];
+  rules: readonly ValidationRule[];
+  /** Country of arrival for the entry rules. */
+  country?: string;
+  /** Validation clock, seconds. */
+  now: number;
+  crypto: CryptoProvider;
+}
+
+export async function checkCode(code: string, ctx: CheckContext): Promise<CheckResult> {
+  const keys = new KeyStore(ctx.trust.flatMap((t) => t.keys));
+  const lists = ctx.trust.map((t) => t.revocation).filter((r): r is RevocationList => !!r);
+  const revocation: RevocationList | undefined = lists.length ? { isRevoked: (s) => lists.some((l) => l.isRevoked(s)) } : undefined;
+  const trimmed = code.trim();
+  const verdict = await verifyCode(trimmed, {
+    keys,
+    now: ctx.now,
+    crypto: ctx.crypto,
+    validateDccSchema: validateDccSchemaPrecompiled,
+    revocation,
+    openSealed: ctx.keys.length ? sealedOpener(ctx.keys) : undefined,
+  });
+  const sealedWithoutKey = verdict.format === 'sealed' && ctx.keys.length === 0 && verdict.errors.some((e) => e.code === 'DECRYPT_FAILED');
+  let holder: Holder | null = null;
+  const c = verdict.certificate;
+  if (c?.format === 'ithc') {
+    const h = c.ithc.holder;
+    const native = `${h.surname ?? ''}${h.givenName ?? ''}`;
+    const latin = [h.surnameLatin, h.givenNameLatin].filter(Boolean).join(' ').replace(/</g, ' ');
+    holder = { name: native || latin, latin: native && latin ? latin : undefined, dob: h.dateOfBirth, documentNumber: h.documentNumber, sex: h.sex };
+  } else if (c?.format === 'dcc') {
+    const n = c.dcc.json.nam ?? ({} as Record<string, string>);
+    const native = [n.fn, n.gn].filter(Boolean).join(', ');
+    const latin = [n.fnt, n.gnt].filter(Boolean).join(', ').replace(/</g, ' ');
+    holder = { name: native || latin, latin: native && latin ? latin : undefined, dob: c.dcc.json.dob };
+  }
+  let rules: EntryRulesReport | null = null;
+  if (c && ctx.country && /^[A-Z]{2}$/.test(ctx.country) && ctx.rules.length) {
+    rules = evaluateEntryRules({
+      certificate: c,
+      rules: ctx.rules,
+      country: ctx.country,
+      at: ctx.now,
+      signature: { issuedAt: verdict.issuedAt, expiresAt: verdict.expiresAt, kid: verdict.kid, issuer: verdict.issuer },
+    });
+  }
+  return { verdict, sealedWithoutKey, holder, rules };
+}
+
+/** Text of a file the officer picked: bounded, strict UTF-8 for text formats. */
+export async function readFileText(file: Blob): Promise<string> {
+  if (file.size > MAX_FILE_BYTES) throw new Error(`the file is ${file.size} bytes; at most ${MAX_FILE_BYTES} are read`);
+  return utf8Decode(new Uint8Array(await file.arrayBuffer()));
+}
