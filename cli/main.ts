@@ -5,6 +5,7 @@
 import { UsageError } from './args';
 import { VERIFY_HELP, verifyCommand, type Io } from './verify';
 import { trustlistCommand } from './trustlist';
+import { partnersCommand } from './partners';
 import pkg from '../package.json';
 
 interface Command {
@@ -14,6 +15,7 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   verify: { summary: { en: 'verify health certificate codes or QR images', zh: '验证健康证明二维码或二维码图片' }, run: verifyCommand },
+  partners: { summary: { en: 'list, export or import partner authorities (keys, formats, entry rules)', zh: '列出、导出或导入合作方主管机构（公钥、格式、入境规则）' }, run: partnersCommand },
   trustlist: { summary: { en: 'export our trust list (EU DSC-list shape, or --signed)', zh: '导出信任列表（欧盟 DSC 列表格式，或 --signed 签名格式）' }, run: trustlistCommand },
 };
 

@@ -8,6 +8,7 @@ import type { Verdict, VerifiedCertificate } from '../core/hcert';
 import { ithcToJson } from '../core/ithc';
 import { IGG_RESULTS, TRAVEL_DOCUMENT_TYPES, label, ownLabel } from '../core/valuesets';
 import { ERROR_TEXT, FORMAT_TEXT, RECORD_TEXT } from './messages';
+import { rulesBrief, rulesText, type RuledVerdict } from './rules';
 
 /** The --json line: exactly these keys, in this order. */
 export interface JsonResult {
@@ -17,9 +18,11 @@ export interface JsonResult {
   issuer: string | null;
   errors: Problem[];
   payload: unknown;
+  /** Only with --rules: the entry-rule report (core/rules.ts), null when the code did not verify. */
+  rules?: RuledVerdict['rules'];
 }
 
-export function toJsonResult(v: Verdict): JsonResult {
+export function toJsonResult(v: RuledVerdict): JsonResult {
   return {
     valid: v.valid,
     format: v.format,
@@ -27,6 +30,7 @@ export function toJsonResult(v: Verdict): JsonResult {
     issuer: v.issuer,
     errors: v.errors.map((e) => ({ code: e.code, message: e.message })),
     payload: payloadOf(v.certificate),
+    ...(v.rules !== undefined ? { rules: v.rules } : {}),
   };
 }
 
@@ -36,7 +40,7 @@ export function payloadOf(c: VerifiedCertificate | null): unknown {
   return c.format === 'dcc' ? c.dcc.json : ithcToJson(c.ithc);
 }
 
-export function jsonLine(v: Verdict): string {
+export function jsonLine(v: RuledVerdict): string {
   return JSON.stringify(toJsonResult(v));
 }
 
@@ -95,7 +99,7 @@ function both(zh: string, en: string): string {
 }
 
 /** The multi-line summary for one code. */
-export function textSummary(v: Verdict, label?: string): string {
+export function textSummary(v: RuledVerdict, label?: string): string {
   const lines: string[] = [];
   const head = v.valid ? '✔ 有效 VALID' : '✘ 无效 INVALID';
   const what = v.format ? `${FORMAT_TEXT[v.format].zh} ${FORMAT_TEXT[v.format].en}` : '';
@@ -116,11 +120,12 @@ export function textSummary(v: Verdict, label?: string): string {
   } else if (v.stages.claims) {
     lines.push('  签名未通过验证，内容不予显示 / The signature did not verify, so the content is not shown.');
   }
+  lines.push(...rulesText(v.rules));
   return lines.map(printable).join('\n');
 }
 
 /** One line per code, for `verify -` without --json. */
-export function textLine(v: Verdict, lineNumber: number): string {
+export function textLine(v: RuledVerdict, lineNumber: number): string {
   const head = v.valid ? '✔ 有效 VALID' : '✘ 无效 INVALID';
   const parts = [`${lineNumber}`, head];
   if (v.errors.length) parts.push(v.errors.map((e) => `${e.code} ${ERROR_TEXT[e.code].zh}`).join('; '));
@@ -128,6 +133,8 @@ export function textLine(v: Verdict, lineNumber: number): string {
     const h = holderOf(v.certificate);
     parts.push([h.nameLatin ?? h.name, h.dob, h.document].filter(Boolean).join(' · '));
   }
+  const brief = rulesBrief(v.rules);
+  if (brief) parts.push(brief);
   return printable(parts.join('  '));
 }
 

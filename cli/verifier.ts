@@ -13,6 +13,7 @@ import { jsonLine, textLine } from './report';
 import { HashRevocationList } from '../core/revocation';
 import { sealedOpener, type OpeningKey } from '../core/seal';
 import type { RevocationEntry } from '../core/trustlist';
+import { accepted, withRules, type RuledVerdict, type RulesSetting } from './rules';
 
 export interface VerifierSettings {
   keys: TrustedKey[];
@@ -23,9 +24,11 @@ export interface VerifierSettings {
   authorityKeys?: OpeningKey[];
   /** Revocation entries from signed trust lists. */
   revocation?: RevocationEntry[];
+  /** A destination's entry rules (--rules, --country), checked on every certificate that verifies. */
+  rules?: RulesSetting;
 }
 
-export type VerifyFn = (code: string) => Promise<Verdict>;
+export type VerifyFn = (code: string) => Promise<RuledVerdict>;
 
 export function makeVerifier(s: VerifierSettings): VerifyFn {
   const keys = new KeyStore(s.keys);
@@ -36,7 +39,12 @@ export function makeVerifier(s: VerifierSettings): VerifyFn {
   const openSealed = sealedOpener(s.authorityKeys ?? []);
   const revocation = s.revocation?.length ? new HashRevocationList() : undefined;
   for (const r of s.revocation ?? []) revocation!.add(r.kid, r.type, r.hash);
-  return (code) => verifyCode(code, { keys, now: clock(), crypto: nodeCrypto, validateDccSchema, openSealed, revocation });
+  const rules = s.rules;
+  return async (code) => {
+    const now = clock();
+    const v = await verifyCode(code, { keys, now, crypto: nodeCrypto, validateDccSchema, openSealed, revocation });
+    return rules ? withRules(v, rules, now) : v;
+  };
 }
 
 /**
@@ -58,14 +66,15 @@ export async function verifyBatch(verify: VerifyFn, json: boolean, first: number
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const v = typeof line === 'number' ? oversize(line) : await verifySafely(verify, line.trim());
-    if (!v.valid) invalid++;
+    // Not accepted: invalid, or (with --rules) the destination's rules not met.
+    if (!accepted(v)) invalid++;
     text += (json ? jsonLine(v) : textLine(v, first + i)) + '\n';
   }
   return { output: text, invalid };
 }
 
 /** A batch must go on past a code that trips a bug: that code gets an error of its own instead. */
-export async function verifySafely(verify: VerifyFn, code: string): Promise<Verdict> {
+export async function verifySafely(verify: VerifyFn, code: string): Promise<RuledVerdict> {
   try {
     return await verify(code);
   } catch (e) {

@@ -12,6 +12,8 @@ import { jsonLine, textSummary } from './report';
 import { loadTrust, readInputFile } from './trust';
 import { makeVerifier, verifySafely, type VerifierSettings } from './verifier';
 import { loadSignedTrustLists, parseMaxAge, readAuthorityKeys, readCscas } from './seal-trust';
+import { loadRules, RULES_OPTIONS } from './rules-file';
+import { accepted } from './rules';
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -28,12 +30,13 @@ export const VERIFY_OPTIONS: readonly OptionSpec[] = [
   { name: 'csca', value: 'FILE', help: { en: 'the CSCA certificate (PEM or DER) that signed trust lists given with --trust must be signed by', zh: '签名信任列表须由此 CSCA 证书（PEM 或 DER）签发' } },
   { name: 'max-age', value: 'DURATION', help: { en: "warn when a signed trust list is older than this (seconds, or e.g. 36h, 7d; default: the list's own)", zh: '签名信任列表超过此时长即警告（秒，或如 36h、7d；默认取列表自身的值）' } },
   { name: 'key', value: 'FILE', repeat: true, help: { en: "a destination authority's P-256 private key (PKCS#8 PEM) that opens sealed ITHCS1: codes", zh: '用于打开加密码（ITHCS1:）的目的地主管机构 P-256 私钥（PKCS#8 PEM）' } },
+  ...RULES_OPTIONS,
   { name: 'at', value: 'ISO8601', help: { en: 'validate at this time instead of now (no zone = UTC)', zh: '以此时间（而非当前时间）判断有效期（未写时区按 UTC）' } },
   { name: 'json', help: { en: 'print one JSON object per code, one per line', zh: '每个二维码输出一行 JSON' } },
   { name: 'help', short: 'h', help: { en: 'show this help', zh: '显示此帮助' } },
 ];
 
-export const VERIFY_HELP = `Usage: ithc verify [--cert FILE]... [--trust FILE]... [--csca FILE] [--key FILE]... [--at ISO8601] [--json] CODE|IMAGE|-
+export const VERIFY_HELP = `Usage: ithc verify [--cert FILE]... [--trust FILE]... [--csca FILE] [--key FILE]... [--rules FILE --country XX] [--at ISO8601] [--json] CODE|IMAGE|-
 用法: ithc verify [选项] 二维码文本|图片|-
 
 Verifies health certificate codes (EU DCC "HC1:", ITHC "ITHC1:", sealed ITHC "ITHCS1:" with --key) offline.
@@ -47,7 +50,17 @@ Verifies health certificate codes (EU DCC "HC1:", ITHC "ITHC1:", sealed ITHC "IT
 Options 选项:
 ${formatOptions(VERIFY_OPTIONS)}
 
-Exit status 退出码: 0 all valid 全部有效 · 1 any invalid 存在无效 · 2 usage error 用法错误
+Entry rules 入境规则 (--rules FILE --country XX):
+  Every certificate that verifies is also checked against XX's entry rules (CertLogic, the EU
+  business-rule format) at the validation time; each rule passes, fails, or is open (could not be
+  evaluated). A comprehensive ITHC certificate meets them when one of its tests or vaccinations
+  meets every rule that applies to it (docs/entry-rules.md). The text shows each rule; --json adds
+  a "rules" field. A failed or open rule makes the exit status 1.
+  每个通过验证的证明还按目的地 XX 的入境规则（CertLogic，欧盟业务规则格式）在验证时间检查；
+  每条规则为通过、未通过或无法判定。有未通过或无法判定的规则时，退出码为 1。
+
+Exit status 退出码: 0 all valid (and, with --rules, meeting the rules) 全部有效（且符合入境规则）
+                    1 any invalid or not meeting the rules 存在无效或不符合入境规则 · 2 usage error 用法错误
 Environment 环境变量: ITHC_WORKERS=N  worker threads for "-" (default: one per core) 批量验证线程数
 
 Examples 示例:
@@ -55,6 +68,7 @@ Examples 示例:
   ithc verify --cert dsc.pem --at 2024-05-01 qr.png
   ithc verify --trust dsc-list.json --json - < codes.txt > results.jsonl
   ithc verify --trust trustlist-signed.json --csca csca.pem --key authority-key.pem 'ITHCS1:...'
+  ithc verify --trust dsc-list.json --rules partners.json --country SG --at 2025-03-05T08:00:00+08:00 qr.png
 `;
 
 type Input = { kind: 'stdin' } | { kind: 'code'; text: string; label: string };
@@ -88,6 +102,7 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
     json: options.json === true,
     authorityKeys,
     revocation: signed.revocation,
+    rules: await loadRules(options),
   };
 
   if (inputs[0].kind === 'stdin') {
@@ -99,7 +114,7 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
   for (const [i, input] of inputs.entries()) {
     if (input.kind !== 'code') continue;
     const v = await verifySafely(verify, input.text.trim());
-    allValid &&= v.valid;
+    allValid &&= accepted(v);
     // Several summaries are set apart by a blank line; JSON stays one line per code.
     if (settings.json) io.stdout.write(jsonLine(v) + '\n');
     else io.stdout.write((i > 0 ? '\n' : '') + textSummary(v, inputs.length > 1 ? input.label : undefined) + '\n');

@@ -82,6 +82,8 @@ export function checkRule(value: unknown): { rule?: ValidationRule; problems: st
   const problems: string[] = [];
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { problems: ['a rule must be a JSON object'] };
   const r = value as Record<string, unknown>;
+  // Depth first, iteratively: serialising (for the size) recurses, and so does CertLogic's validator.
+  if (depthOf(r, RULE_LIMITS.maxLogicDepth + 2) > RULE_LIMITS.maxLogicDepth + 1) return { problems: [`the rule is nested deeper than ${RULE_LIMITS.maxLogicDepth} levels`] };
   let size: number;
   try {
     size = JSON.stringify(r).length;
@@ -131,7 +133,6 @@ export function checkRule(value: unknown): { rule?: ValidationRule; problems: st
   }
   const logic = r.Logic;
   if (logic === null || typeof logic !== 'object' || Array.isArray(logic) || Object.keys(logic).length === 0) problems.push('Logic must be a CertLogic operation object');
-  else if (depthOf(logic, RULE_LIMITS.maxLogicDepth + 1) > RULE_LIMITS.maxLogicDepth) problems.push(`Logic is nested deeper than ${RULE_LIMITS.maxLogicDepth} levels`);
   else {
     const issues = logicIssues(logic);
     for (const i of issues.slice(0, 5)) problems.push(`Logic is not valid CertLogic: ${i.message} at ${clip(JSON.stringify(i.expr))}`);

@@ -22,7 +22,7 @@ import type { CryptoProvider, Signer } from './crypto/provider';
 import { IthcError } from './errors';
 import { kidFromCertificate, type CertificateType, type TrustedKey } from './keys';
 import { HashRevocationList, type RevocationHashType } from './revocation';
-import { parseCertificate, type ParsedCertificate } from './x509';
+import { ecdsaDerToRaw, parseCertificate, receivedTbs, type ParsedCertificate } from './x509';
 
 export const TRUST_LIST_FORMAT = 'ithc-trustlist';
 /** COSE content type (header 3) of the payload: binds the signature to this purpose. */
@@ -238,12 +238,8 @@ export function isSignedTrustList(input: string | Uint8Array | unknown): boolean
   if (input instanceof Uint8Array) {
     // A tagged COSE_Sign1 (0xd2) is binary; anything else may be the JSON envelope.
     if (input.length > 0 && input[0] === 0xd2) return true;
-    let text: string;
-    try {
-      text = utf8Decode(input.subarray(0, 4096));
-    } catch {
-      return false;
-    }
+    // Not fatal: the 4 KB cut may split a character; only the ASCII "format" field matters here.
+    const text = new TextDecoder('utf-8').decode(input.subarray(0, 4096));
     return /^\s*\{[\s\S]*"format"\s*:\s*"ithc-trustlist"/.test(text);
   }
   if (typeof input === 'string') return /^\s*\{[\s\S]*"format"\s*:\s*"ithc-trustlist"/.test(input.slice(0, 4096));
@@ -413,7 +409,7 @@ async function readCertificateEntry(entry: CborValue, i: number, csca: ParsedCer
   }
   if (dsc.issuer !== csca.subject) return skip('CHAIN_INVALID', `issued by "${dsc.issuer}", not by the CSCA "${csca.subject}"`);
   if (dsc.signatureAlgorithm !== ECDSA_WITH_SHA256) return skip('CHAIN_INVALID', `signature algorithm ${dsc.signatureAlgorithm} is not ecdsa-with-SHA256`);
-  const tbs = tbsOf(der);
+  const tbs = receivedTbs(der);
   const raw = tbs && ecdsaDerToRaw(dsc.signature, 32);
   if (!tbs || !raw || !(await crypto.verify(ALGORITHMS[ES256], csca.key, tbs, raw))) return skip('CHAIN_INVALID', 'its X.509 signature does not verify with the CSCA key');
   return {
@@ -454,50 +450,6 @@ function describeAge(s: number): string {
   if (s >= 2 * 3600) return `${Math.floor(s / 3600)} hours`;
   if (s >= 120) return `${Math.floor(s / 60)} minutes`;
   return `${s} second${s === 1 ? '' : 's'}`;
-}
-
-// --- DER helpers: only what the chain check needs ------------------------------------------
-
-/** Reads a DER tag-length header at `pos`; returns the content start and end, or undefined. */
-function derItem(b: Uint8Array, pos: number, tag: number): { start: number; end: number } | undefined {
-  if (pos + 2 > b.length || b[pos] !== tag) return undefined;
-  let len = b[pos + 1];
-  let start = pos + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 3 || start + n > b.length) return undefined;
-    len = 0;
-    for (let k = 0; k < n; k++) len = len * 256 + b[start + k];
-    start += n;
-  }
-  if (start + len > b.length) return undefined;
-  return { start, end: start + len };
-}
-
-/** The tbsCertificate exactly as received (the bytes the issuer signed), not a re-encoding. */
-function tbsOf(der: Uint8Array): Uint8Array | undefined {
-  const outer = derItem(der, 0, 0x30);
-  if (!outer) return undefined;
-  const tbs = derItem(der, outer.start, 0x30);
-  return tbs ? der.subarray(outer.start, tbs.end) : undefined;
-}
-
-/** ECDSA-Sig-Value (SEQUENCE {r INTEGER, s INTEGER}) → raw r‖s of `size` bytes each, as COSE and the providers take it. */
-export function ecdsaDerToRaw(sig: Uint8Array, size: number): Uint8Array | undefined {
-  const seq = derItem(sig, 0, 0x30);
-  if (!seq || seq.end !== sig.length) return undefined;
-  const out = new Uint8Array(2 * size);
-  let pos = seq.start;
-  for (let k = 0; k < 2; k++) {
-    const n = derItem(sig, pos, 0x02);
-    if (!n) return undefined;
-    let v = sig.subarray(n.start, n.end);
-    while (v.length > 1 && v[0] === 0) v = v.subarray(1);
-    if (v.length > size) return undefined;
-    out.set(v, (k + 1) * size - v.length);
-    pos = n.end;
-  }
-  return pos === seq.end ? out : undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -92,7 +92,8 @@ export function parseCertificate(input: string | Uint8Array): ParsedCertificate 
   const subjectCountry = nameAttribute(tbs.subject, '2.5.4.6');
   return {
     der,
-    tbs: new Uint8Array(AsnConvert.serialize(tbs)),
+    // The bytes the issuer signed, as received: a re-encoding may differ (non-canonical DER in the wild).
+    tbs: receivedTbs(der) ?? new Uint8Array(AsnConvert.serialize(tbs)),
     signatureAlgorithm: cert.signatureAlgorithm.algorithm,
     signature: new Uint8Array(cert.signatureValue),
     subject: nameToString(tbs.subject),
@@ -171,4 +172,48 @@ function nameToString(name: AsnName): string {
   const parts: string[] = [];
   for (const rdn of name) for (const atv of rdn) parts.push(`${NAME_KEYS[atv.type] ?? atv.type}=${attributeText(atv.value)}`);
   return parts.join(', ');
+}
+
+// --- DER helpers: the signed bytes exactly as received ---------------------------------------
+
+/** Reads a DER tag-length header at `pos`; returns the content start and end, or undefined. */
+function derItem(b: Uint8Array, pos: number, tag: number): { start: number; end: number } | undefined {
+  if (pos + 2 > b.length || b[pos] !== tag) return undefined;
+  let len = b[pos + 1];
+  let start = pos + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 3 || start + n > b.length) return undefined;
+    len = 0;
+    for (let k = 0; k < n; k++) len = len * 256 + b[start + k];
+    start += n;
+  }
+  if (start + len > b.length) return undefined;
+  return { start, end: start + len };
+}
+
+/** The tbsCertificate exactly as received (the bytes the issuer signed), not a re-encoding. */
+export function receivedTbs(der: Uint8Array): Uint8Array | undefined {
+  const outer = derItem(der, 0, 0x30);
+  if (!outer) return undefined;
+  const tbs = derItem(der, outer.start, 0x30);
+  return tbs ? der.subarray(outer.start, tbs.end) : undefined;
+}
+
+/** ECDSA-Sig-Value (SEQUENCE {r INTEGER, s INTEGER}) → raw r‖s of `size` bytes each, as COSE and the providers take it. */
+export function ecdsaDerToRaw(sig: Uint8Array, size: number): Uint8Array | undefined {
+  const seq = derItem(sig, 0, 0x30);
+  if (!seq || seq.end !== sig.length) return undefined;
+  const out = new Uint8Array(2 * size);
+  let pos = seq.start;
+  for (let k = 0; k < 2; k++) {
+    const n = derItem(sig, pos, 0x02);
+    if (!n) return undefined;
+    let v = sig.subarray(n.start, n.end);
+    while (v.length > 1 && v[0] === 0) v = v.subarray(1);
+    if (v.length > size) return undefined;
+    out.set(v, (k + 1) * size - v.length);
+    pos = n.end;
+  }
+  return pos === seq.end ? out : undefined;
 }

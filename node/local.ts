@@ -12,6 +12,8 @@ import { DEMO_DOCUMENTS, seedDocumentRegistry } from '../server/documents/regist
 import { DEMO_SOURCES, seedRecords } from '../server/records/demo-records';
 import { encodeSourceKey, generateSourceKey, sourceKeySecretName } from '../server/ingest/signature';
 import { FileSecretStore } from '../server/keys/secrets';
+import { LocalFileStorage } from '../server/pdf/storage';
+import { verifyLinks } from '../server/pdf/service';
 import { seedDemoPartner } from '../server/partners/demo';
 import { openSqliteStore } from '../server/store/sqlite';
 import { dispatch, type Envelope } from '../server/functions/router';
@@ -26,7 +28,10 @@ export async function openLocalApp(dir: string, opts: { clock?: Clock; config?: 
   chmodSync(dir, 0o700);
   const store = await openSqliteStore(join(dir, 'ithc.sqlite'));
   const secrets = new FileSecretStore(join(dir, 'secrets'));
-  return createApp({ store, secrets, clock: opts.clock ?? systemClock, config: opts.config });
+  const clock = opts.clock ?? systemClock;
+  const base = process.env.ITHC_PUBLIC_BASE_URL ?? `http://127.0.0.1:${process.env.ITHC_PORT ?? 8787}`;
+  const paper = { storage: new LocalFileStorage(join(dir, 'files'), clock), links: verifyLinks(base) };
+  return createApp({ store, secrets, clock, config: opts.config, paper });
 }
 
 /** Seeds the demo registry, documents, records and source keys. Idempotent: a second run adds only what is missing. */

@@ -8,7 +8,7 @@
 // Add an entry by adding a row to ENTRIES (e.g. dist/start.cjs from node/start.ts, a cloud
 // function's index.js, the mini program's pre-bundled core with platform 'neutral').
 import { build as esbuild } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +31,21 @@ const require = createRequire(import.meta.url);
  */
 
 /** Folders under cloudfunctions/ that are built into deployable functions. */
-export const CLOUD_FUNCTIONS = ['identity', 'document', 'certificate', 'relatives', 'admin', 'trustlist', 'ingest'];
+export const CLOUD_FUNCTIONS = ['identity', 'document', 'certificate', 'relatives', 'partners', 'admin', 'trustlist', 'ingest'];
 /** The wx-server-sdk version the functions are deployed with (see cloudfunctions/README.md). */
 const WX_SERVER_SDK_VERSION = '4.0.2';
+
+/** Copies the CJK font files into the certificate function (skipped when already there). */
+export function copyPdfFonts() {
+  const pkg = dirname(require.resolve('@expo-google-fonts/noto-sans-sc/package.json'));
+  const dir = join(ROOT, 'cloudfunctions', 'certificate', 'fonts');
+  mkdirSync(dir, { recursive: true });
+  for (const f of ['400Regular/NotoSansSC_400Regular.ttf', '700Bold/NotoSansSC_700Bold.ttf']) {
+    const src = join(pkg, f);
+    const dst = join(dir, f.split('/')[1]);
+    if (!existsSync(dst) || statSync(dst).size !== statSync(src).size) copyFileSync(src, dst);
+  }
+}
 
 /** @type {Entry[]} */
 export const ENTRIES = [
@@ -42,6 +54,8 @@ export const ENTRIES = [
   { in: 'cli/index.ts', out: 'dist/cli.cjs', external: ['cbor-extract'] },
   // `ithc trustlist export` opens a local data folder: the server code, in a bundle of its own.
   { in: 'cli/trustlist-export.ts', out: 'dist/cli-trustlist.cjs', external: ['cbor-extract', 'better-sqlite3'] },
+  // `ithc partners` opens a local data folder too: likewise a bundle of its own.
+  { in: 'cli/partners-local.ts', out: 'dist/cli-partners.cjs', external: ['cbor-extract', 'better-sqlite3'] },
   { in: 'cli/worker-entry.ts', out: 'dist/cli-worker.cjs', external: ['cbor-extract'] },
   // better-sqlite3 is a native addon: required from node_modules at run time, never bundled.
   { in: 'node/start.ts', out: 'dist/start.cjs', external: ['cbor-extract', 'better-sqlite3'] },
@@ -165,7 +179,16 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.stderr.write(`unknown output(s): ${only.filter((o) => !ENTRIES.some((e) => e.out === o)).join(', ')}\n`);
     process.exit(2);
   }
-  build(entries).catch((e) => {
+  build(entries)
+    .then(async () => {
+      if (only.length) return;
+      // The web verifier (dist/web, served by npm start at /verify/) and the PDF fonts the
+      // certificate function reads beside its index.js (server/pdf/fonts.ts).
+      const { buildWeb } = await import('./web-build.mjs');
+      await buildWeb({ quiet: true });
+      copyPdfFonts();
+    })
+    .catch((e) => {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   });

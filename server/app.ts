@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from './clock';
+import type { PaperSettings } from './pdf/service';
 import { ServiceError } from './errors';
 import { DocumentService } from './documents/service';
 import { LocalDocumentRegistry, type DocumentRegistry } from './documents/registry';
@@ -53,10 +54,13 @@ export interface AppDeps {
   identityProvider?: IdentityProvider;
   documentRegistry?: DocumentRegistry;
   recordSources?: RecordSource[];
+  /** Where printable PDFs go and which links they print (server/pdf); without it certificate.pdf is UNAVAILABLE. */
+  paper?: PaperSettings;
 }
 
 export interface App {
   config: AppConfig;
+  paper?: PaperSettings;
   store: Store;
   clock: Clock;
   secrets: SecretStore;
@@ -131,5 +135,5 @@ export async function createApp(deps: AppDeps): Promise<App> {
     };
   }
 
-  return { config, store, clock, secrets, personIds, identity, documents, documentRegistry, records, keys, issuance, ingest, subjectOf, relatives, seal, partners, revocation };
+  return { config, paper: deps.paper, store, clock, secrets, personIds, identity, documents, documentRegistry, records, keys, issuance, ingest, subjectOf, relatives, seal, partners, revocation };
 }

@@ -56,7 +56,7 @@ export function filesRoute(app: App): Route {
   };
 }
 
-const WEB_TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', json: 'application/json; charset=utf-8', webmanifest: 'application/manifest+json', svg: 'image/svg+xml', png: 'image/png' };
+const WEB_TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', mjs: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', json: 'application/json; charset=utf-8', webmanifest: 'application/manifest+json', svg: 'image/svg+xml', png: 'image/png' };
 
 /** GET /verify/...: the web verifier's built files (scripts/web-build.mjs → dist/web). */
 export function webVerifierRoute(dir = process.env.ITHC_WEB_DIR ?? [join(__dirname, 'web'), join(__dirname, '..', 'dist', 'web')].find((d) => existsSync(join(d, 'index.html')))): Route {

@@ -92,6 +92,7 @@ function applyLang(): void {
   renderTrustStatus();
   renderKeyStatus();
   renderRulesStatus();
+  if ($('offline-status').dataset.ready) $('offline-status').textContent = t(L, 'offlineReady');
   if (state.last) renderResult(state.last);
 }
 

@@ -40,7 +40,9 @@ export function shownError(lang: Lang, error: CloudError): ShownError {
   for (const [key, text] of Object.entries(error.fields ?? {})) {
     // "idNumber.checkDigit" is a detail of "idNumber": the form shows it under its field.
     const field = key.split('.')[0];
-    const said = pickLanguage(text, lang);
+    const picked = pickLanguage(text, lang);
+    // The server writes English details in lower case, to follow a colon; alone under a field they start a sentence.
+    const said = lang === 'en' ? picked.charAt(0).toUpperCase() + picked.slice(1) : picked;
     fields[field] = fields[field] && fields[field] !== said ? `${fields[field]}${lang === 'zh' ? '；' : '; '}${said}` : said;
   }
   return {

@@ -3,7 +3,7 @@
  * and decoding it again. The matrix comes from the core (core/qr.ts: alphanumeric mode, error
  * correction Q, HCERT §4.5); here it is laid out on whole device pixels with the 4-module quiet
  * zone ISO/IEC 18004 asks for, and drawn as runs of dark modules (one fillRect per run instead of
- * one per module: a version-18 code has ~3,000 dark modules but ~900 runs).
+ * one per module: about half as many calls on a certificate code).
  */
 import { qrMatrix, type QrMatrix } from '../lib/ithc-main';
 

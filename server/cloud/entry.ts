@@ -19,6 +19,8 @@ import { EnvSecretStore } from '../keys/secrets';
 import { cloudbaseStore, type CloudBaseDatabase } from '../store/cloudbase';
 import { WechatFacialProvider, type WechatOpenApiClient } from '../identity/wechat-facial';
 import { appRoutes } from '../routes';
+import { CloudFileStorage } from '../pdf/storage';
+import { verifyLinks } from '../pdf/service';
 import type { RawRequest } from '../gateway';
 
 let appPromise: Promise<App> | undefined;
@@ -66,6 +68,8 @@ function app(): Promise<App> {
       clock: systemClock,
       identityProvider: new WechatFacialProvider({ client: openApiClient(env), clock: systemClock, newSeqNo: () => randomBytes(12).toString('hex') }),
       config: { operators: (env.ITHC_OPERATORS ?? '').split(',').filter(Boolean) },
+      // PDFs go to cloud storage and are handed out as temporary URLs.
+      paper: { storage: new CloudFileStorage(cloud, systemClock), links: verifyLinks(env.ITHC_PUBLIC_BASE_URL ?? '') },
     }).catch((e) => {
       appPromise = undefined;
       throw e;

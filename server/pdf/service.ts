@@ -2,9 +2,9 @@
  * The `certificate.pdf` action's service: renders the holder's stored certificate as the paper
  * version and hands back a temporary URL from the app's file storage.
  *
- * Wiring: whatever builds an app attaches its paper settings once, with `attachPaper(app, ...)`:
- * the local gateway a LocalFileStorage in the data folder and the gateway's own URLs, the cloud
- * entry a CloudFileStorage and the public URLs (ITHC_PUBLIC_BASE_URL).
+ * Wiring: whatever builds an app passes its paper settings to createApp (`paper`): the local
+ * gateway a LocalFileStorage in the data folder and the gateway's own URLs, the cloud entry a
+ * CloudFileStorage and the public URLs (ITHC_PUBLIC_BASE_URL).
  */
 import type { App } from '../app';
 import { ServiceError } from '../errors';
@@ -20,14 +20,13 @@ export interface PaperSettings {
   ttlSeconds?: number;
 }
 
-const attached = new WeakMap<App, PaperSettings>();
-
+/** Sets an existing app's paper settings (tests that build an app before choosing its storage). */
 export function attachPaper(app: App, settings: PaperSettings): void {
-  attached.set(app, settings);
+  app.paper = settings;
 }
 
 export function paperOf(app: App): PaperSettings | undefined {
-  return attached.get(app);
+  return app.paper;
 }
 
 /** The printed verification links for a public base URL (no trailing slash needed). */

@@ -11,7 +11,7 @@
  *   maxAge. Typed against the SDK's shape; not callable here (wx-server-sdk talks only to
  *   Tencent's servers).
  *
- * Which storage an app uses is attached to that app once (server/pdf/service.ts `attachPaper`).
+ * Which storage an app uses is part of its paper settings (createApp's `paper`, server/pdf/service.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';

@@ -8,3 +8,9 @@ import { TextDecoder as NodeTextDecoder, TextEncoder as NodeTextEncoder } from '
 const g = globalThis as Record<string, unknown>;
 if (typeof g.TextEncoder === 'undefined') g.TextEncoder = NodeTextEncoder;
 if (typeof g.TextDecoder === 'undefined') g.TextDecoder = NodeTextDecoder;
+// The PDF writer (server/pdf) yields with setImmediate, which jsdom does not provide.
+if (typeof g.setImmediate === 'undefined') {
+  const timers = require('node:timers') as typeof import('node:timers');
+  g.setImmediate = timers.setImmediate;
+  g.clearImmediate = timers.clearImmediate;
+}

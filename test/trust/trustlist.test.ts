@@ -14,9 +14,9 @@ import { signCode } from '../../core/hcert';
 import { ithcToCbor } from '../../core/ithc';
 import { KeyStore, kidFromCertificate } from '../../core/keys';
 import { revocationHash } from '../../core/revocation';
+import { ecdsaDerToRaw } from '../../core/x509';
 import {
   TRUST_LIST_CONTENT_TYPE,
-  ecdsaDerToRaw,
   encodeTrustListPayload,
   isSignedTrustList,
   signTrustList,

@@ -8,7 +8,7 @@ import {
   codeChoices, listPartners, partnerOptions, rulesFor, rulesScreen, sealFor,
   type CodeChoice, type Partner, type PartnerOption, type RulesScreen, type RulesView, type SealView,
 } from '../../services/destination';
-import { readCached, fullName } from '../../services/certificate';
+import { readCached, fullName, loadCertificate } from '../../services/certificate';
 import { getActingFor } from '../../services/subject';
 import { maskDocumentNumber } from '../../services/format';
 import { setPresentation, PRESENT_ROUTE } from '../../services/present';
@@ -71,6 +71,8 @@ Component({
     async choose(country: string) {
       const lang = this.data.lang;
       this.setData({ destination: country, choices: [], rules: null, chosen: 0, errorMessage: '' });
+      // The DCC tabs are labelled from the certificate the codes belong to: fetch it if the phone has no copy.
+      if (!readCached(getActingFor())) await loadCertificate(lang);
       const [seal, rules] = await Promise.all([sealFor(lang, country), rulesFor(lang, country)]);
       const a = answers.get(this) ?? { partners: [] };
       a.seal = seal.ok ? seal.data : undefined;

@@ -33,11 +33,11 @@ Component({
     },
 
     onHide() {
-      void this.restore();
+      return this.restore();
     },
 
     onUnload() {
-      void this.restore();
+      return this.restore();
     },
 
     async restore() {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import type { FakeCanvas } from '../mp-env';
-import type { SimulateNode } from '../simulate-page';
+import { attr, type JsonNode, type SimulateNode } from '../simulate-page';
 import { MINIPROGRAM_ROOT } from '../simulate-page';
 
 const { compile } = require('miniprogram-simulate/src/wxss') as { compile(wxss: string, o: { prefix: string }): string };
@@ -21,7 +21,7 @@ body { -webkit-font-smoothing: antialiased; }
 wx-view, main, qr-code { display: block; }
 wx-text { display: inline; white-space: pre-wrap; }
 wx-image, wx-canvas { display: block; }
-wx-input, wx-textarea { display: block; color: #1d2129; }
+wx-input, wx-textarea { display: block; color: inherit; white-space: pre-wrap; overflow-wrap: anywhere; }
 wx-input[data-placeholder]:empty::before, wx-textarea[data-placeholder]:empty::before { content: attr(data-placeholder); color: #86909c; }
 wx-switch, wx-checkbox, wx-radio { display: inline-block; }
 wx-picker { display: block; }
@@ -68,12 +68,23 @@ export function snapshotHtml(page: SimulateNode, canvases: FakeCanvas[], title: 
     const style = el.getAttribute('style');
     if (style) el.setAttribute('style', style.replace(/(\d+(?:\.\d+)?)rpx/g, '$1px'));
   }
-  // Inputs show their value or placeholder as text.
-  for (const el of root.querySelectorAll('wx-input, wx-textarea')) {
-    const live = el as HTMLElement;
-    const placeholder = live.getAttribute('placeholder');
-    if (!live.textContent && placeholder) live.setAttribute('data-placeholder', placeholder);
-  }
+  // Inputs show their value or placeholder as text: simulate keeps both out of the DOM, so they come
+  // from the rendered tree's JSON, whose inputs are in the same document order.
+  const fields: JsonNode[] = [];
+  const collect = (n: JsonNode | string) => {
+    if (typeof n === 'string') return;
+    if (n.tagName === 'wx-input' || n.tagName === 'wx-textarea') fields.push(n);
+    n.children.forEach(collect);
+  };
+  collect(page.toJSON());
+  root.querySelectorAll('wx-input, wx-textarea').forEach((el, i) => {
+    const f = fields[i];
+    if (!f) return;
+    const value = String(attr(f, 'value') ?? '');
+    const placeholder = String(attr(f, 'placeholder') ?? '');
+    if (value) el.textContent = value;
+    else if (placeholder) el.setAttribute('data-placeholder', placeholder);
+  });
   const styles = [...document.querySelectorAll('style')].map((s) => s.innerHTML).join('\n');
   return `<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>${title}</title><style>${BASE_CSS}</style><style>${appCss()}</style><style>${styles}</style></head><body>${root.outerHTML}</body></html>`;
 }
