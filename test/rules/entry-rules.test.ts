@@ -6,7 +6,7 @@
 import { validateDccSchema } from '../../core/dcc-schema';
 import type { VerifiedCertificate } from '../../core/hcert';
 import { ithcRecordToDcc, ithcToCbor, readIthc, type IthcCertificate, type IthcCertificateInput } from '../../core/ithc';
-import { evaluateEntryRules, RULE_ENGINE_VERSION, RULE_VALUE_SETS, ruleCandidates, ruleDescription, ruleExternal, selectRules, type ValidationRule } from '../../core/rules';
+import { checkRule, evaluateEntryRules, RULE_ENGINE_VERSION, RULE_VALUE_SETS, ruleCandidates, ruleDescription, ruleExternal, selectRules, type ValidationRule } from '../../core/rules';
 import { VALUE_SETS } from '../../core/valuesets';
 import { exampleCertificate, ISSUER, SAMPLE_TIME } from '../ithc/fixtures';
 
@@ -232,5 +232,42 @@ describe('descriptions and external', () => {
     const c = certificate();
     expect(() => evaluateEntryRules({ certificate: ithc(c), rules: RULES, country: 'XX', at: NaN })).toThrow(TypeError);
     expect(() => evaluateEntryRules({ certificate: ithc(c), rules: RULES, country: 'xx', at: 0 })).toThrow(TypeError);
+  });
+});
+
+describe('checkRule bounds what it reads', () => {
+  const ok = rule({ CertificateType: 'General', Logic: { if: [true, true, true] } });
+  const nest = (depth: number): unknown => {
+    let x: unknown = true;
+    for (let i = 1; i < depth; i++) x = { '!': [{ '!': [x] }] };
+    return x;
+  };
+
+  test('a well-formed rule passes', () => {
+    expect(checkRule(ok)).toEqual({ rule: ok, problems: [] });
+  });
+
+  test('Logic 64 levels deep is read; 65 is not', () => {
+    // {and: [[[…true…]], true]}: the object, its operand array, then n nested arrays.
+    const logic = (depth: number) => {
+      let x: unknown = true;
+      for (let i = 0; i < depth - 2; i++) x = [x];
+      return { and: [x, true] };
+    };
+    expect(checkRule({ ...ok, Logic: logic(64) }).problems).toEqual([]);
+    expect(checkRule({ ...ok, Logic: logic(65) }).problems).toEqual(['the rule is nested deeper than 64 levels']);
+  });
+
+  test.each([
+    ['Logic just past 64 levels deep', { Logic: { if: [nest(17), true, true] } }, /nested deeper than 64 levels/],
+    ['Logic 200,000 levels deep (no stack overflow)', { Logic: nest(50_000) }, /nested deeper than 64 levels/],
+    ['a rule over 64 KiB', { AffectedFields: Array.from({ length: 90 }, () => 'x'.repeat(190)), Description: Array.from({ length: 40 }, () => ({ lang: 'en', desc: 'y'.repeat(1900) })) }, /characters as JSON; at most 65536/],
+    ['an Invalidation rule not named IR-', { Type: 'Invalidation' }, /Invalidation rules are identified IR-/],
+    ['ValidTo before ValidFrom', { ValidTo: '2020-01-01T00:00:00Z' }, /must be before ValidTo/],
+    ['a timestamp without a zone', { ValidFrom: '2021-01-01T00:00:00' }, /ValidFrom .* is not an ISO 8601 timestamp/],
+  ])('%s', (_what, over, message) => {
+    const c = checkRule({ ...ok, ...(over as object) });
+    expect(c.rule).toBeUndefined();
+    expect(c.problems.join('\n')).toMatch(message);
   });
 });
