@@ -9,7 +9,11 @@
  *   (a commit is in the WAL through write() before COMMIT returns), but it may lose the last
  *   commits on power loss or an OS crash. An acknowledged certificate is a code in a traveller's
  *   hand: losing its record would break revocation and the audit trail, so each commit waits for
- *   fsync of the WAL. Issuance is a few commits per request; the fsync costs milliseconds.
+ *   fsync of the WAL.
+ * - Group commit: transactions (and single writes) that arrive while the connection is busy are
+ *   committed together, one savepoint each, with one fsync; none is answered before that COMMIT
+ *   returned. Under load this turns an fsync per request into an fsync per batch (measured here:
+ *   an fsync'd commit takes ~0.3 ms of the one thread that serves every request).
  * - The file is created owner-only (0600; SQLite gives its -wal and -shm files the same mode) in a
  *   folder created owner-only (0700): it holds personal health data.
  * - Migrations: numbered, applied in order in one IMMEDIATE transaction at open, recorded in
@@ -304,6 +308,23 @@ export function buildFindSql(coll: CollectionName, filter: Filter, opts?: FindOp
 const STATEMENT_CACHE = 256;
 
 /**
+ * Most transactions committed together. Bounds how long one batch holds the connection (each
+ * member is a few statements) and how much work one failed COMMIT takes with it.
+ */
+const GROUP_COMMIT_MAX = 64;
+
+interface BatchMember {
+  fn: (tx: TxOps) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Batch {
+  members: BatchMember[];
+  started: boolean;
+}
+
+/**
  * Files open in this process. A second connection to the same file in the same process would
  * deadlock: its BEGIN IMMEDIATE waits synchronously (busy_timeout) for a lock that the first
  * connection can only release when the event loop runs again. Other processes are fine.
@@ -314,15 +335,14 @@ class SqliteStoreImpl implements SqliteStore {
   readonly kind = 'sqlite' as const;
   private readonly serial = new Serializer();
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly immediate: Database.Transaction<(f: () => void) => void>;
+  /** Transactions waiting for the next group commit (see enqueue). */
+  private pending?: Batch;
   private closed = false;
 
   constructor(
     private readonly db: Db,
     readonly path: string,
-  ) {
-    this.immediate = db.transaction((f: () => void) => f());
-  }
+  ) {}
 
   private stmt(sql: string): Database.Statement {
     let s = this.statements.get(sql);
@@ -380,40 +400,41 @@ class SqliteStoreImpl implements SqliteStore {
     });
   }
 
+  // Single writes are one-operation transactions, so they share the group commit's fsync.
+
   async insert(coll: CollectionName, doc: Doc): Promise<void> {
     assertCollection(coll);
     const d = checkDoc(doc);
-    return this.serial.run(() => {
-      this.assertOpen();
-      this.rawInsert(coll, d);
-    });
+    this.assertOpen();
+    return this.write(() => this.rawInsert(coll, d));
   }
 
   async put(coll: CollectionName, doc: Doc): Promise<void> {
     assertCollection(coll);
     const d = checkDoc(doc);
-    return this.serial.run(() => {
-      this.assertOpen();
-      this.rawPut(coll, d);
-    });
+    this.assertOpen();
+    return this.write(() => this.rawPut(coll, d));
   }
 
   async update(coll: CollectionName, id: string, patch: Record<string, Json>): Promise<void> {
     assertCollection(coll);
     assertId(id);
-    return this.serial.run(() => {
-      this.assertOpen();
-      // Read and write under one lock: another process may share the file.
-      this.immediate.immediate(() => this.rawUpdate(coll, id, patch));
-    });
+    this.assertOpen();
+    // Read and write in one transaction: another process may share the file.
+    return this.write(() => this.rawUpdate(coll, id, patch));
   }
 
   async delete(coll: CollectionName, id: string): Promise<void> {
     assertCollection(coll);
     assertId(id);
-    return this.serial.run(() => {
-      this.assertOpen();
-      this.rawDelete(coll, id);
+    this.assertOpen();
+    return this.write(() => this.rawDelete(coll, id));
+  }
+
+  private write(op: () => void): Promise<void> {
+    this.serial.assertOutsideTransaction();
+    return new Promise<void>((resolve, reject) => {
+      this.enqueue({ fn: async () => op(), resolve: () => resolve(), reject });
     });
   }
 
@@ -437,54 +458,121 @@ class SqliteStoreImpl implements SqliteStore {
 
   async transaction<T>(fn: (tx: TxOps) => Promise<T>): Promise<T> {
     if (typeof fn !== 'function') throw new TypeError('transaction needs a function');
-    return this.serial.run(async () => {
-      this.assertOpen();
-      this.db.exec('BEGIN IMMEDIATE');
-      let live = true;
-      const assertLive = (): void => {
-        if (!live) throw new TypeError('transaction handle used after its transaction ended');
-      };
-      const tx: TxOps = {
-        get: async (coll, id) => {
-          assertLive();
-          assertCollection(coll);
-          assertId(id);
-          return this.rawGet(coll, id);
-        },
-        insert: async (coll, doc) => {
-          assertLive();
-          assertCollection(coll);
-          this.rawInsert(coll, checkDoc(doc));
-        },
-        put: async (coll, doc) => {
-          assertLive();
-          assertCollection(coll);
-          this.rawPut(coll, checkDoc(doc));
-        },
-        update: async (coll, id, patch) => {
-          assertLive();
-          assertCollection(coll);
-          assertId(id);
-          this.rawUpdate(coll, id, patch);
-        },
-        delete: async (coll, id) => {
-          assertLive();
-          assertCollection(coll);
-          assertId(id);
-          this.rawDelete(coll, id);
-        },
-      };
-      try {
-        const result = await this.serial.inTransaction(() => fn(tx));
-        live = false;
-        this.db.exec('COMMIT');
-        return result;
-      } catch (e) {
-        live = false;
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw e;
-      }
+    // Checked here, not when the batch runs: a transaction opened from inside another would
+    // otherwise wait for a batch that waits for it.
+    this.serial.assertOutsideTransaction();
+    return new Promise<T>((resolve, reject) => {
+      this.enqueue({ fn: fn as (tx: TxOps) => Promise<unknown>, resolve: resolve as (v: unknown) => void, reject });
     });
+  }
+
+  /**
+   * Group commit. Transactions that arrive while earlier store work runs wait in one batch; the
+   * batch runs as one SQLite transaction (BEGIN IMMEDIATE … COMMIT, so one fsync of the WAL) with
+   * a savepoint around each member, so a member that throws is rolled back alone. No member is
+   * answered before the COMMIT returned: an acknowledged transaction is durable exactly as with a
+   * commit of its own. Members run one after the other in arrival order, each seeing the writes of
+   * those before it, as if each had committed alone in that order.
+   */
+  private enqueue(member: BatchMember): void {
+    if (this.pending && this.pending.members.length < GROUP_COMMIT_MAX) {
+      this.pending.members.push(member);
+      return;
+    }
+    const batch: Batch = { members: [member], started: false };
+    this.pending = batch;
+    // After the current turn of the event loop: every request whose data arrived in this turn has
+    // by then run up to its transaction (reads are synchronous underneath) and joined the batch.
+    setImmediate(() => this.start(batch));
+  }
+
+  private start(batch: Batch): void {
+    if (batch.started) return;
+    batch.started = true;
+    // Sealed when it starts: later arrivals form the next batch.
+    if (this.pending === batch) this.pending = undefined;
+    this.serial
+      .run(() => this.runBatch(batch.members))
+      // runBatch answers every member itself; this catches only a failure of the failure path
+      // (a ROLLBACK that throws). A member already answered ignores a second answer.
+      .catch((e: unknown) => {
+        for (const m of batch.members) m.reject(e);
+      });
+  }
+
+  private async runBatch(batch: BatchMember[]): Promise<void> {
+    if (this.closed) {
+      for (const m of batch) m.reject(new Error('store is closed'));
+      return;
+    }
+    const done: Array<{ m: BatchMember; ok: boolean; value: unknown }> = [];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      for (const m of batch) {
+        this.db.exec('SAVEPOINT member');
+        try {
+          const value = await this.runMember(m.fn);
+          this.db.exec('RELEASE member');
+          done.push({ m, ok: true, value });
+        } catch (e) {
+          // An I/O error can end the whole transaction; otherwise undo only this member.
+          if (!this.db.inTransaction) throw e;
+          this.db.exec('ROLLBACK TO member');
+          this.db.exec('RELEASE member');
+          done.push({ m, ok: false, value: e });
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      // Nothing of this batch was committed: every member fails, with the cause.
+      for (const m of batch) m.reject(e);
+      return;
+    }
+    for (const d of done) (d.ok ? d.m.resolve : d.m.reject)(d.value);
+  }
+
+  /** One member's callback with its own handle, usable only while the callback runs. */
+  private async runMember(fn: (tx: TxOps) => Promise<unknown>): Promise<unknown> {
+    let live = true;
+    const assertLive = (): void => {
+      if (!live) throw new TypeError('transaction handle used after its transaction ended');
+    };
+    const tx: TxOps = {
+      get: async (coll, id) => {
+        assertLive();
+        assertCollection(coll);
+        assertId(id);
+        return this.rawGet(coll, id);
+      },
+      insert: async (coll, doc) => {
+        assertLive();
+        assertCollection(coll);
+        this.rawInsert(coll, checkDoc(doc));
+      },
+      put: async (coll, doc) => {
+        assertLive();
+        assertCollection(coll);
+        this.rawPut(coll, checkDoc(doc));
+      },
+      update: async (coll, id, patch) => {
+        assertLive();
+        assertCollection(coll);
+        assertId(id);
+        this.rawUpdate(coll, id, patch);
+      },
+      delete: async (coll, id) => {
+        assertLive();
+        assertCollection(coll);
+        assertId(id);
+        this.rawDelete(coll, id);
+      },
+    };
+    try {
+      return await this.serial.inTransaction(() => fn(tx));
+    } finally {
+      live = false;
+    }
   }
 
   async integrityCheck(): Promise<IntegrityReport> {
@@ -508,6 +596,8 @@ class SqliteStoreImpl implements SqliteStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Writes asked for before close() are committed first.
+    if (this.pending) this.start(this.pending);
     await this.serial.run(() => {
       if (this.closed) return;
       this.closed = true;

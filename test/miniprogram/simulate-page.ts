@@ -17,6 +17,7 @@ export interface SimulateNode {
   querySelector(selector: string): SimulateNode | undefined;
   querySelectorAll(selector: string): SimulateNode[];
   dispatchEvent(name: string, options?: Record<string, unknown>): void;
+  setData(data: Record<string, unknown>): void;
   attach(parent: Element): void;
   toJSON(): JsonNode;
 }

@@ -88,7 +88,8 @@ describe('certificate.pdf over the local gateway', () => {
       const base = await gateway.listen(0);
       await demoTravellerFlow(app);
 
-      // Before the app has paper settings, the action says so rather than failing obscurely.
+      // An app without paper settings (openLocalApp gives it some) says so rather than failing obscurely.
+      app.paper = undefined;
       expect((await call(DEMO_TRAVELLER_OPENID, { action: 'pdf' })).error?.code).toBe('UNAVAILABLE');
       const clock = { now: () => app.clock.now() };
       const storage = new LocalFileStorage(join(dir, 'data', 'files'), clock);
