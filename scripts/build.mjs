@@ -182,11 +182,14 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   build(entries)
     .then(async () => {
       if (only.length) return;
-      // The web verifier (dist/web, served by npm start at /verify/) and the PDF fonts the
-      // certificate function reads beside its index.js (server/pdf/fonts.ts).
+      // The web verifier (dist/web, served by npm start at /verify/), the PDF fonts the
+      // certificate function reads beside its index.js (server/pdf/fonts.ts), and the mini
+      // program's core bundles.
       const { buildWeb } = await import('./web-build.mjs');
       await buildWeb({ quiet: true });
       copyPdfFonts();
+      // The core pre-bundled into the mini program (DevTools opens the project after a build).
+      await (await import('./mp-bundle.mjs')).bundleMiniprogram(undefined, { quiet: true });
     })
     .catch((e) => {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);

@@ -179,7 +179,7 @@ export const en: Messages = {
   destTitle: 'Show for a destination',
   destChoose: 'Choose the destination country or region',
   destNone: 'No destinations available',
-  destAccepts: 'This destination accepts:',
+  destAccepts: 'This destination accepts: ',
   formatSealed: 'Sealed QR code',
   formatIthc: 'ITHC QR code',
   formatDcc: 'EU Digital COVID Certificate (DCC)',
