@@ -5,12 +5,14 @@
  *   generate DIR N        a DSC made now, N signed DCC codes, the DSC list; prints sign throughput
  *   raw-node DIR FROM TO  node:crypto ECDSA P-256 verify over the codes' signatures, nothing else
  *   noble DIR N ROUNDS    verifyCode with the noble provider vs raw noble p256.verify, same codes
+ *   sizes DEMO TESTDATA   QR sizes of the demo traveller's codes against the EU test data's
+ *                        median single-record HC1 code, and the sealed code's overhead
  *
  * Each prints one JSON line on stdout. Timings exclude start-up and input preparation.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { decodeStages, verifyCode } from '../core/hcert';
 import { sigStructure } from '../core/cose';
@@ -19,6 +21,10 @@ import { readDscList } from '../core/dsc-list';
 import { nobleCrypto } from '../core/crypto/noble';
 import { validateDccSchema } from '../core/dcc-schema';
 import { dscList, makeDsc, sampleDcc, signDcc } from './fixtures';
+import { encodeBase45 } from '../core/base45';
+import { deflate } from '../core/zlib';
+import { qrMatrix } from '../core/qr';
+import { sealedSize } from '../core/seal-size';
 
 const DAY = 86400;
 
@@ -45,7 +51,12 @@ async function generate(dir: string, n: number): Promise<object> {
   const seconds = (performance.now() - t0) / 1000;
   writeFileSync(join(dir, 'codes.txt'), codes.join('\n') + '\n');
   writeFileSync(join(dir, 'dsc.json'), dscList([dsc]));
-  return { signPerSecond: n / seconds, meanCodeChars: codes.reduce((a, c) => a + c.length, 0) / n };
+  // The physical floor of signing: ECDSA P-256 over SHA-256 through node:crypto, nothing else.
+  const data = signedParts(codes.slice(0, Math.min(n, 5000))).map((p) => p.toBeSigned);
+  const t1 = performance.now();
+  for (const d of data) nodeSign('sha256', d, { key: dsc.privateKey, dsaEncoding: 'ieee-p1363' });
+  const rawSignPerSecond = data.length / ((performance.now() - t1) / 1000);
+  return { signPerSecond: n / seconds, rawSignPerSecond, meanCodeChars: codes.reduce((a, c) => a + c.length, 0) / n };
 }
 
 function rawNode(dir: string, from: number, to: number): object {
@@ -85,10 +96,60 @@ async function noble(dir: string, n: number, rounds: number): Promise<object> {
   return { n: codes.length, rawPerSecond: codes.length / best.raw, pipelinePerSecond: codes.length / best.pipeline };
 }
 
+/**
+ * QR sizes: the demo traveller's codes (DEMO = `npm run demo -- --out DEMO`'s certificate.json)
+ * against the EU test data's single-record HC1 codes (TESTDATA = ../shared/testdata/dcc-testdata:
+ * every case whose DCC holds exactly one vaccination, test or recovery), with their QR versions
+ * at level Q; and the sealed code's overhead (core/seal-size.ts).
+ */
+function sizes(demoDir: string, testdata: string): object {
+  const certificate = JSON.parse(readFileSync(join(demoDir, 'certificate.json'), 'utf8')) as { codes: { ithc: string; dcc: string[]; sealed: Array<{ code: string }> } };
+  const open = certificate.codes.ithc;
+  const sealed = certificate.codes.sealed[0]?.code;
+  if (!sealed) throw new Error('the demo made no sealed code');
+  const stages = decodeStages(open);
+  if (!stages.cose || !stages.compressed) throw new Error(`the demo's code does not decode: ${stages.error?.message}`);
+  // The same COSE_Sign1 compressed without ITHC1's preset dictionary: what the dictionary saves.
+  const withoutDictionary = 'ITHC1:'.length + encodeBase45(deflate(stages.cose)).length;
+  const single: number[] = [];
+  for (const file of jsonFiles(testdata)) {
+    let c: { PREFIX?: unknown; JSON?: { v?: unknown[]; t?: unknown[]; r?: unknown[] } };
+    try {
+      c = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      continue; // not a test case (the suite holds a few other JSON files)
+    }
+    if (typeof c?.PREFIX !== 'string' || !c.PREFIX.startsWith('HC1:') || !c.JSON || typeof c.JSON !== 'object') continue;
+    const records = (['v', 't', 'r'] as const).reduce((n, k) => n + (Array.isArray(c.JSON![k]) ? c.JSON![k]!.length : 0), 0);
+    if (records === 1) single.push(c.PREFIX.length);
+  }
+  if (single.length === 0) throw new Error(`no single-record HC1 codes under ${testdata}`);
+  single.sort((a, b) => a - b);
+  const mid = single.length >> 1;
+  const median = single.length % 2 ? single[mid] : (single[mid - 1] + single[mid]) / 2;
+  const seal = sealedSize(open, sealed, 'Q');
+  const version = (chars: number) => qrMatrix('HC1:' + 'A'.repeat(Math.round(chars) - 4), 'Q').version;
+  return {
+    ithc: { chars: open.length, qrVersion: seal.openQrVersion, coseBytes: stages.cose.length, compressedBytes: stages.compressed.length, withoutDictionaryChars: withoutDictionary, withoutDictionaryQrVersion: qrMatrix(open.slice(0, 6) + 'A'.repeat(withoutDictionary - 6), 'Q').version },
+    sealed: { chars: seal.sealedChars, qrVersion: seal.sealedQrVersion, overheadChars: seal.overheadChars, ratio: seal.ratio },
+    dcc: certificate.codes.dcc.map((c) => c.length),
+    euSingleRecord: { cases: single.length, medianChars: median, qrVersion: version(median) },
+  };
+}
+
+function* jsonFiles(dir: string): Generator<string> {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* jsonFiles(p);
+    else if (e.name.endsWith('.json')) yield p;
+  }
+}
+
 async function cli(argv: string[]): Promise<void> {
   const [mode, dir, a, b] = argv;
   let result: object;
   if (mode === 'generate') result = await generate(dir, Number(a));
+  else if (mode === 'sizes') result = sizes(dir, a);
   else if (mode === 'raw-node') result = rawNode(dir, Number(a), Number(b));
   else if (mode === 'noble') result = await noble(dir, Number(a), Number(b));
   else throw new Error(`unknown bench mode ${mode}`);

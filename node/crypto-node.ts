@@ -60,9 +60,13 @@ export const nodeCrypto: CryptoProvider = {
   },
 };
 
-/** ES256 signer over a PKCS#8 PEM/DER private key. The key stays inside the KeyObject. */
-export function nodeEs256Signer(pkcs8: string | Uint8Array): Signer {
-  const key = createPrivateKey(typeof pkcs8 === 'string' ? { key: pkcs8, format: 'pem' } : { key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+/** ES256 signer over a PKCS#8 PEM/DER private key (or its KeyObject). The key stays inside the KeyObject. */
+export function nodeEs256Signer(pkcs8: string | Uint8Array | KeyObject): Signer {
+  const key =
+    typeof pkcs8 === 'object' && !(pkcs8 instanceof Uint8Array)
+      ? pkcs8
+      : createPrivateKey(typeof pkcs8 === 'string' ? { key: pkcs8, format: 'pem' } : { key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+  if (key.type !== 'private') throw new TypeError('ES256 signing needs a private key');
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new TypeError('ES256 needs a P-256 private key');
   return {
     alg: ALGORITHMS[-7],

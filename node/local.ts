@@ -18,12 +18,13 @@ import { seedDemoPartner } from '../server/partners/demo';
 import { openSqliteStore } from '../server/store/sqlite';
 import { dispatch, type Envelope } from '../server/functions/router';
 import { functionsFor } from '../server/functions/definitions';
+import type { SigningEngine } from '../server/issuance/sign';
 
 export function dataDir(explicit?: string): string {
   return resolve(explicit ?? process.env.ITHC_DATA_DIR ?? '.data');
 }
 
-export async function openLocalApp(dir: string, opts: { clock?: Clock; config?: Partial<AppConfig> } = {}): Promise<App> {
+export async function openLocalApp(dir: string, opts: { clock?: Clock; config?: Partial<AppConfig>; signing?: SigningEngine } = {}): Promise<App> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const store = await openSqliteStore(join(dir, 'ithc.sqlite'));
@@ -31,7 +32,7 @@ export async function openLocalApp(dir: string, opts: { clock?: Clock; config?: 
   const clock = opts.clock ?? systemClock;
   const base = process.env.ITHC_PUBLIC_BASE_URL ?? `http://127.0.0.1:${process.env.ITHC_PORT ?? 8787}`;
   const paper = { storage: new LocalFileStorage(join(dir, 'files'), clock), links: verifyLinks(base) };
-  return createApp({ store, secrets, clock, config: opts.config, paper });
+  return createApp({ store, secrets, clock, config: opts.config, paper, signing: opts.signing });
 }
 
 /** Seeds the demo registry, documents, records and source keys. Idempotent: a second run adds only what is missing. */

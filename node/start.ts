@@ -9,20 +9,49 @@ import { functionsFor } from '../server/functions/definitions';
 import { appRoutes } from '../server/routes';
 import { DEMO_TRAVELLER_OPENID, dataDir, demoRelativeFlow, demoTravellerFlow, openLocalApp, seedDemo } from './local';
 import { qrTerminal } from './qr-image';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { WorkerSigning } from './sign-pool';
 
 const consoleLogger = {
   error: (m: string, meta?: Record<string, unknown>) => process.stderr.write(`[error] ${m} ${meta ? JSON.stringify(meta) : ''}\n`),
   info: (m: string, meta?: Record<string, unknown>) => process.stdout.write(`[info] ${m} ${meta ? JSON.stringify(meta) : ''}\n`),
 };
 
+/**
+ * New certificates are signed in worker threads (node/sign-pool.ts): ITHC_SIGN_THREADS of them,
+ * by default one per core beyond the one that serves requests (at least one); 0 signs on the
+ * serving thread.
+ */
+function signingThreads(): WorkerSigning | undefined {
+  const configured = process.env.ITHC_SIGN_THREADS;
+  const n = configured === undefined || configured === '' ? Math.min(4, Math.max(1, availableParallelism() - 1)) : Number(configured);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`ITHC_SIGN_THREADS must be a whole number 0–64, not ${JSON.stringify(configured)}`);
+  return n === 0 ? undefined : new WorkerSigning(n, join(__dirname, 'sign-worker.cjs'), (why) => consoleLogger.error(why));
+}
+
 async function main(): Promise<void> {
   const dir = dataDir();
   const port = Number(process.env.ITHC_PORT ?? 8787);
   const operators = (process.env.ITHC_OPERATORS ?? 'local-operator').split(',').filter(Boolean);
-  const app = await openLocalApp(dir, { config: { operators } });
+  const signing = signingThreads();
+  const app = await openLocalApp(dir, { config: { operators }, signing });
   const seeded = await seedDemo(app);
   const gateway = createGateway({ functions: functionsFor(app), localMode: true, operators: new Set(operators), routes: appRoutes(app), logger: consoleLogger });
   const base = await gateway.listen(port);
+  // Before anything is printed: whoever reads the Gateway line may stop the server at once, and a
+  // signal before its handler would end the process without closing the store.
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await gateway.close();
+    await app.store.close();
+    await signing?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 
   const view = await demoTravellerFlow(app);
   const relative = await demoRelativeFlow(app);
@@ -40,14 +69,6 @@ async function main(): Promise<void> {
   out.write(`Ingestion     ${base}/ingest/records   (HMAC-signed, see docs/ingestion.md)\n`);
   out.write(`Verify        npx ithc verify --trust <(curl -s ${base}/trustlist) '<code>'\n\n`);
   out.write('Ctrl-C stops the server.\n');
-
-  const stop = async () => {
-    await gateway.close();
-    await app.store.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 main().catch((e) => {

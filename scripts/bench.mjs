@@ -7,22 +7,39 @@
 //       - bench/reference.cjs, a plain single-threaded node:crypto + zlib + cbor-x loop;
 //     and the physical limit: raw ECDSA P-256 verify through node:crypto on one and on both cores.
 // (b) The portable path: verifyCode with the noble provider against raw noble p256.verify.
-// (c) Signing: signCode with the node:crypto ES256 signer.
+// (c) Signing: signCode with the node:crypto ES256 signer, and raw ECDSA P-256 signing.
+// (d) Issuance through the local gateway (dist/start.cjs, what `npm start` runs) with
+//     BENCH_CALLERS (50) concurrent callers, by autocannon in a process of its own
+//     (bench/gateway-load.ts): the reuse path (each caller already holds a valid certificate and
+//     asks again, for BENCH_ISSUE_SECONDS, default 5) and the fresh-signing path (each request is a
+//     traveller's first issue: a new certificate signed and committed; BENCH_FRESH, default 5000,
+//     travellers). Certificates/s, p50/p99 latency, errors, and the server process's peak RSS.
+// (e) Cloud-function bundles: size, and cold require time of each index.js in a fresh process
+//     with a stub wx-server-sdk on the resolution path (median of 5).
+// (f) QR sizes: the demo traveller's comprehensive code (2 vaccinations, a nucleic-acid and an IgG
+//     test) and its sealed code, against the median single-record HC1 code of the EU test data
+//     (../shared/testdata/dcc-testdata), with QR versions at level Q.
+// (g) The mini program's main package as app.json defines it (subpackages excluded).
 //
 // The machine is shared and its load varies, so each process measurement is repeated and the
 // best (least disturbed) run is kept. Environment: BENCH_CODES (default 20000), BENCH_ROUNDS (5 for
 // the whole-process runs in (a), which are short and most exposed to load; 3 for the others).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENTRIES, ROOT, build } from './build.mjs';
+import { CLOUD_FUNCTIONS, ENTRIES, ROOT, build } from './build.mjs';
 
 const N = Number(process.env.BENCH_CODES ?? 20000);
 const PROCESS_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROUNDS = Math.min(PROCESS_ROUNDS, 3);
 const NOBLE_CODES = 400;
 const LIB = 'dist/bench/lib.cjs';
+const LOAD = 'dist/bench/gateway-load.cjs';
+const CALLERS = Number(process.env.BENCH_CALLERS ?? 50);
+const ISSUE_SECONDS = Number(process.env.BENCH_ISSUE_SECONDS ?? 5);
+const FRESH = Number(process.env.BENCH_FRESH ?? 5000);
+const TESTDATA = join(ROOT, '..', 'shared', 'testdata', 'dcc-testdata');
 
 function run(args, { stdin, stdout, env } = {}) {
   return new Promise((resolve, reject) => {
@@ -55,6 +72,144 @@ function countValid(file) {
   return n;
 }
 
+async function load(...args) {
+  const r = await run([LOAD, ...args.map(String)]);
+  if (r.code !== 0) throw new Error(`gateway load mode ${args[0]} failed`);
+  return JSON.parse(r.text);
+}
+
+/** The server process's resident set in bytes (Linux /proc), or null. */
+function rss(pid, field = 'VmRSS') {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `task` while sampling the process's RSS every 100 ms; resolves to [result, peak bytes or null]. */
+async function withPeakRss(pid, task) {
+  let peak = rss(pid);
+  const timer = setInterval(() => {
+    const now = rss(pid);
+    if (now !== null) peak = Math.max(peak ?? 0, now);
+  }, 100);
+  try {
+    const result = await task();
+    const last = rss(pid);
+    if (last !== null) peak = Math.max(peak ?? 0, last);
+    return [result, peak];
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** `node dist/start.cjs` on DATA and an OS-chosen port of 127.0.0.1; resolves once it serves. */
+function startServer(data) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/start.cjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ITHC_DATA_DIR: data, ITHC_PORT: '0' } });
+    let out = '';
+    let err = '';
+    const exited = new Promise((r) => child.on('exit', r));
+    child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /^Gateway\s+(http:\/\/127\.0\.0\.1:\d+)/m.exec(out);
+      if (m) {
+        out = '';
+        resolve({ child, base: m[1], exited });
+      }
+    });
+    exited.then((code) => reject(new Error(`dist/start.cjs exited (${code}) before serving:\n${err}`)));
+  });
+}
+
+/** (d): issuance through the local gateway, both paths. */
+async function issuance(dir) {
+  const data = join(dir, 'gateway-data');
+  const people = CALLERS + FRESH;
+  await load('prepare', data, people);
+  const server = await startServer(data);
+  try {
+    const enrol = await load('enrol', server.base, 0, people, CALLERS);
+    const [reuse, reusePeak] = await withPeakRss(server.child.pid, () => load('reuse', server.base, CALLERS, ISSUE_SECONDS));
+    const [fresh, freshPeak] = await withPeakRss(server.child.pid, () => load('fresh', server.base, CALLERS, people, CALLERS));
+    return { enrol, reuse: { ...reuse, peak: reusePeak }, fresh: { ...fresh, peak: freshPeak }, hwm: rss(server.child.pid, 'VmHWM') };
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+}
+
+/** Median wall time of `require(file)` in a fresh node process, ms (the time inside the process, start-up excluded). */
+async function coldRequire(file, nodePath, rounds = 5) {
+  const times = [];
+  for (let i = 0; i < rounds; i++) {
+    const r = await run(['-e', `const t0 = performance.now(); require(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t0));`], { env: { NODE_PATH: nodePath } });
+    if (r.code !== 0) throw new Error(`require(${file}) failed`);
+    times.push(Number(r.text));
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1];
+}
+
+function folderBytes(dir) {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? folderBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size;
+  return n;
+}
+
+/** (e): each cloud function's index.js, and the certificate function's lazily loaded PDF renderer. */
+async function bundles(dir) {
+  // A stub wx-server-sdk on the resolution path: nothing of it runs at require time.
+  const stub = join(dir, 'stub', 'node_modules', 'wx-server-sdk');
+  mkdirSync(stub, { recursive: true });
+  writeFileSync(join(stub, 'index.js'), "exports.DYNAMIC_CURRENT_ENV = 'stub'; exports.init = () => {}; exports.database = () => { throw new Error('stub'); }; exports.getWXContext = () => ({});\n");
+  const nodePath = join(dir, 'stub', 'node_modules');
+  const out = [];
+  for (const name of CLOUD_FUNCTIONS) {
+    const file = join(ROOT, 'cloudfunctions', name, 'index.js');
+    out.push({ name: `${name}/index.js`, bytes: statSync(file).size, ms: await coldRequire(file, nodePath) });
+  }
+  const pdf = join(ROOT, 'cloudfunctions', 'certificate', 'pdf.js');
+  const extra = existsSync(pdf) ? { name: 'certificate/pdf.js (loaded by certificate.pdf only)', bytes: statSync(pdf).size, ms: await coldRequire(pdf, nodePath) } : null;
+  return { functions: out, pdf: extra, certificateFolder: folderBytes(join(ROOT, 'cloudfunctions', 'certificate')) };
+}
+
+/** (f): the demo's codes (npm run demo) against the EU test data. */
+async function qrSizes(dir) {
+  const demo = join(dir, 'demo');
+  const r = await run([join(ROOT, 'dist/demo.cjs'), '--out', demo, '--data', join(dir, 'demo-data')]);
+  if (r.code !== 0) throw new Error('npm run demo failed');
+  return lib('sizes', demo, TESTDATA);
+}
+
+/** (g): the main package as app.json defines it: every file outside the subpackages' roots, minus project.config.json's packOptions.ignore. */
+function miniProgramMain() {
+  const root = join(ROOT, 'miniprogram');
+  const app = JSON.parse(readFileSync(join(root, 'app.json'), 'utf8'));
+  const subRoots = (app.subpackages ?? app.subPackages ?? []).map((p) => p.root.replace(/\/+$/, ''));
+  const ignore = JSON.parse(readFileSync(join(ROOT, 'project.config.json'), 'utf8')).packOptions?.ignore ?? [];
+  const ignored = (rel, name) =>
+    ignore.some((i) => (i.type === 'file' && (i.value === rel || i.value === name)) || (i.type === 'suffix' && name.endsWith(i.value)) || (i.type === 'prefix' && name.startsWith(i.value)) || (i.type === 'folder' && (rel === i.value || rel.startsWith(i.value.replace(/\/+$/, '') + '/'))));
+  let bytes = 0;
+  let files = 0;
+  const walk = (rel) => {
+    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!subRoots.includes(r)) walk(r);
+      } else if (!ignored(r, e.name)) {
+        bytes += statSync(join(root, r)).size;
+        files++;
+      }
+    }
+  };
+  walk('');
+  return { bytes, files, subpackages: subRoots };
+}
+
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
 const ratio = (x) => x.toFixed(2);
 
@@ -62,7 +217,15 @@ async function main() {
   const t0 = performance.now();
   // The CLI's bundles (current, whatever ran before) and the bench's own in-process half.
   const cli = ENTRIES.filter((e) => e.out === 'dist/cli.cjs' || e.out === 'dist/cli-worker.cjs');
-  await build([...cli, { in: 'bench/lib.ts', out: LIB, external: ['cbor-extract'] }], { quiet: true });
+  await build(
+    [
+      ...cli,
+      { in: 'bench/lib.ts', out: LIB, external: ['cbor-extract'] },
+      // autocannon from node_modules (a devDependency); better-sqlite3 is a native addon.
+      { in: 'bench/gateway-load.ts', out: LOAD, external: ['cbor-extract', 'better-sqlite3', 'autocannon'] },
+    ],
+    { quiet: true },
+  );
   const dir = mkdtempSync(join(tmpdir(), 'ithc-bench-'));
   try {
     const load = loadavg()[0];
@@ -97,6 +260,10 @@ async function main() {
       raw2 = Math.max(raw2, N / Math.max(...halves.map((h) => h.seconds)));
     }
     const noble = await lib('noble', dir, NOBLE_CODES, ROUNDS);
+    const issue = await issuance(dir);
+    const cloud = await bundles(dir);
+    const qr = await qrSizes(dir);
+    const mp = miniProgramMain();
 
     const refRate = N / best[0];
     const rows = [
@@ -108,7 +275,50 @@ async function main() {
       ['    raw p256.verify', fmt(noble.rawPerSecond), '1.00'],
       ['    verifyCode with the noble provider (whole pipeline)', fmt(noble.pipelinePerSecond), ratio(noble.pipelinePerSecond / noble.rawPerSecond)],
       ['(c) signing, 1 core (in process)', '', ''],
-      ['    signCode, node:crypto ES256 signer', fmt(gen.signPerSecond), ''],
+      ['    signCode, node:crypto ES256 signer', fmt(gen.signPerSecond), ratio(gen.signPerSecond / gen.rawSignPerSecond)],
+      ['    raw ECDSA P-256 sign, node:crypto', fmt(gen.rawSignPerSecond), '1.00'],
+    ];
+    const mb = (b) => (b === null || b === undefined ? 'n/a' : (b / 1048576).toFixed(0));
+    const kb = (b) => fmt(b / 1024);
+    // A certificate here needs 4 signatures (the ITHC1 code and 3 HC1 codes): one core's bare
+    // signing ceiling is raw sign/s ÷ 4, the yardstick that makes the figures comparable across machines.
+    const ceiling = gen.rawSignPerSecond / 4;
+    const issueRows = [
+      ['reuse path: stored certificate still valid (the normal repeat request)', issue.reuse],
+      ['fresh-signing path: a new certificate signed for every request', issue.fresh],
+    ].map(([name, r]) => [`    ${name}`, fmt(r.perSecond), String(Math.round(r.p50)), String(Math.round(r.p99)), String(r.errors), mb(r.peak), ratio(r.perSecond / ceiling)]);
+    const iw = Math.max(...issueRows.map((r) => r[0].length)) + 2;
+    const issueLines = [
+      `(d) issuance through the local gateway (dist/start.cjs), ${CALLERS} concurrent callers (autocannon), 127.0.0.1`,
+      `${''.padEnd(iw)}${'certs/s'.padStart(9)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'errors'.padStart(8)}${'peak RSS MB'.padStart(13)}${'ratio'.padStart(8)}`,
+      ...issueRows.map(([a, b, c, d, e, f, g]) => `${a.padEnd(iw)}${b.padStart(9)}${c.padStart(8)}${d.padStart(8)}${e.padStart(8)}${f.padStart(13)}${g.padStart(8)}`),
+      `    (reuse: ${fmt(issue.reuse.requests)} requests in ${issue.reuse.seconds.toFixed(1)} s, ${issue.reuse.signedDuringPhase} signed again; fresh: ${fmt(issue.fresh.requests)} requests in ${issue.fresh.seconds.toFixed(1)} s, ${fmt(issue.fresh.signedDuringPhase)} certificates signed, ${fmt(issue.fresh.distinct)} distinct; server peak RSS over the run ${mb(issue.hwm)} MB)`,
+      `    ratio: certificates/s ÷ one core's bare signing ceiling (raw ECDSA sign/s ÷ 4 signatures a certificate) = ${fmt(ceiling)}/s`,
+    ];
+    const bundleRows = [...cloud.functions, ...(cloud.pdf ? [cloud.pdf] : [])].map((b) => [`    ${b.name}`, kb(b.bytes), b.ms.toFixed(0), ratio(b.bytes / 1048576), ratio(b.ms / 150)]);
+    const bw = Math.max(...bundleRows.map((r) => r[0].length)) + 2;
+    const bundleLines = [
+      '(e) cloud-function bundles: size, cold require in a fresh process (stub wx-server-sdk; median of 5)',
+      `${''.padEnd(bw)}${'KB'.padStart(8)}${'ms'.padStart(7)}${'÷1 MB'.padStart(8)}${'÷150 ms'.padStart(9)}`,
+      ...bundleRows.map(([a, b, c, d, e]) => `${a.padEnd(bw)}${b.padStart(8)}${c.padStart(7)}${d.padStart(8)}${e.padStart(9)}`),
+      `    the certificate function's folder in all (index.js, pdf.js, the two CJK fonts it embeds subsets of): ${kb(cloud.certificateFolder)} KB`,
+    ];
+    const eu = qr.euSingleRecord.medianChars;
+    const qrRows = [
+      ['demo ITHC1: 2 vaccinations + nucleic-acid + IgG test (one code)', qr.ithc.chars, qr.ithc.qrVersion],
+      ['    the same COSE_Sign1 compressed without the preset dictionary', qr.ithc.withoutDictionaryChars, qr.ithc.withoutDictionaryQrVersion],
+      ['demo ITHCS1: the same, sealed to the demo partner authority', qr.sealed.chars, qr.sealed.qrVersion],
+      [`EU test data: median single-record HC1 (${qr.euSingleRecord.cases} codes)`, eu, qr.euSingleRecord.qrVersion],
+    ].map(([a, b, c]) => [`    ${a}`, fmt(b), String(c), ratio(b / eu)]);
+    const qw = Math.max(...qrRows.map((r) => r[0].length)) + 2;
+    const qrLines = [
+      '(f) QR sizes, level Q',
+      `${''.padEnd(qw)}${'chars'.padStart(7)}${'QR ver'.padStart(8)}${'÷ EU'.padStart(7)}`,
+      ...qrRows.map(([a, b, c, d]) => `${a.padEnd(qw)}${b.padStart(7)}${c.padStart(8)}${d.padStart(7)}`),
+      `    sealed overhead: +${fmt(qr.sealed.overheadChars)} characters (×${qr.sealed.ratio.toFixed(2)}); the demo's HC1 codes: ${qr.dcc.join(', ')} characters`,
+    ];
+    const mpLines = [
+      `(g) mini program main package (app.json, subpackages ${mp.subpackages.join(', ') || 'none'} excluded): ${kb(mp.bytes)} KB in ${mp.files} files, ${ratio(mp.bytes / (2 * 1048576))} of WeChat's 2 MB limit`,
     ];
     const w = Math.max(...rows.map((r) => r[0].length)) + 2;
     const lines = [
@@ -118,7 +328,15 @@ async function main() {
       `${''.padEnd(w)}${'codes/s'.padStart(10)}${'ratio'.padStart(9)}`,
       ...rows.map(([a, b, c]) => `${a.padEnd(w)}${b.padStart(10)}${c.padStart(9)}`),
       '',
-      'ratios in (a) are against the reference loop; in (b) against raw noble verify.',
+      'ratios in (a) are against the reference loop; in (b) against raw noble verify; in (c) against raw signing.',
+      '',
+      ...issueLines,
+      '',
+      ...bundleLines,
+      '',
+      ...qrLines,
+      '',
+      ...mpLines,
     ];
     if (disagreements.length) lines.push('', 'WARNING: outputs disagree with the expected verdicts:', ...disagreements.map((d) => `  ${d}`));
     lines.push(`(bench took ${((performance.now() - t0) / 1000).toFixed(0)} s)`);

@@ -59,10 +59,15 @@ export const ENTRIES = [
   { in: 'cli/worker-entry.ts', out: 'dist/cli-worker.cjs', external: ['cbor-extract'] },
   // better-sqlite3 is a native addon: required from node_modules at run time, never bundled.
   { in: 'node/start.ts', out: 'dist/start.cjs', external: ['cbor-extract', 'better-sqlite3'] },
+  // The local cloud's signing threads (node/sign-pool.ts), loaded from beside dist/start.cjs.
+  { in: 'node/sign-worker.ts', out: 'dist/sign-worker.cjs', external: ['cbor-extract'] },
   { in: 'node/demo.ts', out: 'dist/demo.cjs', external: ['cbor-extract', 'better-sqlite3'] },
   // Cloud functions: each a deployable Node project (index.js + package.json), wx-server-sdk
   // external (the cloud installs it from the generated package.json).
   ...CLOUD_FUNCTIONS.map((name) => ({ in: `cloudfunctions/${name}/index.ts`, out: `cloudfunctions/${name}/index.js`, external: ['wx-server-sdk', 'cbor-extract'], cloudFunction: name, minify: true })),
+  // The certificate function's PDF renderer (pdf-lib, fontkit), a bundle beside its index.js that
+  // the certificate.pdf action loads on first use (server/cloud/compose/certificate.ts).
+  { in: 'server/pdf/certificate-pdf.ts', out: 'cloudfunctions/certificate/pdf.js', external: ['cbor-extract'], minify: true },
 ];
 
 export const DCC_VALIDATOR_FILE = 'cli/dcc-schema-validate.generated.ts';

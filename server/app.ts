@@ -5,19 +5,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from './clock';
+import { DEFAULT_APP_CONFIG, type AppConfig } from './config';
 import type { PaperSettings } from './pdf/service';
-import { ServiceError } from './errors';
 import { DocumentService } from './documents/service';
 import { LocalDocumentRegistry, type DocumentRegistry } from './documents/registry';
 import { IdentityService } from './identity/service';
 import { LocalIdentityProvider } from './identity/local';
 import type { IdentityProvider } from './identity/provider';
 import { PersonIds, loadPersonIdKey } from './identity/person-id';
-import { checkResidentId, chinaDate } from './identity/resident-id';
-import { IngestService } from './ingest/service';
+import { IngestService, residentIdPersons } from './ingest/service';
 import { SecretStoreKeyring } from './ingest/signature';
 import { IssuanceService } from './issuance/service';
 import type { IssuanceSubject } from './issuance/build';
+import type { SigningEngine } from './issuance/sign';
 import { KeyService, DEFAULT_KEY_CONFIG } from './keys/service';
 import type { SecretStore } from './keys/secrets';
 import { RecordsService } from './records/service';
@@ -27,23 +27,9 @@ import { LocalRecordSource, type RecordSource } from './records/sources';
 import { PartnerService } from './partners/service';
 import { RevocationService } from './revocation/service';
 import type { Store } from './store/store';
-import { readIdentity } from './identity/service';
-import { userIdFor } from './identity/person-id';
+import { subjectResolver } from './functions/subject';
 
-export interface AppConfig {
-  /** ISO 3166-1 alpha-2 of the issuing country. */
-  country: string;
-  /** The issuing authority as printed on certificates. */
-  issuerName: string;
-  /** OPENIDs with operator rights. */
-  operators: readonly string[];
-}
-
-export const DEFAULT_APP_CONFIG: AppConfig = {
-  country: 'CN',
-  issuerName: 'National Health Commission of the PRC',
-  operators: [],
-};
+export { DEFAULT_APP_CONFIG, type AppConfig } from './config';
 
 export interface AppDeps {
   store: Store;
@@ -56,6 +42,8 @@ export interface AppDeps {
   recordSources?: RecordSource[];
   /** Where printable PDFs go and which links they print (server/pdf); without it certificate.pdf is UNAVAILABLE. */
   paper?: PaperSettings;
+  /** Where certificates are signed (server/issuance/sign.ts); default in the calling thread. */
+  signing?: SigningEngine;
 }
 
 export interface App {
@@ -95,16 +83,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const records = new RecordsService(deps.recordSources ?? [new LocalRecordSource(store)]);
   const keys = new KeyService(store, secrets, clock, { ...DEFAULT_KEY_CONFIG, country: config.country });
   await keys.ensure();
-  const issuance = new IssuanceService({ store, clock, keys, country: config.country, issuerName: config.issuerName });
+  const issuance = new IssuanceService({ store, clock, keys, country: config.country, issuerName: config.issuerName, signing: deps.signing });
   const ingest = new IngestService({
     store,
     clock,
     keyring: new SecretStoreKeyring(secrets),
-    // Labs identify people by resident ID number; the person id is the keyed hash identity uses.
-    resolvePerson: async (idNumber) => {
-      const c = checkResidentId(idNumber, chinaDate(clock.now()));
-      return c.ok ? personIds.personId(c.value.idNumber) : null;
-    },
+    resolvePerson: residentIdPersons(personIds, clock),
   });
 
   // Relatives reuse identity's face check and limits and documents' checks for the relative.
@@ -116,24 +100,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Sealing reads partners' encryption keys; the ephemeral keys come from the OS random source.
   const seal = new SealService({ partners, clock, rng: (n) => new Uint8Array(randomBytes(n)) });
 
-  async function subjectOf(openid: string): Promise<IssuanceSubject> {
-    const user = await store.get('users', userIdFor(openid));
-    const who = user ? readIdentity(user) : null;
-    if (!who) throw new ServiceError('IDENTITY_REQUIRED', '请先完成实名认证 / verify your identity first');
-    const doc = await documents.current(openid);
-    if (!doc) throw new ServiceError('IDENTITY_REQUIRED', '请先完成护照（旅行证件）认证 / verify your passport (travel document) first');
-    const entry = await documentRegistry.lookup(doc.number);
-    if (!entry) throw new ServiceError('DOCUMENT_MISMATCH', '证件信息已失效，请重新认证证件 / the travel document is no longer registered; verify it again');
-    return {
-      personId: who.personId,
-      name: who.name,
-      birthDate: who.birthDate,
-      sex: who.sex,
-      // Every document type here is issued by the PRC to its citizens.
-      nationality: 'CN',
-      document: { type: doc.type, number: doc.number, surnameLatin: entry.surname, givenNameLatin: entry.givenNames },
-    };
-  }
+  const subjectOf = subjectResolver(store, documentRegistry);
 
   return { config, paper: deps.paper, store, clock, secrets, personIds, identity, documents, documentRegistry, records, keys, issuance, ingest, subjectOf, relatives, seal, partners, revocation };
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { paperOf } from './pdf/service';
 import { LocalFileStorage } from './pdf/storage';
 
-export function trustListRoute(app: App): Route {
+export function trustListRoute(app: Pick<App, 'keys' | 'store' | 'clock' | 'config' | 'revocation'>): Route {
   return async (req: RawRequest): Promise<RawResponse | undefined> => {
     if (req.path !== '/trustlist' && req.path !== '/trustlist/dsc' && req.path !== '/trustlist/signed') return undefined;
     if (req.method !== 'GET' && req.method !== 'HEAD') return errorResponse(new ServiceError('METHOD_NOT_ALLOWED', 'use GET'));
@@ -23,7 +23,7 @@ export function trustListRoute(app: App): Route {
   };
 }
 
-export function ingestRoute(app: App): Route {
+export function ingestRoute(app: Pick<App, 'ingest'>): Route {
   return async (req: RawRequest): Promise<RawResponse | undefined> => {
     if (req.path !== '/ingest/records') return undefined;
     try {

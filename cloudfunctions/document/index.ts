@@ -1,4 +1,6 @@
-// Cloud function `document`: thin entry; the actions live in server/functions/definitions.ts.
+// Cloud function `document`: thin entry over its own composition (server/cloud/compose/document.ts); the
+// actions live in server/functions/document.ts.
 import { cloudFunction } from '../../server/cloud/entry';
+import { composeDocument } from '../../server/cloud/compose/document';
 
-export const main = cloudFunction('document');
+export const main = cloudFunction('document', composeDocument);

@@ -1,4 +1,6 @@
-// Cloud function `relatives` (代为查询): thin entry; the actions live in server/functions/definitions.ts.
+// Cloud function `relatives`: thin entry over its own composition (server/cloud/compose/relatives.ts); the
+// actions live in server/functions/relatives.ts.
 import { cloudFunction } from '../../server/cloud/entry';
+import { composeRelatives } from '../../server/cloud/compose/relatives';
 
-export const main = cloudFunction('relatives');
+export const main = cloudFunction('relatives', composeRelatives);

@@ -1,4 +1,6 @@
-// Cloud function `trustlist`, HTTP-triggered (and callable): thin entry over server/routes.ts.
+// Cloud function `trustlist`: thin entry over its own composition (server/cloud/compose/trustlist.ts); the
+// actions live in server/functions/trustlist.ts.
 import { cloudFunction } from '../../server/cloud/entry';
+import { composeTrustlist } from '../../server/cloud/compose/trustlist';
 
-export const main = cloudFunction('trustlist');
+export const main = cloudFunction('trustlist', composeTrustlist);

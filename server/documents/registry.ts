@@ -7,59 +7,12 @@
  * citizens.
  */
 import { DEMO_CITIZENS } from '../identity/demo-citizens';
-import type { Doc, Store } from '../store/store';
+import type { Store } from '../store/store';
 import { buildTd3 } from './mrz';
-import { DOCUMENT_TYPE_IDS, type DocumentType } from './types';
+import type { DocumentType } from './types';
 
-export interface RegistryEntry {
-  type: DocumentType;
-  number: string;
-  /** Resident ID number of the holder (the registry is a stand-in for a government one). */
-  holderIdNumber: string;
-  /** Name as printed in the MRZ (upper-case pinyin). */
-  surname: string;
-  givenNames: string;
-  birthDate: string;
-  sex: 'male' | 'female';
-  issuedOn: string;
-  expiresOn: string;
-  status: 'valid' | 'cancelled';
-}
-
-export interface DocumentRegistry {
-  lookup(number: string): Promise<RegistryEntry | null>;
-}
-
-export class LocalDocumentRegistry implements DocumentRegistry {
-  constructor(private readonly store: Store) {}
-
-  async lookup(number: string): Promise<RegistryEntry | null> {
-    const d = await this.store.get('documentRegistry', number);
-    return d ? toEntry(d) : null;
-  }
-}
-
-function toEntry(d: Doc): RegistryEntry | null {
-  const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : null);
-  const type = s('type');
-  const sex = s('sex');
-  const status = s('status');
-  const e = {
-    type,
-    number: s('number'),
-    holderIdNumber: s('holderIdNumber'),
-    surname: s('surname'),
-    givenNames: s('givenNames'),
-    birthDate: s('birthDate'),
-    sex,
-    issuedOn: s('issuedOn'),
-    expiresOn: s('expiresOn'),
-    status,
-  };
-  if (Object.values(e).some((v) => v === null)) return null;
-  if (!(DOCUMENT_TYPE_IDS as readonly string[]).includes(type!) || (sex !== 'male' && sex !== 'female') || (status !== 'valid' && status !== 'cancelled')) return null;
-  return e as RegistryEntry;
-}
+export { LocalDocumentRegistry, type DocumentRegistry, type RegistryEntry } from './local-registry';
+import type { RegistryEntry } from './local-registry';
 
 /**
  * Demo documents. The MRZ document codes of service ("PS") and public-affairs ("PP") passports

@@ -27,6 +27,7 @@ import { fields, type Input } from '../validate';
 import { MAX_MRZ_INPUT, readTd3, type Td3 } from './mrz';
 import { mrzNameMatches } from './name-match';
 import type { DocumentRegistry } from './registry';
+import { readCurrentDocument, type BoundDocument } from './current';
 import { DOCUMENT_TYPES, DOCUMENT_TYPE_IDS, mrzCodeFits, typeOfNumber, type DocumentType } from './types';
 
 export const MAX_DOCUMENT_NUMBER_INPUT = 16;
@@ -38,14 +39,7 @@ export interface DocumentServiceDeps {
   newId?: () => string;
 }
 
-export interface BoundDocument {
-  type: DocumentType;
-  typeName: { zh: string; en: string };
-  number: string;
-  expiry: string;
-  boundAt: number;
-  holder: { name: string; idNumberMasked: string };
-}
+export type { BoundDocument } from './current';
 
 interface Text {
   zh: string;
@@ -95,19 +89,10 @@ export class DocumentService {
     return { ...current, typeName: { zh: info.zh, en: info.en }, holder: { name: identity.name, idNumberMasked: maskResidentId(identity.idNumber) } };
   }
 
-  /** The caller's current travel document, or null. Only a document bound to the caller's present identity counts. */
-  async current(callerOpenId: string): Promise<BoundDocument | null> {
+  /** The caller's current travel document, or null (current.ts). `user` is the caller's users document when the caller has just read it. */
+  async current(callerOpenId: string, user?: Doc | null): Promise<BoundDocument | null> {
     const userId = callerId(callerOpenId);
-    const user = await this.deps.store.get('users', userId);
-    const identity = user ? readIdentity(user) : null;
-    const d = user?.document;
-    if (!identity || !d || typeof d !== 'object' || Array.isArray(d)) return null;
-    const o = d as Record<string, Json>;
-    if (typeof o.number !== 'string' || typeof o.expiry !== 'string' || typeof o.boundAt !== 'number' || !(DOCUMENT_TYPE_IDS as readonly string[]).includes(o.type as string)) return null;
-    const bound = await this.deps.store.get('documents', `${userId}:${o.number}`);
-    if (!bound || bound.personId !== identity.personId) return null;
-    const type = o.type as DocumentType;
-    return { type, typeName: { zh: DOCUMENT_TYPES[type].zh, en: DOCUMENT_TYPES[type].en }, number: o.number, expiry: o.expiry, boundAt: o.boundAt, holder: { name: identity.name, idNumberMasked: maskResidentId(identity.idNumber) } };
+    return readCurrentDocument(this.deps.store, userId, user === undefined ? await this.deps.store.get('users', userId) : user);
   }
 
   /**

@@ -20,6 +20,13 @@ export interface CallContext {
 
 export interface ActionDef {
   handler: (ctx: CallContext, input: Input) => Promise<unknown>;
+  /**
+   * The top-level fields the action takes besides `action` (docs/functions.md). Any other field is
+   * refused with VALIDATION_FAILED before the handler runs, so a stray or hostile field (`$where`,
+   * `__proto__`, a misspelt name) never passes unnoticed. Left out only where the handler checks
+   * every field itself (partners.upsert: a whole partner document).
+   */
+  input?: readonly string[];
   /** Only operators may call it. */
   operator?: boolean;
   /** Callable without an OPENID (published data). */
@@ -66,6 +73,15 @@ export async function dispatch(def: FunctionDef, event: unknown, caller: { openi
     if (relaxed) checkShape(event, { ...REQUEST_LIMITS, ...relaxed });
     // Cloud functions also receive userInfo from WeChat; it is context, not input.
     delete (input as Record<string, unknown>).userInfo;
+    if (a.input) {
+      const unknown = Object.keys(input).filter((k) => !a.input!.includes(k));
+      if (unknown.length) {
+        const names = unknown.slice(0, 10).map((k) => k.slice(0, 40));
+        throw new ServiceError('VALIDATION_FAILED', `未知字段：${names.join('、')} / unknown field${names.length > 1 ? 's' : ''}: ${names.join(', ')}`, {
+          fields: Object.fromEntries(names.map((k) => [k, '未知字段 / unknown field'])),
+        });
+      }
+    }
     const data = await a.handler({ openid: caller.openid, operator: caller.operator, requestId, action: `${def.name}.${action}` }, input);
     return { ok: true, data: data ?? null };
   } catch (e) {

@@ -13,6 +13,8 @@
  * stored, and re-sending the corrected records is safe because ingestion is idempotent.
  */
 import type { Clock } from '../clock';
+import type { PersonIds } from '../identity/person-id';
+import { checkResidentId, chinaDate } from '../identity/resident-id';
 import { ServiceError } from '../errors';
 import { recordDocId, isSourceDoc, SOURCE_ID_PATTERN, type SourceDoc } from '../records/record-id';
 import type { HealthRecord } from '../records/types';
@@ -79,6 +81,14 @@ const MAX_REJECTIONS = 1000;
 const MAX_PROBLEMS_PER_RECORD = 10;
 const ID_NUMBER = /^[0-9]{17}[0-9Xx]$/;
 const NAME_MAX = 64;
+
+/** Labs identify people by resident ID number; the person id is the keyed hash identity uses (server/identity/person-id.ts). */
+export function residentIdPersons(personIds: PersonIds, clock: Clock): (idNumber: string) => Promise<string | null> {
+  return async (idNumber) => {
+    const c = checkResidentId(idNumber, chinaDate(clock.now()));
+    return c.ok ? personIds.personId(c.value.idNumber) : null;
+  };
+}
 
 export class IngestService {
   private readonly opts: IngestOptions;

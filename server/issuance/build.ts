@@ -56,13 +56,21 @@ function sha(...parts: string[]): string {
   return h.digest('hex');
 }
 
-/** Base32 (RFC 4648 alphabet: A–Z 2–7) of a hex digest: fits the UVCI opaque charset. */
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** Base32 (RFC 4648 alphabet: A–Z 2–7) of a hex digest's leading bits: fits the UVCI opaque charset. */
 function opaque(hex: string, chars = 16): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of hex) bits += parseInt(c, 16).toString(2).padStart(4, '0');
   let out = '';
-  for (let i = 0; i + 5 <= bits.length && out.length < chars; i += 5) out += alphabet[parseInt(bits.slice(i, i + 5), 2)];
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < hex.length && out.length < chars; i++) {
+    acc = ((acc << 4) | parseInt(hex[i], 16)) & 0xff;
+    bits += 4;
+    if (bits >= 5) {
+      bits -= 5;
+      out += BASE32[(acc >> bits) & 31];
+    }
+  }
   return out;
 }
 
@@ -77,8 +85,9 @@ export function recordsFingerprint(records: readonly HealthRecord[]): string {
   return sha(...parts);
 }
 
-export function certificateId(country: string, subject: IssuanceSubject, records: readonly HealthRecord[]): string {
-  return makeUvci(country, opaque(sha('ithc/cert/v1', subject.personId, subject.document.type, subject.document.number, subject.name, recordsFingerprint(records))));
+/** `fingerprint` is recordsFingerprint(records), when the caller has it already. */
+export function certificateId(country: string, subject: IssuanceSubject, records: readonly HealthRecord[], fingerprint = recordsFingerprint(records)): string {
+  return makeUvci(country, opaque(sha('ithc/cert/v1', subject.personId, subject.document.type, subject.document.number, subject.name, fingerprint)));
 }
 
 export function dccId(country: string, certId: string, recordId: string): string {
@@ -103,12 +112,15 @@ export function selectRecords(records: readonly HealthRecord[]): HealthRecord[] 
 
 export interface BuiltCertificate {
   input: IthcCertificateInput;
+  /** recordsFingerprint of the records the certificate carries. */
+  fingerprint: string;
   /** The source record id behind each DCC-expressible entry, in dccRecords() order. */
   recordIdByDccRef: Map<string, string>;
 }
 
 export function buildCertificate(country: string, issuer: string, subject: IssuanceSubject, all: readonly HealthRecord[]): BuiltCertificate {
   const records = selectRecords(all);
+  const fingerprint = recordsFingerprint(records);
   const { surname, givenName } = splitChineseName(subject.name, subject.document.surnameLatin);
   const tests: ViralTest[] = [];
   const antibodyTests: AntibodyTest[] = [];
@@ -121,7 +133,11 @@ export function buildCertificate(country: string, issuer: string, subject: Issua
     const common = { country: r.country, issuer };
     if (r.kind === 'naat') {
       recordIdByDccRef.set(`tests/${tests.length}`, r._id);
-      tests.push({ ...common, disease: COVID_19, testType: r.testType ?? TEST_TYPE_NAAT, ...(r.testName ? { testName: r.testName } : {}), sampleTime: seconds(r.sampledAt), result: r.result, testingCentre: r.centre });
+      // The lab's name for a nucleic-acid test is not carried (docs/ithc-certificate.md, "What our
+      // issuer leaves out"): optional for NAATs in the DCC (nm), and what it says, a PCR test for
+      // SARS-CoV-2, the test type and disease already say; in Chinese it costs ~80 of the code's
+      // characters (the demo lab's is 20 characters, 59 bytes). The record keeps it.
+      tests.push({ ...common, disease: COVID_19, testType: r.testType ?? TEST_TYPE_NAAT, sampleTime: seconds(r.sampledAt), result: r.result, testingCentre: r.centre });
     } else if (r.kind === 'igg') {
       antibodyTests.push({
         ...common,
@@ -138,7 +154,7 @@ export function buildCertificate(country: string, issuer: string, subject: Issua
     }
   }
   const input: IthcCertificateInput = {
-    id: certificateId(country, subject, records),
+    id: certificateId(country, subject, records, fingerprint),
     issuer,
     holder: {
       surname,
@@ -155,7 +171,7 @@ export function buildCertificate(country: string, issuer: string, subject: Issua
     antibodyTests,
     vaccinations,
   };
-  return { input, recordIdByDccRef };
+  return { input, fingerprint, recordIdByDccRef };
 }
 
 /** One DCC per record the DCC can express, each with its own UVCI. */

@@ -10,15 +10,13 @@
  *   id) and gets a fresh one.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { signCode } from '../../core/hcert';
-import { ithcToCbor, ithcToJson, readIthc, type IthcCertificate } from '../../core/ithc';
-import { dccToCbor } from '../../core/dcc';
 import type { Clock } from '../clock';
 import { ServiceError } from '../errors';
 import type { KeyService } from '../keys/service';
 import type { HealthRecord } from '../records/types';
 import type { Doc, Json, Store } from '../store/store';
-import { buildCertificate, buildDccs, recordsFingerprint, selectRecords, type IssuanceSubject } from './build';
+import { buildCertificate, type IssuanceSubject } from './build';
+import { inThreadSigning, type SigningEngine } from './sign';
 import { DEFAULT_VALIDITY_POLICY, expiry, type ValidityPolicy } from './policy';
 
 export interface IssuedCodes {
@@ -56,12 +54,16 @@ export interface IssuanceDeps {
   country: string;
   issuerName: string;
   policy?: ValidityPolicy;
+  /** Where the codes are signed; default in the calling thread (server/issuance/sign.ts). */
+  signing?: SigningEngine;
 }
 
 export class IssuanceService {
   private readonly policy: ValidityPolicy;
+  private readonly signing: SigningEngine;
   constructor(private readonly deps: IssuanceDeps) {
     this.policy = deps.policy ?? DEFAULT_VALIDITY_POLICY;
+    this.signing = deps.signing ?? inThreadSigning;
   }
 
   /**
@@ -74,7 +76,7 @@ export class IssuanceService {
     const built = buildCertificate(country, issuerName, subject, records);
     const id = built.input.id;
     const docId = certificateDocId(id);
-    const fingerprint = recordsFingerprint(selectRecords(records));
+    const fingerprint = built.fingerprint;
     const nowMs = clock.now();
     const iat = Math.floor(nowMs / 1000);
 
@@ -84,27 +86,28 @@ export class IssuanceService {
     }
     const key = await keys.activeKey();
     const kid = Buffer.from(key.kid).toString('base64');
-    if (existing && existing.exp - iat >= this.policy.reuseMarginSeconds && (await keys.publishedSigningCertificates(nowMs)).some((k) => k.kid === existing.kid)) {
+    if (existing && existing.exp - iat >= this.policy.reuseMarginSeconds && (await keys.isPublished(existing.kid, nowMs))) {
       return existing;
     }
 
     // Sign: the comprehensive certificate, then a DCC per record it can express.
-    const cbor = ithcToCbor(built.input);
-    const readable = readIthc(cbor);
-    if (!readable.certificate || readable.problems.length) {
-      // Our own data failed our own model: a bug or bad source data; never sign it.
-      throw new ServiceError('VALIDATION_FAILED', `证明内容不完整：${readable.problems.join('; ')} / the certificate data is incomplete`);
-    }
-    const cert: IthcCertificate = readable.certificate;
     const exp = expiry(iat, this.policy.ithcSeconds, key.notAfter);
-    const ithc = await signCode({ format: 'ithc', content: cbor, iss: country, iat, exp, kid: key.kid, signer: key.signer });
-    const dcc: IssuedCodes['dcc'] = [];
-    for (const d of buildDccs(country, cert, built.recordIdByDccRef)) {
-      const dexp = expiry(iat, d.type === 'v' ? this.policy.dccVaccinationSeconds : this.policy.dccTestSeconds, key.notAfter);
-      const signed = await signCode({ format: 'dcc', content: dccToCbor(d.dcc), iss: country, iat, exp: dexp, kid: key.kid, signer: key.signer });
-      const entry = (d.dcc.v ?? d.dcc.t)![0] as { ci: string };
-      dcc.push({ recordId: d.recordId, type: d.type, uci: entry.ci, code: signed.code, expiresAt: dexp });
+    const outcome = await this.signing.sign(
+      {
+        input: built.input,
+        recordIdByDccRef: built.recordIdByDccRef,
+        country,
+        iat,
+        exp: { ithc: exp, dccTest: expiry(iat, this.policy.dccTestSeconds, key.notAfter), dccVaccination: expiry(iat, this.policy.dccVaccinationSeconds, key.notAfter) },
+        kid: key.kid,
+      },
+      key,
+    );
+    if (!outcome.ok) {
+      // Our own data failed our own model: a bug or bad source data; never sign it.
+      throw new ServiceError('VALIDATION_FAILED', `证明内容不完整：${outcome.problems.join('; ')} / the certificate data is incomplete`);
     }
+    const { ithc, dcc, certificate } = outcome.signed;
     const doc: CertificateDoc = {
       _id: docId,
       uci: id,
@@ -113,11 +116,11 @@ export class IssuanceService {
       kid,
       iat,
       exp,
-      codes: { ithc: ithc.code, dcc } as CertificateDoc['codes'],
+      codes: { ithc, dcc } as CertificateDoc['codes'],
       status: 'valid',
       issuedAt: nowMs,
       issuedBy: actor,
-      certificate: ithcToJson(cert) as Record<string, Json>,
+      certificate,
     };
     return store.transaction(async (tx) => {
       const again = (await tx.get('certificates', docId)) as CertificateDoc | null;

@@ -44,12 +44,16 @@ export interface KeyDoc extends Doc {
 export interface ActiveKey {
   kid: Uint8Array;
   signer: Signer;
+  /** The same key for a signing worker thread (node/sign-pool.ts): a KeyObject crosses threads without being exported. */
+  privateKey: KeyObject;
   certificate: Uint8Array;
   notAfter: number;
 }
 
 export class KeyService {
   private active?: { doc: KeyDoc; key: ActiveKey };
+  /** Every DSC's metadata as last read (see isPublished). */
+  private dscs?: KeyDoc[];
 
   constructor(
     private readonly store: Store,
@@ -133,6 +137,7 @@ export class KeyService {
     const doc = await this.save('dsc', der, privateKey, now);
     for (const p of previous) await this.store.update('keys', p._id, { status: 'retired' });
     this.active = undefined;
+    this.dscs = undefined;
     return doc;
   }
 
@@ -145,7 +150,8 @@ export class KeyService {
     const pem = await this.secrets.get(doc.secret);
     if (!pem) throw new ServiceError('UNAVAILABLE', 'the signing key is not available');
     const certificate = fromBase64(doc.certificate);
-    const key: ActiveKey = { kid: fromBase64(doc.kid), signer: nodeEs256Signer(pem), certificate, notAfter: doc.notAfter };
+    const privateKey = createPrivateKey(pem);
+    const key: ActiveKey = { kid: fromBase64(doc.kid), signer: nodeEs256Signer(privateKey), privateKey, certificate, notAfter: doc.notAfter };
     this.active = { doc, key };
     return key;
   }
@@ -153,7 +159,20 @@ export class KeyService {
   /** Every DSC still valid at `at` (ms), active or retired: what verifiers must trust. */
   async publishedSigningCertificates(at = this.clock.now()): Promise<KeyDoc[]> {
     const all = (await this.store.find('keys', { kind: 'dsc' }, { orderBy: { field: 'createdAt', direction: 'asc' }, limit: 1000 })) as KeyDoc[];
+    this.dscs = all;
     return all.filter((d) => d.notAfter > at);
+  }
+
+  /**
+   * Is the DSC with this kid (base64) published at `at`? Asked on every repeated issue request, so
+   * answered from the DSCs last read when it is among them: a DSC's certificate and validity never
+   * change once stored, and DSCs are never removed (retired ones stay published until they
+   * expire). A kid not among them (a DSC made by another instance since) reads the store again.
+   */
+  async isPublished(kid: string, at = this.clock.now()): Promise<boolean> {
+    const known = this.dscs?.find((d) => d.kid === kid);
+    if (known) return known.notAfter > at;
+    return (await this.publishedSigningCertificates(at)).some((d) => d.kid === kid);
   }
 
   async cscaCertificate(): Promise<Uint8Array> {

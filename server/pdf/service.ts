@@ -10,7 +10,9 @@ import type { App } from '../app';
 import { ServiceError } from '../errors';
 import type { CertificateDoc } from '../issuance/service';
 import type { Lang } from '../../core/valuesets';
-import { renderCertificatePdf, type VerifyLinks } from './certificate-pdf';
+// Types only: the renderer (pdf-lib, fontkit, the fonts) is passed in, so that what imports this
+// module does not carry it (the cloud function loads it from a bundle of its own, on demand).
+import type { CertificatePdf, CertificatePdfInput, VerifyLinks } from './certificate-pdf';
 import { DEFAULT_FILE_TTL_SECONDS, type FileStorage, type StoredFile } from './storage';
 
 export interface PaperSettings {
@@ -35,13 +37,16 @@ export function verifyLinks(baseUrl: string): VerifyLinks {
   return { trustList: `${base}/trustlist`, webVerifier: `${base}/verify/` };
 }
 
-/** Renders `doc` and stores it; the caller gets a temporary URL. */
-export async function printCertificate(app: App, doc: CertificateDoc, lang: Lang): Promise<StoredFile> {
-  const paper = paperOf(app);
+/** server/pdf/certificate-pdf.ts renderCertificatePdf, or a loader of it. */
+export type PdfRenderer = (input: CertificatePdfInput) => Promise<CertificatePdf>;
+
+/** Renders `doc` with `render` and stores it; the caller gets a temporary URL. */
+export async function printCertificate(app: Pick<App, 'paper' | 'clock'>, doc: CertificateDoc, lang: Lang, render: PdfRenderer): Promise<StoredFile> {
+  const paper = app.paper;
   if (!paper) throw new ServiceError('UNAVAILABLE', '暂不能生成打印版 / the printable version is not available on this server');
   const now = app.clock.now();
   if (doc.status === 'revoked') throw new ServiceError('CONFLICT', '此证明已被撤销，不能打印 / this certificate was revoked and cannot be printed');
   if (doc.exp * 1000 <= now) throw new ServiceError('CONFLICT', '证明签名已过期，请先更新证明再打印 / the certificate has expired; refresh it before printing');
-  const pdf = await renderCertificatePdf({ ithc: doc.codes.ithc, dcc: doc.codes.dcc, links: paper.links, printedAt: now, lang });
+  const pdf = await render({ ithc: doc.codes.ithc, dcc: doc.codes.dcc, links: paper.links, printedAt: now, lang });
   return paper.storage.put(pdf.bytes, { contentType: 'application/pdf', ttlSeconds: paper.ttlSeconds ?? DEFAULT_FILE_TTL_SECONDS, name: 'certificate.pdf' });
 }

@@ -46,7 +46,12 @@ export interface RelativesServiceDeps {
   store: Store;
   clock: Clock;
   identity: IdentityService;
-  documents: DocumentService;
+  /**
+   * The document checks for bindDocument. A composition that only acts through relations (the
+   * certificate cloud function: server/cloud/functions.ts) leaves it out and does not carry the
+   * checks (MRZ, pinyin name matching); bindDocument is then UNAVAILABLE there.
+   */
+  documents?: Pick<DocumentService, 'verifyFor'>;
   registry: DocumentRegistry;
   personIds: PersonIds;
   maxPerProxy?: number;
@@ -163,6 +168,7 @@ export class RelativesService {
   /** Binds the relative's travel document, with every check `document.bind` makes for the caller's own. */
   async bindDocument(callerOpenId: string, input: Input): Promise<BoundDocument> {
     const { relation, proxy } = await this.ownRelation(callerOpenId, input?.for);
+    if (!this.deps.documents) throw new ServiceError('UNAVAILABLE', bi('此处不能认证证件', 'travel documents are not verified here'));
     const checked = await this.deps.documents.verifyFor(relation.relative, input);
     const now = this.deps.clock.now();
     const document = { ...checked, boundAt: now };

@@ -354,6 +354,11 @@ class SqliteStoreImpl implements SqliteStore {
     return s;
   }
 
+  /** Transaction control, prepared once (exec would parse the statement on every call). */
+  private control(sql: 'BEGIN IMMEDIATE' | 'SAVEPOINT member' | 'RELEASE member' | 'ROLLBACK TO member' | 'COMMIT' | 'ROLLBACK'): void {
+    this.stmt(sql).run();
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new Error('store is closed');
   }
@@ -467,9 +472,9 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   /**
-   * Group commit. Transactions that arrive while earlier store work runs wait in one batch; the
-   * batch runs as one SQLite transaction (BEGIN IMMEDIATE … COMMIT, so one fsync of the WAL) with
-   * a savepoint around each member, so a member that throws is rolled back alone. No member is
+   * Group commit. Transactions (and single writes) that arrive within one turn of the event loop
+   * form one batch; the batch runs as one SQLite transaction (BEGIN IMMEDIATE … COMMIT, so one
+   * fsync of the WAL) with a savepoint around each member, so a member that throws is rolled back alone. No member is
    * answered before the COMMIT returned: an acknowledged transaction is durable exactly as with a
    * commit of its own. Members run one after the other in arrival order, each seeing the writes of
    * those before it, as if each had committed alone in that order.
@@ -507,24 +512,24 @@ class SqliteStoreImpl implements SqliteStore {
     }
     const done: Array<{ m: BatchMember; ok: boolean; value: unknown }> = [];
     try {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.control('BEGIN IMMEDIATE');
       for (const m of batch) {
-        this.db.exec('SAVEPOINT member');
+        this.control('SAVEPOINT member');
         try {
           const value = await this.runMember(m.fn);
-          this.db.exec('RELEASE member');
+          this.control('RELEASE member');
           done.push({ m, ok: true, value });
         } catch (e) {
           // An I/O error can end the whole transaction; otherwise undo only this member.
           if (!this.db.inTransaction) throw e;
-          this.db.exec('ROLLBACK TO member');
-          this.db.exec('RELEASE member');
+          this.control('ROLLBACK TO member');
+          this.control('RELEASE member');
           done.push({ m, ok: false, value: e });
         }
       }
-      this.db.exec('COMMIT');
+      this.control('COMMIT');
     } catch (e) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      if (this.db.inTransaction) this.control('ROLLBACK');
       // Nothing of this batch was committed: every member fails, with the cause.
       for (const m of batch) m.reject(e);
       return;

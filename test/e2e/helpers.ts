@@ -54,6 +54,10 @@ export const BUNDLES = Object.freeze({
   cli: join(ROOT, 'dist/cli.cjs'),
   cliWorker: join(ROOT, 'dist/cli-worker.cjs'),
   start: join(ROOT, 'dist/start.cjs'),
+  /** The local server's signing threads (node/sign-pool.ts), loaded from beside start.cjs. */
+  signWorker: join(ROOT, 'dist/sign-worker.cjs'),
+  /** The certificate cloud function's PDF renderer, loaded beside its index.js on first use. */
+  certificatePdf: join(ROOT, 'cloudfunctions/certificate/pdf.js'),
   demo: join(ROOT, 'dist/demo.cjs'),
 });
 const BIN = join(ROOT, 'bin/ithc.js');

@@ -1,0 +1,112 @@
+/**
+ * The `certificate` function (docs/functions.md): issuance, the holder's view, sealed codes for a
+ * destination, entry rules, the paper version. Every action is about the caller or, with `for`, a
+ * relative they act for (subject.ts).
+ */
+import type { App } from '../app';
+import { ServiceError } from '../errors';
+import { userIdFor } from '../identity/person-id';
+import type { CertificateDoc } from '../issuance/service';
+import { certificateEntryRules, readAt } from '../partners/entry-rules';
+import { printCertificate, type PdfRenderer } from '../pdf/service';
+import { readDestination } from '../seal/service';
+import { fields } from '../validate';
+import type { FunctionDef } from './router';
+import { resolveSubject, type SubjectSources } from './subject';
+
+/** What the holder (or, later, their proxy) sees of a certificate. */
+export interface CertificateView {
+  id: string;
+  status: 'valid' | 'expired' | 'revoked';
+  issuedAt: number;
+  /** When the signature expires, ms. */
+  expiresAt: number;
+  kid: string;
+  certificate: CertificateDoc['certificate'];
+  codes: CertificateDoc['codes'];
+  /** When and why the operator revoked it (server/revocation), ms. */
+  revokedAt?: number;
+  revokedReason?: string;
+}
+
+export function certificateView(doc: CertificateDoc, nowMs: number): CertificateView {
+  const status = doc.status === 'revoked' ? 'revoked' : doc.exp * 1000 <= nowMs ? 'expired' : 'valid';
+  const view: CertificateView = { id: doc.uci, status, issuedAt: doc.iat * 1000, expiresAt: doc.exp * 1000, kid: doc.kid, certificate: doc.certificate, codes: doc.codes };
+  if (doc.status === 'revoked') {
+    if (typeof doc.revokedAt === 'number') view.revokedAt = doc.revokedAt;
+    if (typeof doc.revokedReason === 'string') view.revokedReason = doc.revokedReason;
+  }
+  return view;
+}
+
+export type CertificateFunctionDeps = Pick<App, 'clock' | 'config' | 'records' | 'issuance' | 'seal' | 'partners' | 'paper'> & SubjectSources;
+
+/**
+ * `renderPdf` renders the paper version (server/pdf/certificate-pdf.ts renderCertificatePdf), or
+ * loads that renderer on demand (the cloud function: server/cloud/functions.ts).
+ */
+export function certificateFunction(app: CertificateFunctionDeps, renderPdf: PdfRenderer): FunctionDef {
+  return {
+    name: 'certificate',
+    actions: {
+      /** Collects the caller's records and issues (or returns the still-valid) certificate. */
+      issue: {
+        input: ['for'],
+        handler: async (ctx, input) => {
+          const { subject } = await resolveSubject(app, ctx, input);
+          const records = await app.records.collect(subject.personId);
+          const doc = await app.issuance.issue(subject, records, userIdFor(ctx.openid));
+          return certificateView(doc, app.clock.now());
+        },
+      },
+      /** The caller's latest certificate, without issuing. */
+      get: {
+        input: ['for'],
+        handler: async (ctx, input) => {
+          const { subject } = await resolveSubject(app, ctx, input);
+          const doc = await app.issuance.latest(subject.personId);
+          return doc ? certificateView(doc, app.clock.now()) : null;
+        },
+      },
+      /** What to show a destination: sealed codes to its authority's keys, and the open codes it accepts (server/seal). */
+      seal: {
+        input: ['destination', 'for'],
+        handler: async (ctx, input) => {
+          const destination = readDestination(input);
+          return app.seal.forDestination(destination, async () => {
+            const { subject } = await resolveSubject(app, ctx, input);
+            return app.issuance.latest(subject.personId);
+          });
+        },
+      },
+      /** Does the certificate meet a destination's entry rules at a time (server/partners/entry-rules, docs/entry-rules.md)? */
+      rules: {
+        input: ['destination', 'at', 'for'],
+        handler: async (ctx, input) => {
+          const destination = input.destination;
+          if (typeof destination !== 'string' || !/^[A-Z]{2}$/.test(destination)) throw new ServiceError('VALIDATION_FAILED', '请选择目的地 / choose a destination', { fields: { destination: '应为两位大写国家代码 / must be an ISO 3166-1 alpha-2 code' } });
+          const atMs = readAt(input, app.clock.now());
+          const partner = await app.partners.get(destination);
+          if (!partner) throw new ServiceError('NOT_FOUND', `${destination} 不是合作方 / ${destination} is not a partner authority`);
+          const { subject } = await resolveSubject(app, ctx, input);
+          const doc = await app.issuance.latest(subject.personId);
+          if (!doc) throw new ServiceError('NOT_FOUND', '尚未签发证明，请先申领 / no certificate has been issued yet');
+          return certificateEntryRules(doc, partner, atMs, app.config.country);
+        },
+      },
+      /** The paper version (server/pdf): a bilingual A4 PDF behind a temporary URL. */
+      pdf: {
+        input: ['for', 'lang'],
+        handler: async (ctx, input) => {
+          const f = fields(input);
+          const lang = f.oneOf('lang', ['zh', 'en'] as const, true) ?? 'zh';
+          f.done();
+          const { subject } = await resolveSubject(app, ctx, input);
+          const doc = await app.issuance.latest(subject.personId);
+          if (!doc) throw new ServiceError('NOT_FOUND', '尚未签发证明，请先申领 / no certificate has been issued yet');
+          return printCertificate(app, doc, lang, renderPdf);
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The signing half of issuance: from the built certificate contents to the signed codes (one
+ * ITHC1 code and an HC1 code per record a DCC can express) and the readable certificate. Pure
+ * CPU work, no store and no clock (the times come in the job), so it can run where the signing
+ * engine puts it: in the calling thread (cloud functions, tests) or in a worker thread of the local
+ * gateway (node/sign-pool.ts), where it takes the heaviest part of a new certificate off the
+ * thread that serves every request.
+ */
+import { signCode } from '../../core/hcert';
+import { ithcToCbor, ithcToJson, readIthc, type IthcCertificateInput } from '../../core/ithc';
+import { dccToCbor } from '../../core/dcc';
+import type { Signer } from '../../core/crypto/provider';
+import type { Json } from '../store/store';
+import type { ActiveKey } from '../keys/service';
+import { buildDccs } from './build';
+
+/** Everything signing needs, as structured-clonable data (it may cross to a worker thread). */
+export interface SignJob {
+  input: IthcCertificateInput;
+  /** build.ts BuiltCertificate.recordIdByDccRef. */
+  recordIdByDccRef: Map<string, string>;
+  country: string;
+  iat: number;
+  /** Signature expiry (CWT exp), seconds, per kind of code (server/issuance/policy.ts). */
+  exp: { ithc: number; dccTest: number; dccVaccination: number };
+  kid: Uint8Array;
+}
+
+export interface SignedCertificate {
+  ithc: string;
+  dcc: Array<{ recordId: string; type: 't' | 'v'; uci: string; code: string; expiresAt: number }>;
+  /** The readable certificate (ithcToJson form). */
+  certificate: Record<string, Json>;
+}
+
+/** Our own data failed our own model (a bug or bad source data): what readIthc found; nothing was signed. */
+export type SignOutcome = { ok: true; signed: SignedCertificate } | { ok: false; problems: string[] };
+
+export async function signCertificate(job: SignJob, signer: Signer): Promise<SignOutcome> {
+  const cbor = ithcToCbor(job.input);
+  const readable = readIthc(cbor);
+  if (!readable.certificate || readable.problems.length) return { ok: false, problems: readable.problems };
+  const cert = readable.certificate;
+  const ithc = await signCode({ format: 'ithc', content: cbor, iss: job.country, iat: job.iat, exp: job.exp.ithc, kid: job.kid, signer });
+  const dcc: SignedCertificate['dcc'] = [];
+  for (const d of buildDccs(job.country, cert, job.recordIdByDccRef)) {
+    const exp = d.type === 'v' ? job.exp.dccVaccination : job.exp.dccTest;
+    const signed = await signCode({ format: 'dcc', content: dccToCbor(d.dcc), iss: job.country, iat: job.iat, exp, kid: job.kid, signer });
+    const entry = (d.dcc.v ?? d.dcc.t)![0] as { ci: string };
+    dcc.push({ recordId: d.recordId, type: d.type, uci: entry.ci, code: signed.code, expiresAt: exp });
+  }
+  return { ok: true, signed: { ithc: ithc.code, dcc, certificate: ithcToJson(cert) as Record<string, Json> } };
+}
+
+/** Where signing runs. */
+export interface SigningEngine {
+  sign(job: SignJob, key: ActiveKey): Promise<SignOutcome>;
+}
+
+/** In the calling thread, with the key's own signer. */
+export const inThreadSigning: SigningEngine = {
+  sign: (job, key) => signCertificate(job, key.signer),
+};
