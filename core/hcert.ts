@@ -22,7 +22,6 @@ import { withLimits, type Limits } from './limits';
 import { addPrefix, splitPrefix, type CodeFormat } from './prefix';
 import type { RevocationList } from './revocation';
 import { deflate, inflate } from './zlib';
-import { ITHC_DICTIONARY } from './ithc-dictionary';
 
 /** Everything decoded from a code, none of it verified. */
 export interface DecodedStages {
@@ -55,9 +54,7 @@ export function decodeStages(code: string, limitsIn?: Partial<Limits>): DecodedS
     const compressed = decodeBase45(body);
     st.compressed = compressed;
     // HCERT §4.3: codes must be compressed; an uncompressed COSE is refused, not guessed at.
-    // ITHC1 codes may name ITHC1's preset dictionary in their zlib header (ithc-dictionary.ts);
-    // HC1 and sealed codes use none, so a header asking for one is refused there.
-    st.cose = inflate(compressed, limits.maxInflatedBytes, format === 'ithc' ? ITHC_DICTIONARY : undefined);
+    st.cose = inflate(compressed, limits.maxInflatedBytes);
     if (format === 'sealed') return st;
     st.sign1 = parseCoseSign1(st.cose, limits);
     st.claims = parseClaims(st.sign1.payload, limits);
@@ -252,8 +249,7 @@ export async function signCode(input: SignInput): Promise<SignedStages> {
   const toBeSigned = sigStructure(protectedHeader, claims);
   const signature = await input.signer.sign(toBeSigned);
   const cose = encodeCoseSign1(protectedHeader, claims, signature);
-  // ITHC1 codes are compressed with ITHC1's preset dictionary (docs/ithc-certificate.md, "Layers"); HC1 codes never are (EU verifiers have none).
-  const compressed = deflate(cose, input.format === 'ithc' ? ITHC_DICTIONARY : undefined);
+  const compressed = deflate(cose);
   const base45 = encodeBase45(compressed);
   return { code: addPrefix(input.format, base45), claims, protectedHeader, toBeSigned, signature, cose, compressed, base45 };
 }
