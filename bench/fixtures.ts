@@ -3,23 +3,7 @@
  * certificate (DSC) over a P-256 key made on the spot, EU-style DSC lists, and DCCs signed with it.
  * Nothing here is a secret: every key lives only as long as the process that made it.
  */
-import { generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import {
-  AlgorithmIdentifier,
-  AttributeTypeAndValue,
-  AttributeValue,
-  Certificate,
-  ExtendedKeyUsage,
-  Extension,
-  Extensions,
-  Name,
-  RelativeDistinguishedName,
-  SubjectPublicKeyInfo,
-  TBSCertificate,
-  Validity,
-  id_ce_extKeyUsage,
-} from '@peculiar/asn1-x509';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { toBase64 } from '../core/bytes';
 import type { CertificateType } from '../core/keys';
 import { kidFromCertificate } from '../core/keys';
@@ -27,13 +11,7 @@ import { dccToCbor } from '../core/dcc';
 import { signCode } from '../core/hcert';
 import type { Signer } from '../core/crypto/provider';
 import { nodeEs256Signer } from '../node/crypto-node';
-
-const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
-const USAGE_OID: Record<CertificateType, string> = {
-  t: '1.3.6.1.4.1.1847.2021.1.1',
-  v: '1.3.6.1.4.1.1847.2021.1.2',
-  r: '1.3.6.1.4.1.1847.2021.1.3',
-};
+import { buildCertificate } from '../server/keys/x509-builder';
 
 export interface Dsc {
   /** DER X.509 certificate. */
@@ -57,41 +35,16 @@ export interface DscOptions {
 export function makeDsc(opts: DscOptions = {}): Dsc {
   const country = opts.country ?? 'XX';
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const spki = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
-  const name = new Name([
-    new RelativeDistinguishedName([new AttributeTypeAndValue({ type: '2.5.4.6', value: new AttributeValue({ printableString: country }) })]),
-    new RelativeDistinguishedName([new AttributeTypeAndValue({ type: '2.5.4.3', value: new AttributeValue({ utf8String: opts.commonName ?? `ITHC test DSC ${country}` }) })]),
-  ]);
-  const extensions = opts.usage
-    ? new Extensions([
-        new Extension({
-          extnID: id_ce_extKeyUsage,
-          critical: false,
-          extnValue: new OctetString(AsnConvert.serialize(new ExtendedKeyUsage(opts.usage.map((u) => USAGE_OID[u])))),
-        }),
-      ])
-    : undefined;
-  const tbs = new TBSCertificate({
-    version: 2,
-    serialNumber: new Uint8Array([1, ...crypto.getRandomValues(new Uint8Array(8))]).buffer,
-    signature: new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }),
-    issuer: name,
-    subject: name,
-    validity: new Validity({
-      notBefore: opts.notBefore ?? new Date('2020-01-01T00:00:00Z'),
-      notAfter: opts.notAfter ?? new Date('2040-01-01T00:00:00Z'),
-    }),
-    subjectPublicKeyInfo: AsnConvert.parse(spki, SubjectPublicKeyInfo),
-    extensions,
+  // The same builder that makes our production DSCs, self-signed here.
+  const der = buildCertificate({
+    subject: { C: country, CN: opts.commonName ?? `ITHC test DSC ${country}` },
+    publicKey,
+    selfSigningKey: privateKey,
+    notBefore: opts.notBefore ?? new Date('2020-01-01T00:00:00Z'),
+    notAfter: opts.notAfter ?? new Date('2040-01-01T00:00:00Z'),
+    ca: false,
+    usages: opts.usage,
   });
-  const tbsDer = new Uint8Array(AsnConvert.serialize(tbs));
-  const signature = nodeSign('sha256', tbsDer, privateKey);
-  const cert = new Certificate({
-    tbsCertificate: tbs,
-    signatureAlgorithm: new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }),
-    signatureValue: new Uint8Array(signature).buffer,
-  });
-  const der = new Uint8Array(AsnConvert.serialize(cert));
   const pkcs8 = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
   return { der, kid: kidFromCertificate(der), country, signer: nodeEs256Signer(pkcs8), privateKey };
 }

@@ -3,11 +3,11 @@
  * older than its sources, once across parallel jest workers), run it as a child process, and
  * write trust fixtures made at run time.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
+import { join } from 'node:path';
+import { ROOT, ensureBundles, feed, runNode, type ProcessInput, type ProcessResult } from '../support/build';
 import { toBase64 } from '../../core/bytes';
 import { decodeBase45, encodeBase45 } from '../../core/base45';
 import { deflate, inflate } from '../../core/zlib';
@@ -16,78 +16,21 @@ import { encodeClaims } from '../../core/cwt';
 import { dccToCbor } from '../../core/dcc';
 import { dscList, makeDsc, pem, sampleDcc, type Dsc } from '../../bench/fixtures';
 
-export const ROOT = resolve(__dirname, '../..');
+export { ROOT };
 export const BIN = join(ROOT, 'bin/ithc.js');
 const OUTPUTS = ['dist/cli.cjs', 'dist/cli-worker.cjs'];
 const SOURCES = ['cli', 'core', 'node', 'bin', 'scripts/build.mjs', 'package.json'];
 
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let m = st.mtimeMs;
-  for (const e of readdirSync(path)) m = Math.max(m, newestMtime(join(path, e)));
-  return m;
+/** Builds the CLI's bundles when missing or stale (only those: the rest of the build is not needed here). */
+export function ensureBuilt(): Promise<void> {
+  return ensureBundles(OUTPUTS.map((o) => join(ROOT, o)), SOURCES, OUTPUTS);
 }
 
-function stale(): boolean {
-  const outputs = OUTPUTS.map((o) => join(ROOT, o));
-  if (!outputs.every(existsSync)) return true;
-  const built = Math.min(...outputs.map((o) => statSync(o).mtimeMs));
-  return SOURCES.some((s) => existsSync(join(ROOT, s)) && newestMtime(join(ROOT, s)) > built);
-}
-
-/** Builds dist/ when it is missing or stale. A lock directory keeps parallel test files from building at once. */
-export async function ensureBuilt(): Promise<void> {
-  const lock = join(ROOT, 'dist', '.build-lock');
-  mkdirSync(join(ROOT, 'dist'), { recursive: true });
-  while (stale()) {
-    try {
-      mkdirSync(lock);
-    } catch {
-      // Another test file is building. A lock older than a minute was left by a killed run.
-      const st = statSync(lock, { throwIfNoEntry: false });
-      if (st && Date.now() - st.mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
-      await new Promise((r) => setTimeout(r, 100));
-      continue;
-    }
-    try {
-      if (stale()) {
-        // Only the CLI's bundles: the other entries (cloud functions, ...) are not needed here.
-        const r = spawnSync(process.execPath, ['scripts/build.mjs', ...OUTPUTS], { cwd: ROOT, encoding: 'utf8' });
-        if (r.status !== 0) throw new Error(`build failed:\n${r.stderr}`);
-      }
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  }
-}
-
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliResult = ProcessResult;
 
 /** Runs `node bin/ithc.js ...args`, feeding `input` (text or a stream of chunks) to stdin. */
-export function runCli(args: string[], opts: { input?: string | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...opts.env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-    feed(child.stdin, opts.input);
-  });
-}
-
-export function feed(stdin: NodeJS.WritableStream, input: string | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array> | undefined): void {
-  // A child that exits early closes its stdin; that is its business, not a test failure.
-  stdin.on('error', () => undefined);
-  if (input === undefined) stdin.end();
-  else if (typeof input === 'string') stdin.end(input);
-  else Readable.from(input).pipe(stdin);
+export function runCli(args: string[], opts: { input?: ProcessInput; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return runNode(BIN, args, { input: opts.input, env: opts.env });
 }
 
 export function tempDir(): string {

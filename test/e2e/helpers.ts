@@ -5,13 +5,13 @@
  *
  * Everything runs on loopback and in temporary folders; nothing here reaches the network.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
+import { ROOT, ensureBundles, runNode, type ProcessResult } from '../support/build';
 import { fromBase64 } from '../../core/bytes';
 import type { CryptoProvider } from '../../core/crypto/provider';
 import { validateDccSchema } from '../../core/dcc-schema';
@@ -29,7 +29,7 @@ import { FileSecretStore } from '../../server/keys/secrets';
 import { appRoutes } from '../../server/routes';
 import { COLLECTIONS, type CollectionName, type Doc, type Store } from '../../server/store/store';
 
-export const ROOT = resolve(__dirname, '../..');
+export { ROOT };
 export const INGEST_PATH = '/ingest/records';
 
 // --- temporary folders -----------------------------------------------------------------------
@@ -61,73 +61,15 @@ export const BUNDLES = Object.freeze({
   demo: join(ROOT, 'dist/demo.cjs'),
 });
 const BIN = join(ROOT, 'bin/ithc.js');
+
 const SOURCES = ['cli', 'core', 'node', 'server', 'bin', 'scripts/build.mjs', 'package.json'];
 
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let m = st.mtimeMs;
-  for (const e of readdirSync(path)) m = Math.max(m, newestMtime(join(path, e)));
-  return m;
+/** Runs `node scripts/build.mjs` (what `npm run build` runs) when a bundle is missing or older than its sources. */
+export function ensureBuilt(): Promise<void> {
+  return ensureBundles(Object.values(BUNDLES), SOURCES);
 }
 
-function staleOutputs(): string[] {
-  const sources = Math.max(...SOURCES.map((s) => join(ROOT, s)).filter(existsSync).map(newestMtime));
-  return Object.values(BUNDLES).filter((o) => !existsSync(o) || statSync(o).mtimeMs < sources);
-}
-
-/**
- * Runs `node scripts/build.mjs` (what `npm run build` runs) when a bundle is missing or older than
- * its sources. The lock directory is the one the CLI tests use, so parallel test files never build
- * at once.
- */
-export async function ensureBuilt(): Promise<void> {
-  const lock = join(ROOT, 'dist', '.build-lock');
-  mkdirSync(join(ROOT, 'dist'), { recursive: true });
-  if (!staleOutputs().length) return;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // Another test file is building. A lock older than a minute was left by a killed run.
-      const st = statSync(lock, { throwIfNoEntry: false });
-      if (st && Date.now() - st.mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  try {
-    if (staleOutputs().length) {
-      const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`node scripts/build.mjs failed:\n${r.stderr}`);
-    }
-    // Sources edited while the build ran leave outputs "older" than them; only missing ones are an error.
-    const missing = Object.values(BUNDLES).filter((o) => !existsSync(o));
-    if (missing.length) throw new Error(`the build did not produce ${missing.join(', ')}`);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-export interface ProcessResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node script ...args` to the end, with `input` on stdin. */
-export function runNode(script: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProcessResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: { ...process.env, ...opts.env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
-  });
-}
+export { runNode, type ProcessResult };
 
 /** The CLI's --json line for one code. */
 export interface CliVerdict {
