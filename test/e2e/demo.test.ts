@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
-import { BUNDLES, bindableDocument, cliVerify, decodeQrPng, dscsChainToCsca, ensureBuilt, runNode, tempDir } from './helpers';
+import { runDemo, BUNDLES, bindableDocument, cliVerify, decodeQrPng, dscsChainToCsca, ensureBuilt, runNode, tempDir } from './helpers';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 
@@ -18,14 +18,7 @@ let certificate: any;
 let trustlist: any;
 
 beforeAll(async () => {
-  await ensureBuilt();
-  const dir = tempDir('demo');
-  out = join(dir, 'out');
-  data = join(dir, 'data');
-  const r = await runNode(BUNDLES.demo, ['--out', out, '--data', data]);
-  if (r.code !== 0) throw new Error(`demo exited with ${r.code}:\n${r.stderr}`);
-  certificate = JSON.parse(readFileSync(join(out, 'certificate.json'), 'utf8'));
-  trustlist = JSON.parse(readFileSync(join(out, 'trustlist.json'), 'utf8'));
+  ({ out, data, certificate, trustlist } = await runDemo('demo'));
 }, 300_000);
 
 describe('npm run demo -- --out DIR', () => {

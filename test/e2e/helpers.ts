@@ -5,7 +5,7 @@
  *
  * Everything runs on loopback and in temporary folders; nothing here reaches the network.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
@@ -70,6 +70,29 @@ export function ensureBuilt(): Promise<void> {
 }
 
 export { runNode, type ProcessResult };
+
+export interface DemoRun {
+  out: string;
+  data: string;
+  certificate: any;
+  trustlist: any;
+}
+
+/** Builds if needed and runs `npm run demo -- --out OUT --data DATA` in a fresh folder; reads its JSON outputs. */
+export async function runDemo(label: string): Promise<DemoRun> {
+  await ensureBuilt();
+  const dir = tempDir(label);
+  const out = join(dir, 'out');
+  const data = join(dir, 'data');
+  const r = await runNode(BUNDLES.demo, ['--out', out, '--data', data]);
+  if (r.code !== 0) throw new Error(`demo exited with ${r.code}:\n${r.stderr}`);
+  return {
+    out,
+    data,
+    certificate: JSON.parse(readFileSync(join(out, 'certificate.json'), 'utf8')),
+    trustlist: JSON.parse(readFileSync(join(out, 'trustlist.json'), 'utf8')),
+  };
+}
 
 /** The CLI's --json line for one code. */
 export interface CliVerdict {

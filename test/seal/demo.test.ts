@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Decoder, Tag } from 'cbor-x';
 import { verifyTrustList } from '../../core/trustlist';
 import { nodeCrypto } from '../../node/crypto-node';
-import { BUNDLES, ROOT, ensureBuilt, runNode, tempDir } from '../e2e/helpers';
+import { runDemo, BUNDLES, ROOT, ensureBuilt, runNode, tempDir } from '../e2e/helpers';
 import { base45Decode, coseOfSealedCode, independentOpen } from './independent-opener';
 import { inflateSync } from 'node:zlib';
 import { makeAuthority } from './fixtures';
@@ -29,14 +29,7 @@ let trustlist: any;
 let keyPem: string;
 
 beforeAll(async () => {
-  await ensureBuilt();
-  const dir = tempDir('seal-demo');
-  out = join(dir, 'out');
-  data = join(dir, 'data');
-  const r = await runNode(BUNDLES.demo, ['--out', out, '--data', data]);
-  if (r.code !== 0) throw new Error(`demo exited with ${r.code}:\n${r.stderr}`);
-  certificate = JSON.parse(readFileSync(join(out, 'certificate.json'), 'utf8'));
-  trustlist = JSON.parse(readFileSync(join(out, 'trustlist.json'), 'utf8'));
+  ({ out, data, certificate, trustlist } = await runDemo('seal-demo'));
   keyPem = readFileSync(join(out, 'authority-demo-key.pem'), 'utf8');
 }, 300_000);
 
