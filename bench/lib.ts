@@ -12,7 +12,7 @@
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { decodeStages, verifyCode } from '../core/hcert';
 import { sigStructure } from '../core/cose';
@@ -21,9 +21,9 @@ import { readDscList } from '../core/dsc-list';
 import { nobleCrypto } from '../core/crypto/noble';
 import { validateDccSchema } from '../core/dcc-schema';
 import { dscList, makeDsc, sampleDcc, signDcc } from './fixtures';
-import { encodeBase45 } from '../core/base45';
-import { deflate } from '../core/zlib';
+import { fromBase64 } from '../core/bytes';
 import { qrMatrix } from '../core/qr';
+import { sealCode } from '../core/seal';
 import { sealedSize } from '../core/seal-size';
 
 const DAY = 86400;
@@ -103,14 +103,15 @@ async function noble(dir: string, n: number, rounds: number): Promise<object> {
  * at level Q; and the sealed code's overhead (core/seal-size.ts).
  */
 function sizes(demoDir: string, testdata: string): object {
-  const certificate = JSON.parse(readFileSync(join(demoDir, 'certificate.json'), 'utf8')) as { codes: { ithc: string; dcc: string[]; sealed: Array<{ code: string }> } };
+  const certificate = JSON.parse(readFileSync(join(demoDir, 'certificate.json'), 'utf8')) as { codes: { ithc: string; dcc: string[]; sealed: Array<{ code: string; kid: string }> } };
   const open = certificate.codes.ithc;
-  const sealed = certificate.codes.sealed[0]?.code;
+  const sealed = certificate.codes.sealed[0];
   if (!sealed) throw new Error('the demo made no sealed code');
   const stages = decodeStages(open);
   if (!stages.cose || !stages.compressed) throw new Error(`the demo's code does not decode: ${stages.error?.message}`);
-  // The same COSE_Sign1 compressed without ITHC1's preset dictionary: what the dictionary saves.
-  const withoutDictionary = 'ITHC1:'.length + encodeBase45(deflate(stages.cose)).length;
+  // The same COSE_Sign1 sealed for an authority that takes y in full (pointCompression: false).
+  const authority = createPublicKey(createPrivateKey(readFileSync(join(demoDir, 'authority-demo-key.pem')))).export({ type: 'spki', format: 'der' });
+  const fullPoint = sealCode(stages.cose, [{ kid: fromBase64(sealed.kid), publicKey: new Uint8Array(authority), pointCompression: false }], (n) => new Uint8Array(randomBytes(n)));
   const single: number[] = [];
   for (const file of jsonFiles(testdata)) {
     let c: { PREFIX?: unknown; JSON?: { v?: unknown[]; t?: unknown[]; r?: unknown[] } };
@@ -127,11 +128,13 @@ function sizes(demoDir: string, testdata: string): object {
   single.sort((a, b) => a - b);
   const mid = single.length >> 1;
   const median = single.length % 2 ? single[mid] : (single[mid - 1] + single[mid]) / 2;
-  const seal = sealedSize(open, sealed, 'Q');
+  const seal = sealedSize(open, sealed.code, 'Q');
+  const full = sealedSize(open, fullPoint, 'Q');
   const version = (chars: number) => qrMatrix('HC1:' + 'A'.repeat(Math.round(chars) - 4), 'Q').version;
   return {
-    ithc: { chars: open.length, qrVersion: seal.openQrVersion, coseBytes: stages.cose.length, compressedBytes: stages.compressed.length, withoutDictionaryChars: withoutDictionary, withoutDictionaryQrVersion: qrMatrix(open.slice(0, 6) + 'A'.repeat(withoutDictionary - 6), 'Q').version },
+    ithc: { chars: open.length, qrVersion: seal.openQrVersion, coseBytes: stages.cose.length, compressedBytes: stages.compressed.length },
     sealed: { chars: seal.sealedChars, qrVersion: seal.sealedQrVersion, overheadChars: seal.overheadChars, ratio: seal.ratio },
+    sealedFullPoint: { chars: full.sealedChars, qrVersion: full.sealedQrVersion, overheadChars: full.overheadChars, ratio: full.ratio },
     dcc: certificate.codes.dcc.map((c) => c.length),
     euSingleRecord: { cases: single.length, medianChars: median, qrVersion: version(median) },
   };

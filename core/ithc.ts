@@ -25,6 +25,7 @@ import {
   IGG_METHODS,
   IGG_RESULTS,
   IGG_UNITS,
+  ISSUERS,
   SEXES,
   TRAVEL_DOCUMENT_TYPES,
   lookup,
@@ -174,9 +175,14 @@ function child(at: Path, name: string | number, key: number): Path {
   return { name: typeof name === 'number' ? `${at.name}[${name}]` : at.name ? `${at.name}.${name}` : name, keys: [...at.keys, key] };
 }
 
-/** What a record inherits from its certificate (docs §Defaults). */
+/** What a field may fall back on when it is absent (docs §Defaults). */
 interface Context {
+  /** The certificate's issuer, which records inherit. */
   issuer?: string;
+  /** Inside a record list: the entry before this one, readable, once it has been read. */
+  previous?: Record<string, unknown>;
+  /** Inside a record list: the entry before this one could not be read. */
+  previousUnreadable?: boolean;
 }
 
 interface Kind {
@@ -228,22 +234,87 @@ function textKind(opts: { pattern?: RegExp; hint?: string; check?: (s: string) =
   };
 }
 
-/** A code from a DCC value set: closed sets must know it, open sets need only its form. */
-function dccCode(set: DccValueSetName, form = /^[A-Za-z0-9][A-Za-z0-9 ./()_-]{0,79}$/): Kind {
-  const closed = CLOSED_VALUE_SETS.includes(set);
+/**
+ * An issuer: the code of a listed issuing body (valuesets ISSUERS), or the name as text when it is
+ * not listed. Readable form: always the name.
+ */
+function issuerKind(): Kind {
+  const text = textKind();
   return {
-    encode(v, name) {
-      if (typeof v !== 'string') throw new TypeError(`${name} must be a string`);
-      return v;
+    encode(v, name, ctx) {
+      const row = ISSUERS.find((r) => r.name === v);
+      return row ? row.code : text.encode(v, name, ctx);
     },
-    decode(v, at, p) {
-      if (typeof v !== 'string') return void p.add(at, `expected a code (text) from the DCC value set ${set}, got ${describe(v)}`);
-      if (closed && !lookup(set, v)) return void p.add(at, `${JSON.stringify(v)} is not a code of the DCC value set ${set}`);
-      if (!closed && !form.test(v)) return void p.add(at, `${JSON.stringify(v)} is not a well-formed code for the DCC value set ${set}`);
-      return v;
+    decode(v, at, p, ctx) {
+      if (typeof v === 'number') {
+        const row = Number.isInteger(v) ? ownByCode(ISSUERS, v) : undefined;
+        if (!row) return void p.add(at, `${describe(v)} is not a known issuer code (known: ${ISSUERS.map((r) => `${r.code} ${r.name}`).join(', ')})`);
+        return row.name;
+      }
+      // A listed issuer written out as text is read as it says (the encoder writes the code).
+      return text.decode(v, at, p, ctx);
     },
   };
 }
+
+/**
+ * The certificate's UVCI, carried without "URN:UVCI:01:": the eHN guidelines make "URN:UVCI:"
+ * optional and 01 is the only UVCI version, so the 12 characters say nothing. Readable form: the
+ * whole UVCI, which is also what revocation hashes and what the DCC codes carry.
+ */
+const UVCI_PREFIX = 'URN:UVCI:01:';
+const uvciKind: Kind = {
+  encode(v, name) {
+    if (typeof v !== 'string' || !v.startsWith(UVCI_PREFIX)) throw new TypeError(`${name} must be a UVCI ${UVCI_PREFIX}CC:...#C`);
+    return v.slice(UVCI_PREFIX.length);
+  },
+  decode(v, at, p) {
+    if (typeof v !== 'string') return void p.add(at, `expected the UVCI without ${UVCI_PREFIX} as text, got ${describe(v)}`);
+    if (!UVCI_CARRIED.test(v)) return void p.add(at, `${JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v)} is not a UVCI without its prefix (CC:...#C)`);
+    const uvci = UVCI_PREFIX + v;
+    if (!uvciChecksumValid(uvci)) return void p.add(at, `${JSON.stringify(uvci)} has a wrong UVCI checksum character`);
+    return uvci;
+  },
+};
+
+/**
+ * A code from a DCC value set: closed sets must know it, open sets need only its form.
+ *
+ * A code that is a number — SNOMED CT identifiers such as 260415000, RAT device ids, and after
+ * `numericPrefix` the EMA organisation ids ORG-100020693 — travels as that unsigned integer
+ * (5 bytes instead of 10 to 14); every other code as text. Up to 15 digits without a leading zero,
+ * so the number is exact in every JavaScript reader and turns back into the same text.
+ */
+function dccCode(set: DccValueSetName, opts: { form?: RegExp; numericPrefix?: string } = {}): Kind {
+  const closed = CLOSED_VALUE_SETS.includes(set);
+  const form = opts.form ?? /^[A-Za-z0-9][A-Za-z0-9 ./()_-]{0,79}$/;
+  const prefix = opts.numericPrefix ?? '';
+  const numeric = (code: string): number | undefined => {
+    if (!code.startsWith(prefix)) return undefined;
+    const digits = code.slice(prefix.length);
+    return NUMERIC_CODE.test(digits) ? Number(digits) : undefined;
+  };
+  return {
+    encode(v, name) {
+      if (typeof v !== 'string') throw new TypeError(`${name} must be a string`);
+      return numeric(v) ?? v;
+    },
+    decode(v, at, p) {
+      // The text form of a numeric code is not what the encoder writes, but it says the same thing
+      // and is read, as an explicit default is.
+      let code: string;
+      if (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) code = prefix + String(v);
+      else if (typeof v === 'string') code = v;
+      else return void p.add(at, `expected a code (integer or text) from the DCC value set ${set}, got ${describe(v)}`);
+      if (closed && !lookup(set, code)) return void p.add(at, `${JSON.stringify(code)} is not a code of the DCC value set ${set}`);
+      if (!closed && !form.test(code)) return void p.add(at, `${JSON.stringify(code)} is not a well-formed code for the DCC value set ${set}`);
+      return code;
+    },
+  };
+}
+
+/** Digits of a code carried as an integer: no leading zero, at most 15 (below 2^53). */
+const NUMERIC_CODE = /^[1-9][0-9]{0,14}$/;
 
 /** One of our own code tables: readable name ⇄ small integer. */
 function ownCode<N extends string>(table: ReadonlyArray<OwnCode<N>>, what: string): Kind {
@@ -352,9 +423,14 @@ interface Field {
   /** Absent in CBOR means this value; the encoder leaves it out (one certificate, one encoding). */
   readonly default?: string;
   /** Absent in CBOR means the certificate's value of this field; the encoder leaves it out then. */
-  readonly inherits?: keyof Context;
+  readonly inherits?: 'issuer';
   /** Once read, this field's value is what records inherit. */
-  readonly provides?: keyof Context;
+  readonly provides?: 'issuer';
+  /**
+   * A record field that a series usually repeats (same vaccine, same laboratory): absent in CBOR
+   * means the value of the entry before it in the same list; for the first entry, `default`.
+   */
+  readonly series?: boolean;
 }
 
 const req = (key: number, name: string, kind: Kind, more: Partial<Field> = {}): Field => ({ key, name, kind, required: true, ...more });
@@ -374,7 +450,7 @@ function mapKind(fields: readonly Field[], what: string): Kind {
           continue;
         }
         if (f.provides && typeof x === 'string') ctx[f.provides] = x;
-        if (x === f.default || (f.inherits && x === ctx[f.inherits])) continue;
+        if (x === fallbackOf(f, ctx)) continue;
         m.set(f.key, f.kind.encode(x, `${name}.${f.name}`, ctx));
       }
       return m;
@@ -392,11 +468,12 @@ function mapKind(fields: readonly Field[], what: string): Kind {
         const x = v.get(f.key);
         const fat = child(at, f.name, f.key);
         if (x === undefined) {
-          const fallback = f.default ?? (f.inherits ? ctx[f.inherits] : undefined);
+          const fallback = fallbackOf(f, ctx);
           if (fallback !== undefined) out[f.name] = fallback;
           else if (f.required) {
-            // An inherited value that is missing was reported where it belongs, at the certificate.
-            if (!f.inherits) p.add(fat, 'is missing');
+            // An inherited value that is missing was reported where it belongs: at the certificate,
+            // or at the entry before this one.
+            if (!f.inherits && !(f.series && ctx.previousUnreadable)) p.add(fat, 'is missing');
             ok = false;
           }
           continue;
@@ -413,11 +490,26 @@ function mapKind(fields: readonly Field[], what: string): Kind {
   };
 }
 
+/** What an absent field means here: the entry before (a series field), the certificate's value, or the default. */
+function fallbackOf(f: Field, ctx: Context): unknown {
+  if (f.series && (ctx.previous || ctx.previousUnreadable)) return ctx.previous?.[f.name];
+  if (f.inherits) return ctx[f.inherits];
+  return f.default;
+}
+
 function listKind(item: Kind, what: string): Kind {
   return {
     encode(v, name, ctx) {
       if (!Array.isArray(v)) throw new TypeError(`${name} must be an array`);
-      return v.map((x, i) => item.encode(x, `${name}[${i}]`, ctx));
+      try {
+        return v.map((x, i) => {
+          const r = item.encode(x, `${name}[${i}]`, ctx);
+          ctx.previous = x as Record<string, unknown>;
+          return r;
+        });
+      } finally {
+        ctx.previous = undefined;
+      }
     },
     decode(v, at, p, ctx) {
       if (!Array.isArray(v)) return void p.add(at, `expected an array of ${what}, got ${describe(v)}`);
@@ -425,11 +517,18 @@ function listKind(item: Kind, what: string): Kind {
       if (v.length > ITHC_LIMITS.maxRecords) return void p.add(at, `holds ${v.length} ${what}; at most ${ITHC_LIMITS.maxRecords} are allowed`);
       const out: unknown[] = [];
       let ok = true;
-      v.forEach((x, i) => {
-        const r = item.decode(x, child(at, i, i), p, ctx);
-        if (r === undefined) ok = false;
-        else out.push(r);
-      });
+      try {
+        v.forEach((x, i) => {
+          const r = item.decode(x, child(at, i, i), p, ctx);
+          if (r === undefined) ok = false;
+          else out.push(r);
+          ctx.previous = r as Record<string, unknown> | undefined;
+          ctx.previousUnreadable = r === undefined;
+        });
+      } finally {
+        ctx.previous = undefined;
+        ctx.previousUnreadable = undefined;
+      }
       return ok ? out : undefined;
     },
   };
@@ -439,8 +538,8 @@ function listKind(item: Kind, what: string): Kind {
 // The fields. Keys are the format: never renumber; add new ones at the end (docs §Versioning).
 
 const ICAO_NAME = /^[A-Z<]+$/;
-/** UVCI (eHN guidelines Annex 2), option with country and a Luhn mod 38 checksum after '#'. */
-const UVCI = /^URN:UVCI:01:[A-Z]{2}:[A-Z0-9/]{1,50}#[A-Z0-9/:]$/;
+/** UVCI (eHN guidelines Annex 2) after URN:UVCI:01:, with country and a Luhn mod 38 checksum after '#'. */
+const UVCI_CARRIED = /^[A-Z]{2}:[A-Z0-9/]{1,50}#[A-Z0-9/:]$/;
 
 const HOLDER_FIELDS: readonly Field[] = [
   opt(1, 'surname', textKind()),
@@ -454,48 +553,50 @@ const HOLDER_FIELDS: readonly Field[] = [
   req(9, 'documentNumber', textKind({ pattern: /^[A-Z0-9]{5,20}$/, hint: 'a document number (5 to 20 of A-Z, 0-9)' })),
 ];
 
+const series = { series: true } as const;
+
 const TEST_FIELDS: readonly Field[] = [
-  req(1, 'disease', dccCode('disease'), { default: COVID_19 }),
-  req(2, 'testType', dccCode('testType'), { default: TEST_TYPE_NAAT }),
+  req(1, 'disease', dccCode('disease'), { default: COVID_19, series: true }),
+  req(2, 'testType', dccCode('testType'), { default: TEST_TYPE_NAAT, series: true }),
   opt(3, 'testName', textKind()),
-  opt(4, 'device', dccCode('testManufacturer', /^[0-9]{1,20}$/)),
+  opt(4, 'device', dccCode('testManufacturer', { form: /^[0-9]{1,20}$/ })),
   req(5, 'sampleTime', timeKind),
   req(6, 'result', dccCode('testResult')),
-  req(7, 'testingCentre', textKind()),
-  req(8, 'country', dccCode('country')),
-  req(9, 'issuer', textKind(), { inherits: 'issuer' }),
+  req(7, 'testingCentre', textKind(), series),
+  req(8, 'country', dccCode('country'), series),
+  req(9, 'issuer', issuerKind(), { inherits: 'issuer' }),
 ];
 
 const ANTIBODY_FIELDS: readonly Field[] = [
-  req(1, 'disease', dccCode('disease'), { default: COVID_19 }),
-  req(2, 'method', ownCode(IGG_METHODS, 'IgG method')),
+  req(1, 'disease', dccCode('disease'), { default: COVID_19, series: true }),
+  req(2, 'method', ownCode(IGG_METHODS, 'IgG method'), series),
   opt(3, 'testName', textKind()),
   opt(4, 'manufacturer', textKind()),
   req(5, 'sampleTime', timeKind),
   req(6, 'result', ownCode(IGG_RESULTS, 'IgG result')),
-  req(7, 'testingCentre', textKind()),
-  req(8, 'country', dccCode('country')),
-  req(9, 'issuer', textKind(), { inherits: 'issuer' }),
+  req(7, 'testingCentre', textKind(), series),
+  req(8, 'country', dccCode('country'), series),
+  req(9, 'issuer', issuerKind(), { inherits: 'issuer' }),
   opt(10, 'value', textKind({ pattern: DECIMAL, hint: 'a decimal like 12.5 (up to 9 integer and 6 fraction digits)' })),
   opt(11, 'unit', ownCode(IGG_UNITS, 'IgG unit')),
 ];
 
 const VACCINATION_FIELDS: readonly Field[] = [
-  req(1, 'disease', dccCode('disease'), { default: COVID_19 }),
-  req(2, 'prophylaxis', dccCode('vaccineProphylaxis')),
-  req(3, 'product', dccCode('vaccineProduct')),
-  req(4, 'manufacturer', dccCode('vaccineManufacturer')),
+  req(1, 'disease', dccCode('disease'), { default: COVID_19, series: true }),
+  req(2, 'prophylaxis', dccCode('vaccineProphylaxis'), series),
+  req(3, 'product', dccCode('vaccineProduct'), series),
+  req(4, 'manufacturer', dccCode('vaccineManufacturer', { numericPrefix: 'ORG-' }), series),
   req(5, 'doseNumber', uintKind(1, 9, 'dose number')),
-  req(6, 'totalDoses', uintKind(1, 9, 'total doses')),
+  req(6, 'totalDoses', uintKind(1, 9, 'total doses'), series),
   req(7, 'date', dayKind),
-  req(8, 'country', dccCode('country')),
-  req(9, 'issuer', textKind(), { inherits: 'issuer' }),
+  req(8, 'country', dccCode('country'), series),
+  req(9, 'issuer', issuerKind(), { inherits: 'issuer' }),
 ];
 
 const CERTIFICATE_FIELDS: readonly Field[] = [
   req(0, 'version', uintKind(ITHC_VERSION, ITHC_VERSION, 'version')),
-  req(1, 'id', textKind({ pattern: UVCI, hint: 'a UVCI URN:UVCI:01:CC:...#C', check: (s) => (uvciChecksumValid(s) ? undefined : `${JSON.stringify(s)} has a wrong UVCI checksum character`) })),
-  req(2, 'issuer', textKind(), { provides: 'issuer' }),
+  req(1, 'id', uvciKind),
+  req(2, 'issuer', issuerKind(), { provides: 'issuer' }),
   req(3, 'holder', mapKind(HOLDER_FIELDS, 'the holder')),
   opt(4, 'tests', listKind(mapKind(TEST_FIELDS, 'a test'), 'tests')),
   opt(5, 'antibodyTests', listKind(mapKind(ANTIBODY_FIELDS, 'an antibody test'), 'antibody tests')),

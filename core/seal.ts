@@ -4,6 +4,7 @@
  *
  *   COSE_Encrypt (RFC 9052 §5.1, tag 96) = [protected {1: A256GCM}, {5: IV}, ciphertext, [recipient]]
  *   recipient = [protected {1: ECDH-ES + HKDF-256}, {4: kid, -1: ephemeral EC2 P-256 COSE_Key}, h'']
+ *   ephemeral key = {1: 2 (EC2), -1: 1 (P-256), -2: x, -3: sign bit of y (true: odd)}, or y in full
  *   CEK = HKDF-SHA-256(salt none, IKM = ECDH x-coordinate,
  *                      info = COSE_KDF_Context [3, [nil,nil,nil], [nil,nil,nil], [256, recipient protected]])
  *   AAD = Enc_structure ["Encrypt", protected, h''] (external AAD empty)
@@ -77,6 +78,12 @@ export interface SealRecipient {
   kid: Uint8Array;
   /** The authority's P-256 public key: an uncompressed point (65 bytes) or its SubjectPublicKeyInfo DER. */
   publicKey: Uint8Array;
+  /**
+   * The ephemeral key's y as a sign bit (RFC 9053 §7.1.1 point compression, 33 bytes shorter) or,
+   * when false, as the full coordinate, for an authority whose COSE stack reads only that.
+   * Default true.
+   */
+  pointCompression?: boolean;
 }
 
 export interface OpeningKey {
@@ -99,6 +106,7 @@ export function sealSign1(sign1Bytes: Uint8Array, recipients: readonly SealRecip
   if (typeof rng !== 'function') throw new TypeError('sealSign1 needs a random source');
   const points = recipients.map((r, i) => {
     if (!(r.kid instanceof Uint8Array) || r.kid.length === 0 || r.kid.length > SEAL_LIMITS.maxKidBytes) throw new TypeError(`recipient ${i}: kid must be 1 to ${SEAL_LIMITS.maxKidBytes} bytes`);
+    if (r.pointCompression !== undefined && typeof r.pointCompression !== 'boolean') throw new TypeError(`recipient ${i}: pointCompression must be a boolean`);
     return recipientPoint(r.publicKey, i);
   });
   const direct = recipients.length === 1;
@@ -109,7 +117,7 @@ export function sealSign1(sign1Bytes: Uint8Array, recipients: readonly SealRecip
     const { ephemeral, shared } = agree(points[0], rng);
     cek = hkdf(sha256, shared, undefined, kdfContext(SEAL_ALGORITHMS.A256GCM, protectedBytes), KEY_BITS / 8);
     shared.fill(0);
-    recipientStructures.push([protectedBytes, recipientHeader(recipients[0].kid, ephemeral), new Uint8Array(0)]);
+    recipientStructures.push([protectedBytes, recipientHeader(recipients[0], ephemeral), new Uint8Array(0)]);
   } else {
     cek = randomBytes(rng, KEY_BITS / 8);
     const protectedBytes = encodeStrict(new Map<CborValue, CborValue>([[HEADER.alg, SEAL_ALGORITHMS.ECDH_ES_A256KW]]));
@@ -119,7 +127,7 @@ export function sealSign1(sign1Bytes: Uint8Array, recipients: readonly SealRecip
       shared.fill(0);
       const wrapped = aeskw(kek).encrypt(cek);
       kek.fill(0);
-      recipientStructures.push([protectedBytes, recipientHeader(r.kid, ephemeral), wrapped]);
+      recipientStructures.push([protectedBytes, recipientHeader(r, ephemeral), wrapped]);
     });
   }
   const protectedBytes = encodeStrict(new Map<CborValue, CborValue>([[HEADER.alg, SEAL_ALGORITHMS.A256GCM]]));
@@ -344,14 +352,19 @@ function agree(recipient: Uint8Array, rng: RandomSource): { ephemeral: Uint8Arra
   return { ephemeral, shared };
 }
 
-function recipientHeader(kid: Uint8Array, ephemeral: Uint8Array): Map<CborValue, CborValue> {
+/** `ephemeral` is the uncompressed SEC1 point 04 ‖ x ‖ y. */
+function recipientHeader(r: SealRecipient, ephemeral: Uint8Array): Map<CborValue, CborValue> {
+  const y = ephemeral.slice(1 + COORD_BYTES);
+  // The sign bit is y's least significant bit, as in SEC1's compressed form (02 even, 03 odd). With
+  // ECDH only x of the shared point is used, and ±P give the same x, so a reader that takes either
+  // root still derives the same key.
   const coseKey = new Map<CborValue, CborValue>([
     [COSE_KEY.kty, COSE_KEY.EC2],
     [COSE_KEY.crv, COSE_KEY.P256],
     [COSE_KEY.x, ephemeral.slice(1, 1 + COORD_BYTES)],
-    [COSE_KEY.y, ephemeral.slice(1 + COORD_BYTES)],
+    [COSE_KEY.y, r.pointCompression === false ? y : (y[COORD_BYTES - 1] & 1) === 1],
   ]);
-  return new Map<CborValue, CborValue>([[HEADER.kid, kid.slice()], [HEADER_EPHEMERAL_KEY, coseKey]]);
+  return new Map<CborValue, CborValue>([[HEADER.kid, r.kid.slice()], [HEADER_EPHEMERAL_KEY, coseKey]]);
 }
 
 /** COSE_KDF_Context (RFC 9053 §5.2) with empty party info: [alg, [nil,nil,nil], [nil,nil,nil], [256, protected]]. */

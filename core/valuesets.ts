@@ -5,7 +5,7 @@
  *   result, RAT device, country) wherever one exists: generated into valuesets.generated.ts by
  *   scripts/gen-valuesets.mjs, with Chinese labels added by us.
  * - Our own code tables where the DCC has none: IgG antibody result, method and unit; sex; the
- *   five Chinese travel document types. These are hand-written here and frozen: a code, once
+ *   five Chinese travel document types; the issuing bodies. These are hand-written here and frozen: a code, once
  *   issued, keeps its meaning; new codes are appended.
  *
  * Closed sets (a certificate with an unknown code is invalid): disease, prophylaxis, test type,
@@ -142,6 +142,23 @@ export const TRAVEL_DOCUMENT_TYPES = table<TravelDocumentType>([
   { name: 'public-affairs', code: 4, en: 'Public affairs passport', zh: '公务普通护照' },
   { name: 'travel-permit', code: 5, en: 'Travel permit', zh: '旅行证' },
 ]);
+
+/**
+ * Issuers of ITHC certificates and records: the national bodies that sign or vouch for them. A
+ * certificate names its issuer by this code when the issuer is listed (2 bytes instead of ~40), and
+ * as text otherwise; the name is the English one the DCC's `is` field carries.
+ */
+export const ISSUERS = table<string>([
+  { name: 'National Health Commission of the PRC', code: 1, en: 'National Health Commission of the PRC', zh: '中华人民共和国国家卫生健康委员会' },
+  { name: 'General Administration of Customs of the PRC', code: 2, en: 'General Administration of Customs of the PRC', zh: '中华人民共和国海关总署' },
+  { name: 'Chinese Center for Disease Control and Prevention', code: 3, en: 'Chinese Center for Disease Control and Prevention', zh: '中国疾病预防控制中心' },
+]);
+
+/** The Chinese or English name of an issuer; an issuer outside the table is shown as given. */
+export function issuerLabel(name: string, lang: Lang = 'en'): string {
+  const row = ISSUERS.find((r) => r.name === name);
+  return row ? row[lang] : name;
+}
 
 export function ownByName<N extends string>(t: ReadonlyArray<OwnCode<N>>, name: N): OwnCode<N> {
   const row = t.find((r) => r.name === name);

@@ -306,8 +306,8 @@ async function main() {
     const eu = qr.euSingleRecord.medianChars;
     const qrRows = [
       ['demo ITHC1: 2 vaccinations + nucleic-acid + IgG test (one code)', qr.ithc.chars, qr.ithc.qrVersion],
-      ['    the same COSE_Sign1 compressed without the preset dictionary', qr.ithc.withoutDictionaryChars, qr.ithc.withoutDictionaryQrVersion],
       ['demo ITHCS1: the same, sealed to the demo partner authority', qr.sealed.chars, qr.sealed.qrVersion],
+      ['    sealed with the ephemeral y in full (pointCompression: false)', qr.sealedFullPoint.chars, qr.sealedFullPoint.qrVersion],
       [`EU test data: median single-record HC1 (${qr.euSingleRecord.cases} codes)`, eu, qr.euSingleRecord.qrVersion],
     ].map(([a, b, c]) => [`    ${a}`, fmt(b), String(c), ratio(b / eu)]);
     const qw = Math.max(...qrRows.map((r) => r[0].length)) + 2;
@@ -315,7 +315,8 @@ async function main() {
       '(f) QR sizes, level Q',
       `${''.padEnd(qw)}${'chars'.padStart(7)}${'QR ver'.padStart(8)}${'÷ EU'.padStart(7)}`,
       ...qrRows.map(([a, b, c, d]) => `${a.padEnd(qw)}${b.padStart(7)}${c.padStart(8)}${d.padStart(7)}`),
-      `    sealed overhead: +${fmt(qr.sealed.overheadChars)} characters (×${qr.sealed.ratio.toFixed(2)}); the demo's HC1 codes: ${qr.dcc.join(', ')} characters`,
+      `    sealed overhead: +${fmt(qr.sealed.overheadChars)} characters (×${qr.sealed.ratio.toFixed(2)}); with y in full +${fmt(qr.sealedFullPoint.overheadChars)} (×${qr.sealedFullPoint.ratio.toFixed(2)})`,
+      `    the open code's COSE_Sign1 ${fmt(qr.ithc.coseBytes)} bytes, zlib ${fmt(qr.ithc.compressedBytes)}; the demo's HC1 codes: ${qr.dcc.join(', ')} characters`,
     ];
     const mpLines = [
       `(g) mini program main package (app.json, subpackages ${mp.subpackages.join(', ') || 'none'} excluded): ${kb(mp.bytes)} KB in ${mp.files} files, ${ratio(mp.bytes / (2 * 1048576))} of WeChat's 2 MB limit`,

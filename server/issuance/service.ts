@@ -29,6 +29,14 @@ export function certificateDocId(uvci: string): string {
   return 'c' + createHash('sha256').update(uvci).digest('hex').slice(0, 32);
 }
 
+/**
+ * Which revision of our encoder signed a stored certificate. Bumped whenever the bytes we sign for
+ * the same records change (2: the compact ITHC carriage of docs/ithc-certificate.md §Defaults), so a
+ * certificate signed by an older encoder is signed again instead of handed out: verifiers of this
+ * release read what this release writes.
+ */
+export const CERTIFICATE_ENCODING = 2;
+
 export interface CertificateDoc extends Doc {
   /** The UVCI (the certificate id printed and revoked). */
   uci: string;
@@ -45,6 +53,8 @@ export interface CertificateDoc extends Doc {
   issuedBy: string;
   /** The readable certificate (ithcToJson form) for display without decoding. */
   certificate: Record<string, Json>;
+  /** CERTIFICATE_ENCODING at signing; absent in certificates signed before it was recorded. */
+  encoding?: number;
 }
 
 export interface IssuanceDeps {
@@ -86,7 +96,7 @@ export class IssuanceService {
     }
     const key = await keys.activeKey();
     const kid = Buffer.from(key.kid).toString('base64');
-    if (existing && existing.exp - iat >= this.policy.reuseMarginSeconds && (await keys.isPublished(existing.kid, nowMs))) {
+    if (existing && existing.encoding === CERTIFICATE_ENCODING && existing.exp - iat >= this.policy.reuseMarginSeconds && (await keys.isPublished(existing.kid, nowMs))) {
       return existing;
     }
 
@@ -121,6 +131,7 @@ export class IssuanceService {
       issuedAt: nowMs,
       issuedBy: actor,
       certificate,
+      encoding: CERTIFICATE_ENCODING,
     };
     return store.transaction(async (tx) => {
       const again = (await tx.get('certificates', docId)) as CertificateDoc | null;
@@ -128,7 +139,7 @@ export class IssuanceService {
       // A concurrent request for the same records stored its signing first (ECDSA signatures
       // differ each time): hand out what it stored, so every caller holds the code that the store
       // and its audit entry record, instead of overwriting a code already handed out.
-      if (again && (!existing || again.issuedAt !== existing.issuedAt) && again.exp - iat >= this.policy.reuseMarginSeconds) return again;
+      if (again && (!existing || again.issuedAt !== existing.issuedAt) && again.encoding === CERTIFICATE_ENCODING && again.exp - iat >= this.policy.reuseMarginSeconds) return again;
       await tx.put('certificates', doc);
       await tx.insert('audit', {
         _id: randomUUID(),

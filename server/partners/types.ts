@@ -13,6 +13,11 @@ export interface PartnerEncryptionKey {
   spki: string;
   /** ISO 8601; a key past it is no longer used for sealing. */
   notAfter?: string;
+  /**
+   * false: the authority's COSE stack cannot read a compressed ephemeral key (y as a sign bit,
+   * RFC 9053 §7.1.1), so codes for this key carry y in full (44 more characters). Absent: compressed.
+   */
+  pointCompression?: false;
 }
 
 /** Stored in the `partners` collection (cast to Doc at the store boundary: nested optional fields are not Json). */

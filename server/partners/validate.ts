@@ -111,8 +111,8 @@ function readEncryptionKeys(v: unknown, bad: Record<string, string>): PartnerEnc
   const kids = new Set<string>();
   v.forEach((k, i) => {
     const at = `encryptionKeys[${i}]`;
-    if (!k || typeof k !== 'object' || Array.isArray(k)) return void (bad[at] = '应为 {kid, spki, notAfter?} / must be {kid, spki, notAfter?}');
-    for (const f of Object.keys(k)) if (!['kid', 'spki', 'notAfter'].includes(f)) bad[`${at}.${f}`] = '未知字段 / unknown field';
+    if (!k || typeof k !== 'object' || Array.isArray(k)) return void (bad[at] = '应为 {kid, spki, notAfter?, pointCompression?} / must be {kid, spki, notAfter?, pointCompression?}');
+    for (const f of Object.keys(k)) if (!['kid', 'spki', 'notAfter', 'pointCompression'].includes(f)) bad[`${at}.${f}`] = '未知字段 / unknown field';
     const kid = base64Field(k.kid, 1, PARTNER_LIMITS.maxKidBytes, 128);
     if (!kid) bad[`${at}.kid`] = `应为 base64 编码的 1–${PARTNER_LIMITS.maxKidBytes} 字节 / must be base64 of 1 to ${PARTNER_LIMITS.maxKidBytes} bytes`;
     else if (kids.has(toBase64(kid))) bad[`${at}.kid`] = 'kid 重复 / this kid is already used by another key';
@@ -125,7 +125,10 @@ function readEncryptionKeys(v: unknown, bad: Record<string, string>): PartnerEnc
       if (typeof k.notAfter !== 'string' || !ISO_ZONED.test(k.notAfter) || !Number.isFinite(Date.parse(k.notAfter))) bad[`${at}.notAfter`] = '应为带时区的 ISO 8601 时间 / must be an ISO 8601 time with a zone';
       else notAfter = new Date(Date.parse(k.notAfter)).toISOString();
     }
-    if (kid && spki && !why) out.push({ kid: toBase64(kid), spki: toBase64(spki), ...(notAfter ? { notAfter } : {}) });
+    // Only false is stored: compression is the default, and one setting has one spelling.
+    if (k.pointCompression !== undefined && typeof k.pointCompression !== 'boolean') bad[`${at}.pointCompression`] = '应为 true 或 false / must be true or false';
+    const full = k.pointCompression === false ? { pointCompression: false as const } : {};
+    if (kid && spki && !why) out.push({ kid: toBase64(kid), spki: toBase64(spki), ...(notAfter ? { notAfter } : {}), ...full });
   });
   return out;
 }

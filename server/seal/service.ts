@@ -91,7 +91,7 @@ export class SealService {
       if (k.notAfter !== undefined && Date.parse(k.notAfter) <= nowMs) continue;
       let code: string;
       try {
-        code = sealCode(stages.cose, [{ kid: fromBase64(k.kid), publicKey: fromBase64(k.spki) }], this.deps.rng);
+        code = sealCode(stages.cose, [{ kid: fromBase64(k.kid), publicKey: fromBase64(k.spki), pointCompression: k.pointCompression !== false }], this.deps.rng);
       } catch (e) {
         // A malformed key in the registry is the operator's to fix (partner import validates keys);
         // the traveller still gets the codes made with the partner's other keys.

@@ -12,6 +12,7 @@ import { openLocalApp, seedDemo } from '../../node/local';
 import type { App } from '../../server/app';
 import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
 import { selectRecords } from '../../server/issuance/build';
+import { CERTIFICATE_ENCODING } from '../../server/issuance/service';
 import { DEMO_SOURCE_IDS } from '../../server/records/demo-records';
 import type { HealthRecord } from '../../server/records/types';
 import {
@@ -215,5 +216,24 @@ describe('idempotent issuance', () => {
     const stored = await ok(callFn(base, 'certificate', OPENID, { action: 'get' }));
     expect({ id: stored.id, codes: stored.codes }).toEqual({ id: views[0].id, codes: views[0].codes });
     expect(await app.store.find('audit', { certificateId: views[0].id })).toHaveLength(1);
+  });
+
+  test('a stored certificate from an older encoder is signed again, not handed out', async () => {
+    const { base } = server;
+    const current = await ok(callFn(base, 'certificate', OPENID, { action: 'issue' }));
+    const docId = (await app.store.find('certificates', { uci: current.id }))[0]._id;
+    const stored = (await app.store.get('certificates', docId))!;
+    expect(stored.encoding).toBe(CERTIFICATE_ENCODING);
+    // As a store written before the encoding was recorded holds it.
+    const { encoding: _dropped, ...older } = stored;
+    await app.store.put('certificates', older);
+
+    const again = await ok(callFn(base, 'certificate', OPENID, { action: 'issue' }));
+    expect(again.id).toBe(current.id);
+    expect(again.codes.ithc).not.toBe(current.codes.ithc);
+    expect((await app.store.get('certificates', docId))!.encoding).toBe(CERTIFICATE_ENCODING);
+    expect((await app.store.find('audit', { certificateId: current.id, action: 'certificate.resign' })).length).toBeGreaterThanOrEqual(1);
+    const keys = trustedKeysOf(readFileSync(trustFile, 'utf8'));
+    expect((await verifyWithCore(again.codes.ithc, keys, nodeCrypto)).valid).toBe(true);
   });
 });

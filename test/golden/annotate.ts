@@ -6,18 +6,19 @@
  */
 import { ITHC_KEYS } from '../../core/ithc';
 import { utf8Decode } from '../../core/bytes';
-import { IGG_METHODS, IGG_RESULTS, IGG_UNITS, SEXES, TRAVEL_DOCUMENT_TYPES, label, ownByCode, type DccValueSetName, type OwnCode } from '../../core/valuesets';
+import { IGG_METHODS, IGG_RESULTS, IGG_UNITS, ISSUERS, SEXES, TRAVEL_DOCUMENT_TYPES, label, ownByCode, type DccValueSetName, type OwnCode } from '../../core/valuesets';
 
-type Names = { [key: number]: { name: string; items?: Names; map?: Names } };
+/** `field` is the field's name qualified by its map where the same name means two things (result). */
+type Names = { [key: number]: { name: string; field: string; items?: Names; map?: Names } };
 
-const named = (keys: Readonly<Record<string, number>>): Names =>
-  Object.fromEntries(Object.entries(keys).map(([name, key]) => [key, { name }]));
+const named = (keys: Readonly<Record<string, number>>, map = ''): Names =>
+  Object.fromEntries(Object.entries(keys).map(([name, key]) => [key, { name, field: map && name === 'result' ? `${map}.${name}` : name }]));
 
 function certificateNames(): Names {
   const n = named(ITHC_KEYS.certificate);
   n[ITHC_KEYS.certificate.holder].map = named(ITHC_KEYS.holder);
-  n[ITHC_KEYS.certificate.tests].items = named(ITHC_KEYS.test);
-  n[ITHC_KEYS.certificate.antibodyTests].items = named(ITHC_KEYS.antibodyTest);
+  n[ITHC_KEYS.certificate.tests].items = named(ITHC_KEYS.test, 'test');
+  n[ITHC_KEYS.certificate.antibodyTests].items = named(ITHC_KEYS.antibodyTest, 'antibodyTest');
   n[ITHC_KEYS.certificate.vaccinations].items = named(ITHC_KEYS.vaccination);
   return n;
 }
@@ -25,7 +26,12 @@ function certificateNames(): Names {
 /** What an integer means, by the field it sits in. */
 function meaning(field: string, n: number): string {
   const own = (t: ReadonlyArray<OwnCode<string>>) => ` (${ownByCode(t, n)?.name ?? '?'})`;
+  // Numeric DCC codes travel as integers: label them as their text form would be.
+  if (field === 'manufacturer') return textMeaning(field, `ORG-${n}`, true);
+  if (TEXT_SETS[field]) return textMeaning(field, String(n), true);
   switch (field) {
+    case 'issuer':
+      return own(ISSUERS);
     case 'sampleTime':
       return ` (${new Date(n * 1000).toISOString().replace('.000Z', 'Z')})`;
     case 'date':
@@ -36,7 +42,7 @@ function meaning(field: string, n: number): string {
       return own(TRAVEL_DOCUMENT_TYPES);
     case 'method':
       return own(IGG_METHODS);
-    case 'result':
+    case 'antibodyTest.result':
       return own(IGG_RESULTS);
     case 'unit':
       return own(IGG_UNITS);
@@ -49,17 +55,19 @@ function meaning(field: string, n: number): string {
 const TEXT_SETS: Record<string, DccValueSetName> = {
   disease: 'disease',
   testType: 'testType',
-  result: 'testResult',
+  'test.result': 'testResult',
   device: 'testManufacturer',
   prophylaxis: 'vaccineProphylaxis',
   product: 'vaccineProduct',
   manufacturer: 'vaccineManufacturer',
 };
 
-function textMeaning(field: string, s: string): string {
+/** `named`: say which code the integer stands for too. */
+function textMeaning(field: string, s: string, named = false): string {
   const set = TEXT_SETS[field];
   const l = set ? label(set, s) : s;
-  return l !== s ? ` (${l})` : '';
+  if (l === s) return '';
+  return named ? ` (${s}: ${l})` : ` (${l})`;
 }
 
 type Line = [indent: number, hex: string, comment: string];
@@ -114,7 +122,7 @@ export function annotateIthc(bytes: Uint8Array): string {
           const key = k.mt === 0 ? k.arg : -1 - k.arg;
           const n = names?.[key];
           const label = `${key} ${n?.name ?? '?'}`;
-          const value = item(indent + 6, n?.name ?? '', n?.map, n?.items);
+          const value = item(indent + 6, n?.field ?? '', n?.map, n?.items);
           // A value that fits on one line shares the key's line.
           if (value.length === 1) out.push([indent + 3, `${k.hex} ${value[0][1]}`, `${label}: ${value[0][2]}`]);
           else out.push([indent + 3, k.hex, `${label}:`], ...value);

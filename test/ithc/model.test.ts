@@ -174,8 +174,14 @@ describe('readIthc reports each problem with its path', () => {
     ['an unknown format version', () => withValue([0], 2), 'version (key 0): ITHC format version 2 is not supported; this verifier reads version 1'],
     ['no version', () => withValue([0], undefined), 'version (key 0): is missing'],
     ['a version as text', () => withValue([0], '1'), 'version (key 0): expected an integer version, got text "1"'],
-    ['an id that is no UVCI', () => withValue([1], 'ABC-123'), 'id (key 1): "ABC-123" is not a UVCI URN:UVCI:01:CC:...#C'],
-    ['a UVCI with a wrong check character', () => withValue([1], 'URN:UVCI:01:CN:9F3K2M7Q4T8W1Z5X#6'), 'id (key 1): "URN:UVCI:01:CN:9F3K2M7Q4T8W1Z5X#6" has a wrong UVCI checksum character'],
+    ['an id that is no UVCI', () => withValue([1], 'ABC-123'), 'id (key 1): "ABC-123" is not a UVCI without its prefix (CC:...#C)'],
+    ['a UVCI with its prefix written out', () => withValue([1], 'URN:UVCI:01:CN:9F3K2M7Q4T8W1Z5X#Y'), 'id (key 1): "URN:UVCI:01:CN:9F3K2M7Q4T8W1Z5X#Y" is not a UVCI without its prefix (CC:...#C)'],
+    ['a UVCI with a wrong check character', () => withValue([1], 'CN:9F3K2M7Q4T8W1Z5X#6'), 'id (key 1): "URN:UVCI:01:CN:9F3K2M7Q4T8W1Z5X#6" has a wrong UVCI checksum character'],
+    ['an id as a number', () => withValue([1], 42), 'id (key 1): expected the UVCI without URN:UVCI:01: as text, got integer 42'],
+    ['an unknown issuer code', () => withValue([2], 7), 'issuer (key 2): integer 7 is not a known issuer code (known: 1 National Health Commission of the PRC, 2 General Administration of Customs of the PRC, 3 Chinese Center for Disease Control and Prevention)'],
+    ['a test result past 2^53', () => withValue(T('result'), 2 ** 60), `tests[0].result (key 4/0/6): expected a code (integer or text) from the DCC value set testResult, got integer ${2 ** 60}`],
+    ['a test result code that is no SNOMED result', () => withValue(T('result'), 840539006), 'tests[0].result (key 4/0/6): "840539006" is not a code of the DCC value set testResult'],
+    ['a manufacturer code 0', () => withValue(V('manufacturer'), 0), 'vaccinations[0].manufacturer (key 6/0/4): expected a code (integer or text) from the DCC value set vaccineManufacturer, got integer 0'],
     ['an empty issuer', () => withValue([2], ''), 'issuer (key 2): must not be empty'],
     ['an issuer of 81 characters', () => withValue([2], 'x'.repeat(81)), 'issuer (key 2): is 81 characters long; at most 80 are allowed'],
     ['an issuer with an escape sequence', () => withValue([2], 'NHC\u001b[2J'), 'issuer (key 2): contains a control character'],
@@ -241,8 +247,8 @@ describe('readIthc reports each problem with its path', () => {
   });
 
   test('an issuer that fails leaves the records that inherit it without a second report', () => {
-    const { problems } = readIthc(withValue([2], 7));
-    expect(problems).toEqual(['issuer (key 2): expected a text string, got integer 7']);
+    const { problems } = readIthc(withValue([2], new Uint8Array(2)));
+    expect(problems).toEqual(['issuer (key 2): expected a text string, got a byte string of 2 bytes']);
   });
 
   test('open value sets accept codes this verifier has never seen', () => {
@@ -282,10 +288,91 @@ describe('decoding bounds', () => {
     const bad = new Map<CborValue, CborValue>(Array.from({ length: 12 }, (_, i) => [100 + i, 0]));
     m.set(K.certificate.tests, Array.from({ length: ITHC_LIMITS.maxRecords }, () => bad));
     const { problems } = readIthc(m);
-    // Each bad test: 12 unknown keys and 4 missing required fields (sample time, result, testing centre, country).
-    const total = ITHC_LIMITS.maxRecords * (12 + 4);
+    // The first bad test: 12 unknown keys and 4 missing required fields (sample time, result,
+    // testing centre, country). The others: 12 and 2, since a missing testing centre and country
+    // would be the unreadable entry's before them, and that was reported already.
+    const total = 12 + 4 + (ITHC_LIMITS.maxRecords - 1) * (12 + 2);
     expect(problems).toHaveLength(ITHC_LIMITS.maxProblems + 1);
     expect(problems[ITHC_LIMITS.maxProblems]).toBe(`… and ${total - ITHC_LIMITS.maxProblems} more problems`);
+  });
+});
+
+describe('compact carriage (docs §Defaults and canonical form)', () => {
+  const keysOf = (m: CborValue): CborValue[] => [...(m as CMap).keys()];
+
+  test('numeric codes travel as integers, ORG- manufacturers as their number, other codes as text', () => {
+    const m = exampleCbor();
+    expect(at(m, T('result'))).toBe(260415000);
+    expect(at(m, V('prophylaxis'))).toBe(1157024006);
+    expect(at(m, V('manufacturer'))).toBe(100020693);
+    expect(at(m, V('product'))).toBe('BBIBP-CorV');
+    const base = exampleCertificate();
+    const mrna = { ...base.vaccinations![0], prophylaxis: 'J07BX03', product: 'CoronaVac', manufacturer: 'Sinovac-Biotech' };
+    const other = exampleCbor({ ...base, vaccinations: [mrna] });
+    expect([at(other, V('prophylaxis')), at(other, V('manufacturer'))]).toEqual(['J07BX03', 'Sinovac-Biotech']);
+    expect(readIthc(other).certificate!.vaccinations[0]).toEqual(mrna);
+  });
+
+  test('the text form of a numeric code reads as the integer form does', () => {
+    const m = withValue(T('result'), '260415000');
+    (at(m, [K.certificate.vaccinations, 0]) as CMap).set(K.vaccination.manufacturer, 'ORG-100020693');
+    expect(readIthc(m)).toEqual(readIthc(exampleCbor()));
+  });
+
+  test('a listed issuer travels as its code, any other as text; both read as the name', () => {
+    expect(at(exampleCbor(), [K.certificate.issuer])).toBe(1);
+    expect(readIthc(withValue([K.certificate.issuer], ISSUER))).toEqual(readIthc(exampleCbor()));
+    const input = { ...exampleCertificate(), issuer: 'Macao SAR Health Bureau' };
+    const m = exampleCbor(input);
+    expect(at(m, [K.certificate.issuer])).toBe('Macao SAR Health Bureau');
+    expect(readIthc(m).certificate!.issuer).toBe('Macao SAR Health Bureau');
+    // The records keep their own issuer, which now differs from the certificate's: written out, as its code.
+    expect(at(m, V('issuer', 1))).toBe(1);
+    expect(readIthc(m).certificate!.vaccinations[1].issuer).toBe(ISSUER);
+  });
+
+  test('the UVCI travels without URN:UVCI:01: and reads back whole', () => {
+    const input = exampleCertificate();
+    const m = exampleCbor(input);
+    expect(at(m, [K.certificate.id])).toBe(input.id.slice('URN:UVCI:01:'.length));
+    expect(readIthc(m).certificate!.id).toBe(input.id);
+  });
+
+  test('a vaccination series writes its vaccine once: the second dose carries only dose number and date', () => {
+    const m = exampleCbor();
+    expect(keysOf(at(m, [K.certificate.vaccinations, 1]))).toEqual([K.vaccination.doseNumber, K.vaccination.date]);
+    expect(readIthc(m).certificate!.vaccinations).toEqual(exampleCertificate().vaccinations);
+  });
+
+  test('what changes within a series is written out, and the entry after follows the change', () => {
+    const base = exampleCertificate();
+    const [first, second] = base.vaccinations!;
+    const booster = { ...second, doseNumber: 3, totalDoses: 3, prophylaxis: 'J07BX03', product: 'EU/1/20/1528', manufacturer: 'ORG-100030215', date: '2021-12-01' };
+    const fourth = { ...booster, doseNumber: 4, totalDoses: 4, date: '2022-06-01' };
+    const input = { ...base, vaccinations: [first, second, booster, fourth] };
+    const m = exampleCbor(input);
+    const V2 = K.vaccination;
+    expect(keysOf(at(m, [K.certificate.vaccinations, 2]))).toEqual([V2.prophylaxis, V2.product, V2.manufacturer, V2.doseNumber, V2.totalDoses, V2.date]);
+    expect(keysOf(at(m, [K.certificate.vaccinations, 3]))).toEqual([V2.doseNumber, V2.totalDoses, V2.date]);
+    expect(readIthc(m).certificate!.vaccinations).toEqual(input.vaccinations);
+  });
+
+  test('the first entry falls back on the default, later ones on the entry before: a NAAT after a RAT says so', () => {
+    const base = exampleCertificate();
+    const rat = { ...base.tests![0], testType: 'LP217198-3', device: '1232' };
+    const naat = { ...base.tests![0], sampleTime: base.tests![0].sampleTime + 86400 };
+    const input = { ...base, tests: [rat, naat] };
+    const m = exampleCbor(input);
+    expect(at(m, T('testType', 0))).toBe('LP217198-3');
+    expect(at(m, T('testType', 1))).toBe('LP6464-4');
+    expect((at(m, [K.certificate.tests, 1]) as CMap).has(K.test.testingCentre)).toBe(false);
+    expect(readIthc(m).certificate!.tests).toEqual(input.tests);
+  });
+
+  test('a series field missing from the first entry is reported once, not again for the entries that follow it', () => {
+    const { problems, certificate } = readIthc(withValue(V('product', 0), undefined));
+    expect(problems).toEqual(['vaccinations[0].product (key 6/0/3): is missing']);
+    expect(certificate).toBeUndefined();
   });
 });
 

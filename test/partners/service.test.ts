@@ -174,6 +174,7 @@ describe('every field is validated before anything is written', () => {
     ['a kid that is not base64', { encryptionKeys: [{ kid: 'not base64!', spki: p256Key().spki }] }, 'encryptionKeys[0].kid'],
     ['two keys with one kid', { encryptionKeys: [{ ...p256Key(), kid: 'AQID' }, { ...p256Key(), kid: 'AQID' }] }, 'encryptionKeys[1].kid'],
     ['a key expiry without a zone', { encryptionKeys: [{ ...p256Key(), notAfter: '2026-01-01T00:00:00' }] }, 'encryptionKeys[0].notAfter'],
+    ['pointCompression as text', { encryptionKeys: [{ ...p256Key(), pointCompression: 'no' }] }, 'encryptionKeys[0].pointCompression'],
     ['a rule whose Logic is not CertLogic', { rules: [{ ...rule[0], Logic: { if: [true, true] } }] }, 'rules'],
     ['a rule of another country', { rules: [{ ...rule[0], Identifier: 'TR-DE-0001', Country: 'DE' }] }, 'rules'],
     ['a Test rule named VR-', { rules: [{ ...rule[0], Identifier: 'VR-FR-0001' }] }, 'rules'],
@@ -201,6 +202,13 @@ describe('every field is validated before anything is written', () => {
     const p = await app.partners.upsert(frPartner({ name: { zh: '法'.repeat(80), en: 'x'.repeat(80) }, encryptionKeys: [key], signingCertificates: [{ kid: b64(dsc.kid), rawData: b64(dsc.der) }] }), 'test');
     expect(p.signingCertificates).toEqual([{ kid: b64(dsc.kid), country: 'FR', certificateType: 'DSC', rawData: b64(dsc.der) }]);
     expect(p.encryptionKeys[0].notAfter).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  test('pointCompression: false is kept for a key; true, the default, is not stored', async () => {
+    const { app } = await openApp('partners-points');
+    const [full, compact] = [p256Key(), p256Key()];
+    const p = await app.partners.upsert(frPartner({ encryptionKeys: [{ ...full, pointCompression: false }, { ...compact, pointCompression: true }] }), 'test');
+    expect(p.encryptionKeys).toEqual([{ ...full, pointCompression: false }, compact]);
   });
 
   test('the refusal names every bad field at once', async () => {

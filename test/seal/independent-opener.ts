@@ -5,7 +5,7 @@
  * and the few CBOR byte strings the KDF context and Enc_structure need assembled by hand. If it
  * opens our codes, another authority's implementation can too.
  */
-import { createDecipheriv, hkdfSync, webcrypto } from 'node:crypto';
+import { ECDH, createDecipheriv, hkdfSync, webcrypto } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { Decoder, Tag } from 'cbor-x';
 
@@ -73,7 +73,14 @@ export async function independentOpen(coseEncrypt: Uint8Array, privateJwk: JsonW
     const alg = (decoder.decode(rProtected) as Map<number, unknown>).get(1);
     const epk = rUnprotected.get(-1) as Map<number, unknown>;
     if (epk.get(1) !== 2 || epk.get(-1) !== 1) throw new Error('ephemeral key is not EC2 P-256');
-    const publicKey = await webcrypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: b64u(epk.get(-2) as Uint8Array), y: b64u(epk.get(-3) as Uint8Array) }, { name: 'ECDH', namedCurve: 'P-256' }, false, []);
+    const x = epk.get(-2) as Uint8Array;
+    let y = epk.get(-3) as Uint8Array | boolean;
+    if (typeof y === 'boolean') {
+      // RFC 9053 §7.1.1: y may be the sign bit; OpenSSL recovers the coordinate from SEC1 02/03 ‖ x.
+      const full = ECDH.convertKey(Buffer.concat([Buffer.from([y ? 3 : 2]), x]), 'prime256v1', undefined, undefined, 'uncompressed') as Buffer;
+      y = full.subarray(33);
+    }
+    const publicKey = await webcrypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: b64u(x), y: b64u(y) }, { name: 'ECDH', namedCurve: 'P-256' }, false, []);
     const shared = Buffer.from(await webcrypto.subtle.deriveBits({ name: 'ECDH', public: publicKey }, privateKey, 256));
     let cek: Buffer;
     if (alg === -25) {

@@ -15,6 +15,7 @@ import { nobleCrypto } from '../../core/crypto/noble';
 import { openSealed, sealCode, sealSign1, sealedCodeContent, sealedOpener, SEAL_ALGORITHMS, SEAL_LIMITS, type OpeningKey } from '../../core/seal';
 import { deflate, inflate } from '../../core/zlib';
 import { isIthcError } from '../../core/errors';
+import { p256 as nobleP256 } from '@noble/curves/nist.js';
 import { nodeCrypto } from '../../node/crypto-node';
 import { coseOfSealedCode, independentOpen } from './independent-opener';
 import { NOW, makeAuthority, rng, signedIthc, type Authority, type SignedIthc } from './fixtures';
@@ -192,7 +193,8 @@ describe('structure (the issue\'s "Sealed codes" section)', () => {
     expect(epk.get(1)).toBe(2);
     expect(epk.get(-1)).toBe(1);
     expect((epk.get(-2) as Uint8Array).length).toBe(32);
-    expect((epk.get(-3) as Uint8Array).length).toBe(32);
+    // RFC 9053 §7.1.1 point compression: y is its sign bit.
+    expect(typeof epk.get(-3)).toBe('boolean');
     // Direct key agreement: nothing is wrapped.
     expect(rCiphertext.length).toBe(0);
   });
@@ -201,6 +203,62 @@ describe('structure (the issue\'s "Sealed codes" section)', () => {
     const plain = openSealed(sealedCodeContent(seal()), [{ privateKey: authority.privateKey }]);
     const decoded = rawDecoder.decode(plain) as Tag;
     expect(decoded.tag).toBe(18);
+  });
+});
+
+describe('the ephemeral key\'s y: a sign bit by default, the full coordinate on request', () => {
+  /** The same random bytes twice, so two seals use the same ephemeral key and IV. */
+  const replaying = (): (() => (n: number) => Uint8Array) => {
+    const tape: Uint8Array[] = [];
+    return () => {
+      let i = 0;
+      return (n) => {
+        if (i === tape.length) tape.push(rng(n));
+        return tape[i++];
+      };
+    };
+  };
+  const ephemeralOf = (cose: Uint8Array) => ((((rawDecoder.decode(cose) as Tag).value as unknown[])[3] as unknown[][])[0][1] as Map<number, unknown>).get(-1) as Map<number, unknown>;
+
+  test('the sign bit is the parity of the y the full form carries; the compressed form is 33 bytes shorter', () => {
+    for (let i = 0; i < 16; i++) {
+      const tape = replaying();
+      const full = sealSign1(ithc.signed.cose, [{ kid: authority.kid, publicKey: authority.publicKey, pointCompression: false }], tape());
+      const compact = sealSign1(ithc.signed.cose, [{ kid: authority.kid, publicKey: authority.publicKey }], tape());
+      const y = ephemeralOf(full).get(-3) as Uint8Array;
+      expect(y).toHaveLength(32);
+      expect(ephemeralOf(compact).get(-3)).toBe((y[31] & 1) === 1);
+      expect(full.length - compact.length).toBe(33);
+      for (const cose of [full, compact]) expect(openSealed(cose, [{ privateKey: authority.privateKey }])).toEqual(ithc.signed.cose);
+    }
+  });
+
+  test('the full form opens with the independent implementation too', async () => {
+    const cose = sealSign1(ithc.signed.cose, [{ kid: authority.kid, publicKey: authority.publicKey, pointCompression: false }], rng);
+    expect(new Uint8Array(await independentOpen(cose, authority.jwk))).toEqual(ithc.signed.cose);
+  });
+
+  test('a flipped sign bit still opens: ECDH uses only x of the shared point, which ±P share', () => {
+    const code = tamper(seal(), (m) => {
+      const key = ((m[3] as CborValue[][])[0][1] as Map<CborValue, CborValue>).get(-1) as Map<CborValue, CborValue>;
+      key.set(-3, !key.get(-3));
+    });
+    expect(openSealed(sealedCodeContent(code), [{ privateKey: authority.privateKey }])).toEqual(ithc.signed.cose);
+  });
+
+  test('an x with no point on P-256 under a sign bit: COSE_INVALID', () => {
+    const x = new Uint8Array(32);
+    // About half of all x have no y; find one by counting up.
+    while (nobleP256.utils.isValidPublicKey(Uint8Array.of(2, ...x), true)) x[31]++;
+    const code = tamper(seal(), (m) => {
+      const key = ((m[3] as CborValue[][])[0][1] as Map<CborValue, CborValue>).get(-1) as Map<CborValue, CborValue>;
+      key.set(-2, x);
+    });
+    expect(errorCode(() => openSealed(sealedCodeContent(code), [{ privateKey: authority.privateKey }]))).toBe('COSE_INVALID');
+  });
+
+  test('pointCompression must be a boolean', () => {
+    expect(() => sealSign1(ithc.signed.cose, [{ kid: authority.kid, publicKey: authority.publicKey, pointCompression: 'no' as unknown as boolean }], rng)).toThrow(TypeError);
   });
 });
 

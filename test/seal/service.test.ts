@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toBase64 } from '../../core/bytes';
+import { decodeLenient, Tag, type CborValue } from '../../core/cbor';
 import { validateDccSchema } from '../../core/dcc-schema';
 import { verifyCode } from '../../core/hcert';
 import { KeyStore } from '../../core/keys';
@@ -38,13 +39,13 @@ let key1: Authority;
 let key2: Authority;
 let retired: Authority;
 
-function partner(country: string, accepts: PartnerDoc['accepts'], keys: Array<{ a: Authority; notAfter?: string }>): PartnerDoc {
+function partner(country: string, accepts: PartnerDoc['accepts'], keys: Array<{ a: Authority; notAfter?: string; full?: true }>): PartnerDoc {
   return {
     _id: country,
     country,
     name: { zh: `${country}（测试）`, en: `${country} (test)` },
     accepts,
-    encryptionKeys: keys.map(({ a, notAfter }) => ({ kid: toBase64(a.kid), spki: toBase64(a.spki), ...(notAfter ? { notAfter } : {}) })),
+    encryptionKeys: keys.map(({ a, notAfter, full }) => ({ kid: toBase64(a.kid), spki: toBase64(a.spki), ...(notAfter ? { notAfter } : {}), ...(full ? { pointCompression: false as const } : {}) })),
     rules: [],
     signingCertificates: [],
     updatedAt: clock.now(),
@@ -62,7 +63,7 @@ beforeAll(async () => {
   retired = makeAuthority('SG-0');
   const past = new Date(clock.now() - 86_400_000).toISOString();
   for (const p of [
-    partner('SG', ['sealed', 'ithc', 'dcc'], [{ a: key1 }, { a: key2 }, { a: retired, notAfter: past }]),
+    partner('SG', ['sealed', 'ithc', 'dcc'], [{ a: key1 }, { a: key2, full: true }, { a: retired, notAfter: past }]),
     partner('TH', ['dcc'], [{ a: key1 }]),
     partner('MY', ['sealed'], [{ a: retired, notAfter: past }]),
   ]) {
@@ -101,6 +102,19 @@ describe('a partner that accepts sealed, ITHC and DCC codes', () => {
     ]);
     expect(r.open).toBe(view.codes.ithc);
     expect(r.dcc).toEqual(view.codes.dcc.map((d) => d.code));
+  });
+
+  test('the ephemeral key is compressed unless the partner key says pointCompression: false', async () => {
+    const r = data(await seal(TRAVELLER, { destination: 'SG' }));
+    const ys = (r.sealed as Array<{ code: string }>).map((s) => {
+      const msg = (decodeLenient(sealedCodeContent(s.code)) as Tag).value as CborValue[];
+      return ((msg[3] as CborValue[][])[0][1] as Map<CborValue, CborValue>).get(-1) as Map<CborValue, CborValue>;
+    }).map((k) => k.get(-3));
+    expect(typeof ys[0]).toBe('boolean');
+    expect(ys[1]).toBeInstanceOf(Uint8Array);
+    expect((ys[1] as Uint8Array).length).toBe(32);
+    // The same certificate, 33 bytes more of y: 49 or 50 more base45 characters.
+    expect(r.sealed[1].code.length - r.sealed[0].code.length).toBeGreaterThanOrEqual(49);
   });
 
   test('each sealed code opens with its own key only, and its inner certificate verifies against the published trust list', async () => {
