@@ -36,7 +36,7 @@ export const MP_BUNDLES = Object.freeze([
     entry: [
       "export { qrMatrix } from './core/qr';",
       "export { checkResidentId, normaliseResidentIdInput, maskResidentId, chinaDate, MAX_ID_INPUT_LENGTH } from './server/identity/resident-id';",
-      "export { label, ownLabel, IGG_RESULTS, IGG_METHODS, IGG_UNITS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_TYPE_NAAT, TEST_TYPE_RAT, TEST_RESULT_NOT_DETECTED, TEST_RESULT_DETECTED } from './core/valuesets';",
+      "export { label, ownLabel, issuerLabel, IGG_RESULTS, IGG_METHODS, IGG_UNITS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_TYPE_NAAT, TEST_TYPE_RAT, TEST_RESULT_NOT_DETECTED, TEST_RESULT_DETECTED } from './core/valuesets';",
     ].join('\n'),
   },
   {

@@ -12,7 +12,7 @@ import { webCrypto } from '../core/crypto/webcrypto';
 import type { ErrorCode } from '../core/errors';
 import type { OpeningKey } from '../core/seal';
 import type { ValidationRule } from '../core/rules';
-import { IGG_RESULTS, label, ownLabel } from '../core/valuesets';
+import { IGG_RESULTS, issuerLabel, label, ownLabel } from '../core/valuesets';
 import { ERROR_WORDS, FORMAT_WORDS, LANGS, LANG_NAMES, duration, preferredLang, t, type UiLang } from './i18n';
 import { CameraScanner, decodeImageFile, decodePdfFile } from './scan';
 import { NeedsCsca, checkCode, openingKeyFromPem, readCscas, readFileText, readRules, readTrust, type CheckResult, type TrustSource } from './verifier';
@@ -274,7 +274,7 @@ function renderDetails(r: CheckResult): void {
   row('format', v.format ? FORMAT_WORDS[v.format][L] : null);
   const c = v.certificate;
   row('certificateId', c?.format === 'ithc' ? c.ithc.id : c?.format === 'dcc' ? c.dcc.uci : null);
-  row('issuer', c?.format === 'ithc' ? `${c.ithc.issuer} (${v.issuer ?? ''})` : v.issuer);
+  row('issuer', c?.format === 'ithc' ? `${issuerLabel(c.ithc.issuer, L === 'zh' ? 'zh' : 'en')} (${v.issuer ?? ''})` : v.issuer);
   row('signedAt', v.issuedAt !== null ? fmtTime(v.issuedAt) : null);
   row('expiresAt', v.expiresAt !== null ? fmtTime(v.expiresAt) : null);
   row('kid', v.kid);

@@ -7,7 +7,7 @@
  * refresh. When the call cannot reach the server, the copy saved last is shown with its age.
  */
 import { t, format, type Lang, type Messages } from '../i18n/index';
-import { label, ownLabel, IGG_METHODS, IGG_RESULTS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_RESULT_DETECTED, TEST_RESULT_NOT_DETECTED } from '../lib/ithc-main';
+import { label, ownLabel, issuerLabel, IGG_METHODS, IGG_RESULTS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_RESULT_DETECTED, TEST_RESULT_NOT_DETECTED } from '../lib/ithc-main';
 import { readValue, removeValue, storedKeys, writeValue } from '../adapters/storage';
 import { now } from '../adapters/clock';
 import { callWithLoading, type ShownError } from './call';
@@ -200,7 +200,8 @@ export function buildCertificateScreen(lang: Lang, cached: CachedCertificate, no
     issuedAt: formatInstant(lang, view.issuedAt),
     expiresAt: formatInstant(lang, view.expiresAt),
     id: view.id,
-    issuer: c.issuer,
+    // Listed issuers travel as a code and have a name in each language; others are shown as issued.
+    issuer: issuerLabel(c.issuer, lang),
     code: view.codes.ithc,
     qrLabel: t(lang, 'qrLabel', { name: name || nameLatin }),
     savedAge: ageOfInstant(lang, cached.savedAt, nowMs),

@@ -16,7 +16,7 @@
 import { PDFDocument, PDFFont, PDFPage, rgb, type RGB } from 'pdf-lib';
 import { decodeStages } from '../../core/hcert';
 import { readIthc, type IthcCertificate } from '../../core/ithc';
-import { IGG_METHODS, IGG_RESULTS, IGG_UNITS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_TYPE_NAAT, label, ownLabel, type Lang } from '../../core/valuesets';
+import { IGG_METHODS, IGG_RESULTS, IGG_UNITS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_TYPE_NAAT, issuerLabel, label, ownLabel, type Lang } from '../../core/valuesets';
 import { fontBytes, fontkitForPdfLib } from './fonts';
 import { drawQr, MM, qrOuterSize, type PlacedQr } from './qr-vector';
 
@@ -318,7 +318,8 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   s.y -= 4;
   s.para(bi('证明', 'Certificate'), MARGIN, colW, 11.5, { bold: true, color: ACCENT });
   s.field(bi('证明编号', 'Certificate ID'), c.id, MARGIN, colW, labelW, 9.5, { size: 8.5 });
-  s.field(bi('签发机构', 'Issued by'), c.issuer, MARGIN, colW, labelW);
+  // A listed issuer in both languages; any other as the certificate names it.
+  s.field(bi('签发机构', 'Issued by'), both(issuerLabel(c.issuer, 'zh'), issuerLabel(c.issuer, 'en'), lang), MARGIN, colW, labelW);
   if (iat !== undefined) s.field(bi('签发时间', 'Issued'), formatInstant(iat), MARGIN, colW, labelW);
   if (exp !== undefined) {
     s.field(bi('签名有效期至', 'Signature valid until'), formatInstant(exp), MARGIN, colW, labelW, 9.5, { bold: true });

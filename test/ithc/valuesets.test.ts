@@ -10,9 +10,11 @@ import {
   IGG_METHODS,
   IGG_RESULTS,
   IGG_UNITS,
+  ISSUERS,
   SEXES,
   TRAVEL_DOCUMENT_TYPES,
   VALUE_SETS,
+  issuerLabel,
   label,
   lookup,
   vaccineEncoding,
@@ -99,6 +101,7 @@ describe('own code tables', () => {
     ['IgG unit', IGG_UNITS],
     ['sex', SEXES],
     ['travel document type', TRAVEL_DOCUMENT_TYPES],
+    ['issuer', ISSUERS],
   ] as const)('%s: unique names and codes, labelled in both languages, frozen', (_n, table) => {
     expect(new Set(table.map((r) => r.code)).size).toBe(table.length);
     expect(new Set(table.map((r) => r.name)).size).toBe(table.length);
@@ -108,6 +111,14 @@ describe('own code tables', () => {
     }
     expect(Object.isFrozen(table)).toBe(true);
     expect(Object.isFrozen(table[0])).toBe(true);
+  });
+
+  test('issuers: the readable name is the English one the DCC carries; issuerLabel names it in either language', () => {
+    for (const r of ISSUERS) expect(r.name).toBe(r.en);
+    expect(issuerLabel('National Health Commission of the PRC', 'zh')).toBe('中华人民共和国国家卫生健康委员会');
+    expect(issuerLabel('National Health Commission of the PRC')).toBe('National Health Commission of the PRC');
+    // An issuer outside the table is shown as the certificate names it, in both languages.
+    expect(issuerLabel('Macao SAR Health Bureau', 'zh')).toBe('Macao SAR Health Bureau');
   });
 
   test('the five Chinese travel documents', () => {

@@ -51,6 +51,8 @@ describe('certificate page', () => {
     expect(text(page, '.holder-birth')).toBe(`${y}年${m}月${d}日`);
     expect(text(page, '.holder-sex')).toBe(holder.sex === 'M' ? '男' : '女');
     expect(text(page, '.holder-nationality')).toBe('中国');
+    // The issuer travels as a code (docs/ithc-certificate.md) and is named in the reader's language.
+    expect(text(page, '.cert-issuer')).toBe('中华人民共和国国家卫生健康委员会');
     // Masked until revealed.
     const masked = text(page, '.holder-document');
     expect(masked).not.toBe(holder.documentNumber);
@@ -176,6 +178,7 @@ describe('certificate page', () => {
     const page = await env.open(PAGE);
     expect(text(page, '.holder-nationality')).toBe('China');
     expect(text(page, '.records-tests .record-main')).toBe('Not detected');
+    expect(text(page, '.cert-issuer')).toBe('National Health Commission of the PRC');
     const data = new Set([server.view.certificate.holder.surname! + server.view.certificate.holder.givenName!, server.view.certificate.issuer]);
     const leaks = visibleTexts(page.toJSON()).filter((s) => HAN.test(s) && ![...data].some((d) => s.includes(d)) && !s.includes('：') && !/Testing centre|Centre|Name/.test(s));
     // Testing centres and Chinese names are record data, shown as issued.

@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { qrMatrix } from '../../core/qr';
+import { issuerLabel } from '../../core/valuesets';
 import { DCC_QR_MM, MAIN_QR_MM, formatAge, renderCertificatePdf, wrapText, type CertificatePdf } from '../../server/pdf/certificate-pdf';
 import { crop, issuedDemo, pageContents, poppler, PT_PER_MM, qrGeometries, rasterise, tempDir } from './helpers';
 import type { CertificateView } from '../../server/functions/definitions';
@@ -103,6 +104,9 @@ describe('the paper certificate', () => {
     expect(text).toContain(`${h.surname}${h.givenName}`);
     expect(text).toContain(h.documentNumber);
     expect(text).toContain(view.id);
+    // The issuer, carried as its code, named in both languages (pdftotext may break the long name).
+    expect(text.replace(/ /g, '')).toContain(`${issuerLabel(view.certificate.issuer as string, 'zh')}/${issuerLabel(view.certificate.issuer as string, 'en')}`.replace(/ /g, ''));
+    expect(issuerLabel(view.certificate.issuer as string, 'zh')).toBe('中华人民共和国国家卫生健康委员会');
     // The request to print at actual size, in both languages.
     expect(text).toContain('100%');
     expect(text).toMatch(/fit to page/);

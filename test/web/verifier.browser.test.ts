@@ -158,6 +158,11 @@ describe('the web verifier in Chromium', () => {
     expect(await page.textContent('#holder-name')).toContain(`${h.surname}${h.givenName}`);
     expect(await page.textContent('#holder-dob')).toBe(h.dateOfBirth);
     expect(await page.textContent('#holder-document')).toBe(h.documentNumber);
+    // The issuer travels as a code; the officer reads its name, in the page's language.
+    expect(await page.textContent('#details-body')).toContain('National Health Commission of the PRC (CN)');
+    await page.selectOption('#lang', 'zh');
+    await page.waitForFunction(() => /中华人民共和国国家卫生健康委员会/.test(document.getElementById('details-body')!.textContent ?? ''));
+    await page.selectOption('#lang', 'en');
     await shot('valid');
   });
 
