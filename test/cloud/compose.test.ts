@@ -5,6 +5,7 @@
  * in-memory stand-in; wx-server-sdk itself is never loaded). The certificate function's PDF
  * renderer is the bundle beside its index.js (cloudfunctions/certificate/pdf.js), loaded on use.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp, type App } from '../../server/app';
 import { systemClock } from '../../server/clock';
@@ -112,3 +113,10 @@ test('the certificate function, composed alone on the CloudBase store, issues an
   const pdf = await render({ ithc: (issued as { data: { codes: { ithc: string; dcc: never[] } } }).data.codes.ithc, dcc: (issued as { data: { codes: { dcc: never[] } } }).data.codes.dcc, links: { trustList: 'https://example.invalid/trustlist', webVerifier: 'https://example.invalid/verify/' }, printedAt: Date.now(), lang: 'zh' });
   expect(Buffer.from(pdf.bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
 }, 120_000);
+
+test('the PDF bundle leaves out Brotli (WOFF2 only): a WOFF2 font would get a plain error, TrueType renders as above', () => {
+  const bundle = readFileSync(BUNDLES.certificatePdf, 'utf8');
+  expect(bundle).toContain('WOFF2 fonts are not supported by the certificate PDF bundle');
+  const stand = require('../../server/pdf/no-woff2.cjs') as () => never;
+  expect(() => stand()).toThrow(/give it a TrueType \(\.ttf\) font/);
+});
