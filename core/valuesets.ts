@@ -5,8 +5,8 @@
  *   result, RAT device, country) wherever one exists: generated into valuesets.generated.ts by
  *   scripts/gen-valuesets.mjs, with Chinese labels added by us.
  * - Our own code tables where the DCC has none: IgG antibody result, method and unit; sex; the
- *   five Chinese travel document types; the issuing bodies. These are hand-written here and frozen: a code, once
- *   issued, keeps its meaning; new codes are appended.
+ *   five Chinese travel document types; the issuing bodies. These are hand-written here and
+ *   frozen: a code, once issued, keeps its meaning; new codes are appended.
  *
  * Closed sets (a certificate with an unknown code is invalid): disease, prophylaxis, test type,
  * test result, country and all of our own tables. Open sets (checked for form only, since the EU

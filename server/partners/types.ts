@@ -15,7 +15,7 @@ export interface PartnerEncryptionKey {
   notAfter?: string;
   /**
    * false: the authority's COSE stack cannot read a compressed ephemeral key (y as a sign bit,
-   * RFC 9053 §7.1.1), so codes for this key carry y in full (44 more characters). Absent: compressed.
+   * RFC 9053 §7.1.1), so codes for this key carry y in full (33 bytes, ~50 characters more). Absent: compressed.
    */
   pointCompression?: false;
 }
