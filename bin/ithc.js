@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 'use strict';
 // A CommonJS shim so `ithc` starts without a TypeScript loader: it runs the esbuild bundle.
+
+// Signatures are checked on libuv's thread pool (cli/batch.ts): one pool thread per core, unless
+// the user chose. Set before anything uses the pool, which reads it once, when it starts.
+if (process.env.UV_THREADPOOL_SIZE === undefined) process.env.UV_THREADPOOL_SIZE = String(Math.max(1, require('node:os').availableParallelism()));
 let cli;
 try {
   cli = require('../dist/cli.cjs');

@@ -6,9 +6,14 @@
  * streams past and reported as SIZE_LIMIT; results wait for their turn only as long as the batches
  * before them, at most MAX_PENDING_PER_WORKER per worker.
  *
- * Throughput: batches go to worker_threads (one per core), each with its own verifier, while the
- * main thread only splits lines and writes results. A small input is verified on the main thread
- * instead, because starting workers costs more than it saves for a few codes.
+ * Throughput. About three quarters of a code's cost is its ECDSA check in OpenSSL. On fewer than
+ * 4 cores the main thread verifies alone and hands those checks to libuv's thread pool
+ * (nodeCryptoPooled; bin/ithc.js sizes the pool to the cores), decoding the next batches while the
+ * pool checks signatures: no worker to load, no second JIT to warm up (measured on 2 cores: README,
+ * Performance). One JavaScript thread can feed only so many cores, so from 4 cores on (or with
+ * ITHC_WORKERS) batches go to worker_threads, one per core, each checking its own signatures,
+ * while the main thread only splits lines and writes results. A small input is verified on the
+ * main thread in any case, because starting workers costs more than it saves for a few codes.
  */
 import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
@@ -24,6 +29,8 @@ const BATCH_LINES = 128;
 /** Up to this many lines in all, the batch runs on the main thread without starting workers. */
 const INLINE_LINES = 64;
 const MAX_PENDING_PER_WORKER = 4;
+/** Batches the main thread verifies at once when it works alone (~1,000 signatures queued). */
+const MAX_PENDING_INLINE = 8;
 
 export interface BatchRun {
   input: NodeJS.ReadableStream;
@@ -31,7 +38,7 @@ export interface BatchRun {
   settings: VerifierSettings;
   /** The script a worker runs (dist/cli-worker.cjs, from cli/worker-entry.ts). */
   workerScript: string;
-  /** Number of workers; default one per core, or ITHC_WORKERS. 0 verifies on the main thread only. */
+  /** Number of workers; default defaultWorkerCount() (none below 4 cores). 0 verifies on the main thread only. */
   workers?: number;
 }
 
@@ -40,15 +47,17 @@ export interface BatchSummary {
   invalid: number;
 }
 
-export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env): number {
+/** Verification workers: none below 4 cores (the main thread and the thread pool), else one per core; or ITHC_WORKERS. */
+export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
   const fromEnv = env.ITHC_WORKERS;
   if (fromEnv !== undefined && /^\d{1,2}$/.test(fromEnv)) return Number(fromEnv);
-  return Math.min(availableParallelism(), 16);
+  return cores < 4 ? 0 : Math.min(cores, 16);
 }
 
 export async function runBatch(run: BatchRun): Promise<BatchSummary> {
   const workerCount = run.workers ?? defaultWorkerCount();
-  const maxPending = Math.max(1, workerCount) * MAX_PENDING_PER_WORKER;
+  // Without workers, batches in flight on the main thread are what keeps the thread pool fed.
+  const maxPending = workerCount > 0 ? workerCount * MAX_PENDING_PER_WORKER : MAX_PENDING_INLINE;
   const splitter = new LineSplitter(MAX_LINE_CHARS);
   let inline: VerifyFn | undefined;
   let pool: WorkerPool | undefined;
@@ -74,7 +83,8 @@ export async function runBatch(run: BatchRun): Promise<BatchSummary> {
       pool ??= new WorkerPool(run.workerScript, workerCount, run.settings);
       work = pool.run(first, lines);
     } else {
-      inline ??= makeVerifier(run.settings);
+      // Alone on the main thread, signatures go to the thread pool; a batch's codes are verified at once.
+      inline ??= makeVerifier({ ...run.settings, pooled: workerCount === 0 });
       work = verifyBatch(inline, run.settings.json, first, lines);
     }
     // A batch may fail (a worker died) before its turn to be written: handled here, at once.

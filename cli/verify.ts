@@ -61,7 +61,8 @@ Entry rules 入境规则 (--rules FILE --country XX):
 
 Exit status 退出码: 0 all valid (and, with --rules, meeting the rules) 全部有效（且符合入境规则）
                     1 any invalid or not meeting the rules 存在无效或不符合入境规则 · 2 usage error 用法错误
-Environment 环境变量: ITHC_WORKERS=N  worker threads for "-" (default: one per core) 批量验证线程数
+Environment 环境变量: ITHC_WORKERS=N  worker threads for "-" (default: none below 4 cores, where the
+                    main thread checks signatures on the thread pool; else one per core) 批量验证线程数
 
 Examples 示例:
   ithc verify --trust dsc-list.json 'HC1:NCF...'

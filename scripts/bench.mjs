@@ -3,7 +3,8 @@
 //
 // (a) Batch verification of the same N ES256 DCC codes (signed now with a key made now, trusted
 //     through a generated DSC list), as whole processes from start to exit:
-//       - `node bin/ithc.js verify --json -` (worker threads, one per core; and with one worker),
+//       - `node bin/ithc.js verify --json -` (the default: below 4 cores the main thread with the
+//         thread pool checking signatures; and with ITHC_WORKERS set to the cores and to 1),
 //       - bench/reference.cjs, a plain single-threaded node:crypto + zlib + cbor-x loop;
 //     and the physical limit: raw ECDSA P-256 verify through node:crypto on one and on both cores.
 // (b) The portable path: verifyCode with the noble provider against raw noble p256.verify.
@@ -236,8 +237,10 @@ async function main() {
 
     const variants = [
       { name: 'reference loop (node:crypto + zlib + cbor-x, 1 thread)', args: ['bench/reference.cjs', dsc] },
-      { name: `ithc verify --json - (${availableParallelism()} workers)`, args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'] },
-      { name: 'ithc verify --json - (1 worker)', args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'], env: { ITHC_WORKERS: '1' } },
+      // The default below 4 cores: the main thread decodes, libuv's thread pool checks signatures (cli/batch.ts).
+      { name: `ithc verify --json - (default: ${availableParallelism() < 4 ? 'main thread + thread pool' : `${Math.min(availableParallelism(), 16)} workers`})`, args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'] },
+      { name: `ithc verify --json - (ITHC_WORKERS=${availableParallelism()}: a worker per core)`, args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'], env: { ITHC_WORKERS: String(availableParallelism()) } },
+      { name: 'ithc verify --json - (ITHC_WORKERS=1)', args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'], env: { ITHC_WORKERS: '1' } },
     ];
     const best = variants.map(() => Infinity);
     const disagreements = [];

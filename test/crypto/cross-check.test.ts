@@ -14,10 +14,10 @@ import { verifyRsaPss } from '../../core/crypto/rsa-pss';
 import { webCrypto } from '../../core/crypto/webcrypto';
 import type { PublicKeyMaterial } from '../../core/keys';
 import { publicKeyFromSpki } from '../../core/x509';
-import { nodeCrypto } from '../../node/crypto-node';
+import { nodeCrypto, nodeCryptoPooled } from '../../node/crypto-node';
 
 const subtle = (globalThis.crypto?.subtle ?? (nodeWebcrypto as unknown as Crypto).subtle) as SubtleCrypto;
-const providers: Record<string, CryptoProvider> = { 'node:crypto': nodeCrypto, noble: nobleCrypto, webcrypto: webCrypto(subtle) };
+const providers: Record<string, CryptoProvider> = { 'node:crypto': nodeCrypto, 'node:crypto (thread pool)': nodeCryptoPooled, noble: nobleCrypto, webcrypto: webCrypto(subtle) };
 const ES256 = ALGORITHMS[-7];
 const PS256 = ALGORITHMS[-37];
 
@@ -152,12 +152,12 @@ describe('ECDSA P-256: node:crypto, noble and WebCrypto agree', () => {
     const sig = new Uint8Array(nodeSign('sha256', data, { key: k384.privateKey, dsaEncoding: 'ieee-p1363' }));
     expect(sig.length).toBe(96);
     const a = await answers(ES256, k384, data, sig);
-    expect(a).toEqual({ 'node:crypto': true, noble: true, webcrypto: true, reference: true });
+    expect(a).toEqual({ 'node:crypto': true, 'node:crypto (thread pool)': true, noble: true, webcrypto: true, reference: true });
     const bad = sig.slice();
     bad[10] ^= 1;
-    expect(await answers(ES256, k384, data, bad)).toEqual({ 'node:crypto': false, noble: false, webcrypto: false, reference: false });
+    expect(await answers(ES256, k384, data, bad)).toEqual({ 'node:crypto': false, 'node:crypto (thread pool)': false, noble: false, webcrypto: false, reference: false });
     // A 64-byte (P-256-sized) signature does not fit a P-384 key.
-    expect(await answers(ES256, k384, data, sig.subarray(0, 64))).toEqual({ 'node:crypto': false, noble: false, webcrypto: false, reference: false });
+    expect(await answers(ES256, k384, data, sig.subarray(0, 64))).toEqual({ 'node:crypto': false, 'node:crypto (thread pool)': false, noble: false, webcrypto: false, reference: false });
   });
 
   test('an algorithm that does not match the key type fails everywhere, without throwing', async () => {
@@ -232,7 +232,7 @@ describe.each([2048, 3072, 2047, 2050])('RSA-PSS %i-bit: rsa-pss.ts agrees with 
     await expectAll(PS256, key, data, sig, true, 'full length');
     const short = sig.subarray(1);
     // RFC 8017 §8.1.2 step 1: "If the length of the signature S is not k octets, output invalid".
-    expect(await answers(PS256, key, data, short)).toEqual({ 'node:crypto': false, noble: false, webcrypto: false, 'rsa-pss.ts': false, reference: true });
+    expect(await answers(PS256, key, data, short)).toEqual({ 'node:crypto': false, 'node:crypto (thread pool)': false, noble: false, webcrypto: false, 'rsa-pss.ts': false, reference: true });
   });
 });
 

@@ -16,7 +16,7 @@ import { encodeCoseSign1, encodeProtectedHeader, sigStructure } from '../../core
 import { dccToCbor } from '../../core/dcc';
 import { validateDccSchema } from '../../core/dcc-schema';
 import { ERROR_CODES, type ErrorCode } from '../../core/errors';
-import { signCode, verifyCode, type Verdict } from '../../core/hcert';
+import { decodeStages, signCode, verifyCode, type Verdict } from '../../core/hcert';
 import { KeyStore, type TrustedKey } from '../../core/keys';
 import { DEFAULT_LIMITS } from '../../core/limits';
 import { publicKeyFromSpki } from '../../core/x509';
@@ -89,11 +89,23 @@ describe('hostile codes: text', () => {
 
   test('every single-character substitution in the base45 text is refused cleanly', async () => {
     const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+    const signed = toHex(decodeStages(valid.code).cose!);
+    let unchanged = 0;
     for (let i = 4; i < valid.code.length; i++) {
       const c = valid.code[i];
       const other = alphabet[(alphabet.indexOf(c) + 1 + (i % 44)) % 45];
-      await refused(valid.code.slice(0, i) + other + valid.code.slice(i + 1));
+      const changed = valid.code.slice(0, i) + other + valid.code.slice(i + 1);
+      // A change that falls in the padding bits of deflate's last byte, which inflate ignores,
+      // leaves every signed byte as it was: that code is the original one, and may verify. (The
+      // signature is made afresh each run, so whether a run meets such a position varies.)
+      const stages = decodeStages(changed);
+      if (stages.cose && toHex(stages.cose) === signed) {
+        unchanged++;
+        continue;
+      }
+      await refused(changed);
     }
+    expect(unchanged).toBeLessThan(4);
   });
 
   test('a code far longer than any QR holds is SIZE_LIMIT before any work', async () => {
