@@ -15,6 +15,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { fromBase64 } from '../core/bytes';
 import { isIthcError } from '../core/errors';
+import { PEM_PKCS8, pemBegin } from '../core/pem';
 import type { TrustedKey } from '../core/keys';
 import type { OpeningKey } from '../core/seal';
 import { verifyTrustList, type RevocationEntry } from '../core/trustlist';
@@ -26,7 +27,7 @@ import { readInputFile } from './trust';
 const MAX_KEY_FILE = 64 * 1024;
 const MAX_CSCA_FILE = 1024 * 1024;
 
-/** Reads authority private keys (PKCS#8 PEM, P-256; SEC1 "EC PRIVATE KEY" PEM is accepted too). */
+/** Reads authority private keys (PKCS#8 PEM, P-256; SEC1 PEM is accepted too: node:crypto reads both). */
 export function readAuthorityKeys(files: readonly string[]): OpeningKey[] {
   return files.map((f) => {
     const text = new TextDecoder().decode(readInputFile(f, 'authority key', MAX_KEY_FILE));
@@ -34,7 +35,7 @@ export function readAuthorityKeys(files: readonly string[]): OpeningKey[] {
     try {
       key = createPrivateKey({ key: text, format: 'pem' });
     } catch {
-      throw new UsageError(`${f} is not a PEM private key (expected PKCS#8, "-----BEGIN PRIVATE KEY-----")`);
+      throw new UsageError(`${f} is not a PEM private key (expected PKCS#8, "${pemBegin(PEM_PKCS8)}")`);
     }
     if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
       throw new UsageError(`${f} is not a P-256 key; sealed codes are sealed to P-256 keys`);

@@ -26,7 +26,7 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { aeskw, gcm } from '@noble/ciphers/aes.js';
 import { decodeBase45, encodeBase45 } from './base45';
-import { bytesEqual, toBase64 } from './bytes';
+import { bytesEqual, concatBytes, toBase64 } from './bytes';
 import { Tag, decodeLenient, encodeStrict, type CborValue } from './cbor';
 import { HEADER } from './cose';
 import { IthcError } from './errors';
@@ -193,6 +193,21 @@ export function sealedCodeContent(code: string, limitsIn: Partial<Limits> = {}):
 export function sealedOpener(keys: readonly OpeningKey[], limits: Partial<Limits> = {}): (coseEncrypt: Uint8Array) => Promise<Uint8Array> {
   const own = keys.map((k) => ({ kid: k.kid?.slice(), privateKey: k.privateKey.slice() }));
   return async (coseEncrypt) => openSealed(coseEncrypt, own, limits);
+}
+
+/** SubjectPublicKeyInfo DER (RFC 5480) of an uncompressed P-256 point 04 ‖ x ‖ y. */
+export function p256Spki(point: Uint8Array): Uint8Array {
+  if (!(point instanceof Uint8Array) || point.length !== 65 || point[0] !== 4) throw new TypeError('p256Spki needs an uncompressed P-256 point (65 bytes)');
+  return concatBytes(P256_SPKI_PREFIX, point);
+}
+
+/**
+ * A kid derived from an authority key: the first 8 bytes of SHA-256 over its SPKI (as a DSC's kid is
+ * over its certificate). The demo authority is registered under it; the web verifier names a loaded
+ * key by it. A real partner registers whatever kid its own system uses.
+ */
+export function authorityKid(spki: Uint8Array): Uint8Array {
+  return sha256(spki).subarray(0, 8);
 }
 
 /** The public key (uncompressed point) of a private scalar: what an authority publishes. */

@@ -8,6 +8,7 @@ import { Certificate, ExtendedKeyUsage, SubjectPublicKeyInfo, id_ce_extKeyUsage 
 import { ECParameters, id_ecPublicKey, id_secp256r1, id_secp384r1, id_secp521r1 } from '@peculiar/asn1-ecc';
 import { RSAPublicKey } from '@peculiar/asn1-rsa';
 import { fromBase64 } from './bytes';
+import { PEM_CERTIFICATE, pemBodies } from './pem';
 import type { CertificateType, EcCurve, PublicKeyMaterial, TrustedKey } from './keys';
 import { kidFromCertificate } from './keys';
 
@@ -43,18 +44,22 @@ export function certificateDer(input: string | Uint8Array): Uint8Array {
     if (input.length > 10 && input[0] === 0x2d) return certificateDer(new TextDecoder().decode(input));
     return input;
   }
-  const pem = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(input);
-  try {
-    return fromBase64(pem ? pem[1] : input.trim());
-  } catch {
-    throw new CertificateParseError('certificate is neither PEM, DER nor base64 DER');
-  }
+  const pem = pemBodies(input, PEM_CERTIFICATE);
+  return base64Der(pem.length ? pem[0] : input.trim());
 }
 
 /** Every certificate in a PEM bundle (or the single DER/base64 certificate given). */
 export function certificatesFromText(text: string): Uint8Array[] {
-  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
-  return blocks ? blocks.map((b) => certificateDer(b)) : [certificateDer(text)];
+  const blocks = pemBodies(text, PEM_CERTIFICATE);
+  return blocks.length ? blocks.map(base64Der) : [certificateDer(text)];
+}
+
+function base64Der(body: string): Uint8Array {
+  try {
+    return fromBase64(body);
+  } catch {
+    throw new CertificateParseError('certificate is neither PEM, DER nor base64 DER');
+  }
 }
 
 export interface ParsedCertificate {

@@ -7,15 +7,15 @@
  * codes opened with the key in memory. Nothing is sent anywhere; the only network access is a
  * trust list the officer asks to load from a URL.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { fromBase64, toBase64, utf8Decode } from '../core/bytes';
+import { concatBytes, fromBase64, toBase64, utf8Decode } from '../core/bytes';
 import type { CryptoProvider } from '../core/crypto/provider';
 import { readDscList } from '../core/dsc-list';
 import { verifyCode, type Verdict } from '../core/hcert';
 import { KeyStore, type TrustedKey } from '../core/keys';
 import type { RevocationList } from '../core/revocation';
 import { checkRule, evaluateEntryRules, type EntryRulesReport, type ValidationRule } from '../core/rules';
-import { sealedOpener, type OpeningKey } from '../core/seal';
+import { PEM_PKCS8, PEM_SEC1, pemBodies } from '../core/pem';
+import { authorityKid, p256Spki, sealedOpener, type OpeningKey } from '../core/seal';
 import { isSignedTrustList, verifyTrustList, type TrustListProblem } from '../core/trustlist';
 import { certificatesFromText, certificateDer } from '../core/x509';
 import { validateDccSchemaPrecompiled } from '../cli/dcc-schema-precompiled';
@@ -79,22 +79,17 @@ export function readCscas(input: string | Uint8Array): Uint8Array[] {
   return [certificateDer(input)];
 }
 
-/** SubjectPublicKeyInfo of a P-256 key up to the uncompressed point (RFC 5480). */
-const P256_SPKI_PREFIX = Uint8Array.from([0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00]);
-
-function fromBase64Url(s: string): Uint8Array {
-  return fromBase64(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4));
-}
-
 /**
  * An authority's P-256 private key from PKCS#8 PEM, through WebCrypto (which parses and checks the
  * key): the scalar for opening sealed codes and the kid partners publish (first 8 bytes of SHA-256
  * over the public key's SPKI). The key object stays in memory; nothing is stored.
  */
 export async function openingKeyFromPem(pem: string, subtle: SubtleCrypto): Promise<{ key: OpeningKey; kid: string }> {
-  const m = /-----BEGIN PRIVATE KEY-----([\s\S]+?)-----END PRIVATE KEY-----/.exec(pem);
-  if (!m) throw new Error(/BEGIN EC PRIVATE KEY/.test(pem) ? 'this is a SEC1 "EC PRIVATE KEY"; convert it to PKCS#8 (openssl pkcs8 -topk8 -nocrypt)' : 'no "BEGIN PRIVATE KEY" (PKCS#8) block found');
-  const der = fromBase64(m[1].replace(/\s+/g, ''));
+  const body = pemBodies(pem, PEM_PKCS8)[0];
+  if (body === undefined || body === '') {
+    throw new Error(pem.includes(`BEGIN ${PEM_SEC1}`) ? `this is a SEC1 "${PEM_SEC1}"; convert it to PKCS#8 (openssl pkcs8 -topk8 -nocrypt)` : `no "BEGIN ${PEM_PKCS8}" (PKCS#8) block found`);
+  }
+  const der = fromBase64(body);
   let jwk: JsonWebKey;
   try {
     const k = await subtle.importKey('pkcs8', der as BufferSource, { name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
@@ -103,13 +98,9 @@ export async function openingKeyFromPem(pem: string, subtle: SubtleCrypto): Prom
     throw new Error('not a P-256 private key in PKCS#8');
   }
   if (!jwk.d || !jwk.x || !jwk.y) throw new Error('the key has no private part');
-  const spki = new Uint8Array(P256_SPKI_PREFIX.length + 65);
-  spki.set(P256_SPKI_PREFIX);
-  spki[P256_SPKI_PREFIX.length] = 4;
-  spki.set(fromBase64Url(jwk.x), P256_SPKI_PREFIX.length + 1);
-  spki.set(fromBase64Url(jwk.y), P256_SPKI_PREFIX.length + 33);
-  const kid = sha256(spki).subarray(0, 8);
-  return { key: { privateKey: fromBase64Url(jwk.d), kid }, kid: toBase64(kid) };
+  // fromBase64 reads the JWK's base64url too.
+  const kid = authorityKid(p256Spki(concatBytes(Uint8Array.of(4), fromBase64(jwk.x), fromBase64(jwk.y))));
+  return { key: { privateKey: fromBase64(jwk.d), kid }, kid: toBase64(kid) };
 }
 
 /** CertLogic rules from JSON: an array of rules, or `{rules: [...]}` / `{Rules: [...]}`. */

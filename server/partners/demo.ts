@@ -11,7 +11,8 @@
  *   serum IgG results are shown for information only.
  * - No foreign signing certificates: the demo has no travellers of its own.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { authorityKid } from '../../core/seal';
 import type { ValidationRule } from '../../core/rules';
 import type { SecretStore } from '../keys/secrets';
 import type { Json } from '../store/store';
@@ -42,7 +43,7 @@ export async function demoAuthorityPrivateKeyPem(app: { secrets: SecretStore }):
 /** The public half of a PKCS#8 PEM P-256 key: SPKI DER and its kid. */
 export function demoAuthorityPublicKey(privatePem: string): { spki: Uint8Array; kid: Uint8Array } {
   const spki = new Uint8Array(createPublicKey(createPrivateKey(privatePem)).export({ type: 'spki', format: 'der' }));
-  return { spki, kid: new Uint8Array(createHash('sha256').update(spki).digest().subarray(0, 8)) };
+  return { spki, kid: authorityKid(spki) };
 }
 
 /** The demo partner with the key whose private half is `privatePem`. */
