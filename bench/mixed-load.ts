@@ -20,6 +20,7 @@ import { FileSecretStore } from '../server/keys/secrets';
 import { decodeSourceKey, signRequest, sourceKeySecretName } from '../server/ingest/signature';
 import { DEMO_SOURCE_IDS } from '../server/records/demo-records';
 import { assertLoopback, callFn } from './http';
+import { prng } from './prng';
 import type { LoadPerson } from './people';
 
 export const LOAD_LAB = DEMO_SOURCE_IDS.naatLab;
@@ -75,17 +76,6 @@ export interface MixedLoadResult {
   };
 }
 
-/** mulberry32: a small seeded generator, enough to pick requests reproducibly. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function labKey(dataDir: string): Promise<Uint8Array> {
   const text = await new FileSecretStore(join(dataDir, 'secrets')).get(sourceKeySecretName(LOAD_LAB));
@@ -97,7 +87,7 @@ export async function mixedLoad(o: MixedLoadOptions): Promise<MixedLoadResult> {
   assertLoopback(o.base);
   if (o.people.length === 0) throw new TypeError('mixedLoad needs enrolled people');
   const key = await labKey(o.dataDir);
-  const next = random(o.seed ?? 7);
+  const next = prng(o.seed ?? 7);
   const tag = o.runTag ?? Date.now().toString(36).toUpperCase();
   const requests: Record<Kind, number> = { issue: 0, get: 0, trustlist: 0, ingest: 0 };
   const certificates = new Map<string, AcknowledgedCertificate>();

@@ -10,11 +10,11 @@
  *
  * The data folder is opened by partners-local.ts, a bundle of its own loaded only here.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
-import { readInputFile } from './trust';
+import { readInputFile, writeOutput } from './trust';
 import type { Io } from './verify';
 
 export const PARTNERS_OPTIONS: readonly OptionSpec[] = [
@@ -83,14 +83,7 @@ export async function partnersCommand(argv: readonly string[], io: Io): Promise<
       return 0;
     }
     if (action === 'export') {
-      const text = await local.exportPartners(data);
-      if (typeof options.out === 'string') {
-        try {
-          writeFileSync(options.out, text + '\n');
-        } catch (e) {
-          throw new UsageError(`cannot write ${options.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-        }
-      } else io.stdout.write(text + '\n');
+      writeOutput(io.stdout, options.out, await local.exportPartners(data));
       return 0;
     }
     const r = await local.importPartners(json, actor(), data);

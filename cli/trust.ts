@@ -4,7 +4,7 @@
  * or holds no usable certificate is a usage error; a bad entry inside a list is a warning, because
  * one broken entry among thousands must not stop a border check.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { TrustedKey } from '../core/keys';
 import { DEFAULT_DSC_LIST_LIMITS, DscListError, readDscList } from '../core/dsc-list';
 import { isSignedTrustList } from '../core/trustlist';
@@ -15,6 +15,19 @@ export interface LoadedTrust {
   warnings: string[];
   /** Our signed trust lists among the --trust files, verified later against --csca (seal-trust.ts). */
   signed: Array<{ file: string; bytes: Uint8Array }>;
+}
+
+/** Writes a command's text output, and a newline, to --out's file when given, else to standard output. */
+export function writeOutput(stdout: NodeJS.WritableStream, out: unknown, text: string): void {
+  if (typeof out !== 'string') {
+    stdout.write(text + '\n');
+    return;
+  }
+  try {
+    writeFileSync(out, text + '\n');
+  } catch (e) {
+    throw new UsageError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
 }
 
 export function readInputFile(path: string, what: string, maxBytes: number): Uint8Array {

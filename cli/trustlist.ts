@@ -8,9 +8,10 @@
  * The data folder is opened by trustlist-export.ts, a bundle of its own loaded only when this
  * command runs, so that `ithc verify` does not pay for the server code.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
+import { writeOutput } from './trust';
 import type { Io } from './verify';
 
 export const TRUSTLIST_OPTIONS: readonly OptionSpec[] = [
@@ -48,13 +49,7 @@ export async function trustlistCommand(argv: readonly string[], io: Io): Promise
     if (e instanceof Error && e.message.startsWith('NO_DATA_FOLDER: ')) throw new UsageError(e.message.slice('NO_DATA_FOLDER: '.length));
     throw e;
   }
-  if (typeof options.out === 'string') {
-    try {
-      writeFileSync(options.out, text + '\n');
-    } catch (e) {
-      throw new UsageError(`cannot write ${options.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
-  } else io.stdout.write(text + '\n');
+  writeOutput(io.stdout, options.out, text);
   return 0;
 }
 

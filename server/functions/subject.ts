@@ -9,7 +9,7 @@ import type { DocumentRegistry } from '../documents/registry';
 import { ServiceError } from '../errors';
 import { userIdFor } from '../identity/person-id';
 import { readIdentity } from '../identity/service';
-import type { IssuanceSubject } from '../issuance/build';
+import { issuanceSubject, type IssuanceSubject } from '../issuance/build';
 import type { RelativesService } from '../relatives/service';
 import type { Store } from '../store/store';
 import type { Input } from '../validate';
@@ -47,14 +47,6 @@ export function subjectResolver(store: Store, registry: DocumentRegistry): (open
     if (!doc) throw new ServiceError('IDENTITY_REQUIRED', '请先完成护照（旅行证件）认证 / verify your passport (travel document) first');
     const entry = await registry.lookup(doc.number);
     if (!entry) throw new ServiceError('DOCUMENT_MISMATCH', '证件信息已失效，请重新认证证件 / the travel document is no longer registered; verify it again');
-    return {
-      personId: who.personId,
-      name: who.name,
-      birthDate: who.birthDate,
-      sex: who.sex,
-      // Every document type here is issued by the PRC to its citizens.
-      nationality: 'CN',
-      document: { type: doc.type, number: doc.number, surnameLatin: entry.surname, givenNameLatin: entry.givenNames },
-    };
+    return issuanceSubject(who, doc, entry);
   };
 }

@@ -26,6 +26,26 @@ export interface IssuanceSubject {
   };
 }
 
+/**
+ * The subject of a certificate: a verified person, the travel document bound to them, and the
+ * Latin name the document registry holds for it. Every document type here is issued by the PRC to
+ * its citizens, hence the nationality.
+ */
+export function issuanceSubject(
+  who: Pick<IssuanceSubject, 'personId' | 'name' | 'birthDate' | 'sex'>,
+  doc: Pick<IssuanceSubject['document'], 'type' | 'number'>,
+  entry: { surname: string; givenNames: string },
+): IssuanceSubject {
+  return {
+    personId: who.personId,
+    name: who.name,
+    birthDate: who.birthDate,
+    sex: who.sex,
+    nationality: 'CN',
+    document: { type: doc.type, number: doc.number, surnameLatin: entry.surname, givenNameLatin: entry.givenNames },
+  };
+}
+
 /** Upper bound per list in one certificate (core/ithc.ts ITHC_LIMITS): the newest records win. */
 const PER_LIST = { naat: 3, igg: 2, vaccination: 4 } as const;
 

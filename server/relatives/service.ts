@@ -29,7 +29,7 @@ import { userIdFor, type PersonIds } from '../identity/person-id';
 import type { ResidentId } from '../identity/resident-id';
 import { maskResidentId } from '../identity/resident-id';
 import { readIdentity, type IdentityService, type VerifiedIdentity } from '../identity/service';
-import type { IssuanceSubject } from '../issuance/build';
+import { issuanceSubject, type IssuanceSubject } from '../issuance/build';
 import type { Doc, Json, Store, TxOps } from '../store/store';
 import { fields, type Input } from '../validate';
 import { RELATIVE_CONSENT } from './consent';
@@ -245,16 +245,7 @@ export class RelativesService {
     if (!doc) throw new ServiceError('IDENTITY_REQUIRED', bi('请先为家人认证护照（旅行证件）', "verify your relative's passport (travel document) first"));
     const entry = await this.deps.registry.lookup(doc.number);
     if (!entry) throw new ServiceError('DOCUMENT_MISMATCH', bi('家人的证件信息已失效，请重新认证证件', "your relative's travel document is no longer registered; verify it again"));
-    const who = relation.relative;
-    const subject: IssuanceSubject = {
-      personId: who.personId,
-      name: who.name,
-      birthDate: who.birthDate,
-      sex: who.sex,
-      // Every document type here is issued by the PRC to its citizens (as for the caller's own).
-      nationality: 'CN',
-      document: { type: doc.type, number: doc.number, surnameLatin: entry.surname, givenNameLatin: entry.givenNames },
-    };
+    const subject = issuanceSubject(relation.relative, doc, entry);
     // Logged before the action runs: the proxy reached the relative's data whatever follows.
     await this.deps.store.insert('audit', this.logEntry(this.deps.clock.now(), action.slice(0, 64), relation, proxy.userId, 'proxy'));
     return { subject, relationId: relation.id };

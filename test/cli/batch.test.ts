@@ -7,7 +7,8 @@ import { ERROR_CODES } from '../../core/errors';
 import { decodeStages } from '../../core/hcert';
 import { makeDsc, sampleDcc, signDcc, type Dsc } from '../../bench/fixtures';
 import { ensureBuilt, jsonLines, runCli, streamCli, tamper, trustFiles, type TrustFiles } from './helpers';
-import { hostileLines, prng } from './hostile-lines';
+import { prng } from '../../bench/prng';
+import { hostileLines } from './hostile-lines';
 
 const DAY = 86400;
 const T0 = Date.UTC(2030, 0, 15) / 1000;

@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../cli/main';
 import { ROOT, ensureBundles, feed, runNode, type ProcessInput, type ProcessResult } from '../support/build';
 import { toBase64 } from '../../core/bytes';
 import { decodeBase45, encodeBase45 } from '../../core/base45';
@@ -125,4 +127,21 @@ export function tamper(code: string, other = 999): string {
   const sign1 = parseCoseSign1(inflate(decodeBase45(code.slice(4)), 1 << 16));
   const claims = encodeClaims({ iss: 'XX', iat: 1_000_000_000, exp: 3_000_000_000, dcc: dccToCbor(sampleDcc(other)) });
   return 'HC1:' + encodeBase45(deflate(encodeCoseSign1(sign1.protectedBytes, claims, sign1.signature)));
+}
+
+/**
+ * `ithc ARGS` through main() in this process, standard input given, output collected. No worker
+ * script: inputs this small are verified on the main thread.
+ */
+export async function runMain(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (d) => (stdout += d));
+  err.on('data', (d) => (stderr += d));
+  const input = new PassThrough();
+  input.end(stdin);
+  const code = await main(args, { stdin: input, stdout: out, stderr: err, workerScript: '' });
+  return { code, stdout, stderr };
 }

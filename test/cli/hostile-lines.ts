@@ -10,18 +10,7 @@ import { deflate } from '../../core/zlib';
 import { encodeClaims } from '../../core/cwt';
 import { encodeProtectedHeader } from '../../core/cose';
 import { utf8Encode } from '../../core/bytes';
-
-/** mulberry32: a tiny seeded PRNG, so a failing line can be reproduced. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../bench/prng';
 
 const B45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 const hc1 = (bytes: Uint8Array): string => 'HC1:' + encodeBase45(deflate(bytes));

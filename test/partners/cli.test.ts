@@ -3,24 +3,14 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../cli/main';
+import { runMain } from '../cli/helpers';
 import { openLocalApp, seedDemo } from '../../node/local';
 import { ManualClock } from '../../server/clock';
 import type { Doc } from '../../server/store/store';
 import { DEMO_PARTNER_RULES } from '../../server/partners/demo';
 import { NOW, tempDir } from './helpers';
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const code = await main(args, { stdin: new PassThrough(), stdout: out, stderr: err, workerScript: '' });
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runMain(args);
 
 /** A data folder as `npm run demo` leaves it (demo partner SG), closed again. */
 async function demoFolder(label: string): Promise<string> {

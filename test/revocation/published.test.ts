@@ -6,8 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../cli/main';
+import { runMain } from '../cli/helpers';
 import { toBase64 } from '../../core/bytes';
 import { DEMO_TRAVELLER_OPENID, call, demoTravellerFlow, seedDemo } from '../../node/local';
 import { demoAuthorityPrivateKeyPem } from '../../server/partners/demo';
@@ -15,15 +14,7 @@ import { publishAppTrustList } from '../../server/trust/signed-list';
 import { ok, openApp, OPERATOR, tempDir } from '../partners/helpers';
 
 async function verifyJson(args: string[], codes: string[]): Promise<{ code: number; lines: any[]; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const input = new PassThrough();
-  input.end(codes.join('\n') + '\n');
-  const code = await main(['verify', '--json', ...args, '-'], { stdin: input, stdout: out, stderr: err, workerScript: '' });
+  const { code, stdout, stderr } = await runMain(['verify', '--json', ...args, '-'], codes.join('\n') + '\n');
   return { code, lines: stdout.trim().split('\n').map((l) => JSON.parse(l)), stderr };
 }
 

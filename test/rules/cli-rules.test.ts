@@ -5,8 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../cli/main';
+import { runMain } from '../cli/helpers';
 import { demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
 import { ManualClock } from '../../server/clock';
 import type { CertificateView } from '../../server/functions/definitions';
@@ -17,18 +16,7 @@ import { publishedRules } from './testdata';
 
 const HOUR = 3_600_000;
 
-async function run(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const input = new PassThrough();
-  input.end(stdin);
-  const code = await main(args, { stdin: input, stdout: out, stderr: err, workerScript: join(__dirname, 'no-workers-for-small-batches.cjs') });
-  return { code, stdout, stderr };
-}
+const run = runMain;
 
 let dir: string;
 let view: CertificateView;
