@@ -137,7 +137,8 @@ export interface Reply {
   body: any;
 }
 
-async function reply(res: Response): Promise<Reply> {
+/** A response as status, headers and body (parsed when it is JSON, else the text). */
+export async function reply(res: Response): Promise<Reply> {
   const text = await res.text();
   let body: unknown = text;
   try {

@@ -29,6 +29,7 @@ import {
   naatRecord,
   ok,
   postIngest,
+  reply,
   serve,
   signedIngest,
   snapshot,
@@ -208,26 +209,15 @@ describe('whole bodies', () => {
 
   test('other methods, unknown functions and paths: 4xx', async () => {
     const before = await snapshot(app.store);
-    for (const f of functions) expectRefusal(await reply(fetch(`${server.base}/functions/${f.name}`, { headers: { [LOCAL_OPENID_HEADER]: MALLORY } })), `GET ${f.name}`);
+    for (const f of functions) expectRefusal(await reply(await fetch(`${server.base}/functions/${f.name}`, { headers: { [LOCAL_OPENID_HEADER]: MALLORY } })), `GET ${f.name}`);
     for (const path of ['/functions/nope', '/functions/..%2Ftrustlist', '/functions/certificate/../admin', '/files/../../etc/passwd.pdf', '/files/%2e%2e%2fsecrets.pdf', '/verify/..%2f..%2fsecrets', '/trustlist/../.data/secrets']) {
-      expectRefusal(await reply(fetch(`${server.base}${path}`, { method: 'POST', headers: { [LOCAL_OPENID_HEADER]: MALLORY }, body: '{"action":"get"}' })), `POST ${path}`);
+      expectRefusal(await reply(await fetch(`${server.base}${path}`, { method: 'POST', headers: { [LOCAL_OPENID_HEADER]: MALLORY }, body: '{"action":"get"}' })), `POST ${path}`);
     }
-    expectRefusal(await reply(fetch(`${server.base}/trustlist`, { method: 'DELETE' })), 'DELETE /trustlist');
+    expectRefusal(await reply(await fetch(`${server.base}/trustlist`, { method: 'DELETE' })), 'DELETE /trustlist');
     expect(unexpectedChanges(before, await snapshot(app.store))).toEqual([]);
   });
 });
 
-async function reply(p: Promise<Response>): Promise<Reply> {
-  const res = await p;
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: the refusal check reports it
-  }
-  return { status: res.status, headers: res.headers, body };
-}
 
 describe('the local caller header outside local mode', () => {
   test('every action of every function refuses it (FORBIDDEN), even for public actions', async () => {
@@ -307,7 +297,7 @@ describe('lab ingestion', () => {
       ['prototype pollution, signed', signedRaw(key, new TextEncoder().encode('{"records":[],"__proto__":{"polluted":true}}'))],
     ];
     for (const [label, req] of cases) expectRefusal(await postIngest(server.base, req), label);
-    expectRefusal(await reply(fetch(`${server.base}/ingest/records`, { method: 'GET' })), 'GET /ingest/records');
+    expectRefusal(await reply(await fetch(`${server.base}/ingest/records`, { method: 'GET' })), 'GET /ingest/records');
     expect(unexpectedChanges(before, await snapshot(app.store))).toEqual([]);
   });
 
