@@ -85,6 +85,21 @@ export interface CertificateSpec {
   ca: boolean;
   /** DCC usages (t, v, r) for a DSC. */
   usages?: Array<keyof typeof DCC_USAGE_OIDS>;
+  /** 16 random bytes for the serial number; fresh ones when absent (tests pass edge cases). */
+  serialEntropy?: Uint8Array;
+}
+
+/**
+ * The serial number's INTEGER content from 16 random bytes. DER wants it positive and minimal:
+ * a leading 0x00 before a byte below 0x80 is a non-minimal encoding that OpenSSL (and so node's
+ * X509Certificate) refuses, and one random serial in 256 had it. Fixing the top two bits (01)
+ * keeps 126 bits of entropy (CA/B Forum asks for 64) and the length at 16 bytes.
+ */
+export function serialNumberOf(entropy: Uint8Array): Uint8Array {
+  if (entropy.length !== 16) throw new RangeError('a serial number takes 16 random bytes');
+  const serial = new Uint8Array(entropy);
+  serial[0] = (serial[0] & 0x3f) | 0x40;
+  return serial;
 }
 
 /** Returns the DER certificate. */
@@ -92,8 +107,7 @@ export function buildCertificate(spec: CertificateSpec): Uint8Array {
   const signerKey = spec.issuer ? spec.issuer.privateKey : spec.selfSigningKey;
   if (!signerKey) throw new TypeError('a certificate needs an issuer key or a self-signing key');
   const issuerPub = spec.issuer ? spec.issuer.publicKey : spec.publicKey;
-  const serial = randomBytes(16);
-  serial[0] &= 0x7f; // positive INTEGER (RFC 5280 §4.1.2.2)
+  const serial = serialNumberOf(spec.serialEntropy ?? randomBytes(16));
   const sigAlg = new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 });
   const extensions = new Extensions([
     ext(id_ce_basicConstraints, true, new BasicConstraints(spec.ca ? { cA: true, pathLenConstraint: 0 } : { cA: false })),
@@ -104,7 +118,7 @@ export function buildCertificate(spec: CertificateSpec): Uint8Array {
   if (spec.usages?.length) extensions.push(ext(id_ce_extKeyUsage, false, new ExtendedKeyUsage(spec.usages.map((u) => DCC_USAGE_OIDS[u]))));
   const tbs = new TBSCertificate({
     version: Version.v3,
-    serialNumber: new Uint8Array(serial).buffer as ArrayBuffer,
+    serialNumber: serial.buffer as ArrayBuffer,
     signature: sigAlg,
     issuer: name(spec.issuer ? spec.issuer.name : spec.subject),
     validity: new Validity({ notBefore: spec.notBefore, notAfter: spec.notAfter }),
