@@ -2,17 +2,24 @@
 'use strict';
 // A CommonJS shim so `ithc` starts without a TypeScript loader: it runs the esbuild bundle.
 
-// Signatures are checked on libuv's thread pool (cli/batch.ts): one pool thread per core, unless
-// the user chose. Set before anything uses the pool, which reads it once, when it starts.
+// With ITHC_WORKERS=0, `verify -` checks signatures on libuv's thread pool (cli/batch.ts): one
+// pool thread per core, unless the user chose. Set before anything uses the pool, which reads it
+// once, when it starts.
 if (process.env.UV_THREADPOOL_SIZE === undefined) process.env.UV_THREADPOOL_SIZE = String(Math.max(1, require('node:os').availableParallelism()));
+const argv = process.argv.slice(2);
 let cli;
+let early;
 try {
+  // `ithc verify -` wants a worker per core: started first, they load their bundle while the
+  // CLI's loads (cli/workers.ts).
+  early = require('../dist/cli-prestart.cjs').prestartWorkers(argv, require('node:path').join(__dirname, '../dist/cli-worker.cjs'));
   cli = require('../dist/cli.cjs');
 } catch (e) {
-  if (e && e.code === 'MODULE_NOT_FOUND' && /dist[\\/]cli\.cjs/.test(e.message)) {
-    process.stderr.write('ithc: dist/cli.cjs is missing; run "npm run build" first\n');
+  const missing = e && e.code === 'MODULE_NOT_FOUND' && /dist[\\/]cli(-prestart)?\.cjs/.exec(e.message);
+  if (missing) {
+    process.stderr.write(`ithc: ${missing[0].replace(/\\/g, '/')} is missing; run "npm run build" first\n`);
     process.exit(2);
   }
   throw e;
 }
-cli.run(process.argv.slice(2));
+cli.run(argv, early);

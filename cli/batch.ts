@@ -6,21 +6,21 @@
  * streams past and reported as SIZE_LIMIT; results wait for their turn only as long as the batches
  * before them, at most MAX_PENDING_PER_WORKER per worker.
  *
- * Throughput. About three quarters of a code's cost is its ECDSA check in OpenSSL. On fewer than
- * 4 cores the main thread verifies alone and hands those checks to libuv's thread pool
- * (nodeCryptoPooled; bin/ithc.js sizes the pool to the cores), decoding the next batches while the
- * pool checks signatures: no worker to load, no second JIT to warm up (measured on 2 cores: README,
- * Performance). One JavaScript thread can feed only so many cores, so from 4 cores on (or with
- * ITHC_WORKERS) batches go to worker_threads, one per core, each checking its own signatures,
- * while the main thread only splits lines and writes results. A small input is verified on the
- * main thread in any case, because starting workers costs more than it saves for a few codes.
+ * Throughput. About three quarters of a code's cost is its ECDSA check in OpenSSL. Batches go to
+ * worker_threads, one per core (cli/workers.ts), each decoding and checking its own codes, while
+ * the main thread only splits lines and writes results. bin/ithc.js starts the workers before it
+ * loads the CLI, so they load while it does. With ITHC_WORKERS=0 the main thread verifies alone
+ * and hands the signature checks to libuv's thread pool (nodeCryptoPooled), decoding the next codes
+ * meanwhile: less memory and CPU, but on 2 cores slower, because that one thread decodes every code
+ * (README, Performance). A small input is verified on the main thread in any case, because starting
+ * workers costs more than it saves for a few codes.
  */
-import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_LIMITS } from '../core/limits';
 import { makeVerifier, verifyBatch, type BatchLine, type BatchResult, type VerifierSettings, type VerifyFn } from './verifier';
-import { WORKER_MARK, type BatchReply, type BatchRequest } from './worker';
+import type { BatchReply, BatchRequest } from './worker';
+import { WORKER_MARK, defaultWorkerCount, type EarlyWorkers } from './workers';
 
 /** Longer lines cannot hold a code even after trimming whitespace; their content is not kept. */
 const MAX_LINE_CHARS = DEFAULT_LIMITS.maxCodeLength * 2;
@@ -38,20 +38,15 @@ export interface BatchRun {
   settings: VerifierSettings;
   /** The script a worker runs (dist/cli-worker.cjs, from cli/worker-entry.ts). */
   workerScript: string;
-  /** Number of workers; default defaultWorkerCount() (none below 4 cores). 0 verifies on the main thread only. */
+  /** Number of workers; default defaultWorkerCount() (one per core). 0 verifies on the main thread only. */
   workers?: number;
+  /** Workers bin/ithc.js started before the CLI loaded; the pool takes them before starting others. */
+  early?: EarlyWorkers;
 }
 
 export interface BatchSummary {
   lines: number;
   invalid: number;
-}
-
-/** Verification workers: none below 4 cores (the main thread and the thread pool), else one per core; or ITHC_WORKERS. */
-export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
-  const fromEnv = env.ITHC_WORKERS;
-  if (fromEnv !== undefined && /^\d{1,2}$/.test(fromEnv)) return Number(fromEnv);
-  return cores < 4 ? 0 : Math.min(cores, 16);
 }
 
 export async function runBatch(run: BatchRun): Promise<BatchSummary> {
@@ -80,7 +75,7 @@ export async function runBatch(run: BatchRun): Promise<BatchSummary> {
     nextLine += lines.length;
     let work: Promise<BatchResult>;
     if (pool || (workerCount > 0 && nextLine - 1 > INLINE_LINES)) {
-      pool ??= new WorkerPool(run.workerScript, workerCount, run.settings);
+      pool ??= new WorkerPool(run.workerScript, workerCount, run.settings, run.early?.take(workerCount) ?? []);
       work = pool.run(first, lines);
     } else {
       // Alone on the main thread, signatures go to the thread pool; a batch's codes are verified at once.
@@ -133,7 +128,7 @@ export async function runBatch(run: BatchRun): Promise<BatchSummary> {
     if (failure !== undefined) throw failure;
     return { lines: nextLine - 1, invalid };
   } finally {
-    await pool?.close();
+    await Promise.all([pool?.close(), run.early?.close()]);
   }
 }
 
@@ -202,9 +197,17 @@ class WorkerPool {
   private readonly jobs = new Map<number, Job>();
   private seq = 0;
 
-  constructor(script: string, count: number, settings: VerifierSettings) {
+  constructor(script: string, count: number, settings: VerifierSettings, early: Worker[]) {
     for (let i = 0; i < count; i++) {
-      const pw: PoolWorker = { worker: new Worker(script, { workerData: { [WORKER_MARK]: settings } }), inFlight: 0 };
+      let worker: Worker;
+      if (i < early.length) {
+        // Started early and waiting: its settings go first, ahead of any batch.
+        worker = early[i];
+        worker.postMessage(settings);
+      } else {
+        worker = new Worker(script, { workerData: { [WORKER_MARK]: settings } });
+      }
+      const pw: PoolWorker = { worker, inFlight: 0 };
       pw.worker.on('message', (m: BatchReply) => {
         const job = this.jobs.get(m.seq);
         if (!job) return;

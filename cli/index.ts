@@ -5,15 +5,20 @@
  */
 import { join } from 'node:path';
 import { main } from './main';
+import type { EarlyWorkers } from './workers';
 
-export function run(argv: readonly string[] = process.argv.slice(2)): void {
-  const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, workerScript: join(__dirname, 'cli-worker.cjs') };
+/** Runs the command line; `early` are the verification workers bin/ithc.js started (cli/workers.ts). */
+export function run(argv: readonly string[] = process.argv.slice(2), early?: EarlyWorkers): void {
+  const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, workerScript: join(__dirname, 'cli-worker.cjs'), early };
   // A reader that goes away (`ithc verify - | head`) is not an error of ours.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 1);
     throw e;
   });
-  main(argv, io).then((status) => {
-    process.exitCode = status;
-  });
+  main(argv, io)
+    // Workers nobody took (a small batch, a usage error) must not keep the process alive.
+    .finally(() => early?.close())
+    .then((status) => {
+      process.exitCode = status;
+    });
 }

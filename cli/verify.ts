@@ -14,13 +14,16 @@ import { makeVerifier, verifySafely, type VerifierSettings } from './verifier';
 import { loadSignedTrustLists, parseMaxAge, readAuthorityKeys, readCscas } from './seal-trust';
 import { loadRules, RULES_OPTIONS } from './rules-file';
 import { accepted } from './rules';
+import type { EarlyWorkers } from './workers';
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-  /** The CLI bundle, which worker threads run. */
+  /** The worker bundle (dist/cli-worker.cjs), which verification workers run. */
   workerScript: string;
+  /** Verification workers bin/ithc.js started early, for `verify -`. */
+  early?: EarlyWorkers;
 }
 
 /** The options of `ithc verify`, one row each. */
@@ -61,8 +64,8 @@ Entry rules 入境规则 (--rules FILE --country XX):
 
 Exit status 退出码: 0 all valid (and, with --rules, meeting the rules) 全部有效（且符合入境规则）
                     1 any invalid or not meeting the rules 存在无效或不符合入境规则 · 2 usage error 用法错误
-Environment 环境变量: ITHC_WORKERS=N  worker threads for "-" (default: none below 4 cores, where the
-                    main thread checks signatures on the thread pool; else one per core) 批量验证线程数
+Environment 环境变量: ITHC_WORKERS=N  worker threads for "-" (default: one per core; 0: the main
+                    thread alone, checking signatures on the thread pool) 批量验证线程数（默认每核一个）
 
 Examples 示例:
   ithc verify --trust dsc-list.json 'HC1:NCF...'
@@ -107,7 +110,7 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
   };
 
   if (inputs[0].kind === 'stdin') {
-    const r = await runBatch({ input: io.stdin, output: io.stdout, settings, workerScript: io.workerScript });
+    const r = await runBatch({ input: io.stdin, output: io.stdout, settings, workerScript: io.workerScript, early: io.early });
     return r.invalid > 0 ? 1 : 0;
   }
   const verify = makeVerifier(settings);

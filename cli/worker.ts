@@ -5,9 +5,6 @@
 import { parentPort } from 'node:worker_threads';
 import { makeVerifier, verifyBatch, type BatchLine, type BatchResult, type VerifierSettings } from './verifier';
 
-/** The workerData key under which a worker receives its VerifierSettings. */
-export const WORKER_MARK = 'ithc-verify-worker';
-
 /** Message to a worker. */
 export interface BatchRequest {
   seq: number;

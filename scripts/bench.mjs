@@ -3,8 +3,9 @@
 //
 // (a) Batch verification of the same N ES256 DCC codes (signed now with a key made now, trusted
 //     through a generated DSC list), as whole processes from start to exit:
-//       - `node bin/ithc.js verify --json -` (the default: below 4 cores the main thread with the
-//         thread pool checking signatures; and with ITHC_WORKERS set to the cores and to 1),
+//       - `node bin/ithc.js verify --json -` (the default: a worker per core, started before the CLI
+//         loads; with ITHC_WORKERS=0, the main thread with the thread pool checking signatures;
+//         and with ITHC_WORKERS=1),
 //       - bench/reference.cjs, a plain single-threaded node:crypto + zlib + cbor-x loop;
 //     and the physical limit: raw ECDSA P-256 verify through node:crypto on one and on both cores.
 // (b) The portable path: verifyCode with the noble provider against raw noble p256.verify.
@@ -27,7 +28,7 @@
 // the whole-process runs in (a), which are short and most exposed to load; 3 for the others).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLOUD_FUNCTIONS, ENTRIES, ROOT, build } from './build.mjs';
 
@@ -237,9 +238,10 @@ async function main() {
 
     const variants = [
       { name: 'reference loop (node:crypto + zlib + cbor-x, 1 thread)', args: ['bench/reference.cjs', dsc] },
-      // The default below 4 cores: the main thread decodes, libuv's thread pool checks signatures (cli/batch.ts).
-      { name: `ithc verify --json - (default: ${availableParallelism() < 4 ? 'main thread + thread pool' : `${Math.min(availableParallelism(), 16)} workers`})`, args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'] },
-      { name: `ithc verify --json - (ITHC_WORKERS=${availableParallelism()}: a worker per core)`, args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'], env: { ITHC_WORKERS: String(availableParallelism()) } },
+      // The default: a worker per core, started by bin/ithc.js before the CLI loads (cli/workers.ts).
+      { name: `ithc verify --json - (default: a worker per core)`, args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'] },
+      // No workers: the main thread decodes, libuv's thread pool checks signatures (cli/batch.ts).
+      { name: 'ithc verify --json - (ITHC_WORKERS=0: main thread + thread pool)', args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'], env: { ITHC_WORKERS: '0' } },
       { name: 'ithc verify --json - (ITHC_WORKERS=1)', args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'], env: { ITHC_WORKERS: '1' } },
     ];
     const best = variants.map(() => Infinity);

@@ -57,6 +57,8 @@ export const ENTRIES = [
   // `ithc partners` opens a local data folder too: likewise a bundle of its own.
   { in: 'cli/partners-local.ts', out: 'dist/cli-partners.cjs', external: ['cbor-extract', 'better-sqlite3'] },
   { in: 'cli/worker-entry.ts', out: 'dist/cli-worker.cjs', external: ['cbor-extract'] },
+  // Tiny: bin/ithc.js starts the verification workers with it before it loads dist/cli.cjs.
+  { in: 'cli/workers.ts', out: 'dist/cli-prestart.cjs' },
   // better-sqlite3 is a native addon: required from node_modules at run time, never bundled.
   { in: 'node/start.ts', out: 'dist/start.cjs', external: ['cbor-extract', 'better-sqlite3'] },
   // The local cloud's signing threads (node/sign-pool.ts), loaded from beside dist/start.cjs.

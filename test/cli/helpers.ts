@@ -20,7 +20,7 @@ import { dscList, makeDsc, pem, sampleDcc, type Dsc } from '../../bench/fixtures
 
 export { ROOT };
 export const BIN = join(ROOT, 'bin/ithc.js');
-const OUTPUTS = ['dist/cli.cjs', 'dist/cli-worker.cjs'];
+const OUTPUTS = ['dist/cli.cjs', 'dist/cli-worker.cjs', 'dist/cli-prestart.cjs'];
 const SOURCES = ['cli', 'core', 'node', 'bin', 'scripts/build.mjs', 'package.json'];
 
 /** Builds the CLI's bundles when missing or stale (only those: the rest of the build is not needed here). */

@@ -53,6 +53,8 @@ export function tempDir(label: string): string {
 export const BUNDLES = Object.freeze({
   cli: join(ROOT, 'dist/cli.cjs'),
   cliWorker: join(ROOT, 'dist/cli-worker.cjs'),
+  /** Starts the verification workers before the CLI loads (bin/ithc.js, cli/workers.ts). */
+  cliPrestart: join(ROOT, 'dist/cli-prestart.cjs'),
   start: join(ROOT, 'dist/start.cjs'),
   /** The local server's signing threads (node/sign-pool.ts), loaded from beside start.cjs. */
   signWorker: join(ROOT, 'dist/sign-worker.cjs'),

@@ -1,0 +1,98 @@
+/**
+ * cli/workers.ts: how many verification workers, and the workers bin/ithc.js starts before the CLI
+ * loads. Real worker threads, running small scripts written here.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { AWAIT_SETTINGS, WORKER_MARK, defaultWorkerCount, prestartWorkers, readsBatch } from '../../cli/workers';
+
+const dir = mkdtempSync(join(tmpdir(), 'ithc-workers-test-'));
+/** Waits for its settings, then answers each message with what it was told and what it got. */
+const ECHO = join(dir, 'echo.cjs');
+writeFileSync(
+  ECHO,
+  `const { parentPort, workerData } = require('node:worker_threads');
+   const mark = workerData[${JSON.stringify(WORKER_MARK)}];
+   parentPort.once('message', (settings) => parentPort.on('message', (m) => parentPort.postMessage({ mark, settings, m })));`,
+);
+const BROKEN = join(dir, 'broken.cjs');
+writeFileSync(BROKEN, `throw new Error('this worker cannot start');`);
+
+const BATCH = ['verify', '--trust', 'dsc.json', '-'];
+const exited = (w: Worker) => new Promise<number>((resolve) => w.once('exit', resolve));
+const reply = (w: Worker) => new Promise<unknown>((resolve) => w.once('message', resolve));
+
+describe('defaultWorkerCount', () => {
+  test.each([
+    [1, {}, 0],
+    [2, {}, 2],
+    [8, {}, 8],
+    [64, {}, 16],
+    [2, { ITHC_WORKERS: '0' }, 0],
+    [2, { ITHC_WORKERS: '3' }, 3],
+    [2, { ITHC_WORKERS: 'many' }, 2],
+    [2, { ITHC_WORKERS: '-1' }, 2],
+  ])('%i cores, env %j: %i workers', (cores, env, expected) => {
+    expect(defaultWorkerCount(env, cores)).toBe(expected);
+  });
+});
+
+describe('readsBatch', () => {
+  test.each([
+    [BATCH, true],
+    [['verify', '--json', '-'], true],
+    [['verify', 'HC1:ABC'], false],
+    [['verify', 'qr.png'], false],
+    [['verify', '--help', '-'], false],
+    [['trustlist', 'export', '-'], false],
+    [[], false],
+  ])('%j: %s', (argv, expected) => {
+    expect(readsBatch(argv)).toBe(expected);
+  });
+});
+
+describe('prestartWorkers', () => {
+  test('starts nothing for a command that reads no batch, or with no workers wanted', () => {
+    expect(prestartWorkers(['verify', 'HC1:ABC'], ECHO, {}, 2)).toBeUndefined();
+    expect(prestartWorkers(BATCH, ECHO, { ITHC_WORKERS: '0' }, 8)).toBeUndefined();
+    expect(prestartWorkers(BATCH, ECHO, {}, 1)).toBeUndefined();
+  });
+
+  test('starts one worker per core, each told to wait for its settings; what is taken works, the rest is stopped', async () => {
+    const early = prestartWorkers(BATCH, ECHO, {}, 3)!;
+    expect(early.waiting).toBe(3);
+    const taken = early.take(2);
+    expect(taken).toHaveLength(2);
+    // Taken workers are the caller's: taking again gives only the one left.
+    const last = early.take(5);
+    expect(last).toHaveLength(1);
+    const lastExit = exited(last[0]);
+    const answer = reply(taken[0]);
+    taken[0].postMessage({ keys: [] });
+    taken[0].postMessage('batch 1');
+    expect(await answer).toEqual({ mark: AWAIT_SETTINGS, settings: { keys: [] }, m: 'batch 1' });
+    // close() stops only what nobody took.
+    const untaken = prestartWorkers(BATCH, ECHO, {}, 2)!;
+    const kept = untaken.take(1)[0];
+    await untaken.close();
+    expect(untaken.waiting).toBe(0);
+    expect(untaken.take(2)).toEqual([]);
+    const keptAnswer = reply(kept);
+    kept.postMessage({});
+    kept.postMessage('still here');
+    expect(await keptAnswer).toMatchObject({ m: 'still here' });
+    await Promise.all([...taken, ...last, kept].map((w) => w.terminate()));
+    expect(await lastExit).toBe(1);
+  });
+
+  test('a worker that dies before it is taken is not handed out, and does not crash the process', async () => {
+    const early = prestartWorkers(BATCH, BROKEN, {}, 2)!;
+    expect(early.waiting).toBe(2);
+    // Both fail as they load; the jest timeout bounds the wait.
+    while (early.waiting > 0) await new Promise((r) => setTimeout(r, 20));
+    expect(early.take(2)).toEqual([]);
+    await early.close();
+  });
+});
