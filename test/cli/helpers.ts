@@ -4,7 +4,7 @@
  * write trust fixtures made at run time.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -35,8 +35,16 @@ export function runCli(args: string[], opts: { input?: ProcessInput; env?: NodeJ
   return runNode(BIN, args, { input: opts.input, env: opts.env });
 }
 
+const made: string[] = [];
+// Each test file that makes temporary folders removes them when it ends.
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'ithc-cli-test-'));
+  const d = mkdtempSync(join(tmpdir(), 'ithc-cli-test-'));
+  made.push(d);
+  return d;
 }
 
 export interface TrustFiles {

@@ -2,13 +2,14 @@
  * cli/workers.ts: how many verification workers, and the workers bin/ithc.js starts before the CLI
  * loads. Real worker threads, running small scripts written here.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { AWAIT_SETTINGS, WORKER_MARK, defaultWorkerCount, prestartWorkers, readsBatch } from '../../cli/workers';
 
 const dir = mkdtempSync(join(tmpdir(), 'ithc-workers-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Waits for its settings, then answers each message with what it was told and what it got. */
 const ECHO = join(dir, 'echo.cjs');
 writeFileSync(

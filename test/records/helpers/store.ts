@@ -17,17 +17,26 @@ export interface TestStore {
 
 const SNAPSHOT_COLLECTIONS: CollectionName[] = ['sources', 'records', 'ingestNonces'];
 
+/** Stores a test file opened and has not closed yet: closed and removed when the file ends. */
+const open = new Set<TestStore>();
+afterAll(async () => {
+  for (const ts of [...open]) await ts.close();
+});
+
 export async function openTestStore(): Promise<TestStore> {
   const dir = mkdtempSync(join(tmpdir(), 'ithc-records-'));
   const store = openSqliteStore(join(dir, 'ithc.db'));
-  return {
+  const ts: TestStore = {
     store,
     snapshot: () => snapshotOf(store),
     close: async () => {
+      if (!open.delete(ts)) return;
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  open.add(ts);
+  return ts;
 }
 
 async function snapshotOf(store: Store): Promise<string> {
