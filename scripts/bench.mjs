@@ -32,6 +32,7 @@ import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, 
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLOUD_FUNCTIONS, ENTRIES, ROOT, build } from './build.mjs';
+import { startGateway } from './gateway.mjs';
 
 const N = Number(process.env.BENCH_CODES ?? 20000);
 const PROCESS_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -110,32 +111,12 @@ async function withPeakRss(pid, task) {
   }
 }
 
-/** `node dist/start.cjs` on DATA and an OS-chosen port of 127.0.0.1; resolves once it serves. */
-function startServer(data) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/start.cjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ITHC_DATA_DIR: data, ITHC_PORT: '0' } });
-    let out = '';
-    let err = '';
-    const exited = new Promise((r) => child.on('exit', r));
-    child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /^Gateway\s+(http:\/\/127\.0\.0\.1:\d+)/m.exec(out);
-      if (m) {
-        out = '';
-        resolve({ child, base: m[1], exited });
-      }
-    });
-    exited.then((code) => reject(new Error(`dist/start.cjs exited (${code}) before serving:\n${err}`)));
-  });
-}
-
 /** (d): issuance through the local gateway, both paths. */
 async function issuance(dir) {
   const data = join(dir, 'gateway-data');
   const people = CALLERS + FRESH;
   await load('prepare', data, people);
-  const server = await startServer(data);
+  const server = await startGateway(data);
   try {
     const enrol = await load('enrol', server.base, 0, people, CALLERS);
     const [reuse, reusePeak] = await withPeakRss(server.child.pid, () => load('reuse', server.base, CALLERS, ISSUE_SECONDS));

@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, build } from './build.mjs';
+import { startGateway } from './gateway.mjs';
 
 const LOAD = 'dist/bench/gateway-load.cjs';
 const args = process.argv.slice(2);
@@ -54,25 +55,6 @@ function rss(pid) {
   }
 }
 
-function startServer(data) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/start.cjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ITHC_DATA_DIR: data, ITHC_PORT: '0' } });
-    let out = '';
-    let err = '';
-    const exited = new Promise((r) => child.on('exit', (code, signal) => r(code ?? signal)));
-    child.stderr.on('data', (d) => (err = (err + d).slice(-8000)));
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /^Gateway\s+(http:\/\/127\.0\.0\.1:\d+)/m.exec(out);
-      if (m) {
-        out = '';
-        resolve({ child, base: m[1], exited, stderr: () => err });
-      }
-    });
-    exited.then((code) => reject(new Error(`dist/start.cjs exited (${code}) before serving:\n${err}`)));
-  });
-}
-
 const mean = (xs) => xs.reduce((a, x) => a + x, 0) / xs.length;
 const mb = (b) => (b / 1048576).toFixed(1);
 
@@ -83,7 +65,7 @@ async function main() {
   const failures = [];
   try {
     await load('prepare', data, PEOPLE);
-    const server = await startServer(data);
+    const server = await startGateway(data);
     let run;
     const samples = [];
     try {
