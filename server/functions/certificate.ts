@@ -43,7 +43,7 @@ export type CertificateFunctionDeps = Pick<App, 'clock' | 'config' | 'records' |
 
 /**
  * `renderPdf` renders the paper version (server/pdf/certificate-pdf.ts renderCertificatePdf), or
- * loads that renderer on demand (the cloud function: server/cloud/functions.ts).
+ * loads that renderer on demand (the cloud function: server/cloud/compose/certificate.ts).
  */
 export function certificateFunction(app: CertificateFunctionDeps, renderPdf: PdfRenderer): FunctionDef {
   return {

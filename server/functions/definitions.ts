@@ -2,7 +2,7 @@
  * The cloud functions and their actions, all of them over one app: what the local gateway serves
  * (node/start.ts) and the tests call. Each function is defined in a module of its own
  * (identity.ts, document.ts, certificate.ts, ...) over only the services it uses, so that a cloud
- * function (server/cloud/functions.ts) bundles only what its actions need. Each action authorises
+ * function (server/cloud/compose/<name>.ts) bundles only what its actions need. Each action authorises
  * its caller (the OPENID WeChat vouches for) and touches only that caller's data; operator actions
  * need operator rights.
  */

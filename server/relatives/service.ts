@@ -48,7 +48,7 @@ export interface RelativesServiceDeps {
   identity: IdentityService;
   /**
    * The document checks for bindDocument. A composition that only acts through relations (the
-   * certificate cloud function: server/cloud/functions.ts) leaves it out and does not carry the
+   * certificate cloud function: server/cloud/compose/certificate.ts) leaves it out and does not carry the
    * checks (MRZ, pinyin name matching); bindDocument is then UNAVAILABLE there.
    */
   documents?: Pick<DocumentService, 'verifyFor'>;
