@@ -78,7 +78,8 @@ export async function runBatch(run: BatchRun): Promise<BatchSummary> {
       pool ??= new WorkerPool(run.workerScript, workerCount, run.settings, run.early?.take(workerCount) ?? []);
       work = pool.run(first, lines);
     } else {
-      // Alone on the main thread, signatures go to the thread pool; a batch's codes are verified at once.
+      // On the main thread: a small input (workers would cost more than they save), or ITHC_WORKERS=0,
+      // where signatures go to the thread pool and a batch's codes are verified at once.
       inline ??= makeVerifier({ ...run.settings, pooled: workerCount === 0 });
       work = verifyBatch(inline, run.settings.json, first, lines);
     }
