@@ -6,7 +6,7 @@
  */
 import { checkResidentId, chinaDate, normaliseResidentIdInput, MAX_ID_INPUT_LENGTH } from '../lib/ithc-main';
 import { t, type Lang } from '../i18n/index';
-import { APP_CONFIG } from '../config';
+import { appConfig } from '../config';
 import { now } from '../adapters/clock';
 import { requestFacialVerify } from '../adapters/facial';
 import { callWithLoading, type Outcome, type ShownError } from './call';
@@ -83,7 +83,7 @@ export async function verifyIdentity(lang: Lang, mode: AuthMode, input: Identity
   const fn = mode === 'self' ? 'identity' : 'relatives';
   const session = await callWithLoading<FaceSession>(lang, fn, { action: 'beginFaceCheck', ...person });
   if (!session.ok) return session;
-  const faceSkipped = APP_CONFIG.mode === 'local' || session.data.provider === 'local';
+  const faceSkipped = appConfig().mode === 'local' || session.data.provider === 'local';
   if (!faceSkipped) {
     const face = await requestFacialVerify(session.data.verifyId);
     if (face === 'cancelled') return { ok: false, error: localError(lang, 'faceCancelled') };

@@ -2,7 +2,7 @@
  * The one door to the cloud functions: the only caller of `wx.cloud.callFunction` in the mini program.
  * Services call `callFunction(name, data)` and get a CloudResult; pages never call it directly.
  *
- * Transports (APP_CONFIG.mode):
+ * Transports (the build's AppConfig.mode, config.ts):
  * - 'cloud': `wx.cloud.callFunction({ name, data })` on WeChat Cloud Development.
  * - 'local': `wx.request` POST `{gatewayUrl}/functions/{name}` with `data` as the JSON body and the
  *   caller in the LOCAL_CALLER_HEADER header, to the gateway `npm start` serves.
@@ -15,7 +15,7 @@
  * in TRANSPORT_ERROR_CODES. Neither throws: both come back as { ok: false, error }. Misuse by the calling
  * code (a bad function name, data that is not an object) throws a TypeError.
  */
-import { APP_CONFIG, type AppConfig } from '../config';
+import { appConfig, type AppConfig } from '../config';
 
 export const LOCAL_CALLER_HEADER = 'X-Ithc-Local-Caller';
 
@@ -108,10 +108,11 @@ export function createCloudClient(config: AppConfig, getWx: () => WxTransport): 
   };
 }
 
-/** The app's client: APP_CONFIG and the global `wx`, looked up at call time. */
-const defaultClient = createCloudClient(APP_CONFIG, () => wx);
+/** The app's client: this build's configuration and the global `wx`, both looked up on first use. */
+let defaultClient: CloudClient | undefined;
 
 export function callFunction<T = unknown>(name: string, data?: Record<string, unknown>): Promise<CloudResult<T>> {
+  if (!defaultClient) defaultClient = createCloudClient(appConfig(), () => wx);
   return defaultClient.callFunction<T>(name, data);
 }
 

@@ -6,9 +6,9 @@ import {
   createCloudClient, callFunction, LOCAL_CALLER_HEADER, TRANSPORT_ERROR_CODES,
   type WxTransport,
 } from '../../miniprogram/services/cloud';
-import { APP_CONFIG, type AppConfig } from '../../miniprogram/config';
+import { BUILD_CONFIGS, type AppConfig } from '../../miniprogram/config';
 
-const LOCAL: AppConfig = { ...APP_CONFIG, mode: 'local', gatewayUrl: 'http://127.0.0.1:9999', localCaller: 'caller-a', requestTimeoutMs: 1234 };
+const LOCAL: AppConfig = { ...BUILD_CONFIGS.develop, mode: 'local', gatewayUrl: 'http://127.0.0.1:9999', localCaller: 'caller-a', requestTimeoutMs: 1234 };
 const CLOUD: AppConfig = { ...LOCAL, mode: 'cloud', cloudEnv: 'ithc-test-env' };
 
 type RequestOptions = WechatMiniprogram.RequestOption;
@@ -152,12 +152,11 @@ describe('the app\'s default client', () => {
     delete (globalThis as { wx?: unknown }).wx;
   });
 
-  test('uses APP_CONFIG and the global wx, looked up at call time', async () => {
-    expect(APP_CONFIG.mode).toBe('local');
+  test('a develop build (DevTools) uses the develop table and the global wx, looked up at call time', async () => {
     const scripted = scriptedRequest({ statusCode: 200, data: { ok: true, data: 7 } });
-    (globalThis as { wx?: unknown }).wx = scripted.wx;
+    (globalThis as { wx?: unknown }).wx = { ...scripted.wx, getAccountInfoSync: () => ({ miniProgram: { envVersion: 'develop' } }) };
     await expect(callFunction('x', { q: 1 })).resolves.toEqual({ ok: true, data: 7 });
-    expect(scripted.calls[0].url).toBe(`${APP_CONFIG.gatewayUrl}/functions/x`);
+    expect(scripted.calls[0].url).toBe(`${BUILD_CONFIGS.develop.gatewayUrl}/functions/x`);
   });
 });
 
