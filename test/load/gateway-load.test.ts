@@ -9,7 +9,8 @@
  * (measured here: mean RSS ×1.17 from the first half to the second over 10 s, ×0.92 over 40 s), a
  * test's run of a few seconds is not, so a bound here would either flake or prove nothing.
  *
- * Only 127.0.0.1; bounded by a request count and a deadline.
+ * Only 127.0.0.1. The run ends by its request count; the deadline is a guard against a hung server,
+ * set far above what a busy 2-core machine needs, so the test fails on behaviour and never on speed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -23,7 +24,7 @@ import { BUNDLES, ensureBuilt, tempDir } from '../e2e/helpers';
 const PEOPLE = 40;
 const CONNECTIONS = 10;
 const MAX_REQUESTS = 3000;
-const MAX_SECONDS = 60;
+const MAX_SECONDS = 240;
 
 const started = new Set<ChildProcess>();
 afterAll(() => {
@@ -78,5 +79,5 @@ test(
     expect(report.counts.loadRecords).toBe(run.acknowledged.records.length);
     expect(report.counts.loadCertificates).toBe(run.acknowledged.certificates.length);
   },
-  300_000,
+  420_000,
 );
