@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Generates core/valuesets.generated.ts from the EU DCC value sets
-// (ehn-dcc-development/eu-dcc-valuesets, Apache-2.0), read from ../shared/testdata/dcc-valuesets.
+// (ehn-dcc-development/eu-dcc-valuesets, Apache-2.0), read from dcc-valuesets in the EU test data
+// ($ITHC_TESTDATA, else ../shared/testdata).
 //
 //   node scripts/gen-valuesets.mjs [VALUESET_DIR]
 //
@@ -13,13 +14,17 @@
 //     Chinese vaccine products and manufacturers;
 //   - country names from CLDR through Node's Intl.DisplayNames('zh-Hans'), with the overrides in
 //     ZH_COUNTRY_OVERRIDES where Chinese official usage differs from CLDR.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const src = resolve(process.argv[2] ?? join(root, '../shared/testdata/dcc-valuesets'));
+const src = resolve(process.argv[2] ?? join(resolve(root, process.env.ITHC_TESTDATA || '../shared/testdata'), 'dcc-valuesets'));
 const out = join(root, 'core/valuesets.generated.ts');
+if (!existsSync(src)) {
+  console.error(`gen-valuesets: the EU value sets are not at ${src} (published at https://github.com/ehn-dcc-development/eu-dcc-valuesets; set ITHC_TESTDATA or pass VALUESET_DIR)`);
+  process.exit(1);
+}
 
 /** Our value-set name → the EU file it comes from. */
 const SETS = {

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Runs jest once over every suite and prints a plain "N passed, N failed" line that CI reads
-// (jest's own summary is not a format CI recognises). Exit code follows jest's.
+// (jest's own summary is not a format CI recognises), after one "skipped:" line per skipped test, which
+// names what it waits for (jest lists skipped tests only when it runs a single file). Exit code follows jest's.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'ithc-jest-'));
 const out = join(dir, 'results.json');
@@ -15,6 +16,11 @@ try {
   const r = JSON.parse(readFileSync(out, 'utf8'));
   passed = r.numPassedTests; failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
   skipped = r.numPendingTests + r.numTodoTests;
+  for (const file of r.testResults) {
+    for (const t of file.assertionResults) {
+      if (t.status === 'pending' || t.status === 'todo') console.log(`skipped: ${relative(process.cwd(), file.name)} › ${t.fullName}`);
+    }
+  }
 } catch {
   failed = Math.max(1, failed);
 }

@@ -6,13 +6,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { validateDccSchema } from '../../core/dcc-schema';
 import { validateDccSchemaPrecompiled } from '../../cli/dcc-schema-precompiled';
 import { sampleDcc } from '../../bench/fixtures';
+import { describeWithTestdata, testdataPath } from '../support/testdata';
 import { ROOT } from './helpers';
-
-const TESTDATA = resolve(ROOT, '../shared/testdata');
 
 function jsonFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -42,9 +41,9 @@ function* mutations(v: unknown, path: string[] = []): Generator<[string, (root: 
   }
 }
 
-describe('the pre-compiled DCC schema validator', () => {
-  const schemaExamples = jsonFiles(join(TESTDATA, 'dcc-schema/test'));
-  const testdata = jsonFiles(join(TESTDATA, 'dcc-testdata'));
+describeWithTestdata(['dcc-schema', 'dcc-testdata'], 'the pre-compiled DCC schema validator', () => {
+  const schemaExamples = jsonFiles(testdataPath('dcc-schema', 'test'));
+  const testdata = jsonFiles(testdataPath('dcc-testdata'));
 
   it('finds its inputs', () => {
     // Without the shared test data this suite would compare nothing; say so instead of passing.
@@ -62,7 +61,7 @@ describe('the pre-compiled DCC schema validator', () => {
       } catch {
         continue; // a few test data files are not JSON at all; nothing to compare
       }
-      const dcc = file.includes('dcc-testdata') ? (json as { JSON?: unknown }).JSON : json;
+      const dcc = file.startsWith(testdataPath('dcc-testdata')) ? (json as { JSON?: unknown }).JSON : json;
       if (dcc === undefined) continue;
       const expected = validateDccSchema(dcc);
       expect({ file, messages: validateDccSchemaPrecompiled(dcc) }).toEqual({ file, messages: expected });
@@ -87,7 +86,9 @@ describe('the pre-compiled DCC schema validator', () => {
     }
     expect(compared).toBeGreaterThan(300);
   });
+});
 
+describe('the pre-compiled DCC schema validator, generated', () => {
   it('is up to date with the schema files and ajv', () => {
     const r = spawnSync(process.execPath, ['scripts/build.mjs', '--check-generated'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stdout.trim()).toBe('up to date');

@@ -1,5 +1,5 @@
 /**
- * The EU DCC test data (eu-digital-green-certificates/dgc-testdata, in ../shared/testdata/dcc-testdata)
+ * The EU DCC test data (eu-digital-green-certificates/dgc-testdata; where it is: test/support/testdata.ts)
  * read case by case, and each stated stage flag evaluated with our core.
  *
  * A case is one `<country>/[version/]2DCode/raw/<name>.json` (IE spells the folder `Raw`). Each holds some of
@@ -26,8 +26,9 @@ import { trustedKeyFromCertificate } from '../../core/x509';
 import { deflate, inflate } from '../../core/zlib';
 import { DEFAULT_LIMITS } from '../../core/limits';
 import type { CryptoProvider } from '../../core/crypto/provider';
+import { testdataPath } from '../support/testdata';
 
-export const TESTDATA_DIR = path.resolve(__dirname, '../../../shared/testdata/dcc-testdata');
+export const TESTDATA_DIR = testdataPath('dcc-testdata');
 
 /** The stage flags, by the name the data's README gives them (without the EXPECTED prefix). */
 export const FLAGS = [

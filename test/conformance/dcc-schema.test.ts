@@ -1,5 +1,5 @@
 /**
- * core/dcc-schema.ts against the schema repository's own material (../shared/testdata/dcc-schema):
+ * core/dcc-schema.ts against the schema repository's own material (dcc-schema, test/support/testdata.ts):
  * the copied files are the 1.3.3 release unchanged, its valid tests and examples pass and its invalid
  * tests fail, and the release choice documented in the module holds on the EU test data.
  */
@@ -11,14 +11,31 @@ import { DCC_SCHEMA_VERSION, dccSchemaValidator, validateDccSchema } from '../..
 import { readDcc } from '../../core/dcc';
 import { decodeStages } from '../../core/hcert';
 import { toJsonValue } from '../../core/cbor';
+import { describeWithTestdata, testdataPath } from '../support/testdata';
 import { listCaseFiles, loadCase } from './dcc-case';
 
-const SCHEMA_DIR = path.resolve(__dirname, '../../../shared/testdata/dcc-schema');
+const SCHEMA_DIR = testdataPath('dcc-schema');
 const COPY_DIR = path.resolve(__dirname, '../../core/schemas/dcc');
 const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'utf8'));
 const jsonFiles = (dir: string): string[] => fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f));
 
 describe('DCC schema validator', () => {
+  test('messages name the field; a DCC failing everywhere gets a bounded list', () => {
+    expect(validateDccSchema({ ver: '1.3.0', nam: { fnt: 'a' }, dob: '1990-01-01', t: [{}] }).some((m) => m.includes('/nam/fnt'))).toBe(true);
+    const huge = { ver: 1, nam: 2, dob: 3, v: Array.from({ length: 200 }, () => ({ dn: 'x', sd: 'y' })) };
+    const problems = validateDccSchema(huge);
+    expect(problems.length).toBe(21);
+    expect(problems[20]).toMatch(/more schema violations$/);
+    expect(validateDccSchema(null)).not.toEqual([]);
+    expect(validateDccSchema('a string')).not.toEqual([]);
+  });
+
+  test('one validator, compiled once', () => {
+    expect(dccSchemaValidator()).toBe(validateDccSchema);
+  });
+});
+
+describeWithTestdata('dcc-schema', 'DCC schema validator on the schema repository', () => {
   test('core/schemas/dcc holds the four leading schema files of the shared release, unchanged', () => {
     const copied = fs.readdirSync(COPY_DIR).filter((f) => f.endsWith('.json')).sort();
     expect(copied).toEqual(['DCC.Core.Types.schema.json', 'DCC.Types.schema.json', 'DCC.ValueSets.schema.json', 'DCC.schema.json']);
@@ -54,21 +71,9 @@ describe('DCC schema validator', () => {
     expect(validateDccSchema(withDt('2021-03-18T25:00:00Z'))).not.toEqual([]);
     expect(validateDccSchema(withDt(20210318))).not.toEqual([]);
   });
+});
 
-  test('messages name the field; a DCC failing everywhere gets a bounded list', () => {
-    expect(validateDccSchema({ ver: '1.3.0', nam: { fnt: 'a' }, dob: '1990-01-01', t: [{}] }).some((m) => m.includes('/nam/fnt'))).toBe(true);
-    const huge = { ver: 1, nam: 2, dob: 3, v: Array.from({ length: 200 }, () => ({ dn: 'x', sd: 'y' })) };
-    const problems = validateDccSchema(huge);
-    expect(problems.length).toBe(21);
-    expect(problems[20]).toMatch(/more schema violations$/);
-    expect(validateDccSchema(null)).not.toEqual([]);
-    expect(validateDccSchema('a string')).not.toEqual([]);
-  });
-
-  test('one validator, compiled once', () => {
-    expect(dccSchemaValidator()).toBe(validateDccSchema);
-  });
-
+describeWithTestdata(['dcc-schema', 'dcc-testdata'], 'DCC schema validator on the EU test data', () => {
   test('release choice: 1.3.x for every ver disagrees with fewer EU schema flags than the release each ver names', () => {
     // The older releases, as published (tags 1.0.0–1.3.2), compiled the way upstream compiles them.
     const byRelease = new Map<string, (d: unknown) => boolean>();

@@ -1,5 +1,5 @@
 /**
- * Conformance with the EU DCC test data: every case in ../shared/testdata/dcc-testdata, every stage
+ * Conformance with the EU DCC test data: every case of dgc-testdata, every stage
  * flag it states, one test per case (named after the file). A flag agrees when our core reaches the
  * same result for that stage; a stage meant to fail must fail with that stage's error code.
  *
@@ -19,17 +19,14 @@ import { webCrypto } from '../../core/crypto/webcrypto';
 import type { Verdict } from '../../core/hcert';
 import type { TrustedKey } from '../../core/keys';
 import { nodeCrypto } from '../../node/crypto-node';
-import { FLAGS, STAGE_CODES, TESTDATA_DIR, decodePictures, evaluateCase, listCaseFiles, loadCase, parseClock, pictureOf, type Case, type Evaluation, type Flag, type PictureResult, type Providers } from './dcc-case';
+import { describeWithTestdata, testdataPath } from '../support/testdata';
+import { FLAGS, STAGE_CODES, decodePictures, evaluateCase, listCaseFiles, loadCase, parseClock, pictureOf, type Case, type Evaluation, type Flag, type PictureResult, type Providers } from './dcc-case';
 
 const subtle = (globalThis.crypto?.subtle ?? (nodeWebcrypto as unknown as Crypto).subtle) as SubtleCrypto;
 const providers: Providers = { node: nodeCrypto, noble: nobleCrypto, webcrypto: webCrypto(subtle) };
 
-if (!fs.existsSync(TESTDATA_DIR)) throw new Error(`EU test data not found at ${TESTDATA_DIR}`);
-const cases: Case[] = listCaseFiles().map(loadCase);
-const byId = new Map(cases.map((c) => [c.id, c]));
-
 /** NL case ids from their numbers ("007" → "NL/007-NL-test"); an unknown number is an error. */
-function nl(numbers: string): string[] {
+function nl(cases: readonly Case[], numbers: string): string[] {
   return numbers.split(/\s+/).filter(Boolean).map((n) => {
     const found = cases.filter((c) => c.id.startsWith(`NL/${n}-`));
     if (found.length !== 1) throw new Error(`NL case ${n}: ${found.length} matches`);
@@ -58,7 +55,7 @@ interface Erratum {
   confirm?: (x: ErratumContext) => boolean;
 }
 
-const VALUESETS_DIR = path.resolve(TESTDATA_DIR, '../dcc-valuesets');
+const VALUESETS_DIR = testdataPath('dcc-valuesets');
 const valueSet = (name: string): Set<string> => new Set(Object.keys(JSON.parse(fs.readFileSync(path.join(VALUESETS_DIR, `${name}.json`), 'utf8')).valueSetValues));
 
 // dgc-testdata issue #107 (open, in the data's own known_issues.csv for every NL schema test): the NL
@@ -66,34 +63,36 @@ const valueSet = (name: string): Set<string> => new Set(Object.keys(JSON.parse(f
 // object, yet 51 cases say VALIDOBJECT true and SCHEMAVALIDATION false.
 const NL_ISSUE = 'NL schema flags do not follow any schema release (dgc-testdata issue #107)';
 
-const ERRATA: readonly Erratum[] = [
+/** The errata, with the NL case numbers looked up among `cases`. */
+const errataOf = (cases: readonly Case[]): readonly Erratum[] => [
   {
     flag: 'SCHEMAVALIDATION',
-    cases: nl('007 015 023 031 039 047 055 063 087 103 111 119 127 135 151 159 167 175 183 191 199 207 223 231 239 247 255 263 271 279 287'),
+    cases: nl(cases, '007 015 023 031 039 047 055 063 087 103 111 119 127 135 151 159 167 175 183 191 199 207 223 231 239 247 255 263 271 279 287'),
     reason: `${NL_ISSUE}: flagged invalid, but the DCC passes the schema; its dob 2023-01-01 lies after the validation clock, a plausibility rule no schema release expresses`,
     confirm: ({ dcc, ev }) => typeof dcc.dob === 'string' && Date.parse(`${dcc.dob}T00:00:00Z`) / 1000 > ev.now!,
   },
   {
     flag: 'SCHEMAVALIDATION',
-    cases: nl('064 065 066 067 068 069 136 137 138 140 208 209 210 211 212 213 281 282 283 285'),
+    cases: nl(cases, '064 065 066 067 068 069 136 137 138 140 208 209 210 211 212 213 281 282 283 285'),
     reason: `${NL_ISSUE}: flagged invalid, but the schema allows an empty gnt (pattern ^[A-Z<]*$) beside a given name with no Latin transliteration (😀😃😄)`,
     confirm: ({ dcc }) => dcc.nam?.gnt === '' && !!dcc.nam?.gn,
   },
   {
     flag: 'SCHEMAVALIDATION',
-    cases: nl('005 011 018 020 045 057 059 060 073 120 123 144 153 162 163 165 169 178 186 189 192 201 216 217 226 240 245 252 257 258 264'),
+    cases: nl(cases, '005 011 018 020 045 057 059 060 073 120 123 144 153 162 163 165 169 178 186 189 192 201 216 217 226 240 245 252 257 258 264'),
     reason: `${NL_ISSUE}: flagged valid, but co is empty, which the country pattern [A-Z]{1,10} of every release refuses`,
     confirm: ({ dcc }) => entryOf(dcc).co === '',
   },
   {
     flag: 'SCHEMAVALIDATION',
-    cases: nl('104 109 121 130'),
+    cases: nl(cases, '104 109 121 130'),
     reason: `${NL_ISSUE}: flagged valid, but dn or sd is 0; every release requires a dose number of at least 1`,
     confirm: ({ dcc }) => entryOf(dcc).dn === 0 || entryOf(dcc).sd === 0,
   },
   {
     flag: 'VALIDOBJECT',
     cases: nl(
+      cases,
       '005 006 011 014 018 020 022 030 038 045 046 054 057 059 060 062 070 071 073 078 079 086 094 095 102 104 109 110 118 120 121 123 126 130 134 139 141 142 143 144 150 153 158 162 163 165 166 169 174 178 182 186 189 190 192 198 201 206 214 215 216 217 222 226 230 238 240 245 246 252 254 257 258 262 264 270 278 280 284 286',
     ),
     reason: `${NL_ISSUE}: VALIDOBJECT is true in all 288 NL cases, including JSON every release refuses: dob 1815-08-24 (outside 1900–2099), empty co, dose number 0`,
@@ -186,7 +185,6 @@ function index<T extends { flag: Flag; cases: string[] }>(list: readonly T[]): M
   }
   return m;
 }
-const errata = index(ERRATA);
 const notEvaluable = index(NOT_EVALUABLE);
 
 function summary(v: Verdict): unknown {
@@ -196,7 +194,11 @@ function summary(v: Verdict): unknown {
 /** The decoding stages whose failure a printed QR shows as the verdict's first error. */
 const CHAIN_STAGES: ReadonlySet<Flag> = new Set(['UNPREFIX', 'B45DECODE', 'COMPRESSION', 'DECODE']);
 
-describe('EU dcc-testdata conformance', () => {
+describeWithTestdata(['dcc-testdata', 'dcc-valuesets'], 'EU dcc-testdata conformance', () => {
+  const cases: Case[] = listCaseFiles().map(loadCase);
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  const errata = index(errataOf(cases));
+
   let pictures = new Map<string, PictureResult>();
   beforeAll(async () => {
     const wanted = new Map<string, string>();

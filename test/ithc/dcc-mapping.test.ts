@@ -1,10 +1,9 @@
 /**
  * Each test and vaccination of an ITHC certificate as a single-record EU DCC: the JSON validates
- * against the official DCC schema (../shared/testdata/dcc-schema), carries the record unchanged,
+ * against the official DCC schema (dcc-schema, test/support/testdata.ts), carries the record unchanged,
  * and signs and verifies as an HC1 code.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { p256 } from '@noble/curves/nist.js';
@@ -16,13 +15,16 @@ import { KeyStore } from '../../core/keys';
 import { trustedKeyFromCertificate } from '../../core/x509';
 import { nodeCrypto } from '../../node/crypto-node';
 import { makeDsc } from './dsc';
+import { describeWithTestdata, testdataPath } from '../support/testdata';
 import { exampleCertificate } from './fixtures';
 
-const SCHEMA_DIR = path.resolve(__dirname, '../../../shared/testdata/dcc-schema');
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats(ajv);
-const validateSchema = ajv.compile(JSON.parse(readFileSync(path.join(SCHEMA_DIR, 'DCC.combined-schema.json'), 'utf8')));
-const validator: DccSchemaValidator = (dcc) => (validateSchema(dcc) ? [] : (validateSchema.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+/** The official schema, compiled when a suite that needs it is collected. */
+function officialValidator(): DccSchemaValidator {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const validateSchema = ajv.compile(JSON.parse(readFileSync(testdataPath('dcc-schema', 'DCC.combined-schema.json'), 'utf8')));
+  return (dcc) => (validateSchema(dcc) ? [] : (validateSchema.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+}
 
 const cert = (): IthcCertificate => readIthc(ithcToCbor(exampleCertificate())).certificate!;
 
@@ -34,56 +36,60 @@ test('the records a DCC can express are the tests and the vaccinations, not the 
   ]);
 });
 
-test.each(dccRecords(cert()).map((r) => [`${r.list}[${r.index}]`, r] as const))('%s maps to a DCC that the official schema accepts', (_n, ref) => {
-  const c = cert();
-  const uci = makeUvci('CN', `DCC/${ref.list === 'tests' ? 'T' : 'V'}${ref.index}ABCDEF0123456`);
-  const dcc = ithcRecordToDcc(c, ref, uci);
-  expect(validator(dcc)).toEqual([]);
-  expect(dcc.nam).toEqual({ fn: c.holder.surname, fnt: c.holder.surnameLatin, gn: c.holder.givenName, gnt: c.holder.givenNameLatin });
-  expect(dcc.dob).toBe(c.holder.dateOfBirth);
-  if (ref.list === 'tests') {
-    const t = c.tests[ref.index];
-    expect(dcc.t).toEqual([{ tg: t.disease, tt: t.testType, sc: new Date(t.sampleTime * 1000).toISOString().replace('.000Z', 'Z'), tr: t.result, tc: t.testingCentre, co: t.country, is: t.issuer, ci: uci }]);
-  } else {
-    const v = c.vaccinations[ref.index];
-    expect(dcc.v).toEqual([{ tg: v.disease, vp: v.prophylaxis, mp: v.product, ma: v.manufacturer, dn: v.doseNumber, sd: v.totalDoses, dt: v.date, co: v.country, is: v.issuer, ci: uci }]);
-  }
-});
-
-test('a holder with only a given name maps to a DCC with only gn and gnt, which the schema accepts', () => {
-  const base = exampleCertificate();
-  const input = { ...base, holder: { ...base.holder, surname: undefined, surnameLatin: undefined } };
-  const c = readIthc(ithcToCbor(input)).certificate!;
-  const dcc = ithcRecordToDcc(c, { list: 'vaccinations', index: 0 }, makeUvci('CN', 'GN0NLY'));
-  expect(dcc.nam).toEqual({ gn: '伟', gnt: 'WEI' });
-  expect(validator(dcc)).toEqual([]);
-});
-
-test('a rapid antigen test keeps its device and type', () => {
-  const base = exampleCertificate();
-  const input = { ...base, tests: [{ ...base.tests![0], testType: 'LP217198-3', device: '1232' }] };
-  const dcc = ithcRecordToDcc(readIthc(ithcToCbor(input)).certificate!, { list: 'tests', index: 0 }, makeUvci('CN', 'RAT1'));
-  expect(dcc.t![0]).toMatchObject({ tt: 'LP217198-3', ma: '1232' });
-  expect(validator(dcc)).toEqual([]);
-});
-
 test('asking for a record that does not exist is a caller error', () => {
   expect(() => ithcRecordToDcc(cert(), { list: 'tests', index: 5 }, makeUvci('CN', 'X'))).toThrow(RangeError);
 });
 
-test('each mapped DCC signs and verifies as an HC1 code with a DSC for its type', async () => {
-  const privateKey = p256.utils.randomSecretKey();
-  const iat = 1622527200;
-  for (const ref of dccRecords(cert())) {
-    const type = ref.list === 'tests' ? 't' : 'v';
-    const dsc = makeDsc({ privateKey, usage: [type] });
-    const key = trustedKeyFromCertificate(dsc);
-    const dcc = ithcRecordToDcc(cert(), ref, makeUvci('CN', `HC1/${type.toUpperCase()}${ref.index}`));
-    const signed = await signCode({ format: 'dcc', content: dccToCbor(dcc), iss: 'CN', iat, exp: iat + 86400, kid: key.kid, signer: nobleEs256Signer(privateKey) });
-    expect(signed.code.startsWith('HC1:')).toBe(true);
-    const verdict = await verifyCode(signed.code, { keys: new KeyStore([key]), now: iat + 60, crypto: nodeCrypto, validateDccSchema: validator });
-    expect(verdict.errors).toEqual([]);
-    expect(verdict.valid).toBe(true);
-    expect(verdict.certificate?.format === 'dcc' && verdict.certificate.dcc.type).toBe(type);
-  }
+describeWithTestdata('dcc-schema', 'against the official DCC schema', () => {
+  const validator = officialValidator();
+
+  test.each(dccRecords(cert()).map((r) => [`${r.list}[${r.index}]`, r] as const))('%s maps to a DCC that the official schema accepts', (_n, ref) => {
+    const c = cert();
+    const uci = makeUvci('CN', `DCC/${ref.list === 'tests' ? 'T' : 'V'}${ref.index}ABCDEF0123456`);
+    const dcc = ithcRecordToDcc(c, ref, uci);
+    expect(validator(dcc)).toEqual([]);
+    expect(dcc.nam).toEqual({ fn: c.holder.surname, fnt: c.holder.surnameLatin, gn: c.holder.givenName, gnt: c.holder.givenNameLatin });
+    expect(dcc.dob).toBe(c.holder.dateOfBirth);
+    if (ref.list === 'tests') {
+      const t = c.tests[ref.index];
+      expect(dcc.t).toEqual([{ tg: t.disease, tt: t.testType, sc: new Date(t.sampleTime * 1000).toISOString().replace('.000Z', 'Z'), tr: t.result, tc: t.testingCentre, co: t.country, is: t.issuer, ci: uci }]);
+    } else {
+      const v = c.vaccinations[ref.index];
+      expect(dcc.v).toEqual([{ tg: v.disease, vp: v.prophylaxis, mp: v.product, ma: v.manufacturer, dn: v.doseNumber, sd: v.totalDoses, dt: v.date, co: v.country, is: v.issuer, ci: uci }]);
+    }
+  });
+
+  test('a holder with only a given name maps to a DCC with only gn and gnt, which the schema accepts', () => {
+    const base = exampleCertificate();
+    const input = { ...base, holder: { ...base.holder, surname: undefined, surnameLatin: undefined } };
+    const c = readIthc(ithcToCbor(input)).certificate!;
+    const dcc = ithcRecordToDcc(c, { list: 'vaccinations', index: 0 }, makeUvci('CN', 'GN0NLY'));
+    expect(dcc.nam).toEqual({ gn: '伟', gnt: 'WEI' });
+    expect(validator(dcc)).toEqual([]);
+  });
+
+  test('a rapid antigen test keeps its device and type', () => {
+    const base = exampleCertificate();
+    const input = { ...base, tests: [{ ...base.tests![0], testType: 'LP217198-3', device: '1232' }] };
+    const dcc = ithcRecordToDcc(readIthc(ithcToCbor(input)).certificate!, { list: 'tests', index: 0 }, makeUvci('CN', 'RAT1'));
+    expect(dcc.t![0]).toMatchObject({ tt: 'LP217198-3', ma: '1232' });
+    expect(validator(dcc)).toEqual([]);
+  });
+
+  test('each mapped DCC signs and verifies as an HC1 code with a DSC for its type', async () => {
+    const privateKey = p256.utils.randomSecretKey();
+    const iat = 1622527200;
+    for (const ref of dccRecords(cert())) {
+      const type = ref.list === 'tests' ? 't' : 'v';
+      const dsc = makeDsc({ privateKey, usage: [type] });
+      const key = trustedKeyFromCertificate(dsc);
+      const dcc = ithcRecordToDcc(cert(), ref, makeUvci('CN', `HC1/${type.toUpperCase()}${ref.index}`));
+      const signed = await signCode({ format: 'dcc', content: dccToCbor(dcc), iss: 'CN', iat, exp: iat + 86400, kid: key.kid, signer: nobleEs256Signer(privateKey) });
+      expect(signed.code.startsWith('HC1:')).toBe(true);
+      const verdict = await verifyCode(signed.code, { keys: new KeyStore([key]), now: iat + 60, crypto: nodeCrypto, validateDccSchema: validator });
+      expect(verdict.errors).toEqual([]);
+      expect(verdict.valid).toBe(true);
+      expect(verdict.certificate?.format === 'dcc' && verdict.certificate.dcc.type).toBe(type);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * The generated value sets against their source (../shared/testdata/dcc-valuesets), and the UVCI
+ * The generated value sets against their source (dcc-valuesets, test/support/testdata.ts), and the UVCI
  * checksum against the identifiers issuers actually wrote in the EU test data.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -21,9 +21,9 @@ import {
   type DccValueSetName,
 } from '../../core/valuesets';
 import { VALUE_SET_RELEASE } from '../../core/valuesets.generated';
+import { describeWithTestdata, testWithTestdata, testdataPath } from '../support/testdata';
 
-const SHARED = path.resolve(__dirname, '../../../shared/testdata');
-const SOURCE = path.join(SHARED, 'dcc-valuesets');
+const SOURCE = testdataPath('dcc-valuesets');
 
 const FILES: Record<DccValueSetName, string> = {
   disease: 'disease-agent-targeted.json',
@@ -39,7 +39,7 @@ const FILES: Record<DccValueSetName, string> = {
 type Source = { valueSetId: string; valueSetDate: string; valueSetValues: Record<string, { display: string; active: boolean }> };
 const source = (f: string): Source => JSON.parse(readFileSync(path.join(SOURCE, f), 'utf8'));
 
-describe('generated value sets match the EU source (regenerate with scripts/gen-valuesets.mjs when they do not)', () => {
+describeWithTestdata('dcc-valuesets', 'generated value sets match the EU source (regenerate with scripts/gen-valuesets.mjs when they do not)', () => {
   test('release', () => {
     expect(readFileSync(path.join(SOURCE, 'README.md'), 'utf8')).toContain(`Release: ${VALUE_SET_RELEASE}`);
   });
@@ -140,11 +140,11 @@ describe('UVCI checksum', () => {
         }
       }
     };
-    for (const c of ['AT', 'DK']) walk(path.join(SHARED, 'dcc-testdata', c));
+    for (const c of ['AT', 'DK']) walk(testdataPath('dcc-testdata', c));
     return [...new Set(out)];
   }
 
-  test('agrees with the check characters Austria and Denmark issued', () => {
+  testWithTestdata('dcc-testdata', 'agrees with the check characters Austria and Denmark issued', () => {
     const ucis = issuedUvcis();
     expect(ucis.length).toBeGreaterThan(3);
     for (const u of ucis) expect([u, uvciChecksumValid(u)]).toEqual([u, true]);

@@ -1,13 +1,13 @@
 /** What a valid record is, independent of the format it came in. */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { validateRecord, type RecordFields, type ValidationContext } from '../../server/records/validate';
+import { testWithTestdata, testdataPath } from '../support/testdata';
 
 const NOW = Date.parse('2024-05-02T02:00:00Z');
 const CTX: ValidationContext = { now: NOW, defaultCountry: 'CN', defaultIssuer: '默认机构' };
-const DIR = resolve(__dirname, '../../../shared/testdata/dcc-valuesets');
-const products = JSON.parse(readFileSync(resolve(DIR, 'vaccine-medicinal-product.json'), 'utf8')).valueSetValues as Record<string, { active: boolean }>;
-const annexA = JSON.parse(readFileSync(resolve(DIR, 'vaccine-encoding-instructions.json'), 'utf8')).valueSetValues as Record<string, { 'vaccine-code': string; 'vaccine-manufacturer': string; 'sct-codes': string[] }>;
+// The EU value sets, read only by the tests that need them (and only where they are).
+const products = () => JSON.parse(readFileSync(testdataPath('dcc-valuesets', 'vaccine-medicinal-product.json'), 'utf8')).valueSetValues as Record<string, { active: boolean }>;
+const annexA = () => JSON.parse(readFileSync(testdataPath('dcc-valuesets', 'vaccine-encoding-instructions.json'), 'utf8')).valueSetValues as Record<string, { 'vaccine-code': string; 'vaccine-manufacturer': string; 'sct-codes': string[] }>;
 
 const naat: RecordFields = { kind: 'naat', sourceRecordId: 'N-1', sampledAt: '2024-05-01T09:30:00+08:00', result: '260415000', centre: '检测实验室' };
 const vacc: RecordFields = { kind: 'vaccination', sourceRecordId: 'V-1', date: '2021-04-12', product: 'BBIBP-CorV', dose: 1, doses: 2 };
@@ -23,10 +23,10 @@ describe('validateRecord', () => {
     expect(r).toEqual({ ok: true, value: { ...naat, testType: 'LP6464-4', country: 'CN', issuer: '默认机构' } });
   });
 
-  test('a vaccination without manufacturer and vaccine type takes them from Annex A', () => {
+  testWithTestdata('dcc-valuesets', 'a vaccination without manufacturer and vaccine type takes them from Annex A', () => {
     const r = validateRecord(vacc, CTX);
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
-    const row = Object.values(annexA).find((v) => v['vaccine-code'] === 'BBIBP-CorV')!;
+    const row = Object.values(annexA()).find((v) => v['vaccine-code'] === 'BBIBP-CorV')!;
     expect(r.value).toMatchObject({ manufacturer: row['vaccine-manufacturer'], disease: '840539006' });
     // The specific type, not the generic "COVID-19 vaccine" concept.
     expect(row['sct-codes']).toContain((r.value as { vaccine: string }).vaccine);
@@ -60,8 +60,8 @@ describe('validateRecord', () => {
     expect(problemsOf({ ...naat, sampledAt: new Date(NOW + 4 * 60_000).toISOString() })).toEqual([]);
   });
 
-  test('unknown and deprecated product codes are refused with distinct codes', () => {
-    const deprecated = Object.entries(products).find(([, v]) => !v.active)![0];
+  testWithTestdata('dcc-valuesets', 'unknown and deprecated product codes are refused with distinct codes', () => {
+    const deprecated = Object.entries(products()).find(([, v]) => !v.active)![0];
     expect(problemsOf({ ...vacc, product: 'Sputnik-XL' })).toEqual([expect.objectContaining({ field: 'product', code: 'UNKNOWN_CODE' })]);
     expect(problemsOf({ ...vacc, product: deprecated, manufacturer: 'ORG-100032020', vaccine: '1162643001' })).toEqual([
       expect.objectContaining({ field: 'product', code: 'DEPRECATED_CODE' }),

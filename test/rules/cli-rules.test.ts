@@ -12,6 +12,7 @@ import type { CertificateView } from '../../server/functions/definitions';
 import { DEMO_PARTNER_RULES } from '../../server/partners/demo';
 import { publishDscList } from '../../server/trust/dsc-list';
 import { NOW, tempDir } from '../partners/helpers';
+import { describeWithTestdata } from '../support/testdata';
 import { publishedRules } from './testdata';
 
 const HOUR = 3_600_000;
@@ -39,10 +40,6 @@ beforeAll(async () => {
   } finally {
     await app.store.close();
   }
-  // A plain array, as a gateway hands out: other countries' rules beside SG's.
-  arrayFile = join(dir, 'rules.json');
-  const eu = publishedRules().filter((p) => p.id.startsWith('EU/')).map((p) => p.rule);
-  writeFileSync(arrayFile, JSON.stringify([...eu, ...DEMO_PARTNER_RULES]));
   sampled = Date.parse((view.certificate.tests as Array<{ sampleTime: string }>)[0].sampleTime);
 });
 
@@ -56,15 +53,6 @@ describe('rules met', () => {
     const applying = DEMO_PARTNER_RULES.filter((x) => x.CertificateType !== 'Vaccination');
     for (const rule of applying) expect(r.stdout).toContain(`✔ 通过 passed  ${rule.Identifier}: ${rule.Description[1].desc} / ${rule.Description[0].desc}`);
     expect(r.stdout).not.toContain('VR-SG-');
-  });
-
-  test('--json: a "rules" field after the payload', async () => {
-    const r = await run(['verify', '--json', '--trust', trust, '--rules', arrayFile, '--country', 'SG', '--at', iso(NOW), view.codes.ithc]);
-    expect(r.code).toBe(0);
-    const line = JSON.parse(r.stdout);
-    expect(Object.keys(line)).toEqual(['valid', 'format', 'kid', 'issuer', 'errors', 'payload', 'rules']);
-    expect(line.rules).toMatchObject({ country: 'SG', hasRules: true, passed: true, basis: { kind: 'test', index: 0 } });
-    expect(line.rules.results.every((x: any) => x.result === 'passed')).toBe(true);
   });
 
   test('without --rules the JSON has no "rules" field', async () => {
@@ -125,7 +113,6 @@ describe('usage errors (exit 2, before any result)', () => {
     ['a lower-case country', () => ['--rules', exportFile, '--country', 'sg'], /ISO 3166-1 alpha-2 code in capitals/],
     ['a file that is not JSON', () => ['--rules', bad('not-json.json', '[{'), '--country', 'SG'], /is not JSON/],
     ['a rule whose Logic is not CertLogic', () => ['--rules', bad('bad-logic.json', [{ ...DEMO_PARTNER_RULES[0], Logic: { if: [1] } }]), '--country', 'SG'], /rule 0 GR-SG-0001: Logic is not valid CertLogic/],
-    ['no rule of the country', () => ['--rules', arrayFile, '--country', 'FR'], /holds no entry rules of FR/],
     ['an export without the country', () => ['--rules', exportFile, '--country', 'FR'], /has no partner FR/],
     ['a missing file', () => ['--rules', join(dir, 'missing.json'), '--country', 'SG'], /missing\.json/],
   ])('%s', async (_what, args, message) => {
@@ -141,5 +128,29 @@ describe('usage errors (exit 2, before any result)', () => {
     expect(r.stdout).toMatch(/--rules FILE +check entry rules/);
     expect(r.stdout).toMatch(/--country XX +the destination whose rules apply/);
     expect(r.stdout).toContain('A failed or open rule makes the exit status 1.');
+  });
+});
+
+describeWithTestdata('certlogic/rules-testdata', "a plain array of rules, as a gateway hands out: the EU's published rules beside SG's", () => {
+  beforeAll(() => {
+    arrayFile = join(dir, 'rules.json');
+    const eu = publishedRules().filter((p) => p.id.startsWith('EU/')).map((p) => p.rule);
+    writeFileSync(arrayFile, JSON.stringify([...eu, ...DEMO_PARTNER_RULES]));
+  });
+
+  test('--json: a "rules" field after the payload', async () => {
+    const r = await run(['verify', '--json', '--trust', trust, '--rules', arrayFile, '--country', 'SG', '--at', iso(NOW), view.codes.ithc]);
+    expect(r.code).toBe(0);
+    const line = JSON.parse(r.stdout);
+    expect(Object.keys(line)).toEqual(['valid', 'format', 'kid', 'issuer', 'errors', 'payload', 'rules']);
+    expect(line.rules).toMatchObject({ country: 'SG', hasRules: true, passed: true, basis: { kind: 'test', index: 0 } });
+    expect(line.rules.results.every((x: any) => x.result === 'passed')).toBe(true);
+  });
+
+  test('no rule of the country: a usage error (exit 2, before any result)', async () => {
+    const r = await run(['verify', '--trust', trust, '--rules', arrayFile, '--country', 'FR', view.codes.ithc]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/holds no entry rules of FR/);
   });
 });

@@ -1,15 +1,16 @@
 /**
- * The CertLogic test data beside the clone (../shared/testdata/certlogic): the specification's
- * evaluator and validator suites, and the EU member states' published rules with their tests
- * (rules-testdata/<set>/<rule>/rule.json + tests/*.json, format in rules-testdata/README.md).
+ * The CertLogic test data (certlogic/ in the EU test data, test/support/testdata.ts): the
+ * specification's evaluator and validator suites, and the EU member states' published rules with
+ * their tests (rules-testdata/<set>/<rule>/rule.json + tests/*.json, format in rules-testdata/README.md).
+ * Nothing is read until a function is called: call them inside a describeWithTestdata suite.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { testdataPath } from '../support/testdata';
 
-export const CERTLOGIC_DIR = resolve(__dirname, '../../../shared/testdata/certlogic');
-export const SPEC_DIR = join(CERTLOGIC_DIR, 'spec');
-export const RULES_DIR = join(CERTLOGIC_DIR, 'rules-testdata');
-export const RULE_SCHEMA_FILE = join(CERTLOGIC_DIR, 'validation-rule.schema.json');
+export const SPEC_DIR = testdataPath('certlogic/spec');
+export const RULES_DIR = testdataPath('certlogic/rules-testdata');
+export const RULE_SCHEMA_FILE = testdataPath('certlogic/validation-rule.schema.json');
 
 export function readJson(path: string): any {
   return JSON.parse(readFileSync(path, 'utf8'));

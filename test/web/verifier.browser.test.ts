@@ -29,11 +29,12 @@ import { publishDscList } from '../../server/trust/dsc-list';
 import { publishAppTrustList } from '../../server/trust/signed-list';
 import { demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
 import { randomBytes } from 'node:crypto';
+import { testWithTestdata, testdataPath } from '../support/testdata';
 
 const ROOT = resolve(__dirname, '../..');
 const PREVIEW = join(ROOT, '.preview');
 const CHROMIUM = process.env.ITHC_CHROMIUM ?? '/usr/bin/chromium';
-const EU_CASE = join(ROOT, '../shared/testdata/dcc-testdata/DE/2DCode/raw/1.json');
+const EU_CASE = testdataPath('dcc-testdata', 'DE/2DCode/raw/1.json');
 
 let work: string;
 let app: App;
@@ -223,7 +224,7 @@ describe('the web verifier in Chromium', () => {
     await shot('sealed-with-key');
   });
 
-  it('a code from the EU test data, with its certificate loaded, at its validation clock: VALID', async () => {
+  testWithTestdata('dcc-testdata', 'a code from the EU test data, with its certificate loaded, at its validation clock: VALID', async () => {
     const c = JSON.parse(readFileSync(EU_CASE, 'utf8')) as { PREFIX: string; TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string }; EXPECTEDRESULTS: Record<string, boolean> };
     expect(c.EXPECTEDRESULTS.EXPECTEDVERIFY).toBe(true);
     file('eu-dsc.pem', `-----BEGIN CERTIFICATE-----\n${c.TESTCTX.CERTIFICATE.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`);
