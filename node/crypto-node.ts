@@ -7,6 +7,7 @@
 import { createPublicKey, createPrivateKey, sign as nodeSign, verify as nodeVerify, constants, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
 import { ALGORITHMS, type AlgorithmInfo } from '../core/algorithms';
 import type { CryptoProvider, Signer } from '../core/crypto/provider';
+import { toLowS } from '../core/crypto/low-s';
 import type { PublicKeyMaterial } from '../core/keys';
 
 const HASH: Record<AlgorithmInfo['hash'], string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
@@ -105,7 +106,8 @@ export function nodeEs256Signer(pkcs8: string | Uint8Array | KeyObject): Signer 
   return {
     alg: ALGORITHMS[-7],
     async sign(data) {
-      return new Uint8Array(nodeSign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }));
+      // OpenSSL returns high-S about half the time; the spec promises low-S (core/crypto/low-s.ts).
+      return toLowS(new Uint8Array(nodeSign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })));
     },
   };
 }
