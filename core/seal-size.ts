@@ -1,6 +1,5 @@
 /**
- * What sealing costs in QR space (issue 4: "report the sealed code's overhead against the open
- * code in the bench"). A sealed code is larger for two reasons: the COSE_Encrypt envelope (an
+ * What sealing costs in QR space, reported by the bench against the open code. A sealed code is larger for two reasons: the COSE_Encrypt envelope (an
  * ephemeral public key, kid, IV, GCM tag and headers: ~104 bytes, ~137 with y in full), and compression, which finds
  * nothing to squeeze in ciphertext: the open code's zlib works on the readable COSE_Sign1, the
  * sealed code's on random-looking bytes (docs/sealed-codes.md §Size).

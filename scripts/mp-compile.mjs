@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The offline DevTools build (issue 5): runs miniprogram-ci's getCompiledResult — the compiler
+// The offline DevTools build: runs miniprogram-ci's getCompiledResult — the compiler
 // WeChat DevTools and the upload use — on this project, without a network or an AppID, and reports
 // each package's size against WeChat's limits (2 MB per package, the main package held to 512 KB here).
 //

@@ -1,6 +1,6 @@
 /**
  * The WeChat DevTools project file and the mini program's app.json: the settings later issues and
- * DevTools rely on (issue 2: miniprogramRoot, cloudfunctionRoot, the TypeScript compiler plugin).
+ * DevTools rely on (miniprogramRoot, cloudfunctionRoot, the TypeScript compiler plugin).
  */
 import fs from 'node:fs';
 import path from 'node:path';

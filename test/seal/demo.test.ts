@@ -1,5 +1,5 @@
 /**
- * What issue 4 says "will be checked from outside", on the real outputs of `npm run demo -- --out
+ * What a partner authority checks from outside, on the real outputs of `npm run demo -- --out
  * DIR` (the built dist/demo.cjs in a child process): each sealed code in certificate.json opens
  * with an independent RFC 9052/9053 implementation that has only authority-demo-key.pem, and its
  * inner certificate verifies against trustlist.json, checked here with node:crypto alone. Then the
