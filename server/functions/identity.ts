@@ -1,4 +1,4 @@
-/** The `identity` function (docs/functions.md): real-name verification of the caller. */
+/** The `identity` function (docs/functions.md): real-name verification of the caller, and giving it up. */
 import type { App } from '../app';
 import type { FunctionDef } from './router';
 
@@ -9,6 +9,8 @@ export function identityFunction(app: Pick<App, 'identity'>): FunctionDef {
       beginFaceCheck: { input: ['name', 'idNumber'], handler: (ctx, input) => app.identity.beginFaceCheck(ctx.openid, input) },
       verify: { input: ['name', 'idNumber', 'faceToken'], handler: (ctx, input) => app.identity.verify(ctx.openid, input) },
       status: { input: [], handler: (ctx) => app.identity.status(ctx.openid) },
+      /** The caller releases their verified identity (one person, one account: the way to move to another account). */
+      unbind: { input: [], handler: (ctx) => app.identity.unbind(ctx.openid) },
     },
   };
 }

@@ -13,7 +13,7 @@ export function relativesFunction(app: Pick<App, 'relatives'>): FunctionDef {
       remove: { input: ['for'], handler: (ctx, input) => app.relatives.remove(ctx.openid, input) },
       proxies: { input: [], handler: (ctx) => app.relatives.proxies(ctx.openid) },
       endProxy: { input: ['id'], handler: (ctx, input) => app.relatives.endProxy(ctx.openid, input) },
-      auditLog: { input: ['limit'], handler: (ctx, input) => app.relatives.auditLog(ctx.openid, input) },
+      auditLog: { input: ['limit', 'cursor'], handler: (ctx, input) => app.relatives.auditLog(ctx.openid, input) },
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
- * Local identity adapter: the `citizens` collection is the registry (a stand-in for the national
- * one, seeded by demo-citizens.ts), and the face check is a STAND-IN that performs no biometric
- * check at all. It only proves that the caller went through the local begin → confirm flow for
+ * Local identity adapter: the citizen registry (./citizens.ts, the `citizens` collection, seeded
+ * locally by demo-citizens.ts) as ingestion reads it, and the face check is a STAND-IN that
+ * performs no biometric check at all. It only proves that the caller went through the local begin → confirm flow for
  * this very person within the token's lifetime, which keeps the service's flow and attempt limits
  * the same as in production. Never deploy it where real identities matter.
  */
@@ -9,7 +9,7 @@ import { createHmac, randomBytes as nodeRandomBytes, timingSafeEqual } from 'nod
 import type { Clock } from '../clock';
 import type { Store } from '../store/store';
 import type { ConfirmRequest, FaceCheckRequest, FaceCheckSession, IdentityOutcome, IdentityProvider } from './provider';
-import { normaliseName } from './names';
+import { StoreCitizenRegistry, matchCitizen, type CitizenRegistry } from './citizens';
 
 const TOKEN = /^LF1\.([0-9]{1,15})\.([A-Za-z0-9_-]{16,64})\.([A-Za-z0-9_-]{43})$/;
 
@@ -57,13 +57,17 @@ export interface LocalIdentityOptions {
   store: Store;
   clock: Clock;
   faceCheck?: LocalFaceCheckStandIn;
+  /** Default: the `citizens` collection of `store` (./citizens.ts), as ingestion reads it. */
+  registry?: CitizenRegistry;
 }
 
 export class LocalIdentityProvider implements IdentityProvider {
   readonly kind = 'local' as const;
   private readonly faceCheck: LocalFaceCheckStandIn;
+  private readonly registry: CitizenRegistry;
   constructor(private readonly opts: LocalIdentityOptions) {
     this.faceCheck = opts.faceCheck ?? new LocalFaceCheckStandIn(opts.clock);
+    this.registry = opts.registry ?? new StoreCitizenRegistry(opts.store);
   }
 
   async beginFaceCheck(req: FaceCheckRequest): Promise<FaceCheckSession> {
@@ -77,9 +81,7 @@ export class LocalIdentityProvider implements IdentityProvider {
     const face = this.faceCheck.accept(req.faceToken, req.openId, req.person.name, req.person.idNumber);
     if (face === 'invalid') return { verified: false, reason: 'FACE_TOKEN_INVALID' };
     if (face === 'expired') return { verified: false, reason: 'FACE_TOKEN_EXPIRED' };
-    const citizen = await this.opts.store.get('citizens', req.person.idNumber);
-    if (!citizen || citizen.status !== 'active') return { verified: false, reason: 'PERSON_NOT_FOUND' };
-    if (typeof citizen.name !== 'string' || normaliseName(citizen.name) !== normaliseName(req.person.name)) return { verified: false, reason: 'NAME_MISMATCH' };
-    return { verified: true };
+    const match = await matchCitizen(this.registry, req.person.idNumber, req.person.name);
+    return match.ok ? { verified: true } : { verified: false, reason: match.reason };
   }
 }

@@ -12,8 +12,10 @@
  *   same key must be used by every service that links records to people.
  */
 import { createHash, createHmac } from 'node:crypto';
+import type { KeyVault } from '../keys/vault';
 
-export const PERSON_ID_KEY_SECRET = 'person-id-key';
+/** The person-id key's slot among the wrapped keys (server/keys/vault.ts, purpose `person-id`). */
+export const PERSON_ID_KEY_ID = 'v1';
 
 export function userIdFor(openId: string): string {
   if (typeof openId !== 'string' || openId.length === 0) throw new TypeError('userIdFor needs an openid');
@@ -35,20 +37,12 @@ export class PersonIds {
 }
 
 /**
- * Reads the person-id key from a secret store, creating it on first use where the store can
- * write (the local data folder). In production the operator provisions it (EnvSecretStore:
- * ITHC_SECRET_PERSON_ID_KEY, 64 hex digits); losing or changing it unlinks existing records.
+ * The person-id key: made on first use by whichever function starts first (32 bytes from the OS
+ * random source) and kept only wrapped under the KEK (server/keys/vault.ts), so it needs no
+ * provisioning and survives a KEK rotation. Losing it unlinks existing records from their people.
  */
-export async function loadPersonIdKey(
-  secrets: { get(name: string): Promise<string | undefined>; put(name: string, value: string): Promise<void> },
-  randomBytes: (n: number) => Uint8Array,
-): Promise<Uint8Array> {
-  let hex = await secrets.get(PERSON_ID_KEY_SECRET);
-  if (hex === undefined) {
-    hex = Buffer.from(randomBytes(32)).toString('hex');
-    await secrets.put(PERSON_ID_KEY_SECRET, hex);
-  }
-  hex = hex.trim();
-  if (!/^([0-9a-f]{2}){32,}$/i.test(hex)) throw new Error(`secret ${PERSON_ID_KEY_SECRET} must be at least 64 hex digits`);
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
+export async function loadPersonIdKey(vault: Pick<KeyVault, 'getOrCreate'>, randomBytes: (n: number) => Uint8Array): Promise<Uint8Array> {
+  const key = await vault.getOrCreate('person-id', PERSON_ID_KEY_ID, () => randomBytes(32));
+  if (key.length < 32) throw new Error('the stored person-id key is shorter than 32 bytes');
+  return key;
 }

@@ -3,11 +3,16 @@
  *
  * The flow has two steps, because WeChat's does (wx.requestFacialVerify, with getVerifyId and
  * queryVerifyInfo on the server):
- *   1. beginFaceCheck: the server opens a face-check session for this caller and the claimed
- *      person and hands back a `verifyId` for the mini program (wx.requestFacialVerify) and an
- *      opaque `faceToken` that the mini program returns in step 2;
+ *   1. beginFaceCheck: the provider opens a face-check session for this caller and the claimed
+ *      person and hands back a `verifyId` for the mini program (wx.requestFacialVerify) and its
+ *      own `faceToken` for step 2;
  *   2. confirm: after the face check, the server asks whether that session passed for exactly
  *      this caller and this person.
+ *
+ * A provider only answers "did this face check pass for this person". What a session may be used
+ * for, by whom, and that it is used once, is the service's (service.ts, face-checks.ts): it keeps
+ * the provider's faceToken in the store and gives the caller a session id instead, for every
+ * provider alike.
  *
  * Adapters: wechat-facial.ts (production; not callable here) and local.ts (the local citizen
  * registry with a face-check stand-in). The service validates the ID number before any adapter
@@ -29,7 +34,7 @@ export interface FaceCheckRequest {
 export interface FaceCheckSession {
   /** For wx.requestFacialVerify({verifyId}). */
   verifyId: string;
-  /** Opaque; the mini program sends it back to `verify`. */
+  /** Opaque; the service keeps it server-side (face-checks.ts) and passes it back to `confirm`. */
   faceToken: string;
   /** ms since the epoch */
   expiresAt: number;

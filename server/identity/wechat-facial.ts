@@ -23,9 +23,11 @@
  *        "cert_type=" + b64(cert_type) + "&cert_name=" + b64(cert_name) + "&cert_no=" + b64(cert_no)
  *      with standard base64 of the UTF-8 bytes.
  *
- * The faceToken handed to the mini program is "<out_seq_no>.<verify_id>": step 3 needs both, and
- * carrying them in the token keeps this adapter stateless. Tampering gains nothing, since WeChat
- * refuses any combination it did not issue.
+ * This adapter's faceToken is "<out_seq_no>.<verify_id>": step 3 needs both. It never reaches
+ * the mini program: the identity service keeps it in its face-check session (face-checks.ts) and
+ * hands the caller the session's id, so a verify_id result is asked for once, for the caller,
+ * purpose and person it was opened for, and never again (nothing in WeChat's API documentation
+ * promises that queryVerifyInfo answers only once for a verify_id).
  */
 import { createHash } from 'node:crypto';
 import { ServiceError } from '../errors';

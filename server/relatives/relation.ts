@@ -7,12 +7,14 @@
  *   nothing: every use checks that the relation is the caller's own and active.
  * - proxyUserId / proxyPersonId / proxyName: the caller's account and the person it was verified
  *   as when the relation was made. A relation acts only while the account is still verified as that
- *   person (an account re-verified as someone else does not inherit the relations).
+ *   person; when the account stops being that person (it releases the identity, an operator
+ *   releases it, or it is verified as someone else) its relations end (release.ts).
  * - personId (indexed) and `relative`: the relative's verified identity. The raw ID number is kept
  *   here, as the users document keeps the caller's own, because binding the relative's travel
  *   document checks it against the registry; responses show it masked.
  * - document: the relative's travel document, bound by the proxy (documents/service.ts verifyFor).
- * - status: 'active' until the proxy removes it, the relative ends it, or an operator does;
+ * - status: 'active' until the proxy removes it (or gives up the identity it acted as), the
+ *   relative ends it, or an operator does;
  *   ended relations are kept (status 'ended', who ended it and when) so the audit log stays legible.
  *
  * Beside them, one roster document per proxy (`roster:<userId>:<proxyPersonId>`) lists the active

@@ -14,8 +14,14 @@
  * gets the same NOT_FOUND whether it exists or not (FORBIDDEN only for the caller's own relation
  * once it has ended).
  *
- * Every proxy action and every end of a relation is written to `audit` with the relative's
- * personId and `relativeLog: true`; that is the log the relative reads (auditLog). Nothing is
+ * Every proxy action and every end of a relation (including the ends that come with the proxy's
+ * identity being released: release.ts) is written to `audit` with the relative's personId and
+ * `relativeLog: true`; that is the log the relative reads (auditLog), page by page, never cut.
+ *
+ * The relative's face check (beginFaceCheck → add) is a session good for one thing: this caller,
+ * verified as the person it is now, adding this relative, once (server/identity/face-checks.ts).
+ * It cannot verify anyone's own identity, and it is used up by the add that records the relation,
+ * so adding the relative again after the relation ended needs the relative present again. Nothing is
  * written for a request that fails validation or authorisation; a failed face check writes what
  * identity verification writes (attempt counters and a failure audit entry).
  */
@@ -33,11 +39,13 @@ import { issuanceSubject, type IssuanceSubject } from '../issuance/build';
 import type { Doc, Json, Store, TxOps } from '../store/store';
 import { fields, type Input } from '../validate';
 import { RELATIVE_CONSENT } from './consent';
+import { relativeLogEntry } from './release';
 import { RELATIONSHIPS, RELATION_ID, readRelation, readRoster, relationDoc, rosterId, type EndedBy, type Relation, type Relationship } from './relation';
 
 export const DEFAULT_RELATIVE_LIMITS = Object.freeze({
-  /** Relatives one proxy may act for at once (issue 4). */
+  /** Relatives one proxy may act for at once. */
   maxPerProxy: 10,
+  /** Entries per page of the relative's log (relatives.auditLog): the default and the most one page holds. */
   auditLogDefault: 50,
   auditLogMax: 200,
 });
@@ -114,7 +122,8 @@ export class RelativesService {
     const { name, id } = this.deps.identity.readPerson(input, false);
     const proxy = await this.requireIdentity(callerOpenId);
     await this.precheck(proxy, this.deps.personIds.personId(id.idNumber));
-    return this.deps.identity.beginFaceCheck(callerOpenId, { name, idNumber: id.idNumber });
+    // Good only for adding this relative, by this caller, as the person the caller is now.
+    return this.deps.identity.openFaceCheck(callerOpenId, { name, id }, { action: 'relatives.add', proxyPersonId: proxy.identity.personId });
   }
 
   /** Confirms the relative's face check and records the relation with the relative's consent. */
@@ -124,23 +133,25 @@ export class RelativesService {
     const personId = this.deps.personIds.personId(person.id.idNumber);
     await this.precheck(proxy, personId);
 
-    const relative = await this.deps.identity.confirmPerson(callerOpenId, person, faceToken, 'relatives.add');
-    const now = this.deps.clock.now();
-    const relation: Relation = {
-      id: this.newRelationId(),
-      proxyUserId: proxy.userId,
-      proxyPersonId: proxy.identity.personId,
-      proxyName: proxy.identity.name,
-      personId: relative.personId,
-      relative,
-      relationship,
-      consent: { version: RELATIVE_CONSENT.version, at: now, recordedBy: proxy.userId, faceCheck: { provider: relative.provider, at: relative.verifiedAt } },
-      since: now,
-      document: null,
-      status: 'active',
-    };
-    if (!RELATION_ID.test(relation.id)) throw new TypeError('newRelationId must give r + 32 hex digits');
-    await this.deps.store.transaction(async (tx) => {
+    // The relative's face check, opened for adding them to this caller as the person the caller is
+    // now; used up by the transaction that records the relation, and by nothing else.
+    const purpose = { action: 'relatives.add', proxyPersonId: proxy.identity.personId } as const;
+    const relation = await this.deps.identity.withFaceCheck(callerOpenId, person, faceToken, purpose, async (tx, relative) => {
+      const now = relative.verifiedAt;
+      const made: Relation = {
+        id: this.newRelationId(),
+        proxyUserId: proxy.userId,
+        proxyPersonId: proxy.identity.personId,
+        proxyName: proxy.identity.name,
+        personId: relative.personId,
+        relative,
+        relationship,
+        consent: { version: RELATIVE_CONSENT.version, at: now, recordedBy: proxy.userId, faceCheck: { provider: relative.provider, at: relative.verifiedAt } },
+        since: now,
+        document: null,
+        status: 'active',
+      };
+      if (!RELATION_ID.test(made.id)) throw new TypeError('newRelationId must give r + 32 hex digits');
       // The caller's identity may have changed since it was read: add only for the person checked.
       const user = await tx.get('users', proxy.userId);
       const current = user ? readIdentity(user) : null;
@@ -148,11 +159,12 @@ export class RelativesService {
       const rid = rosterId(proxy.userId, proxy.identity.personId);
       const active = readRoster(await tx.get('relatives', rid));
       this.checkRoster(active, personId);
-      await tx.insert('relatives', relationDoc(relation));
-      await tx.put('relatives', { _id: rid, kind: 'roster', active: { ...active, [personId]: relation.id } });
-      await tx.insert('audit', { ...this.logEntry(now, 'relatives.add', relation, proxy.userId, 'proxy'), consentVersion: RELATIVE_CONSENT.version });
+      await tx.insert('relatives', relationDoc(made));
+      await tx.put('relatives', { _id: rid, kind: 'roster', active: { ...active, [personId]: made.id } });
+      await tx.insert('audit', { ...relativeLogEntry(this.newId(), now, 'relatives.add', made, proxy.userId, 'proxy'), consentVersion: RELATIVE_CONSENT.version });
+      return made;
     });
-    return { ...this.view(relation), consent: { version: RELATIVE_CONSENT.version, at: now } };
+    return { ...this.view(relation), consent: { version: RELATIVE_CONSENT.version, at: relation.since } };
   }
 
   /** The relatives the caller acts for. */
@@ -218,21 +230,42 @@ export class RelativesService {
     return { ended: true };
   }
 
-  /** Every proxy action on the caller's data, newest first. */
-  async auditLog(callerOpenId: string, input: Input): Promise<ProxyAuditLine[]> {
+  /**
+   * Every proxy action on the caller's data, and every end of a relation (by the proxy, the
+   * relative or an operator), newest first, a page at a time: `next` is the cursor of the page
+   * after this one, null on the last. Entries are only ever added, each with the time it was
+   * written, so a page once read stays as it was and new entries come before the first page;
+   * paging on (at, _id) visits every entry exactly once, whatever the number of entries with
+   * the same time.
+   */
+  async auditLog(callerOpenId: string, input: Input): Promise<{ entries: ProxyAuditLine[]; next: string | null }> {
     const me = await this.requireIdentity(callerOpenId);
     const f = fields(input ?? {});
-    const limit = f.int('limit', 1, DEFAULT_RELATIVE_LIMITS.auditLogMax, true);
+    const limit = f.int('limit', 1, DEFAULT_RELATIVE_LIMITS.auditLogMax, true) ?? DEFAULT_RELATIVE_LIMITS.auditLogDefault;
+    const rawCursor = f.str('cursor', { max: MAX_CURSOR_LENGTH }, true);
     f.done();
-    const docs = await this.deps.store.find('audit', { personId: me.identity.personId, relativeLog: true }, { orderBy: { field: 'at', direction: 'desc' }, limit: limit ?? DEFAULT_RELATIVE_LIMITS.auditLogDefault });
-    const lines: ProxyAuditLine[] = [];
-    for (const d of docs) {
+    const after = rawCursor === undefined ? null : readCursor(rawCursor);
+    const mine = { personId: me.identity.personId, relativeLog: true };
+    // One more than the page, to know whether another page follows.
+    let docs: Doc[];
+    if (!after) {
+      docs = await this.deps.store.find('audit', mine, { orderBy: { field: 'at', direction: 'desc' }, limit: limit + 1 });
+    } else {
+      // Both adapters order ties by _id ascending: the rest of the cursor's own time first, then earlier times.
+      docs = await this.deps.store.find('audit', { ...mine, at: after.at, _id: { $gt: after.id } }, { orderBy: { field: '_id', direction: 'asc' }, limit: limit + 1 });
+      if (docs.length <= limit) docs = docs.concat(await this.deps.store.find('audit', { ...mine, at: { $lt: after.at } }, { orderBy: { field: 'at', direction: 'desc' }, limit: limit + 1 - docs.length }));
+    }
+    const page = docs.slice(0, limit);
+    const last = page[page.length - 1];
+    const next = docs.length > limit && last && typeof last.at === 'number' ? writeCursor(last.at, last._id) : null;
+    const entries: ProxyAuditLine[] = [];
+    for (const d of page) {
       const by = d.by === 'proxy' || d.by === 'relative' || d.by === 'operator' ? d.by : null;
       const relationship = (RELATIONSHIPS as readonly unknown[]).includes(d.relationship) ? (d.relationship as Relationship) : null;
       if (typeof d.at !== 'number' || typeof d.action !== 'string' || typeof d.proxyName !== 'string' || typeof d.relationId !== 'string' || !by || !relationship) continue;
-      lines.push({ at: d.at, action: d.action, proxyName: d.proxyName, relationship, proxyId: d.relationId, by });
+      entries.push({ at: d.at, action: d.action, proxyName: d.proxyName, relationship, proxyId: d.relationId, by });
     }
-    return lines;
+    return { entries, next };
   }
 
   /**
@@ -339,19 +372,7 @@ export class RelativesService {
 
   /** An audit entry the relative reads in their log. */
   private logEntry(at: number, action: string, r: Relation, actor: string, by: EndedBy): Doc {
-    return {
-      _id: this.newId(),
-      at,
-      action,
-      actor,
-      outcome: 'success',
-      personId: r.personId,
-      relativeLog: true,
-      relationId: r.id,
-      proxyName: r.proxyName,
-      relationship: r.relationship,
-      by,
-    };
+    return relativeLogEntry(this.newId(), at, action, r, actor, by);
   }
 
   private view(r: Relation): RelativeView {
@@ -364,6 +385,28 @@ function boundView(r: Pick<Relation, 'relative' | 'document'>): BoundDocument | 
   if (!d) return null;
   const info = DOCUMENT_TYPES[d.type];
   return { type: d.type, typeName: { zh: info.zh, en: info.en }, number: d.number, expiry: d.expiry, boundAt: d.boundAt, holder: { name: r.relative.name, idNumberMasked: maskResidentId(r.relative.idNumber) } };
+}
+
+/**
+ * The audit log's cursor: the position (at, _id) of the last entry of a page, base64url-encoded.
+ * Opaque to the caller, bounded and checked on the way back in; it only ever positions the
+ * caller's own log, so a cursor made up or taken from someone else shows nothing but that log.
+ */
+const MAX_CURSOR_LENGTH = 256;
+const CURSOR = /^([0-9]{1,16}):([A-Za-z0-9_\-.:@+=]{1,128})$/;
+
+function writeCursor(at: number, id: string): string {
+  return Buffer.from(`${at}:${id}`, 'utf8').toString('base64url');
+}
+
+function readCursor(raw: string): { at: number; id: string } {
+  const m = /^[A-Za-z0-9_-]+$/.test(raw) ? CURSOR.exec(Buffer.from(raw, 'base64url').toString('utf8')) : null;
+  const at = m ? Number(m[1]) : NaN;
+  if (!m || !Number.isSafeInteger(at)) {
+    const text = bi('翻页参数无效，请从第一页重新查看', 'the cursor is not valid; start again from the first page');
+    throw new ServiceError('VALIDATION_FAILED', text, { fields: { cursor: text } });
+  }
+  return { at, id: m[2] };
 }
 
 function readId(input: Input): string | null {

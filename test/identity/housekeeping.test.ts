@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { countAttempt, pruneAttempts } from '../../server/identity/attempts';
-import { PersonIds, loadPersonIdKey, userIdFor, PERSON_ID_KEY_SECRET } from '../../server/identity/person-id';
+import { PersonIds, loadPersonIdKey, userIdFor } from '../../server/identity/person-id';
 import { buildResidentId } from '../../server/identity/demo-citizens';
-import { FileSecretStore } from '../../server/keys/secrets';
+import { KeyVault, newKekText, parseKek } from '../../server/keys/vault';
 import { openTestStore } from './test-store';
 
 const T0 = Date.UTC(2026, 5, 1, 2, 0, 0);
@@ -44,21 +41,22 @@ describe('person and user ids', () => {
     expect(() => userIdFor('')).toThrow(TypeError);
   });
 
-  test('loadPersonIdKey creates the key once, owner-only, and reads it back', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ithc-person-key-'));
-    try {
-      const secrets = new FileSecretStore(join(dir, 'secrets'));
-      const k1 = await loadPersonIdKey(secrets, (n) => new Uint8Array(randomBytes(n)));
-      const k2 = await loadPersonIdKey(secrets, () => {
-        throw new Error('must not generate a second key');
-      });
-      expect(k1).toHaveLength(32);
-      expect(Buffer.from(k2).equals(Buffer.from(k1))).toBe(true);
-      expect(statSync(join(dir, 'secrets', PERSON_ID_KEY_SECRET)).mode & 0o777).toBe(0o600);
-      await secrets.put(PERSON_ID_KEY_SECRET, 'abcd');
-      await expect(loadPersonIdKey(secrets, (n) => new Uint8Array(randomBytes(n)))).rejects.toThrow(/64 hex digits/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  test('loadPersonIdKey makes the key once, stores it only wrapped, and every instance starting at once gets the same key', async () => {
+    const store = await openTestStore();
+    const vault = () => new KeyVault(store, { current: parseKek(newKekText(), 'KEK') }, { now: () => T0 });
+    const ring = { current: parseKek(newKekText(), 'KEK') };
+    const instances = [0, 1, 2, 3].map(() => new KeyVault(store, ring, { now: () => T0 }));
+    const keys = await Promise.all(instances.map((v) => loadPersonIdKey(v, (n) => new Uint8Array(randomBytes(n)))));
+    expect(keys[0]).toHaveLength(32);
+    for (const k of keys) expect(Buffer.from(k).equals(Buffer.from(keys[0]))).toBe(true);
+    const again = await loadPersonIdKey(instances[0], () => {
+      throw new Error('must not generate a second key');
+    });
+    expect(Buffer.from(again).equals(Buffer.from(keys[0]))).toBe(true);
+    const stored = JSON.stringify(await store.find('keys', {}));
+    expect(stored).not.toContain(Buffer.from(keys[0]).toString('hex'));
+    expect(stored).not.toContain(Buffer.from(keys[0]).toString('base64'));
+    // Under another KEK the stored key does not open: it is not silently replaced by a new one.
+    await expect(loadPersonIdKey(vault(), (n) => new Uint8Array(randomBytes(n)))).rejects.toThrow(/does not open|neither/);
   });
 });

@@ -68,7 +68,7 @@ test('add, bind, issue for her; a stranger gets 404; she reads the log and ends 
   expect(JSON.stringify(stranger.body)).not.toContain(cert.id);
 
   await verify(ELDER.openid, elder);
-  const log = await data('relatives', ELDER.openid, { action: 'auditLog' });
+  const log = (await data('relatives', ELDER.openid, { action: 'auditLog' })).entries;
   expect(log.map((l: any) => l.action).reverse()).toEqual(['relatives.add', 'relatives.bindDocument', 'certificate.issue']);
   expect(log.every((l: any) => l.proxyName === PROXY.citizen.name && l.relationship === 'parent' && l.proxyId === rel.id)).toBe(true);
 

@@ -37,8 +37,9 @@ function elderSecrets(): string[] {
   return [ELDER.citizen.name, ELDER.citizen.idNumber, maskResidentId(ELDER.citizen.idNumber), d.number, ...(certId ? [certId] : [])];
 }
 
+/** The first page of her log (`limit` entries at most), newest first. */
 async function elderLog(limit?: number) {
-  return ok<any[]>(callAs(t, 'relatives', ELDER.openid, { action: 'auditLog', ...(limit ? { limit } : {}) }));
+  return (await ok<{ entries: any[] }>(callAs(t, 'relatives', ELDER.openid, { action: 'auditLog', ...(limit ? { limit } : {}) }))).entries;
 }
 
 beforeAll(async () => {
@@ -105,25 +106,29 @@ describe('adding a relative', () => {
     expect(await snapshot(t.app.store)).toBe(before);
   });
 
-  test('the relative\'s face check is the identity provider\'s: a token for someone else, or issued to another caller, or a wrong name fails and is counted like identity verification', async () => {
+  test('the relative\'s face check is good for this proxy adding this relative only: a token for someone else, issued to another caller, or opened for an identity check is refused before the provider is asked, writing nothing', async () => {
     const elder = { name: ELDER.citizen.name, idNumber: ELDER.citizen.idNumber };
     const form = { action: 'add', ...elder, relationship: 'parent', consent: true };
     const forElder2 = await relativeFaceToken(t, PROXY.openid, ELDER2.citizen);
     const strangersOwn = await ok(callAs(t, 'identity', STRANGER.openid, { action: 'beginFaceCheck', ...elder }));
-    const personId = t.app.personIds.personId(elder.idNumber);
-    const counter = `identity-failure:person:${personId}`;
-    const before = Number((await t.app.store.get('attempts', counter))?.count ?? 0);
+    const forIdentity = await ok(callAs(t, 'identity', PROXY.openid, { action: 'beginFaceCheck', ...elder }));
+    const before = await snapshot(t.app.store);
+    for (const faceToken of [forElder2, strangersOwn.faceToken, forIdentity.faceToken]) {
+      expect((await failed(callAs(t, 'relatives', PROXY.openid, { ...form, faceToken }))).code).toBe('FACE_TOKEN_INVALID');
+    }
+    expect(await snapshot(t.app.store)).toBe(before);
+  });
 
-    expect((await failed(callAs(t, 'relatives', PROXY.openid, { ...form, faceToken: forElder2 }))).code).toBe('FACE_CHECK_FAILED');
-    expect((await failed(callAs(t, 'relatives', PROXY.openid, { ...form, faceToken: strangersOwn.faceToken }))).code).toBe('FACE_CHECK_FAILED');
-    // The right token for the ID number, but the person named differently: the registry says no.
+  test('a wrong name for the relative fails at the registry and is counted like identity verification, for this caller and this ID number', async () => {
+    const elder = { name: ELDER.citizen.name, idNumber: ELDER.citizen.idNumber };
+    const personId = t.app.personIds.personId(elder.idNumber);
+    const counter = `identity-failure:person-caller:${personId}:${userIdFor(PROXY.openid)}`;
     const wrongName = '王秀芳';
     const tokenForWrongName = await relativeFaceToken(t, PROXY.openid, { name: wrongName, idNumber: elder.idNumber });
-    expect((await failed(callAs(t, 'relatives', PROXY.openid, { ...form, name: wrongName, faceToken: tokenForWrongName }))).code).toBe('IDENTITY_MISMATCH');
-
-    expect((await t.app.store.get('attempts', counter))?.count).toBe(before + 3);
+    expect((await failed(callAs(t, 'relatives', PROXY.openid, { action: 'add', ...elder, name: wrongName, relationship: 'parent', consent: true, faceToken: tokenForWrongName }))).code).toBe('IDENTITY_MISMATCH');
+    expect((await t.app.store.get('attempts', counter))?.count).toBe(1);
     const audits = await t.app.store.find('audit', { personId, action: 'relatives.add', outcome: 'failure' });
-    expect(audits.map((a) => a.reason).sort()).toEqual(['FACE_TOKEN_INVALID', 'FACE_TOKEN_INVALID', 'NAME_MISMATCH']);
+    expect(audits.map((a) => a.reason)).toEqual(['NAME_MISMATCH']);
     expect(await t.app.store.count('relatives', { personId })).toBe(0);
   });
 
@@ -234,7 +239,7 @@ describe('acting for her', () => {
 
   test.each(Object.keys(PROXY_ACTIONS))('certificate.%s with `for` acts on her certificate and writes one line to her log', async (action) => {
     if (!certificateActions().includes(action)) {
-      // Named, not silent: the action arrives with another part of issue 4.
+      // Named, not silent: an action listed here but missing from the function table.
       console.warn(`relatives: certificate.${action} is not in the function table; its proxy case did not run`);
       return;
     }
@@ -397,14 +402,18 @@ describe('ending the proxy', () => {
     expect(await ok(callAs(t, 'relatives', SECOND.openid, { action: 'list' }))).toEqual([]);
     expect((await failed(callAs(t, 'certificate', SECOND.openid, { action: 'get', for: rel2.id }))).code).toBe('FORBIDDEN');
     await verifySelf(t, ELDER2.openid, ELDER2.citizen);
-    const [last] = await ok<any[]>(callAs(t, 'relatives', ELDER2.openid, { action: 'auditLog' }));
+    const [last] = (await ok<{ entries: any[] }>(callAs(t, 'relatives', ELDER2.openid, { action: 'auditLog' }))).entries;
     expect(last).toMatchObject({ action: 'relatives.remove', by: 'proxy', proxyName: SECOND.citizen.name, relationship: 'grandparent', proxyId: rel2.id });
   });
 
-  test('an account re-verified as someone else does not keep acting for the relatives it added', async () => {
+  test('an account re-verified as someone else does not keep acting for the relatives it added: the relation ends, and her log says so', async () => {
     const third = await addRelative(t, STRANGER.openid, ELDER.citizen, 'other');
     await verifySelf(t, STRANGER.openid, DEMO_CITIZENS[5]);
     expect(await ok(callAs(t, 'relatives', STRANGER.openid, { action: 'list' }))).toEqual([]);
     expect((await failed(callAs(t, 'certificate', STRANGER.openid, { action: 'get', for: third.id }))).code).toBe('FORBIDDEN');
+    expect(readRelation(await t.app.store.get('relatives', third.id))).toMatchObject({ status: 'ended', endedBy: 'proxy' });
+    expect(await ok(callAs(t, 'relatives', ELDER.openid, { action: 'proxies' }))).toEqual([]);
+    const [last] = await elderLog();
+    expect(last).toMatchObject({ action: 'identity.verify', by: 'proxy', proxyId: third.id, proxyName: STRANGER.citizen.name });
   });
 });
