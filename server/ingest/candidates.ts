@@ -19,6 +19,12 @@ export interface Candidate {
   problems: FieldProblem[];
   /** Nothing to validate (not a record at all): the structural problems say everything. */
   unreadable?: boolean;
+  /**
+   * Set when the entry withdraws the record `fields.sourceRecordId` instead of sending one (our
+   * JSON `"operation": "withdraw"`, FHIR status `entered-in-error`): the source's reason, and how
+   * to name it in a problem.
+   */
+  withdraw?: { reason: unknown; reasonField: string };
 }
 
 export interface ParsedBatch {

@@ -3,8 +3,8 @@
  * - Immunization → vaccination; the product from the DCC product system or a CVX code we map;
  * - Observation with an accepted LOINC code → nucleic-acid test (naat) or serum IgG test (igg);
  * - Patient (referenced by the records) → the person: the resident ID number identifier and name;
- * - Organization / Location / Practitioner are read only when referenced; other resources are
- *   reported as unsupported.
+ * - Organization / Location / Practitioner / Device are read only when referenced; other resources
+ *   are reported as unsupported.
  *
  * Codes accepted here are listed with their sources in docs/ingestion.md; an unknown code is a
  * per-record rejection, never a guess.
@@ -44,6 +44,24 @@ export const NAAT_LOINC: Readonly<Record<string, string>> = Object.freeze({
 /** SARS-CoV-2 IgG in serum or plasma, qualitative. */
 export const IGG_QUALITATIVE_LOINC: Readonly<Record<string, string>> = Object.freeze({
   '94563-4': 'SARS-CoV-2 IgG Ab [Presence] in Serum or Plasma by Immunoassay',
+  '99596-9': 'SARS-CoV-2 N protein IgG Ab [Presence] in Serum or Plasma by Immunoassay',
+  '99597-7': 'SARS-CoV-2 S protein IgG Ab [Presence] in Serum or Plasma by Immunoassay',
+});
+
+/** The antigen an antigen-specific LOINC term names (the certificate's IgG target, core/valuesets.ts IGG_TARGETS). */
+export const IGG_TARGET_BY_LOINC: Readonly<Record<string, string>> = Object.freeze({
+  '99596-9': 'nucleocapsid',
+  '99597-7': 'spike',
+});
+
+/**
+ * ITHC's identifiers and extension for what FHIR's Observation has no element of its own for: the
+ * assay's code in the ITHC assay table (an identifier of the referenced Device, or of the device
+ * reference itself), and the antigen target of an assay reported under an unspecific LOINC term.
+ */
+export const ITHC_FHIR = Object.freeze({
+  assaySystem: 'urn:ithc:sid:igg-assay',
+  targetExtension: 'urn:ithc:fhir:igg-target',
 });
 
 /**
@@ -112,7 +130,7 @@ const INTERPRETATIONS: Readonly<Record<string, Verdict>> = Object.freeze({
   E: 'indeterminate',
 });
 
-const REFERENCED_ONLY = new Set(['Patient', 'Organization', 'Location', 'Practitioner', 'PractitionerRole']);
+const REFERENCED_ONLY = new Set(['Patient', 'Organization', 'Location', 'Practitioner', 'PractitionerRole', 'Device']);
 const BUNDLE_TYPES = new Set(['collection', 'transaction', 'batch']);
 
 export function readFhirBundle(doc: Record<string, unknown>, maxRecords: number): ParsedBatch {
@@ -146,7 +164,9 @@ export function readFhirBundle(doc: Record<string, unknown>, maxRecords: number)
     const r = e.resource;
     const type = r.resourceType as string;
     if (REFERENCED_ONLY.has(type)) return;
-    if (type === 'Immunization') candidates.push(immunization(index, r, resolve));
+    // A record the source marks entered-in-error is withdrawn (docs/ingestion.md, "Withdrawing a record").
+    if ((type === 'Immunization' || type === 'Observation') && r.status === 'entered-in-error') candidates.push(withdrawal(index, r, type, resolve));
+    else if (type === 'Immunization') candidates.push(immunization(index, r, resolve));
     else if (type === 'Observation') candidates.push(observation(index, r, resolve));
     else candidates.push(bare(index, [{ field: `${type.slice(0, 40)}`, code: 'UNSUPPORTED', message: `resource type ${type.slice(0, 40)} is not a record we accept (Immunization, Observation)` }]));
   });
@@ -159,6 +179,25 @@ type Resolve = (ref: unknown, type: string) => Record<string, unknown> | undefin
 
 function bare(index: number, problems: FieldProblem[]): Candidate {
   return { index, person: null, personFields: { idNumber: 'Patient.identifier', name: 'Patient.name' }, fields: {}, problems, unreadable: true };
+}
+
+/**
+ * An Immunization or Observation with status entered-in-error: only its identifier and patient
+ * are read. The reason is the first note's text when there is one.
+ */
+function withdrawal(index: number, r: Record<string, unknown>, type: 'Immunization' | 'Observation', resolve: Resolve): Candidate {
+  const problems: FieldProblem[] = [];
+  const note = Array.isArray(r.note) && isObject(r.note[0]) && typeof r.note[0].text === 'string' ? r.note[0].text : undefined;
+  const person = patientOf(resolve(type === 'Immunization' ? r.patient : r.subject, 'Patient'), type === 'Immunization' ? 'Immunization.patient' : 'Observation.subject', problems);
+  return {
+    index,
+    person,
+    personFields: { idNumber: 'Patient.identifier', name: 'Patient.name' },
+    fields: { sourceRecordId: recordId(r) },
+    fieldNames: { sourceRecordId: `${type}.identifier` },
+    problems,
+    withdraw: { reason: note ?? 'entered-in-error', reasonField: `${type}.note` },
+  };
 }
 
 function immunization(index: number, r: Record<string, unknown>, resolve: Resolve): Candidate {
@@ -248,8 +287,15 @@ function observation(index: number, r: Record<string, unknown>, resolve: Resolve
     sampledAt: 'Observation.effectiveDateTime',
     result: 'Observation.valueCodeableConcept',
     value: 'Observation.valueQuantity.value',
+    comparator: 'Observation.valueQuantity.comparator',
+    cutoff: 'Observation.referenceRange.high',
     unit: 'Observation.valueQuantity.code',
     testName: 'Observation.device.display',
+    reportedAt: 'Observation.issued',
+    assayCode: 'Observation.device.identifier',
+    assay: 'Observation.device',
+    manufacturer: 'Device.manufacturer',
+    target: 'Observation.code',
   };
   fields.sourceRecordId = recordId(r);
 
@@ -296,9 +342,16 @@ function observation(index: number, r: Record<string, unknown>, resolve: Resolve
     if (!isObject(q)) problems.push({ field: 'Observation.valueQuantity', code: 'REQUIRED', message: `LOINC ${quant.code} is quantitative: valueQuantity is required` });
     else {
       fields.value = q.value;
-      const u = q.system === SYSTEMS.ucum && typeof q.code === 'string' ? q.code : q.unit;
-      // Our own unit names pass as they are; anything else unmapped is refused by validation.
-      fields.unit = typeof u === 'string' && has(UCUM_TO_IGG_UNIT, u) ? UCUM_TO_IGG_UNIT[u] : u;
+      fields.unit = iggUnitOf(q);
+      // A censored value ("<0.40", ">250"): FHIR's comparator; <= and >= are not censored values and are refused by validation.
+      if (q.comparator !== undefined) fields.comparator = q.comparator;
+      // The assay's threshold: the upper limit of the non-reactive (reference) range, in the value's unit.
+      const range = Array.isArray(r.referenceRange) ? r.referenceRange[0] : undefined;
+      const high = isObject(range) && isObject(range.high) ? range.high : undefined;
+      if (high) {
+        if (iggUnitOf(high) !== fields.unit) problems.push({ field: 'Observation.referenceRange.high', code: 'INVALID', message: 'the reference range must be in the unit of valueQuantity' });
+        else fields.cutoff = high.value;
+      }
     }
     const interp = Array.isArray(r.interpretation) ? r.interpretation[0] : undefined;
     const v = verdictOf(codingsOf(interp).filter((c) => c.system === SYSTEMS.interpretation).map((c) => INTERPRETATIONS[c.code]));
@@ -318,10 +371,50 @@ function observation(index: number, r: Record<string, unknown>, resolve: Resolve
   if (fields.kind === 'naat') {
     const device = display(r.device);
     if (device !== undefined) fields.testName = device;
+    // When the laboratory released the result (FHIR: "the date and time this version of the observation was made available").
+    if (r.issued !== undefined) fields.reportedAt = r.issued;
+  }
+  if (fields.kind === 'igg') {
+    const t = (qual && IGG_TARGET_BY_LOINC[qual.code]) ?? targetExtension(r.extension);
+    if (t !== undefined) fields.target = t;
+    assayOf(r.device, resolve(r.device, 'Device'), fields);
   }
 
   const person = patientOf(resolve(r.subject, 'Patient'), 'Observation.subject', problems);
   return { index, person, personFields: { idNumber: 'Patient.identifier', name: 'Patient.name' }, fields, fieldNames, problems };
+}
+
+/** Our unit name of a Quantity: its UCUM code mapped (UCUM_TO_IGG_UNIT), or its unit text; validation refuses what is neither. */
+function iggUnitOf(q: Record<string, unknown>): unknown {
+  const u = q.system === SYSTEMS.ucum && typeof q.code === 'string' ? q.code : q.unit;
+  // Our own unit names pass as they are; anything else unmapped is refused by validation.
+  return typeof u === 'string' && has(UCUM_TO_IGG_UNIT, u) ? UCUM_TO_IGG_UNIT[u] : u;
+}
+
+/** The antigen target from ITHC's extension (valueCode: spike, rbd, nucleocapsid, spike+nucleocapsid). */
+function targetExtension(ext: unknown): unknown {
+  const e = Array.isArray(ext) ? ext.find((x) => isObject(x) && x.url === ITHC_FHIR.targetExtension) : undefined;
+  return isObject(e) ? e.valueCode : undefined;
+}
+
+/**
+ * The assay: its code in the ITHC assay table (an identifier with system urn:ithc:sid:igg-assay, on
+ * the referenced Device or on the device reference), else its name (Device.deviceName, or the
+ * reference's display) and the Device's manufacturer.
+ */
+function assayOf(ref: unknown, device: Record<string, unknown> | undefined, fields: RecordFields): void {
+  const ids = [...(device && Array.isArray(device.identifier) ? device.identifier : []), ...(isObject(ref) ? [ref.identifier] : [])];
+  const id = ids.find((i) => isObject(i) && i.system === ITHC_FHIR.assaySystem);
+  if (isObject(id)) {
+    // An identifier's value is a string in FHIR; the table's codes are integers.
+    const v = id.value;
+    fields.assayCode = typeof v === 'string' && /^[1-9]\d{0,9}$/.test(v) ? Number(v) : v;
+    return;
+  }
+  const deviceName = device && Array.isArray(device.deviceName) && isObject(device.deviceName[0]) ? device.deviceName[0].name : undefined;
+  const name = deviceName ?? display(ref);
+  if (name !== undefined) fields.assay = name;
+  if (device && device.manufacturer !== undefined) fields.manufacturer = device.manufacturer;
 }
 
 function has(table: Readonly<Record<string, string>>, code: string): boolean {

@@ -1,6 +1,7 @@
 /**
  * Our JSON format (docs/ingestion.md): `{"records": [ {...}, ... ]}`, each record our field names
- * plus `person: {idNumber, name}`.
+ * plus `person: {idNumber, name}`; or, to withdraw a record sent earlier,
+ * `{"operation": "withdraw", "sourceRecordId", "person": {idNumber, name}, "reason"}`.
  */
 import { RECORD_FIELDS } from '../records/validate';
 import { BatchError, isObject, type Candidate, type ParsedBatch } from './candidates';
@@ -18,10 +19,16 @@ export function readIthcJson(doc: Record<string, unknown>, maxRecords: number): 
       c.unreadable = true;
       return c;
     }
+    if (r.operation !== undefined && r.operation !== 'withdraw') {
+      c.problems.push({ field: 'operation', code: 'INVALID', message: 'operation must be "withdraw" (or absent, to send a record)' });
+    }
+    const withdraw = r.operation === 'withdraw';
+    if (withdraw) c.withdraw = { reason: r.reason, reasonField: 'reason' };
     for (const [k, v] of Object.entries(r)) {
-      if (k === 'person') continue;
-      if (RECORD_FIELDS.has(k)) (c.fields as Record<string, unknown>)[k] = v;
-      else c.problems.push({ field: k.slice(0, 64), code: 'UNKNOWN_FIELD', message: `unknown field ${JSON.stringify(k.slice(0, 64))}` });
+      if (k === 'person' || k === 'operation') continue;
+      if (withdraw ? k === 'sourceRecordId' : RECORD_FIELDS.has(k)) (c.fields as Record<string, unknown>)[k] = v;
+      else if (withdraw && k === 'reason') continue;
+      else c.problems.push({ field: k.slice(0, 64), code: 'UNKNOWN_FIELD', message: withdraw ? `a withdrawal takes only operation, sourceRecordId, person and reason, not ${JSON.stringify(k.slice(0, 64))}` : `unknown field ${JSON.stringify(k.slice(0, 64))}` });
     }
     if (r.person === undefined) c.problems.push({ field: 'person', code: 'REQUIRED', message: 'person is required' });
     else if (!isObject(r.person)) c.problems.push({ field: 'person', code: 'INVALID', message: 'person must be an object with idNumber and name' });

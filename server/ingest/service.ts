@@ -11,15 +11,24 @@
  * stores the valid ones (partial acceptance): labs send daily batches of thousands of unrelated
  * people, and one typo must not hold back everyone else's result. The summary lists what was not
  * stored, and re-sending the corrected records is safe because ingestion is idempotent.
+ *
+ * A record reaches a person only when its ID number and name both match the citizen registry
+ * (registryPersons). A correction (same record id, other content) or a withdrawal revokes, in the
+ * same transaction, every certificate that carried the earlier version (server/records/links.ts).
  */
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
+import { matchCitizen, type CitizenRegistry } from '../identity/citizens';
 import type { PersonIds } from '../identity/person-id';
-import { checkResidentId, chinaDate } from '../identity/resident-id';
 import { ServiceError } from '../errors';
-import { recordDocId, isSourceDoc, SOURCE_ID_PATTERN, type SourceDoc } from '../records/record-id';
+import type { CertificateDoc } from '../issuance/service';
+import { readRecordLink, writeRecordLink } from '../records/links';
+import { recordDocId, isSourceDoc, SOURCE_ID_PATTERN, SOURCE_RECORD_ID_PATTERN, type SourceDoc } from '../records/record-id';
 import type { HealthRecord } from '../records/types';
-import { isCleanText, validateRecord, type FieldProblem, type RecordBody, type RejectionCode } from '../records/validate';
-import { StoreConflict, type Doc, type Store } from '../store/store';
+import { sameRecordContent } from '../records/version';
+import { isCleanText, validateRecord, TEXT_MAX, type FieldProblem, type RecordBody, type RejectionCode } from '../records/validate';
+import { RECORD_CHANGE_REASONS, revokeInTransaction } from '../revocation/service';
+import { StoreConflict, type Doc, type Store, type TxOps } from '../store/store';
 import { BatchError, isObject, type Candidate, type ParsedBatch } from './candidates';
 import { readFhirBundle } from './fhir';
 import { readIthcJson } from './ithc-json';
@@ -49,12 +58,17 @@ export interface IngestSummary {
   unchanged: number;
   /** Already stored with other content, now replaced (a correction). */
   updated: number;
+  /** Withdrawn by this request (a withdrawal of a record already withdrawn counts as unchanged). */
+  withdrawn: number;
   /** One entry per problem; a record with any problem is not stored. */
   rejected: Rejection[];
 }
 
-/** Finds the person a record belongs to; null when the ID number and name match nobody. */
-export type ResolvePerson = (idNumber: string, name: string) => Promise<string | null>;
+/** The person a record belongs to, or why the ID number and name name nobody. */
+export type PersonResolution = { personId: string } | { problem: 'PERSON_UNKNOWN' | 'NAME_MISMATCH' };
+
+/** Finds the person a record belongs to from the canonical ID number and the name as sent. */
+export type ResolvePerson = (idNumber: string, name: string) => Promise<PersonResolution>;
 
 export interface IngestOptions {
   /** Largest body accepted, in bytes. */
@@ -82,12 +96,29 @@ const MAX_PROBLEMS_PER_RECORD = 10;
 const ID_NUMBER = /^[0-9]{17}[0-9Xx]$/;
 const NAME_MAX = 64;
 
-/** Labs identify people by resident ID number; the person id is the keyed hash identity uses (server/identity/person-id.ts). */
-export function residentIdPersons(personIds: PersonIds, clock: Clock): (idNumber: string) => Promise<string | null> {
-  return async (idNumber) => {
-    const c = checkResidentId(idNumber, chinaDate(clock.now()));
-    return c.ok ? personIds.personId(c.value.idNumber) : null;
+/**
+ * Sources identify people by resident ID number and name, both checked against the citizen
+ * registry that identity verification reads (server/identity/citizens.ts): an ID number the
+ * registry does not hold (or holds as inactive) is PERSON_UNKNOWN, a name other than the
+ * registered one NAME_MISMATCH. The person id is the keyed hash identity uses
+ * (server/identity/person-id.ts), so the record reaches exactly the verified person's certificate.
+ */
+export function registryPersons(registry: CitizenRegistry, personIds: PersonIds): ResolvePerson {
+  return async (idNumber, name) => {
+    const m = await matchCitizen(registry, idNumber, name);
+    if (!m.ok) return { problem: m.reason === 'NAME_MISMATCH' ? 'NAME_MISMATCH' : 'PERSON_UNKNOWN' };
+    return { personId: personIds.personId(m.citizen.idNumber) };
   };
+}
+
+/** A valid withdrawal: which record, whose, and why. */
+interface Withdrawal {
+  index: number;
+  _id: string;
+  personId: string;
+  /** How to name the record id in a rejection. */
+  field: string;
+  reason: string;
 }
 
 export class IngestService {
@@ -151,26 +182,31 @@ export class IngestService {
 
     // Records, one by one: validate, check the source may send the kind, find the person.
     const rejected: Rejection[] = [];
+    const reject = (index: number, p: FieldProblem) => {
+      if (rejected.length < MAX_REJECTIONS) rejected.push({ index, field: p.field, code: p.code, message: p.message });
+    };
     const valid: HealthRecord[] = [];
+    const withdrawals: Withdrawal[] = [];
     const seen = new Set<string>();
-    const people = new Map<string, Promise<string | null>>();
+    const people = new Map<string, Promise<PersonResolution>>();
     for (const c of parsed.candidates) {
-      const problems = await this.check(c, source, now, seen, people);
-      if (problems.problems.length > 0) {
-        for (const p of problems.problems.slice(0, MAX_PROBLEMS_PER_RECORD)) {
-          if (rejected.length < MAX_REJECTIONS) rejected.push({ index: c.index, field: p.field, code: p.code, message: p.message });
-        }
+      const checked = await this.check(c, source, now, seen, people);
+      if (checked.problems.length > 0) {
+        for (const p of checked.problems.slice(0, MAX_PROBLEMS_PER_RECORD)) reject(c.index, p);
         continue;
       }
-      const { body, personId } = problems;
-      valid.push({ ...body!, _id: recordDocId(sourceId, body!.sourceRecordId), personId: personId!, sourceId, receivedAt: now } as HealthRecord);
+      const { body, personId, withdraw } = checked;
+      if (withdraw) {
+        withdrawals.push({ index: c.index, _id: recordDocId(sourceId, withdraw.sourceRecordId), personId: personId!, field: c.fieldNames?.sourceRecordId ?? 'sourceRecordId', reason: withdraw.reason });
+      } else valid.push({ ...body!, _id: recordDocId(sourceId, body!.sourceRecordId), personId: personId!, sourceId, receivedAt: now } as HealthRecord);
     }
 
     // Expired nonces are found here (transactions cannot query) and deleted inside the
     // transaction, so a refused request leaves even them in place.
     const expired = await store.find('ingestNonces', { expiresAt: { $lt: now } }, { limit: this.opts.pruneBatch });
 
-    // One transaction: the nonce and the records stand or fall together.
+    // One transaction: the nonce, the records and the revocations their changes cause stand or fall together.
+    const actor = `source:${sourceId}`;
     const counts = await store.transaction(async (tx) => {
       for (const d of expired) await tx.delete('ingestNonces', d._id);
       try {
@@ -182,22 +218,45 @@ export class IngestService {
       let accepted = 0;
       let unchanged = 0;
       let updated = 0;
+      let withdrawn = 0;
+      // Found only here (the stored records are read in the transaction); fresh on each attempt.
+      const notFound: Rejection[] = [];
       for (const record of valid) {
         const prev = await tx.get('records', record._id);
         if (!prev) {
           await tx.insert('records', record as unknown as Doc);
           accepted++;
-        } else if (sameContent(prev, record)) {
+        } else if (prev.withdrawnAt === undefined && sameRecordContent(prev, record)) {
           unchanged++;
         } else {
-          // A correction: new content, the first receipt time kept, the change time recorded.
+          // A correction (or a withdrawn record sent again): new content, the first receipt time
+          // kept, the change time recorded, and every certificate carrying the old version revoked.
+          await revokeCarriers(tx, record._id, 'RECORD_CORRECTED', actor, now);
           await tx.put('records', { ...(record as unknown as Doc), receivedAt: prev.receivedAt as number, updatedAt: now });
           updated++;
         }
       }
-      return { accepted, unchanged, updated };
+      for (const w of withdrawals) {
+        const prev = await tx.get('records', w._id);
+        // Someone else's record (or none at all) under this id: the same answer, and nothing changes.
+        if (!prev || prev.personId !== w.personId) {
+          notFound.push({ index: w.index, field: w.field, code: 'NOT_FOUND', message: 'this source sent no record with this sourceRecordId for this person' });
+        } else if (prev.withdrawnAt !== undefined) {
+          unchanged++;
+        } else {
+          await revokeCarriers(tx, w._id, 'RECORD_WITHDRAWN', actor, now);
+          // Kept, marked: what was withdrawn, when and why stays on file; record sources skip it.
+          await tx.put('records', { ...prev, withdrawnAt: now, withdrawnReason: w.reason, updatedAt: now });
+          await tx.insert('audit', { _id: randomUUID(), at: now, action: 'record.withdraw', actor, outcome: 'success', personId: w.personId, recordId: w._id, reason: w.reason });
+          withdrawn++;
+        }
+      }
+      return { accepted, unchanged, updated, withdrawn, notFound };
     });
-    return { ...counts, rejected };
+    const { notFound, ...summary } = counts;
+    for (const r of notFound) if (rejected.length < MAX_REJECTIONS) rejected.push(r);
+    rejected.sort((a, b) => a.index - b.index);
+    return { ...summary, rejected };
   }
 
   private async check(
@@ -205,10 +264,11 @@ export class IngestService {
     source: SourceDoc,
     now: number,
     seen: Set<string>,
-    people: Map<string, Promise<string | null>>,
-  ): Promise<{ problems: FieldProblem[]; body?: RecordBody; personId?: string }> {
+    people: Map<string, Promise<PersonResolution>>,
+  ): Promise<{ problems: FieldProblem[]; body?: RecordBody; personId?: string; withdraw?: { sourceRecordId: string; reason: string } }> {
     const problems = [...c.problems];
     if (c.unreadable) return { problems };
+    if (c.withdraw) return this.checkWithdrawal(c, c.withdraw, problems, seen, people);
     const v = validateRecord(c.fields, { now, defaultCountry: source.country, defaultIssuer: source.name, fieldNames: c.fieldNames });
     if (!v.ok) {
       // A structural problem already names the field; the validator's echo of it adds nothing.
@@ -226,7 +286,45 @@ export class IngestService {
       seen.add(body.sourceRecordId);
     }
 
-    if (!c.person) return { problems };
+    const personId = await this.person(c, problems, people);
+    return personId === undefined ? { problems } : { problems, body, personId };
+  }
+
+  /** A withdrawal names the record (by the source's id), its person and a reason. */
+  private async checkWithdrawal(
+    c: Candidate,
+    w: NonNullable<Candidate['withdraw']>,
+    problems: FieldProblem[],
+    seen: Set<string>,
+    people: Map<string, Promise<PersonResolution>>,
+  ): Promise<{ problems: FieldProblem[]; personId?: string; withdraw?: { sourceRecordId: string; reason: string } }> {
+    const idField = c.fieldNames?.sourceRecordId ?? 'sourceRecordId';
+    const sourceRecordId = c.fields.sourceRecordId;
+    let id: string | undefined;
+    if (sourceRecordId === undefined || sourceRecordId === null || sourceRecordId === '') problems.push({ field: idField, code: 'REQUIRED', message: `${idField} is required` });
+    else if (typeof sourceRecordId !== 'string' || !SOURCE_RECORD_ID_PATTERN.test(sourceRecordId)) problems.push({ field: idField, code: 'INVALID', message: `${idField} must be 1 to 128 visible ASCII characters` });
+    else {
+      id = sourceRecordId;
+      if (seen.has(id)) problems.push({ field: idField, code: 'DUPLICATE', message: 'the same sourceRecordId appears earlier in this request' });
+      seen.add(id);
+    }
+    let reason: string | undefined;
+    const r = w.reason;
+    if (r === undefined || r === null || (typeof r === 'string' && r.trim() === '')) problems.push({ field: w.reasonField, code: 'REQUIRED', message: 'a withdrawal needs a reason' });
+    else if (typeof r !== 'string' || !isCleanText(r)) problems.push({ field: w.reasonField, code: 'INVALID', message: 'the reason must be text without control characters' });
+    else if ([...r.trim()].length > TEXT_MAX) problems.push({ field: w.reasonField, code: 'TOO_LONG', message: `the reason is longer than ${TEXT_MAX} characters` });
+    else reason = r.trim();
+    const personId = await this.person(c, problems, people);
+    if (personId === undefined || id === undefined || reason === undefined) return { problems };
+    return { problems, personId, withdraw: { sourceRecordId: id, reason } };
+  }
+
+  /**
+   * The person id of the candidate's person, once every other check passed (undefined otherwise,
+   * with the reason among `problems`). Each distinct (ID number, name) is resolved once per request.
+   */
+  private async person(c: Candidate, problems: FieldProblem[], people: Map<string, Promise<PersonResolution>>): Promise<string | undefined> {
+    if (!c.person) return undefined;
     const { idNumber, name } = c.person;
     let id: string | undefined;
     let nm: string | undefined;
@@ -237,20 +335,36 @@ export class IngestService {
     else if (typeof name !== 'string' || name.trim().length === 0 || !isCleanText(name)) problems.push({ field: c.personFields.name, code: 'INVALID', message: 'the name must be non-empty text' });
     else if ([...name.trim()].length > NAME_MAX) problems.push({ field: c.personFields.name, code: 'TOO_LONG', message: `the name is longer than ${NAME_MAX} characters` });
     else nm = name.trim();
-    if (problems.length > 0 || id === undefined || nm === undefined) return { problems };
+    if (problems.length > 0 || id === undefined || nm === undefined) return undefined;
 
-    // Each distinct person is resolved once per request.
     const key = `${id}\u0000${nm}`;
     let p = people.get(key);
     if (!p) {
       p = this.deps.resolvePerson(id, nm);
       people.set(key, p);
     }
-    const personId = await p;
-    // Same answer for "no such ID" and "name does not match": a lab learns nothing about others.
-    if (!personId) return { problems: [{ field: c.personFields.idNumber, code: 'PERSON_UNKNOWN', message: 'no registered person matches this ID number and name' }] };
-    return { problems, body, personId };
+    const found = await p;
+    if ('personId' in found) return found.personId;
+    // Sources are authenticated institutions that hold the person's ID card data: which of the two
+    // fields to correct is what they need to know, and neither answer reveals the registered name.
+    if (found.problem === 'NAME_MISMATCH') problems.push({ field: c.personFields.name, code: 'NAME_MISMATCH', message: 'the name is not the one registered for this ID number' });
+    else problems.push({ field: c.personFields.idNumber, code: 'PERSON_UNKNOWN', message: 'no registered person has this ID number' });
+    return undefined;
   }
+}
+
+/**
+ * Revokes, inside the transaction that changes the record, every certificate that carries it, and
+ * empties its list (server/records/links.ts). The link document is written even when no
+ * certificate carries the record, so that a concurrent issuance conflicts with this transaction.
+ */
+async function revokeCarriers(tx: TxOps, recordId: string, reasonCode: 'RECORD_CORRECTED' | 'RECORD_WITHDRAWN', actor: string, now: number): Promise<void> {
+  const link = await readRecordLink(tx, recordId);
+  for (const certId of link.certificates) {
+    const doc = (await tx.get('certificates', certId)) as CertificateDoc | null;
+    if (doc && doc.status !== 'revoked') await revokeInTransaction(tx, doc, { reason: RECORD_CHANGE_REASONS[reasonCode], reasonCode, actor, now, extra: { recordId } });
+  }
+  await writeRecordLink(tx, { ...link, certificates: [] });
 }
 
 function header(req: IngestRequest, name: string): string | undefined {
@@ -272,13 +386,4 @@ function checkContentType(ct: string | undefined): void {
     const [k, v] = p.split('=').map((s) => s.trim());
     if (k === 'charset' && v.replace(/"/g, '') !== 'utf-8') throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', 'the only charset accepted is utf-8');
   }
-}
-
-/** Content equality of a stored and a new record, ignoring store bookkeeping. */
-function sameContent(prev: Doc, next: HealthRecord): boolean {
-  const skip = new Set(['_id', 'receivedAt', 'updatedAt']);
-  const a = Object.keys(prev).filter((k) => !skip.has(k) && prev[k] !== undefined);
-  const b = Object.keys(next).filter((k) => !skip.has(k) && (next as unknown as Record<string, unknown>)[k] !== undefined);
-  if (a.length !== b.length) return false;
-  return b.every((k) => JSON.stringify(prev[k]) === JSON.stringify((next as unknown as Record<string, unknown>)[k]));
 }

@@ -6,7 +6,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { fromBase64, toBase64, toBase64Url } from '../../core/bytes';
-import type { SecretStore } from '../keys/secrets';
+import type { KeyVault } from '../keys/vault';
 import { SOURCE_ID_PATTERN } from '../records/record-id';
 
 export const SCHEME = 'ITHC-HMAC-SHA256';
@@ -124,24 +124,28 @@ export class MapKeyring implements SourceKeyring {
   }
 }
 
-/** The secret name a source's key is kept under in a SecretStore (file in the data folder, or env). */
-export function sourceKeySecretName(sourceId: string): string {
-  if (!SOURCE_ID_PATTERN.test(sourceId)) throw new TypeError('bad source id');
-  return `ingest-key.${sourceId}`;
-}
-
-/** Keys from the server's secret store (server/keys/secrets.ts): base64url text per source. */
-export class SecretStoreKeyring implements SourceKeyring {
-  constructor(private readonly secrets: SecretStore) {}
+/**
+ * Keys from the wrapped-key store (server/keys/vault.ts, purpose `ingest-hmac`, one slot per
+ * source id): made in the cloud when a source is added, shown to its operator once, and kept only
+ * wrapped under the KEK.
+ */
+export class WrappedKeyring implements SourceKeyring {
+  constructor(private readonly vault: Pick<KeyVault, 'unwrap'>) {}
   async keyFor(sourceId: string): Promise<Uint8Array | null> {
     if (!SOURCE_ID_PATTERN.test(sourceId)) return null;
-    const text = await this.secrets.get(sourceKeySecretName(sourceId));
-    if (text === undefined) return null;
-    // A malformed stored key is an operator error; say which source without echoing the value.
-    try {
-      return decodeSourceKey(text);
-    } catch {
-      throw new Error(`the ingestion key of source ${sourceId} is malformed`);
-    }
+    const key = await this.vault.unwrap('ingest-hmac', sourceId);
+    // A short stored key is an operator error; say which source without echoing the value.
+    if (key && key.length < KEY_BYTES) throw new Error(`the ingestion key of source ${sourceId} is shorter than ${KEY_BYTES} bytes`);
+    return key;
   }
+}
+
+/**
+ * Makes a source's key and stores it wrapped; returns it, to be handed to the source once and
+ * never shown again. Null when the source has a key already (nothing is changed).
+ */
+export async function createSourceKey(vault: Pick<KeyVault, 'create'>, sourceId: string): Promise<Uint8Array | null> {
+  if (!SOURCE_ID_PATTERN.test(sourceId)) throw new TypeError('bad source id');
+  const key = generateSourceKey();
+  return (await vault.create('ingest-hmac', sourceId, key)) ? key : null;
 }

@@ -7,8 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import { COVID_19, TEST_TYPE_NAAT } from '../../core/valuesets';
-import { dccRecords, ithcRecordToDcc, makeUvci, type AntibodyTest, type IthcCertificate, type IthcCertificateInput, type Vaccination, type ViralTest } from '../../core/ithc';
+import { dccRecords, ithcRecordToDcc, makeUvci, type AntibodyTest, type IthcCertificate, type IthcCertificateInput, type SourceNames, type Vaccination, type ViralTest } from '../../core/ithc';
 import type { DccJson } from '../../core/dcc';
+import type { SourceDoc } from '../records/record-id';
+import { sourceListEntry } from '../trust/source-list';
 import type { HealthRecord } from '../records/types';
 
 export interface IssuanceSubject {
@@ -21,6 +23,8 @@ export interface IssuanceSubject {
   document: {
     type: 'ordinary' | 'diplomatic' | 'service' | 'public-affairs' | 'travel-permit';
     number: string;
+    /** The state that issued it, ISO 3166-1 alpha-2 (the MRZ's alpha-3 CHN is CN). */
+    issuingState: string;
     surnameLatin: string;
     givenNameLatin: string;
   };
@@ -42,7 +46,7 @@ export function issuanceSubject(
     birthDate: who.birthDate,
     sex: who.sex,
     nationality: 'CN',
-    document: { type: doc.type, number: doc.number, surnameLatin: entry.surname, givenNameLatin: entry.givenNames },
+    document: { type: doc.type, number: doc.number, issuingState: 'CN', surnameLatin: entry.surname, givenNameLatin: entry.givenNames },
   };
 }
 
@@ -132,13 +136,51 @@ export function selectRecords(records: readonly HealthRecord[]): HealthRecord[] 
 
 export interface BuiltCertificate {
   input: IthcCertificateInput;
+  /** The records the certificate carries (selectRecords), in the certificate's order. */
+  records: HealthRecord[];
   /** recordsFingerprint of the records the certificate carries. */
   fingerprint: string;
   /** The source record id behind each DCC-expressible entry, in dccRecords() order. */
   recordIdByDccRef: Map<string, string>;
+  /** The names of the sources the certificate names by code (for display and the DCC's tc). */
+  sourceNames: SourceNameEntry[];
 }
 
-export function buildCertificate(country: string, issuer: string, subject: IssuanceSubject, all: readonly HealthRecord[]): BuiltCertificate {
+/** A coded source's names, as the published source list gives them: structured-clonable (it may cross to a worker thread). */
+export interface SourceNameEntry {
+  code: number;
+  name: string;
+  nameLatin?: string;
+}
+
+/**
+ * A decimal for the certificate (docs/ithc-certificate.md: up to 9 integer and 6 fraction digits,
+ * no exponent): what the record says, as a lab prints it, rounded to six decimals where it has
+ * more. Numbers are at most 1,000,000 (validated on ingestion).
+ */
+export function decimalText(n: number): string {
+  const s = String(n);
+  if (/^\d+(\.\d{1,6})?$/.test(s)) return s;
+  return n.toFixed(6).replace(/\.?0+$/, '');
+}
+
+/**
+ * Where a record was made, as the certificate carries it: the code of its source in the published
+ * source list when the record was made by that source itself (a test whose testing centre is the
+ * sending laboratory's name; a vaccination whose issuer is the sending site's name), else the name
+ * the record gives. A source the list does not hold (no code: one abroad, one not registered) is
+ * carried by name.
+ */
+function place(source: SourceDoc | undefined, name: string): { code: number } | { name: string } {
+  const listed = source ? sourceListEntry(source) : undefined;
+  return listed && source!.name === name ? { code: listed.code } : { name };
+}
+
+/**
+ * `sources` are the records' sources by id (the `sources` collection); a record whose source is not
+ * given is carried by name.
+ */
+export function buildCertificate(country: string, issuer: string, subject: IssuanceSubject, all: readonly HealthRecord[], sources: ReadonlyMap<string, SourceDoc> = new Map()): BuiltCertificate {
   const records = selectRecords(all);
   const fingerprint = recordsFingerprint(records);
   const { surname, givenName } = splitChineseName(subject.name, subject.document.surnameLatin);
@@ -146,6 +188,16 @@ export function buildCertificate(country: string, issuer: string, subject: Issua
   const antibodyTests: AntibodyTest[] = [];
   const vaccinations: Vaccination[] = [];
   const recordIdByDccRef = new Map<string, string>();
+  const named = new Map<number, SourceNameEntry>();
+  const at = (r: HealthRecord, name: string, field: 'testingCentre' | 'vaccinationSite'): Record<string, string | number> => {
+    const source = sources.get(r.sourceId);
+    const p = place(source, name);
+    if ('code' in p) {
+      named.set(p.code, { code: p.code, name: source!.name, ...(source!.nameLatin !== undefined ? { nameLatin: source!.nameLatin } : {}) });
+      return { [`${field}Code`]: p.code };
+    }
+    return { [field]: p.name };
+  };
   for (const r of records) {
     // The DCC's `is` is the certificate issuer, the authority vouching for the record (HCERT
     // value "Certificate Issuer"), not the lab; the lab is the testing centre. Using the
@@ -157,20 +209,48 @@ export function buildCertificate(country: string, issuer: string, subject: Issua
       // issuer leaves out"): optional for NAATs in the DCC (nm), and what it says, a PCR test for
       // SARS-CoV-2, the test type and disease already say; in Chinese it costs ~80 of the code's
       // characters (the demo lab's is 20 characters, 59 bytes). The record keeps it.
-      tests.push({ ...common, disease: COVID_19, testType: r.testType ?? TEST_TYPE_NAAT, sampleTime: seconds(r.sampledAt), result: r.result, testingCentre: r.centre });
+      tests.push({
+        ...common,
+        disease: COVID_19,
+        testType: r.testType ?? TEST_TYPE_NAAT,
+        sampleTime: seconds(r.sampledAt),
+        ...(r.reportedAt !== undefined ? { reportTime: seconds(r.reportedAt) } : {}),
+        result: r.result,
+        ...at(r, r.centre, 'testingCentre'),
+      } as ViralTest);
     } else if (r.kind === 'igg') {
       antibodyTests.push({
         ...common,
         disease: COVID_19,
         method: (r.method ?? 'other') as AntibodyTest['method'],
+        ...(r.assayCode !== undefined ? { assayCode: r.assayCode } : {}),
+        ...(r.assay !== undefined ? { assay: r.assay } : {}),
+        ...(r.manufacturer !== undefined ? { manufacturer: r.manufacturer } : {}),
+        ...(r.target !== undefined ? { target: r.target as AntibodyTest['target'] } : {}),
         sampleTime: seconds(r.sampledAt),
         result: r.result,
-        ...(r.value !== undefined && r.unit ? { value: String(r.value), unit: r.unit as AntibodyTest['unit'] } : {}),
-        testingCentre: r.centre,
-      });
+        ...(r.value !== undefined && r.unit ? { value: decimalText(r.value) } : {}),
+        ...(r.comparator !== undefined && r.value !== undefined && r.unit ? { comparator: r.comparator } : {}),
+        ...(r.cutoff !== undefined && r.unit ? { cutoff: decimalText(r.cutoff) } : {}),
+        ...(r.unit && (r.value !== undefined || r.cutoff !== undefined) ? { unit: r.unit as AntibodyTest['unit'] } : {}),
+        ...at(r, r.centre, 'testingCentre'),
+      } as AntibodyTest);
     } else {
       recordIdByDccRef.set(`vaccinations/${vaccinations.length}`, r._id);
-      vaccinations.push({ ...common, disease: r.disease || COVID_19, prophylaxis: r.vaccine, product: r.product, manufacturer: r.manufacturer, doseNumber: r.dose, totalDoses: r.doses, date: r.date });
+      // Boosters as the EU encodes them (docs/ithc-certificate.md §Doses and boosters): a dose past
+      // the primary course is n/n. A site that wrote 3/2 (dose past the series) means the same: n/n.
+      const totalDoses = r.dose > r.doses ? r.dose : r.doses;
+      vaccinations.push({
+        ...common,
+        disease: r.disease || COVID_19,
+        prophylaxis: r.vaccine,
+        product: r.product,
+        manufacturer: r.manufacturer,
+        doseNumber: r.dose,
+        totalDoses,
+        date: r.date,
+        ...at(r, r.issuer, 'vaccinationSite'),
+      } as Vaccination);
     }
   }
   const input: IthcCertificateInput = {
@@ -186,18 +266,49 @@ export function buildCertificate(country: string, issuer: string, subject: Issua
       nationality: subject.nationality,
       documentType: subject.document.type,
       documentNumber: subject.document.number,
+      documentIssuer: subject.document.issuingState,
     },
     tests,
     antibodyTests,
     vaccinations,
   };
-  return { input, fingerprint, recordIdByDccRef };
+  return { input, records, fingerprint, recordIdByDccRef, sourceNames: [...named.values()].sort((a, b) => a.code - b.code) };
 }
 
-/** One DCC per record the DCC can express, each with its own UVCI. */
-export function buildDccs(country: string, cert: IthcCertificate, recordIdByDccRef: Map<string, string>): Array<{ recordId: string; type: 't' | 'v'; dcc: DccJson }> {
+/**
+ * The names of coded sources from a stored readable certificate (ithcToJson with names, as issuance
+ * stores it): each entry that has a code and the name beside it.
+ */
+export function sourceNamesFromJson(certificate: Record<string, unknown> | undefined): SourceNameEntry[] {
+  const out = new Map<number, SourceNameEntry>();
+  const take = (e: unknown, field: 'testingCentre' | 'vaccinationSite') => {
+    if (!e || typeof e !== 'object') return;
+    const o = e as Record<string, unknown>;
+    const code = o[`${field}Code`];
+    const name = o[field];
+    const latin = o[`${field}Latin`];
+    if (typeof code === 'number' && typeof name === 'string') out.set(code, { code, name, ...(typeof latin === 'string' ? { nameLatin: latin } : {}) });
+  };
+  for (const list of ['tests', 'antibodyTests'] as const) for (const e of asArray(certificate?.[list])) take(e, 'testingCentre');
+  for (const e of asArray(certificate?.vaccinations)) take(e, 'vaccinationSite');
+  return [...out.values()];
+}
+
+function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** The names of coded sources, as core/ithc.ts SourceNames. */
+export function sourceNamesOf(entries: readonly SourceNameEntry[] = []): SourceNames {
+  const byCode = new Map(entries.map((e) => [e.code, e]));
+  return (code) => byCode.get(code);
+}
+
+/** One DCC per record the DCC can express, each with its own UVCI; a coded testing centre gets its name in `tc` from `sourceNames`. */
+export function buildDccs(country: string, cert: IthcCertificate, recordIdByDccRef: Map<string, string>, sourceNames: readonly SourceNameEntry[] = []): Array<{ recordId: string; type: 't' | 'v'; dcc: DccJson }> {
+  const names = sourceNamesOf(sourceNames);
   return dccRecords(cert).map((ref) => {
     const recordId = recordIdByDccRef.get(`${ref.list}/${ref.index}`) ?? `${ref.list}/${ref.index}`;
-    return { recordId, type: ref.list === 'tests' ? ('t' as const) : ('v' as const), dcc: ithcRecordToDcc(cert, ref, dccId(country, cert.id, recordId)) };
+    return { recordId, type: ref.list === 'tests' ? ('t' as const) : ('v' as const), dcc: ithcRecordToDcc(cert, ref, dccId(country, cert.id, recordId), names) };
   });
 }

@@ -7,15 +7,27 @@
  *   are returned unchanged.
  * - Every issuance writes an audit entry, in the same transaction as the certificate.
  * - A revoked certificate is never re-signed: the holder corrects their records (which changes the
- *   id) and gets a fresh one.
+ *   id) and gets a fresh one, which names the one it replaces (`replaces`).
+ * - A certificate names the version of each record it carries (`records`), and is listed with each
+ *   record (server/records/links.ts) in the transaction that stores it, after checking that every
+ *   record still is that version: a source's correction or withdrawal then revokes it
+ *   (server/ingest/service.ts), and a version an operator blocked is never carried again.
+ * - Records are issued only as the `records` collection holds them (ingested or seeded): a record
+ *   source for another platform mirrors into it, so that its corrections can revoke.
+ * - Nothing is issued for a person an operator put on hold (./holds.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ServiceError } from '../errors';
 import type { KeyService } from '../keys/service';
 import type { HealthRecord } from '../records/types';
+import { isSourceDoc, type SourceDoc } from '../records/record-id';
+import { blockOf, readRecordLink, writeRecordLink } from '../records/links';
+import { recordVersion } from '../records/version';
+import type { RevocationReasonCode } from '../revocation/service';
 import type { Doc, Json, Store } from '../store/store';
 import { buildCertificate, type IssuanceSubject } from './build';
+import { activeHold, heldError } from './holds';
 import { inThreadSigning, type SigningEngine } from './sign';
 import { DEFAULT_VALIDITY_POLICY, expiry, type ValidityPolicy } from './policy';
 
@@ -31,11 +43,12 @@ export function certificateDocId(uvci: string): string {
 
 /**
  * Which revision of our encoder signed a stored certificate. Bumped whenever the bytes we sign for
- * the same records change (2: the compact ITHC carriage of docs/ithc-certificate.md §Defaults), so a
+ * the same records change (2: the compact ITHC carriage of docs/ithc-certificate.md §Defaults; 3:
+ * sources by code, the document's issuing state, report times, readable IgG results), so a
  * certificate signed by an older encoder is signed again instead of handed out: verifiers of this
  * release read what this release writes.
  */
-export const CERTIFICATE_ENCODING = 2;
+export const CERTIFICATE_ENCODING = 3;
 
 export interface CertificateDoc extends Doc {
   /** The UVCI (the certificate id printed and revoked). */
@@ -49,6 +62,12 @@ export interface CertificateDoc extends Doc {
   status: 'valid' | 'revoked';
   revokedAt?: number;
   revokedReason?: string;
+  /** Absent on certificates revoked before reasons were coded (read as OPERATOR). */
+  revokedReasonCode?: RevocationReasonCode;
+  /** The records carried (store ids) and the version of each (server/records/version.ts). */
+  records?: Array<{ id: string; version: string }>;
+  /** The person's previous certificate, when it had been revoked by the time this one was issued. */
+  replaces?: { id: string; revokedAt: number; reason: string; reasonCode: RevocationReasonCode };
   issuedAt: number;
   issuedBy: string;
   /** The readable certificate (ithcToJson form) for display without decoding. */
@@ -83,13 +102,17 @@ export class IssuanceService {
   async issue(subject: IssuanceSubject, records: readonly HealthRecord[], actor: string): Promise<CertificateDoc> {
     if (records.length === 0) throw new ServiceError('NO_RECORDS', '未找到您的核酸、抗体或疫苗接种记录 / no nucleic-acid, antibody or vaccination records were found for you');
     const { store, clock, keys, country, issuerName } = this.deps;
-    const built = buildCertificate(country, issuerName, subject, records);
+    const built = buildCertificate(country, issuerName, subject, records, await sourcesOf(store, records));
     const id = built.input.id;
     const docId = certificateDocId(id);
     const fingerprint = built.fingerprint;
     const nowMs = clock.now();
     const iat = Math.floor(nowMs / 1000);
 
+    const carried = built.records.map((r) => ({ id: r._id, version: recordVersion(r) }));
+
+    if (await activeHold(store, subject.personId)) throw heldError();
+    for (const r of carried) if (blockOf(await readRecordLink(store, r.id), r.version)) throw blockedError();
     const existing = (await store.get('certificates', docId)) as CertificateDoc | null;
     if (existing?.status === 'revoked') {
       throw new ServiceError('CONFLICT', '此证明已被撤销。如记录有误，请联系检测或接种机构更正后重新申领 / this certificate was revoked; once the records are corrected a new one can be issued');
@@ -106,6 +129,7 @@ export class IssuanceService {
       {
         input: built.input,
         recordIdByDccRef: built.recordIdByDccRef,
+        sourceNames: built.sourceNames,
         country,
         iat,
         exp: { ithc: exp, dccTest: expiry(iat, this.policy.dccTestSeconds, key.notAfter), dccVaccination: expiry(iat, this.policy.dccVaccinationSeconds, key.notAfter) },
@@ -118,6 +142,11 @@ export class IssuanceService {
       throw new ServiceError('VALIDATION_FAILED', `证明内容不完整：${outcome.problems.join('; ')} / the certificate data is incomplete`);
     }
     const { ithc, dcc, certificate } = outcome.signed;
+    const latest = existing ? null : await this.latest(subject.personId);
+    const replaces =
+      latest && latest.status === 'revoked' && latest._id !== docId
+        ? { id: latest.uci, revokedAt: latest.revokedAt ?? 0, reason: latest.revokedReason ?? '', reasonCode: latest.revokedReasonCode ?? ('OPERATOR' as const) }
+        : existing?.replaces;
     const doc: CertificateDoc = {
       _id: docId,
       uci: id,
@@ -132,6 +161,8 @@ export class IssuanceService {
       issuedBy: actor,
       certificate,
       encoding: CERTIFICATE_ENCODING,
+      records: carried,
+      ...(replaces ? { replaces } : {}),
     };
     return store.transaction(async (tx) => {
       const again = (await tx.get('certificates', docId)) as CertificateDoc | null;
@@ -140,6 +171,18 @@ export class IssuanceService {
       // differ each time): hand out what it stored, so every caller holds the code that the store
       // and its audit entry record, instead of overwriting a code already handed out.
       if (again && (!existing || again.issuedAt !== existing.issuedAt) && again.encoding === CERTIFICATE_ENCODING && again.exp - iat >= this.policy.reuseMarginSeconds) return again;
+      if (await activeHold(tx, subject.personId)) throw heldError();
+      // Each record must still be the version signed, and is linked to the certificate in this
+      // transaction: a correction stored before it is seen here, one stored after it revokes it.
+      for (const r of carried) {
+        const stored = await tx.get('records', r.id);
+        if (!stored || stored.withdrawnAt !== undefined || recordVersion(stored) !== r.version) {
+          throw new ServiceError('CONFLICT', '您的记录刚刚更新，请重试 / your records were just updated; please try again');
+        }
+        const link = await readRecordLink(tx, r.id);
+        if (blockOf(link, r.version)) throw blockedError();
+        await writeRecordLink(tx, { ...link, certificates: link.certificates.includes(docId) ? link.certificates : [...link.certificates, docId] });
+      }
       await tx.put('certificates', doc);
       await tx.insert('audit', {
         _id: randomUUID(),
@@ -161,4 +204,18 @@ export class IssuanceService {
     const [doc] = await this.deps.store.find('certificates', { personId }, { orderBy: { field: 'issuedAt', direction: 'desc' }, limit: 1 });
     return (doc as CertificateDoc | undefined) ?? null;
   }
+}
+
+/** The records' sources (the `sources` collection), by id: what decides whether a place travels by code. */
+async function sourcesOf(store: Store, records: readonly HealthRecord[]): Promise<Map<string, SourceDoc>> {
+  const out = new Map<string, SourceDoc>();
+  for (const id of new Set(records.map((r) => r.sourceId))) {
+    const d = await store.get('sources', id);
+    if (d && isSourceDoc(d)) out.set(id, d);
+  }
+  return out;
+}
+
+function blockedError(): ServiceError {
+  return new ServiceError('RECORDS_BLOCKED', '您的一条或多条记录已被运营方停用，请联系检测或接种机构更正，或联系运营方 / one or more of your records were blocked by the operator; ask the laboratory or vaccination site to correct them, or contact the operator');
 }

@@ -12,13 +12,15 @@ import { dccToCbor } from '../../core/dcc';
 import type { Signer } from '../../core/crypto/provider';
 import type { Json } from '../store/store';
 import type { ActiveKey } from '../keys/service';
-import { buildDccs } from './build';
+import { buildDccs, sourceNamesOf, type SourceNameEntry } from './build';
 
 /** Everything signing needs, as structured-clonable data (it may cross to a worker thread). */
 export interface SignJob {
   input: IthcCertificateInput;
   /** build.ts BuiltCertificate.recordIdByDccRef. */
   recordIdByDccRef: Map<string, string>;
+  /** build.ts BuiltCertificate.sourceNames: names for the sources the certificate gives by code. */
+  sourceNames?: SourceNameEntry[];
   country: string;
   iat: number;
   /** Signature expiry (CWT exp), seconds, per kind of code (server/issuance/policy.ts). */
@@ -29,7 +31,7 @@ export interface SignJob {
 export interface SignedCertificate {
   ithc: string;
   dcc: Array<{ recordId: string; type: 't' | 'v'; uci: string; code: string; expiresAt: number }>;
-  /** The readable certificate (ithcToJson form). */
+  /** The readable certificate (ithcToJson form, with the names of sources given by code beside their codes). */
   certificate: Record<string, Json>;
 }
 
@@ -43,13 +45,13 @@ export async function signCertificate(job: SignJob, signer: Signer): Promise<Sig
   const cert = readable.certificate;
   const ithc = await signCode({ format: 'ithc', content: cbor, iss: job.country, iat: job.iat, exp: job.exp.ithc, kid: job.kid, signer });
   const dcc: SignedCertificate['dcc'] = [];
-  for (const d of buildDccs(job.country, cert, job.recordIdByDccRef)) {
+  for (const d of buildDccs(job.country, cert, job.recordIdByDccRef, job.sourceNames)) {
     const exp = d.type === 'v' ? job.exp.dccVaccination : job.exp.dccTest;
     const signed = await signCode({ format: 'dcc', content: dccToCbor(d.dcc), iss: job.country, iat: job.iat, exp, kid: job.kid, signer });
     const entry = (d.dcc.v ?? d.dcc.t)![0] as { ci: string };
     dcc.push({ recordId: d.recordId, type: d.type, uci: entry.ci, code: signed.code, expiresAt: exp });
   }
-  return { ok: true, signed: { ithc: ithc.code, dcc, certificate: ithcToJson(cert) as Record<string, Json> } };
+  return { ok: true, signed: { ithc: ithc.code, dcc, certificate: ithcToJson(cert, { sources: sourceNamesOf(job.sourceNames) }) as Record<string, Json> } };
 }
 
 /** Where signing runs. */

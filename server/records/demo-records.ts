@@ -15,14 +15,55 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
-import type { Doc, Store, TxOps } from '../store/store';
+import type { Doc, Json, Store, TxOps } from '../store/store';
 import { recordDocId, type SourceDoc } from './record-id';
 import type { HealthRecord, IggRecord, NaatRecord, VaccinationRecord } from './types';
 
+/**
+ * The demo sources, registered in the source list (codes, Latin-script names, region): certificates
+ * carry their codes. Their accreditation numbers are invented and say so.
+ */
+const REGISTERED_SINCE = Date.UTC(2020, 0, 1);
 export const DEMO_SOURCES: readonly SourceDoc[] = Object.freeze([
-  { _id: 'demo-lab-chaoyang-cdc', name: '北京市朝阳区疾病预防控制中心', type: 'lab', country: 'CN', accepts: ['naat', 'igg'], active: true },
-  { _id: 'demo-lab-haidian-hospital', name: '北京市海淀医院检验科', type: 'lab', country: 'CN', accepts: ['naat', 'igg'], active: true },
-  { _id: 'demo-vacc-chaoyang-jinsong', name: '北京市朝阳区劲松社区卫生服务中心预防接种门诊', type: 'vaccination-site', country: 'CN', accepts: ['vaccination'], active: true },
+  {
+    _id: 'demo-lab-chaoyang-cdc',
+    name: '北京市朝阳区疾病预防控制中心',
+    type: 'lab',
+    country: 'CN',
+    accepts: ['naat', 'igg'],
+    active: true,
+    code: 1101,
+    nameLatin: 'Beijing Chaoyang District Center for Disease Control and Prevention',
+    region: 'CN-BJ',
+    accreditation: 'CNAS ML0000 (ISO 15189), demo number',
+    validFrom: REGISTERED_SINCE,
+  },
+  {
+    _id: 'demo-lab-haidian-hospital',
+    name: '北京市海淀医院检验科',
+    type: 'lab',
+    country: 'CN',
+    accepts: ['naat', 'igg'],
+    active: true,
+    code: 1102,
+    nameLatin: 'Beijing Haidian Hospital, Department of Clinical Laboratory',
+    region: 'CN-BJ',
+    accreditation: 'CNAS ML0001 (ISO 15189), demo number',
+    validFrom: REGISTERED_SINCE,
+  },
+  {
+    _id: 'demo-vacc-chaoyang-jinsong',
+    name: '北京市朝阳区劲松社区卫生服务中心预防接种门诊',
+    type: 'vaccination-site',
+    country: 'CN',
+    accepts: ['vaccination'],
+    active: true,
+    code: 2101,
+    nameLatin: 'Jinsong Community Health Service Centre, Vaccination Clinic, Beijing',
+    region: 'CN-BJ',
+    accreditation: 'Designated vaccination unit, Chaoyang District Health Commission (demo)',
+    validFrom: REGISTERED_SINCE,
+  },
 ] satisfies SourceDoc[]);
 
 export const DEMO_SOURCE_IDS = Object.freeze({
@@ -69,10 +110,12 @@ export function demoRecordsFor(personId: string, index: number, now: number): He
     issuer: '北京市朝阳区疾病预防控制中心',
     receivedAt: now,
     sampledAt: `${day}T09:30:00+08:00`,
+    reportedAt: `${day}T15:30:00+08:00`,
     result: '260415000',
     testType: 'LP6464-4',
     testName: '新型冠状病毒2019-nCoV核酸检测（荧光PCR法）',
-    centre: '北京市朝阳区疾病预防控制中心核酸检测实验室',
+    // The laboratory itself: certificates carry its code (1101) from the source list.
+    centre: '北京市朝阳区疾病预防控制中心',
   };
   const igg: IggRecord = {
     _id: '',
@@ -84,11 +127,15 @@ export function demoRecordsFor(personId: string, index: number, now: number): He
     issuer: '北京市海淀医院',
     receivedAt: now,
     sampledAt: `${day}T10:05:00+08:00`,
-    // Two doses of an inactivated vaccine typically leave detectable IgG: a positive, quantified result.
+    // Two doses of an inactivated vaccine typically leave detectable IgG: a positive, quantified
+    // result on a spike-RBD assay (assay code 1 of core/valuesets.ts), reported with its cut-off.
     result: 'positive',
     value: 26.8,
+    cutoff: 1,
     unit: 'AU/mL',
     method: 'CLIA',
+    assayCode: 1,
+    target: 'rbd',
     centre: '北京市海淀医院检验科',
   };
   out.push(naat, igg);
@@ -100,7 +147,7 @@ export function demoRecordsFor(personId: string, index: number, now: number): He
       sourceId: DEMO_SOURCE_IDS.vaccinationSite,
       sourceRecordId: `JZ-${tag}-${i + 1}`,
       country: 'CN',
-      issuer: '北京市朝阳区劲松社区卫生服务中心',
+      issuer: '北京市朝阳区劲松社区卫生服务中心预防接种门诊',
       receivedAt: now,
       date,
       disease: '840539006',
@@ -129,12 +176,21 @@ export async function seedRecords(store: Store, personIds: readonly string[], cl
     let records = 0;
     for (const s of DEMO_SOURCES) {
       if (await insertIfAbsent(tx, 'sources', { ...s, accepts: [...s.accepts] } as unknown as Doc)) sources++;
+      else await registerIfUnregistered(tx, s);
     }
     for (const r of docs) {
       if (await insertIfAbsent(tx, 'records', r as unknown as Doc)) records++;
     }
     return { sources, records };
   });
+}
+
+/** A demo source seeded before sources had registry codes gets its registry fields. */
+async function registerIfUnregistered(tx: TxOps, s: SourceDoc): Promise<void> {
+  const cur = await tx.get('sources', s._id);
+  if (!cur || cur.code !== undefined) return;
+  const { _id, name: _name, type: _type, country: _country, accepts: _accepts, active: _active, ...registry } = s;
+  await tx.update('sources', _id, registry as unknown as Record<string, Json>);
 }
 
 /** Inside one transaction, so get-then-insert cannot race another seeder. */

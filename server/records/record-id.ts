@@ -25,10 +25,17 @@ export function recordDocId(sourceId: string, sourceRecordId: string): string {
   return `rec-${h.slice(0, 40)}`;
 }
 
-/** A lab or vaccination site allowed to send records (collection `sources`, `_id` = source id). */
+/**
+ * A lab or vaccination site allowed to send records (collection `sources`, `_id` = source id).
+ *
+ * A source with a `code` is in our published source list (server/trust/source-list.ts,
+ * docs/trust-list.md §The source list): certificates carry that code instead of its name, and
+ * verifiers abroad look the code up there. A source without one (a laboratory abroad, or one not
+ * yet registered) is carried by name.
+ */
 export interface SourceDoc {
   _id: string;
-  /** Name as printed on certificates (the issuer when a record names none). */
+  /** Name as printed on certificates (the issuer when a record names none), in Chinese. */
   name: string;
   type: 'lab' | 'vaccination-site';
   /** ISO 3166-1 alpha-2. */
@@ -36,7 +43,21 @@ export interface SourceDoc {
   /** Record kinds this source may send: a lab cannot report vaccinations, nor a vaccination site tests. */
   accepts: RecordKind[];
   active: boolean;
+  /** Registry code in the published source list, 1 to 2^32 − 1, unique among sources; never reused. */
+  code?: number;
+  /** The name in Latin script (English or pinyin), shown by verifiers in every language but Chinese. */
+  nameLatin?: string;
+  /** ISO 3166-2 subdivision, e.g. CN-BJ. */
+  region?: string;
+  /** Accreditation as the accrediting body writes it, in Latin script, e.g. "CNAS ML0001 (ISO 15189)". */
+  accreditation?: string;
+  /** From when, and until when (absent: still), the source may make records; ms since the epoch. */
+  validFrom?: number;
+  validUntil?: number;
 }
+
+const optional = (v: unknown, ok: (v: unknown) => boolean) => v === undefined || ok(v);
+const ms = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 export function isSourceDoc(d: unknown): d is SourceDoc {
   if (!d || typeof d !== 'object') return false;
@@ -48,6 +69,12 @@ export function isSourceDoc(d: unknown): d is SourceDoc {
     typeof s.country === 'string' &&
     Array.isArray(s.accepts) &&
     s.accepts.every((k) => k === 'naat' || k === 'igg' || k === 'vaccination') &&
-    typeof s.active === 'boolean'
+    typeof s.active === 'boolean' &&
+    optional(s.code, (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 4294967295) &&
+    optional(s.nameLatin, (v) => typeof v === 'string') &&
+    optional(s.region, (v) => typeof v === 'string') &&
+    optional(s.accreditation, (v) => typeof v === 'string') &&
+    optional(s.validFrom, ms) &&
+    optional(s.validUntil, ms)
   );
 }

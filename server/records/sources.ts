@@ -29,7 +29,8 @@ export class LocalRecordSource implements RecordSource {
     // Paged in _id order (unique), so a page boundary never skips or repeats a record.
     for (let skip = 0; ; skip += PAGE) {
       const page = await this.store.find('records', { personId }, { orderBy: { field: '_id', direction: 'asc' }, limit: PAGE, skip });
-      for (const d of page) out.push(toHealthRecord(d));
+      // A record its source withdrew stays on file but is no record of the person's any more.
+      for (const d of page) if (d.withdrawnAt === undefined) out.push(toHealthRecord(d));
       if (page.length < PAGE) break;
       if (out.length >= MAX_RECORDS_PER_PERSON) {
         throw new ServiceError('LIMIT_REACHED', `more than ${MAX_RECORDS_PER_PERSON} records for one person`);

@@ -32,19 +32,31 @@ export interface NaatRecord extends RecordBase {
   /** DCC test-type code: LP6464-4 (NAAT). */
   testType: 'LP6464-4';
   testName?: string;
+  /** When the laboratory reported the result, ISO 8601 with zone, when the source says. */
+  reportedAt?: string;
   centre: string;
 }
 
 export interface IggRecord extends RecordBase {
   kind: 'igg';
   sampledAt: string;
-  /** Qualitative result: ITHC antibody result codes (positive / negative / indeterminate). */
+  /** Qualitative result (the laboratory's interpretation): ITHC antibody result codes. */
   result: 'positive' | 'negative' | 'indeterminate';
-  /** Optional quantitative value and its UCUM unit (e.g. 'AU/mL', 'BAU/mL', 'COI'). */
+  /** Optional quantitative value and its unit (the ITHC unit table: 'BAU/mL', 'AU/mL', 'U/mL', 'S/CO'). */
   value?: number;
+  /** A censored value: below ('<') or above ('>') the assay's range; `value` is the limit. */
+  comparator?: '<' | '>';
+  /** The assay's positivity threshold, in `unit`. */
+  cutoff?: number;
   unit?: string;
   /** Method, e.g. 'CLIA', 'ELISA', 'LFIA'. */
   method?: string;
+  /** The assay by its code in the ITHC assay table (core/valuesets.ts IGG_ASSAYS), or by name and manufacturer. */
+  assayCode?: number;
+  assay?: string;
+  manufacturer?: string;
+  /** The antigen the assay's antibodies bind: 'spike', 'rbd', 'nucleocapsid' or 'spike+nucleocapsid'. */
+  target?: string;
   centre: string;
 }
 

@@ -9,7 +9,7 @@
  * certificates, not new records), even in the sets the certificate reader keeps open.
  */
 import type { IggRecord, NaatRecord, RecordKind, VaccinationRecord } from './types';
-import { COVID_19, IGG_METHODS, IGG_UNITS, lookup, vaccineEncoding, type DccValueSetName } from '../../core/valuesets';
+import { COVID_19, IGG_ASSAYS, IGG_METHODS, IGG_TARGETS, IGG_UNITS, VALUE_COMPARATORS, lookup, vaccineEncoding, type DccValueSetName } from '../../core/valuesets';
 import { SOURCE_RECORD_ID_PATTERN } from './record-id';
 
 /** Stable codes of a per-record rejection; the message says the rest in words. */
@@ -23,6 +23,8 @@ export type RejectionCode =
   | 'UNSUPPORTED'
   | 'NOT_PERMITTED'
   | 'PERSON_UNKNOWN'
+  | 'NAME_MISMATCH'
+  | 'NOT_FOUND'
   | 'DUPLICATE';
 
 export interface FieldProblem {
@@ -44,10 +46,16 @@ export interface RecordFields {
   sampledAt?: unknown;
   result?: unknown;
   testName?: unknown;
+  reportedAt?: unknown;
   centre?: unknown;
   value?: unknown;
+  comparator?: unknown;
+  cutoff?: unknown;
   unit?: unknown;
   method?: unknown;
+  assayCode?: unknown;
+  assay?: unknown;
+  target?: unknown;
   date?: unknown;
   disease?: unknown;
   vaccine?: unknown;
@@ -64,12 +72,15 @@ export interface ValidationContext {
   now: number;
   /** Used when a record names no country / issuer: the sending source's. */
   defaultCountry: string;
+  /** Also the testing centre of a test that names none: the laboratory that sent it. */
   defaultIssuer: string;
   /** How to name a field in a problem (FHIR paths for FHIR input); defaults to the field name. */
   fieldNames?: Partial<Record<FieldName, string>>;
 }
 
 export const TEXT_MAX = 128;
+/** What a certificate carries of a name it prints (testing centre, assay, manufacturer): 80 characters, the DCC's limit. */
+export const CERTIFICATE_TEXT_MAX = 80;
 /** Sample times may run ahead of our clock by this much (clock skew at the lab). */
 export const FUTURE_SKEW_MS = 5 * 60 * 1000;
 /** No SARS-CoV-2 test predates the first sequenced genome (January 2020); reject obvious typos. */
@@ -78,6 +89,8 @@ export const EARLIEST_SAMPLE = Date.UTC(2019, 11, 1);
 export const EARLIEST_VACCINATION = '2020-01-01';
 const METHOD_NAMES: readonly string[] = IGG_METHODS.map((m) => m.name);
 const UNIT_NAMES: readonly string[] = IGG_UNITS.map((u) => u.name);
+const TARGET_NAMES: readonly string[] = IGG_TARGETS.map((t) => t.name);
+const COMPARATOR_NAMES: readonly string[] = VALUE_COMPARATORS.map((c) => c.name);
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -89,15 +102,30 @@ export function validateRecord(input: RecordFields, ctx: ValidationContext): { o
     return undefined;
   };
 
-  const text = (f: FieldName, required: boolean, fallback?: string): string | undefined => {
+  const text = (f: FieldName, required: boolean, fallback?: string, max = TEXT_MAX): string | undefined => {
     const v = input[f];
     if (v === undefined || v === null) return required ? (fallback ?? fail(f, 'REQUIRED', `${name(f)} is required`)) : fallback;
     if (typeof v !== 'string') return fail(f, 'INVALID', `${name(f)} must be a string`);
     const t = v.trim();
     if (t.length === 0) return required ? (fallback ?? fail(f, 'REQUIRED', `${name(f)} is empty`)) : fallback;
     if (!isCleanText(t)) return fail(f, 'INVALID', `${name(f)} contains control characters or broken surrogates`);
-    if ([...t].length > TEXT_MAX) return fail(f, 'TOO_LONG', `${name(f)} is longer than ${TEXT_MAX} characters`);
+    if ([...t].length > max) return fail(f, 'TOO_LONG', `${name(f)} is longer than ${max} characters`);
     return t;
+  };
+
+  /** A non-negative quantity up to 1,000,000 (a value or threshold of an IgG assay). */
+  const quantity = (f: FieldName): number | undefined => {
+    const v = input[f];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1e6) return fail(f, 'INVALID', `${name(f)} must be a number from 0 to 1000000`);
+    return v;
+  };
+
+  /** One of a small table's names, or undefined when absent. */
+  const oneOf = (f: FieldName, names: readonly string[]): string | undefined => {
+    const v = input[f];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string' || !names.includes(v)) return fail(f, 'UNKNOWN_CODE', `${name(f)} must be one of ${names.join(', ')}`);
+    return v;
   };
 
   const code = (f: FieldName, set: DccValueSetName, setName: string, required: boolean): string | undefined => {
@@ -136,13 +164,21 @@ export function validateRecord(input: RecordFields, ctx: ValidationContext): { o
 
   if (kind === 'naat' || kind === 'igg') {
     const sampledAt = instant('sampledAt');
-    const centre = text('centre', true);
+    // The sending laboratory itself unless the record names another (docs/ingestion.md: a source
+    // with a registry code is then carried by its code).
+    const centre = text('centre', true, ctx.defaultIssuer, CERTIFICATE_TEXT_MAX);
     if (kind === 'naat') {
       const result = code('result', 'testResult', 'DCC test result (260415000 not detected, 260373001 detected)', true);
       const testName = text('testName', false);
+      let reportedAt: string | undefined;
+      if (input.reportedAt !== undefined && input.reportedAt !== null) {
+        reportedAt = instant('reportedAt');
+        if (reportedAt !== undefined && sampledAt !== undefined && Date.parse(reportedAt) < Date.parse(sampledAt)) reportedAt = fail('reportedAt', 'INVALID', `${name('reportedAt')} is before ${name('sampledAt')}`);
+      }
       if (problems.length > 0) return { ok: false, problems };
       const r: Body<NaatRecord> = { kind, sourceRecordId: sourceRecordId!, country: country!, issuer: issuer!, sampledAt: sampledAt!, result: result as NaatRecord['result'], testType: 'LP6464-4', centre: centre! };
       if (testName !== undefined) r.testName = testName;
+      if (reportedAt !== undefined) r.reportedAt = reportedAt;
       return { ok: true, value: r };
     }
     let result: IggRecord['result'] | undefined;
@@ -161,18 +197,38 @@ export function validateRecord(input: RecordFields, ctx: ValidationContext): { o
     if (hasUnit) {
       if (typeof input.unit !== 'string' || !UNIT_NAMES.includes(input.unit)) fail('unit', 'UNKNOWN_CODE', `${name('unit')} must be one of ${UNIT_NAMES.join(', ')}`);
       else unit = input.unit;
-      if (!hasValue) fail('value', 'REQUIRED', `${name('value')} is required with a unit`);
+      if (!hasValue && (input.cutoff === undefined || input.cutoff === null)) fail('value', 'REQUIRED', `${name('value')} is required with a unit`);
     }
-    let method: string | undefined;
-    if (input.method !== undefined && input.method !== null) {
-      if (typeof input.method !== 'string' || !METHOD_NAMES.includes(input.method)) fail('method', 'UNKNOWN_CODE', `${name('method')} must be one of ${METHOD_NAMES.join(', ')}`);
-      else method = input.method;
+    const method = oneOf('method', METHOD_NAMES);
+    const target = oneOf('target', TARGET_NAMES);
+    const comparator = oneOf('comparator', COMPARATOR_NAMES) as IggRecord['comparator'];
+    if (comparator !== undefined && !hasValue) fail('comparator', 'INVALID', `${name('comparator')} needs a ${name('value')}: it says the value is below or above the assay's range`);
+    let cutoff: number | undefined;
+    if (input.cutoff !== undefined && input.cutoff !== null) {
+      cutoff = quantity('cutoff');
+      if (!hasUnit && !hasValue) fail('unit', 'REQUIRED', `${name('unit')} is required with a threshold`);
     }
+    let assayCode: number | undefined;
+    if (input.assayCode !== undefined && input.assayCode !== null) {
+      const c = input.assayCode;
+      if (typeof c !== 'number' || !IGG_ASSAYS.some((a) => a.code === c)) fail('assayCode', 'UNKNOWN_CODE', `${name('assayCode')} is not a code of the ITHC assay table (${IGG_ASSAYS.map((a) => `${a.code} ${a.manufacturer} ${a.name}`).join('; ')}); give the assay by name instead`);
+      else assayCode = c;
+    }
+    const assay = text('assay', false, undefined, CERTIFICATE_TEXT_MAX);
+    const manufacturer = text('manufacturer', false, undefined, CERTIFICATE_TEXT_MAX);
+    if (assayCode !== undefined && assay !== undefined) fail('assay', 'INVALID', `give the assay by ${name('assayCode')} or by ${name('assay')}, not both`);
+    if (manufacturer !== undefined && assay === undefined) fail('manufacturer', 'INVALID', `${name('manufacturer')} goes with an assay given by name (${name('assay')}); an assay code names its manufacturer already`);
     if (problems.length > 0) return { ok: false, problems };
     const r: Body<IggRecord> = { kind, sourceRecordId: sourceRecordId!, country: country!, issuer: issuer!, sampledAt: sampledAt!, result: result!, centre: centre! };
     if (value !== undefined) r.value = value;
+    if (comparator !== undefined) r.comparator = comparator;
+    if (cutoff !== undefined) r.cutoff = cutoff;
     if (unit !== undefined) r.unit = unit;
     if (method !== undefined) r.method = method;
+    if (assayCode !== undefined) r.assayCode = assayCode;
+    if (assay !== undefined) r.assay = assay;
+    if (manufacturer !== undefined) r.manufacturer = manufacturer;
+    if (target !== undefined) r.target = target;
     return { ok: true, value: r };
   }
 
@@ -240,8 +296,8 @@ export function validateRecord(input: RecordFields, ctx: ValidationContext): { o
 
 const COMMON: readonly FieldName[] = ['kind', 'sourceRecordId', 'country', 'issuer'];
 const ALLOWED_FIELDS: Readonly<Record<RecordKind, ReadonlySet<FieldName>>> = Object.freeze({
-  naat: new Set<FieldName>([...COMMON, 'sampledAt', 'result', 'testName', 'centre']),
-  igg: new Set<FieldName>([...COMMON, 'sampledAt', 'result', 'value', 'unit', 'method', 'centre']),
+  naat: new Set<FieldName>([...COMMON, 'sampledAt', 'reportedAt', 'result', 'testName', 'centre']),
+  igg: new Set<FieldName>([...COMMON, 'sampledAt', 'result', 'value', 'comparator', 'cutoff', 'unit', 'method', 'assayCode', 'assay', 'manufacturer', 'target', 'centre']),
   vaccination: new Set<FieldName>([...COMMON, 'date', 'disease', 'vaccine', 'product', 'manufacturer', 'dose', 'doses']),
 });
 

@@ -181,7 +181,7 @@ describe('idempotent issuance', () => {
     const record = naatRecord(TRAVELLER, `E2E-FLOW-${Date.now()}`, Date.now() - 60_000);
     const sent = await postIngest(base, signedIngest(lab, key, { records: [record] }));
     expect(sent.status).toBe(200);
-    expect(sent.body.data).toEqual({ accepted: 1, unchanged: 0, updated: 0, rejected: [] });
+    expect(sent.body.data).toEqual({ accepted: 1, unchanged: 0, updated: 0, withdrawn: 0, rejected: [] });
 
     const renewed = await ok(callFn(base, 'certificate', OPENID, { action: 'issue' }));
     expect(renewed.id).not.toBe(first.id);
@@ -195,7 +195,7 @@ describe('idempotent issuance', () => {
 
     // The same record again (a re-send with a fresh nonce) changes nothing, so neither does issuing.
     const resent = await postIngest(base, signedIngest(lab, key, { records: [record] }));
-    expect(resent.body.data).toEqual({ accepted: 0, unchanged: 1, updated: 0, rejected: [] });
+    expect(resent.body.data).toEqual({ accepted: 0, unchanged: 1, updated: 0, withdrawn: 0, rejected: [] });
     const same = await ok(callFn(base, 'certificate', OPENID, { action: 'issue' }));
     expect({ id: same.id, codes: same.codes }).toEqual({ id: renewed.id, codes: renewed.codes });
 

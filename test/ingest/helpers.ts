@@ -1,7 +1,12 @@
-/** A signed-ingestion test bench: demo sources, fresh keys, a person registry, a manual clock. */
+/**
+ * A signed-ingestion test bench: demo sources, fresh keys, a manual clock, and the person resolver
+ * production wires (registryPersons over the `citizens` collection), with PEOPLE registered in it.
+ */
 import { ManualClock } from '../../server/clock';
+import { StoreCitizenRegistry, type CitizenRegistry } from '../../server/identity/citizens';
+import { PersonIds } from '../../server/identity/person-id';
 import { DEMO_SOURCE_IDS, seedRecords } from '../../server/records/demo-records';
-import { IngestService, type IngestOptions, type IngestRequest } from '../../server/ingest/service';
+import { IngestService, registryPersons, type IngestOptions, type IngestRequest } from '../../server/ingest/service';
 import { MapKeyring, generateSourceKey, signRequest } from '../../server/ingest/signature';
 import { openTestStore, type TestStore } from '../records/helpers/store';
 
@@ -17,17 +22,26 @@ export function withCheckDigit(first17: string): string {
   return first17 + '10X98765432'[sum % 11];
 }
 
+/** The bench's person-id key (fixed, so PEOPLE can name their person ids). */
+export const PERSON_IDS = new PersonIds(new Uint8Array(32).fill(7));
+
+/** Registered in the bench's citizen registry. */
 export const PEOPLE = [
-  { idNumber: withCheckDigit('11010519491231002'), name: '张三', personId: 'person-zhangsan' },
-  { idNumber: withCheckDigit('44030419900101123'), name: '李四', personId: 'person-lisi' },
-];
+  { idNumber: withCheckDigit('11010519491231002'), name: '张三' },
+  { idNumber: withCheckDigit('44030419900101123'), name: '李四' },
+  { idNumber: withCheckDigit('65010219800315031'), name: '买买提·艾力' },
+].map((p) => ({ ...p, personId: PERSON_IDS.personId(p.idNumber) }));
+
+/** A valid ID number the registry does not hold. */
+export const UNREGISTERED = { idNumber: withCheckDigit('31010419920101005'), name: '王五' };
 
 export interface Bench {
   ts: TestStore;
   clock: ManualClock;
   keys: Record<string, Uint8Array>;
   service: IngestService;
-  lookups: { idNumber: string; name: string }[];
+  /** The ID numbers the resolver looked up in the registry, in order. */
+  lookups: string[];
   /** Signs with `as` (default: the source's own key) and sends. */
   send(body: unknown, opts?: SendOptions): ReturnType<IngestService['handle']>;
   request(body: unknown, opts?: SendOptions): IngestRequest;
@@ -54,12 +68,17 @@ export async function bench(options: Partial<IngestOptions> = {}): Promise<Bench
   const clock = new ManualClock(NOW);
   await seedRecords(ts.store, [], clock); // the demo sources only
   const keys: Record<string, Uint8Array> = { [LAB]: generateSourceKey(), [SITE]: generateSourceKey() };
-  const lookups: { idNumber: string; name: string }[] = [];
-  const resolvePerson = async (idNumber: string, name: string) => {
-    lookups.push({ idNumber, name });
-    return PEOPLE.find((p) => p.idNumber === idNumber && p.name === name)?.personId ?? null;
+  for (const p of PEOPLE) await ts.store.insert('citizens', { _id: p.idNumber, idNumber: p.idNumber, name: p.name, status: 'active' });
+  const lookups: string[] = [];
+  // The registry production reads, observed (every call passes through unchanged).
+  const stored = new StoreCitizenRegistry(ts.store);
+  const registry: CitizenRegistry = {
+    lookup: (idNumber) => {
+      lookups.push(idNumber);
+      return stored.lookup(idNumber);
+    },
   };
-  const service = new IngestService({ store: ts.store, clock, keyring: new MapKeyring(keys), resolvePerson }, options);
+  const service = new IngestService({ store: ts.store, clock, keyring: new MapKeyring(keys), resolvePerson: registryPersons(registry, PERSON_IDS) }, options);
   const request = (body: unknown, o: SendOptions = {}): IngestRequest => {
     const source = o.source ?? LAB;
     const bytes = o.raw ?? new TextEncoder().encode(JSON.stringify(body));
@@ -80,7 +99,7 @@ export async function bench(options: Partial<IngestOptions> = {}): Promise<Bench
   };
 }
 
-export function naatJson(over: Record<string, unknown> = {}, person = PEOPLE[0]) {
+export function naatJson(over: Record<string, unknown> = {}, person: { idNumber: string; name: string } = PEOPLE[0]) {
   return {
     kind: 'naat',
     sourceRecordId: 'HS20240501-0001',

@@ -6,7 +6,7 @@ import { recordDocId } from '../../server/records/record-id';
 import { generateSourceKey, newNonce } from '../../server/ingest/signature';
 import type { IngestRequest } from '../../server/ingest/service';
 import type { Doc } from '../../server/store/store';
-import { SYSTEMS } from '../../server/ingest/fhir';
+import { ITHC_FHIR, SYSTEMS } from '../../server/ingest/fhir';
 import { bench, failure, iggJson, LAB, naatJson, NOW, PEOPLE, SITE, vaccinationJson, type Bench } from './helpers';
 import * as F from './fhir-fixtures';
 
@@ -24,7 +24,7 @@ const allRecords = () => b.ts.store.find('records', {}, { orderBy: { field: '_id
 describe('our JSON format', () => {
   test('a lab batch is stored, tied to the resolved person and the source', async () => {
     const summary = await b.send({ records: [naatJson(), iggJson()] });
-    expect(summary).toEqual({ accepted: 2, unchanged: 0, updated: 0, rejected: [] });
+    expect(summary).toEqual({ accepted: 2, unchanged: 0, updated: 0, withdrawn: 0, rejected: [] });
     const naat = await stored(LAB, 'HS20240501-0001');
     expect(naat).toEqual({
       _id: recordDocId(LAB, 'HS20240501-0001'),
@@ -41,13 +41,13 @@ describe('our JSON format', () => {
       centre: naatJson().centre,
     });
     expect(await stored(LAB, 'IGG-20240501-0001')).toMatchObject({ kind: 'igg', result: 'positive', value: 26.8, unit: 'AU/mL', method: 'CLIA' });
-    // One lookup per distinct person.
-    expect(b.lookups).toEqual([{ idNumber: PEOPLE[0].idNumber, name: PEOPLE[0].name }]);
+    // One registry lookup per distinct person.
+    expect(b.lookups).toEqual([PEOPLE[0].idNumber]);
   });
 
   test('a vaccination site’s batch is stored with the DCC codes', async () => {
     const summary = await b.send({ records: [vaccinationJson(), vaccinationJson({ sourceRecordId: 'JZ-0002', date: '2021-05-10', dose: 2 })] }, { source: SITE });
-    expect(summary).toEqual({ accepted: 2, unchanged: 0, updated: 0, rejected: [] });
+    expect(summary).toEqual({ accepted: 2, unchanged: 0, updated: 0, withdrawn: 0, rejected: [] });
     expect(await stored(SITE, 'JZ-0002')).toMatchObject({ kind: 'vaccination', product: 'BBIBP-CorV', manufacturer: 'ORG-100020693', vaccine: '1157024006', disease: '840539006', dose: 2, doses: 2 });
   });
 
@@ -67,7 +67,7 @@ describe('our JSON format', () => {
     expect(summary.accepted).toBe(1);
     expect(summary.rejected.map((r) => [r.index, r.field, r.code])).toEqual([
       [1, 'result', 'UNKNOWN_CODE'],
-      [2, 'person.idNumber', 'PERSON_UNKNOWN'],
+      [2, 'person.name', 'NAME_MISMATCH'],
       [3, 'kind', 'NOT_PERMITTED'],
       [4, 'colour', 'UNKNOWN_FIELD'],
       [5, '', 'INVALID'],
@@ -83,7 +83,7 @@ describe('our JSON format', () => {
     await b.send(batch);
     const before = JSON.stringify(await allRecords());
     b.clock.advance(60_000);
-    expect(await b.send(batch)).toEqual({ accepted: 0, unchanged: 2, updated: 0, rejected: [] });
+    expect(await b.send(batch)).toEqual({ accepted: 0, unchanged: 2, updated: 0, withdrawn: 0, rejected: [] });
     expect(JSON.stringify(await allRecords())).toBe(before);
   });
 
@@ -91,7 +91,7 @@ describe('our JSON format', () => {
     await b.send({ records: [naatJson()] });
     b.clock.advance(3_600_000);
     const summary = await b.send({ records: [naatJson({ result: '260373001' }), iggJson()] });
-    expect(summary).toEqual({ accepted: 1, unchanged: 0, updated: 1, rejected: [] });
+    expect(summary).toEqual({ accepted: 1, unchanged: 0, updated: 1, withdrawn: 0, rejected: [] });
     const doc = await stored(LAB, 'HS20240501-0001');
     expect(doc).toMatchObject({ result: '260373001', receivedAt: NOW, updatedAt: NOW + 3_600_000 });
     expect(await allRecords()).toHaveLength(2);
@@ -115,7 +115,7 @@ describe('our JSON format', () => {
 describe('FHIR R4 Bundles', () => {
   test('Observations with accepted LOINC codes become NAAT and IgG records', async () => {
     const summary = await b.send(bundle([F.patient(), F.labOrganization(), F.naatObservation(), F.iggQuantObservation(), F.iggQualObservation()]), { contentType: 'application/fhir+json; charset=utf-8' });
-    expect(summary).toEqual({ accepted: 3, unchanged: 0, updated: 0, rejected: [] });
+    expect(summary).toEqual({ accepted: 3, unchanged: 0, updated: 0, withdrawn: 0, rejected: [] });
     expect(await stored(LAB, 'HS-FHIR-0001')).toMatchObject({
       kind: 'naat',
       personId: PEOPLE[0].personId,
@@ -147,6 +147,45 @@ describe('FHIR R4 Bundles', () => {
     ]);
   });
 
+  test('what a foreign authority needs: the NAAT report time; the IgG assay, antigen target, threshold and censored value', async () => {
+    const device = { fullUrl: 'urn:uuid:device-1', resource: { resourceType: 'Device', identifier: [{ system: ITHC_FHIR.assaySystem, value: '1' }], deviceName: [{ name: 'ignored when coded', type: 'user-friendly-name' }] } };
+    const byName = { fullUrl: 'urn:uuid:device-2', resource: { resourceType: 'Device', manufacturer: 'Example Diagnostics', deviceName: [{ name: 'SARS-CoV-2 N IgG ELISA', type: 'user-friendly-name' }] } };
+    const entries = [
+      F.patient(),
+      F.labOrganization(),
+      device,
+      byName,
+      F.naatObservation({ issued: '2024-05-01T15:30:00+08:00' }),
+      // Quantitative, censored below the assay's range, with its cut-off as the reference range's upper limit.
+      F.iggQuantObservation({
+        identifier: [{ value: 'Q-CENSORED' }],
+        valueQuantity: { value: 0.4, comparator: '<', system: SYSTEMS.ucum, code: "[arb'U]/mL" },
+        referenceRange: [{ high: { value: 1, system: SYSTEMS.ucum, code: "[arb'U]/mL" } }],
+        interpretation: [{ coding: [{ system: SYSTEMS.interpretation, code: 'NEG' }] }],
+        device: { reference: 'urn:uuid:device-1' },
+        extension: [{ url: ITHC_FHIR.targetExtension, valueCode: 'rbd' }],
+      }),
+      // Qualitative, antigen-specific LOINC (S protein IgG), the assay by name on its Device.
+      F.iggQualObservation({ identifier: [{ value: 'S-PROTEIN' }], code: { coding: [{ system: SYSTEMS.loinc, code: '99597-7' }] }, device: { reference: 'urn:uuid:device-2' } }),
+      F.iggQualObservation({ identifier: [{ value: 'N-PROTEIN' }], code: { coding: [{ system: SYSTEMS.loinc, code: '99596-9' }] } }),
+      // Refused: a reference range in another unit; a comparator that is no censored value.
+      F.iggQuantObservation({ identifier: [{ value: 'BAD-RANGE' }], referenceRange: [{ high: { value: 1, system: SYSTEMS.ucum, code: '{COI}' } }] }),
+      F.iggQuantObservation({ identifier: [{ value: 'BAD-CMP' }], valueQuantity: { value: 250, comparator: '>=', system: SYSTEMS.ucum, code: "[arb'U]/mL" } }),
+    ];
+    const summary = await b.send(bundle(entries));
+    expect(summary.rejected.map((r) => [r.index, r.field, r.code])).toEqual([
+      [8, 'Observation.referenceRange.high', 'INVALID'],
+      [9, 'Observation.valueQuantity.comparator', 'UNKNOWN_CODE'],
+    ]);
+    expect(summary.accepted).toBe(4);
+    expect(await stored(LAB, 'HS-FHIR-0001')).toMatchObject({ reportedAt: '2024-05-01T15:30:00+08:00' });
+    expect(await stored(LAB, 'Q-CENSORED')).toMatchObject({ value: 0.4, comparator: '<', cutoff: 1, unit: 'AU/mL', result: 'negative', assayCode: 1, target: 'rbd' });
+    const sProtein = await stored(LAB, 'S-PROTEIN');
+    expect(sProtein).toMatchObject({ target: 'spike', assay: 'SARS-CoV-2 N IgG ELISA', manufacturer: 'Example Diagnostics' });
+    expect(sProtein).not.toHaveProperty('assayCode');
+    expect(await stored(LAB, 'N-PROTEIN')).toMatchObject({ target: 'nucleocapsid' });
+  });
+
   test('a detected NAAT coded with a LOINC answer maps to the DCC "detected" code', async () => {
     const obs = F.naatObservation({ valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code: 'LA11882-0' }] } });
     await b.send(bundle([F.patient(), F.labOrganization(), obs]));
@@ -166,7 +205,7 @@ describe('FHIR R4 Bundles', () => {
     const p = F.patientById('p1');
     p.resource = { ...p.resource, identifier: F.patient(undefined, PEOPLE[0], { useType: true }).resource.identifier, name: F.patient(undefined, PEOPLE[0], { splitName: true }).resource.name };
     const summary = await b.send(bundle([p, F.siteLocation(), F.immunization(), cvx], 'transaction'), { source: SITE });
-    expect(summary).toEqual({ accepted: 2, unchanged: 0, updated: 0, rejected: [] });
+    expect(summary).toEqual({ accepted: 2, unchanged: 0, updated: 0, withdrawn: 0, rejected: [] });
     expect(await stored(SITE, 'JZ-FHIR-0001')).toMatchObject({
       kind: 'vaccination',
       personId: PEOPLE[0].personId,
@@ -234,7 +273,7 @@ describe('FHIR R4 Bundles', () => {
   test('re-sending a Bundle is idempotent', async () => {
     const body = bundle([F.patient(), F.labOrganization(), F.naatObservation()]);
     await b.send(body);
-    expect(await b.send(body)).toEqual({ accepted: 0, unchanged: 1, updated: 0, rejected: [] });
+    expect(await b.send(body)).toEqual({ accepted: 0, unchanged: 1, updated: 0, withdrawn: 0, rejected: [] });
   });
 
   test('a Bundle of the wrong type or without records is a whole-request failure', async () => {

@@ -4,17 +4,20 @@ import {
   HEADERS,
   KEY_BYTES,
   MapKeyring,
-  SecretStoreKeyring,
+  WrappedKeyring,
   canonicalString,
+  createSourceKey,
   decodeSourceKey,
   encodeSourceKey,
   generateSourceKey,
   newNonce,
   signRequest,
   signatureMatches,
-  sourceKeySecretName,
 } from '../../server/ingest/signature';
-import type { SecretStore } from '../../server/keys/secrets';
+import { KeyVault, parseKek } from '../../server/keys/vault';
+import { systemClock } from '../../server/clock';
+import { cloudbaseStore } from '../../server/store/cloudbase';
+import { createCloudBaseStandIn } from '../../server/store/cloudbase-standin';
 
 const body = new TextEncoder().encode('{"records":[]}');
 
@@ -82,16 +85,23 @@ describe('source keys and keyrings', () => {
     expect(() => new MapKeyring({ 'lab-a': new Uint8Array(16) })).toThrow(RangeError);
   });
 
-  test('SecretStoreKeyring reads base64url keys by source and never echoes a malformed one', async () => {
-    const k = generateSourceKey();
-    const secrets = new Map<string, string>([[sourceKeySecretName('lab-a'), encodeSourceKey(k)], [sourceKeySecretName('lab-bad'), 'c2hvcnQ']]);
-    const store: SecretStore = { get: async (n) => secrets.get(n), put: async () => undefined };
-    const ring = new SecretStoreKeyring(store);
+  test('WrappedKeyring reads the wrapped key of a source; createSourceKey makes it once and hands it out once', async () => {
+    const store = cloudbaseStore(createCloudBaseStandIn({ throwOnNotFound: false }));
+    const vault = new KeyVault(store, { current: parseKek(encodeSourceKey(generateSourceKey()), 'KEK') }, systemClock);
+    const ring = new WrappedKeyring(vault);
+    const k = await createSourceKey(vault, 'lab-a');
+    expect(k).toHaveLength(KEY_BYTES);
+    expect(await createSourceKey(vault, 'lab-a')).toBeNull();
     expect(await ring.keyFor('lab-a')).toEqual(k);
     expect(await ring.keyFor('lab-none')).toBeNull();
     expect(await ring.keyFor('../etc/passwd')).toBeNull();
+    // A key too short to be ours is an operator error that names the source, never the value.
+    await vault.create('ingest-hmac', 'lab-bad', new Uint8Array([1, 2, 3, 4]));
     const err = await ring.keyFor('lab-bad').catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
-    expect((err as Error).message).not.toContain('c2hvcnQ');
+    expect((err as Error).message).toMatch(/lab-bad/);
+    // Stored wrapped: the store holds no copy of the key.
+    const stored = JSON.stringify(await store.find('keys', {}, { limit: 100 }));
+    for (const form of [Buffer.from(k!).toString('base64'), encodeSourceKey(k!), Buffer.from(k!).toString('hex')]) expect(stored).not.toContain(form);
   });
 });

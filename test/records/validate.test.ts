@@ -34,10 +34,10 @@ describe('validateRecord', () => {
   });
 
   test('every problem of a record is reported, each with its field', () => {
-    const p = problemsOf({ kind: 'naat', sourceRecordId: 'bad id with spaces', sampledAt: '2024-05-01 09:30', result: 'negative', centre: '' , testName: 7 });
+    const p = problemsOf({ kind: 'naat', sourceRecordId: 'bad id with spaces', sampledAt: '2024-05-01 09:30', result: 'negative', centre: 7, testName: 7 });
     expect(p.map((x) => [x.field, x.code]).sort()).toEqual(
       [
-        ['centre', 'REQUIRED'],
+        ['centre', 'INVALID'],
         ['result', 'UNKNOWN_CODE'],
         ['sampledAt', 'INVALID'],
         ['sourceRecordId', 'INVALID'],
@@ -84,8 +84,49 @@ describe('validateRecord', () => {
   test('text with control characters or a lone surrogate is refused, long text too', () => {
     expect(problemsOf({ ...naat, centre: 'a\u0007b' })).toEqual([expect.objectContaining({ field: 'centre', code: 'INVALID' })]);
     expect(problemsOf({ ...naat, centre: 'a\ud800b' })).toEqual([expect.objectContaining({ field: 'centre', code: 'INVALID' })]);
-    expect(problemsOf({ ...naat, centre: '检'.repeat(129) })).toEqual([expect.objectContaining({ field: 'centre', code: 'TOO_LONG' })]);
-    expect(problemsOf({ ...naat, centre: '检'.repeat(128) })).toEqual([]);
+    // A testing centre is printed on certificates, which carry at most 80 characters of it.
+    expect(problemsOf({ ...naat, centre: '检'.repeat(81) })).toEqual([expect.objectContaining({ field: 'centre', code: 'TOO_LONG' })]);
+    expect(problemsOf({ ...naat, centre: '检'.repeat(80) })).toEqual([]);
+    expect(problemsOf({ ...naat, testName: '检'.repeat(129) })).toEqual([expect.objectContaining({ field: 'testName', code: 'TOO_LONG' })]);
+    expect(problemsOf({ ...naat, testName: '检'.repeat(128) })).toEqual([]);
+  });
+
+  test("a test that names no testing centre was made by the laboratory that sent it", () => {
+    const { centre: _c, ...withoutCentre } = naat;
+    const r = validateRecord(withoutCentre, CTX);
+    expect(r.ok && r.value).toMatchObject({ centre: CTX.defaultIssuer });
+    expect(problemsOf({ ...naat, centre: '' })).toEqual([]);
+  });
+
+  test('a NAAT report time is an instant with a zone, not before the sample and not in the future', () => {
+    const r = validateRecord({ ...naat, reportedAt: '2024-05-01T15:30:00+08:00' }, CTX);
+    expect(r.ok && r.value).toMatchObject({ reportedAt: '2024-05-01T15:30:00+08:00' });
+    expect(problemsOf({ ...naat, reportedAt: '2024-05-01T09:29:59+08:00' })).toEqual([expect.objectContaining({ field: 'reportedAt', code: 'INVALID' })]);
+    expect(problemsOf({ ...naat, reportedAt: '2024-05-01 15:30' })).toEqual([expect.objectContaining({ field: 'reportedAt', code: 'INVALID' })]);
+    expect(problemsOf({ ...naat, reportedAt: '2024-05-03T00:00:00Z' })).toEqual([expect.objectContaining({ field: 'reportedAt', code: 'INVALID' })]);
+  });
+
+  test('what a foreign authority needs of an IgG result: assay, antigen target, threshold, censored values', () => {
+    const igg: RecordFields = { kind: 'igg', sourceRecordId: 'G-2', sampledAt: '2024-05-01T09:30:00+08:00', result: 'negative', centre: '检验科' };
+    const full = { ...igg, assayCode: 1, target: 'rbd', value: 0.4, comparator: '<', cutoff: 1, unit: 'AU/mL', method: 'CLIA' };
+    const r = validateRecord(full, CTX);
+    expect(r.ok && r.value).toMatchObject({ assayCode: 1, target: 'rbd', value: 0.4, comparator: '<', cutoff: 1, unit: 'AU/mL' });
+    const byName = validateRecord({ ...igg, assay: 'SARS-CoV-2 N IgG ELISA', manufacturer: 'Example Diagnostics', target: 'nucleocapsid' }, CTX);
+    expect(byName.ok && byName.value).toMatchObject({ assay: 'SARS-CoV-2 N IgG ELISA', manufacturer: 'Example Diagnostics', target: 'nucleocapsid' });
+    // A threshold alone needs its unit, and may come without a value (a qualitative result with its cut-off).
+    expect(problemsOf({ ...igg, cutoff: 1 })).toEqual([expect.objectContaining({ field: 'unit', code: 'REQUIRED' })]);
+    expect(problemsOf({ ...igg, cutoff: 1, unit: 'S/CO' })).toEqual([]);
+    const cases: Array<[RecordFields, string, string]> = [
+      [{ ...full, assayCode: 999 }, 'assayCode', 'UNKNOWN_CODE'],
+      [{ ...full, target: 'envelope' }, 'target', 'UNKNOWN_CODE'],
+      [{ ...full, comparator: '<=' }, 'comparator', 'UNKNOWN_CODE'],
+      [{ ...full, value: undefined }, 'comparator', 'INVALID'],
+      [{ ...full, cutoff: -1 }, 'cutoff', 'INVALID'],
+      [{ ...full, assay: 'X' }, 'assay', 'INVALID'],
+      [{ ...full, manufacturer: 'Snibe' }, 'manufacturer', 'INVALID'],
+      [{ ...igg, assay: 'A'.repeat(81) }, 'assay', 'TOO_LONG'],
+    ];
+    for (const [f, field, code] of cases) expect([f, problemsOf(f)]).toEqual([f, [expect.objectContaining({ field, code })]]);
   });
 
   test('dose numbers are integers 1..9 and dates are real and not in the future', () => {

@@ -9,7 +9,7 @@ import { HashRevocationList } from '../../core/revocation';
 import { nodeCrypto } from '../../node/crypto-node';
 import type { App } from '../../server/app';
 import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
-import { decodeSourceKey, signRequest, sourceKeySecretName } from '../../server/ingest/signature';
+import { signRequest } from '../../server/ingest/signature';
 import { DEMO_SOURCE_IDS, demoRecordsFor } from '../../server/records/demo-records';
 import { publishDscList } from '../../server/trust/dsc-list';
 import type { RevocationEntry } from '../../server/revocation/service';
@@ -50,22 +50,25 @@ export async function correctDemoNaat(app: App, citizenIndex = 0) {
   const personId = app.personIds.personId(c.idNumber);
   const naat = demoRecordsFor(personId, citizenIndex, app.clock.now()).find((r) => r.kind === 'naat')!;
   if (naat.kind !== 'naat') throw new Error('no demo naat');
-  const body = new TextEncoder().encode(
-    JSON.stringify({
-      records: [
-        {
-          kind: 'naat',
-          sourceRecordId: naat.sourceRecordId,
-          person: { idNumber: c.idNumber, name: c.name },
-          sampledAt: naat.sampledAt,
-          result: naat.result,
-          centre: '北京市朝阳区疾病预防控制中心核酸检测实验室（更正）',
-        },
-      ],
-    }),
+  // Copied into this realm's Uint8Array: under jsdom (the mini program tests) TextEncoder's is Node's.
+  const body = Uint8Array.from(
+    new TextEncoder().encode(
+      JSON.stringify({
+        records: [
+          {
+            kind: 'naat',
+            sourceRecordId: naat.sourceRecordId,
+            person: { idNumber: c.idNumber, name: c.name },
+            sampledAt: naat.sampledAt,
+            result: naat.result,
+            centre: '北京市朝阳区疾病预防控制中心核酸检测实验室（更正）',
+          },
+        ],
+      }),
+    ),
   );
   const sourceId = DEMO_SOURCE_IDS.naatLab;
-  const key = decodeSourceKey((await app.secrets.get(sourceKeySecretName(sourceId)))!);
+  const key = (await app.vault.unwrap('ingest-hmac', sourceId))!;
   const headers = signRequest({ method: 'POST', path: '/ingest/records', body, sourceId, key, now: app.clock.now() });
   return app.ingest.handle({ method: 'POST', path: '/ingest/records', headers: { ...headers, 'content-type': 'application/json' }, body });
 }

@@ -9,6 +9,7 @@ import { userIdFor } from '../../server/identity/person-id';
 import { makeUvci } from '../../core/ithc';
 import type { CertificateView } from '../../server/functions/definitions';
 import type { RevocationEntry } from '../../server/revocation/service';
+import type { CollectionName } from '../../server/store/store';
 import { call, contents, err, ok, openApp, OPERATOR } from '../partners/helpers';
 import { correctDemoNaat, euHash, revocationListOf, signatureR, trustedKeys, verify } from './helpers';
 
@@ -54,14 +55,14 @@ describe('revoking a certificate', () => {
     // Exactly three documents changed: the certificate, a new revocation, a new audit entry.
     const after = await contents(app);
     expect(after.partners).toEqual(untouched.partners);
-    expect(after.certificates).toEqual(untouched.certificates.map((c) => (c.uci === first.id ? { ...c, status: 'revoked', revokedAt, revokedReason: REASON } : c)));
+    expect(after.certificates).toEqual(untouched.certificates.map((c) => (c.uci === first.id ? { ...c, status: 'revoked', revokedAt, revokedReason: REASON, revokedReasonCode: 'OPERATOR' } : c)));
     expect(after.revocations).toHaveLength(1);
     const newAudit = after.audit.filter((a) => !untouched.audit.some((b) => b._id === a._id));
     expect(newAudit).toEqual([expect.objectContaining({ action: 'certificate.revoke', actor: userIdFor(OPERATOR), outcome: 'success', certificateId: first.id, at: revokedAt })]);
 
     // The holder sees it.
     const seen = await ok<CertificateView>(call(app, 'certificate', DEMO_TRAVELLER_OPENID, { action: 'get' }));
-    expect(seen).toEqual({ ...first, status: 'revoked', revokedAt, revokedReason: REASON });
+    expect(seen).toEqual({ ...first, status: 'revoked', revokedAt, revokedReason: REASON, revokedReasonCode: 'OPERATOR' });
     // …and cannot have the same records re-signed.
     const refused = await err(call(app, 'certificate', DEMO_TRAVELLER_OPENID, { action: 'issue' }));
     expect(refused.code).toBe('CONFLICT');
@@ -74,6 +75,7 @@ describe('revoking a certificate', () => {
       {
         certificateId: first.id,
         reason: REASON,
+        reasonCode: 'OPERATOR',
         revokedAt: new Date(revokedAt).toISOString(),
         revokedBy: userIdFor(OPERATOR),
         codes: [{ format: 'ithc', uci: first.id, kid: first.kid }, ...first.codes.dcc.map((d) => ({ format: 'dcc', uci: d.uci, kid: first.kid }))],
@@ -99,6 +101,8 @@ describe('revoking a certificate', () => {
     expect(fresh.id).not.toBe(first.id);
     expect(fresh.status).toBe('valid');
     expect(fresh.revokedAt).toBeUndefined();
+    // …and says which certificate it replaces, and why that one ended.
+    expect(fresh.previous).toEqual({ id: first.id, revokedAt, reason: REASON, reasonCode: 'OPERATOR' });
     expect(fresh.certificate.tests).toEqual([expect.objectContaining({ testingCentre: '北京市朝阳区疾病预防控制中心核酸检测实验室（更正）' })]);
     expect(await ok<CertificateView>(call(app, 'certificate', DEMO_TRAVELLER_OPENID, { action: 'get' }))).toEqual(fresh);
     for (const code of allCodes(fresh)) expect((await verify(app, code, keys, revocationListOf(await app.revocation.hashList()))).valid).toBe(true);
@@ -119,6 +123,9 @@ describe('revoking a certificate', () => {
   });
 });
 
+/** What a revocation may write: the certificates, revocations, audit, and with blockRecords the record links. */
+const WRITTEN: CollectionName[] = ['certificates', 'revocations', 'audit', 'recordLinks', 'partners'];
+
 describe('refusals write nothing', () => {
   test.each([
     ['an unknown certificate', () => ({ certificateId: makeUvci('CN', 'NOSUCHCERTIFICATE'), reason: REASON }), 'NOT_FOUND'],
@@ -127,13 +134,14 @@ describe('refusals write nothing', () => {
     ['no reason', (id: string) => ({ certificateId: id, reason: '  ' }), 'VALIDATION_FAILED'],
     ['a reason of 201 characters', (id: string) => ({ certificateId: id, reason: 'x'.repeat(201) }), 'VALIDATION_FAILED'],
     ['a reason with a control character', (id: string) => ({ certificateId: id, reason: 'wrong\u001b[31m record' }), 'VALIDATION_FAILED'],
+    ['blockRecords that is not a boolean', (id: string) => ({ certificateId: id, reason: REASON, blockRecords: 'yes' }), 'VALIDATION_FAILED'],
   ] as const)('%s', async (_what, input, code) => {
     const { app } = await openApp('revocation-refusals');
     await seedDemo(app);
     const v = await demoTravellerFlow(app);
-    const before = await contents(app);
+    const before = await contents(app, WRITTEN);
     expect((await err(call(app, 'admin', OPERATOR, { action: 'revoke', ...input(v.id) }))).code).toBe(code);
-    expect(await contents(app)).toEqual(before);
+    expect(await contents(app, WRITTEN)).toEqual(before);
   });
 
   test('revoking twice is a conflict; a reason of 200 characters is accepted', async () => {
@@ -141,9 +149,9 @@ describe('refusals write nothing', () => {
     await seedDemo(app);
     const v = await demoTravellerFlow(app);
     await ok(call(app, 'admin', OPERATOR, { action: 'revoke', certificateId: v.id, reason: 'x'.repeat(200) }));
-    const before = await contents(app);
+    const before = await contents(app, WRITTEN);
     expect((await err(call(app, 'admin', OPERATOR, { action: 'revoke', certificateId: v.id, reason: REASON }))).code).toBe('CONFLICT');
-    expect(await contents(app)).toEqual(before);
+    expect(await contents(app, WRITTEN)).toEqual(before);
     expect((await err(call(app, 'admin', DEMO_TRAVELLER_OPENID, { action: 'revocations' }))).code).toBe('FORBIDDEN');
   });
 });

@@ -15,7 +15,8 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
-const SNAPSHOT_COLLECTIONS: CollectionName[] = ['sources', 'records', 'ingestNonces'];
+/** What ingestion may write: records and nonces, and for a correction or withdrawal the links, revocations and audit entries. */
+const SNAPSHOT_COLLECTIONS: CollectionName[] = ['sources', 'records', 'ingestNonces', 'recordLinks', 'certificates', 'revocations', 'audit'];
 
 /** Stores a test file opened and has not closed yet: closed and removed when the file ends. */
 const open = new Set<TestStore>();
