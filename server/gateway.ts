@@ -8,39 +8,39 @@
  *
  * The caller's identity comes from the `X-Ithc-Local-Caller` header. That header is a stand-in for
  * WeChat's own caller identity and is refused unless the gateway runs in local mode.
+ *
+ * It answers only for its own names: the loopback names with the port it listens on, and the host
+ * of the public base URL (ITHC_PUBLIC_BASE_URL) when one is set. Binding to 127.0.0.1 is not enough
+ * on its own: a web page on this machine can point a host name of its own at 127.0.0.1 (DNS
+ * rebinding), and the browser then treats the gateway as that page's origin, header included. Any
+ * other Host, or one of ours with another port, is refused with 421 and a missing Host (HTTP/1.1
+ * requires one) with 400, before any function or route runs. Function calls answer no CORS
+ * preflight, so pages of other origins cannot make a browser send the caller header at all.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SERVICE_ERROR_STATUS, ServiceError } from './errors';
 import { dispatch, type FunctionDef, type Logger, silentLogger } from './functions/router';
+import { errorResponse, json, parseJsonBody, type RawRequest, type RawResponse, type Route } from './http';
 import { REQUEST_LIMITS } from './validate';
 
 export const LOCAL_OPENID_HEADER = 'x-ithc-local-caller';
 
-export interface RawRequest {
-  method: string;
-  /** The request target as sent (path and query). */
-  target: string;
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string | undefined>;
-  body: Uint8Array;
-}
-
-export interface RawResponse {
-  status: number;
-  headers?: Record<string, string>;
-  body: string | Uint8Array;
-}
-
-export type Route = (req: RawRequest) => Promise<RawResponse | undefined>;
+export type { RawRequest, RawResponse, Route } from './http';
+export { errorResponse, json, parseJsonBody } from './http';
 
 export interface GatewayOptions {
   functions: FunctionDef[];
   /** Local mode accepts the local caller header. Never enable it where real users connect. */
   localMode: boolean;
-  operators: ReadonlySet<string>;
+  /** Who has operator rights: a set, or the app's operator directory (server/provision/operators.ts). */
+  operators: { has(openid: string): boolean | Promise<boolean> };
   routes?: Route[];
+  /**
+   * The public base URL the gateway is reached by besides loopback (ITHC_PUBLIC_BASE_URL, e.g. behind
+   * a reverse proxy that keeps the Host header): its host is answered for too.
+   */
+  publicBaseUrl?: string;
   /** Largest request body for any route, bytes (function calls are held to REQUEST_LIMITS.maxBytes). */
   maxBodyBytes?: number;
   logger?: Logger;
@@ -72,33 +72,65 @@ function readBody(req: IncomingMessage, max: number): Promise<Uint8Array> {
   });
 }
 
-export function json(status: number, value: unknown, headers: Record<string, string> = {}): RawResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) };
+/** Names of this machine the gateway answers for, besides the public base URL's host. */
+const LOOPBACK_NAMES = Object.freeze(['localhost', '127.0.0.1', '[::1]']);
+/** A Host value as RFC 9110 §7.2 allows it: a registered name or IPv4 address, or an IPv6 literal, and an optional port. */
+const HOST_SYNTAX = /^(?:[a-z0-9.-]{1,253}|\[[0-9a-f:.]{2,45}\])(?::[0-9]{1,5})?$/;
+
+/**
+ * The Host values the gateway answers for while listening on `port`, in lower case: each loopback
+ * name with the port (and without it when the port is 80, HTTP's default), and the public base
+ * URL's host with and without its scheme's default port.
+ */
+export function gatewayHosts(port: number, publicBaseUrl?: string): Set<string> {
+  const hosts = new Set<string>();
+  for (const name of LOOPBACK_NAMES) {
+    hosts.add(`${name}:${port}`);
+    if (port === 80) hosts.add(name);
+  }
+  if (publicBaseUrl) {
+    let url: URL;
+    try {
+      url = new URL(publicBaseUrl);
+    } catch {
+      throw new TypeError(`the public base URL ${JSON.stringify(publicBaseUrl)} is not a URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`the public base URL ${JSON.stringify(publicBaseUrl)} is not http or https`);
+    // URL.host leaves out the scheme's default port; a client may still send it.
+    hosts.add(url.host.toLowerCase());
+    hosts.add(`${url.hostname.toLowerCase()}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`);
+  }
+  return hosts;
 }
 
-export function errorResponse(e: ServiceError): RawResponse {
-  return json(e.status, { ok: false, error: e.toJSON() }, e.retryAfter !== undefined ? { 'retry-after': String(e.retryAfter) } : {});
-}
-
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Parses a JSON request body: strict UTF-8, bounded (the byte size was bounded while reading). */
-export function parseJsonBody(body: Uint8Array): unknown {
-  let text: string;
-  try {
-    text = STRICT_UTF8.decode(body);
-  } catch {
-    throw new ServiceError('BAD_REQUEST', '请求不是有效的 UTF-8 / the request body is not valid UTF-8');
+/**
+ * Why a request is not for this gateway, or undefined when it is: its Host header (and the
+ * authority of an absolute-form target, which takes precedence over Host: RFC 9112 §3.2.2) must
+ * be one of `hosts`.
+ */
+export function misdirected(host: string | undefined, target: string, hosts: ReadonlySet<string>): ServiceError | undefined {
+  if (host === undefined || host === '') return new ServiceError('BAD_REQUEST', '请求缺少 Host 头 / the request has no Host header (HTTP/1.1 requires one)');
+  const names = [...hosts].sort().join(', ');
+  const refuse = () => new ServiceError('MISDIRECTED_REQUEST', `此服务只接受发往本机地址的请求 / this gateway answers only for its own host names (${names}); the request names another host`);
+  const h = host.toLowerCase();
+  if (!HOST_SYNTAX.test(h) || !hosts.has(h)) return refuse();
+  if (!target.startsWith('/')) {
+    let url: URL | undefined;
+    try {
+      url = new URL(target);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !hosts.has(url.host.toLowerCase())) return refuse();
   }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ServiceError('BAD_REQUEST', '请求不是有效的 JSON / the request body is not valid JSON');
-  }
+  return undefined;
 }
 
 export function createGateway(opts: GatewayOptions): { server: Server; listen(port?: number): Promise<string>; close(): Promise<void> } {
   const log = opts.logger ?? silentLogger;
+  // Checked here, so a bad ITHC_PUBLIC_BASE_URL stops the start rather than every request.
+  gatewayHosts(0, opts.publicBaseUrl);
+  let hosts: ReadonlySet<string> = new Set();
   const byName = new Map(opts.functions.map((f) => [f.name, f]));
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
 
@@ -115,7 +147,7 @@ export function createGateway(opts: GatewayOptions): { server: Server; listen(po
       if (req.body.length > REQUEST_LIMITS.maxBytes) throw new ServiceError('PAYLOAD_TOO_LARGE', `请求过大（最多 ${REQUEST_LIMITS.maxBytes} 字节）/ request larger than ${REQUEST_LIMITS.maxBytes} bytes`);
       const event = parseJsonBody(req.body);
       const openid = claimed ?? '';
-      const env = await dispatch(def, event, { openid, operator: opts.operators.has(openid) }, log);
+      const env = await dispatch(def, event, { openid, operator: openid !== '' && (await opts.operators.has(openid)) }, log);
       return json(env.ok ? 200 : statusOf(env.error.code), env, !env.ok && env.error.retryAfter !== undefined ? { 'retry-after': String(env.error.retryAfter) } : {});
     }
     for (const r of opts.routes ?? []) {
@@ -125,14 +157,24 @@ export function createGateway(opts: GatewayOptions): { server: Server; listen(po
     return json(404, { ok: false, error: { code: 'NOT_FOUND', message: 'not found' } });
   };
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  // Node's own check for a missing Host answers 400 with no body; the gateway's says why.
+  const server = createServer({ requireHostHeader: false }, (req: IncomingMessage, res: ServerResponse) => {
     const send = (r: RawResponse) => {
       if (res.headersSent) return;
       res.writeHead(r.status, { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...(r.headers ?? {}) });
       res.end(r.body);
     };
+    // Before the body is read and before any function or route: a request for another host gets nothing of this one.
+    const refused = misdirected(req.headers.host, req.url ?? '', hosts);
+    if (refused) {
+      req.resume();
+      send(errorResponse(refused));
+      return;
+    }
     (async () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      // An origin-form target is a path; an absolute-form one (checked above) has its own authority.
+      const target = req.url ?? '/';
+      const url = target.startsWith('/') ? new URL(`http://127.0.0.1${target}`) : new URL(target);
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(',') : v;
       const body = await readBody(req, maxBody);
@@ -160,6 +202,7 @@ export function createGateway(opts: GatewayOptions): { server: Server; listen(po
         // Bound to loopback only: this gateway trusts a header for identity in local mode.
         server.listen(port, '127.0.0.1', () => {
           const a = server.address() as AddressInfo;
+          hosts = gatewayHosts(a.port, opts.publicBaseUrl);
           resolve(`http://127.0.0.1:${a.port}`);
         });
       });

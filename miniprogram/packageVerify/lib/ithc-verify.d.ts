@@ -9,3 +9,5 @@ export { KeyStore } from '../../../core/keys';
 export { validateDccSchemaPrecompiled } from '../../../cli/dcc-schema-precompiled';
 export type { IthcCertificate } from '../../../core/ithc';
 export type { DccCertificate } from '../../../core/dcc';
+export { verifyTrustList, type VerifiedTrustList, type TrustListProblem } from '../../../core/trustlist';
+export { fromBase64 } from '../../../core/bytes';

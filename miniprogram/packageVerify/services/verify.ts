@@ -1,29 +1,42 @@
 /**
  * Verification for airline and border staff, on the phone and offline: the code scanned is checked
  * by the pre-bundled core (core/hcert.ts verifyCode with the noble provider, the DCC schema as
- * pre-compiled ajv code) against a cached list of signing certificates (trustlist.get).
+ * pre-compiled ajv code) against our CSCA-signed trust list (trustlist.signed; docs/trust-list.md):
+ * its signing certificates and its revocation list, as the CLI and the web verifier use it.
  *
- * Staleness policy (users.md, pain point 8): the list is used as it is for 7 days; from then on the
- * officer is told to update it; past 30 days a verdict is no longer given ("cannot verify"), since
- * a revoked or replaced key could be trusted without anyone knowing. Nothing here needs randomness
- * (mini programs have none to offer): verification only hashes and checks signatures.
+ * Trust comes from the CSCA certificate pinned in this build (lib/trust-anchors.js, written by
+ * scripts/mp-bundle.mjs), never from the network: the list fetched is used only when its signature
+ * verifies against that CSCA (core/trustlist.ts verifyTrustList, the code the CLI and the web
+ * verifier run), and each signing certificate in it must chain to the same CSCA. A list that does
+ * not verify is refused and the last good one stays in use; so is a list older than the one in use
+ * (a replay would bring back certificates revoked since).
+ *
+ * Staleness policy (users.md, pain point 8): the last good list is kept for offline use and its
+ * age, from the signed time of issue, is shown. Past the list's own maximum age (signed; two days by
+ * default) the officer is told that recent revocations may be missing and the page tries to update
+ * it when opened; past 30 days a verdict is no longer given ("cannot verify"). Nothing here needs
+ * randomness (mini programs have none to offer): verification only hashes and checks signatures.
  */
-import { verifyCode, nobleCrypto, readDscList, KeyStore, validateDccSchemaPrecompiled, type Verdict, type IthcCertificate, type DccCertificate } from '../lib/ithc-verify';
+import { verifyCode, verifyTrustList, fromBase64, nobleCrypto, KeyStore, validateDccSchemaPrecompiled, type Verdict, type VerifiedTrustList, type IthcCertificate, type DccCertificate } from '../lib/ithc-verify';
+import { PINNED_CSCAS } from '../lib/trust-anchors';
 import { label, ownLabel, IGG_RESULTS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_RESULT_DETECTED, TEST_RESULT_NOT_DETECTED } from '../../lib/ithc-main';
 import { format, isLang, messages, t, type Lang, type MessageKey } from '../../i18n/index';
-import { readValue, writeValue } from '../../adapters/storage';
-import { now } from '../../adapters/clock';
+import { readValue, removeValue, writeValue } from '../../adapters/storage';
 import { callWithLoading, type Outcome } from '../../services/call';
 import { ageOfDate, ageOfInstant, beijingDate, formatDate, formatInstant, labelled } from '../../services/format';
 import { getLanguage } from '../../services/settings';
 
-export const TRUST_KEY = 'ithc.trustlist';
+/** The last good signed trust list: the envelope as received, and when it was fetched. */
+export const TRUST_KEY = 'ithc.trustlist.signed';
+/** Where the unsigned list of signing certificates was kept before; removed once a signed list is stored. */
+const UNSIGNED_TRUST_KEY = 'ithc.trustlist';
 const LANG_KEY = 'ithc.verifyLang';
-export const STALE_AFTER_DAYS = 7;
 export const REFUSE_AFTER_DAYS = 30;
 const DAY_MS = 86_400_000;
-/** A list larger than this is not ours (ours holds a few certificates; the EU's ~5 MB would not fit storage). */
+/** A list larger than this is not ours (ours holds a few certificates and the revocations of their lifetime; WeChat's storage takes 1 MB per key). */
 const MAX_LIST_CHARS = 1_000_000;
+/** The revocation entries and certificates a list may hold on the phone (the core's defaults are for desktop verifiers). */
+const LIST_LIMITS = { maxBytes: MAX_LIST_CHARS, maxCertificates: 200, maxRevocations: 20_000 };
 
 /** The officer's language: chosen on this page, else the app's. */
 export function officerLanguage(): Lang {
@@ -36,6 +49,7 @@ export function setOfficerLanguage(lang: Lang): void {
 }
 
 export interface CachedTrustList {
+  /** The signed list's JSON envelope, as fetched: re-verified whenever it is used. */
   json: string;
   fetchedAt: number;
 }
@@ -45,46 +59,89 @@ export function readTrustList(): CachedTrustList | null {
   return v && typeof v.json === 'string' && typeof v.fetchedAt === 'number' ? { json: v.json, fetchedAt: v.fetchedAt } : null;
 }
 
-let keysFor: { fetchedAt: number; keys: KeyStore; count: number } | null = null;
-
-function keyStore(list: CachedTrustList): { keys: KeyStore; count: number } {
-  if (keysFor?.fetchedAt === list.fetchedAt) return keysFor;
-  const { keys } = readDscList(list.json);
-  keysFor = { fetchedAt: list.fetchedAt, keys: new KeyStore(keys), count: keys.length };
-  return keysFor;
+/** A list that verified against the pinned CSCA, with its keys ready for verifyCode. */
+interface TrustedList {
+  list: VerifiedTrustList;
+  keys: KeyStore;
 }
 
-/** Fetches the signing certificates (a public function) and keeps them for offline use. */
-export async function updateTrustList(lang: Lang): Promise<Outcome<CachedTrustList>> {
-  const r = await callWithLoading<unknown>(lang, 'trustlist', { action: 'get' });
+/** The pinned CSCA certificates, DER. */
+function anchors(): Uint8Array[] {
+  return PINNED_CSCAS.map((b64) => fromBase64(b64));
+}
+
+/** Verifies a list's signature and chain against the pinned CSCA; null when it does not verify. */
+async function verifyList(json: string, nowMs: number): Promise<TrustedList | null> {
+  try {
+    const list = await verifyTrustList(json, { cscas: anchors(), now: Math.floor(nowMs / 1000), crypto: nobleCrypto, limits: LIST_LIMITS });
+    return { list, keys: new KeyStore(list.keys) };
+  } catch {
+    return null;
+  }
+}
+
+/** The stored list, verified once per stored text (a new list, or a new build's CSCA, makes a new check). */
+let checked: { json: string; anchors: readonly string[]; result: TrustedList | null } | null = null;
+
+async function trustedList(cached: CachedTrustList, nowMs: number): Promise<TrustedList | null> {
+  if (checked?.json !== cached.json || checked.anchors !== PINNED_CSCAS) checked = { json: cached.json, anchors: PINNED_CSCAS, result: await verifyList(cached.json, nowMs) };
+  return checked.result;
+}
+
+function refused(lang: Lang, code: string, key: MessageKey): Outcome<never> {
+  return { ok: false, error: { code, message: t(lang, key), fields: {}, offline: false } };
+}
+
+/**
+ * Fetches the signed trust list (a public function) and keeps it for offline use when it verifies
+ * against the pinned CSCA and is not older than the one in use; otherwise the one in use stays.
+ */
+export async function updateTrustList(lang: Lang, nowMs: number): Promise<Outcome<CachedTrustList>> {
+  if (!PINNED_CSCAS.length) return refused(lang, 'NO_TRUST_ANCHOR', 'trustNoAnchor');
+  const r = await callWithLoading<unknown>(lang, 'trustlist', { action: 'signed' });
   if (!r.ok) return r;
   const json = JSON.stringify(r.data);
-  if (json.length > MAX_LIST_CHARS) return { ok: false, error: { code: 'BAD_RESPONSE', message: t(lang, 'errorBadResponse'), fields: {}, offline: false } };
-  try {
-    readDscList(json);
-  } catch {
-    return { ok: false, error: { code: 'BAD_RESPONSE', message: t(lang, 'errorBadResponse'), fields: {}, offline: false } };
-  }
-  const list = { json, fetchedAt: now() };
-  writeValue(TRUST_KEY, { json: list.json, fetchedAt: list.fetchedAt });
-  return { ok: true, data: list };
+  if (json.length > MAX_LIST_CHARS) return refused(lang, 'BAD_RESPONSE', 'errorBadResponse');
+  const fresh = await verifyList(json, nowMs);
+  if (!fresh) return refused(lang, 'TRUST_LIST_REFUSED', 'trustRefused');
+  const current = readTrustList();
+  const inUse = current && (await trustedList(current, nowMs));
+  if (inUse && (fresh.list.version < inUse.list.version || fresh.list.issuedAt < inUse.list.issuedAt)) return refused(lang, 'TRUST_LIST_OLDER', 'trustOlder');
+  const saved = { json, fetchedAt: nowMs };
+  writeValue(TRUST_KEY, { json: saved.json, fetchedAt: saved.fetchedAt });
+  removeValue(UNSIGNED_TRUST_KEY);
+  checked = { json, anchors: PINNED_CSCAS, result: fresh };
+  return { ok: true, data: saved };
 }
 
 export interface TrustStatus {
   text: string;
   tone: 'good' | 'warn' | 'bad';
   usable: boolean;
+  /** Past its maximum age, or not usable: the page tries to update it when opened. */
+  wantsUpdate: boolean;
 }
 
-export function trustStatus(lang: Lang, list: CachedTrustList | null, nowMs: number): TrustStatus {
-  if (!list) return { text: t(lang, 'trustNone'), tone: 'bad', usable: false };
-  const count = keyStore(list).count;
-  const days = (nowMs - list.fetchedAt) / DAY_MS;
-  const line = t(lang, 'trustStatus', { n: count, age: ageOfInstant(lang, list.fetchedAt, nowMs) });
+/** "2 days", "36 hours": a maximum age as the list states it. */
+function duration(lang: Lang, seconds: number): string {
+  return seconds >= DAY_MS / 1000 && seconds % (DAY_MS / 1000) === 0 ? t(lang, 'durationDays', { n: seconds / (DAY_MS / 1000) }) : t(lang, 'durationHours', { n: Math.round(seconds / 3600) });
+}
+
+export async function trustStatus(lang: Lang, cached: CachedTrustList | null, nowMs: number): Promise<TrustStatus> {
+  const bad = (key: MessageKey): TrustStatus => ({ text: t(lang, key), tone: 'bad', usable: false, wantsUpdate: true });
+  if (!PINNED_CSCAS.length) return { ...bad('trustNoAnchor'), wantsUpdate: false };
+  if (!cached) return bad('trustNone');
+  const trusted = await trustedList(cached, nowMs);
+  if (!trusted) return bad('trustSavedInvalid');
+  const { list } = trusted;
+  const issuedMs = list.issuedAt * 1000;
+  const line = t(lang, 'trustStatus', { version: list.version, n: list.keys.length, r: list.revocationEntries.length, age: ageOfInstant(lang, issuedMs, nowMs) });
   const then = lang === 'zh' ? '。' : '. ';
-  if (days > REFUSE_AFTER_DAYS) return { text: `${line}${then}${t(lang, 'trustTooOld', { days: REFUSE_AFTER_DAYS })}`, tone: 'bad', usable: false };
-  if (days > STALE_AFTER_DAYS) return { text: `${line}${then}${t(lang, 'trustStale', { days: STALE_AFTER_DAYS })}`, tone: 'warn', usable: true };
-  return { text: line, tone: 'good', usable: true };
+  if (nowMs - issuedMs > REFUSE_AFTER_DAYS * DAY_MS) return { text: `${line}${then}${t(lang, 'trustTooOld', { days: REFUSE_AFTER_DAYS })}`, tone: 'bad', usable: false, wantsUpdate: true };
+  if (nowMs - issuedMs > list.maxAge * 1000) return { text: `${line}${then}${t(lang, 'trustStale', { max: duration(lang, list.maxAge) })}`, tone: 'warn', usable: true, wantsUpdate: true };
+  // Issued more than five minutes ahead of this phone (verifyTrustList reports it): the phone's clock is wrong.
+  if (list.problems.some((p) => p.code === 'NOT_YET_VALID')) return { text: `${line}${then}${t(lang, 'trustClock')}`, tone: 'warn', usable: true, wantsUpdate: false };
+  return { text: line, tone: 'good', usable: true, wantsUpdate: false };
 }
 
 export interface VerdictScreen {
@@ -95,13 +152,20 @@ export interface VerdictScreen {
   facts: Array<{ label: string; value: string }>;
 }
 
-/** Verifies a scanned code on the phone; never throws for any input. */
-export async function verifyScanned(lang: Lang, code: string, list: CachedTrustList | null, nowMs: number): Promise<VerdictScreen> {
-  const trust = trustStatus(lang, list, nowMs);
-  if (!list || !trust.usable) return { status: 'cannot', title: t(lang, 'verdictCannot'), reasons: [trust.text], summary: '', facts: [] };
+/** Verifies a scanned code on the phone against the signed list's keys and revocations; never throws for any input. */
+export async function verifyScanned(lang: Lang, code: string, cached: CachedTrustList | null, nowMs: number): Promise<VerdictScreen> {
+  const trust = await trustStatus(lang, cached, nowMs);
+  const trusted = cached && trust.usable ? await trustedList(cached, nowMs) : null;
+  if (!trusted) return { status: 'cannot', title: t(lang, 'verdictCannot'), reasons: [trust.text], summary: '', facts: [] };
   let verdict: Verdict;
   try {
-    verdict = await verifyCode(code.trim(), { keys: keyStore(list).keys, now: Math.floor(nowMs / 1000), crypto: nobleCrypto, validateDccSchema: validateDccSchemaPrecompiled });
+    verdict = await verifyCode(code.trim(), {
+      keys: trusted.keys,
+      now: Math.floor(nowMs / 1000),
+      crypto: nobleCrypto,
+      validateDccSchema: validateDccSchemaPrecompiled,
+      revocation: trusted.list.revocation,
+    });
   } catch {
     return { status: 'invalid', title: t(lang, 'verdictInvalid'), reasons: [t(lang, 'verr_CBOR_INVALID')], summary: '', facts: [] };
   }
@@ -116,7 +180,9 @@ export function verdictScreen(lang: Lang, v: Verdict, nowMs: number): VerdictScr
     const issuer = v.issuer ? label('country', v.issuer, lang) : '';
     return { status: 'valid', title: t(lang, 'verdictValid'), reasons: [], summary: t(lang, 'verdictValidHint', { issuer }), facts };
   }
-  return { status: 'invalid', title: t(lang, 'verdictInvalid'), reasons, summary: '', facts };
+  // Revoked is said as such in the title: the code is genuine, and its issuer withdrew it.
+  const revoked = v.errors.some((e) => e.code === 'REVOKED');
+  return { status: 'invalid', title: t(lang, revoked ? 'verdictRevoked' : 'verdictInvalid'), reasons, summary: '', facts };
 }
 
 function reasonText(lang: Lang, code: string): string {

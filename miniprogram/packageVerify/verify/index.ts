@@ -1,7 +1,8 @@
 /**
  * 查验证明, for airline and border staff: scan (wx.scanCode) or paste a code, verify it on the phone
- * with the pre-bundled core and the cached signing certificates, and read the verdict and key facts
- * in the officer's own language (switchable here, independent of the traveller's).
+ * with the pre-bundled core against the last good CSCA-signed trust list (its signing certificates
+ * and revocations), and read the verdict and key facts in the officer's own language (switchable
+ * here, independent of the traveller's).
  */
 import { messages, otherLang, t } from '../../i18n/index';
 import { applyPrefs, prefsData } from '../../services/page';
@@ -17,6 +18,8 @@ Component({
   data: {
     ...prefsData(),
     trust: null as TrustStatus | null,
+    /** Why the last update of the list failed (refused, offline); cleared by a successful one. */
+    trustNote: '',
     verdict: null as VerdictScreen | null,
     pasted: '',
     otherLangName: '',
@@ -25,9 +28,10 @@ Component({
   methods: {
     async onLoad() {
       this.useLanguage();
-      // A list is fetched when there is none yet; otherwise the officer updates it on demand.
-      if (!readTrustList()) await updateTrustList(this.data.lang);
-      this.showTrust();
+      // A list is fetched when there is none usable yet or it is past its maximum age; otherwise
+      // the officer updates it on demand. Offline, the last good list stays in use.
+      if ((await trustStatus(this.data.lang, readTrustList(), now())).wantsUpdate) await this.updateTrust(false);
+      else await this.showTrust();
     },
 
     onShow() {
@@ -42,23 +46,28 @@ Component({
       setTitle(t(lang, 'verifyTitle'));
     },
 
-    showTrust() {
-      this.setData({ trust: trustStatus(this.data.lang, readTrustList(), now()) });
+    async showTrust() {
+      this.setData({ trust: await trustStatus(this.data.lang, readTrustList(), now()) });
+    },
+
+    /** Fetches the signed list; says why when it was not taken (on the page, and as a toast when the officer asked). */
+    async updateTrust(asked: boolean) {
+      const r = await updateTrustList(this.data.lang, now());
+      this.setData({ trustNote: r.ok ? '' : r.error.message });
+      if (asked) showToast(r.ok ? this.data.s.trustUpdated : r.error.message);
+      await this.showTrust();
     },
 
     async onSwitchLanguage() {
       setOfficerLanguage(otherLang(this.data.lang));
       this.useLanguage();
-      this.showTrust();
+      await this.showTrust();
       const code = lastCode.get(this);
       if (code) await this.verify(code);
     },
 
     async onUpdateTrust() {
-      const r = await updateTrustList(this.data.lang);
-      if (r.ok) showToast(this.data.s.trustUpdated);
-      else showToast(r.error.message);
-      this.showTrust();
+      await this.updateTrust(true);
     },
 
     async onScan() {
