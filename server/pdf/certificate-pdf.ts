@@ -16,7 +16,8 @@
 import { PDFDocument, PDFFont, PDFPage, rgb, type RGB } from 'pdf-lib';
 import { decodeStages } from '../../core/hcert';
 import { readIthc, type IthcCertificate } from '../../core/ithc';
-import { IGG_METHODS, IGG_RESULTS, IGG_UNITS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_TYPE_NAAT, issuerLabel, label, ownLabel, type Lang } from '../../core/valuesets';
+import { IGG_METHODS, IGG_RESULTS, IGG_TARGETS, IGG_UNITS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_TYPE_NAAT, iggAssayLabel, issuerLabel, label, ownLabel, type Lang } from '../../core/valuesets';
+import type { SourceNameEntry } from '../issuance/build';
 import { fontBytes, fontkitForPdfLib } from './fonts';
 import { drawQr, MM, qrOuterSize, type PlacedQr } from './qr-vector';
 
@@ -38,6 +39,8 @@ export interface CertificatePdfInput {
   printedAt: number;
   /** The language printed first; both are always printed. Default zh. */
   lang?: Lang;
+  /** Names of the testing centres and vaccination sites the certificate gives by code (the issuer's source list). */
+  sources?: readonly SourceNameEntry[];
 }
 
 export interface CertificatePdf {
@@ -250,6 +253,14 @@ function both(zh: string, en: string, lang: Lang): string {
   return zh === en ? en : lang === 'en' ? `${en} / ${zh}` : `${zh} / ${en}`;
 }
 
+/** A testing centre or vaccination site: its name as carried, or, for a code, its names in both scripts when known. */
+function placeLabel(name: string | undefined, code: number | undefined, sources: readonly SourceNameEntry[] | undefined, lang: Lang): string {
+  if (name !== undefined) return name;
+  const e = sources?.find((x) => x.code === code);
+  if (!e) return both(`机构编码 ${code}`, `source code ${code}`, lang);
+  return e.nameLatin ? both(e.name, e.nameLatin, lang) : e.name;
+}
+
 function valueLabel(set: Parameters<typeof label>[0], code: string, lang: Lang): string {
   return both(label(set, code, 'zh'), label(set, code, 'en'), lang);
 }
@@ -345,7 +356,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
         formatInstant(t.sampleTime),
         age(t.sampleTime),
         `${t.testType === TEST_TYPE_NAAT ? cell('核酸检测', 'NAAT') : valueLabel('testType', t.testType, lang)}: ${valueLabel('testResult', t.result, lang)}${t.testName ? `\n${t.testName}` : ''}${t.device ? `\n${valueLabel('testManufacturer', t.device, lang)}` : ''}`,
-        `${t.testingCentre} (${t.country})`,
+        `${placeLabel(t.testingCentre, t.testingCentreCode, input.sources, lang)} (${t.country})`,
         t.issuer,
       ]),
       [false, false, true, false, false],
@@ -359,8 +370,16 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
       c.antibodyTests.map((t) => [
         formatInstant(t.sampleTime),
         age(t.sampleTime),
-        `${cell(ownLabel(IGG_RESULTS, t.result, 'zh'), ownLabel(IGG_RESULTS, t.result, 'en'))}${t.value !== undefined ? ` · ${t.value} ${t.unit ?? ''}`.trimEnd() : ''}\n${cell(ownLabel(IGG_METHODS, t.method, 'zh'), ownLabel(IGG_METHODS, t.method, 'en'))}${t.testName || t.manufacturer ? `\n${[t.testName, t.manufacturer].filter(Boolean).join(' · ')}` : ''}`,
-        `${t.testingCentre} (${t.country})`,
+        [
+          `${cell(ownLabel(IGG_RESULTS, t.result, 'zh'), ownLabel(IGG_RESULTS, t.result, 'en'))}${t.value !== undefined ? ` · ${t.comparator ?? ''}${t.value} ${t.unit ?? ''}`.trimEnd() : ''}`,
+          t.cutoff !== undefined ? `${cell('阳性判定值', 'cut-off')} ${t.cutoff} ${t.unit ?? ''}`.trimEnd() : '',
+          t.target !== undefined ? cell(ownLabel(IGG_TARGETS, t.target, 'zh'), ownLabel(IGG_TARGETS, t.target, 'en')) : '',
+          cell(ownLabel(IGG_METHODS, t.method, 'zh'), ownLabel(IGG_METHODS, t.method, 'en')),
+          t.assayCode !== undefined ? iggAssayLabel(t.assayCode, lang) : [t.assay, t.manufacturer].filter(Boolean).join(' · '),
+        ]
+          .filter(Boolean)
+          .join('\n'),
+        `${placeLabel(t.testingCentre, t.testingCentreCode, input.sources, lang)} (${t.country})`,
         t.issuer,
       ]),
       [false, false, true, false, false],
@@ -378,7 +397,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   if (c.vaccinations.length) {
     s.heading('疫苗接种', 'Vaccinations', 60);
     s.table(
-      [bi('剂次', 'Dose'), bi('接种日期', 'Date'), bi('疫苗', 'Vaccine'), bi('生产企业', 'Manufacturer'), bi('国家', 'Country'), bi('签发', 'Issuer')],
+      [bi('剂次', 'Dose'), bi('接种日期', 'Date'), bi('疫苗', 'Vaccine'), bi('生产企业', 'Manufacturer'), bi('国家', 'Country'), bi('接种单位与签发', 'Site and issuer')],
       [18, 22, 52, 40, 18, 30],
       c.vaccinations.map((v) => [
         `${v.doseNumber}/${v.totalDoses}`,
@@ -386,7 +405,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
         `${valueLabel('vaccineProduct', v.product, lang)}\n${valueLabel('vaccineProphylaxis', v.prophylaxis, lang)}`,
         valueLabel('vaccineManufacturer', v.manufacturer, lang),
         `${label('country', v.country, lang)} (${v.country})`,
-        v.issuer,
+        `${placeLabel(v.vaccinationSite, v.vaccinationSiteCode, input.sources, lang)}\n${v.issuer}`,
       ]),
       [true, true, false, false, false, false],
     );
@@ -397,7 +416,10 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   const kidText = kid ? ` (kid ${Buffer.from(kid).toString('base64')})` : '';
   s.para(`1. ${bi('网页核验（任何浏览器，首次打开后可离线使用）', 'Web verifier (any browser; works offline after the first visit)')}: ${input.links.webVerifier}`, MARGIN, W, 9);
   s.para(`2. ${bi('信任列表（签名证书）', 'Trust list (signing certificates)')}${kidText}: ${input.links.trustList}`, MARGIN, W, 9);
-  s.para(`3. ${bi('命令行', 'Command line')}: npx ithc verify --trust trustlist.json "<${bi('二维码内容', 'scanned code')}>"`, MARGIN, W, 9);
+  // Only what an officer can actually use: the addresses above, and verifiers they already have.
+  if (input.dcc?.length) {
+    s.para(`3. ${bi('欧盟数字新冠证书（EU DCC）核验程序可读取后附各页的 HC1 二维码（使用上述信任列表）', 'Any EU Digital COVID Certificate (DCC) verifier reads the HC1 codes on the following pages, with the trust list above')}`, MARGIN, W, 9);
+  }
   s.para(
     bi(
       '二维码经发证机构数字签名（COSE/ES256）。核验签名即可确认内容未被篡改；请同时核对持证人的旅行证件。',

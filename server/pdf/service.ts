@@ -13,6 +13,7 @@ import type { Lang } from '../../core/valuesets';
 // Types only: the renderer (pdf-lib, fontkit, the fonts) is passed in, so that what imports this
 // module does not carry it (the cloud function loads it from a bundle of its own, on demand).
 import type { CertificatePdf, CertificatePdfInput, VerifyLinks } from './certificate-pdf';
+import { sourceNamesFromJson } from '../issuance/build';
 import { DEFAULT_FILE_TTL_SECONDS, type FileStorage, type StoredFile } from './storage';
 
 export interface PaperSettings {
@@ -20,6 +21,11 @@ export interface PaperSettings {
   links: VerifyLinks;
   /** Life of a download link, seconds. */
   ttlSeconds?: number;
+  /**
+   * Where PDFs are rendered, when not by the renderer the certificate function was given (in the
+   * calling thread): the local gateway's worker threads with their limits (node/pdf-pool.ts).
+   */
+  render?: PdfRenderer;
 }
 
 /** Sets an existing app's paper settings (tests that build an app before choosing its storage). */
@@ -37,16 +43,19 @@ export function verifyLinks(baseUrl: string): VerifyLinks {
   return { trustList: `${base}/trustlist`, webVerifier: `${base}/verify/` };
 }
 
-/** server/pdf/certificate-pdf.ts renderCertificatePdf, or a loader of it. */
-export type PdfRenderer = (input: CertificatePdfInput) => Promise<CertificatePdf>;
+/**
+ * server/pdf/certificate-pdf.ts renderCertificatePdf, a loader of it, or a pool of threads running
+ * it; `caller` is the OPENID that asked (for limits on jobs in flight, server/pdf/limits.ts).
+ */
+export type PdfRenderer = (input: CertificatePdfInput, caller: string) => Promise<CertificatePdf>;
 
-/** Renders `doc` with `render` and stores it; the caller gets a temporary URL. */
-export async function printCertificate(app: Pick<App, 'paper' | 'clock'>, doc: CertificateDoc, lang: Lang, render: PdfRenderer): Promise<StoredFile> {
+/** Renders `doc` for `caller` (paper.render, else `render`) and stores it; the caller gets a temporary URL. */
+export async function printCertificate(app: Pick<App, 'paper' | 'clock'>, doc: CertificateDoc, lang: Lang, render: PdfRenderer, caller: string): Promise<StoredFile> {
   const paper = app.paper;
   if (!paper) throw new ServiceError('UNAVAILABLE', '暂不能生成打印版 / the printable version is not available on this server');
   const now = app.clock.now();
   if (doc.status === 'revoked') throw new ServiceError('CONFLICT', '此证明已被撤销，不能打印 / this certificate was revoked and cannot be printed');
   if (doc.exp * 1000 <= now) throw new ServiceError('CONFLICT', '证明签名已过期，请先更新证明再打印 / the certificate has expired; refresh it before printing');
-  const pdf = await render({ ithc: doc.codes.ithc, dcc: doc.codes.dcc, links: paper.links, printedAt: now, lang });
+  const pdf = await (paper.render ?? render)({ ithc: doc.codes.ithc, dcc: doc.codes.dcc, links: paper.links, printedAt: now, lang, sources: sourceNamesFromJson(doc.certificate) }, caller);
   return paper.storage.put(pdf.bytes, { contentType: 'application/pdf', ttlSeconds: paper.ttlSeconds ?? DEFAULT_FILE_TTL_SECONDS, name: 'certificate.pdf' });
 }

@@ -8,8 +8,11 @@
  *   the gateway at `/files/<token>.pdf` until they expire. The token is 128 random bits, the
  *   only thing that grants access (as with a cloud storage temporary URL).
  * - CloudFileStorage: WeChat Cloud storage, `cloud.uploadFile` + `cloud.getTempFileURL` with a
- *   maxAge. Typed against the SDK's shape; not callable here (wx-server-sdk talks only to
- *   Tencent's servers).
+ *   maxAge. Each upload is recorded in the `files` collection with its expiry before it is made,
+ *   and the admin function's housekeeping timer deletes the file once it expired
+ *   (server/provision/housekeeping.ts): a temporary URL stops working, the file behind it would
+ *   not go by itself. Typed against the SDK's shape; not callable here (wx-server-sdk talks only
+ *   to Tencent's servers).
  *
  * Which storage an app uses is part of its paper settings (createApp's `paper`, server/pdf/service.ts).
  */
@@ -17,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock';
+import type { Store } from '../store/store';
 
 export interface StoredFile {
   /** Where the caller downloads it. Local: a gateway path (relative unless a base URL is set). */
@@ -126,24 +130,32 @@ export class LocalFileStorage implements FileStorage {
 export interface CloudStorageSdk {
   uploadFile(opts: { cloudPath: string; fileContent: Uint8Array }): Promise<{ fileID: string }>;
   getTempFileURL(opts: { fileList: Array<string | { fileID: string; maxAge?: number }> }): Promise<{ fileList: Array<{ fileID: string; tempFileURL: string; status: number; errMsg: string }> }>;
+  /** Deletes files (at most 50 a call); housekeeping's. Optional only for callers that never delete. */
+  deleteFile?(opts: { fileList: string[] }): Promise<{ fileList: Array<{ fileID: string; status: number; errMsg?: string }> }>;
 }
 
 export class CloudFileStorage implements FileStorage {
   constructor(
     private readonly sdk: CloudStorageSdk,
     private readonly clock: Clock,
-    private readonly opts: { folder?: string; random?: (n: number) => Uint8Array } = {},
+    private readonly opts: { store: Pick<Store, 'insert' | 'update'>; folder?: string; random?: (n: number) => Uint8Array },
   ) {}
 
   async put(bytes: Uint8Array, opts: { contentType: 'application/pdf'; ttlSeconds: number; name: string }): Promise<StoredFile> {
+    if (!(opts.ttlSeconds > 0 && opts.ttlSeconds <= 7 * 86400)) throw new RangeError('ttlSeconds must be in (0, 7 days]');
     const token = Buffer.from((this.opts.random ?? ((n) => new Uint8Array(randomBytes(n))))(16)).toString('base64url');
     // The cloud path carries a random token, never the holder's name or certificate id. Storage
-    // rules must keep the folder private; cleanup of old files is a scheduled function's job.
+    // rules must keep the folder private (docs/deploy.md).
     const cloudPath = `${this.opts.folder ?? 'ithc-pdf'}/${token}.pdf`;
+    const expiresAt = this.clock.now() + opts.ttlSeconds * 1000;
+    // Recorded before the upload, so no file is ever in storage without the record that deletes it;
+    // the file id is added once the storage gave it.
+    await this.opts.store.insert('files', { _id: token, cloudPath, expiresAt, fileID: '' });
     const { fileID } = await this.sdk.uploadFile({ cloudPath, fileContent: bytes });
+    await this.opts.store.update('files', token, { fileID });
     const { fileList } = await this.sdk.getTempFileURL({ fileList: [{ fileID, maxAge: opts.ttlSeconds }] });
     const entry = fileList[0];
     if (!entry || entry.status !== 0 || !entry.tempFileURL) throw new Error(`getTempFileURL failed: ${entry?.errMsg ?? 'no entry'}`);
-    return { url: entry.tempFileURL, expiresAt: this.clock.now() + opts.ttlSeconds * 1000 };
+    return { url: entry.tempFileURL, expiresAt };
   }
 }

@@ -11,6 +11,9 @@ import { createGateway, LOCAL_OPENID_HEADER } from '../../server/gateway';
 import { appRoutes } from '../../server/routes';
 import { attachPaper, verifyLinks } from '../../server/pdf/service';
 import { CloudFileStorage, LocalFileStorage, type CloudStorageSdk } from '../../server/pdf/storage';
+import { cloudbaseStore } from '../../server/store/cloudbase';
+import { createCloudBaseStandIn } from '../../server/store/cloudbase-standin';
+import type { Store } from '../../server/store/store';
 import { DEMO_TRAVELLER_OPENID, demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
 import { tempDir } from './helpers';
 
@@ -44,6 +47,12 @@ describe('LocalFileStorage', () => {
 });
 
 describe('CloudFileStorage', () => {
+  // Where each upload is recorded with its expiry, for the housekeeping timer that deletes it.
+  let files: Store;
+  beforeEach(() => {
+    files = cloudbaseStore(createCloudBaseStandIn({ throwOnNotFound: false }));
+  });
+
   it('uploads under a random path and returns the temporary URL with the requested lifetime', async () => {
     // A stand-in of wx-server-sdk's storage calls: records what it was asked, answers like the cloud.
     const calls: unknown[] = [];
@@ -59,12 +68,14 @@ describe('CloudFileStorage', () => {
       },
     };
     const clock = new ManualClock(1_000_000);
-    const r = await new CloudFileStorage(standIn, clock).put(new Uint8Array(10), { contentType: 'application/pdf', ttlSeconds: 900, name: 'certificate.pdf' });
+    const r = await new CloudFileStorage(standIn, clock, { store: files }).put(new Uint8Array(10), { contentType: 'application/pdf', ttlSeconds: 900, name: 'certificate.pdf' });
     expect(calls).toHaveLength(2);
     const upload = (calls[0] as { upload: string }).upload;
     expect(upload).toMatch(/^ithc-pdf\/[A-Za-z0-9_-]{22}\.pdf$/);
     expect((calls[1] as { temp: unknown }).temp).toEqual([{ fileID: `cloud://env/${upload}`, maxAge: 900 }]);
     expect(r).toEqual({ url: `https://tmp.example/${upload}?sign=x&t=900`, expiresAt: 1_000_000 + 900_000 });
+    // Recorded with the storage's file id and the link's expiry, so that it is deleted when the link ends.
+    expect(await files.find('files', {})).toEqual([{ _id: upload.slice('ithc-pdf/'.length, -'.pdf'.length), cloudPath: upload, fileID: `cloud://env/${upload}`, expiresAt: 1_000_000 + 900_000 }]);
   });
 
   it('fails when the cloud gives no temporary URL', async () => {
@@ -72,7 +83,7 @@ describe('CloudFileStorage', () => {
       uploadFile: async () => ({ fileID: 'cloud://x' }),
       getTempFileURL: async () => ({ fileList: [{ fileID: 'cloud://x', tempFileURL: '', status: -1, errMsg: 'STORAGE_FILE_NONEXIST' }] }),
     };
-    await expect(new CloudFileStorage(standIn, new ManualClock(0)).put(new Uint8Array(1), { contentType: 'application/pdf', ttlSeconds: 60, name: 'x.pdf' })).rejects.toThrow(/STORAGE_FILE_NONEXIST/);
+    await expect(new CloudFileStorage(standIn, new ManualClock(0), { store: files }).put(new Uint8Array(1), { contentType: 'application/pdf', ttlSeconds: 60, name: 'x.pdf' })).rejects.toThrow(/STORAGE_FILE_NONEXIST/);
   });
 });
 
