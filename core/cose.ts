@@ -8,8 +8,8 @@ import { Tag, decodeLenient, encodeStrict, type CborValue } from './cbor';
 import type { Limits } from './limits';
 import { DEFAULT_LIMITS } from './limits';
 
-/** RFC 9052 §3.1 common header parameters. */
-export const HEADER = Object.freeze({ alg: 1, crit: 2, contentType: 3, kid: 4, iv: 5, partialIv: 6 });
+/** RFC 9052 §3.1 common header parameters; x5chain is RFC 9360 §2 (the signer's certificate, then its issuers). */
+export const HEADER = Object.freeze({ alg: 1, crit: 2, contentType: 3, kid: 4, iv: 5, partialIv: 6, x5chain: 33 });
 /** CBOR tags: COSE_Sign1 (RFC 9052 §2), CWT (RFC 8392 §6). */
 export const TAG_COSE_SIGN1 = 18;
 export const TAG_CWT = 61;

@@ -1,8 +1,9 @@
 /**
  * Our signed trust list (docs/trust-list.md): what a verifier abroad loads to trust our codes.
  *
- *   COSE_Sign1 (ES256, tag 18), signed by our CSCA
- *     protected {1: -7, 3: "application/vnd.ithc.trustlist+cbor", 4: kid of the CSCA certificate}
+ *   COSE_Sign1 (ES256, tag 18), signed by our CSCA or by a trust-list signer the CSCA certified
+ *     protected {1: -7, 3: "application/vnd.ithc.trustlist+cbor", 4: kid of the signing certificate,
+ *                33 (x5chain, RFC 9360): the trust-list signer's certificate (absent when the CSCA signs)}
  *     payload: deterministic CBOR, a map with text keys:
  *       format "ithc-trustlist", version (grows whenever the content changes), issuedAt (s),
  *       maxAge (s: a verifier warns past issuedAt + maxAge), country,
@@ -10,9 +11,12 @@
  *       revocation [{kid, type, hash}] (the EU hashed-UCI scheme, core/revocation.ts)
  *
  * It is published inside a JSON envelope whose readable fields are a copy for people; only the
- * signed content is trusted. Verifying checks the CSCA signature first (against a CSCA the verifier
- * was given by other means), then each signing certificate's X.509 signature against that CSCA, and
- * reports age past maxAge as a warning, not a failure: an offline verifier must keep working.
+ * signed content is trusted. Verifying checks the list's signature first: by a CSCA the verifier
+ * was given by other means, or by a trust-list signer whose certificate chains to such a CSCA,
+ * carries the trust-list-signing extended key usage and is valid now (the CSCA stays offline; the
+ * signer lets the service re-sign the list, with new revocations, every day). Then each signing
+ * certificate's X.509 signature is checked against that CSCA, and age past maxAge is reported as a
+ * warning, not a failure: an offline verifier must keep working.
  */
 import { ALGORITHMS, ES256 } from './algorithms';
 import { bytesEqual, fromBase64, toBase64, utf8Decode } from './bytes';
@@ -22,11 +26,19 @@ import type { CryptoProvider, Signer } from './crypto/provider';
 import { IthcError } from './errors';
 import { kidFromCertificate, type CertificateType, type TrustedKey } from './keys';
 import { HashRevocationList, type RevocationHashType } from './revocation';
-import { ecdsaDerToRaw, parseCertificate, receivedTbs, type ParsedCertificate } from './x509';
+import type { Limits } from './limits';
+import { KEY_USAGE, ecdsaDerToRaw, parseCertificate, receivedTbs, type ParsedCertificate } from './x509';
 
 export const TRUST_LIST_FORMAT = 'ithc-trustlist';
 /** COSE content type (header 3) of the payload: binds the signature to this purpose. */
 export const TRUST_LIST_CONTENT_TYPE = 'application/vnd.ithc.trustlist+cbor';
+/**
+ * Extended key usage (RFC 5280 §4.2.1.12) that makes a certificate issued by the CSCA a trust-list
+ * signer, and nothing else: a DSC, which signs health certificates, cannot sign a trust list. An
+ * OID in the 2.25 arc (ITU-T X.667: derived from a UUID, so it needs no registration).
+ */
+export const TRUST_LIST_SIGNER_EKU = '2.25.27792758625094721048152614562012617311';
+
 /** Default maximum age: two days. Verifiers refresh daily; one missed refresh is not yet a warning. */
 export const DEFAULT_TRUST_LIST_MAX_AGE = 2 * 86_400;
 
@@ -124,18 +136,23 @@ export function encodeTrustListPayload(c: TrustListContent): Uint8Array {
   );
 }
 
-/** Signs the content with the CSCA; returns the tagged COSE_Sign1. */
-export async function signTrustList(c: TrustListContent, csca: { certificate: Uint8Array; signer: Signer }): Promise<Uint8Array> {
-  if (csca.signer.alg.id !== ES256) throw new TypeError('trust lists are signed with ES256');
+/**
+ * Signs the content; returns the tagged COSE_Sign1. `by` is the CSCA itself (its certificate is
+ * `c.csca`) or a trust-list signer it certified, whose certificate then travels in the protected
+ * header (x5chain) so that a verifier holding only the CSCA can check it.
+ */
+export async function signTrustList(c: TrustListContent, by: { certificate: Uint8Array; signer: Signer }): Promise<Uint8Array> {
+  if (by.signer.alg.id !== ES256) throw new TypeError('trust lists are signed with ES256');
   const payload = encodeTrustListPayload(c);
-  const protectedBytes = encodeStrict(
-    new Map<CborValue, CborValue>([
-      [HEADER.alg, ES256],
-      [HEADER.contentType, TRUST_LIST_CONTENT_TYPE],
-      [HEADER.kid, kidFromCertificate(csca.certificate)],
-    ]),
-  );
-  const signature = await csca.signer.sign(sigStructure(protectedBytes, payload));
+  // Integer keys in ascending order: the protected header is deterministic CBOR.
+  const header: Array<[CborValue, CborValue]> = [
+    [HEADER.alg, ES256],
+    [HEADER.contentType, TRUST_LIST_CONTENT_TYPE],
+    [HEADER.kid, kidFromCertificate(by.certificate)],
+  ];
+  if (!bytesEqual(by.certificate, c.csca)) header.push([HEADER.x5chain, by.certificate]);
+  const protectedBytes = encodeStrict(new Map<CborValue, CborValue>(header));
+  const signature = await by.signer.sign(sigStructure(protectedBytes, payload));
   return encodeStrict(new Tag([protectedBytes, new Map(), payload, signature], TAG_COSE_SIGN1));
 }
 
@@ -151,7 +168,7 @@ export function trustListEnvelope(signed: Uint8Array, c: TrustListContent): Trus
       signingCertificates: c.certificates.map((d) => ({ kid: toBase64(d.kid), notBefore: iso(d.notBefore), notAfter: iso(d.notAfter) })),
       revocations: c.revocation.length,
     },
-    note: 'Only "signed" (a COSE_Sign1 by the CSCA, base64) is trusted; the other fields are a readable copy. See docs/trust-list.md.',
+    note: 'Only "signed" (a COSE_Sign1 by the CSCA or its trust-list signer, base64) is trusted; the other fields are a readable copy. See docs/trust-list.md.',
     signed: toBase64(signed),
   };
 }
@@ -218,8 +235,10 @@ export interface VerifiedTrustList {
   stale: boolean;
   /** Warnings: entries left out and why, staleness. The list itself verified. */
   problems: TrustListProblem[];
-  /** The CSCA that signed it. */
+  /** The CSCA that signed it, or that certified its signer. */
   csca: ParsedCertificate;
+  /** The trust-list signer that signed it on the CSCA's behalf; absent when the CSCA signed. */
+  signer?: ParsedCertificate;
 }
 
 export interface VerifyTrustListOptions {
@@ -237,13 +256,29 @@ export interface VerifyTrustListOptions {
 export function isSignedTrustList(input: string | Uint8Array | unknown): boolean {
   if (input instanceof Uint8Array) {
     // A tagged COSE_Sign1 (0xd2) is binary; anything else may be the JSON envelope.
-    if (input.length > 0 && input[0] === 0xd2) return true;
+    if (input.length > 0 && input[0] === 0xd2) return signedListContentType(input) !== OTHER_LIST;
     // Not fatal: the 4 KB cut may split a character; only the ASCII "format" field matters here.
     const text = new TextDecoder('utf-8').decode(input.subarray(0, 4096));
     return /^\s*\{[\s\S]*"format"\s*:\s*"ithc-trustlist"/.test(text);
   }
   if (typeof input === 'string') return /^\s*\{[\s\S]*"format"\s*:\s*"ithc-trustlist"/.test(input.slice(0, 4096));
   return isObject(input) && input.format === TRUST_LIST_FORMAT;
+}
+
+const OTHER_LIST = Symbol('another list');
+
+/**
+ * The content type in a binary signed list's protected header, read without verifying anything:
+ * only to tell our kinds of list apart (a trust list from a source list) when they arrive as bare
+ * COSE_Sign1 files. OTHER_LIST when it names another type, undefined when it cannot be read.
+ */
+function signedListContentType(bytes: Uint8Array): string | typeof OTHER_LIST | undefined {
+  try {
+    const ct = parseCoseSign1(bytes, { maxCborDepth: 8, maxCborItems: 1000, maxCodeLength: 0, maxInflatedBytes: 0 }).protectedHeader.get(HEADER.contentType);
+    return ct === TRUST_LIST_CONTENT_TYPE ? ct : typeof ct === 'string' ? OTHER_LIST : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -255,38 +290,12 @@ export async function verifyTrustList(input: string | Uint8Array | Record<string
   if (!Number.isFinite(opts.now)) throw new TypeError('verifyTrustList needs a validation clock (now, in seconds)');
   if (!opts.cscas.length) throw new TypeError('verifyTrustList needs the CSCA certificate(s) that sign the list');
   const limits = { ...DEFAULT_TRUST_LIST_LIMITS, ...(opts.limits ?? {}) };
-  const { cose, envelope } = unwrapEnvelope(input, limits);
+  const { cose, envelope } = unwrapSignedEnvelope(input, limits.maxBytes, TRUST_LIST_FORMAT, 'trust list');
   // The payload holds up to maxRevocations entries of 7 items each, plus the certificates.
   const cborLimits = { maxCborDepth: 8, maxCborItems: limits.maxRevocations * 7 + limits.maxCertificates * 16 + 64, maxCodeLength: 0, maxInflatedBytes: 0 };
-  const sign1 = parseCoseSign1(cose, cborLimits);
-  if (sign1.alg !== ES256) throw new IthcError('ALG_UNSUPPORTED', `trust list signed with algorithm ${String(sign1.alg)}; only ES256 is accepted`);
-  if (sign1.protectedHeader.get(HEADER.contentType) !== TRUST_LIST_CONTENT_TYPE) {
-    throw new IthcError('COSE_INVALID', `not an ITHC trust list: the protected content type is not ${TRUST_LIST_CONTENT_TYPE}`);
-  }
-  const anchors = opts.cscas.map((der) => {
-    try {
-      return parseCertificate(der);
-    } catch (e) {
-      throw new TypeError(`a CSCA given is not a certificate (${e instanceof Error ? e.message : String(e)})`);
-    }
-  });
-  const candidates = sign1.kid ? anchors.filter((a) => bytesEqual(kidFromCertificate(a.der), sign1.kid!)) : anchors;
-  if (!candidates.length) {
-    throw new IthcError('KID_UNKNOWN', `the trust list is signed by a CSCA with kid ${toBase64(sign1.kid!)}, which is not among the ${anchors.length} CSCA certificate${anchors.length > 1 ? 's' : ''} given`);
-  }
-  const toBeSigned = sigStructure(sign1.protectedBytes, sign1.payload);
-  let csca: ParsedCertificate | undefined;
-  for (const a of candidates) {
-    if (a.key.kty === 'EC' && (await opts.crypto.verify(ALGORITHMS[ES256], a.key, toBeSigned, sign1.signature))) {
-      csca = a;
-      break;
-    }
-  }
-  if (!csca) throw new IthcError('SIGNATURE_INVALID', "the trust list's signature does not verify with the CSCA given");
-
-  // From here on the payload is authentic.
-  const payload = decodeLenient(sign1.payload, cborLimits);
+  const { payload, csca, signer } = await verifySignedList(cose, { contentType: TRUST_LIST_CONTENT_TYPE, what: 'trust list', cscas: opts.cscas, now: opts.now, crypto: opts.crypto, cborLimits });
   const c = readContent(payload, limits);
+  checkSignedWithinValidity(c.issuedAt, signer, 'trust list');
   const problems: TrustListProblem[] = [];
   if (!bytesEqual(c.csca, csca.der)) problems.push({ code: 'CSCA_MISMATCH', message: 'the list names a CSCA other than the one that signed it; its signing certificates are checked against the signing CSCA' });
   if (envelope) compareEnvelope(envelope, c, problems);
@@ -310,37 +319,151 @@ export async function verifyTrustList(input: string | Uint8Array | Record<string
   const stale = ageSeconds > maxAge;
   if (stale) problems.push({ code: 'STALE', message: `the trust list was issued ${describeAge(ageSeconds)} ago, more than its maximum age of ${describeAge(maxAge)}; fetch a fresh one` });
   if (ageSeconds < -CLOCK_SKEW) problems.push({ code: 'NOT_YET_VALID', message: `the trust list is issued ${describeAge(-ageSeconds)} in the future; check this computer's clock` });
-  return { keys, revocation, revocationEntries, version: c.version, issuedAt: c.issuedAt, maxAge: c.maxAge, country: c.country, ageSeconds, stale, problems, csca };
+  return { keys, revocation, revocationEntries, version: c.version, issuedAt: c.issuedAt, maxAge: c.maxAge, country: c.country, ageSeconds, stale, problems, csca, ...(signer ? { signer } : {}) };
 }
 
-function unwrapEnvelope(input: string | Uint8Array | Record<string, unknown>, limits: TrustListLimits): { cose: Uint8Array; envelope?: Record<string, unknown> } {
+/** A signed list (trust list, source list) whose signature verified: its payload and who signed it. */
+export interface VerifiedListSignature {
+  /** The payload, decoded only after the signature verified. */
+  payload: CborValue;
+  /** The CSCA that signed the list, or that certified its signer. */
+  csca: ParsedCertificate;
+  /** The trust-list signer that signed it on the CSCA's behalf; absent when the CSCA signed. */
+  signer?: ParsedCertificate;
+}
+
+/**
+ * The signature of one of our signed lists (docs/trust-list.md §Signature): a COSE_Sign1, ES256,
+ * with `contentType` in its protected header (which binds the signature to one kind of list),
+ * signed by one of the CSCAs given or by a trust-list signer one of them certified (x5chain).
+ * Nothing in the payload is read before the signature verified. Throws IthcError when the list
+ * cannot be trusted; the caller reads the payload's content and checks that its issuedAt lies
+ * within the signer's validity (signedWithinValidity).
+ */
+export async function verifySignedList(
+  cose: Uint8Array,
+  opts: { contentType: string; what: string; cscas: readonly Uint8Array[]; now: number; crypto: CryptoProvider; cborLimits: Limits },
+): Promise<VerifiedListSignature> {
+  const what = opts.what;
+  const sign1 = parseCoseSign1(cose, opts.cborLimits);
+  if (sign1.alg !== ES256) throw new IthcError('ALG_UNSUPPORTED', `${what} signed with algorithm ${String(sign1.alg)}; only ES256 is accepted`);
+  if (sign1.protectedHeader.get(HEADER.contentType) !== opts.contentType) {
+    throw new IthcError('COSE_INVALID', `not an ITHC ${what}: the protected content type is not ${opts.contentType}`);
+  }
+  const anchors = opts.cscas.map((der) => {
+    try {
+      return parseCertificate(der);
+    } catch (e) {
+      throw new TypeError(`a CSCA given is not a certificate (${e instanceof Error ? e.message : String(e)})`);
+    }
+  });
+  const toBeSigned = sigStructure(sign1.protectedBytes, sign1.payload);
+  const x5chain = sign1.protectedHeader.get(HEADER.x5chain);
+  let csca: ParsedCertificate | undefined;
+  let signer: ParsedCertificate | undefined;
+  if (x5chain === undefined) {
+    // Signed by the CSCA itself.
+    const candidates = sign1.kid ? anchors.filter((a) => bytesEqual(kidFromCertificate(a.der), sign1.kid!)) : anchors;
+    if (!candidates.length) {
+      throw new IthcError('KID_UNKNOWN', `the ${what} is signed by a CSCA with kid ${toBase64(sign1.kid!)}, which is not among the ${anchors.length} CSCA certificate${anchors.length > 1 ? 's' : ''} given`);
+    }
+    for (const a of candidates) {
+      if (a.key.kty === 'EC' && (await opts.crypto.verify(ALGORITHMS[ES256], a.key, toBeSigned, sign1.signature))) {
+        csca = a;
+        break;
+      }
+    }
+    if (!csca) throw new IthcError('SIGNATURE_INVALID', `the ${what}'s signature does not verify with the CSCA given`);
+  } else {
+    ({ csca, signer } = await trustListSigner(x5chain, sign1.kid, anchors, opts.now, opts.crypto, what));
+    if (!(await opts.crypto.verify(ALGORITHMS[ES256], signer.key, toBeSigned, sign1.signature))) {
+      throw new IthcError('SIGNATURE_INVALID', `the ${what}'s signature does not verify with its signer's key ("${signer.subject}")`);
+    }
+  }
+  // From here on the payload is authentic.
+  return { payload: decodeLenient(sign1.payload, opts.cborLimits), csca, ...(signer ? { signer } : {}) };
+}
+
+/** A signer signs only within its own validity: a list dated outside it was not made by the service. Throws EXPIRED. */
+export function checkSignedWithinValidity(issuedAt: number, signer: ParsedCertificate | undefined, what: string): void {
+  if (signer && (issuedAt < signer.notBefore - CLOCK_SKEW || issuedAt > signer.notAfter)) {
+    throw new IthcError('EXPIRED', `the ${what} is dated ${new Date(issuedAt * 1000).toISOString()}, outside its signer's validity`);
+  }
+}
+
+/**
+ * The trust-list signer named by the protected x5chain header, accepted only when it is what the
+ * CSCA delegated list signing to: issued by one of the CSCAs given (issuer name and X.509
+ * signature), an end-entity certificate for digital signatures, carrying TRUST_LIST_SIGNER_EKU,
+ * valid now, and the one the kid names. Throws IthcError otherwise.
+ */
+async function trustListSigner(x5chain: CborValue, kid: Uint8Array | undefined, anchors: ParsedCertificate[], now: number, crypto: CryptoProvider, what: string): Promise<{ csca: ParsedCertificate; signer: ParsedCertificate }> {
+  // RFC 9360: one certificate as a byte string, or an array with the signer first. Only the signer
+  // is used: it must be issued by a CSCA the verifier holds, never by an intermediate carried here.
+  const der = x5chain instanceof Uint8Array ? x5chain : Array.isArray(x5chain) && x5chain[0] instanceof Uint8Array ? x5chain[0] : undefined;
+  if (!der || der.length === 0 || der.length > 16 * 1024) throw new IthcError('COSE_INVALID', `the ${what}'s x5chain header must hold the signer's DER certificate (at most 16 KB)`);
+  if (!kid || !bytesEqual(kid, kidFromCertificate(der))) throw new IthcError('COSE_INVALID', `the ${what}'s kid is not its signer certificate's kid`);
+  let signer: ParsedCertificate;
+  try {
+    signer = parseCertificate(der);
+  } catch (e) {
+    throw new IthcError('COSE_INVALID', `the ${what}'s signer certificate cannot be read (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const issuers = anchors.filter((a) => a.subject === signer.issuer);
+  if (!issuers.length) throw new IthcError('KID_UNKNOWN', `the ${what} is signed by "${signer.subject}", issued by "${signer.issuer}", which is not among the CSCA certificates given`);
+  const tbs = receivedTbs(der);
+  const raw = tbs && signer.signatureAlgorithm === ECDSA_WITH_SHA256 ? ecdsaDerToRaw(signer.signature, 32) : undefined;
+  let csca: ParsedCertificate | undefined;
+  for (const a of issuers) {
+    if (tbs && raw && a.key.kty === 'EC' && (await crypto.verify(ALGORITHMS[ES256], a.key, tbs, raw))) {
+      csca = a;
+      break;
+    }
+  }
+  if (!csca) throw new IthcError('SIGNATURE_INVALID', `the ${what}'s signer certificate "${signer.subject}" was not signed by the CSCA "${issuers[0].subject}" (ecdsa-with-SHA256)`);
+  // What the CSCA allowed the certificate to do: sign (digitalSignature), as an end entity, trust lists only.
+  if (signer.ca || (signer.keyUsage !== undefined && !(signer.keyUsage & KEY_USAGE.digitalSignature)) || !signer.extendedKeyUsage.includes(TRUST_LIST_SIGNER_EKU)) {
+    throw new IthcError('KEY_USAGE_MISMATCH', `the certificate "${signer.subject}" may not sign our lists (it lacks the trust-list signer extended key usage ${TRUST_LIST_SIGNER_EKU})`);
+  }
+  if (signer.key.kty !== 'EC' || signer.key.crv !== 'P-256') throw new IthcError('ALG_UNSUPPORTED', `the ${what}'s signer key is not a P-256 key (ES256)`);
+  if (now < signer.notBefore - CLOCK_SKEW) throw new IthcError('NOT_YET_VALID', `the ${what}'s signer certificate is valid only from ${new Date(signer.notBefore * 1000).toISOString()}; check this computer's clock`);
+  if (now > signer.notAfter) throw new IthcError('EXPIRED', `the ${what}'s signer certificate expired on ${new Date(signer.notAfter * 1000).toISOString()}; fetch a fresh list`);
+  return { csca, signer };
+}
+
+/**
+ * A signed list as published: its JSON envelope (text, bytes or parsed; `format` must be the
+ * list's) or the bare tagged COSE_Sign1. Returns the COSE_Sign1 bytes and the envelope, whose
+ * readable fields the caller compares with the signed content.
+ */
+export function unwrapSignedEnvelope(input: string | Uint8Array | Record<string, unknown>, maxBytes: number, format: string, what: string): { cose: Uint8Array; envelope?: Record<string, unknown> } {
   if (input instanceof Uint8Array) {
-    if (input.length > limits.maxBytes) throw new IthcError('SIZE_LIMIT', `the trust list is ${input.length} bytes; at most ${limits.maxBytes} are accepted`);
+    if (input.length > maxBytes) throw new IthcError('SIZE_LIMIT', `the ${what} is ${input.length} bytes; at most ${maxBytes} are accepted`);
     if (input.length > 0 && input[0] === 0xd2) return { cose: input };
     let text: string;
     try {
       text = utf8Decode(input);
     } catch {
-      throw new IthcError('COSE_INVALID', 'not an ITHC trust list: neither a COSE_Sign1 nor UTF-8 JSON');
+      throw new IthcError('COSE_INVALID', `not an ITHC ${what}: neither a COSE_Sign1 nor UTF-8 JSON`);
     }
-    return unwrapEnvelope(text, limits);
+    return unwrapSignedEnvelope(text, maxBytes, format, what);
   }
   let envelope: unknown = input;
   if (typeof input === 'string') {
-    if (input.length > limits.maxBytes) throw new IthcError('SIZE_LIMIT', `the trust list is ${input.length} characters; at most ${limits.maxBytes} are accepted`);
+    if (input.length > maxBytes) throw new IthcError('SIZE_LIMIT', `the ${what} is ${input.length} characters; at most ${maxBytes} are accepted`);
     try {
       envelope = JSON.parse(input);
     } catch (e) {
-      throw new IthcError('COSE_INVALID', `not an ITHC trust list: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+      throw new IthcError('COSE_INVALID', `not an ITHC ${what}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
     }
   }
-  if (!isObject(envelope) || envelope.format !== TRUST_LIST_FORMAT) throw new IthcError('COSE_INVALID', `not an ITHC trust list: "format" is not "${TRUST_LIST_FORMAT}"`);
-  if (typeof envelope.signed !== 'string' || envelope.signed.length > limits.maxBytes) throw new IthcError('COSE_INVALID', 'not an ITHC trust list: "signed" (base64 COSE_Sign1) is missing');
+  if (!isObject(envelope) || envelope.format !== format) throw new IthcError('COSE_INVALID', `not an ITHC ${what}: "format" is not "${format}"`);
+  if (typeof envelope.signed !== 'string' || envelope.signed.length > maxBytes) throw new IthcError('COSE_INVALID', `not an ITHC ${what}: "signed" (base64 COSE_Sign1) is missing`);
   let cose: Uint8Array;
   try {
     cose = fromBase64(envelope.signed);
   } catch {
-    throw new IthcError('COSE_INVALID', 'the trust list\'s "signed" field is not base64');
+    throw new IthcError('COSE_INVALID', `the ${what}'s "signed" field is not base64`);
   }
   return { cose, envelope };
 }
@@ -408,6 +531,8 @@ async function readCertificateEntry(entry: CborValue, i: number, csca: ParsedCer
     return skip('ENTRY_MALFORMED', e instanceof Error ? e.message : String(e));
   }
   if (dsc.issuer !== csca.subject) return skip('CHAIN_INVALID', `issued by "${dsc.issuer}", not by the CSCA "${csca.subject}"`);
+  // A CA or a trust-list signer is not a document signer: its key must never verify a health certificate.
+  if (dsc.ca || dsc.extendedKeyUsage.includes(TRUST_LIST_SIGNER_EKU)) return skip('ENTRY_MALFORMED', `"${dsc.subject}" is not a document signing certificate`);
   if (dsc.signatureAlgorithm !== ECDSA_WITH_SHA256) return skip('CHAIN_INVALID', `signature algorithm ${dsc.signatureAlgorithm} is not ecdsa-with-SHA256`);
   const tbs = receivedTbs(der);
   const raw = tbs && ecdsaDerToRaw(dsc.signature, 32);

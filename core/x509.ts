@@ -4,7 +4,7 @@
  * the trust-list module, which knows which CSCA is trusted.
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate, ExtendedKeyUsage, SubjectPublicKeyInfo, id_ce_extKeyUsage } from '@peculiar/asn1-x509';
+import { BasicConstraints, Certificate, KeyUsage, SubjectPublicKeyInfo, id_ce_basicConstraints, id_ce_extKeyUsage, id_ce_keyUsage } from '@peculiar/asn1-x509';
 import { ECParameters, id_ecPublicKey, id_secp256r1, id_secp384r1, id_secp521r1 } from '@peculiar/asn1-ecc';
 import { RSAPublicKey } from '@peculiar/asn1-rsa';
 import { fromBase64 } from './bytes';
@@ -75,7 +75,14 @@ export interface ParsedCertificate {
   key: PublicKeyMaterial;
   usage?: CertificateType[];
   extendedKeyUsage: string[];
+  /** The key-usage extension's bits (RFC 5280 §4.2.1.3: digitalSignature = 1, keyCertSign = 32, ...); undefined without one. */
+  keyUsage?: number;
+  /** basicConstraints cA: the certificate may issue certificates. */
+  ca: boolean;
 }
+
+/** RFC 5280 §4.2.1.3 key-usage bits as @peculiar/asn1-x509 numbers them. */
+export const KEY_USAGE = Object.freeze({ digitalSignature: 1, keyCertSign: 32 });
 
 export function parseCertificate(input: string | Uint8Array): ParsedCertificate {
   const der = certificateDer(input);
@@ -88,10 +95,20 @@ export function parseCertificate(input: string | Uint8Array): ParsedCertificate 
   const tbs = cert.tbsCertificate;
   const key = publicKeyFromSpki(new Uint8Array(AsnConvert.serialize(tbs.subjectPublicKeyInfo)));
   let extendedKeyUsage: string[] = [];
-  for (const ext of tbs.extensions ?? []) {
-    if (ext.extnID === id_ce_extKeyUsage) {
-      extendedKeyUsage = [...AsnConvert.parse(ext.extnValue, ExtendedKeyUsage)].map(String);
+  let keyUsage: number | undefined;
+  let ca = false;
+  try {
+    for (const ext of tbs.extensions ?? []) {
+      if (ext.extnID === id_ce_extKeyUsage) {
+        extendedKeyUsage = extendedKeyUsages(new Uint8Array(ext.extnValue.buffer));
+      } else if (ext.extnID === id_ce_keyUsage) {
+        keyUsage = AsnConvert.parse(ext.extnValue, KeyUsage).toNumber();
+      } else if (ext.extnID === id_ce_basicConstraints) {
+        ca = AsnConvert.parse(ext.extnValue, BasicConstraints).cA === true;
+      }
     }
+  } catch (e) {
+    throw new CertificateParseError(`malformed certificate extension (${e instanceof Error ? e.message : String(e)})`);
   }
   const usages = [...new Set(extendedKeyUsage.map((o) => USAGE_OIDS[o]).filter(Boolean))] as CertificateType[];
   const subjectCountry = nameAttribute(tbs.subject, '2.5.4.6');
@@ -109,6 +126,8 @@ export function parseCertificate(input: string | Uint8Array): ParsedCertificate 
     key,
     usage: usages.length ? usages : undefined,
     extendedKeyUsage,
+    keyUsage,
+    ca,
   };
 }
 
@@ -203,6 +222,39 @@ export function receivedTbs(der: Uint8Array): Uint8Array | undefined {
   if (!outer) return undefined;
   const tbs = derItem(der, outer.start, 0x30);
   return tbs ? der.subarray(outer.start, tbs.end) : undefined;
+}
+
+/**
+ * ExtKeyUsageSyntax (SEQUENCE OF OBJECT IDENTIFIER) → dotted OIDs. Decoded here rather than by
+ * asn1js, which writes an arc above 2^53 (the 2.25 UUID arc of TRUST_LIST_SIGNER_EKU) as hex.
+ */
+function extendedKeyUsages(der: Uint8Array): string[] {
+  const seq = derItem(der, 0, 0x30);
+  if (!seq || seq.end !== der.length) throw new CertificateParseError('extended key usage is not a SEQUENCE');
+  const oids: string[] = [];
+  for (let pos = seq.start; pos < seq.end; ) {
+    const oid = derItem(der, pos, 0x06);
+    if (!oid || oid.end > seq.end) throw new CertificateParseError('extended key usage holds something other than OIDs');
+    oids.push(decodeOid(der.subarray(oid.start, oid.end)));
+    pos = oid.end;
+  }
+  return oids;
+}
+
+/** X.690 §8.19: base-128 arcs, the first two packed as 40·a + b. */
+function decodeOid(b: Uint8Array): string {
+  if (b.length === 0 || b.length > 64 || (b[b.length - 1] & 0x80) !== 0) throw new CertificateParseError('malformed OID');
+  const arcs: bigint[] = [];
+  let v = 0n;
+  for (const byte of b) {
+    v = (v << 7n) | BigInt(byte & 0x7f);
+    if ((byte & 0x80) === 0) {
+      arcs.push(v);
+      v = 0n;
+    }
+  }
+  const first = arcs[0] < 80n ? arcs[0] / 40n : 2n;
+  return [first, arcs[0] - first * 40n, ...arcs.slice(1)].join('.');
 }
 
 /** ECDSA-Sig-Value (SEQUENCE {r INTEGER, s INTEGER}) → raw r‖s of `size` bytes each, as COSE and the providers take it. */

@@ -1,8 +1,9 @@
 /**
- * Builds the X.509 certificates of our PKI (RFC 5280): the country signing CA (CSCA, self-signed)
- * and the document signing certificates (DSC) it issues, shaped like the EU DCC's (HCERT §5.1:
- * ECDSA P-256, the key-usage OIDs for test/vaccination/recovery). Server-side only: private keys
- * stay in node:crypto KeyObjects.
+ * Builds the X.509 certificates of our PKI (RFC 5280): the country signing CA (CSCA, self-signed),
+ * the document signing certificates (DSC) it issues, shaped like the EU DCC's (HCERT §5.1: ECDSA
+ * P-256, the key-usage OIDs for test/vaccination/recovery), and the trust-list signer
+ * (core/trustlist.ts TRUST_LIST_SIGNER_EKU). Used by the operator's offline CA (server/keys/ca.ts,
+ * `ithc keys`) and by tests. Private keys stay in node:crypto KeyObjects.
  */
 import { createPublicKey, randomBytes, sign as nodeSign, verify, createHash, type KeyObject } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
@@ -44,7 +45,8 @@ export interface DistinguishedName {
   CN: string;
 }
 
-function name(dn: DistinguishedName): Name {
+/** An X.501 name from its parts, in C, O, OU, CN order. */
+export function buildName(dn: DistinguishedName): Name {
   const rdns: RelativeDistinguishedName[] = [];
   for (const k of ['C', 'O', 'OU', 'CN'] as const) {
     const v = dn[k];
@@ -56,6 +58,10 @@ function name(dn: DistinguishedName): Name {
     rdns.push(new RelativeDistinguishedName([atv]));
   }
   return new Name(rdns);
+}
+
+function asName(n: DistinguishedName | Name): Name {
+  return n instanceof Name ? n : buildName(n);
 }
 
 function spkiOf(pub: KeyObject): SubjectPublicKeyInfo {
@@ -73,11 +79,12 @@ function ext(id: string, critical: boolean, value: unknown): Extension {
 }
 
 export interface CertificateSpec {
-  subject: DistinguishedName;
+  /** A name to build, or one taken as it is (from a certificate signing request or the issuer's certificate). */
+  subject: DistinguishedName | Name;
   /** The subject's public key. */
   publicKey: KeyObject;
   /** Issuer's name and private key; absent for a self-signed CA. */
-  issuer?: { name: DistinguishedName; privateKey: KeyObject; publicKey: KeyObject };
+  issuer?: { name: DistinguishedName | Name; privateKey: KeyObject; publicKey: KeyObject };
   /** For self-signed: the private key matching publicKey. */
   selfSigningKey?: KeyObject;
   notBefore: Date;
@@ -85,6 +92,8 @@ export interface CertificateSpec {
   ca: boolean;
   /** DCC usages (t, v, r) for a DSC. */
   usages?: Array<keyof typeof DCC_USAGE_OIDS>;
+  /** Further extended key usages (OIDs), e.g. the trust-list signer's. */
+  extendedKeyUsages?: string[];
   /** 16 random bytes for the serial number; fresh ones when absent (tests pass edge cases). */
   serialEntropy?: Uint8Array;
 }
@@ -115,14 +124,15 @@ export function buildCertificate(spec: CertificateSpec): Uint8Array {
     ext(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId(spec.publicKey))),
     ext(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(keyId(issuerPub)) })),
   ]);
-  if (spec.usages?.length) extensions.push(ext(id_ce_extKeyUsage, false, new ExtendedKeyUsage(spec.usages.map((u) => DCC_USAGE_OIDS[u]))));
+  const ekus = [...(spec.usages ?? []).map((u) => DCC_USAGE_OIDS[u]), ...(spec.extendedKeyUsages ?? [])];
+  if (ekus.length) extensions.push(ext(id_ce_extKeyUsage, false, new ExtendedKeyUsage(ekus)));
   const tbs = new TBSCertificate({
     version: Version.v3,
     serialNumber: serial.buffer as ArrayBuffer,
     signature: sigAlg,
-    issuer: name(spec.issuer ? spec.issuer.name : spec.subject),
+    issuer: asName(spec.issuer ? spec.issuer.name : spec.subject),
     validity: new Validity({ notBefore: spec.notBefore, notAfter: spec.notAfter }),
-    subject: name(spec.subject),
+    subject: asName(spec.subject),
     subjectPublicKeyInfo: spkiOf(spec.publicKey),
     extensions,
   });

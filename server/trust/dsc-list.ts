@@ -13,7 +13,8 @@ export interface DscListEntry {
   /** Extra fields verifiers may ignore: validity and status help operators and offline verifiers. */
   notBefore: string;
   notAfter: string;
-  status: 'active' | 'retired';
+  /** published: not signing yet (pre-publication, docs/keys.md); active: signs new codes; retired: verifies codes it signed. */
+  status: 'published' | 'active' | 'retired';
 }
 
 export interface DscList {
@@ -26,15 +27,16 @@ export interface DscList {
 export async function publishDscList(keys: KeyService, country: string, nowMs: number): Promise<DscList> {
   const docs = await keys.publishedSigningCertificates(nowMs);
   const csca = await keys.cscaCertificate();
+  const statuses = await Promise.all(docs.map((d) => keys.statusOf(d, nowMs)));
   return {
-    certificates: docs.map((d) => ({
+    certificates: docs.map((d, i) => ({
       kid: d.kid,
       country,
       certificateType: 'DSC' as const,
       rawData: d.certificate,
       notBefore: new Date(d.notBefore).toISOString(),
       notAfter: new Date(d.notAfter).toISOString(),
-      status: d.status,
+      status: statuses[i] as DscListEntry['status'],
     })),
     csca: Buffer.from(csca).toString('base64'),
     issuedAt: new Date(nowMs).toISOString(),

@@ -1,7 +1,8 @@
 /**
  * Our signed trust list (core/trustlist.ts, docs/trust-list.md), published beside the EU DSC-list
- * shape (dsc-list.ts): every signing certificate still valid, the CSCA, the revocation list, a
- * version and the time of issue, signed by the CSCA.
+ * shape (dsc-list.ts): every signing certificate still valid (a new one already while it is
+ * pre-published), the CSCA, the revocation list, a version and the time of issue, signed by the
+ * trust-list signer the offline CSCA certified (docs/keys.md).
  *
  * The version grows by one whenever the signed content other than issuedAt changes (a key rotated
  * in or expired out, a certificate revoked), so a verifier can tell a newer list from a re-signed
@@ -9,6 +10,7 @@
  * the key metadata it describes.
  */
 import { createHash, sign as nodeSign } from 'node:crypto';
+import { toLowS } from '../../core/crypto/low-s';
 import { ALGORITHMS } from '../../core/algorithms';
 import { fromBase64 } from '../../core/bytes';
 import type { Signer } from '../../core/crypto/provider';
@@ -79,7 +81,8 @@ export async function publishSignedTrustList(deps: SignedTrustListDeps): Promise
     .filter((r) => published.has(r.kid))
     .map((r) => ({ kid: fromBase64(r.kid), type: r.type, hash: fromBase64(r.hash) }))
     .sort((a, b) => compare(a.kid, b.kid) || a.type.localeCompare(b.type) || compare(a.hash, b.hash));
-  const { privateKey, certificate: csca } = await deps.keys.cscaSigningKey();
+  const csca = await deps.keys.cscaCertificate();
+  const { privateKey, certificate: signerCertificate } = await deps.keys.trustListSigner();
   const base: TrustListContent = {
     version: 0,
     issuedAt: 0,
@@ -102,10 +105,10 @@ export async function publishSignedTrustList(deps: SignedTrustListDeps): Promise
   const signer: Signer = {
     alg: ALGORITHMS[-7],
     async sign(data) {
-      return new Uint8Array(nodeSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' }));
+      return toLowS(new Uint8Array(nodeSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })));
     },
   };
-  const signed = await signTrustList(content, { certificate: csca, signer });
+  const signed = await signTrustList(content, { certificate: signerCertificate, signer });
   return { envelope: trustListEnvelope(signed, content), signed, content };
 }
 

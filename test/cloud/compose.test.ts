@@ -22,12 +22,12 @@ import { seedDocumentRegistry } from '../../server/documents/registry';
 import { DEMO_CITIZENS, seedCitizens } from '../../server/identity/demo-citizens';
 import { functionsFor } from '../../server/functions/definitions';
 import { dispatch, type FunctionDef } from '../../server/functions/router';
-import type { SecretStore } from '../../server/keys/secrets';
 import type { CloudStorageSdk } from '../../server/pdf/storage';
 import { seedRecords } from '../../server/records/demo-records';
 import { cloudbaseStore } from '../../server/store/cloudbase';
 import { createCloudBaseStandIn } from '../../server/store/cloudbase-standin';
 import { BUNDLES, ensureBuilt } from '../e2e/helpers';
+import { envSecrets, kekEnvironment, offlineCsca, provisionKeys } from './operator';
 
 const COMPOSE: Record<string, Compose> = {
   identity: composeIdentity,
@@ -39,16 +39,6 @@ const COMPOSE: Record<string, Compose> = {
   admin: composeAdmin,
   ingest: composeIngest,
 };
-
-class MemorySecrets implements SecretStore {
-  private readonly m = new Map<string, string>();
-  async get(name: string) {
-    return this.m.get(name);
-  }
-  async put(name: string, value: string) {
-    this.m.set(name, value);
-  }
-}
 
 const uploads: Array<{ cloudPath: string; bytes: number }> = [];
 const sdk: CloudStorageSdk = {
@@ -66,11 +56,15 @@ let app: App;
 
 beforeAll(async () => {
   const store = cloudbaseStore(createCloudBaseStandIn({ throwOnNotFound: false }));
-  const secrets = new MemorySecrets();
-  base = { store, secrets, clock: systemClock, env: {}, sdk, operators: ['cloud-operator'] };
+  // As production wires it: read-only environment secrets holding only the KEK.
+  const env = kekEnvironment();
+  const secrets = envSecrets(env);
+  base = { store, secrets, clock: systemClock, env, sdk, operators: ['cloud-operator'] };
   // The whole app over the same store and secrets: identity and documents through the local
   // stand-ins (the compositions use WeChat's, which cannot be reached here).
   app = await createApp({ store, secrets, clock: systemClock, config: { operators: ['cloud-operator'] } });
+  // The keys as an operator provisions them: the offline CSCA certifies what the admin function requests.
+  await provisionKeys((await composeAdmin(base)).def!, 'cloud-operator', offlineCsca());
   await seedCitizens(store);
   await seedDocumentRegistry(store);
   await seedRecords(store, DEMO_CITIZENS.map((c) => app.personIds.personId(c.idNumber)), systemClock);
@@ -110,7 +104,7 @@ test('the certificate function, composed alone on the CloudBase store, issues an
   expect(issued.ok && (issued.data as { codes: { ithc: string } }).codes.ithc).toMatch(/^ITHC1:/);
   // Its pdf action renders through pdf.js beside the function's index.js.
   const render = pdfRendererBeside(join(BUNDLES.certificatePdf, '..'));
-  const pdf = await render({ ithc: (issued as { data: { codes: { ithc: string; dcc: never[] } } }).data.codes.ithc, dcc: (issued as { data: { codes: { dcc: never[] } } }).data.codes.dcc, links: { trustList: 'https://example.invalid/trustlist', webVerifier: 'https://example.invalid/verify/' }, printedAt: Date.now(), lang: 'zh' });
+  const pdf = await render({ ithc: (issued as { data: { codes: { ithc: string; dcc: never[] } } }).data.codes.ithc, dcc: (issued as { data: { codes: { dcc: never[] } } }).data.codes.dcc, links: { trustList: 'https://example.invalid/trustlist', webVerifier: 'https://example.invalid/verify/' }, printedAt: Date.now(), lang: 'zh' }, openid);
   expect(Buffer.from(pdf.bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
 }, 120_000);
 

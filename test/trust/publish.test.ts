@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toBase64 } from '../../core/bytes';
+import { fromBase64, toBase64 } from '../../core/bytes';
 import { validateDccSchema } from '../../core/dcc-schema';
 import { readDscList } from '../../core/dsc-list';
 import { verifyCode } from '../../core/hcert';
@@ -21,7 +21,7 @@ import type { App } from '../../server/app';
 import { ManualClock } from '../../server/clock';
 import type { CertificateView } from '../../server/functions/definitions';
 import type { RawRequest } from '../../server/gateway';
-import type { KeyDoc } from '../../server/keys/service';
+import type { CertifiedKeyDoc, KeyView } from '../../server/keys/service';
 import { trustListRoute } from '../../server/routes';
 import { publishDscList } from '../../server/trust/dsc-list';
 import { publishSignedTrustList, type RevocationHashEntry } from '../../server/trust/signed-list';
@@ -110,36 +110,65 @@ describe('publication', () => {
   });
 });
 
-describe('key rotation', () => {
+describe('key rotation with pre-publication', () => {
   let second: CertificateView;
+  let third: CertificateView;
   let kidB: string;
-  let oldDsc: KeyDoc;
+  let oldDsc: CertifiedKeyDoc;
+  let cachedBeforeRotation: unknown;
+  let cachedDuringPrePublication: unknown;
+  let activatesAt: number;
 
-  test('after admin.rotateKey new certificates use the new kid', async () => {
+  test('admin.rotateKey publishes the new DSC in both lists at once, while the old one keeps signing', async () => {
     clock.advance(DAY);
+    cachedBeforeRotation = (await published()).envelope;
     const before = await published();
     const env = await call(app, 'admin', OPERATOR, { action: 'rotateKey' });
-    expect(env.ok).toBe(true);
-    kidB = (env as { data: { kid: string } }).data.kid;
+    if (!env.ok) throw new Error(JSON.stringify(env.error));
+    const view = env.data as KeyView;
+    // Locally the data folder's CSCA certifies the request at once; the key is then published, not signing.
+    expect(view.status).toBe('published');
+    kidB = view.kid!;
     expect(kidB).not.toBe(kidA);
-    second = await demoTravellerFlow(app, 'trust-traveller-2', 1);
-    expect(second.kid).toBe(kidB);
+    activatesAt = Date.parse(view.activatesAt!);
+    expect(activatesAt).toBe(clock.now() + 7 * DAY);
     expect((await published()).content.version).toBe(before.content.version + 1);
-    oldDsc = (await app.keys.publishedSigningCertificates()).find((d) => d.kid === kidA)!;
-    expect(oldDsc.status).toBe('retired');
-  });
-
-  test('both DSCs are published, and the code signed before the rotation still verifies with the list', async () => {
+    const eu = await publishDscList(app.keys, 'CN', clock.now());
+    expect(Object.fromEntries(eu.certificates.map((c) => [c.kid, c.status]))).toEqual({ [kidA]: 'active', [kidB]: 'published' });
     const list = await verifyList((await published()).envelope);
     expect(list.keys.map((k) => toBase64(k.kid)).sort()).toEqual([kidA, kidB].sort());
-    expect((await verifyAgainst(list, first.codes.ithc)).valid).toBe(true);
-    expect((await verifyAgainst(list, second.codes.ithc)).valid).toBe(true);
+
+    clock.advance(DAY);
+    cachedDuringPrePublication = (await published()).envelope;
+    second = await demoTravellerFlow(app, 'trust-traveller-2', 1);
+    expect(second.kid).toBe(kidA);
+    oldDsc = (await app.keys.publishedSigningCertificates()).find((d) => d.kid === kidA)!;
+  });
+
+  test('past pre-publication the new DSC signs; a verifier holding the list fetched days before verifies its codes, and the old codes', async () => {
+    clock.set(activatesAt - 1000);
+    expect((await app.keys.activeKey()).kid).toEqual(fromBase64(kidA));
+    clock.set(activatesAt);
+    third = await demoTravellerFlow(app, 'trust-traveller-3', 2);
+    expect(third.kid).toBe(kidB);
+    // The officer's verifier has been offline since the second day of pre-publication: its list is stale, yet it trusts the new DSC.
+    const cached = await verifyList(cachedDuringPrePublication);
+    expect(cached.stale).toBe(true);
+    expect((await verifyAgainst(cached, third.codes.ithc)).valid).toBe(true);
+    expect((await verifyAgainst(cached, first.codes.ithc)).valid).toBe(true);
+    expect((await verifyAgainst(cached, second.codes.ithc)).valid).toBe(true);
+    // A list older than the rotation cannot know the new DSC: why lists are refreshed more often than the pre-publication period.
+    const older = await verifyList(cachedBeforeRotation);
+    expect((await verifyAgainst(older, third.codes.ithc)).errors.map((e) => e.code)).toEqual(['KID_UNKNOWN']);
     const eu = await publishDscList(app.keys, 'CN', clock.now());
-    expect(eu.certificates.map((c) => c.kid).sort()).toEqual([kidA, kidB].sort());
+    expect(Object.fromEntries(eu.certificates.map((c) => [c.kid, c.status]))).toEqual({ [kidA]: 'retired', [kidB]: 'active' });
   });
 
   test('the old DSC stays until the moment it expires, and then leaves both published lists', async () => {
     clock.set(oldDsc.notAfter - 60_000);
+    // The trust-list signer, certified with the first DSC, expires with it: a new one takes over at once.
+    const signer = await call(app, 'admin', OPERATOR, { action: 'rotateKey', kind: 'trustlist-signer' });
+    expect(signer.ok && (signer.data as KeyView).status).toBe('active');
     expect((await verifyList((await published()).envelope)).keys.map((k) => toBase64(k.kid)).sort()).toEqual([kidA, kidB].sort());
     clock.set(oldDsc.notAfter);
     const after = await published();
