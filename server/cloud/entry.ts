@@ -10,7 +10,19 @@
  * over the same services and function definitions (server/functions/).
  *
  * The caller is the OPENID that WeChat vouches for (cloud.getWXContext()); nothing in the event can
- * change it. Operators are listed by OPENID in ITHC_OPERATORS.
+ * change it. Operators are the OPENIDs in ITHC_OPERATORS and those added since
+ * (server/provision/operators.ts); `ithc provision` reaches the admin function over HTTP with a
+ * signed request instead (server/provision/operator-auth.ts).
+ *
+ * Three kinds of event: a call from the mini program (`{action, ...}`), an HTTP request through
+ * CloudBase's HTTP access service (`httpMethod`, `path`, ...), and a timer trigger
+ * (`{Type: 'Timer', TriggerName, Time}`, with no caller), which runs the composition's timer of that
+ * name (cloudfunctions/<name>/config.json).
+ *
+ * A function does not start without its variables (server/provision/environment.ts): above all
+ * ITHC_PUBLIC_BASE_URL, a public https address, so that what it prints and serves names it and
+ * never a loopback address; the KEK where keys are opened; well-formed operator lists. The error
+ * names each variable and what is wrong with it.
  *
  * Not callable here: wx-server-sdk talks only to Tencent's servers. Everything below it is tested
  * locally through the same services and dispatch with SQLite and the CloudBase stand-in.
@@ -18,9 +30,12 @@
 import * as cloud from 'wx-server-sdk';
 import { systemClock, type Clock } from '../clock';
 import { dispatch, type Envelope, type FunctionDef, type Logger } from '../functions/router';
-import type { RawRequest, RawResponse, Route } from '../gateway';
+import type { RawRequest, RawResponse, Route } from '../http';
 import { EnvSecretStore, type SecretStore } from '../keys/secrets';
 import type { CloudStorageSdk } from '../pdf/storage';
+import { cloudbaseCollections, type CloudBaseCollectionsApi, type CollectionAdmin } from '../provision/database';
+import { requireEnvironment } from '../provision/environment';
+import { OperatorDirectory, parseOperatorBootstrap } from '../provision/operators';
 import { cloudbaseStore, type CloudBaseDatabase } from '../store/cloudbase';
 import type { Store } from '../store/store';
 
@@ -32,14 +47,18 @@ export interface CloudBase {
   env: NodeJS.ProcessEnv;
   /** wx-server-sdk's cloud storage, initialised (PDFs). */
   sdk: CloudStorageSdk;
-  /** OPENIDs with operator rights (ITHC_OPERATORS, comma-separated). */
+  /** OPENIDs with operator rights from the environment (ITHC_OPERATORS, comma-separated); more live in the store. */
   operators: readonly string[];
+  /** Creates the store's collections (admin.init); the CloudBase database needs them made. */
+  collections?: CollectionAdmin;
 }
 
-/** A composed function: its actions (none for HTTP-only functions) and its HTTP routes. */
+/** A composed function: its actions (none for HTTP-only functions), its HTTP routes, its timers. */
 export interface ComposedFunction {
   def?: FunctionDef;
   routes: Route[];
+  /** Timer triggers by name (cloudfunctions/<name>/config.json); each does a bounded amount of work. */
+  timers?: Record<string, () => Promise<unknown>>;
 }
 
 export type Compose = (base: CloudBase) => Promise<ComposedFunction>;
@@ -55,6 +74,16 @@ const healthRoute: Route = async (req) => (req.path === '/health' ? { status: 20
 
 type HttpResult = { statusCode: number; headers: Record<string, string>; body: string; isBase64Encoded: boolean };
 
+interface TimerEvent {
+  Type: 'Timer';
+  TriggerName: string;
+  Time?: string;
+}
+
+function isTimerEvent(event: unknown): event is TimerEvent {
+  return !!event && typeof event === 'object' && (event as TimerEvent).Type === 'Timer' && typeof (event as TimerEvent).TriggerName === 'string';
+}
+
 interface HttpEvent {
   httpMethod?: string;
   path?: string;
@@ -69,22 +98,35 @@ interface HttpEvent {
  * `{action, ...}`), or over HTTP (CloudBase HTTP access: an event with httpMethod) for the
  * function's routes (server/routes.ts): the trust list, record ingestion.
  */
-export function cloudFunction(name: string, compose: Compose): (event: unknown) => Promise<Envelope | HttpResult> {
-  let composed: Promise<ComposedFunction & { operators: readonly string[] }> | undefined;
+export function cloudFunction(name: string, compose: Compose): (event: unknown) => Promise<Envelope | HttpResult | TimerResult> {
+  let composed: Promise<ComposedFunction & { directory: OperatorDirectory }> | undefined;
   const ready = () => {
     if (!composed) {
-      cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
       const env = process.env;
+      try {
+        // Checked before anything is built: a function that would print or serve a wrong address
+        // does not start, and its log says which variable to set.
+        requireEnvironment(env, name);
+      } catch (e) {
+        logger.error('function cannot start', { fn: name, error: e instanceof Error ? e.message : String(e) });
+        return Promise.reject(e);
+      }
+      cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
+      const bootstrap = parseOperatorBootstrap(env);
+      const db = cloud.database({ throwOnNotFound: false }) as CloudBaseDatabase & CloudBaseCollectionsApi;
+      const store = cloudbaseStore(db);
       const base: CloudBase = {
-        store: cloudbaseStore(cloud.database({ throwOnNotFound: false }) as CloudBaseDatabase),
+        store,
         secrets: new EnvSecretStore(env),
         clock: systemClock,
         env,
         sdk: cloud,
-        operators: (env.ITHC_OPERATORS ?? '').split(',').filter(Boolean),
+        operators: [...bootstrap.openids],
+        collections: cloudbaseCollections(db),
       };
+      const directory = new OperatorDirectory({ store, clock: systemClock, bootstrap });
       composed = compose(base)
-        .then((c) => ({ ...c, operators: base.operators }))
+        .then((c) => ({ ...c, directory }))
         .catch((e) => {
           composed = undefined;
           throw e;
@@ -95,10 +137,34 @@ export function cloudFunction(name: string, compose: Compose): (event: unknown) 
   return async (event) => {
     const c = await ready();
     if (event && typeof event === 'object' && 'httpMethod' in event) return http([healthRoute, ...c.routes], event as HttpEvent);
-    if (!c.def) return { ok: false, error: { code: 'BAD_REQUEST', message: `${name} is reached over HTTP only` } };
     const openid = cloud.getWXContext().OPENID ?? '';
-    return dispatch(c.def, event, { openid, operator: c.operators.includes(openid) }, logger);
+    // A timer's event comes from the platform, with no caller; a client sending the same shape is a caller, and is dispatched as one.
+    if (isTimerEvent(event) && !openid) return runTimer(name, c, event);
+    if (!c.def) return { ok: false, error: { code: 'BAD_REQUEST', message: `${name} is reached over HTTP only` } };
+    // Operator rights are looked up (one read) only for the actions that need them.
+    const action = (event as { action?: unknown } | null)?.action;
+    const needsOperator = typeof action === 'string' && Object.prototype.hasOwnProperty.call(c.def.actions, action) && c.def.actions[action].operator === true;
+    return dispatch(c.def, event, { openid, operator: needsOperator && (await c.directory.isOperator(openid)) }, logger);
   };
+}
+
+type TimerResult = { ok: true; trigger: string; result: unknown } | { ok: false; trigger: string; error: string };
+
+async function runTimer(name: string, c: ComposedFunction, event: TimerEvent): Promise<TimerResult> {
+  const timer = c.timers && Object.prototype.hasOwnProperty.call(c.timers, event.TriggerName) ? c.timers[event.TriggerName] : undefined;
+  if (!timer) {
+    logger.error('unknown timer trigger', { fn: name, trigger: event.TriggerName.slice(0, 60) });
+    return { ok: false, trigger: event.TriggerName.slice(0, 60), error: `${name} has no timer ${JSON.stringify(event.TriggerName.slice(0, 60))}` };
+  }
+  try {
+    const result = await timer();
+    // Counts only: timers handle no request data.
+    logger.info('timer done', { fn: name, trigger: event.TriggerName, result });
+    return { ok: true, trigger: event.TriggerName, result };
+  } catch (e) {
+    logger.error('timer failed', { fn: name, trigger: event.TriggerName, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    return { ok: false, trigger: event.TriggerName, error: 'failed; see the function log' };
+  }
 }
 
 async function http(routes: readonly Route[], event: HttpEvent): Promise<HttpResult> {

@@ -21,6 +21,9 @@
  *   transaction read or wrote was changed by someone else since. (CloudBase, on MongoDB, detects
  *   write-write conflicts; checking reads as well is stricter, never looser.)
  * - records are stored as JSON text, so callers never share objects with the store.
+ * - `createCollection(name)`, and with `requireCollections` a fresh environment's behaviour: an
+ *   operation on a collection nobody created rejects (errCode -502005), creating one that exists
+ *   rejects (errCode -501001).
  * Every call yields to the event loop first, as a network call would, so concurrent callers
  * interleave. Error wording other than the not-found message is the stand-in's own.
  */
@@ -30,10 +33,18 @@ import type { CloudBaseCollectionRef, CloudBaseCommand, CloudBaseDatabase, Cloud
 export interface CloudBaseStandInOptions {
   /** As `cloud.database({ throwOnNotFound })`: default true, like the SDK. */
   throwOnNotFound?: boolean;
+  /**
+   * As a fresh CloudBase environment: a collection exists only once `createCollection` made it,
+   * and any read or write of another one rejects (DATABASE_COLLECTION_NOT_EXIST). Default false:
+   * collections appear on first use, which the store's own tests rely on.
+   */
+  requireCollections?: boolean;
 }
 
 export interface CloudBaseStandIn extends CloudBaseDatabase {
   readonly command: StandInCommands;
+  /** As the SDK's `db.createCollection(name)`: rejects when the collection exists. */
+  createCollection(name: string): Promise<{ errMsg: string }>;
   /** Copies of a collection's records, in storage order (for tests). */
   dump(collection: string): Record<string, unknown>[];
   /** How many transaction attempts were re-run after a conflict (for tests). */
@@ -229,6 +240,10 @@ interface TxState {
   rolledBack: { reason: unknown } | null;
 }
 
+/** The SDK's codes (CloudBase error codes) for a missing collection and for creating one that exists. */
+export const COLLECTION_NOT_EXIST = -502005;
+export const COLLECTION_ALREADY_EXISTS = -501001;
+
 class Engine {
   readonly collections = new Map<string, Map<string, string>>();
   /** Sequence number of the last change to each record, removals included. */
@@ -236,12 +251,16 @@ class Engine {
   seq = 0;
   conflicts = 0;
 
-  constructor(readonly throwOnNotFound: boolean) {}
+  constructor(
+    readonly throwOnNotFound: boolean,
+    readonly requireCollections: boolean,
+  ) {}
 
   coll(name: string): Map<string, string> {
     if (typeof name !== 'string' || name.length === 0) throw fail('collection:fail collection name must be a non-empty string');
     let c = this.collections.get(name);
     if (!c) {
+      if (this.requireCollections) throw fail(`collection.${name}:fail ${COLLECTION_NOT_EXIST} DATABASE_COLLECTION_NOT_EXIST: database collection not exists`, COLLECTION_NOT_EXIST);
       c = new Map();
       this.collections.set(name, c);
     }
@@ -264,6 +283,8 @@ class Engine {
   }
 
   write(coll: string, id: string, json: string | null, tx: TxState | null): void {
+    // A write to a missing collection fails when it is made, not halfway through a commit.
+    this.coll(coll);
     if (tx) {
       tx.writes.set(keyOf(coll, id), { coll, id, json });
       return;
@@ -410,7 +431,7 @@ function query(engine: Engine, coll: string, state: QueryState): CloudBaseQuery 
 
 /** Creates an empty stand-in database. */
 export function createCloudBaseStandIn(opts: CloudBaseStandInOptions = {}): CloudBaseStandIn {
-  const engine = new Engine(opts.throwOnNotFound ?? true);
+  const engine = new Engine(opts.throwOnNotFound ?? true, opts.requireCollections ?? false);
   const command: StandInCommands = {
     eq: (v) => new StandInCommand('eq', v),
     neq: (v) => new StandInCommand('neq', v),
@@ -426,7 +447,8 @@ export function createCloudBaseStandIn(opts: CloudBaseStandInOptions = {}): Clou
   };
 
   const collectionRef = (name: string): CloudBaseCollectionRef => {
-    engine.coll(name);
+    // Like the SDK, naming a collection checks nothing yet: its first operation does.
+    if (typeof name !== 'string' || name.length === 0) throw fail('collection:fail collection name must be a non-empty string');
     return {
       ...query(engine, name, { where: [], orders: [], skip: 0, limit: DEFAULT_LIMIT }),
       doc: (id: string) => docRef(engine, name, id, null),
@@ -441,7 +463,7 @@ export function createCloudBaseStandIn(opts: CloudBaseStandInOptions = {}): Clou
       const state: TxState = { reads: new Map(), writes: new Map(), startSeq: engine.seq, done: false, rolledBack: null };
       const t: CloudBaseTransaction = {
         collection: (name: string) => {
-          engine.coll(name);
+          if (typeof name !== 'string' || name.length === 0) throw fail('collection:fail collection name must be a non-empty string');
           return {
             doc: (id: string) => docRef(engine, name, id, state),
             add: ({ data }) => addRecord(engine, name, data, state),
@@ -472,7 +494,14 @@ export function createCloudBaseStandIn(opts: CloudBaseStandInOptions = {}): Clou
     command,
     collection: collectionRef,
     runTransaction,
-    dump: (name) => [...engine.coll(name).values()].map((json) => JSON.parse(json) as Record<string, unknown>),
+    async createCollection(name: string) {
+      if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name)) throw fail('createCollection:fail invalid collection name');
+      await yieldTurn();
+      if (engine.collections.has(name)) throw fail(`createCollection:fail ${COLLECTION_ALREADY_EXISTS} DATABASE_COLLECTION_ALREADY_EXIST: collection ${name} already exists`, COLLECTION_ALREADY_EXISTS);
+      engine.collections.set(name, new Map());
+      return { errMsg: 'createCollection:ok' };
+    },
+    dump: (name) => [...(engine.collections.get(name)?.values() ?? [])].map((json) => JSON.parse(json) as Record<string, unknown>),
     get conflicts() {
       return engine.conflicts;
     },

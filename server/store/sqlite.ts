@@ -10,23 +10,32 @@
  *   commits on power loss or an OS crash. An acknowledged certificate is a code in a traveller's
  *   hand: losing its record would break revocation and the audit trail, so each commit waits for
  *   fsync of the WAL.
- * - Group commit: transactions (and single writes) that arrive while the connection is busy are
- *   committed together, one savepoint each, with one fsync; none is answered before that COMMIT
- *   returned. Under load this turns an fsync per request into an fsync per batch (measured here:
- *   an fsync'd commit takes ~0.3 ms of the one thread that serves every request).
+ * - Two connections. Writes go to a writer thread (sqlite-writer.ts, its own connection, FULL),
+ *   so that COMMIT and its fsync never stop the thread that serves requests; that thread reads
+ *   through a connection of its own that cannot write (query_only). SQLite shows a commit to other
+ *   connections only after its fsync, so a read never sees what could still be lost, and after a
+ *   write is answered every later read sees it.
+ * - Transactions are optimistic: the callback runs on the serving thread against the committed
+ *   state, concurrently with others, its writes held back; the writer commits them only if every
+ *   document it read is still as it read it, and otherwise the callback runs again (the Store
+ *   contract allows re-runs). Transactions touch documents by id only, so checking those is enough
+ *   for them to be serializable. Single writes are one-operation transactions.
+ * - Group commit: the writer takes every commit that queued up while the one before was on disk
+ *   and commits them together, one savepoint each, one fsync; none is answered before that COMMIT
+ *   returned. An acknowledged write is as durable as with a commit of its own.
  * - The file is created owner-only (0600; SQLite gives its -wal and -shm files the same mode) in a
  *   folder created owner-only (0700): it holds personal health data.
- * - Migrations: numbered, applied in order in one IMMEDIATE transaction at open, recorded in
- *   `schema_migrations`. A database newer than this program is refused.
- * - better-sqlite3 is synchronous; the Store API is async. One connection serves every caller, so
- *   calls are serialized (serial.ts): a transaction runs BEGIN IMMEDIATE … COMMIT around its async
- *   callback, and nothing else touches the connection until it ends.
+ * - Migrations: numbered, applied in order in one IMMEDIATE transaction at open (on the serving
+ *   thread, before the writer starts), recorded in `schema_migrations`. A database newer than this
+ *   program is refused.
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, realpathSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock';
 import { Serializer } from './serial';
+import type { DocState, WriterData, WriterError, WriterInfo, WriterMessage, WriterReply, WriterRequest } from './sqlite-protocol';
 import { COLLECTIONS, StoreConflict, StoreNotFound, type CollectionName, type Doc, type Filter, type FindOptions, type Json, type Store, type TxOps } from './store';
 import {
   applyPatch,
@@ -114,6 +123,38 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       }
     },
   },
+  {
+    version: 3,
+    name: 'record links and issuance holds',
+    up(db: Db) {
+      // Both are read and written by id only (inside transactions); holds are also listed by status.
+      db.exec(createTableSql('recordLinks'));
+      db.exec(createTableSql('holds'));
+      db.exec(`CREATE INDEX "idx_holds_active" ON "holds" (${pathExpr('active')})`);
+    },
+  },
+  {
+    version: 4,
+    name: 'face-check sessions and identity bindings',
+    up(db: Db) {
+      // Both are read and written by id inside transactions; expired sessions are pruned by expiresAt.
+      db.exec(createTableSql('faceChecks'));
+      db.exec(createTableSql('identityBindings'));
+      db.exec(`CREATE INDEX "idx_faceChecks_expiresAt" ON "faceChecks" (${pathExpr('expiresAt')})`);
+    },
+  },
+  {
+    version: 5,
+    name: 'stored files and operators',
+    up(db: Db) {
+      // Stored files are deleted by expiresAt (the housekeeping timer); operators are read by id.
+      db.exec(createTableSql('files'));
+      db.exec(createTableSql('operators'));
+      db.exec(`CREATE INDEX "idx_files_expiresAt" ON "files" (${pathExpr('expiresAt')})`);
+      // Housekeeping deletes attempt counters by the end of their window.
+      db.exec(`CREATE INDEX "idx_attempts_windowEnd" ON "attempts" (${pathExpr('windowEnd')})`);
+    },
+  },
 ]);
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -125,6 +166,8 @@ export interface SqliteStoreOptions {
   clock?: Clock;
   /** Migrate only up to this version (tests of upgrades). Default: the latest. */
   targetVersion?: number;
+  /** The writer thread's script (dist/sqlite-writer.cjs). Default: beside the bundle this store is in. */
+  writerScript?: string;
 }
 
 export interface IntegrityReport {
@@ -133,12 +176,17 @@ export interface IntegrityReport {
   problems: string[];
 }
 
+/** The writer connection's settings (the one that commits), and what it did. */
 export interface SqliteInfo {
   journalMode: string;
   /** 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
   synchronous: number;
   busyTimeoutMs: number;
   schemaVersion: number;
+  /** COMMITs of the writer thread since the store opened, each one fsync of the WAL. */
+  commits: number;
+  /** Transactions (single writes included) those COMMITs carried: group commit puts several in one. */
+  transactionsCommitted: number;
 }
 
 export interface SqliteStore extends Store {
@@ -308,90 +356,282 @@ export function buildFindSql(coll: CollectionName, filter: Filter, opts?: FindOp
 const STATEMENT_CACHE = 256;
 
 /**
- * Most transactions committed together. Bounds how long one batch holds the connection (each
- * member is a few statements) and how much work one failed COMMIT takes with it.
+ * Attempts after which a transaction that keeps conflicting gives up. Re-runs go one at a time
+ * with this process's other transactions held back (runTransaction), so a re-run conflicts again
+ * only when another process keeps changing what it read.
  */
-const GROUP_COMMIT_MAX = 64;
+const MAX_ATTEMPTS = 32;
 
-interface BatchMember {
-  fn: (tx: TxOps) => Promise<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (e: unknown) => void;
-}
+/** The writer thread's script as scripts/build.mjs writes it (from sqlite-writer.ts). */
+const WRITER_FILE = 'sqlite-writer.cjs';
 
-interface Batch {
-  members: BatchMember[];
-  started: boolean;
+/**
+ * Where the writer thread's script is by default: beside the bundle that holds this store
+ * (dist/start.cjs and the CLI's bundles in dist/, the bench's in dist/bench/); running from the
+ * TypeScript sources (the tests), the one `npm run build` put in dist/.
+ */
+function defaultWriterScript(): string {
+  const beside = join(__dirname, WRITER_FILE);
+  if (!existsSync(beside) && __filename.endsWith('.ts')) return resolve(__dirname, '..', '..', 'dist', WRITER_FILE);
+  return beside;
 }
 
 /**
- * Files open in this process. A second connection to the same file in the same process would
- * deadlock: its BEGIN IMMEDIATE waits synchronously (busy_timeout) for a lock that the first
- * connection can only release when the event loop runs again. Other processes are fine.
+ * Files open in this process. A second store on the same file would start a second writer, and
+ * the two would only queue for the one write lock.
  */
 const openPaths = new Set<string>();
 
+function docKey(coll: string, id: string): string {
+  // Neither collection names nor ids contain '/'.
+  return `${coll}/${id}`;
+}
+
+function fromWriter(e: WriterError): Error {
+  const err = new Error(e.message) as Error & { code?: string };
+  err.name = e.name;
+  if (e.code !== undefined) err.code = e.code;
+  return err;
+}
+
+/**
+ * The writer thread, seen from the serving thread: requests by id, answered in batches. An idle
+ * writer does not keep the process alive; one with a request pending does, until it answers.
+ */
+class WriterThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (r: WriterReply) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  /** Why the thread can take no more requests (it failed, exited or was closed). */
+  private ended?: Error;
+  private closing = false;
+  private readonly exited: Promise<void>;
+
+  constructor(script: string, data: WriterData) {
+    this.worker = new Worker(script, { workerData: data });
+    this.worker.unref();
+    this.worker.on('message', (m: WriterMessage) => this.receive(m));
+    this.worker.on('error', (e) => this.end(new Error(`the SQLite writer thread failed: ${e.message}`)));
+    this.exited = new Promise((done) => {
+      this.worker.on('exit', (code) => {
+        this.end(new Error(`the SQLite writer thread ended (exit code ${code})`));
+        done();
+      });
+    });
+  }
+
+  private receive(m: WriterMessage): void {
+    if ('ready' in m) {
+      if (!m.ready) this.end(fromWriter(m.error));
+      return;
+    }
+    for (const r of m.replies) {
+      const p = this.pending.get(r.id);
+      if (!p) continue;
+      this.pending.delete(r.id);
+      p.resolve(r);
+    }
+    if (this.pending.size === 0 && !this.closing) this.worker.unref();
+  }
+
+  /** Fails what is pending: none of it was answered, so none of it counts as written. */
+  private end(why: Error): void {
+    this.ended ??= why;
+    for (const p of this.pending.values()) p.reject(this.ended);
+    this.pending.clear();
+  }
+
+  private request(r: DistributiveOmit<WriterRequest, 'id'>): Promise<WriterReply> {
+    if (this.ended) return Promise.reject(this.ended);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) this.worker.ref();
+      this.worker.postMessage({ ...r, id } as WriterRequest);
+    });
+  }
+
+  /** Commits if nothing read changed since; resolves to the changed document's key on a conflict. */
+  async commit(reads: DocState[], writes: DocState[]): Promise<string | null> {
+    const r = await this.request({ kind: 'commit', reads, writes });
+    if (r.outcome === 'committed') return null;
+    if (r.outcome === 'conflict') return docKey(r.coll, r.docId);
+    if (r.outcome === 'failed') throw fromWriter(r.error);
+    throw new Error(`the SQLite writer answered a commit with ${r.outcome}`);
+  }
+
+  async info(): Promise<WriterInfo> {
+    const r = await this.request({ kind: 'info' });
+    if (r.outcome === 'info') return r.info;
+    if (r.outcome === 'failed') throw fromWriter(r.error);
+    throw new Error(`the SQLite writer answered info with ${r.outcome}`);
+  }
+
+  /** Closes the writer's connection (after every request sent before) and waits for the thread to end. */
+  async close(): Promise<void> {
+    // Held until the thread has ended: the process waits for close() like for any write.
+    this.closing = true;
+    this.worker.ref();
+    if (!this.ended) {
+      const r = await this.request({ kind: 'close' });
+      if (r.outcome === 'failed') throw fromWriter(r.error);
+    }
+    await this.exited;
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * One attempt at a transaction: what it read (the text as read, null for absent) and what it
+ * means to write, by document. Reads are repeatable: a document is read from the file once, then
+ * served from what this attempt read or wrote.
+ */
+class Attempt {
+  readonly reads = new Map<string, DocState>();
+  readonly writes = new Map<string, DocState>();
+  private live = true;
+
+  constructor(private readonly readText: (coll: CollectionName, id: string) => string | null) {}
+
+  end(): void {
+    this.live = false;
+  }
+
+  private assertLive(): void {
+    if (!this.live) throw new TypeError('transaction handle used after its transaction ended');
+  }
+
+  /** The document's text as this attempt sees it. */
+  private text(coll: CollectionName, id: string): string | null {
+    const key = docKey(coll, id);
+    const seen = this.writes.get(key) ?? this.reads.get(key);
+    if (seen) return seen[2];
+    const json = this.readText(coll, id);
+    this.reads.set(key, [coll, id, json]);
+    return json;
+  }
+
+  get(coll: CollectionName, id: string): Doc | null {
+    this.assertLive();
+    const json = this.text(coll, id);
+    return json === null ? null : parseStored(json, coll, id);
+  }
+
+  insert(coll: CollectionName, d: CheckedDoc): void {
+    this.assertLive();
+    // Read, so that the commit checks the id is still free.
+    if (this.text(coll, d.doc._id) !== null) throw new StoreConflict(coll, d.doc._id);
+    this.writes.set(docKey(coll, d.doc._id), [coll, d.doc._id, d.json]);
+  }
+
+  put(coll: CollectionName, d: CheckedDoc): void {
+    this.assertLive();
+    this.writes.set(docKey(coll, d.doc._id), [coll, d.doc._id, d.json]);
+  }
+
+  update(coll: CollectionName, id: string, patch: Record<string, Json>): void {
+    this.assertLive();
+    const json = this.text(coll, id);
+    if (json === null) throw new StoreNotFound(coll, id);
+    const d = applyPatch(parseStored(json, coll, id), patch);
+    this.writes.set(docKey(coll, id), [coll, id, d.json]);
+  }
+
+  delete(coll: CollectionName, id: string): void {
+    this.assertLive();
+    this.writes.set(docKey(coll, id), [coll, id, null]);
+  }
+
+  /** The handle a transaction callback gets: checks its arguments, then acts on this attempt. */
+  handle(): TxOps {
+    return {
+      get: async (coll, id) => {
+        assertCollection(coll);
+        assertId(id);
+        return this.get(coll, id);
+      },
+      insert: async (coll, doc) => {
+        this.assertLive();
+        assertCollection(coll);
+        this.insert(coll, checkDoc(doc));
+      },
+      put: async (coll, doc) => {
+        this.assertLive();
+        assertCollection(coll);
+        this.put(coll, checkDoc(doc));
+      },
+      update: async (coll, id, patch) => {
+        assertCollection(coll);
+        assertId(id);
+        this.update(coll, id, patch);
+      },
+      delete: async (coll, id) => {
+        assertCollection(coll);
+        assertId(id);
+        this.delete(coll, id);
+      },
+    };
+  }
+}
+
+type Outcome<T> = { done: true; value: T } | { done: false; conflict: string };
+
 class SqliteStoreImpl implements SqliteStore {
   readonly kind = 'sqlite' as const;
-  private readonly serial = new Serializer();
+  /** Marks transaction callbacks, so that the store used directly from inside one is refused (serial.ts). */
+  private readonly guard = new Serializer();
+  /** Transactions that conflicted run again one at a time (runTransaction). */
+  private readonly reruns = new Serializer();
+  private rerunning = 0;
+  /** Set while re-runs are queued: new transactions wait for it before they start. */
+  private rerunsDone?: { promise: Promise<void>; resolve: () => void };
   private readonly statements = new Map<string, Database.Statement>();
-  /** Transactions waiting for the next group commit (see enqueue). */
-  private pending?: Batch;
+  /** Transactions and writes begun and not yet answered; close() waits for them. */
+  private active = 0;
+  private idle: Array<() => void> = [];
   private closed = false;
+  private closing?: Promise<void>;
 
   constructor(
+    /** This thread's connection: reads only (query_only); every write goes through the writer. */
     private readonly db: Db,
     readonly path: string,
+    private readonly writer: WriterThread,
   ) {}
 
-  private stmt(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
+  private stmt(sql: string, pluck = false): Database.Statement {
+    const key = pluck ? `pluck:${sql}` : sql;
+    let s = this.statements.get(key);
     if (!s) {
       if (this.statements.size >= STATEMENT_CACHE) this.statements.delete(this.statements.keys().next().value as string);
       s = this.db.prepare(sql);
-      this.statements.set(sql, s);
+      if (pluck) s.pluck();
+      this.statements.set(key, s);
     }
     return s;
   }
 
-  /** Transaction control, prepared once (exec would parse the statement on every call). */
-  private control(sql: 'BEGIN IMMEDIATE' | 'SAVEPOINT member' | 'RELEASE member' | 'ROLLBACK TO member' | 'COMMIT' | 'ROLLBACK'): void {
-    this.stmt(sql).run();
-  }
-
-  private assertOpen(): void {
+  /** Refuses new work once close() began, and the store used from inside its own transaction. */
+  private enter(): void {
     if (this.closed) throw new Error('store is closed');
+    this.guard.assertOutsideTransaction();
   }
 
-  // Synchronous operations: callers hold the serializer, inside a transaction or not.
+  /** A document's text as committed (and, the writer's connection being FULL, on disk), or null. */
+  private readonly readText = (coll: CollectionName, id: string): string | null =>
+    (this.stmt(`SELECT doc FROM "${coll}" WHERE id = ?`, true).get(id) as string | undefined) ?? null;
 
-  private rawGet(coll: CollectionName, id: string): Doc | null {
-    const row = this.stmt(`SELECT doc FROM "${coll}" WHERE id = ?`).get(id) as { doc: string } | undefined;
-    return row ? parseStored(row.doc, coll, id) : null;
-  }
-
-  private rawInsert(coll: CollectionName, d: CheckedDoc): void {
-    const r = this.stmt(`INSERT INTO "${coll}" (id, doc) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`).run(d.doc._id, d.json);
-    if (r.changes === 0) throw new StoreConflict(coll, d.doc._id);
-  }
-
-  private rawPut(coll: CollectionName, d: CheckedDoc): void {
-    this.stmt(`INSERT INTO "${coll}" (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`).run(d.doc._id, d.json);
-  }
-
-  private rawUpdate(coll: CollectionName, id: string, patch: Record<string, Json>): void {
-    const existing = this.rawGet(coll, id);
-    if (!existing) throw new StoreNotFound(coll, id);
-    const d = applyPatch(existing, patch);
-    this.stmt(`UPDATE "${coll}" SET doc = ? WHERE id = ?`).run(d.json, id);
-  }
-
-  private rawDelete(coll: CollectionName, id: string): void {
-    this.stmt(`DELETE FROM "${coll}" WHERE id = ?`).run(id);
-  }
-
-  private rawAll(coll: CollectionName, sql: string, params: unknown[]): Doc[] {
-    return (this.stmt(sql).all(...params) as { id: string; doc: string }[]).map((r) => parseStored(r.doc, coll, r.id));
+  /** The first document an attempt read that is no longer as it read it, all looked at in one snapshot. */
+  private firstChanged(a: Attempt): string | undefined {
+    if (a.reads.size === 0) return undefined;
+    this.stmt('BEGIN').run();
+    try {
+      for (const [key, [coll, id, json]] of a.reads) if (this.readText(coll as CollectionName, id) !== json) return key;
+      return undefined;
+    } finally {
+      this.stmt('COMMIT').run();
+    }
   }
 
   // The Store API.
@@ -399,218 +639,159 @@ class SqliteStoreImpl implements SqliteStore {
   async get(coll: CollectionName, id: string): Promise<Doc | null> {
     assertCollection(coll);
     assertId(id);
-    return this.serial.run(() => {
-      this.assertOpen();
-      return this.rawGet(coll, id);
-    });
-  }
-
-  // Single writes are one-operation transactions, so they share the group commit's fsync.
-
-  async insert(coll: CollectionName, doc: Doc): Promise<void> {
-    assertCollection(coll);
-    const d = checkDoc(doc);
-    this.assertOpen();
-    return this.write(() => this.rawInsert(coll, d));
-  }
-
-  async put(coll: CollectionName, doc: Doc): Promise<void> {
-    assertCollection(coll);
-    const d = checkDoc(doc);
-    this.assertOpen();
-    return this.write(() => this.rawPut(coll, d));
-  }
-
-  async update(coll: CollectionName, id: string, patch: Record<string, Json>): Promise<void> {
-    assertCollection(coll);
-    assertId(id);
-    this.assertOpen();
-    // Read and write in one transaction: another process may share the file.
-    return this.write(() => this.rawUpdate(coll, id, patch));
-  }
-
-  async delete(coll: CollectionName, id: string): Promise<void> {
-    assertCollection(coll);
-    assertId(id);
-    this.assertOpen();
-    return this.write(() => this.rawDelete(coll, id));
-  }
-
-  private write(op: () => void): Promise<void> {
-    this.serial.assertOutsideTransaction();
-    return new Promise<void>((resolve, reject) => {
-      this.enqueue({ fn: async () => op(), resolve: () => resolve(), reject });
-    });
+    this.enter();
+    const json = this.readText(coll, id);
+    return json === null ? null : parseStored(json, coll, id);
   }
 
   async find(coll: CollectionName, filter: Filter, opts?: FindOptions): Promise<Doc[]> {
     const { sql, params } = buildFindSql(coll, filter, opts);
-    return this.serial.run(() => {
-      this.assertOpen();
-      return this.rawAll(coll, sql, params);
-    });
+    this.enter();
+    return (this.stmt(sql).all(...params) as { id: string; doc: string }[]).map((r) => parseStored(r.doc, coll, r.id));
   }
 
   async count(coll: CollectionName, filter: Filter): Promise<number> {
     assertCollection(coll);
     const params: unknown[] = [];
     const sql = `SELECT count(*) AS n FROM "${coll}" WHERE ${whereSql(checkFilter(filter), params)}`;
-    return this.serial.run(() => {
-      this.assertOpen();
-      return (this.stmt(sql).get(...params) as { n: number }).n;
-    });
+    this.enter();
+    return (this.stmt(sql).get(...params) as { n: number }).n;
+  }
+
+  // Single writes are one-operation transactions: they share the writer's group commit, and an
+  // insert or update is checked against the file at commit like any transaction's read.
+
+  async insert(coll: CollectionName, doc: Doc): Promise<void> {
+    assertCollection(coll);
+    const d = checkDoc(doc);
+    this.enter();
+    return this.track(async (a) => a.insert(coll, d));
+  }
+
+  async put(coll: CollectionName, doc: Doc): Promise<void> {
+    assertCollection(coll);
+    const d = checkDoc(doc);
+    this.enter();
+    return this.track(async (a) => a.put(coll, d));
+  }
+
+  async update(coll: CollectionName, id: string, patch: Record<string, Json>): Promise<void> {
+    assertCollection(coll);
+    assertId(id);
+    this.enter();
+    return this.track(async (a) => a.update(coll, id, patch));
+  }
+
+  async delete(coll: CollectionName, id: string): Promise<void> {
+    assertCollection(coll);
+    assertId(id);
+    this.enter();
+    return this.track(async (a) => a.delete(coll, id));
   }
 
   async transaction<T>(fn: (tx: TxOps) => Promise<T>): Promise<T> {
     if (typeof fn !== 'function') throw new TypeError('transaction needs a function');
-    // Checked here, not when the batch runs: a transaction opened from inside another would
-    // otherwise wait for a batch that waits for it.
-    this.serial.assertOutsideTransaction();
-    return new Promise<T>((resolve, reject) => {
-      this.enqueue({ fn: fn as (tx: TxOps) => Promise<unknown>, resolve: resolve as (v: unknown) => void, reject });
-    });
+    this.enter();
+    return this.track((a) => this.guard.inTransaction(() => fn(a.handle())));
+  }
+
+  /** Runs a transaction body, counted as active until it is answered (close() waits). */
+  private async track<T>(body: (a: Attempt) => Promise<T>): Promise<T> {
+    this.active++;
+    try {
+      return await this.runTransaction(body);
+    } finally {
+      if (--this.active === 0) for (const wake of this.idle.splice(0)) wake();
+    }
   }
 
   /**
-   * Group commit. Transactions (and single writes) that arrive within one turn of the event loop
-   * form one batch; the batch runs as one SQLite transaction (BEGIN IMMEDIATE … COMMIT, so one
-   * fsync of the WAL) with a savepoint around each member, so a member that throws is rolled back alone. No member is
-   * answered before the COMMIT returned: an acknowledged transaction is durable exactly as with a
-   * commit of its own. Members run one after the other in arrival order, each seeing the writes of
-   * those before it, as if each had committed alone in that order.
+   * Optimistic concurrency: the body runs here, concurrently with others, reading the committed
+   * state and buffering its writes; the writer thread commits them only if everything it read is
+   * still as it was (sqlite-writer.ts), so transactions are serializable, in commit order. A body
+   * that lost that race runs again, as the Store contract allows. Re-runs go one at a time, and
+   * while any is queued new transactions wait: the re-run competes only with transactions already
+   * running, and another process's writes, so a hot document cannot starve it.
    */
-  private enqueue(member: BatchMember): void {
-    if (this.pending && this.pending.members.length < GROUP_COMMIT_MAX) {
-      this.pending.members.push(member);
-      return;
+  private async runTransaction<T>(body: (a: Attempt) => Promise<T>): Promise<T> {
+    while (this.rerunsDone) await this.rerunsDone.promise;
+    const first = await this.attempt(body);
+    if (first.done) return first.value;
+    if (this.rerunning++ === 0) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.rerunsDone = { promise, resolve };
     }
-    const batch: Batch = { members: [member], started: false };
-    this.pending = batch;
-    // After the current turn of the event loop: every request whose data arrived in this turn has
-    // by then run up to its transaction (reads are synchronous underneath) and joined the batch.
-    setImmediate(() => this.start(batch));
-  }
-
-  private start(batch: Batch): void {
-    if (batch.started) return;
-    batch.started = true;
-    // Sealed when it starts: later arrivals form the next batch.
-    if (this.pending === batch) this.pending = undefined;
-    this.serial
-      .run(() => this.runBatch(batch.members))
-      // runBatch answers every member itself; this catches only a failure of the failure path
-      // (a ROLLBACK that throws). A member already answered ignores a second answer.
-      .catch((e: unknown) => {
-        for (const m of batch.members) m.reject(e);
-      });
-  }
-
-  private async runBatch(batch: BatchMember[]): Promise<void> {
-    if (this.closed) {
-      for (const m of batch) m.reject(new Error('store is closed'));
-      return;
-    }
-    const done: Array<{ m: BatchMember; ok: boolean; value: unknown }> = [];
     try {
-      this.control('BEGIN IMMEDIATE');
-      for (const m of batch) {
-        this.control('SAVEPOINT member');
-        try {
-          const value = await this.runMember(m.fn);
-          this.control('RELEASE member');
-          done.push({ m, ok: true, value });
-        } catch (e) {
-          // An I/O error can end the whole transaction; otherwise undo only this member.
-          if (!this.db.inTransaction) throw e;
-          this.control('ROLLBACK TO member');
-          this.control('RELEASE member');
-          done.push({ m, ok: false, value: e });
+      return await this.reruns.run(async () => {
+        let last = first.conflict;
+        for (let n = 2; n <= MAX_ATTEMPTS; n++) {
+          const r = await this.attempt(body);
+          if (r.done) return r.value;
+          last = r.conflict;
         }
+        throw new Error(`transaction gave up after ${MAX_ATTEMPTS} attempts: ${last} kept changing`);
+      });
+    } finally {
+      if (--this.rerunning === 0) {
+        this.rerunsDone?.resolve();
+        this.rerunsDone = undefined;
       }
-      this.control('COMMIT');
-    } catch (e) {
-      if (this.db.inTransaction) this.control('ROLLBACK');
-      // Nothing of this batch was committed: every member fails, with the cause.
-      for (const m of batch) m.reject(e);
-      return;
     }
-    for (const d of done) (d.ok ? d.m.resolve : d.m.reject)(d.value);
   }
 
-  /** One member's callback with its own handle, usable only while the callback runs. */
-  private async runMember(fn: (tx: TxOps) => Promise<unknown>): Promise<unknown> {
-    let live = true;
-    const assertLive = (): void => {
-      if (!live) throw new TypeError('transaction handle used after its transaction ended');
-    };
-    const tx: TxOps = {
-      get: async (coll, id) => {
-        assertLive();
-        assertCollection(coll);
-        assertId(id);
-        return this.rawGet(coll, id);
-      },
-      insert: async (coll, doc) => {
-        assertLive();
-        assertCollection(coll);
-        this.rawInsert(coll, checkDoc(doc));
-      },
-      put: async (coll, doc) => {
-        assertLive();
-        assertCollection(coll);
-        this.rawPut(coll, checkDoc(doc));
-      },
-      update: async (coll, id, patch) => {
-        assertLive();
-        assertCollection(coll);
-        assertId(id);
-        this.rawUpdate(coll, id, patch);
-      },
-      delete: async (coll, id) => {
-        assertLive();
-        assertCollection(coll);
-        assertId(id);
-        this.rawDelete(coll, id);
-      },
-    };
+  private async attempt<T>(body: (a: Attempt) => Promise<T>): Promise<Outcome<T>> {
+    const a = new Attempt(this.readText);
+    let value: T;
     try {
-      return await this.serial.inTransaction(() => fn(tx));
-    } finally {
-      live = false;
+      value = await body(a);
+    } catch (e) {
+      a.end();
+      // What the body saw may have changed between two of its reads (a commit landed in
+      // between): what it threw stands only if everything it read is still so.
+      const changed = this.firstChanged(a);
+      if (changed !== undefined) return { done: false, conflict: changed };
+      throw e;
     }
+    a.end();
+    if (a.writes.size === 0) {
+      // Nothing to write: valid if what it read is still the committed state.
+      const changed = this.firstChanged(a);
+      return changed === undefined ? { done: true, value } : { done: false, conflict: changed };
+    }
+    const conflict = await this.writer.commit([...a.reads.values()], [...a.writes.values()]);
+    return conflict === null ? { done: true, value } : { done: false, conflict };
   }
 
   async integrityCheck(): Promise<IntegrityReport> {
-    return this.serial.run(() => {
-      this.assertOpen();
-      return runIntegrityCheck(this.db);
-    });
+    this.enter();
+    return runIntegrityCheck(this.db);
   }
 
   async info(): Promise<SqliteInfo> {
-    return this.serial.run(() => {
-      this.assertOpen();
-      return {
-        journalMode: String(this.db.pragma('journal_mode', { simple: true })),
-        synchronous: Number(this.db.pragma('synchronous', { simple: true })),
-        busyTimeoutMs: Number(this.db.pragma('busy_timeout', { simple: true })),
-        schemaVersion: schemaVersion(this.db),
-      };
-    });
+    this.enter();
+    // The journal and sync settings that matter are the writer's: its connection commits.
+    const writer = await this.writer.info();
+    return { ...writer, schemaVersion: schemaVersion(this.db) };
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closed = true;
     // Writes asked for before close() are committed first.
-    if (this.pending) this.start(this.pending);
-    await this.serial.run(() => {
-      if (this.closed) return;
-      this.closed = true;
-      this.statements.clear();
-      this.db.pragma('optimize');
-      this.db.close();
+    while (this.active > 0) await new Promise<void>((r) => this.idle.push(r));
+    this.statements.clear();
+    // This connection first: the writer's, closed last, checkpoints the WAL into the file.
+    this.db.close();
+    try {
+      await this.writer.close();
+    } finally {
       openPaths.delete(this.path);
-    });
+    }
   }
 }
 
@@ -623,10 +804,13 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
   if (!Number.isInteger(target) || target < 1 || target > SCHEMA_VERSION) throw new RangeError(`targetVersion must be in 1..${SCHEMA_VERSION}`);
   const busy = opts.busyTimeoutMs ?? 5000;
   if (!Number.isInteger(busy) || busy < 0 || busy > 60_000) throw new RangeError('busyTimeoutMs must be in 0..60000');
+  const script = opts.writerScript ?? defaultWriterScript();
+  if (!existsSync(script)) throw new Error(`the SQLite writer thread's script ${script} is missing: run npm run build`);
   prepareFiles(resolve(path));
   const abs = realpathSync(resolve(path)); // one key per file, whatever the spelling of its path
   if (openPaths.has(abs)) throw new Error(`${abs} is already open in this process: share the store instead of opening it twice`);
   const db = new Database(abs, { fileMustExist: true, timeout: busy });
+  let writer: WriterThread;
   try {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new Error(`could not switch ${abs} to WAL (journal_mode=${String(mode)})`);
@@ -635,10 +819,13 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
     if (target === SCHEMA_VERSION) assertTables(db);
     // SQLite's advice for long-lived connections: refresh planner statistics where they are stale.
     db.pragma('optimize = 0x10002');
+    // From here on this connection only reads; the writer thread's connection writes.
+    db.pragma('query_only = ON');
+    writer = new WriterThread(script, { path: abs, busyTimeoutMs: busy });
   } catch (e) {
     db.close();
     throw e;
   }
   openPaths.add(abs);
-  return new SqliteStoreImpl(db, abs);
+  return new SqliteStoreImpl(db, abs, writer);
 }

@@ -20,7 +20,7 @@ export interface Doc {
   [field: string]: Json | undefined;
 }
 
-/** Collections the services use. Adding one means a migration in the SQLite adapter (indexes). */
+/** Collections the services use. Adding one means a migration in the SQLite adapter and its indexes in server/provision/database.ts (INDEXES), which admin.init declares for CloudBase. */
 export const COLLECTIONS = [
   'citizens', // local identity registry (stand-in for the national one)
   'documentRegistry', // local travel-document registry (stand-in)
@@ -28,7 +28,7 @@ export const COLLECTIONS = [
   'documents', // bound travel documents
   'records', // nucleic-acid, antibody and vaccination records
   'sources', // record sources (labs, vaccination sites) with their HMAC key ids
-  'ingestNonces', // replay protection for signed ingestion requests
+  'ingestNonces', // replay protection for signed requests (ingestion, operators' HTTP calls)
   'certificates', // issued certificates
   'relatives', // proxy relationships with consent
   'partners', // partner authorities
@@ -36,6 +36,12 @@ export const COLLECTIONS = [
   'revocations', // revoked certificates
   'attempts', // attempt counters for rate limits
   'audit', // append-only audit log
+  'recordLinks', // per record: the certificates that carry it, and versions an operator blocked
+  'holds', // operator holds on issuance for a person (identity fraud)
+  'faceChecks', // face-check sessions: who asked, for what, for whom, until when; used once
+  'identityBindings', // per verified person (_id = personId): the one account verified as them
+  'files', // files put in cloud storage (paper certificates) with their expiry, for the timer that deletes them
+  'operators', // operators added by operators (WeChat accounts, CLI keys); ITHC_OPERATORS and ITHC_OPERATOR_KEYS bootstrap the first
 ] as const;
 
 export type CollectionName = (typeof COLLECTIONS)[number];

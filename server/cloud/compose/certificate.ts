@@ -6,6 +6,14 @@
  * bundle of its own beside this one, `pdf.js` (scripts/build.mjs), loaded on the first
  * certificate.pdf call: every other action starts without parsing it, and index.js stays under
  * the 1 MB this project allows a function (README, "Performance and robustness").
+ *
+ * The renderer runs in the function's own thread, not in worker threads as in the local gateway
+ * (node/pdf-pool.ts), and without its limits on jobs in flight (server/pdf/limits.ts): a cloud
+ * function instance serves one invocation at a time, and concurrent calls get instances of their
+ * own, so a PDF being rendered holds up no other caller's request, and a count of jobs kept in one
+ * instance's memory would never see a second one. What bounds parallel PDFs there is the
+ * platform's concurrency limit for the function (its environment's quota). Same interface
+ * (PdfRenderer), same pure function (renderCertificatePdf), loaded from pdf.js.
  */
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -17,6 +25,7 @@ import { PartnerService } from '../../partners/service';
 import type { renderCertificatePdf } from '../../pdf/certificate-pdf';
 import { verifyLinks, type PdfRenderer } from '../../pdf/service';
 import { CloudFileStorage } from '../../pdf/storage';
+import { requirePublicBaseUrl } from '../../provision/environment';
 import { RecordsService } from '../../records/service';
 import { LocalRecordSource } from '../../records/sources';
 import { RelativesService } from '../../relatives/service';
@@ -35,6 +44,8 @@ export async function composeCertificate(base: CloudBase): Promise<ComposedFunct
   const personIds = await personIdsOf(base);
   const registry = registryOf(base);
   const keys = await keysOf(base);
+  // The paper version prints where to verify: the deployment's public address, never a guess.
+  const links = verifyLinks(requirePublicBaseUrl(base.env));
   const partners = new PartnerService({ store, clock, ownCountry: config.country });
   const def = certificateFunction(
     {
@@ -48,8 +59,8 @@ export async function composeCertificate(base: CloudBase): Promise<ComposedFunct
       partners,
       // Sealing reads partners' encryption keys; the ephemeral keys come from the OS random source.
       seal: new SealService({ partners, clock, rng: (n) => new Uint8Array(randomBytes(n)) }),
-      // PDFs go to cloud storage and are handed out as temporary URLs.
-      paper: { storage: new CloudFileStorage(base.sdk, clock), links: verifyLinks(base.env.ITHC_PUBLIC_BASE_URL ?? '') },
+      // PDFs go to cloud storage and are handed out as temporary URLs; housekeeping deletes them once expired.
+      paper: { storage: new CloudFileStorage(base.sdk, clock, { store }), links },
     },
     pdfRendererBeside(__dirname),
   );

@@ -1,11 +1,14 @@
 /** The signing keys, for the functions that sign or publish (certificate, trustlist, admin). */
 import { DEFAULT_KEY_CONFIG, KeyService } from '../../keys/service';
 import type { CloudBase } from '../entry';
-import { configOf } from './base';
+import { configOf, vaultOf } from './base';
 
-/** The key service, with the CSCA and first DSC made on the very first start (KeyService.ensure). */
+/**
+ * The key service over the wrapped keys. Nothing is made at start: an operator installs the CSCA
+ * certificate and certifies each key the service requests (docs/keys.md); until then the actions
+ * that need a key answer UNAVAILABLE and say so.
+ */
 export async function keysOf(base: CloudBase): Promise<KeyService> {
-  const keys = new KeyService(base.store, base.secrets, base.clock, { ...DEFAULT_KEY_CONFIG, country: configOf(base).country });
-  await keys.ensure();
-  return keys;
+  const config = configOf(base);
+  return new KeyService({ store: base.store, vault: await vaultOf(base), clock: base.clock, config: { ...DEFAULT_KEY_CONFIG, country: config.country, prePublicationDays: config.prePublicationDays } });
 }
