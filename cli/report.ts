@@ -6,7 +6,8 @@
 import type { Problem } from '../core/errors';
 import type { Verdict, VerifiedCertificate } from '../core/hcert';
 import { ithcToJson } from '../core/ithc';
-import { IGG_RESULTS, TRAVEL_DOCUMENT_TYPES, label, ownLabel } from '../core/valuesets';
+import { IGG_RESULTS, IGG_TARGETS, TRAVEL_DOCUMENT_TYPES, iggAssayLabel, label, ownLabel } from '../core/valuesets';
+import { SourceDirectory, sourceLabel, sourceValidAt, type SourceListEntry } from '../core/sourcelist';
 import { ERROR_TEXT, FORMAT_TEXT, RECORD_TEXT } from './messages';
 import { rulesBrief, rulesText, type RuledVerdict } from './rules';
 
@@ -20,28 +21,38 @@ export interface JsonResult {
   payload: unknown;
   /** Only with --rules: the entry-rule report (core/rules.ts), null when the code did not verify. */
   rules?: RuledVerdict['rules'];
+  /** Only for a code read from an image or PDF file: which file, page and place in reading order. */
+  source?: CodeSource;
 }
 
-export function toJsonResult(v: RuledVerdict): JsonResult {
+/** Where a code read from a file was: the file as named, the PDF page (1-based), the place in reading order (1-based). */
+export interface CodeSource {
+  file: string;
+  page?: number;
+  index: number;
+}
+
+export function toJsonResult(v: RuledVerdict, source?: CodeSource): JsonResult {
   return {
     valid: v.valid,
     format: v.format,
     kid: v.kid,
     issuer: v.issuer,
     errors: v.errors.map((e) => ({ code: e.code, message: e.message })),
-    payload: payloadOf(v.certificate),
+    payload: payloadOf(v.certificate, v.sources),
     ...(v.rules !== undefined ? { rules: v.rules } : {}),
+    ...(source ? { source } : {}),
   };
 }
 
-/** The verified certificate as JSON: a DCC's own JSON, or the readable ITHC certificate. */
-export function payloadOf(c: VerifiedCertificate | null): unknown {
+/** The verified certificate as JSON: a DCC's own JSON, or the readable ITHC certificate (with the names of sources given by code, when a source list holds them). */
+export function payloadOf(c: VerifiedCertificate | null, sources?: SourceListEntry[]): unknown {
   if (!c) return null;
-  return c.format === 'dcc' ? c.dcc.json : ithcToJson(c.ithc);
+  return c.format === 'dcc' ? c.dcc.json : ithcToJson(c.ithc, sources?.length ? { sources: new SourceDirectory(sources).names } : {});
 }
 
-export function jsonLine(v: RuledVerdict): string {
-  return JSON.stringify(toJsonResult(v));
+export function jsonLine(v: RuledVerdict, source?: CodeSource): string {
+  return JSON.stringify(toJsonResult(v, source));
 }
 
 /** What the summary says about the holder; fields are absent when the certificate has none. */
@@ -54,7 +65,7 @@ export interface HolderSummary {
   id?: string;
 }
 
-export function holderOf(c: VerifiedCertificate): HolderSummary {
+export function holderOf(c: VerifiedCertificate, sources?: SourceListEntry[]): HolderSummary {
   if (c.format === 'dcc') {
     const j = c.dcc.json;
     const nam = j.nam ?? ({} as typeof j.nam);
@@ -64,20 +75,30 @@ export function holderOf(c: VerifiedCertificate): HolderSummary {
     return { name: name || latin, nameLatin: latin && latin !== name ? latin : undefined, dob: j.dob, records: entry ? [dccRecord(c.dcc.type, entry)] : [], id: c.dcc.uci };
   }
   const { holder: h, tests, antibodyTests, vaccinations, id } = c.ithc;
+  const dir = new SourceDirectory(sources ?? []);
+  // A testing centre or vaccination site in both languages: its Chinese name and its Latin-script one (source list), or the name carried.
+  const at = (name: string | undefined, code: number | undefined, t?: number) => {
+    const e = code !== undefined ? dir.get(code) : undefined;
+    const note = e && t !== undefined && !sourceValidAt(e, t) ? ' (不在来源列表所载有效期内 outside its validity in the source list)' : '';
+    return ` @ ${both(sourceLabel({ name, code }, dir, 'zh'), sourceLabel({ name, code }, dir, 'en'))}${note}`;
+  };
   const name = [h.surname, h.givenName].filter(Boolean).join(' ');
   const latin = [h.surnameLatin, h.givenNameLatin].filter(Boolean).join(', ');
   return {
     name: name || latin,
     nameLatin: name && latin ? latin : undefined,
     dob: h.dateOfBirth,
-    document: `${both(ownLabel(TRAVEL_DOCUMENT_TYPES, h.documentType, 'zh'), ownLabel(TRAVEL_DOCUMENT_TYPES, h.documentType, 'en'))} ${h.documentNumber} (${h.nationality})`,
+    document: `${both(ownLabel(TRAVEL_DOCUMENT_TYPES, h.documentType, 'zh'), ownLabel(TRAVEL_DOCUMENT_TYPES, h.documentType, 'en'))} ${h.documentNumber} (${h.nationality}; 签发国 issued by ${h.documentIssuer})`,
     records: [
-      ...tests.map((t) => `${both(label('testType', t.testType, 'zh'), label('testType', t.testType, 'en'))}: ${day(t.sampleTime)}, ${both(label('testResult', t.result, 'zh'), label('testResult', t.result, 'en'))}`),
+      ...tests.map(
+        (t) =>
+          `${both(label('testType', t.testType, 'zh'), label('testType', t.testType, 'en'))}: ${day(t.sampleTime)}, ${both(label('testResult', t.result, 'zh'), label('testResult', t.result, 'en'))}${t.reportTime !== undefined ? `, 报告 reported ${day(t.reportTime)}` : ''}${at(t.testingCentre, t.testingCentreCode, t.sampleTime)}`,
+      ),
       ...antibodyTests.map(
         (t) =>
-          `IgG 抗体 antibody: ${day(t.sampleTime)}, ${both(ownLabel(IGG_RESULTS, t.result, 'zh'), ownLabel(IGG_RESULTS, t.result, 'en'))}${t.value ? ` ${t.value}${t.unit ? ` ${t.unit}` : ''}` : ''}`,
+          `IgG 抗体 antibody: ${day(t.sampleTime)}, ${both(ownLabel(IGG_RESULTS, t.result, 'zh'), ownLabel(IGG_RESULTS, t.result, 'en'))}${t.value ? ` ${t.comparator ?? ''}${t.value}${t.unit ? ` ${t.unit}` : ''}` : ''}${t.cutoff ? ` (阳性判定值 cut-off ${t.cutoff}${t.unit ? ` ${t.unit}` : ''})` : ''}${t.target ? `, ${both(ownLabel(IGG_TARGETS, t.target, 'zh'), ownLabel(IGG_TARGETS, t.target, 'en'))}` : ''}${t.assayCode !== undefined ? `, ${iggAssayLabel(t.assayCode, 'en')}` : t.assay ? `, ${[t.manufacturer, t.assay].filter(Boolean).join(' ')}` : ''}${at(t.testingCentre, t.testingCentreCode, t.sampleTime)}`,
       ),
-      ...vaccinations.map((v) => `${RECORD_TEXT.v.zh} ${RECORD_TEXT.v.en}: ${v.doseNumber}/${v.totalDoses}, ${v.date}, ${label('vaccineProduct', v.product, 'en')}`),
+      ...vaccinations.map((v) => `${RECORD_TEXT.v.zh} ${RECORD_TEXT.v.en}: ${v.doseNumber}/${v.totalDoses}, ${v.date}, ${label('vaccineProduct', v.product, 'en')}${at(v.vaccinationSite, v.vaccinationSiteCode, Date.parse(v.date) / 1000)}`),
     ],
     id,
   };
@@ -109,7 +130,7 @@ export function textSummary(v: RuledVerdict, label?: string): string {
     for (const e of v.errors) lines.push(`  - [${e.code}] ${ERROR_TEXT[e.code].zh} / ${ERROR_TEXT[e.code].en}: ${e.message}`);
   }
   if (v.certificate) {
-    const h = holderOf(v.certificate);
+    const h = holderOf(v.certificate, v.sources);
     lines.push(`  姓名 Name:            ${h.name ?? '—'}${h.nameLatin ? ` (${h.nameLatin})` : ''}`);
     lines.push(`  出生日期 Born:        ${h.dob ?? '—'}`);
     lines.push(`  证件 Document:        ${h.document ?? '— (无 none)'}`);
@@ -124,14 +145,16 @@ export function textSummary(v: RuledVerdict, label?: string): string {
   return lines.map(printable).join('\n');
 }
 
-/** One line per code, for `verify -` without --json. */
-export function textLine(v: RuledVerdict, lineNumber: number): string {
+/** One line per code, for `verify -` and several codes, without --json: led by the line number or where the code came from. */
+export function textLine(v: RuledVerdict, where: number | string): string {
   const head = v.valid ? '✔ 有效 VALID' : '✘ 无效 INVALID';
-  const parts = [`${lineNumber}`, head];
+  const parts = [`${where}`, head];
   if (v.errors.length) parts.push(v.errors.map((e) => `${e.code} ${ERROR_TEXT[e.code].zh}`).join('; '));
   if (v.certificate) {
     const h = holderOf(v.certificate);
-    parts.push([h.nameLatin ?? h.name, h.dob, h.document].filter(Boolean).join(' · '));
+    // An HC1 code holds one record: named, so that the codes of one page can be told apart.
+    const record = v.certificate.format === 'dcc' ? h.records[0] : undefined;
+    parts.push([h.nameLatin ?? h.name, h.dob, h.document, record].filter(Boolean).join(' · '));
   }
   const brief = rulesBrief(v.rules);
   if (brief) parts.push(brief);

@@ -1,5 +1,8 @@
 /**
- * `ithc verify [--cert FILE]... [--trust FILE]... [--at ISO8601] [--json] CODE|IMAGE|-`
+ * `ithc verify [--cert FILE]... [--trust FILE]... [--at ISO8601] [--json] CODE|FILE...|-`
+ *
+ * A FILE (PNG, JPEG or PDF) gives every QR code in it, in reading order (cli/image.ts). One code in
+ * all: the bilingual summary; several: one line each, labelled with where it came from.
  *
  * Exit status: 0 when every code is valid, 1 when any is not, 2 on a usage error (reported on
  * stderr before any result is printed).
@@ -8,10 +11,10 @@ import { statSync } from 'node:fs';
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
 import { runBatch } from './batch';
 import { parseClock } from './clock';
-import { jsonLine, textSummary } from './report';
+import { jsonLine, textLine, textSummary, type CodeSource } from './report';
 import { loadTrust, readInputFile } from './trust';
 import { makeVerifier, verifySafely, type VerifierSettings } from './verifier';
-import { loadSignedTrustLists, parseMaxAge, readAuthorityKeys, readCscas } from './seal-trust';
+import { loadSignedSourceLists, loadSignedTrustLists, parseMaxAge, readAuthorityKeys, readCscas } from './seal-trust';
 import { loadRules, RULES_OPTIONS } from './rules-file';
 import { accepted } from './rules';
 import type { EarlyWorkers } from './workers';
@@ -29,7 +32,7 @@ export interface Io {
 /** The options of `ithc verify`, one row each. */
 export const VERIFY_OPTIONS: readonly OptionSpec[] = [
   { name: 'cert', value: 'FILE', repeat: true, help: { en: 'trust this signing certificate (PEM, PEM bundle, DER or base64 DER)', zh: '信任此签名证书（PEM、PEM 证书包、DER 或 base64 DER）' } },
-  { name: 'trust', value: 'FILE', repeat: true, help: { en: 'trust the signing certificates in this DSC list (EU format, JSON) or signed ITHC trust list (needs --csca)', zh: '信任此 DSC 列表（欧盟格式 JSON）或签名 ITHC 信任列表（需 --csca）中的签名证书' } },
+  { name: 'trust', value: 'FILE', repeat: true, help: { en: 'trust the signing certificates in this DSC list (EU format, JSON) or signed ITHC trust list (needs --csca); a signed ITHC source list (needs --csca) names the laboratories and vaccination sites certificates give by code', zh: '信任此 DSC 列表（欧盟格式 JSON）或签名 ITHC 信任列表（需 --csca）中的签名证书；签名 ITHC 来源列表（需 --csca）给出证明中以编码表示的检测机构和接种单位的名称' } },
   { name: 'csca', value: 'FILE', help: { en: 'the CSCA certificate (PEM or DER) that signed trust lists given with --trust must be signed by', zh: '签名信任列表须由此 CSCA 证书（PEM 或 DER）签发' } },
   { name: 'max-age', value: 'DURATION', help: { en: "warn when a signed trust list is older than this (seconds, or e.g. 36h, 7d; default: the list's own)", zh: '签名信任列表超过此时长即警告（秒，或如 36h、7d；默认取列表自身的值）' } },
   { name: 'key', value: 'FILE', repeat: true, help: { en: "a destination authority's P-256 private key (PKCS#8 PEM) that opens sealed ITHCS1: codes", zh: '用于打开加密码（ITHCS1:）的目的地主管机构 P-256 私钥（PKCS#8 PEM）' } },
@@ -39,16 +42,25 @@ export const VERIFY_OPTIONS: readonly OptionSpec[] = [
   { name: 'help', short: 'h', help: { en: 'show this help', zh: '显示此帮助' } },
 ];
 
-export const VERIFY_HELP = `Usage: ithc verify [--cert FILE]... [--trust FILE]... [--csca FILE] [--key FILE]... [--rules FILE --country XX] [--at ISO8601] [--json] CODE|IMAGE|-
-用法: ithc verify [选项] 二维码文本|图片|-
+export const VERIFY_HELP = `Usage: ithc verify [--cert FILE]... [--trust FILE]... [--csca FILE] [--key FILE]... [--rules FILE --country XX] [--at ISO8601] [--json] CODE|IMAGE|PDF...|-
+用法: ithc verify [选项] 二维码文本|图片|PDF ...|-
 
 Verifies health certificate codes (EU DCC "HC1:", ITHC "ITHC1:", sealed ITHC "ITHCS1:" with --key) offline.
 离线验证健康证明二维码（欧盟数字新冠证书 HC1:、国际旅行健康证明 ITHC1:，加密码 ITHCS1: 需 --key）。
 
-  CODE    the text of the QR code                      二维码文本
-  IMAGE   a PNG or JPEG file holding the QR code       含二维码的 PNG 或 JPEG 图片
+  CODE    the text of the QR code; line breaks inside  二维码文本；其中的换行（如邮件
+          it (as e-mail wraps it) are ignored          自动折行）会被忽略
+  IMAGE   a PNG or JPEG file: a photo, scan or         PNG 或 JPEG 图片：照片、扫描件或截图，
+          screenshot, every QR code in it              读取其中全部二维码
+  PDF     a PDF file: every QR code on its first       PDF 文件：读取前 10 页中的全部
+          10 pages (the paper certificate)             二维码（如纸质证明）
   -       read one code per line from standard input;  从标准输入逐行读取，
           one result per line, in the same order       按相同顺序逐行输出结果
+
+Codes in a file are taken in reading order (top to bottom, left to right; page by page). One code
+in all gives a summary; several give one line each, labelled FILE [pN] [#i], and with --json a
+"source" field {"file", "page", "index"}.
+文件中的二维码按阅读顺序（自上而下、从左到右，逐页）读取。只有一个二维码时输出摘要；多个时每个一行。
 
 Options 选项:
 ${formatOptions(VERIFY_OPTIONS)}
@@ -71,11 +83,18 @@ Examples 示例:
   ithc verify --trust dsc-list.json 'HC1:NCF...'
   ithc verify --cert dsc.pem --at 2024-05-01 qr.png
   ithc verify --trust dsc-list.json --json - < codes.txt > results.jsonl
-  ithc verify --trust trustlist-signed.json --csca csca.pem --key authority-key.pem 'ITHCS1:...'
+  ithc verify --trust trustlist-signed.json --trust sources-signed.json --csca csca.pem --key authority-key.pem 'ITHCS1:...'
   ithc verify --trust dsc-list.json --rules partners.json --country SG --at 2025-03-05T08:00:00+08:00 qr.png
 `;
 
-type Input = { kind: 'stdin' } | { kind: 'code'; text: string; label: string };
+/** One code to verify: its text, the label a text line shows, and for a code read from a file, where. */
+interface CodeInput {
+  text: string;
+  label: string;
+  source?: CodeSource;
+}
+
+type Input = { kind: 'stdin' } | { kind: 'codes'; codes: CodeInput[] };
 
 export async function verifyCommand(argv: readonly string[], io: Io): Promise<number> {
   const { options, positionals } = parseArgs(VERIFY_OPTIONS, argv);
@@ -83,12 +102,12 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
     io.stdout.write(VERIFY_HELP);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError('verify needs a CODE, an IMAGE file or - (standard input)');
-  if (positionals.includes('-') && positionals.length > 1) throw new UsageError('- (standard input) cannot be combined with other codes or images');
+  if (positionals.length === 0) throw new UsageError('verify needs a CODE, an IMAGE or PDF file, or - (standard input)');
+  if (positionals.includes('-') && positionals.length > 1) throw new UsageError('- (standard input) cannot be combined with other codes or files');
 
   // Everything that can be a usage error is checked before the first result is printed.
   const inputs: Input[] = [];
-  for (const arg of positionals) inputs.push(await classify(arg));
+  for (const arg of positionals) inputs.push(await classify(arg, (w) => io.stderr.write(`ithc: warning: ${w}\n`)));
   const trust = loadTrust((options.cert as string[] | undefined) ?? [], (options.trust as string[] | undefined) ?? []);
   const at = typeof options.at === 'string' ? parseClock(options.at) : undefined;
   // Signed trust lists (seal-trust.ts): checked against --csca at the validation time.
@@ -98,6 +117,9 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
   const signed = await loadSignedTrustLists(trust.signed, cscas, at ?? Math.floor(Date.now() / 1000), maxAge);
   trust.keys.push(...signed.keys);
   trust.warnings.push(...signed.warnings);
+  // Signed source lists: the names of the testing centres and vaccination sites certificates give by code.
+  const sourceLists = await loadSignedSourceLists(trust.sourceLists, cscas, at ?? Math.floor(Date.now() / 1000));
+  trust.warnings.push(...sourceLists.warnings);
   for (const w of trust.warnings) io.stderr.write(`ithc: warning: ${w}\n`);
   if (trust.keys.length === 0) io.stderr.write('ithc: warning: no trusted signing keys (give --cert or --trust), so no signature can verify\n');
   const settings: VerifierSettings = {
@@ -107,6 +129,7 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
     authorityKeys,
     revocation: signed.revocation,
     rules: await loadRules(options),
+    ...(sourceLists.sources.length ? { sources: sourceLists.sources } : {}),
   };
 
   if (inputs[0].kind === 'stdin') {
@@ -114,38 +137,49 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
     return r.invalid > 0 ? 1 : 0;
   }
   const verify = makeVerifier(settings);
+  const codes = inputs.flatMap((input) => (input.kind === 'codes' ? input.codes : []));
   let allValid = true;
-  for (const [i, input] of inputs.entries()) {
-    if (input.kind !== 'code') continue;
-    const v = await verifySafely(verify, input.text.trim());
+  for (const c of codes) {
+    const v = await verifySafely(verify, c.text);
     allValid &&= accepted(v);
-    // Several summaries are set apart by a blank line; JSON stays one line per code.
-    if (settings.json) io.stdout.write(jsonLine(v) + '\n');
-    else io.stdout.write((i > 0 ? '\n' : '') + textSummary(v, inputs.length > 1 ? input.label : undefined) + '\n');
+    // One code: the summary. Several: one line each, as `verify -` prints them. JSON: one line per code.
+    if (settings.json) io.stdout.write(jsonLine(v, c.source) + '\n');
+    else if (codes.length === 1) io.stdout.write(textSummary(v) + '\n');
+    else io.stdout.write(textLine(v, c.label) + '\n');
   }
   return allValid ? 0 : 1;
 }
 
 /**
- * A positional is an image when it names an existing file; it is taken for a path (and missing) when
- * it has an image extension or starts like a path; anything else is the code's text, which then
- * gets its own verdict (a code always starts with a prefix such as "HC1:", never with "./").
+ * A positional is a file (image or PDF) when it names an existing file; it is taken for a path (and
+ * missing) when it has an image or PDF extension or starts like a path; anything else is the code's
+ * text, which then gets its own verdict (a code always starts with a prefix such as "HC1:", never
+ * with "./").
  */
-async function classify(arg: string): Promise<Input> {
+async function classify(arg: string, warn: (message: string) => void): Promise<Input> {
   if (arg === '-') return { kind: 'stdin' };
   let isFile = false;
   try {
     const st = statSync(arg);
-    if (st.isDirectory()) throw new UsageError(`${arg} is a directory, not an image`);
+    if (st.isDirectory()) throw new UsageError(`${arg} is a directory, not an image or a PDF`);
     isFile = st.isFile();
   } catch (e) {
     if (e instanceof UsageError) throw e;
   }
   if (isFile) {
-    const { decodeQrImage, MAX_IMAGE_BYTES } = await import('./image');
-    const text = decodeQrImage(readInputFile(arg, 'image', MAX_IMAGE_BYTES), arg);
-    return { kind: 'code', text, label: arg };
+    const { readFileCodes, MAX_IMAGE_BYTES } = await import('./image');
+    const found = await readFileCodes(readInputFile(arg, 'image or PDF', MAX_IMAGE_BYTES), arg, warn);
+    return {
+      kind: 'codes',
+      codes: found.map((c) => ({
+        text: c.text,
+        label: [c.file, c.page !== undefined ? `p${c.page}` : '', c.of > 1 ? `#${c.index}` : ''].filter(Boolean).join(' '),
+        source: { file: c.file, ...(c.page !== undefined ? { page: c.page } : {}), index: c.index },
+      })),
+    };
   }
-  if (/\.(png|jpe?g)$/i.test(arg) || /^(\.{1,2}[\\/]|[\\/]|~[\\/])/.test(arg)) throw new UsageError(`no such image file: ${arg}`);
-  return { kind: 'code', text: arg, label: arg.length > 24 ? `${arg.slice(0, 24)}…` : arg };
+  if (/\.(png|jpe?g|pdf)$/i.test(arg) || /^(\.{1,2}[\\/]|[\\/]|~[\\/])/.test(arg)) throw new UsageError(`no such image file or PDF: ${arg}`);
+  // A pasted code may carry the line breaks of an e-mail: the core reads through them (core/pasted.ts); the label is one line.
+  const flat = arg.replace(/\s+/g, ' ').trim();
+  return { kind: 'codes', codes: [{ text: arg, label: flat.length > 24 ? `${flat.slice(0, 24)}…` : flat }] };
 }

@@ -19,6 +19,7 @@ import { DccCertificate, readDcc, type DccSchemaValidator } from './dcc';
 import { IthcCertificate, readIthc } from './ithc';
 import type { CertificateType, KeyStore, TrustedKey } from './keys';
 import { withLimits, type Limits } from './limits';
+import { decodeUnwrapped, unwrapCode } from './pasted';
 import { addPrefix, splitPrefix, type CodeFormat } from './prefix';
 import type { RevocationList } from './revocation';
 import { deflate, inflate } from './zlib';
@@ -38,8 +39,9 @@ export interface DecodedStages {
 }
 
 /**
- * Decodes as far as possible without any key. For a sealed code the stages stop after zlib:
- * its content is a COSE_Encrypt that only the destination authority can open (seal.ts).
+ * Decodes as far as possible without any key. For a sealed code the stages stop after base45
+ * (`cose` holds the COSE_Encrypt, there is no zlib stage): only the destination authority can
+ * open it (seal.ts).
  */
 export function decodeStages(code: string, limitsIn?: Partial<Limits>): DecodedStages {
   const limits = withLimits(limitsIn);
@@ -47,14 +49,33 @@ export function decodeStages(code: string, limitsIn?: Partial<Limits>): DecodedS
   try {
     if (typeof code !== 'string') throw new TypeError('code must be a string');
     if (code.length > limits.maxCodeLength) throw new IthcError('SIZE_LIMIT', `code is ${code.length} characters; at most ${limits.maxCodeLength} are accepted`);
-    const { format, prefix, body } = splitPrefix(code);
+    // A pasted code may be wrapped over lines (core/pasted.ts); a scanned one comes through unchanged.
+    const unwrapped = unwrapCode(code);
+    const { format, prefix, body } = splitPrefix(unwrapped.text);
     st.format = format;
     st.prefix = prefix;
     st.base45 = body;
-    const compressed = decodeBase45(body);
-    st.compressed = compressed;
-    // HCERT §4.3: codes must be compressed; an uncompressed COSE is refused, not guessed at.
-    st.cose = inflate(compressed, limits.maxInflatedBytes);
+    let read: { body: string; value: { compressed?: Uint8Array; cose: Uint8Array } };
+    try {
+      read = decodeUnwrapped(unwrapped, prefix.length, (b) => {
+        const bytes = decodeBase45(b);
+        // A sealed code has no zlib around its ciphertext (docs/sealed-codes.md): its base45 bytes are the COSE_Encrypt.
+        if (format === 'sealed') return { cose: bytes };
+        // HCERT §4.3: codes must be compressed; an uncompressed COSE is refused, not guessed at.
+        return { compressed: bytes, cose: inflate(bytes, limits.maxInflatedBytes) };
+      });
+    } catch (e) {
+      // The stage reached is kept: the base45 bytes when only zlib failed.
+      try {
+        st.compressed = decodeBase45(body);
+      } catch {
+        // base45 itself failed.
+      }
+      throw e;
+    }
+    st.base45 = read.body;
+    if (read.value.compressed) st.compressed = read.value.compressed;
+    st.cose = read.value.cose;
     if (format === 'sealed') return st;
     st.sign1 = parseCoseSign1(st.cose, limits);
     st.claims = parseClaims(st.sign1.payload, limits);

@@ -12,10 +12,11 @@ import { webCrypto } from '../core/crypto/webcrypto';
 import type { ErrorCode } from '../core/errors';
 import type { OpeningKey } from '../core/seal';
 import type { ValidationRule } from '../core/rules';
-import { IGG_RESULTS, issuerLabel, label, ownLabel } from '../core/valuesets';
+import { IGG_RESULTS, IGG_TARGETS, iggAssayLabel, issuerLabel, label, ownLabel } from '../core/valuesets';
+import { sourceLabel } from '../core/sourcelist';
 import { ERROR_WORDS, FORMAT_WORDS, LANGS, LANG_NAMES, duration, preferredLang, t, type UiLang } from './i18n';
-import { CameraScanner, decodeImageFile, decodePdfFile } from './scan';
-import { NeedsCsca, checkCode, openingKeyFromPem, readCscas, readFileText, readRules, readTrust, type CheckResult, type TrustSource } from './verifier';
+import { CameraScanner, DecoderUnavailable, NotAnImage, decodeImageFile, decodePdfFile, fileKind } from './scan';
+import { NeedsCsca, checkCode, openingKeyFromPem, readCscas, readFileText, readRules, readTrust, sourceDirectory, type CheckResult, type TrustSource } from './verifier';
 
 const crypto = webCrypto(globalThis.crypto.subtle);
 /** The validation clock: the officer's chosen time (UTC) when set, else this device's clock. */
@@ -28,6 +29,15 @@ function now(): number {
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 const STORE = { lang: 'ithc.lang', trust: 'ithc.trust', cscas: 'ithc.cscas', rules: 'ithc.rules', country: 'ithc.country' };
+
+/** One of several codes read from one image or PDF, with its result. */
+interface FoundEntry {
+  code: string;
+  page?: number;
+  /** 1-based place in reading order on its image or page. */
+  index: number;
+  result: CheckResult;
+}
 
 interface SavedTrust {
   source: string;
@@ -44,6 +54,8 @@ const state = {
   rules: [] as ValidationRule[],
   rulesCountries: [] as string[],
   last: null as CheckResult | null,
+  /** The codes of the last image or PDF that held several, each verified. */
+  found: [] as FoundEntry[],
   trustMessage: null as null | { key: string; vars?: Record<string, string | number>; kind?: 'warn' | 'error' },
 };
 
@@ -94,6 +106,7 @@ function applyLang(): void {
   renderRulesStatus();
   if ($('offline-status').dataset.ready) $('offline-status').textContent = t(L, 'offlineReady');
   if (state.last) renderResult(state.last);
+  renderFound();
 }
 
 // --- trust ------------------------------------------------------------------------------------
@@ -115,6 +128,10 @@ function renderTrustStatus(): void {
         warn = true;
         lines.push(t(L, 'trustStale', { age: duration(L, sg.ageSeconds), max: duration(L, sg.maxAge) }));
       }
+    } else if (s.sourceList) {
+      const sl = s.sourceList;
+      lines.push(t(L, 'trustSources', { version: sl.version, csca: sl.csca, n: s.sources?.length ?? 0, issued: new Date(sl.issuedAt * 1000).toISOString().replace('.000Z', 'Z'), age: duration(L, sl.ageSeconds) }));
+      if (sl.stale) lines.push(t(L, 'trustStale', { age: duration(L, sl.ageSeconds), max: duration(L, sl.maxAge) }));
     } else lines.push(t(L, 'trustDsc', { n: s.keys.length, source: s.source }));
     for (const w of s.warnings.slice(0, 3)) lines.push(w);
   }
@@ -187,7 +204,13 @@ async function verifyNow(code: string): Promise<void> {
   }
   setStatus('input-status', '');
   const country = ($('country') as HTMLInputElement).value.trim().toUpperCase();
-  state.last = await checkCode(code, { trust: state.trust, keys: state.keys, rules: state.rules, country: country || undefined, now: now(), crypto });
+  const ctx = { trust: state.trust, keys: state.keys, rules: state.rules, country: country || undefined, now: now(), crypto };
+  state.last = await checkCode(code, ctx);
+  // The other codes read from the same file are judged by the same trust list, clock and rules.
+  if (state.found.some((f) => f.code === code)) {
+    for (const f of state.found) f.result = f.code === code ? state.last : await checkCode(f.code, ctx);
+    renderFound();
+  }
   renderResult(state.last);
   const section = $('result');
   section.hidden = false;
@@ -285,22 +308,34 @@ function renderDetails(r: CheckResult): void {
   if (c?.format === 'ithc') {
     const cert = c.ithc;
     const lang = L === 'zh' ? 'zh' : 'en';
+    // Laboratories and vaccination sites by code: their names from the source lists loaded (Latin script in every language but Chinese).
+    const dir = sourceDirectory(state.trust);
+    const place = (name: string | undefined, code: number | undefined) => sourceLabel({ name, code }, dir, L);
     if (cert.tests.length) {
       body.appendChild(el('h3', t(L, 'tests')));
       const ul = el('ul');
-      for (const x of cert.tests) ul.appendChild(el('li', `${label('testType', x.testType, lang)} — ${label('testResult', x.result, lang)}; ${t(L, 'sampleTime')} ${fmtTime(x.sampleTime)} (${t(L, 'sampleAge', { age: duration(L, now() - x.sampleTime) })}); ${x.testingCentre}, ${x.country}`));
+      for (const x of cert.tests) ul.appendChild(el('li', `${label('testType', x.testType, lang)} — ${label('testResult', x.result, lang)}; ${t(L, 'sampleTime')} ${fmtTime(x.sampleTime)} (${t(L, 'sampleAge', { age: duration(L, now() - x.sampleTime) })})${x.reportTime !== undefined ? `; ${t(L, 'reportTime')} ${fmtTime(x.reportTime)}` : ''}; ${place(x.testingCentre, x.testingCentreCode)}, ${x.country}`));
       body.appendChild(ul);
     }
     if (cert.antibodyTests.length) {
       body.appendChild(el('h3', t(L, 'antibody')));
       const ul = el('ul');
-      for (const x of cert.antibodyTests) ul.appendChild(el('li', `${ownLabel(IGG_RESULTS, x.result, lang)}${x.value ? ` ${x.value} ${x.unit ?? ''}` : ''}; ${t(L, 'sampleTime')} ${fmtTime(x.sampleTime)} (${t(L, 'sampleAge', { age: duration(L, now() - x.sampleTime) })}); ${x.testingCentre}, ${x.country}`));
+      for (const x of cert.antibodyTests) {
+        const assay = x.assayCode !== undefined ? iggAssayLabel(x.assayCode, lang) : [x.manufacturer, x.assay].filter(Boolean).join(' ');
+        const facts = [
+          `${ownLabel(IGG_RESULTS, x.result, lang)}${x.value ? ` ${x.comparator ?? ''}${x.value} ${x.unit ?? ''}` : ''}`,
+          x.cutoff ? `${t(L, 'cutoff')} ${x.cutoff} ${x.unit ?? ''}` : '',
+          x.target ? ownLabel(IGG_TARGETS, x.target, lang) : '',
+          assay,
+        ].filter(Boolean);
+        ul.appendChild(el('li', `${facts.join(', ')}; ${t(L, 'sampleTime')} ${fmtTime(x.sampleTime)} (${t(L, 'sampleAge', { age: duration(L, now() - x.sampleTime) })}); ${place(x.testingCentre, x.testingCentreCode)}, ${x.country}`));
+      }
       body.appendChild(ul);
     }
     if (cert.vaccinations.length) {
       body.appendChild(el('h3', t(L, 'vaccinations')));
       const ul = el('ul');
-      for (const x of cert.vaccinations) ul.appendChild(el('li', `${x.date}: ${label('vaccineProduct', x.product, lang)}, ${t(L, 'dose', { n: x.doseNumber, m: x.totalDoses })}; ${label('vaccineManufacturer', x.manufacturer, lang)}; ${x.country}`));
+      for (const x of cert.vaccinations) ul.appendChild(el('li', `${x.date}: ${label('vaccineProduct', x.product, lang)}, ${t(L, 'dose', { n: x.doseNumber, m: x.totalDoses })}; ${label('vaccineManufacturer', x.manufacturer, lang)}; ${place(x.vaccinationSite, x.vaccinationSiteCode)}, ${x.country}`));
       body.appendChild(ul);
     }
   } else if (c?.format === 'dcc') {
@@ -332,15 +367,25 @@ async function toggleCamera(): Promise<void> {
   scanner = s;
   $('camera-box').hidden = false;
   $('camera').textContent = t(L, 'stopCamera');
+  const stopped = () => {
+    scanner = null;
+    $('camera-box').hidden = true;
+    $('camera').textContent = t(state.lang, 'camera');
+  };
   try {
-    await s.start((code) => {
-      scanner = null;
-      $('camera-box').hidden = true;
-      $('camera').textContent = t(state.lang, 'camera');
-      ($('code') as HTMLTextAreaElement).value = code;
-      setStatus('input-status', t(state.lang, 'scanned'));
-      void verifyNow(code);
-    });
+    await s.start(
+      (code) => {
+        stopped();
+        showFound([]);
+        ($('code') as HTMLTextAreaElement).value = code;
+        setStatus('input-status', t(state.lang, 'scanned'));
+        void verifyNow(code);
+      },
+      (e) => {
+        stopped();
+        setStatus('input-status', t(state.lang, 'scannerFailed', { reason: errorText(e) }), 'error');
+      },
+    );
     setStatus('input-status', t(L, 'cameraOn'));
   } catch (e) {
     s.stop();
@@ -351,23 +396,91 @@ async function toggleCamera(): Promise<void> {
   }
 }
 
+/** Why a file gave no code, in the officer's words. */
+function readFailure(e: unknown, pdf: boolean): { key: string; vars?: Record<string, string> } {
+  const reason = errorText(e);
+  if (e instanceof DecoderUnavailable) return { key: 'scannerFailed', vars: { reason } };
+  if (e instanceof NotAnImage) return e.known ? { key: 'imageUnreadable', vars: { reason } } : { key: 'notImageOrPdf' };
+  return pdf ? { key: 'pdfFailed', vars: { reason } } : { key: 'imageUnreadable', vars: { reason } };
+}
+
+/**
+ * An image or PDF: every code in it, in reading order. One code is verified and shown as a pasted
+ * one; several are each verified and listed, the first shown in full, any other on a click.
+ */
 async function onImage(file: File): Promise<void> {
   const L = state.lang;
-  let code: string | null;
+  showFound([]);
+  let found: Array<{ text: string; page?: number }>;
+  let pdf = false;
   try {
-    const isPdf = file.type === 'application/pdf' || /\.pdf$/i.test(file.name);
-    code = isPdf ? await decodePdfFile(file, document.baseURI) : await decodeImageFile(file);
+    // What the bytes are decides, not the name or the type the sender gave the file.
+    pdf = (await fileKind(file)) === 'pdf';
+    found = pdf ? await decodePdfFile(file, document.baseURI) : await decodeImageFile(file);
   } catch (e) {
-    setStatus('input-status', t(L, 'pdfFailed', { reason: errorText(e) }), 'error');
+    const f = readFailure(e, pdf);
+    setStatus('input-status', t(L, f.key, f.vars), 'error');
     return;
   }
-  if (!code) {
+  if (!found.length) {
     setStatus('input-status', t(L, 'noQrFound'), 'warn');
     return;
   }
-  ($('code') as HTMLTextAreaElement).value = code;
-  setStatus('input-status', t(L, 'scanned'));
-  await verifyNow(code);
+  if (found.length === 1) {
+    ($('code') as HTMLTextAreaElement).value = found[0].text;
+    setStatus('input-status', t(L, 'scanned'));
+    await verifyNow(found[0].text);
+    return;
+  }
+  const country = ($('country') as HTMLInputElement).value.trim().toUpperCase() || undefined;
+  const entries: FoundEntry[] = [];
+  const perPage = new Map<number, number>();
+  for (const c of found) {
+    const index = (perPage.get(c.page ?? 0) ?? 0) + 1;
+    perPage.set(c.page ?? 0, index);
+    entries.push({ code: c.text, page: c.page, index, result: await checkCode(c.text, { trust: state.trust, keys: state.keys, rules: state.rules, country, now: now(), crypto }) });
+  }
+  showFound(entries);
+  await showFoundEntry(0);
+  setStatus('input-status', t(L, 'scannedSeveral', { n: entries.length }));
+}
+
+function showFound(entries: FoundEntry[]): void {
+  state.found = entries;
+  renderFound();
+}
+
+/** The list of codes read from one file: verdict, format, where, holder; the one shown is marked. */
+function renderFound(): void {
+  const L = state.lang;
+  const box = $('found');
+  const list = $('found-list');
+  list.replaceChildren();
+  box.hidden = state.found.length === 0;
+  if (!state.found.length) return;
+  $('found-title').textContent = t(L, 'foundTitle', { n: state.found.length });
+  const shown = ($('code') as HTMLTextAreaElement).value;
+  state.found.forEach((f, i) => {
+    const v = f.result.verdict;
+    const where = f.page !== undefined ? t(L, 'foundOnPage', { page: f.page, index: f.index }) : t(L, 'foundInImage', { index: f.index });
+    const parts = [`${v.valid ? '✓' : '✗'} ${t(L, v.valid ? 'valid' : 'invalid')}`, v.format ? FORMAT_WORDS[v.format][L] : '', where, f.result.holder?.name ?? ''];
+    const button = el('button', parts.filter(Boolean).join(' · '), `found-item ${v.valid ? 'ok' : f.result.sealedWithoutKey ? 'warn' : 'bad'}`);
+    button.type = 'button';
+    button.dataset.valid = String(v.valid);
+    if (f.code === shown) button.setAttribute('aria-current', 'true');
+    button.addEventListener('click', () => void showFoundEntry(i));
+    const li = el('li');
+    li.appendChild(button);
+    list.appendChild(li);
+  });
+}
+
+async function showFoundEntry(i: number): Promise<void> {
+  const f = state.found[i];
+  if (!f) return;
+  ($('code') as HTMLTextAreaElement).value = f.code;
+  renderFound();
+  await verifyNow(f.code);
 }
 
 function fileInput(id: string, handler: (file: File) => Promise<void>): void {
@@ -402,11 +515,14 @@ function wire(): void {
   });
   $('clear').addEventListener('click', () => {
     ($('code') as HTMLTextAreaElement).value = '';
+    showFound([]);
     state.last = null;
     $('result').hidden = true;
     setStatus('input-status', '');
     $('code').focus();
   });
+  // Editing the code by hand leaves the list of codes read from a file behind.
+  $('code').addEventListener('input', () => showFound([]));
   $('camera').addEventListener('click', () => void toggleCamera());
   fileInput('image-file', onImage);
 
@@ -503,6 +619,10 @@ async function main(): Promise<void> {
   wire();
   await restore();
   applyLang();
+  // Served by a deployment (its public address), the signed trust list is at the same origin:
+  // offered as the address to load, never a guess at another host. Opened as a file, nothing is.
+  const trustUrl = $('trust-url') as HTMLInputElement;
+  if (!trustUrl.value && (location.protocol === 'https:' || location.protocol === 'http:')) trustUrl.value = new URL('/trustlist/signed', location.origin).href;
   $('settings').toggleAttribute('open', state.trust.length === 0);
   document.body.dataset.ready = 'true';
   void registerServiceWorker();

@@ -4,6 +4,11 @@
  * with none, a phone in flight mode). A new build has a new name: the new worker fills its cache
  * while the old one keeps serving, then removes the old cache.
  *
+ * Files used only by some visits (the QR decoder's WebAssembly, ~0.9 MB, fetched on the first scan)
+ * are not fetched on install: they go into the cache when first fetched, and a new build carries
+ * them over from the old cache, since their names hold a hash of their bytes (same name, same
+ * file). So a verifier that scanned once scans offline, also after an update.
+ *
  * Only the page's own files are served from the cache. Everything else (a trust list loaded from a
  * URL) goes to the network untouched.
  */
@@ -23,12 +28,17 @@ interface SwScope {
   addEventListener(type: 'fetch', f: (e: SwFetchEvent) => void): void;
 }
 const sw = self as unknown as SwScope;
-/** Set by scripts/web-build.mjs: a hash of every file, and the files (relative to the scope). */
+/**
+ * Set by scripts/web-build.mjs: a hash of every file; the files cached on install, and those cached
+ * on first use (names relative to the scope).
+ */
 declare const __WEB_VERSION__: string;
 declare const __WEB_FILES__: string[];
+declare const __WEB_LAZY__: string[];
 
 const CACHE = `ithc-verifier-${__WEB_VERSION__}`;
 const FILES = __WEB_FILES__;
+const LAZY = __WEB_LAZY__;
 
 sw.addEventListener('install', (event) => {
   event.waitUntil(
@@ -44,7 +54,17 @@ sw.addEventListener('install', (event) => {
 sw.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      for (const name of await caches.keys()) if (name.startsWith('ithc-verifier-') && name !== CACHE) await caches.delete(name);
+      const cache = await caches.open(CACHE);
+      for (const name of await caches.keys()) {
+        if (!name.startsWith('ithc-verifier-') || name === CACHE) continue;
+        const old = await caches.open(name);
+        for (const f of LAZY) {
+          const url = new URL(f, sw.registration.scope).href;
+          const kept = await old.match(url);
+          if (kept && !(await cache.match(url))) await cache.put(url, kept);
+        }
+        await caches.delete(name);
+      }
       await sw.clients.claim();
     })(),
   );
@@ -58,7 +78,7 @@ sw.addEventListener('fetch', (event) => {
   if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
   const rel = url.pathname.slice(scope.pathname.length);
   const name = rel === '' ? 'index.html' : rel;
-  if (!FILES.includes(name)) return;
+  if (!FILES.includes(name) && !LAZY.includes(name)) return;
   event.respondWith(
     (async () => {
       const cache = await caches.open(CACHE);

@@ -17,6 +17,7 @@ import { checkRule, evaluateEntryRules, type EntryRulesReport, type ValidationRu
 import { PEM_PKCS8, PEM_SEC1, pemBodies } from '../core/pem';
 import { authorityKid, p256Spki, sealedOpener, type OpeningKey } from '../core/seal';
 import { isSignedTrustList, verifyTrustList, type TrustListProblem } from '../core/trustlist';
+import { SourceDirectory, isSignedSourceList, verifySourceList, type SourceListEntry } from '../core/sourcelist';
 import { certificatesFromText, certificateDer } from '../core/x509';
 import { validateDccSchemaPrecompiled } from '../cli/dcc-schema-precompiled';
 
@@ -24,7 +25,8 @@ import { validateDccSchemaPrecompiled } from '../cli/dcc-schema-precompiled';
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
 export interface TrustSource {
-  kind: 'dsc' | 'signed';
+  /** A DSC list, our signed trust list, or our signed source list (names of laboratories and vaccination sites, no keys). */
+  kind: 'dsc' | 'signed' | 'sources';
   /** File name or URL it came from. */
   source: string;
   keys: TrustedKey[];
@@ -41,6 +43,9 @@ export interface TrustSource {
     revocations: number;
     problems: TrustListProblem[];
   };
+  /** A signed source list: its entries, and what the status line says of it. */
+  sources?: SourceListEntry[];
+  sourceList?: { version: number; issuedAt: number; maxAge: number; ageSeconds: number; stale: boolean; csca: string };
 }
 
 export class NeedsCsca extends Error {
@@ -50,9 +55,26 @@ export class NeedsCsca extends Error {
   }
 }
 
-/** Reads a trust list: our signed list (checked against `cscas`) or a DSC list / certificates. */
+/** The testing centres and vaccination sites of every source list loaded, by code (a later list's entry wins). */
+export function sourceDirectory(trust: readonly TrustSource[]): SourceDirectory {
+  return new SourceDirectory(trust.flatMap((t) => t.sources ?? []));
+}
+
+/** Reads a trust list: our signed trust list or source list (checked against `cscas`), or a DSC list / certificates. */
 export async function readTrust(text: string, source: string, cscas: readonly Uint8Array[], now: number, crypto: CryptoProvider): Promise<TrustSource> {
   if (text.length > MAX_FILE_BYTES) throw new Error(`the list is ${text.length} characters; at most ${MAX_FILE_BYTES} are read`);
+  if (isSignedSourceList(text)) {
+    if (!cscas.length) throw new NeedsCsca();
+    const v = await verifySourceList(text, { cscas, now, crypto });
+    return {
+      kind: 'sources',
+      source,
+      keys: [],
+      warnings: v.problems.filter((p) => p.code !== 'STALE').map((p) => `${p.code}: ${p.message}`),
+      sources: v.sources.entries(),
+      sourceList: { version: v.version, issuedAt: v.issuedAt, maxAge: v.maxAge, ageSeconds: v.ageSeconds, stale: v.stale, csca: v.csca.subject },
+    };
+  }
   if (isSignedTrustList(text)) {
     if (!cscas.length) throw new NeedsCsca();
     const v = await verifyTrustList(text, { cscas, now, crypto });

@@ -108,11 +108,22 @@ describe('an image that cannot be read is a usage error (exit 2)', () => {
     expect(r.stderr).toMatch(/megapixels/);
   });
 
-  it('a file that is no image at all', async () => {
-    const file = join(dir, 'notes.txt');
-    writeFileSync(file, 'just some text');
+  it('a file that is no image at all, whatever its name says', async () => {
+    for (const name of ['notes.txt', 'scan.png', 'certificate.pdf']) {
+      const file = join(dir, name);
+      writeFileSync(file, 'just some text');
+      const r = await runCli(['verify', '--trust', trust.list, file]);
+      expect({ name, code: r.code, stdout: r.stdout }).toEqual({ name, code: 2, stdout: '' });
+      expect(r.stderr).toMatch(/is not an image \(PNG or JPEG\) or a PDF/);
+    }
+  });
+
+  it('a PDF that pdf.js cannot read', async () => {
+    const file = join(dir, 'broken.pdf');
+    writeFileSync(file, '%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
     const r = await runCli(['verify', '--trust', trust.list, file]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/neither a PNG nor a JPEG/);
+    // pdf.js's own warnings must not land among the results.
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/cannot read the PDF \S*broken\.pdf: \w/);
   });
 });

@@ -27,6 +27,8 @@ import { renderCertificatePdf } from '../../server/pdf/certificate-pdf';
 import { appRoutes, webVerifierRoute } from '../../server/routes';
 import { publishDscList } from '../../server/trust/dsc-list';
 import { publishAppTrustList } from '../../server/trust/signed-list';
+import { publishAppSourceList } from '../../server/trust/source-list';
+import { DEMO_SOURCES } from '../../server/records/demo-records';
 import { demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
 import { randomBytes } from 'node:crypto';
 import { testWithTestdata, testdataPath } from '../support/testdata';
@@ -106,6 +108,7 @@ beforeAll(async () => {
   view = await demoTravellerFlow(app);
   file('trustlist.json', JSON.stringify(await publishDscList(app.keys, app.config.country, app.clock.now())));
   file('trustlist-signed.json', JSON.stringify((await publishAppTrustList(app)).envelope));
+  file('sources-signed.json', JSON.stringify((await publishAppSourceList(app)).envelope));
   file('csca.der', await app.keys.cscaCertificate());
   file('qr-ithc.png', qrPng(view.codes.ithc, { scale: 6 }));
   file('certificate.pdf', (await renderCertificatePdf({ ithc: view.codes.ithc, dcc: view.codes.dcc, links: { trustList: 'x', webVerifier: 'y' }, printedAt: app.clock.now() })).bytes);
@@ -279,6 +282,23 @@ describe('the web verifier in Chromium', () => {
     await page.fill('#at', '');
     await page.setInputFiles('#trust-file', files['trustlist-signed.json']);
     await page.waitForFunction(() => !/Warning/.test(document.getElementById('trust-status')!.textContent ?? ''));
+  });
+
+  it('a signed source list names the laboratories and the vaccination site the code gives by code: in Latin script, in Chinese for Chinese', async () => {
+    await settings();
+    await page.setInputFiles('#trust-file', files['sources-signed.json']);
+    await page.waitForFunction(() => /Signed source list version/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    expect(await page.textContent('#trust-status')).toMatch(/3 laboratories and vaccination sites/);
+    expect((await verifyPasted(view.codes.ithc)).valid).toBe('true');
+    const latin = DEMO_SOURCES.map((s) => s.nameLatin!);
+    for (const name of latin) expect(await page.textContent('#details-body')).toContain(name);
+    await shot('sources');
+    await page.selectOption('#lang', 'zh');
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    for (const s of DEMO_SOURCES) expect(await page.textContent('#details-body')).toContain(s.name);
+    await page.selectOption('#lang', 'fr');
+    for (const name of latin) expect(await page.textContent('#details-body')).toContain(name);
+    await page.selectOption('#lang', 'en');
   });
 
   it('speaks the officer\'s language, not the holder\'s: Chinese and French', async () => {
