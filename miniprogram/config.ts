@@ -23,8 +23,15 @@ export interface AppConfig {
   readonly cloudEnv: string;
   /** Caller identity the local gateway uses in place of WeChat's OPENID (local mode only). */
   readonly localCaller: string;
+  /**
+   * How long a cloud call may take before it counts as failed (offline), in both transports. A page
+   * showing a saved copy keeps showing it meanwhile; one with nothing saved waits this long at most.
+   */
   readonly requestTimeoutMs: number;
 }
+
+/** Bounds of requestTimeoutMs: long enough for a slow signal, short enough that a failure shows. */
+export const REQUEST_TIMEOUT_BOUNDS = Object.freeze({ min: 1000, max: 60000 });
 
 export const BUILD_CONFIGS: Readonly<Record<EnvVersion, AppConfig>> = Object.freeze({
   develop: Object.freeze({
@@ -63,6 +70,12 @@ export function checkBuildConfig(configs: Readonly<Record<EnvVersion, AppConfig>
   }
   const d = configs.develop;
   if (!d || (d.mode !== 'local' && d.mode !== 'cloud')) throw new BuildConfigError('the develop build needs a mode');
+  for (const version of ['develop', 'trial', 'release'] as const) {
+    const ms = configs[version].requestTimeoutMs;
+    if (!Number.isInteger(ms) || ms < REQUEST_TIMEOUT_BOUNDS.min || ms > REQUEST_TIMEOUT_BOUNDS.max) {
+      throw new BuildConfigError(`the ${version} build needs a request timeout of ${REQUEST_TIMEOUT_BOUNDS.min}-${REQUEST_TIMEOUT_BOUNDS.max} ms`);
+    }
+  }
 }
 
 /** The build WeChat says this is; anything else (an older base library, an unknown value) is 'release'. */

@@ -2,3 +2,9 @@
 export function now(): number {
   return Date.now();
 }
+
+/** Calls `fn` every `ms` until the returned function is called (a live clock on screen). */
+export function every(ms: number, fn: () => void): () => void {
+  const handle = setInterval(fn, ms);
+  return () => clearInterval(handle);
+}

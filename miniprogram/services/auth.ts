@@ -2,7 +2,8 @@
  * First-use authentication, for the user or for a relative the user adds (the relative's own
  * identity check and consent): identity (name, resident ID number checked as it is typed, facial
  * verification) and then the travel document. Builds the feedback the form shows and makes the
- * calls (docs/functions.md: identity.*, document.bind, relatives.beginFaceCheck/add/bindDocument).
+ * calls (docs/functions.md: identity.*, document.bind, relatives.beginFaceCheck/add/bindDocument),
+ * and giving the identity up again (identity.unbind, from the settings page).
  */
 import { checkResidentId, chinaDate, normaliseResidentIdInput, MAX_ID_INPUT_LENGTH } from '../lib/ithc-main';
 import { t, type Lang } from '../i18n/index';
@@ -171,6 +172,22 @@ export async function authStatus(lang: Lang): Promise<Outcome<AuthStatus>> {
   const doc = await callWithLoading<unknown>(lang, 'document', { action: 'current' });
   if (!doc.ok) return doc;
   return { ok: true, data: { verified: true, name: identity.data.name, idNumberMasked: identity.data.idNumberMasked, documentBound: doc.data !== null } };
+}
+
+/** The account's own verified identity, as the settings page shows it; null when it has none. */
+export async function ownIdentity(lang: Lang): Promise<Outcome<{ name: string; idNumberMasked: string } | null>> {
+  const identity = await callWithLoading<{ verified: boolean; name?: string; idNumberMasked?: string }>(lang, 'identity', { action: 'status' });
+  if (!identity.ok) return identity;
+  const d = identity.data;
+  return { ok: true, data: d.verified && d.name && d.idNumberMasked ? { name: d.name, idNumberMasked: d.idNumberMasked } : null };
+}
+
+/**
+ * Gives up the account's verified identity (identity.unbind): one person, one account, so this is
+ * how a person moves to another WeChat account. The account keeps no identity or document after.
+ */
+export async function releaseIdentity(lang: Lang): Promise<Outcome<{ unbound: true }>> {
+  return callWithLoading<{ unbound: true }>(lang, 'identity', { action: 'unbind' });
 }
 
 export function todayInChina(nowMs: number = now()): string {

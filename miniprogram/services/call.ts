@@ -1,6 +1,7 @@
 /**
- * Cloud calls as pages see them: a loading indicator while the call runs, and failures already
- * translated into the user's language, with each form field's problem in that language too.
+ * Cloud calls as pages see them: a loading indicator while the call runs (or none, for a refresh
+ * behind what the page already shows), and failures already translated into the user's language,
+ * with each form field's problem in that language too.
  */
 import { callFunction, type CloudError, type CloudResult } from './cloud';
 import { cloudErrorText, pickLanguage, t, type Lang } from '../i18n/index';
@@ -32,6 +33,15 @@ export async function callWithLoading<T>(lang: Lang, name: string, data: Record<
   } finally {
     if (--pending === 0) hideLoading();
   }
+  return result.ok ? result : { ok: false, error: shownError(lang, result.error) };
+}
+
+/**
+ * Calls a cloud function without any indicator: for a refresh behind a saved copy the page already
+ * shows, which nothing may cover (the transport's timeout, config.ts requestTimeoutMs, bounds it).
+ */
+export async function callQuietly<T>(lang: Lang, name: string, data: Record<string, unknown> = {}): Promise<Outcome<T>> {
+  const result = await callFunction<T>(name, data);
   return result.ok ? result : { ok: false, error: shownError(lang, result.error) };
 }
 

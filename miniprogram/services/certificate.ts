@@ -4,15 +4,18 @@
  *
  * certificate.issue returns the stored certificate while its signature has at least 7 days left and
  * issues a new one otherwise (docs/functions.md), so one call serves both the first open and a
- * refresh. When the call cannot reach the server, the copy saved last is shown with its age.
+ * refresh. Offline first: the copy saved last is shown at once, and the refresh runs behind it with
+ * no indicator over it; a refresh that fails leaves the copy on screen with a note of its age. Only
+ * an answer saying the person is no longer the caller's to show (identity released, relative
+ * removed) takes a saved copy away.
  */
 import { t, format, type Lang, type Messages } from '../i18n/index';
 import { label, ownLabel, issuerLabel, IGG_METHODS, IGG_RESULTS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_RESULT_DETECTED, TEST_RESULT_NOT_DETECTED } from '../lib/ithc-main';
 import { readValue, removeValue, storedKeys, writeValue } from '../adapters/storage';
 import { now } from '../adapters/clock';
-import { callWithLoading, type ShownError } from './call';
+import { callQuietly, callWithLoading, type ShownError } from './call';
 import { ageOfDate, ageOfInstant, formatDate, formatInstant, labelled, maskDocumentNumber } from './format';
-import { forParam, getActingFor, type ActingFor } from './subject';
+import { forParam, type ActingFor } from './subject';
 
 /** The server's CertificateView (docs/functions.md); certificate is core/ithc.ts ithcToJson. */
 export interface CertificateView {
@@ -41,6 +44,35 @@ export interface CertificateView {
   };
   codes: { ithc: string; dcc: Array<{ recordId: string; type: 't' | 'v'; uci: string; code: string; expiresAt: number }> };
   revokedAt?: number;
+  revokedReason?: string;
+  /** Why it ended: OPERATOR, RECORDS_INVALID, RECORD_CORRECTED, RECORD_WITHDRAWN (absent from older servers). */
+  revokedReasonCode?: string;
+  /** The certificate this one replaced, when that one had been revoked. */
+  previous?: { id: string; revokedAt: number; reason: string; reasonCode: string };
+}
+
+const ENDED_REASONS = ['OPERATOR', 'RECORDS_INVALID', 'RECORD_CORRECTED', 'RECORD_WITHDRAWN'] as const;
+
+/** Why a certificate ended, in the reader's language; the server's own words for a code this version does not know. */
+function endedReason(lang: Lang, code: string | undefined, words: string | undefined): string | null {
+  const known = ENDED_REASONS.find((c) => c === code);
+  if (known) return t(lang, `ended${known}` as 'endedOPERATOR');
+  return words && words.trim() ? words : null;
+}
+
+/**
+ * The line that says why a certificate ended: on a revoked one, its own reason; on one that
+ * replaced a revoked one, when and why that one ended. Null when there is nothing to say.
+ */
+export function endedNote(lang: Lang, view: CertificateView): string | null {
+  if (view.status === 'revoked') {
+    const reason = endedReason(lang, view.revokedReasonCode, view.revokedReason);
+    return reason ? t(lang, 'endedWhy', { reason }) : null;
+  }
+  const p = view.previous;
+  if (!p) return null;
+  const reason = endedReason(lang, p.reasonCode, p.reason);
+  return reason ? t(lang, 'endedPrevious', { date: formatInstant(lang, p.revokedAt), reason }) : null;
 }
 
 export interface CachedCertificate {
@@ -48,10 +80,25 @@ export interface CachedCertificate {
   savedAt: number;
 }
 
-const CACHE_PREFIX = 'ithc.cert.';
+/** Every copy of a certificate or of its codes on the phone has a key under this prefix (settings deletes them all). */
+export const CACHE_PREFIX = 'ithc.cert.';
+/**
+ * The largest certificate copy kept (characters of its JSON). A certificate with a few dozen
+ * records and their codes is well under it; WeChat allows 1 MB per key and 10 MB in all.
+ */
+export const MAX_SAVED_VIEW_CHARS = 64 * 1024;
+
+function personKey(who: ActingFor | null): string {
+  return who ? `rel.${who.id}` : 'self';
+}
 
 export function cacheKey(who: ActingFor | null): string {
-  return `${CACHE_PREFIX}${who ? `rel.${who.id}` : 'self'}`;
+  return `${CACHE_PREFIX}${personKey(who)}`;
+}
+
+/** Where the codes last fetched for each destination are kept for `who` (services/destination.ts). */
+export function destinationsKey(who: ActingFor | null): string {
+  return `${CACHE_PREFIX}dest.${personKey(who)}`;
 }
 
 export function readCached(who: ActingFor | null): CachedCertificate | null {
@@ -59,12 +106,16 @@ export function readCached(who: ActingFor | null): CachedCertificate | null {
   return v && typeof v.savedAt === 'number' && isCertificateView(v.view) ? { view: v.view, savedAt: v.savedAt } : null;
 }
 
-export function writeCached(who: ActingFor | null, view: CertificateView, savedAt: number): void {
-  writeValue(cacheKey(who), { view: view as unknown as Record<string, unknown>, savedAt });
+/** Keeps a copy; false (nothing kept) when it is over the size bound or storage is full. */
+export function writeCached(who: ActingFor | null, view: CertificateView, savedAt: number): boolean {
+  if (JSON.stringify(view).length > MAX_SAVED_VIEW_CHARS) return false;
+  return writeValue(cacheKey(who), { view: view as unknown as Record<string, unknown>, savedAt });
 }
 
+/** Deletes the copies of `who`'s certificate and of the codes fetched for their destinations. */
 export function forgetCached(who: ActingFor | null): void {
   removeValue(cacheKey(who));
+  removeValue(destinationsKey(who));
 }
 
 /** Deletes every certificate copy on this phone (settings). */
@@ -80,22 +131,52 @@ function isCertificateView(v: unknown): v is CertificateView {
 }
 
 export type LoadResult =
+  /** Fetched now, and saved. */
   | { kind: 'fresh'; cached: CachedCertificate }
-  | { kind: 'offline'; cached: CachedCertificate; error: ShownError }
+  /** Not fetched: the saved copy stays on screen, `error` says why it could not be updated. */
+  | { kind: 'kept'; cached: CachedCertificate; error: ShownError }
+  /** Nothing saved to show, and nothing fetched. */
   | { kind: 'failed'; error: ShownError };
 
-/** Fetches the certificate of the person shown; falls back to the saved copy when offline. */
-export async function loadCertificate(lang: Lang, who: ActingFor | null = getActingFor()): Promise<LoadResult> {
-  const r = await callWithLoading<CertificateView>(lang, 'certificate', { action: 'issue', ...forParam(who) });
+/**
+ * Answers saying the person is not, or no longer, the caller's to show: the account has no verified
+ * identity (released, or never verified), or the relative is no longer one the caller acts for. Their
+ * saved copies are deleted rather than shown. Every other failure (offline, timeout, the service
+ * down, a hold on issuance) leaves the saved copy standing: it is as valid as it was.
+ */
+export function endsSavedCopies(code: string, who: ActingFor | null): boolean {
+  return code === 'IDENTITY_REQUIRED' || code === 'FORBIDDEN' || (who !== null && code === 'NOT_FOUND');
+}
+
+/**
+ * Fetches the certificate of `who` and saves it. `quiet`: a refresh behind a copy already on
+ * screen, with no loading indicator. When the fetch fails, the saved copy (if any) is returned to
+ * stay on screen, unless the answer ends it (endsSavedCopies).
+ */
+export async function loadCertificate(lang: Lang, who: ActingFor | null, opts: { quiet?: boolean } = {}): Promise<LoadResult> {
+  const call = opts.quiet ? callQuietly : callWithLoading;
+  const r = await call<CertificateView>(lang, 'certificate', { action: 'issue', ...forParam(who) });
   if (r.ok && isCertificateView(r.data)) {
     const cached = { view: r.data, savedAt: now() };
     writeCached(who, r.data, cached.savedAt);
     return { kind: 'fresh', cached };
   }
   const error: ShownError = r.ok ? { code: 'BAD_RESPONSE', message: t(lang, 'errorBadResponse'), fields: {}, offline: false } : r.error;
+  if (endsSavedCopies(error.code, who)) {
+    forgetCached(who);
+    return { kind: 'failed', error };
+  }
   const saved = readCached(who);
-  if (saved && (error.offline || error.code === 'HTTP_STATUS' || error.code === 'UNAVAILABLE')) return { kind: 'offline', cached: saved, error };
-  return { kind: 'failed', error };
+  return saved ? { kind: 'kept', cached: saved, error } : { kind: 'failed', error };
+}
+
+/** How long a page goes without asking the server again when it is shown anew. */
+export const REFRESH_INTERVAL_MS = 60_000;
+
+/** The note over a saved copy that could not be updated: offline, or why not; with its age. */
+export function keptCopyNote(lang: Lang, error: ShownError, savedAt: number, nowMs: number): string {
+  const age = ageOfInstant(lang, savedAt, nowMs);
+  return error.offline ? t(lang, 'offlineCopy', { age }) : t(lang, 'staleCopy', { age, reason: error.message });
 }
 
 export interface RecordLine {
@@ -133,6 +214,8 @@ export interface CertificateScreen {
   qrLabel: string;
   /** "3小时前": how old the copy on the phone is. */
   savedAge: string;
+  /** Why this certificate, or the one it replaced, ended (endedNote). */
+  endedNote: string | null;
 }
 
 /** The status now: a copy read offline may have expired since it was saved. */
@@ -205,10 +288,17 @@ export function buildCertificateScreen(lang: Lang, cached: CachedCertificate, no
     code: view.codes.ithc,
     qrLabel: t(lang, 'qrLabel', { name: name || nameLatin }),
     savedAge: ageOfInstant(lang, cached.savedAt, nowMs),
+    endedNote: endedNote(lang, view),
   };
 }
 
-/** "正在查看：王秀英" when acting for a relative; null for the user's own certificate. */
-export function actingLine(m: Messages, who: ActingFor | null): string | null {
-  return who ? format(m.certFor, { name: who.name }) : null;
+/**
+ * Whom the page acts for, at its top: "正在查看：王秀英" for a relative, "张伟（本人）" for the user.
+ * `holderName` is the name on the certificate shown, when there is one: it names the person
+ * exactly, where the relatives list may name them otherwise.
+ */
+export function personLine(m: Messages, who: ActingFor | null, holderName = ''): string {
+  const name = holderName || (who ? who.name : '');
+  if (who) return format(m.certFor, { name: name || m.certRelative });
+  return name ? format(m.certSelfNamed, { name }) : m.certSelf;
 }

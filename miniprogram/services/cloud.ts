@@ -3,9 +3,11 @@
  * Services call `callFunction(name, data)` and get a CloudResult; pages never call it directly.
  *
  * Transports (the build's AppConfig.mode, config.ts):
- * - 'cloud': `wx.cloud.callFunction({ name, data })` on WeChat Cloud Development.
+ * - 'cloud': `wx.cloud.callFunction({ name, data })` on WeChat Cloud Development, given up after
+ *   AppConfig.requestTimeoutMs (it has no timeout of its own).
  * - 'local': `wx.request` POST `{gatewayUrl}/functions/{name}` with `data` as the JSON body and the
- *   caller in the LOCAL_CALLER_HEADER header, to the gateway `npm start` serves.
+ *   caller in the LOCAL_CALLER_HEADER header, to the gateway `npm start` serves (wx.request's own
+ *   `timeout`: AppConfig.requestTimeoutMs).
  *
  * Every function answers with the same envelope, in both transports (the local gateway also sets the
  * HTTP status of a failure):
@@ -58,6 +60,7 @@ const MAX_CODE_LENGTH = 64;
 const MAX_MESSAGE_LENGTH = 500;
 const MAX_FIELDS = 32;
 const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const TIMED_OUT = Symbol('timed out');
 const ERROR_CODE = /^[A-Z][A-Z0-9_]*$/;
 
 export interface CloudClient {
@@ -89,11 +92,22 @@ export function createCloudClient(config: AppConfig, getWx: () => WxTransport): 
       cloud.init(config.cloudEnv ? { env: config.cloudEnv, traceUser: true } : { traceUser: true });
       cloudReady = true;
     }
+    // wx.cloud.callFunction has no timeout of its own: on a weak signal it can hang far longer than
+    // anyone waits at a gate. The call is raced against the build's timeout, as wx.request is in
+    // local mode; a late answer is then ignored (the functions a page refreshes with only read or
+    // return what is already issued, so nothing is lost).
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), config.requestTimeoutMs);
+    });
     try {
-      const res = await cloud.callFunction({ name, data });
+      const res = await Promise.race([cloud.callFunction({ name, data }), timedOut]);
+      if (res === TIMED_OUT) return transportError('NETWORK', `cloud.callFunction:fail timeout after ${config.requestTimeoutMs} ms`);
       return fromAnswer((res as { result?: unknown }).result, undefined);
     } catch (err) {
       return transportError('NETWORK', errMsgOf(err) || 'cloud.callFunction failed');
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
     }
   }
 

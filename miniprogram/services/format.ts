@@ -25,10 +25,19 @@ export function beijingDate(ms: number): string {
 
 /** An instant (ms) as a Beijing date and time in `lang`, zone named: 2026年11月27日 09:30（北京时间）. */
 export function formatInstant(lang: Lang, ms: number): string {
+  return beijingDateTime(lang, ms, 16);
+}
+
+/** The same to the second, for a clock that shows the screen is live: 2026年11月27日 09:30:05（北京时间）. */
+export function formatClock(lang: Lang, ms: number): string {
+  return beijingDateTime(lang, ms, 19);
+}
+
+function beijingDateTime(lang: Lang, ms: number, timeEnd: 16 | 19): string {
   if (!Number.isFinite(ms)) return '';
   const iso = new Date(ms + BEIJING_MS).toISOString();
   const zone = t(lang, 'beijingTime');
-  return `${formatDate(lang, iso.slice(0, 10))} ${iso.slice(11, 16)}${lang === 'zh' ? `（${zone}）` : ` (${zone})`}`;
+  return `${formatDate(lang, iso.slice(0, 10))} ${iso.slice(11, timeEnd)}${lang === 'zh' ? `（${zone}）` : ` (${zone})`}`;
 }
 
 /** "label：value" / "label: value". */

@@ -5,13 +5,14 @@
 import { t, type Lang } from '../i18n/index';
 import { downloadFile, openDocument, saveImageToAlbum, type SaveOutcome } from '../adapters/files';
 import { callWithLoading } from './call';
-import { forParam, getActingFor } from './subject';
+import { forParam, type ActingFor } from './subject';
 import { hideLoading, showLoading } from '../adapters/ui';
 
 export type PaperOutcome = { ok: true } | { ok: false; message: string };
 
-export async function openPaperVersion(lang: Lang): Promise<PaperOutcome> {
-  const r = await callWithLoading<{ url: string; expiresAt: number | string }>(lang, 'certificate', { action: 'pdf', lang, ...forParam(getActingFor()) });
+/** The PDF of `who`'s certificate (the person the page acts for). */
+export async function openPaperVersion(lang: Lang, who: ActingFor | null): Promise<PaperOutcome> {
+  const r = await callWithLoading<{ url: string; expiresAt: number | string }>(lang, 'certificate', { action: 'pdf', lang, ...forParam(who) });
   if (!r.ok) return { ok: false, message: r.error.message };
   showLoading(t(lang, 'loading'));
   let path: string | null;

@@ -124,7 +124,8 @@ test('the whole first use: identity (face check skipped locally), document with 
   expect(page.data.step).toBe('done');
   expect(text(page, '.done-text')).toBe(en.authDoneText);
   await tapOn(env, page, '.go-certificate');
-  expect(env.wx.redirectTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/certificate/index' }));
+  // A fresh page stack: no page from before the authentication stays underneath.
+  expect(env.stack).toEqual(['/pages/home/index', '/pages/certificate/index?for=self']);
   expect(env.wx.showLoading.mock.calls.length).toBe(env.wx.hideLoading.mock.calls.length);
 });
 

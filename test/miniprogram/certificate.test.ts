@@ -12,6 +12,8 @@ import { attr, HAN, textOf, visibleTexts, type SimulateNode } from './simulate-p
 import { zh } from '../../miniprogram/i18n/zh';
 import { en } from '../../miniprogram/i18n/en';
 import { format } from '../../miniprogram/i18n/index';
+import { formatInstant } from '../../miniprogram/services/format';
+import { correctDemoNaat } from '../revocation/helpers';
 
 const PAGE = 'pages/certificate/index';
 const HOUR = 3_600_000;
@@ -107,14 +109,15 @@ describe('certificate page', () => {
     expect(text(page, '.holder-document')).not.toBe(server.view.certificate.holder.documentNumber);
   });
 
-  test('a tap on the QR opens the full-screen view with this code', async () => {
+  test('a tap on the QR opens the full-screen view of this code, for this person', async () => {
     const { env } = envWith();
     const page = await env.open(PAGE);
     page.querySelector('#qr')!.instance.onTap();
     await env.settle();
-    expect(env.wx.navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/present/index' }));
-    const { getPresentation } = require('../../miniprogram/services/present');
-    expect(getPresentation()).toEqual(expect.objectContaining({ code: server.view.codes.ithc, name: '张伟' }));
+    expect(env.wx.navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/present/index?for=self' }));
+    const present = await env.open('pages/present/index', { for: 'self' });
+    expect(text(present, '.present-name')).toBe('张伟');
+    expect(env.canvases.at(-1)!.decode()).toBe(server.view.codes.ithc);
   });
 
   test('offline: the saved copy is shown with its age, and the QR still decodes', async () => {
@@ -192,5 +195,35 @@ describe('certificate page', () => {
     jest.resetModules();
     const page = await envWith({ 'ithc.care': true }).env.open(PAGE);
     expect(page.querySelector('.page')!.dom.className).toContain('care');
+  });
+});
+
+describe('a certificate that replaced one a correction ended', () => {
+  let own: ServerFixture;
+  beforeAll(async () => {
+    own = await startServer('mp-test-corrected');
+  });
+  afterAll(async () => own?.close());
+
+  test('the page says when and why the previous certificate ended, in both languages', async () => {
+    own.clock.advance(HOUR);
+    const endedAt = own.clock.now();
+    expect(await correctDemoNaat(own.app)).toMatchObject({ updated: 1, rejected: [] });
+    const open = async (stored: Record<string, unknown>) => {
+      jest.resetModules();
+      return createEnv({ stored, request: serverRequest(own.app, own.openid).request }).open(PAGE);
+    };
+    const page = await open({});
+    expect(text(page, '.status-text')).toBe(zh.statusValid);
+    expect(text(page, '.cert-id')).not.toBe(own.view.id);
+    expect(text(page, '.ended-note')).toBe(format(zh.endedPrevious, { date: formatInstant('zh', endedAt), reason: zh.endedRECORD_CORRECTED }));
+    const english = await open({ 'ithc.lang': 'en' });
+    expect(text(english, '.ended-note')).toBe(format(en.endedPrevious, { date: formatInstant('en', endedAt), reason: en.endedRECORD_CORRECTED }));
+  });
+
+  test('a certificate nothing replaced shows no such line', async () => {
+    const { env } = envWith();
+    const page = await env.open(PAGE);
+    expect(page.querySelectorAll('.ended-note')).toHaveLength(0);
   });
 });

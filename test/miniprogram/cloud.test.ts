@@ -141,6 +141,30 @@ describe('cloud mode (wx.cloud.callFunction)', () => {
     await expect(client.callFunction('x')).resolves.toEqual({ ok: false, error: expect.objectContaining({ code: 'NETWORK', message: expect.stringContaining('-504002') }) });
   });
 
+  describe('a call that never answers (a weak signal at a gate)', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    test('is given up after the configured timeout as NETWORK, so a saved copy can stand in', async () => {
+      const callFunction = jest.fn(() => new Promise(() => undefined));
+      const client = createCloudClient(CLOUD, () => cloudWx(callFunction).wx);
+      let settled: unknown;
+      const pending = client.callFunction('certificate', { action: 'issue' }).then((r) => (settled = r));
+      await jest.advanceTimersByTimeAsync(CLOUD.requestTimeoutMs - 1);
+      expect(settled).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(1);
+      await pending;
+      expect(settled).toEqual({ ok: false, error: expect.objectContaining({ code: 'NETWORK', source: 'transport', message: expect.stringContaining('timeout') }) });
+    });
+
+    test('an answer in time wins, and leaves no timer behind', async () => {
+      const callFunction = jest.fn(async () => ({ result: { ok: true, data: 1 } }));
+      const client = createCloudClient(CLOUD, () => cloudWx(callFunction).wx);
+      await expect(client.callFunction('x')).resolves.toEqual({ ok: true, data: 1 });
+      expect(jest.getTimerCount()).toBe(0);
+    });
+  });
+
   test('without wx.cloud (no cloud development on this AppID) it is CLOUD_UNAVAILABLE', async () => {
     const client = createCloudClient(CLOUD, () => ({ request: jest.fn() as unknown as WxTransport['request'] }));
     await expect(client.callFunction('x')).resolves.toEqual({ ok: false, error: expect.objectContaining({ code: 'CLOUD_UNAVAILABLE' }) });

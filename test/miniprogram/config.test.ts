@@ -2,7 +2,7 @@
  * miniprogram/config.ts: the build WeChat runs (develop / trial / release) picks the backend, and
  * no trial or release build can reach a loopback or plain-http address.
  */
-import { BUILD_CONFIGS, BuildConfigError, checkBuildConfig, configFor, currentEnvVersion, isLocalOnlyUrl, type AppConfig, type EnvVersion } from '../../miniprogram/config';
+import { BUILD_CONFIGS, BuildConfigError, checkBuildConfig, configFor, currentEnvVersion, isLocalOnlyUrl, REQUEST_TIMEOUT_BOUNDS, type AppConfig, type EnvVersion } from '../../miniprogram/config';
 
 const info = (envVersion: unknown) => () => ({ miniProgram: { appId: 'wx0000000000000000', envVersion, version: '' } });
 
@@ -57,6 +57,13 @@ describe('a table that would let a release build reach localhost is refused', ()
 
   test('a release build carrying a local caller', () => {
     expect(() => checkBuildConfig(withBuild('release', { localCaller: 'local-operator' }))).toThrow(BuildConfigError);
+  });
+
+  test.each(['develop', 'trial', 'release'] as const)('%s without a usable request timeout (none would leave a call hanging at a gate)', (v) => {
+    for (const ms of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 1.5, REQUEST_TIMEOUT_BOUNDS.min - 1, REQUEST_TIMEOUT_BOUNDS.max + 1, undefined as unknown as number]) {
+      expect(() => checkBuildConfig(withBuild(v, { requestTimeoutMs: ms }))).toThrow(/request timeout/);
+    }
+    expect(() => checkBuildConfig(withBuild(v, { requestTimeoutMs: REQUEST_TIMEOUT_BOUNDS.min }))).not.toThrow();
   });
 
   test('https to a public host is allowed', () => {

@@ -7,8 +7,48 @@
  * - createSelectorQuery: finds a FakeCanvas per component, so the QR component really draws,
  *   into pixels a test can decode with jsQR
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import jsQR from 'jsqr';
-import { callbackApi, freshSimulate, memoryStorage, renderPage, type Simulate, type SimulateNode } from './simulate-page';
+import { freshSimulate, memoryStorage, renderPage, MINIPROGRAM_ROOT, type Simulate, type SimulateNode } from './simulate-page';
+
+/** Every page route app.json declares (main package and subpackages), as `/pages/x/index`. */
+function declaredRoutes(): Set<string> {
+  const app = JSON.parse(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'app.json'), 'utf8')) as { pages: string[]; subpackages?: Array<{ root: string; pages: string[] }> };
+  const sub = (app.subpackages ?? []).flatMap((p) => p.pages.map((page) => `${p.root.replace(/\/$/, '')}/${page}`));
+  return new Set([...app.pages, ...sub].map((r) => `/${r}`));
+}
+
+/**
+ * wx.navigateTo / redirectTo / reLaunch / navigateBack over a page stack kept as WeChat keeps it
+ * (urls with their queries), answering through callbacks, asynchronously; a route app.json does not
+ * declare fails as it does in WeChat. Each is a jest mock, so its calls are recorded too.
+ */
+function pageStack() {
+  const routes = declaredRoutes();
+  const stack: string[] = [];
+  type NavOptions = { url: string; success?: (r: unknown) => void; fail?: (e: unknown) => void };
+  const move = (name: string, apply: (url: string) => void) =>
+    jest.fn((o: NavOptions) => {
+      setTimeout(() => {
+        if (!routes.has(o.url.split('?')[0])) return o.fail?.({ errMsg: `${name}:fail page "${o.url}" is not found` });
+        apply(o.url);
+        o.success?.({ errMsg: `${name}:ok` });
+      }, 0);
+    });
+  return {
+    stack,
+    navigateTo: move('navigateTo', (url) => stack.push(url)),
+    redirectTo: move('redirectTo', (url) => stack.splice(stack.length - 1, 1, url)),
+    reLaunch: move('reLaunch', (url) => stack.splice(0, stack.length, url)),
+    navigateBack: jest.fn((o: { delta?: number; success?: (r: unknown) => void } = {}) => {
+      setTimeout(() => {
+        stack.splice(Math.max(1, stack.length - (o.delta ?? 1)));
+        o.success?.({ errMsg: 'navigateBack:ok' });
+      }, 0);
+    }),
+  };
+}
 
 /** A `type="2d"` canvas node that rasterises fillRect calls (all the QR drawing uses). */
 export class FakeCanvas {
@@ -62,8 +102,12 @@ export interface Env {
   storage: ReturnType<typeof memoryStorage>;
   wx: Record<string, jest.Mock>;
   canvases: FakeCanvas[];
+  /** The page stack after the navigation so far: `open` puts the page it renders on top, and the wx navigation calls move it. */
+  stack: string[];
   /** Renders a page and calls its onLoad (with `query`), then lets pending work settle. */
   open(page: string, query?: Record<string, string>): Promise<SimulateNode>;
+  /** Renders the page on top of the stack with its query (where the last navigation led), as `open` does, without moving the stack. */
+  openTop(): Promise<SimulateNode>;
   settle(): Promise<void>;
 }
 
@@ -103,6 +147,7 @@ export function createEnv(opts: { stored?: Record<string, unknown>; request?: je
     };
     return q;
   });
+  const pages = pageStack();
   const wx: Record<string, jest.Mock> = {
     getStorageSync: storage.getStorageSync,
     setStorageSync: storage.setStorageSync,
@@ -114,30 +159,60 @@ export function createEnv(opts: { stored?: Record<string, unknown>; request?: je
     showToast: jest.fn(),
     showModal: jest.fn((o: { success?: (r: unknown) => void }) => setTimeout(() => o.success?.({ confirm: true, cancel: false }), 0)),
     setNavigationBarTitle: jest.fn(),
-    navigateTo: callbackApi({ ok: true }),
-    redirectTo: callbackApi({ ok: true }),
-    navigateBack: jest.fn(),
-    reLaunch: jest.fn(),
+    navigateTo: pages.navigateTo,
+    redirectTo: pages.redirectTo,
+    navigateBack: pages.navigateBack,
+    reLaunch: pages.reLaunch,
     stopPullDownRefresh: jest.fn(),
     createSelectorQuery: selectorQuery,
     getWindowInfo: jest.fn(() => ({ pixelRatio: 2, windowWidth: 375, windowHeight: 812, screenWidth: 375, screenHeight: 812, statusBarHeight: 20 })),
     ...(opts.wx ?? {}),
   };
   const simulate = freshSimulate(wx);
+  let rendered = 0;
+  /**
+   * simulate runs a component's code with `require`, which jest caches: a second page, or the same
+   * page again, would register its components without their code. Each page after the first gets a
+   * fresh module registry, as if WeChat loaded it anew (the app's shared state lives in storage).
+   */
+  const render = (route: string) => {
+    if (rendered++ > 0) jest.resetModules();
+    return renderPage(simulate, route);
+  };
   const env: Env = {
     simulate,
     storage,
     wx,
     canvases,
+    stack: pages.stack,
     async open(page, query = {}) {
-      const node = renderPage(simulate, page);
+      const search = new URLSearchParams(query).toString();
+      pages.stack.push(`/${page}${search ? `?${search}` : ''}`);
+      const node = render(page);
       node.instance.onLoad?.(query);
       await env.settle();
       return node;
     },
+    async openTop() {
+      const top = pages.stack[pages.stack.length - 1];
+      if (!top) throw new Error('the page stack is empty');
+      const [route, search = ''] = top.split('?');
+      const node = render(route.slice(1));
+      node.instance.onLoad?.(Object.fromEntries(new URLSearchParams(search)));
+      await env.settle();
+      return node;
+    },
     async settle() {
-      // Calls chain a few callbacks (request → envelope → setData → canvas query): let them all run.
-      for (let i = 0; i < 8; i++) await simulate.sleep(0);
+      // Calls chain a few callbacks (request → envelope → setData → canvas query): let them all run,
+      // and, when the request is the in-process server's, wait for the calls it is still answering
+      // (and for those their answers start), up to a bound.
+      const idle = (opts.request as { idle?: () => Promise<void> | null } | undefined)?.idle;
+      for (let round = 0; round < 50; round++) {
+        for (let i = 0; i < 8; i++) await simulate.sleep(0);
+        const pending = idle?.();
+        if (!pending) return;
+        await pending;
+      }
     },
   };
   return env;

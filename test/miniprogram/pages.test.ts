@@ -69,11 +69,13 @@ describe('destination', () => {
     await page.instance.choose(page.data.partners[0].country);
     await env.settle();
     expect(text(page, '.rules-verdict')).toBe(en.rulesPassed);
-    const strings = visibleTexts(page.toJSON()).filter((s) => HAN.test(s));
+    // The holder's name is data, shown as issued.
+    const holder = `${server.view.certificate.holder.surname}${server.view.certificate.holder.givenName}`;
+    const strings = visibleTexts(page.toJSON()).filter((s) => HAN.test(s) && s !== format(en.certSelfNamed, { name: holder }));
     expect(strings).toEqual([]);
     page.querySelector('#qr')!.instance.onTap();
     await env.settle();
-    expect(env.wx.navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/present/index' }));
+    expect(env.wx.navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/present/index?for=self' }));
   });
 
   test('offline: the error in the user\'s language, nothing else', async () => {
@@ -87,7 +89,7 @@ describe('destination', () => {
 });
 
 describe('relatives', () => {
-  test('lists the relative; viewing switches the person shown and opens the certificate', async () => {
+  test('lists the relative; viewing switches the person shown and opens their certificate on a fresh page stack', async () => {
     const { env, page } = await open('pages/relatives/index');
     await page.instance.onShow();
     await env.settle();
@@ -96,13 +98,14 @@ describe('relatives', () => {
     expect(attr(page.querySelector('.view')!.toJSON(), 'ariaLabel')).toBe(format(zh.relViewLabel, { name: relative.name }));
     await tapOn(env, page, '.view');
     expect(env.storage.store.get('ithc.actingFor')).toEqual({ id: relative.id, name: relative.name });
-    expect(env.wx.redirectTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/certificate/index' }));
+    expect(env.wx.reLaunch).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/home/index' }));
+    expect(env.stack).toEqual(['/pages/home/index', `/pages/certificate/index?for=${relative.id}`]);
   });
 
   test('the relative\'s certificate is fetched with `for` and shown the same way', async () => {
     const { env, page, routed } = await open('pages/certificate/index', { 'ithc.actingFor': relative });
     expect(routed.calls[0].data).toEqual({ action: 'issue', for: relative.id });
-    expect(text(page, '.acting-text')).toBe(format(zh.certFor, { name: relative.name }));
+    expect(text(page, '.person-text')).toBe(format(zh.certFor, { name: relative.name }));
     expect(text(page, '.holder-name')).toBe(relative.name);
     expect(env.canvases[0].decode()).toMatch(/^ITHC1:/);
     expect(env.storage.store.has(`ithc.cert.rel.${relative.id}`)).toBe(true);
@@ -178,9 +181,10 @@ describe('paper version', () => {
 
 describe('present (full screen)', () => {
   async function present(env: Env) {
+    env.storage.store.set('ithc.cert.self', { view: server.view, savedAt: FIXED_NOW });
     const { setPresentation } = require('../../miniprogram/services/present');
-    setPresentation({ code: server.view.codes.ithc, name: '张伟', nameLatin: 'ZHANG WEI', documentMasked: 'EH****273', caption: zh.formatIthc });
-    return env.open('pages/present/index');
+    setPresentation({ code: server.view.codes.ithc, kind: 'ithc', caption: { zh: zh.formatIthc, en: en.formatIthc }, who: null, certificateId: server.view.id, expiresAt: server.view.expiresAt });
+    return env.open('pages/present/index', { for: 'self' });
   }
 
   test('maximum brightness while shown, the user\'s own brightness restored on leaving', async () => {
@@ -239,6 +243,36 @@ describe('FAQ and settings', () => {
     const next = await open('pages/faq/index', stored);
     expect(next.page.querySelector('.page')!.dom.className).toContain('care');
     expect(text(next.page, '.question-text')).toBe(en.faqQ1);
+  });
+
+  test('settings: the verified identity is shown with the way to release it; released after a confirmation, the account is unverified and the saved copies are gone', async () => {
+    // An account of its own: releasing it must not change the one the other tests use.
+    const own = await startServer('mp-settings-release');
+    try {
+      const routed = serverRequest(own.app, own.openid);
+      const env = createEnv({ stored: { 'ithc.cert.self': { view: own.view, savedAt: FIXED_NOW }, 'ithc.lang': 'zh' }, request: routed.request });
+      const page = await env.open('pages/settings/index');
+      page.instance.onShow();
+      await env.settle();
+      const me = (await own.app.identity.status(own.openid)) as { name: string; idNumberMasked: string };
+      expect(text(page, '.identity-state')).toBe(format(zh.identityVerifiedAs, { name: me.name, id: me.idNumberMasked }));
+      await tapOn(env, page, '.lang-en');
+      expect(text(page, '.identity-state')).toBe(format(en.identityVerifiedAs, { name: me.name, id: me.idNumberMasked }));
+
+      await tapOn(env, page, '.unbind');
+      expect(env.wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: en.unbindIdentity, content: en.unbindConfirm }));
+      expect(routed.calls.map((c) => c.data)).toContainEqual({ action: 'unbind' });
+      expect(page.querySelectorAll('.identity-card')).toHaveLength(0);
+      expect(await own.app.identity.status(own.openid)).toMatchObject({ verified: false, released: { by: 'self' } });
+      expect([...env.storage.store.keys()].filter((k) => k.startsWith('ithc.cert.'))).toEqual([]);
+
+      // Shown again, an unverified account has no such section.
+      page.instance.onShow();
+      await env.settle();
+      expect(page.querySelectorAll('.identity-card')).toHaveLength(0);
+    } finally {
+      await own.close();
+    }
   });
 
   test('deleting the saved copies removes every certificate copy and nothing else', async () => {

@@ -6,9 +6,12 @@
  * `fields`, built by the server's own code path.
  */
 import './node-globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { call, demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
 import { ManualClock } from '../../server/clock';
 import type { App } from '../../server/app';
@@ -25,13 +28,15 @@ export interface ServerFixture {
   view: CertificateView;
   trustList: unknown;
   openid: string;
+  /** The server's temporary folder (data, and files tests write beside it). */
+  dir: string;
   close(): Promise<void>;
 }
 
-export async function startServer(openid = 'mp-test-traveller'): Promise<ServerFixture> {
+export async function startServer(openid = 'mp-test-traveller', opts: { operators?: readonly string[] } = {}): Promise<ServerFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'ithc-mp-'));
   const clock = new ManualClock(FIXED_NOW);
-  const app = await openLocalApp(dir, { clock });
+  const app = await openLocalApp(dir, { clock, config: opts.operators ? { operators: opts.operators } : undefined });
   await seedDemo(app);
   const view = (await demoTravellerFlow(app, openid)) as unknown as CertificateView;
   const trustList = await publishDscList(app.keys, app.config.country, clock.now());
@@ -41,6 +46,7 @@ export async function startServer(openid = 'mp-test-traveller'): Promise<ServerF
     view,
     trustList,
     openid,
+    dir,
     async close() {
       await app.store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -53,11 +59,14 @@ type RequestOptions = { url: string; data?: Record<string, unknown>; header?: Re
 /**
  * A wx.request that answers from the in-process server as `openid`, the way the local gateway
  * does (envelope as JSON, the failure's HTTP status). `offline()` makes it fail like a phone
- * without a connection.
+ * without a connection. The mock's `idle()` (mp-env's settle waits on it) resolves when every call
+ * in flight has answered, or is null when none is: the store does real I/O, which takes longer than
+ * a few turns of the event loop.
  */
 export function serverRequest(app: App, openid: string) {
   let online = true;
   const calls: Array<{ name: string; data: Record<string, unknown> }> = [];
+  const inFlight = new Set<Promise<void>>();
   const request = jest.fn((options: RequestOptions) => {
     const name = /\/functions\/([A-Za-z0-9_-]+)$/.exec(options.url)?.[1] ?? '';
     const data = options.data ?? {};
@@ -66,15 +75,18 @@ export function serverRequest(app: App, openid: string) {
       setTimeout(() => options.fail?.({ errMsg: 'request:fail net::ERR_INTERNET_DISCONNECTED' }), 0);
       return {};
     }
-    call(app, name, openid, data).then(
+    const answered: Promise<void> = call(app, name, openid, data).then(
       (envelope) => {
         const status = envelope.ok ? 200 : statusOf(envelope.error.code);
         options.success?.({ statusCode: status, data: JSON.parse(JSON.stringify(envelope)), header: {}, errMsg: 'request:ok' });
       },
       (e) => options.fail?.({ errMsg: `request:fail ${String(e)}` }),
     );
+    inFlight.add(answered);
+    void answered.finally(() => inFlight.delete(answered));
     return {};
   });
+  Object.assign(request, { idle: (): Promise<void> | null => (inFlight.size ? Promise.allSettled([...inFlight]).then(() => undefined) : null) });
   return {
     request,
     calls,
@@ -108,4 +120,28 @@ export async function addRelative(server: ServerFixture, citizenIndex: number, r
   const doc = DEMO_DOCUMENTS.find((d) => d.holderIdNumber === c.idNumber && d.status === 'valid' && d.expiresOn > today);
   if (doc) await ok('relatives', { action: 'bindDocument', for: rel.id, type: doc.type, number: doc.number, expiry: doc.expiresOn, mrz: doc.mrz });
   return { id: rel.id, name: rel.name };
+}
+
+/** The verify page's pinned CSCA module, as the page requires it (the build writes it; tests put their server's in its place with jest.doMock). */
+export const TRUST_ANCHORS_MODULE = resolve(__dirname, '../../miniprogram/packageVerify/lib/trust-anchors');
+const MP_BUNDLE = resolve(__dirname, '../../scripts/mp-bundle.mjs');
+
+/** Runs the build's trust-anchor writer (scripts/mp-bundle.mjs writeTrustAnchors) with ITHC_MP_CSCA=pemFile, writing the module to `out`. */
+export function writeTrustAnchors(pemFile: string, out: string): { status: number | null; stderr: string } {
+  const script = `import { writeTrustAnchors } from ${JSON.stringify(pathToFileURL(MP_BUNDLE).href)}; writeTrustAnchors({ out: ${JSON.stringify(out)} });`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ITHC_MP_CSCA: pemFile }, encoding: 'utf8' });
+  return { status: r.status, stderr: r.stderr };
+}
+
+/**
+ * The trust-anchors module a build for this server would carry: its CSCA pinned by the build's own
+ * writer, in the server's folder. Returns the module's path, for jest.doMock(TRUST_ANCHORS_MODULE, ...).
+ */
+export async function pinServerCsca(server: ServerFixture): Promise<string> {
+  const pem = join(server.dir, 'csca.pem');
+  writeFileSync(pem, new X509Certificate(await server.app.keys.cscaCertificate()).toString());
+  const out = join(server.dir, 'trust-anchors.js');
+  const r = writeTrustAnchors(pem, out);
+  if (r.status !== 0) throw new Error(`pinning the CSCA failed: ${r.stderr}`);
+  return out;
 }

@@ -11,10 +11,10 @@ import {
   DOCUMENT_TYPES, DOCUMENT_TYPE_KEYS, RELATIONSHIPS, RELATIONSHIP_KEYS,
   type AuthMode, type DocumentType, type Feedback, type Relationship, type Step,
 } from '../../services/auth';
-import { setActingFor } from '../../services/subject';
+import { routeFor, setActingFor } from '../../services/subject';
 import { forgetCached } from '../../services/certificate';
 import { scanCode } from '../../adapters/camera';
-import { redirectTo } from '../../adapters/navigation';
+import { openOnFreshStack } from '../../adapters/navigation';
 import { showToast } from '../../adapters/ui';
 
 const STEP_KEYS: Record<Step, MessageKey> = { privacy: 'stepPrivacy', consent: 'stepConsent', identity: 'stepIdentity', document: 'stepDocument', done: 'stepDone' };
@@ -203,8 +203,13 @@ Component({
       this.goTo('done');
     },
 
+    /**
+     * The certificate of the person just authenticated, on a fresh page stack: the page that sent
+     * the user here (still saying 首次使用需要认证, or showing someone else) must not be underneath.
+     */
     async onGoCertificate() {
-      await redirectTo('/pages/certificate/index');
+      const who = this.data.mode === 'relative' ? { id: this.data.relationId, name: this.data.relativeName } : null;
+      await openOnFreshStack(routeFor('/pages/certificate/index', who));
     },
   },
 });

@@ -1,79 +1,143 @@
 /**
- * The certificate: its status, the QR (tap: full screen), the holder, the records with their ages,
- * and issue/expiry. Pull to refresh; offline, the copy saved last is shown with its age.
- * Thin: services/certificate.ts fetches, caches and builds the screen.
+ * The certificate of one person (the user, or a relative: the page's `for`): whom it is for at the
+ * top, its status, the QR (tap: full screen), the holder, the records with their ages, and
+ * issue/expiry.
+ *
+ * Offline first: the copy saved on the phone is shown at once, and the refresh runs behind it with
+ * nothing covering it; when the refresh fails the copy stays, with a note of its age. Shown again
+ * (back from another page, or the app resumed the next day), the status and ages are computed anew
+ * from the clock, and the certificate is fetched again in the background when the last try is over
+ * a minute old. Thin: services/certificate.ts fetches, saves and builds the screen.
  */
-import { format } from '../../i18n/index';
+import { t } from '../../i18n/index';
 import { applyPrefs, prefsData } from '../../services/page';
-import { buildCertificateScreen, loadCertificate, actingLine, readCached, type CachedCertificate, type CertificateScreen } from '../../services/certificate';
-import { getActingFor } from '../../services/subject';
-import { setPresentation, PRESENT_ROUTE } from '../../services/present';
+import {
+  buildCertificateScreen, keptCopyNote, loadCertificate, personLine, readCached, REFRESH_INTERVAL_MS,
+  type CachedCertificate, type CertificateScreen,
+} from '../../services/certificate';
+import type { ShownError } from '../../services/call';
+import { routeFor, subjectFromQuery, type ActingFor } from '../../services/subject';
+import { presentRoute, setPresentation } from '../../services/present';
 import { now } from '../../adapters/clock';
 import { navigateTo } from '../../adapters/navigation';
 import { showToast, stopPullDownRefresh } from '../../adapters/ui';
 
 type State = 'loading' | 'ready' | 'needAuth' | 'noRecords' | 'failed';
 
-/** The copy on screen, kept outside `data` (setData copies what it is given). */
-const shown = new WeakMap<object, CachedCertificate>();
+interface PageState {
+  /** Whom this page acts for, fixed when it opened. */
+  who: ActingFor | null;
+  /** The copy on screen. */
+  shown?: CachedCertificate;
+  /** Why the copy on screen could not be updated (its note is rebuilt with the age at each showing). */
+  keptError?: ShownError;
+  /** When the certificate was last asked for (ms; 0: never). */
+  lastAttempt: number;
+  inFlight?: Promise<void>;
+}
+
+/** Per page instance, outside `data` (setData copies what it is given). */
+const states = new WeakMap<object, PageState>();
+
+const ROUTES: Readonly<Record<string, { url: string; forPerson: boolean }>> = Object.freeze({
+  auth: { url: '/pages/auth/index', forPerson: false },
+  destination: { url: '/pages/destination/index', forPerson: true },
+  paper: { url: '/pages/paper/index', forPerson: true },
+  relatives: { url: '/pages/relatives/index', forPerson: false },
+});
 
 Component({
   data: {
     ...prefsData(),
     state: 'loading' as State,
     screen: null as CertificateScreen | null,
-    acting: null as string | null,
+    /** Whom the page acts for: "张伟（本人）", "正在查看：王秀英". */
+    person: '',
+    acting: false,
+    /** The note over a saved copy that could not be updated. */
     offline: '',
     savedLine: '',
+    refreshing: false,
     errorMessage: '',
     revealed: false,
   },
 
   methods: {
-    onLoad() {
+    onLoad(query: Record<string, string | undefined>) {
       applyPrefs(this, 'certTitle');
-      const who = getActingFor();
-      this.setData({ acting: actingLine(this.data.s, who) });
-      // The saved copy first, so the QR is there at once; then the fresh one.
+      const who = subjectFromQuery(query);
+      states.set(this, { who, lastAttempt: 0 });
+      this.setData({ acting: who !== null, person: personLine(this.data.s, who) });
+      // The saved copy first, so the QR is there at once; then the fresh one behind it.
       const saved = readCached(who);
-      if (saved) this.showCopy(saved, '');
-      void this.load();
+      if (saved) this.showCopy(saved);
+      void this.refresh();
     },
 
     onShow() {
-      const changed = applyPrefs(this, 'certTitle');
-      const copy = shown.get(this);
-      if (changed && copy) this.showCopy(copy, this.data.offline ? this.data.offline : '');
+      applyPrefs(this, 'certTitle');
+      const st = this.pageState();
+      // The copy may have been refreshed, replaced or deleted by another page meanwhile.
+      const saved = readCached(st.who);
+      if (saved) this.showCopy(saved);
+      else if (this.data.state === 'ready') this.setData({ state: 'loading', screen: null, offline: '', person: personLine(this.data.s, st.who) });
+      else this.setData({ person: personLine(this.data.s, st.who) });
+      if (!st.inFlight && (now() - st.lastAttempt >= REFRESH_INTERVAL_MS || this.data.state !== 'ready')) void this.refresh();
     },
 
     async onPullDownRefresh() {
-      await this.load();
+      await this.refresh();
       stopPullDownRefresh();
     },
 
-    async load() {
-      const lang = this.data.lang;
-      const r = await loadCertificate(lang);
-      if (r.kind === 'fresh') {
-        this.showCopy(r.cached, '');
-        return;
+    pageState(): PageState {
+      let st = states.get(this);
+      if (!st) {
+        st = { who: null, lastAttempt: 0 };
+        states.set(this, st);
       }
-      if (r.kind === 'offline') {
-        this.showCopy(r.cached, 'offline');
-        return;
-      }
-      const state: State = r.error.code === 'IDENTITY_REQUIRED' ? 'needAuth' : r.error.code === 'NO_RECORDS' ? 'noRecords' : 'failed';
-      this.setData({ state, errorMessage: r.error.message, screen: null });
+      return st;
     },
 
-    showCopy(copy: CachedCertificate, offline: '' | 'offline' | string) {
-      shown.set(this, copy);
-      const screen = buildCertificateScreen(this.data.lang, copy, now());
+    /** Fetches the certificate; behind the copy on screen when there is one (no indicator then). */
+    refresh(): Promise<void> {
+      const st = this.pageState();
+      if (st.inFlight) return st.inFlight;
+      const run = async () => {
+        st.lastAttempt = now();
+        const quiet = Boolean(st.shown);
+        if (quiet) this.setData({ refreshing: true });
+        const r = await loadCertificate(this.data.lang, st.who, { quiet });
+        if (r.kind === 'failed') {
+          st.shown = undefined;
+          st.keptError = undefined;
+          const state: State = r.error.code === 'IDENTITY_REQUIRED' ? 'needAuth' : r.error.code === 'NO_RECORDS' ? 'noRecords' : 'failed';
+          this.setData({ state, errorMessage: r.error.message, screen: null, offline: '', refreshing: false, person: personLine(this.data.s, st.who) });
+          return;
+        }
+        st.keptError = r.kind === 'kept' ? r.error : undefined;
+        this.showCopy(r.cached);
+        this.setData({ refreshing: false });
+      };
+      st.inFlight = run().finally(() => {
+        st.inFlight = undefined;
+      });
+      return st.inFlight;
+    },
+
+    /** Shows a copy as it stands now: status and ages at this moment, in the language chosen now. */
+    showCopy(copy: CachedCertificate) {
+      const st = this.pageState();
+      st.shown = copy;
+      const at = now();
+      const lang = this.data.lang;
+      const screen = buildCertificateScreen(lang, copy, at);
       this.setData({
         state: 'ready',
         screen,
-        offline: offline ? format(this.data.s.offlineCopy, { age: screen.savedAge }) : '',
-        savedLine: format(this.data.s.savedAt, { age: screen.savedAge }),
+        person: personLine(this.data.s, st.who, screen.holder.name),
+        offline: st.keptError ? keptCopyNote(lang, st.keptError, copy.savedAt, at) : '',
+        savedLine: t(lang, 'savedAt', { age: screen.savedAge }),
         errorMessage: '',
       });
     },
@@ -83,26 +147,31 @@ Component({
     },
 
     async onOpenQr() {
-      const screen = this.data.screen;
-      if (!screen) return;
-      setPresentation({ code: screen.code, name: screen.holder.name, nameLatin: screen.holder.nameLatin, documentMasked: screen.holder.documentMasked, caption: this.data.s.formatIthc });
-      await navigateTo(PRESENT_ROUTE);
+      const st = this.pageState();
+      const view = st.shown?.view;
+      if (!view) return;
+      setPresentation({
+        code: view.codes.ithc,
+        kind: 'ithc',
+        caption: { zh: t('zh', 'formatIthc'), en: t('en', 'formatIthc') },
+        who: st.who,
+        certificateId: view.id,
+        expiresAt: view.expiresAt,
+      });
+      await navigateTo(presentRoute(st.who));
     },
 
     onRetry() {
       this.setData({ state: 'loading' });
-      void this.load();
+      void this.refresh();
     },
 
     async onGo(event: WechatMiniprogram.TouchEvent) {
-      const routes: Record<string, string> = {
-        auth: '/pages/auth/index',
-        destination: '/pages/destination/index',
-        paper: '/pages/paper/index',
-        relatives: '/pages/relatives/index',
-      };
-      const url = routes[String(event.currentTarget.dataset.to)];
-      if (url && !(await navigateTo(url))) showToast(this.data.s.pageUnavailable);
+      const route = ROUTES[String(event.currentTarget.dataset.to)];
+      if (!route) return;
+      // The next page acts for the person this page shows, whatever was chosen elsewhere since.
+      const url = route.forPerson ? routeFor(route.url, this.pageState().who) : route.url;
+      if (!(await navigateTo(url))) showToast(this.data.s.pageUnavailable);
     },
   },
 });

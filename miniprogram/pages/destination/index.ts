@@ -1,66 +1,144 @@
 /**
- * Showing the certificate for a destination: choose the country (partners.list); get the code it
- * takes (certificate.seal: sealed for its authority, else the open code, else per-record DCCs) and
- * whether the certificate meets its entry rules today (certificate.rules).
+ * Showing the certificate of one person (the page's `for`) for a destination: choose the country
+ * (partners.list); get the code it takes (certificate.seal: sealed for its authority, else the open
+ * code, else per-record DCCs) and whether the certificate meets its entry rules today
+ * (certificate.rules).
+ *
+ * Offline first: the partner list and the codes last fetched for each destination are kept on the
+ * phone (services/destination.ts) and shown at once, with when they were fetched and until when
+ * they are valid; the page opens on the destination fetched last. Fetching runs behind what is
+ * shown, and a failure leaves it standing with a note of its age.
  */
+import { t } from '../../i18n/index';
 import { applyPrefs, prefsData } from '../../services/page';
 import {
-  codeChoices, listPartners, partnerOptions, rulesFor, rulesScreen, sealFor,
-  type CodeChoice, type Partner, type PartnerOption, type RulesScreen, type RulesView, type SealView,
+  codeChoices, codeStatus, codeValidity, dropSavedOn, listPartners, partnerOptions, rulesFor, rulesScreen, saveDestination, savedDestination,
+  savedDestinations, savedPartners, savePartners, sealFor,
+  type CodeChoice, type CodeStatus, type Partner, type PartnerOption, type RulesScreen, type SavedDestination,
 } from '../../services/destination';
-import { readCached, fullName, loadCertificate } from '../../services/certificate';
-import { getActingFor } from '../../services/subject';
-import { maskDocumentNumber } from '../../services/format';
-import { setPresentation, PRESENT_ROUTE } from '../../services/present';
+import { loadCertificate, personLine, readCached, REFRESH_INTERVAL_MS } from '../../services/certificate';
+import type { ShownError } from '../../services/call';
+import { ageOfInstant } from '../../services/format';
+import { subjectFromQuery, type ActingFor } from '../../services/subject';
+import { presentRoute, setPresentation } from '../../services/present';
+import { now } from '../../adapters/clock';
 import { navigateTo } from '../../adapters/navigation';
 
-/** The answers behind the screen, kept to rebuild it in another language. */
-const answers = new WeakMap<object, { partners: Partner[]; seal?: SealView; rules?: RulesView }>();
+interface PageState {
+  who: ActingFor | null;
+  partners: Partner[];
+  /** The codes on screen, for `this.data.destination`: fetched now or kept from before. */
+  shown?: SavedDestination;
+  /** Why the codes on screen could not be updated. */
+  keptError?: ShownError;
+  lastAttempt: number;
+}
+
+const states = new WeakMap<object, PageState>();
 
 Component({
   data: {
     ...prefsData(),
+    person: '',
     partners: [] as PartnerOption[],
     destination: '',
     destinationName: '',
     choices: [] as CodeChoice[],
     chosen: 0,
+    status: 'unknown' as CodeStatus,
+    validity: '',
+    fetchedLine: '',
+    /** The note over kept codes that could not be updated. */
+    note: '',
     rules: null as RulesScreen | null,
     errorMessage: '',
     qrLabel: '',
   },
 
   methods: {
-    async onLoad(query: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
       applyPrefs(this, 'destTitle');
-      const r = await listPartners(this.data.lang);
-      if (!r.ok) {
-        this.setData({ errorMessage: r.error.message });
-        return;
-      }
-      answers.set(this, { partners: r.data });
-      this.setData({ partners: partnerOptions(this.data.lang, r.data), errorMessage: '' });
-      const wanted = query?.destination;
-      if (wanted && r.data.some((p) => p.country === wanted)) await this.choose(wanted);
+      const who = subjectFromQuery(query);
+      const partners = savedPartners();
+      states.set(this, { who, partners, lastAttempt: 0 });
+      const wanted = typeof query?.destination === 'string' && /^[A-Z]{2}$/.test(query.destination) ? query.destination : savedDestinations(who)[0]?.country;
+      if (wanted) this.showSaved(wanted);
+      this.rebuild();
+      void this.refreshPartners(wanted);
+      if (wanted) void this.refreshCodes(wanted);
     },
 
     onShow() {
-      if (applyPrefs(this, 'destTitle')) this.rebuild();
+      applyPrefs(this, 'destTitle');
+      const st = this.pageState();
+      // The status and ages at this moment; what is kept may have changed (deleted in settings).
+      if (this.data.destination && st.shown && !savedDestination(st.who, this.data.destination)) st.shown = undefined;
+      this.rebuild();
+      if (this.data.destination && st.lastAttempt && now() - st.lastAttempt >= REFRESH_INTERVAL_MS) void this.refreshCodes(this.data.destination);
     },
 
+    pageState(): PageState {
+      let st = states.get(this);
+      if (!st) {
+        st = { who: null, partners: [], lastAttempt: 0 };
+        states.set(this, st);
+      }
+      return st;
+    },
+
+    async refreshPartners(wanted?: string) {
+      const st = this.pageState();
+      const r = await listPartners(this.data.lang, { quiet: st.partners.length > 0 });
+      if (!r.ok) {
+        if (!st.partners.length && !st.shown) this.setData({ errorMessage: r.error.message });
+        return;
+      }
+      st.partners = r.data;
+      savePartners(r.data);
+      this.rebuild();
+      // Opened for a destination that is not (or no longer) a partner: nothing is chosen.
+      if (wanted && !r.data.some((p) => p.country === wanted) && this.data.destination === wanted) {
+        st.shown = undefined;
+        this.setData({ destination: '' });
+        this.rebuild();
+      }
+    },
+
+    /** Puts the kept codes of `country` on screen (none kept: an empty choice until the fetch). */
+    showSaved(country: string) {
+      const st = this.pageState();
+      st.shown = savedDestination(st.who, country) ?? undefined;
+      st.keptError = undefined;
+      this.setData({ destination: country, chosen: 0, errorMessage: '' });
+    },
+
+    /** Everything on screen, from what the page holds, in the language chosen now and at this moment. */
     rebuild() {
-      const a = answers.get(this);
-      if (!a) return;
+      const st = this.pageState();
       const lang = this.data.lang;
-      const who = getActingFor();
-      const partners = partnerOptions(lang, a.partners);
-      const name = partners.find((p) => p.country === this.data.destination)?.name ?? '';
+      const at = now();
+      const view = readCached(st.who)?.view ?? null;
+      const partners = partnerOptions(lang, st.partners);
+      const entry = st.shown;
+      const choices = entry ? codeChoices(lang, entry.seal, view) : [];
+      const chosen = Math.min(this.data.chosen, Math.max(0, choices.length - 1));
+      const choice = choices[chosen];
+      const status: CodeStatus = choice && entry ? codeStatus(choice, entry.certificateId, view, at) : 'unknown';
+      const holder = view ? `${view.certificate.holder.surname ?? ''}${view.certificate.holder.givenName ?? ''}` || [view.certificate.holder.surnameLatin, view.certificate.holder.givenNameLatin].filter(Boolean).join(' ') : '';
+      const age = entry ? ageOfInstant(lang, entry.savedAt, at) : '';
+      const note = entry && st.keptError ? t(lang, st.keptError.offline ? 'destOfflineCodes' : 'destStaleCodes', { age, reason: st.keptError.message }) : '';
       this.setData({
+        person: personLine(this.data.s, st.who, holder),
         partners,
-        destinationName: name,
-        choices: a.seal ? codeChoices(lang, a.seal, readCached(who)?.view ?? null) : [],
-        rules: a.rules ? rulesScreen(lang, a.rules) : null,
-        qrLabel: this.data.s.qrLabel.replace('{name}', who?.name ?? fullName(readCached(who)?.view.certificate.holder ?? { dateOfBirth: '', sex: '', nationality: '', documentType: '', documentNumber: '' }).name),
+        destinationName: partners.find((p) => p.country === this.data.destination)?.name ?? '',
+        choices,
+        chosen,
+        status,
+        validity: choice ? codeValidity(lang, choice, status) : '',
+        fetchedLine: entry ? t(lang, 'destFetchedAt', { age }) : '',
+        note,
+        rules: entry?.rules ? rulesScreen(lang, entry.rules) : null,
+        qrLabel: t(lang, 'qrLabel', { name: holder || st.who?.name || '' }),
       });
     },
 
@@ -69,31 +147,70 @@ Component({
     },
 
     async choose(country: string) {
-      const lang = this.data.lang;
-      this.setData({ destination: country, choices: [], rules: null, chosen: 0, errorMessage: '' });
-      // The DCC tabs are labelled from the certificate the codes belong to: fetch it if the phone has no copy.
-      if (!readCached(getActingFor())) await loadCertificate(lang);
-      const [seal, rules] = await Promise.all([sealFor(lang, country), rulesFor(lang, country)]);
-      const a = answers.get(this) ?? { partners: [] };
-      a.seal = seal.ok ? seal.data : undefined;
-      a.rules = rules.ok ? rules.data : undefined;
-      answers.set(this, a);
+      this.showSaved(country);
       this.rebuild();
-      const failed = !seal.ok ? seal.error : !rules.ok ? rules.error : null;
-      if (failed) this.setData({ errorMessage: failed.message });
+      await this.refreshCodes(country);
+    },
+
+    /** Fetches the codes and rules of `country` behind what is shown; keeps them for use offline. */
+    async refreshCodes(country: string) {
+      const st = this.pageState();
+      const lang = this.data.lang;
+      const quiet = Boolean(st.shown);
+      st.lastAttempt = now();
+      // The DCC tabs are labelled from the certificate the codes belong to: fetch it if the phone has no copy.
+      if (!readCached(st.who)) await loadCertificate(lang, st.who, { quiet });
+      const [seal, rules] = await Promise.all([sealFor(lang, country, st.who, { quiet }), rulesFor(lang, country, st.who, { quiet })]);
+      if (seal.ok) {
+        // The codes were made from the server's latest certificate: the copy on the phone follows it, so their status is that certificate's.
+        if (seal.data.certificateId && readCached(st.who)?.view.id !== seal.data.certificateId) await loadCertificate(lang, st.who, { quiet: true });
+        const kept = saveDestination(st.who, seal.data, rules.ok ? rules.data : null, readCached(st.who)?.view ?? null, now());
+        if (this.data.destination !== country) return;
+        // Over the bounds (or storage full), the codes are shown without being kept.
+        st.shown = kept ?? { country, seal: seal.data, rules: rules.ok ? rules.data : null, certificateId: seal.data.certificateId ?? '', expiresAt: seal.data.expiresAt ?? 0, savedAt: now() };
+        st.keptError = undefined;
+        this.setData({ errorMessage: rules.ok ? '' : rules.error.message });
+        this.rebuild();
+        return;
+      }
+      dropSavedOn(st.who, country, seal.error.code);
+      // A certificate the server will no longer show (revoked, expired): learn its status, so the kept codes say so.
+      if (seal.error.code === 'CONFLICT') await loadCertificate(lang, st.who, { quiet: true });
+      if (this.data.destination !== country) return;
+      st.shown = savedDestination(st.who, country) ?? undefined;
+      st.keptError = st.shown ? seal.error : undefined;
+      this.setData({ errorMessage: st.shown ? '' : seal.error.message });
+      this.rebuild();
     },
 
     onChooseCode(e: WechatMiniprogram.TouchEvent) {
       this.setData({ chosen: Number(e.currentTarget.dataset.index) || 0 });
+      this.rebuild();
     },
 
     async onOpenQr() {
+      const st = this.pageState();
+      const entry = st.shown;
       const choice = this.data.choices[this.data.chosen];
-      if (!choice) return;
-      const view = readCached(getActingFor())?.view;
-      const names = view ? fullName(view.certificate.holder) : { name: getActingFor()?.name ?? '', nameLatin: '' };
-      setPresentation({ code: choice.code, name: names.name, nameLatin: names.nameLatin, documentMasked: view ? maskDocumentNumber(view.certificate.holder.documentNumber) : '', caption: `${this.data.destinationName} · ${choice.title}` });
-      await navigateTo(PRESENT_ROUTE);
+      if (!entry || !choice) return;
+      const view = readCached(st.who)?.view ?? null;
+      const certificateId = entry.certificateId || view?.id;
+      if (!certificateId) return;
+      const partner = st.partners.find((p) => p.country === entry.country);
+      const caption = (lang: 'zh' | 'en') => {
+        const title = codeChoices(lang, entry.seal, view)[this.data.chosen]?.title ?? choice.title;
+        const place = partner ? partner.name[lang] : entry.country;
+        return `${place} · ${title}`;
+      };
+      setPresentation({
+        code: choice.code,
+        kind: choice.kind,
+        caption: { zh: caption('zh'), en: caption('en') },
+        who: st.who,
+        certificateId,
+        expiresAt: choice.expiresAt ?? entry.expiresAt,
+      });
+      await navigateTo(presentRoute(st.who));
     },
   },
 });

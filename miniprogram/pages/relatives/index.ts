@@ -5,11 +5,12 @@
  */
 import { applyPrefs, prefsData } from '../../services/page';
 import { actFor, actForSelf, listRelatives, relativeLines, removeConfirmText, removeRelative, type Relative, type RelativeLine } from '../../services/relatives';
-import { getActingFor } from '../../services/subject';
-import { navigateTo, redirectTo } from '../../adapters/navigation';
+import { getActingFor, routeFor } from '../../services/subject';
+import { navigateTo, openOnFreshStack } from '../../adapters/navigation';
 import { confirmDialog, showToast } from '../../adapters/ui';
 
 const listed = new WeakMap<object, Relative[]>();
+const CERTIFICATE_ROUTE = '/pages/certificate/index';
 
 Component({
   data: {
@@ -50,16 +51,20 @@ Component({
       });
     },
 
+    /**
+     * Switching person opens their certificate on a fresh page stack: no page of the person shown
+     * before stays underneath (where its QR, paper version or destination codes would be theirs).
+     */
     async onView(e: WechatMiniprogram.TouchEvent) {
       const r = (listed.get(this) ?? []).find((x) => x.id === e.currentTarget.dataset.id);
       if (!r) return;
       actFor(r);
-      if (!(await redirectTo('/pages/certificate/index'))) await navigateTo('/pages/certificate/index');
+      await openOnFreshStack(routeFor(CERTIFICATE_ROUTE, { id: r.id, name: r.name }));
     },
 
     async onBackToSelf() {
       actForSelf();
-      if (!(await redirectTo('/pages/certificate/index'))) await navigateTo('/pages/certificate/index');
+      await openOnFreshStack(routeFor(CERTIFICATE_ROUTE, null));
     },
 
     async onAdd() {

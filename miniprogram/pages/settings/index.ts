@@ -1,17 +1,23 @@
 /**
  * Settings: the language (Chinese or English, independent of the phone's), care mode (关怀模式:
- * larger text and higher contrast on every page), and deleting the certificate copies kept on the phone.
+ * larger text and higher contrast on every page), deleting the certificate copies kept on the
+ * phone, and releasing the account's real-name verification (one person, one account: the way to
+ * move to another WeChat account; docs/functions.md identity.unbind).
  */
 import type { Lang } from '../../i18n/index';
-import { isLang } from '../../i18n/index';
+import { format, isLang } from '../../i18n/index';
 import { applyPrefs, prefsData } from '../../services/page';
 import { setCareMode, setLanguage } from '../../services/settings';
 import { clearAllCached } from '../../services/certificate';
+import { ownIdentity, releaseIdentity } from '../../services/auth';
 import { confirmDialog, showToast } from '../../adapters/ui';
 
 Component({
   data: {
     ...prefsData(),
+    /** The account's verified identity, shown with the way to release it; null when it has none. */
+    identity: null as { name: string; idNumberMasked: string } | null,
+    identityText: '',
   },
 
   methods: {
@@ -21,6 +27,34 @@ Component({
 
     onShow() {
       applyPrefs(this, 'settingsTitle');
+      void this.loadIdentity();
+    },
+
+    async loadIdentity() {
+      const r = await ownIdentity(this.data.lang);
+      // Offline or unavailable: the section stays hidden rather than offering what cannot be done.
+      this.setData({ identity: r.ok ? r.data : null });
+      this.showIdentity();
+    },
+
+    /** The identity line in the language chosen now. */
+    showIdentity() {
+      const i = this.data.identity;
+      this.setData({ identityText: i ? format(this.data.s.identityVerifiedAs, { name: i.name, id: i.idNumberMasked }) : '' });
+    },
+
+    async onUnbind() {
+      const s = this.data.s;
+      if (!(await confirmDialog({ title: s.unbindIdentity, content: s.unbindConfirm, confirmText: s.confirm, cancelText: s.cancel }))) return;
+      const r = await releaseIdentity(this.data.lang);
+      if (!r.ok) {
+        showToast(r.error.message);
+        return;
+      }
+      // The copies saved here are the released person's: this account is no longer them.
+      clearAllCached();
+      this.setData({ identity: null, identityText: '' });
+      showToast(s.identityUnbound);
     },
 
     onPickLanguage(e: WechatMiniprogram.TouchEvent) {
@@ -28,6 +62,7 @@ Component({
       if (!isLang(lang) || lang === this.data.lang) return;
       setLanguage(lang as Lang);
       applyPrefs(this, 'settingsTitle');
+      this.showIdentity();
     },
 
     onToggleCare() {

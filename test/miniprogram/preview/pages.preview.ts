@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 /**
- * Page previews (issue 5): renders every page with demo data from the real server, in Chinese and
+ * Page previews: renders every page with demo data from the real server, in Chinese and
  * English and in care mode, into .preview/html/*.html for scripts/preview.mjs to screenshot.
  * Run by `npm run preview` (not by `npm test`: its name does not end in .test.ts). For people to
  * look at, not pass/fail.
@@ -8,7 +8,7 @@
 import '../bundles';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXED_NOW, serverRequest, startServer, type ServerFixture } from '../server-fixture';
+import { FIXED_NOW, TRUST_ANCHORS_MODULE, pinServerCsca, serverRequest, startServer, type ServerFixture } from '../server-fixture';
 import { createEnv, type Env } from '../mp-env';
 import type { SimulateNode } from '../simulate-page';
 import { snapshotHtml } from './snapshot';
@@ -18,9 +18,12 @@ const OUT = path.resolve(__dirname, '../../../.preview/html');
 const only = (process.env.ITHC_PREVIEW_ONLY ?? '').split(',').filter(Boolean);
 
 let server: ServerFixture;
+/** The verify page trusts the CSCA its build pinned: here the preview server's. */
+let anchors: string;
 beforeAll(async () => {
   fs.mkdirSync(OUT, { recursive: true });
   server = await startServer('preview-traveller');
+  anchors = await pinServerCsca(server);
 });
 afterAll(async () => server?.close());
 
@@ -37,6 +40,7 @@ for (const scenario of SCENARIOS) {
     const run = only.length && !only.some((o) => name.startsWith(o)) ? test.skip : test;
     run(name, async () => {
       jest.resetModules();
+      jest.doMock(TRUST_ANCHORS_MODULE, () => jest.requireActual(anchors));
       jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 2 * 3_600_000);
       const routed = serverRequest(server.app, scenario.openid?.(server) ?? server.openid);
       const stored = { ...variant.stored, ...(await scenario.stored?.(server)) };

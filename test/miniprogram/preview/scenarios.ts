@@ -40,15 +40,11 @@ export const SCENARIOS: Scenario[] = [
   },
   { name: 'certificate-first-use', page: 'pages/certificate/index', openid: () => 'preview-new-user' },
   {
+    // Without a presentation saved by the page that opens it, the view shows the open code of the saved certificate.
     name: 'present',
     page: 'pages/present/index',
-    act: async (page, env, s) => {
-      // The presentation is set by the page that opens the view.
-      const { setPresentation } = require('../../../miniprogram/services/present');
-      setPresentation({ code: s.view.codes.ithc, name: '张伟', nameLatin: 'ZHANG WEI', documentMasked: 'EH****273', caption: page.data.s.formatIthc });
-      page.instance.onLoad({});
-      await env.settle();
-    },
+    query: { for: 'self' },
+    stored: (s) => ({ 'ithc.cert.self': { view: s.view, savedAt: s.clock.now() } }),
   },
   { name: 'auth-privacy', page: 'pages/auth/index', openid: () => 'preview-new-user' },
   {
