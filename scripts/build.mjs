@@ -2,16 +2,25 @@
 // Builds the runnable bundles with esbuild: one CommonJS file per entry, dependencies bundled in,
 // so that commands start without a TypeScript loader and without resolving hundreds of modules.
 //
-//   node scripts/build.mjs            builds every entry in ENTRIES
+//   node scripts/build.mjs            builds every entry in ENTRIES, the web verifier, the fonts and
+//                                     the mini program's bundles (buildAll)
 //   node scripts/build.mjs dist/cli.cjs ...   builds only the named outputs
+//   --force (or ITHC_BUILD_FORCE=1)   builds even what is up to date
+//   --explain                         says why each output was built
+//
+// Only what changed is built: each output is recorded in dist/.build-manifest.json with the content
+// hashes of the files it was made from and its options (scripts/build-cache.mjs), and skipped while
+// those still hold, so a build with nothing changed takes well under a second. Steps that are not
+// esbuild bundles record their inputs the same way, or compute their small output every time and
+// write it only when it differs.
 //
 // Add an entry by adding a row to ENTRIES (e.g. dist/start.cjs from node/start.ts, a cloud
 // function's index.js, the mini program's pre-bundled core with platform 'neutral').
-import { build as esbuild } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BuildCache, writeIfChanged } from './build-cache.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -35,34 +44,65 @@ export const CLOUD_FUNCTIONS = ['identity', 'document', 'certificate', 'relative
 /** The wx-server-sdk version the functions are deployed with (see cloudfunctions/README.md). */
 const WX_SERVER_SDK_VERSION = '4.0.2';
 
-/** Copies the CJK font files into the certificate function (skipped when already there). */
-export function copyPdfFonts() {
+/**
+ * Timer triggers, written to each function's config.json (which WeChat DevTools deploys with the
+ * function; cloudbaserc.json lists the same for the CloudBase CLI). Cron with seven fields:
+ * second minute hour day month weekday year. Each runs the composition's timer of that name
+ * (server/cloud/entry.ts).
+ */
+export const TRIGGERS = {
+  // Expired paper certificates, nonces, face-check sessions and attempt counters
+  // (server/provision/housekeeping.ts): every 10 minutes, so a PDF outlives its 15-minute link by
+  // 10 minutes at most.
+  admin: [{ name: 'housekeeping', type: 'timer', config: '0 */10 * * * * *' }],
+};
+
+/** Copies the CJK font files into the certificate function (skipped when the copies are current). */
+export async function copyPdfFonts(cache = new BuildCache(ROOT)) {
   const pkg = dirname(require.resolve('@expo-google-fonts/noto-sans-sc/package.json'));
   const dir = join(ROOT, 'cloudfunctions', 'certificate', 'fonts');
-  mkdirSync(dir, { recursive: true });
-  for (const f of ['400Regular/NotoSansSC_400Regular.ttf', '700Bold/NotoSansSC_700Bold.ttf']) {
-    const src = join(pkg, f);
-    const dst = join(dir, f.split('/')[1]);
-    if (!existsSync(dst) || statSync(dst).size !== statSync(src).size) copyFileSync(src, dst);
-  }
+  const files = ['400Regular/NotoSansSC_400Regular.ttf', '700Bold/NotoSansSC_700Bold.ttf'].map((f) => ({ src: join(pkg, f), dst: join(dir, f.split('/')[1]) }));
+  await cache.run('cloudfunctions/certificate/fonts', { fonts: files.map((f) => cache.key(f.dst)) }, () => {
+    for (const f of files) cache.writeOutput(f.dst, readFileSync(f.src));
+    return { inputs: files.map((f) => f.src), outputs: files.map((f) => f.dst) };
+  });
+}
+
+/**
+ * The SQLite store's writer thread (server/store/sqlite-writer.ts) for the bundles in `dir` that
+ * open a store: server/store/sqlite.ts starts it from beside the bundle it is in.
+ * @param {string} dir
+ * @returns {Entry}
+ */
+export function sqliteWriterEntry(dir) {
+  return { in: 'server/store/sqlite-writer.ts', out: `${dir}/sqlite-writer.cjs`, external: ['better-sqlite3'] };
 }
 
 /** @type {Entry[]} */
 export const ENTRIES = [
   // cbor-extract is cbor-x's optional native decoder: loaded from node_modules when installed,
   // otherwise cbor-x falls back to JavaScript. Bundling it would break its .node lookup.
-  { in: 'cli/index.ts', out: 'dist/cli.cjs', external: ['cbor-extract'] },
+  // pdf.js (for `ithc verify file.pdf`) is ESM with a worker file and a native canvas beside it:
+  // imported from node_modules when a PDF is given, never bundled.
+  // The zxing WebAssembly file is read from node_modules by path (node/qr-reader.ts).
+  { in: 'cli/index.ts', out: 'dist/cli.cjs', external: ['cbor-extract', 'pdfjs-dist', 'zxing-wasm/reader/zxing_reader.wasm'] },
   // `ithc trustlist export` opens a local data folder: the server code, in a bundle of its own.
   { in: 'cli/trustlist-export.ts', out: 'dist/cli-trustlist.cjs', external: ['cbor-extract', 'better-sqlite3'] },
   // `ithc partners` opens a local data folder too: likewise a bundle of its own.
   { in: 'cli/partners-local.ts', out: 'dist/cli-partners.cjs', external: ['cbor-extract', 'better-sqlite3'] },
+  // `ithc keys rotate-kek` re-wraps a local data folder's keys: likewise a bundle of its own.
+  { in: 'cli/keys-local.ts', out: 'dist/cli-keys.cjs', external: ['cbor-extract', 'better-sqlite3'] },
   { in: 'cli/worker-entry.ts', out: 'dist/cli-worker.cjs', external: ['cbor-extract'] },
   // Tiny: bin/ithc.js starts the verification workers with it before it loads dist/cli.cjs.
   { in: 'cli/workers.ts', out: 'dist/cli-prestart.cjs' },
   // better-sqlite3 is a native addon: required from node_modules at run time, never bundled.
   { in: 'node/start.ts', out: 'dist/start.cjs', external: ['cbor-extract', 'better-sqlite3'] },
+  // The SQLite store's writer thread, for dist/start.cjs, dist/demo.cjs and the CLI's data-folder bundles.
+  sqliteWriterEntry('dist'),
   // The local cloud's signing threads (node/sign-pool.ts), loaded from beside dist/start.cjs.
   { in: 'node/sign-worker.ts', out: 'dist/sign-worker.cjs', external: ['cbor-extract'] },
+  // The local cloud's PDF threads (node/pdf-pool.ts), likewise; without Brotli, as the cloud's pdf.js below.
+  { in: 'node/pdf-worker.ts', out: 'dist/pdf-worker.cjs', external: ['cbor-extract'], options: { alias: { 'brotli/decompress.js': './server/pdf/no-woff2.cjs' } } },
   { in: 'node/demo.ts', out: 'dist/demo.cjs', external: ['cbor-extract', 'better-sqlite3'] },
   // Cloud functions: each a deployable Node project (index.js + package.json), wx-server-sdk
   // external (the cloud installs it from the generated package.json).
@@ -75,6 +115,8 @@ export const ENTRIES = [
 
 export const DCC_VALIDATOR_FILE = 'cli/dcc-schema-validate.generated.ts';
 const DCC_SCHEMA_DIR = 'core/schemas/dcc';
+/** The schema files generateDccValidator reads. */
+const DCC_SCHEMA_FILES = ['DCC', 'DCC.Core.Types', 'DCC.Types', 'DCC.ValueSets'].map((n) => `${DCC_SCHEMA_DIR}/${n}.schema.json`);
 
 /**
  * The DCC schema validator as code (ajv standalone), compiled with the options core/dcc-schema.ts
@@ -114,63 +156,105 @@ export function generateDccValidator() {
 }
 
 /** Regenerates the validator file when its content would change; returns whether it did. */
-export function writeDccValidator() {
+export async function writeDccValidator(cache = new BuildCache(ROOT)) {
   if (!existsSync(join(ROOT, DCC_SCHEMA_DIR, 'DCC.schema.json'))) return false;
   const file = join(ROOT, DCC_VALIDATOR_FILE);
-  const content = generateDccValidator();
-  if (existsSync(file) && readFileSync(file, 'utf8') === content) return false;
-  writeFileSync(file, content);
-  return true;
+  let wrote = false;
+  // Generating takes ~0.4 s (ajv compiles the schema): skipped while the schema files, the
+  // generator and the packages (ajv's version) are those it was last generated from.
+  await cache.run(DCC_VALIDATOR_FILE, { generator: String(generateDccValidator) }, () => {
+    const content = generateDccValidator();
+    wrote = writeIfChanged(file, content);
+    if (wrote) cache.wrote(file, content);
+    return { inputs: DCC_SCHEMA_FILES, outputs: [file] };
+  });
+  return wrote;
+}
+
+/** The esbuild options of an entry (also what its manifest record fingerprints). */
+export function esbuildOptions(e) {
+  return {
+    absWorkingDir: ROOT,
+    entryPoints: [e.in],
+    outfile: e.out,
+    bundle: true,
+    platform: e.platform ?? 'node',
+    target: e.target ?? 'node20',
+    format: e.format ?? 'cjs',
+    external: e.external ?? [],
+    // Readable output, so that stack traces from users name real functions. Measured on the
+    // CLI: minifying halves the file but makes no measurable difference to start-up (~0.11 s).
+    minify: e.minify ?? false,
+    sourcemap: false,
+    logLevel: 'warning',
+    ...e.options,
+  };
 }
 
 /**
- * Builds the given entries in parallel; resolves to the outputs written.
+ * Builds the given entries in parallel, each only when something it is made from changed since it
+ * was last built (scripts/build-cache.mjs); resolves to the outputs it built.
  * @param {Entry[]} entries
- * @param {{ quiet?: boolean }} [opts]
+ * @param {{ quiet?: boolean, force?: boolean, cache?: BuildCache }} [opts]  force: build them all; cache: the run's
+ *   manifest, when a caller builds more than these (saved by that caller)
  */
 export async function build(entries = ENTRIES, opts = {}) {
+  const cache = opts.cache ?? new BuildCache(ROOT, { force: opts.force });
   const todo = entries.filter((e) => !e.optional || existsSync(join(ROOT, e.in)));
   const started = performance.now();
-  if (writeDccValidator() && !opts.quiet) process.stderr.write(`regenerated ${DCC_VALIDATOR_FILE}\n`);
-  await Promise.all(
-    todo.map(async (e) => {
-      const result = await esbuild({
-        absWorkingDir: ROOT,
-        entryPoints: [e.in],
-        outfile: e.out,
-        bundle: true,
-        platform: e.platform ?? 'node',
-        target: e.target ?? 'node20',
-        format: e.format ?? 'cjs',
-        external: e.external ?? [],
-        // Readable output, so that stack traces from users name real functions. Measured on the
-        // CLI: minifying halves the file but makes no measurable difference to start-up (~0.11 s).
-        minify: e.minify ?? false,
-        sourcemap: false,
-        logLevel: 'warning',
-        ...e.options,
-        write: false,
-      });
-      // Written beside and renamed over the old file: a command starting during a rebuild (a test,
-      // a batch run) loads either the old bundle or the new one, never half of one.
-      for (const f of result.outputFiles) {
-        mkdirSync(dirname(f.path), { recursive: true });
-        const tmp = `${f.path}.${process.pid}.tmp`;
-        writeFileSync(tmp, f.contents);
-        renameSync(tmp, f.path);
-      }
-    }),
-  );
-  for (const e of todo) {
-    if (!e.cloudFunction) continue;
-    const pkg = { name: e.cloudFunction, version: '1.0.0', private: true, main: 'index.js', description: 'Generated by scripts/build.mjs: do not edit.', dependencies: { 'wx-server-sdk': WX_SERVER_SDK_VERSION } };
-    writeFileSync(join(ROOT, 'cloudfunctions', e.cloudFunction, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+  const before = cache.built.length;
+  try {
+    if ((await writeDccValidator(cache)) && !opts.quiet) process.stderr.write(`regenerated ${DCC_VALIDATOR_FILE}\n`);
+    // Each output is written beside and renamed over the old file (cache.bundle): a command starting
+    // during a rebuild (a test, a batch run) loads either the old bundle or the new one, never half of one.
+    await Promise.all(todo.map((e) => cache.bundle(e.out, esbuildOptions(e))));
+    // Each function's generated files: computed every time (cheap), written only when they differ.
+    for (const e of todo) {
+      if (!e.cloudFunction) continue;
+      const pkg = { name: e.cloudFunction, version: '1.0.0', private: true, main: 'index.js', description: 'Generated by scripts/build.mjs: do not edit.', dependencies: { 'wx-server-sdk': WX_SERVER_SDK_VERSION } };
+      const pkgFile = `cloudfunctions/${e.cloudFunction}/package.json`;
+      cache.note(pkgFile, writeIfChanged(join(ROOT, pkgFile), JSON.stringify(pkg, null, 2) + '\n'));
+      const config = join(ROOT, 'cloudfunctions', e.cloudFunction, 'config.json');
+      if (TRIGGERS[e.cloudFunction]) cache.note(cache.key(config), writeIfChanged(config, JSON.stringify({ triggers: TRIGGERS[e.cloudFunction] }, null, 2) + '\n'));
+      else if (existsSync(config)) rmSync(config);
+    }
+  } finally {
+    if (!opts.cache) cache.save();
   }
-  if (!opts.quiet) {
-    const ms = Math.round(performance.now() - started);
-    process.stderr.write(`built ${todo.map((e) => e.out).join(', ')} in ${ms} ms\n`);
+  const built = todo.map((e) => e.out).filter((out) => cache.built.includes(out));
+  if (!opts.quiet) process.stderr.write(`${summary(cache.built.slice(before), todo.length, performance.now() - started)}\n`);
+  return built;
+}
+
+/** One line: what a build run made, or that everything was up to date. */
+function summary(built, checked, ms) {
+  const took = `${Math.round(ms)} ms`;
+  return built.length ? `built ${built.join(', ')} in ${took}` : `up to date (${checked} outputs checked in ${took})`;
+}
+
+/**
+ * Everything `npm run build` makes: the entries, the web verifier (dist/web, served by npm start at
+ * /verify/), the PDF fonts the certificate function reads beside its index.js (server/pdf/fonts.ts),
+ * and the mini program's core bundles and pinned CSCA (DevTools opens the project after a build).
+ * Each is made again only when something it is made from changed; resolves to the manifest keys
+ * built and those found up to date.
+ * @param {{ force?: boolean, quiet?: boolean, explain?: boolean }} [opts]  explain: say why each output was built
+ * @returns {Promise<{ built: string[], skipped: string[] }>}
+ */
+export async function buildAll(opts = {}) {
+  const cache = new BuildCache(ROOT, { force: opts.force });
+  const started = performance.now();
+  try {
+    await build(ENTRIES, { cache, quiet: true });
+    await (await import('./web-build.mjs')).buildWeb({ cache, quiet: true });
+    await copyPdfFonts(cache);
+    await (await import('./mp-bundle.mjs')).bundleMiniprogram(undefined, { cache, quiet: true });
+  } finally {
+    cache.save();
   }
-  return todo.map((e) => e.out);
+  if (!opts.quiet) process.stderr.write(`${summary(cache.built, cache.built.length + cache.skipped.length, performance.now() - started)}\n`);
+  if (opts.explain) for (const [k, why] of cache.reasons) process.stderr.write(`  ${k}: ${why}\n`);
+  return { built: [...cache.built], skipped: [...cache.skipped] };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -181,25 +265,18 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.stdout.write(fresh ? 'up to date\n' : `${DCC_VALIDATOR_FILE} is stale: run npm run build\n`);
     process.exit(fresh ? 0 : 1);
   }
-  const only = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const force = args.includes('--force') || /^(1|true|yes)$/i.test(process.env.ITHC_BUILD_FORCE ?? '');
+  const explain = args.includes('--explain');
+  const unknownFlags = args.filter((a) => a.startsWith('--') && a !== '--force' && a !== '--explain');
+  const only = args.filter((a) => !a.startsWith('--'));
   const entries = only.length ? ENTRIES.filter((e) => only.includes(e.out)) : ENTRIES;
-  if (only.length && entries.length !== only.length) {
-    process.stderr.write(`unknown output(s): ${only.filter((o) => !ENTRIES.some((e) => e.out === o)).join(', ')}\n`);
+  if (unknownFlags.length || (only.length && entries.length !== only.length)) {
+    const unknown = [...unknownFlags, ...only.filter((o) => !ENTRIES.some((e) => e.out === o))];
+    process.stderr.write(`unknown option(s) or output(s): ${unknown.join(', ')}\n`);
     process.exit(2);
   }
-  build(entries)
-    .then(async () => {
-      if (only.length) return;
-      // The web verifier (dist/web, served by npm start at /verify/), the PDF fonts the
-      // certificate function reads beside its index.js (server/pdf/fonts.ts), and the mini
-      // program's core bundles.
-      const { buildWeb } = await import('./web-build.mjs');
-      await buildWeb({ quiet: true });
-      copyPdfFonts();
-      // The core pre-bundled into the mini program (DevTools opens the project after a build).
-      await (await import('./mp-bundle.mjs')).bundleMiniprogram(undefined, { quiet: true });
-    })
-    .catch((e) => {
+  (only.length ? build(entries, { force }) : buildAll({ force, explain })).catch((e) => {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   });

@@ -5,14 +5,21 @@
 //   dist/web/app.js        web/main.ts and the core, one bundle (esbuild, platform browser)
 //   dist/web/sw.js         the service worker, with this build's file list and version
 //   dist/web/pdf.min.mjs, pdf.worker.min.mjs   pdf.js (pdfjs-dist), loaded only for PDF uploads
+//   dist/web/zxing-reader.<hash>.wasm   ZXing-C++ (zxing-wasm), the QR decoder, fetched on the first
+//                          scan; the service worker keeps it once fetched (LAZY below)
 //
 //   node scripts/web-build.mjs [--out DIR]
-import { build } from 'esbuild';
+//
+// Into dist/web, only when one of the files it is made from (web/, what it copies from node_modules,
+// the bundles' inputs, this script) changed since the last build (scripts/build-cache.mjs); into
+// another folder (--out), always. The files are made in a
+// folder beside the output and moved into its place when complete.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BuildCache, inputsOf } from './build-cache.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -21,18 +28,69 @@ const STATIC = ['index.html', 'styles.css', 'manifest.webmanifest', 'icon.svg'];
 const PDFJS = ['pdf.min.mjs', 'pdf.worker.min.mjs'];
 
 /**
- * @param {{ out?: string, quiet?: boolean }} [opts]
- * @returns {Promise<{ out: string, files: Record<string, number>, version: string }>}
+ * The QR decoder's WebAssembly, named after a hash of its bytes: the service worker caches it on
+ * first use rather than on install (most visits never scan), and a new build of the page keeps the
+ * cached copy when the name, so the bytes, did not change (web/sw.ts).
+ */
+function copyZxingWasm(out, inputs) {
+  const src = require.resolve('zxing-wasm/reader/zxing_reader.wasm');
+  inputs.push(src);
+  const bytes = readFileSync(src);
+  const name = `zxing-reader.${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.wasm`;
+  writeFileSync(join(out, name), bytes);
+  return name;
+}
+
+/**
+ * @param {{ out?: string, quiet?: boolean, cache?: BuildCache }} [opts]  cache: the build run's
+ *   manifest (saved by its owner); without one, dist/web uses a manifest of its own and --out none
+ * @returns {Promise<{ out: string, files: Record<string, number>, version: string, lazy: string[] }>}
  */
 export async function buildWeb(opts = {}) {
   const out = resolve(ROOT, opts.out ?? 'dist/web');
+  const cache = opts.cache ?? (opts.out ? undefined : new BuildCache(ROOT));
+  if (!cache) return (await buildWebFiles(out, opts)).result;
+  /** @type {Awaited<ReturnType<typeof buildWebFiles>>['result'] | undefined} */
+  let result;
+  // One record for the folder: the service worker's version covers every file in it.
+  await cache.run(cache.key(out), {}, async () => {
+    const r = await buildWebFiles(out, opts);
+    result = r.result;
+    // Every file under web/ too, whether or not this script reads it: a file added there and copied
+    // by a later version of this script is then never missed.
+    return { inputs: [...r.inputs, fileURLToPath(import.meta.url), ...filesIn(join(ROOT, 'web'))], outputs: filesIn(out) };
+  });
+  if (!opts.cache) cache.save();
+  return result ?? { out, ...JSON.parse(readFileSync(join(out, 'build.json'), 'utf8')) };
+}
+
+/** Every file under `dir` (absolute paths). */
+function filesIn(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesIn(join(dir, d.name)) : [join(dir, d.name)]));
+}
+
+/** Builds the web verifier into `finalOut`; resolves to the result and the files it read. */
+async function buildWebFiles(finalOut, opts) {
+  const out = `${finalOut}.${process.pid}.tmp`;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  for (const f of STATIC) copyFileSync(join(ROOT, 'web', f), join(out, f));
+  /** @type {string[]} every file read from outside web/ (node_modules): a new copy from elsewhere adds its source here */
+  const inputs = [];
+  for (const f of STATIC) {
+    inputs.push(join(ROOT, 'web', f));
+    copyFileSync(join(ROOT, 'web', f), join(out, f));
+  }
   const pdfjsDir = join(dirname(require.resolve('pdfjs-dist/package.json')), 'build');
-  for (const f of PDFJS) copyFileSync(join(pdfjsDir, f), join(out, f));
+  for (const f of PDFJS) {
+    inputs.push(join(pdfjsDir, f));
+    copyFileSync(join(pdfjsDir, f), join(out, f));
+  }
+  const zxingWasm = copyZxingWasm(out, inputs);
+  const lazy = [zxingWasm];
+  // Imported here: a build run that finds the web verifier up to date never loads esbuild.
+  const { build } = await import('esbuild');
 
-  await build({
+  const app = await build({
     absWorkingDir: ROOT,
     entryPoints: ['web/main.ts'],
     outfile: join(out, 'app.js'),
@@ -44,16 +102,19 @@ export async function buildWeb(opts = {}) {
     minify: true,
     sourcemap: false,
     legalComments: 'linked',
-    define: { 'process.env.NODE_ENV': '"production"' },
+    define: { 'process.env.NODE_ENV': '"production"', __ZXING_WASM__: JSON.stringify(zxingWasm) },
     logLevel: 'warning',
+    metafile: true,
   });
+  inputs.push(...inputsOf(app.metafile, ROOT, ROOT));
 
-  // The service worker names every file of this build and a version derived from their bytes.
+  // The service worker names every file of this build and a version derived from their bytes:
+  // `files` are cached when it installs, `lazy` ones when first fetched.
   const files = ['index.html', 'app.js', ...STATIC.filter((f) => f !== 'index.html'), ...PDFJS];
   const hash = createHash('sha256');
-  for (const f of files) hash.update(f).update(readFileSync(join(out, f)));
+  for (const f of [...files, ...lazy]) hash.update(f).update(readFileSync(join(out, f)));
   const version = hash.digest('hex').slice(0, 16);
-  await build({
+  const sw = await build({
     absWorkingDir: ROOT,
     entryPoints: ['web/sw.ts'],
     outfile: join(out, 'sw.js'),
@@ -62,18 +123,24 @@ export async function buildWeb(opts = {}) {
     format: 'iife',
     target: ['chrome90', 'firefox90', 'safari15'],
     minify: true,
-    define: { __WEB_VERSION__: JSON.stringify(version), __WEB_FILES__: JSON.stringify(files) },
+    define: { __WEB_VERSION__: JSON.stringify(version), __WEB_FILES__: JSON.stringify(files), __WEB_LAZY__: JSON.stringify(lazy) },
     logLevel: 'warning',
+    metafile: true,
   });
+  inputs.push(...inputsOf(sw.metafile, ROOT, ROOT));
 
   const sizes = {};
-  for (const f of [...files, 'sw.js']) sizes[f] = statSync(join(out, f)).size;
-  writeFileSync(join(out, 'build.json'), JSON.stringify({ version, files: sizes }, null, 2) + '\n');
+  for (const f of [...files, ...lazy, 'sw.js']) sizes[f] = statSync(join(out, f)).size;
+  writeFileSync(join(out, 'build.json'), JSON.stringify({ version, files: sizes, lazy }, null, 2) + '\n');
+  // The finished folder replaces the old one: a server reading dist/web (npm start's /verify/) sees
+  // it missing for the moment between the two calls, not half built for the seconds a build takes.
+  if (existsSync(finalOut)) rmSync(finalOut, { recursive: true, force: true });
+  renameSync(out, finalOut);
   if (!opts.quiet) {
-    process.stderr.write(`built the web verifier in ${out} (version ${version}):\n`);
-    for (const [f, n] of Object.entries(sizes)) process.stderr.write(`  ${f.padEnd(22)} ${n.toLocaleString('en')} bytes\n`);
+    process.stderr.write(`built the web verifier in ${finalOut} (version ${version}):\n`);
+    for (const [f, n] of Object.entries(sizes)) process.stderr.write(`  ${f.padEnd(36)} ${n.toLocaleString('en')} bytes\n`);
   }
-  return { out, files: sizes, version };
+  return { result: { out: finalOut, files: sizes, version, lazy }, inputs };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
