@@ -15,6 +15,8 @@
  *   mixed BASE DATA SECONDS C N OUT   sustained mixed load by travellers 0..N-1 (mixed-load.ts);
  *                                 the acknowledged writes go to the file OUT
  *   check DATA OUT N              the store after a run, the server stopped (store-check.ts)
+ *   pdf BASE P O SECONDS          certificate.pdf by travellers 0..P-1, one each in flight, while
+ *                                 travellers P..P+O-1 ask other actions (pdf-load.ts); all enrolled
  *
  * Every request goes to 127.0.0.1; every run is bounded by a request count or a duration.
  * Each mode prints one JSON line on stdout.
@@ -24,6 +26,7 @@ import { openLocalApp, seedDemo } from '../node/local';
 import { LOCAL_OPENID_HEADER } from '../server/gateway';
 import { assertLoopback, callFn, enrol, must, pool } from './http';
 import { mixedLoad } from './mixed-load';
+import { pdfLoad } from './pdf-load';
 import { loadPerson, seedLoadPeople, type LoadPerson } from './people';
 import { checkStore } from './store-check';
 
@@ -235,6 +238,9 @@ async function cli(argv: string[]): Promise<void> {
     writeFileSync(out, JSON.stringify({ runTag: r.runTag, ...r.acknowledged }));
     const { acknowledged, ...summary } = r;
     result = { ...summary, acknowledged: { certificates: acknowledged.certificates.length, records: acknowledged.records.length, nonces: acknowledged.nonces.length } };
+  } else if (mode === 'pdf') {
+    const p = Number(b);
+    result = await pdfLoad(a, people(0, p), people(p, p + Number(c)), Number(d));
   } else if (mode === 'check') {
     result = await checkStore(a, JSON.parse(readFileSync(b, 'utf8')), people(0, Number(c)));
   } else throw new Error(`unknown mode ${mode}`);

@@ -16,8 +16,8 @@
  * 127.0.0.1 only.
  */
 import { join } from 'node:path';
-import { FileSecretStore } from '../server/keys/secrets';
-import { decodeSourceKey, signRequest, sourceKeySecretName } from '../server/ingest/signature';
+import { signRequest } from '../server/ingest/signature';
+import { sourceKeyFromDataDir } from '../node/local';
 import { DEMO_SOURCE_IDS } from '../server/records/demo-records';
 import { assertLoopback, callFn } from './http';
 import { prng } from './prng';
@@ -78,9 +78,7 @@ export interface MixedLoadResult {
 
 
 export async function labKey(dataDir: string): Promise<Uint8Array> {
-  const text = await new FileSecretStore(join(dataDir, 'secrets')).get(sourceKeySecretName(LOAD_LAB));
-  if (text === undefined) throw new Error(`no ingestion key for ${LOAD_LAB} in ${dataDir}`);
-  return decodeSourceKey(text);
+  return sourceKeyFromDataDir(dataDir, LOAD_LAB);
 }
 
 export async function mixedLoad(o: MixedLoadOptions): Promise<MixedLoadResult> {

@@ -1,6 +1,7 @@
 /**
  * Trusted keys from files named on the command line: --cert (signing certificates: PEM, a PEM
- * bundle, DER or base64 DER) and --trust (DSC lists, core/dsc-list.ts). A file that cannot be read
+ * bundle, DER or base64 DER) and --trust (DSC lists, core/dsc-list.ts; our signed trust and source
+ * lists are set aside here and verified against --csca in seal-trust.ts). A file that cannot be read
  * or holds no usable certificate is a usage error; a bad entry inside a list is a warning, because
  * one broken entry among thousands must not stop a border check.
  */
@@ -8,6 +9,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { TrustedKey } from '../core/keys';
 import { DEFAULT_DSC_LIST_LIMITS, DscListError, readDscList } from '../core/dsc-list';
 import { isSignedTrustList } from '../core/trustlist';
+import { DEFAULT_SOURCE_LIST_LIMITS, isSignedSourceList } from '../core/sourcelist';
 import { UsageError } from './args';
 
 export interface LoadedTrust {
@@ -15,6 +17,8 @@ export interface LoadedTrust {
   warnings: string[];
   /** Our signed trust lists among the --trust files, verified later against --csca (seal-trust.ts). */
   signed: Array<{ file: string; bytes: Uint8Array }>;
+  /** Our signed source lists among the --trust files, verified later against --csca (seal-trust.ts). */
+  sourceLists: Array<{ file: string; bytes: Uint8Array }>;
 }
 
 /** Writes a command's text output, and a newline, to --out's file when given, else to standard output. */
@@ -62,8 +66,14 @@ export function loadTrust(certFiles: readonly string[], trustFiles: readonly str
     keys.push(...r.keys);
   }
   const signed: LoadedTrust['signed'] = [];
+  const sourceLists: LoadedTrust['sourceLists'] = [];
   for (const f of trustFiles) {
-    const bytes = readInputFile(f, 'trust list', DEFAULT_DSC_LIST_LIMITS.maxBytes);
+    const bytes = readInputFile(f, 'trust list', Math.max(DEFAULT_DSC_LIST_LIMITS.maxBytes, DEFAULT_SOURCE_LIST_LIMITS.maxBytes));
+    if (isSignedSourceList(bytes)) {
+      sourceLists.push({ file: f, bytes });
+      continue;
+    }
+    if (bytes.length > DEFAULT_DSC_LIST_LIMITS.maxBytes) throw new UsageError(`trust list ${f} is ${bytes.length} bytes; at most ${DEFAULT_DSC_LIST_LIMITS.maxBytes} are accepted`);
     if (isSignedTrustList(bytes)) {
       signed.push({ file: f, bytes });
       continue;
@@ -73,7 +83,7 @@ export function loadTrust(certFiles: readonly string[], trustFiles: readonly str
     if (!r.keys.length) warnings.push(`${f}: no usable signing certificate in this list`);
     keys.push(...r.keys);
   }
-  return { keys, warnings, signed };
+  return { keys, warnings, signed, sourceLists };
 }
 
 function read(file: string, bytes: Uint8Array): ReturnType<typeof readDscList> {

@@ -3,7 +3,7 @@
  * folder (the one `npm start` and `npm run demo` use), for handing to verifiers abroad:
  *
  *   default    the EU DSC-list shape ({certificates: [{kid, country, certificateType, rawData}], ...})
- *   --signed   our CSCA-signed list (docs/trust-list.md), verified with `ithc verify --csca`
+ *   --signed   our signed list (docs/trust-list.md), verified with `ithc verify --csca`
  *
  * The data folder is opened by trustlist-export.ts, a bundle of its own loaded only when this
  * command runs, so that `ithc verify` does not pay for the server code.
@@ -15,7 +15,7 @@ import { writeOutput } from './trust';
 import type { Io } from './verify';
 
 export const TRUSTLIST_OPTIONS: readonly OptionSpec[] = [
-  { name: 'signed', help: { en: 'export our CSCA-signed trust list instead of the EU DSC-list shape', zh: '导出由 CSCA 签名的信任列表（而非欧盟 DSC 列表格式）' } },
+  { name: 'signed', help: { en: 'export our signed trust list (checked against the CSCA) instead of the EU DSC-list shape', zh: '导出签名信任列表（以 CSCA 核验）（而非欧盟 DSC 列表格式）' } },
   { name: 'data', value: 'DIR', help: { en: 'the data folder (default: $ITHC_DATA_DIR or .data)', zh: '数据目录（默认 $ITHC_DATA_DIR 或 .data）' } },
   { name: 'out', value: 'FILE', help: { en: 'write to FILE instead of standard output', zh: '写入文件而非标准输出' } },
   { name: 'help', short: 'h', help: { en: 'show this help', zh: '显示此帮助' } },

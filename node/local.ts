@@ -4,35 +4,63 @@
  */
 import { mkdirSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createApp, type App, type AppConfig } from '../server/app';
+import { createApp, DEFAULT_APP_CONFIG, type App, type AppConfig } from '../server/app';
 import { systemClock, type Clock } from '../server/clock';
 import { DEMO_CITIZENS, seedCitizens } from '../server/identity/demo-citizens';
 import { maskResidentId } from '../server/identity/resident-id';
 import { DEMO_DOCUMENTS, seedDocumentRegistry } from '../server/documents/registry';
 import { DEMO_SOURCES, seedRecords } from '../server/records/demo-records';
-import { encodeSourceKey, generateSourceKey, sourceKeySecretName } from '../server/ingest/signature';
+import Database from 'better-sqlite3';
+import { createSourceKey } from '../server/ingest/signature';
 import { FileSecretStore } from '../server/keys/secrets';
+import { loadLocalCa } from '../server/keys/local';
+import { loadKekRing, unwrapDoc, wrappedKeyDocId, type WrappedKeyDoc } from '../server/keys/vault';
 import { LocalFileStorage } from '../server/pdf/storage';
-import { verifyLinks } from '../server/pdf/service';
+import { verifyLinks, type PdfRenderer } from '../server/pdf/service';
 import { seedDemoPartner } from '../server/partners/demo';
 import { openSqliteStore } from '../server/store/sqlite';
 import { dispatch, type Envelope } from '../server/functions/router';
 import { functionsFor } from '../server/functions/definitions';
 import type { SigningEngine } from '../server/issuance/sign';
+import type { OperatorBootstrap } from '../server/provision/operators';
 
 export function dataDir(explicit?: string): string {
   return resolve(explicit ?? process.env.ITHC_DATA_DIR ?? '.data');
 }
 
-export async function openLocalApp(dir: string, opts: { clock?: Clock; config?: Partial<AppConfig>; signing?: SigningEngine } = {}): Promise<App> {
+/**
+ * `signing`: where certificates are signed (node/sign-pool.ts); `pdf`: where the paper version is
+ * rendered (node/pdf-pool.ts). Both default to the calling thread.
+ */
+export async function openLocalApp(dir: string, opts: { clock?: Clock; config?: Partial<AppConfig>; signing?: SigningEngine; pdf?: PdfRenderer; operatorBootstrap?: OperatorBootstrap } = {}): Promise<App> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const store = await openSqliteStore(join(dir, 'ithc.sqlite'));
   const secrets = new FileSecretStore(join(dir, 'secrets'));
   const clock = opts.clock ?? systemClock;
   const base = process.env.ITHC_PUBLIC_BASE_URL ?? `http://127.0.0.1:${process.env.ITHC_PORT ?? 8787}`;
-  const paper = { storage: new LocalFileStorage(join(dir, 'files'), clock), links: verifyLinks(base) };
-  return createApp({ store, secrets, clock, config: opts.config, paper, signing: opts.signing });
+  const paper = { storage: new LocalFileStorage(join(dir, 'files'), clock), links: verifyLinks(base), render: opts.pdf };
+  // The data folder's own CSCA stands in for the operator's offline one (server/keys/local.ts).
+  const config = { ...DEFAULT_APP_CONFIG, ...(opts.config ?? {}) };
+  const localCa = await loadLocalCa(secrets, { country: config.country, organisation: 'ITHC', clock });
+  return createApp({ store, secrets, clock, config: opts.config, paper, signing: opts.signing, localCa, operatorBootstrap: opts.operatorBootstrap });
+}
+
+/**
+ * A demo source's HMAC key from a data folder (another process may be serving it): what a lab is
+ * handed when its source is added. Read through the store's wrapped keys and the folder's KEK.
+ */
+export async function sourceKeyFromDataDir(dir: string, sourceId: string): Promise<Uint8Array> {
+  const ring = await loadKekRing(new FileSecretStore(join(dir, 'secrets')));
+  // A read-only connection of its own, beside the store a server (or this process) holds open.
+  const db = new Database(join(dir, 'ithc.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare('SELECT doc FROM "keys" WHERE id = ?').get(wrappedKeyDocId('ingest-hmac', sourceId)) as { doc: string } | undefined;
+    if (!row) throw new Error(`no ingestion key for ${sourceId} in ${dir}`);
+    return unwrapDoc(ring, JSON.parse(row.doc) as WrappedKeyDoc, 'ingest-hmac', sourceId);
+  } finally {
+    db.close();
+  }
 }
 
 /** Seeds the demo registry, documents, records and source keys. Idempotent: a second run adds only what is missing. */
@@ -41,11 +69,8 @@ export async function seedDemo(app: App): Promise<{ citizens: number; documents:
   const documents = await seedDocumentRegistry(app.store);
   const personIds = DEMO_CITIZENS.map((c) => app.personIds.personId(c.idNumber));
   const { records } = await seedRecords(app.store, personIds, app.clock);
-  for (const s of DEMO_SOURCES) {
-    const name = sourceKeySecretName(s._id);
-    // Each demo lab gets its own HMAC key, generated here on first run and kept in the data folder.
-    if ((await app.secrets.get(name)) === undefined) await app.secrets.put(name, encodeSourceKey(generateSourceKey()));
-  }
+  // Each demo lab gets its own HMAC key, made here on first run and kept wrapped in the store.
+  for (const s of DEMO_SOURCES) await createSourceKey(app.vault, s._id);
   // The demo partner authority (SG): its encryption key pair is made here on first run, kept in the secrets.
   await seedDemoPartner(app);
   return { citizens, documents, records };
@@ -77,9 +102,17 @@ export async function demoTravellerFlow(app: App, openid = DEMO_TRAVELLER_OPENID
   const doc = DEMO_DOCUMENTS.find((d) => d.holderIdNumber === c.idNumber && d.status === 'valid' && d.expiresOn > new Date(app.clock.now()).toISOString().slice(0, 10));
   if (!doc) throw new Error(`no valid demo document for ${c.name}`);
   const person = { name: c.name, idNumber: c.idNumber };
-  const session = await ok<{ faceToken: string }>(call(app, 'identity', openid, { action: 'beginFaceCheck', ...person }), 'face check');
-  await ok(call(app, 'identity', openid, { action: 'verify', ...person, faceToken: session.faceToken }), 'identity verification');
-  await ok(call(app, 'document', openid, { action: 'bind', type: doc.type, number: doc.number, expiry: doc.expiresOn, mrz: doc.mrz }), 'passport verification');
+  // Idempotent, like demoRelativeFlow: a restart of `npm start` reuses the identity and document it
+  // made, instead of spending a face check (they are limited per caller) on every start.
+  const status = await ok<{ verified: boolean; name?: string; idNumberMasked?: string }>(call(app, 'identity', openid, { action: 'status' }), 'identity status');
+  if (!status.verified || status.name !== c.name || status.idNumberMasked !== maskResidentId(c.idNumber)) {
+    const session = await ok<{ faceToken: string }>(call(app, 'identity', openid, { action: 'beginFaceCheck', ...person }), 'face check');
+    await ok(call(app, 'identity', openid, { action: 'verify', ...person, faceToken: session.faceToken }), 'identity verification');
+  }
+  const current = await ok<{ number?: string } | null>(call(app, 'document', openid, { action: 'current' }), 'current document');
+  if (!current || current.number !== doc.number) {
+    await ok(call(app, 'document', openid, { action: 'bind', type: doc.type, number: doc.number, expiry: doc.expiresOn, mrz: doc.mrz }), 'passport verification');
+  }
   return ok<import('../server/functions/definitions').CertificateView>(call(app, 'certificate', openid, { action: 'issue' }), 'issuance');
 }
 

@@ -7,11 +7,16 @@
 import { createGateway } from '../server/gateway';
 import { functionsFor } from '../server/functions/definitions';
 import { appRoutes } from '../server/routes';
+import { adminHttpRoute } from '../server/provision/operator-auth';
+import { parseOperatorBootstrap } from '../server/provision/operators';
 import { DEMO_TRAVELLER_OPENID, dataDir, demoRelativeFlow, demoTravellerFlow, openLocalApp, seedDemo } from './local';
 import { qrTerminal } from './qr-image';
+import { X509Certificate } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { WorkerSigning } from './sign-pool';
+import { localPdfRendering } from './pdf-pool';
 
 const consoleLogger = {
   error: (m: string, meta?: Record<string, unknown>) => process.stderr.write(`[error] ${m} ${meta ? JSON.stringify(meta) : ''}\n`),
@@ -35,9 +40,22 @@ async function main(): Promise<void> {
   const port = Number(process.env.ITHC_PORT ?? 8787);
   const operators = (process.env.ITHC_OPERATORS ?? 'local-operator').split(',').filter(Boolean);
   const signing = signingThreads();
-  const app = await openLocalApp(dir, { config: { operators }, signing });
+  // The paper version renders in worker threads too, within limits on jobs in flight (node/pdf-pool.ts; ITHC_PDF_THREADS).
+  const pdf = localPdfRendering(__dirname, process.env, (why) => consoleLogger.error(why));
+  // Operators: ITHC_OPERATORS' OPENIDs and ITHC_OPERATOR_KEYS' ithc provision keys, and those added since (docs/deploy.md).
+  const operatorBootstrap = parseOperatorBootstrap({ ITHC_OPERATORS: operators.join(','), ITHC_OPERATOR_KEYS: process.env.ITHC_OPERATOR_KEYS });
+  const app = await openLocalApp(dir, { config: { operators }, signing, pdf: pdf.render, operatorBootstrap });
   const seeded = await seedDemo(app);
-  const gateway = createGateway({ functions: functionsFor(app), localMode: true, operators: new Set(operators), routes: appRoutes(app), logger: consoleLogger });
+  // The CSCA certificate (public) beside the data: the mini program's build pins it for its verify
+  // page (scripts/mp-bundle.mjs). `npm start` builds before it runs, so in a fresh folder the pin
+  // follows from the next build.
+  writeFileSync(join(dir, 'csca.pem'), new X509Certificate(await app.keys.cscaCertificate()).toString(), { mode: 0o644 });
+  // The gateway answers for loopback names and, when set, the public base URL's host (server/gateway.ts).
+  const publicBaseUrl = process.env.ITHC_PUBLIC_BASE_URL || undefined;
+  const functions = functionsFor(app);
+  // POST /admin: the admin function for `ithc provision`, signed with an operator key, as in the cloud.
+  const adminRoute = adminHttpRoute(functions.find((f) => f.name === 'admin')!, { directory: app.operators, store: app.store, clock: app.clock, logger: consoleLogger });
+  const gateway = createGateway({ functions, localMode: true, operators: { has: (openid) => app.operators.isOperator(openid) }, routes: [...appRoutes(app), adminRoute], logger: consoleLogger, publicBaseUrl });
   const base = await gateway.listen(port);
   // Before anything is printed: whoever reads the Gateway line may stop the server at once, and a
   // signal before its handler would end the process without closing the store.
@@ -48,6 +66,7 @@ async function main(): Promise<void> {
     await gateway.close();
     await app.store.close();
     await signing?.close();
+    await pdf.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);
@@ -66,6 +85,7 @@ async function main(): Promise<void> {
   out.write(`Relative (代为查询): ${relative.relative.name} (${relative.relative.relationship}), certificate ${relative.certificate.id} — caller ${DEMO_TRAVELLER_OPENID} with {for: "${relative.relative.id}"}\n\n`);
   out.write(`Gateway       ${base}   (POST /functions/<name>, caller header X-Ithc-Local-Caller)\n`);
   out.write(`Trust list    ${base}/trustlist\n`);
+  if (seeded.citizens) out.write(`Mini program  the verify page trusts the CSCA in ${join(dir, 'csca.pem')} from the next build (npm run build)\n`);
   out.write(`Ingestion     ${base}/ingest/records   (HMAC-signed, see docs/ingestion.md)\n`);
   out.write(`Verify        npx ithc verify --trust <(curl -s ${base}/trustlist) '<code>'\n\n`);
   out.write('Ctrl-C stops the server.\n');

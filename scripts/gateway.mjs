@@ -6,11 +6,12 @@ import { ROOT } from './build.mjs';
 
 /**
  * Starts the gateway on DATA; resolves once it serves, with the child, its base URL, a promise of
- * how it exited (the exit code, else the signal) and the tail of its stderr.
+ * how it exited (the exit code, else the signal) and the tail of its stderr. `env` adds to the
+ * environment (e.g. ITHC_PDF_THREADS).
  */
-export function startGateway(data) {
+export function startGateway(data, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/start.cjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ITHC_DATA_DIR: data, ITHC_PORT: '0' } });
+    const child = spawn(process.execPath, [join(ROOT, 'dist/start.cjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, ITHC_DATA_DIR: data, ITHC_PORT: '0' } });
     let out = '';
     let err = '';
     const exited = new Promise((r) => child.on('exit', (code, signal) => r(code ?? signal)));

@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, build } from './build.mjs';
+import { ROOT, build, sqliteWriterEntry } from './build.mjs';
 import { startGateway } from './gateway.mjs';
 
 const LOAD = 'dist/bench/gateway-load.cjs';
@@ -59,7 +59,7 @@ const mean = (xs) => xs.reduce((a, x) => a + x, 0) / xs.length;
 const mb = (b) => (b / 1048576).toFixed(1);
 
 async function main() {
-  await build([{ in: 'bench/gateway-load.ts', out: LOAD, external: ['cbor-extract', 'better-sqlite3', 'autocannon'] }], { quiet: true });
+  await build([{ in: 'bench/gateway-load.ts', out: LOAD, external: ['cbor-extract', 'better-sqlite3', 'autocannon'] }, sqliteWriterEntry('dist/bench')], { quiet: true });
   const dir = mkdtempSync(join(tmpdir(), 'ithc-load-'));
   const data = join(dir, 'data');
   const failures = [];

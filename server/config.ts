@@ -6,10 +6,13 @@ export interface AppConfig {
   issuerName: string;
   /** OPENIDs with operator rights. */
   operators: readonly string[];
+  /** Days a new DSC is published in the trust lists before it signs (docs/keys.md). */
+  prePublicationDays: number;
 }
 
 export const DEFAULT_APP_CONFIG: AppConfig = {
   country: 'CN',
   issuerName: 'National Health Commission of the PRC',
   operators: [],
+  prePublicationDays: 7,
 };

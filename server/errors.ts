@@ -16,6 +16,8 @@ export const SERVICE_ERROR_STATUS = Object.freeze({
   SIGNATURE_INVALID: 401,
   REPLAYED: 409,
   FORBIDDEN: 403,
+  /** The request names a host the local gateway does not serve (DNS rebinding; server/gateway.ts). */
+  MISDIRECTED_REQUEST: 421,
   NOT_FOUND: 404,
   CONFLICT: 409,
   IDENTITY_REQUIRED: 403,
@@ -23,10 +25,20 @@ export const SERVICE_ERROR_STATUS = Object.freeze({
   DOCUMENT_MISMATCH: 422,
   DOCUMENT_EXPIRED: 422,
   FACE_CHECK_FAILED: 422,
+  /** The face-check token names no open session of this caller, for this purpose and person (used, expired, someone else's). */
+  FACE_TOKEN_INVALID: 422,
+  /** The person is verified on another account (one person, one account: server/identity/service.ts). */
+  IDENTITY_IN_USE: 409,
   NO_RECORDS: 422,
+  /** A record the certificate would carry was blocked by an operator (admin.revoke with blockRecords). */
+  RECORDS_BLOCKED: 422,
+  /** An operator put the person's issuance on hold (admin.hold), e.g. on suspected identity fraud. */
+  ISSUANCE_HELD: 403,
   CONSENT_REQUIRED: 422,
   LIMIT_REACHED: 422,
   TOO_MANY_ATTEMPTS: 429,
+  /** The caller already has as many jobs of this kind in flight as allowed (PDFs: server/pdf/limits.ts); retryAfter says when to try again. */
+  TOO_MANY_REQUESTS: 429,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const);

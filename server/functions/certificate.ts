@@ -4,9 +4,10 @@
  * relative they act for (subject.ts).
  */
 import type { App } from '../app';
-import { ServiceError } from '../errors';
+import { ServiceError, isServiceError } from '../errors';
 import { userIdFor } from '../identity/person-id';
 import type { CertificateDoc } from '../issuance/service';
+import type { RevocationReasonCode } from '../revocation/service';
 import { certificateEntryRules, readAt } from '../partners/entry-rules';
 import { printCertificate, type PdfRenderer } from '../pdf/service';
 import { readDestination } from '../seal/service';
@@ -24,10 +25,20 @@ export interface CertificateView {
   kid: string;
   certificate: CertificateDoc['certificate'];
   codes: CertificateDoc['codes'];
-  /** When and why the operator revoked it (server/revocation), ms. */
+  /** When and why it was revoked (server/revocation), ms. */
   revokedAt?: number;
   revokedReason?: string;
+  /** OPERATOR, RECORDS_INVALID (an operator found its records wrong), RECORD_CORRECTED or RECORD_WITHDRAWN (by the source). */
+  revokedReasonCode?: RevocationReasonCode;
+  /** The certificate this one replaced, when that one had been revoked: its id, and when and why it ended. */
+  previous?: { id: string; revokedAt: number; reason: string; reasonCode: RevocationReasonCode };
 }
+
+/** Revocations a source's change of a record caused: the records as they are now give a new certificate. */
+const RECORD_CHANGES: ReadonlySet<string> = new Set<RevocationReasonCode>(['RECORD_CORRECTED', 'RECORD_WITHDRAWN']);
+
+/** Why `get` may find nothing to issue in place of a certificate a record change ended: it then shows that one, and why it ended. */
+const NOTHING_TO_REISSUE: ReadonlySet<string> = new Set(['NO_RECORDS', 'RECORDS_BLOCKED', 'ISSUANCE_HELD', 'CONFLICT']);
 
 export function certificateView(doc: CertificateDoc, nowMs: number): CertificateView {
   const status = doc.status === 'revoked' ? 'revoked' : doc.exp * 1000 <= nowMs ? 'expired' : 'valid';
@@ -35,7 +46,9 @@ export function certificateView(doc: CertificateDoc, nowMs: number): Certificate
   if (doc.status === 'revoked') {
     if (typeof doc.revokedAt === 'number') view.revokedAt = doc.revokedAt;
     if (typeof doc.revokedReason === 'string') view.revokedReason = doc.revokedReason;
+    view.revokedReasonCode = doc.revokedReasonCode ?? 'OPERATOR';
   }
+  if (doc.replaces) view.previous = { id: doc.replaces.id, revokedAt: doc.replaces.revokedAt, reason: doc.replaces.reason, reasonCode: doc.replaces.reasonCode };
   return view;
 }
 
@@ -59,12 +72,24 @@ export function certificateFunction(app: CertificateFunctionDeps, renderPdf: Pdf
           return certificateView(doc, app.clock.now());
         },
       },
-      /** The caller's latest certificate, without issuing. */
+      /**
+       * The caller's latest certificate. It issues only in place of a certificate that a source's
+       * correction or withdrawal of a record ended: the new one (with `previous`) carries the records
+       * as they are now; when there is nothing to issue from, the ended one shows why it ended.
+       */
       get: {
         input: ['for'],
         handler: async (ctx, input) => {
           const { subject } = await resolveSubject(app, ctx, input);
           const doc = await app.issuance.latest(subject.personId);
+          if (doc && doc.status === 'revoked' && RECORD_CHANGES.has(doc.revokedReasonCode ?? '')) {
+            try {
+              const records = await app.records.collect(subject.personId);
+              return certificateView(await app.issuance.issue(subject, records, userIdFor(ctx.openid)), app.clock.now());
+            } catch (e) {
+              if (!isServiceError(e) || !NOTHING_TO_REISSUE.has(e.code)) throw e;
+            }
+          }
           return doc ? certificateView(doc, app.clock.now()) : null;
         },
       },
@@ -104,7 +129,7 @@ export function certificateFunction(app: CertificateFunctionDeps, renderPdf: Pdf
           const { subject } = await resolveSubject(app, ctx, input);
           const doc = await app.issuance.latest(subject.personId);
           if (!doc) throw new ServiceError('NOT_FOUND', '尚未签发证明，请先申领 / no certificate has been issued yet');
-          return printCertificate(app, doc, lang, renderPdf);
+          return printCertificate(app, doc, lang, renderPdf, ctx.openid);
         },
       },
     },

@@ -2,6 +2,7 @@
 import type { App } from '../app';
 import { publishDscList } from '../trust/dsc-list';
 import { publishAppTrustList } from '../trust/signed-list';
+import { publishAppSourceList } from '../trust/source-list';
 import type { FunctionDef } from './router';
 
 export function trustlistFunction(app: Pick<App, 'keys' | 'store' | 'clock' | 'config' | 'revocation'>): FunctionDef {
@@ -10,8 +11,10 @@ export function trustlistFunction(app: Pick<App, 'keys' | 'store' | 'clock' | 'c
     actions: {
       /** Public: our signing certificates, for verifiers. */
       get: { input: [], public: true, handler: () => publishDscList(app.keys, app.config.country, app.clock.now()) },
-      /** Public: our CSCA-signed trust list (signing certificates, CSCA, revocations; docs/trust-list.md). */
+      /** Public: our signed trust list (signing certificates, CSCA, revocations; signed by the trust-list signer the CSCA certified: docs/trust-list.md). */
       signed: { input: [], public: true, handler: async () => (await publishAppTrustList(app)).envelope },
+      /** Public: our signed source list (the laboratories and vaccination sites certificates name by code; docs/trust-list.md). */
+      sources: { input: [], public: true, handler: async () => (await publishAppSourceList(app)).envelope },
     },
   };
 }

@@ -37,6 +37,9 @@ export interface SealView {
   /** The open comprehensive code, when the partner accepts it. */
   open: string | null;
   dcc: string[];
+  /** The certificate the codes carry (its UVCI, as CertificateView.id) and when its signature expires, ms: a sealed code's validity cannot be read without the authority's key. */
+  certificateId: string;
+  expiresAt: number;
 }
 
 export interface SealDeps {
@@ -79,6 +82,8 @@ export class SealService {
       sealed: accepts.includes('sealed') ? this.seal(doc, partner, nowMs) : null,
       open: accepts.includes('ithc') ? doc.codes.ithc : null,
       dcc: accepts.includes('dcc') ? doc.codes.dcc.map((d) => d.code) : [],
+      certificateId: doc.uci,
+      expiresAt: doc.exp * 1000,
     };
   }
 

@@ -24,8 +24,8 @@ import { functionsFor } from '../../server/functions/definitions';
 import { createGateway, LOCAL_OPENID_HEADER } from '../../server/gateway';
 import type { DemoCitizen } from '../../server/identity/demo-citizens';
 import { chinaDate } from '../../server/identity/resident-id';
-import { decodeSourceKey, signRequest, sourceKeySecretName } from '../../server/ingest/signature';
-import { FileSecretStore } from '../../server/keys/secrets';
+import { signRequest } from '../../server/ingest/signature';
+import { sourceKeyFromDataDir as readSourceKey } from '../../node/local';
 import { appRoutes } from '../../server/routes';
 import { COLLECTIONS, type CollectionName, type Doc, type Store } from '../../server/store/store';
 
@@ -58,6 +58,8 @@ export const BUNDLES = Object.freeze({
   start: join(ROOT, 'dist/start.cjs'),
   /** The local server's signing threads (node/sign-pool.ts), loaded from beside start.cjs. */
   signWorker: join(ROOT, 'dist/sign-worker.cjs'),
+  /** The local server's PDF threads (node/pdf-pool.ts), loaded from beside start.cjs. */
+  pdfWorker: join(ROOT, 'dist/pdf-worker.cjs'),
   /** The certificate cloud function's PDF renderer, loaded beside its index.js on first use. */
   certificatePdf: join(ROOT, 'cloudfunctions/certificate/pdf.js'),
   demo: join(ROOT, 'dist/demo.cjs'),
@@ -212,11 +214,9 @@ export async function verifyAndBind(base: string, openid: string, c: DemoCitizen
 
 // --- signed ingestion ------------------------------------------------------------------------
 
-/** A source's HMAC key as the local server keeps it: a file in the data folder's secrets. */
+/** A source's HMAC key as the local server keeps it: wrapped in its store, under the data folder's KEK. */
 export async function sourceKeyFromDataDir(dataDir: string, sourceId: string): Promise<Uint8Array> {
-  const text = await new FileSecretStore(join(dataDir, 'secrets')).get(sourceKeySecretName(sourceId));
-  if (text === undefined) throw new Error(`no ingestion key for ${sourceId} in ${dataDir}`);
-  return decodeSourceKey(text);
+  return readSourceKey(dataDir, sourceId);
 }
 
 export interface IngestRequestParts {
@@ -290,10 +290,12 @@ export function changes(before: Snapshot, after: Snapshot): Change[] {
 
 /**
  * What identity verification writes on a failed verification (server/identity/service.ts): its
- * attempt counters and one failure audit entry. Nothing else may change.
+ * attempt counters, its face-check session closed as failed (or opened and closed, when the
+ * snapshot was taken before beginFaceCheck) and one failure audit entry. Nothing else may change.
  */
 export function isFailedVerificationWrite(c: Change): boolean {
   if (c.coll === 'attempts') return c.after !== undefined;
+  if (c.coll === 'faceChecks') return c.after?.status === 'failed';
   return c.coll === 'audit' && c.before === undefined && c.after?.action === 'identity.verify' && c.after?.outcome === 'failure';
 }
 

@@ -145,12 +145,12 @@ describe('a partner that accepts sealed, ITHC and DCC codes', () => {
 describe('partners that take less', () => {
   test('DCC only: no sealed codes and no open ITHC code', async () => {
     const r = data(await seal(TRAVELLER, { destination: 'TH' }));
-    expect(r).toEqual({ destination: 'TH', accepts: ['dcc'], sealed: null, open: null, dcc: view.codes.dcc.map((d) => d.code) });
+    expect(r).toEqual({ destination: 'TH', accepts: ['dcc'], sealed: null, open: null, dcc: view.codes.dcc.map((d) => d.code), certificateId: view.id, expiresAt: view.expiresAt });
   });
 
   test('sealed only, but every key expired: sealed is null', async () => {
     const r = data(await seal(TRAVELLER, { destination: 'MY' }));
-    expect(r).toEqual({ destination: 'MY', accepts: ['sealed'], sealed: null, open: null, dcc: [] });
+    expect(r).toEqual({ destination: 'MY', accepts: ['sealed'], sealed: null, open: null, dcc: [], certificateId: view.id, expiresAt: view.expiresAt });
   });
 });
 
