@@ -14,7 +14,7 @@ import { encodeCoseSign1, encodeProtectedHeader, parseCoseSign1, sigStructure, t
 import type { CryptoProvider, Signer } from './crypto/provider';
 import { encodeClaims, parseClaims, type UnverifiedClaims } from './cwt';
 import { IthcError, toProblem, type Problem } from './errors';
-import type { CborValue } from './cbor';
+import { checkWellFormed, type CborValue } from './cbor';
 import { DccCertificate, readDcc, type DccSchemaValidator } from './dcc';
 import { IthcCertificate, readIthc } from './ithc';
 import type { CertificateType, KeyStore, TrustedKey } from './keys';
@@ -59,8 +59,13 @@ export function decodeStages(code: string, limitsIn?: Partial<Limits>): DecodedS
     try {
       read = decodeUnwrapped(unwrapped, prefix.length, (b) => {
         const bytes = decodeBase45(b);
-        // A sealed code has no zlib around its ciphertext (docs/sealed-codes.md): its base45 bytes are the COSE_Encrypt.
-        if (format === 'sealed') return { cose: bytes };
+        // A sealed code has no zlib around its ciphertext (docs/sealed-codes.md): its base45 bytes are
+        // the COSE_Encrypt. Without a checksum, its CBOR being well formed is what tells a right
+        // guess at lost spaces from a wrong one (decodeUnwrapped tries the next on CBOR_INVALID).
+        if (format === 'sealed') {
+          checkWellFormed(bytes, limits);
+          return { cose: bytes };
+        }
         // HCERT §4.3: codes must be compressed; an uncompressed COSE is refused, not guessed at.
         return { compressed: bytes, cose: inflate(bytes, limits.maxInflatedBytes) };
       });

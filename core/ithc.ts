@@ -2,8 +2,10 @@
  * Data model B: the comprehensive ITHC certificate (docs/ithc-certificate.md).
  *
  * One certificate carries the holder (name in Chinese characters and ICAO 9303 transliteration,
- * date of birth, sex, nationality, travel document) and any number of nucleic-acid / antigen tests,
- * serum IgG antibody tests and vaccinations. It travels in the private CWT claim -65537 (cwt.ts)
+ * date of birth, sex, nationality, travel document and its issuing state) and any number of
+ * nucleic-acid / antigen tests, serum IgG antibody tests and vaccinations. Testing centres and
+ * vaccination sites travel by their code in our published source list (core/sourcelist.ts) when
+ * they have one, by name otherwise. It travels in the private CWT claim -65537 (cwt.ts)
  * behind the ITHC1: prefix (prefix.ts).
  *
  * CBOR form: integer-keyed maps, version in key 0, encoded deterministically (cbor.ts
@@ -24,8 +26,10 @@ import {
   TEST_TYPE_NAAT,
   IGG_METHODS,
   IGG_RESULTS,
+  IGG_TARGETS,
   IGG_UNITS,
   ISSUERS,
+  VALUE_COMPARATORS,
   SEXES,
   TRAVEL_DOCUMENT_TYPES,
   lookup,
@@ -33,10 +37,12 @@ import {
   type DccValueSetName,
   type IggMethod,
   type IggResult,
+  type IggTarget,
   type IggUnit,
   type OwnCode,
   type Sex,
   type TravelDocumentType,
+  type ValueComparator,
 } from './valuesets';
 
 /** The format version this module writes and reads (key 0). */
@@ -50,6 +56,8 @@ export const ITHC_LIMITS = Object.freeze({
   maxRecords: 10,
   /** Problems reported for one certificate; hostile input must not grow the report without bound. */
   maxProblems: 32,
+  /** Largest code of a source (published source list) or of an assay (valuesets IGG_ASSAYS): 2^32 − 1. */
+  maxCode: 4294967295,
 });
 
 export interface IthcHolder {
@@ -69,6 +77,8 @@ export interface IthcHolder {
   readonly documentType: TravelDocumentType;
   /** As printed in the document: A–Z and 0–9. */
   readonly documentNumber: string;
+  /** The state that issued the travel document, ISO 3166-1 alpha-2 (the MRZ's CHN is CN). */
+  readonly documentIssuer: string;
 }
 
 interface RecordCommon {
@@ -92,22 +102,38 @@ export interface ViralTest extends RecordCommon {
   readonly sampleTime: number;
   /** DCC test-result: 260415000 not detected, 260373001 detected. */
   readonly result: string;
-  readonly testingCentre: string;
+  /** When the laboratory reported the result, seconds since the epoch; absent when not known. */
+  readonly reportTime?: number;
+  /** The testing centre by name: one without a code in the published source list (a centre abroad). */
+  readonly testingCentre?: string;
+  /** The testing centre by its code in the published source list (core/sourcelist.ts). Exactly one of the two. */
+  readonly testingCentreCode?: number;
 }
 
 /** A serum IgG antibody test against SARS-CoV-2 (our own codes: the DCC has none). */
 export interface AntibodyTest extends RecordCommon {
   readonly method: IggMethod;
-  /** Name of the assay, when known. */
-  readonly testName?: string;
-  /** Manufacturer of the assay, when known (free text: no value set exists). */
+  /** The assay by its code in our assay table (valuesets IGG_ASSAYS), when it is listed. */
+  readonly assayCode?: number;
+  /** The assay by name, when it is not listed (at most one of assay and assayCode). */
+  readonly assay?: string;
+  /** Manufacturer of an assay given by name. */
   readonly manufacturer?: string;
+  /** The antigen the assay's antibodies bind (spike, RBD, nucleocapsid); absent when not stated. */
+  readonly target?: IggTarget;
   readonly sampleTime: number;
+  /** The laboratory's interpretation against the assay's threshold. */
   readonly result: IggResult;
   /** Quantitative value as decimal text ("12.50" keeps its two decimals); with `unit`. */
   readonly value?: string;
+  /** A censored value: below ("<") or above (">") the assay's range, `value` being that limit. */
+  readonly comparator?: ValueComparator;
+  /** The assay's positivity threshold in `unit`, as its instructions for use state it. */
+  readonly cutoff?: string;
+  /** Unit of `value` and `cutoff`. */
   readonly unit?: IggUnit;
-  readonly testingCentre: string;
+  readonly testingCentre?: string;
+  readonly testingCentreCode?: number;
 }
 
 /** A vaccination, as a DCC `v` entry carries it. */
@@ -118,11 +144,18 @@ export interface Vaccination extends RecordCommon {
   readonly product: string;
   /** DCC vaccine-mah-manf, e.g. ORG-100020693. */
   readonly manufacturer: string;
-  /** Dose number and total doses in the series (n/m; a booster may exceed m). */
+  /**
+   * Dose number and total doses (the DCC's dn/sd). Within the primary course n/m; a booster is
+   * n/n, the n-th dose of the person's history (docs/ithc-certificate.md §Doses and boosters).
+   */
   readonly doseNumber: number;
   readonly totalDoses: number;
   /** Date of vaccination, YYYY-MM-DD: a date, not an instant. */
   readonly date: string;
+  /** The vaccination site by name (one without a code in the published source list). */
+  readonly vaccinationSite?: string;
+  /** The vaccination site by its code in the published source list. Exactly one of the two. */
+  readonly vaccinationSiteCode?: number;
 }
 
 /** The certificate after its signature verified (the verified form). */
@@ -252,6 +285,34 @@ function issuerKind(): Kind {
         return row.name;
       }
       // A listed issuer written out as text is read as it says (the encoder writes the code).
+      return text.decode(v, at, p, ctx);
+    },
+  };
+}
+
+/**
+ * A code of ours (a source in the published source list, an assay in IGG_ASSAYS) or, for what has
+ * no code, its name as text. The readable form puts the two under different names (Field.alt), so
+ * that no program takes a code for a name. Codes are not checked against a list here: the source
+ * list is published apart from the certificate and the assay table is open, so a reader without the
+ * entry still reads the certificate and shows the code.
+ */
+function codeOrTextKind(what: string): Kind {
+  const text = textKind();
+  return {
+    encode(v, name, ctx) {
+      if (typeof v === 'number') {
+        if (!Number.isSafeInteger(v) || v < 1 || v > ITHC_LIMITS.maxCode) throw new TypeError(`${name} must be ${what} code from 1 to ${ITHC_LIMITS.maxCode}`);
+        return v;
+      }
+      return text.encode(v, name, ctx);
+    },
+    decode(v, at, p, ctx) {
+      if (typeof v === 'number') {
+        if (!Number.isInteger(v) || v < 1 || v > ITHC_LIMITS.maxCode) return void p.add(at, `${describe(v)} is not ${what} code (1 to ${ITHC_LIMITS.maxCode})`);
+        return v;
+      }
+      if (typeof v !== 'string') return void p.add(at, `expected ${what} code (integer) or a name (text), got ${describe(v)}`);
       return text.decode(v, at, p, ctx);
     },
   };
@@ -417,6 +478,11 @@ const DECIMAL = /^(0|[1-9]\d{0,8})(\.\d{1,6})?$/;
 
 interface Field {
   readonly name: string;
+  /**
+   * For a code-or-name field (codeOrTextKind): the readable name of the value when it is a code;
+   * `name` holds it when it is text. One key, two readable names, never both.
+   */
+  readonly alt?: string;
   readonly key: number;
   readonly kind: Kind;
   readonly required: boolean;
@@ -434,7 +500,17 @@ interface Field {
 }
 
 const req = (key: number, name: string, kind: Kind, more: Partial<Field> = {}): Field => ({ key, name, kind, required: true, ...more });
-const opt = (key: number, name: string, kind: Kind): Field => ({ key, name, kind, required: false });
+const opt = (key: number, name: string, kind: Kind, more: Partial<Field> = {}): Field => ({ key, name, kind, required: false, ...more });
+
+/** The readable value of a field: under `name`, or under `alt` for a code-or-name field given by code. */
+function readableOf(f: Field, o: Record<string, unknown> | undefined): unknown {
+  if (!o) return undefined;
+  return o[f.name] ?? (f.alt !== undefined ? o[f.alt] : undefined);
+}
+
+function readableName(f: Field, value: unknown): string {
+  return f.alt !== undefined && typeof value === 'number' ? f.alt : f.name;
+}
 
 function mapKind(fields: readonly Field[], what: string): Kind {
   const byKey = new Map(fields.map((f) => [f.key, f]));
@@ -444,7 +520,12 @@ function mapKind(fields: readonly Field[], what: string): Kind {
       const o = v as Record<string, unknown>;
       const m = new Map<CborValue, CborValue>();
       for (const f of fields) {
-        const x = o[f.name];
+        if (f.alt !== undefined) {
+          if (o[f.name] !== undefined && o[f.alt] !== undefined) throw new TypeError(`${name} has both ${f.name} and ${f.alt}; give one`);
+          if (o[f.name] !== undefined && typeof o[f.name] !== 'string') throw new TypeError(`${name}.${f.name} must be a string (a code goes in ${f.alt})`);
+          if (o[f.alt] !== undefined && typeof o[f.alt] !== 'number') throw new TypeError(`${name}.${f.alt} must be an integer code`);
+        }
+        const x = readableOf(f, o);
         if (x === undefined) {
           if (f.required) throw new TypeError(`${name}.${f.name} is required`);
           continue;
@@ -469,7 +550,7 @@ function mapKind(fields: readonly Field[], what: string): Kind {
         const fat = child(at, f.name, f.key);
         if (x === undefined) {
           const fallback = fallbackOf(f, ctx);
-          if (fallback !== undefined) out[f.name] = fallback;
+          if (fallback !== undefined) out[readableName(f, fallback)] = fallback;
           else if (f.required) {
             // An inherited value that is missing was reported where it belongs: at the certificate,
             // or at the entry before this one.
@@ -481,7 +562,7 @@ function mapKind(fields: readonly Field[], what: string): Kind {
         const r = f.kind.decode(x as CborValue, fat, p, ctx);
         if (r === undefined) ok = false;
         else {
-          out[f.name] = r;
+          out[readableName(f, r)] = r;
           if (f.provides) ctx[f.provides] = r as string;
         }
       }
@@ -492,7 +573,7 @@ function mapKind(fields: readonly Field[], what: string): Kind {
 
 /** What an absent field means here: the entry before (a series field), the certificate's value, or the default. */
 function fallbackOf(f: Field, ctx: Context): unknown {
-  if (f.series && (ctx.previous || ctx.previousUnreadable)) return ctx.previous?.[f.name];
+  if (f.series && (ctx.previous || ctx.previousUnreadable)) return readableOf(f, ctx.previous);
   if (f.inherits) return ctx[f.inherits];
   return f.default;
 }
@@ -551,6 +632,7 @@ const HOLDER_FIELDS: readonly Field[] = [
   req(7, 'nationality', dccCode('country')),
   req(8, 'documentType', ownCode(TRAVEL_DOCUMENT_TYPES, 'travel document type')),
   req(9, 'documentNumber', textKind({ pattern: /^[A-Z0-9]{5,20}$/, hint: 'a document number (5 to 20 of A-Z, 0-9)' })),
+  req(10, 'documentIssuer', dccCode('country')),
 ];
 
 const series = { series: true } as const;
@@ -562,23 +644,29 @@ const TEST_FIELDS: readonly Field[] = [
   opt(4, 'device', dccCode('testManufacturer', { form: /^[0-9]{1,20}$/ })),
   req(5, 'sampleTime', timeKind),
   req(6, 'result', dccCode('testResult')),
-  req(7, 'testingCentre', textKind(), series),
+  req(7, 'testingCentre', codeOrTextKind('a source'), { series: true, alt: 'testingCentreCode' }),
   req(8, 'country', dccCode('country'), series),
   req(9, 'issuer', issuerKind(), { inherits: 'issuer' }),
+  opt(10, 'reportTime', timeKind),
 ];
+
+const decimalKind = (): Kind => textKind({ pattern: DECIMAL, hint: 'a decimal like 12.5 (up to 9 integer and 6 fraction digits)' });
 
 const ANTIBODY_FIELDS: readonly Field[] = [
   req(1, 'disease', dccCode('disease'), { default: COVID_19, series: true }),
   req(2, 'method', ownCode(IGG_METHODS, 'IgG method'), series),
-  opt(3, 'testName', textKind()),
+  opt(3, 'assay', codeOrTextKind('an assay'), { alt: 'assayCode' }),
   opt(4, 'manufacturer', textKind()),
   req(5, 'sampleTime', timeKind),
   req(6, 'result', ownCode(IGG_RESULTS, 'IgG result')),
-  req(7, 'testingCentre', textKind(), series),
+  req(7, 'testingCentre', codeOrTextKind('a source'), { series: true, alt: 'testingCentreCode' }),
   req(8, 'country', dccCode('country'), series),
   req(9, 'issuer', issuerKind(), { inherits: 'issuer' }),
-  opt(10, 'value', textKind({ pattern: DECIMAL, hint: 'a decimal like 12.5 (up to 9 integer and 6 fraction digits)' })),
+  opt(10, 'value', decimalKind()),
   opt(11, 'unit', ownCode(IGG_UNITS, 'IgG unit')),
+  opt(12, 'target', ownCode(IGG_TARGETS, 'IgG antigen target')),
+  opt(13, 'cutoff', decimalKind()),
+  opt(14, 'comparator', ownCode(VALUE_COMPARATORS, 'value comparator')),
 ];
 
 const VACCINATION_FIELDS: readonly Field[] = [
@@ -591,6 +679,7 @@ const VACCINATION_FIELDS: readonly Field[] = [
   req(7, 'date', dayKind),
   req(8, 'country', dccCode('country'), series),
   req(9, 'issuer', issuerKind(), { inherits: 'issuer' }),
+  req(10, 'vaccinationSite', codeOrTextKind('a source'), { series: true, alt: 'vaccinationSiteCode' }),
 ];
 
 const CERTIFICATE_FIELDS: readonly Field[] = [
@@ -613,7 +702,7 @@ export const ITHC_KEYS = Object.freeze({
 });
 
 function keysOf(fields: readonly Field[]): Readonly<Record<string, number>> {
-  return Object.freeze(Object.fromEntries(fields.map((f) => [f.name, f.key])));
+  return Object.freeze(Object.fromEntries(fields.flatMap((f) => [[f.name, f.key], ...(f.alt !== undefined ? [[f.alt, f.key]] : [])])));
 }
 
 const certificateKind = mapKind(CERTIFICATE_FIELDS, 'the ITHC certificate');
@@ -669,6 +758,7 @@ function crossChecks(m: Map<CborValue, CborValue>, p: Problems): void {
   const C = ITHC_KEYS.certificate;
   const H = ITHC_KEYS.holder;
   const A = ITHC_KEYS.antibodyTest;
+  const T = ITHC_KEYS.test;
   const root: Path = { name: '', keys: [] };
   const holder = m.get(C.holder);
   if (holder instanceof Map) {
@@ -688,7 +778,21 @@ function crossChecks(m: Map<CborValue, CborValue>, p: Problems): void {
       if (!(a instanceof Map)) return;
       const at = child(child(root, 'antibodyTests', C.antibodyTests), i, i);
       if (a.has(A.value) && !a.has(A.unit)) p.add(at, `has a quantitative value (key ${A.value}) without its unit (key ${A.unit})`);
-      if (a.has(A.unit) && !a.has(A.value)) p.add(at, `has a unit (key ${A.unit}) without a quantitative value (key ${A.value})`);
+      if (a.has(A.cutoff) && !a.has(A.unit)) p.add(at, `has a positivity threshold (key ${A.cutoff}) without its unit (key ${A.unit})`);
+      if (a.has(A.unit) && !a.has(A.value) && !a.has(A.cutoff)) p.add(at, `has a unit (key ${A.unit}) without a quantitative value (key ${A.value}) or threshold (key ${A.cutoff})`);
+      if (a.has(A.comparator) && !a.has(A.value)) p.add(at, `has a comparator (key ${A.comparator}) without a quantitative value (key ${A.value})`);
+      if (a.has(A.manufacturer) && typeof a.get(A.assay) === 'number') p.add(at, `has a manufacturer (key ${A.manufacturer}) beside an assay code (key ${A.assay}), which names the manufacturer already`);
+    });
+  }
+  const tests = m.get(C.tests);
+  if (Array.isArray(tests) && tests.length <= ITHC_LIMITS.maxRecords) {
+    tests.forEach((t, i) => {
+      if (!(t instanceof Map)) return;
+      const sample = t.get(T.sampleTime);
+      const report = t.get(T.reportTime);
+      if (typeof sample === 'number' && typeof report === 'number' && report < sample) {
+        p.add(child(child(root, 'tests', C.tests), i, i), `reports its result (key ${T.reportTime}) before the sample was taken (key ${T.sampleTime})`);
+      }
     });
   }
 }
@@ -716,17 +820,38 @@ export function ithcToCbor(cert: IthcCertificateInput): CborValue {
   return value;
 }
 
-/** Plain JSON for display and `--json` output: readable names, instants as ISO 8601 UTC. */
-export function ithcToJson(cert: IthcCertificate): Record<string, unknown> {
+/**
+ * A source's names, looked up by its code in the published source list (core/sourcelist.ts
+ * SourceDirectory.names). The certificate carries only the code; a verifier that holds the list
+ * shows the names.
+ */
+export type SourceNames = (code: number) => { readonly name: string; readonly nameLatin?: string } | undefined;
+
+/**
+ * Plain JSON for display and `--json` output: readable names, instants as ISO 8601 UTC. With
+ * `sources`, a source given by code also gets its names beside the code (`testingCentre` and
+ * `testingCentreLatin`, `vaccinationSite` and `vaccinationSiteLatin`), for display only: the
+ * certificate says the code.
+ */
+export function ithcToJson(cert: IthcCertificate, opts: { sources?: SourceNames } = {}): Record<string, unknown> {
   const time = (s: number): string => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+  const named = (code: number | undefined, field: string): Record<string, string> => {
+    const n = code !== undefined ? opts.sources?.(code) : undefined;
+    return n ? { [field]: n.name, ...(n.nameLatin !== undefined ? { [`${field}Latin`]: n.nameLatin } : {}) } : {};
+  };
   return {
     version: cert.version,
     id: cert.id,
     issuer: cert.issuer,
     holder: { ...cert.holder },
-    tests: cert.tests.map((t) => ({ ...t, sampleTime: time(t.sampleTime) })),
-    antibodyTests: cert.antibodyTests.map((t) => ({ ...t, sampleTime: time(t.sampleTime) })),
-    vaccinations: cert.vaccinations.map((v) => ({ ...v })),
+    tests: cert.tests.map((t) => ({
+      ...t,
+      ...named(t.testingCentreCode, 'testingCentre'),
+      sampleTime: time(t.sampleTime),
+      ...(t.reportTime !== undefined ? { reportTime: time(t.reportTime) } : {}),
+    })),
+    antibodyTests: cert.antibodyTests.map((t) => ({ ...t, ...named(t.testingCentreCode, 'testingCentre'), sampleTime: time(t.sampleTime) })),
+    vaccinations: cert.vaccinations.map((v) => ({ ...v, ...named(v.vaccinationSiteCode, 'vaccinationSite') })),
     recordTypes: [...cert.recordTypes],
   };
 }
@@ -746,10 +871,12 @@ export function dccRecords(cert: IthcCertificate): DccRecordRef[] {
 }
 
 /**
- * A DCC 1.3.0 JSON for one record. `uci` is that DCC's own identifier: every HC1 code is a
- * certificate of its own and is revoked on its own.
+ * The DCC's `ver`, `nam` and `dob` for a holder. `ver` names the schema release the JSON is valid
+ * under: 1.3.0, which every DCC verifier reads, unless the holder has no transliterated surname;
+ * then 1.3.2, the first release that accepts a name with `gnt` and no `fnt` (1.3.0 and 1.3.1
+ * require `fnt`).
  */
-export function ithcRecordToDcc(cert: IthcCertificate, ref: DccRecordRef, uci: string): DccJson {
+export function ithcDccHolder(cert: IthcCertificate): { ver: string; nam: DccJson['nam']; dob: string } {
   const h = cert.holder;
   // The DCC's name fields are these four, each optional but for one transliterated part.
   const nam: Record<string, string> = {};
@@ -757,7 +884,21 @@ export function ithcRecordToDcc(cert: IthcCertificate, ref: DccRecordRef, uci: s
   if (h.surnameLatin !== undefined) nam.fnt = h.surnameLatin;
   if (h.givenName !== undefined) nam.gn = h.givenName;
   if (h.givenNameLatin !== undefined) nam.gnt = h.givenNameLatin;
-  const base = { ver: '1.3.0', nam: nam as unknown as DccJson['nam'], dob: h.dateOfBirth };
+  return { ver: nam.fnt !== undefined ? '1.3.0' : '1.3.2', nam: nam as unknown as DccJson['nam'], dob: h.dateOfBirth };
+}
+
+/** Longest testing centre the DCC's `tc` takes. */
+const DCC_TC_MAX = 80;
+
+/**
+ * A DCC JSON for one record, valid under the schema release its `ver` names. `uci` is that DCC's
+ * own identifier: every HC1 code is a certificate of its own and is revoked on its own. A testing
+ * centre given by code becomes the DCC's free-text `tc` through `sources` (its Latin-script name,
+ * which an EU verifier can show, else its name); without a name, or with one longer than the
+ * DCC's 80 characters, `tc` (optional in the DCC) is left out.
+ */
+export function ithcRecordToDcc(cert: IthcCertificate, ref: DccRecordRef, uci: string, sources?: SourceNames): DccJson {
+  const base = ithcDccHolder(cert);
   if (ref.list === 'tests') {
     const t = cert.tests[ref.index];
     if (!t) throw new RangeError(`no test ${ref.index}`);
@@ -765,7 +906,11 @@ export function ithcRecordToDcc(cert: IthcCertificate, ref: DccRecordRef, uci: s
     if (t.testName !== undefined) entry.nm = t.testName;
     if (t.device !== undefined) entry.ma = t.device;
     entry.sc = new Date(t.sampleTime * 1000).toISOString().replace('.000Z', 'Z');
-    Object.assign(entry, { tr: t.result, tc: t.testingCentre, co: t.country, is: t.issuer, ci: uci });
+    entry.tr = t.result;
+    const names = t.testingCentreCode !== undefined ? sources?.(t.testingCentreCode) : undefined;
+    const tc = t.testingCentre ?? names?.nameLatin ?? names?.name;
+    if (tc !== undefined && [...tc].length <= DCC_TC_MAX) entry.tc = tc;
+    Object.assign(entry, { co: t.country, is: t.issuer, ci: uci });
     return { ...base, t: [entry] };
   }
   const v = cert.vaccinations[ref.index];

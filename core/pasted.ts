@@ -98,10 +98,13 @@ function* combinations(n: number, size: number): Generator<number[]> {
 
 /**
  * Runs `decode` on the body (the text after `prefixLength` characters) of each candidate from
- * withLostSpaces, and returns the first that decodes. Only a BASE45_INVALID or ZLIB_INVALID
- * failure leads to the next candidate; any other (SIZE_LIMIT: a decompression bomb) ends the
+ * withLostSpaces, and returns the first that decodes. Only a BASE45_INVALID, ZLIB_INVALID or
+ * CBOR_INVALID failure (a sealed code's envelope, which has no checksum) leads to the next candidate; any other (SIZE_LIMIT: a decompression bomb) ends the
  * search at once. When none decodes, the plain text's error is thrown.
  */
+/** Failures that say "not this guess": the text did not decode, or decoded into bytes that are not what a code holds. */
+const RETRY_ON: ReadonlySet<string> = new Set(['BASE45_INVALID', 'ZLIB_INVALID', 'CBOR_INVALID']);
+
 export function decodeUnwrapped<T>(u: UnwrappedCode, prefixLength: number, decode: (body: string) => T): { body: string; value: T } {
   let first: unknown;
   let tried = 0;
@@ -111,7 +114,7 @@ export function decodeUnwrapped<T>(u: UnwrappedCode, prefixLength: number, decod
       return { body, value: decode(body) };
     } catch (e) {
       if (tried++ === 0) first = e;
-      if (!(e instanceof IthcError) || (e.code !== 'BASE45_INVALID' && e.code !== 'ZLIB_INVALID')) break;
+      if (!(e instanceof IthcError) || !RETRY_ON.has(e.code)) break;
     }
   }
   throw first;

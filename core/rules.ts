@@ -20,7 +20,7 @@
 import { evaluate, specificationVersion } from 'certlogic-js';
 import { validate as certLogicIssues } from 'certlogic-js/dist/validation';
 import type { VerifiedCertificate } from './hcert';
-import { dccRecords, ithcRecordToDcc, type DccRecordRef, type IthcCertificate } from './ithc';
+import { dccRecords, ithcDccHolder, ithcRecordToDcc, type DccRecordRef, type IthcCertificate } from './ithc';
 import { VALUE_SETS } from './valuesets';
 
 export type RuleCertificateType = 'General' | 'Test' | 'Vaccination' | 'Recovery';
@@ -305,7 +305,7 @@ export function ruleCandidates(cert: VerifiedCertificate, uciFor?: (ref: DccReco
   const extra = a.length ? { a } : {};
   const refs = dccRecords(c);
   if (refs.length === 0) {
-    const { nam, dob, ver } = ithcRecordToDccHolder(c);
+    const { nam, dob, ver } = ithcDccHolder(c);
     return [{ basis: { kind: 'no-dcc-record' }, payload: { ver, nam, dob, ...extra }, types: [] }];
   }
   return refs.map((ref) => {
@@ -318,16 +318,6 @@ export function ruleCandidates(cert: VerifiedCertificate, uciFor?: (ref: DccReco
   });
 }
 
-/** The holder part of a DCC (ver, nam, dob) for a certificate, as ithcRecordToDcc writes it. */
-function ithcRecordToDccHolder(c: IthcCertificate): { ver: string; nam: Record<string, string>; dob: string } {
-  const h = c.holder;
-  const nam: Record<string, string> = {};
-  if (h.surname !== undefined) nam.fn = h.surname;
-  if (h.surnameLatin !== undefined) nam.fnt = h.surnameLatin;
-  if (h.givenName !== undefined) nam.gn = h.givenName;
-  if (h.givenNameLatin !== undefined) nam.gnt = h.givenNameLatin;
-  return { ver: '1.3.0', nam, dob: h.dateOfBirth };
-}
 
 /**
  * Our antibody section (docs/entry-rules.md §Antibody tests): one entry per serum IgG test, in
@@ -336,13 +326,19 @@ function ithcRecordToDccHolder(c: IthcCertificate): { ver: string; nam: Record<s
 export function antibodySection(c: IthcCertificate): Array<Record<string, string>> {
   return c.antibodyTests.map((t) => {
     const e: Record<string, string> = { tg: t.disease, mt: t.method };
-    if (t.testName !== undefined) e.nm = t.testName;
+    if (t.assayCode !== undefined) e.ac = String(t.assayCode);
+    if (t.assay !== undefined) e.nm = t.assay;
     if (t.manufacturer !== undefined) e.ma = t.manufacturer;
+    if (t.target !== undefined) e.tgt = t.target;
     e.sc = isoSeconds(t.sampleTime);
     e.tr = t.result;
+    if (t.comparator !== undefined) e.cmp = t.comparator;
     if (t.value !== undefined) e.val = t.value;
+    if (t.cutoff !== undefined) e.cut = t.cutoff;
     if (t.unit !== undefined) e.unit = t.unit;
-    Object.assign(e, { tc: t.testingCentre, co: t.country, is: t.issuer });
+    if (t.testingCentreCode !== undefined) e.tcc = String(t.testingCentreCode);
+    if (t.testingCentre !== undefined) e.tc = t.testingCentre;
+    Object.assign(e, { co: t.country, is: t.issuer });
     return e;
   });
 }

@@ -1,7 +1,11 @@
 /**
- * Sealed codes ("ITHCS1:"): the comprehensive certificate's tagged COSE_Sign1, encrypted so that
- * only the destination authority can read it. docs/sealed-codes.md is the specification; in short:
+ * Sealed codes ("ITHCS1:"): the comprehensive certificate's tagged COSE_Sign1, compressed and
+ * encrypted so that only the destination authority can read it. docs/sealed-codes.md is the
+ * specification; in short:
  *
+ *   code = "ITHCS1:" + base45(COSE_Encrypt)            (no zlib outside: ciphertext does not compress)
+ *   plaintext = raw DEFLATE (RFC 1951) of the COSE_Sign1 (compressed inside, where it still can be;
+ *               no zlib header or Adler-32: AES-GCM authenticates the plaintext)
  *   COSE_Encrypt (RFC 9052 §5.1, tag 96) = [protected {1: A256GCM}, {5: IV}, ciphertext, [recipient]]
  *   recipient = [protected {1: ECDH-ES + HKDF-256}, {4: kid, -1: ephemeral EC2 P-256 COSE_Key}, h'']
  *   ephemeral key = {1: 2 (EC2), -1: 1 (P-256), -2: x, -3: sign bit of y (true: odd)}, or y in full
@@ -32,7 +36,7 @@ import { HEADER } from './cose';
 import { IthcError } from './errors';
 import { withLimits, type Limits } from './limits';
 import { addPrefix, splitPrefix } from './prefix';
-import { deflate, inflate } from './zlib';
+import { deflateRaw, inflateRaw } from './zlib';
 
 /** CBOR tag of COSE_Encrypt (RFC 9052 §2). */
 export const TAG_COSE_ENCRYPT = 96;
@@ -94,8 +98,9 @@ export interface OpeningKey {
 }
 
 /**
- * Encrypts a tagged COSE_Sign1 to the given recipients; returns the tagged COSE_Encrypt bytes.
- * One recipient: ECDH-ES + HKDF-256 (direct). Several: ECDH-ES + A256KW (see the module header).
+ * Compresses (raw DEFLATE) and encrypts a tagged COSE_Sign1 to the given recipients; returns the
+ * tagged COSE_Encrypt bytes. One recipient: ECDH-ES + HKDF-256 (direct). Several: ECDH-ES + A256KW
+ * (see the module header).
  */
 export function sealSign1(sign1Bytes: Uint8Array, recipients: readonly SealRecipient[], rng: RandomSource): Uint8Array {
   if (!(sign1Bytes instanceof Uint8Array) || sign1Bytes.length === 0) throw new TypeError('sealSign1 needs the COSE_Sign1 bytes');
@@ -132,16 +137,18 @@ export function sealSign1(sign1Bytes: Uint8Array, recipients: readonly SealRecip
   }
   const protectedBytes = encodeStrict(new Map<CborValue, CborValue>([[HEADER.alg, SEAL_ALGORITHMS.A256GCM]]));
   const iv = randomBytes(rng, IV_BYTES);
-  const ciphertext = gcm(cek, iv, encStructure(protectedBytes)).encrypt(sign1Bytes);
+  const ciphertext = gcm(cek, iv, encStructure(protectedBytes)).encrypt(deflateRaw(sign1Bytes));
   cek.fill(0);
   return encodeStrict(new Tag([protectedBytes, new Map<CborValue, CborValue>([[HEADER.iv, iv]]), ciphertext, recipientStructures], TAG_COSE_ENCRYPT));
 }
 
 /**
  * Opens a COSE_Encrypt made by sealSign1 (or any sender following docs/sealed-codes.md) with the
- * authority's private keys; returns the plaintext (the tagged COSE_Sign1). Throws IthcError:
- * COSE_INVALID for a malformed message, ALG_UNSUPPORTED for algorithms other than the ones above,
- * DECRYPT_FAILED when no key given opens it (wrong key, or the code was altered).
+ * authority's private keys; returns the COSE_Sign1 (the plaintext inflated, at most
+ * limits.maxInflatedBytes). Throws IthcError: COSE_INVALID for a malformed message,
+ * ALG_UNSUPPORTED for algorithms other than the ones above, DECRYPT_FAILED when no key given opens
+ * it (wrong key, or the code was altered), ZLIB_INVALID or SIZE_LIMIT for a plaintext that does
+ * not inflate within the limit.
  */
 export function openSealed(coseEncrypt: Uint8Array, keys: readonly OpeningKey[], limits: Partial<Limits> = {}): Uint8Array {
   if (!(coseEncrypt instanceof Uint8Array)) throw new TypeError('openSealed needs the COSE_Encrypt bytes');
@@ -150,7 +157,8 @@ export function openSealed(coseEncrypt: Uint8Array, keys: readonly OpeningKey[],
     if (!(k?.privateKey instanceof Uint8Array) || !p256.utils.isValidSecretKey(k.privateKey)) throw new TypeError(`key ${i}: privateKey must be a 32-byte P-256 scalar`);
     if (k.kid !== undefined && !(k.kid instanceof Uint8Array)) throw new TypeError(`key ${i}: kid must be bytes`);
   });
-  const msg = parseCoseEncrypt(coseEncrypt, withLimits(limits));
+  const lim = withLimits(limits);
+  const msg = parseCoseEncrypt(coseEncrypt, lim);
   const sealedFor = [...new Set(msg.recipients.map((r) => (r.kid ? toBase64(r.kid) : '(no kid)')))].join(', ');
   if (keys.length === 0) {
     throw new IthcError('DECRYPT_FAILED', `no matching key: this code is sealed for a destination authority (kid ${sealedFor}); give that authority's private key to open it`);
@@ -162,7 +170,8 @@ export function openSealed(coseEncrypt: Uint8Array, keys: readonly OpeningKey[],
       if (k.kid && r.kid && !bytesEqual(k.kid, r.kid)) continue;
       attempts++;
       const plaintext = tryRecipient(r, k.privateKey, msg, aad);
-      if (plaintext) return plaintext;
+      // Authentic from here (the GCM tag verified): only its inflated size is bounded.
+      if (plaintext) return inflateRaw(plaintext, lim.maxInflatedBytes);
     }
   }
   if (attempts === 0) {
@@ -174,19 +183,19 @@ export function openSealed(coseEncrypt: Uint8Array, keys: readonly OpeningKey[],
   );
 }
 
-/** `ITHCS1:` + base45(zlib(COSE_Encrypt)). */
+/** `ITHCS1:` + base45(COSE_Encrypt): no zlib around the ciphertext, which would only add 11 bytes. */
 export function sealCode(sign1Bytes: Uint8Array, recipients: readonly SealRecipient[], rng: RandomSource): string {
-  return addPrefix('sealed', encodeBase45(deflate(sealSign1(sign1Bytes, recipients, rng))));
+  return addPrefix('sealed', encodeBase45(sealSign1(sign1Bytes, recipients, rng)));
 }
 
-/** The COSE_Encrypt bytes of a sealed code (prefix, base45 and zlib undone, bounded). */
+/** The COSE_Encrypt bytes of a sealed code (prefix and base45 undone, bounded). */
 export function sealedCodeContent(code: string, limitsIn: Partial<Limits> = {}): Uint8Array {
   const limits = withLimits(limitsIn);
   if (typeof code !== 'string') throw new TypeError('code must be a string');
   if (code.length > limits.maxCodeLength) throw new IthcError('SIZE_LIMIT', `code is ${code.length} characters; at most ${limits.maxCodeLength} are accepted`);
   const { format, body } = splitPrefix(code);
   if (format !== 'sealed') throw new IthcError('PREFIX_UNKNOWN', `this is an open ${format === 'dcc' ? 'HC1' : 'ITHC1'} code, not a sealed one`);
-  return inflate(decodeBase45(body), limits.maxInflatedBytes);
+  return decodeBase45(body);
 }
 
 /** The `openSealed` option of verifyCode (core/hcert.ts) for a set of authority keys. */

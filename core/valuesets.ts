@@ -4,13 +4,15 @@
  * - The EU DCC value sets (disease, vaccine prophylaxis / product / manufacturer, test type and
  *   result, RAT device, country) wherever one exists: generated into valuesets.generated.ts by
  *   scripts/gen-valuesets.mjs, with Chinese labels added by us.
- * - Our own code tables where the DCC has none: IgG antibody result, method and unit; sex; the
- *   five Chinese travel document types; the issuing bodies. These are hand-written here and
- *   frozen: a code, once issued, keeps its meaning; new codes are appended.
+ * - Our own code tables where the DCC has none: IgG antibody result, method, unit, antigen target
+ *   and assay; censored-value comparators; sex; the five Chinese travel document types; the
+ *   issuing bodies. These are hand-written here and frozen: a code, once issued, keeps its
+ *   meaning; new codes are appended.
  *
  * Closed sets (a certificate with an unknown code is invalid): disease, prophylaxis, test type,
- * test result, country and all of our own tables. Open sets (checked for form only, since the EU
- * keeps adding entries): vaccine product, vaccine manufacturer, RAT device.
+ * test result, country and our own tables but the assays. Open sets (checked for form only, since
+ * the EU keeps adding entries): vaccine product, vaccine manufacturer, RAT device; and our IgG
+ * assay table, which grows as laboratories report other assays.
  */
 import { VALUE_SET_DATA, VACCINE_ENCODINGS } from './valuesets.generated';
 
@@ -124,6 +126,70 @@ export const IGG_UNITS = table<IggUnit>([
   { name: 'U/mL', code: 3, en: 'U/mL', zh: 'U/mL' },
   { name: 'S/CO', code: 4, en: 'S/CO (signal to cut-off ratio, also COI)', zh: 'S/CO（样本信号值/临界值）' },
 ]);
+
+/**
+ * The antigen an IgG assay detects antibodies against. What a border may read from it
+ * (docs/ithc-certificate.md §Antibody results): antibodies to the spike protein (or its
+ * receptor-binding domain) follow vaccination or infection; antibodies to the nucleocapsid follow
+ * infection (or a whole-virus inactivated vaccine such as BBIBP-CorV or CoronaVac).
+ */
+export type IggTarget = 'spike' | 'rbd' | 'nucleocapsid' | 'spike+nucleocapsid';
+export const IGG_TARGETS = table<IggTarget>([
+  { name: 'spike', code: 1, en: 'Spike protein (S, S1 or trimeric S)', zh: '刺突蛋白（S、S1 或三聚体 S）' },
+  { name: 'rbd', code: 2, en: 'Spike receptor-binding domain (RBD)', zh: '刺突蛋白受体结合区（RBD）' },
+  { name: 'nucleocapsid', code: 3, en: 'Nucleocapsid protein (N)', zh: '核衣壳蛋白（N）' },
+  { name: 'spike+nucleocapsid', code: 4, en: 'Spike and nucleocapsid proteins', zh: '刺突蛋白和核衣壳蛋白' },
+]);
+
+/**
+ * A censored quantitative value: below the assay's lower limit of quantification ("<0.40") or
+ * above its upper one (">250"); the value is then that limit. As FHIR's Quantity.comparator.
+ */
+export type ValueComparator = '<' | '>';
+export const VALUE_COMPARATORS = table<ValueComparator>([
+  { name: '<', code: 1, en: 'less than (below the lower limit of quantification)', zh: '小于（低于定量下限）' },
+  { name: '>', code: 2, en: 'greater than (above the upper limit of quantification)', zh: '大于（高于定量上限）' },
+]);
+
+/** An IgG assay in our assay table: who makes it and what it is called. */
+export interface IggAssay {
+  readonly code: number;
+  /** The assay's name as its instructions for use give it. */
+  readonly name: string;
+  readonly manufacturer: string;
+  /** The manufacturer's Chinese name, when it has one (a Chinese company). */
+  readonly manufacturerZh?: string;
+}
+
+/**
+ * Serum IgG assays by code (antibody test key 3). No public code set names antibody assays (the
+ * EU's device list covers rapid antigen tests only), so these codes are ours. The table is open:
+ * codes are appended as laboratories report other assays, never renumbered, and a reader that does
+ * not know a code shows the code itself; what a result means travels in the certificate anyway
+ * (antigen target, positivity threshold, unit, interpretation). An assay not in the table is
+ * carried by name.
+ */
+export const IGG_ASSAYS: readonly IggAssay[] = Object.freeze(
+  [
+    { code: 1, name: 'MAGLUMI SARS-CoV-2 S-RBD IgG', manufacturer: 'Shenzhen New Industries Biomedical Engineering (Snibe)', manufacturerZh: '深圳市新产业生物医学工程股份有限公司' },
+    { code: 2, name: 'SARS-CoV-2 IgG II Quant', manufacturer: 'Abbott' },
+    { code: 3, name: 'SARS-CoV-2 IgG', manufacturer: 'Abbott' },
+    { code: 4, name: 'LIAISON SARS-CoV-2 TrimericS IgG', manufacturer: 'DiaSorin' },
+    { code: 5, name: 'Atellica IM SARS-CoV-2 IgG (sCOVG)', manufacturer: 'Siemens Healthineers' },
+    { code: 6, name: 'Anti-SARS-CoV-2 QuantiVac ELISA (IgG)', manufacturer: 'EUROIMMUN' },
+  ].map((a) => Object.freeze(a)),
+);
+
+export function iggAssay(code: number): IggAssay | undefined {
+  return IGG_ASSAYS.find((a) => a.code === code);
+}
+
+/** "Manufacturer, assay" for display; an unknown code is shown as the code. */
+export function iggAssayLabel(code: number, lang: Lang = 'en'): string {
+  const a = iggAssay(code);
+  if (!a) return lang === 'zh' ? `检测试剂编码 ${code}` : `assay code ${code}`;
+  return `${(lang === 'zh' && a.manufacturerZh) || a.manufacturer}, ${a.name}`;
+}
 
 /** Sex as ICAO 9303 prints it (M, F, X), carried as ISO/IEC 5218 codes (0 not known, 1, 2). */
 export type Sex = 'M' | 'F' | 'X';

@@ -1,8 +1,10 @@
 /**
- * zlib (RFC 1950) as used by HCERT. Inflation is bounded: a decompression bomb stops at the limit
- * instead of exhausting memory. fflate is pure JS and runs in the mini program.
+ * zlib (RFC 1950) as used by HCERT, and raw DEFLATE (RFC 1951), which sealed codes use inside
+ * their encryption (docs/sealed-codes.md: AES-GCM authenticates the plaintext, so zlib's header
+ * and checksum would only add six bytes). Inflation is bounded: a decompression bomb stops at the
+ * limit instead of exhausting memory. fflate is pure JS and runs in the mini program.
  */
-import { Unzlib, unzlibSync, zlibSync } from 'fflate';
+import { Inflate, Unzlib, deflateSync, inflateSync, unzlibSync, zlibSync } from 'fflate';
 import { IthcError } from './errors';
 
 export function isZlib(b: Uint8Array): boolean {
@@ -12,6 +14,34 @@ export function isZlib(b: Uint8Array): boolean {
 
 export function deflate(data: Uint8Array): Uint8Array {
   return zlibSync(data, { level: 9 });
+}
+
+/** Raw DEFLATE (RFC 1951): no zlib header, no Adler-32. */
+export function deflateRaw(data: Uint8Array): Uint8Array {
+  return deflateSync(data, { level: 9 });
+}
+
+/**
+ * Inflates raw DEFLATE, refusing output past maxBytes (SIZE_LIMIT) and corrupt or truncated input
+ * (ZLIB_INVALID). There is no checksum: use it only on data authenticated otherwise.
+ */
+export function inflateRaw(data: Uint8Array, maxBytes: number): Uint8Array {
+  // The shortest deflate stream (an empty final fixed-Huffman block) is 2 bytes; fflate, given
+  // fewer, would hand back the whole output buffer as if it were output.
+  if (data.length < 2) throw new IthcError('ZLIB_INVALID', 'deflate stream is truncated');
+  if (data.length <= ONE_SHOT_MAX_INPUT) {
+    if (scratch.length !== maxBytes + 1) scratch = new Uint8Array(maxBytes + 1);
+    let out: Uint8Array;
+    try {
+      out = inflateSync(data, { out: scratch });
+    } catch (e) {
+      if ((e as { name?: unknown } | null)?.name === 'RangeError') throw new IthcError('SIZE_LIMIT', `inflated data exceeds ${maxBytes} bytes`);
+      throw new IthcError('ZLIB_INVALID', `corrupt deflate stream (${e instanceof Error ? e.message : String(e)})`);
+    }
+    if (out.length > maxBytes) throw new IthcError('SIZE_LIMIT', `inflated data exceeds ${maxBytes} bytes`);
+    return out.slice();
+  }
+  return inflateStreaming(data, maxBytes, new Inflate(), 'deflate');
 }
 
 /**
@@ -30,7 +60,7 @@ export function inflate(data: Uint8Array, maxBytes: number): Uint8Array {
   // Header (2) + the shortest deflate stream (2) + Adler-32 (4). Shorter is truncated; and fflate,
   // given no deflate data at all, would hand back the whole output buffer as if it were output.
   if (data.length < 8) throw new IthcError('ZLIB_INVALID', 'zlib stream is truncated');
-  const out = data.length <= ONE_SHOT_MAX_INPUT ? inflateOneShot(data, maxBytes) : inflateStreaming(data, maxBytes);
+  const out = data.length <= ONE_SHOT_MAX_INPUT ? inflateOneShot(data, maxBytes) : inflateStreaming(data, maxBytes, new Unzlib(), 'zlib');
   // fflate does not check the Adler-32 trailer (RFC 1950 §2.2); a corrupted stream must not pass.
   const n = data.length;
   const trailer = ((data[n - 4] << 24) | (data[n - 3] << 16) | (data[n - 2] << 8) | data[n - 1]) >>> 0;
@@ -59,16 +89,16 @@ function inflateOneShot(data: Uint8Array, maxBytes: number): Uint8Array {
   return out.slice();
 }
 
-function inflateStreaming(data: Uint8Array, maxBytes: number): Uint8Array {
+function inflateStreaming(data: Uint8Array, maxBytes: number, inf: Unzlib | Inflate, what: 'zlib' | 'deflate'): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let ended = false;
-  const inf = new Unzlib((chunk, final) => {
+  inf.ondata = (chunk, final) => {
     total += chunk.length;
     if (total > maxBytes) throw new IthcError('SIZE_LIMIT', `inflated data exceeds ${maxBytes} bytes`);
     chunks.push(chunk);
     if (final) ended = true;
-  });
+  };
   // Feed in small slices so a bomb is caught after a bounded amount of output, not after fflate
   // has inflated a whole huge block into memory.
   try {
@@ -76,9 +106,9 @@ function inflateStreaming(data: Uint8Array, maxBytes: number): Uint8Array {
     for (let i = 0; i < data.length; i += step) inf.push(data.subarray(i, Math.min(data.length, i + step)), i + step >= data.length);
   } catch (e) {
     if (e instanceof IthcError) throw e;
-    throw new IthcError('ZLIB_INVALID', `corrupt zlib stream (${e instanceof Error ? e.message : String(e)})`);
+    throw new IthcError('ZLIB_INVALID', `corrupt ${what} stream (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (!ended) throw new IthcError('ZLIB_INVALID', 'zlib stream is truncated');
+  if (!ended) throw new IthcError('ZLIB_INVALID', `${what} stream is truncated`);
   if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(total);
   let o = 0;

@@ -1,5 +1,5 @@
 /**
- * The registry of partner authorities (issue 4, "Partner authorities"), keyed by country: their
+ * The registry of partner authorities, keyed by country: their
  * encryption keys for sealed codes, the formats they accept, their entry rules and the signing
  * certificates we trust for their travellers' certificates. Managed by operators (admin actions,
  * `ithc partners import|export|list`); the list of destinations is public.

@@ -6,13 +6,17 @@
  */
 import { ITHC_KEYS } from '../../core/ithc';
 import { utf8Decode } from '../../core/bytes';
-import { IGG_METHODS, IGG_RESULTS, IGG_UNITS, ISSUERS, SEXES, TRAVEL_DOCUMENT_TYPES, label, ownByCode, type DccValueSetName, type OwnCode } from '../../core/valuesets';
+import { IGG_METHODS, IGG_RESULTS, IGG_TARGETS, IGG_UNITS, ISSUERS, SEXES, TRAVEL_DOCUMENT_TYPES, VALUE_COMPARATORS, iggAssayLabel, label, ownByCode, type DccValueSetName, type OwnCode } from '../../core/valuesets';
 
 /** `field` is the field's name qualified by its map where the same name means two things (result). */
 type Names = { [key: number]: { name: string; field: string; items?: Names; map?: Names } };
 
-const named = (keys: Readonly<Record<string, number>>, map = ''): Names =>
-  Object.fromEntries(Object.entries(keys).map(([name, key]) => [key, { name, field: map && name === 'result' ? `${map}.${name}` : name }]));
+// A code-or-name field has two readable names for one key (testingCentre, testingCentreCode): the first, its name, labels the key.
+const named = (keys: Readonly<Record<string, number>>, map = ''): Names => {
+  const out: Names = {};
+  for (const [name, key] of Object.entries(keys)) if (!(key in out)) out[key] = { name, field: map && name === 'result' ? `${map}.${name}` : name };
+  return out;
+};
 
 function certificateNames(): Names {
   const n = named(ITHC_KEYS.certificate);
@@ -33,7 +37,17 @@ function meaning(field: string, n: number): string {
     case 'issuer':
       return own(ISSUERS);
     case 'sampleTime':
+    case 'reportTime':
       return ` (${new Date(n * 1000).toISOString().replace('.000Z', 'Z')})`;
+    case 'testingCentre':
+    case 'vaccinationSite':
+      return ' (a code of the source list)';
+    case 'assay':
+      return ` (${iggAssayLabel(n)})`;
+    case 'target':
+      return own(IGG_TARGETS);
+    case 'comparator':
+      return own(VALUE_COMPARATORS);
     case 'date':
       return ` (${new Date(n * 86400000).toISOString().slice(0, 10)})`;
     case 'sex':

@@ -66,6 +66,7 @@ function cases(): CaseSpec[] {
       nationality: 'CN',
       documentType: 'travel-permit',
       documentNumber: 'T12345678',
+      documentIssuer: 'CN',
     },
     antibodyTests: [
       { disease: '840539006', method: 'LFIA', sampleTime: SAMPLE_TIME, result: 'negative', testingCentre: '乌鲁木齐市第一人民医院', country: 'CN', issuer: ISSUER },
@@ -89,10 +90,50 @@ function cases(): CaseSpec[] {
     ],
   };
   const vaccinationsOnly: IthcCertificateInput = { ...full, id: makeUvci('CN', 'VACC1NAT10N000001'), tests: undefined, antibodyTests: undefined };
+  const antibodyByName: IthcCertificateInput = {
+    id: makeUvci('CN', 'ANT1B0DY000000001'),
+    issuer: ISSUER,
+    holder: full.holder,
+    antibodyTests: [
+      {
+        disease: '840539006',
+        method: 'ELISA',
+        assay: 'SARS-CoV-2 N IgG ELISA',
+        manufacturer: 'Example Diagnostics GmbH',
+        target: 'nucleocapsid',
+        sampleTime: SAMPLE_TIME,
+        result: 'negative',
+        comparator: '<',
+        value: '0.40',
+        cutoff: '1.1',
+        unit: 'S/CO',
+        testingCentre: 'Labor Berlin, Serologie',
+        country: 'DE',
+        issuer: ISSUER,
+      },
+      {
+        disease: '840539006',
+        method: 'ELISA',
+        assay: 'SARS-CoV-2 N IgG ELISA',
+        manufacturer: 'Example Diagnostics GmbH',
+        target: 'nucleocapsid',
+        sampleTime: SAMPLE_TIME - 30 * 86400,
+        result: 'positive',
+        comparator: '>',
+        value: '250',
+        cutoff: '1.1',
+        unit: 'S/CO',
+        testingCentre: 'Labor Berlin, Serologie',
+        country: 'DE',
+        issuer: ISSUER,
+      },
+    ],
+  };
   return [
     { name: 'ITHC-FULL', description: 'Two vaccinations, a nucleic-acid test and an IgG antibody test; DSC without key-usage restriction', certificate: full, expectKeyUsage: true },
     { name: 'ITHC-MINIMAL', description: 'Given name only, partial date of birth, travel permit, one IgG test without quantitative value; DSC for tests', certificate: minimal, usage: ['t'], expectKeyUsage: true },
     { name: 'ITHC-OVERRIDES', description: 'A rapid antigen test abroad with its own issuer (no defaults apply); DSC for tests and vaccinations', certificate: overrides, usage: ['t', 'v'], expectKeyUsage: true },
+    { name: 'ITHC-ANTIBODY-CENSORED', description: 'Two IgG tests abroad: assay and laboratory by name, nucleocapsid target, censored values <0.40 and >250 with the threshold; DSC for tests', certificate: antibodyByName, usage: ['t'], expectKeyUsage: true },
     { name: 'ITHC-VACCINATION-DSC', description: 'Vaccinations only, signed by a vaccination-only DSC', certificate: vaccinationsOnly, usage: ['v'], expectKeyUsage: true },
     { name: 'ITHC-KEYUSAGE-MISMATCH', description: 'Tests and vaccinations signed by a vaccination-only DSC: KEY_USAGE_MISMATCH', certificate: full, usage: ['v'], expectKeyUsage: false },
   ];

@@ -369,9 +369,12 @@ describe('hostile codes: COSE and CWT structure', () => {
     }
   });
 
-  test('a sealed ITHCS1 code with no key to open it is DECRYPT_FAILED; garbage inside it too', async () => {
-    expect(await refused('ITHCS1:' + valid.code.slice(4))).toEqual(['DECRYPT_FAILED']);
-    const garbage = 'ITHCS1:' + encodeBase45(deflate(new Uint8Array(100).fill(7)));
+  test('a sealed ITHCS1 code with no key to open it is DECRYPT_FAILED; what is no CBOR item inside it is CBOR_INVALID', async () => {
+    // A sealed code's base45 bytes are the COSE_Encrypt itself (no zlib): an HC1 body relabelled, or
+    // any other bytes that are not one well-formed CBOR item, are refused before any key is needed.
+    expect(await refused('ITHCS1:' + valid.code.slice(4))).toEqual(['CBOR_INVALID']);
+    expect(await refused('ITHCS1:' + encodeBase45(deflate(new Uint8Array(100).fill(7))))).toEqual(['CBOR_INVALID']);
+    const garbage = 'ITHCS1:' + encodeBase45(encodeStrict([new Uint8Array(100).fill(7)]));
     expect(await refused(garbage)).toEqual(['DECRYPT_FAILED']);
     const opened = await verifyCode(garbage, { ...opts, openSealed: async () => new Uint8Array([0xff]) });
     expect(opened.valid).toBe(false);

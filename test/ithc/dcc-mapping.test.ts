@@ -1,7 +1,7 @@
 /**
  * Each test and vaccination of an ITHC certificate as a single-record EU DCC: the JSON validates
- * against the official DCC schema (dcc-schema, test/support/testdata.ts), carries the record unchanged,
- * and signs and verifies as an HC1 code.
+ * against the official DCC schema (dcc-schema, test/support/testdata.ts) — the latest release and
+ * the release its `ver` names — carries the record unchanged, and signs and verifies as an HC1 code.
  */
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020';
@@ -16,7 +16,8 @@ import { trustedKeyFromCertificate } from '../../core/x509';
 import { nodeCrypto } from '../../node/crypto-node';
 import { makeDsc } from './dsc';
 import { describeWithTestdata, testdataPath } from '../support/testdata';
-import { exampleCertificate } from './fixtures';
+import { exampleCertificate, SOURCES } from './fixtures';
+import { SourceDirectory } from '../../core/sourcelist';
 
 /** The official schema, compiled when a suite that needs it is collected. */
 function officialValidator(): DccSchemaValidator {
@@ -26,7 +27,16 @@ function officialValidator(): DccSchemaValidator {
   return (dcc) => (validateSchema(dcc) ? [] : (validateSchema.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
 }
 
+/** The schema of one release tag (tags/<ver>/DCC.combined-schema.json): what a verifier built on that release accepts. */
+function releaseValidator(ver: string): DccSchemaValidator {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const validateSchema = ajv.compile(JSON.parse(readFileSync(testdataPath('dcc-schema', 'tags', ver, 'DCC.combined-schema.json'), 'utf8')));
+  return (dcc) => (validateSchema(dcc) ? [] : (validateSchema.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+}
+
 const cert = (): IthcCertificate => readIthc(ithcToCbor(exampleCertificate())).certificate!;
+const names = new SourceDirectory(SOURCES).names;
 
 test('the records a DCC can express are the tests and the vaccinations, not the antibody tests', () => {
   expect(dccRecords(cert())).toEqual([
@@ -46,26 +56,43 @@ describeWithTestdata('dcc-schema', 'against the official DCC schema', () => {
   test.each(dccRecords(cert()).map((r) => [`${r.list}[${r.index}]`, r] as const))('%s maps to a DCC that the official schema accepts', (_n, ref) => {
     const c = cert();
     const uci = makeUvci('CN', `DCC/${ref.list === 'tests' ? 'T' : 'V'}${ref.index}ABCDEF0123456`);
-    const dcc = ithcRecordToDcc(c, ref, uci);
+    const dcc = ithcRecordToDcc(c, ref, uci, names);
     expect(validator(dcc)).toEqual([]);
+    expect(dcc.ver).toBe('1.3.0');
+    expect(releaseValidator(dcc.ver)(dcc)).toEqual([]);
     expect(dcc.nam).toEqual({ fn: c.holder.surname, fnt: c.holder.surnameLatin, gn: c.holder.givenName, gnt: c.holder.givenNameLatin });
     expect(dcc.dob).toBe(c.holder.dateOfBirth);
     if (ref.list === 'tests') {
       const t = c.tests[ref.index];
-      expect(dcc.t).toEqual([{ tg: t.disease, tt: t.testType, sc: new Date(t.sampleTime * 1000).toISOString().replace('.000Z', 'Z'), tr: t.result, tc: t.testingCentre, co: t.country, is: t.issuer, ci: uci }]);
+      // The laboratory travels by code; the DCC's free-text tc gets its Latin-script name from the source list.
+      const tc = SOURCES.find((s) => s.code === t.testingCentreCode)!.nameLatin;
+      expect(dcc.t).toEqual([{ tg: t.disease, tt: t.testType, sc: new Date(t.sampleTime * 1000).toISOString().replace('.000Z', 'Z'), tr: t.result, tc, co: t.country, is: t.issuer, ci: uci }]);
     } else {
       const v = c.vaccinations[ref.index];
       expect(dcc.v).toEqual([{ tg: v.disease, vp: v.prophylaxis, mp: v.product, ma: v.manufacturer, dn: v.doseNumber, sd: v.totalDoses, dt: v.date, co: v.country, is: v.issuer, ci: uci }]);
     }
   });
 
-  test('a holder with only a given name maps to a DCC with only gn and gnt, which the schema accepts', () => {
+  test('a holder with only a given name maps to a DCC with only gn and gnt, claiming 1.3.2, the first release that accepts it', () => {
     const base = exampleCertificate();
     const input = { ...base, holder: { ...base.holder, surname: undefined, surnameLatin: undefined } };
     const c = readIthc(ithcToCbor(input)).certificate!;
-    const dcc = ithcRecordToDcc(c, { list: 'vaccinations', index: 0 }, makeUvci('CN', 'GN0NLY'));
-    expect(dcc.nam).toEqual({ gn: '伟', gnt: 'WEI' });
+    for (const ref of dccRecords(c)) {
+      const dcc = ithcRecordToDcc(c, ref, makeUvci('CN', 'GN0NLY'), names);
+      expect(dcc.nam).toEqual({ gn: '伟', gnt: 'WEI' });
+      expect(dcc.ver).toBe('1.3.2');
+      expect(validator(dcc)).toEqual([]);
+      expect(releaseValidator('1.3.2')(dcc)).toEqual([]);
+      // What the version it claims must not be: 1.3.0 and 1.3.1 require fnt.
+      for (const older of ['1.3.0', '1.3.1']) expect(releaseValidator(older)({ ...dcc, ver: older }).join(' ')).toMatch(/fnt/);
+    }
+  });
+
+  test('without the source list, a testing centre given by code leaves out tc, which the DCC does not require', () => {
+    const dcc = ithcRecordToDcc(cert(), { list: 'tests', index: 0 }, makeUvci('CN', 'NOLIST1'));
+    expect(dcc.t![0]).not.toHaveProperty('tc');
     expect(validator(dcc)).toEqual([]);
+    expect(releaseValidator(dcc.ver)(dcc)).toEqual([]);
   });
 
   test('a rapid antigen test keeps its device and type', () => {

@@ -1,7 +1,8 @@
 /**
  * Shared fixtures for the ITHC model tests and the golden vectors: a realistic comprehensive
  * certificate (two vaccinations, one nucleic-acid test, one IgG antibody test) for a fictitious
- * holder.
+ * holder. The laboratory and the vaccination site travel by their codes in the source list
+ * (SOURCES below, as a published list would name them).
  */
 import type { IthcCertificateInput } from '../../core/ithc';
 import { makeUvci } from '../../core/ithc';
@@ -11,6 +12,31 @@ export const SAMPLE_TIME = Date.UTC(2021, 5, 1, 2, 30) / 1000;
 
 /** Issuer of the certificate and of its records (records inherit it: docs §Defaults). */
 export const ISSUER = 'National Health Commission of the PRC';
+
+/** The example's laboratory and vaccination site in a source list (fictitious codes and accreditation). */
+export const LAB_CODE = 1101;
+export const SITE_CODE = 2101;
+export const SOURCES = [
+  {
+    code: LAB_CODE,
+    type: 'lab' as const,
+    name: '北京市疾病预防控制中心',
+    nameLatin: 'Beijing Center for Disease Prevention and Control',
+    country: 'CN',
+    region: 'CN-BJ',
+    accreditation: 'CNAS ML0000 (ISO 15189), example',
+    validFrom: Date.UTC(2020, 0, 1) / 1000,
+  },
+  {
+    code: SITE_CODE,
+    type: 'vaccination-site' as const,
+    name: '北京市东城区社区卫生服务中心预防接种门诊',
+    nameLatin: 'Dongcheng Community Health Service Centre, Vaccination Clinic, Beijing',
+    country: 'CN',
+    region: 'CN-BJ',
+    validFrom: Date.UTC(2020, 0, 1) / 1000,
+  },
+];
 
 export function exampleCertificate(): IthcCertificateInput {
   return {
@@ -26,14 +52,16 @@ export function exampleCertificate(): IthcCertificateInput {
       nationality: 'CN',
       documentType: 'ordinary',
       documentNumber: 'E12345678',
+      documentIssuer: 'CN',
     },
     tests: [
       {
         disease: '840539006',
         testType: 'LP6464-4',
         sampleTime: SAMPLE_TIME,
+        reportTime: SAMPLE_TIME + 6 * 3600,
         result: '260415000',
-        testingCentre: '北京市疾病预防控制中心',
+        testingCentreCode: LAB_CODE,
         country: 'CN',
         issuer: ISSUER,
       },
@@ -42,11 +70,14 @@ export function exampleCertificate(): IthcCertificateInput {
       {
         disease: '840539006',
         method: 'CLIA',
+        assayCode: 1,
+        target: 'rbd',
         sampleTime: SAMPLE_TIME,
         result: 'positive',
         value: '58.2',
+        cutoff: '1.00',
         unit: 'AU/mL',
-        testingCentre: '北京市疾病预防控制中心',
+        testingCentreCode: LAB_CODE,
         country: 'CN',
         issuer: ISSUER,
       },
@@ -62,6 +93,7 @@ export function exampleCertificate(): IthcCertificateInput {
         date: '2021-04-01',
         country: 'CN',
         issuer: ISSUER,
+        vaccinationSiteCode: SITE_CODE,
       },
       {
         disease: '840539006',
@@ -73,6 +105,7 @@ export function exampleCertificate(): IthcCertificateInput {
         date: '2021-04-22',
         country: 'CN',
         issuer: ISSUER,
+        vaccinationSiteCode: SITE_CODE,
       },
     ],
   };

@@ -87,7 +87,7 @@ describe('round trip', () => {
         const input: IthcCertificateInput = {
           ...base,
           holder: { ...base.holder, surname, surnameLatin: latin, dateOfBirth: dob, sex },
-          tests: [{ ...base.tests![0], sampleTime }],
+          tests: [{ ...base.tests![0], sampleTime, reportTime: Math.min(sampleTime + 3600, 4102444799) }],
           antibodyTests: [{ ...base.antibodyTests![0], sampleTime, value }],
           vaccinations: [{ ...base.vaccinations![0], date, doseNumber: dose }],
         };
@@ -213,8 +213,22 @@ describe('readIthc reports each problem with its path', () => {
     ['an unknown IgG method', () => withValue(A('method'), 4), 'antibodyTests[0].method (key 5/0/2): 4 is not a known IgG method code (known: 1 CLIA, 2 ELISA, 3 LFIA, 9 other)'],
     ['an unknown IgG result', () => withValue(A('result'), 0), 'antibodyTests[0].result (key 5/0/6): 0 is not a known IgG result code (known: 1 negative, 2 positive, 3 indeterminate)'],
     ['an unknown IgG unit', () => withValue(A('unit'), 7), 'antibodyTests[0].unit (key 5/0/11): 7 is not a known IgG unit code (known: 1 BAU/mL, 2 AU/mL, 3 U/mL, 4 S/CO)'],
-    ['a value without its unit', () => withValue(A('unit'), undefined), 'antibodyTests[0] (key 5/0): has a quantitative value (key 10) without its unit (key 11)'],
-    ['a unit without a value', () => withValue(A('value'), undefined), 'antibodyTests[0] (key 5/0): has a unit (key 11) without a quantitative value (key 10)'],
+    ['a value without its unit', () => { const m = withValue(A('unit'), undefined); (at(m, [5, 0]) as CMap).delete(K.antibodyTest.cutoff); return m; }, 'antibodyTests[0] (key 5/0): has a quantitative value (key 10) without its unit (key 11)'],
+    ['a threshold without its unit', () => { const m = withValue(A('unit'), undefined); (at(m, [5, 0]) as CMap).delete(K.antibodyTest.value); return m; }, 'antibodyTests[0] (key 5/0): has a positivity threshold (key 13) without its unit (key 11)'],
+    ['a unit without a value or threshold', () => { const m = withValue(A('value'), undefined); (at(m, [5, 0]) as CMap).delete(K.antibodyTest.cutoff); return m; }, 'antibodyTests[0] (key 5/0): has a unit (key 11) without a quantitative value (key 10) or threshold (key 13)'],
+    ['a comparator without a value', () => { const m = withValue(A('value'), undefined); (at(m, [5, 0]) as CMap).set(K.antibodyTest.comparator, 1); return m; }, 'antibodyTests[0] (key 5/0): has a comparator (key 14) without a quantitative value (key 10)'],
+    ['an unknown comparator', () => withValue(A('comparator'), 3), 'antibodyTests[0].comparator (key 5/0/14): 3 is not a known value comparator code (known: 1 <, 2 >)'],
+    ['an unknown antigen target', () => withValue(A('target'), 9), 'antibodyTests[0].target (key 5/0/12): 9 is not a known IgG antigen target code (known: 1 spike, 2 rbd, 3 nucleocapsid, 4 spike+nucleocapsid)'],
+    ['a threshold as a float', () => withValue(A('cutoff'), 1.5), 'antibodyTests[0].cutoff (key 5/0/13): expected a text string, got float 1.5'],
+    ['a manufacturer beside an assay code', () => withValue(A('manufacturer'), 'Snibe'), 'antibodyTests[0] (key 5/0): has a manufacturer (key 4) beside an assay code (key 3), which names the manufacturer already'],
+    ['an assay code 0', () => withValue(A('assay'), 0), 'antibodyTests[0].assay (key 5/0/3): integer 0 is not an assay code (1 to 4294967295)'],
+    ['a source code past 2^32', () => withValue(T('testingCentre'), 2 ** 32), `tests[0].testingCentre (key 4/0/7): integer ${2 ** 32} is not a source code (1 to 4294967295)`],
+    ['a source code in floating point', () => withValue(A('testingCentre'), 1101.5), 'antibodyTests[0].testingCentre (key 5/0/7): float 1101.5 is not a source code (1 to 4294967295)'],
+    ['a testing centre as bytes', () => withValue(T('testingCentre'), new Uint8Array(2)), 'tests[0].testingCentre (key 4/0/7): expected a source code (integer) or a name (text), got a byte string of 2 bytes'],
+    ['a result reported before the sample', () => withValue(T('reportTime'), 1622514599), 'tests[0] (key 4/0): reports its result (key 10) before the sample was taken (key 5)'],
+    ['no vaccination site in the first vaccination', () => withValue(V('vaccinationSite'), undefined), 'vaccinations[0].vaccinationSite (key 6/0/10): is missing'],
+    ['no document issuer', () => withValue(H('documentIssuer'), undefined), 'holder.documentIssuer (key 3/10): is missing'],
+    ['an alpha-3 document issuer', () => withValue(H('documentIssuer'), 'CHN'), 'holder.documentIssuer (key 3/10): "CHN" is not a code of the DCC value set country'],
     ['a value as a float', () => withValue(A('value'), 58.2), 'antibodyTests[0].value (key 5/0/10): expected a text string, got float 58.2'],
     ['a value with a sign', () => withValue(A('value'), '-3'), 'antibodyTests[0].value (key 5/0/10): "-3" is not a decimal like 12.5 (up to 9 integer and 6 fraction digits)'],
     ['an unknown prophylaxis', () => withValue(V('prophylaxis'), 'J07BX99'), 'vaccinations[0].prophylaxis (key 6/0/2): "J07BX99" is not a code of the DCC value set vaccineProphylaxis'],
@@ -360,7 +374,7 @@ describe('compact carriage (docs §Defaults and canonical form)', () => {
   test('the first entry falls back on the default, later ones on the entry before: a NAAT after a RAT says so', () => {
     const base = exampleCertificate();
     const rat = { ...base.tests![0], testType: 'LP217198-3', device: '1232' };
-    const naat = { ...base.tests![0], sampleTime: base.tests![0].sampleTime + 86400 };
+    const naat = { ...base.tests![0], sampleTime: base.tests![0].sampleTime + 86400, reportTime: base.tests![0].reportTime! + 86400 };
     const input = { ...base, tests: [rat, naat] };
     const m = exampleCbor(input);
     expect(at(m, T('testType', 0))).toBe('LP217198-3');

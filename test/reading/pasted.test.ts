@@ -17,6 +17,8 @@ import { publicKeyFromSpki, trustedKeyFromCertificate } from '../../core/x509';
 import { fromBase64 } from '../../core/bytes';
 import { deflate } from '../../core/zlib';
 import { encodeBase45 } from '../../core/base45';
+import { sealCode, sealPublicKey, sealedOpener } from '../../core/seal';
+import { randomBytes } from 'node:crypto';
 import { nodeCrypto, nodeEs256Signer } from '../../node/crypto-node';
 import { exampleCertificate } from '../ithc/fixtures';
 import { listCaseFiles, loadCase } from '../conformance/dcc-case';
@@ -87,11 +89,18 @@ const DCC = {
 
 let ithcCode: string;
 let dccCode: string;
+/** The ITHC code sealed to an authority whose key is made here: no zlib, so no checksum, around it. */
+let sealedCode: string;
+const authorityKey = new Uint8Array(randomBytes(32));
+authorityKey[0] = 0x11; // a scalar below the P-256 order
+const sealedOpts = { ...ours, openSealed: sealedOpener([{ privateKey: authorityKey }]) };
 
 beforeAll(async () => {
   const times = { iss: 'CN', iat: NOW - 3600, exp: NOW + 30 * 86400, kid: KID, signer };
   ithcCode = (await signCode({ format: 'ithc', content: ithcToCbor(exampleCertificate()), ...times })).code;
   dccCode = (await signCode({ format: 'dcc', content: dccToCbor(DCC), ...times })).code;
+  const sign1 = decodeStages(ithcCode).cose!;
+  sealedCode = sealCode(sign1, [{ kid: KID, publicKey: sealPublicKey(authorityKey) }], (n) => new Uint8Array(randomBytes(n)));
 });
 
 describe('our codes, wrapped as mail clients wrap them', () => {
@@ -105,6 +114,14 @@ describe('our codes, wrapped as mail clients wrap them', () => {
       expect(plain.valid).toBe(true);
       expect(said(await verifyCode(wrapped, ours))).toEqual(said(plain));
     }
+  });
+
+  it.each(Object.keys(STYLES))('a sealed code, %s: opens and is VALID, the same certificate as unwrapped', async (style) => {
+    const plain = await verifyCode(sealedCode, sealedOpts);
+    expect(plain.valid).toBe(true);
+    const wrapped = STYLES[style](sealedCode);
+    expect(wrapped).not.toBe(sealedCode);
+    expect(said(await verifyCode(wrapped, sealedOpts))).toEqual(said(plain));
   });
 
   it('a wrapped tampered code stays SIGNATURE_INVALID', async () => {

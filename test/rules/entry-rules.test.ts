@@ -8,7 +8,7 @@ import type { VerifiedCertificate } from '../../core/hcert';
 import { ithcRecordToDcc, ithcToCbor, readIthc, type IthcCertificate, type IthcCertificateInput } from '../../core/ithc';
 import { checkRule, evaluateEntryRules, RULE_ENGINE_VERSION, RULE_VALUE_SETS, ruleCandidates, ruleDescription, ruleExternal, selectRules, type ValidationRule } from '../../core/rules';
 import { VALUE_SETS } from '../../core/valuesets';
-import { exampleCertificate, ISSUER, SAMPLE_TIME } from '../ithc/fixtures';
+import { exampleCertificate, ISSUER, LAB_CODE, SAMPLE_TIME } from '../ithc/fixtures';
 
 function certificate(input: IthcCertificateInput = exampleCertificate()): IthcCertificate {
   const r = readIthc(ithcToCbor(input));
@@ -60,7 +60,8 @@ describe('what rules read of a comprehensive certificate', () => {
       expect(dcc).toEqual(ithcRecordToDcc(c, refs[i], `URN:UVCI:01:CN:${refs[i].list.toUpperCase()}${refs[i].index}#X`));
       expect(validateDccSchema(dcc)).toEqual([]);
       expect(a).toEqual([
-        { tg: '840539006', mt: 'CLIA', sc: new Date(SAMPLE_TIME * 1000).toISOString().replace('.000Z', 'Z'), tr: 'positive', val: '58.2', unit: 'AU/mL', tc: '北京市疾病预防控制中心', co: 'CN', is: ISSUER },
+        // The assay and the laboratory by code, as text like every value here; the threshold beside the value.
+        { tg: '840539006', mt: 'CLIA', ac: '1', tgt: 'rbd', sc: new Date(SAMPLE_TIME * 1000).toISOString().replace('.000Z', 'Z'), tr: 'positive', val: '58.2', cut: '1.00', unit: 'AU/mL', tcc: String(LAB_CODE), co: 'CN', is: ISSUER },
       ]);
     });
   });

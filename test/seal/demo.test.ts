@@ -8,9 +8,11 @@
  */
 import { createHash, createPrivateKey, createPublicKey, verify as nodeVerify, X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Decoder, Tag } from 'cbor-x';
 import { verifyTrustList } from '../../core/trustlist';
+import { verifySourceList } from '../../core/sourcelist';
 import { nodeCrypto } from '../../node/crypto-node';
 import { runDemo, BUNDLES, ROOT, ensureBuilt, runNode, tempDir } from '../e2e/helpers';
 import { base45Decode, coseOfSealedCode, independentOpen } from './independent-opener';
@@ -93,24 +95,26 @@ describe('the built CLI', () => {
   const run = (args: string[], input?: string) => runNode(BIN, args, { input });
   const lines = (stdout: string) => stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 
-  test('ithc verify --key opens and verifies the sealed codes; without a key, or with another, DECRYPT_FAILED says no matching key', async () => {
+  test('ithc verify --key opens and verifies the sealed codes; without a key, or with another, cannot check (exit 3) and names the kid whose key it needs', async () => {
     const codes = certificate.codes.sealed.map((s: { code: string }) => s.code);
     const good = await run(['verify', '--json', '--trust', join(out, 'trustlist.json'), '--key', join(out, 'authority-demo-key.pem'), ...codes]);
     expect(good.code).toBe(0);
     expect(lines(good.stdout).map((v) => [v.valid, v.format])).toEqual(codes.map(() => [true, 'sealed']));
 
     const none = await run(['verify', '--json', '--trust', join(out, 'trustlist.json'), codes[0]]);
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(3);
     const [v] = lines(none.stdout);
     expect(v.errors.map((e: { code: string }) => e.code)).toEqual(['DECRYPT_FAILED']);
+    expect(v).toMatchObject({ valid: false, verdict: 'cannot-check', missing: [{ kind: 'authority-key', kids: [certificate.codes.sealed[0].kid] }] });
     expect(v.errors[0].message).toMatch(/no matching key/);
     expect(v.payload).toBeNull();
 
     const otherFile = join(tempDir('seal-other-key'), 'other.pem');
     writeFileSync(otherFile, makeAuthority().pkcs8Pem);
     const other = await run(['verify', '--json', '--trust', join(out, 'trustlist.json'), '--key', otherFile, codes[0]]);
-    expect(other.code).toBe(1);
+    expect(other.code).toBe(3);
     expect(lines(other.stdout)[0].errors[0]).toMatchObject({ code: 'DECRYPT_FAILED', message: expect.stringMatching(/no matching key/) });
+    expect(lines(other.stdout)[0]).toMatchObject({ verdict: 'cannot-check', missing: [{ kind: 'authority-key' }] });
   });
 
   test('the batch mode opens sealed codes too, on the main thread (a few lines) and in the worker threads (many)', async () => {
@@ -122,7 +126,7 @@ describe('the built CLI', () => {
       expect(r.code).toBe(0);
       expect(lines(r.stdout).map((v) => [v.valid, v.format])).toEqual(codes.map((c) => [true, c === certificate.codes.ithc ? 'ithc' : 'sealed']));
       const keyless = await run(['verify', '--json', '--trust', join(out, 'trustlist.json'), '-'], codes.join('\n') + '\n');
-      expect(keyless.code).toBe(1);
+      expect(keyless.code).toBe(3);
       expect(lines(keyless.stdout).map((v) => v.errors.map((e: { code: string }) => e.code))).toEqual(codes.map((c) => (c === certificate.codes.ithc ? [] : ['DECRYPT_FAILED'])));
     }
   });
@@ -138,18 +142,46 @@ describe('the built CLI', () => {
     expect(refused.stderr).toMatch(/signed ITHC trust list.*--csca/);
   });
 
-  test('a signed list past its maximum age verifies with a warning on stderr', async () => {
-    const r = await run(['verify', '--json', '--trust', join(out, 'trustlist-signed.json'), '--csca', join(out, 'csca.pem'), '--max-age', '1s', '--at', new Date(Date.now() + 60_000).toISOString(), certificate.codes.ithc]);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/warning: .*STALE: the trust list was issued .* ago, more than its maximum age of 1 second/);
+  test('a signed list past its maximum age: the code cannot be confirmed (exit 3), never valid, and the verdict says which list and how old', async () => {
+    const args = ['verify', '--trust', join(out, 'trustlist-signed.json'), '--csca', join(out, 'csca.pem'), '--max-age', '1s', '--at', new Date(Date.now() + 60_000).toISOString(), certificate.codes.ithc];
+    const r = await run([args[0], '--json', ...args.slice(1)]);
+    expect(r.code).toBe(3);
+    const list = JSON.parse(readFileSync(join(out, 'trustlist-signed.json'), 'utf8')) as { version: number; country: string; issuedAt: string };
+    const [v] = lines(r.stdout);
+    expect(v).toMatchObject({ valid: false, verdict: 'cannot-check', errors: [], missing: [{ kind: 'current-trust-list', list: { kind: 'signed', country: list.country, version: list.version, issuedAt: Date.parse(list.issuedAt) / 1000, maxAge: 1, stale: true } }] });
+    const text = await run(args);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toMatch(/^\? 无法核验 CANNOT CHECK/);
+    expect(text.stdout).toMatch(new RegExp(`Trust list: +${list.country} signed list v${list.version} \\(CSCA "[^"]+"\\), issued ${list.issuedAt}, .* old, max age .*PAST ITS MAXIMUM AGE`));
+    // Within its maximum age the same list confirms it.
+    const fresh = await run(['verify', '--json', '--trust', join(out, 'trustlist-signed.json'), '--csca', join(out, 'csca.pem'), certificate.codes.ithc]);
+    expect(fresh.code).toBe(0);
+    expect(lines(fresh.stdout)[0]).toMatchObject({ valid: true, verdict: 'valid' });
   });
 
-  test('a signed list checked against another CSCA is refused', async () => {
+  test('--trust reads a pipe: <(cat list) works, as npm start prints it', async () => {
+    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(join(ROOT, 'bin/ithc.js'))} verify --json --trust <(cat ${JSON.stringify(join(out, 'trustlist-signed.json'))}) --csca <(cat ${JSON.stringify(join(out, 'csca.pem'))}) "$CODE"`], { encoding: 'utf8', env: { ...process.env, CODE: certificate.codes.ithc } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(lines(r.stdout)[0]).toMatchObject({ verdict: 'valid' });
+    const stdin = await run(['verify', '--json', '--trust', '-', '--csca', join(out, 'csca.pem'), certificate.codes.ithc], readFileSync(join(out, 'trustlist-signed.json'), 'utf8'));
+    expect(stdin.code).toBe(0);
+    const twice = await run(['verify', '--trust', '-', '--csca', join(out, 'csca.pem'), '-'], '');
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/standard input \(-\) can be read once/);
+  });
+
+  test('a certificate that is not a CA is refused as --csca, and so is a file that is no certificate', async () => {
     const otherCsca = join(tempDir('seal-other-csca'), 'csca.pem');
     writeFileSync(otherCsca, new X509Certificate(Buffer.from(trustlist.certificates[0].rawData, 'base64')).toString());
     const r = await run(['verify', '--trust', join(out, 'trustlist-signed.json'), '--csca', otherCsca, certificate.codes.ithc]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/refused \(KID_UNKNOWN\)/);
+    expect(r.stderr).toMatch(/is not a CA certificate/);
+    const junk = join(tempDir('seal-junk-csca'), 'csca.pem');
+    writeFileSync(junk, 'hello\n');
+    const j = await run(['verify', '--trust', join(out, 'trustlist-signed.json'), '--csca', junk, certificate.codes.ithc]);
+    expect(j.code).toBe(2);
+    expect(j.stderr).toMatch(/is not a certificate|holds no certificate/);
   });
 
   test('ithc trustlist export writes both forms from the data folder; the signed one verifies against the CSCA', async () => {
@@ -166,6 +198,28 @@ describe('the built CLI', () => {
     const missing = await run(['trustlist', 'export', '--data', join(dir, 'nothing-here')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no ITHC data folder/);
+  });
+
+  test('ithc trustlist export --sources writes the signed source list; with it, verify shows the laboratories and the site by their Latin names', async () => {
+    const dir = tempDir('seal-export-sources');
+    const file = join(dir, 'sources.json');
+    expect((await run(['trustlist', 'export', '--sources', '--data', data, '--out', file])).code).toBe(0);
+    const csca = new X509Certificate(readFileSync(join(out, 'csca.pem'))).raw;
+    const list = await verifySourceList(readFileSync(file, 'utf8'), { cscas: [new Uint8Array(csca)], now: Math.floor(Date.now() / 1000), crypto: nodeCrypto });
+    expect(list.problems).toEqual([]);
+    expect(list.sources.size).toBe(3);
+    const r = await run(['verify', '--trust', join(out, 'trustlist-signed.json'), '--trust', file, '--csca', join(out, 'csca.pem'), certificate.codes.ithc]);
+    expect(r.code).toBe(0);
+    for (const e of list.sources.entries()) expect(r.stdout).toContain(e.nameLatin!);
+    // Without the source list the same code verifies, and says which codes it could not name.
+    const bare = await run(['verify', '--trust', join(out, 'trustlist-signed.json'), '--csca', join(out, 'csca.pem'), certificate.codes.ithc]);
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toMatch(/source code \d+ \(not in the source list loaded\)/);
+    // A source list is checked like a trust list: without --csca it is a usage error.
+    const noCsca = await run(['verify', '--trust', join(out, 'trustlist.json'), '--trust', file, certificate.codes.ithc]);
+    expect(noCsca.code).toBe(2);
+    expect(noCsca.stderr).toMatch(/signed ITHC source list/);
+    expect((await run(['trustlist', 'export', '--signed', '--sources', '--data', data])).code).toBe(2);
   });
 
   test('after the operator revokes the certificate, the exported signed list makes the CLI report REVOKED, sealed or open', async () => {

@@ -6,7 +6,7 @@
  * opens our codes, another authority's implementation can too.
  */
 import { ECDH, createDecipheriv, hkdfSync, webcrypto } from 'node:crypto';
-import { inflateSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import { Decoder, Tag } from 'cbor-x';
 
 const decoder = new Decoder({ mapsAsObjects: false, useRecords: false } as ConstructorParameters<typeof Decoder>[0]);
@@ -26,10 +26,10 @@ export function base45Decode(s: string): Buffer {
   return Buffer.from(out);
 }
 
-/** The COSE_Encrypt bytes inside an ITHCS1: code. */
+/** The COSE_Encrypt bytes of an ITHCS1: code: base45, no zlib (docs/sealed-codes.md). */
 export function coseOfSealedCode(code: string): Buffer {
   if (!code.startsWith('ITHCS1:')) throw new Error('not a sealed code');
-  return inflateSync(base45Decode(code.slice('ITHCS1:'.length)));
+  return base45Decode(code.slice('ITHCS1:'.length));
 }
 
 /** A definite-length CBOR byte string head + content (RFC 8949 §3.1, major type 2). */
@@ -59,7 +59,7 @@ const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 
 /**
  * Opens a COSE_Encrypt with the authority's private key (a JWK with d, x, y). Tries each recipient;
- * returns the plaintext, or throws.
+ * returns the COSE_Sign1 (the plaintext, raw DEFLATE, inflated by node's zlib), or throws.
  */
 export async function independentOpen(coseEncrypt: Uint8Array, privateJwk: JsonWebKey): Promise<Buffer> {
   const top = decoder.decode(coseEncrypt);
@@ -98,7 +98,7 @@ export async function independentOpen(coseEncrypt: Uint8Array, privateJwk: JsonW
       const d = createDecipheriv('aes-256-gcm', cek, iv);
       d.setAAD(encStructure(protectedBytes));
       d.setAuthTag(ciphertext.subarray(ciphertext.length - 16));
-      return Buffer.concat([d.update(ciphertext.subarray(0, ciphertext.length - 16)), d.final()]);
+      return inflateRawSync(Buffer.concat([d.update(ciphertext.subarray(0, ciphertext.length - 16)), d.final()]));
     } catch {
       // Not this recipient.
     }

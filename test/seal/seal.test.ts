@@ -13,7 +13,7 @@ import { decodeStages, verifyCode } from '../../core/hcert';
 import { KeyStore } from '../../core/keys';
 import { nobleCrypto } from '../../core/crypto/noble';
 import { openSealed, sealCode, sealSign1, sealedCodeContent, sealedOpener, SEAL_ALGORITHMS, SEAL_LIMITS, type OpeningKey } from '../../core/seal';
-import { deflate, inflate } from '../../core/zlib';
+import { deflateRaw } from '../../core/zlib';
 import { isIthcError } from '../../core/errors';
 import { p256 as nobleP256 } from '@noble/curves/nist.js';
 import { nodeCrypto } from '../../node/crypto-node';
@@ -43,7 +43,7 @@ function tamper(code: string, edit: (msg: CborValue[]) => void): string {
   const tag = decodeLenient(cose) as Tag;
   const msg = tag.value as CborValue[];
   edit(msg);
-  return 'ITHCS1:' + encodeBase45(deflate(encodeStrict(new Tag(msg, 96))));
+  return 'ITHCS1:' + encodeBase45(encodeStrict(new Tag(msg, 96)));
 }
 
 function expectDecryptFailed(f: () => unknown, message?: RegExp): void {
@@ -169,8 +169,8 @@ describe('altered codes → DECRYPT_FAILED', () => {
 describe('structure (the issue\'s "Sealed codes" section)', () => {
   test('COSE_Encrypt tag 96; A256GCM protected; IV unprotected; one ECDH-ES + HKDF-256 recipient with an EC2 P-256 ephemeral key and the kid', () => {
     const code = seal();
-    // Code: ITHCS1: + base45(zlib(tagged COSE_Encrypt)).
-    const cose = inflate(decodeBase45(code.slice('ITHCS1:'.length)), 1 << 16);
+    // Code: ITHCS1: + base45(tagged COSE_Encrypt): no zlib around the ciphertext.
+    const cose = decodeBase45(code.slice('ITHCS1:'.length));
     expect(cose).toEqual(decodeStages(code).cose);
     expect(cose[0]).toBe(0xd8);
     expect(cose[1]).toBe(96);
@@ -181,8 +181,10 @@ describe('structure (the issue\'s "Sealed codes" section)', () => {
     expect(rawDecoder.decode(prot)).toEqual(new Map([[1, 3]]));
     expect([...unprot.keys()]).toEqual([5]);
     expect((unprot.get(5) as Uint8Array).length).toBe(12);
-    // AES-GCM: the ciphertext is the plaintext's length plus the 16-byte tag.
-    expect(ciphertext.length).toBe(ithc.signed.cose.length + 16);
+    // The plaintext is the COSE_Sign1 in raw DEFLATE (RFC 1951: no zlib header or checksum), the
+    // open code's zlib stream without its 2-byte header and 4-byte Adler-32; AES-GCM adds its 16-byte tag.
+    expect(ciphertext.length).toBe(deflateRaw(ithc.signed.cose).length + 16);
+    expect(deflateRaw(ithc.signed.cose)).toEqual(ithc.signed.compressed.subarray(2, ithc.signed.compressed.length - 4));
     expect(recipients).toHaveLength(1);
     const [rProt, rUnprot, rCiphertext] = recipients[0] as [Uint8Array, Map<number, unknown>, Uint8Array];
     expect(rawDecoder.decode(rProt)).toEqual(new Map([[1, -25]]));
@@ -334,7 +336,7 @@ describe('bounds and malformed messages', () => {
     expect(open(tamper(seal(), (m) => (m[1] as Map<CborValue, CborValue>).set(5, new Uint8Array(8))))).toBe('COSE_INVALID');
     expect(open(tamper(seal(), (m) => (m[3] = [])))).toBe('COSE_INVALID');
     expect(open(tamper(seal(), (m) => m.pop()))).toBe('COSE_INVALID');
-    const wrongTag = 'ITHCS1:' + encodeBase45(deflate(encodeStrict(new Tag((decodeLenient(sealedCodeContent(seal())) as Tag).value as CborValue, 97))));
+    const wrongTag = 'ITHCS1:' + encodeBase45(encodeStrict(new Tag((decodeLenient(sealedCodeContent(seal())) as Tag).value as CborValue, 97)));
     expect(open(wrongTag)).toBe('COSE_INVALID');
   });
 
@@ -343,7 +345,7 @@ describe('bounds and malformed messages', () => {
   });
 
   test('not CBOR at all: CBOR_INVALID', () => {
-    expect(open('ITHCS1:' + encodeBase45(deflate(new Uint8Array([0xff, 0x00, 0x01]))))).toBe('CBOR_INVALID');
+    expect(open('ITHCS1:' + encodeBase45(new Uint8Array([0xff, 0x00, 0x01])))).toBe('CBOR_INVALID');
   });
 
   test('an open code is not a sealed one', () => {
@@ -386,3 +388,52 @@ describe('any single altered byte of the COSE_Encrypt', () => {
   });
 });
 
+
+describe('the plaintext: the COSE_Sign1 in raw DEFLATE, bounded when inflated', () => {
+  /**
+   * A direct-agreement COSE_Encrypt around any plaintext, built here step by step from
+   * docs/sealed-codes.md (noble for the ECDH, HKDF and AES-GCM): what a careless or hostile sender
+   * could put inside a correctly encrypted code.
+   */
+  async function sealPlaintext(plaintext: Uint8Array): Promise<string> {
+    const { hkdf } = await import('@noble/hashes/hkdf.js');
+    const { sha256 } = await import('@noble/hashes/sha2.js');
+    const { gcm } = await import('@noble/ciphers/aes.js');
+    const { kdfContext, encStructure } = await import('../../core/seal');
+    const secret = nobleP256.utils.randomSecretKey();
+    const eph = nobleP256.getPublicKey(secret, false);
+    const shared = nobleP256.getSharedSecret(secret, authority.publicKey, true).slice(1);
+    const rProt = encodeStrict(new Map<CborValue, CborValue>([[1, -25]]));
+    const cek = hkdf(sha256, shared, undefined, kdfContext(3, rProt), 32);
+    const prot = encodeStrict(new Map<CborValue, CborValue>([[1, 3]]));
+    const iv = rng(12);
+    const epk = new Map<CborValue, CborValue>([[1, 2], [-1, 1], [-2, eph.slice(1, 33)], [-3, eph.slice(33)]]);
+    const recipient = [rProt, new Map<CborValue, CborValue>([[4, authority.kid], [-1, epk]]), new Uint8Array(0)];
+    const msg = [prot, new Map<CborValue, CborValue>([[5, iv]]), gcm(cek, iv, encStructure(prot)).encrypt(plaintext), [recipient]];
+    return 'ITHCS1:' + encodeBase45(encodeStrict(new Tag(msg, 96)));
+  }
+
+  test('the builder above matches ours: a correctly deflated COSE_Sign1 verifies', async () => {
+    const v = await verify(await sealPlaintext(deflateRaw(ithc.signed.cose)), [{ privateKey: authority.privateKey }]);
+    expect(v.errors).toEqual([]);
+    expect(v.valid).toBe(true);
+  });
+
+  test('a plaintext that is no deflate stream (the COSE_Sign1 itself, not compressed): ZLIB_INVALID', async () => {
+    // 0xd2 as the first byte of a deflate stream is a block of the reserved type 3.
+    const v = await verify(await sealPlaintext(ithc.signed.cose), [{ privateKey: authority.privateKey }]);
+    expect(v.errors.map((e) => e.code)).toEqual(['ZLIB_INVALID']);
+  });
+
+  test('a deflate stream cut short: ZLIB_INVALID', async () => {
+    const d = deflateRaw(ithc.signed.cose);
+    const v = await verify(await sealPlaintext(d.subarray(0, d.length - 3)), [{ privateKey: authority.privateKey }]);
+    expect(v.errors.map((e) => e.code)).toEqual(['ZLIB_INVALID']);
+  });
+
+  test('a decompression bomb inside the encryption stops at the inflated-size limit: SIZE_LIMIT', async () => {
+    const bomb = deflateRaw(new Uint8Array(4 * 1024 * 1024));
+    const v = await verify(await sealPlaintext(bomb), [{ privateKey: authority.privateKey }]);
+    expect(v.errors.map((e) => e.code)).toEqual(['SIZE_LIMIT']);
+  });
+});
