@@ -34,3 +34,22 @@ export function saveImageToAlbum(filePath: string): Promise<SaveOutcome> {
 export function openSetting(): void {
   wx.openSetting({});
 }
+
+/**
+ * Writes `text` to a file of the mini program's own user folder (replacing one of that name);
+ * resolves its path, or null when it cannot be written.
+ */
+export function writeUserFile(name: string, text: string): Promise<string | null> {
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) throw new TypeError(`not a plain file name: ${name}`);
+  const path = `${wx.env.USER_DATA_PATH}/${name}`;
+  return new Promise((resolve) => {
+    wx.getFileSystemManager().writeFile({ filePath: path, data: text, encoding: 'utf8', success: () => resolve(path), fail: () => resolve(null) });
+  });
+}
+
+/** Sends a file into a chat (e.g. 文件传输助手) the user picks; false when they cancel or it fails. */
+export function shareFile(filePath: string, fileName: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    wx.shareFileMessage({ filePath, fileName, success: () => resolve(true), fail: () => resolve(false) });
+  });
+}

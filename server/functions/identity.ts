@@ -1,8 +1,8 @@
-/** The `identity` function (docs/functions.md): real-name verification of the caller, and giving it up. */
+/** The `identity` function (docs/functions.md): real-name verification of the caller, giving it up, and the caller's own data (export, delete). */
 import type { App } from '../app';
 import type { FunctionDef } from './router';
 
-export function identityFunction(app: Pick<App, 'identity'>): FunctionDef {
+export function identityFunction(app: Pick<App, 'identity' | 'account'>): FunctionDef {
   return {
     name: 'identity',
     actions: {
@@ -11,6 +11,10 @@ export function identityFunction(app: Pick<App, 'identity'>): FunctionDef {
       status: { input: [], handler: (ctx) => app.identity.status(ctx.openid) },
       /** The caller releases their verified identity (one person, one account: the way to move to another account). */
       unbind: { input: [], handler: (ctx) => app.identity.unbind(ctx.openid) },
+      /** Everything held about the caller, as JSON (server/account/service.ts). */
+      exportData: { input: [], handler: (ctx, input) => app.account.exportData(ctx.openid, input) },
+      /** Deletes the caller's account and data, keeping only what the law requires (docs/security.md, Retention). */
+      deleteAccount: { input: ['confirm'], handler: (ctx, input) => app.account.deleteAccount(ctx.openid, input) },
     },
   };
 }

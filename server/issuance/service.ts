@@ -114,7 +114,8 @@ export class IssuanceService {
     if (await activeHold(store, subject.personId)) throw heldError();
     for (const r of carried) if (blockOf(await readRecordLink(store, r.id), r.version)) throw blockedError();
     const existing = (await store.get('certificates', docId)) as CertificateDoc | null;
-    if (existing?.status === 'revoked') {
+    // A certificate whose holder deleted their data is gone, its revocation is not: never signed again.
+    if (existing?.status === 'revoked' || (!existing && (await store.get('revocations', docId)))) {
       throw new ServiceError('CONFLICT', '此证明已被撤销。如记录有误，请联系检测或接种机构更正后重新申领 / this certificate was revoked; once the records are corrected a new one can be issued');
     }
     const key = await keys.activeKey();

@@ -8,6 +8,7 @@
  */
 import type { App } from '../app';
 import { ServiceError } from '../errors';
+import { userIdFor } from '../identity/person-id';
 import type { CertificateDoc } from '../issuance/service';
 import type { Lang } from '../../core/valuesets';
 // Types only: the renderer (pdf-lib, fontkit, the fonts) is passed in, so that what imports this
@@ -57,5 +58,6 @@ export async function printCertificate(app: Pick<App, 'paper' | 'clock'>, doc: C
   if (doc.status === 'revoked') throw new ServiceError('CONFLICT', '此证明已被撤销，不能打印 / this certificate was revoked and cannot be printed');
   if (doc.exp * 1000 <= now) throw new ServiceError('CONFLICT', '证明签名已过期，请先更新证明再打印 / the certificate has expired; refresh it before printing');
   const pdf = await (paper.render ?? render)({ ithc: doc.codes.ithc, dcc: doc.codes.dcc, links: paper.links, printedAt: now, lang, sources: sourceNamesFromJson(doc.certificate) }, caller);
-  return paper.storage.put(pdf.bytes, { contentType: 'application/pdf', ttlSeconds: paper.ttlSeconds ?? DEFAULT_FILE_TTL_SECONDS, name: 'certificate.pdf' });
+  // The file belongs to the account that asked (a proxy's printout of a relative's is the proxy's).
+  return paper.storage.put(pdf.bytes, { contentType: 'application/pdf', ttlSeconds: paper.ttlSeconds ?? DEFAULT_FILE_TTL_SECONDS, name: 'certificate.pdf', owner: userIdFor(caller) });
 }

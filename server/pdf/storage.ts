@@ -29,9 +29,19 @@ export interface StoredFile {
   expiresAt: number;
 }
 
+export interface PutOptions {
+  contentType: 'application/pdf';
+  ttlSeconds: number;
+  name: string;
+  /** The account (userId) the file was made for, so that deleting the account discards it at once. */
+  owner?: string;
+}
+
 export interface FileStorage {
   /** Stores `bytes` for `ttlSeconds`; `name` is a hint for the stored name, never part of the URL's secret. */
-  put(bytes: Uint8Array, opts: { contentType: 'application/pdf'; ttlSeconds: number; name: string }): Promise<StoredFile>;
+  put(bytes: Uint8Array, opts: PutOptions): Promise<StoredFile>;
+  /** Ends every file `owner` asked for (identity.deleteAccount); returns how many. */
+  discardOwnedBy(owner: string): Promise<number>;
 }
 
 /** How long a download link lives unless the caller says otherwise. */
@@ -42,6 +52,7 @@ const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 interface Meta {
   expiresAt: number;
   contentType: string;
+  owner?: string;
 }
 
 export class LocalFileStorage implements FileStorage {
@@ -51,14 +62,14 @@ export class LocalFileStorage implements FileStorage {
     private readonly opts: { baseUrl?: string; random?: (n: number) => Uint8Array } = {},
   ) {}
 
-  async put(bytes: Uint8Array, opts: { contentType: 'application/pdf'; ttlSeconds: number; name: string }): Promise<StoredFile> {
+  async put(bytes: Uint8Array, opts: PutOptions): Promise<StoredFile> {
     if (!(opts.ttlSeconds > 0 && opts.ttlSeconds <= 7 * 86400)) throw new RangeError('ttlSeconds must be in (0, 7 days]');
     this.sweep();
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     chmodSync(this.dir, 0o700);
     const token = Buffer.from((this.opts.random ?? ((n) => new Uint8Array(randomBytes(n))))(16)).toString('base64url');
     const expiresAt = this.clock.now() + opts.ttlSeconds * 1000;
-    const meta: Meta = { expiresAt, contentType: opts.contentType };
+    const meta: Meta = { expiresAt, contentType: opts.contentType, ...(opts.owner ? { owner: opts.owner } : {}) };
     const file = join(this.dir, `${token}.pdf`);
     writeFileSync(`${file}.tmp`, bytes, { mode: 0o600 });
     renameSync(`${file}.tmp`, file);
@@ -83,6 +94,23 @@ export class LocalFileStorage implements FileStorage {
       return null;
     }
     return { bytes: new Uint8Array(readFileSync(file)), contentType: meta.contentType, expiresAt: meta.expiresAt };
+  }
+
+  async discardOwnedBy(owner: string): Promise<number> {
+    if (!owner || !existsSync(this.dir)) return 0;
+    let removed = 0;
+    for (const f of readdirSync(this.dir)) {
+      const m = /^([A-Za-z0-9_-]{22})\.json$/.exec(f);
+      if (!m) continue;
+      try {
+        if ((JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as Meta).owner !== owner) continue;
+      } catch {
+        continue;
+      }
+      this.remove(m[1]);
+      removed++;
+    }
+    return removed;
   }
 
   /** Deletes every expired file. Runs on each put, so the folder never grows without bound. */
@@ -138,10 +166,14 @@ export class CloudFileStorage implements FileStorage {
   constructor(
     private readonly sdk: CloudStorageSdk,
     private readonly clock: Clock,
-    private readonly opts: { store: Pick<Store, 'insert' | 'update'>; folder?: string; random?: (n: number) => Uint8Array },
+    private readonly opts: { store: Pick<Store, 'insert' | 'update' | 'find'>; folder?: string; random?: (n: number) => Uint8Array },
   ) {}
 
-  async put(bytes: Uint8Array, opts: { contentType: 'application/pdf'; ttlSeconds: number; name: string }): Promise<StoredFile> {
+  discardOwnedBy(owner: string): Promise<number> {
+    return discardCloudFilesOf(this.opts.store, owner);
+  }
+
+  async put(bytes: Uint8Array, opts: PutOptions): Promise<StoredFile> {
     if (!(opts.ttlSeconds > 0 && opts.ttlSeconds <= 7 * 86400)) throw new RangeError('ttlSeconds must be in (0, 7 days]');
     const token = Buffer.from((this.opts.random ?? ((n) => new Uint8Array(randomBytes(n))))(16)).toString('base64url');
     // The cloud path carries a random token, never the holder's name or certificate id. Storage
@@ -150,7 +182,7 @@ export class CloudFileStorage implements FileStorage {
     const expiresAt = this.clock.now() + opts.ttlSeconds * 1000;
     // Recorded before the upload, so no file is ever in storage without the record that deletes it;
     // the file id is added once the storage gave it.
-    await this.opts.store.insert('files', { _id: token, cloudPath, expiresAt, fileID: '' });
+    await this.opts.store.insert('files', { _id: token, cloudPath, expiresAt, fileID: '', ...(opts.owner ? { owner: opts.owner } : {}) });
     const { fileID } = await this.sdk.uploadFile({ cloudPath, fileContent: bytes });
     await this.opts.store.update('files', token, { fileID });
     const { fileList } = await this.sdk.getTempFileURL({ fileList: [{ fileID, maxAge: opts.ttlSeconds }] });
@@ -158,4 +190,16 @@ export class CloudFileStorage implements FileStorage {
     if (!entry || entry.status !== 0 || !entry.tempFileURL) throw new Error(`getTempFileURL failed: ${entry?.errMsg ?? 'no entry'}`);
     return { url: entry.tempFileURL, expiresAt };
   }
+}
+
+/**
+ * Cloud files `owner` asked for, made to expire now: the housekeeping timer deletes the stored file
+ * on its next run (server/provision/housekeeping.ts), as for any expired one. Needs only the store,
+ * so the identity function can discard them without the storage SDK.
+ */
+export async function discardCloudFilesOf(store: Pick<Store, 'find' | 'update'>, owner: string): Promise<number> {
+  if (!owner) return 0;
+  const docs = await store.find('files', { owner }, { limit: 1000 });
+  for (const d of docs) if (typeof d.expiresAt !== 'number' || d.expiresAt > 0) await store.update('files', d._id, { expiresAt: 0 });
+  return docs.length;
 }

@@ -40,7 +40,7 @@ export interface RevocationEntry {
   hash: string;
 }
 
-export type RevocationReasonCode = 'OPERATOR' | 'RECORDS_INVALID' | 'RECORD_CORRECTED' | 'RECORD_WITHDRAWN';
+export type RevocationReasonCode = 'OPERATOR' | 'RECORDS_INVALID' | 'RECORD_CORRECTED' | 'RECORD_WITHDRAWN' | 'HOLDER_DELETED';
 
 /** What the holder is told when a source's change ended their certificate. */
 export const RECORD_CHANGE_REASONS: Readonly<Record<'RECORD_CORRECTED' | 'RECORD_WITHDRAWN', string>> = Object.freeze({

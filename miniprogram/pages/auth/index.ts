@@ -1,8 +1,12 @@
 /**
  * First-use authentication (?mode=self, the default) or adding a relative (?mode=relative):
- * privacy notice or the relative's consent, identity with the ID number checked as it is typed and
- * facial verification, then the travel document. Every failure is shown under the field it is about
- * (the server's `fields`), in the user's language. Thin: services/auth.ts holds the flow.
+ * privacy notice or the relative's consent, with a separate consent for each kind of sensitive
+ * personal information (ID number and face; health data) and the link to the privacy guidelines,
+ * identity with the ID number checked as it is typed and facial verification, then the travel
+ * document (type, number, expiry; the MRZ optional, under "more"). `?step=document` opens the
+ * document step alone, to change or renew a document later: the user's own (from Settings), or a
+ * relative's (`&for=<relation id>&name=`, from the relatives page). Every failure is shown under the
+ * field it is about (the server's `fields`), in the user's language. Thin: services/auth.ts holds the flow.
  */
 import { format, t, type MessageKey } from '../../i18n/index';
 import { applyPrefs, prefsData } from '../../services/page';
@@ -14,6 +18,7 @@ import {
 import { routeFor, setActingFor } from '../../services/subject';
 import { forgetCached } from '../../services/certificate';
 import { scanCode } from '../../adapters/camera';
+import { openPrivacyContract } from '../../adapters/privacy';
 import { openOnFreshStack } from '../../adapters/navigation';
 import { showToast } from '../../adapters/ui';
 
@@ -33,6 +38,12 @@ Component({
     stepLine: '',
     stepNames: [] as { id: Step; label: string; state: 'done' | 'current' | 'todo' }[],
     agreed: false,
+    /** Separate consents for sensitive personal information (PIPL art. 29): ID number and face; health data. */
+    agreedIdFace: false,
+    agreedHealth: false,
+    /** Opened only to change or renew a document: no identity steps. */
+    documentOnly: false,
+    mrzOpen: false,
     name: '',
     idNumber: '',
     idFeedback: NONE,
@@ -55,15 +66,17 @@ Component({
 
   methods: {
     async onLoad(query: Record<string, string | undefined>) {
-      const mode: AuthMode = query?.mode === 'relative' ? 'relative' : 'self';
-      this.setData({ mode, today: todayInChina() });
+      const relationId = typeof query?.for === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(query.for) ? query.for : '';
+      const mode: AuthMode = query?.mode === 'relative' || relationId ? 'relative' : 'self';
+      const documentOnly = query?.step === 'document' && (mode === 'self' || relationId !== '');
+      this.setData({ mode, today: todayInChina(), documentOnly, relationId, relativeName: String(query?.name ?? '').slice(0, 64) });
       this.relabel();
-      this.goTo(stepsFor(mode)[0]);
+      this.goTo(documentOnly && mode === 'relative' ? 'document' : stepsFor(mode)[0]);
       if (mode === 'self') {
         // A first use that stopped half way resumes at the document.
         const status = await authStatus(this.data.lang);
         if (status.ok && status.data.verified) {
-          this.setData({ identityLine: format(this.data.s.identityDone, { name: status.data.name ?? '', id: status.data.idNumberMasked ?? '' }), agreed: true });
+          this.setData({ identityLine: format(this.data.s.identityDone, { name: status.data.name ?? '', id: status.data.idNumberMasked ?? '' }), agreed: true, agreedIdFace: true, agreedHealth: true });
           this.goTo('document');
         }
       }
@@ -101,12 +114,28 @@ Component({
       this.setData({ agreed: !this.data.agreed, formError: '' });
     },
 
+    onToggleIdFace() {
+      this.setData({ agreedIdFace: !this.data.agreedIdFace, formError: '' });
+    },
+
+    onToggleHealth() {
+      this.setData({ agreedHealth: !this.data.agreedHealth, formError: '' });
+    },
+
+    async onOpenGuide() {
+      if (!(await openPrivacyContract())) showToast(this.data.s.privacyGuideOpenFailed);
+    },
+
     onAgreeNext() {
-      if (!this.data.agreed) {
-        this.setData({ formError: this.data.s.mustAgree });
+      if (!this.data.agreed || !this.data.agreedIdFace || !this.data.agreedHealth) {
+        this.setData({ formError: this.data.s.mustAgreeEach });
         return;
       }
       this.goTo('identity');
+    },
+
+    onToggleMrz() {
+      this.setData({ mrzOpen: !this.data.mrzOpen });
     },
 
     onNameInput(e: WechatMiniprogram.Input) {
@@ -187,7 +216,8 @@ Component({
       }
       const r = await bindDocument(lang, input, this.data.mode === 'relative' ? this.data.relationId : undefined);
       if (!r.ok) {
-        this.setData({ fieldErrors: r.error.fields, formError: r.error.message });
+        // A problem with the MRZ shows under it, so the fold opens.
+        this.setData({ fieldErrors: r.error.fields, formError: r.error.message, mrzOpen: this.data.mrzOpen || Boolean(r.error.fields.mrz) });
         return;
       }
       if (this.data.mode === 'relative') {

@@ -1,15 +1,24 @@
 /**
  * 为他人查询: the relatives the user acts for — view (switch to) a relative's certificate, add one
  * (the relative's own identity check and consent, pages/auth ?mode=relative), remove one — and the
- * way back to the user's own certificate.
+ * way back to the user's own certificate; changing or renewing a relative's travel document (the
+ * auth page's document step for that relation). And the user's own side, as somebody's relative:
+ * who acts for them, the log of every proxy action on their data (a page at a time), and ending a
+ * proxy after a confirmation.
  */
 import { applyPrefs, prefsData } from '../../services/page';
-import { actFor, actForSelf, listRelatives, relativeLines, removeConfirmText, removeRelative, type Relative, type RelativeLine } from '../../services/relatives';
+import {
+  actFor, actForSelf, auditLines, auditPage, endProxy, listProxies, listRelatives, proxyLines, relativeLines, removeConfirmText, removeRelative,
+  type AuditEntry, type Proxy, type ProxyLine, type Relative, type RelativeLine,
+} from '../../services/relatives';
+import { format } from '../../i18n/index';
 import { getActingFor, routeFor } from '../../services/subject';
 import { navigateTo, openOnFreshStack } from '../../adapters/navigation';
 import { confirmDialog, showToast } from '../../adapters/ui';
 
 const listed = new WeakMap<object, Relative[]>();
+const proxiesOf = new WeakMap<object, Proxy[]>();
+const logOf = new WeakMap<object, AuditEntry[]>();
 const CERTIFICATE_ROUTE = '/pages/certificate/index';
 
 Component({
@@ -19,6 +28,12 @@ Component({
     loaded: false,
     actingForRelative: false,
     errorMessage: '',
+    /** The user as somebody's relative: who acts for them, and their log. */
+    proxies: [] as ProxyLine[],
+    proxiesLoaded: false,
+    audit: [] as Array<{ key: string; text: string }>,
+    auditNext: '',
+    auditLoaded: false,
   },
 
   methods: {
@@ -29,6 +44,57 @@ Component({
     async onShow() {
       applyPrefs(this, 'relTitle');
       await this.refresh();
+      await this.refreshOwnSide();
+    },
+
+    /** Who acts for the user and the first page of their log; hidden when the user is not verified. */
+    async refreshOwnSide() {
+      const [p, log] = await Promise.all([listProxies(this.data.lang), auditPage(this.data.lang, null)]);
+      proxiesOf.set(this, p.ok ? p.data : []);
+      logOf.set(this, log.ok ? log.data.entries : []);
+      this.setData({ proxiesLoaded: p.ok, auditLoaded: log.ok, auditNext: log.ok && log.data.next ? log.data.next : '' });
+      this.showOwnSide();
+    },
+
+    showOwnSide() {
+      this.setData({
+        proxies: proxyLines(this.data.lang, this.data.s, proxiesOf.get(this) ?? []),
+        audit: auditLines(this.data.lang, this.data.s, logOf.get(this) ?? []),
+      });
+    },
+
+    async onAuditMore() {
+      if (!this.data.auditNext) return;
+      const r = await auditPage(this.data.lang, this.data.auditNext);
+      if (!r.ok) {
+        showToast(r.error.message);
+        return;
+      }
+      logOf.set(this, (logOf.get(this) ?? []).concat(r.data.entries));
+      this.setData({ auditNext: r.data.next ?? '' });
+      this.showOwnSide();
+    },
+
+    async onEndProxy(e: WechatMiniprogram.TouchEvent) {
+      const p = (proxiesOf.get(this) ?? []).find((x) => x.id === e.currentTarget.dataset.id);
+      if (!p) return;
+      const s = this.data.s;
+      const sure = await confirmDialog({ title: s.proxyEnd, content: format(s.proxyEndConfirm, { name: p.proxyName }), confirmText: s.proxyEnd, cancelText: s.cancel });
+      if (!sure) return;
+      const done = await endProxy(this.data.lang, p.id);
+      if (!done.ok) {
+        this.setData({ errorMessage: done.error.message });
+        return;
+      }
+      showToast(s.proxyEnded);
+      await this.refreshOwnSide();
+    },
+
+    /** The document step for this relative: a new or renewed passport. */
+    async onChangeDocument(e: WechatMiniprogram.TouchEvent) {
+      const r = (listed.get(this) ?? []).find((x) => x.id === e.currentTarget.dataset.id);
+      if (!r) return;
+      await navigateTo(`/pages/auth/index?mode=relative&step=document&for=${encodeURIComponent(r.id)}&name=${encodeURIComponent(r.name)}`);
     },
 
     async refresh() {

@@ -2,7 +2,9 @@
  * Settings: the language (Chinese or English, independent of the phone's), care mode (关怀模式:
  * larger text and higher contrast on every page), deleting the certificate copies kept on the
  * phone, and releasing the account's real-name verification (one person, one account: the way to
- * move to another WeChat account; docs/functions.md identity.unbind).
+ * move to another WeChat account; docs/functions.md identity.unbind); changing or renewing the travel
+ * document (the auth page's document step); the privacy guidelines; exporting the account's data and
+ * deleting the account and its data (services/account.ts).
  */
 import type { Lang } from '../../i18n/index';
 import { format, isLang } from '../../i18n/index';
@@ -11,6 +13,9 @@ import { setCareMode, setLanguage } from '../../services/settings';
 import { clearAllCached } from '../../services/certificate';
 import { ownIdentity, releaseIdentity } from '../../services/auth';
 import { confirmDialog, showToast } from '../../adapters/ui';
+import { navigateTo, openOnFreshStack, HOME_ROUTE } from '../../adapters/navigation';
+import { openPrivacyContract } from '../../adapters/privacy';
+import { deleteMyAccount, exportMyData, sizeText } from '../../services/account';
 
 Component({
   data: {
@@ -55,6 +60,37 @@ Component({
       clearAllCached();
       this.setData({ identity: null, identityText: '' });
       showToast(s.identityUnbound);
+    },
+
+    /** The document step alone, for the user's own new or renewed passport. */
+    async onChangeDocument() {
+      await navigateTo('/pages/auth/index?mode=self&step=document');
+    },
+
+    async onOpenGuide() {
+      if (!(await openPrivacyContract())) showToast(this.data.s.privacyGuideOpenFailed);
+    },
+
+    async onExport() {
+      const r = await exportMyData(this.data.lang);
+      if (!r.ok) {
+        showToast(r.error.message);
+        return;
+      }
+      showToast(r.data.shared ? format(this.data.s.exportDone, { size: sizeText(r.data.bytes) }) : this.data.s.exportShareFailed);
+    },
+
+    async onDeleteAccount() {
+      const s = this.data.s;
+      if (!(await confirmDialog({ title: s.deleteAccount, content: s.deleteConfirm, confirmText: s.deleteAccount, cancelText: s.cancel }))) return;
+      const r = await deleteMyAccount(this.data.lang);
+      if (!r.ok) {
+        showToast(r.error.message);
+        return;
+      }
+      showToast(s.accountDeleted);
+      // No page may still show the deleted account's certificate.
+      await openOnFreshStack(HOME_ROUTE);
     },
 
     onPickLanguage(e: WechatMiniprogram.TouchEvent) {
