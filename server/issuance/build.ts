@@ -109,9 +109,16 @@ export function recordsFingerprint(records: readonly HealthRecord[]): string {
   return sha(...parts);
 }
 
-/** `fingerprint` is recordsFingerprint(records), when the caller has it already. */
-export function certificateId(country: string, subject: IssuanceSubject, records: readonly HealthRecord[], fingerprint = recordsFingerprint(records)): string {
-  return makeUvci(country, opaque(sha('ithc/cert/v1', subject.personId, subject.document.type, subject.document.number, subject.name, fingerprint)));
+/**
+ * `fingerprint` is recordsFingerprint(records), when the caller has it already. `generation` counts
+ * the certificates of these same inputs that ended because their holder deleted the account
+ * (server/issuance/service.ts): a returning holder gets a new id, since a revoked id is never signed
+ * again. Generation 0 is the id as it always was.
+ */
+export function certificateId(country: string, subject: IssuanceSubject, records: readonly HealthRecord[], fingerprint = recordsFingerprint(records), generation = 0): string {
+  if (!Number.isSafeInteger(generation) || generation < 0) throw new RangeError(`generation must be a non-negative integer: ${generation}`);
+  const parts = [subject.personId, subject.document.type, subject.document.number, subject.name, fingerprint];
+  return makeUvci(country, opaque(sha('ithc/cert/v1', ...parts, ...(generation > 0 ? [`generation=${generation}`] : []))));
 }
 
 export function dccId(country: string, certId: string, recordId: string): string {

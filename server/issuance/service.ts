@@ -7,7 +7,9 @@
  *   are returned unchanged.
  * - Every issuance writes an audit entry, in the same transaction as the certificate.
  * - A revoked certificate is never re-signed: the holder corrects their records (which changes the
- *   id) and gets a fresh one, which names the one it replaces (`replaces`).
+ *   id) and gets a fresh one, which names the one it replaces (`replaces`). A holder who deleted
+ *   their account (revocation HOLDER_DELETED) and verifies again gets the next generation of the id.
+ *   Blocked records and holds refuse issuance whatever the id.
  * - A certificate names the version of each record it carries (`records`), and is listed with each
  *   record (server/records/links.ts) in the transaction that stores it, after checking that every
  *   record still is that version: a source's correction or withdrawal then revokes it
@@ -26,7 +28,7 @@ import { blockOf, readRecordLink, writeRecordLink } from '../records/links';
 import { recordVersion } from '../records/version';
 import type { RevocationReasonCode } from '../revocation/service';
 import type { Doc, Json, Store } from '../store/store';
-import { buildCertificate, type IssuanceSubject } from './build';
+import { buildCertificate, certificateId, type IssuanceSubject } from './build';
 import { activeHold, heldError } from './holds';
 import { inThreadSigning, type SigningEngine } from './sign';
 import { DEFAULT_VALIDITY_POLICY, expiry, type ValidityPolicy } from './policy';
@@ -49,6 +51,8 @@ export function certificateDocId(uvci: string): string {
  * release read what this release writes.
  */
 export const CERTIFICATE_ENCODING = 3;
+/** Bounds the walk over id generations (one per deletion of the account with these same records). */
+export const MAX_ID_GENERATIONS = 100;
 
 export interface CertificateDoc extends Doc {
   /** The UVCI (the certificate id printed and revoked). */
@@ -103,9 +107,9 @@ export class IssuanceService {
     if (records.length === 0) throw new ServiceError('NO_RECORDS', '未找到您的核酸、抗体或疫苗接种记录 / no nucleic-acid, antibody or vaccination records were found for you');
     const { store, clock, keys, country, issuerName } = this.deps;
     const built = buildCertificate(country, issuerName, subject, records, await sourcesOf(store, records));
-    const id = built.input.id;
-    const docId = certificateDocId(id);
     const fingerprint = built.fingerprint;
+    const id = await this.liveId(subject, built.records, fingerprint);
+    const docId = certificateDocId(id);
     const nowMs = clock.now();
     const iat = Math.floor(nowMs / 1000);
 
@@ -128,7 +132,7 @@ export class IssuanceService {
     const exp = expiry(iat, this.policy.ithcSeconds, key.notAfter);
     const outcome = await this.signing.sign(
       {
-        input: built.input,
+        input: { ...built.input, id },
         recordIdByDccRef: built.recordIdByDccRef,
         sourceNames: built.sourceNames,
         country,
@@ -198,6 +202,27 @@ export class IssuanceService {
       });
       return doc;
     });
+  }
+
+  /**
+   * The certificate id for these inputs. The id derives from the person, document and records (so
+   * the same records give the same certificate), and an id once revoked is never signed again. A
+   * holder who deleted their account and verifies again with the same document and records would
+   * otherwise be refused until the records change: each certificate of these inputs revoked for
+   * HOLDER_DELETED moves to the next generation of the id instead. Any other revocation keeps its id
+   * (issue refuses it below), as do blocked records and holds, which issue checks whatever the id.
+   */
+  private async liveId(subject: IssuanceSubject, records: readonly HealthRecord[], fingerprint: string): Promise<string> {
+    const { store, country } = this.deps;
+    for (let generation = 0; generation < MAX_ID_GENERATIONS; generation++) {
+      const id = certificateId(country, subject, records, fingerprint, generation);
+      const docId = certificateDocId(id);
+      const cert = (await store.get('certificates', docId)) as CertificateDoc | null;
+      const ended = cert ? (cert.status === 'revoked' ? (cert.revokedReasonCode ?? null) : null) : ((await store.get('revocations', docId))?.reasonCode ?? null);
+      if (ended !== 'HOLDER_DELETED') return id;
+    }
+    // Each generation costs a deletion of the account and a new verification with a face check.
+    throw new ServiceError('CONFLICT', '此证明已多次因删除账号而撤销，请联系运营方 / certificates for these records were revoked too often after account deletions; contact the operator');
   }
 
   /** The newest certificate of a person, or null. */

@@ -30,6 +30,12 @@ afterEach(() => jest.restoreAllMocks());
 const input = (value: string) => ({ detail: { value } });
 const picked = (id: string) => ({ currentTarget: { dataset: { id } }, detail: {} });
 const text = (page: SimulateNode, sel: string) => textOf(page.querySelector(sel)!.toJSON()).trim();
+/** Ticks the privacy (or relative's) consent and both consents for sensitive personal information. */
+const agreeToAll = (page: SimulateNode) => {
+  page.instance.onToggleAgree();
+  page.instance.onToggleIdFace();
+  page.instance.onToggleHealth();
+};
 const today = new Date(FIXED_NOW).toISOString().slice(0, 10);
 const docOf = (c: (typeof DEMO_CITIZENS)[number]) => DEMO_DOCUMENTS.find((d) => d.holderIdNumber === c.idNumber && d.status === 'valid' && d.expiresOn > today)!;
 
@@ -40,22 +46,23 @@ async function open(openid: string, stored: Record<string, unknown> = {}, query:
   return { env, page, routed };
 }
 
-test('privacy first: the next step needs the consent box ticked', async () => {
+test('privacy first: the next step needs the consent boxes ticked (privacy.test.ts checks each one)', async () => {
   const { env, page } = await open('auth-new-1');
   expect(page.data.step).toBe('privacy');
-  expect(text(page, '.check-text')).toBe(zh.privacyAgree);
+  expect(text(page, '.agree .check-text')).toBe(zh.privacyAgree);
   await tapOn(env, page, '.agree-next');
-  expect(text(page, '.form-error')).toBe(zh.mustAgree);
+  expect(text(page, '.form-error')).toBe(zh.mustAgreeEach);
   expect(page.data.step).toBe('privacy');
-  await tapOn(env, page, '.agree');
+  for (const box of ['.agree', '.agree-id-face', '.agree-health']) await tapOn(env, page, box);
   await tapOn(env, page, '.agree-next');
   expect(page.data.step).toBe('identity');
 });
 
 test('the ID number is checked as it is typed, with the server module\'s own findings', async () => {
   const { env, page } = await open('auth-new-2', { 'ithc.lang': 'en' });
-  page.instance.onToggleAgree();
+  agreeToAll(page);
   page.instance.onAgreeNext();
+  expect(page.data.step).toBe('identity');
   const good = DEMO_CITIZENS[1].idNumber;
   page.instance.onIdInput(input(good.slice(0, 10)));
   await env.settle();
@@ -73,8 +80,9 @@ test('the ID number is checked as it is typed, with the server module\'s own fin
 
 test('a name that does not match the ID number: the server\'s answer under both fields, in Chinese', async () => {
   const { env, page } = await open('auth-new-3');
-  page.instance.onToggleAgree();
+  agreeToAll(page);
   page.instance.onAgreeNext();
+  expect(page.data.step).toBe('identity');
   page.instance.onNameInput(input('李四'));
   page.instance.onIdInput(input(DEMO_CITIZENS[1].idNumber));
   await page.instance.onSubmitIdentity();
@@ -90,8 +98,9 @@ test('the whole first use: identity (face check skipped locally), document with 
   const c = DEMO_CITIZENS[1];
   const doc = docOf(c);
   const { env, page, routed } = await open('auth-new-4', { 'ithc.lang': 'en' });
-  page.instance.onToggleAgree();
+  agreeToAll(page);
   page.instance.onAgreeNext();
+  expect(page.data.step).toBe('identity');
   page.instance.onNameInput(input(c.name));
   page.instance.onIdInput(input(c.idNumber));
   await page.instance.onSubmitIdentity();
@@ -137,6 +146,9 @@ test('a scanned MRZ fills the field; a scan that is not one says so and fills no
   const env = createEnv({ request: routed.request, wx: { scanCode } });
   const page = await env.open(PAGE);
   expect(page.data.step).toBe('document');
+  // The MRZ is optional, folded under "more".
+  expect(page.querySelectorAll('.scan-mrz')).toHaveLength(0);
+  await tapOn(env, page, '.mrz-toggle');
   await tapOn(env, page, '.scan-mrz');
   expect(page.data.mrz).toBe(doc.mrz.join('\n'));
   page.instance.onMrzInput(input(''));
@@ -150,9 +162,10 @@ test('adding a relative: their consent, their identity with the relationship, th
   const doc = docOf(c);
   const { env, page, routed } = await open(server.openid, {}, { mode: 'relative' });
   expect(page.data.step).toBe('consent');
-  expect(text(page, '.check-text')).toBe(zh.consentAgree);
-  page.instance.onToggleAgree();
+  expect(text(page, '.agree .check-text')).toBe(zh.consentAgree);
+  agreeToAll(page);
   page.instance.onAgreeNext();
+  expect(page.data.step).toBe('identity');
   page.instance.onNameInput(input(c.name));
   page.instance.onIdInput(input(c.idNumber));
   // No relationship chosen yet.

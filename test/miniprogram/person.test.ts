@@ -73,7 +73,10 @@ describe('returning from authentication', () => {
 
     const auth = await env.openTop();
     auth.instance.onToggleAgree();
+    auth.instance.onToggleIdFace();
+    auth.instance.onToggleHealth();
     auth.instance.onAgreeNext();
+    expect(auth.data.step).toBe('identity');
     auth.instance.onNameInput(input(c.name));
     auth.instance.onIdInput(input(c.idNumber));
     await auth.instance.onSubmitIdentity();
