@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 // @ts-ignore -- untyped package
 import * as fontkit from 'fontkit';
 import type { PDFDocument } from 'pdf-lib';
+import { createRequire } from 'node:module';
 
 type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
 
@@ -44,7 +45,7 @@ function candidates(weight: FontWeight): string[] {
   if (process.env.ITHC_PDF_FONT_DIR) out.push(join(process.env.ITHC_PDF_FONT_DIR, base));
   out.push(join(__dirname, 'fonts', base));
   try {
-    out.push(join(dirname(require.resolve(`${PACKAGE}/package.json`)), file));
+    out.push(join(dirname(createRequire(__filename).resolve(`${PACKAGE}/package.json`)), file));
   } catch {
     // Not installed: the other places may still hold the file.
   }
