@@ -47,6 +47,8 @@ export interface BatchRun {
 export interface BatchSummary {
   lines: number;
   invalid: number;
+  /** Codes that could not be checked (core/outcome.ts) and were not invalid. */
+  cannot: number;
 }
 
 export async function runBatch(run: BatchRun): Promise<BatchSummary> {
@@ -58,6 +60,7 @@ export async function runBatch(run: BatchRun): Promise<BatchSummary> {
   let pool: WorkerPool | undefined;
   let nextLine = 1;
   let invalid = 0;
+  let cannot = 0;
   let pending = 0;
   let failure: unknown;
   let stopReading: (e: unknown) => void = () => undefined;
@@ -92,6 +95,7 @@ export async function runBatch(run: BatchRun): Promise<BatchSummary> {
         if (failure !== undefined) return;
         const r = await work;
         invalid += r.invalid;
+        cannot += r.cannot;
         if (!run.output.write(r.output)) await once(run.output, 'drain');
         pending--;
         if (pending < maxPending) input.resume();
@@ -127,7 +131,7 @@ export async function runBatch(run: BatchRun): Promise<BatchSummary> {
     });
     await tail;
     if (failure !== undefined) throw failure;
-    return { lines: nextLine - 1, invalid };
+    return { lines: nextLine - 1, invalid, cannot };
   } finally {
     await Promise.all([pool?.close(), run.early?.close()]);
   }

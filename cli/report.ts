@@ -10,14 +10,34 @@ import { IGG_RESULTS, IGG_TARGETS, TRAVEL_DOCUMENT_TYPES, iggAssayLabel, label, 
 import { SourceDirectory, sourceLabel, sourceValidAt, type SourceListEntry } from '../core/sourcelist';
 import { ERROR_TEXT, FORMAT_TEXT, RECORD_TEXT } from './messages';
 import { rulesBrief, rulesText, type RuledVerdict } from './rules';
+import type { Missing, VerdictKind } from '../core/outcome';
+
+/** The verdict's head, in both languages. */
+function headOf(v: RuledVerdict): string {
+  const o = v.outcome?.verdict ?? (v.valid ? 'valid' : 'invalid');
+  return o === 'valid' ? '✔ 有效 VALID' : o === 'cannot-check' ? '? 无法核验 CANNOT CHECK' : '✘ 无效 INVALID';
+}
+
+/** What is missing to check a code, in both languages. */
+export function missingText(m: Missing): string {
+  if (m.kind === 'authority-key') return `密封码，需目的地主管机构私钥 sealed: needs the private key of the destination authority with kid ${m.kids.join(', ') || '?'} (--key)`;
+  if (m.kind === 'trust-list') return `未加载信任列表 no trust list loaded: the signer (kid ${m.kid ?? '?'}) cannot be looked up (--trust, --cert)`;
+  const l = m.list;
+  return `信任列表已过期 the trust list ${l.source} (${l.country ?? '?'} v${l.version ?? '?'}) is past its maximum age: issued ${new Date((l.issuedAt ?? 0) * 1000).toISOString().replace('.000Z', 'Z')}, maximum age ${l.maxAge ?? '?'} s; load a current one`;
+}
 
 /** The --json line: exactly these keys, in this order. */
 export interface JsonResult {
+  /** True only when the verdict is valid (kept for programs written before "verdict"). */
   valid: boolean;
+  /** valid; invalid, with the reasons in errors; cannot-check, with what is missing in missing. */
+  verdict: VerdictKind;
   format: string | null;
   kid: string | null;
   issuer: string | null;
   errors: Problem[];
+  /** What is needed to check the code (core/outcome.ts): empty unless the verdict is cannot-check. */
+  missing: Missing[];
   payload: unknown;
   /** Only with --rules: the entry-rule report (core/rules.ts), null when the code did not verify. */
   rules?: RuledVerdict['rules'];
@@ -33,12 +53,15 @@ export interface CodeSource {
 }
 
 export function toJsonResult(v: RuledVerdict, source?: CodeSource): JsonResult {
+  const verdict = v.outcome?.verdict ?? (v.valid ? 'valid' : 'invalid');
   return {
-    valid: v.valid,
+    valid: verdict === 'valid',
+    verdict,
     format: v.format,
     kid: v.kid,
     issuer: v.issuer,
     errors: v.errors.map((e) => ({ code: e.code, message: e.message })),
+    missing: v.outcome?.missing ?? [],
     payload: payloadOf(v.certificate, v.sources),
     ...(v.rules !== undefined ? { rules: v.rules } : {}),
     ...(source ? { source } : {}),
@@ -122,10 +145,13 @@ function both(zh: string, en: string): string {
 /** The multi-line summary for one code. */
 export function textSummary(v: RuledVerdict, label?: string): string {
   const lines: string[] = [];
-  const head = v.valid ? '✔ 有效 VALID' : '✘ 无效 INVALID';
+  const head = headOf(v);
   const what = v.format ? `${FORMAT_TEXT[v.format].zh} ${FORMAT_TEXT[v.format].en}` : '';
   lines.push([head, what && `— ${what}`, label && `[${label}]`].filter(Boolean).join('  '));
-  if (v.errors.length) {
+  if (v.outcome?.missing.length) {
+    lines.push('  缺少 Missing:');
+    for (const m of v.outcome.missing) lines.push(`  - ${missingText(m)}`);
+  } else if (v.errors.length) {
     lines.push('  原因 Reasons:');
     for (const e of v.errors) lines.push(`  - [${e.code}] ${ERROR_TEXT[e.code].zh} / ${ERROR_TEXT[e.code].en}: ${e.message}`);
   }
@@ -147,9 +173,10 @@ export function textSummary(v: RuledVerdict, label?: string): string {
 
 /** One line per code, for `verify -` and several codes, without --json: led by the line number or where the code came from. */
 export function textLine(v: RuledVerdict, where: number | string): string {
-  const head = v.valid ? '✔ 有效 VALID' : '✘ 无效 INVALID';
+  const head = headOf(v);
   const parts = [`${where}`, head];
-  if (v.errors.length) parts.push(v.errors.map((e) => `${e.code} ${ERROR_TEXT[e.code].zh}`).join('; '));
+  if (v.outcome?.missing.length) parts.push(v.outcome.missing.map(missingText).join('; '));
+  else if (v.errors.length) parts.push(v.errors.map((e) => `${e.code} ${ERROR_TEXT[e.code].zh}`).join('; '));
   if (v.certificate) {
     const h = holderOf(v.certificate);
     // An HC1 code holds one record: named, so that the codes of one page can be told apart.

@@ -4,8 +4,10 @@
  * validation clock (--at or now), and how the result is shown. Runs in verification workers too;
  * reading the rules file is rules-file.ts (main thread only). Semantics: docs/entry-rules.md.
  */
+import type { SourceListEntry } from '../core/sourcelist';
 import type { Verdict } from '../core/hcert';
 import { evaluateEntryRules, type EntryRulesReport, type RuleOutcome, type ValidationRule } from '../core/rules';
+import type { Outcome } from '../core/outcome';
 
 /** What a verifier needs to check rules: plain JSON, so it crosses to worker threads as is. */
 export interface RulesSetting {
@@ -14,7 +16,13 @@ export interface RulesSetting {
 }
 
 /** A verdict with the entry-rule report: null when the code did not verify far enough to check. */
-export type RuledVerdict = Verdict & { rules?: EntryRulesReport | null };
+export type RuledVerdict = Verdict & {
+  rules?: EntryRulesReport | null;
+  /** The source-list entries (--trust source lists) of the testing centres and vaccination sites the verified certificate names by code, for display. */
+  sources?: SourceListEntry[];
+  /** Valid, invalid, or cannot check and what is missing (core/outcome.ts). */
+  outcome?: Outcome;
+};
 
 /** Adds the entry-rule report to a verdict whose certificate verified (at the verdict's own clock). */
 export function withRules(v: Verdict, setting: RulesSetting, at: number): RuledVerdict {
@@ -31,7 +39,7 @@ export function withRules(v: Verdict, setting: RulesSetting, at: number): RuledV
 
 /** A code is accepted when it is valid and, with rules in force, meets them (open is not met). */
 export function accepted(v: RuledVerdict): boolean {
-  return v.valid && !(v.rules && v.rules.hasRules && !v.rules.passed);
+  return v.valid && (v.outcome === undefined || v.outcome.verdict === 'valid') && !(v.rules && v.rules.hasRules && !v.rules.passed);
 }
 
 const MARK: Readonly<Record<RuleOutcome['result'], string>> = { passed: '✔ 通过 passed', failed: '✘ 未通过 FAILED', open: '? 无法判定 OPEN' };

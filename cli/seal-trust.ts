@@ -7,18 +7,22 @@
  *   must be signed by, given once for every --trust list;
  * - signed trust lists given with --trust (core/trustlist.ts): verified against --csca, their
  *   signing certificates trusted, their revocation list applied, a warning past their maximum age
- *   (or --max-age).
+ *   (or --max-age);
+ * - signed source lists given with --trust (core/sourcelist.ts): verified the same way; their
+ *   entries name the testing centres and vaccination sites certificates give by code.
  *
  * Anything here that cannot be used is a usage error: a verifier must not run with a key or trust
  * anchor it was given but silently did not load.
  */
 import { createPrivateKey } from 'node:crypto';
-import { fromBase64 } from '../core/bytes';
+import { concatBytes, fromBase64, toBase64 } from '../core/bytes';
+import type { TrustListState } from '../core/outcome';
 import { isIthcError } from '../core/errors';
 import { PEM_PKCS8, pemBegin } from '../core/pem';
 import type { TrustedKey } from '../core/keys';
-import type { OpeningKey } from '../core/seal';
+import { authorityKid, p256Spki, type OpeningKey } from '../core/seal';
 import { verifyTrustList, type RevocationEntry } from '../core/trustlist';
+import { verifySourceList, type SourceListEntry } from '../core/sourcelist';
 import { certificatesFromText, parseCertificate } from '../core/x509';
 import { nodeCrypto } from '../node/crypto-node';
 import { UsageError } from './args';
@@ -40,9 +44,10 @@ export function readAuthorityKeys(files: readonly string[]): OpeningKey[] {
     if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
       throw new UsageError(`${f} is not a P-256 key; sealed codes are sealed to P-256 keys`);
     }
-    const d = (key.export({ format: 'jwk' }) as { d?: string }).d;
-    if (!d) throw new UsageError(`${f} holds no private key`);
-    return { privateKey: fromBase64(d) };
+    const { d, x, y } = key.export({ format: 'jwk' }) as { d?: string; x?: string; y?: string };
+    if (!d || !x || !y) throw new UsageError(`${f} holds no private key`);
+    // The kid partners publish for this key: a sealed code for another kid is then "cannot check, needs that key", not "invalid".
+    return { privateKey: fromBase64(d), kid: authorityKid(p256Spki(concatBytes(Uint8Array.of(4), fromBase64(x), fromBase64(y)))) };
   });
 }
 
@@ -57,6 +62,10 @@ export function readCscas(file: string): Uint8Array[] {
     throw new UsageError(`${file} is not a certificate (PEM or DER): ${e instanceof Error ? e.message : String(e)}`);
   }
   if (!ders.length) throw new UsageError(`${file} holds no certificate`);
+  for (const der of ders) {
+    const c = parseCertificate(der);
+    if (!c.ca) throw new UsageError(`${file}: "${c.subject}" is not a CA certificate, so it cannot be the CSCA that signs trust lists`);
+  }
   return ders;
 }
 
@@ -73,11 +82,15 @@ export interface SignedTrust {
   keys: TrustedKey[];
   revocation: RevocationEntry[];
   warnings: string[];
+  /** Each list in use: which, whose, how old, its maximum age (shown beside verdicts; decides cannot-check). */
+  lists: TrustListState[];
 }
 
 /** Verifies each signed trust list against the CSCAs at `now` (seconds). */
 export async function loadSignedTrustLists(lists: ReadonlyArray<{ file: string; bytes: Uint8Array }>, cscas: readonly Uint8Array[] | undefined, now: number, maxAge?: number): Promise<SignedTrust> {
-  const out: SignedTrust = { keys: [], revocation: [], warnings: [] };
+  const out: SignedTrust = { keys: [], revocation: [], warnings: [], lists: [] };
+  // One list per country and CSCA: a newer version given with an older one replaces it.
+  const byIdentity = new Map<string, { file: string; list: Awaited<ReturnType<typeof verifyTrustList>> }>();
   for (const { file, bytes } of lists) {
     if (!cscas) throw new UsageError(`${file} is a signed ITHC trust list: give the CSCA certificate that signs it with --csca FILE, so its signature can be checked`);
     let list;
@@ -87,10 +100,41 @@ export async function loadSignedTrustLists(lists: ReadonlyArray<{ file: string; 
       if (isIthcError(e)) throw new UsageError(`${file}: the signed trust list is refused (${e.code}): ${e.message}`);
       throw e;
     }
-    for (const p of list.problems) out.warnings.push(`${file}: ${p.code}: ${p.message}`);
+    const id = `${list.country}|${list.csca.subject}`;
+    const other = byIdentity.get(id);
+    if (other) {
+      const newer = list.version > other.list.version || (list.version === other.list.version && list.issuedAt >= other.list.issuedAt) ? { file, list } : other;
+      const older = newer.file === file ? other : { file, list };
+      out.warnings.push(`${older.file}: version ${older.list.version} of the ${list.country} trust list is set aside for version ${newer.list.version} (${newer.file})`);
+      byIdentity.set(id, newer);
+    } else byIdentity.set(id, { file, list });
+  }
+  for (const { file, list } of byIdentity.values()) {
+    // Staleness is not a warning here: it is shown beside every verdict, which it turns into "cannot check".
+    for (const p of list.problems) if (p.code !== 'STALE') out.warnings.push(`${file}: ${p.code}: ${p.message}`);
     if (!list.keys.length) out.warnings.push(`${file}: no usable signing certificate in this list`);
     out.keys.push(...list.keys);
     out.revocation.push(...list.revocationEntries);
+    out.lists.push({ kind: 'signed', source: file, country: list.country, csca: list.csca.subject, version: list.version, issuedAt: list.issuedAt, ageSeconds: list.ageSeconds, maxAge: maxAge ?? list.maxAge, stale: list.stale, kids: list.keys.map((k) => toBase64(k.kid)) });
   }
   return out;
+}
+
+/** Verifies each signed source list against the CSCAs at `now` (seconds); later lists' entries win for the same code. */
+export async function loadSignedSourceLists(lists: ReadonlyArray<{ file: string; bytes: Uint8Array }>, cscas: readonly Uint8Array[] | undefined, now: number): Promise<{ sources: SourceListEntry[]; warnings: string[] }> {
+  const byCode = new Map<number, SourceListEntry>();
+  const warnings: string[] = [];
+  for (const { file, bytes } of lists) {
+    if (!cscas) throw new UsageError(`${file} is a signed ITHC source list: give the CSCA certificate that signs it with --csca FILE, so its signature can be checked`);
+    let list;
+    try {
+      list = await verifySourceList(bytes, { cscas, now, crypto: nodeCrypto });
+    } catch (e) {
+      if (isIthcError(e)) throw new UsageError(`${file}: the signed source list is refused (${e.code}): ${e.message}`);
+      throw e;
+    }
+    for (const p of list.problems) warnings.push(`${file}: ${p.code}: ${p.message}`);
+    for (const e of list.sources.entries()) byCode.set(e.code, e);
+  }
+  return { sources: [...byCode.values()], warnings };
 }

@@ -5,7 +5,7 @@
  * or holds no usable certificate is a usage error; a bad entry inside a list is a warning, because
  * one broken entry among thousands must not stop a border check.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import type { TrustedKey } from '../core/keys';
 import { DEFAULT_DSC_LIST_LIMITS, DscListError, readDscList } from '../core/dsc-list';
 import { isSignedTrustList } from '../core/trustlist';
@@ -34,11 +34,17 @@ export function writeOutput(stdout: NodeJS.WritableStream, out: unknown, text: s
   }
 }
 
+/**
+ * A file named on the command line, read whole and bounded. Besides regular files: "-" (standard
+ * input) and pipes, FIFOs and character devices, so that `--trust <(curl -s URL)` works; their size
+ * is unknown beforehand, so they are read up to the bound and refused past it.
+ */
 export function readInputFile(path: string, what: string, maxBytes: number): Uint8Array {
   let size: number;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new UsageError(`${what} ${path} is not a file`);
+    const st = statSync(path === '-' ? '/dev/stdin' : path);
+    if (path === '-' || st.isFIFO() || st.isCharacterDevice() || st.isSocket()) return readStream(path, what, maxBytes);
+    if (!st.isFile()) throw new UsageError(`${what} ${path} is not a file, a pipe or "-"`);
     size = st.size;
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -51,6 +57,54 @@ export function readInputFile(path: string, what: string, maxBytes: number): Uin
   } catch (e) {
     throw new UsageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
+}
+
+function readStream(path: string, what: string, maxBytes: number): Uint8Array {
+  const name = path === '-' ? 'standard input' : path;
+  let fd: number;
+  let own = true;
+  try {
+    // /dev/stdin opens a blocking descriptor of its own, whatever mode fd 0 is in; a socket (as a
+    // parent process's pipe may be) cannot be opened so, and is read through fd 0 itself.
+    fd = openSync(path === '-' ? '/dev/stdin' : path, 'r');
+  } catch (e) {
+    if (path !== '-' || (e as NodeJS.ErrnoException).code !== 'ENXIO') throw new UsageError(`cannot read ${what} ${name}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    fd = 0;
+    own = false;
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    for (;;) {
+      const chunk = new Uint8Array(64 * 1024);
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        // A non-blocking descriptor with nothing yet: wait a little and read again.
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        Atomics.wait(pause, 0, 0, 10);
+        continue;
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) throw new UsageError(`${what} ${name} is more than ${maxBytes} bytes; at most ${maxBytes} are accepted`);
+      chunks.push(chunk.subarray(0, n));
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read ${what} ${name}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  } finally {
+    if (own) closeSync(fd);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 export function loadTrust(certFiles: readonly string[], trustFiles: readonly string[]): LoadedTrust {

@@ -8,10 +8,13 @@ import { join } from 'node:path';
 import { dataDir, openLocalApp } from '../node/local';
 import { publishDscList } from '../server/trust/dsc-list';
 import { publishAppTrustList } from '../server/trust/signed-list';
+import { publishAppSourceList } from '../server/trust/source-list';
 
 export interface ExportRequest {
   data?: string;
   signed: boolean;
+  /** Our signed source list instead of a trust list. */
+  sources?: boolean;
 }
 
 /** The list as JSON text; throws Error('NO_DATA_FOLDER: ...') when there is no data folder. */
@@ -21,7 +24,11 @@ export async function exportTrustList(req: ExportRequest): Promise<string> {
   if (!existsSync(join(dir, 'ithc.sqlite'))) throw new Error(`NO_DATA_FOLDER: no ITHC data folder at ${dir} (run "npm start" or "npm run demo" first, or give --data DIR)`);
   const app = await openLocalApp(dir);
   try {
-    const value = req.signed ? (await publishAppTrustList(app)).envelope : await publishDscList(app.keys, app.config.country, app.clock.now());
+    const value = req.sources
+      ? (await publishAppSourceList(app)).envelope
+      : req.signed
+        ? (await publishAppTrustList(app)).envelope
+        : await publishDscList(app.keys, app.config.country, app.clock.now());
     return JSON.stringify(value, null, 2);
   } finally {
     await app.store.close();

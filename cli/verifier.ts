@@ -13,7 +13,10 @@ import { jsonLine, textLine } from './report';
 import { HashRevocationList } from '../core/revocation';
 import type { OpeningKey } from '../core/seal';
 import type { RevocationEntry } from '../core/trustlist';
+import { SourceDirectory, sourcesOfCertificate, type SourceListEntry } from '../core/sourcelist';
 import { accepted, withRules, type RuledVerdict, type RulesSetting } from './rules';
+import { outcomeOf, type OutcomeContext } from '../core/outcome';
+import { toBase64 } from '../core/bytes';
 
 export interface VerifierSettings {
   keys: TrustedKey[];
@@ -28,6 +31,10 @@ export interface VerifierSettings {
   rules?: RulesSetting;
   /** Check signatures on libuv's thread pool (nodeCryptoPooled) rather than on the calling thread. */
   pooled?: boolean;
+  /** Entries of signed source lists (--trust): the names of sources certificates give by code. */
+  sources?: SourceListEntry[];
+  /** The lists in use and the authority keys' kids: what decides valid, invalid or cannot check (core/outcome.ts). */
+  outcome?: OutcomeContext;
 }
 
 export type VerifyFn = (code: string) => Promise<RuledVerdict>;
@@ -50,9 +57,18 @@ export function makeVerifier(s: VerifierSettings): VerifyFn {
   for (const r of s.revocation ?? []) revocation!.add(r.kid, r.type, r.hash);
   const rules = s.rules;
   const crypto = s.pooled ? nodeCryptoPooled : nodeCrypto;
+  const sources = s.sources?.length ? new SourceDirectory(s.sources) : undefined;
+  // Without a context of the lists (a caller that passes keys alone): the keys as one current list.
+  const outcomeContext: OutcomeContext = s.outcome ?? {
+    lists: s.keys.length ? [{ kind: 'dsc', source: '--cert/--trust', stale: false, kids: s.keys.map((k) => toBase64(k.kid)) }] : [],
+    openingKeys: authorityKeys.map((k) => (k.kid ? { kid: toBase64(k.kid) } : {})),
+  };
   return async (code) => {
     const now = clock();
-    const v = await verifyCode(code, { keys, now, crypto, validateDccSchema, openSealed, revocation });
+    const v: RuledVerdict = await verifyCode(code, { keys, now, crypto, validateDccSchema, openSealed, revocation });
+    // Only a verified certificate's sources are looked up: nothing unverified is shown as content.
+    if (sources && v.certificate?.format === 'ithc') v.sources = sourcesOfCertificate(v.certificate.ithc, sources);
+    v.outcome = outcomeOf(v, outcomeContext);
     return rules ? withRules(v, rules, now) : v;
   };
 }
@@ -67,6 +83,8 @@ export interface BatchResult {
   /** One output line per input line, each ending in "\n"; UTF-8 bytes when it comes from a worker. */
   output: string | Uint8Array;
   invalid: number;
+  /** Not accepted for want of something (a key, a current trust list), none of them invalid. */
+  cannot: number;
 }
 
 /**
@@ -78,12 +96,22 @@ export async function verifyBatch(verify: VerifyFn, json: boolean, first: number
   const verdicts = await Promise.all(lines.map((line) => (typeof line === 'number' ? oversize(line) : verifySafely(verify, line.trim()))));
   let text = '';
   let invalid = 0;
+  let cannot = 0;
   verdicts.forEach((v, i) => {
-    // Not accepted: invalid, or (with --rules) the destination's rules not met.
-    if (!accepted(v)) invalid++;
+    // Not accepted: invalid, or (with --rules) the destination's rules not met; or it could not be checked.
+    const o = outcomeKind(v);
+    if (o === 'invalid') invalid++;
+    else if (o === 'cannot-check') cannot++;
     text += (json ? jsonLine(v) : textLine(v, first + i)) + '\n';
   });
-  return { output: text, invalid };
+  return { output: text, invalid, cannot };
+}
+
+/** What a code counts as for the exit status: cannot-check only when nothing about it is invalid. */
+export function outcomeKind(v: RuledVerdict): 'valid' | 'invalid' | 'cannot-check' {
+  const o = v.outcome?.verdict ?? (v.valid ? 'valid' : 'invalid');
+  if (o === 'valid') return accepted(v) ? 'valid' : 'invalid';
+  return o;
 }
 
 /** A batch must go on past a code that trips a bug: that code gets an error of its own instead. */

@@ -4,8 +4,10 @@
  * A FILE (PNG, JPEG or PDF) gives every QR code in it, in reading order (cli/image.ts). One code in
  * all: the bilingual summary; several: one line each, labelled with where it came from.
  *
- * Exit status: 0 when every code is valid, 1 when any is not, 2 on a usage error (reported on
- * stderr before any result is printed).
+ * Exit status (EXIT below): 0 when every code is valid (and meets --rules), 1 when any is invalid
+ * (or does not meet them), 3 when none is invalid but some could not be checked (a sealed code
+ * without its authority's key, no trust list, a trust list past its maximum age), 2 on a usage
+ * error (reported on stderr before any result is printed).
  */
 import { statSync } from 'node:fs';
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
@@ -16,8 +18,13 @@ import { loadTrust, readInputFile } from './trust';
 import { makeVerifier, verifySafely, type VerifierSettings } from './verifier';
 import { loadSignedSourceLists, loadSignedTrustLists, parseMaxAge, readAuthorityKeys, readCscas } from './seal-trust';
 import { loadRules, RULES_OPTIONS } from './rules-file';
-import { accepted } from './rules';
 import type { EarlyWorkers } from './workers';
+import { outcomeKind } from './verifier';
+import { toBase64 } from '../core/bytes';
+import type { TrustListState } from '../core/outcome';
+
+/** Exit statuses of `ithc verify`. */
+export const EXIT = Object.freeze({ valid: 0, invalid: 1, usage: 2, cannotCheck: 3 });
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -32,9 +39,9 @@ export interface Io {
 /** The options of `ithc verify`, one row each. */
 export const VERIFY_OPTIONS: readonly OptionSpec[] = [
   { name: 'cert', value: 'FILE', repeat: true, help: { en: 'trust this signing certificate (PEM, PEM bundle, DER or base64 DER)', zh: '信任此签名证书（PEM、PEM 证书包、DER 或 base64 DER）' } },
-  { name: 'trust', value: 'FILE', repeat: true, help: { en: 'trust the signing certificates in this DSC list (EU format, JSON) or signed ITHC trust list (needs --csca); a signed ITHC source list (needs --csca) names the laboratories and vaccination sites certificates give by code', zh: '信任此 DSC 列表（欧盟格式 JSON）或签名 ITHC 信任列表（需 --csca）中的签名证书；签名 ITHC 来源列表（需 --csca）给出证明中以编码表示的检测机构和接种单位的名称' } },
+  { name: 'trust', value: 'FILE', repeat: true, help: { en: 'trust the signing certificates in this DSC list (EU format, JSON) or signed ITHC trust list (needs --csca); a signed ITHC source list (needs --csca) names the laboratories and vaccination sites certificates give by code. FILE may be - (standard input) or a pipe: --trust <(curl -s URL)', zh: 'FILE 可为 -（标准输入）或管道；信任此 DSC 列表（欧盟格式 JSON）或签名 ITHC 信任列表（需 --csca）中的签名证书；签名 ITHC 来源列表（需 --csca）给出证明中以编码表示的检测机构和接种单位的名称' } },
   { name: 'csca', value: 'FILE', help: { en: 'the CSCA certificate (PEM or DER) that signed trust lists given with --trust must be signed by', zh: '签名信任列表须由此 CSCA 证书（PEM 或 DER）签发' } },
-  { name: 'max-age', value: 'DURATION', help: { en: "warn when a signed trust list is older than this (seconds, or e.g. 36h, 7d; default: the list's own)", zh: '签名信任列表超过此时长即警告（秒，或如 36h、7d；默认取列表自身的值）' } },
+  { name: 'max-age', value: 'DURATION', help: { en: "a signed trust list older than this no longer confirms a code (cannot check, exit 3) (seconds, or e.g. 36h, 7d; default: the list's own)", zh: '签名信任列表超过此时长即不再据以确认（无法核验，退出码 3）（秒，或如 36h、7d；默认取列表自身的值）' } },
   { name: 'key', value: 'FILE', repeat: true, help: { en: "a destination authority's P-256 private key (PKCS#8 PEM) that opens sealed ITHCS1: codes", zh: '用于打开加密码（ITHCS1:）的目的地主管机构 P-256 私钥（PKCS#8 PEM）' } },
   ...RULES_OPTIONS,
   { name: 'at', value: 'ISO8601', help: { en: 'validate at this time instead of now (no zone = UTC)', zh: '以此时间（而非当前时间）判断有效期（未写时区按 UTC）' } },
@@ -74,8 +81,16 @@ Entry rules 入境规则 (--rules FILE --country XX):
   每个通过验证的证明还按目的地 XX 的入境规则（CertLogic，欧盟业务规则格式）在验证时间检查；
   每条规则为通过、未通过或无法判定。有未通过或无法判定的规则时，退出码为 1。
 
+Three verdicts 三种结论: valid 有效; invalid, with the reason 无效及原因; cannot check, with what is
+missing 无法核验及所缺内容 — a sealed code without its destination authority's key (named by kid),
+no trust list, or a trust list past its maximum age (then a code is never reported valid).
+With --json each line has "verdict": "valid" | "invalid" | "cannot-check" and "missing": [...]
+("valid" stays, true only for a valid verdict).
+
 Exit status 退出码: 0 all valid (and, with --rules, meeting the rules) 全部有效（且符合入境规则）
-                    1 any invalid or not meeting the rules 存在无效或不符合入境规则 · 2 usage error 用法错误
+                    1 any invalid or not meeting the rules 存在无效或不符合入境规则
+                    3 none invalid, but some could not be checked 无无效，但有无法核验的
+                    2 usage error 用法错误
 Environment 环境变量: ITHC_WORKERS=N  worker threads for "-" (default: one per core; 0: the main
                     thread alone, checking signatures on the thread pool) 批量验证线程数（默认每核一个）
 
@@ -84,6 +99,7 @@ Examples 示例:
   ithc verify --cert dsc.pem --at 2024-05-01 qr.png
   ithc verify --trust dsc-list.json --json - < codes.txt > results.jsonl
   ithc verify --trust trustlist-signed.json --trust sources-signed.json --csca csca.pem --key authority-key.pem 'ITHCS1:...'
+  ithc verify --trust <(curl -s https://HOST/trustlist/signed) --csca csca.pem 'ITHC1:...'
   ithc verify --trust dsc-list.json --rules partners.json --country SG --at 2025-03-05T08:00:00+08:00 qr.png
 `;
 
@@ -104,11 +120,13 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
   }
   if (positionals.length === 0) throw new UsageError('verify needs a CODE, an IMAGE or PDF file, or - (standard input)');
   if (positionals.includes('-') && positionals.length > 1) throw new UsageError('- (standard input) cannot be combined with other codes or files');
+  const trustFiles = (options.trust as string[] | undefined) ?? [];
+  if (trustFiles.filter((f) => f === '-').length + (positionals.includes('-') ? 1 : 0) + (options.csca === '-' ? 1 : 0) > 1) throw new UsageError('standard input (-) can be read once: for the codes, one --trust list or --csca');
 
   // Everything that can be a usage error is checked before the first result is printed.
   const inputs: Input[] = [];
   for (const arg of positionals) inputs.push(await classify(arg, (w) => io.stderr.write(`ithc: warning: ${w}\n`)));
-  const trust = loadTrust((options.cert as string[] | undefined) ?? [], (options.trust as string[] | undefined) ?? []);
+  const trust = loadTrust((options.cert as string[] | undefined) ?? [], trustFiles);
   const at = typeof options.at === 'string' ? parseClock(options.at) : undefined;
   // Signed trust lists (seal-trust.ts): checked against --csca at the validation time.
   const authorityKeys = readAuthorityKeys((options.key as string[] | undefined) ?? []);
@@ -122,6 +140,10 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
   trust.warnings.push(...sourceLists.warnings);
   for (const w of trust.warnings) io.stderr.write(`ithc: warning: ${w}\n`);
   if (trust.keys.length === 0) io.stderr.write('ithc: warning: no trusted signing keys (give --cert or --trust), so no signature can verify\n');
+  // The lists in use, as shown beside verdicts: signed lists with their age, the rest as loaded.
+  const signedKids = new Set(signed.keys.map((k) => toBase64(k.kid)));
+  const unsignedKids = trust.keys.map((k) => toBase64(k.kid)).filter((k) => !signedKids.has(k));
+  const lists: TrustListState[] = [...signed.lists, ...(unsignedKids.length ? [{ kind: 'dsc' as const, source: [...((options.cert as string[] | undefined) ?? []), ...trustFiles.filter((f) => !trust.signed.some((s) => s.file === f) && !trust.sourceLists.some((s) => s.file === f))].join(', '), stale: false, kids: unsignedKids }] : [])];
   const settings: VerifierSettings = {
     keys: trust.keys,
     at,
@@ -130,24 +152,45 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
     revocation: signed.revocation,
     rules: await loadRules(options),
     ...(sourceLists.sources.length ? { sources: sourceLists.sources } : {}),
+    outcome: { lists, openingKeys: authorityKeys.map((k) => (k.kid ? { kid: toBase64(k.kid) } : {})) },
   };
+  // Beside the verdicts: which lists, whose, how old. Under a single summary; on stderr before several
+  // lines of text, so they stay one per code. JSON lines carry a stale list in "missing".
+  const trustText = trustLines(lists);
 
   if (inputs[0].kind === 'stdin') {
+    if (!settings.json) for (const l of trustText) io.stderr.write(`ithc: ${l.trim()}\n`);
     const r = await runBatch({ input: io.stdin, output: io.stdout, settings, workerScript: io.workerScript, early: io.early });
-    return r.invalid > 0 ? 1 : 0;
+    return r.invalid > 0 ? EXIT.invalid : r.cannot > 0 ? EXIT.cannotCheck : EXIT.valid;
   }
   const verify = makeVerifier(settings);
   const codes = inputs.flatMap((input) => (input.kind === 'codes' ? input.codes : []));
-  let allValid = true;
+  let invalid = 0;
+  let cannot = 0;
+  if (codes.length > 1 && !settings.json) for (const l of trustText) io.stderr.write(`ithc: ${l.trim()}\n`);
   for (const c of codes) {
     const v = await verifySafely(verify, c.text);
-    allValid &&= accepted(v);
-    // One code: the summary. Several: one line each, as `verify -` prints them. JSON: one line per code.
+    const o = outcomeKind(v);
+    if (o === 'invalid') invalid++;
+    else if (o === 'cannot-check') cannot++;
+    // One code: the summary, with the trust lists. Several: one line each, as `verify -` prints them. JSON: one line per code.
     if (settings.json) io.stdout.write(jsonLine(v, c.source) + '\n');
-    else if (codes.length === 1) io.stdout.write(textSummary(v) + '\n');
+    else if (codes.length === 1) io.stdout.write(textSummary(v) + '\n' + trustText.join('\n') + '\n');
     else io.stdout.write(textLine(v, c.label) + '\n');
   }
-  return allValid ? 0 : 1;
+  return invalid > 0 ? EXIT.invalid : cannot > 0 ? EXIT.cannotCheck : EXIT.valid;
+}
+
+/** The trust lists in use, as lines: which list, whose, how old, its maximum age. */
+export function trustLines(lists: readonly TrustListState[]): string[] {
+  if (!lists.length) return ['  信任列表 Trust list:   无 none loaded'];
+  const day = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+  const dur = (s: number) => (s >= 2 * 86_400 ? `${Math.floor(s / 86_400)} d` : s >= 7200 ? `${Math.floor(s / 3600)} h` : `${Math.max(0, Math.floor(s / 60))} min`);
+  return lists.map((l) =>
+    l.kind === 'signed'
+      ? `  信任列表 Trust list:   ${l.country} signed list v${l.version} (CSCA "${l.csca}"), issued ${day(l.issuedAt ?? 0)}, ${dur(l.ageSeconds ?? 0)} old, max age ${dur(l.maxAge ?? 0)}${l.stale ? ' — 已超过最长有效期 PAST ITS MAXIMUM AGE' : ''} [${l.source}]`
+      : `  信任列表 Trust list:   unsigned certificates, ${l.kids.length}, as loaded from ${l.source}`,
+  );
 }
 
 /**

@@ -31,7 +31,7 @@ export function runWorker(settings: VerifierSettings): void {
       // Encoded here and transferred, not cloned: the main thread then only writes bytes out
       // (measured: cloning the text cost each worker ~4% of its time).
       const bytes = encoder.encode(r.output as string);
-      const reply: BatchReply = { seq: m.seq, output: bytes, invalid: r.invalid };
+      const reply: BatchReply = { seq: m.seq, output: bytes, invalid: r.invalid, cannot: r.cannot };
       port.postMessage(reply, [bytes.buffer]);
     }).catch((e) => {
       // verifyBatch reports every code's problems itself; reaching here is a bug. Crash the

@@ -84,10 +84,12 @@ async function main(): Promise<void> {
   out.write(`${view.codes.ithc}\n\n`);
   out.write(`Relative (代为查询): ${relative.relative.name} (${relative.relative.relationship}), certificate ${relative.certificate.id} — caller ${DEMO_TRAVELLER_OPENID} with {for: "${relative.relative.id}"}\n\n`);
   out.write(`Gateway       ${base}   (POST /functions/<name>, caller header X-Ithc-Local-Caller)\n`);
-  out.write(`Trust list    ${base}/trustlist\n`);
+  out.write(`Verifier      ${base}/verify/   (the web verifier: loads this deployment's signed trust list and CSCA by itself)\n`);
+  out.write(`Trust list    ${base}/trustlist/signed   (CSCA: ${base}/trustlist/csca.pem; EU DSC-list shape: ${base}/trustlist)\n`);
   if (seeded.citizens) out.write(`Mini program  the verify page trusts the CSCA in ${join(dir, 'csca.pem')} from the next build (npm run build)\n`);
   out.write(`Ingestion     ${base}/ingest/records   (HMAC-signed, see docs/ingestion.md)\n`);
-  out.write(`Verify        npx ithc verify --trust <(curl -s ${base}/trustlist) '<code>'\n\n`);
+  // --trust and --csca read pipes, so process substitution works; the CSCA is the one beside the data.
+  out.write(`Verify        node bin/ithc.js verify --trust <(curl -s ${base}/trustlist/signed) --csca ${join(dir, 'csca.pem')} '<code>'\n\n`);
   out.write('Ctrl-C stops the server.\n');
 }
 

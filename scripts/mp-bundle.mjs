@@ -63,6 +63,7 @@ export const MP_BUNDLES = Object.freeze([
       "export { validateDccSchemaPrecompiled } from './cli/dcc-schema-precompiled';",
       "export { verifyTrustList } from './core/trustlist';",
       "export { fromBase64 } from './core/bytes';",
+      "export { sealedRecipientKids } from './core/outcome';",
     ].join('\n'),
   },
 ]);

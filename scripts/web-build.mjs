@@ -4,9 +4,13 @@
 //   dist/web/index.html, styles.css, manifest.webmanifest, icon.svg   copied from web/
 //   dist/web/app.js        web/main.ts and the core, one bundle (esbuild, platform browser)
 //   dist/web/sw.js         the service worker, with this build's file list and version
-//   dist/web/pdf.min.mjs, pdf.worker.min.mjs   pdf.js (pdfjs-dist), loaded only for PDF uploads
+//   dist/web/pdf.<hash>.min.mjs, pdf.worker.<hash>.min.mjs   pdf.js (pdfjs-dist), fetched on the
+//                          first PDF opened; the service worker keeps it once fetched (lazy below)
 //   dist/web/zxing-reader.<hash>.wasm   ZXing-C++ (zxing-wasm), the QR decoder, fetched on the first
-//                          scan; the service worker keeps it once fetched (LAZY below)
+//                          scan; the service worker keeps it once fetched (lazy below)
+//   dist/web/<file>.br, <file>.gz   each file above compressed (brotli at quality 11, gzip at level 9),
+//                          for servers that send a file's compressed copy to browsers that accept it
+//                          (server/routes.ts; docs/reading-codes.md for a static host)
 //
 //   node scripts/web-build.mjs [--out DIR]
 //
@@ -19,13 +23,36 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameS
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { BuildCache, inputsOf } from './build-cache.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
 const STATIC = ['index.html', 'styles.css', 'manifest.webmanifest', 'icon.svg'];
-const PDFJS = ['pdf.min.mjs', 'pdf.worker.min.mjs'];
+const PDFJS = { api: 'pdf.min.mjs', worker: 'pdf.worker.min.mjs' };
+/** Files that are not worth compressing (already compressed formats). */
+const PRECOMPRESSED = /\.(png|jpe?g|webp|woff2?)$/;
+
+/** `name` with a hash of `bytes` before its extension(s): pdf.min.mjs → pdf.<hash>.min.mjs. */
+function hashedName(name, bytes) {
+  const h = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  const dot = name.indexOf('.');
+  return `${name.slice(0, dot)}.${h}${name.slice(dot)}`;
+}
+
+/**
+ * The brotli and gzip copies of every file in `dir` (name.br, name.gz). Written at build time, so a
+ * server only picks a file, never compresses per request.
+ */
+function compressAll(dir, names) {
+  for (const f of names) {
+    if (PRECOMPRESSED.test(f)) continue;
+    const bytes = readFileSync(join(dir, f));
+    writeFileSync(join(dir, `${f}.br`), brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }));
+    writeFileSync(join(dir, `${f}.gz`), gzipSync(bytes, { level: 9 }));
+  }
+}
 
 /**
  * The QR decoder's WebAssembly, named after a hash of its bytes: the service worker caches it on
@@ -81,12 +108,17 @@ async function buildWebFiles(finalOut, opts) {
     copyFileSync(join(ROOT, 'web', f), join(out, f));
   }
   const pdfjsDir = join(dirname(require.resolve('pdfjs-dist/package.json')), 'build');
-  for (const f of PDFJS) {
+  /** @type {{ api: string, worker: string }} */
+  const pdfjs = { api: '', worker: '' };
+  for (const [k, f] of Object.entries(PDFJS)) {
     inputs.push(join(pdfjsDir, f));
-    copyFileSync(join(pdfjsDir, f), join(out, f));
+    const bytes = readFileSync(join(pdfjsDir, f));
+    pdfjs[k] = hashedName(f, bytes);
+    writeFileSync(join(out, pdfjs[k]), bytes);
   }
   const zxingWasm = copyZxingWasm(out, inputs);
-  const lazy = [zxingWasm];
+  // Fetched only by the visits that need them (a PDF, a scan), then kept by the service worker.
+  const lazy = [zxingWasm, pdfjs.api, pdfjs.worker];
   // Imported here: a build run that finds the web verifier up to date never loads esbuild.
   const { build } = await import('esbuild');
 
@@ -102,7 +134,7 @@ async function buildWebFiles(finalOut, opts) {
     minify: true,
     sourcemap: false,
     legalComments: 'linked',
-    define: { 'process.env.NODE_ENV': '"production"', __ZXING_WASM__: JSON.stringify(zxingWasm) },
+    define: { 'process.env.NODE_ENV': '"production"', __ZXING_WASM__: JSON.stringify(zxingWasm), __PDFJS__: JSON.stringify(pdfjs) },
     logLevel: 'warning',
     metafile: true,
   });
@@ -110,7 +142,7 @@ async function buildWebFiles(finalOut, opts) {
 
   // The service worker names every file of this build and a version derived from their bytes:
   // `files` are cached when it installs, `lazy` ones when first fetched.
-  const files = ['index.html', 'app.js', ...STATIC.filter((f) => f !== 'index.html'), ...PDFJS];
+  const files = ['index.html', 'app.js', ...STATIC.filter((f) => f !== 'index.html')];
   const hash = createHash('sha256');
   for (const f of [...files, ...lazy]) hash.update(f).update(readFileSync(join(out, f)));
   const version = hash.digest('hex').slice(0, 16);
@@ -131,6 +163,7 @@ async function buildWebFiles(finalOut, opts) {
 
   const sizes = {};
   for (const f of [...files, ...lazy, 'sw.js']) sizes[f] = statSync(join(out, f)).size;
+  compressAll(out, [...files, ...lazy, 'sw.js', ...readdirSync(out).filter((f) => f.endsWith('.LEGAL.txt'))]);
   writeFileSync(join(out, 'build.json'), JSON.stringify({ version, files: sizes, lazy }, null, 2) + '\n');
   // The finished folder replaces the old one: a server reading dist/web (npm start's /verify/) sees
   // it missing for the moment between the two calls, not half built for the seconds a build takes.

@@ -4,6 +4,7 @@
  * functions (cloudfunctions/<name>) all build the same app; only the adapters differ.
  */
 import { randomBytes } from 'node:crypto';
+import { AccountService } from './account/service';
 import type { Clock } from './clock';
 import { DEFAULT_APP_CONFIG, type AppConfig } from './config';
 import type { PaperSettings } from './pdf/service';
@@ -97,6 +98,8 @@ export interface App {
   operators: OperatorDirectory;
   /** Provisioning a deployment: collections, registries, ingestion sources (server/provision). */
   provision: ProvisionService;
+  /** The caller's own data: export it, delete the account (identity.exportData / deleteAccount, server/account). */
+  account: AccountService;
 }
 
 export async function createApp(deps: AppDeps): Promise<App> {
@@ -138,5 +141,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const operators = new OperatorDirectory({ store, clock, bootstrap: deps.operatorBootstrap ?? { openids: new Set(config.operators), keys: new Map() } });
   const provision = new ProvisionService({ store, clock, vault, keys, collections: deps.collections ?? migratedCollections, operators });
 
-  return { config, paper: deps.paper, store, clock, secrets, vault, personIds, identity, documents, documentRegistry, records, keys, issuance, ingest, subjectOf, relatives, seal, partners, revocation, holds, operators, provision };
+  const app: App = { config, paper: deps.paper, store, clock, secrets, vault, personIds, identity, documents, documentRegistry, records, keys, issuance, ingest, subjectOf, relatives, seal, partners, revocation, holds, operators, provision, account: undefined as unknown as AccountService };
+  // Paper settings may be attached after the app is made (server/pdf/service.ts attachPaper): read them when deleting.
+  app.account = new AccountService({ store, clock, files: () => app.paper?.storage });
+  return app;
 }

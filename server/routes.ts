@@ -8,6 +8,7 @@ import { errorResponse, json, type RawRequest, type RawResponse, type Route } fr
 import { publishDscList } from './trust/dsc-list';
 import { publishAppTrustList } from './trust/signed-list';
 import { publishAppSourceList } from './trust/source-list';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paperOf } from './pdf/service';
@@ -15,8 +16,14 @@ import { LocalFileStorage } from './pdf/storage';
 
 export function trustListRoute(app: Pick<App, 'keys' | 'store' | 'clock' | 'config' | 'revocation'>): Route {
   return async (req: RawRequest): Promise<RawResponse | undefined> => {
-    if (req.path !== '/trustlist' && req.path !== '/trustlist/dsc' && req.path !== '/trustlist/signed' && req.path !== '/trustlist/sources') return undefined;
+    if (req.path !== '/trustlist' && req.path !== '/trustlist/dsc' && req.path !== '/trustlist/signed' && req.path !== '/trustlist/sources' && req.path !== '/trustlist/csca.pem') return undefined;
     if (req.method !== 'GET' && req.method !== 'HEAD') return errorResponse(new ServiceError('METHOD_NOT_ALLOWED', 'use GET'));
+    // The CSCA certificate (public): what the deployment's own /verify/ checks its signed list with.
+    // A verifier abroad pins one received by other means instead (docs/trust-list.md).
+    if (req.path === '/trustlist/csca.pem') {
+      const pem = new X509Certificate(await app.keys.cscaCertificate()).toString();
+      return { status: 200, headers: { 'content-type': 'application/x-pem-file', 'cache-control': 'public, max-age=300', 'access-control-allow-origin': '*' }, body: pem };
+    }
     // Public and cacheable for a short while: verifiers poll it. /trustlist/signed is our own
     // signed list (server/trust/signed-list.ts), /trustlist/sources our signed source list
     // (server/trust/source-list.ts); the others the EU DSC-list shape.
@@ -75,10 +82,44 @@ export function webVerifierRoute(dir = process.env.ITHC_WEB_DIR ?? [join(__dirna
     const name = m[1] ?? 'index.html';
     const type = WEB_TYPES[name.split('.').pop() ?? ''];
     if (!dir || !type || !existsSync(join(dir, name))) return json(404, { ok: false, error: { code: 'NOT_FOUND', message: dir ? 'not found' : 'the web verifier is not built: run node scripts/web-build.mjs' } });
-    // Revalidated on every load; offline use comes from the service worker's cache, not HTTP caching.
+    // The build's brotli or gzip copy when the browser takes it (scripts/web-build.mjs makes them).
+    const encoding = pickEncoding(req.headers['accept-encoding'], (e) => existsSync(join(dir, `${name}.${e === 'br' ? 'br' : 'gz'}`)));
+    const file = encoding ? `${name}.${encoding === 'br' ? 'br' : 'gz'}` : name;
+    // A name with a hash of its bytes never changes: cached for a year. The others are revalidated
+    // on every load; offline use comes from the service worker's cache, not HTTP caching.
+    const cache = /\.[0-9a-f]{16}\./.test(name) ? 'public, max-age=31536000, immutable' : 'no-cache';
     // 'wasm-unsafe-eval' lets the page compile the QR decoder's WebAssembly, and nothing more (no eval).
-    return { status: 200, headers: { 'content-type': type, 'cache-control': 'no-cache', 'content-security-policy': "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src *; worker-src 'self' blob:; style-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'" }, body: new Uint8Array(readFileSync(join(dir, name))) };
+    return {
+      status: 200,
+      headers: {
+        'content-type': type,
+        'cache-control': cache,
+        vary: 'Accept-Encoding',
+        ...(encoding ? { 'content-encoding': encoding } : {}),
+        'content-security-policy': "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src *; worker-src 'self' blob:; style-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      },
+      body: new Uint8Array(readFileSync(join(dir, file))),
+    };
   };
+}
+
+/**
+ * The encoding to send from an Accept-Encoding header (RFC 9110 §12.5.3): brotli, else gzip, of
+ * those the browser accepts (q > 0) and `have` holds; undefined for the file as it is.
+ */
+export function pickEncoding(header: string | string[] | undefined, have: (encoding: 'br' | 'gzip') => boolean): 'br' | 'gzip' | undefined {
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  const q = new Map<string, number>();
+  for (const part of text.split(',')) {
+    const [token, ...params] = part.trim().toLowerCase().split(';');
+    if (!token) continue;
+    const qp = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const value = qp ? Number(qp.slice(2)) : 1;
+    q.set(token, Number.isFinite(value) ? value : 0);
+  }
+  const accepts = (e: string) => (q.get(e) ?? (e !== 'identity' ? q.get('*') : undefined) ?? 0) > 0;
+  for (const e of ['br', 'gzip'] as const) if (accepts(e) && have(e)) return e;
+  return undefined;
 }
 
 export function appRoutes(app: App): Route[] {

@@ -16,7 +16,9 @@ import { IGG_RESULTS, IGG_TARGETS, iggAssayLabel, issuerLabel, label, ownLabel }
 import { sourceLabel } from '../core/sourcelist';
 import { ERROR_WORDS, FORMAT_WORDS, LANGS, LANG_NAMES, duration, preferredLang, t, type UiLang } from './i18n';
 import { CameraScanner, DecoderUnavailable, NotAnImage, decodeImageFile, decodePdfFile, fileKind } from './scan';
-import { NeedsCsca, checkCode, openingKeyFromPem, readCscas, readFileText, readRules, readTrust, sourceDirectory, type CheckResult, type TrustSource } from './verifier';
+import { NeedsCsca, OlderList, checkCode, mergeTrust, openingKeyFromPem, readCscas, readFileText, readRules, readTrust, sourceDirectory, trustState, type CheckResult, type TrustSource } from './verifier';
+import { parseCertificate } from '../core/x509';
+import type { Missing, TrustListState } from '../core/outcome';
 
 const crypto = webCrypto(globalThis.crypto.subtle);
 /** The validation clock: the officer's chosen time (UTC) when set, else this device's clock. */
@@ -28,7 +30,17 @@ function now(): number {
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const STORE = { lang: 'ithc.lang', trust: 'ithc.trust', cscas: 'ithc.cscas', rules: 'ithc.rules', country: 'ithc.country' };
+const STORE = { lang: 'ithc.lang', trust: 'ithc.trust', cscas: 'ithc.cscas', cscaOrigin: 'ithc.cscaOrigin', rules: 'ithc.rules', country: 'ithc.country' };
+
+/**
+ * Where the CSCA in use came from: pinned by the officer (a file received by other means), or served
+ * by the deployment this page came from (its /trustlist/csca.pem). A pinned CSCA is never replaced
+ * by a served one.
+ */
+interface CscaOrigin {
+  kind: 'pinned' | 'deployment';
+  source: string;
+}
 
 /** One of several codes read from one image or PDF, with its result. */
 interface FoundEntry {
@@ -49,6 +61,7 @@ const state = {
   trust: [] as TrustSource[],
   savedTrust: [] as SavedTrust[],
   cscas: [] as Uint8Array[],
+  cscaOrigin: null as CscaOrigin | null,
   keys: [] as OpeningKey[],
   keyKid: '' as string,
   rules: [] as ValidationRule[],
@@ -56,7 +69,9 @@ const state = {
   last: null as CheckResult | null,
   /** The codes of the last image or PDF that held several, each verified. */
   found: [] as FoundEntry[],
-  trustMessage: null as null | { key: string; vars?: Record<string, string | number>; kind?: 'warn' | 'error' },
+  trustMessage: null as null | { key: string; vars?: Record<string, string | number>; kind?: 'warn' | 'error'; remains?: boolean },
+  /** A note on the last list loaded (a version replaced), shown above the lists. */
+  trustNote: null as null | { key: string; vars?: Record<string, string | number> },
 };
 
 function store(key: string, value: string | null): void {
@@ -113,12 +128,20 @@ function applyLang(): void {
 
 function renderTrustStatus(): void {
   const L = state.lang;
+  const csca = cscaLine(L);
   if (state.trustMessage) {
-    setStatus('trust-status', t(L, state.trustMessage.key, state.trustMessage.vars), state.trustMessage.kind);
+    // A failed load says what is still in use.
+    const m = state.trustMessage;
+    const lines = [t(L, m.key, m.vars)];
+    if (m.remains) lines.push(state.trust.length ? t(L, 'trustRemains', { lists: state.trust.filter((s) => s.kind !== 'sources').map((s) => trustLine(L, trustState(s))).join('; ') || '—' }) : t(L, 'trustRemainsNone'));
+    if (csca) lines.push(csca);
+    setStatus('trust-status', lines.join('\n'), m.kind);
     return;
   }
-  if (!state.trust.length) return setStatus('trust-status', t(L, 'trustNone'), 'warn');
+  if (!state.trust.length) return setStatus('trust-status', [t(L, 'trustNone'), csca].filter(Boolean).join('\n'), 'warn');
   const lines: string[] = [];
+  if (state.trustNote) lines.push(t(L, state.trustNote.key, state.trustNote.vars));
+  if (csca) lines.push(csca);
   let warn = false;
   for (const s of state.trust) {
     if (s.signed) {
@@ -138,27 +161,112 @@ function renderTrustStatus(): void {
   setStatus('trust-status', lines.join('\n'), warn ? 'warn' : undefined);
 }
 
-async function addTrust(text: string, source: string, persist = true): Promise<void> {
+/** The CSCA in use and where it came from, for the trust status. */
+function cscaLine(L: UiLang): string {
+  if (!state.cscas.length || !state.cscaOrigin) return '';
+  let subject: string;
+  try {
+    subject = parseCertificate(state.cscas[0]).subject;
+  } catch {
+    subject = '?';
+  }
+  return state.cscaOrigin.kind === 'pinned' ? t(L, 'cscaPinned', { subject, source: state.cscaOrigin.source }) : t(L, 'cscaDeployment', { subject, origin: state.cscaOrigin.source });
+}
+
+/** One list in use, as the verdict and the trust status show it: which list, whose, how old, its maximum age. */
+function trustLine(L: UiLang, s: TrustListState): string {
+  if (s.kind === 'signed') {
+    const line = t(L, 'trustLineSigned', { country: s.country ?? '?', version: s.version ?? '?', csca: s.csca ?? '?', issued: fmtTime(s.issuedAt ?? null), age: duration(L, s.ageSeconds ?? 0), max: duration(L, s.maxAge ?? 0) });
+    return s.stale ? line + t(L, 'trustLineStale') : line;
+  }
+  return t(L, 'trustLineDsc', { source: s.source, n: s.kids.length });
+}
+
+/** The saved copies of the lists in use (one per list identity: the version in use). */
+function persistTrust(): void {
+  store(STORE.trust, JSON.stringify(state.savedTrust));
+}
+
+/**
+ * Verifies and adds a list. A newer version of a list in use replaces it (its saved copy too); an
+ * older one is refused as a replay; any failure leaves what was in use, and says what that is.
+ * Returns whether the list was taken.
+ */
+async function addTrust(text: string, source: string, persist = true): Promise<boolean> {
   try {
     const src = await readTrust(text, source, state.cscas, now(), crypto);
-    state.trust = state.trust.filter((s) => s.source !== source).concat(src);
+    const { trust, replaced } = mergeTrust(state.trust, src);
+    state.trust = trust;
+    const stamp = (x: TrustSource) => x.signed ?? x.sourceList;
+    state.trustNote = replaced && stamp(replaced) && stamp(replaced)!.version !== stamp(src)!.version ? { key: 'trustReplaced', vars: { old: stamp(replaced)!.version, new: stamp(src)!.version } } : null;
     if (persist) {
-      state.savedTrust = state.savedTrust.filter((s) => s.source !== source).concat({ source, text });
-      store(STORE.trust, JSON.stringify(state.savedTrust));
+      const drop = new Set([source, replaced?.source]);
+      state.savedTrust = state.savedTrust.filter((s) => !drop.has(s.source)).concat({ source, text });
+      persistTrust();
     }
     state.trustMessage = null;
+    renderTrustStatus();
+    return true;
   } catch (e) {
-    state.trustMessage = e instanceof NeedsCsca ? { key: 'trustNeedsCsca', kind: 'warn' } : { key: 'trustFailed', vars: { reason: errorText(e) }, kind: 'error' };
+    state.trustMessage =
+      e instanceof NeedsCsca
+        ? { key: 'trustNeedsCsca', kind: 'warn', remains: true }
+        : e instanceof OlderList
+          ? { key: 'trustOlder', vars: { incoming: e.incoming.version, inUse: e.inUse.version }, kind: 'error', remains: true }
+          : { key: 'trustFailed', vars: { reason: errorText(e) }, kind: 'error', remains: true };
+    renderTrustStatus();
+    return false;
   }
-  renderTrustStatus();
+}
+
+/** Sets the CSCA in use; lists loaded before it can now be checked. */
+async function useCscas(cscas: Uint8Array[], origin: CscaOrigin): Promise<void> {
+  state.cscas = cscas;
+  state.cscaOrigin = origin;
+  store(STORE.cscas, JSON.stringify(cscas.map(toBase64)));
+  store(STORE.cscaOrigin, JSON.stringify(origin));
+  for (const s of state.savedTrust) if (!state.trust.some((x) => x.source === s.source)) await addTrust(s.text, s.source, false);
+}
+
+/**
+ * Served by a deployment (http or https), the page loads that deployment's own CSCA (unless the
+ * officer pinned one) and signed trust list by itself, from its own origin, never another host.
+ * Offline or on failure, what was saved stays in use. Opened as a file, nothing is fetched.
+ */
+async function loadDeploymentTrust(): Promise<void> {
+  if (location.protocol !== 'https:' && location.protocol !== 'http:') return;
+  const fetchText = async (path: string) => {
+    const res = await fetch(new URL(path, location.origin).href, { credentials: 'omit', cache: 'no-store' });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return readFileText(await res.blob());
+  };
+  if (state.cscaOrigin?.kind !== 'pinned') {
+    try {
+      const cscas = readCscas(await fetchText('/trustlist/csca.pem'));
+      await useCscas(cscas, { kind: 'deployment', source: location.origin });
+    } catch {
+      // No CSCA served here (or offline): the officer loads one, or the saved one stays.
+    }
+  }
+  const url = new URL('/trustlist/signed', location.origin).href;
+  let text: string;
+  try {
+    text = await fetchText('/trustlist/signed');
+  } catch {
+    return;
+  }
+  if (state.cscas.length) await addTrust(text, url);
 }
 
 async function restore(): Promise<void> {
   try {
     const cscas = JSON.parse(load(STORE.cscas) ?? '[]') as string[];
     state.cscas = cscas.map((b) => Uint8Array.from(atob(b), (c) => c.charCodeAt(0)));
+    const origin = JSON.parse(load(STORE.cscaOrigin) ?? 'null') as CscaOrigin | null;
+    state.cscaOrigin = state.cscas.length ? (origin && (origin.kind === 'pinned' || origin.kind === 'deployment') ? origin : { kind: 'pinned', source: '?' }) : null;
   } catch {
     state.cscas = [];
+    state.cscaOrigin = null;
   }
   try {
     state.savedTrust = JSON.parse(load(STORE.trust) ?? '[]') as SavedTrust[];
@@ -227,12 +335,22 @@ function renderResult(r: CheckResult): void {
   const v = r.verdict;
   const verdict = $('verdict');
   verdict.replaceChildren();
-  verdict.className = `verdict ${v.valid ? 'ok' : r.sealedWithoutKey ? 'warn' : 'bad'}`;
-  verdict.dataset.valid = String(v.valid);
-  verdict.appendChild(el('p', `${v.valid ? '✓' : '✗'} ${t(L, v.valid ? 'valid' : 'invalid')}`, 'word'));
-  if (v.valid) verdict.appendChild(el('p', t(L, 'validLead')));
-  else if (r.sealedWithoutKey) verdict.appendChild(el('p', t(L, 'sealedNoKey')));
-  else {
+  const o = r.outcome.verdict;
+  verdict.className = `verdict ${o === 'valid' ? 'ok' : o === 'cannot-check' ? 'warn' : 'bad'}`;
+  verdict.dataset.valid = String(o === 'valid');
+  verdict.dataset.verdict = o;
+  verdict.appendChild(el('p', verdictWord(L, o), 'word'));
+  if (o === 'valid') verdict.appendChild(el('p', t(L, 'validLead')));
+  else if (o === 'cannot-check') {
+    verdict.appendChild(el('p', t(L, 'cannotLead')));
+    const ul = el('ul');
+    for (const m of r.outcome.missing) {
+      const li = el('li', missingText(L, m));
+      li.dataset.missing = m.kind;
+      ul.appendChild(li);
+    }
+    verdict.appendChild(ul);
+  } else {
     verdict.appendChild(el('p', t(L, 'invalidLead')));
     const ul = el('ul');
     const seen = new Set<ErrorCode>();
@@ -280,7 +398,21 @@ function renderResult(r: CheckResult): void {
 
   const at = ($('at') as HTMLInputElement).value;
   if (at) verdict.appendChild(el('p', t(L, 'atNote', { at: at.replace('T', ' ') }), 'hint'));
+  // Beside every verdict: the lists it was checked against, whose, how old, their maximum age.
+  const trustP = el('p', r.trust.length ? t(L, 'verdictTrust', { lists: r.trust.map((s) => trustLine(L, s)).join('; ') }) : t(L, 'verdictTrustNone'), 'trust-line');
+  trustP.id = 'verdict-trust';
+  verdict.appendChild(trustP);
   renderDetails(r);
+}
+
+function verdictWord(L: UiLang, o: CheckResult['outcome']['verdict']): string {
+  return o === 'valid' ? `✓ ${t(L, 'valid')}` : o === 'cannot-check' ? `? ${t(L, 'cannot')}` : `✗ ${t(L, 'invalid')}`;
+}
+
+function missingText(L: UiLang, m: Missing): string {
+  if (m.kind === 'authority-key') return t(L, 'missingAuthorityKey', { kid: m.kids.join(', ') || '?' });
+  if (m.kind === 'trust-list') return t(L, 'missingTrustList', { kid: m.kid ?? '?' });
+  return t(L, 'missingCurrentList', { list: trustLine(L, m.list) });
 }
 
 function renderDetails(r: CheckResult): void {
@@ -462,11 +594,13 @@ function renderFound(): void {
   const shown = ($('code') as HTMLTextAreaElement).value;
   state.found.forEach((f, i) => {
     const v = f.result.verdict;
+    const o = f.result.outcome.verdict;
     const where = f.page !== undefined ? t(L, 'foundOnPage', { page: f.page, index: f.index }) : t(L, 'foundInImage', { index: f.index });
-    const parts = [`${v.valid ? '✓' : '✗'} ${t(L, v.valid ? 'valid' : 'invalid')}`, v.format ? FORMAT_WORDS[v.format][L] : '', where, f.result.holder?.name ?? ''];
-    const button = el('button', parts.filter(Boolean).join(' · '), `found-item ${v.valid ? 'ok' : f.result.sealedWithoutKey ? 'warn' : 'bad'}`);
+    const parts = [verdictWord(L, o), v.format ? FORMAT_WORDS[v.format][L] : '', where, f.result.holder?.name ?? ''];
+    const button = el('button', parts.filter(Boolean).join(' · '), `found-item ${o === 'valid' ? 'ok' : o === 'cannot-check' ? 'warn' : 'bad'}`);
     button.type = 'button';
-    button.dataset.valid = String(v.valid);
+    button.dataset.valid = String(o === 'valid');
+    button.dataset.verdict = o;
     if (f.code === shown) button.setAttribute('aria-current', 'true');
     button.addEventListener('click', () => void showFoundEntry(i));
     const li = el('li');
@@ -528,16 +662,17 @@ function wire(): void {
 
   fileInput('csca-file', async (f) => {
     try {
+      if (f.size > 1024 * 1024) throw new Error(`the file is ${f.size} bytes; a certificate is far smaller`);
       const bytes = new Uint8Array(await f.arrayBuffer());
       const text = new TextDecoder().decode(bytes);
+      // Parsed as X.509 and required to be a CA before anything is kept.
       const cscas = /-----BEGIN/.test(text) ? readCscas(text) : readCscas(bytes);
-      state.cscas = cscas;
-      store(STORE.cscas, JSON.stringify(cscas.map(toBase64)));
-      // Lists loaded before the CSCA can now be checked.
-      for (const s of state.savedTrust) await addTrust(s.text, s.source, false);
       state.trustMessage = null;
+      // Lists verified with another CSCA are checked again with this one.
+      state.trust = state.trust.filter((s) => s.kind === 'dsc');
+      await useCscas(cscas, { kind: 'pinned', source: f.name });
     } catch (e) {
-      state.trustMessage = { key: 'trustFailed', vars: { reason: errorText(e) }, kind: 'error' };
+      state.trustMessage = { key: 'cscaFailed', vars: { reason: errorText(e) }, kind: 'error', remains: true };
     }
     renderTrustStatus();
   });
@@ -545,7 +680,7 @@ function wire(): void {
     try {
       await addTrust(await readFileText(f), f.name);
     } catch (e) {
-      state.trustMessage = { key: 'trustFailed', vars: { reason: errorText(e) }, kind: 'error' };
+      state.trustMessage = { key: 'trustFailed', vars: { reason: errorText(e) }, kind: 'error', remains: true };
       renderTrustStatus();
     }
   });
@@ -557,13 +692,14 @@ function wire(): void {
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       await addTrust(await readFileText(await res.blob()), url);
     } catch (e) {
-      state.trustMessage = { key: 'trustFailed', vars: { reason: errorText(e) }, kind: 'error' };
+      state.trustMessage = { key: 'trustFailed', vars: { reason: errorText(e) }, kind: 'error', remains: true };
       renderTrustStatus();
     }
   });
   $('trust-clear').addEventListener('click', () => {
     state.trust = [];
     state.savedTrust = [];
+    state.trustNote = null;
     store(STORE.trust, null);
     state.trustMessage = { key: 'trustCleared' };
     renderTrustStatus();
@@ -618,6 +754,7 @@ async function main(): Promise<void> {
   state.lang = saved && (LANGS as readonly string[]).includes(saved) ? (saved as UiLang) : preferredLang(navigator.languages ?? [navigator.language]);
   wire();
   await restore();
+  await loadDeploymentTrust();
   applyLang();
   // Served by a deployment (its public address), the signed trust list is at the same origin:
   // offered as the address to load, never a guess at another host. Opened as a file, nothing is.

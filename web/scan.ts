@@ -19,6 +19,8 @@ import { QR_READER_OPTIONS, readingOrder, readQrCodes, type DecodedSymbol, type 
 
 /** The .wasm's file name in this build (scripts/web-build.mjs): it carries a hash of its bytes. */
 declare const __ZXING_WASM__: string;
+/** pdf.js's file names in this build, likewise hashed: fetched on the first PDF, kept by the service worker from then on. */
+declare const __PDFJS__: { api: string; worker: string };
 
 interface DetectedBarcode {
   rawValue: string;
@@ -212,9 +214,11 @@ function loadPdfJs(base: string): Promise<PdfJs> {
   pdfjs ??= (async () => {
     // A URL held in a variable stays a real dynamic import (esbuild leaves it alone): pdf.js is
     // fetched only now, from this site, and the service worker keeps it for offline use.
-    const url = new URL('pdf.min.mjs', base).href;
+    const url = new URL(__PDFJS__.api, base).href;
     const mod = (await import(/* @vite-ignore */ url)) as PdfJs;
-    mod.GlobalWorkerOptions.workerSrc = new URL('pdf.worker.min.mjs', base).href;
+    mod.GlobalWorkerOptions.workerSrc = new URL(__PDFJS__.worker, base).href;
+    keepForOffline(url);
+    keepForOffline(mod.GlobalWorkerOptions.workerSrc);
     return mod;
   })().catch((e) => {
     pdfjs = undefined;

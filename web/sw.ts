@@ -4,8 +4,8 @@
  * with none, a phone in flight mode). A new build has a new name: the new worker fills its cache
  * while the old one keeps serving, then removes the old cache.
  *
- * Files used only by some visits (the QR decoder's WebAssembly, ~0.9 MB, fetched on the first scan)
- * are not fetched on install: they go into the cache when first fetched, and a new build carries
+ * Files used only by some visits (the QR decoder's WebAssembly, ~0.9 MB, fetched on the first scan;
+ * pdf.js, ~1.7 MB, fetched on the first PDF opened) are not fetched on install: they go into the cache when first fetched, and a new build carries
  * them over from the old cache, since their names hold a hash of their bytes (same name, same
  * file). So a verifier that scanned once scans offline, also after an update.
  *

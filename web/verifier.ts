@@ -18,7 +18,8 @@ import { PEM_PKCS8, PEM_SEC1, pemBodies } from '../core/pem';
 import { authorityKid, p256Spki, sealedOpener, type OpeningKey } from '../core/seal';
 import { isSignedTrustList, verifyTrustList, type TrustListProblem } from '../core/trustlist';
 import { SourceDirectory, isSignedSourceList, verifySourceList, type SourceListEntry } from '../core/sourcelist';
-import { certificatesFromText, certificateDer } from '../core/x509';
+import { certificatesFromText, certificateDer, parseCertificate } from '../core/x509';
+import { outcomeOf, type Outcome, type TrustListState } from '../core/outcome';
 import { validateDccSchemaPrecompiled } from '../cli/dcc-schema-precompiled';
 
 /** Largest trust list, key or rules file the page reads (the EU DSC list is ~5 MB). */
@@ -35,6 +36,7 @@ export interface TrustSource {
   warnings: string[];
   signed?: {
     version: number;
+    country: string;
     issuedAt: number;
     maxAge: number;
     ageSeconds: number;
@@ -45,7 +47,57 @@ export interface TrustSource {
   };
   /** A signed source list: its entries, and what the status line says of it. */
   sources?: SourceListEntry[];
-  sourceList?: { version: number; issuedAt: number; maxAge: number; ageSeconds: number; stale: boolean; csca: string };
+  sourceList?: { version: number; country: string; issuedAt: number; maxAge: number; ageSeconds: number; stale: boolean; csca: string };
+}
+
+/**
+ * Which list this is, across versions: a newer version of the same list replaces the older one.
+ * Our signed lists are one list per kind, country and CSCA; an unsigned DSC list has no identity
+ * of its own but where it came from.
+ */
+export function listIdentity(t: TrustSource): string {
+  if (t.signed) return `signed|${t.signed.country}|${t.signed.csca}`;
+  if (t.sourceList) return `sources|${t.sourceList.country}|${t.sourceList.csca}`;
+  return `dsc|${t.source}`;
+}
+
+export class OlderList extends Error {
+  constructor(
+    readonly incoming: { version: number; issuedAt: number },
+    readonly inUse: { version: number; issuedAt: number },
+  ) {
+    super(`version ${incoming.version} (issued ${iso(incoming.issuedAt)}) is older than version ${inUse.version} (issued ${iso(inUse.issuedAt)}) in use; refused, since an older list could bring back a certificate withdrawn since`);
+    this.name = 'OlderList';
+  }
+}
+
+function iso(s: number): string {
+  return new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * The lists in use once `incoming` is added: it replaces the list with the same identity when it is
+ * the same version or newer (higher version, or the same version issued later), and is refused as a
+ * replay (OlderList) when older. Returns the new set and the list it replaced, if any.
+ */
+export function mergeTrust(current: readonly TrustSource[], incoming: TrustSource): { trust: TrustSource[]; replaced?: TrustSource } {
+  const id = listIdentity(incoming);
+  const old = current.find((t) => listIdentity(t) === id);
+  const stamp = (t: TrustSource) => t.signed ?? t.sourceList;
+  const a = stamp(incoming);
+  const b = old && stamp(old);
+  if (a && b && (a.version < b.version || (a.version === b.version && a.issuedAt < b.issuedAt))) throw new OlderList(a, b);
+  return { trust: current.filter((t) => t !== old).concat(incoming), ...(old ? { replaced: old } : {}) };
+}
+
+/** What the officer is shown of each list in use beside a verdict (core/outcome.ts). */
+export function trustState(t: TrustSource): TrustListState {
+  const kids = t.keys.map((k) => toBase64(k.kid));
+  if (t.signed) {
+    const s = t.signed;
+    return { kind: 'signed', source: t.source, country: s.country, csca: s.csca, version: s.version, issuedAt: s.issuedAt, ageSeconds: s.ageSeconds, maxAge: s.maxAge, stale: s.stale, kids };
+  }
+  return { kind: 'dsc', source: t.source, stale: false, kids };
 }
 
 export class NeedsCsca extends Error {
@@ -72,7 +124,7 @@ export async function readTrust(text: string, source: string, cscas: readonly Ui
       keys: [],
       warnings: v.problems.filter((p) => p.code !== 'STALE').map((p) => `${p.code}: ${p.message}`),
       sources: v.sources.entries(),
-      sourceList: { version: v.version, issuedAt: v.issuedAt, maxAge: v.maxAge, ageSeconds: v.ageSeconds, stale: v.stale, csca: v.csca.subject },
+      sourceList: { version: v.version, country: v.country, issuedAt: v.issuedAt, maxAge: v.maxAge, ageSeconds: v.ageSeconds, stale: v.stale, csca: v.csca.subject },
     };
   }
   if (isSignedTrustList(text)) {
@@ -84,7 +136,7 @@ export async function readTrust(text: string, source: string, cscas: readonly Ui
       keys: v.keys,
       revocation: v.revocation,
       warnings: v.problems.filter((p) => p.code !== 'STALE').map((p) => `${p.code}: ${p.message}`),
-      signed: { version: v.version, issuedAt: v.issuedAt, maxAge: v.maxAge, ageSeconds: v.ageSeconds, stale: v.stale, csca: v.csca.subject, revocations: v.revocationEntries.length, problems: v.problems },
+      signed: { version: v.version, country: v.country, issuedAt: v.issuedAt, maxAge: v.maxAge, ageSeconds: v.ageSeconds, stale: v.stale, csca: v.csca.subject, revocations: v.revocationEntries.length, problems: v.problems },
     };
   }
   const r = readDscList(text);
@@ -92,13 +144,37 @@ export async function readTrust(text: string, source: string, cscas: readonly Ui
   return { kind: 'dsc', source, keys: r.keys, warnings: r.problems.map((p) => `${p.code}: ${p.message}`) };
 }
 
-/** CSCA certificates from a PEM (bundle), DER or base64 DER file. */
+/**
+ * CSCA certificates from a PEM (bundle), DER or base64 DER file, each parsed as X.509 and required
+ * to be a CA certificate: anything else is refused with the reason, and nothing is kept.
+ */
 export function readCscas(input: string | Uint8Array): Uint8Array[] {
-  if (typeof input === 'string') {
-    const pems = certificatesFromText(input);
-    return pems.length ? pems : [certificateDer(input.trim())];
+  let ders: Uint8Array[];
+  try {
+    if (typeof input === 'string') {
+      const pems = certificatesFromText(input);
+      ders = pems.length ? pems : [certificateDer(input.trim())];
+    } else ders = [certificateDer(input)];
+  } catch (e) {
+    throw new NotCsca(`not an X.509 certificate (PEM or DER): ${e instanceof Error ? e.message : String(e)}`);
   }
-  return [certificateDer(input)];
+  for (const der of ders) {
+    let c;
+    try {
+      c = parseCertificate(der);
+    } catch (e) {
+      throw new NotCsca(`not an X.509 certificate (PEM or DER): ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!c.ca) throw new NotCsca(`"${c.subject}" is not a CA certificate (its basic constraints do not allow it to certify signers), so it cannot be a CSCA`);
+  }
+  return ders;
+}
+
+export class NotCsca extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotCsca';
+  }
 }
 
 /**
@@ -151,6 +227,10 @@ export interface Holder {
 
 export interface CheckResult {
   verdict: Verdict;
+  /** Valid, invalid, or cannot check and what is missing (core/outcome.ts). */
+  outcome: Outcome;
+  /** The lists in use when it was checked, as shown beside the verdict. */
+  trust: TrustListState[];
   /** A sealed code and no key to open it: say so, not "damaged". */
   sealedWithoutKey: boolean;
   /** Only from a verified certificate. */
@@ -182,7 +262,9 @@ export async function checkCode(code: string, ctx: CheckContext): Promise<CheckR
     revocation,
     openSealed: ctx.keys.length ? sealedOpener(ctx.keys) : undefined,
   });
-  const sealedWithoutKey = verdict.format === 'sealed' && ctx.keys.length === 0 && verdict.errors.some((e) => e.code === 'DECRYPT_FAILED');
+  const trust = ctx.trust.filter((t) => t.kind !== 'sources').map(trustState);
+  const outcome = outcomeOf(verdict, { lists: trust, openingKeys: ctx.keys.map((k) => (k.kid ? { kid: toBase64(k.kid) } : {})) });
+  const sealedWithoutKey = outcome.missing.some((m) => m.kind === 'authority-key');
   let holder: Holder | null = null;
   const c = verdict.certificate;
   if (c?.format === 'ithc') {
@@ -206,7 +288,7 @@ export async function checkCode(code: string, ctx: CheckContext): Promise<CheckR
       signature: { issuedAt: verdict.issuedAt, expiresAt: verdict.expiresAt, kid: verdict.kid, issuer: verdict.issuer },
     });
   }
-  return { verdict, sealedWithoutKey, holder, rules };
+  return { verdict, outcome, trust, sealedWithoutKey, holder, rules };
 }
 
 /** Text of a file the officer picked: bounded, strict UTF-8 for text formats. */

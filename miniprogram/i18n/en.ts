@@ -357,6 +357,7 @@ export const en: Messages = {
   verr_SCHEMA_INVALID: 'The certificate content does not follow the specification',
   verr_REVOKED: 'The issuer has revoked this certificate',
   verr_DECRYPT_FAILED: 'This code is sealed for a destination authority: this phone cannot read it',
+  verifySealedNeedsKey: 'Only the destination authority whose key id is {kid} can open it, with its private key',
 
   faqTitle: 'Frequently asked questions',
   faqQ1: 'Where can the certificate be used?',

@@ -371,6 +371,7 @@ export const zh = {
   verr_SCHEMA_INVALID: '证明内容不符合规范',
   verr_REVOKED: '证明已被签发机构撤销',
   verr_DECRYPT_FAILED: '这是为目的地主管机构加密的二维码，本机无法读取',
+  verifySealedNeedsKey: '只有密钥标识为 {kid} 的目的地主管机构可用其私钥打开',
 
   // FAQ
   faqTitle: '常见问题解答',

@@ -13,7 +13,7 @@ import { hostileLines } from './hostile-lines';
 const DAY = 86400;
 const T0 = Date.UTC(2030, 0, 15) / 1000;
 const AT = new Date(T0 * 1000).toISOString();
-const JSON_KEYS = ['valid', 'format', 'kid', 'issuer', 'errors', 'payload'];
+const JSON_KEYS = ['valid', 'verdict', 'format', 'kid', 'issuer', 'errors', 'missing', 'payload'];
 const MB = 1024 * 1024;
 
 type Kind = 'valid' | 'tampered' | 'garbage' | 'expired' | 'unknown-key';

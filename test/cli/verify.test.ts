@@ -17,7 +17,7 @@ const DAY = 86400;
 /** The tests' validation clock: fixed, so that every verdict is reproducible. */
 const T0 = Date.UTC(2030, 0, 15) / 1000;
 const AT = new Date(T0 * 1000).toISOString();
-const JSON_KEYS = ['valid', 'format', 'kid', 'issuer', 'errors', 'payload'];
+const JSON_KEYS = ['valid', 'verdict', 'format', 'kid', 'issuer', 'errors', 'missing', 'payload'];
 
 let trust: TrustFiles;
 let valid: string;
@@ -37,7 +37,7 @@ describe('ithc verify CODE', () => {
     expect(rest).toEqual([]);
     const out = JSON.parse(line);
     expect(Object.keys(out)).toEqual(JSON_KEYS);
-    expect(out).toEqual({ valid: true, format: 'dcc', kid: toBase64(trust.dsc.kid), issuer: 'XX', errors: [], payload: sampleDcc(1) });
+    expect(out).toEqual({ valid: true, verdict: 'valid', format: 'dcc', kid: toBase64(trust.dsc.kid), issuer: 'XX', errors: [], missing: [], payload: sampleDcc(1) });
   });
 
   it('refuses a tampered code: exit 1, SIGNATURE_INVALID, and no payload', async () => {
@@ -57,14 +57,26 @@ describe('ithc verify CODE', () => {
     expect(jsonLines(r.stdout)[0]).toMatchObject({ valid: false, kid: toBase64(trust.dsc.kid), payload: null, errors: [{ code: 'SIGNATURE_INVALID' }] });
   });
 
-  it('reports KID_UNKNOWN for a key it was not given, and warns when no key was given at all', async () => {
+  it('reports KID_UNKNOWN for a key it was not given (invalid, exit 1); with no key at all it cannot check (exit 3) and says a trust list is missing', async () => {
     const other = trustFiles();
     const r = await runCli(['verify', '--json', '--trust', other.list, '--at', AT, valid]);
     expect(r.code).toBe(1);
-    expect(jsonLines(r.stdout)[0]).toMatchObject({ valid: false, errors: [{ code: 'KID_UNKNOWN' }], payload: null });
+    expect(jsonLines(r.stdout)[0]).toMatchObject({ valid: false, verdict: 'invalid', errors: [{ code: 'KID_UNKNOWN' }], missing: [], payload: null });
     const none = await runCli(['verify', '--json', '--at', AT, valid]);
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(3);
     expect(none.stderr).toMatch(/no trusted signing keys/);
+    expect(jsonLines(none.stdout)[0]).toMatchObject({ valid: false, verdict: 'cannot-check', missing: [{ kind: 'trust-list', kid: toBase64(trust.dsc.kid) }] });
+    const text = await runCli(['verify', '--at', AT, valid]);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toMatch(/^\? 无法核验 CANNOT CHECK/);
+    expect(text.stdout).toMatch(/no trust list loaded/);
+    expect(text.stdout).toMatch(/Trust list: +无 none loaded/);
+  });
+
+  it('exit statuses: any invalid wins over cannot-check (1); cannot-check with the rest valid is 3', async () => {
+    const both = await runCli(['verify', '--json', '--trust', trust.list, '--at', AT, valid, 'HC1:garbage']);
+    expect(both.code).toBe(1);
+    expect(jsonLines(both.stdout).map((o) => o.verdict)).toEqual(['valid', 'invalid']);
   });
 
   it('gives every error a known code and a message', async () => {
@@ -130,7 +142,7 @@ describe('ithc verify on an ITHC1: code', () => {
     const json = await runCli(['verify', '--json', '--trust', trust.list, '--at', AT, signed.code]);
     expect(json.code).toBe(0);
     const [o] = jsonLines(json.stdout);
-    expect(o).toEqual({ valid: true, format: 'ithc', kid: toBase64(trust.dsc.kid), issuer: 'CN', errors: [], payload: ithcToJson(readIthc(content).certificate!) });
+    expect(o).toEqual({ valid: true, verdict: 'valid', format: 'ithc', kid: toBase64(trust.dsc.kid), issuer: 'CN', errors: [], missing: [], payload: ithcToJson(readIthc(content).certificate!) });
 
     const text = await runCli(['verify', '--trust', trust.list, '--at', AT, signed.code]);
     expect(text.code).toBe(0);

@@ -201,13 +201,16 @@ describe('verify page', () => {
     expect(text(page, '.verdict-reason')).toBe(en.verr_PREFIX_UNKNOWN);
   });
 
-  test('a sealed code is recognised as sealed for a destination authority', async () => {
+  test('a sealed code: cannot verify (not invalid), naming the kid of the destination authority key it is sealed for', async () => {
     const seal = await call(server.app, 'certificate', server.openid, { action: 'seal', destination: 'SG' });
     if (!seal.ok) throw new Error(`seal failed: ${seal.error.code}`);
-    const sealed = (seal.data as { sealed: { code: string }[] }).sealed[0].code;
-    const { env, page } = await openVerify({}, sealed);
+    const { code, kid } = (seal.data as { sealed: { code: string; kid: string }[] }).sealed[0];
+    const { env, page } = await openVerify({}, code);
     await tapOn(env, page, '.scan');
-    expect(text(page, '.verdict-reason')).toBe(zh.verr_DECRYPT_FAILED);
+    expect(page.querySelectorAll('.verdict-cannot')).toHaveLength(1);
+    expect(page.querySelectorAll('.verdict-invalid')).toHaveLength(0);
+    expect(text(page, '.verdict-title')).toBe(zh.verdictCannot);
+    expect(page.querySelectorAll('.verdict-reason').map((n) => textOf(n.toJSON()).trim())).toEqual([zh.verr_DECRYPT_FAILED, zh.verifySealedNeedsKey.replace('{kid}', kid)]);
   });
 
   test('the pasted code is verified the same way', async () => {

@@ -57,7 +57,7 @@ describe('rules met', () => {
 
   test('without --rules the JSON has no "rules" field', async () => {
     const r = await run(['verify', '--json', '--trust', trust, '--at', iso(NOW), view.codes.ithc]);
-    expect(Object.keys(JSON.parse(r.stdout))).toEqual(['valid', 'format', 'kid', 'issuer', 'errors', 'payload']);
+    expect(Object.keys(JSON.parse(r.stdout))).toEqual(['valid', 'verdict', 'format', 'kid', 'issuer', 'errors', 'missing', 'payload']);
   });
 });
 
@@ -85,7 +85,8 @@ describe('rules not met', () => {
 
   test('a code that does not verify: rules not checked, said so', async () => {
     const r = await run(['verify', '--json', '--rules', exportFile, '--country', 'SG', view.codes.ithc]);
-    expect(r.code).toBe(1);
+    // No trust list given: the signer cannot be looked up, so it cannot be checked (exit 3).
+    expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).rules).toBeNull();
     const t = await run(['verify', '--rules', exportFile, '--country', 'SG', view.codes.ithc]);
     expect(t.stdout).toContain('not checked: the certificate did not verify');
@@ -142,7 +143,7 @@ describeWithTestdata('certlogic/rules-testdata', "a plain array of rules, as a g
     const r = await run(['verify', '--json', '--trust', trust, '--rules', arrayFile, '--country', 'SG', '--at', iso(NOW), view.codes.ithc]);
     expect(r.code).toBe(0);
     const line = JSON.parse(r.stdout);
-    expect(Object.keys(line)).toEqual(['valid', 'format', 'kid', 'issuer', 'errors', 'payload', 'rules']);
+    expect(Object.keys(line)).toEqual(['valid', 'verdict', 'format', 'kid', 'issuer', 'errors', 'missing', 'payload', 'rules']);
     expect(line.rules).toMatchObject({ country: 'SG', hasRules: true, passed: true, basis: { kind: 'test', index: 0 } });
     expect(line.rules.results.every((x: any) => x.result === 'passed')).toBe(true);
   });

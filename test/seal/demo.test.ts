@@ -165,7 +165,7 @@ describe('the built CLI', () => {
     expect(r.status).toBe(0);
     expect(lines(r.stdout)[0]).toMatchObject({ verdict: 'valid' });
     const stdin = await run(['verify', '--json', '--trust', '-', '--csca', join(out, 'csca.pem'), certificate.codes.ithc], readFileSync(join(out, 'trustlist-signed.json'), 'utf8'));
-    expect(stdin.code).toBe(0);
+    expect({ code: stdin.code, stderr: stdin.stderr }).toEqual({ code: 0, stderr: '' });
     const twice = await run(['verify', '--trust', '-', '--csca', join(out, 'csca.pem'), '-'], '');
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/standard input \(-\) can be read once/);

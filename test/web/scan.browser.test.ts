@@ -10,6 +10,7 @@
  * The camera is Chromium's fake device playing a y4m file written here: a photo of the printed
  * code (ImageMagick: on grey paper, tilted, blurred, noisy) at 640×480, at three zoom levels.
  */
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -227,6 +228,9 @@ describe('an update of the page', () => {
     expect(sw).toContain(version);
     const next = version.split('').reverse().join('');
     writeFileSync(join(webDir, 'sw.js'), sw.split(version).join(next));
+    // The build's compressed copies too, as a build writes them (the server sends those first).
+    writeFileSync(join(webDir, 'sw.js.br'), brotliCompressSync(readFileSync(join(webDir, 'sw.js'))));
+    writeFileSync(join(webDir, 'sw.js.gz'), gzipSync(readFileSync(join(webDir, 'sw.js'))));
     const before = asked.length;
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
     // The new worker installs (fetching the page's files, not the decoder) and replaces the old cache.

@@ -46,6 +46,9 @@ let base: string;
 let context: BrowserContext;
 let page: Page;
 const files: Record<string, string> = {};
+/** The first visit, as Chromium counted it (encodedDataLength of every response) and as the server sent it. */
+const firstVisit = { browserBytes: 0, servedBytes: 0, served: [] as string[] };
+let counting = true;
 
 function file(name: string, content: string | Uint8Array): string {
   const p = join(work, name);
@@ -81,18 +84,25 @@ async function settings(): Promise<void> {
 }
 
 /** Pastes a code, presses Verify and returns what the verdict says. */
-async function verifyPasted(code: string): Promise<{ valid: string; text: string; codes: string[] }> {
+async function verifyPasted(code: string): ReturnType<typeof readVerdict> {
   await page.click('#clear');
   await page.fill('#code', code);
   await page.click('#verify');
   return readVerdict();
 }
 
-async function readVerdict(): Promise<{ valid: string; text: string; codes: string[] }> {
+async function readVerdict(): Promise<{ valid: string; verdict: string; text: string; codes: string[]; missing: string[]; trust: string }> {
   await page.waitForSelector('#result:not([hidden]) #verdict[data-valid]');
   return page.evaluate(() => {
     const v = document.getElementById('verdict')!;
-    return { valid: v.dataset.valid!, text: document.getElementById('result')!.innerText, codes: [...v.querySelectorAll<HTMLElement>('li[data-code]')].map((li) => li.dataset.code!) };
+    return {
+      valid: v.dataset.valid!,
+      verdict: v.dataset.verdict!,
+      text: document.getElementById('result')!.innerText,
+      codes: [...v.querySelectorAll<HTMLElement>('li[data-code]')].map((li) => li.dataset.code!),
+      missing: [...v.querySelectorAll<HTMLElement>('li[data-missing]')].map((li) => li.dataset.missing!),
+      trust: document.getElementById('verdict-trust')?.textContent ?? '',
+    };
   });
 }
 
@@ -121,7 +131,17 @@ beforeAll(async () => {
   file('other-key.pem', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
   file('rules-sg.json', JSON.stringify(DEMO_PARTNER_RULES));
 
-  gateway = createGateway({ functions: [], localMode: false, operators: new Set(), routes: [webVerifierRoute(webDir), ...appRoutes(app)] });
+  // Counts what the server sends for the page's files during the first visit (compressed bytes as sent).
+  const web = webVerifierRoute(webDir);
+  const counted: typeof web = async (req) => {
+    const r = await web(req);
+    if (r && counting) {
+      firstVisit.servedBytes += typeof r.body === 'string' ? Buffer.byteLength(r.body) : r.body.length;
+      firstVisit.served.push(req.path);
+    }
+    return r;
+  };
+  gateway = createGateway({ functions: [], localMode: false, operators: new Set(), routes: [counted, ...appRoutes(app)] });
   base = await gateway.listen(0);
   context = await chromium.launchPersistentContext(join(work, 'profile'), {
     executablePath: CHROMIUM,
@@ -132,7 +152,15 @@ beforeAll(async () => {
     locale: 'en-GB',
   });
   page = context.pages()[0] ?? (await context.newPage());
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => {
+    if (counting) firstVisit.browserBytes += e.encodedDataLength;
+  });
   await open();
+  // The first visit is over once the service worker has cached the page for offline use.
+  await page.waitForSelector('#offline-status[data-ready="true"]');
+  counting = false;
 });
 
 afterAll(async () => {
@@ -143,11 +171,46 @@ afterAll(async () => {
 });
 
 describe('the web verifier in Chromium', () => {
-  it('without a trust list, says so and reports the signing key as unknown', async () => {
-    expect(await page.textContent('#trust-status')).toMatch(/No trust list loaded/);
+  it('the first visit transfers at most 700 KB (compressed), fetches no pdf.js, and every file comes compressed', async () => {
+    const budget = 700 * 1024;
+    process.stdout.write(`first visit: ${firstVisit.browserBytes} bytes as Chromium counted them, ${firstVisit.servedBytes} bytes of page files sent (budget ${budget})\n`);
+    expect(firstVisit.browserBytes).toBeGreaterThan(0);
+    expect(firstVisit.browserBytes).toBeLessThanOrEqual(budget);
+    expect(firstVisit.servedBytes).toBeLessThanOrEqual(budget);
+    expect(firstVisit.served.filter((p) => /pdf/.test(p))).toEqual([]);
+    const built = JSON.parse(readFileSync(join(work, 'web', 'build.json'), 'utf8')) as { files: Record<string, number> };
+    const app = Object.keys(built.files).find((f) => f === 'app.js')!;
+    for (const [encoding, expected] of [['br', 'br'], ['gzip', 'gzip'], ['gzip;q=0, identity', undefined]] as const) {
+      const res = await fetch(`${base}/verify/${app}`, { headers: { 'accept-encoding': encoding } });
+      expect(res.headers.get('content-encoding') ?? undefined).toBe(expected);
+      expect(res.headers.get('vary')).toBe('Accept-Encoding');
+      expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      // Node's fetch decodes the body: the same script whichever copy was sent.
+      expect((await res.arrayBuffer()).byteLength).toBe(built.files[app]);
+    }
+    const wasm = Object.keys(built.files).find((f) => f.endsWith('.wasm'))!;
+    expect((await fetch(`${base}/verify/${wasm}`)).headers.get('cache-control')).toMatch(/immutable/);
+  });
+
+  it("a deployment's own /verify/ loads its CSCA and signed trust list by itself, and says whose they are", async () => {
+    const status = await page.textContent('#trust-status');
+    expect(status).toMatch(/Signed trust list version/);
+    expect(status).toContain(`served by this deployment (${new URL(base).origin})`);
     const r = await verifyPasted(view.codes.ithc);
-    expect(r.valid).toBe('false');
-    expect(r.codes).toEqual(['KID_UNKNOWN']);
+    expect(r).toMatchObject({ valid: 'true', verdict: 'valid' });
+    expect(r.trust).toMatch(/^Trust list: CN signed list version \d+ \(CSCA "[^"]+"\), issued .*, .* old, maximum age 2 d 0 h$/);
+    await shot('deployment-trust');
+  });
+
+  it('without a trust list, cannot confirm (not INVALID), and says a trust list is missing', async () => {
+    await settings();
+    await page.click('#trust-clear');
+    await page.waitForFunction(() => /Trust list cleared/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    const r = await verifyPasted(view.codes.ithc);
+    expect(r).toMatchObject({ valid: 'false', verdict: 'cannot-check', codes: [], missing: ['trust-list'] });
+    expect(r.text).toMatch(/\? CANNOT CONFIRM/);
+    expect(r.text).not.toMatch(/INVALID/);
+    expect(r.trust).toBe('Trust list: none loaded');
     await shot('no-trust');
   });
 
@@ -197,22 +260,27 @@ describe('the web verifier in Chromium', () => {
     expect(await page.inputValue('#code')).toBe(view.codes.ithc);
   });
 
-  it('a sealed code without the key: a clear message, not "damaged"', async () => {
+  it('a sealed code without the key: cannot confirm, naming the kid of the authority key it needs; not INVALID', async () => {
+    const kid = Buffer.from(demoAuthorityPublicKey(readFileSync(files['authority-demo-key.pem'], 'utf8')).kid).toString('base64');
     const r = await verifyPasted(files.sealed);
-    expect(r.valid).toBe('false');
-    expect(r.text).toMatch(/sealed for a destination authority/);
-    expect(r.text).toMatch(/private key/);
-    expect(r.codes).toEqual([]);
+    expect(r).toMatchObject({ valid: 'false', verdict: 'cannot-check', codes: [], missing: ['authority-key'] });
+    expect(r.text).toMatch(/CANNOT CONFIRM/);
+    expect(r.text).not.toMatch(/INVALID/);
+    expect(r.text).toContain(`key id is ${kid}`);
+    await page.selectOption('#lang', 'fr');
+    expect(await page.textContent('#verdict')).toMatch(/IMPOSSIBLE À CONFIRMER/);
+    await page.selectOption('#lang', 'zh');
+    expect(await page.textContent('#verdict')).toMatch(/无法确认/);
+    await page.selectOption('#lang', 'en');
     await shot('sealed-no-key');
   });
 
-  it('a sealed code with another authority\'s key: DECRYPT_FAILED in plain words', async () => {
+  it("a sealed code with another authority's key: still cannot confirm, since that key is not the one it is sealed for", async () => {
     await settings();
     await page.setInputFiles('#key-file', files['other-key.pem']);
     await page.waitForFunction(() => /Private key loaded/.test(document.getElementById('key-status')!.textContent ?? ''));
     const r = await verifyPasted(files.sealed);
-    expect(r.valid).toBe('false');
-    expect(r.codes).toEqual(['DECRYPT_FAILED']);
+    expect(r).toMatchObject({ valid: 'false', verdict: 'cannot-check', missing: ['authority-key'] });
   });
 
   it('a sealed code with the demo authority key loaded: VALID, and the key is never stored', async () => {
@@ -262,26 +330,52 @@ describe('the web verifier in Chromium', () => {
     await shot('rules');
   });
 
-  it('a signed trust list: its CSCA signature and age are shown, with a warning past its maximum age', async () => {
+  it('a CSCA is checked when loaded: a non-certificate or a non-CA is refused, saying what stays in use; a pinned one is named as yours', async () => {
     await settings();
     await page.click('#trust-clear');
-    await page.setInputFiles('#trust-file', files['trustlist-signed.json']);
-    await page.waitForFunction(() => /CSCA certificate first/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    await page.setInputFiles('#trust-file', files['trustlist.json']);
+    await page.waitForFunction(() => /signing certificates loaded/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    await page.setInputFiles('#csca-file', file('not-a-cert.pem', 'hello, this is not a certificate\n'));
+    await page.waitForFunction(() => /CSCA certificate is refused/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    let status = (await page.textContent('#trust-status'))!;
+    expect(status).toMatch(/not an X\.509 certificate/);
+    expect(status).toMatch(/Still in use: unsigned DSC list trustlist\.json/);
+    // A DSC is a certificate, but not a CA.
+    const dsc = (JSON.parse(readFileSync(files['trustlist.json'], 'utf8')) as { certificates: Array<{ rawData: string }> }).certificates[0].rawData;
+    await page.setInputFiles('#csca-file', file('dsc.der', Buffer.from(dsc, 'base64')));
+    await page.waitForFunction(() => /is not a CA certificate/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    // The deployment's CSCA stays in use after both refusals.
+    expect(await page.textContent('#trust-status')).toMatch(/served by this deployment/);
+    expect(await page.evaluate(() => localStorage.getItem('ithc.cscaOrigin'))).toMatch(/deployment/);
     await page.setInputFiles('#csca-file', files['csca.der']);
+    await page.waitForFunction(() => /loaded by you \(csca\.der\)/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    await shot('csca-pinned');
+  });
+
+  it('a signed trust list past its maximum age: the verdict is CANNOT CONFIRM with the reason, never VALID', async () => {
+    await settings();
+    await page.click('#trust-clear');
     await page.setInputFiles('#trust-file', files['trustlist-signed.json']);
     await page.waitForFunction(() => /Signed trust list version/.test(document.getElementById('trust-status')!.textContent ?? ''));
     expect(await page.textContent('#trust-status')).toMatch(/signature verified with CSCA/);
     expect(await page.textContent('#trust-status')).not.toMatch(/Warning/);
-    expect((await verifyPasted(view.codes.ithc)).valid).toBe('true');
-    // Ten days on, past the list's maximum age: still used, with a warning.
+    expect((await verifyPasted(view.codes.ithc)).verdict).toBe('valid');
+    // Ten days on, past the list's maximum age.
     const later = new Date(app.clock.now() + 10 * 86_400_000).toISOString().slice(0, 19);
     await page.fill('#at', later);
     await page.setInputFiles('#trust-file', files['trustlist-signed.json']);
     await page.waitForFunction(() => /Warning: this trust list is past its maximum age/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    const r = await verifyPasted(view.codes.ithc);
+    expect(r).toMatchObject({ valid: 'false', verdict: 'cannot-check', missing: ['current-trust-list'] });
+    expect(r.text).toMatch(/CANNOT CONFIRM/);
+    expect(r.text).not.toMatch(/VALID/);
+    expect(r.text).toMatch(/past its maximum age \(CN signed list version \d+/);
+    expect(r.trust).toMatch(/PAST ITS MAXIMUM AGE$/);
     await shot('trust-stale');
     await page.fill('#at', '');
     await page.setInputFiles('#trust-file', files['trustlist-signed.json']);
     await page.waitForFunction(() => !/Warning/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    expect((await verifyPasted(view.codes.ithc)).verdict).toBe('valid');
   });
 
   it('a signed source list names the laboratories and the vaccination site the code gives by code: in Latin script, in Chinese for Chinese', async () => {

@@ -11,3 +11,4 @@ export type { IthcCertificate } from '../../../core/ithc';
 export type { DccCertificate } from '../../../core/dcc';
 export { verifyTrustList, type VerifiedTrustList, type TrustListProblem } from '../../../core/trustlist';
 export { fromBase64 } from '../../../core/bytes';
+export { sealedRecipientKids } from '../../../core/outcome';

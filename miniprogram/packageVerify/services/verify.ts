@@ -17,7 +17,7 @@
  * it when opened; past 30 days a verdict is no longer given ("cannot verify"). Nothing here needs
  * randomness (mini programs have none to offer): verification only hashes and checks signatures.
  */
-import { verifyCode, verifyTrustList, fromBase64, nobleCrypto, KeyStore, validateDccSchemaPrecompiled, type Verdict, type VerifiedTrustList, type IthcCertificate, type DccCertificate } from '../lib/ithc-verify';
+import { verifyCode, verifyTrustList, fromBase64, sealedRecipientKids, nobleCrypto, KeyStore, validateDccSchemaPrecompiled, type Verdict, type VerifiedTrustList, type IthcCertificate, type DccCertificate } from '../lib/ithc-verify';
 import { PINNED_CSCAS } from '../lib/trust-anchors';
 import { label, ownLabel, IGG_RESULTS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_RESULT_DETECTED, TEST_RESULT_NOT_DETECTED } from '../../lib/ithc-main';
 import { format, isLang, messages, t, type Lang, type MessageKey } from '../../i18n/index';
@@ -179,6 +179,12 @@ export function verdictScreen(lang: Lang, v: Verdict, nowMs: number): VerdictScr
   if (v.valid) {
     const issuer = v.issuer ? label('country', v.issuer, lang) : '';
     return { status: 'valid', title: t(lang, 'verdictValid'), reasons: [], summary: t(lang, 'verdictValidHint', { issuer }), facts };
+  }
+  // A sealed code is not evidence against the traveller: this phone cannot open it (no authority
+  // key here), so the answer is "cannot verify", naming the authority key (kid) it is sealed for.
+  if (v.format === 'sealed' && v.errors.some((e) => e.code === 'DECRYPT_FAILED')) {
+    const kids = sealedRecipientKids(v);
+    return { status: 'cannot', title: t(lang, 'verdictCannot'), reasons: [reasonText(lang, 'DECRYPT_FAILED'), ...(kids.length ? [t(lang, 'verifySealedNeedsKey', { kid: kids.join(', ') })] : [])], summary: '', facts };
   }
   // Revoked is said as such in the title: the code is genuine, and its issuer withdrew it.
   const revoked = v.errors.some((e) => e.code === 'REVOKED');
