@@ -12,7 +12,7 @@
  * loads the CLI, so they load while it does. With ITHC_WORKERS=0 the main thread verifies alone
  * and hands the signature checks to libuv's thread pool (nodeCryptoPooled), decoding the next codes
  * meanwhile: less memory and CPU, but on 2 cores slower, because that one thread decodes every code
- * (README, Performance). A small input is verified on the main thread in any case, because starting
+ * (docs/performance.md). A small input is verified on the main thread in any case, because starting
  * workers costs more than it saves for a few codes.
  */
 import { once } from 'node:events';

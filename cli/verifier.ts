@@ -46,7 +46,7 @@ export function makeVerifier(s: VerifierSettings): VerifyFn {
   const clock = s.at !== undefined ? () => s.at! : () => Math.floor(Date.now() / 1000);
   // Always an opener: without --key a sealed code then says that no matching key was given.
   // Loaded on the first sealed code: the AES and P-256 code it pulls in builds its tables as it
-  // loads, ~15 ms a thread that a batch of open codes never needs (README, Performance).
+  // loads, ~15 ms a thread that a batch of open codes never needs (docs/performance.md).
   const authorityKeys = s.authorityKeys ?? [];
   let opener: Promise<(coseEncrypt: Uint8Array) => Promise<Uint8Array>> | undefined;
   const openSealed = async (coseEncrypt: Uint8Array): Promise<Uint8Array> => {

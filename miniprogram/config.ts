@@ -10,7 +10,7 @@
  *   enabled). checkBuildConfig refuses any table in which these builds could reach a loopback or
  *   plain-http address, and a build WeChat does not name is treated as 'release'.
  *
- * Deploying: set `cloudEnv` of trial and release to the cloud environment id (README, "Deploy").
+ * Deploying: set `cloudEnv` of trial and release to the cloud environment id (docs/deploy.md).
  */
 export type CloudMode = 'local' | 'cloud';
 export type EnvVersion = 'develop' | 'trial' | 'release';

@@ -136,12 +136,18 @@ const STRAY_FIELDS: Array<Record<string, unknown>> = [
   { _id: 'users/x' },
 ];
 
+/**
+ * Actions whose only field is a yes: `true` there is the whole, valid request (identity.deleteAccount
+ * {confirm: true} deletes the caller's account), not a hostile value. Every other value still goes in.
+ */
+const TRUE_IS_THE_REQUEST: ReadonlySet<string> = new Set(['deleteAccount.confirm']);
+
 /** Every hostile event for one action: stray fields, and each of its fields set to each hostile value. */
 function eventsFor(action: string, input: readonly string[] | undefined): Array<Record<string, unknown>> {
   // Without an input list (partners.upsert: a whole document), its document's own fields.
   const fields = input ?? ['country', 'name', 'accepts', 'encryptionKeys', 'rules', 'signingCertificates'];
   const out: Array<Record<string, unknown>> = STRAY_FIELDS.map((f) => ({ action, ...f }));
-  for (const f of fields) for (const v of HOSTILE_VALUES) out.push({ action, [f]: v });
+  for (const f of fields) for (const v of HOSTILE_VALUES) if (!(v === true && TRUE_IS_THE_REQUEST.has(`${action}.${f}`))) out.push({ action, [f]: v });
   return out;
 }
 

@@ -97,16 +97,19 @@ describe('signed lists given with --trust', () => {
     expect(t.signed.map((s) => s.file)).toEqual([listFile]);
   });
 
-  test('with the CSCA: its keys and revocation entries, and a warning once it is stale', async () => {
+  test('with the CSCA: its keys and revocation entries, and the list marked stale past its maximum age', async () => {
     const fresh = await loadSignedTrustLists([{ file: listFile, bytes: new Uint8Array(readFileSync(listFile)) }], [ca.der], T0 / 1000 + 60);
     expect(fresh.keys.map((k) => toBase64(k.kid))).toEqual([toBase64(dsc.kid)]);
     expect(fresh.revocation).toHaveLength(1);
     expect(fresh.warnings).toEqual([]);
     const stale = await loadSignedTrustLists(loadTrust([], [listFile]).signed, [ca.der], T0 / 1000 + 3 * 86_400);
     expect(stale.keys).toHaveLength(1);
-    expect(stale.warnings).toHaveLength(1);
-    expect(stale.warnings[0]).toMatch(/STALE: .*maximum age of 2 days/);
+    // Staleness is the list's state, which turns a verdict into "cannot check" (core/outcome.ts), not a warning.
+    expect(fresh.lists.map((l) => [l.stale, l.maxAge])).toEqual([[false, 2 * 86_400]]);
+    expect(stale.lists.map((l) => [l.stale, l.maxAge])).toEqual([[true, 2 * 86_400]]);
+    expect(stale.warnings).toEqual([]);
     const overridden = await loadSignedTrustLists(loadTrust([], [listFile]).signed, [ca.der], T0 / 1000 + 3 * 86_400, 7 * 86_400);
+    expect(overridden.lists.map((l) => [l.stale, l.maxAge])).toEqual([[false, 7 * 86_400]]);
     expect(overridden.warnings).toEqual([]);
   });
 

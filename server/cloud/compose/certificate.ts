@@ -5,7 +5,7 @@
  * The paper version's renderer (pdf-lib, fontkit and its brotli decoder: ~1.2 MB minified) is a
  * bundle of its own beside this one, `pdf.js` (scripts/build.mjs), loaded on the first
  * certificate.pdf call: every other action starts without parsing it, and index.js stays under
- * the 1 MB this project allows a function (README, "Performance and robustness").
+ * the 1 MB this project allows a function (docs/performance.md).
  *
  * The renderer runs in the function's own thread, not in worker threads as in the local gateway
  * (node/pdf-pool.ts), and without its limits on jobs in flight (server/pdf/limits.ts): a cloud
