@@ -14,7 +14,7 @@ import { label, ownLabel, issuerLabel, IGG_METHODS, IGG_RESULTS, SEXES, TRAVEL_D
 import { readValue, removeValue, storedKeys, writeValue } from '../adapters/storage';
 import { now } from '../adapters/clock';
 import { callQuietly, callWithLoading, type ShownError } from './call';
-import { ageOfDate, ageOfInstant, formatDate, formatInstant, labelled, maskDocumentNumber } from './format';
+import { ageOfDate, ageOfInstant, beijingDate, formatDate, formatInstant, labelled, maskDocumentNumber } from './format';
 import { forParam, type ActingFor } from './subject';
 
 /** The server's CertificateView (docs/functions.md); certificate is core/ithc.ts ithcToJson. */
@@ -216,6 +216,49 @@ export interface CertificateScreen {
   savedAge: string;
   /** Why this certificate, or the one it replaced, ended (endedNote). */
   endedNote: string | null;
+  /** One EU DCC (HC1) per test or vaccination, for destinations that take EU codes but are not partners. */
+  euCodes: EuCodeLine[];
+}
+
+export interface EuCodeLine {
+  /** "2026年3月15日的核酸检测". */
+  label: string;
+  code: string;
+  /** "有效期至 …" or that it no longer is. */
+  validity: string;
+  expired: boolean;
+}
+
+type DccEntry = CertificateView['codes']['dcc'][number];
+
+/**
+ * What record an EU code was made from, in words: "2026年3月15日的核酸检测". The certificate's codes
+ * hold one per test or vaccination, in the order of its tests and vaccinations.
+ */
+export function dccRecordLabel(lang: Lang, view: CertificateView, record: DccEntry): string {
+  const type = t(lang, record.type === 'v' ? 'destDccVaccination' : 'destDccTest');
+  const i = view.codes.dcc.filter((d) => d.type === record.type).findIndex((d) => d.recordId === record.recordId);
+  let date = '';
+  if (record.type === 'v') {
+    const v = view.certificate.vaccinations[i];
+    if (v) date = formatDate(lang, v.date);
+  } else {
+    const x = view.certificate.tests[i];
+    if (x) date = formatDate(lang, beijingDate(Date.parse(x.sampleTime)));
+  }
+  return date ? t(lang, 'destDccRecord', { type, date }) : type;
+}
+
+export function euCodeLines(lang: Lang, view: CertificateView, nowMs: number): EuCodeLine[] {
+  return view.codes.dcc.map((d) => {
+    const expired = d.expiresAt <= nowMs;
+    return {
+      label: dccRecordLabel(lang, view, d),
+      code: d.code,
+      validity: t(lang, expired ? 'destCodeExpired' : 'destCodeValidUntil', { date: formatInstant(lang, d.expiresAt) }),
+      expired,
+    };
+  });
 }
 
 /** The status now: a copy read offline may have expired since it was saved. */
@@ -289,6 +332,7 @@ export function buildCertificateScreen(lang: Lang, cached: CachedCertificate, no
     qrLabel: t(lang, 'qrLabel', { name: name || nameLatin }),
     savedAge: ageOfInstant(lang, cached.savedAt, nowMs),
     endedNote: endedNote(lang, view),
+    euCodes: euCodeLines(lang, view, nowMs),
   };
 }
 

@@ -14,7 +14,7 @@ import { label } from '../lib/ithc-main';
 import { readValue, removeValue, writeValue } from '../adapters/storage';
 import { callQuietly, callWithLoading, type Outcome } from './call';
 import { formatDate, formatInstant, beijingDate } from './format';
-import { destinationsKey, forgetCached, type CertificateView } from './certificate';
+import { dccRecordLabel, destinationsKey, forgetCached, type CertificateView } from './certificate';
 import { MAX_CODE_LENGTH } from './present';
 import { forParam, type ActingFor } from './subject';
 
@@ -44,8 +44,12 @@ export interface RulesView {
   at: string;
   passed: boolean;
   hasRules: boolean;
+  /** The record the results are for (docs/functions.md); absent from older servers. */
+  basis?: RuleBasis | null;
   results: Array<{ ruleId: string; type: string; description: { zh: string; en: string }; result: 'passed' | 'failed' | 'open' }>;
 }
+
+export type RuleBasis = { kind: 'test' | 'vaccination'; index: number; recordId?: string } | { kind: 'no-dcc-record' } | { kind: 'dcc' };
 
 export interface PartnerOption {
   country: string;
@@ -92,9 +96,7 @@ export function codeChoices(lang: Lang, seal: SealView, view: CertificateView | 
   if (seal.open) choices.push({ title: t(lang, 'formatIthc'), code: seal.open, kind: 'ithc', hint: t(lang, 'destOpenHint'), expiresAt: certificateExpiry });
   for (const code of seal.dcc) {
     const record = view?.codes.dcc.find((d) => d.code === code);
-    const type = record?.type === 'v' ? t(lang, 'destDccVaccination') : record?.type === 't' ? t(lang, 'destDccTest') : t(lang, 'formatDcc');
-    const date = record ? recordDate(lang, view!, record.recordId, record.type) : '';
-    choices.push({ title: date ? t(lang, 'destDccRecord', { type, date }) : type, code, kind: 'dcc', hint: t(lang, 'destDccHint'), expiresAt: record?.expiresAt ?? certificateExpiry });
+    choices.push({ title: record ? dccRecordLabel(lang, view!, record) : t(lang, 'formatDcc'), code, kind: 'dcc', hint: t(lang, 'destDccHint'), expiresAt: record?.expiresAt ?? certificateExpiry });
   }
   return choices;
 }
@@ -117,18 +119,6 @@ export function codeValidity(lang: Lang, choice: CodeChoice, status: CodeStatus)
   if (choice.expiresAt === null) return '';
   const date = formatInstant(lang, choice.expiresAt);
   return t(lang, status === 'expired' ? 'destCodeExpired' : 'destCodeValidUntil', { date });
-}
-
-/** The date of the record a DCC was made from: the n-th test or vaccination in the certificate. */
-function recordDate(lang: Lang, view: CertificateView, recordId: string, type: 't' | 'v'): string {
-  const sameType = view.codes.dcc.filter((d) => d.type === type);
-  const i = sameType.findIndex((d) => d.recordId === recordId);
-  if (type === 'v') {
-    const v = view.certificate.vaccinations[i];
-    return v ? formatDate(lang, v.date) : '';
-  }
-  const x = view.certificate.tests[i];
-  return x ? formatDate(lang, beijingDate(Date.parse(x.sampleTime))) : '';
 }
 
 export function sealFor(lang: Lang, destination: string, who: ActingFor | null, opts: CallOptions = {}): Promise<Outcome<SealView>> {
@@ -199,7 +189,17 @@ function boundedRules(v: unknown): RulesView | null {
     if (!r || !isText(r.ruleId, 100) || !isText(r.type, 40) || !isBilingual(r.description) || !['passed', 'failed', 'open'].includes(r.result)) return null;
     results.push({ ruleId: r.ruleId, type: r.type, description: { zh: r.description.zh, en: r.description.en }, result: r.result });
   }
-  return { destination: o.destination, at: o.at, passed: o.passed, hasRules: o.hasRules, results };
+  return { destination: o.destination, at: o.at, passed: o.passed, hasRules: o.hasRules, basis: boundedBasis(o.basis), results };
+}
+
+function boundedBasis(v: unknown): RuleBasis | null {
+  const b = v as { kind?: unknown; index?: unknown; recordId?: unknown } | null | undefined;
+  if (!b) return null;
+  if (b.kind === 'no-dcc-record' || b.kind === 'dcc') return { kind: b.kind };
+  if ((b.kind === 'test' || b.kind === 'vaccination') && Number.isInteger(b.index) && (b.index as number) >= 0 && (b.index as number) < 1000) {
+    return { kind: b.kind, index: b.index as number, ...(isText(b.recordId, 200) ? { recordId: b.recordId } : {}) };
+  }
+  return null;
 }
 
 function boundedSaved(v: unknown): SavedDestination | null {
@@ -272,23 +272,83 @@ export function savePartners(list: Partner[]): void {
   writeValue(PARTNERS_KEY, { list } as unknown as Record<string, unknown>);
 }
 
-export interface RulesScreen {
+export interface RuleLine {
+  /** "未满足：检测须为核酸扩增检测（如荧光 PCR 法）；不接受抗原快速检测结果。" */
+  text: string;
   tone: 'good' | 'bad' | 'neutral';
-  verdict: string;
-  at: string;
-  results: Array<{ text: string; result: string; tone: 'good' | 'bad' | 'neutral' }>;
+  /** For the details: "规则编号 TR-SG-0001". */
+  id: string;
 }
 
-export function rulesScreen(lang: Lang, r: RulesView): RulesScreen {
+export interface RulesScreen {
+  tone: 'good' | 'bad' | 'neutral';
+  /** In plain words: met or not, judged on which record, how many rules are not met. */
+  verdict: string;
+  at: string;
+  results: RuleLine[];
+}
+
+/**
+ * Words of the rule language that mean nothing to a traveller. A parenthesis holding one of them
+ * is an engine's note, not a requirement, and is left out of what the traveller reads.
+ */
+const JARGON = /值集|值域|字段|有效载荷|CertLogic|value[ -]?sets?|payload|external\.|AffectedFields|JsonLogic/i;
+
+/** A rule's description in plain words: the partner's own sentence without the engine's notes; the kind of rule when nothing is left. */
+export function plainRule(lang: Lang, r: RulesView['results'][number]): string {
+  const raw = (r.description[lang] || r.description.en || '').trim();
+  const cleaned = raw
+    .replace(/\s*[（(][^（）()]*[）)]/g, (part) => (JARGON.test(part) ? '' : part))
+    .replace(/\s+([。.，,；;])/g, '$1')
+    .trim();
+  if (cleaned && !JARGON.test(cleaned)) return cleaned;
+  const kind = r.type === 'Test' ? 'ruleTest' : r.type === 'Vaccination' ? 'ruleVaccination' : r.type === 'Recovery' ? 'ruleRecovery' : 'ruleGeneral';
+  return t(lang, kind);
+}
+
+/** The record the rules were judged on, in words ("2026年3月15日的核酸检测"); '' when the copy on the phone cannot name it. */
+function basisLabel(lang: Lang, basis: RuleBasis | null | undefined, view: CertificateView | null): string {
+  if (!basis || !view || (basis.kind !== 'test' && basis.kind !== 'vaccination')) return '';
+  const type = basis.kind === 'test' ? 't' : 'v';
+  const record = basis.recordId ? view.codes.dcc.find((d) => d.recordId === basis.recordId) : view.codes.dcc.filter((d) => d.type === type)[basis.index];
+  if (record) return dccRecordLabel(lang, view, record);
+  const list = basis.kind === 'test' ? view.certificate.tests : view.certificate.vaccinations;
+  const item = list[basis.index] as { date?: string; sampleTime?: string } | undefined;
+  if (!item) return '';
+  const date = item.date ? formatDate(lang, item.date) : item.sampleTime ? formatDate(lang, beijingDate(Date.parse(item.sampleTime))) : '';
+  const typeName = t(lang, basis.kind === 'test' ? 'destDccTest' : 'destDccVaccination');
+  return date ? t(lang, 'destDccRecord', { type: typeName, date }) : typeName;
+}
+
+/**
+ * The rules' answer in plain words: met or not, judged on which record, and each rule as met, not
+ * met or cannot tell followed by what it asks; the rule's id stays for the details.
+ */
+export function rulesScreen(lang: Lang, r: RulesView, view: CertificateView | null = null): RulesScreen {
   if (!r.hasRules) return { tone: 'neutral', verdict: t(lang, 'rulesNone'), at: '', results: [] };
+  const failed = r.results.filter((x) => x.result === 'failed').length;
+  const open = r.results.filter((x) => x.result === 'open').length;
+  const record = basisLabel(lang, r.basis, view);
+  let verdict: string;
+  if (r.basis && r.basis.kind === 'no-dcc-record') verdict = t(lang, 'rulesNoRecord');
+  else if (!record) verdict = t(lang, r.passed ? 'rulesPassed' : 'rulesFailed');
+  else if (r.passed) verdict = t(lang, 'rulesPassedWith', { record });
+  else if (failed > 0) verdict = t(lang, 'rulesFailedWith', { record, n: failed });
+  else if (open > 0) verdict = t(lang, 'rulesOpenWith', { record, n: open });
+  else verdict = t(lang, 'rulesFailed');
   return {
-    tone: r.passed ? 'good' : 'bad',
-    verdict: t(lang, r.passed ? 'rulesPassed' : 'rulesFailed'),
+    tone: r.passed ? 'good' : failed > 0 || (r.basis && r.basis.kind === 'no-dcc-record') ? 'bad' : 'neutral',
+    verdict,
     at: formatInstant(lang, Date.parse(r.at)),
-    results: r.results.map((x) => ({
-      text: x.description[lang] || x.description.en || x.ruleId,
-      result: t(lang, x.result === 'passed' ? 'ruleResultPassed' : x.result === 'failed' ? 'ruleResultFailed' : 'ruleResultOpen'),
-      tone: x.result === 'passed' ? 'good' : x.result === 'failed' ? 'bad' : 'neutral',
-    })),
+    // What is not met first: that is what the traveller has to act on.
+    results: r.results
+      .map((x) => ({
+        text: t(lang, x.result === 'passed' ? 'ruleMet' : x.result === 'failed' ? 'ruleNotMet' : 'ruleUnknown', { rule: plainRule(lang, x) }),
+        tone: (x.result === 'passed' ? 'good' : x.result === 'failed' ? 'bad' : 'neutral') as RuleLine['tone'],
+        id: t(lang, 'ruleIdLine', { id: x.ruleId }),
+        order: x.result === 'failed' ? 0 : x.result === 'open' ? 1 : 2,
+      }))
+      .sort((a, b) => a.order - b.order)
+      .map(({ order: _order, ...line }) => line),
   };
 }

@@ -19,7 +19,8 @@ import { routeFor, setActingFor } from '../../services/subject';
 import { forgetCached } from '../../services/certificate';
 import { scanCode } from '../../adapters/camera';
 import { openPrivacyContract } from '../../adapters/privacy';
-import { openOnFreshStack } from '../../adapters/navigation';
+import { navigateTo, openOnFreshStack } from '../../adapters/navigation';
+import { faqRoute, isFaqTopic } from '../../services/faq';
 import { showToast } from '../../adapters/ui';
 
 const STEP_KEYS: Record<Step, MessageKey> = { privacy: 'stepPrivacy', consent: 'stepConsent', identity: 'stepIdentity', document: 'stepDocument', done: 'stepDone' };
@@ -231,6 +232,12 @@ Component({
       }
       this.setData({ fieldErrors: {} });
       this.goTo('done');
+    },
+
+    /** The FAQ, over this step (back returns to it with what was typed). */
+    async onOpenFaq(event: WechatMiniprogram.TouchEvent) {
+      const topic: unknown = event.currentTarget.dataset.topic;
+      if (!(await navigateTo(faqRoute(isFaqTopic(topic) ? topic : 'apply')))) showToast(this.data.s.pageUnavailable);
     },
 
     /**

@@ -12,7 +12,7 @@
 import { t } from '../../i18n/index';
 import { applyPrefs, prefsData } from '../../services/page';
 import {
-  buildCertificateScreen, keptCopyNote, loadCertificate, personLine, readCached, REFRESH_INTERVAL_MS,
+  buildCertificateScreen, dccRecordLabel, keptCopyNote, loadCertificate, personLine, readCached, REFRESH_INTERVAL_MS,
   type CachedCertificate, type CertificateScreen,
 } from '../../services/certificate';
 import type { ShownError } from '../../services/call';
@@ -60,6 +60,8 @@ Component({
     refreshing: false,
     errorMessage: '',
     revealed: false,
+    /** Care mode shows the code, status and name; the rest opens with a tap. */
+    detailsOpen: false,
   },
 
   methods: {
@@ -140,6 +142,21 @@ Component({
         savedLine: t(lang, 'savedAt', { age: screen.savedAge }),
         errorMessage: '',
       });
+    },
+
+    onToggleDetails() {
+      this.setData({ detailsOpen: !this.data.detailsOpen });
+    },
+
+    /** One record's EU code, full screen (出示), for a destination that takes EU codes. */
+    async onOpenEuCode(event: WechatMiniprogram.TouchEvent) {
+      const st = this.pageState();
+      const view = st.shown?.view;
+      const record = view?.codes.dcc[Number(event.currentTarget.dataset.index)];
+      if (!view || !record) return;
+      const caption = (lang: 'zh' | 'en') => `${t(lang, 'formatDcc')} · ${dccRecordLabel(lang, view, record)}`;
+      setPresentation({ code: record.code, kind: 'dcc', caption: { zh: caption('zh'), en: caption('en') }, who: st.who, certificateId: view.id, expiresAt: record.expiresAt });
+      await navigateTo(presentRoute(st.who));
     },
 
     onToggleReveal() {

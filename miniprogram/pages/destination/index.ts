@@ -53,6 +53,8 @@ Component({
     rules: null as RulesScreen | null,
     errorMessage: '',
     qrLabel: '',
+    /** The rules' ids, for those who ask the destination about one. */
+    ruleIdsShown: false,
   },
 
   methods: {
@@ -137,7 +139,7 @@ Component({
         validity: choice ? codeValidity(lang, choice, status) : '',
         fetchedLine: entry ? t(lang, 'destFetchedAt', { age }) : '',
         note,
-        rules: entry?.rules ? rulesScreen(lang, entry.rules) : null,
+        rules: entry?.rules ? rulesScreen(lang, entry.rules, view) : null,
         qrLabel: t(lang, 'qrLabel', { name: holder || st.who?.name || '' }),
       });
     },
@@ -181,6 +183,10 @@ Component({
       st.keptError = st.shown ? seal.error : undefined;
       this.setData({ errorMessage: st.shown ? '' : seal.error.message });
       this.rebuild();
+    },
+
+    onToggleRuleIds() {
+      this.setData({ ruleIdsShown: !this.data.ruleIdsShown });
     },
 
     onChooseCode(e: WechatMiniprogram.TouchEvent) {

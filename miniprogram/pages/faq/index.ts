@@ -1,7 +1,10 @@
-/** 常见问题解答: questions that open to their answers, and the consular hotline one tap away. */
+/**
+ * 常见问题解答: questions that open to their answers (`?open=<topic>` opens one, as the auth steps
+ * link to the one about their own trouble), and the consular hotline one tap away, as it is dialled
+ * inside China and from abroad.
+ */
 import { applyPrefs, prefsData } from '../../services/page';
-import { faqItems, type FaqItem } from '../../services/faq';
-import { CONSULAR_HOTLINE, dialString } from '../../services/home';
+import { faqItems, hotlineChoices, isFaqTopic, type FaqItem, type HotlineChoice } from '../../services/faq';
 import { makePhoneCall } from '../../adapters/phone';
 import { showToast } from '../../adapters/ui';
 import { format } from '../../i18n/index';
@@ -10,13 +13,14 @@ Component({
   data: {
     ...prefsData(),
     items: [] as FaqItem[],
-    open: { q1: true } as Record<string, boolean>,
-    hotline: CONSULAR_HOTLINE.short,
-    callLabel: '',
+    open: { apply: true } as Record<string, boolean>,
+    hotlines: [] as HotlineChoice[],
   },
 
   methods: {
-    onLoad() {
+    onLoad(query?: Record<string, string | undefined>) {
+      const topic = query?.open;
+      if (isFaqTopic(topic)) this.setData({ open: { [topic]: true } });
       this.show();
     },
 
@@ -26,7 +30,7 @@ Component({
 
     show() {
       applyPrefs(this, 'faqTitle');
-      this.setData({ items: faqItems(this.data.lang), callLabel: format(this.data.s.callLabel, { number: CONSULAR_HOTLINE.short }) });
+      this.setData({ items: faqItems(this.data.lang), hotlines: hotlineChoices(this.data.lang) });
     },
 
     onToggle(e: WechatMiniprogram.TouchEvent) {
@@ -34,9 +38,11 @@ Component({
       this.setData({ [`open.${id}`]: !this.data.open[id] });
     },
 
-    async onCall() {
-      const outcome = await makePhoneCall(dialString(CONSULAR_HOTLINE.short));
-      if (outcome === 'failed') showToast(format(this.data.s.callFailed, { number: CONSULAR_HOTLINE.numbers[0] }));
+    async onCall(e: WechatMiniprogram.TouchEvent) {
+      const hotline = this.data.hotlines[Number(e.currentTarget.dataset.index)];
+      if (!hotline) return;
+      const outcome = await makePhoneCall(hotline.dial);
+      if (outcome === 'failed') showToast(format(this.data.s.callFailed, { number: hotline.display }));
     },
   },
 });

@@ -9,7 +9,7 @@
 import type { Lang } from '../../i18n/index';
 import { format, isLang } from '../../i18n/index';
 import { applyPrefs, prefsData } from '../../services/page';
-import { setCareMode, setLanguage } from '../../services/settings';
+import { getCareState, setCareMode, setLanguage, CARE_FONT_SIZE } from '../../services/settings';
 import { clearAllCached } from '../../services/certificate';
 import { ownIdentity, releaseIdentity } from '../../services/auth';
 import { confirmDialog, showToast } from '../../adapters/ui';
@@ -23,16 +23,27 @@ Component({
     /** The account's verified identity, shown with the way to release it; null when it has none. */
     identity: null as { name: string; idNumberMasked: string } | null,
     identityText: '',
+    /** Care mode is on because WeChat's font size is large, not because the user chose it here. */
+    careFollowsFont: false,
+    careFontLine: '',
   },
 
   methods: {
     onLoad() {
       applyPrefs(this, 'settingsTitle');
+      this.showCareSource();
     },
 
     onShow() {
       applyPrefs(this, 'settingsTitle');
+      this.showCareSource();
       void this.loadIdentity();
+    },
+
+    /** Says when care mode is on by itself (WeChat's font size), so the user knows why and that they may turn it off. */
+    showCareSource() {
+      const follows = getCareState().source === 'fontSize';
+      this.setData({ careFollowsFont: follows, careFontLine: follows ? format(this.data.s.careFromFont, { size: CARE_FONT_SIZE }) : '' });
     },
 
     async loadIdentity() {
@@ -98,12 +109,15 @@ Component({
       if (!isLang(lang) || lang === this.data.lang) return;
       setLanguage(lang as Lang);
       applyPrefs(this, 'settingsTitle');
+      this.showCareSource();
       this.showIdentity();
     },
 
+    /** The user's choice, on or off, from now on wins over WeChat's font size. */
     onToggleCare() {
       setCareMode(!this.data.care);
       applyPrefs(this, 'settingsTitle');
+      this.showCareSource();
     },
 
     async onClearCache() {
