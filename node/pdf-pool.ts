@@ -1,8 +1,9 @@
 /**
  * The paper certificate rendered beside the serving thread, for the local gateway (`npm start`).
- * A PDF is a few hundred milliseconds of CPU (pdf-lib, subsets of a CJK font, five QR matrices:
- * server/pdf/certificate-pdf.ts); on the thread that serves every request, ten at once held a
- * /health request for seconds. Here they run in worker threads (node/worker-pool.ts, the worker
+ * A PDF is ~0.1 s of CPU the first time a certificate is printed (pdf-lib, subsets of a CJK font,
+ * a QR matrix per code: server/pdf/certificate-pdf.ts) and about half that when printed again (its QR
+ * matrices and text layouts are kept in the worker); on the thread that serves every request, ten
+ * at once held a /health request for seconds. Here they run in worker threads (node/worker-pool.ts, the worker
  * is node/pdf-worker.ts bundled to dist/pdf-worker.cjs), behind the limits on jobs in flight of
  * server/pdf/limits.ts: per caller, and in all.
  *

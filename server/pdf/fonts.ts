@@ -71,6 +71,32 @@ interface Fontkit2Subset {
 
 interface Fontkit2Font {
   createSubset(): Fontkit2Subset;
+  layout(text: string, ...rest: unknown[]): unknown;
+}
+
+/**
+ * Layouts of the strings set lately, per parsed font. pdf-lib lays a string out (fontkit's
+ * shaping: GSUB and GPOS lookups) each time it measures or draws it, and a printout measures the
+ * same strings many times over (wrapping tries each longer prefix of a line; the labels and notes
+ * are the same on every certificate). A layout is a pure function of the font and the string, and
+ * pdf-lib only reads it (glyph ids and advances), so a kept one serves every later call. Bounded.
+ */
+const LAYOUT_CACHE_ENTRIES = 4096;
+
+function rememberLayouts(font: Fontkit2Font): void {
+  const layout = font.layout.bind(font);
+  const runs = new Map<string, unknown>();
+  font.layout = (text: string, ...rest: unknown[]) => {
+    // Only the call pdf-lib makes (no features, script, language or direction) is kept.
+    if (rest.some((x) => x !== undefined)) return layout(text, ...rest);
+    let run = runs.get(text);
+    if (run === undefined) {
+      run = layout(text);
+      if (runs.size >= LAYOUT_CACHE_ENTRIES) runs.delete(runs.keys().next().value as string);
+      runs.set(text, run);
+    }
+    return run;
+  };
 }
 
 const parsed = new WeakMap<Uint8Array, Fontkit2Font>();
@@ -87,6 +113,7 @@ export const fontkitForPdfLib: Fontkit = {
     if (font) return font as never;
     font = (fontkit as unknown as { create(b: Uint8Array, n?: string): Fontkit2Font }).create(buffer, postscriptName);
     if (postscriptName === undefined) parsed.set(buffer, font);
+    rememberLayouts(font);
     const createSubset = font.createSubset.bind(font);
     const f = font;
     f.createSubset = () => {

@@ -47,9 +47,40 @@ export interface PlacedQr {
   outer: number;
 }
 
+/**
+ * Matrices of the codes drawn lately, by level and text. Choosing a QR's mask is most of the CPU a
+ * PDF costs (the encoder lays the symbol out and scores it under all eight masks), and one
+ * certificate is printed again and again (a holder prints, then prints once more for the other
+ * passport; every page size and language re-renders the same codes): each matrix is computed once
+ * per code, both to size and to draw it, and kept for the next printout. The matrix is a pure
+ * function of (text, level), so a cached one is exactly the one that would be computed. Bounded:
+ * 128 codes are 32 certificates of four codes each (the comprehensive one and three DCCs), a few
+ * dozen KB a matrix, so the cache stays within ~10 MB of a PDF worker's 256 MB heap.
+ */
+const MATRIX_CACHE_ENTRIES = 128;
+const matrices = new Map<string, QrMatrix>();
+
+/** The QR matrix of `text` at `ecc` (core/qr.ts), computed once while it stays among the recent ones. */
+export function cachedQrMatrix(text: string, ecc: EccLevel = 'Q'): QrMatrix {
+  const key = `${ecc}${text}`;
+  let matrix = matrices.get(key);
+  if (matrix) {
+    // Most recently used last: Map iteration order is insertion order.
+    matrices.delete(key);
+  } else {
+    const m = qrMatrix(text, ecc);
+    // Shared between printouts, so nobody may change it.
+    Object.freeze(m.modules);
+    matrix = Object.freeze(m);
+    if (matrices.size >= MATRIX_CACHE_ENTRIES) matrices.delete(matrices.keys().next().value as string);
+  }
+  matrices.set(key, matrix);
+  return matrix;
+}
+
 /** The outer side (symbol + quiet zones) of a QR of `text` drawn with a symbol of `symbolMm`. */
 export function qrOuterSize(text: string, symbolMm: number, ecc: EccLevel = 'Q'): { matrix: QrMatrix; outer: number; module: number } {
-  const matrix = qrMatrix(text, ecc);
+  const matrix = cachedQrMatrix(text, ecc);
   const module = (symbolMm * MM) / matrix.size;
   return { matrix, outer: module * (matrix.size + 2 * QUIET_MODULES), module };
 }
