@@ -5,8 +5,8 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { toBase64 } from '../core/bytes';
-import type { CertificateType } from '../core/keys';
-import { kidFromCertificate } from '../core/keys';
+import type { CertificateType, KeyUsage } from '../core/keys';
+import { ITHC_SIGNER_EKU, kidFromCertificate } from '../core/keys';
 import { dccToCbor } from '../core/dcc';
 import { signCode } from '../core/hcert';
 import type { Signer } from '../core/crypto/provider';
@@ -25,8 +25,8 @@ export interface Dsc {
 export interface DscOptions {
   country?: string;
   commonName?: string;
-  /** Extended key usage: what the certificate may sign. Omitted: no restriction. */
-  usage?: CertificateType[];
+  /** Extended key usage: what the certificate may sign (DCC types, or `ithc` for ITHC1: codes). Omitted: no restriction. */
+  usage?: KeyUsage[];
   notBefore?: Date;
   notAfter?: Date;
 }
@@ -43,7 +43,8 @@ export function makeDsc(opts: DscOptions = {}): Dsc {
     notBefore: opts.notBefore ?? new Date('2020-01-01T00:00:00Z'),
     notAfter: opts.notAfter ?? new Date('2040-01-01T00:00:00Z'),
     ca: false,
-    usages: opts.usage,
+    usages: opts.usage?.filter((u): u is CertificateType => u !== 'ithc'),
+    extendedKeyUsages: opts.usage?.includes('ithc') ? [ITHC_SIGNER_EKU] : undefined,
   });
   const pkcs8 = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
   return { der, kid: kidFromCertificate(der), country, signer: nodeEs256Signer(pkcs8), privateKey };

@@ -32,7 +32,7 @@ export const KEYS_OPTIONS: readonly OptionSpec[] = [
   { name: 'name', value: 'CN', help: { en: 'create-csca: common name (default "<organisation> CSCA")', zh: 'create-csca：通用名称' } },
   { name: 'csca', value: 'FILE', help: { en: 'certify: the CSCA certificate (PEM or DER)', zh: 'certify：CSCA 证书（PEM 或 DER）' } },
   { name: 'csca-key', value: 'FILE', help: { en: 'certify: the CSCA private key (PKCS#8 PEM)', zh: 'certify：CSCA 私钥（PKCS#8 PEM）' } },
-  { name: 'profile', value: 'dsc|trustlist-signer', help: { en: 'certify: what the certificate is for (default dsc)', zh: 'certify：证书用途（默认 dsc 文档签名证书）' } },
+  { name: 'profile', value: 'dsc|ithc-dsc|trustlist-signer', help: { en: 'certify: what the certificate is for (default dsc)', zh: 'certify：证书用途（默认 dsc 文档签名证书）' } },
   { name: 'days', value: 'N', help: { en: 'days of validity (CSCA default 3650; DSC and trust-list signer default 730)', zh: '有效天数（CSCA 默认 3650，签名证书默认 730）' } },
   { name: 'out', value: 'FILE', help: { en: 'certify: write the certificate to FILE (default standard output); new-kek: the KEK file', zh: 'certify：证书写入文件（默认标准输出）；new-kek：KEK 文件' } },
   { name: 'data', value: 'DIR', help: { en: 'rotate-kek: the data folder (default: $ITHC_DATA_DIR or .data)', zh: 'rotate-kek：数据目录（默认 $ITHC_DATA_DIR 或 .data）' } },
@@ -40,7 +40,7 @@ export const KEYS_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export const KEYS_HELP = `Usage: ithc keys create-csca --key-out FILE --cert-out FILE [--country XX] [--organisation NAME] [--name CN] [--days N]
-       ithc keys certify CSR --csca FILE --csca-key FILE [--profile dsc|trustlist-signer] [--days N] [--out FILE]
+       ithc keys certify CSR --csca FILE --csca-key FILE [--profile dsc|ithc-dsc|trustlist-signer] [--days N] [--out FILE]
        ithc keys new-kek --out FILE
        ithc keys rotate-kek [--data DIR]
 用法: ithc keys create-csca|certify|new-kek|rotate-kek [选项]
@@ -139,8 +139,8 @@ function describe(der: Uint8Array): string {
 }
 
 function parseProfile(text: string): CertificateProfile {
-  if (text === 'dsc' || text === 'trustlist-signer') return text;
-  throw new UsageError(`--profile must be dsc or trustlist-signer, not ${JSON.stringify(text)}`);
+  if (text === 'dsc' || text === 'ithc-dsc' || text === 'trustlist-signer') return text;
+  throw new UsageError(`--profile must be dsc, ithc-dsc or trustlist-signer, not ${JSON.stringify(text)}`);
 }
 
 function parseDays(text: string): number {

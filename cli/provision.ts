@@ -44,7 +44,7 @@ export const PROVISION_OPTIONS: readonly OptionSpec[] = [
   { name: 'openid', value: 'OPENID', help: { en: 'add-operator: a WeChat account', zh: '运营人员的微信 OPENID' } },
   { name: 'public-key', value: 'BASE64', help: { en: 'add-operator: an operator key\'s public key (keygen prints it)', zh: '运营密钥公钥' } },
   { name: 'reason', value: 'TEXT', help: { en: 'remove-operator: why', zh: '原因' } },
-  { name: 'kind', value: 'dsc|trustlist-signer', help: { en: 'rotate-key: which key (default dsc)', zh: '密钥类型（默认 dsc）' } },
+  { name: 'kind', value: 'dsc|ithc-dsc|trustlist-signer', help: { en: 'rotate-key: which key (default dsc)', zh: '密钥类型（默认 dsc）' } },
   { name: 'csr-out', value: 'FILE', help: { en: 'rotate-key: write the certificate signing request to FILE', zh: '证书签名请求写入文件' } },
   { name: 'help', short: 'h', help: { en: 'show this help', zh: '显示此帮助' } },
 ];
@@ -69,7 +69,7 @@ Actions 操作:
   add-operator --name TEXT (--openid OPENID | --public-key BASE64)
   remove-operator --id ID --reason TEXT
   install-csca FILE              the CSCA certificate made offline (ithc keys create-csca)
-  rotate-key [--kind dsc|trustlist-signer] [--csr-out FILE]
+  rotate-key [--kind dsc|ithc-dsc|trustlist-signer] [--csr-out FILE]
   install-certificate FILE       a certificate the offline CSCA issued (ithc keys certify)
   call ACTION [JSON]             any admin action, e.g. call revoke '{"certificateId":"...","reason":"..."}'
 

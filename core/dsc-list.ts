@@ -4,6 +4,9 @@
  *   - `[{kid, country, rawData}]` (the DCCG `/trustList/DSC` shape, with `certificateType`,
  *     `thumbprint`, `signature` and `timestamp` beside them), or
  *   - `{certificates: [{kid, country, certificateType, rawData}]}` (national backends' shape),
+ *     where our own list adds `ithcCertificates` of the same shape: the signers of ITHC1 codes,
+ *     kept out of `certificates` so that a DCC verifier never holds a key that signs ITHC codes
+ *     (docs/trust-list.md). They are read after `certificates`, their indexes following on,
  *
  * where rawData is the base64 DER X.509 certificate and kid its base64 kid. A single certificate
  * (PEM, a PEM bundle, DER or base64 DER) is accepted as well.
@@ -93,7 +96,8 @@ export function readDscList(input: string | Uint8Array, limitsIn?: Partial<DscLi
   } catch (e) {
     throw new DscListError('LIST_MALFORMED', `the list is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  const entries = Array.isArray(json) ? json : isObject(json) && Array.isArray(json.certificates) ? json.certificates : undefined;
+  const ithc = isObject(json) && Array.isArray(json.ithcCertificates) ? (json.ithcCertificates as unknown[]) : [];
+  const entries = Array.isArray(json) ? json : isObject(json) && Array.isArray(json.certificates) ? [...json.certificates, ...ithc] : undefined;
   if (!entries) throw new DscListError('LIST_MALFORMED', 'expected a JSON array of DSC entries or an object with a "certificates" array');
   if (entries.length > limits.maxEntries) throw new DscListError('LIST_TOO_LARGE', `the list has ${entries.length} entries; at most ${limits.maxEntries} are accepted`);
 

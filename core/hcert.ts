@@ -17,7 +17,7 @@ import { IthcError, toProblem, type Problem } from './errors';
 import { checkWellFormed, type CborValue } from './cbor';
 import { DccCertificate, readDcc, type DccSchemaValidator } from './dcc';
 import { IthcCertificate, readIthc } from './ithc';
-import type { CertificateType, KeyStore, TrustedKey } from './keys';
+import type { KeyStore, KeyUsage, TrustedKey } from './keys';
 import { withLimits, type Limits } from './limits';
 import { decodeUnwrapped, unwrapCode } from './pasted';
 import { addPrefix, splitPrefix, type CodeFormat } from './prefix';
@@ -183,7 +183,8 @@ export async function verifyCode(code: string, opts: VerifyOptions): Promise<Ver
   v.issuedAt = claims.iat ?? null;
   v.expiresAt = claims.exp ?? null;
 
-  let types: CertificateType[] = [];
+  // What the signing certificate must allow: the DCC's type, or the ITHC format as a whole.
+  let types: KeyUsage[] = [];
   let uci: string | undefined;
   if (stages.format === 'dcc' || stages.format === 'sealed' && claims.dcc !== undefined) {
     if (claims.dcc === undefined) return fail(v, 'CWT_INVALID', 'an HC1 code must carry a DCC in the hcert claim');
@@ -199,7 +200,9 @@ export async function verifyCode(code: string, opts: VerifyOptions): Promise<Ver
     const r = readIthc(claims.ithc);
     if (r.certificate) {
       v.certificate = { format: 'ithc', ithc: r.certificate };
-      types = r.certificate.recordTypes;
+      // Only a signer for the ITHC format (keys.ts ITHC_SIGNER_EKU): a DCC signer's key never
+      // signs an ITHC code, so an ITHC code relabelled HC1: cannot verify under a DCC signer.
+      types = ['ithc'];
       uci = r.certificate.id;
     }
     for (const m of r.problems) v.errors.push({ code: 'SCHEMA_INVALID', message: m });
@@ -231,8 +234,8 @@ function fail(v: Verdict, code: Problem['code'], message: string): Verdict {
   return v;
 }
 
-function typeName(t: CertificateType): string {
-  return t === 'v' ? 'vaccination' : t === 't' ? 'test' : 'recovery';
+function typeName(t: KeyUsage): string {
+  return t === 'v' ? 'vaccination' : t === 't' ? 'test' : t === 'r' ? 'recovery' : 'ITHC comprehensive';
 }
 
 function iso(s: number): string {

@@ -13,14 +13,29 @@ export type PublicKeyMaterial =
 /** What a DCC signing certificate may sign (HCERT §5.1.1 key-usage OIDs): test, vaccination, recovery. */
 export type CertificateType = 't' | 'v' | 'r';
 
+/**
+ * What a signing certificate may sign: DCCs of a type (`HC1:`), or ITHC comprehensive
+ * certificates (`ITHC1:`). The formats have separate signing certificates, so that a code of one
+ * format relabelled as the other never verifies: an EU verifier knows only the DCC signer (docs/keys.md).
+ */
+export type KeyUsage = CertificateType | 'ithc';
+
+/**
+ * Extended key usage (RFC 5280 §4.2.1.12) of a signing certificate for ITHC comprehensive
+ * certificates (`ITHC1:`), the counterpart of HCERT §5.1.1's test/vaccination/recovery OIDs. An
+ * OID in the 2.25 arc (ITU-T X.667: from UUID 4cadf49b-2fce-4700-bcbf-e9f829e38ddf, so it needs no
+ * registration), like the trust-list signer's (trustlist.ts).
+ */
+export const ITHC_SIGNER_EKU = '2.25.101924556239283781721045844811497835999';
+
 export interface TrustedKey {
   /** COSE kid: the first 8 bytes of SHA-256 over the DER signing certificate (HCERT §3.3.1). */
   readonly kid: Uint8Array;
   readonly key: PublicKeyMaterial;
   /** ISO 3166-1 alpha-2 of the issuing authority, when known. */
   readonly country?: string;
-  /** Certificate types this key may sign; undefined means no restriction (no key-usage OID present). */
-  readonly usage?: readonly CertificateType[];
+  /** What this key may sign; undefined means no restriction (no key-usage OID present). */
+  readonly usage?: readonly KeyUsage[];
   /** Validity of the signing certificate, in seconds since the epoch, when known. */
   readonly notBefore?: number;
   readonly notAfter?: number;

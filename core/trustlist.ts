@@ -24,7 +24,7 @@ import { Tag, decodeLenient, encodeStrict, mapGet, type CborValue } from './cbor
 import { HEADER, TAG_COSE_SIGN1, parseCoseSign1, sigStructure } from './cose';
 import type { CryptoProvider, Signer } from './crypto/provider';
 import { IthcError } from './errors';
-import { kidFromCertificate, type CertificateType, type TrustedKey } from './keys';
+import { kidFromCertificate, type KeyUsage as SigningUsage, type TrustedKey } from './keys';
 import { HashRevocationList, type RevocationHashType } from './revocation';
 import type { Limits } from './limits';
 import { KEY_USAGE, ecdsaDerToRaw, parseCertificate, receivedTbs, type ParsedCertificate } from './x509';
@@ -58,13 +58,14 @@ export const DEFAULT_TRUST_LIST_LIMITS: Readonly<TrustListLimits> = Object.freez
 /** Seconds of clock difference tolerated before an issuedAt in the future is reported. */
 const CLOCK_SKEW = 300;
 const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
-const USAGES: readonly CertificateType[] = ['t', 'v', 'r'];
+const USAGES: readonly SigningUsage[] = ['t', 'v', 'r', 'ithc'];
 const HASH_TYPES: readonly RevocationHashType[] = ['UCI', 'COUNTRYCODEUCI', 'SIGNATURE'];
 
 export interface TrustListCertificate {
   kid: Uint8Array;
   country: string;
-  usage: CertificateType[];
+  /** t, v, r (DCCs of that type) or ithc (ITHC comprehensive certificates), as its certificate's extended key usage says. */
+  usage: SigningUsage[];
   /** Seconds since the epoch. */
   notBefore: number;
   notAfter: number;
@@ -183,7 +184,7 @@ function checkContent(c: TrustListContent): void {
   if (!/^[A-Z]{2}$/.test(c.country)) throw new TypeError('country must be ISO 3166-1 alpha-2');
   for (const d of c.certificates) {
     if (!bytesEqual(d.kid, kidFromCertificate(d.certificate))) throw new TypeError(`kid ${toBase64(d.kid)} is not its certificate's kid`);
-    if (!d.usage.every((u) => USAGES.includes(u))) throw new TypeError('usage must be t, v or r');
+    if (!d.usage.every((u) => USAGES.includes(u))) throw new TypeError('usage must be t, v, r or ithc');
   }
   for (const r of c.revocation) {
     if (!HASH_TYPES.includes(r.type)) throw new TypeError(`revocation type ${r.type}`);

@@ -9,8 +9,8 @@ import { ECParameters, id_ecPublicKey, id_secp256r1, id_secp384r1, id_secp521r1 
 import { RSAPublicKey } from '@peculiar/asn1-rsa';
 import { fromBase64 } from './bytes';
 import { PEM_CERTIFICATE, pemBodies } from './pem';
-import type { CertificateType, EcCurve, PublicKeyMaterial, TrustedKey } from './keys';
-import { kidFromCertificate } from './keys';
+import type { EcCurve, KeyUsage as SigningUsage, PublicKeyMaterial, TrustedKey } from './keys';
+import { ITHC_SIGNER_EKU, kidFromCertificate } from './keys';
 
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 const RSA_PSS = '1.2.840.113549.1.1.10';
@@ -20,8 +20,12 @@ const CURVES: Record<string, { crv: EcCurve; size: number }> = {
   [id_secp521r1]: { crv: 'P-521', size: 66 },
 };
 
-/** HCERT §5.1.1 extended key usage OIDs, with the variants found in issued certificates. */
-const USAGE_OIDS: Record<string, CertificateType> = {
+/**
+ * HCERT §5.1.1 extended key usage OIDs, with the variants found in issued certificates, and ours
+ * for ITHC comprehensive certificates (keys.ts ITHC_SIGNER_EKU).
+ */
+const USAGE_OIDS: Record<string, SigningUsage> = {
+  [ITHC_SIGNER_EKU]: 'ithc',
   '1.3.6.1.4.1.1847.2021.1.1': 't',
   '1.3.6.1.4.1.1847.2021.1.2': 'v',
   '1.3.6.1.4.1.1847.2021.1.3': 'r',
@@ -73,7 +77,7 @@ export interface ParsedCertificate {
   notBefore: number;
   notAfter: number;
   key: PublicKeyMaterial;
-  usage?: CertificateType[];
+  usage?: SigningUsage[];
   extendedKeyUsage: string[];
   /** The key-usage extension's bits (RFC 5280 §4.2.1.3: digitalSignature = 1, keyCertSign = 32, ...); undefined without one. */
   keyUsage?: number;
@@ -110,7 +114,7 @@ export function parseCertificate(input: string | Uint8Array): ParsedCertificate 
   } catch (e) {
     throw new CertificateParseError(`malformed certificate extension (${e instanceof Error ? e.message : String(e)})`);
   }
-  const usages = [...new Set(extendedKeyUsage.map((o) => USAGE_OIDS[o]).filter(Boolean))] as CertificateType[];
+  const usages = [...new Set(extendedKeyUsage.map((o) => USAGE_OIDS[o]).filter(Boolean))] as SigningUsage[];
   const subjectCountry = nameAttribute(tbs.subject, '2.5.4.6');
   return {
     der,

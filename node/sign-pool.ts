@@ -13,16 +13,16 @@
  */
 import { toBase64 } from '../core/bytes';
 import type { ActiveKey } from '../server/keys/service';
-import { inThreadSigning, type SignJob, type SignOutcome, type SigningEngine } from '../server/issuance/sign';
+import { inThreadSigning, type SignJob, type SignOutcome, type SigningEngine, type SigningKeys } from '../server/issuance/sign';
 import { WorkerPool } from './worker-pool';
 
 /** A job as a signing worker receives it. */
 export interface SignMessage {
   job: SignJob;
-  /** base64 kid of the key the job is signed with. */
-  kid: string;
-  /** The key itself, the first time this worker is asked to sign with it. */
-  key?: ActiveKey['privateKey'];
+  /** base64 kids of the keys the job is signed with, one per format. */
+  kid: { ithc: string; dcc: string };
+  /** A key itself, the first time this worker is asked to sign with it. */
+  key?: { ithc?: ActiveKey['privateKey']; dcc?: ActiveKey['privateKey'] };
 }
 
 export class WorkerSigning implements SigningEngine {
@@ -37,15 +37,19 @@ export class WorkerSigning implements SigningEngine {
     return this.pool.threads;
   }
 
-  sign(job: SignJob, key: ActiveKey): Promise<SignOutcome> {
-    const kid = toBase64(key.kid);
+  sign(job: SignJob, keys: SigningKeys): Promise<SignOutcome> {
+    const kid = { ithc: toBase64(keys.ithc.kid), dcc: toBase64(keys.dcc.kid) };
     return this.pool.run(
       (sent) => {
-        if (sent.has(kid)) return { job, kid };
-        sent.add(kid);
-        return { job, kid, key: key.privateKey };
+        const key: NonNullable<SignMessage['key']> = {};
+        for (const f of ['ithc', 'dcc'] as const) {
+          if (sent.has(kid[f])) continue;
+          sent.add(kid[f]);
+          key[f] = keys[f].privateKey;
+        }
+        return key.ithc || key.dcc ? { job, kid, key } : { job, kid };
       },
-      () => inThreadSigning.sign(job, key),
+      () => inThreadSigning.sign(job, keys),
     );
   }
 

@@ -68,7 +68,7 @@ export function adminFunction(app: Pick<App, 'identity' | 'relatives' | 'revocat
 function signingKind(v: unknown): SigningKeyKind {
   if (v === undefined) return 'dsc';
   if (typeof v === 'string' && (SIGNING_KEY_KINDS as readonly string[]).includes(v)) return v as SigningKeyKind;
-  throw new ServiceError('VALIDATION_FAILED', '密钥类型应为 dsc 或 trustlist-signer / kind must be dsc or trustlist-signer', { fields: { kind: 'dsc | trustlist-signer' } });
+  throw new ServiceError('VALIDATION_FAILED', '密钥类型应为 dsc、ithc-dsc 或 trustlist-signer / kind must be dsc, ithc-dsc or trustlist-signer', { fields: { kind: 'dsc | ithc-dsc | trustlist-signer' } });
 }
 
 /** A certificate as PEM or base64 DER text: a few kilobytes at most. */

@@ -59,7 +59,10 @@ export interface CertificateDoc extends Doc {
   uci: string;
   personId: string;
   fingerprint: string;
+  /** kid (base64) of the ITHC1 code's signer, an ithc-dsc. */
   kid: string;
+  /** kid (base64) of the HC1 codes' signer, a dsc. Absent on certificates signed when one key signed both formats: those are signed again. */
+  dccKid?: string;
   iat: number;
   exp: number;
   codes: IssuedCodes & Record<string, Json>;
@@ -122,9 +125,12 @@ export class IssuanceService {
     if (existing?.status === 'revoked' || (!existing && (await store.get('revocations', docId)))) {
       throw new ServiceError('CONFLICT', '此证明已被撤销。如记录有误，请联系检测或接种机构更正后重新申领 / this certificate was revoked; once the records are corrected a new one can be issued');
     }
-    const key = await keys.activeKey();
+    // Each format has its own DSC (docs/keys.md): ITHC1 under the ITHC signer, HC1 under the DCC signer.
+    const key = await keys.activeKey('ithc-dsc');
+    const dccKey = await keys.activeKey('dsc');
     const kid = Buffer.from(key.kid).toString('base64');
-    if (existing && existing.encoding === CERTIFICATE_ENCODING && existing.exp - iat >= this.policy.reuseMarginSeconds && (await keys.isPublished(existing.kid, nowMs))) {
+    const dccKid = Buffer.from(dccKey.kid).toString('base64');
+    if (existing && existing.encoding === CERTIFICATE_ENCODING && existing.exp - iat >= this.policy.reuseMarginSeconds && existing.dccKid !== undefined && (await keys.isPublished(existing.kid, nowMs)) && (await keys.isPublished(existing.dccKid, nowMs))) {
       return existing;
     }
 
@@ -137,10 +143,10 @@ export class IssuanceService {
         sourceNames: built.sourceNames,
         country,
         iat,
-        exp: { ithc: exp, dccTest: expiry(iat, this.policy.dccTestSeconds, key.notAfter), dccVaccination: expiry(iat, this.policy.dccVaccinationSeconds, key.notAfter) },
-        kid: key.kid,
+        exp: { ithc: exp, dccTest: expiry(iat, this.policy.dccTestSeconds, dccKey.notAfter), dccVaccination: expiry(iat, this.policy.dccVaccinationSeconds, dccKey.notAfter) },
+        kid: { ithc: key.kid, dcc: dccKey.kid },
       },
-      key,
+      { ithc: key, dcc: dccKey },
     );
     if (!outcome.ok) {
       // Our own data failed our own model: a bug or bad source data; never sign it.
@@ -158,6 +164,7 @@ export class IssuanceService {
       personId: subject.personId,
       fingerprint,
       kid,
+      dccKid,
       iat,
       exp,
       codes: { ithc, dcc } as CertificateDoc['codes'],

@@ -25,7 +25,14 @@ export interface SignJob {
   iat: number;
   /** Signature expiry (CWT exp), seconds, per kind of code (server/issuance/policy.ts). */
   exp: { ithc: number; dccTest: number; dccVaccination: number };
-  kid: Uint8Array;
+  /** kids of the two signers: the ITHC1 code's (an ithc-dsc) and the HC1 codes' (a dsc). */
+  kid: { ithc: Uint8Array; dcc: Uint8Array };
+}
+
+/** The signers of a job, one per format (docs/keys.md: each format has its own DSC). */
+export interface FormatSigners {
+  ithc: Signer;
+  dcc: Signer;
 }
 
 export interface SignedCertificate {
@@ -38,16 +45,16 @@ export interface SignedCertificate {
 /** Our own data failed our own model (a bug or bad source data): what readIthc found; nothing was signed. */
 export type SignOutcome = { ok: true; signed: SignedCertificate } | { ok: false; problems: string[] };
 
-export async function signCertificate(job: SignJob, signer: Signer): Promise<SignOutcome> {
+export async function signCertificate(job: SignJob, signers: FormatSigners): Promise<SignOutcome> {
   const cbor = ithcToCbor(job.input);
   const readable = readIthc(cbor);
   if (!readable.certificate || readable.problems.length) return { ok: false, problems: readable.problems };
   const cert = readable.certificate;
-  const ithc = await signCode({ format: 'ithc', content: cbor, iss: job.country, iat: job.iat, exp: job.exp.ithc, kid: job.kid, signer });
+  const ithc = await signCode({ format: 'ithc', content: cbor, iss: job.country, iat: job.iat, exp: job.exp.ithc, kid: job.kid.ithc, signer: signers.ithc });
   const dcc: SignedCertificate['dcc'] = [];
   for (const d of buildDccs(job.country, cert, job.recordIdByDccRef, job.sourceNames)) {
     const exp = d.type === 'v' ? job.exp.dccVaccination : job.exp.dccTest;
-    const signed = await signCode({ format: 'dcc', content: dccToCbor(d.dcc), iss: job.country, iat: job.iat, exp, kid: job.kid, signer });
+    const signed = await signCode({ format: 'dcc', content: dccToCbor(d.dcc), iss: job.country, iat: job.iat, exp, kid: job.kid.dcc, signer: signers.dcc });
     const entry = (d.dcc.v ?? d.dcc.t)![0] as { ci: string };
     dcc.push({ recordId: d.recordId, type: d.type, uci: entry.ci, code: signed.code, expiresAt: exp });
   }
@@ -55,11 +62,17 @@ export async function signCertificate(job: SignJob, signer: Signer): Promise<Sig
 }
 
 /** Where signing runs. */
-export interface SigningEngine {
-  sign(job: SignJob, key: ActiveKey): Promise<SignOutcome>;
+/** The active keys of both formats. */
+export interface SigningKeys {
+  ithc: ActiveKey;
+  dcc: ActiveKey;
 }
 
-/** In the calling thread, with the key's own signer. */
+export interface SigningEngine {
+  sign(job: SignJob, keys: SigningKeys): Promise<SignOutcome>;
+}
+
+/** In the calling thread, with the keys' own signers. */
 export const inThreadSigning: SigningEngine = {
-  sign: (job, key) => signCertificate(job, key.signer),
+  sign: (job, keys) => signCertificate(job, { ithc: keys.ithc.signer, dcc: keys.dcc.signer }),
 };

@@ -5,8 +5,11 @@
  *
  * - createCsca: a self-signed CA certificate and its P-256 key;
  * - certifyRequest: a certificate for a key the cloud made, from its PKCS#10 request (csr.ts),
- *   under one of two profiles:
- *     dsc               document signer: signs health certificates (HCERT §5.1 key usages t, v, r)
+ *   under one of three profiles:
+ *     dsc               document signer for EU DCCs (HC1:): HCERT §5.1 key usages t and v, the
+ *                       types issuance signs as DCCs
+ *     ithc-dsc          document signer for ITHC comprehensive certificates (ITHC1:): ITHC_SIGNER_EKU
+ *                       and no DCC usage, so no DCC verifier trusts it for an HC1 code
  *     trustlist-signer  signs the trust list on the CSCA's behalf (TRUST_LIST_SIGNER_EKU), so that
  *                       the cloud re-signs it (new revocations, expiries) without the CSCA online
  *
@@ -18,6 +21,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { toBase64 } from '../../core/bytes';
 import { PEM_CERTIFICATE } from '../../core/pem';
+import { ITHC_SIGNER_EKU } from '../../core/keys';
 import { TRUST_LIST_SIGNER_EKU } from '../../core/trustlist';
 import { parseCertificate, type ParsedCertificate } from '../../core/x509';
 import { parseCsr } from './csr';
@@ -27,13 +31,20 @@ const DAY = 86_400_000;
 /** Certificates start an hour before they are made: a verifier whose clock is a little behind still accepts them. */
 const BACKDATE = 3_600_000;
 
-export type CertificateProfile = 'dsc' | 'trustlist-signer';
+export type CertificateProfile = 'dsc' | 'ithc-dsc' | 'trustlist-signer';
 
 export const PROFILES: Readonly<Record<CertificateProfile, { defaultDays: number; maxDays: number; what: string }>> = Object.freeze({
   // HCERT recommends DSCs valid for up to two years; a code never outlives its DSC (issuance caps it).
   dsc: { defaultDays: 730, maxDays: 1096, what: 'document signing certificate' },
+  'ithc-dsc': { defaultDays: 730, maxDays: 1096, what: 'ITHC document signing certificate' },
   'trustlist-signer': { defaultDays: 730, maxDays: 1096, what: 'trust-list signer certificate' },
 });
+
+/**
+ * The DCC usages of a DCC signer: the types issuance signs as DCCs (tests, vaccinations). No
+ * recovery certificates are issued, so a stolen DCC signer cannot sign one that verifiers accept.
+ */
+export const DCC_DSC_USAGES = Object.freeze(['t', 'v'] as const);
 
 export const CSCA_DEFAULT_DAYS = 3650;
 const CSCA_MAX_DAYS = 5480;
@@ -113,7 +124,7 @@ export interface CertifyOptions {
  */
 export function certifyRequest(ca: OfflineCa, csr: Uint8Array | string, opts: CertifyOptions): Uint8Array {
   const profile = PROFILES[opts.profile];
-  if (!profile) throw new CaError(`unknown profile ${JSON.stringify(opts.profile)} (dsc or trustlist-signer)`);
+  if (!profile) throw new CaError(`unknown profile ${JSON.stringify(opts.profile)} (dsc, ithc-dsc or trustlist-signer)`);
   const request = parseCsr(csr);
   const issuer = parseCertificate(ca.certificate);
   if (!issuer.country || request.country !== issuer.country) throw new CaError(`the request names country ${request.country ?? '(none)'}; this CSCA certifies keys of ${issuer.country ?? '(no country)'} only`);
@@ -132,8 +143,8 @@ export function certifyRequest(ca: OfflineCa, csr: Uint8Array | string, opts: Ce
     notBefore: new Date(notBefore),
     notAfter: new Date(notAfter),
     ca: false,
-    // A DSC signs health certificates of every type and nothing else; a trust-list signer signs trust lists only.
-    ...(opts.profile === 'dsc' ? { usages: ['t', 'v', 'r'] } : { extendedKeyUsages: [TRUST_LIST_SIGNER_EKU] }),
+    // Each signs one thing: DCCs of the types issuance makes, ITHC certificates, or trust lists.
+    ...(opts.profile === 'dsc' ? { usages: [...DCC_DSC_USAGES] } : { extendedKeyUsages: [opts.profile === 'ithc-dsc' ? ITHC_SIGNER_EKU : TRUST_LIST_SIGNER_EKU] }),
   });
 }
 

@@ -10,8 +10,11 @@
  *   activatesAt              the DSC starts signing                          active
  *   a newer DSC activates    stays in both trust lists until it expires      retired
  *
- * Two kinds: the document signer (DSC), which signs health certificates, and the trust-list signer,
- * which signs our trust list on the CSCA's behalf. A new DSC is published for prePublicationDays
+ * Three kinds: the document signer for EU DCCs (`dsc`, HC1: codes), the document signer for ITHC
+ * comprehensive certificates (`ithc-dsc`, ITHC1: codes), each with the key usage of its format
+ * only (ca.ts), and the trust-list signer, which signs our trust list on the CSCA's behalf. Separate
+ * keys per format mean an ITHC1 code relabelled HC1: never verifies under a key a DCC verifier
+ * trusts. Each DSC kind rotates on its own. A new DSC is published for prePublicationDays
  * (default 7) before it signs, so that verifiers holding a list fetched days ago already trust it;
  * the DSC it replaces keeps signing until then and stays published until it expires, which is
  * after the last code it signed (issuance caps a code's expiry at its DSC's notAfter). A
@@ -30,13 +33,14 @@
 import { createHash, generateKeyPairSync, createPrivateKey, randomUUID, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { fromBase64, toBase64 } from '../../core/bytes';
 import type { Signer } from '../../core/crypto/provider';
-import { kidFromCertificate, type TrustedKey } from '../../core/keys';
+import { ITHC_SIGNER_EKU, kidFromCertificate, type TrustedKey } from '../../core/keys';
 import { TRUST_LIST_SIGNER_EKU } from '../../core/trustlist';
 import { KEY_USAGE, certificateDer, parseCertificate, trustedKeyFromCertificate, type ParsedCertificate } from '../../core/x509';
 import { nodeEs256Signer } from '../../node/crypto-node';
 import type { Clock } from '../clock';
 import { ServiceError } from '../errors';
 import { StoreConflict, type Doc, type Store } from '../store/store';
+import { DCC_DSC_USAGES } from './ca';
 import { buildCsr, csrPem } from './csr';
 import type { KeyVault } from './vault';
 
@@ -50,8 +54,12 @@ const MIN_SIGNING_DAYS = 30;
 /** Longest certificate accepted (the CA's profiles allow three years). */
 const MAX_LIFETIME_DAYS = 1097;
 
-export const SIGNING_KEY_KINDS = ['dsc', 'trustlist-signer'] as const;
+export const SIGNING_KEY_KINDS = ['dsc', 'ithc-dsc', 'trustlist-signer'] as const;
 export type SigningKeyKind = (typeof SIGNING_KEY_KINDS)[number];
+/** The document signers: `dsc` signs HC1: codes (EU DCCs), `ithc-dsc` signs ITHC1: codes. */
+export type DocumentSignerKind = 'dsc' | 'ithc-dsc';
+const DOCUMENT_SIGNER_KINDS: readonly string[] = ['dsc', 'ithc-dsc'];
+const isDocumentSigner = (kind: string): boolean => DOCUMENT_SIGNER_KINDS.includes(kind);
 
 export interface KeyConfig {
   country: string;
@@ -276,7 +284,7 @@ export class KeyService {
    * is certified and installed at once.
    */
   async rotate(kind: SigningKeyKind = 'dsc', actor?: string): Promise<KeyView> {
-    if (!SIGNING_KEY_KINDS.includes(kind)) throw new ServiceError('VALIDATION_FAILED', `未知密钥类型 / unknown key kind ${JSON.stringify(String(kind).slice(0, 40))} (dsc or trustlist-signer)`, { fields: { kind: 'dsc | trustlist-signer' } });
+    if (!SIGNING_KEY_KINDS.includes(kind)) throw new ServiceError('VALIDATION_FAILED', `未知密钥类型 / unknown key kind ${JSON.stringify(String(kind).slice(0, 40))} (dsc, ithc-dsc or trustlist-signer)`, { fields: { kind: 'dsc | ithc-dsc | trustlist-signer' } });
     let pending = (await this.docs(true)).find((d) => d.kind === kind && !isCertified(d));
     if (!pending) pending = await this.request(kind, actor);
     if (this.certifier && pending.csr) await this.installCertificate(await this.certifier(fromBase64(pending.csr), kind), actor);
@@ -295,7 +303,7 @@ export class KeyService {
     pkcs8.fill(0);
     const n = (await this.docs()).filter((d) => d.kind === kind).length + 1;
     const org = this.config.organisation;
-    const dn = { C: this.config.country, O: org, CN: kind === 'dsc' ? `${org} DSC ${n}` : `${org} Trust List Signer ${n}` };
+    const dn = { C: this.config.country, O: org, CN: kind === 'dsc' ? `${org} DSC ${n}` : kind === 'ithc-dsc' ? `${org} ITHC DSC ${n}` : `${org} Trust List Signer ${n}` };
     const csr = buildCsr(dn, publicKey, privateKey);
     const doc: KeyDoc = { _id: `${kind}:${keyId}`, kind, keyId, subject: `C=${dn.C}, O=${dn.O}, CN=${dn.CN}`, publicKey: toBase64(spki), createdAt: now, csr: toBase64(csr) };
     // One request per kind at a time, even when two operators rotate at once: the marker decides.
@@ -345,17 +353,20 @@ export class KeyService {
     const listSigner = c.extendedKeyUsage.includes(TRUST_LIST_SIGNER_EKU);
     if (doc.kind === 'trustlist-signer' && !listSigner) bad(`a trust-list signer needs the extended key usage ${TRUST_LIST_SIGNER_EKU} (ithc keys certify --profile trustlist-signer)`);
     if (doc.kind === 'trustlist-signer' && c.usage) bad('a trust-list signer must not carry the health-certificate key usages');
-    if (doc.kind === 'dsc' && listSigner) bad('a document signer must not carry the trust-list signer usage (ithc keys certify --profile dsc)');
-    // Issuance signs every type: a DSC restricted to some would sign codes verifiers refuse.
-    if (doc.kind === 'dsc' && c.usage && !(['t', 'v', 'r'] as const).every((u) => c.usage!.includes(u))) bad('a DSC must allow tests, vaccinations and recoveries (t, v, r) or carry no usage restriction');
+    if (isDocumentSigner(doc.kind) && listSigner) bad(`a document signer must not carry the trust-list signer usage (ithc keys certify --profile ${doc.kind})`);
+    // One format per key, named in the certificate: a key without a usage would be trusted for both.
+    if (doc.kind === 'dsc' && (c.extendedKeyUsage.includes(ITHC_SIGNER_EKU) || !c.usage || !DCC_DSC_USAGES.every((u) => c.usage!.includes(u)))) {
+      bad(`a DCC signer must carry the DCC key usages ${DCC_DSC_USAGES.join(', ')} and not the ITHC usage ${ITHC_SIGNER_EKU} (ithc keys certify --profile dsc)`);
+    }
+    if (doc.kind === 'ithc-dsc' && (c.usage?.join() !== 'ithc')) bad(`an ITHC signer must carry the extended key usage ${ITHC_SIGNER_EKU} and no DCC usage (ithc keys certify --profile ithc-dsc)`);
     const notBefore = c.notBefore * 1000;
     const notAfter = c.notAfter * 1000;
     if (notBefore > now + CLOCK_SKEW) bad(`it is valid only from ${iso(notBefore)}`);
     if (notBefore < csca.notBefore || notAfter > csca.notAfter) bad('its validity is not within the CSCA\'s');
     if (notAfter - notBefore > MAX_LIFETIME_DAYS * DAY) bad(`it is valid for more than ${MAX_LIFETIME_DAYS} days`);
     let activatesAt = now;
-    if (doc.kind === 'dsc') {
-      const current = this.activeAt('dsc', now, docs);
+    if (isDocumentSigner(doc.kind)) {
+      const current = this.activeAt(doc.kind as DocumentSignerKind, now, docs);
       if (current) activatesAt = Math.min(now + this.config.prePublicationDays * DAY, current.notAfter);
     }
     if (notAfter < activatesAt + MIN_SIGNING_DAYS * DAY) bad(`it must stay valid at least ${MIN_SIGNING_DAYS} days after it starts signing (${iso(activatesAt)})`);
@@ -395,11 +406,11 @@ export class KeyService {
     return key;
   }
 
-  /** The key that signs new certificates now. */
-  async activeKey(): Promise<ActiveKey> {
-    const doc = await this.certifiedActive('dsc', this.clock.now());
-    if (!doc) throw new ServiceError('UNAVAILABLE', '暂无可用的签名证书 / no document signing certificate is active: an operator rotates the key and installs its certificate (docs/keys.md)');
-    const privateKey = await this.privateKey('dsc', doc.keyId);
+  /** The key that signs new codes of a format now: `dsc` for HC1: codes, `ithc-dsc` for ITHC1: codes. */
+  async activeKey(kind: DocumentSignerKind = 'dsc'): Promise<ActiveKey> {
+    const doc = await this.certifiedActive(kind, this.clock.now());
+    if (!doc) throw new ServiceError('UNAVAILABLE', `暂无可用的签名证书 / no ${kind === 'dsc' ? 'DCC' : 'ITHC'} document signing certificate is active: an operator rotates the key (admin.rotateKey {kind: "${kind}"}) and installs its certificate (docs/keys.md)`);
+    const privateKey = await this.privateKey(kind, doc.keyId);
     const entry = this.opened.get(doc.keyId)!;
     entry.active ??= { kid: fromBase64(doc.kid), signer: nodeEs256Signer(privateKey), privateKey, certificate: fromBase64(doc.certificate), notAfter: doc.notAfter };
     return entry.active;
@@ -414,9 +425,9 @@ export class KeyService {
 
   // --- publication ------------------------------------------------------------------------------
 
-  /** Every DSC certified and still valid at `at` (ms) — published, active or retired: what verifiers must trust. */
+  /** Every DSC of both formats certified and still valid at `at` (ms) — published, active or retired: what verifiers must trust. */
   async publishedSigningCertificates(at = this.clock.now()): Promise<CertifiedKeyDoc[]> {
-    return (await this.docs(true)).filter((d): d is CertifiedKeyDoc => d.kind === 'dsc' && isCertified(d) && d.notAfter > at);
+    return (await this.docs(true)).filter((d): d is CertifiedKeyDoc => isDocumentSigner(d.kind) && isCertified(d) && d.notAfter > at);
   }
 
   /** The status of a published DSC at `at`: for the readable fields of the lists. */
@@ -431,9 +442,9 @@ export class KeyService {
    * the store again.
    */
   async isPublished(kid: string, at = this.clock.now()): Promise<boolean> {
-    const known = (await this.docs()).find((d) => d.kind === 'dsc' && d.kid === kid);
+    const known = (await this.docs()).find((d) => isDocumentSigner(d.kind) && d.kid === kid);
     if (known) return isCertified(known) && known.notAfter > at;
-    return (await this.docs(true)).some((d) => d.kind === 'dsc' && d.kid === kid && isCertified(d) && d.notAfter > at);
+    return (await this.docs(true)).some((d) => isDocumentSigner(d.kind) && d.kid === kid && isCertified(d) && d.notAfter > at);
   }
 
   /** The published DSCs as trusted keys (for verifying our own codes server-side). */

@@ -23,7 +23,7 @@ export interface InitReport {
   /** What the functions cannot set themselves: every collection's permission (CloudBase CLI commands). */
   permissions: { required: typeof REQUIRED_PERMISSION; commands: string[]; clientWrittenDocuments: number };
   operators: number;
-  keys: { csca: boolean; dsc: boolean; trustListSigner: boolean };
+  keys: { csca: boolean; dsc: boolean; ithcDsc: boolean; trustListSigner: boolean };
   registries: { documents: number; citizens: number; sources: number };
   /** What is left to do, in order. */
   next: string[];
@@ -70,7 +70,7 @@ export class ProvisionService {
       collections,
       permissions: { required: REQUIRED_PERMISSION, commands: permissionCommands(this.deps.envId), clientWrittenDocuments: collections.reduce((n, c) => n + c.clientWritten, 0) },
       operators: await this.deps.operators.activeCount(),
-      keys: { csca: has('csca'), dsc: has('dsc'), trustListSigner: has('trustlist-signer') },
+      keys: { csca: has('csca'), dsc: has('dsc'), ithcDsc: has('ithc-dsc'), trustListSigner: has('trustlist-signer') },
       registries: { documents: await store.count('documentRegistry', {}), citizens: await store.count('citizens', {}), sources: await store.count('sources', {}) },
       next: [],
     };
@@ -79,6 +79,7 @@ export class ProvisionService {
     next.push(`set every collection's permission to ${REQUIRED_PERMISSION} (permissions.commands) and create the indexes listed (docs/deploy.md); the functions cannot check either`);
     if (!report.keys.csca) next.push('install the CSCA certificate: ithc keys create-csca (offline), then ithc provision install-csca');
     if (!report.keys.dsc) next.push('certify a document signer: ithc provision rotate-key, ithc keys certify (offline), ithc provision install-certificate');
+    if (!report.keys.ithcDsc) next.push('certify the ITHC document signer: ithc provision rotate-key --kind ithc-dsc, then ithc keys certify --profile ithc-dsc, as for the DSC');
     if (!report.keys.trustListSigner) next.push('certify a trust-list signer: ithc provision rotate-key --kind trustlist-signer, then as for the DSC');
     if (!report.registries.documents) next.push('import the document registry: ithc provision import-documents FILE');
     if (!report.registries.citizens) next.push('import the citizen registry: ithc provision import-citizens FILE');

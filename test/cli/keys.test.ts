@@ -51,14 +51,14 @@ test('create-csca writes the key 0600 and the certificate, prints neither key no
   expect(bad.stderr).toMatch(/ISO 3166-1/);
 });
 
-test('certify issues a DSC (t, v, r) or a trust-list signer (its usage only) from a request, chained to the CSCA', async () => {
+test('certify issues a DSC (t, v) or a trust-list signer (its usage only) from a request, chained to the CSCA', async () => {
   const dsc = await runCli(['keys', 'certify', request('ITHC DSC 9'), '--csca', certFile, '--csca-key', keyFile]);
   expect(dsc.code).toBe(0);
   const [der] = certificatesFromText(dsc.stdout);
   const cert = parseCertificate(der);
   expect(cert.issuer).toBe(parseCertificate(readFileSync(certFile, 'utf8')).subject);
   expect(cert.subject).toBe('C=CN, O=ITHC, CN=ITHC DSC 9');
-  expect(cert.usage).toEqual(['t', 'v', 'r']);
+  expect(cert.usage).toEqual(['t', 'v']);
   expect(dsc.stderr).toMatch(/document signing certificate/);
 
   const out = join(dir, 'signer.pem');

@@ -6,7 +6,7 @@
  * (server/pdf/certificate-pdf.ts), which is therefore their reading order.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDemo, tempDir } from '../e2e/helpers';
 import { jsonLines, runCli } from './helpers';
@@ -41,7 +41,10 @@ describe('ithc verify on the paper certificate', () => {
     const pdf = join(out, 'certificate.pdf');
     const r = await runCli(['verify', '--trust', join(out, 'trustlist.json'), pdf]);
     // Several codes: the trust list in use goes to stderr, so stdout stays one line per code.
-    expect(r.stderr).toBe(`ithc: 信任列表 Trust list:   unsigned certificates, 1, as loaded from ${join(out, 'trustlist.json')}\n`);
+    // The DCC signer and the ITHC signer, from the EU shape's two arrays.
+    const listed = JSON.parse(readFileSync(join(out, 'trustlist.json'), 'utf8'));
+    expect([listed.certificates.length, listed.ithcCertificates.length]).toEqual([1, 1]);
+    expect(r.stderr).toBe(`ithc: 信任列表 Trust list:   unsigned certificates, 2, as loaded from ${join(out, 'trustlist.json')}\n`);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n').filter(Boolean);
     expect(lines.map((l) => l.split('  ')[0])).toEqual([`${pdf} p1`, `${pdf} p3 #1`, `${pdf} p3 #2`, `${pdf} p3 #3`]);

@@ -138,13 +138,21 @@ describe('ithc verify on an ITHC1: code', () => {
   it('prints the readable certificate as payload, and holder, birth date and document in the summary', async () => {
     const example = exampleCertificate();
     const content = ithcToCbor(example);
-    const signed = await signCode({ format: 'ithc', content, iss: 'CN', iat: T0 - DAY, exp: T0 + DAY, kid: trust.dsc.kid, signer: trust.dsc.signer });
-    const json = await runCli(['verify', '--json', '--trust', trust.list, '--at', AT, signed.code]);
+    // ITHC1: codes have a signer of their own, with the ITHC key usage (docs/keys.md).
+    const ithcTrust = trustFiles({ usage: ['ithc'] });
+    const signed = await signCode({ format: 'ithc', content, iss: 'CN', iat: T0 - DAY, exp: T0 + DAY, kid: ithcTrust.dsc.kid, signer: ithcTrust.dsc.signer });
+    const json = await runCli(['verify', '--json', '--trust', ithcTrust.list, '--at', AT, signed.code]);
     expect(json.code).toBe(0);
     const [o] = jsonLines(json.stdout);
-    expect(o).toEqual({ valid: true, verdict: 'valid', format: 'ithc', kid: toBase64(trust.dsc.kid), issuer: 'CN', errors: [], missing: [], payload: ithcToJson(readIthc(content).certificate!) });
+    expect(o).toEqual({ valid: true, verdict: 'valid', format: 'ithc', kid: toBase64(ithcTrust.dsc.kid), issuer: 'CN', errors: [], missing: [], payload: ithcToJson(readIthc(content).certificate!) });
 
-    const text = await runCli(['verify', '--trust', trust.list, '--at', AT, signed.code]);
+    // The same certificate signed by a DCC signer (t, v, r) is refused.
+    const byDccSigner = await signCode({ format: 'ithc', content, iss: 'CN', iat: T0 - DAY, exp: T0 + DAY, kid: trust.dsc.kid, signer: trust.dsc.signer });
+    const refused = await runCli(['verify', '--json', '--trust', trust.list, '--at', AT, byDccSigner.code]);
+    expect(refused.code).toBe(1);
+    expect(jsonLines(refused.stdout)[0]).toMatchObject({ valid: false, format: 'ithc', errors: [{ code: 'KEY_USAGE_MISMATCH' }] });
+
+    const text = await runCli(['verify', '--trust', ithcTrust.list, '--at', AT, signed.code]);
     expect(text.code).toBe(0);
     const h = example.holder;
     expect(text.stdout.split('\n')[0]).toMatch(/^✔ 有效 VALID .*国际旅行健康证明/);

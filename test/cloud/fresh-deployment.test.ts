@@ -168,7 +168,7 @@ test('an empty environment: nothing works before init; init creates every collec
   expect(report.collections.filter((c: { status: string }) => c.status !== 'created').map((c: { name: string }) => c.name)).toEqual(['ingestNonces']);
   expect(report.collections.every((c: { permission: string; clientWritten: number }) => c.permission === 'ADMINONLY' && c.clientWritten === 0)).toBe(true);
   expect(report.permissions.commands).toContain('tcb permission set collection:citizens --level adminonly -e $ENV_ID');
-  expect(report.keys).toEqual({ csca: false, dsc: false, trustListSigner: false });
+  expect(report.keys).toEqual({ csca: false, dsc: false, ithcDsc: false, trustListSigner: false });
   expect(report.next.join('\n')).toMatch(/install-csca[\s\S]*import-documents[\s\S]*import-citizens[\s\S]*add-source/);
   expect((await call('identity', { action: 'status' }, 'o-traveller-1')).ok).toBe(true);
 
@@ -178,10 +178,10 @@ test('an empty environment: nothing works before init; init creates every collec
   expect((await call('admin', { action: 'init' }, OPERATOR)).ok).toBe(true);
 }, 120_000);
 
-test('keys: the CSCA made offline is installed; a DSC and a trust-list signer are requested, certified offline and installed', async () => {
+test('keys: the CSCA made offline is installed; a DSC per format (HC1, ITHC1) and a trust-list signer are requested, certified offline and installed', async () => {
   expect((await ithc('keys', 'create-csca', '--key-out', path('offline/csca.key'), '--cert-out', path('csca.pem'))).code).toBe(0);
   expect((await provision('install-csca', path('csca.pem'))).code).toBe(0);
-  for (const kind of ['dsc', 'trustlist-signer'] as const) {
+  for (const kind of ['dsc', 'ithc-dsc', 'trustlist-signer'] as const) {
     const pending = await provision('rotate-key', '--kind', kind, '--csr-out', path(`${kind}-1.csr`));
     expect(pending.code).toBe(0);
     expect(JSON.parse(pending.stdout).status).toBe('pending-certification');
@@ -190,7 +190,7 @@ test('keys: the CSCA made offline is installed; a DSC and a trust-list signer ar
     expect(installed.code).toBe(0);
     expect(JSON.parse(installed.stdout).status).toBe('active');
   }
-  expect(JSON.parse((await provision('init')).stdout).keys).toEqual({ csca: true, dsc: true, trustListSigner: true });
+  expect(JSON.parse((await provision('init')).stdout).keys).toEqual({ csca: true, dsc: true, ithcDsc: true, trustListSigner: true });
 }, 120_000);
 
 test('the registries: every row checked before anything is sent; the valid export imported; a second run changes nothing', async () => {
@@ -338,12 +338,13 @@ test('operators: one added by an operator may act at once; removed, it may not; 
 let cachedDuringPrePublication: VerifiedTrustList;
 let secondDsc: string;
 
-test('rotation with pre-publication: the new DSC is in both trust lists a week before it signs; a verifier that refreshed then verifies its codes offline; old codes keep verifying', async () => {
+test('rotation with pre-publication: the new ITHC DSC is in both trust lists a week before it signs; a verifier that refreshed then verifies its codes offline; old codes keep verifying', async () => {
   const cachedBefore = await verifiedList();
-  const pending = await provision('rotate-key', '--csr-out', path('dsc-2.csr'));
+  // The ITHC signer rotates: it signs the ITHC1 codes checked below.
+  const pending = await provision('rotate-key', '--kind', 'ithc-dsc', '--csr-out', path('ithc-dsc-2.csr'));
   expect(pending.code).toBe(0);
-  expect((await ithc('keys', 'certify', path('dsc-2.csr'), '--profile', 'dsc', '--csca', path('csca.pem'), '--csca-key', path('offline/csca.key'), '--out', path('dsc-2.pem'))).code).toBe(0);
-  const installed = JSON.parse((await provision('install-certificate', path('dsc-2.pem'))).stdout) as { status: string; kid: string; activatesAt: string };
+  expect((await ithc('keys', 'certify', path('ithc-dsc-2.csr'), '--profile', 'ithc-dsc', '--csca', path('csca.pem'), '--csca-key', path('offline/csca.key'), '--out', path('ithc-dsc-2.pem'))).code).toBe(0);
+  const installed = JSON.parse((await provision('install-certificate', path('ithc-dsc-2.pem'))).stdout) as { status: string; kid: string; activatesAt: string };
   expect(installed.status).toBe('published');
   secondDsc = installed.kid;
   expect(Date.parse(installed.activatesAt) - (await d.now())).toBeGreaterThan(7 * DAY - 60_000);
@@ -352,8 +353,12 @@ test('rotation with pre-publication: the new DSC is in both trust lists a week b
   const kidsIn = (l: VerifiedTrustList) => l.keys.map((k) => Buffer.from(k.kid).toString('base64'));
   expect(kidsIn(cachedDuringPrePublication)).toEqual(expect.arrayContaining([issued.kid, secondDsc]));
   expect(kidsIn(cachedBefore)).not.toContain(secondDsc);
+  // In the EU shape among the ITHC signers, never among the DCC signers EU verifiers read.
   const eu = await get('/trustlist');
-  expect(eu.body.certificates.map((c: { kid: string; status: string }) => [c.kid, c.status])).toEqual(expect.arrayContaining([[issued.kid, 'active'], [secondDsc, 'published']]));
+  expect(eu.body.ithcCertificates.map((c: { kid: string; status: string }) => [c.kid, c.status])).toEqual(expect.arrayContaining([[issued.kid, 'active'], [secondDsc, 'published']]));
+  expect(eu.body.certificates).toHaveLength(1);
+  expect(eu.body.certificates.map((c: { kid: string }) => c.kid)).not.toContain(issued.kid);
+  expect(eu.body.certificates.map((c: { kid: string }) => c.kid)).not.toContain(secondDsc);
   await traveller(1, 'o-traveller-2');
   expect((await ingest(1, 'B1')).status).toBe(200);
   expect((await data(call('certificate', { action: 'issue' }, 'o-traveller-2'))).kid).toBe(issued.kid);
@@ -384,7 +389,7 @@ test('revoke: the certificate ends for its holder and both trust lists; the sign
   // Both lists are public, cacheable, and name both DSCs, the retired one until it expires.
   const eu = await get('/trustlist');
   expect(eu.status).toBe(200);
-  expect(eu.body.certificates.map((c: { kid: string; status: string }) => [c.kid, c.status])).toEqual(expect.arrayContaining([[issued.kid, 'retired'], [secondDsc, 'active']]));
+  expect(eu.body.ithcCertificates.map((c: { kid: string; status: string }) => [c.kid, c.status])).toEqual(expect.arrayContaining([[issued.kid, 'retired'], [secondDsc, 'active']]));
   expect(list.keys.map((k) => Buffer.from(k.kid).toString('base64'))).toEqual(expect.arrayContaining([issued.kid, secondDsc]));
   // Through the trustlist function's own call as well.
   expect((await call('trustlist', { action: 'signed' }, '')).ok).toBe(true);

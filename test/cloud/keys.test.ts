@@ -93,7 +93,7 @@ function file(name: string, content: string): string {
   return p;
 }
 
-const certify = (csr: string, profile: 'dsc' | 'trustlist-signer', name: string) =>
+const certify = (csr: string, profile: 'dsc' | 'ithc-dsc' | 'trustlist-signer', name: string) =>
   runMain(['keys', 'certify', file(`${name}.csr`, csr), '--profile', profile, '--csca', join(dir, 'csca.pem'), '--csca-key', join(dir, 'offline', 'csca.key'), '--out', join(dir, `${name}.pem`)]);
 
 async function verifiedList(envelope: unknown): Promise<VerifiedTrustList> {
@@ -105,7 +105,7 @@ async function verify(list: VerifiedTrustList, code: string) {
 }
 
 /** A demo citizen verified and their passport bound, through the whole app's local stand-ins (WeChat's face check cannot run here); then issued by the certificate function as composed for the cloud. */
-async function issue(citizen: number, certificateFunction?: FunctionDef): Promise<{ kid: string; codes: { ithc: string } }> {
+async function issue(citizen: number, certificateFunction?: FunctionDef): Promise<{ kid: string; codes: { ithc: string; dcc: Array<{ code: string }> } }> {
   const openid = `keys-traveller-${citizen}`;
   const local = (fn: string, event: Record<string, unknown>) => dispatch(functionsFor(app).find((f) => f.name === fn)!, event, { openid, operator: false });
   const c = DEMO_CITIZENS[citizen];
@@ -178,7 +178,8 @@ test('the operator makes the CSCA offline (key 0600, never printed) and installs
 });
 
 let dsc1: KeyView;
-let dsc2: KeyView;
+let ithc1: KeyView;
+let ithc2: KeyView;
 
 test('rotateKey requests a DSC; the operator certifies it offline; installCertificate checks it, and the first DSC signs at once', async () => {
   const pending = await data<KeyView>(call(await admin(), { action: 'rotateKey' }));
@@ -210,22 +211,46 @@ test('rotateKey requests a DSC; the operator certifies it offline; installCertif
   // Installing it again is harmless.
   expect((await data<KeyView>(call(await admin(), { action: 'installCertificate', certificate: readFileSync(join(dir, 'dsc-1.pem'), 'utf8') }))).kid).toBe(dsc1.kid);
 
+  // The ITHC format's own DSC: a DCC signer's certificate for its request is refused, the ITHC profile installed.
+  const ithcPending = await data<KeyView>(call(await admin(), { action: 'rotateKey', kind: 'ithc-dsc' }));
+  expect(ithcPending).toMatchObject({ kind: 'ithc-dsc', status: 'pending-certification', subject: 'C=CN, O=ITHC, CN=ITHC ITHC DSC 1' });
+  expect((await certify(ithcPending.csr!, 'dsc', 'ithc-as-dcc')).code).toBe(0);
+  const asDcc = await call(await admin(), { action: 'installCertificate', certificate: readFileSync(join(dir, 'ithc-as-dcc.pem'), 'utf8') });
+  expect(!asDcc.ok && asDcc.error.fields?.certificate).toMatch(/ITHC signer must carry the extended key usage/);
+  expect((await certify(ithcPending.csr!, 'ithc-dsc', 'ithc-1')).code).toBe(0);
+  ithc1 = await data<KeyView>(call(await admin(), { action: 'installCertificate', certificate: readFileSync(join(dir, 'ithc-1.pem'), 'utf8') }));
+  expect(ithc1).toMatchObject({ kind: 'ithc-dsc', status: 'active' });
+  // And the other way round: an ITHC signer's certificate for a DCC signer's request.
+  const dccPending = await data<KeyView>(call(await admin(), { action: 'rotateKey' }));
+  expect((await certify(dccPending.csr!, 'ithc-dsc', 'dcc-as-ithc')).code).toBe(0);
+  const asIthc = await call(await admin(), { action: 'installCertificate', certificate: readFileSync(join(dir, 'dcc-as-ithc.pem'), 'utf8') });
+  expect(!asIthc.ok && asIthc.error.fields?.certificate).toMatch(/DCC signer must carry the DCC key usages t, v and not the ITHC usage/);
+
   const signer = await data<KeyView>(call(await admin(), { action: 'rotateKey', kind: 'trustlist-signer' }));
   expect((await certify(signer.csr!, 'trustlist-signer', 'signer-1')).code).toBe(0);
   expect(await data<KeyView>(call(await admin(), { action: 'installCertificate', certificate: readFileSync(join(dir, 'signer-1.pem'), 'utf8') }))).toMatchObject({ kind: 'trustlist-signer', status: 'active' });
   const kinds = (await data<KeyView[]>(call(await admin(), { action: 'keys' }))).map((k) => [k.kind, k.status]);
-  expect(kinds).toEqual([['csca', 'active'], ['dsc', 'active'], ['trustlist-signer', 'active']]);
+  expect(kinds.map((k) => k.join(' ')).sort()).toEqual(['csca active', 'dsc active', 'dsc pending-certification', 'ithc-dsc active', 'trustlist-signer active']);
 });
 
-let first: { kid: string; codes: { ithc: string } };
+let first: { kid: string; codes: { ithc: string; dcc: Array<{ code: string }> } };
 
-test('the certificate function signs with the DSC; the trust list, signed in the cloud by the trust-list signer, verifies with the CSCA alone', async () => {
+test('the certificate function signs ITHC1 with the ITHC DSC and HC1 with the DCC DSC; the trust list, signed in the cloud by the trust-list signer, verifies with the CSCA alone', async () => {
   first = await issue(0);
-  expect(first.kid).toBe(dsc1.kid);
+  expect(first.kid).toBe(ithc1.kid);
   const list = await verifiedList(await data(call(await trustlist(), { action: 'signed' }, '')));
   expect(list.signer?.subject).toMatch(/Trust List Signer/);
-  expect(list.keys.map((k) => toBase64(k.kid))).toEqual([dsc1.kid]);
-  expect((await verify(list, first.codes.ithc)).valid).toBe(true);
+  expect(Object.fromEntries(list.keys.map((k) => [toBase64(k.kid), k.usage]))).toEqual({ [dsc1.kid!]: ['t', 'v'], [ithc1.kid!]: ['ithc'] });
+  const ithc = await verify(list, first.codes.ithc);
+  expect([ithc.valid, ithc.kid]).toEqual([true, ithc1.kid]);
+  expect(first.codes.dcc.length).toBeGreaterThan(0);
+  for (const d of first.codes.dcc) {
+    const v = await verify(list, d.code);
+    expect([v.valid, v.kid]).toEqual([true, dsc1.kid]);
+  }
+  // The EU-shaped list gives DCC verifiers the DCC signer only; the ITHC signer is apart.
+  const eu = await data<{ certificates: Array<{ kid: string }>; ithcCertificates: Array<{ kid: string }> }>(call(await trustlist(), { action: 'get' }, ''));
+  expect([eu.certificates.map((c) => c.kid), eu.ithcCertificates.map((c) => c.kid)]).toEqual([[dsc1.kid], [ithc1.kid]]);
 });
 
 test('rotation with pre-publication: a verifier offline with a list fetched during pre-publication trusts the new DSC once it signs', async () => {
@@ -233,25 +258,26 @@ test('rotation with pre-publication: a verifier offline with a list fetched duri
   const beforeRotation = await data(call(await trustlist(), { action: 'signed' }, ''));
   // A certificate function started before the rotation, still running after it.
   const running = (await composeCertificate(baseWith(env))).def;
-  const pending = await data<KeyView>(call(await admin(), { action: 'rotateKey' }));
-  expect((await certify(pending.csr!, 'dsc', 'dsc-2')).code).toBe(0);
-  dsc2 = await data<KeyView>(call(await admin(), { action: 'installCertificate', certificate: readFileSync(join(dir, 'dsc-2.pem'), 'utf8') }));
-  expect(dsc2.status).toBe('published');
-  expect(Date.parse(dsc2.activatesAt!)).toBe(clock.now() + 7 * DAY);
+  const pending = await data<KeyView>(call(await admin(), { action: 'rotateKey', kind: 'ithc-dsc' }));
+  expect((await certify(pending.csr!, 'ithc-dsc', 'ithc-2')).code).toBe(0);
+  ithc2 = await data<KeyView>(call(await admin(), { action: 'installCertificate', certificate: readFileSync(join(dir, 'ithc-2.pem'), 'utf8') }));
+  expect(ithc2.status).toBe('published');
+  expect(Date.parse(ithc2.activatesAt!)).toBe(clock.now() + 7 * DAY);
   // Both trust lists carry it from now on.
-  const eu = await data<{ certificates: Array<{ kid: string; status: string }> }>(call(await trustlist(), { action: 'get' }, ''));
-  expect(Object.fromEntries(eu.certificates.map((c) => [c.kid, c.status]))).toEqual({ [dsc1.kid!]: 'active', [dsc2.kid!]: 'published' });
+  const eu = await data<{ certificates: Array<{ kid: string; status: string }>; ithcCertificates: Array<{ kid: string; status: string }> }>(call(await trustlist(), { action: 'get' }, ''));
+  expect(Object.fromEntries(eu.ithcCertificates.map((c) => [c.kid, c.status]))).toEqual({ [ithc1.kid!]: 'active', [ithc2.kid!]: 'published' });
+  expect(eu.certificates.map((c) => c.kid)).toEqual([dsc1.kid]);
 
   clock.advance(DAY);
   const fetched = await data(call(await trustlist(), { action: 'signed' }, ''));
   const duringPrePublication = await issue(1);
-  expect(duringPrePublication.kid).toBe(dsc1.kid);
+  expect(duringPrePublication.kid).toBe(ithc1.kid);
 
   clock.advance(6 * DAY);
   const after = await issue(2);
-  expect(after.kid).toBe(dsc2.kid);
+  expect(after.kid).toBe(ithc2.kid);
   // The instance that was running all along signs with the new DSC too.
-  expect((await issue(3, running)).kid).toBe(dsc2.kid);
+  expect((await issue(3, running)).kid).toBe(ithc2.kid);
   const cached = await verifiedList(fetched);
   expect(cached.stale).toBe(true);
   expect((await verify(cached, after.codes.ithc)).valid).toBe(true);
@@ -267,15 +293,15 @@ test('KEK rotation: with both KEKs set, rewrapKeys moves every key to the new on
   const newKek = newKekText();
   env = { ...kekEnvironment(newKek), ITHC_SECRET_KEK_PREVIOUS: oldKek };
   const report = await data<{ kek: string; total: number; rewrapped: number; unreadable: string[]; byKek: Record<string, number> }>(call(await admin(), { action: 'rewrapKeys' }));
-  // person-id, two DSCs, one trust-list signer, one source.
-  expect(report).toMatchObject({ kek: parseKek(newKek, 'x').id, total: 5, rewrapped: 5, unreadable: [] });
-  expect(report.byKek).toEqual({ [report.kek]: 5 });
+  // person-id, two DCC signers (one still awaiting its certificate), two ITHC signers, one trust-list signer, one source.
+  expect(report).toMatchObject({ kek: parseKek(newKek, 'x').id, total: 7, rewrapped: 7, unreadable: [] });
+  expect(report.byKek).toEqual({ [report.kek]: 7 });
   expect((await data<{ rewrapped: number }>(call(await admin(), { action: 'rewrapKeys' }))).rewrapped).toBe(0);
 
   env = kekEnvironment(newKek);
   const list = await verifiedList(await data(call(await trustlist(), { action: 'signed' }, '')));
-  expect(list.keys).toHaveLength(2);
-  expect((await issue(4)).kid).toBe(dsc2.kid);
+  expect(list.keys).toHaveLength(3);
+  expect((await issue(4)).kid).toBe(ithc2.kid);
   // The old KEK alone opens nothing any more.
   await expect(composeCertificate(baseWith({ ITHC_SECRET_KEK: oldKek }))).rejects.toThrow(/KEK/);
 });
@@ -287,13 +313,13 @@ test('no private or secret key is in clear in any stored record, any response or
     if (doc.kind !== 'wrapped') continue;
     const material = (await vault.unwrap(doc.purpose as never, doc.keyId))!;
     secrets.push({ what: `${doc.purpose}/${doc.keyId}`, bytes: material });
-    if (doc.purpose === 'dsc' || doc.purpose === 'trustlist-signer') {
+    if (doc.purpose === 'dsc' || doc.purpose === 'ithc-dsc' || doc.purpose === 'trustlist-signer') {
       const key = createPrivateKey({ key: Buffer.from(material), format: 'der', type: 'pkcs8' });
       secrets.push({ what: `${doc.purpose}/${doc.keyId} d`, bytes: new Uint8Array(Buffer.from(key.export({ format: 'jwk' }).d!, 'base64url')) });
       secrets.push({ what: `${doc.purpose}/${doc.keyId} PEM`, bytes: new TextEncoder().encode(key.export({ type: 'pkcs8', format: 'pem' }).toString().split('\n')[1]) });
     }
   }
-  expect(secrets.filter((s) => !s.what.endsWith(' d') && !s.what.endsWith(' PEM')).map((s) => s.what.split('/')[0]).sort()).toEqual(['dsc', 'dsc', 'ingest-hmac', 'person-id', 'trustlist-signer']);
+  expect(secrets.filter((s) => !s.what.endsWith(' d') && !s.what.endsWith(' PEM')).map((s) => s.what.split('/')[0]).sort()).toEqual(['dsc', 'dsc', 'ingest-hmac', 'ithc-dsc', 'ithc-dsc', 'person-id', 'trustlist-signer']);
   // The offline CSCA key must not have reached the cloud either.
   const csca = createPrivateKey(readFileSync(join(dir, 'offline', 'csca.key'), 'utf8'));
   secrets.push({ what: 'CSCA d', bytes: new Uint8Array(Buffer.from(csca.export({ format: 'jwk' }).d!, 'base64url')) });

@@ -38,9 +38,10 @@ export async function certifyThroughAdmin(admin: FunctionDef, operator: string, 
   return ok<KeyView>(dispatch(admin, { action: 'installCertificate', certificate: certificatePem(der) }, as));
 }
 
-/** A fresh deployment's keys: the CSCA certificate installed, a DSC and a trust-list signer certified. */
+/** A fresh deployment's keys: the CSCA certificate installed, a DSC per format (HC1, ITHC1) and a trust-list signer certified. */
 export async function provisionKeys(admin: FunctionDef, operator: string, ca: OfflineCa): Promise<void> {
   await ok(dispatch(admin, { action: 'installCsca', certificate: certificatePem(ca.certificate) }, { openid: operator, operator: true }));
   await certifyThroughAdmin(admin, operator, ca, 'dsc');
+  await certifyThroughAdmin(admin, operator, ca, 'ithc-dsc');
   await certifyThroughAdmin(admin, operator, ca, 'trustlist-signer');
 }

@@ -50,7 +50,8 @@ describe('npm run demo -- --out DIR', () => {
       expect(der.toString('base64')).toBe(c.rawData);
       expect(c.kid).toBe(createHash('sha256').update(der).digest().subarray(0, 8).toString('base64'));
     }
-    expect(dscsChainToCsca(trustlist)).toEqual(trustlist.certificates.map(() => true));
+    expect([trustlist.certificates.length, trustlist.ithcCertificates.length]).toEqual([1, 1]);
+    expect(dscsChainToCsca(trustlist)).toEqual([true, true]);
   });
 
   test('qr-ithc.png scans back to exactly codes.ithc', () => {

@@ -319,9 +319,10 @@ export function verifyWithCore(code: string, keys: KeyStore, crypto: CryptoProvi
 }
 
 /** Does every DSC of the list chain to the list's CSCA (signature and issuer name)? */
-export function dscsChainToCsca(list: { certificates: { rawData: string }[]; csca: string }): boolean[] {
+export function dscsChainToCsca(list: { certificates: { rawData: string }[]; ithcCertificates?: { rawData: string }[]; csca: string }): boolean[] {
   const csca = new X509Certificate(Buffer.from(list.csca, 'base64'));
-  return list.certificates.map((c) => {
+  // The DCC signers, then the ITHC signers (docs/trust-list.md).
+  return [...list.certificates, ...(list.ithcCertificates ?? [])].map((c) => {
     const dsc = new X509Certificate(Buffer.from(fromBase64(c.rawData)));
     return dsc.checkIssued(csca) && dsc.verify(csca.publicKey);
   });

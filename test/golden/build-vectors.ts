@@ -13,7 +13,7 @@ import { encodeStrict } from '../../core/cbor';
 import { nobleEs256Signer } from '../../core/crypto/noble';
 import { signCode } from '../../core/hcert';
 import { ithcToCbor, makeUvci, readIthc, ithcToJson, type IthcCertificateInput } from '../../core/ithc';
-import { kidFromCertificate, type CertificateType } from '../../core/keys';
+import { kidFromCertificate, type KeyUsage } from '../../core/keys';
 import { makeDsc } from '../ithc/dsc';
 import { exampleCertificate, ISSUER, SAMPLE_TIME } from '../ithc/fixtures';
 
@@ -49,7 +49,7 @@ interface CaseSpec {
   name: string;
   description: string;
   certificate: IthcCertificateInput;
-  usage?: CertificateType[];
+  usage?: KeyUsage[];
   expectKeyUsage: boolean;
 }
 
@@ -131,11 +131,11 @@ function cases(): CaseSpec[] {
   };
   return [
     { name: 'ITHC-FULL', description: 'Two vaccinations, a nucleic-acid test and an IgG antibody test; DSC without key-usage restriction', certificate: full, expectKeyUsage: true },
-    { name: 'ITHC-MINIMAL', description: 'Given name only, partial date of birth, travel permit, one IgG test without quantitative value; DSC for tests', certificate: minimal, usage: ['t'], expectKeyUsage: true },
-    { name: 'ITHC-OVERRIDES', description: 'A rapid antigen test abroad with its own issuer (no defaults apply); DSC for tests and vaccinations', certificate: overrides, usage: ['t', 'v'], expectKeyUsage: true },
-    { name: 'ITHC-ANTIBODY-CENSORED', description: 'Two IgG tests abroad: assay and laboratory by name, nucleocapsid target, censored values <0.40 and >250 with the threshold; DSC for tests', certificate: antibodyByName, usage: ['t'], expectKeyUsage: true },
-    { name: 'ITHC-VACCINATION-DSC', description: 'Vaccinations only, signed by a vaccination-only DSC', certificate: vaccinationsOnly, usage: ['v'], expectKeyUsage: true },
-    { name: 'ITHC-KEYUSAGE-MISMATCH', description: 'Tests and vaccinations signed by a vaccination-only DSC: KEY_USAGE_MISMATCH', certificate: full, usage: ['v'], expectKeyUsage: false },
+    { name: 'ITHC-MINIMAL', description: 'Given name only, partial date of birth, travel permit, one IgG test without quantitative value; ITHC signer DSC', certificate: minimal, usage: ['ithc'], expectKeyUsage: true },
+    { name: 'ITHC-OVERRIDES', description: 'A rapid antigen test abroad with its own issuer (no defaults apply); ITHC signer DSC', certificate: overrides, usage: ['ithc'], expectKeyUsage: true },
+    { name: 'ITHC-ANTIBODY-CENSORED', description: 'Two IgG tests abroad: assay and laboratory by name, nucleocapsid target, censored values <0.40 and >250 with the threshold; ITHC signer DSC', certificate: antibodyByName, usage: ['ithc'], expectKeyUsage: true },
+    { name: 'ITHC-VACCINATION-DSC', description: 'Vaccinations only, signed by a DSC for both ITHC codes and vaccination DCCs', certificate: vaccinationsOnly, usage: ['v', 'ithc'], expectKeyUsage: true },
+    { name: 'ITHC-KEYUSAGE-MISMATCH', description: 'Signed by a DCC signer (tests, vaccinations, recoveries) without the ITHC usage: KEY_USAGE_MISMATCH', certificate: full, usage: ['t', 'v', 'r'], expectKeyUsage: false },
   ];
 }
 

@@ -1,6 +1,6 @@
 /**
  * Test-only Document Signer Certificates: a self-signed X.509 certificate over a P-256 key, with
- * the HCERT key-usage OIDs when asked. Deterministic for a given key and options (RFC 6979
+ * the HCERT key-usage OIDs (or the ITHC signer's) when asked. Deterministic for a given key and options (RFC 6979
  * signatures), so golden vectors can carry one.
  */
 import { p256 } from '@noble/curves/nist.js';
@@ -22,19 +22,20 @@ import {
   id_ce_extKeyUsage,
 } from '@peculiar/asn1-x509';
 import { ECParameters, id_ecPublicKey, id_ecdsaWithSHA256, id_secp256r1 } from '@peculiar/asn1-ecc';
-import type { CertificateType } from '../../core/keys';
+import { ITHC_SIGNER_EKU, type KeyUsage } from '../../core/keys';
 
-/** HCERT §5.1.1 extended key usages. */
-export const USAGE_OID: Record<CertificateType, string> = {
+/** HCERT §5.1.1 extended key usages, and the ITHC signer's. */
+export const USAGE_OID: Record<KeyUsage, string> = {
   t: '1.3.6.1.4.1.1847.2021.1.1',
   v: '1.3.6.1.4.1.1847.2021.1.2',
   r: '1.3.6.1.4.1.1847.2021.1.3',
+  ithc: ITHC_SIGNER_EKU,
 };
 
 export interface DscOptions {
   privateKey: Uint8Array;
   /** What the certificate may sign; none given means no key-usage extension (no restriction). */
-  usage?: CertificateType[];
+  usage?: KeyUsage[];
   country?: string;
   commonName?: string;
   notBefore?: Date;

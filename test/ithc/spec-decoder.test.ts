@@ -181,7 +181,9 @@ beforeAll(async () => {
   expect(code.startsWith('ITHC1:')).toBe(true);
   const s = sign1(inflateSync(base45Decode(code.slice('ITHC1:'.length))));
   const kid = Buffer.from(s.protectedHeader.get(4) as Uint8Array).toString('base64');
-  const dsc = demo.trustlist.certificates.find((c: { kid: string }) => c.kid === kid);
+  // ITHC signers are listed apart from the DCC signers EU verifiers read (docs/trust-list.md).
+  const dsc = demo.trustlist.ithcCertificates.find((c: { kid: string }) => c.kid === kid);
+  expect(demo.trustlist.certificates.some((c: { kid: string }) => c.kid === kid)).toBe(false);
   expect(s.protectedHeader.get(1)).toBe(-7);
   expect(nodeVerify('sha256', s.toBeSigned, { key: new X509Certificate(Buffer.from(dsc.rawData, 'base64')).publicKey, dsaEncoding: 'ieee-p1363' }, s.signature)).toBe(true);
   const claims = decode(s.payload) as CMap;

@@ -14,7 +14,7 @@ import { nodeCrypto } from '../../node/crypto-node';
 import { WorkerSigning } from '../../node/sign-pool';
 import type { App } from '../../server/app';
 import { buildCertificate } from '../../server/issuance/build';
-import { inThreadSigning, type SignJob } from '../../server/issuance/sign';
+import { inThreadSigning, type SignJob, type SigningKeys } from '../../server/issuance/sign';
 import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
 import { demoRecordsFor } from '../../server/records/demo-records';
 import { BUNDLES, ensureBuilt, tempDir } from '../e2e/helpers';
@@ -32,9 +32,14 @@ beforeAll(async () => {
   const subject = { personId, name: c.name, birthDate: c.birthDate, sex: c.sex, nationality: 'CN', document: { type: 'ordinary' as const, number: 'EH4180273', issuingState: 'CN', surnameLatin: c.surnamePinyin, givenNameLatin: c.givenNamePinyin } };
   const built = buildCertificate('CN', app.config.issuerName, subject, demoRecordsFor(personId, 0, now));
   const iat = Math.floor(now / 1000);
-  const key = await app.keys.activeKey();
-  job = { input: built.input, recordIdByDccRef: built.recordIdByDccRef, country: 'CN', iat, exp: { ithc: iat + 86_400, dccTest: iat + 86_400, dccVaccination: iat + 86_400 }, kid: key.kid };
+  const keys = await signingKeys();
+  job = { input: built.input, recordIdByDccRef: built.recordIdByDccRef, country: 'CN', iat, exp: { ithc: iat + 86_400, dccTest: iat + 86_400, dccVaccination: iat + 86_400 }, kid: { ithc: keys.ithc.kid, dcc: keys.dcc.kid } };
 }, 120_000);
+
+/** The active signer of each format, as issuance takes them. */
+async function signingKeys(): Promise<SigningKeys> {
+  return { ithc: await app.keys.activeKey('ithc-dsc'), dcc: await app.keys.activeKey('dsc') };
+}
 
 afterAll(async () => {
   await app?.store.close();
@@ -48,7 +53,7 @@ async function verifiedCodes(codes: string[]): Promise<unknown[]> {
 test('a worker signs the same certificate as the serving thread, and every code verifies', async () => {
   const pool = new WorkerSigning(2, BUNDLES.signWorker);
   try {
-    const key = await app.keys.activeKey();
+    const key = await signingKeys();
     const [threaded, inThread] = await Promise.all([pool.sign(job, key), inThreadSigning.sign(job, key)]);
     if (!threaded.ok || !inThread.ok) throw new Error('signing failed');
     // ECDSA signatures differ each time; everything they sign is the same.
@@ -71,7 +76,7 @@ test('workers that die before answering are given up after three tries; signing 
   const failures: string[] = [];
   const pool = new WorkerSigning(1, script, (why) => failures.push(why));
   try {
-    const key = await app.keys.activeKey();
+    const key = await signingKeys();
     // Jobs sent while workers keep dying fail (their requests would get INTERNAL), until the pool gives up.
     for (let i = 0; i < 10 && failures.length === 0; i++) await pool.sign(job, key).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 200));

@@ -6,6 +6,8 @@
  */
 import { DEMO_TRAVELLER_OPENID, demoTravellerFlow, seedDemo } from '../../node/local';
 import { userIdFor } from '../../server/identity/person-id';
+import { toBase64 } from '../../core/bytes';
+import { decodeStages } from '../../core/hcert';
 import { makeUvci } from '../../core/ithc';
 import type { CertificateView } from '../../server/functions/definitions';
 import type { RevocationEntry } from '../../server/revocation/service';
@@ -19,14 +21,22 @@ function allCodes(v: CertificateView): string[] {
   return [v.codes.ithc, ...v.codes.dcc.map((d) => d.code)];
 }
 
-/** The entries the EU scheme prescribes for a certificate's codes, computed here from the view. */
+/** The kid (base64) in a code's COSE header: ITHC1 and HC1 codes have signers of their own. */
+function kidOf(code: string): string {
+  const kid = decodeStages(code).sign1?.kid;
+  if (!kid) throw new Error(`no kid in ${code.slice(0, 12)}...`);
+  return toBase64(kid);
+}
+
+/** The entries the EU scheme prescribes for a certificate's codes, computed here from the view and each code's own kid. */
 function expectedEntries(v: CertificateView, country: string): RevocationEntry[] {
   const out: RevocationEntry[] = [];
   const codes = [{ uci: v.id, code: v.codes.ithc }, ...v.codes.dcc.map((d) => ({ uci: d.uci, code: d.code }))];
   for (const { uci, code } of codes) {
-    out.push({ kid: v.kid, type: 'UCI', hash: euHash(uci) });
-    out.push({ kid: v.kid, type: 'COUNTRYCODEUCI', hash: euHash(country + uci) });
-    out.push({ kid: v.kid, type: 'SIGNATURE', hash: euHash(signatureR(code)) });
+    const kid = kidOf(code);
+    out.push({ kid, type: 'UCI', hash: euHash(uci) });
+    out.push({ kid, type: 'COUNTRYCODEUCI', hash: euHash(country + uci) });
+    out.push({ kid, type: 'SIGNATURE', hash: euHash(signatureR(code)) });
   }
   return out;
 }
@@ -71,6 +81,9 @@ describe('revoking a certificate', () => {
     // The published list: the EU hashes of the ITHC code and of each HC1 code.
     const list = await app.revocation.hashList();
     expect([...list].sort(byKey)).toEqual(expectedEntries(first, 'CN').sort(byKey));
+    // Each format's codes under their own signer.
+    expect(kidOf(first.codes.ithc)).toBe(first.kid);
+    expect(first.codes.dcc.map((d) => kidOf(d.code))).not.toContain(first.kid);
     expect(await ok(call(app, 'admin', OPERATOR, { action: 'revocations' }))).toEqual([
       {
         certificateId: first.id,
@@ -78,7 +91,7 @@ describe('revoking a certificate', () => {
         reasonCode: 'OPERATOR',
         revokedAt: new Date(revokedAt).toISOString(),
         revokedBy: userIdFor(OPERATOR),
-        codes: [{ format: 'ithc', uci: first.id, kid: first.kid }, ...first.codes.dcc.map((d) => ({ format: 'dcc', uci: d.uci, kid: first.kid }))],
+        codes: [{ format: 'ithc', uci: first.id, kid: first.kid }, ...first.codes.dcc.map((d) => ({ format: 'dcc', uci: d.uci, kid: kidOf(d.code) }))],
       },
     ]);
 

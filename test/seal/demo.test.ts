@@ -75,7 +75,8 @@ describe('demo outputs', () => {
       const header = decoder.decode(prot) as Map<number, unknown>;
       expect(header.get(1)).toBe(-7);
       const kid = Buffer.from(header.get(4) as Uint8Array).toString('base64');
-      const entry = trustlist.certificates.find((c: { kid: string }) => c.kid === kid);
+      // Sealed codes are ITHC codes: their signer is among the ITHC signers, apart from the DCC signers.
+      const entry = trustlist.ithcCertificates.find((c: { kid: string }) => c.kid === kid);
       expect(entry).toBeDefined();
       const dsc = new X509Certificate(Buffer.from(entry.rawData, 'base64'));
       expect(nodeVerify('sha256', sigStructure(prot, payload), { key: dsc.publicKey, dsaEncoding: 'ieee-p1363' }, signature)).toBe(true);
@@ -188,13 +189,18 @@ describe('the built CLI', () => {
     const dir = tempDir('seal-export');
     const eu = await run(['trustlist', 'export', '--data', data, '--out', join(dir, 'eu.json')]);
     expect(eu.code).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'eu.json'), 'utf8')).certificates.map((c: { kid: string }) => c.kid)).toEqual(trustlist.certificates.map((c: { kid: string }) => c.kid));
+    const exported = JSON.parse(readFileSync(join(dir, 'eu.json'), 'utf8'));
+    const kids = (entries: Array<{ kid: string }>) => entries.map((c) => c.kid);
+    expect([kids(exported.certificates), kids(exported.ithcCertificates)]).toEqual([kids(trustlist.certificates), kids(trustlist.ithcCertificates)]);
+    expect(trustlist.certificates).toHaveLength(1);
+    expect(trustlist.ithcCertificates).toHaveLength(1);
     const signed = await run(['trustlist', 'export', '--signed', '--data', data]);
     expect(signed.code).toBe(0);
     const csca = new X509Certificate(readFileSync(join(out, 'csca.pem'))).raw;
     const list = await verifyTrustList(signed.stdout, { cscas: [new Uint8Array(csca)], now: Math.floor(Date.now() / 1000), crypto: nodeCrypto });
     expect(list.problems).toEqual([]);
-    expect(list.keys.map((k) => Buffer.from(k.kid).toString('base64'))).toEqual(trustlist.certificates.map((c: { kid: string }) => c.kid));
+    // The signed list carries the signers of both formats.
+    expect(list.keys.map((k) => Buffer.from(k.kid).toString('base64')).sort()).toEqual([...kids(trustlist.certificates), ...kids(trustlist.ithcCertificates)].sort());
     const missing = await run(['trustlist', 'export', '--data', join(dir, 'nothing-here')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no ITHC data folder/);

@@ -6,7 +6,7 @@
 import { generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { ALGORITHMS } from '../../core/algorithms';
 import type { Signer } from '../../core/crypto/provider';
-import { kidFromCertificate } from '../../core/keys';
+import { ITHC_SIGNER_EKU, kidFromCertificate } from '../../core/keys';
 import type { TrustListCertificate, TrustListContent } from '../../core/trustlist';
 import { trustedKeyFromCertificate } from '../../core/x509';
 import { buildCertificate, type DistinguishedName } from '../../server/keys/x509-builder';
@@ -40,7 +40,8 @@ export interface IssuedDsc {
   signer: Signer;
 }
 
-export function issueDsc(ca: Ca, cn = 'ITHC DSC 1', days = 730): IssuedDsc {
+/** A DSC of the DCC profile (usages t, v, r) or of the ITHC profile (ITHC_SIGNER_EKU only). */
+export function issueDsc(ca: Ca, cn = 'ITHC DSC 1', days = 730, format: 'dcc' | 'ithc' = 'dcc'): IssuedDsc {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const der = buildCertificate({
     subject: { C: 'CN', O: 'ITHC', CN: cn },
@@ -49,7 +50,7 @@ export function issueDsc(ca: Ca, cn = 'ITHC DSC 1', days = 730): IssuedDsc {
     notBefore: new Date(T0 - DAY),
     notAfter: new Date(T0 + days * DAY),
     ca: false,
-    usages: ['t', 'v', 'r'],
+    ...(format === 'dcc' ? { usages: ['t', 'v', 'r'] as Array<'t' | 'v' | 'r'> } : { extendedKeyUsages: [ITHC_SIGNER_EKU] }),
   });
   return { der, kid: kidFromCertificate(der), signer: es256Signer(privateKey) };
 }

@@ -61,12 +61,12 @@ test('a new folder gets its KEK and CSCA (0600) and, through the cloud steps, a 
     const keys = await call(app, 'admin', OPERATOR, { action: 'keys' });
     responses.push(JSON.stringify(keys));
     const views = (keys as { data: KeyView[] }).data;
-    expect(views.map((k) => [k.kind, k.status])).toEqual([['csca', 'active'], ['dsc', 'active'], ['trustlist-signer', 'active']]);
+    expect(views.map((k) => [k.kind, k.status])).toEqual([['csca', 'active'], ['dsc', 'active'], ['ithc-dsc', 'active'], ['trustlist-signer', 'active']]);
     const issued = await demoTravellerFlow(app, 'local-keys-traveller', 0);
     responses.push(JSON.stringify(issued));
-    expect(issued.kid).toBe(views[1].kid);
+    expect(issued.kid).toBe(views[2].kid);
     // A rotation goes through the same steps; the local CSCA certifies at once, pre-publication still applies.
-    const rotated = await call(app, 'admin', OPERATOR, { action: 'rotateKey' });
+    const rotated = await call(app, 'admin', OPERATOR, { action: 'rotateKey', kind: 'ithc-dsc' });
     responses.push(JSON.stringify(rotated));
     expect((rotated as { data: KeyView }).data.status).toBe('published');
     responses.push(JSON.stringify(await call(app, 'trustlist', '', { action: 'signed' })));
@@ -79,9 +79,9 @@ test('reopened, the folder has the same keys: no second CSCA, DSC or person-id k
   const app = await open();
   try {
     const views = ((await call(app, 'admin', OPERATOR, { action: 'keys' })) as { data: KeyView[] }).data;
-    expect(views.map((k) => [k.kind, k.status])).toEqual([['csca', 'active'], ['dsc', 'active'], ['trustlist-signer', 'active'], ['dsc', 'published']]);
+    expect(views.map((k) => [k.kind, k.status])).toEqual([['csca', 'active'], ['dsc', 'active'], ['ithc-dsc', 'active'], ['trustlist-signer', 'active'], ['ithc-dsc', 'published']]);
     const again = await demoTravellerFlow(app, 'local-keys-traveller', 0);
-    expect(again.kid).toBe(views[1].kid);
+    expect(again.kid).toBe(views[2].kid);
   } finally {
     await app.store.close();
   }
@@ -94,7 +94,7 @@ test('no private or secret key is in clear in the database, its journal, the oth
     for (const doc of (await app.store.find('keys', { kind: 'wrapped' }, { limit: 100 })) as WrappedKeyDoc[]) {
       const material = (await app.vault.unwrap(doc.purpose, doc.keyId))!;
       secrets.push({ what: `${doc.purpose}/${doc.keyId}`, bytes: material });
-      if (doc.purpose === 'dsc' || doc.purpose === 'trustlist-signer') {
+      if (doc.purpose === 'dsc' || doc.purpose === 'ithc-dsc' || doc.purpose === 'trustlist-signer') {
         secrets.push({ what: `${doc.purpose}/${doc.keyId} d`, bytes: new Uint8Array(Buffer.from(createPrivateKey({ key: Buffer.from(material), format: 'der', type: 'pkcs8' }).export({ format: 'jwk' }).d!, 'base64url')) });
       }
     }
@@ -102,7 +102,7 @@ test('no private or secret key is in clear in the database, its journal, the oth
     await app.store.close();
   }
   const purposes = secrets.filter((s) => !s.what.endsWith(' d')).map((s) => s.what.split('/')[0]);
-  expect(purposes.filter((p) => p !== 'ingest-hmac').sort()).toEqual(['dsc', 'dsc', 'person-id', 'trustlist-signer']);
+  expect(purposes.filter((p) => p !== 'ingest-hmac').sort()).toEqual(['dsc', 'ithc-dsc', 'ithc-dsc', 'person-id', 'trustlist-signer']);
   expect(purposes.filter((p) => p === 'ingest-hmac')).toHaveLength(DEMO_SOURCES.length);
   const cscaD = Buffer.from(createPrivateKey(readFileSync(join(data, 'secrets', 'csca-key.pem'), 'utf8')).export({ format: 'jwk' }).d!, 'base64url');
   const all = files(data);
@@ -138,7 +138,7 @@ test('ithc keys rotate-kek re-wraps every key under a new KEK, finishes a rotati
   const app = await open();
   try {
     const views = ((await call(app, 'admin', OPERATOR, { action: 'keys' })) as { data: KeyView[] }).data;
-    expect((await demoTravellerFlow(app, 'local-keys-traveller', 0)).kid).toBe(views[1].kid);
+    expect((await demoTravellerFlow(app, 'local-keys-traveller', 0)).kid).toBe(views[2].kid);
   } finally {
     await app.store.close();
   }

@@ -1,9 +1,11 @@
 /**
  * Publication of our trust lists by the app (server/trust): the signed list and the EU DSC-list
  * shape, served by GET /trustlist/signed and GET /trustlist and by the `trustlist` function; its
- * version; and key rotation on a ManualClock: after admin.rotateKey new certificates use the new
- * kid, codes signed before still verify with the published list (both DSCs in it), and the old DSC
- * leaves the list only once it has expired. The tests run in order and share one app.
+ * version; and key rotation on a ManualClock: after admin.rotateKey of the ITHC signer new ITHC1
+ * codes use the new kid, codes signed before still verify with the published list (both ITHC
+ * signers in it), and the old one leaves the list only once it has expired. The DCC signer (HC1:
+ * codes) is published beside them, in the EU shape apart from the ITHC signers. The tests run in
+ * order and share one app.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +36,10 @@ let app: App;
 let clock: ManualClock;
 let csca: Uint8Array;
 let first: CertificateView;
+/** The ITHC signer's kid (ITHC1: codes). */
 let kidA: string;
+/** The DCC signer's kid (HC1: codes). */
+let dccKid: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ithc-trust-'));
@@ -43,6 +48,7 @@ beforeAll(async () => {
   await seedDemo(app);
   first = await demoTravellerFlow(app, 'trust-traveller-1', 0);
   kidA = first.kid;
+  dccKid = toBase64((await app.keys.activeKey('dsc')).kid);
   csca = await app.keys.cscaCertificate();
 }, 120_000);
 
@@ -64,15 +70,22 @@ async function verifyAgainst(list: VerifiedTrustList, code: string) {
 }
 
 describe('publication', () => {
-  test('the signed list verifies against our CSCA and carries our DSC and the CSCA; our code verifies with it', async () => {
+  test('the signed list verifies against our CSCA and carries our two DSCs and the CSCA; our codes verify with it', async () => {
     const { envelope, content } = await published();
     const list = await verifyList(envelope);
     expect(list.problems).toEqual([]);
-    expect(list.keys.map((k) => toBase64(k.kid))).toEqual([kidA]);
+    expect(kidA).not.toBe(dccKid);
+    expect(Object.fromEntries(list.keys.map((k) => [toBase64(k.kid), k.usage]))).toEqual({ [dccKid]: ['t', 'v'], [kidA]: ['ithc'] });
     expect(toBase64(content.csca)).toBe(toBase64(csca));
     expect(list.country).toBe('CN');
     expect(list.issuedAt).toBe(nowSeconds());
-    expect((await verifyAgainst(list, first.codes.ithc)).valid).toBe(true);
+    const ithc = await verifyAgainst(list, first.codes.ithc);
+    expect([ithc.valid, ithc.kid]).toEqual([true, kidA]);
+    expect(first.codes.dcc.length).toBeGreaterThan(0);
+    for (const d of first.codes.dcc) {
+      const v = await verifyAgainst(list, d.code);
+      expect([v.valid, v.kid]).toEqual([true, dccKid]);
+    }
   });
 
   test('served by GET /trustlist/signed and by trustlist.signed (public); GET /trustlist keeps the EU shape', async () => {
@@ -81,14 +94,16 @@ describe('publication', () => {
     expect(signed?.status).toBe(200);
     expect(signed?.headers?.['content-type']).toMatch(/application\/json/);
     const fromRoute = await verifyList(JSON.parse(String(signed!.body)));
-    expect(fromRoute.keys.map((k) => toBase64(k.kid))).toEqual([kidA]);
+    expect(fromRoute.keys.map((k) => toBase64(k.kid)).sort()).toEqual([dccKid, kidA].sort());
 
     const env = await call(app, 'trustlist', '', { action: 'signed' });
     expect(env.ok).toBe(true);
-    expect((await verifyList((env as { data: unknown }).data)).keys.map((k) => toBase64(k.kid))).toEqual([kidA]);
+    expect((await verifyList((env as { data: unknown }).data)).keys.map((k) => toBase64(k.kid)).sort()).toEqual([dccKid, kidA].sort());
 
+    // DCC verifiers read `certificates`: the DCC signer only. The ITHC signer is apart.
     const eu = JSON.parse(String((await route(get('/trustlist')))!.body));
-    expect(eu.certificates.map((c: { kid: string }) => c.kid)).toEqual([kidA]);
+    expect(eu.certificates.map((c: { kid: string }) => c.kid)).toEqual([dccKid]);
+    expect(eu.ithcCertificates.map((c: { kid: string }) => c.kid)).toEqual([kidA]);
     expect(readDscList(JSON.stringify(eu)).problems).toEqual([]);
   });
 
@@ -119,24 +134,25 @@ describe('key rotation with pre-publication', () => {
   let cachedDuringPrePublication: unknown;
   let activatesAt: number;
 
-  test('admin.rotateKey publishes the new DSC in both lists at once, while the old one keeps signing', async () => {
+  test('admin.rotateKey publishes the new ITHC signer in both lists at once, while the old one keeps signing', async () => {
     clock.advance(DAY);
     cachedBeforeRotation = (await published()).envelope;
     const before = await published();
-    const env = await call(app, 'admin', OPERATOR, { action: 'rotateKey' });
+    const env = await call(app, 'admin', OPERATOR, { action: 'rotateKey', kind: 'ithc-dsc' });
     if (!env.ok) throw new Error(JSON.stringify(env.error));
     const view = env.data as KeyView;
     // Locally the data folder's CSCA certifies the request at once; the key is then published, not signing.
-    expect(view.status).toBe('published');
+    expect(view).toMatchObject({ kind: 'ithc-dsc', status: 'published' });
     kidB = view.kid!;
     expect(kidB).not.toBe(kidA);
     activatesAt = Date.parse(view.activatesAt!);
     expect(activatesAt).toBe(clock.now() + 7 * DAY);
     expect((await published()).content.version).toBe(before.content.version + 1);
     const eu = await publishDscList(app.keys, 'CN', clock.now());
-    expect(Object.fromEntries(eu.certificates.map((c) => [c.kid, c.status]))).toEqual({ [kidA]: 'active', [kidB]: 'published' });
+    expect(Object.fromEntries(eu.ithcCertificates.map((c) => [c.kid, c.status]))).toEqual({ [kidA]: 'active', [kidB]: 'published' });
+    expect(eu.certificates.map((c) => c.kid)).toEqual([dccKid]);
     const list = await verifyList((await published()).envelope);
-    expect(list.keys.map((k) => toBase64(k.kid)).sort()).toEqual([kidA, kidB].sort());
+    expect(list.keys.map((k) => toBase64(k.kid)).sort()).toEqual([dccKid, kidA, kidB].sort());
 
     clock.advance(DAY);
     cachedDuringPrePublication = (await published()).envelope;
@@ -147,7 +163,7 @@ describe('key rotation with pre-publication', () => {
 
   test('past pre-publication the new DSC signs; a verifier holding the list fetched days before verifies its codes, and the old codes', async () => {
     clock.set(activatesAt - 1000);
-    expect((await app.keys.activeKey()).kid).toEqual(fromBase64(kidA));
+    expect((await app.keys.activeKey('ithc-dsc')).kid).toEqual(fromBase64(kidA));
     clock.set(activatesAt);
     third = await demoTravellerFlow(app, 'trust-traveller-3', 2);
     expect(third.kid).toBe(kidB);
@@ -161,20 +177,27 @@ describe('key rotation with pre-publication', () => {
     const older = await verifyList(cachedBeforeRotation);
     expect((await verifyAgainst(older, third.codes.ithc)).errors.map((e) => e.code)).toEqual(['KID_UNKNOWN']);
     const eu = await publishDscList(app.keys, 'CN', clock.now());
-    expect(Object.fromEntries(eu.certificates.map((c) => [c.kid, c.status]))).toEqual({ [kidA]: 'retired', [kidB]: 'active' });
+    expect(Object.fromEntries(eu.ithcCertificates.map((c) => [c.kid, c.status]))).toEqual({ [kidA]: 'retired', [kidB]: 'active' });
+    // Rotating the ITHC signer leaves the DCC signer as it was.
+    expect(Object.fromEntries(eu.certificates.map((c) => [c.kid, c.status]))).toEqual({ [dccKid]: 'active' });
+    expect(toBase64((await app.keys.activeKey('dsc')).kid)).toBe(dccKid);
   });
 
   test('the old DSC stays until the moment it expires, and then leaves both published lists', async () => {
+    // The DCC signer, certified with the first ITHC signer, expires with it.
+    const dccDoc = (await app.keys.publishedSigningCertificates()).find((d) => d.kid === dccKid)!;
+    expect(dccDoc.notAfter).toBe(oldDsc.notAfter);
     clock.set(oldDsc.notAfter - 60_000);
     // The trust-list signer, certified with the first DSC, expires with it: a new one takes over at once.
     const signer = await call(app, 'admin', OPERATOR, { action: 'rotateKey', kind: 'trustlist-signer' });
     expect(signer.ok && (signer.data as KeyView).status).toBe('active');
-    expect((await verifyList((await published()).envelope)).keys.map((k) => toBase64(k.kid)).sort()).toEqual([kidA, kidB].sort());
+    expect((await verifyList((await published()).envelope)).keys.map((k) => toBase64(k.kid)).sort()).toEqual([dccKid, kidA, kidB].sort());
     clock.set(oldDsc.notAfter);
     const after = await published();
     const list = await verifyList(after.envelope);
     expect(list.keys.map((k) => toBase64(k.kid))).toEqual([kidB]);
-    expect((await publishDscList(app.keys, 'CN', clock.now())).certificates.map((c) => c.kid)).toEqual([kidB]);
+    const eu = await publishDscList(app.keys, 'CN', clock.now());
+    expect([eu.certificates.map((c) => c.kid), eu.ithcCertificates.map((c) => c.kid)]).toEqual([[], [kidB]]);
     expect((await verifyAgainst(list, first.codes.ithc)).errors.map((e) => e.code)).toEqual(['KID_UNKNOWN']);
   });
 });

@@ -13,7 +13,7 @@ import { decodeLenient, encodeStrict, type CborValue } from '../../core/cbor';
 import { HEADER } from '../../core/cose';
 import { nobleCrypto } from '../../core/crypto/noble';
 import { isIthcError } from '../../core/errors';
-import { kidFromCertificate } from '../../core/keys';
+import { ITHC_SIGNER_EKU, kidFromCertificate } from '../../core/keys';
 import { TRUST_LIST_SIGNER_EKU, signTrustList, trustListEnvelope, verifyTrustList, type TrustListContent } from '../../core/trustlist';
 import { parseCertificate } from '../../core/x509';
 import { nodeCrypto } from '../../node/crypto-node';
@@ -145,10 +145,13 @@ describe('only a trust-list signer of the CSCA given', () => {
 });
 
 describe('the offline CA', () => {
-  test('certifies a request under the profile asked: a DSC for t, v, r; a trust-list signer with its usage only', () => {
+  test('certifies a request under the profile asked: a DCC signer for t, v; an ITHC signer and a trust-list signer each with its usage only', () => {
     const d = parseCertificate(certified(offline(ca), 'dsc', { cn: 'ITHC DSC 2' }).der);
-    expect(d.usage).toEqual(['t', 'v', 'r']);
+    expect(d.usage).toEqual(['t', 'v']);
     expect(d.extendedKeyUsage).not.toContain(TRUST_LIST_SIGNER_EKU);
+    expect(d.extendedKeyUsage).not.toContain(ITHC_SIGNER_EKU);
+    const i = parseCertificate(certified(offline(ca), 'ithc-dsc', { cn: 'ITHC ITHC DSC 2' }).der);
+    expect([i.extendedKeyUsage, i.usage, i.ca]).toEqual([[ITHC_SIGNER_EKU], ['ithc'], false]);
     expect(d.ca).toBe(false);
     expect(d.issuer).toBe(parseCertificate(ca.der).subject);
     const t = parseCertificate(tls.der);

@@ -12,6 +12,7 @@ import { validateDccSchema } from '../../core/dcc-schema';
 import { isIthcError } from '../../core/errors';
 import { signCode } from '../../core/hcert';
 import { ithcToCbor } from '../../core/ithc';
+import { dccToCbor } from '../../core/dcc';
 import { KeyStore, kidFromCertificate } from '../../core/keys';
 import { revocationHash } from '../../core/revocation';
 import { ecdsaDerToRaw } from '../../core/x509';
@@ -34,11 +35,13 @@ const NOW = T0 / 1000 + 3600;
 let ca: Ca;
 let dsc1: IssuedDsc;
 let dsc2: IssuedDsc;
+let ithcDsc: IssuedDsc;
 
 beforeAll(() => {
   ca = makeCa();
   dsc1 = issueDsc(ca, 'ITHC DSC 1');
   dsc2 = issueDsc(ca, 'ITHC DSC 2');
+  ithcDsc = issueDsc(ca, 'ITHC ITHC DSC 1', 730, 'ithc');
 });
 
 async function envelopeText(c: TrustListContent, signer = ca): Promise<string> {
@@ -91,6 +94,7 @@ describe('a list signed by the CSCA', () => {
 
   test('codes signed by a listed DSC verify with the keys it yields; its revocation list makes one REVOKED', async () => {
     const input = exampleCertificate();
+    const dsc1 = ithcDsc;
     const signed = await signCode({ format: 'ithc', content: ithcToCbor(input), iss: 'CN', iat: NOW - 60, exp: NOW + 86_400, kid: dsc1.kid, signer: dsc1.signer });
     const hash = revocationHash('UCI', { uci: input.id, signature: signed.signature, kty: 'EC' })!;
     const other = revocationHash('UCI', { uci: 'URN:UVCI:01:CN:SOMEONEELSE#X', signature: signed.signature, kty: 'EC' })!;
@@ -102,6 +106,35 @@ describe('a list signed by the CSCA', () => {
     expect(revoked.errors.map((e) => e.code)).toEqual(['REVOKED']);
     const fine = await verifyCode(signed.code, opts(withoutIt));
     expect(fine.valid).toBe(true);
+  });
+});
+
+describe('one signing certificate per format: an ITHC1 code relabelled HC1: verifies nowhere', () => {
+  test('our verifier refuses the relabelled code, an HC1 code under the ITHC signer and an ITHC1 code under a DCC signer; a DCC signer list does not know the key', async () => {
+    const input = exampleCertificate();
+    const list = await verifyTrustList(await envelopeText(content(ca, [dsc1, ithcDsc])), { cscas: [ca.der], now: NOW, crypto: nodeCrypto });
+    expect(list.keys.map((k) => k.usage)).toEqual([['t', 'v', 'r'], ['ithc']]);
+    const opts = (keys: KeyStore) => ({ keys, now: NOW, crypto: nodeCrypto, validateDccSchema });
+    const codes = (e: { errors: Array<{ code: string }> }) => e.errors.map((x) => x.code);
+    const both = new KeyStore(list.keys);
+    const ithc = await signCode({ format: 'ithc', content: ithcToCbor(input), iss: 'CN', iat: NOW - 60, exp: NOW + 86_400, kid: ithcDsc.kid, signer: ithcDsc.signer });
+    expect((await verifyCode(ithc.code, opts(both))).valid).toBe(true);
+    // Relabelled: the same base45 under HC1: carries no DCC.
+    const relabelled = 'HC1:' + ithc.code.slice(ithc.code.indexOf(':') + 1);
+    expect(codes(await verifyCode(relabelled, opts(both)))).toEqual(['CWT_INVALID']);
+    // A DCC verifier's list (the EU-shaped list's certificates: DCC signers only) does not know the key that signed it.
+    expect(codes(await verifyCode(relabelled, opts(new KeyStore(list.keys.filter((k) => k.usage?.includes('v'))))))).toEqual(['KID_UNKNOWN']);
+    // Even a DCC signer's key under the ITHC signer's kid does not verify its signature.
+    const impostor = new KeyStore([{ ...list.keys[0], kid: ithcDsc.kid }]);
+    expect(codes(await verifyCode(relabelled, opts(impostor)))).toEqual(['SIGNATURE_INVALID']);
+    // An ITHC1 code signed by a DCC signer, and an HC1 code signed by the ITHC signer: KEY_USAGE_MISMATCH.
+    const byDcc = await signCode({ format: 'ithc', content: ithcToCbor(input), iss: 'CN', iat: NOW - 60, exp: NOW + 86_400, kid: dsc1.kid, signer: dsc1.signer });
+    expect(codes(await verifyCode(byDcc.code, opts(both)))).toEqual(['KEY_USAGE_MISMATCH']);
+    const dcc = { ver: '1.3.0', nam: { fn: 'Zhang', fnt: 'ZHANG', gn: 'San', gnt: 'SAN' }, dob: '1990-01-01', v: [{ tg: '840539006', vp: '1119349007', mp: 'EU/1/20/1528', ma: 'ORG-100030215', dn: 1, sd: 2, dt: '2021-05-01', co: 'CN', is: 'ITHC', ci: 'URN:UVCI:01:CN:TEST#1' }] };
+    const byIthc = await signCode({ format: 'dcc', content: dccToCbor(dcc as never), iss: 'CN', iat: NOW - 60, exp: NOW + 86_400, kid: ithcDsc.kid, signer: ithcDsc.signer });
+    expect(codes(await verifyCode(byIthc.code, opts(both)))).toEqual(['KEY_USAGE_MISMATCH']);
+    const byDccSigner = await signCode({ format: 'dcc', content: dccToCbor(dcc as never), iss: 'CN', iat: NOW - 60, exp: NOW + 86_400, kid: dsc1.kid, signer: dsc1.signer });
+    expect((await verifyCode(byDccSigner.code, opts(both))).valid).toBe(true);
   });
 });
 
