@@ -10,4 +10,6 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@noble|mrz)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 120000,
+  // The SQLite store's writer thread runs a built script: built here when stale (test/support/global-setup.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
 };

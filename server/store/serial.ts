@@ -2,10 +2,10 @@
  * One-at-a-time execution for a store, and the guard that catches the store being used directly
  * from inside one of its own transactions.
  *
- * The Store API is async but a transaction holds one connection (SQLite) or one transaction
- * handle (CloudBase) across the awaits of its callback. Everything else queued behind it would
- * deadlock if the callback itself waited for it (`store.get` instead of `tx.get`), so that case
- * fails at once with a TypeError instead of hanging.
+ * The Store API is async but a CloudBase transaction holds one transaction handle across the
+ * awaits of its callback: everything queued behind it would deadlock if the callback itself waited
+ * for it (`store.get` instead of `tx.get`). On SQLite the same call would read or write outside
+ * the transaction, unchecked at its commit. Both adapters refuse it at once with a TypeError.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 

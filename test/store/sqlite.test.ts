@@ -2,7 +2,7 @@
  * What only the SQLite adapter has: a file that persists, WAL with fsync on commit, owner-only
  * permissions, migrations, indexes, an integrity check, and durability through kill -9.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, chmodSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,10 +37,10 @@ function mode(p: string): number {
   return statSync(p).mode & 0o777;
 }
 
-test('reopening finds what was written; the journal is WAL with fsync on every commit', async () => {
+test('reopening finds what was written; the connection that commits is WAL with fsync on every commit', async () => {
   const a = openSqliteStore(dbPath);
   await a.insert('users', { _id: 'u1', openid: 'o-1', name: '张三' });
-  expect(await a.info()).toEqual({ journalMode: 'wal', synchronous: 2, busyTimeoutMs: 5000, schemaVersion: SCHEMA_VERSION });
+  expect(await a.info()).toEqual({ journalMode: 'wal', synchronous: 2, busyTimeoutMs: 5000, schemaVersion: SCHEMA_VERSION, commits: 1, transactionsCommitted: 1 });
   await a.close();
   await expect(a.get('users', 'u1')).rejects.toThrow(/closed/);
   const b = openSqliteStore(dbPath);
@@ -48,7 +48,7 @@ test('reopening finds what was written; the journal is WAL with fsync on every c
   await b.close();
 });
 
-test('the same file cannot be opened twice in one process (it would deadlock); after close it can', async () => {
+test('the same file cannot be opened twice in one process (two writer threads for one lock); after close it can', async () => {
   const a = openSqliteStore(dbPath);
   expect(() => openSqliteStore(join(dir, 'data', '..', 'data', 'ithc.db'))).toThrow(/already open/);
   await a.close();
@@ -60,6 +60,13 @@ test('paths that are not files are refused', () => {
   expect(() => openSqliteStore(':memory:')).toThrow(TypeError);
   expect(() => openSqliteStore('')).toThrow(TypeError);
   expect(() => openSqliteStore(dbPath, { targetVersion: SCHEMA_VERSION + 1 })).toThrow(RangeError);
+});
+
+test('without its writer thread script the store does not open, and says what to do', () => {
+  expect(() => openSqliteStore(dbPath, { writerScript: join(dir, 'missing-writer.cjs') })).toThrow(/writer thread's script .* is missing: run npm run build/);
+  expect(existsSync(dbPath)).toBe(false);
+  // Nothing of it stays open: the file opens normally afterwards.
+  return openSqliteStore(dbPath).close();
 });
 
 test('the folder is created 0700 and the database, its WAL and shared memory 0600', async () => {
@@ -82,8 +89,8 @@ test('an existing database readable by others is tightened to 0600 on open', asy
   await store.close();
 });
 
-describe('group commit', () => {
-  test('transactions arriving together commit together; one that throws is undone alone, the others stand', async () => {
+describe('transactions on the writer thread', () => {
+  test('transactions arriving together on one document run one after the other; one that throws is undone alone, the others stand', async () => {
     const store = openSqliteStore(dbPath);
     try {
       await store.insert('attempts', { _id: 'counter', n: 0 });
@@ -101,7 +108,8 @@ describe('group commit', () => {
       );
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
       expect((results[4] as PromiseRejectedResult).reason).toBe(boom);
-      // The others ran in order, each after the one before, and the failed one left no trace.
+      // The others ran in order, each after the one before (those that lost the race ran again),
+      // and the failed one left no trace.
       expect(results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<number>).value)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(((await store.get('attempts', 'counter')) as unknown as { n: number }).n).toBe(7);
       expect(await store.get('users', 'u4')).toBeNull();
@@ -113,6 +121,102 @@ describe('group commit', () => {
     const again = openSqliteStore(dbPath);
     expect(await again.count('users', {})).toBe(7);
     await again.close();
+  });
+
+  test('independent transactions arriving together share COMMITs (group commit), and each is answered only after its COMMIT', async () => {
+    const store = openSqliteStore(dbPath);
+    try {
+      const before = await store.info();
+      const n = 40;
+      await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          store.transaction(async (tx) => {
+            await tx.insert('certificates', { _id: `c${i}`, personId: `p${i}` });
+            await tx.insert('audit', { _id: `a${i}`, certificateId: `c${i}` });
+          }),
+        ),
+      );
+      const after = await store.info();
+      expect(after.transactionsCommitted - before.transactionsCommitted).toBe(n);
+      // Those that arrived while a COMMIT was on disk went into the next one together.
+      expect(after.commits - before.commits).toBeLessThan(n);
+      expect(after.commits - before.commits).toBeGreaterThanOrEqual(1);
+      expect(await store.count('certificates', {})).toBe(n);
+      expect(await store.count('audit', {})).toBe(n);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a transaction that read a document another write changed meanwhile runs again on the new state', async () => {
+    const store = openSqliteStore(dbPath);
+    try {
+      await store.insert('users', { _id: 'u', credits: 10 });
+      let runs = 0;
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const spend = store.transaction(async (tx) => {
+        runs++;
+        const u = (await tx.get('users', 'u')) as { credits: number } | null;
+        await gate;
+        await tx.update('users', 'u', { credits: u!.credits - 3 });
+        return u!.credits;
+      });
+      // While the transaction waits, a write of its own changes what it read.
+      await store.update('users', 'u', { credits: 100 });
+      release();
+      // The first run saw 10; its commit was refused, and the second run saw 100.
+      expect(await spend).toBe(100);
+      expect(runs).toBe(2);
+      expect(await store.get('users', 'u')).toEqual({ _id: 'u', credits: 97 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a document another process changed after the transaction read it: the commit is refused and the transaction runs again', async () => {
+    const store = openSqliteStore(dbPath);
+    try {
+      await store.insert('users', { _id: 'u', credits: 10 });
+      const seen: number[] = [];
+      const result = await store.transaction(async (tx) => {
+        const u = (await tx.get('users', 'u')) as { credits: number } | null;
+        seen.push(u!.credits);
+        // Another process's write lands between this read and the commit (once).
+        if (seen.length === 1) raw(dbPath, (db) => db.prepare('UPDATE users SET doc = ? WHERE id = ?').run(JSON.stringify({ _id: 'u', credits: 50 }), 'u'));
+        await tx.put('users', { _id: 'u', credits: u!.credits - 1 });
+        return u!.credits - 1;
+      });
+      expect(seen).toEqual([10, 50]);
+      expect(result).toBe(49);
+      expect(await store.get('users', 'u')).toEqual({ _id: 'u', credits: 49 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a transaction whose reads keep changing gives up after a bounded number of runs, writing nothing', async () => {
+    const store = openSqliteStore(dbPath);
+    try {
+      await store.insert('users', { _id: 'u', n: 0 });
+      let runs = 0;
+      await expect(
+        store.transaction(async (tx) => {
+          runs++;
+          await tx.get('users', 'u');
+          raw(dbPath, (db) => db.prepare('UPDATE users SET doc = ? WHERE id = ?').run(JSON.stringify({ _id: 'u', n: runs }), 'u'));
+          await tx.insert('audit', { _id: `a${runs}`, at: runs });
+        }),
+      ).rejects.toThrow(/gave up after \d+ attempts: users\/u kept changing/);
+      expect(runs).toBeGreaterThan(1);
+      expect(runs).toBeLessThanOrEqual(100);
+      expect(await store.count('audit', {})).toBe(0);
+      // The store goes on working.
+      await store.put('users', { _id: 'v', n: 1 });
+      expect(await store.get('users', 'v')).toEqual({ _id: 'v', n: 1 });
+    } finally {
+      await store.close();
+    }
   });
 
   test('single writes join the group too, and a write asked for before close() is committed by it', async () => {
@@ -220,23 +324,34 @@ describe('integrity check', () => {
 });
 
 describe('durability', () => {
+  let childDir: string;
   let childJs: string;
   beforeAll(async () => {
-    // The child runs our TypeScript store: bundle it (better-sqlite3 stays a native module).
-    childJs = join(mkdtempSync(join(tmpdir(), 'ithc-crash-child-')), 'crash-child.cjs');
-    await build({
-      entryPoints: [resolve(__dirname, 'crash-child.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile: childJs,
-      external: ['better-sqlite3'],
-      logLevel: 'silent',
-    });
+    // The children run our TypeScript store: bundle them, and beside them the store's writer
+    // thread as scripts/build.mjs bundles it for dist/ (better-sqlite3 stays a native module).
+    childDir = mkdtempSync(join(tmpdir(), 'ithc-crash-child-'));
+    childJs = join(childDir, 'crash-child.cjs');
+    const bundle = (source: string, out: string, external: string[] = []) =>
+      build({
+        entryPoints: [source],
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        outfile: join(childDir, out),
+        external: ['better-sqlite3', ...external],
+        logLevel: 'silent',
+      });
+    await Promise.all([
+      bundle(resolve(__dirname, 'crash-child.ts'), 'crash-child.cjs'),
+      bundle(resolve(__dirname, 'crash-batch-child.ts'), 'crash-batch-child.cjs'),
+      bundle(resolve(__dirname, 'exit-child.ts'), 'exit-child.cjs'),
+      bundle(resolve(__dirname, '../../server/store/sqlite-writer.ts'), 'sqlite-writer.cjs'),
+      bundle(resolve(__dirname, 'writer-kill-points.ts'), 'writer-kill-points.cjs', ['./sqlite-writer.cjs']),
+    ]);
   });
   afterAll(() => {
-    rmSync(resolve(childJs, '..'), { recursive: true, force: true });
+    rmSync(childDir, { recursive: true, force: true });
   });
 
   /** Runs the child until it acknowledged `count` more certificates, then kills it with SIGKILL. */
@@ -266,7 +381,8 @@ describe('durability', () => {
     });
   }
 
-  // Width 1: a COMMIT (and fsync) per transaction; width 8: transactions committed in groups, one fsync each.
+  // Width 1: a COMMIT (and fsync) per transaction; width 8: eight at a time on the one counter, so
+  // that all but one conflict at each step and run again.
   test.each([1, 8])('after kill -9 during issuance (transactions committed %i at a time), every acknowledged certificate is there and the file is sound', async (width) => {
     const first = await runAndKill(150, width);
     expect(first.start).toBe(1);
@@ -291,5 +407,129 @@ describe('durability', () => {
     // Nothing of the file is world-readable after the crashes either.
     expect(mode(dbPath)).toBe(0o600);
     expect(readFileSync(dbPath).subarray(0, 16).toString('latin1')).toBe('SQLite format 3\u0000');
+  });
+
+  test.each([
+    ['closes the store', ['close'], 'written\nclosed\n'],
+    ['leaves the store open', [], 'written\n'],
+  ])('a process that writes and %s ends by itself, its write in the file', async (_label, args, stdout) => {
+    const r = spawnSync(process.execPath, [join(childDir, 'exit-child.cjs'), dbPath, ...args], {
+      env: { ...process.env, NODE_PATH: resolve(__dirname, '../../node_modules') },
+      encoding: 'utf8',
+      // A bound only: a hang is the failure this looks for.
+      timeout: 60_000,
+    });
+    expect({ status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, signal: null, stdout, stderr: '' });
+    const store = openSqliteStore(dbPath);
+    expect(await store.get('users', 'exit-child')).toEqual({ _id: 'exit-child', v: 1 });
+    await store.close();
+  });
+
+  /** People the batch child's certificates go to (n mod PERSONS): some transactions in a batch conflict. */
+  const PERSONS = 61;
+  const WIDTH = 32;
+
+  interface Life {
+    acked: Set<number>;
+    /** What the writer thread said just before it killed the process, when it did. */
+    killed: { point: string; ids: string[] } | null;
+  }
+
+  /**
+   * One life of crash-batch-child.ts, WIDTH transactions in flight from number `base` on. Killed
+   * by the writer thread itself at `killAt` (writer-kill-points.ts), or from here once `acks`
+   * commits were answered.
+   */
+  function live(base: number, how: { killAt: 'in-batch' | 'after-commit'; fromBatch: number } | { acks: number }): Promise<Life> {
+    return new Promise((done, fail) => {
+      const args = [join(childDir, 'crash-batch-child.cjs'), dbPath, String(WIDTH), String(base), String(PERSONS)];
+      const env: NodeJS.ProcessEnv = { ...process.env, NODE_PATH: resolve(__dirname, '../../node_modules') };
+      if ('killAt' in how) {
+        args.push(join(childDir, 'writer-kill-points.cjs'));
+        Object.assign(env, { ITHC_KILL_AT: how.killAt, ITHC_KILL_FROM_BATCH: String(how.fromBatch) });
+      }
+      const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const life: Life = { acked: new Set(), killed: null };
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const [word, arg = ''] = line.split(' ', 3);
+        if (word === 'ack') {
+          life.acked.add(Number(arg));
+          if ('acks' in how && life.acked.size >= how.acks && !child.killed) child.kill('SIGKILL');
+        } else if (word === 'killed') {
+          life.killed = { point: arg, ids: (line.split(' ')[2] ?? '').split(',').filter(Boolean) };
+        }
+      });
+      child.on('error', fail);
+      child.on('exit', (code, signal) => {
+        if (signal === 'SIGKILL') done(life);
+        else fail(new Error(`child exited with ${code}: ${stderr}`));
+      });
+    });
+  }
+
+  /** Everything acknowledged is there, and every transaction is all or nothing: certificate, audit entry and person count agree. */
+  async function checkWhole(acked: Set<number>): Promise<void> {
+    expect(integrityCheck(dbPath)).toEqual({ ok: true, problems: [] });
+    const store = openSqliteStore(dbPath);
+    try {
+      for (const n of acked) {
+        if ((await store.get('certificates', `cert-${n}`))?.n !== n) throw new Error(`acknowledged certificate ${n} is missing after the crash`);
+      }
+      const certificates = await store.count('certificates', {});
+      expect(await store.count('audit', {})).toBe(certificates);
+      let counted = 0;
+      for (let p = 0; p < PERSONS; p++) {
+        const personId = `person-${p}`;
+        const person = (await store.get('users', personId)) as { count: number } | null;
+        const held = await store.count('certificates', { personId });
+        expect({ personId, count: person?.count ?? 0 }).toEqual({ personId, count: held });
+        expect(await store.count('audit', { personId })).toBe(held);
+        counted += held;
+      }
+      expect(counted).toBe(certificates);
+    } finally {
+      await store.close();
+    }
+  }
+
+  test('SIGKILL inside a batch on the writer thread, after its COMMIT and from outside: every acknowledged write is there, nothing half-written', async () => {
+    const acked = new Set<number>();
+    const collect = (life: Life) => life.acked.forEach((n) => acked.add(n));
+    const presentOf = async (ids: string[]) => {
+      const store = openSqliteStore(dbPath);
+      try {
+        return await Promise.all(ids.map(async (id) => (await store.get('certificates', id)) !== null));
+      } finally {
+        await store.close();
+      }
+    };
+
+    // Killed by the writer in the middle of a batch: three or more members written, no COMMIT.
+    const inBatch = await live(1_000_000, { killAt: 'in-batch', fromBatch: 10 });
+    collect(inBatch);
+    expect(inBatch.killed?.point).toBe('in-batch');
+    expect(inBatch.killed!.ids.length).toBeGreaterThanOrEqual(3);
+    expect(inBatch.acked.size).toBeGreaterThan(0);
+    await checkWhole(acked);
+    // Nothing of the batch reached the file, and none of it had been acknowledged.
+    expect(await presentOf(inBatch.killed!.ids)).toEqual(inBatch.killed!.ids.map(() => false));
+    for (const id of inBatch.killed!.ids) expect(inBatch.acked.has(Number(id.slice('cert-'.length)))).toBe(false);
+
+    // Killed from outside while transactions keep coming.
+    const outside = await live(2_000_000, { acks: 300 });
+    collect(outside);
+    expect(outside.acked.size).toBeGreaterThanOrEqual(300);
+    await checkWhole(acked);
+
+    // Killed by the writer once a batch was committed, before it answered: on disk, never acknowledged.
+    const afterCommit = await live(3_000_000, { killAt: 'after-commit', fromBatch: 5 });
+    collect(afterCommit);
+    expect(afterCommit.killed?.point).toBe('after-commit');
+    expect(afterCommit.killed!.ids.length).toBeGreaterThanOrEqual(2);
+    await checkWhole(acked);
+    expect(await presentOf(afterCommit.killed!.ids)).toEqual(afterCommit.killed!.ids.map(() => true));
+    for (const id of afterCommit.killed!.ids) expect(afterCommit.acked.has(Number(id.slice('cert-'.length)))).toBe(false);
   });
 });
