@@ -26,7 +26,7 @@ import type { CryptoProvider, Signer } from './crypto/provider';
 import { ES256 } from './algorithms';
 import { IthcError } from './errors';
 import { kidFromCertificate } from './keys';
-import { checkSignedWithinValidity, unwrapSignedEnvelope, verifySignedList } from './trustlist';
+import { checkListHeader, checkSignedWithinValidity, unwrapSignedEnvelope, verifySignedList } from './trustlist';
 import type { IthcCertificate } from './ithc';
 import type { Lang } from './valuesets';
 import type { ParsedCertificate } from './x509';
@@ -169,13 +169,7 @@ export function sourceEntryProblem(e: SourceListEntry): string | undefined {
 
 /** The payload bytes (deterministic CBOR). Entries in code order; codes are unique. */
 export function encodeSourceListPayload(c: SourceListContent): Uint8Array {
-  const int = (v: unknown, what: string) => {
-    if (!Number.isSafeInteger(v) || (v as number) < 0) throw new TypeError(`${what} must be a non-negative integer`);
-  };
-  int(c.version, 'version');
-  int(c.issuedAt, 'issuedAt');
-  int(c.maxAge, 'maxAge');
-  if (!/^[A-Z]{2}$/.test(c.country)) throw new TypeError('country must be ISO 3166-1 alpha-2');
+  checkListHeader(c);
   const seen = new Set<number>();
   for (const e of c.sources) {
     const why = sourceEntryProblem(e);

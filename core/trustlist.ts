@@ -174,7 +174,8 @@ export function trustListEnvelope(signed: Uint8Array, c: TrustListContent): Trus
   };
 }
 
-function checkContent(c: TrustListContent): void {
+/** The fields every signed list of ours starts with (trust list, source list), checked before signing. */
+export function checkListHeader(c: { version: unknown; issuedAt: unknown; maxAge: unknown; country: string }): void {
   const int = (v: unknown, what: string) => {
     if (!Number.isSafeInteger(v) || (v as number) < 0) throw new TypeError(`${what} must be a non-negative integer`);
   };
@@ -182,6 +183,10 @@ function checkContent(c: TrustListContent): void {
   int(c.issuedAt, 'issuedAt');
   int(c.maxAge, 'maxAge');
   if (!/^[A-Z]{2}$/.test(c.country)) throw new TypeError('country must be ISO 3166-1 alpha-2');
+}
+
+function checkContent(c: TrustListContent): void {
+  checkListHeader(c);
   for (const d of c.certificates) {
     if (!bytesEqual(d.kid, kidFromCertificate(d.certificate))) throw new TypeError(`kid ${toBase64(d.kid)} is not its certificate's kid`);
     if (!d.usage.every((u) => USAGES.includes(u))) throw new TypeError('usage must be t, v, r or ithc');
