@@ -29,6 +29,17 @@ export interface ParsedArgs {
   readonly positionals: string[];
 }
 
+/**
+ * The action of a command that takes one (`ithc keys certify ...`): the first positional, one of
+ * `actions`, or a UsageError that lists them. Returns the action and the positionals after it.
+ */
+export function actionOf<A extends string>(command: string, actions: readonly A[], positionals: readonly string[]): { action: A; rest: string[] } {
+  const [action, ...rest] = positionals;
+  if (action === undefined) throw new UsageError(`${command} needs an action: ${actions.join(', ')}`);
+  if (!(actions as readonly string[]).includes(action)) throw new UsageError(`unknown ${command} action ${JSON.stringify(action)} (expected: ${actions.join(', ')})`);
+  return { action: action as A, rest };
+}
+
 export function parseArgs(specs: readonly OptionSpec[], argv: readonly string[]): ParsedArgs {
   const byName = new Map<string, OptionSpec>();
   for (const s of specs) {

@@ -20,7 +20,7 @@ import { parseCertificate } from '../core/x509';
 import { CaError, CSCA_DEFAULT_DAYS, PROFILES, certificatePem, certifyRequest, createCsca, loadOfflineCa, privateKeyPem, type CertificateProfile } from '../server/keys/ca';
 import { CsrError } from '../server/keys/csr';
 import { newKekText } from '../server/keys/vault';
-import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
+import { actionOf, formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
 import { readInputFile, writeOutput } from './trust';
 import type { Io } from './verify';
 
@@ -79,10 +79,7 @@ export async function keysCommand(argv: readonly string[], io: Io): Promise<numb
     io.stdout.write(KEYS_HELP);
     return 0;
   }
-  const [action, ...rest] = positionals;
-  if (action === undefined) throw new UsageError(`keys needs an action: ${ACTIONS.join(', ')}`);
-  if (!(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`unknown keys action ${JSON.stringify(action)} (expected: ${ACTIONS.join(', ')})`);
-  const a = action as Action;
+  const { action: a, rest } = actionOf<Action>('keys', ACTIONS, positionals);
   for (const name of Object.keys(options)) if (name !== 'help' && !TAKES[a].includes(name)) throw new UsageError(`--${name} is not an option of keys ${a}`);
   if (rest.length !== (a === 'certify' ? 1 : 0)) throw new UsageError(a === 'certify' ? 'keys certify needs exactly one CSR file' : `keys ${a} takes no file argument`);
   const text = (name: string): string | undefined => (typeof options[name] === 'string' ? (options[name] as string) : undefined);

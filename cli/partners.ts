@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
+import { actionOf, formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
 import { readInputFile, writeOutput } from './trust';
 import type { Io } from './verify';
 
@@ -53,10 +53,8 @@ export async function partnersCommand(argv: readonly string[], io: Io): Promise<
     io.stdout.write(PARTNERS_HELP);
     return 0;
   }
-  const [action, ...rest] = positionals;
+  const { action, rest } = actionOf('partners', ['list', 'export', 'import'] as const, positionals);
   const data = typeof options.data === 'string' ? options.data : undefined;
-  if (action === undefined) throw new UsageError('partners needs an action: list, export or import FILE');
-  if (action !== 'list' && action !== 'export' && action !== 'import') throw new UsageError(`unknown partners action ${JSON.stringify(action)} (expected: list, export, import FILE)`);
   if (action === 'import' ? rest.length !== 1 : rest.length !== 0) throw new UsageError(action === 'import' ? 'partners import needs exactly one FILE' : `partners ${action} takes no FILE`);
   if (options.out !== undefined && action !== 'export') throw new UsageError('--out is for partners export');
   // Read before opening the data folder: a missing or unreadable file is a usage error.

@@ -22,11 +22,11 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { toBase64 } from '../core/bytes';
-import { chinaDate } from '../server/identity/resident-id';
+import { chinaDate } from '../core/resident-id';
 import { CITIZEN_COLUMNS, DOCUMENT_COLUMNS, IMPORT_BATCH_ROWS, checkCitizenRow, checkDocumentRow, type ImportReport } from '../server/provision/imports';
 import { ADMIN_PATH, operatorKeyId, signOperatorRequest } from '../server/provision/operator-signing';
 import { openSecret, type SealedSecret } from '../server/provision/sealed-secret';
-import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
+import { actionOf, formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
 import { readInputFile } from './trust';
 import type { Io } from './verify';
 
@@ -120,10 +120,7 @@ export async function provisionCommand(argv: readonly string[], io: Io): Promise
     io.stdout.write(PROVISION_HELP);
     return 0;
   }
-  const [action, ...rest] = positionals;
-  if (action === undefined) throw new UsageError(`provision needs an action: ${ACTIONS.join(', ')}`);
-  if (!(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`unknown provision action ${JSON.stringify(action)} (expected: ${ACTIONS.join(', ')})`);
-  const a = action as Action;
+  const { action: a, rest } = actionOf<Action>('provision', ACTIONS, positionals);
   const connected = a !== 'keygen';
   for (const name of Object.keys(options)) {
     if (name === 'help' || (connected && (name === 'url' || name === 'key'))) continue;

@@ -26,7 +26,7 @@ import type { CryptoProvider, Signer } from './crypto/provider';
 import { ES256 } from './algorithms';
 import { IthcError } from './errors';
 import { kidFromCertificate } from './keys';
-import { checkListHeader, checkSignedWithinValidity, unwrapSignedEnvelope, verifySignedList } from './trustlist';
+import { checkListHeader, checkSignedWithinValidity, listHeaderEntries, unwrapSignedEnvelope, verifySignedList } from './trustlist';
 import type { IthcCertificate } from './ithc';
 import type { Lang } from './valuesets';
 import type { ParsedCertificate } from './x509';
@@ -181,11 +181,7 @@ export function encodeSourceListPayload(c: SourceListContent): Uint8Array {
   const sources = [...c.sources].sort((a, b) => a.code - b.code);
   return encodeStrict(
     m([
-      ['format', SOURCE_LIST_FORMAT],
-      ['version', c.version],
-      ['issuedAt', c.issuedAt],
-      ['maxAge', c.maxAge],
-      ['country', c.country],
+      ...listHeaderEntries(SOURCE_LIST_FORMAT, c),
       [
         'sources',
         sources.map((e) =>

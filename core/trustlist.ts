@@ -113,11 +113,7 @@ export function encodeTrustListPayload(c: TrustListContent): Uint8Array {
   const m = (entries: Array<[string, CborValue]>) => new Map<CborValue, CborValue>(entries);
   return encodeStrict(
     m([
-      ['format', TRUST_LIST_FORMAT],
-      ['version', c.version],
-      ['issuedAt', c.issuedAt],
-      ['maxAge', c.maxAge],
-      ['country', c.country],
+      ...listHeaderEntries(TRUST_LIST_FORMAT, c),
       ['csca', c.csca],
       [
         'certificates',
@@ -172,6 +168,17 @@ export function trustListEnvelope(signed: Uint8Array, c: TrustListContent): Trus
     note: 'Only "signed" (a COSE_Sign1 by the CSCA or its trust-list signer, base64) is trusted; the other fields are a readable copy. See docs/trust-list.md.',
     signed: toBase64(signed),
   };
+}
+
+/** The fields every signed list of ours starts with (trust list, source list), in the order they are encoded. */
+export function listHeaderEntries(format: string, c: { version: number; issuedAt: number; maxAge: number; country: string }): Array<[string, CborValue]> {
+  return [
+    ['format', format],
+    ['version', c.version],
+    ['issuedAt', c.issuedAt],
+    ['maxAge', c.maxAge],
+    ['country', c.country],
+  ];
 }
 
 /** The fields every signed list of ours starts with (trust list, source list), checked before signing. */

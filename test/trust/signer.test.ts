@@ -12,7 +12,6 @@ import { fromBase64, toBase64 } from '../../core/bytes';
 import { decodeLenient, encodeStrict, type CborValue } from '../../core/cbor';
 import { HEADER } from '../../core/cose';
 import { nobleCrypto } from '../../core/crypto/noble';
-import { isIthcError } from '../../core/errors';
 import { ITHC_SIGNER_EKU, kidFromCertificate } from '../../core/keys';
 import { TRUST_LIST_SIGNER_EKU, signTrustList, trustListEnvelope, verifyTrustList, type TrustListContent } from '../../core/trustlist';
 import { parseCertificate } from '../../core/x509';
@@ -20,6 +19,7 @@ import { nodeCrypto } from '../../node/crypto-node';
 import { CaError, certifyRequest, createCsca, loadOfflineCa, privateKeyPem, type CertificateProfile, type OfflineCa } from '../../server/keys/ca';
 import { CsrError, buildCsr, csrPem, parseCsr } from '../../server/keys/csr';
 import { T0, content, es256Signer, issueDsc, makeCa, type Ca, type IssuedDsc } from './fixtures';
+import { errorCode } from '../support/error-code';
 
 const DAY = 86_400_000;
 const NOW = T0 / 1000 + 3600;
@@ -35,16 +35,6 @@ function certified(ca: OfflineCa, profile: CertificateProfile, opts: { cn?: stri
   const csr = buildCsr({ C: 'CN', O: 'ITHC', CN: opts.cn ?? 'ITHC Trust List Signer' }, publicKey, privateKey);
   const der = certifyRequest(ca, csrPem(csr), { profile, now: opts.now ?? T0, days: opts.days });
   return { der, signer: es256Signer(privateKey), kid: kidFromCertificate(der) };
-}
-
-async function errorCode(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (isIthcError(e)) return e.code;
-    throw e;
-  }
-  return 'verified';
 }
 
 let ca: Ca;

@@ -6,7 +6,6 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { nobleCrypto } from '../../core/crypto/noble';
-import { isIthcError } from '../../core/errors';
 import { kidFromCertificate } from '../../core/keys';
 import {
   SourceDirectory,
@@ -35,6 +34,7 @@ import { T0, content, es256Signer, issueDsc, makeCa, type Ca } from './fixtures'
 import { openTestStore } from '../records/helpers/store';
 import { ManualClock } from '../../server/clock';
 import type { KeyService } from '../../server/keys/service';
+import { errorCode } from '../support/error-code';
 
 const NOW = T0 / 1000 + 3600;
 const ENTRIES: SourceListEntry[] = SOURCES;
@@ -53,16 +53,6 @@ const listContent = (over: Partial<SourceListContent> = {}): SourceListContent =
 
 async function signed(c = listContent(), by = signer): Promise<string> {
   return JSON.stringify(sourceListEnvelope(await signSourceList(c, { certificate: by.der, signer: by.signer }, ca.der), c));
-}
-
-async function errorCode(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (isIthcError(e)) return e.code;
-    throw e;
-  }
-  return 'verified';
 }
 
 describe('signing and verifying', () => {

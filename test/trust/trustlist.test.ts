@@ -9,7 +9,6 @@ import { encodeStrict, type CborValue } from '../../core/cbor';
 import { sigStructure } from '../../core/cose';
 import { nobleCrypto } from '../../core/crypto/noble';
 import { validateDccSchema } from '../../core/dcc-schema';
-import { isIthcError } from '../../core/errors';
 import { signCode } from '../../core/hcert';
 import { ithcToCbor } from '../../core/ithc';
 import { dccToCbor } from '../../core/dcc';
@@ -29,6 +28,7 @@ import { verifyCode } from '../../core/hcert';
 import { nodeCrypto } from '../../node/crypto-node';
 import { exampleCertificate } from '../ithc/fixtures';
 import { T0, content, issueDsc, makeCa, type Ca, type IssuedDsc } from './fixtures';
+import { errorCode } from '../support/error-code';
 
 const NOW = T0 / 1000 + 3600;
 
@@ -47,16 +47,6 @@ beforeAll(() => {
 async function envelopeText(c: TrustListContent, signer = ca): Promise<string> {
   const signed = await signTrustList(c, { certificate: signer.der, signer: signer.signer });
   return JSON.stringify(trustListEnvelope(signed, c));
-}
-
-async function errorCode(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (isIthcError(e)) return e.code;
-    throw e;
-  }
-  return 'verified';
 }
 
 /** Signs an arbitrary payload map with the CSCA, as a faulty or hostile publisher with the key could. */
