@@ -5,16 +5,20 @@
  * every field of `npm run demo`'s ITHC1: code and find what the issuer issued, and what the
  * laboratories and the vaccination site sent; the names of the sources given by code come from the
  * signed source list (docs/trust-list.md), read the same way. If the document's tables were wrong or
- * incomplete, this reader would be too.
+ * incomplete, this reader would be too. The last tests check the sizes the document states for
+ * that code (QR versions from core/qr.ts).
  */
-import { verify as nodeVerify, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createPrivateKey, verify as nodeVerify, X509Certificate } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { Decoder, Tag } from 'cbor-x';
 import { ROOT, runDemo } from '../e2e/helpers';
-import { base45Decode } from '../seal/independent-opener';
+import { base45Decode, coseOfSealedCode, independentDecrypt } from '../seal/independent-opener';
 import { openLocalApp } from '../../node/local';
+import { tableAfter } from '../spec/markdown';
+import { qrMatrix } from '../../core/qr';
+import { testdataPath, testWithTestdata } from '../support/testdata';
 
 const decoder = new Decoder({ mapsAsObjects: false, useRecords: false } as ConstructorParameters<typeof Decoder>[0]);
 const decode = (b: Uint8Array): unknown => decoder.decode(b);
@@ -24,20 +28,6 @@ type CMap = Map<unknown, unknown>;
 // The specification's tables, parsed.
 
 const DOC = readFileSync(join(ROOT, 'docs/ithc-certificate.md'), 'utf8');
-
-/** The rows of the first markdown table after `heading` (each row's cells, trimmed, without the header and rule). */
-function tableAfter(text: string, heading: string): string[][] {
-  const at = text.indexOf(heading);
-  if (at < 0) throw new Error(`the specification has no ${JSON.stringify(heading)}`);
-  const lines = text.slice(at).split('\n');
-  const first = lines.findIndex((l) => l.startsWith('|'));
-  const rows: string[][] = [];
-  for (const line of lines.slice(first + 2)) {
-    if (!line.startsWith('|')) break;
-    rows.push(line.slice(1, -1).split(' | ').map((c) => c.trim()));
-  }
-  return rows;
-}
 
 interface SpecField {
   key: number;
@@ -273,4 +263,78 @@ test("the sources the code names by code are in the signed source list, with Lat
   }
   expect(sources.get(read.tests[0].testingCentreCode)!.type).toBe('lab');
   expect(sources.get(read.vaccinations[0].vaccinationSiteCode)!.type).toBe('vaccination-site');
+});
+
+test("the demo's sealed code encrypts the very deflate stream inside its open code's zlib, as docs/sealed-codes.md says", async () => {
+  const keyPem = readFileSync(join(demo.out, 'authority-demo-key.pem'), 'utf8');
+  const jwk = createPrivateKey(keyPem).export({ format: 'jwk' });
+  const plaintext = await independentDecrypt(coseOfSealedCode(demo.certificate.codes.sealed[0].code), jwk);
+  const compressed = base45Decode(demo.certificate.codes.ithc.slice('ITHC1:'.length));
+  // zlib (RFC 1950) = a 2-byte header, the raw DEFLATE stream, a 4-byte Adler-32.
+  expect(plaintext.toString('hex')).toBe(compressed.subarray(2, -4).toString('hex'));
+});
+
+test("the demo traveller's sizes are the ones §Size and docs/sealed-codes.md state", () => {
+  const size = DOC.slice(DOC.indexOf('## Size'), DOC.indexOf('## Annotated example')).replace(/\s+/g, ' ');
+  const m = /takes \*\*(\d+) characters\*\*, QR version (\d+) at level Q[^.]*\. Its COSE_Sign1 is (\d+) bytes; zlib makes it (\d+) and base45 (\d+) characters, plus the (\d+) of `ITHC1:`\. Sealed for the demo partner it takes (\d+) characters \(version (\d+)\): (\d+) more/.exec(size);
+  expect(m).not.toBeNull();
+  const [chars, version, cose, zlib, base45, prefix, sealedChars, sealedVersion, more] = m!.slice(1).map(Number);
+  const code: string = demo.certificate.codes.ithc;
+  const sealed: string = demo.certificate.codes.sealed[0].code;
+  const compressed = base45Decode(code.slice('ITHC1:'.length));
+  // The COSE_Sign1 has the same bytes at every signing (a 64-byte signature, integers of fixed width).
+  expect(inflateSync(compressed).length).toBe(cose);
+  expect(prefix).toBe('ITHC1:'.length);
+  // "A few characters vary from one signing to the next": what deflate makes of 64 random signature bytes.
+  const few = 6;
+  expect(Math.abs(compressed.length - zlib)).toBeLessThanOrEqual(few / 2);
+  expect(Math.abs(code.length - chars)).toBeLessThanOrEqual(few);
+  expect(code.length - 'ITHC1:'.length).toBe(Math.floor(compressed.length / 2) * 3 + (compressed.length % 2) * 2);
+  expect(base45 + prefix).toBe(chars);
+  expect(qrMatrix(code, 'Q').version).toBe(version);
+  expect(qrMatrix('ITHC1:' + 'A'.repeat(chars - 6), 'Q').version).toBe(version);
+  // The sealed overhead is exact (docs/sealed-codes.md §Size): the net bytes of its table, in base45, plus a prefix one longer.
+  const sealedText = readFileSync(join(ROOT, 'docs/sealed-codes.md'), 'utf8');
+  const net = Number(/\| \*\*net, against the open code's bytes\*\* \| \*\*(\d+)\*\* \|/.exec(sealedText)![1]);
+  expect(base45Decode(sealed.slice('ITHCS1:'.length)).length - compressed.length).toBe(net);
+  const b45 = (n: number) => Math.floor(n / 2) * 3 + (n % 2) * 2;
+  expect(sealed.length - code.length).toBe(b45(compressed.length + net) - b45(compressed.length) + 1);
+  expect(sealedChars - chars).toBe(more);
+  expect(Math.abs(sealed.length - code.length - more)).toBeLessThanOrEqual(1);
+  expect(qrMatrix(sealed, 'Q').version).toBe(sealedVersion);
+  const sealedDoc = sealedText.replace(/\s+/g, ' ');
+  const s = /open code (\d+) characters \(QR version (\d+) at level Q\); sealed code (\d+) characters \(version (\d+)\): \*\*\+(\d+)\*\*, ×([\d.]+)/.exec(sealedDoc);
+  expect(s).not.toBeNull();
+  expect(s!.slice(1, 6).map(Number)).toEqual([chars, version, sealedChars, sealedVersion, more]);
+  expect(Number(s![6])).toBeCloseTo(sealedChars / chars, 2);
+});
+
+testWithTestdata('dcc-testdata', "§Size's median of the EU test data's single-record HC1 codes, and its QR version", () => {
+  const size = DOC.slice(DOC.indexOf('## Size'), DOC.indexOf('## Annotated example')).replace(/\s+/g, ' ');
+  const m = /against a median of \*\*(\d+)\*\* for a single-record EU `HC1:` code over the EU test data \(version (\d+);/.exec(size);
+  expect(m).not.toBeNull();
+  const single: number[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.json')) {
+        let c: { PREFIX?: unknown; JSON?: Record<string, unknown> };
+        try {
+          c = JSON.parse(readFileSync(p, 'utf8'));
+        } catch {
+          continue; // the suite holds a few JSON files that are not cases
+        }
+        if (typeof c?.PREFIX !== 'string' || !c.PREFIX.startsWith('HC1:') || !c.JSON || typeof c.JSON !== 'object') continue;
+        const records = ['v', 't', 'r'].reduce((n, k) => n + (Array.isArray(c.JSON![k]) ? (c.JSON![k] as unknown[]).length : 0), 0);
+        if (records === 1) single.push(c.PREFIX.length);
+      }
+    }
+  };
+  walk(testdataPath('dcc-testdata'));
+  single.sort((a, b) => a - b);
+  const mid = single.length >> 1;
+  const median = single.length % 2 ? single[mid] : (single[mid - 1] + single[mid]) / 2;
+  expect(Number(m![1])).toBe(median);
+  expect(qrMatrix('HC1:' + 'A'.repeat(median - 4), 'Q').version).toBe(Number(m![2]));
 });

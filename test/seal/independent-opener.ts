@@ -62,6 +62,11 @@ const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
  * returns the COSE_Sign1 (the plaintext, raw DEFLATE, inflated by node's zlib), or throws.
  */
 export async function independentOpen(coseEncrypt: Uint8Array, privateJwk: JsonWebKey): Promise<Buffer> {
+  return inflateRawSync(await independentDecrypt(coseEncrypt, privateJwk));
+}
+
+/** As independentOpen, but returns the decrypted plaintext as it is: the raw DEFLATE stream. */
+export async function independentDecrypt(coseEncrypt: Uint8Array, privateJwk: JsonWebKey): Promise<Buffer> {
   const top = decoder.decode(coseEncrypt);
   if (!(top instanceof Tag) || top.tag !== 96) throw new Error('not a tagged COSE_Encrypt');
   const [protectedBytes, unprotected, ciphertext, recipients] = top.value as [Uint8Array, Map<number, unknown>, Uint8Array, unknown[][]];
@@ -98,7 +103,7 @@ export async function independentOpen(coseEncrypt: Uint8Array, privateJwk: JsonW
       const d = createDecipheriv('aes-256-gcm', cek, iv);
       d.setAAD(encStructure(protectedBytes));
       d.setAuthTag(ciphertext.subarray(ciphertext.length - 16));
-      return inflateRawSync(Buffer.concat([d.update(ciphertext.subarray(0, ciphertext.length - 16)), d.final()]));
+      return Buffer.concat([d.update(ciphertext.subarray(0, ciphertext.length - 16)), d.final()]);
     } catch {
       // Not this recipient.
     }
