@@ -10,7 +10,7 @@ import { ITHC_SIGNER_EKU, kidFromCertificate } from '../core/keys';
 import { dccToCbor } from '../core/dcc';
 import { signCode } from '../core/hcert';
 import type { Signer } from '../core/crypto/provider';
-import { nodeEs256Signer } from '../node/crypto-node';
+import { nodeEs256Signer } from '../server/keys/es256-signer';
 import { buildCertificate } from '../server/keys/x509-builder';
 
 export interface Dsc {
@@ -51,7 +51,9 @@ export function makeDsc(opts: DscOptions = {}): Dsc {
 }
 
 export function pem(der: Uint8Array): string {
-  const b64 = toBase64(der).replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = toBase64(der)
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -90,6 +92,14 @@ export interface SignDccOptions {
 }
 
 export async function signDcc(dsc: Dsc, dcc: Record<string, unknown>, o: SignDccOptions): Promise<string> {
-  const signed = await signCode({ format: 'dcc', content: dccToCbor(dcc), iss: o.country ?? dsc.country, iat: o.iat, exp: o.exp, kid: dsc.kid, signer: dsc.signer });
+  const signed = await signCode({
+    format: 'dcc',
+    content: dccToCbor(dcc),
+    iss: o.country ?? dsc.country,
+    iat: o.iat,
+    exp: o.exp,
+    kid: dsc.kid,
+    signer: dsc.signer,
+  });
   return signed.code;
 }

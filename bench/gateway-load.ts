@@ -22,7 +22,8 @@
  * Each mode prints one JSON line on stdout.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { openLocalApp, seedDemo } from '../node/local';
+import { openLocalApp } from '../node/local';
+import { seedDemo } from '../demo/seed';
 import { LOCAL_OPENID_HEADER } from '../server/gateway';
 import { assertLoopback, callFn, enrol, must, pool } from './http';
 import { mixedLoad } from './mixed-load';
@@ -31,6 +32,7 @@ import { loadPerson, seedLoadPeople, type LoadPerson } from './people';
 import { checkStore } from './store-check';
 
 // autocannon ships no type declarations; the members used here are typed where they are used.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an import would need declarations it does not ship
 const autocannon = require('autocannon') as (opts: Record<string, unknown>, cb: (err: Error | null, result: AutocannonResult) => void) => unknown;
 
 interface AutocannonResult {
@@ -237,7 +239,10 @@ async function cli(argv: string[]): Promise<void> {
     const r = await mixedLoad({ base, dataDir: data, people: people(0, Number(n)), connections: Number(connections), seconds: Number(seconds) });
     writeFileSync(out, JSON.stringify({ runTag: r.runTag, ...r.acknowledged }));
     const { acknowledged, ...summary } = r;
-    result = { ...summary, acknowledged: { certificates: acknowledged.certificates.length, records: acknowledged.records.length, nonces: acknowledged.nonces.length } };
+    result = {
+      ...summary,
+      acknowledged: { certificates: acknowledged.certificates.length, records: acknowledged.records.length, nonces: acknowledged.nonces.length },
+    };
   } else if (mode === 'pdf') {
     const p = Number(b);
     result = await pdfLoad(a, people(0, p), people(p, p + Number(c)), Number(d));
@@ -253,4 +258,3 @@ if (require.main === module) {
     process.exit(1);
   });
 }
-

@@ -50,7 +50,10 @@ export async function enrol(base: string, p: LoadPerson): Promise<void> {
   const current = await must(callFn(base, 'document', p.openid, { action: 'current' }), `document of ${p.openid}`);
   if (!current) {
     const d = p.document;
-    await must(callFn(base, 'document', p.openid, { action: 'bind', type: d.type, number: d.number, expiry: d.expiresOn, mrz: d.mrz.join('\n') }), `binding for ${p.openid}`);
+    await must(
+      callFn(base, 'document', p.openid, { action: 'bind', type: d.type, number: d.number, expiry: d.expiresOn, mrz: d.mrz.join('\n') }),
+      `binding for ${p.openid}`,
+    );
   }
 }
 
@@ -63,4 +66,3 @@ export async function pool(n: number, width: number, task: (i: number) => Promis
     }),
   );
 }
-

@@ -84,7 +84,7 @@ async function noble(dir: string, n: number, rounds: number): Promise<object> {
   // Warm both paths (JIT, the schema compile) before timing.
   await verifyCode(codes[0], opts);
   p256.verify(parts[0].signature, parts[0].toBeSigned, point, { lowS: false, format: 'compact' });
-  let best = { raw: Infinity, pipeline: Infinity };
+  const best = { raw: Infinity, pipeline: Infinity };
   for (let r = 0; r < rounds; r++) {
     let t0 = performance.now();
     for (const p of parts) if (!p256.verify(p.signature, p.toBeSigned, point, { lowS: false, format: 'compact' })) throw new Error('raw noble verify failed');
@@ -103,7 +103,9 @@ async function noble(dir: string, n: number, rounds: number): Promise<object> {
  * at level Q; and the sealed code's overhead (core/seal-size.ts).
  */
 function sizes(demoDir: string, testdata: string): object {
-  const certificate = JSON.parse(readFileSync(join(demoDir, 'certificate.json'), 'utf8')) as { codes: { ithc: string; dcc: string[]; sealed: Array<{ code: string; kid: string }> } };
+  const certificate = JSON.parse(readFileSync(join(demoDir, 'certificate.json'), 'utf8')) as {
+    codes: { ithc: string; dcc: string[]; sealed: Array<{ code: string; kid: string }> };
+  };
   const open = certificate.codes.ithc;
   const sealed = certificate.codes.sealed[0];
   if (!sealed) throw new Error('the demo made no sealed code');
@@ -111,7 +113,11 @@ function sizes(demoDir: string, testdata: string): object {
   if (!stages.cose || !stages.compressed) throw new Error(`the demo's code does not decode: ${stages.error?.message}`);
   // The same COSE_Sign1 sealed for an authority that takes y in full (pointCompression: false).
   const authority = createPublicKey(createPrivateKey(readFileSync(join(demoDir, 'authority-demo-key.pem')))).export({ type: 'spki', format: 'der' });
-  const fullPoint = sealCode(stages.cose, [{ kid: fromBase64(sealed.kid), publicKey: new Uint8Array(authority), pointCompression: false }], (n) => new Uint8Array(randomBytes(n)));
+  const fullPoint = sealCode(
+    stages.cose,
+    [{ kid: fromBase64(sealed.kid), publicKey: new Uint8Array(authority), pointCompression: false }],
+    (n) => new Uint8Array(randomBytes(n)),
+  );
   const single: number[] = [];
   for (const file of jsonFiles(testdata)) {
     let c: { PREFIX?: unknown; JSON?: { v?: unknown[]; t?: unknown[]; r?: unknown[] } };
@@ -121,7 +127,7 @@ function sizes(demoDir: string, testdata: string): object {
       continue; // not a test case (the suite holds a few other JSON files)
     }
     if (typeof c?.PREFIX !== 'string' || !c.PREFIX.startsWith('HC1:') || !c.JSON || typeof c.JSON !== 'object') continue;
-    const records = (['v', 't', 'r'] as const).reduce((n, k) => n + (Array.isArray(c.JSON![k]) ? c.JSON![k]!.length : 0), 0);
+    const records = (['v', 't', 'r'] as const).reduce((n, k) => n + (Array.isArray(c.JSON![k]) ? c.JSON![k].length : 0), 0);
     if (records === 1) single.push(c.PREFIX.length);
   }
   if (single.length === 0) throw new Error(`no single-record HC1 codes under ${testdata}`);

@@ -15,10 +15,9 @@
  * ingested records, nonces — is returned, for store-check.ts to find after the server stopped.
  * 127.0.0.1 only.
  */
-import { join } from 'node:path';
 import { signRequest } from '../server/ingest/signature';
 import { sourceKeyFromDataDir } from '../node/local';
-import { DEMO_SOURCE_IDS } from '../server/records/demo-records';
+import { DEMO_SOURCE_IDS } from '../demo/records';
 import { assertLoopback, callFn } from './http';
 import { prng } from './prng';
 import type { LoadPerson } from './people';
@@ -76,7 +75,6 @@ export interface MixedLoadResult {
   };
 }
 
-
 export async function labKey(dataDir: string): Promise<Uint8Array> {
   return sourceKeyFromDataDir(dataDir, LOAD_LAB);
 }
@@ -124,7 +122,18 @@ export async function mixedLoad(o: MixedLoadOptions): Promise<MixedLoadResult> {
       // A result sampled within the last day: young enough to count, and each one new.
       const sampledAt = new Date(Date.now() - 3_600_000 - Math.floor(next() * 72_000_000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
       const body = new TextEncoder().encode(
-        JSON.stringify({ records: [{ kind: 'naat', sourceRecordId, person: { idNumber: p.citizen.idNumber, name: p.citizen.name }, sampledAt, result: '260415000', centre: '北京市朝阳区疾病预防控制中心核酸检测实验室' }] }),
+        JSON.stringify({
+          records: [
+            {
+              kind: 'naat',
+              sourceRecordId,
+              person: { idNumber: p.citizen.idNumber, name: p.citizen.name },
+              sampledAt,
+              result: '260415000',
+              centre: '北京市朝阳区疾病预防控制中心核酸检测实验室',
+            },
+          ],
+        }),
       );
       const headers = signRequest({ method: 'POST', path: INGEST_PATH, body, sourceId: LOAD_LAB, key, now: Date.now() });
       const res = await fetch(`${o.base}${INGEST_PATH}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
@@ -140,7 +149,8 @@ export async function mixedLoad(o: MixedLoadOptions): Promise<MixedLoadResult> {
     if (r.status !== 200 || r.body?.ok !== true) return fail(kind, `HTTP ${r.status} ${JSON.stringify(r.body)}`);
     const v = r.body.data;
     if (kind === 'get' && v === null) return;
-    if (typeof v?.id !== 'string' || typeof v.codes?.ithc !== 'string' || !v.codes.ithc.startsWith('ITHC1:') || v.status !== 'valid') return fail(kind, `unexpected answer ${JSON.stringify(v).slice(0, 200)}`);
+    if (typeof v?.id !== 'string' || typeof v.codes?.ithc !== 'string' || !v.codes.ithc.startsWith('ITHC1:') || v.status !== 'valid')
+      return fail(kind, `unexpected answer ${JSON.stringify(v).slice(0, 200)}`);
     if (kind === 'issue') {
       certificates.set(v.id, { id: v.id, ithc: v.codes.ithc, issuedAt: v.issuedAt });
       o.onAck?.('issue');
@@ -162,5 +172,12 @@ export async function mixedLoad(o: MixedLoadOptions): Promise<MixedLoadResult> {
       }
     }),
   );
-  return { runTag: tag, seconds: (performance.now() - t0) / 1000, requests, errors, errorSamples, acknowledged: { certificates: [...certificates.values()], records, nonces } };
+  return {
+    runTag: tag,
+    seconds: (performance.now() - t0) / 1000,
+    requests,
+    errors,
+    errorSamples,
+    acknowledged: { certificates: [...certificates.values()], records, nonces },
+  };
 }

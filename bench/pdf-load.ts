@@ -71,8 +71,18 @@ async function otherActions(base: string, people: readonly LoadPerson[], rec: Re
   await Promise.all(
     people.map(async (p) => {
       for (let i = 0; !stop(); i++) {
-        if (i % 2 === 0) await rec.time('certificate.get', () => callFn(base, 'certificate', p.openid, { action: 'get' }), (r) => answered(r) && r.body.data?.status === 'valid');
-        else await rec.time('identity.status', () => callFn(base, 'identity', p.openid, { action: 'status' }), (r) => answered(r) && r.body.data?.verified === true);
+        if (i % 2 === 0)
+          await rec.time(
+            'certificate.get',
+            () => callFn(base, 'certificate', p.openid, { action: 'get' }),
+            (r) => answered(r) && r.body.data?.status === 'valid',
+          );
+        else
+          await rec.time(
+            'identity.status',
+            () => callFn(base, 'identity', p.openid, { action: 'status' }),
+            (r) => answered(r) && r.body.data?.verified === true,
+          );
       }
     }),
   );
@@ -105,7 +115,11 @@ export async function pdfLoad(base: string, pdfCallers: readonly LoadPerson[], o
   const pdfLoops = Promise.all(
     pdfCallers.map(async (p) => {
       while (!stopPdfs) {
-        await pdf.time('certificate.pdf', () => callFn(base, 'certificate', p.openid, { action: 'pdf' }), (r) => answered(r) && typeof r.body.data?.url === 'string');
+        await pdf.time(
+          'certificate.pdf',
+          () => callFn(base, 'certificate', p.openid, { action: 'pdf' }),
+          (r) => answered(r) && typeof r.body.data?.url === 'string',
+        );
         pdfs++;
         lastPdfAt = performance.now();
       }

@@ -11,22 +11,46 @@
  * people; the callers' OPENIDs are `load-<index>`.
  */
 import type { App } from '../server/app';
-import { buildResidentId, citizenDoc, type DemoCitizen } from '../server/identity/demo-citizens';
+import { buildResidentId, citizenDoc, type DemoCitizen } from '../demo/citizens';
 import { buildTd3 } from '../server/documents/mrz';
-import type { DemoDocument } from '../server/documents/registry';
-import { demoRecordsFor } from '../server/records/demo-records';
+import type { DemoDocument } from '../demo/documents';
+import { demoRecordsFor } from '../demo/records';
 import type { Doc } from '../server/store/store';
 
 /** Characters with one common reading, so that the MRZ spelling is unambiguous. */
 const SURNAMES: ReadonlyArray<readonly [string, string]> = [
-  ['张', 'ZHANG'], ['王', 'WANG'], ['刘', 'LIU'], ['陈', 'CHEN'], ['杨', 'YANG'],
-  ['赵', 'ZHAO'], ['黄', 'HUANG'], ['周', 'ZHOU'], ['吴', 'WU'], ['徐', 'XU'],
+  ['张', 'ZHANG'],
+  ['王', 'WANG'],
+  ['刘', 'LIU'],
+  ['陈', 'CHEN'],
+  ['杨', 'YANG'],
+  ['赵', 'ZHAO'],
+  ['黄', 'HUANG'],
+  ['周', 'ZHOU'],
+  ['吴', 'WU'],
+  ['徐', 'XU'],
 ];
 const GIVEN: ReadonlyArray<readonly [string, string]> = [
-  ['伟', 'WEI'], ['芳', 'FANG'], ['敏', 'MIN'], ['静', 'JING'], ['磊', 'LEI'],
-  ['军', 'JUN'], ['洋', 'YANG'], ['勇', 'YONG'], ['艳', 'YAN'], ['杰', 'JIE'],
-  ['涛', 'TAO'], ['明', 'MING'], ['超', 'CHAO'], ['霞', 'XIA'], ['平', 'PING'],
-  ['刚', 'GANG'], ['桂', 'GUI'], ['英', 'YING'], ['华', 'HUA'], ['玉', 'YU'],
+  ['伟', 'WEI'],
+  ['芳', 'FANG'],
+  ['敏', 'MIN'],
+  ['静', 'JING'],
+  ['磊', 'LEI'],
+  ['军', 'JUN'],
+  ['洋', 'YANG'],
+  ['勇', 'YONG'],
+  ['艳', 'YAN'],
+  ['杰', 'JIE'],
+  ['涛', 'TAO'],
+  ['明', 'MING'],
+  ['超', 'CHAO'],
+  ['霞', 'XIA'],
+  ['平', 'PING'],
+  ['刚', 'GANG'],
+  ['桂', 'GUI'],
+  ['英', 'YING'],
+  ['华', 'HUA'],
+  ['玉', 'YU'],
 ];
 /** Region codes of districts whose province the resident-ID check knows (Beijing, Shanghai, Guangzhou, Chengdu). */
 const REGIONS = ['110105', '310104', '440103', '510107'];
@@ -75,7 +99,15 @@ export function loadPerson(index: number): LoadPerson {
     expiresOn: '2034-01-09',
     status: 'valid' as const,
   };
-  const mrz = buildTd3({ documentCode: 'PO', surname: surnamePinyin, givenNames: citizen.givenNamePinyin, number, birthDate, sex, expiryDate: entry.expiresOn });
+  const mrz = buildTd3({
+    documentCode: 'PO',
+    surname: surnamePinyin,
+    givenNames: citizen.givenNamePinyin,
+    number,
+    birthDate,
+    sex,
+    expiryDate: entry.expiresOn,
+  });
   return { index, openid: `load-${index}`, citizen, document: { ...entry, mrz } };
 }
 
@@ -93,7 +125,7 @@ export async function seedLoadPeople(app: App, from: number, to: number): Promis
       for (const p of batch) {
         if (await tx.get('citizens', p.citizen.idNumber)) continue;
         await tx.insert('citizens', citizenDoc(p.citizen));
-        await tx.insert('documentRegistry', { _id: p.document.number, ...p.document, mrz: [...p.document.mrz], demo: true } as unknown as Doc);
+        await tx.insert('documentRegistry', { _id: p.document.number, ...p.document, mrz: [...p.document.mrz], demo: true });
         for (const r of demoRecordsFor(app.personIds.personId(p.citizen.idNumber), p.index, now)) await tx.put('records', r as unknown as Doc);
         n++;
       }

@@ -21,7 +21,7 @@ import { openLocalApp } from '../node/local';
 import { certificateDocId, type CertificateDoc } from '../server/issuance/service';
 import { recordDocId } from '../server/records/record-id';
 import { integrityCheck } from '../server/store/sqlite';
-import type { Doc, Store } from '../server/store/store';
+import type { Doc, Json, Store } from '../server/store/store';
 import type { AcknowledgedCertificate } from './mixed-load';
 import { LOAD_LAB, LOAD_RECORD_PREFIX } from './mixed-load';
 import type { LoadPerson } from './people';
@@ -74,9 +74,14 @@ export async function checkStore(dataDir: string, acked: Acknowledged, people: r
     const certificates = (await all(store, 'certificates')) as CertificateDoc[];
     // Issuance's own entries (server/issuance/service.ts); a proxy's log line for the same action
     // (relativeLog, server/relatives) is another kind of entry.
-    const issuances = (await all(store, 'audit')).filter((e) => (e.action === 'certificate.issue' || e.action === 'certificate.resign') && e.relativeLog !== true);
+    const issuances = (await all(store, 'audit')).filter(
+      (e) => (e.action === 'certificate.issue' || e.action === 'certificate.resign') && e.relativeLog !== true,
+    );
     const perCertificate = new Map<string, number>();
-    for (const e of issuances) perCertificate.set(String(e.certificateId), (perCertificate.get(String(e.certificateId)) ?? 0) + 1);
+    for (const e of issuances) {
+      const id = textOf(e.certificateId);
+      perCertificate.set(id, (perCertificate.get(id) ?? 0) + 1);
+    }
     const stored = new Set(certificates.map((c) => c.uci));
     // Every stored code verifies against our published keys: a torn or mixed-up write would not.
     const keys = new KeyStore(await app.keys.trustedKeys());
@@ -89,7 +94,13 @@ export async function checkStore(dataDir: string, acked: Acknowledged, people: r
       }
     }
     for (const c of certificates) {
-      if (typeof c.codes?.ithc !== 'string' || !c.codes.ithc.startsWith('ITHC1:') || !Array.isArray(c.codes.dcc) || c.codes.dcc.some((d) => !d.code.startsWith('HC1:'))) problems.push(`certificate ${c.uci} is half-written (codes)`);
+      if (
+        typeof c.codes?.ithc !== 'string' ||
+        !c.codes.ithc.startsWith('ITHC1:') ||
+        !Array.isArray(c.codes.dcc) ||
+        c.codes.dcc.some((d) => !d.code.startsWith('HC1:'))
+      )
+        problems.push(`certificate ${c.uci} is half-written (codes)`);
       if (typeof c.certificate !== 'object' || c.certificate === null) problems.push(`certificate ${c.uci} is half-written (readable form)`);
       const n = perCertificate.get(c.uci) ?? 0;
       if (n !== 1) problems.push(`certificate ${c.uci} has ${n} issuance audit entries`);
@@ -100,20 +111,34 @@ export async function checkStore(dataDir: string, acked: Acknowledged, people: r
     const loadPersons = new Set(people.map((p) => app.personIds.personId(p.citizen.idNumber)));
     const loadCertificates = certificates.filter((c) => loadPersons.has(c.personId));
     const ackedIds = new Set(acked.certificates.map((a) => a.id));
-    if (!opts.inFlightAllowed) for (const c of loadCertificates) if (!ackedIds.has(c.uci)) problems.push(`certificate ${c.uci} was stored but never acknowledged`);
+    if (!opts.inFlightAllowed)
+      for (const c of loadCertificates) if (!ackedIds.has(c.uci)) problems.push(`certificate ${c.uci} was stored but never acknowledged`);
 
     // The run's records: exactly the acknowledged ones.
     const records = await all(store, 'records');
-    const loadRecords = records.filter((r) => r.sourceId === LOAD_LAB && String(r.sourceRecordId).startsWith(`${LOAD_RECORD_PREFIX}${acked.runTag}-`));
+    const recordIdOf = (r: Doc) => textOf(r.sourceRecordId);
+    const loadRecords = records.filter((r) => r.sourceId === LOAD_LAB && recordIdOf(r).startsWith(`${LOAD_RECORD_PREFIX}${acked.runTag}-`));
     const ackedRecords = new Set(acked.records);
-    if (!opts.inFlightAllowed) for (const r of loadRecords) if (!ackedRecords.has(String(r.sourceRecordId))) problems.push(`record ${String(r.sourceRecordId)} was stored but never acknowledged`);
+    if (!opts.inFlightAllowed)
+      for (const r of loadRecords) if (!ackedRecords.has(recordIdOf(r))) problems.push(`record ${recordIdOf(r)} was stored but never acknowledged`);
     if (ackedRecords.size !== acked.records.length) problems.push('a record was acknowledged twice');
 
     return {
       problems,
-      counts: { certificates: certificates.length, loadCertificates: loadCertificates.length, records: records.length, loadRecords: loadRecords.length, auditIssuances: issuances.length },
+      counts: {
+        certificates: certificates.length,
+        loadCertificates: loadCertificates.length,
+        records: records.length,
+        loadRecords: loadRecords.length,
+        auditIssuances: issuances.length,
+      },
     };
   } finally {
     await app.store.close();
   }
+}
+
+/** A stored id as text; anything else (a torn or foreign entry) as its JSON. */
+function textOf(v: Json | undefined): string {
+  return typeof v === 'string' ? v : JSON.stringify(v ?? null);
 }

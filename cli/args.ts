@@ -36,7 +36,8 @@ export interface ParsedArgs {
 export function actionOf<A extends string>(command: string, actions: readonly A[], positionals: readonly string[]): { action: A; rest: string[] } {
   const [action, ...rest] = positionals;
   if (action === undefined) throw new UsageError(`${command} needs an action: ${actions.join(', ')}`);
-  if (!(actions as readonly string[]).includes(action)) throw new UsageError(`unknown ${command} action ${JSON.stringify(action)} (expected: ${actions.join(', ')})`);
+  if (!(actions as readonly string[]).includes(action))
+    throw new UsageError(`unknown ${command} action ${JSON.stringify(action)} (expected: ${actions.join(', ')})`);
   return { action: action as A, rest };
 }
 
@@ -90,7 +91,5 @@ export function parseArgs(specs: readonly OptionSpec[], argv: readonly string[])
 export function formatOptions(specs: readonly OptionSpec[]): string {
   const heads = specs.map((s) => `${s.short ? `-${s.short}, ` : '    '}--${s.name}${s.value ? ` ${s.value}` : ''}`);
   const width = Math.max(...heads.map((h) => h.length)) + 2;
-  return specs
-    .map((s, i) => `  ${heads[i].padEnd(width)}${s.help.en}${s.repeat ? ' (repeatable)' : ''}\n  ${''.padEnd(width)}${s.help.zh}`)
-    .join('\n');
+  return specs.map((s, i) => `  ${heads[i].padEnd(width)}${s.help.en}${s.repeat ? ' (repeatable)' : ''}\n  ${''.padEnd(width)}${s.help.zh}`).join('\n');
 }

@@ -84,7 +84,7 @@ export async function runBatch(run: BatchRun): Promise<BatchSummary> {
       // On the main thread: a small input (workers would cost more than they save), or ITHC_WORKERS=0,
       // where signatures go to the thread pool and a batch's codes are verified at once.
       inline ??= makeVerifier({ ...run.settings, pooled: workerCount === 0 });
-      work = verifyBatch(inline, run.settings.json, first, lines);
+      work = verifyBatch(inline, run.settings, first, lines);
     }
     // A batch may fail (a worker died) before its turn to be written: handled here, at once.
     work.catch(fail);
@@ -113,6 +113,7 @@ export async function runBatch(run: BatchRun): Promise<BatchSummary> {
     await new Promise<void>((resolve, reject) => {
       stopReading = (e) => {
         input.pause();
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a worker's or the input's failure, passed on as it came
         reject(e);
       };
       input.on('data', (chunk: string) => {
@@ -130,6 +131,7 @@ export async function runBatch(run: BatchRun): Promise<BatchSummary> {
       input.on('error', reject);
     });
     await tail;
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- a worker's or the input's failure, passed on as it came
     if (failure !== undefined) throw failure;
     return { lines: nextLine - 1, invalid, cannot };
   } finally {

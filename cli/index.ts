@@ -15,7 +15,8 @@ export function run(argv: readonly string[] = process.argv.slice(2), early?: Ear
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 1);
     throw e;
   });
-  main(argv, io)
+  // main reports every error itself and resolves to the exit status.
+  void main(argv, io)
     // Workers nobody took (a small batch, a usage error) must not keep the process alive.
     .finally(() => early?.close())
     .then((status) => {

@@ -28,7 +28,7 @@ export async function rotateLocalKek(data?: string): Promise<RewrapReport> {
     await secrets.put(PREVIOUS_KEK_SECRET, current);
     await secrets.put(KEK_SECRET, newKekText());
   }
-  const store = await openSqliteStore(join(dir, 'ithc.sqlite'));
+  const store = openSqliteStore(join(dir, 'ithc.sqlite'));
   try {
     const report = await new KeyVault(store, await loadKekRing(secrets), systemClock).rewrap();
     if (report.unreadable.length === 0) await secrets.delete(PREVIOUS_KEK_SECRET);

@@ -17,7 +17,17 @@ import { join } from 'node:path';
 import { toBase64 } from '../core/bytes';
 import { kidFromCertificate } from '../core/keys';
 import { parseCertificate } from '../core/x509';
-import { CaError, CSCA_DEFAULT_DAYS, PROFILES, certificatePem, certifyRequest, createCsca, loadOfflineCa, privateKeyPem, type CertificateProfile } from '../server/keys/ca';
+import {
+  CaError,
+  CSCA_DEFAULT_DAYS,
+  PROFILES,
+  certificatePem,
+  certifyRequest,
+  createCsca,
+  loadOfflineCa,
+  privateKeyPem,
+  type CertificateProfile,
+} from '../server/keys/ca';
 import { CsrError } from '../server/keys/csr';
 import { newKekText } from '../server/keys/vault';
 import { actionOf, formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
@@ -25,17 +35,43 @@ import { readInputFile, writeOutput } from './trust';
 import type { Io } from './verify';
 
 export const KEYS_OPTIONS: readonly OptionSpec[] = [
-  { name: 'key-out', value: 'FILE', help: { en: 'create-csca: where the CSCA private key goes (created 0600; never overwritten)', zh: 'create-csca：CSCA 私钥写入的文件（权限 0600，不覆盖已有文件）' } },
+  {
+    name: 'key-out',
+    value: 'FILE',
+    help: {
+      en: 'create-csca: where the CSCA private key goes (created 0600; never overwritten)',
+      zh: 'create-csca：CSCA 私钥写入的文件（权限 0600，不覆盖已有文件）',
+    },
+  },
   { name: 'cert-out', value: 'FILE', help: { en: 'create-csca: where the CSCA certificate goes', zh: 'create-csca：CSCA 证书写入的文件' } },
   { name: 'country', value: 'XX', help: { en: 'create-csca: ISO 3166-1 alpha-2 country (default CN)', zh: 'create-csca：国家代码（默认 CN）' } },
   { name: 'organisation', value: 'NAME', help: { en: 'create-csca: organisation (default ITHC)', zh: 'create-csca：机构名称（默认 ITHC）' } },
   { name: 'name', value: 'CN', help: { en: 'create-csca: common name (default "<organisation> CSCA")', zh: 'create-csca：通用名称' } },
   { name: 'csca', value: 'FILE', help: { en: 'certify: the CSCA certificate (PEM or DER)', zh: 'certify：CSCA 证书（PEM 或 DER）' } },
   { name: 'csca-key', value: 'FILE', help: { en: 'certify: the CSCA private key (PKCS#8 PEM)', zh: 'certify：CSCA 私钥（PKCS#8 PEM）' } },
-  { name: 'profile', value: 'dsc|ithc-dsc|trustlist-signer', help: { en: 'certify: what the certificate is for (default dsc)', zh: 'certify：证书用途（默认 dsc 文档签名证书）' } },
-  { name: 'days', value: 'N', help: { en: 'days of validity (CSCA default 3650; DSC and trust-list signer default 730)', zh: '有效天数（CSCA 默认 3650，签名证书默认 730）' } },
-  { name: 'out', value: 'FILE', help: { en: 'certify: write the certificate to FILE (default standard output); new-kek: the KEK file', zh: 'certify：证书写入文件（默认标准输出）；new-kek：KEK 文件' } },
-  { name: 'data', value: 'DIR', help: { en: 'rotate-kek: the data folder (default: $ITHC_DATA_DIR or .data)', zh: 'rotate-kek：数据目录（默认 $ITHC_DATA_DIR 或 .data）' } },
+  {
+    name: 'profile',
+    value: 'dsc|ithc-dsc|trustlist-signer',
+    help: { en: 'certify: what the certificate is for (default dsc)', zh: 'certify：证书用途（默认 dsc 文档签名证书）' },
+  },
+  {
+    name: 'days',
+    value: 'N',
+    help: { en: 'days of validity (CSCA default 3650; DSC and trust-list signer default 730)', zh: '有效天数（CSCA 默认 3650，签名证书默认 730）' },
+  },
+  {
+    name: 'out',
+    value: 'FILE',
+    help: {
+      en: 'certify: write the certificate to FILE (default standard output); new-kek: the KEK file',
+      zh: 'certify：证书写入文件（默认标准输出）；new-kek：KEK 文件',
+    },
+  },
+  {
+    name: 'data',
+    value: 'DIR',
+    help: { en: 'rotate-kek: the data folder (default: $ITHC_DATA_DIR or .data)', zh: 'rotate-kek：数据目录（默认 $ITHC_DATA_DIR 或 .data）' },
+  },
   { name: 'help', short: 'h', help: { en: 'show this help', zh: '显示此帮助' } },
 ];
 
@@ -81,8 +117,9 @@ export async function keysCommand(argv: readonly string[], io: Io): Promise<numb
   }
   const { action: a, rest } = actionOf<Action>('keys', ACTIONS, positionals);
   for (const name of Object.keys(options)) if (name !== 'help' && !TAKES[a].includes(name)) throw new UsageError(`--${name} is not an option of keys ${a}`);
-  if (rest.length !== (a === 'certify' ? 1 : 0)) throw new UsageError(a === 'certify' ? 'keys certify needs exactly one CSR file' : `keys ${a} takes no file argument`);
-  const text = (name: string): string | undefined => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
+  if (rest.length !== (a === 'certify' ? 1 : 0))
+    throw new UsageError(a === 'certify' ? 'keys certify needs exactly one CSR file' : `keys ${a} takes no file argument`);
+  const text = (name: string): string | undefined => (typeof options[name] === 'string' ? options[name] : undefined);
   const required = (name: string): string => {
     const v = text(name);
     if (v === undefined) throw new UsageError(`keys ${a} needs --${name}`);
@@ -90,15 +127,35 @@ export async function keysCommand(argv: readonly string[], io: Io): Promise<numb
   };
   const days = text('days') === undefined ? undefined : parseDays(text('days')!);
   try {
-    if (a === 'create-csca') return createCscaAction(io, { keyOut: required('key-out'), certOut: required('cert-out'), country: text('country') ?? 'CN', organisation: text('organisation') ?? 'ITHC', name: text('name'), days });
-    if (a === 'certify') return certifyAction(io, { csr: rest[0], csca: required('csca'), cscaKey: required('csca-key'), profile: parseProfile(text('profile') ?? 'dsc'), days, out: text('out') });
+    if (a === 'create-csca')
+      return createCscaAction(io, {
+        keyOut: required('key-out'),
+        certOut: required('cert-out'),
+        country: text('country') ?? 'CN',
+        organisation: text('organisation') ?? 'ITHC',
+        name: text('name'),
+        days,
+      });
+    if (a === 'certify')
+      return certifyAction(io, {
+        csr: rest[0],
+        csca: required('csca'),
+        cscaKey: required('csca-key'),
+        profile: parseProfile(text('profile') ?? 'dsc'),
+        days,
+        out: text('out'),
+      });
     if (a === 'new-kek') {
       writeSecretFile(required('out'), newKekText() + '\n');
-      io.stdout.write(`wrote a new key-encryption key to ${text('out')} (0600). Set it as ITHC_SECRET_KEK of every cloud function; keep a copy offline. See docs/keys.md.\n已生成密钥加密密钥。\n`);
+      io.stdout.write(
+        `wrote a new key-encryption key to ${text('out')} (0600). Set it as ITHC_SECRET_KEK of every cloud function; keep a copy offline. See docs/keys.md.\n已生成密钥加密密钥。\n`,
+      );
       return 0;
     }
     const report = await loadLocal().rotateLocalKek(text('data'));
-    io.stdout.write(`KEK ${report.kek}: ${report.rewrapped} of ${report.total} wrapped keys re-wrapped${report.unreadable.length ? `; ${report.unreadable.length} could not be opened: ${report.unreadable.join(', ')}` : '; rotation complete'}\n`);
+    io.stdout.write(
+      `KEK ${report.kek}: ${report.rewrapped} of ${report.total} wrapped keys re-wrapped${report.unreadable.length ? `; ${report.unreadable.length} could not be opened: ${report.unreadable.join(', ')}` : '; rotation complete'}\n`,
+    );
     return report.unreadable.length ? 1 : 0;
   } catch (e) {
     if (e instanceof CaError || e instanceof CsrError) {
@@ -115,7 +172,9 @@ function createCscaAction(io: Io, o: { keyOut: string; certOut: string; country:
   const ca = createCsca({ country: o.country, organisation: o.organisation, commonName: o.name, days: o.days ?? CSCA_DEFAULT_DAYS, now: Date.now() });
   writeSecretFile(o.keyOut, privateKeyPem(ca.privateKey));
   writeNewFile(o.certOut, certificatePem(ca.certificate));
-  io.stdout.write(`${describe(ca.certificate)}\nwrote the CSCA certificate to ${o.certOut} and its private key to ${o.keyOut} (0600). Keep the key offline; install the certificate with admin.installCsca.\n已生成 CSCA：私钥请离线保存。\n`);
+  io.stdout.write(
+    `${describe(ca.certificate)}\nwrote the CSCA certificate to ${o.certOut} and its private key to ${o.keyOut} (0600). Keep the key offline; install the certificate with admin.installCsca.\n已生成 CSCA：私钥请离线保存。\n`,
+  );
   return 0;
 }
 
@@ -125,7 +184,9 @@ function certifyAction(io: Io, o: { csr: string; csca: string; cscaKey: string; 
   const keyPem = new TextDecoder().decode(readInputFile(o.cscaKey, 'CSCA key', 64 * 1024));
   const der = certifyRequest(loadOfflineCa(certificate, keyPem), csr, { profile: o.profile, days: o.days, now: Date.now() });
   writeOutput(io.stdout, o.out, certificatePem(der).trimEnd());
-  io.stderr.write(`${describe(der)}\nissued a ${PROFILES[o.profile].what}${o.out ? ` to ${o.out}` : ''}; install it with admin.installCertificate.\n已签发证书。\n`);
+  io.stderr.write(
+    `${describe(der)}\nissued a ${PROFILES[o.profile].what}${o.out ? ` to ${o.out}` : ''}; install it with admin.installCertificate.\n已签发证书。\n`,
+  );
   return 0;
 }
 
@@ -164,5 +225,6 @@ function loadLocal(): typeof import('./keys-local') {
   // computed path keeps esbuild from bundling the server into the CLI.
   const bundled = join(__dirname, 'cli-keys.cjs');
   const path = existsSync(bundled) ? bundled : './keys-local';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand from a computed path (above)
   return require(path) as typeof import('./keys-local');
 }

@@ -17,10 +17,25 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   verify: { summary: { en: 'verify health certificate codes or QR images', zh: '验证健康证明二维码或二维码图片' }, run: verifyCommand },
-  partners: { summary: { en: 'list, export or import partner authorities (keys, formats, entry rules)', zh: '列出、导出或导入合作方主管机构（公钥、格式、入境规则）' }, run: partnersCommand },
-  trustlist: { summary: { en: 'export our trust list (EU DSC-list shape, or --signed)', zh: '导出信任列表（欧盟 DSC 列表格式，或 --signed 签名格式）' }, run: trustlistCommand },
-  keys: { summary: { en: 'the offline CSCA: create it, certify the cloud\'s keys; key-encryption keys', zh: '离线 CSCA：创建、为云端密钥签发证书；密钥加密密钥' }, run: keysCommand },
-  provision: { summary: { en: 'provision and run a deployment: collections, registries, sources, operators, keys', zh: '配置和运行部署：集合、登记库、数据来源机构、运营人员、密钥' }, run: provisionCommand },
+  partners: {
+    summary: { en: 'list, export or import partner authorities (keys, formats, entry rules)', zh: '列出、导出或导入合作方主管机构（公钥、格式、入境规则）' },
+    run: partnersCommand,
+  },
+  trustlist: {
+    summary: { en: 'export our trust list (EU DSC-list shape, or --signed)', zh: '导出信任列表（欧盟 DSC 列表格式，或 --signed 签名格式）' },
+    run: trustlistCommand,
+  },
+  keys: {
+    summary: { en: "the offline CSCA: create it, certify the cloud's keys; key-encryption keys", zh: '离线 CSCA：创建、为云端密钥签发证书；密钥加密密钥' },
+    run: keysCommand,
+  },
+  provision: {
+    summary: {
+      en: 'provision and run a deployment: collections, registries, sources, operators, keys',
+      zh: '配置和运行部署：集合、登记库、数据来源机构、运营人员、密钥',
+    },
+    run: provisionCommand,
+  },
 };
 
 export const MAIN_HELP = `ithc ${pkg.version} — International Travel Health Certificate tool 国际旅行健康证明工具
@@ -28,7 +43,9 @@ export const MAIN_HELP = `ithc ${pkg.version} — International Travel Health Ce
 Usage 用法: ithc COMMAND [OPTIONS]
 
 Commands 命令:
-${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)}${c.summary.en}\n  ${''.padEnd(10)}${c.summary.zh}`).join('\n')}
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)}${c.summary.en}\n  ${''.padEnd(10)}${c.summary.zh}`)
+  .join('\n')}
 
 Run "ithc COMMAND --help" for a command's options. 运行 "ithc 命令 --help" 查看该命令的选项。
 `;

@@ -24,7 +24,8 @@ export class PartnersFailure extends Error {
 async function withApp<T>(data: string | undefined, fn: (app: App) => Promise<T>): Promise<T> {
   const dir = dataDir(data);
   // Opening a folder that does not exist would create a new installation (keys, CSCA) there.
-  if (!existsSync(join(dir, 'ithc.sqlite'))) throw new PartnersFailure(`no ITHC data folder at ${dir} (run "npm start" or "npm run demo" first, or give --data DIR)`, {}, true);
+  if (!existsSync(join(dir, 'ithc.sqlite')))
+    throw new PartnersFailure(`no ITHC data folder at ${dir} (run "npm start" or "npm run demo" first, or give --data DIR)`, {}, true);
   const app = await openLocalApp(dir);
   try {
     return await fn(app);

@@ -55,7 +55,8 @@ export async function partnersCommand(argv: readonly string[], io: Io): Promise<
   }
   const { action, rest } = actionOf('partners', ['list', 'export', 'import'] as const, positionals);
   const data = typeof options.data === 'string' ? options.data : undefined;
-  if (action === 'import' ? rest.length !== 1 : rest.length !== 0) throw new UsageError(action === 'import' ? 'partners import needs exactly one FILE' : `partners ${action} takes no FILE`);
+  if (action === 'import' ? rest.length !== 1 : rest.length !== 0)
+    throw new UsageError(action === 'import' ? 'partners import needs exactly one FILE' : `partners ${action} takes no FILE`);
   if (options.out !== undefined && action !== 'export') throw new UsageError('--out is for partners export');
   // Read before opening the data folder: a missing or unreadable file is a usage error.
   let json: unknown;
@@ -112,5 +113,6 @@ function loadLocal(): typeof import('./partners-local') {
   // computed path keeps esbuild from bundling it into the CLI.
   const bundled = join(__dirname, 'cli-partners.cjs');
   const path = existsSync(bundled) ? bundled : './partners-local';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand from a computed path (above)
   return require(path) as typeof import('./partners-local');
 }

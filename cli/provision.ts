@@ -31,18 +31,39 @@ import { readInputFile } from './trust';
 import type { Io } from './verify';
 
 export const PROVISION_OPTIONS: readonly OptionSpec[] = [
-  { name: 'url', value: 'URL', help: { en: 'the deployment\'s public address (default $ITHC_URL), e.g. https://ithc.example.gov.cn; http only for this machine', zh: '部署的公开地址（默认 $ITHC_URL）' } },
+  {
+    name: 'url',
+    value: 'URL',
+    help: {
+      en: "the deployment's public address (default $ITHC_URL), e.g. https://ithc.example.gov.cn; http only for this machine",
+      zh: '部署的公开地址（默认 $ITHC_URL）',
+    },
+  },
   { name: 'key', value: 'FILE', help: { en: 'the operator key (default $ITHC_OPERATOR_KEY), made by keygen', zh: '运营密钥文件（默认 $ITHC_OPERATOR_KEY）' } },
-  { name: 'key-out', value: 'FILE', help: { en: 'keygen: the new operator key; add-source, rotate-source-key: the source\'s key (created 0600, never overwritten)', zh: '新密钥写入的文件（权限 0600，不覆盖）' } },
-  { name: 'format', value: 'csv|jsonl|json', help: { en: 'imports: the file\'s format (default from its extension)', zh: '导入文件格式（默认按扩展名）' } },
-  { name: 'skip-invalid', help: { en: 'imports: send the valid rows even when some are invalid (default: send nothing then)', zh: '导入：有无效行时仍发送有效行' } },
-  { name: 'id', value: 'ID', help: { en: 'a source id (add-source, rotate-source-key, set-source-active) or an operator id (remove-operator)', zh: '机构编号或运营人员编号' } },
-  { name: 'name', value: 'TEXT', help: { en: 'add-source: the institution\'s name; add-operator: who the operator is', zh: '机构名称或运营人员姓名' } },
+  {
+    name: 'key-out',
+    value: 'FILE',
+    help: {
+      en: "keygen: the new operator key; add-source, rotate-source-key: the source's key (created 0600, never overwritten)",
+      zh: '新密钥写入的文件（权限 0600，不覆盖）',
+    },
+  },
+  { name: 'format', value: 'csv|jsonl|json', help: { en: "imports: the file's format (default from its extension)", zh: '导入文件格式（默认按扩展名）' } },
+  {
+    name: 'skip-invalid',
+    help: { en: 'imports: send the valid rows even when some are invalid (default: send nothing then)', zh: '导入：有无效行时仍发送有效行' },
+  },
+  {
+    name: 'id',
+    value: 'ID',
+    help: { en: 'a source id (add-source, rotate-source-key, set-source-active) or an operator id (remove-operator)', zh: '机构编号或运营人员编号' },
+  },
+  { name: 'name', value: 'TEXT', help: { en: "add-source: the institution's name; add-operator: who the operator is", zh: '机构名称或运营人员姓名' } },
   { name: 'type', value: 'lab|vaccination-site', help: { en: 'add-source: the kind of source', zh: '机构类型' } },
   { name: 'country', value: 'XX', help: { en: 'add-source: ISO 3166-1 alpha-2 (default CN)', zh: '国家代码（默认 CN）' } },
   { name: 'active', value: 'true|false', help: { en: 'set-source-active: resume or stop a source', zh: '启用或停用机构' } },
   { name: 'openid', value: 'OPENID', help: { en: 'add-operator: a WeChat account', zh: '运营人员的微信 OPENID' } },
-  { name: 'public-key', value: 'BASE64', help: { en: 'add-operator: an operator key\'s public key (keygen prints it)', zh: '运营密钥公钥' } },
+  { name: 'public-key', value: 'BASE64', help: { en: "add-operator: an operator key's public key (keygen prints it)", zh: '运营密钥公钥' } },
   { name: 'reason', value: 'TEXT', help: { en: 'remove-operator: why', zh: '原因' } },
   { name: 'kind', value: 'dsc|ithc-dsc|trustlist-signer', help: { en: 'rotate-key: which key (default dsc)', zh: '密钥类型（默认 dsc）' } },
   { name: 'csr-out', value: 'FILE', help: { en: 'rotate-key: write the certificate signing request to FILE', zh: '证书签名请求写入文件' } },
@@ -79,7 +100,24 @@ ${formatOptions(PROVISION_OPTIONS)}
 Exit status 退出码: 0 done 完成 · 1 refused (the answer's error, or rows rejected) 被拒绝 · 2 usage or connection error 用法或连接错误
 `;
 
-const ACTIONS = ['keygen', 'init', 'import-documents', 'import-citizens', 'add-source', 'rotate-source-key', 'set-source-active', 'sources', 'operators', 'keys', 'add-operator', 'remove-operator', 'install-csca', 'rotate-key', 'install-certificate', 'call'] as const;
+const ACTIONS = [
+  'keygen',
+  'init',
+  'import-documents',
+  'import-citizens',
+  'add-source',
+  'rotate-source-key',
+  'set-source-active',
+  'sources',
+  'operators',
+  'keys',
+  'add-operator',
+  'remove-operator',
+  'install-csca',
+  'rotate-key',
+  'install-certificate',
+  'call',
+] as const;
 type Action = (typeof ACTIONS)[number];
 
 /** Options each action takes besides --url and --key (help excepted). */
@@ -101,7 +139,13 @@ const TAKES: Record<Action, readonly string[]> = {
   'install-certificate': [],
   call: [],
 };
-const POSITIONALS: Partial<Record<Action, [number, number]>> = { 'import-documents': [1, 1], 'import-citizens': [1, 1], 'install-csca': [1, 1], 'install-certificate': [1, 1], call: [1, 2] };
+const POSITIONALS: Partial<Record<Action, [number, number]>> = {
+  'import-documents': [1, 1],
+  'import-citizens': [1, 1],
+  'install-csca': [1, 1],
+  'install-certificate': [1, 1],
+  call: [1, 2],
+};
 
 type Envelope = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string; fields?: Record<string, string> } };
 
@@ -127,8 +171,9 @@ export async function provisionCommand(argv: readonly string[], io: Io): Promise
     if (!TAKES[a].includes(name)) throw new UsageError(`--${name} is not an option of provision ${a}`);
   }
   const [min, max] = POSITIONALS[a] ?? [0, 0];
-  if (rest.length < min || rest.length > max) throw new UsageError(max === 0 ? `provision ${a} takes no argument` : `provision ${a} needs ${min === max ? min : `${min}–${max}`} argument(s)`);
-  const text = (name: string): string | undefined => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
+  if (rest.length < min || rest.length > max)
+    throw new UsageError(max === 0 ? `provision ${a} takes no argument` : `provision ${a} needs ${min === max ? min : `${min}–${max}`} argument(s)`);
+  const text = (name: string): string | undefined => (typeof options[name] === 'string' ? options[name] : undefined);
   const required = (name: string): string => {
     const v = text(name);
     if (v === undefined || v === '') throw new UsageError(`provision ${a} needs --${name}`);
@@ -149,13 +194,24 @@ export async function provisionCommand(argv: readonly string[], io: Io): Promise
         const keyOut = freshFile(required('key-out'));
         const country = text('country') ?? 'CN';
         const recipient = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-        const answer = (await call({ action: 'addSource', id: required('id'), name: required('name'), type: required('type'), country, recipient: spki(recipient.publicKey) })) as { source: unknown; key: SealedSecret | null; outcome: string };
+        const answer = (await call({
+          action: 'addSource',
+          id: required('id'),
+          name: required('name'),
+          type: required('type'),
+          country,
+          recipient: spki(recipient.publicKey),
+        })) as { source: unknown; key: SealedSecret | null; outcome: string };
         return sourceKey(io, answer, recipient.privateKey, keyOut);
       }
       case 'rotate-source-key': {
         const keyOut = freshFile(required('key-out'));
         const recipient = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-        const answer = (await call({ action: 'rotateSourceKey', id: required('id'), recipient: spki(recipient.publicKey) })) as { source: unknown; key: SealedSecret | null; outcome: string };
+        const answer = (await call({ action: 'rotateSourceKey', id: required('id'), recipient: spki(recipient.publicKey) })) as {
+          source: unknown;
+          key: SealedSecret | null;
+          outcome: string;
+        };
         return sourceKey(io, answer, recipient.privateKey, keyOut);
       }
       case 'set-source-active': {
@@ -177,13 +233,21 @@ export async function provisionCommand(argv: readonly string[], io: Io): Promise
         return print(io, await call({ action: 'removeOperator', id: required('id'), reason: required('reason') }));
       case 'install-csca':
       case 'install-certificate':
-        return print(io, await call({ action: a === 'install-csca' ? 'installCsca' : 'installCertificate', certificate: new TextDecoder().decode(readInputFile(rest[0], 'certificate', 16 * 1024)) }));
+        return print(
+          io,
+          await call({
+            action: a === 'install-csca' ? 'installCsca' : 'installCertificate',
+            certificate: new TextDecoder().decode(readInputFile(rest[0], 'certificate', 16 * 1024)),
+          }),
+        );
       case 'rotate-key': {
         const csrOut = text('csr-out') === undefined ? undefined : freshFile(text('csr-out')!);
         const view = (await call({ action: 'rotateKey', ...(text('kind') ? { kind: text('kind') } : {}) })) as { csr?: string };
         if (csrOut && view.csr) {
           writeFileSync(csrOut, view.csr, { flag: 'wx' });
-          io.stderr.write(`wrote the certificate signing request to ${csrOut}: certify it offline (ithc keys certify), then ithc provision install-certificate.\n`);
+          io.stderr.write(
+            `wrote the certificate signing request to ${csrOut}: certify it offline (ithc keys certify), then ithc provision install-certificate.\n`,
+          );
         }
         return print(io, view);
       }
@@ -230,12 +294,14 @@ function keygen(io: Io, keyOut: string): number {
   writeFileSync(keyOut, privateKey.export({ type: 'pkcs8', format: 'pem' }), { flag: 'wx', mode: 0o600 });
   const der = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
   io.stdout.write(`${toBase64(der)}\n`);
-  io.stderr.write(`wrote an operator key to ${keyOut} (0600; keep it to yourself). Its public key is printed above (key id ${operatorKeyId(der)}): put it in ITHC_OPERATOR_KEYS, or have an operator add it (ithc provision add-operator --public-key ...).\n已生成运营密钥，公钥见上。\n`);
+  io.stderr.write(
+    `wrote an operator key to ${keyOut} (0600; keep it to yourself). Its public key is printed above (key id ${operatorKeyId(der)}): put it in ITHC_OPERATOR_KEYS, or have an operator add it (ithc provision add-operator --public-key ...).\n已生成运营密钥，公钥见上。\n`,
+  );
   return 0;
 }
 
 function connect(url: string | undefined, keyFile: string | undefined): Connection {
-  if (!url) throw new UsageError('give the deployment\'s address: --url or $ITHC_URL');
+  if (!url) throw new UsageError("give the deployment's address: --url or $ITHC_URL");
   let u: URL;
   try {
     u = new URL(url);
@@ -244,7 +310,8 @@ function connect(url: string | undefined, keyFile: string | undefined): Connecti
   }
   const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(u.hostname);
   // Plain http would carry signed requests and sealed keys past anyone on the way; only this machine is exempt.
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw new UsageError('--url must be https:// (plain http only for this machine\'s local gateway)');
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback))
+    throw new UsageError("--url must be https:// (plain http only for this machine's local gateway)");
   if (!keyFile) throw new UsageError('give the operator key: --key or $ITHC_OPERATOR_KEY (ithc provision keygen makes one)');
   let privateKey: KeyObject;
   try {
@@ -253,7 +320,8 @@ function connect(url: string | undefined, keyFile: string | undefined): Connecti
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${keyFile} is not an operator key (ithc provision keygen makes one)`);
   }
-  if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new UsageError(`${keyFile} is not a P-256 key`);
+  if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+    throw new UsageError(`${keyFile} is not a P-256 key`);
   const der = new Uint8Array(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }));
   return { url: new URL(ADMIN_PATH, u.origin), keyId: operatorKeyId(der), privateKey };
 }
@@ -274,9 +342,14 @@ async function callAdmin(conn: Connection, event: Record<string, unknown>): Prom
   } catch {
     throw new UsageError(`${conn.url.href} answered HTTP ${res.status} without JSON: ${text.slice(0, 200)}`);
   }
-  if (!env || typeof env !== 'object' || typeof env.ok !== 'boolean') throw new UsageError(`${conn.url.href} answered HTTP ${res.status} with something other than a function's answer`);
+  if (!env || typeof env !== 'object' || typeof env.ok !== 'boolean')
+    throw new UsageError(`${conn.url.href} answered HTTP ${res.status} with something other than a function's answer`);
   if (!env.ok) {
-    const fields = env.error.fields ? `\n${Object.entries(env.error.fields).map(([k, v]) => `  ${k}: ${v}`).join('\n')}` : '';
+    const fields = env.error.fields
+      ? `\n${Object.entries(env.error.fields)
+          .map(([k, v]) => `  ${k}: ${v}`)
+          .join('\n')}`
+      : '';
     throw new Refused(`${env.error.code}: ${env.error.message}${fields}`);
   }
   return env.data;
@@ -287,9 +360,13 @@ function sourceKey(io: Io, answer: { source: unknown; key: SealedSecret | null; 
     const key = openSecret(answer.key, privateKey);
     writeFileSync(keyOut, Buffer.from(key), { flag: 'wx', mode: 0o600 });
     key.fill(0);
-    io.stderr.write(`wrote the source's ingestion key to ${keyOut} (0600). Hand it to the source by a secure channel, then delete this copy: it cannot be shown again (rotate-source-key makes a new one).\n已写入机构密钥，仅此一次。\n`);
+    io.stderr.write(
+      `wrote the source's ingestion key to ${keyOut} (0600). Hand it to the source by a secure channel, then delete this copy: it cannot be shown again (rotate-source-key makes a new one).\n已写入机构密钥，仅此一次。\n`,
+    );
   } else {
-    io.stderr.write(`the source has a key already (shown when it was made); nothing was written. For a new one: ithc provision rotate-source-key --id ... --key-out FILE\n`);
+    io.stderr.write(
+      `the source has a key already (shown when it was made); nothing was written. For a new one: ithc provision rotate-source-key --id ... --key-out FILE\n`,
+    );
   }
   return print(io, { outcome: answer.outcome, source: answer.source });
 }
@@ -319,7 +396,10 @@ async function* rowsOf(file: string, format: string, columns: readonly string[])
           const got = header.map((h) => h.trim());
           const missing = columns.filter((c) => !got.includes(c));
           const extra = got.filter((c) => !columns.includes(c));
-          if (missing.length || extra.length) throw new UsageError(`${file}: the header must name the columns ${columns.join(', ')}${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; unknown ${extra.join(', ')}` : ''}`);
+          if (missing.length || extra.length)
+            throw new UsageError(
+              `${file}: the header must name the columns ${columns.join(', ')}${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; unknown ${extra.join(', ')}` : ''}`,
+            );
           return got;
         },
         skip_empty_lines: true,
@@ -360,7 +440,13 @@ function formatOf(file: string, given: string | undefined): string {
   return f;
 }
 
-async function importFile(io: Io, conn: Connection, a: 'import-documents' | 'import-citizens', file: string, o: { format?: string; skipInvalid: boolean }): Promise<number> {
+async function importFile(
+  io: Io,
+  conn: Connection,
+  a: 'import-documents' | 'import-citizens',
+  file: string,
+  o: { format?: string; skipInvalid: boolean },
+): Promise<number> {
   const documents = a === 'import-documents';
   const columns = documents ? DOCUMENT_COLUMNS : CITIZEN_COLUMNS;
   const check = documents ? checkDocumentRow : checkCitizenRow;
@@ -380,7 +466,9 @@ async function importFile(io: Io, conn: Connection, a: 'import-documents' | 'imp
   }
   if (problems.length) io.stderr.write(problems.join('\n') + (invalid > problems.length ? `\n… and more (${invalid} invalid rows in all)` : '') + '\n');
   if (invalid && !o.skipInvalid) {
-    io.stderr.write(`${invalid} of ${rows} rows are invalid: nothing was sent. Correct them, or send the valid ones with --skip-invalid.\n有无效行，未发送任何数据。\n`);
+    io.stderr.write(
+      `${invalid} of ${rows} rows are invalid: nothing was sent. Correct them, or send the valid ones with --skip-invalid.\n有无效行，未发送任何数据。\n`,
+    );
     return 1;
   }
   // Second pass: the valid rows, in batches, each one call (idempotent: a run cut off is completed by running it again).
@@ -410,12 +498,16 @@ async function importFile(io: Io, conn: Connection, a: 'import-documents' | 'imp
     }
     await send();
   } finally {
-    io.stderr.write(`${file}: sent ${total.received} rows: ${total.created} created, ${total.updated} updated, ${total.unchanged} unchanged, ${refusedRows} refused by the cloud${invalid ? `; ${invalid} invalid rows not sent` : ''}\n`);
+    io.stderr.write(
+      `${file}: sent ${total.received} rows: ${total.created} created, ${total.updated} updated, ${total.unchanged} unchanged, ${refusedRows} refused by the cloud${invalid ? `; ${invalid} invalid rows not sent` : ''}\n`,
+    );
   }
   if (rejected.length) {
     io.stderr.write(rejected.join('\n') + '\n');
     return 1;
   }
-  io.stdout.write(JSON.stringify({ file, rows, sent: total.received, created: total.created, updated: total.updated, unchanged: total.unchanged, invalid }) + '\n');
+  io.stdout.write(
+    JSON.stringify({ file, rows, sent: total.received, created: total.created, updated: total.updated, unchanged: total.unchanged, invalid }) + '\n',
+  );
   return invalid ? 1 : 0;
 }

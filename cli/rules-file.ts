@@ -4,7 +4,7 @@
  * FILE is a JSON array of validation rules (e.g. the EU gateway's list; other countries' entry
  * rules are left out), a partner export (`ithc partners export`: the --country partner's rules),
  * or one partner document. The rules are checked against the gateway's schema and by core's
- * checkRule (server/partners/rule-schema.ts) before the first code is verified: a bad file is a
+ * checkRule (core/rule-schema.ts) before the first code is verified: a bad file is a
  * usage error.
  */
 import { UsageError, type OptionSpec } from './args';
@@ -42,10 +42,13 @@ export async function loadRules(options: Readonly<Record<string, unknown>>): Pro
   }
   const candidates = rulesIn(json, country, file);
   // The schema check needs ajv: loaded only when rules are given, so plain `verify` starts faster.
-  const { readRuleSet } = await import('../server/partners/rule-schema');
+  const { readRuleSet } = await import('../core/rule-schema');
   const r = readRuleSet(candidates);
   if (r.problems.length) {
-    const shown = r.problems.slice(0, 10).map((p) => `  ${p}`).join('\n');
+    const shown = r.problems
+      .slice(0, 10)
+      .map((p) => `  ${p}`)
+      .join('\n');
     throw new UsageError(`${file} holds rules that cannot be used:\n${shown}${r.problems.length > 10 ? `\n  … and ${r.problems.length - 10} more` : ''}`);
   }
   if (!r.rules!.some((x) => x.Country === country && x.Type === 'Acceptance')) throw new UsageError(`${file} holds no entry rules of ${country}`);
@@ -56,7 +59,9 @@ export async function loadRules(options: Readonly<Record<string, unknown>>): Pro
 function rulesIn(json: unknown, country: string, file: string): unknown[] {
   if (Array.isArray(json)) {
     // An Invalidation rule belongs to the issuer, whoever the destination: kept for selection.
-    return json.filter((r) => !(r && typeof r === 'object' && (r as { Type?: unknown }).Type === 'Acceptance' && (r as { Country?: unknown }).Country !== country));
+    return json.filter(
+      (r) => !(r && typeof r === 'object' && (r as { Type?: unknown }).Type === 'Acceptance' && (r as { Country?: unknown }).Country !== country),
+    );
   }
   if (json && typeof json === 'object') {
     const o = json as Record<string, unknown>;
@@ -72,4 +77,3 @@ function rulesIn(json: unknown, country: string, file: string): unknown[] {
   }
   throw new UsageError(`${file} is neither a JSON array of rules nor a partner export`);
 }
-

@@ -15,13 +15,14 @@
  * anchor it was given but silently did not load.
  */
 import { createPrivateKey } from 'node:crypto';
-import { concatBytes, fromBase64, toBase64 } from '../core/bytes';
+import { concatBytes, fromBase64 } from '../core/bytes';
 import type { TrustListState } from '../core/outcome';
 import { isIthcError } from '../core/errors';
 import { PEM_PKCS8, pemBegin } from '../core/pem';
 import type { TrustedKey } from '../core/keys';
 import { authorityKid, p256Spki, type OpeningKey } from '../core/seal';
-import { verifyTrustList, type RevocationEntry } from '../core/trustlist';
+import { verifyTrustList, type RevocationEntry, type VerifiedTrustList } from '../core/trustlist';
+import { listState, newestOfEach, signedSourceList, signedTrustList, type LoadedList } from '../core/verifier';
 import { verifySourceList, type SourceListEntry } from '../core/sourcelist';
 import { certificatesFromText, parseCertificate } from '../core/x509';
 import { nodeCrypto } from '../node/crypto-node';
@@ -82,17 +83,24 @@ export interface SignedTrust {
   keys: TrustedKey[];
   revocation: RevocationEntry[];
   warnings: string[];
-  /** Each list in use: which, whose, how old, its maximum age (shown beside verdicts; decides cannot-check). */
+  /** Each list in use at `now`: which, whose, how old, its maximum age (shown beside verdicts; decides cannot-check). */
   lists: TrustListState[];
+  /** The lists in use, for the verifier (core/verifier). */
+  loaded: LoadedList[];
 }
 
 /** Verifies each signed trust list against the CSCAs at `now` (seconds). */
-export async function loadSignedTrustLists(lists: ReadonlyArray<{ file: string; bytes: Uint8Array }>, cscas: readonly Uint8Array[] | undefined, now: number, maxAge?: number): Promise<SignedTrust> {
-  const out: SignedTrust = { keys: [], revocation: [], warnings: [], lists: [] };
-  // One list per country and CSCA: a newer version given with an older one replaces it.
-  const byIdentity = new Map<string, { file: string; list: Awaited<ReturnType<typeof verifyTrustList>> }>();
+export async function loadSignedTrustLists(
+  lists: ReadonlyArray<{ file: string; bytes: Uint8Array }>,
+  cscas: readonly Uint8Array[] | undefined,
+  now: number,
+  maxAge?: number,
+): Promise<SignedTrust> {
+  const out: SignedTrust = { keys: [], revocation: [], warnings: [], lists: [], loaded: [] };
+  const verified = new Map<LoadedList, VerifiedTrustList>();
   for (const { file, bytes } of lists) {
-    if (!cscas) throw new UsageError(`${file} is a signed ITHC trust list: give the CSCA certificate that signs it with --csca FILE, so its signature can be checked`);
+    if (!cscas)
+      throw new UsageError(`${file} is a signed ITHC trust list: give the CSCA certificate that signs it with --csca FILE, so its signature can be checked`);
     let list;
     try {
       list = await verifyTrustList(bytes, { cscas, now, crypto: nodeCrypto, maxAge });
@@ -100,32 +108,40 @@ export async function loadSignedTrustLists(lists: ReadonlyArray<{ file: string; 
       if (isIthcError(e)) throw new UsageError(`${file}: the signed trust list is refused (${e.code}): ${e.message}`);
       throw e;
     }
-    const id = `${list.country}|${list.csca.subject}`;
-    const other = byIdentity.get(id);
-    if (other) {
-      const newer = list.version > other.list.version || (list.version === other.list.version && list.issuedAt >= other.list.issuedAt) ? { file, list } : other;
-      const older = newer.file === file ? other : { file, list };
-      out.warnings.push(`${older.file}: version ${older.list.version} of the ${list.country} trust list is set aside for version ${newer.list.version} (${newer.file})`);
-      byIdentity.set(id, newer);
-    } else byIdentity.set(id, { file, list });
+    verified.set(signedTrustList(list, file, maxAge), list);
   }
-  for (const { file, list } of byIdentity.values()) {
+  // One list per country and CSCA: a newer version given with an older one replaces it.
+  const inUse = newestOfEach([...verified.keys()]);
+  for (const { older, newer } of inUse.setAside) {
+    out.warnings.push(
+      `${older.source}: version ${older.signed!.version} of the ${older.signed!.country} trust list is set aside for version ${newer.signed!.version} (${newer.source})`,
+    );
+  }
+  for (const l of inUse.lists) {
+    const list = verified.get(l)!;
     // Staleness is not a warning here: it is shown beside every verdict, which it turns into "cannot check".
-    for (const p of list.problems) if (p.code !== 'STALE') out.warnings.push(`${file}: ${p.code}: ${p.message}`);
-    if (!list.keys.length) out.warnings.push(`${file}: no usable signing certificate in this list`);
+    for (const p of list.problems) if (p.code !== 'STALE') out.warnings.push(`${l.source}: ${p.code}: ${p.message}`);
+    if (!list.keys.length) out.warnings.push(`${l.source}: no usable signing certificate in this list`);
     out.keys.push(...list.keys);
     out.revocation.push(...list.revocationEntries);
-    out.lists.push({ kind: 'signed', source: file, country: list.country, csca: list.csca.subject, version: list.version, issuedAt: list.issuedAt, ageSeconds: list.ageSeconds, maxAge: maxAge ?? list.maxAge, stale: list.stale, kids: list.keys.map((k) => toBase64(k.kid)) });
+    out.lists.push(listState(l, now));
+    out.loaded.push(l);
   }
   return out;
 }
 
 /** Verifies each signed source list against the CSCAs at `now` (seconds); later lists' entries win for the same code. */
-export async function loadSignedSourceLists(lists: ReadonlyArray<{ file: string; bytes: Uint8Array }>, cscas: readonly Uint8Array[] | undefined, now: number): Promise<{ sources: SourceListEntry[]; warnings: string[] }> {
+export async function loadSignedSourceLists(
+  lists: ReadonlyArray<{ file: string; bytes: Uint8Array }>,
+  cscas: readonly Uint8Array[] | undefined,
+  now: number,
+): Promise<{ sources: SourceListEntry[]; warnings: string[]; loaded: LoadedList[] }> {
   const byCode = new Map<number, SourceListEntry>();
   const warnings: string[] = [];
+  const loaded: LoadedList[] = [];
   for (const { file, bytes } of lists) {
-    if (!cscas) throw new UsageError(`${file} is a signed ITHC source list: give the CSCA certificate that signs it with --csca FILE, so its signature can be checked`);
+    if (!cscas)
+      throw new UsageError(`${file} is a signed ITHC source list: give the CSCA certificate that signs it with --csca FILE, so its signature can be checked`);
     let list;
     try {
       list = await verifySourceList(bytes, { cscas, now, crypto: nodeCrypto });
@@ -135,6 +151,7 @@ export async function loadSignedSourceLists(lists: ReadonlyArray<{ file: string;
     }
     for (const p of list.problems) warnings.push(`${file}: ${p.code}: ${p.message}`);
     for (const e of list.sources.entries()) byCode.set(e.code, e);
+    loaded.push(signedSourceList(list, file));
   }
-  return { sources: [...byCode.values()], warnings };
+  return { sources: [...byCode.values()], warnings, loaded };
 }

@@ -68,7 +68,8 @@ function readStream(path: string, what: string, maxBytes: number): Uint8Array {
     // parent process's pipe may be) cannot be opened so, and is read through fd 0 itself.
     fd = openSync(path === '-' ? '/dev/stdin' : path, 'r');
   } catch (e) {
-    if (path !== '-' || (e as NodeJS.ErrnoException).code !== 'ENXIO') throw new UsageError(`cannot read ${what} ${name}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    if (path !== '-' || (e as NodeJS.ErrnoException).code !== 'ENXIO')
+      throw new UsageError(`cannot read ${what} ${name}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     fd = 0;
     own = false;
   }
@@ -127,7 +128,8 @@ export function loadTrust(certFiles: readonly string[], trustFiles: readonly str
       sourceLists.push({ file: f, bytes });
       continue;
     }
-    if (bytes.length > DEFAULT_DSC_LIST_LIMITS.maxBytes) throw new UsageError(`trust list ${f} is ${bytes.length} bytes; at most ${DEFAULT_DSC_LIST_LIMITS.maxBytes} are accepted`);
+    if (bytes.length > DEFAULT_DSC_LIST_LIMITS.maxBytes)
+      throw new UsageError(`trust list ${f} is ${bytes.length} bytes; at most ${DEFAULT_DSC_LIST_LIMITS.maxBytes} are accepted`);
     if (isSignedTrustList(bytes)) {
       signed.push({ file: f, bytes });
       continue;

@@ -21,7 +21,8 @@ export interface ExportRequest {
 export async function exportTrustList(req: ExportRequest): Promise<string> {
   const dir = dataDir(req.data);
   // Opening a folder that does not exist would make a new CSCA there: a list nobody trusts.
-  if (!existsSync(join(dir, 'ithc.sqlite'))) throw new Error(`NO_DATA_FOLDER: no ITHC data folder at ${dir} (run "npm start" or "npm run demo" first, or give --data DIR)`);
+  if (!existsSync(join(dir, 'ithc.sqlite')))
+    throw new Error(`NO_DATA_FOLDER: no ITHC data folder at ${dir} (run "npm start" or "npm run demo" first, or give --data DIR)`);
   const app = await openLocalApp(dir);
   try {
     const value = req.sources

@@ -16,8 +16,20 @@ import { writeOutput } from './trust';
 import type { Io } from './verify';
 
 export const TRUSTLIST_OPTIONS: readonly OptionSpec[] = [
-  { name: 'signed', help: { en: 'export our signed trust list (checked against the CSCA) instead of the EU DSC-list shape', zh: '导出签名信任列表（以 CSCA 核验）（而非欧盟 DSC 列表格式）' } },
-  { name: 'sources', help: { en: 'export our signed source list (the laboratories and vaccination sites certificates give by code)', zh: '导出签名来源列表（证明中以编码表示的检测机构和接种单位）' } },
+  {
+    name: 'signed',
+    help: {
+      en: 'export our signed trust list (checked against the CSCA) instead of the EU DSC-list shape',
+      zh: '导出签名信任列表（以 CSCA 核验）（而非欧盟 DSC 列表格式）',
+    },
+  },
+  {
+    name: 'sources',
+    help: {
+      en: 'export our signed source list (the laboratories and vaccination sites certificates give by code)',
+      zh: '导出签名来源列表（证明中以编码表示的检测机构和接种单位）',
+    },
+  },
   { name: 'data', value: 'DIR', help: { en: 'the data folder (default: $ITHC_DATA_DIR or .data)', zh: '数据目录（默认 $ITHC_DATA_DIR 或 .data）' } },
   { name: 'out', value: 'FILE', help: { en: 'write to FILE instead of standard output', zh: '写入文件而非标准输出' } },
   { name: 'help', short: 'h', help: { en: 'show this help', zh: '显示此帮助' } },
@@ -44,11 +56,18 @@ export async function trustlistCommand(argv: readonly string[], io: Io): Promise
     io.stdout.write(TRUSTLIST_HELP);
     return 0;
   }
-  if (positionals[0] !== 'export' || positionals.length !== 1) throw new UsageError(positionals.length ? `unknown trustlist action ${JSON.stringify(positionals.join(' '))} (expected: export)` : 'trustlist needs an action: export');
+  if (positionals[0] !== 'export' || positionals.length !== 1)
+    throw new UsageError(
+      positionals.length ? `unknown trustlist action ${JSON.stringify(positionals.join(' '))} (expected: export)` : 'trustlist needs an action: export',
+    );
   let text: string;
   try {
     if (options.signed === true && options.sources === true) throw new UsageError('give --signed or --sources, not both');
-    text = await loadExporter().exportTrustList({ data: typeof options.data === 'string' ? options.data : undefined, signed: options.signed === true, sources: options.sources === true });
+    text = await loadExporter().exportTrustList({
+      data: typeof options.data === 'string' ? options.data : undefined,
+      signed: options.signed === true,
+      sources: options.sources === true,
+    });
   } catch (e) {
     if (e instanceof Error && e.message.startsWith('NO_DATA_FOLDER: ')) throw new UsageError(e.message.slice('NO_DATA_FOLDER: '.length));
     throw e;
@@ -62,5 +81,6 @@ function loadExporter(): typeof import('./trustlist-export') {
   // module. A computed path keeps esbuild from bundling it into the CLI.
   const bundled = join(__dirname, 'cli-trustlist.cjs');
   const path = existsSync(bundled) ? bundled : './trustlist-export';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand from a computed path (above)
   return require(path) as typeof import('./trustlist-export');
 }

@@ -3,73 +3,72 @@
  * plain, structured-clonable settings object (so it crosses to worker_threads as is). Later options
  * (--rules, --country, --key) add fields here and to the command's option table.
  */
-import { verifyCode, type Verdict } from '../core/hcert';
-import { KeyStore, type TrustedKey } from '../core/keys';
-import { validateDccSchemaPrecompiled } from './dcc-schema-precompiled';
+import type { Verdict } from '../core/hcert';
+import { validateDccSchemaPrecompiled } from '../core/dcc-schema-precompiled';
 import { DEFAULT_LIMITS } from '../core/limits';
 import { toProblem, type Problem } from '../core/errors';
 import { nodeCrypto, nodeCryptoPooled } from '../node/crypto-node';
+import { nativeInflate } from '../node/zlib-node';
 import { jsonLine, textLine } from './report';
-import { HashRevocationList } from '../core/revocation';
+import type { Lang } from '../core/view';
 import type { OpeningKey } from '../core/seal';
-import type { RevocationEntry } from '../core/trustlist';
-import { SourceDirectory, sourcesOfCertificate, type SourceListEntry } from '../core/sourcelist';
-import { accepted, withRules, type RuledVerdict, type RulesSetting } from './rules';
-import { outcomeOf, type OutcomeContext } from '../core/outcome';
-import { toBase64 } from '../core/bytes';
+import { createVerifier, type LoadedList, type SealedOpenerFactory } from '../core/verifier';
+import { entryRules } from '../core/verifier/rules';
+import { accepted, type RuledVerdict, type RulesSetting } from './rules';
 
 export interface VerifierSettings {
-  keys: TrustedKey[];
+  /** The lists in use (core/verifier): --cert and DSC lists, signed trust lists, signed source lists. */
+  lists: LoadedList[];
   /** Fixed validation clock (--at), seconds since the epoch; absent: the time of each check. */
   at?: number;
   json: boolean;
+  /** The officer's language for text lines (--lang); JSON lines are the same in every language. */
+  lang?: Lang;
   /** Destination-authority private keys (--key) that open sealed codes. */
   authorityKeys?: OpeningKey[];
-  /** Revocation entries from signed trust lists. */
-  revocation?: RevocationEntry[];
   /** A destination's entry rules (--rules, --country), checked on every certificate that verifies. */
   rules?: RulesSetting;
   /** Check signatures on libuv's thread pool (nodeCryptoPooled) rather than on the calling thread. */
   pooled?: boolean;
-  /** Entries of signed source lists (--trust): the names of sources certificates give by code. */
-  sources?: SourceListEntry[];
-  /** The lists in use and the authority keys' kids: what decides valid, invalid or cannot check (core/outcome.ts). */
-  outcome?: OutcomeContext;
 }
 
 export type VerifyFn = (code: string) => Promise<RuledVerdict>;
 
-export function makeVerifier(s: VerifierSettings): VerifyFn {
-  const keys = new KeyStore(s.keys);
-  const validateDccSchema = validateDccSchemaPrecompiled;
-  // The CLI is an adapter: reading the machine's clock is its job, not the core's.
-  const clock = s.at !== undefined ? () => s.at! : () => Math.floor(Date.now() / 1000);
-  // Always an opener: without --key a sealed code then says that no matching key was given.
-  // Loaded on the first sealed code: the AES and P-256 code it pulls in builds its tables as it
-  // loads, ~15 ms a thread that a batch of open codes never needs (docs/performance.md).
-  const authorityKeys = s.authorityKeys ?? [];
+/**
+ * Opens sealed codes, loading core/seal.ts on the first sealed code: the AES and P-256 code it pulls
+ * in builds its tables as it loads, ~15 ms a thread that a batch of open codes never needs
+ * (docs/performance.md).
+ */
+const lazyOpener: SealedOpenerFactory = (keys) => {
   let opener: Promise<(coseEncrypt: Uint8Array) => Promise<Uint8Array>> | undefined;
-  const openSealed = async (coseEncrypt: Uint8Array): Promise<Uint8Array> => {
-    opener ??= import('../core/seal').then((m) => m.sealedOpener(authorityKeys));
+  return async (coseEncrypt) => {
+    opener ??= import('../core/seal').then((m) => m.sealedOpener(keys));
     return (await opener)(coseEncrypt);
   };
-  const revocation = s.revocation?.length ? new HashRevocationList() : undefined;
-  for (const r of s.revocation ?? []) revocation!.add(r.kid, r.type, r.hash);
-  const rules = s.rules;
-  const crypto = s.pooled ? nodeCryptoPooled : nodeCrypto;
-  const sources = s.sources?.length ? new SourceDirectory(s.sources) : undefined;
-  // Without a context of the lists (a caller that passes keys alone): the keys as one current list.
-  const outcomeContext: OutcomeContext = s.outcome ?? {
-    lists: s.keys.length ? [{ kind: 'dsc', source: '--cert/--trust', stale: false, kids: s.keys.map((k) => toBase64(k.kid)) }] : [],
-    openingKeys: authorityKeys.map((k) => (k.kid ? { kid: toBase64(k.kid) } : {})),
-  };
+};
+
+export function makeVerifier(s: VerifierSettings): VerifyFn {
+  const verifier = createVerifier({
+    lists: s.lists,
+    openingKeys: s.authorityKeys ?? [],
+    // Always an opener: without --key a sealed code then says that no matching key was given.
+    opener: lazyOpener,
+    openWithoutKeys: true,
+    ...(s.rules ? { rules: entryRules(s.rules) } : {}),
+    crypto: s.pooled ? nodeCryptoPooled : nodeCrypto,
+    validateDccSchema: validateDccSchemaPrecompiled,
+    inflate: nativeInflate,
+  });
+  // The CLI is an adapter: reading the machine's clock is its job, not the core's.
+  const clock = s.at !== undefined ? () => s.at! : () => Math.floor(Date.now() / 1000);
   return async (code) => {
-    const now = clock();
-    const v: RuledVerdict = await verifyCode(code, { keys, now, crypto, validateDccSchema, openSealed, revocation });
-    // Only a verified certificate's sources are looked up: nothing unverified is shown as content.
-    if (sources && v.certificate?.format === 'ithc') v.sources = sourcesOfCertificate(v.certificate.ithc, sources);
-    v.outcome = outcomeOf(v, outcomeContext);
-    return rules ? withRules(v, rules, now) : v;
+    const r = await verifier.verify(code, clock());
+    const v: RuledVerdict = r.verdict;
+    if (r.sources && v.certificate?.format === 'ithc') v.sources = r.certificateSources;
+    v.outcome = r.outcome;
+    v.checkedAt = r.now;
+    if (r.rules !== undefined) v.rules = r.rules;
+    return v;
   };
 }
 
@@ -92,8 +91,13 @@ export interface BatchResult {
  * decodes on this thread up to its signature check, which runs on the thread pool, so the
  * signatures of the whole batch are checked on every core while this thread decodes.
  */
-export async function verifyBatch(verify: VerifyFn, json: boolean, first: number, lines: readonly BatchLine[]): Promise<BatchResult> {
-  const verdicts = await Promise.all(lines.map((line) => (typeof line === 'number' ? oversize(line) : verifySafely(verify, line.trim()))));
+export async function verifyBatch(
+  verify: VerifyFn,
+  out: Pick<VerifierSettings, 'json' | 'lang'>,
+  first: number,
+  lines: readonly BatchLine[],
+): Promise<BatchResult> {
+  const verdicts = await Promise.all(lines.map((line) => (typeof line === 'number' ? Promise.resolve(oversize(line)) : verifySafely(verify, line.trim()))));
   let text = '';
   let invalid = 0;
   let cannot = 0;
@@ -102,7 +106,7 @@ export async function verifyBatch(verify: VerifyFn, json: boolean, first: number
     const o = outcomeKind(v);
     if (o === 'invalid') invalid++;
     else if (o === 'cannot-check') cannot++;
-    text += (json ? jsonLine(v) : textLine(v, first + i)) + '\n';
+    text += (out.json ? jsonLine(v) : textLine(v, first + i, out.lang)) + '\n';
   });
   return { output: text, invalid, cannot };
 }
@@ -128,5 +132,17 @@ function oversize(length: number): Verdict {
 }
 
 function failed(p: Problem): Verdict {
-  return { valid: false, format: null, kid: null, issuer: null, alg: null, issuedAt: null, expiresAt: null, certificate: null, signer: null, errors: [p], stages: { code: '' } };
+  return {
+    valid: false,
+    format: null,
+    kid: null,
+    issuer: null,
+    alg: null,
+    issuedAt: null,
+    expiresAt: null,
+    certificate: null,
+    signer: null,
+    errors: [p],
+    stages: { code: '' },
+  };
 }

@@ -2,7 +2,7 @@
  * `ithc verify [--cert FILE]... [--trust FILE]... [--at ISO8601] [--json] CODE|FILE...|-`
  *
  * A FILE (PNG, JPEG or PDF) gives every QR code in it, in reading order (cli/image.ts). One code in
- * all: the bilingual summary; several: one line each, labelled with where it came from.
+ * all: the summary in the officer's language (--lang); several: one line each, labelled with where it came from.
  *
  * Exit status (EXIT below): 0 when every code is valid (and meets --rules), 1 when any is invalid
  * (or does not meet them), 3 when none is invalid but some could not be checked (a sealed code
@@ -22,6 +22,8 @@ import type { EarlyWorkers } from './workers';
 import { outcomeKind } from './verifier';
 import { toBase64 } from '../core/bytes';
 import type { TrustListState } from '../core/outcome';
+import { dscList, listState, type LoadedList } from '../core/verifier';
+import { LANGS, format, isLang, renderValue, trustListValue, type Lang } from '../core/view';
 
 /** Exit statuses of `ithc verify`. */
 export const EXIT = Object.freeze({ valid: 0, invalid: 1, usage: 2, cannotCheck: 3 });
@@ -38,18 +40,65 @@ export interface Io {
 
 /** The options of `ithc verify`, one row each. */
 export const VERIFY_OPTIONS: readonly OptionSpec[] = [
-  { name: 'cert', value: 'FILE', repeat: true, help: { en: 'trust this signing certificate (PEM, PEM bundle, DER or base64 DER)', zh: '信任此签名证书（PEM、PEM 证书包、DER 或 base64 DER）' } },
-  { name: 'trust', value: 'FILE', repeat: true, help: { en: 'trust the signing certificates in this DSC list (EU format, JSON) or signed ITHC trust list (needs --csca); a signed ITHC source list (needs --csca) names the laboratories and vaccination sites certificates give by code. FILE may be - (standard input) or a pipe: --trust <(curl -s URL)', zh: 'FILE 可为 -（标准输入）或管道；信任此 DSC 列表（欧盟格式 JSON）或签名 ITHC 信任列表（需 --csca）中的签名证书；签名 ITHC 来源列表（需 --csca）给出证明中以编码表示的检测机构和接种单位的名称' } },
-  { name: 'csca', value: 'FILE', help: { en: 'the CSCA certificate (PEM or DER) that signed trust lists given with --trust must be signed by', zh: '签名信任列表须由此 CSCA 证书（PEM 或 DER）签发' } },
-  { name: 'max-age', value: 'DURATION', help: { en: "a signed trust list older than this no longer confirms a code (cannot check, exit 3) (seconds, or e.g. 36h, 7d; default: the list's own)", zh: '签名信任列表超过此时长即不再据以确认（无法核验，退出码 3）（秒，或如 36h、7d；默认取列表自身的值）' } },
-  { name: 'key', value: 'FILE', repeat: true, help: { en: "a destination authority's P-256 private key (PKCS#8 PEM) that opens sealed ITHCS1: codes", zh: '用于打开加密码（ITHCS1:）的目的地主管机构 P-256 私钥（PKCS#8 PEM）' } },
+  {
+    name: 'cert',
+    value: 'FILE',
+    repeat: true,
+    help: { en: 'trust this signing certificate (PEM, PEM bundle, DER or base64 DER)', zh: '信任此签名证书（PEM、PEM 证书包、DER 或 base64 DER）' },
+  },
+  {
+    name: 'trust',
+    value: 'FILE',
+    repeat: true,
+    help: {
+      en: 'trust the signing certificates in this DSC list (EU format, JSON) or signed ITHC trust list (needs --csca); a signed ITHC source list (needs --csca) names the laboratories and vaccination sites certificates give by code. FILE may be - (standard input) or a pipe: --trust <(curl -s URL)',
+      zh: 'FILE 可为 -（标准输入）或管道；信任此 DSC 列表（欧盟格式 JSON）或签名 ITHC 信任列表（需 --csca）中的签名证书；签名 ITHC 来源列表（需 --csca）给出证明中以编码表示的检测机构和接种单位的名称',
+    },
+  },
+  {
+    name: 'csca',
+    value: 'FILE',
+    help: {
+      en: 'the CSCA certificate (PEM or DER) that signed trust lists given with --trust must be signed by',
+      zh: '签名信任列表须由此 CSCA 证书（PEM 或 DER）签发',
+    },
+  },
+  {
+    name: 'max-age',
+    value: 'DURATION',
+    help: {
+      en: "a signed trust list older than this no longer confirms a code (cannot check, exit 3) (seconds, or e.g. 36h, 7d; default: the list's own)",
+      zh: '签名信任列表超过此时长即不再据以确认（无法核验，退出码 3）（秒，或如 36h、7d；默认取列表自身的值）',
+    },
+  },
+  {
+    name: 'key',
+    value: 'FILE',
+    repeat: true,
+    help: {
+      en: "a destination authority's P-256 private key (PKCS#8 PEM) that opens sealed ITHCS1: codes",
+      zh: '用于打开加密码（ITHCS1:）的目的地主管机构 P-256 私钥（PKCS#8 PEM）',
+    },
+  },
   ...RULES_OPTIONS,
-  { name: 'at', value: 'ISO8601', help: { en: 'validate at this time instead of now (no zone = UTC)', zh: '以此时间（而非当前时间）判断有效期（未写时区按 UTC）' } },
+  {
+    name: 'at',
+    value: 'ISO8601',
+    help: { en: 'validate at this time instead of now (no zone = UTC)', zh: '以此时间（而非当前时间）判断有效期（未写时区按 UTC）' },
+  },
   { name: 'json', help: { en: 'print one JSON object per code, one per line', zh: '每个二维码输出一行 JSON' } },
+  {
+    name: 'lang',
+    value: 'LANG',
+    help: {
+      en: `the language of the text output: ${LANGS.join(', ')} (default en); --json is the same in every language`,
+      zh: `文本输出的语言：${LANGS.join('、')}（默认 en）；--json 输出不随语言变化`,
+    },
+  },
   { name: 'help', short: 'h', help: { en: 'show this help', zh: '显示此帮助' } },
 ];
 
-export const VERIFY_HELP = `Usage: ithc verify [--cert FILE]... [--trust FILE]... [--csca FILE] [--key FILE]... [--rules FILE --country XX] [--at ISO8601] [--json] CODE|IMAGE|PDF...|-
+export const VERIFY_HELP = `Usage: ithc verify [--cert FILE]... [--trust FILE]... [--csca FILE] [--key FILE]... [--rules FILE --country XX] [--at ISO8601] [--lang LANG] [--json] CODE|IMAGE|PDF...|-
 用法: ithc verify [选项] 二维码文本|图片|PDF ...|-
 
 Verifies health certificate codes (EU DCC "HC1:", ITHC "ITHC1:", sealed ITHC "ITHCS1:" with --key) offline.
@@ -121,11 +170,13 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
   if (positionals.length === 0) throw new UsageError('verify needs a CODE, an IMAGE or PDF file, or - (standard input)');
   if (positionals.includes('-') && positionals.length > 1) throw new UsageError('- (standard input) cannot be combined with other codes or files');
   const trustFiles = (options.trust as string[] | undefined) ?? [];
-  if (trustFiles.filter((f) => f === '-').length + (positionals.includes('-') ? 1 : 0) + (options.csca === '-' ? 1 : 0) > 1) throw new UsageError('standard input (-) can be read once: for the codes, one --trust list or --csca');
+  if (trustFiles.filter((f) => f === '-').length + (positionals.includes('-') ? 1 : 0) + (options.csca === '-' ? 1 : 0) > 1)
+    throw new UsageError('standard input (-) can be read once: for the codes, one --trust list or --csca');
 
   // Everything that can be a usage error is checked before the first result is printed.
   const inputs: Input[] = [];
   for (const arg of positionals) inputs.push(await classify(arg, (w) => io.stderr.write(`ithc: warning: ${w}\n`)));
+  const lang: Lang = options.lang === undefined ? 'en' : isLang(options.lang) ? options.lang : badLang(options.lang);
   const trust = loadTrust((options.cert as string[] | undefined) ?? [], trustFiles);
   const at = typeof options.at === 'string' ? parseClock(options.at) : undefined;
   // Signed trust lists (seal-trust.ts): checked against --csca at the validation time.
@@ -140,23 +191,29 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
   trust.warnings.push(...sourceLists.warnings);
   for (const w of trust.warnings) io.stderr.write(`ithc: warning: ${w}\n`);
   if (trust.keys.length === 0) io.stderr.write('ithc: warning: no trusted signing keys (give --cert or --trust), so no signature can verify\n');
-  // The lists in use, as shown beside verdicts: signed lists with their age, the rest as loaded.
+  // The lists in use: signed lists with their age, the rest as loaded (a key also in a signed list is that list's).
   const signedKids = new Set(signed.keys.map((k) => toBase64(k.kid)));
-  const unsignedKids = trust.keys.map((k) => toBase64(k.kid)).filter((k) => !signedKids.has(k));
-  const lists: TrustListState[] = [...signed.lists, ...(unsignedKids.length ? [{ kind: 'dsc' as const, source: [...((options.cert as string[] | undefined) ?? []), ...trustFiles.filter((f) => !trust.signed.some((s) => s.file === f) && !trust.sourceLists.some((s) => s.file === f))].join(', '), stale: false, kids: unsignedKids }] : [])];
+  const unsignedKeys = trust.keys.filter((k) => !signedKids.has(toBase64(k.kid)));
+  const unsignedSource = [
+    ...((options.cert as string[] | undefined) ?? []),
+    ...trustFiles.filter((f) => !trust.signed.some((s) => s.file === f) && !trust.sourceLists.some((s) => s.file === f)),
+  ].join(', ');
+  const loaded: LoadedList[] = [...signed.loaded, ...(unsignedKeys.length ? [dscList(unsignedKeys, unsignedSource)] : []), ...sourceLists.loaded];
+  const lists: TrustListState[] = [
+    ...signed.lists,
+    ...(unsignedKeys.length ? [listState(dscList(unsignedKeys, unsignedSource), at ?? Math.floor(Date.now() / 1000))] : []),
+  ];
   const settings: VerifierSettings = {
-    keys: trust.keys,
+    lists: loaded,
     at,
     json: options.json === true,
+    lang,
     authorityKeys,
-    revocation: signed.revocation,
     rules: await loadRules(options),
-    ...(sourceLists.sources.length ? { sources: sourceLists.sources } : {}),
-    outcome: { lists, openingKeys: authorityKeys.map((k) => (k.kid ? { kid: toBase64(k.kid) } : {})) },
   };
   // Beside the verdicts: which lists, whose, how old. Under a single summary; on stderr before several
   // lines of text, so they stay one per code. JSON lines carry a stale list in "missing".
-  const trustText = trustLines(lists);
+  const trustText = trustLines(lists, lang);
 
   if (inputs[0].kind === 'stdin') {
     if (!settings.json) for (const l of trustText) io.stderr.write(`ithc: ${l.trim()}\n`);
@@ -175,22 +232,20 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
     else if (o === 'cannot-check') cannot++;
     // One code: the summary, with the trust lists. Several: one line each, as `verify -` prints them. JSON: one line per code.
     if (settings.json) io.stdout.write(jsonLine(v, c.source) + '\n');
-    else if (codes.length === 1) io.stdout.write(textSummary(v) + '\n' + trustText.join('\n') + '\n');
-    else io.stdout.write(textLine(v, c.label) + '\n');
+    else if (codes.length === 1) io.stdout.write(textSummary(v, lang) + '\n' + trustText.join('\n') + '\n');
+    else io.stdout.write(textLine(v, c.label, lang) + '\n');
   }
   return invalid > 0 ? EXIT.invalid : cannot > 0 ? EXIT.cannotCheck : EXIT.valid;
 }
 
-/** The trust lists in use, as lines: which list, whose, how old, its maximum age. */
-export function trustLines(lists: readonly TrustListState[]): string[] {
-  if (!lists.length) return ['  信任列表 Trust list:   无 none loaded'];
-  const day = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
-  const dur = (s: number) => (s >= 2 * 86_400 ? `${Math.floor(s / 86_400)} d` : s >= 7200 ? `${Math.floor(s / 3600)} h` : `${Math.max(0, Math.floor(s / 60))} min`);
-  return lists.map((l) =>
-    l.kind === 'signed'
-      ? `  信任列表 Trust list:   ${l.country} signed list v${l.version} (CSCA "${l.csca}"), issued ${day(l.issuedAt ?? 0)}, ${dur(l.ageSeconds ?? 0)} old, max age ${dur(l.maxAge ?? 0)}${l.stale ? ' — 已超过最长有效期 PAST ITS MAXIMUM AGE' : ''} [${l.source}]`
-      : `  信任列表 Trust list:   unsigned certificates, ${l.kids.length}, as loaded from ${l.source}`,
-  );
+/** The trust lists in use, as lines in `lang`: which list, whose, how old, its maximum age (core/view, as beside every verdict). */
+export function trustLines(lists: readonly TrustListState[], lang: Lang = 'en'): string[] {
+  if (!lists.length) return [`  ${format(lang, 'trust.verdictNone')}`];
+  return lists.map((l) => `  ${format(lang, 'trust.verdict', { lists: renderValue(lang, trustListValue(l)) })}${l.kind === 'signed' ? ` [${l.source}]` : ''}`);
+}
+
+function badLang(value: unknown): never {
+  throw new UsageError(`--lang must be one of ${LANGS.join(', ')}; got ${JSON.stringify(value)}`);
 }
 
 /**

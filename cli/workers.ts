@@ -41,7 +41,12 @@ export function readsBatch(argv: readonly string[]): boolean {
  * one. A small batch is then verified without them (cli/batch.ts) and they are stopped unused:
  * the price is their start-up on otherwise idle cores.
  */
-export function prestartWorkers(argv: readonly string[], script: string, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): EarlyWorkers | undefined {
+export function prestartWorkers(
+  argv: readonly string[],
+  script: string,
+  env: NodeJS.ProcessEnv = process.env,
+  cores = availableParallelism(),
+): EarlyWorkers | undefined {
   const count = readsBatch(argv) ? defaultWorkerCount(env, cores) : 0;
   if (count === 0) return undefined;
   const waiting = new Set<Worker>();

@@ -16,8 +16,10 @@ export function encodeBase45(bytes: Uint8Array): string {
   let i = 0;
   for (; i + 1 < bytes.length; i += 2) {
     let n = bytes[i] * 256 + bytes[i + 1];
-    const c = n % 45; n = (n - c) / 45;
-    const d = n % 45; const e = (n - d) / 45;
+    const c = n % 45;
+    n = (n - c) / 45;
+    const d = n % 45;
+    const e = (n - d) / 45;
     s += ALPHABET[c] + ALPHABET[d] + ALPHABET[e];
   }
   if (i < bytes.length) {
@@ -36,8 +38,12 @@ export function decodeBase45(s: string): Uint8Array {
   // Digits are looked up inline (a closure per character cost a third of this function's time);
   // any character outside the alphabet maps to -1, which `bad` turns into the error.
   for (; i + 2 < s.length; i += 3) {
-    const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1), c2 = s.charCodeAt(i + 2);
-    const d0 = c0 < 128 ? INDEX[c0] : -1, d1 = c1 < 128 ? INDEX[c1] : -1, d2 = c2 < 128 ? INDEX[c2] : -1;
+    const c0 = s.charCodeAt(i),
+      c1 = s.charCodeAt(i + 1),
+      c2 = s.charCodeAt(i + 2);
+    const d0 = c0 < 128 ? INDEX[c0] : -1,
+      d1 = c1 < 128 ? INDEX[c1] : -1,
+      d2 = c2 < 128 ? INDEX[c2] : -1;
     if ((d0 | d1 | d2) < 0) bad(s, i);
     const n = d0 + d1 * 45 + d2 * 2025;
     if (n > 0xffff) throw new IthcError('BASE45_INVALID', `base45 group at position ${i} exceeds two bytes`);
@@ -45,8 +51,10 @@ export function decodeBase45(s: string): Uint8Array {
     out[o++] = n & 0xff;
   }
   if (rem === 2) {
-    const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1);
-    const d0 = c0 < 128 ? INDEX[c0] : -1, d1 = c1 < 128 ? INDEX[c1] : -1;
+    const c0 = s.charCodeAt(i),
+      c1 = s.charCodeAt(i + 1);
+    const d0 = c0 < 128 ? INDEX[c0] : -1,
+      d1 = c1 < 128 ? INDEX[c1] : -1;
     if ((d0 | d1) < 0) bad(s, i);
     const n = d0 + d1 * 45;
     if (n > 0xff) throw new IthcError('BASE45_INVALID', `base45 tail at position ${i} exceeds one byte`);

@@ -48,7 +48,9 @@ export function fromBase64(s: string): Uint8Array {
   const clean = s.replace(/[\s=]/g, '');
   if (clean.length % 4 === 1) throw new TypeError('invalid base64 length');
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let o = 0, acc = 0, bits = 0;
+  let o = 0,
+    acc = 0,
+    bits = 0;
   for (let i = 0; i < clean.length; i++) {
     const v = B64_INDEX[clean.charCodeAt(i) & 0xff];
     if (v < 0 || clean.charCodeAt(i) > 255) throw new TypeError('invalid base64 character');

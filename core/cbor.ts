@@ -25,19 +25,9 @@ const strictEncoder = new Encoder({
   pack: false,
 } as ConstructorParameters<typeof Encoder>[0]);
 
-const lenientDecoder = new Decoder({ useRecords: false, mapsAsObjects: false } as ConstructorParameters<typeof Decoder>[0]);
+const lenientDecoder = new Decoder({ useRecords: false, mapsAsObjects: false });
 
-export type CborValue =
-  | number
-  | bigint
-  | string
-  | boolean
-  | null
-  | undefined
-  | Uint8Array
-  | CborValue[]
-  | Map<CborValue, CborValue>
-  | Tag;
+export type CborValue = number | bigint | string | boolean | null | undefined | Uint8Array | CborValue[] | Map<CborValue, CborValue> | Tag;
 
 /**
  * Encodes deterministically. Accepts Maps (any key order: they are sorted here), arrays, integers,
@@ -102,9 +92,22 @@ export function checkWellFormed(bytes: Uint8Array, limits: Pick<Limits, 'maxCbor
   };
   const readArg = (ai: number): number => {
     if (ai < 24) return ai;
-    if (ai === 24) { need(1); return bytes[pos++]; }
-    if (ai === 25) { need(2); const v = (bytes[pos] << 8) | bytes[pos + 1]; pos += 2; return v; }
-    if (ai === 26) { need(4); const v = ((bytes[pos] << 24) >>> 0) + (bytes[pos + 1] << 16) + (bytes[pos + 2] << 8) + bytes[pos + 3]; pos += 4; return v; }
+    if (ai === 24) {
+      need(1);
+      return bytes[pos++];
+    }
+    if (ai === 25) {
+      need(2);
+      const v = (bytes[pos] << 8) | bytes[pos + 1];
+      pos += 2;
+      return v;
+    }
+    if (ai === 26) {
+      need(4);
+      const v = ((bytes[pos] << 24) >>> 0) + (bytes[pos + 1] << 16) + (bytes[pos + 2] << 8) + bytes[pos + 3];
+      pos += 4;
+      return v;
+    }
     if (ai === 27) {
       need(8);
       const hi = ((bytes[pos] << 24) >>> 0) + (bytes[pos + 1] << 16) + (bytes[pos + 2] << 8) + bytes[pos + 3];
@@ -133,7 +136,10 @@ export function checkWellFormed(bytes: Uint8Array, limits: Pick<Limits, 'maxCbor
         // Indefinite string: chunks of the same major type, definite length each.
         for (;;) {
           need(1);
-          if (bytes[pos] === 0xff) { pos++; break; }
+          if (bytes[pos] === 0xff) {
+            pos++;
+            break;
+          }
           const cb = bytes[pos++];
           if (cb >> 5 !== mt || (cb & 0x1f) === 31) fail('bad chunk in indefinite-length string');
           const len = readArg(cb & 0x1f);
@@ -189,14 +195,26 @@ export function checkWellFormed(bytes: Uint8Array, limits: Pick<Limits, 'maxCbor
 
 /** UTF-8 as RFC 3629 defines it: shortest forms only, no surrogates, nothing above U+10FFFF. */
 function isUtf8(b: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; ) {
+  for (let i = start; i < end;) {
     const c = b[i];
-    if (c < 0x80) { i++; continue; }
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
     let n: number, min: number, cp: number;
-    if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; cp = c & 0x1f; }
-    else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; cp = c & 0x0f; }
-    else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; cp = c & 0x07; }
-    else return false;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+      min = 0x80;
+      cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      min = 0x800;
+      cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+      cp = c & 0x07;
+    } else return false;
     if (i + n >= end) return false;
     for (let k = 1; k <= n; k++) {
       const cc = b[i + k];
@@ -217,6 +235,19 @@ export function decodeLenient(bytes: Uint8Array, limits: Pick<Limits, 'maxCborDe
   } catch (e) {
     throw new IthcError('CBOR_INVALID', `malformed CBOR (${e instanceof Error ? e.message : String(e)})`);
   }
+}
+
+/**
+ * A decoded value as an error message names it: a number, text or simple value as written, any other
+ * item by its kind (a hostile header may put a map where a number belongs).
+ */
+export function describeCborValue(v: unknown): string {
+  if (v === null || v === undefined || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || typeof v === 'string') return String(v);
+  if (v instanceof Uint8Array) return `a byte string of ${v.length} bytes`;
+  if (Array.isArray(v)) return `an array of ${v.length} items`;
+  if (v instanceof Map) return `a map of ${v.size} entries`;
+  if (v instanceof Tag) return `a value with tag ${String(v.tag)}`;
+  return typeof v;
 }
 
 /** Reads a value from a CBOR map decoded as Map, or undefined. */
@@ -255,7 +286,8 @@ export function toJsonValue(v: unknown, depth = 0): unknown {
     for (const [k, val] of Object.entries(v as Record<string, unknown>)) setOwn(o, k, toJsonValue(val, depth + 1));
     return o;
   }
-  return String(v);
+  // Not decoded CBOR (cbor-x makes neither a symbol nor a function): named by its kind.
+  return describeCborValue(v);
 }
 
 /**

@@ -73,7 +73,7 @@ export function parseCoseSign1(bytes: Uint8Array, limits: Limits = DEFAULT_LIMIT
     signature: copy(signature),
     alg,
     algSource,
-    kid: kidRaw === undefined ? undefined : copy(kidRaw as Uint8Array),
+    kid: kidRaw === undefined ? undefined : copy(kidRaw),
     kidSource,
     tags,
   };
@@ -115,15 +115,31 @@ function byteStringHeadLength(n: number): number {
 /** Major type 2 with the shortest argument (RFC 8949 §4.2.1); returns the offset after the head. */
 function writeByteStringHead(out: Uint8Array, o: number, n: number): number {
   if (n < 24) out[o++] = 0x40 | n;
-  else if (n < 0x100) { out[o++] = 0x58; out[o++] = n; }
-  else if (n < 0x10000) { out[o++] = 0x59; out[o++] = n >> 8; out[o++] = n & 0xff; }
-  else { out[o++] = 0x5a; out[o++] = (n >>> 24) & 0xff; out[o++] = (n >> 16) & 0xff; out[o++] = (n >> 8) & 0xff; out[o++] = n & 0xff; }
+  else if (n < 0x100) {
+    out[o++] = 0x58;
+    out[o++] = n;
+  } else if (n < 0x10000) {
+    out[o++] = 0x59;
+    out[o++] = n >> 8;
+    out[o++] = n & 0xff;
+  } else {
+    out[o++] = 0x5a;
+    out[o++] = (n >>> 24) & 0xff;
+    out[o++] = (n >> 16) & 0xff;
+    out[o++] = (n >> 8) & 0xff;
+    out[o++] = n & 0xff;
+  }
   return o;
 }
 
 /** Builds the protected header we sign: {1: alg, 4: kid}, deterministic. */
 export function encodeProtectedHeader(alg: number, kid: Uint8Array): Uint8Array {
-  return encodeStrict(new Map<CborValue, CborValue>([[HEADER.alg, alg], [HEADER.kid, kid]]));
+  return encodeStrict(
+    new Map<CborValue, CborValue>([
+      [HEADER.alg, alg],
+      [HEADER.kid, kid],
+    ]),
+  );
 }
 
 /** Assembles a tagged COSE_Sign1 with an empty unprotected header. */

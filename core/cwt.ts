@@ -63,13 +63,14 @@ export function parseClaims(payload: Uint8Array, limits: Limits = DEFAULT_LIMITS
     if (dcc !== undefined && !(dcc instanceof Map)) throw new IthcError('CWT_INVALID', 'the hcert claim must hold the DCC as a map (key 1)');
   }
   const ithc = m.get(CLAIM.ithc);
-  if (dcc === undefined && ithc === undefined) throw new IthcError('CWT_INVALID', 'no health certificate in the CWT (hcert claim -260 with key 1, or the ITHC claim)');
+  if (dcc === undefined && ithc === undefined)
+    throw new IthcError('CWT_INVALID', 'no health certificate in the CWT (hcert claim -260 with key 1, or the ITHC claim)');
   return {
-    iss: iss as string | undefined,
+    iss: iss,
     iat: time(m.get(CLAIM.iat), 'iat'),
     exp: time(m.get(CLAIM.exp), 'exp'),
     nbf: time(m.get(CLAIM.nbf), 'nbf'),
-    cti: cti as Uint8Array | undefined,
+    cti: cti,
     dcc,
     ithc,
     raw: m,

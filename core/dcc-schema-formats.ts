@@ -1,6 +1,6 @@
 /**
  * The string formats the pre-compiled DCC schema validator (dcc-schema-validate.generated.ts)
- * calls, defined exactly as core/dcc-schema.ts defines them for its run-time ajv: `date-time` is
+ * calls, defined exactly as dcc-schema.ts defines them for its run-time ajv: `date-time` is
  * RFC 3339 (ajv-formats, full mode); `date` accepts a full-date or a full date-time (see there why).
  */
 import { fullFormats } from 'ajv-formats/dist/formats';

@@ -35,7 +35,12 @@ export interface DccCertificate {
   readonly uci?: string;
 }
 
-export function readDcc(value: CborValue, validate: DccSchemaValidator): { certificate?: DccCertificate; problems: string[] } {
+/**
+ * Reads a DCC from its CBOR value (the hcert claim), reporting every problem. As readIthc does, the
+ * certificate is returned only when there are none; `type` (which of v, t, r it holds) is returned
+ * whenever it can be told, since key usage is checked even on a DCC the schema refuses.
+ */
+export function readDcc(value: CborValue, validate: DccSchemaValidator): { certificate?: DccCertificate; type?: CertificateType; problems: string[] } {
   const json = toJsonValue(value) as DccJson;
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return { problems: ['the DCC must be a map'] };
   const problems = validate(json);
@@ -43,10 +48,11 @@ export function readDcc(value: CborValue, validate: DccSchemaValidator): { certi
   if (present.length !== 1) problems.push(`a DCC holds exactly one of v, t or r; found ${present.length ? present.join(', ') : 'none'}`);
   const type = present[0];
   const entries = type ? json[type] : undefined;
-  if (type && (!Array.isArray(entries) || entries.length !== 1)) problems.push(`a DCC holds exactly one ${type} entry; found ${Array.isArray(entries) ? entries.length : 'none'}`);
+  if (type && (!Array.isArray(entries) || entries.length !== 1))
+    problems.push(`a DCC holds exactly one ${type} entry; found ${Array.isArray(entries) ? entries.length : 'none'}`);
   const entry = Array.isArray(entries) ? entries[0] : undefined;
   const uci = entry && typeof entry.ci === 'string' ? entry.ci : undefined;
-  return { certificate: type ? { json, type, uci } : undefined, problems };
+  return { certificate: type && !problems.length ? { json, type, uci } : undefined, type, problems };
 }
 
 /** JSON DCC → CBOR value for signing: objects become string-keyed Maps; strict encoding sorts them. */

@@ -97,9 +97,10 @@ export function readDscList(input: string | Uint8Array, limitsIn?: Partial<DscLi
     throw new DscListError('LIST_MALFORMED', `the list is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   const ithc = isObject(json) && Array.isArray(json.ithcCertificates) ? (json.ithcCertificates as unknown[]) : [];
-  const entries = Array.isArray(json) ? json : isObject(json) && Array.isArray(json.certificates) ? [...json.certificates, ...ithc] : undefined;
+  const entries = Array.isArray(json) ? json : isObject(json) && Array.isArray(json.certificates) ? [...(json.certificates as unknown[]), ...ithc] : undefined;
   if (!entries) throw new DscListError('LIST_MALFORMED', 'expected a JSON array of DSC entries or an object with a "certificates" array');
-  if (entries.length > limits.maxEntries) throw new DscListError('LIST_TOO_LARGE', `the list has ${entries.length} entries; at most ${limits.maxEntries} are accepted`);
+  if (entries.length > limits.maxEntries)
+    throw new DscListError('LIST_TOO_LARGE', `the list has ${entries.length} entries; at most ${limits.maxEntries} are accepted`);
 
   const keys: TrustedKey[] = [];
   const problems: DscProblem[] = [];
@@ -121,13 +122,20 @@ function readEntry(entry: unknown, index: number, limits: DscListLimits): Truste
     if (typeof certificateType === 'string') return 'skipped';
     return { code: 'ENTRY_MALFORMED', index, ...stated, message: `entry ${index}: certificateType must be a string` };
   }
-  if (kid !== undefined && typeof kid !== 'string') return { code: 'ENTRY_MALFORMED', index, ...stated, message: `entry ${index}: kid must be a base64 string` };
+  if (kid !== undefined && typeof kid !== 'string')
+    return { code: 'ENTRY_MALFORMED', index, ...stated, message: `entry ${index}: kid must be a base64 string` };
   if (country !== undefined && (typeof country !== 'string' || !/^[A-Z]{2,3}$/.test(country))) {
     return { code: 'ENTRY_MALFORMED', index, ...stated, message: `entry ${index}: country must be an ISO 3166 code` };
   }
-  if (typeof rawData !== 'string' || rawData.length === 0) return { code: 'ENTRY_MALFORMED', index, ...stated, message: `entry ${index}: rawData (base64 DER certificate) is missing` };
+  if (typeof rawData !== 'string' || rawData.length === 0)
+    return { code: 'ENTRY_MALFORMED', index, ...stated, message: `entry ${index}: rawData (base64 DER certificate) is missing` };
   if (rawData.length > limits.maxCertificateChars) {
-    return { code: 'ENTRY_MALFORMED', index, ...stated, message: `entry ${index}: rawData is ${rawData.length} characters; at most ${limits.maxCertificateChars} are accepted` };
+    return {
+      code: 'ENTRY_MALFORMED',
+      index,
+      ...stated,
+      message: `entry ${index}: rawData is ${rawData.length} characters; at most ${limits.maxCertificateChars} are accepted`,
+    };
   }
   let der: Uint8Array;
   try {
@@ -144,7 +152,12 @@ function readEntry(entry: unknown, index: number, limits: DscListLimits): Truste
       statedKid = undefined;
     }
     if (!statedKid || !bytesEqual(statedKid, derived)) {
-      return { code: 'KID_MISMATCH', index, ...stated, message: `entry ${index}: kid ${JSON.stringify(stated.kid)} is not the certificate's kid ${toBase64(derived)}` };
+      return {
+        code: 'KID_MISMATCH',
+        index,
+        ...stated,
+        message: `entry ${index}: kid ${JSON.stringify(stated.kid)} is not the certificate's kid ${toBase64(derived)}`,
+      };
     }
   }
   try {

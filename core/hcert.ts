@@ -22,7 +22,7 @@ import { withLimits, type Limits } from './limits';
 import { decodeUnwrapped, unwrapCode } from './pasted';
 import { addPrefix, splitPrefix, type CodeFormat } from './prefix';
 import type { RevocationList } from './revocation';
-import { deflate, inflate } from './zlib';
+import { deflate, inflate, type Inflater } from './zlib';
 
 /** Everything decoded from a code, none of it verified. */
 export interface DecodedStages {
@@ -43,12 +43,13 @@ export interface DecodedStages {
  * (`cose` holds the COSE_Encrypt, there is no zlib stage): only the destination authority can
  * open it (seal.ts).
  */
-export function decodeStages(code: string, limitsIn?: Partial<Limits>): DecodedStages {
+export function decodeStages(code: string, limitsIn?: Partial<Limits>, inflater: Inflater = inflate): DecodedStages {
   const limits = withLimits(limitsIn);
   const st: DecodedStages = { code };
   try {
     if (typeof code !== 'string') throw new TypeError('code must be a string');
-    if (code.length > limits.maxCodeLength) throw new IthcError('SIZE_LIMIT', `code is ${code.length} characters; at most ${limits.maxCodeLength} are accepted`);
+    if (code.length > limits.maxCodeLength)
+      throw new IthcError('SIZE_LIMIT', `code is ${code.length} characters; at most ${limits.maxCodeLength} are accepted`);
     // A pasted code may be wrapped over lines (core/pasted.ts); a scanned one comes through unchanged.
     const unwrapped = unwrapCode(code);
     const { format, prefix, body } = splitPrefix(unwrapped.text);
@@ -67,7 +68,7 @@ export function decodeStages(code: string, limitsIn?: Partial<Limits>): DecodedS
           return { cose: bytes };
         }
         // HCERT §4.3: codes must be compressed; an uncompressed COSE is refused, not guessed at.
-        return { compressed: bytes, cose: inflate(bytes, limits.maxInflatedBytes) };
+        return { compressed: bytes, cose: inflater(bytes, limits.maxInflatedBytes) };
       });
     } catch (e) {
       // The stage reached is kept: the base45 bytes when only zlib failed.
@@ -91,9 +92,32 @@ export function decodeStages(code: string, limitsIn?: Partial<Limits>): DecodedS
   return st;
 }
 
-export type VerifiedCertificate =
-  | { readonly format: 'dcc'; readonly dcc: DccCertificate }
-  | { readonly format: 'ithc'; readonly ithc: IthcCertificate };
+/** What a code says, whoever read it: a DCC or a comprehensive certificate. */
+export type CertificateContent = { readonly format: 'dcc'; readonly dcc: DccCertificate } | { readonly format: 'ithc'; readonly ithc: IthcCertificate };
+
+declare const verifiedBrand: unique symbol;
+
+/**
+ * The content of a code whose signature verified with a trusted key. Only `verifyCode` makes one
+ * (the brand exists in types only), so a function that takes a VerifiedCertificate cannot be
+ * handed bytes nobody checked; content read without a signature check is a CertificateContent.
+ */
+export type VerifiedCertificate = CertificateContent & { readonly [verifiedBrand]: true };
+
+/**
+ * Reads the certificate out of one of our own codes as the store keeps it, without a key: we
+ * signed it, and the store is where it stays. This is not verification, so the result is plain
+ * content; a code that does not read back is our bug and throws TypeError.
+ */
+export function readOwnCode(code: string): { certificate: IthcCertificate; iat?: number; exp?: number; kid?: Uint8Array } {
+  const st = decodeStages(code);
+  if (st.error || st.format !== 'ithc' || st.claims?.ithc === undefined) {
+    throw new TypeError(`not an open ITHC code: ${st.error?.message ?? st.format ?? 'no certificate claim'}`);
+  }
+  const r = readIthc(st.claims.ithc);
+  if (!r.certificate) throw new TypeError(`the code's certificate is not readable: ${r.problems.join('; ')}`);
+  return { certificate: r.certificate, iat: st.claims.iat, exp: st.claims.exp, kid: st.sign1?.kid };
+}
 
 export interface Verdict {
   valid: boolean;
@@ -126,18 +150,33 @@ export interface VerifyOptions {
   revocation?: RevocationList;
   /** Opens a sealed code into the COSE_Sign1 bytes inside it (seal.ts), or throws DECRYPT_FAILED. */
   openSealed?: (coseEncrypt: Uint8Array) => Promise<Uint8Array>;
+  /** Inflates the zlib stage; default the pure one of ./zlib.ts. A platform may pass its native zlib with the same contract. */
+  inflate?: Inflater;
 }
 
 function emptyVerdict(stages: DecodedStages): Verdict {
-  return { valid: false, format: stages.format ?? null, kid: null, issuer: null, alg: null, errors: [], issuedAt: null, expiresAt: null, certificate: null, signer: null, stages };
+  return {
+    valid: false,
+    format: stages.format ?? null,
+    kid: null,
+    issuer: null,
+    alg: null,
+    errors: [],
+    issuedAt: null,
+    expiresAt: null,
+    certificate: null,
+    signer: null,
+    stages,
+  };
 }
 
 export async function verifyCode(code: string, opts: VerifyOptions): Promise<Verdict> {
   if (!Number.isFinite(opts.now)) throw new TypeError('verifyCode needs a validation clock (now, in seconds)');
-  let stages = decodeStages(code, opts.limits);
+  let stages = decodeStages(code, opts.limits, opts.inflate);
   if (!stages.error && stages.format === 'sealed') {
     try {
-      if (!opts.openSealed) throw new IthcError('DECRYPT_FAILED', 'this code is sealed for a destination authority; load that authority\'s private key to open it');
+      if (!opts.openSealed)
+        throw new IthcError('DECRYPT_FAILED', "this code is sealed for a destination authority; load that authority's private key to open it");
       const inner = await opts.openSealed(stages.cose!);
       const limits = withLimits(opts.limits);
       stages = { ...stages, sign1: parseCoseSign1(inner, limits) };
@@ -160,7 +199,8 @@ export async function verifyCode(code: string, opts: VerifyOptions): Promise<Ver
   const alg: AlgorithmInfo | undefined = typeof sign1.alg === 'number' ? ALGORITHMS[sign1.alg] : undefined;
   v.alg = sign1.alg === undefined ? null : algorithmName(sign1.alg);
   if (sign1.alg === undefined) return fail(v, 'ALG_UNSUPPORTED', 'no alg in the COSE headers');
-  if (!alg || !allowed.includes(alg.id)) return fail(v, 'ALG_UNSUPPORTED', `algorithm ${algorithmName(sign1.alg)} is not accepted (accepted: ${allowed.map(algorithmName).join(', ')})`);
+  if (!alg || !allowed.includes(alg.id))
+    return fail(v, 'ALG_UNSUPPORTED', `algorithm ${algorithmName(sign1.alg)} is not accepted (accepted: ${allowed.map(algorithmName).join(', ')})`);
   if (!sign1.kid) return fail(v, 'KID_UNKNOWN', 'no kid in the COSE headers, so no signing key can be chosen');
 
   const candidates = opts.keys.find(sign1.kid);
@@ -186,12 +226,12 @@ export async function verifyCode(code: string, opts: VerifyOptions): Promise<Ver
   // What the signing certificate must allow: the DCC's type, or the ITHC format as a whole.
   let types: KeyUsage[] = [];
   let uci: string | undefined;
-  if (stages.format === 'dcc' || stages.format === 'sealed' && claims.dcc !== undefined) {
+  if (stages.format === 'dcc' || (stages.format === 'sealed' && claims.dcc !== undefined)) {
     if (claims.dcc === undefined) return fail(v, 'CWT_INVALID', 'an HC1 code must carry a DCC in the hcert claim');
     const r = readDcc(claims.dcc, opts.validateDccSchema);
+    if (r.type) types = [r.type];
     if (r.certificate) {
-      v.certificate = { format: 'dcc', dcc: r.certificate };
-      types = [r.certificate.type];
+      v.certificate = { format: 'dcc', dcc: r.certificate } as VerifiedCertificate;
       uci = r.certificate.uci;
     }
     for (const m of r.problems) v.errors.push({ code: 'SCHEMA_INVALID', message: m });
@@ -199,7 +239,7 @@ export async function verifyCode(code: string, opts: VerifyOptions): Promise<Ver
     if (claims.ithc === undefined) return fail(v, 'CWT_INVALID', 'an ITHC code must carry the ITHC certificate claim');
     const r = readIthc(claims.ithc);
     if (r.certificate) {
-      v.certificate = { format: 'ithc', ithc: r.certificate };
+      v.certificate = { format: 'ithc', ithc: r.certificate } as VerifiedCertificate;
       // Only a signer for the ITHC format (keys.ts ITHC_SIGNER_EKU): a DCC signer's key never
       // signs an ITHC code, so an ITHC code relabelled HC1: cannot verify under a DCC signer.
       types = ['ithc'];
@@ -209,9 +249,12 @@ export async function verifyCode(code: string, opts: VerifyOptions): Promise<Ver
   }
 
   if (signer.usage) {
-    const refused = types.filter((t) => !signer!.usage!.includes(t));
+    const refused = types.filter((t) => !signer.usage!.includes(t));
     if (refused.length) {
-      v.errors.push({ code: 'KEY_USAGE_MISMATCH', message: `the signing certificate may sign ${signer.usage.map(typeName).join(', ')} certificates, not ${refused.map(typeName).join(', ')}` });
+      v.errors.push({
+        code: 'KEY_USAGE_MISMATCH',
+        message: `the signing certificate may sign ${signer.usage.map(typeName).join(', ')} certificates, not ${refused.map(typeName).join(', ')}`,
+      });
     }
   }
   if (claims.iat !== undefined && opts.now < claims.iat) {

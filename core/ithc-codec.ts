@@ -9,8 +9,11 @@
 import type { CborValue } from './cbor';
 import { certificateKind, ITHC_KEYS } from './ithc-fields';
 import { child, Problems, type Path } from './ithc-kinds';
-import { ITHC_LIMITS, ITHC_VERSION, type AntibodyTest, type IthcCertificate, type IthcCertificateInput, type IthcHolder, type Vaccination, type ViralTest } from './ithc-model';
+import { ITHC_LIMITS, ITHC_VERSION, type IthcCertificate, type IthcCertificateInput, type IthcHolder, type SourceNames } from './ithc-model';
 import type { CertificateType } from './keys';
+import { RECORD_KIND_LIST, RECORD_KINDS, entryPath, placeCodeOf, recordKind, type RecordList } from './record-kinds';
+
+export type { SourceNames };
 /**
  * Reads a certificate from its CBOR value (the claim -65537), reporting every problem. The
  * certificate is returned only when there are none.
@@ -27,74 +30,55 @@ export function readIthc(value: CborValue): { certificate?: IthcCertificate; pro
     }
   }
   const raw = certificateKind.decode(value, root, p, {}) as
-    | { version: number; id: string; issuer: string; holder: IthcHolder; tests?: ViralTest[]; antibodyTests?: AntibodyTest[]; vaccinations?: Vaccination[] }
-    | undefined;
+    ({ version: number; id: string; issuer: string; holder: IthcHolder } & Partial<Pick<IthcCertificate, RecordList>>) | undefined;
   if (value instanceof Map) crossChecks(value, p);
   const problems = p.result();
   if (!raw || problems.length) return { problems };
-  const tests = raw.tests ?? [];
-  const antibodyTests = raw.antibodyTests ?? [];
-  const vaccinations = raw.vaccinations ?? [];
-  const certificate: IthcCertificate = {
-    version: raw.version,
-    id: raw.id,
-    issuer: raw.issuer,
-    holder: raw.holder,
-    tests,
-    antibodyTests,
-    vaccinations,
-    recordTypes: recordTypes(tests.length + antibodyTests.length, vaccinations.length),
-  };
+  const lists = Object.fromEntries(RECORD_KIND_LIST.map((k) => [RECORD_KINDS[k].list, raw[RECORD_KINDS[k].list] ?? []])) as unknown as Pick<
+    IthcCertificate,
+    RecordList
+  >;
+  const certificate: IthcCertificate = { version: raw.version, id: raw.id, issuer: raw.issuer, holder: raw.holder, ...lists, recordTypes: recordTypes(lists) };
   return { certificate, problems };
 }
 
-function recordTypes(testCount: number, vaccinationCount: number): CertificateType[] {
+/** What a signing key must be allowed to sign: each kind present asks for its key usage, in the order of the kinds. */
+function recordTypes(lists: Pick<IthcCertificate, RecordList>): CertificateType[] {
   const t: CertificateType[] = [];
-  if (testCount) t.push('t');
-  if (vaccinationCount) t.push('v');
-  return t;
+  for (const k of RECORD_KIND_LIST) {
+    const d = RECORD_KINDS[k];
+    if (lists[d.list].length && !t.includes(d.keyUsage)) t.push(d.keyUsage);
+  }
+  // 't' before 'v', whatever the order of the kinds that asked.
+  return t.sort();
 }
 
 /** Rules that span fields, checked on the raw maps so they report even when a field is bad. */
 function crossChecks(m: Map<CborValue, CborValue>, p: Problems): void {
   const C = ITHC_KEYS.certificate;
   const H = ITHC_KEYS.holder;
-  const A = ITHC_KEYS.antibodyTest;
-  const T = ITHC_KEYS.test;
   const root: Path = { name: '', keys: [] };
   const holder = m.get(C.holder);
   if (holder instanceof Map) {
     const at = child(root, 'holder', C.holder);
-    if (!holder.has(H.surname) && !holder.has(H.givenName)) p.add(at, `needs a surname or a given name in Chinese characters (key ${H.surname} or ${H.givenName})`);
-    if (!holder.has(H.surnameLatin) && !holder.has(H.givenNameLatin)) p.add(at, `needs a transliterated surname or given name (key ${H.surnameLatin} or ${H.givenNameLatin})`);
+    if (!holder.has(H.surname) && !holder.has(H.givenName))
+      p.add(at, `needs a surname or a given name in Chinese characters (key ${H.surname} or ${H.givenName})`);
+    if (!holder.has(H.surnameLatin) && !holder.has(H.givenNameLatin))
+      p.add(at, `needs a transliterated surname or given name (key ${H.surnameLatin} or ${H.givenNameLatin})`);
   }
   let records = 0;
-  for (const key of [C.tests, C.antibodyTests, C.vaccinations]) {
-    const list = m.get(key);
+  for (const k of RECORD_KIND_LIST) {
+    const list = m.get(C[RECORD_KINDS[k].list]);
     if (Array.isArray(list)) records += list.length;
   }
-  if (records === 0) p.add(root, 'carries no test, antibody test or vaccination; a certificate needs at least one record');
-  const antibody = m.get(C.antibodyTests);
-  if (Array.isArray(antibody) && antibody.length <= ITHC_LIMITS.maxRecords) {
-    antibody.forEach((a, i) => {
-      if (!(a instanceof Map)) return;
-      const at = child(child(root, 'antibodyTests', C.antibodyTests), i, i);
-      if (a.has(A.value) && !a.has(A.unit)) p.add(at, `has a quantitative value (key ${A.value}) without its unit (key ${A.unit})`);
-      if (a.has(A.cutoff) && !a.has(A.unit)) p.add(at, `has a positivity threshold (key ${A.cutoff}) without its unit (key ${A.unit})`);
-      if (a.has(A.unit) && !a.has(A.value) && !a.has(A.cutoff)) p.add(at, `has a unit (key ${A.unit}) without a quantitative value (key ${A.value}) or threshold (key ${A.cutoff})`);
-      if (a.has(A.comparator) && !a.has(A.value)) p.add(at, `has a comparator (key ${A.comparator}) without a quantitative value (key ${A.value})`);
-      if (a.has(A.manufacturer) && typeof a.get(A.assay) === 'number') p.add(at, `has a manufacturer (key ${A.manufacturer}) beside an assay code (key ${A.assay}), which names the manufacturer already`);
-    });
-  }
-  const tests = m.get(C.tests);
-  if (Array.isArray(tests) && tests.length <= ITHC_LIMITS.maxRecords) {
-    tests.forEach((t, i) => {
-      if (!(t instanceof Map)) return;
-      const sample = t.get(T.sampleTime);
-      const report = t.get(T.reportTime);
-      if (typeof sample === 'number' && typeof report === 'number' && report < sample) {
-        p.add(child(child(root, 'tests', C.tests), i, i), `reports its result (key ${T.reportTime}) before the sample was taken (key ${T.sampleTime})`);
-      }
+  const nouns = RECORD_KIND_LIST.map((k) => RECORD_KINDS[k].noun);
+  if (records === 0) p.add(root, `carries no ${nouns.slice(0, -1).join(', ')} or ${nouns[nouns.length - 1]}; a certificate needs at least one record`);
+  for (const k of RECORD_KIND_LIST) {
+    const check = RECORD_KINDS[k].check;
+    const list = m.get(C[RECORD_KINDS[k].list]);
+    if (!check || !Array.isArray(list) || list.length > ITHC_LIMITS.maxRecords) continue;
+    list.forEach((e, i) => {
+      if (e instanceof Map) check(e, entryPath(k, i), p);
     });
   }
 }
@@ -112,9 +96,10 @@ export function ithcToCbor(cert: IthcCertificateInput): CborValue {
     issuer: cert.issuer,
     holder: cert.holder,
   };
-  for (const k of ['tests', 'antibodyTests', 'vaccinations'] as const) {
-    const list = cert[k];
-    if (list !== undefined && (!Array.isArray(list) || list.length > 0)) input[k] = list;
+  for (const k of RECORD_KIND_LIST) {
+    const name = RECORD_KINDS[k].list;
+    const list = cert[name];
+    if (list !== undefined && (!Array.isArray(list) || list.length > 0)) input[name] = list;
   }
   const value = certificateKind.encode(input, 'certificate', {});
   const { problems } = readIthc(value);
@@ -123,17 +108,10 @@ export function ithcToCbor(cert: IthcCertificateInput): CborValue {
 }
 
 /**
- * A source's names, looked up by its code in the published source list (core/sourcelist.ts
- * SourceDirectory.names). The certificate carries only the code; a verifier that holds the list
- * shows the names.
- */
-export type SourceNames = (code: number) => { readonly name: string; readonly nameLatin?: string } | undefined;
-
-/**
  * Plain JSON for display and `--json` output: readable names, instants as ISO 8601 UTC. With
  * `sources`, a source given by code also gets its names beside the code (`testingCentre` and
- * `testingCentreLatin`, `vaccinationSite` and `vaccinationSiteLatin`), for display only: the
- * certificate says the code.
+ * `testingCentreLatin`, `vaccinationSite` and `vaccinationSiteLatin`: the kind's place), for
+ * display only: the certificate says the code.
  */
 export function ithcToJson(cert: IthcCertificate, opts: { sources?: SourceNames } = {}): Record<string, unknown> {
   const time = (s: number): string => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
@@ -141,19 +119,16 @@ export function ithcToJson(cert: IthcCertificate, opts: { sources?: SourceNames 
     const n = code !== undefined ? opts.sources?.(code) : undefined;
     return n ? { [field]: n.name, ...(n.nameLatin !== undefined ? { [`${field}Latin`]: n.nameLatin } : {}) } : {};
   };
-  return {
-    version: cert.version,
-    id: cert.id,
-    issuer: cert.issuer,
-    holder: { ...cert.holder },
-    tests: cert.tests.map((t) => ({
-      ...t,
-      ...named(t.testingCentreCode, 'testingCentre'),
-      sampleTime: time(t.sampleTime),
-      ...(t.reportTime !== undefined ? { reportTime: time(t.reportTime) } : {}),
-    })),
-    antibodyTests: cert.antibodyTests.map((t) => ({ ...t, ...named(t.testingCentreCode, 'testingCentre'), sampleTime: time(t.sampleTime) })),
-    vaccinations: cert.vaccinations.map((v) => ({ ...v, ...named(v.vaccinationSiteCode, 'vaccinationSite') })),
-    recordTypes: [...cert.recordTypes],
-  };
+  const out: Record<string, unknown> = { version: cert.version, id: cert.id, issuer: cert.issuer, holder: { ...cert.holder } };
+  for (const k of RECORD_KIND_LIST) {
+    const d = recordKind(k);
+    out[d.list] = cert[d.list].map((e) => {
+      const o: Record<string, unknown> = { ...e, ...named(placeCodeOf(k, e), d.place) };
+      // An instant keeps its place among the fields; an absent one stays absent.
+      for (const f of d.instants) if (typeof o[f] === 'number') o[f] = time(o[f]);
+      return o;
+    });
+  }
+  out.recordTypes = [...cert.recordTypes];
+  return out;
 }

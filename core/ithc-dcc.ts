@@ -3,16 +3,18 @@
  * issued as a single-record HC1 code. Antibody tests cannot: the DCC has no antibody test type.
  */
 import type { DccJson } from './dcc';
-import type { SourceNames } from './ithc-codec';
-import type { IthcCertificate } from './ithc-model';
-export type DccRecordRef = { readonly list: 'tests' | 'vaccinations'; readonly index: number };
+import type { IthcCertificate, SourceNames } from './ithc-model';
+import { kindOfList, RECORD_KIND_LIST, RECORD_KINDS, type RecordList } from './record-kinds';
 
-/** The records of a certificate that a DCC can express. */
+/** A certificate entry that a DCC can express: its list and its place in it. */
+export type DccRecordRef = { readonly list: RecordList; readonly index: number };
+
+/** The records of a certificate that a DCC can express, kind by kind (core/record-kinds.ts), each list in order. */
 export function dccRecords(cert: IthcCertificate): DccRecordRef[] {
-  return [
-    ...cert.tests.map((_, index) => ({ list: 'tests' as const, index })),
-    ...cert.vaccinations.map((_, index) => ({ list: 'vaccinations' as const, index })),
-  ];
+  return RECORD_KIND_LIST.filter((k) => RECORD_KINDS[k].dcc !== null).flatMap((k) => {
+    const list = RECORD_KINDS[k].list;
+    return cert[list].map((_, index): DccRecordRef => ({ list, index }));
+  });
 }
 
 /**
@@ -32,36 +34,16 @@ export function ithcDccHolder(cert: IthcCertificate): { ver: string; nam: DccJso
   return { ver: nam.fnt !== undefined ? '1.3.0' : '1.3.2', nam: nam as unknown as DccJson['nam'], dob: h.dateOfBirth };
 }
 
-/** Longest testing centre the DCC's `tc` takes. */
-const DCC_TC_MAX = 80;
-
 /**
- * A DCC JSON for one record, valid under the schema release its `ver` names. `uci` is that DCC's
- * own identifier: every HC1 code is a certificate of its own and is revoked on its own. A testing
- * centre given by code becomes the DCC's free-text `tc` through `sources` (its Latin-script name,
- * which an EU verifier can show, else its name); without a name, or with one longer than the
- * DCC's 80 characters, `tc` (optional in the DCC) is left out.
+ * A DCC JSON for one record, valid under the schema release its `ver` names, its entry as the
+ * record's kind maps it (core/record-kinds.ts `dcc`). `uci` is that DCC's own identifier: every
+ * HC1 code is a certificate of its own and is revoked on its own. `sources` names the places given
+ * by code.
  */
 export function ithcRecordToDcc(cert: IthcCertificate, ref: DccRecordRef, uci: string, sources?: SourceNames): DccJson {
-  const base = ithcDccHolder(cert);
-  if (ref.list === 'tests') {
-    const t = cert.tests[ref.index];
-    if (!t) throw new RangeError(`no test ${ref.index}`);
-    const entry: Record<string, unknown> = { tg: t.disease, tt: t.testType };
-    if (t.testName !== undefined) entry.nm = t.testName;
-    if (t.device !== undefined) entry.ma = t.device;
-    entry.sc = new Date(t.sampleTime * 1000).toISOString().replace('.000Z', 'Z');
-    entry.tr = t.result;
-    const names = t.testingCentreCode !== undefined ? sources?.(t.testingCentreCode) : undefined;
-    const tc = t.testingCentre ?? names?.nameLatin ?? names?.name;
-    if (tc !== undefined && [...tc].length <= DCC_TC_MAX) entry.tc = tc;
-    Object.assign(entry, { co: t.country, is: t.issuer, ci: uci });
-    return { ...base, t: [entry] };
-  }
-  const v = cert.vaccinations[ref.index];
-  if (!v) throw new RangeError(`no vaccination ${ref.index}`);
-  return {
-    ...base,
-    v: [{ tg: v.disease, vp: v.prophylaxis, mp: v.product, ma: v.manufacturer, dn: v.doseNumber, sd: v.totalDoses, dt: v.date, co: v.country, is: v.issuer, ci: uci }],
-  };
+  const kind = kindOfList(ref.list);
+  if (!kind.dcc) throw new RangeError(`the DCC cannot carry ${ref.list}`);
+  const e = cert[kind.list][ref.index];
+  if (!e) throw new RangeError(`no ${kind.noun} ${ref.index}`);
+  return { ...ithcDccHolder(cert), [kind.dcc.type]: [kind.dcc.entry(e, uci, sources)] };
 }

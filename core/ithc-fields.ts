@@ -105,7 +105,9 @@ export const ITHC_KEYS = Object.freeze({
 });
 
 function keysOf(fields: readonly Field[]): Readonly<Record<string, number>> {
-  return Object.freeze(Object.fromEntries(fields.flatMap((f) => [[f.name, f.key], ...(f.alt !== undefined ? [[f.alt, f.key]] : [])])));
+  return Object.freeze(
+    Object.fromEntries(fields.flatMap((f): [string, number][] => [[f.name, f.key], ...(f.alt !== undefined ? [[f.alt, f.key] as [string, number]] : [])])),
+  );
 }
 
 export const certificateKind = mapKind(CERTIFICATE_FIELDS, 'the ITHC certificate');

@@ -380,7 +380,7 @@ export function mapKind(fields: readonly Field[], what: string): Kind {
           }
           continue;
         }
-        const r = f.kind.decode(x as CborValue, fat, p, ctx);
+        const r = f.kind.decode(x, fat, p, ctx);
         if (r === undefined) ok = false;
         else {
           out[readableName(f, r)] = r;

@@ -152,3 +152,10 @@ export interface IthcCertificateInput {
   readonly antibodyTests?: readonly AntibodyTest[];
   readonly vaccinations?: readonly Vaccination[];
 }
+
+/**
+ * A source's names, looked up by its code in the published source list (core/sourcelist.ts
+ * SourceDirectory.names). The certificate carries only the code; a verifier that holds the list
+ * shows the names.
+ */
+export type SourceNames = (code: number) => { readonly name: string; readonly nameLatin?: string } | undefined;

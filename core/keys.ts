@@ -91,7 +91,8 @@ function kidKey(kid: Uint8Array): string {
 }
 
 function sameKey(a: TrustedKey, b: TrustedKey): boolean {
-  const x = a.key.spki, y = b.key.spki;
+  const x = a.key.spki,
+    y = b.key.spki;
   if (x.length !== y.length) return false;
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;

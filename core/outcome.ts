@@ -99,7 +99,7 @@ export function sealedRecipientKids(v: Pick<Verdict, 'format' | 'stages'>): stri
     if (msg instanceof Tag) msg = msg.value as CborValue;
     if (!Array.isArray(msg) || !Array.isArray(msg[3])) return [];
     const kids: string[] = [];
-    for (const r of (msg[3] as CborValue[]).slice(0, 8)) {
+    for (const r of msg[3].slice(0, 8)) {
       if (!Array.isArray(r)) continue;
       let kid = mapGet(r[1], HEADER.kid);
       if (!(kid instanceof Uint8Array) && r[0] instanceof Uint8Array && r[0].length) {

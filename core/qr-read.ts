@@ -99,13 +99,19 @@ function overlap(a: FoundCode, b: FoundCode): number {
 /** The pixels at twice the size, bilinear (each new pixel the mean of its 1, 2 or 4 neighbours). */
 export function upscale2x(src: Pixels): Pixels {
   const { width: w, height: h, data: s } = src;
-  const W = w * 2, H = h * 2;
+  const W = w * 2,
+    H = h * 2;
   const d = new Uint8ClampedArray(W * H * 4);
   for (let y = 0; y < H; y++) {
-    const y0 = y >> 1, y1 = Math.min(h - 1, y0 + (y & 1));
+    const y0 = y >> 1,
+      y1 = Math.min(h - 1, y0 + (y & 1));
     for (let x = 0; x < W; x++) {
-      const x0 = x >> 1, x1 = Math.min(w - 1, x0 + (x & 1));
-      const a = (y0 * w + x0) * 4, b = (y0 * w + x1) * 4, c = (y1 * w + x0) * 4, e = (y1 * w + x1) * 4;
+      const x0 = x >> 1,
+        x1 = Math.min(w - 1, x0 + (x & 1));
+      const a = (y0 * w + x0) * 4,
+        b = (y0 * w + x1) * 4,
+        c = (y1 * w + x0) * 4,
+        e = (y1 * w + x1) * 4;
       const o = (y * W + x) * 4;
       for (let k = 0; k < 4; k++) d[o + k] = (s[a + k] + s[b + k] + s[c + k] + s[e + k] + 2) >> 2;
     }

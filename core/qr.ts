@@ -41,7 +41,8 @@ export function qrPixels(m: QrMatrix, scale: number, quiet = 4): { width: number
   for (let r = 0; r < m.size; r++) {
     for (let c = 0; c < m.size; c++) {
       if (!m.modules[r * m.size + c]) continue;
-      const y0 = (r + quiet) * scale, x0 = (c + quiet) * scale;
+      const y0 = (r + quiet) * scale,
+        x0 = (c + quiet) * scale;
       for (let y = y0; y < y0 + scale; y++) pixels.fill(0, y * width + x0, y * width + x0 + scale);
     }
   }

@@ -41,7 +41,7 @@ export class HashRevocationList implements RevocationList {
   add(kid: Uint8Array | '*', type: RevocationHashType, hash: Uint8Array): void {
     const k = kid === '*' ? '*' : toBase64(kid);
     let byType = this.entries.get(k);
-    if (!byType) this.entries.set(k, (byType = new Map()));
+    if (!byType) this.entries.set(k, (byType = new Map<RevocationHashType, Set<string>>()));
     let set = byType.get(type);
     if (!set) byType.set(type, (set = new Set()));
     set.add(toBase64(hash.subarray(0, 16)));

@@ -2,17 +2,17 @@
  * Validation rules from outside (a partner's entry rules, `ithc verify --rules FILE`) are checked
  * twice before anything evaluates them:
  *
- * 1. against the EU DCC gateway's JSON Schema for rules (validation-rule.schema.json beside this
- *    file, copied unchanged from eu-digital-green-certificates/dgc-gateway; see README.md), with one
- *    deviation: its Identifier pattern `-[1-9]\d*$` refuses the zero-padded numbers that every
- *    published rule set uses (GR-EU-0000 …), so Identifier is checked with core/rules.ts
+ * 1. against the EU DCC gateway's JSON Schema for rules (schemas/rules/validation-rule.schema.json,
+ *    copied unchanged from eu-digital-green-certificates/dgc-gateway; see the README.md beside it),
+ *    with one deviation: its Identifier pattern `-[1-9]\d*$` refuses the zero-padded numbers that
+ *    every published rule set uses (GR-EU-0000 …), so Identifier is checked with rules.ts
  *    RULE_IDENTIFIER, which accepts both;
- * 2. by core/rules.ts checkRule: the gateway's other constraints (Identifier head and country,
+ * 2. by rules.ts checkRule: the gateway's other constraints (Identifier head and country,
  *    ValidFrom before ValidTo), bounded sizes and the Logic validated as CertLogic.
  */
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
-import { checkRule, RULE_IDENTIFIER, RULE_LIMITS, type ValidationRule } from '../../core/rules';
-import RULE_SCHEMA from './validation-rule.schema.json';
+import { checkRule, RULE_IDENTIFIER, RULE_LIMITS, type ValidationRule } from './rules';
+import RULE_SCHEMA from './schemas/rules/validation-rule.schema.json';
 
 export { RULE_SCHEMA };
 
@@ -23,7 +23,11 @@ function validators(): { published: ValidateFunction; ours: ValidateFunction } {
     // Formats off: the schema's "format" values are prose ("ISO 8601 Timestamp …"); its patterns
     // carry the actual constraint.
     const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
-    const ours = { ...RULE_SCHEMA, $id: RULE_SCHEMA.$id.replace(/\.schema\.json$/, '.ithc.schema.json'), properties: { ...RULE_SCHEMA.properties, Identifier: { ...RULE_SCHEMA.properties.Identifier, pattern: RULE_IDENTIFIER.source } } };
+    const ours = {
+      ...RULE_SCHEMA,
+      $id: RULE_SCHEMA.$id.replace(/\.schema\.json$/, '.ithc.schema.json'),
+      properties: { ...RULE_SCHEMA.properties, Identifier: { ...RULE_SCHEMA.properties.Identifier, pattern: RULE_IDENTIFIER.source } },
+    };
     compiled = { published: ajv.compile(RULE_SCHEMA), ours: ajv.compile(ours) };
   }
   return compiled;
@@ -56,8 +60,9 @@ export function readRuleSet(value: unknown, country?: string): { rules?: Validat
   if (value.length > RULE_LIMITS.maxRules) return { problems: [`${value.length} rules; at most ${RULE_LIMITS.maxRules} are accepted`] };
   const problems: string[] = [];
   const seen = new Set<string>();
-  value.forEach((rule, i) => {
-    const id = rule && typeof rule === 'object' && typeof rule.Identifier === 'string' ? ` ${String(rule.Identifier).slice(0, 40)}` : '';
+  value.forEach((rule: unknown, i) => {
+    const identifier = rule && typeof rule === 'object' ? (rule as { Identifier?: unknown }).Identifier : undefined;
+    const id = typeof identifier === 'string' ? ` ${identifier.slice(0, 40)}` : '';
     const own = ruleProblems(rule);
     for (const p of own) problems.push(`rule ${i}${id}: ${p}`);
     if (own.length) return;

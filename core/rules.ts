@@ -19,8 +19,9 @@
  */
 import { evaluate, specificationVersion } from 'certlogic-js';
 import { validate as certLogicIssues } from 'certlogic-js/dist/validation';
-import type { VerifiedCertificate } from './hcert';
+import type { CertificateContent } from './hcert';
 import { dccRecords, ithcDccHolder, ithcRecordToDcc, type DccRecordRef, type IthcCertificate } from './ithc';
+import { kindOfList } from './record-kinds';
 import { VALUE_SETS } from './valuesets';
 
 export type RuleCertificateType = 'General' | 'Test' | 'Vaccination' | 'Recovery';
@@ -83,7 +84,8 @@ export function checkRule(value: unknown): { rule?: ValidationRule; problems: st
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { problems: ['a rule must be a JSON object'] };
   const r = value as Record<string, unknown>;
   // Depth first, iteratively: serialising (for the size) recurses, and so does CertLogic's validator.
-  if (depthOf(r, RULE_LIMITS.maxLogicDepth + 2) > RULE_LIMITS.maxLogicDepth + 1) return { problems: [`the rule is nested deeper than ${RULE_LIMITS.maxLogicDepth} levels`] };
+  if (depthOf(r, RULE_LIMITS.maxLogicDepth + 2) > RULE_LIMITS.maxLogicDepth + 1)
+    return { problems: [`the rule is nested deeper than ${RULE_LIMITS.maxLogicDepth} levels`] };
   let size: number;
   try {
     size = JSON.stringify(r).length;
@@ -113,26 +115,35 @@ export function checkRule(value: unknown): { rule?: ValidationRule; problems: st
     const head = id.slice(0, 2);
     if (type === 'Invalidation' && head !== 'IR') problems.push(`Invalidation rules are identified IR-…, not ${head}-…`);
     if (type === 'Acceptance' && head === 'IR') problems.push('IR-… identifies Invalidation rules; this one is an Acceptance rule');
-    if (type === 'Acceptance' && certType && head !== 'IR' && ID_HEAD[certType] !== head) problems.push(`a ${certType} rule is identified ${ID_HEAD[certType]}-…, not ${head}-…`);
+    if (type === 'Acceptance' && certType && head !== 'IR' && ID_HEAD[certType] !== head)
+      problems.push(`a ${certType} rule is identified ${ID_HEAD[certType]}-…, not ${head}-…`);
   }
   if (id && country && id.slice(3, 5) !== country) problems.push(`the Identifier's country ${id.slice(3, 5)} differs from Country ${country}`);
 
   const desc = r.Description;
   if (!Array.isArray(desc) || desc.length === 0) problems.push('Description must be a non-empty array of {lang, desc}');
-  else if (desc.length > RULE_LIMITS.maxDescriptions) problems.push(`Description has ${desc.length} entries; at most ${RULE_LIMITS.maxDescriptions} are accepted`);
+  else if (desc.length > RULE_LIMITS.maxDescriptions)
+    problems.push(`Description has ${desc.length} entries; at most ${RULE_LIMITS.maxDescriptions} are accepted`);
   else {
-    desc.forEach((d, i) => {
-      const ok = d && typeof d === 'object' && typeof d.lang === 'string' && /^([a-z]{2}|[a-z]{2}-[a-z]{2})$/.test(d.lang) && typeof d.desc === 'string' && d.desc.length > 0 && d.desc.length <= RULE_LIMITS.maxDescriptionChars;
+    desc.forEach((entry: unknown, i) => {
+      const d = entry && typeof entry === 'object' ? (entry as { lang?: unknown; desc?: unknown }) : {};
+      const ok =
+        typeof d.lang === 'string' &&
+        /^([a-z]{2}|[a-z]{2}-[a-z]{2})$/.test(d.lang) &&
+        typeof d.desc === 'string' &&
+        d.desc.length > 0 &&
+        d.desc.length <= RULE_LIMITS.maxDescriptionChars;
       if (!ok) problems.push(`Description[${i}] must be {lang: "xx" or "xx-yy", desc: text of at most ${RULE_LIMITS.maxDescriptionChars} characters}`);
     });
-    if (!desc.some((d) => d && d.lang === 'en')) problems.push('Description needs an English ("en") entry');
+    if (!desc.some((d: unknown) => !!d && (d as { lang?: unknown }).lang === 'en')) problems.push('Description needs an English ("en") entry');
   }
   const affected = r.AffectedFields;
   if (!Array.isArray(affected) || affected.length > RULE_LIMITS.maxAffectedFields || !affected.every((f) => typeof f === 'string' && f.length <= 200)) {
     problems.push(`AffectedFields must be an array of at most ${RULE_LIMITS.maxAffectedFields} field paths`);
   }
   const logic = r.Logic;
-  if (logic === null || typeof logic !== 'object' || Array.isArray(logic) || Object.keys(logic).length === 0) problems.push('Logic must be a CertLogic operation object');
+  if (logic === null || typeof logic !== 'object' || Array.isArray(logic) || Object.keys(logic).length === 0)
+    problems.push('Logic must be a CertLogic operation object');
   else {
     const issues = logicIssues(logic);
     for (const i of issues.slice(0, 5)) problems.push(`Logic is not valid CertLogic: ${i.message} at ${clip(JSON.stringify(i.expr))}`);
@@ -163,7 +174,8 @@ export interface RuleData {
 /** One rule on one data context: passed, failed, or open with the reason. */
 export function evaluateRule(rule: ValidationRule, data: RuleData): { result: RuleResult; reason?: string } {
   if (rule.Engine !== RULE_ENGINE) return { result: 'open', reason: `written for the engine ${clip(rule.Engine)}; this verifier runs ${RULE_ENGINE}` };
-  if (!engineSupports(rule.EngineVersion)) return { result: 'open', reason: `needs CertLogic ${rule.EngineVersion}; this verifier implements ${RULE_ENGINE_VERSION}` };
+  if (!engineSupports(rule.EngineVersion))
+    return { result: 'open', reason: `needs CertLogic ${rule.EngineVersion}; this verifier implements ${RULE_ENGINE_VERSION}` };
   let value: unknown;
   try {
     value = evaluateExpression(rule.Logic, data);
@@ -238,7 +250,7 @@ export function ruleApplies(rule: ValidationRule, types: readonly RuleCertificat
 
 /** A rule's description in Chinese and English; Chinese falls back to English, English to the first. */
 export function ruleDescription(rule: ValidationRule): { zh: string; en: string } {
-  const d = Array.isArray(rule.Description) ? rule.Description : [];
+  const d: ValidationRule['Description'] = Array.isArray(rule.Description) ? (rule.Description as ValidationRule['Description']) : [];
   const en = d.find((x) => x.lang === 'en')?.desc ?? d[0]?.desc ?? rule.Identifier;
   const zh = d.find((x) => typeof x.lang === 'string' && (x.lang === 'zh' || x.lang.startsWith('zh-')))?.desc ?? en;
   return { zh, en };
@@ -295,7 +307,7 @@ export interface RuleCandidate {
  * such record, one payload of the holder and `a` alone. `uciFor` names a record's own DCC UCI when
  * known (issued HC1 codes carry their own); otherwise the certificate's id stands in.
  */
-export function ruleCandidates(cert: VerifiedCertificate, uciFor?: (ref: DccRecordRef) => string | undefined): RuleCandidate[] {
+export function ruleCandidates(cert: CertificateContent, uciFor?: (ref: DccRecordRef) => string | undefined): RuleCandidate[] {
   if (cert.format === 'dcc') {
     const payload = cert.dcc.json as Record<string, unknown>;
     return [{ basis: { kind: 'dcc' }, payload, types: dccRuleTypes(payload) }];
@@ -310,14 +322,11 @@ export function ruleCandidates(cert: VerifiedCertificate, uciFor?: (ref: DccReco
   }
   return refs.map((ref) => {
     const dcc = ithcRecordToDcc(c, ref, uciFor?.(ref) ?? c.id) as Record<string, unknown>;
-    return {
-      basis: { kind: ref.list === 'tests' ? ('test' as const) : ('vaccination' as const), index: ref.index },
-      payload: { ...dcc, ...extra },
-      types: [ref.list === 'tests' ? ('Test' as const) : ('Vaccination' as const)],
-    };
+    // dccRecords names only kinds the DCC carries.
+    const mapping = kindOfList(ref.list).dcc!;
+    return { basis: { kind: mapping.ruleBasis, index: ref.index }, payload: { ...dcc, ...extra }, types: [mapping.ruleType] };
   });
 }
-
 
 /**
  * Our antibody section (docs/entry-rules.md §Antibody tests): one entry per serum IgG test, in
@@ -358,7 +367,8 @@ export interface RuleOutcome {
 }
 
 export interface EntryRulesInput {
-  certificate: VerifiedCertificate;
+  /** A verifier passes the verified certificate; the issuing side its own stored content. */
+  certificate: CertificateContent;
   rules: readonly ValidationRule[];
   /** Destination, ISO 3166-1 alpha-2. */
   country: string;
@@ -390,7 +400,15 @@ export function evaluateEntryRules(input: EntryRulesInput): EntryRulesReport {
   const selected = selectRules(input.rules, { country: input.country, at: input.at, issuerCountry: sig.issuer });
   const report: EntryRulesReport = { country: input.country, at: isoSeconds(input.at), hasRules: selected.length > 0, passed: false, basis: null, results: [] };
   if (!report.hasRules) return report;
-  const external = ruleExternal({ at: input.at, countryCode: input.country, issuedAt: sig.issuedAt, expiresAt: sig.expiresAt, kid: sig.kid, issuerCountryCode: sig.issuer, valueSets: input.valueSets });
+  const external = ruleExternal({
+    at: input.at,
+    countryCode: input.country,
+    issuedAt: sig.issuedAt,
+    expiresAt: sig.expiresAt,
+    kid: sig.kid,
+    issuerCountryCode: sig.issuer,
+    valueSets: input.valueSets,
+  });
 
   let best: { rank: number[]; basis: RuleBasis; results: RuleOutcome[]; passed: boolean } | undefined;
   for (const cand of ruleCandidates(input.certificate, input.uciFor)) {
@@ -412,7 +430,14 @@ export function evaluateEntryRules(input: EntryRulesInput): EntryRulesReport {
 }
 
 function outcome(rule: ValidationRule, r: { result: RuleResult; reason?: string }): RuleOutcome {
-  const o: RuleOutcome = { ruleId: rule.Identifier, version: rule.Version, country: rule.Country, type: rule.CertificateType, description: ruleDescription(rule), result: r.result };
+  const o: RuleOutcome = {
+    ruleId: rule.Identifier,
+    version: rule.Version,
+    country: rule.Country,
+    type: rule.CertificateType,
+    description: ruleDescription(rule),
+    result: r.result,
+  };
   if (r.reason) o.reason = r.reason;
   return o;
 }

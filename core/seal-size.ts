@@ -44,7 +44,8 @@ export function sealedSize(openCode: string, sealedCode: string, ecc: EccLevel =
 /** Seals an open ITHC1: code's COSE_Sign1 to `recipient` and reports the sizes (the bench's hook). */
 export function measureSealOverhead(openCode: string, recipient: SealRecipient, rng: RandomSource, ecc: EccLevel = 'Q'): SealedSize & { sealedCode: string } {
   const stages = decodeStages(openCode);
-  if (stages.error || stages.format !== 'ithc' || !stages.cose) throw new TypeError(`measureSealOverhead needs an open ITHC1: code${stages.error ? ` (${stages.error.message})` : ''}`);
+  if (stages.error || stages.format !== 'ithc' || !stages.cose)
+    throw new TypeError(`measureSealOverhead needs an open ITHC1: code${stages.error ? ` (${stages.error.message})` : ''}`);
   const sealedCode = sealCode(stages.cose, [recipient], rng);
   return { ...sealedSize(openCode, sealedCode, ecc), sealedCode };
 }

@@ -31,7 +31,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { aeskw, gcm } from '@noble/ciphers/aes.js';
 import { decodeBase45, encodeBase45 } from './base45';
 import { bytesEqual, concatBytes, toBase64 } from './bytes';
-import { Tag, decodeLenient, encodeStrict, type CborValue } from './cbor';
+import { Tag, decodeLenient, describeCborValue, encodeStrict, type CborValue } from './cbor';
 import { HEADER } from './cose';
 import { IthcError } from './errors';
 import { withLimits, type Limits } from './limits';
@@ -106,11 +106,14 @@ export function sealSign1(sign1Bytes: Uint8Array, recipients: readonly SealRecip
   if (!(sign1Bytes instanceof Uint8Array) || sign1Bytes.length === 0) throw new TypeError('sealSign1 needs the COSE_Sign1 bytes');
   // The plaintext is the tagged COSE_Sign1 (tag 18, head 0xd2), so that once opened it verifies like an open code.
   if (sign1Bytes[0] !== 0xd2) throw new TypeError('sealSign1 seals a tagged COSE_Sign1 (CBOR tag 18)');
-  if (!Array.isArray(recipients) || recipients.length === 0) throw new TypeError('sealSign1 needs at least one recipient');
+  // Checked as unknown: Array.isArray would narrow a readonly array to any[].
+  const recipientList: unknown = recipients;
+  if (!Array.isArray(recipientList) || recipients.length === 0) throw new TypeError('sealSign1 needs at least one recipient');
   if (recipients.length > SEAL_LIMITS.maxRecipients) throw new RangeError(`at most ${SEAL_LIMITS.maxRecipients} recipients`);
   if (typeof rng !== 'function') throw new TypeError('sealSign1 needs a random source');
   const points = recipients.map((r, i) => {
-    if (!(r.kid instanceof Uint8Array) || r.kid.length === 0 || r.kid.length > SEAL_LIMITS.maxKidBytes) throw new TypeError(`recipient ${i}: kid must be 1 to ${SEAL_LIMITS.maxKidBytes} bytes`);
+    if (!(r.kid instanceof Uint8Array) || r.kid.length === 0 || r.kid.length > SEAL_LIMITS.maxKidBytes)
+      throw new TypeError(`recipient ${i}: kid must be 1 to ${SEAL_LIMITS.maxKidBytes} bytes`);
     if (r.pointCompression !== undefined && typeof r.pointCompression !== 'boolean') throw new TypeError(`recipient ${i}: pointCompression must be a boolean`);
     return recipientPoint(r.publicKey, i);
   });
@@ -152,16 +155,21 @@ export function sealSign1(sign1Bytes: Uint8Array, recipients: readonly SealRecip
  */
 export function openSealed(coseEncrypt: Uint8Array, keys: readonly OpeningKey[], limits: Partial<Limits> = {}): Uint8Array {
   if (!(coseEncrypt instanceof Uint8Array)) throw new TypeError('openSealed needs the COSE_Encrypt bytes');
-  if (!Array.isArray(keys)) throw new TypeError('openSealed needs an array of keys');
+  const keyList: unknown = keys;
+  if (!Array.isArray(keyList)) throw new TypeError('openSealed needs an array of keys');
   keys.forEach((k, i) => {
-    if (!(k?.privateKey instanceof Uint8Array) || !p256.utils.isValidSecretKey(k.privateKey)) throw new TypeError(`key ${i}: privateKey must be a 32-byte P-256 scalar`);
+    if (!(k?.privateKey instanceof Uint8Array) || !p256.utils.isValidSecretKey(k.privateKey))
+      throw new TypeError(`key ${i}: privateKey must be a 32-byte P-256 scalar`);
     if (k.kid !== undefined && !(k.kid instanceof Uint8Array)) throw new TypeError(`key ${i}: kid must be bytes`);
   });
   const lim = withLimits(limits);
   const msg = parseCoseEncrypt(coseEncrypt, lim);
   const sealedFor = [...new Set(msg.recipients.map((r) => (r.kid ? toBase64(r.kid) : '(no kid)')))].join(', ');
   if (keys.length === 0) {
-    throw new IthcError('DECRYPT_FAILED', `no matching key: this code is sealed for a destination authority (kid ${sealedFor}); give that authority's private key to open it`);
+    throw new IthcError(
+      'DECRYPT_FAILED',
+      `no matching key: this code is sealed for a destination authority (kid ${sealedFor}); give that authority's private key to open it`,
+    );
   }
   const aad = encStructure(msg.protectedBytes);
   let attempts = 0;
@@ -175,7 +183,10 @@ export function openSealed(coseEncrypt: Uint8Array, keys: readonly OpeningKey[],
     }
   }
   if (attempts === 0) {
-    throw new IthcError('DECRYPT_FAILED', `no matching key: this code is sealed for kid ${sealedFor}, and none of the ${keys.length} key${keys.length > 1 ? 's' : ''} given has that kid`);
+    throw new IthcError(
+      'DECRYPT_FAILED',
+      `no matching key: this code is sealed for kid ${sealedFor}, and none of the ${keys.length} key${keys.length > 1 ? 's' : ''} given has that kid`,
+    );
   }
   throw new IthcError(
     'DECRYPT_FAILED',
@@ -201,7 +212,7 @@ export function sealedCodeContent(code: string, limitsIn: Partial<Limits> = {}):
 /** The `openSealed` option of verifyCode (core/hcert.ts) for a set of authority keys. */
 export function sealedOpener(keys: readonly OpeningKey[], limits: Partial<Limits> = {}): (coseEncrypt: Uint8Array) => Promise<Uint8Array> {
   const own = keys.map((k) => ({ kid: k.kid?.slice(), privateKey: k.privateKey.slice() }));
-  return async (coseEncrypt) => openSealed(coseEncrypt, own, limits);
+  return async (coseEncrypt) => Promise.resolve(openSealed(coseEncrypt, own, limits));
 }
 
 /** SubjectPublicKeyInfo DER (RFC 5480) of an uncompressed P-256 point 04 ‖ x ‖ y. */
@@ -259,12 +270,14 @@ function parseCoseEncrypt(bytes: Uint8Array, limits: Limits): ParsedEncrypt {
   if (!(unprot instanceof Map)) invalid('unprotected header must be a map');
   if (!(ciphertext instanceof Uint8Array)) invalid('ciphertext must be an attached byte string');
   if (!Array.isArray(recipients) || recipients.length === 0) invalid('recipients must be a non-empty array');
-  if (recipients.length > SEAL_LIMITS.maxRecipients) throw new IthcError('SIZE_LIMIT', `sealed code has ${recipients.length} recipients; at most ${SEAL_LIMITS.maxRecipients} are accepted`);
+  if (recipients.length > SEAL_LIMITS.maxRecipients)
+    throw new IthcError('SIZE_LIMIT', `sealed code has ${recipients.length} recipients; at most ${SEAL_LIMITS.maxRecipients} are accepted`);
   const ph = headerMap(prot, 'protected header');
   checkNoCrit(ph, unprot);
   const alg = ph.get(HEADER.alg);
   if (alg === undefined) invalid('no content algorithm in the protected header');
-  if (alg !== SEAL_ALGORITHMS.A256GCM) throw new IthcError('ALG_UNSUPPORTED', `sealed code: content algorithm ${String(alg)} is not supported (expected A256GCM, 3)`);
+  if (alg !== SEAL_ALGORITHMS.A256GCM)
+    throw new IthcError('ALG_UNSUPPORTED', `sealed code: content algorithm ${describeCborValue(alg)} is not supported (expected A256GCM, 3)`);
   if (unprot.has(HEADER.alg)) invalid('the content algorithm must be protected');
   if (unprot.has(HEADER.partialIv) || ph.has(HEADER.partialIv)) invalid('partial IVs are not used');
   const iv = unprot.get(HEADER.iv) ?? ph.get(HEADER.iv);
@@ -288,12 +301,16 @@ function parseRecipient(r: CborValue): ParsedRecipient {
   const alg = ph.get(HEADER.alg);
   if (alg === undefined) invalid('no key agreement algorithm in the recipient protected header');
   if (alg !== SEAL_ALGORITHMS.ECDH_ES_HKDF_256 && alg !== SEAL_ALGORITHMS.ECDH_ES_A256KW) {
-    throw new IthcError('ALG_UNSUPPORTED', `sealed code: recipient algorithm ${String(alg)} is not supported (expected ECDH-ES + HKDF-256, -25, or ECDH-ES + A256KW, -31)`);
+    throw new IthcError(
+      'ALG_UNSUPPORTED',
+      `sealed code: recipient algorithm ${describeCborValue(alg)} is not supported (expected ECDH-ES + HKDF-256, -25, or ECDH-ES + A256KW, -31)`,
+    );
   }
   if (alg === SEAL_ALGORITHMS.ECDH_ES_HKDF_256 && ciphertext.length !== 0) invalid('with direct key agreement the recipient ciphertext is empty');
   if (alg === SEAL_ALGORITHMS.ECDH_ES_A256KW && ciphertext.length !== WRAPPED_KEY_BYTES) invalid(`a wrapped key is ${WRAPPED_KEY_BYTES} bytes`);
   const kid = ph.get(HEADER.kid) ?? unprot.get(HEADER.kid);
-  if (kid !== undefined && (!(kid instanceof Uint8Array) || kid.length > SEAL_LIMITS.maxKidBytes)) invalid(`kid must be a byte string of at most ${SEAL_LIMITS.maxKidBytes} bytes`);
+  if (kid !== undefined && (!(kid instanceof Uint8Array) || kid.length > SEAL_LIMITS.maxKidBytes))
+    invalid(`kid must be a byte string of at most ${SEAL_LIMITS.maxKidBytes} bytes`);
   const key = unprot.get(HEADER_EPHEMERAL_KEY) ?? ph.get(HEADER_EPHEMERAL_KEY);
   if (key === undefined) invalid('no ephemeral key (header -1) in the recipient');
   return { alg, protectedBytes: prot.slice(), kid: kid?.slice(), ephemeral: ephemeralPoint(key), ciphertext: ciphertext.slice() };
@@ -388,7 +405,10 @@ function recipientHeader(r: SealRecipient, ephemeral: Uint8Array): Map<CborValue
     [COSE_KEY.x, ephemeral.slice(1, 1 + COORD_BYTES)],
     [COSE_KEY.y, r.pointCompression === false ? y : (y[COORD_BYTES - 1] & 1) === 1],
   ]);
-  return new Map<CborValue, CborValue>([[HEADER.kid, r.kid.slice()], [HEADER_EPHEMERAL_KEY, coseKey]]);
+  return new Map<CborValue, CborValue>([
+    [HEADER.kid, r.kid.slice()],
+    [HEADER_EPHEMERAL_KEY, coseKey],
+  ]);
 }
 
 /** COSE_KDF_Context (RFC 9053 §5.2) with empty party info: [alg, [nil,nil,nil], [nil,nil,nil], [256, protected]]. */
@@ -416,6 +436,7 @@ function recipientPoint(publicKey: Uint8Array, i: number): Uint8Array {
 
 function randomBytes(rng: RandomSource, n: number): Uint8Array {
   const b = rng(n);
-  if (!(b instanceof Uint8Array) || b.length !== n) throw new TypeError(`the random source returned ${b instanceof Uint8Array ? b.length : typeof b} bytes, not ${n}`);
+  if (!(b instanceof Uint8Array) || b.length !== n)
+    throw new TypeError(`the random source returned ${b instanceof Uint8Array ? b.length : typeof b} bytes, not ${n}`);
   return b;
 }

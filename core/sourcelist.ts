@@ -28,7 +28,7 @@ import { IthcError } from './errors';
 import { kidFromCertificate } from './keys';
 import { checkListHeader, checkSignedWithinValidity, listHeaderEntries, unwrapSignedEnvelope, verifySignedList } from './trustlist';
 import type { IthcCertificate } from './ithc';
-import type { Lang } from './valuesets';
+import { RECORD_KIND_LIST, entriesOf, placeCodeOf, type RecordList } from './record-kinds';
 import type { ParsedCertificate } from './x509';
 
 export const SOURCE_LIST_FORMAT = 'ithc-sourcelist';
@@ -103,7 +103,7 @@ export interface SourceListEnvelope {
 // --- display ----------------------------------------------------------------------------------
 
 /** What verifiers show for a source: its Chinese name in Chinese, its Latin-script name in every other language (the Chinese one when it has none). */
-export function sourceDisplayName(entry: Pick<SourceListEntry, 'name' | 'nameLatin'>, lang: Lang | string): string {
+export function sourceDisplayName(entry: Pick<SourceListEntry, 'name' | 'nameLatin'>, lang: string): string {
   return lang === 'zh' ? entry.name : (entry.nameLatin ?? entry.name);
 }
 
@@ -112,7 +112,7 @@ export function sourceDisplayName(entry: Pick<SourceListEntry, 'name' | 'nameLat
  * code (its display name when the list holds it; otherwise the code, so a verifier without the list
  * still says something true).
  */
-export function sourceLabel(ref: { name?: string; code?: number }, sources: SourceDirectory | undefined, lang: Lang | string): string {
+export function sourceLabel(ref: { name?: string; code?: number }, sources: SourceDirectory | undefined, lang: string): string {
   if (ref.name !== undefined) return ref.name;
   if (ref.code === undefined) return '';
   const e = sources?.get(ref.code);
@@ -120,10 +120,7 @@ export function sourceLabel(ref: { name?: string; code?: number }, sources: Sour
   return lang === 'zh' ? `机构编码 ${ref.code}（来源列表中未找到）` : `source code ${ref.code} (not in the source list loaded)`;
 }
 
-/** Whether the list says the source could make records at `t` (seconds). */
-export function sourceValidAt(entry: Pick<SourceListEntry, 'validFrom' | 'validUntil'>, t: number): boolean {
-  return (entry.validFrom === undefined || t >= entry.validFrom) && (entry.validUntil === undefined || t <= entry.validUntil);
-}
+export { sourceValidAt } from './source-validity';
 
 /** Sources by code, from one or more verified lists (a later list's entry wins). */
 export class SourceDirectory {
@@ -155,15 +152,20 @@ const REGION = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;
 /** Why an entry is not one we publish, or undefined. Shared by publishing (a TypeError) and reading (left out with a warning). */
 export function sourceEntryProblem(e: SourceListEntry): string | undefined {
   const text = (v: unknown, max: number) => typeof v === 'string' && v.length > 0 && [...v].length <= max && !NAME_FORBIDDEN.test(v) && v.trim() === v;
-  if (!Number.isSafeInteger(e.code) || e.code < 1 || e.code > SOURCE_ENTRY_LIMITS.maxCode) return `code must be an integer from 1 to ${SOURCE_ENTRY_LIMITS.maxCode}`;
+  if (!Number.isSafeInteger(e.code) || e.code < 1 || e.code > SOURCE_ENTRY_LIMITS.maxCode)
+    return `code must be an integer from 1 to ${SOURCE_ENTRY_LIMITS.maxCode}`;
   if (!SOURCE_TYPES.includes(e.type)) return 'type must be lab or vaccination-site';
   if (!text(e.name, SOURCE_ENTRY_LIMITS.maxName)) return `name must be 1 to ${SOURCE_ENTRY_LIMITS.maxName} characters without control characters`;
-  if (e.nameLatin !== undefined && !(text(e.nameLatin, SOURCE_ENTRY_LIMITS.maxName) && /^[\x20-\x7e\u00a0-\u024f]+$/.test(e.nameLatin))) return `nameLatin must be 1 to ${SOURCE_ENTRY_LIMITS.maxName} characters of Latin script`;
+  if (e.nameLatin !== undefined && !(text(e.nameLatin, SOURCE_ENTRY_LIMITS.maxName) && /^[\x20-\x7e\u00a0-\u024f]+$/.test(e.nameLatin)))
+    return `nameLatin must be 1 to ${SOURCE_ENTRY_LIMITS.maxName} characters of Latin script`;
   if (typeof e.country !== 'string' || !/^[A-Z]{2}$/.test(e.country)) return 'country must be ISO 3166-1 alpha-2';
-  if (e.region !== undefined && !(typeof e.region === 'string' && REGION.test(e.region) && e.region.startsWith(`${e.country}-`))) return "region must be an ISO 3166-2 code of the source's country, e.g. CN-BJ";
-  if (e.accreditation !== undefined && !text(e.accreditation, SOURCE_ENTRY_LIMITS.maxAccreditation)) return `accreditation must be 1 to ${SOURCE_ENTRY_LIMITS.maxAccreditation} characters`;
+  if (e.region !== undefined && !(typeof e.region === 'string' && REGION.test(e.region) && e.region.startsWith(`${e.country}-`)))
+    return "region must be an ISO 3166-2 code of the source's country, e.g. CN-BJ";
+  if (e.accreditation !== undefined && !text(e.accreditation, SOURCE_ENTRY_LIMITS.maxAccreditation))
+    return `accreditation must be 1 to ${SOURCE_ENTRY_LIMITS.maxAccreditation} characters`;
   if (e.validFrom !== undefined && (!Number.isSafeInteger(e.validFrom) || e.validFrom < 0)) return 'validFrom must be seconds since the epoch';
-  if (e.validUntil !== undefined && (!Number.isSafeInteger(e.validUntil) || e.validUntil < (e.validFrom ?? 0))) return 'validUntil must be seconds since the epoch, not before validFrom';
+  if (e.validUntil !== undefined && (!Number.isSafeInteger(e.validUntil) || e.validUntil < (e.validFrom ?? 0)))
+    return 'validUntil must be seconds since the epoch, not before validFrom';
   return undefined;
 }
 
@@ -264,7 +266,7 @@ export interface VerifySourceListOptions {
 }
 
 /** Is this (text, bytes or parsed) our signed source list? */
-export function isSignedSourceList(input: string | Uint8Array | unknown): boolean {
+export function isSignedSourceList(input: unknown): boolean {
   const head = /^\s*\{[\s\S]*"format"\s*:\s*"ithc-sourcelist"/;
   if (input instanceof Uint8Array) {
     if (input.length > 0 && input[0] === 0xd2) {
@@ -300,7 +302,14 @@ export async function verifySourceList(input: string | Uint8Array | Record<strin
   const limits = { ...DEFAULT_SOURCE_LIST_LIMITS, ...(opts.limits ?? {}) };
   const { cose, envelope } = unwrapSignedEnvelope(input, limits.maxBytes, SOURCE_LIST_FORMAT, 'source list');
   const cborLimits = { maxCborDepth: 6, maxCborItems: limits.maxSources * 20 + 64, maxCodeLength: 0, maxInflatedBytes: 0 };
-  const { payload, csca, signer } = await verifySignedList(cose, { contentType: SOURCE_LIST_CONTENT_TYPE, what: 'source list', cscas: opts.cscas, now: opts.now, crypto: opts.crypto, cborLimits });
+  const { payload, csca, signer } = await verifySignedList(cose, {
+    contentType: SOURCE_LIST_CONTENT_TYPE,
+    what: 'source list',
+    cscas: opts.cscas,
+    now: opts.now,
+    crypto: opts.crypto,
+    cborLimits,
+  });
 
   const bad = (m: string): never => {
     throw new IthcError('SCHEMA_INVALID', `the signed source list content is malformed: ${m}`);
@@ -321,16 +330,22 @@ export async function verifySourceList(input: string | Uint8Array | Record<strin
   const raw = mapGet(v, 'sources');
   if (!Array.isArray(raw)) bad('sources must be an array');
   const list = raw as CborValue[];
-  if (list.length > limits.maxSources) throw new IthcError('SIZE_LIMIT', `the source list has ${list.length} sources; at most ${limits.maxSources} are accepted`);
+  if (list.length > limits.maxSources)
+    throw new IthcError('SIZE_LIMIT', `the source list has ${list.length} sources; at most ${limits.maxSources} are accepted`);
   checkSignedWithinValidity(issuedAt, signer, 'source list');
 
   const problems: SourceListProblem[] = [];
   if (envelope) {
     const differs: string[] = [];
     if (envelope.version !== undefined && envelope.version !== version) differs.push('version');
-    if (envelope.issuedAt !== undefined && Date.parse(String(envelope.issuedAt)) !== issuedAt * 1000) differs.push('issuedAt');
+    if (envelope.issuedAt !== undefined && (typeof envelope.issuedAt !== 'string' || Date.parse(envelope.issuedAt) !== issuedAt * 1000))
+      differs.push('issuedAt');
     if (envelope.country !== undefined && envelope.country !== country) differs.push('country');
-    if (differs.length) problems.push({ code: 'ENVELOPE_MISMATCH', message: `the envelope's ${differs.join(', ')} disagree${differs.length === 1 ? 's' : ''} with the signed content; the signed content is used` });
+    if (differs.length)
+      problems.push({
+        code: 'ENVELOPE_MISMATCH',
+        message: `the envelope's ${differs.join(', ')} disagree${differs.length === 1 ? 's' : ''} with the signed content; the signed content is used`,
+      });
   }
   const entries: SourceListEntry[] = [];
   const seen = new Set<number>();
@@ -347,9 +362,24 @@ export async function verifySourceList(input: string | Uint8Array | Record<strin
   const maxAge = opts.maxAge ?? listMaxAge;
   const ageSeconds = Math.floor(opts.now - issuedAt);
   const stale = ageSeconds > maxAge;
-  if (stale) problems.push({ code: 'STALE', message: `the source list was issued ${Math.floor(ageSeconds / 86_400)} days ago, more than its maximum age of ${Math.floor(maxAge / 86_400)} days; fetch a fresh one` });
-  if (ageSeconds < -CLOCK_SKEW) problems.push({ code: 'NOT_YET_VALID', message: 'the source list is issued in the future; check this computer\'s clock' });
-  return { sources: new SourceDirectory(entries), version, issuedAt, maxAge: listMaxAge, country: country as string, ageSeconds, stale, problems, csca, ...(signer ? { signer } : {}) };
+  if (stale)
+    problems.push({
+      code: 'STALE',
+      message: `the source list was issued ${Math.floor(ageSeconds / 86_400)} days ago, more than its maximum age of ${Math.floor(maxAge / 86_400)} days; fetch a fresh one`,
+    });
+  if (ageSeconds < -CLOCK_SKEW) problems.push({ code: 'NOT_YET_VALID', message: "the source list is issued in the future; check this computer's clock" });
+  return {
+    sources: new SourceDirectory(entries),
+    version,
+    issuedAt,
+    maxAge: listMaxAge,
+    country: country as string,
+    ageSeconds,
+    stale,
+    problems,
+    csca,
+    ...(signer ? { signer } : {}),
+  };
 }
 
 const ENTRY_KEYS = new Set(['code', 'type', 'name', 'nameLatin', 'country', 'region', 'accreditation', 'validFrom', 'validUntil']);
@@ -368,13 +398,13 @@ function readEntry(x: CborValue): SourceListEntry | string {
 // --- certificates -----------------------------------------------------------------------------
 
 /** The codes of the testing centres and vaccination sites a certificate names by code, each once, in order of appearance. */
-export function sourceCodesOf(cert: Pick<IthcCertificate, 'tests' | 'antibodyTests' | 'vaccinations'>): number[] {
-  const codes = [...cert.tests.map((t) => t.testingCentreCode), ...cert.antibodyTests.map((t) => t.testingCentreCode), ...cert.vaccinations.map((v) => v.vaccinationSiteCode)];
+export function sourceCodesOf(cert: Pick<IthcCertificate, RecordList>): number[] {
+  const codes = RECORD_KIND_LIST.flatMap((k) => entriesOf(cert, k).map((e) => placeCodeOf(k, e)));
   return [...new Set(codes.filter((c): c is number => c !== undefined))];
 }
 
 /** The list's entries for the sources a certificate names by code (those the list holds). */
-export function sourcesOfCertificate(cert: Pick<IthcCertificate, 'tests' | 'antibodyTests' | 'vaccinations'>, sources: SourceDirectory): SourceListEntry[] {
+export function sourcesOfCertificate(cert: Pick<IthcCertificate, RecordList>, sources: SourceDirectory): SourceListEntry[] {
   return sourceCodesOf(cert)
     .map((c) => sources.get(c))
     .filter((e): e is SourceListEntry => e !== undefined);

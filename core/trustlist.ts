@@ -20,7 +20,7 @@
  */
 import { ALGORITHMS, ES256 } from './algorithms';
 import { bytesEqual, fromBase64, toBase64, utf8Decode } from './bytes';
-import { Tag, decodeLenient, encodeStrict, mapGet, type CborValue } from './cbor';
+import { Tag, decodeLenient, describeCborValue, encodeStrict, mapGet, type CborValue } from './cbor';
 import { HEADER, TAG_COSE_SIGN1, parseCoseSign1, sigStructure } from './cose';
 import type { CryptoProvider, Signer } from './crypto/provider';
 import { IthcError } from './errors';
@@ -128,7 +128,16 @@ export function encodeTrustListPayload(c: TrustListContent): Uint8Array {
           ]),
         ),
       ],
-      ['revocation', c.revocation.map((r) => m([['kid', r.kid], ['type', r.type], ['hash', r.hash]]))],
+      [
+        'revocation',
+        c.revocation.map((r) =>
+          m([
+            ['kid', r.kid],
+            ['type', r.type],
+            ['hash', r.hash],
+          ]),
+        ),
+      ],
     ]),
   );
 }
@@ -266,7 +275,7 @@ export interface VerifyTrustListOptions {
 }
 
 /** Is this (text or bytes) our signed trust list rather than a DSC list or a certificate? */
-export function isSignedTrustList(input: string | Uint8Array | unknown): boolean {
+export function isSignedTrustList(input: unknown): boolean {
   if (input instanceof Uint8Array) {
     // A tagged COSE_Sign1 (0xd2) is binary; anything else may be the JSON envelope.
     if (input.length > 0 && input[0] === 0xd2) return signedListContentType(input) !== OTHER_LIST;
@@ -306,11 +315,22 @@ export async function verifyTrustList(input: string | Uint8Array | Record<string
   const { cose, envelope } = unwrapSignedEnvelope(input, limits.maxBytes, TRUST_LIST_FORMAT, 'trust list');
   // The payload holds up to maxRevocations entries of 7 items each, plus the certificates.
   const cborLimits = { maxCborDepth: 8, maxCborItems: limits.maxRevocations * 7 + limits.maxCertificates * 16 + 64, maxCodeLength: 0, maxInflatedBytes: 0 };
-  const { payload, csca, signer } = await verifySignedList(cose, { contentType: TRUST_LIST_CONTENT_TYPE, what: 'trust list', cscas: opts.cscas, now: opts.now, crypto: opts.crypto, cborLimits });
+  const { payload, csca, signer } = await verifySignedList(cose, {
+    contentType: TRUST_LIST_CONTENT_TYPE,
+    what: 'trust list',
+    cscas: opts.cscas,
+    now: opts.now,
+    crypto: opts.crypto,
+    cborLimits,
+  });
   const c = readContent(payload, limits);
   checkSignedWithinValidity(c.issuedAt, signer, 'trust list');
   const problems: TrustListProblem[] = [];
-  if (!bytesEqual(c.csca, csca.der)) problems.push({ code: 'CSCA_MISMATCH', message: 'the list names a CSCA other than the one that signed it; its signing certificates are checked against the signing CSCA' });
+  if (!bytesEqual(c.csca, csca.der))
+    problems.push({
+      code: 'CSCA_MISMATCH',
+      message: 'the list names a CSCA other than the one that signed it; its signing certificates are checked against the signing CSCA',
+    });
   if (envelope) compareEnvelope(envelope, c, problems);
 
   const keys: TrustedKey[] = [];
@@ -330,9 +350,27 @@ export async function verifyTrustList(input: string | Uint8Array | Record<string
   const maxAge = opts.maxAge ?? c.maxAge;
   const ageSeconds = Math.floor(opts.now - c.issuedAt);
   const stale = ageSeconds > maxAge;
-  if (stale) problems.push({ code: 'STALE', message: `the trust list was issued ${describeAge(ageSeconds)} ago, more than its maximum age of ${describeAge(maxAge)}; fetch a fresh one` });
-  if (ageSeconds < -CLOCK_SKEW) problems.push({ code: 'NOT_YET_VALID', message: `the trust list is issued ${describeAge(-ageSeconds)} in the future; check this computer's clock` });
-  return { keys, revocation, revocationEntries, version: c.version, issuedAt: c.issuedAt, maxAge: c.maxAge, country: c.country, ageSeconds, stale, problems, csca, ...(signer ? { signer } : {}) };
+  if (stale)
+    problems.push({
+      code: 'STALE',
+      message: `the trust list was issued ${describeAge(ageSeconds)} ago, more than its maximum age of ${describeAge(maxAge)}; fetch a fresh one`,
+    });
+  if (ageSeconds < -CLOCK_SKEW)
+    problems.push({ code: 'NOT_YET_VALID', message: `the trust list is issued ${describeAge(-ageSeconds)} in the future; check this computer's clock` });
+  return {
+    keys,
+    revocation,
+    revocationEntries,
+    version: c.version,
+    issuedAt: c.issuedAt,
+    maxAge: c.maxAge,
+    country: c.country,
+    ageSeconds,
+    stale,
+    problems,
+    csca,
+    ...(signer ? { signer } : {}),
+  };
 }
 
 /** A signed list (trust list, source list) whose signature verified: its payload and who signed it. */
@@ -359,7 +397,7 @@ export async function verifySignedList(
 ): Promise<VerifiedListSignature> {
   const what = opts.what;
   const sign1 = parseCoseSign1(cose, opts.cborLimits);
-  if (sign1.alg !== ES256) throw new IthcError('ALG_UNSUPPORTED', `${what} signed with algorithm ${String(sign1.alg)}; only ES256 is accepted`);
+  if (sign1.alg !== ES256) throw new IthcError('ALG_UNSUPPORTED', `${what} signed with algorithm ${describeCborValue(sign1.alg)}; only ES256 is accepted`);
   if (sign1.protectedHeader.get(HEADER.contentType) !== opts.contentType) {
     throw new IthcError('COSE_INVALID', `not an ITHC ${what}: the protected content type is not ${opts.contentType}`);
   }
@@ -378,7 +416,10 @@ export async function verifySignedList(
     // Signed by the CSCA itself.
     const candidates = sign1.kid ? anchors.filter((a) => bytesEqual(kidFromCertificate(a.der), sign1.kid!)) : anchors;
     if (!candidates.length) {
-      throw new IthcError('KID_UNKNOWN', `the ${what} is signed by a CSCA with kid ${toBase64(sign1.kid!)}, which is not among the ${anchors.length} CSCA certificate${anchors.length > 1 ? 's' : ''} given`);
+      throw new IthcError(
+        'KID_UNKNOWN',
+        `the ${what} is signed by a CSCA with kid ${toBase64(sign1.kid!)}, which is not among the ${anchors.length} CSCA certificate${anchors.length > 1 ? 's' : ''} given`,
+      );
     }
     for (const a of candidates) {
       if (a.key.kty === 'EC' && (await opts.crypto.verify(ALGORITHMS[ES256], a.key, toBeSigned, sign1.signature))) {
@@ -410,11 +451,19 @@ export function checkSignedWithinValidity(issuedAt: number, signer: ParsedCertif
  * signature), an end-entity certificate for digital signatures, carrying TRUST_LIST_SIGNER_EKU,
  * valid now, and the one the kid names. Throws IthcError otherwise.
  */
-async function trustListSigner(x5chain: CborValue, kid: Uint8Array | undefined, anchors: ParsedCertificate[], now: number, crypto: CryptoProvider, what: string): Promise<{ csca: ParsedCertificate; signer: ParsedCertificate }> {
+async function trustListSigner(
+  x5chain: CborValue,
+  kid: Uint8Array | undefined,
+  anchors: ParsedCertificate[],
+  now: number,
+  crypto: CryptoProvider,
+  what: string,
+): Promise<{ csca: ParsedCertificate; signer: ParsedCertificate }> {
   // RFC 9360: one certificate as a byte string, or an array with the signer first. Only the signer
   // is used: it must be issued by a CSCA the verifier holds, never by an intermediate carried here.
   const der = x5chain instanceof Uint8Array ? x5chain : Array.isArray(x5chain) && x5chain[0] instanceof Uint8Array ? x5chain[0] : undefined;
-  if (!der || der.length === 0 || der.length > 16 * 1024) throw new IthcError('COSE_INVALID', `the ${what}'s x5chain header must hold the signer's DER certificate (at most 16 KB)`);
+  if (!der || der.length === 0 || der.length > 16 * 1024)
+    throw new IthcError('COSE_INVALID', `the ${what}'s x5chain header must hold the signer's DER certificate (at most 16 KB)`);
   if (!kid || !bytesEqual(kid, kidFromCertificate(der))) throw new IthcError('COSE_INVALID', `the ${what}'s kid is not its signer certificate's kid`);
   let signer: ParsedCertificate;
   try {
@@ -423,7 +472,11 @@ async function trustListSigner(x5chain: CborValue, kid: Uint8Array | undefined, 
     throw new IthcError('COSE_INVALID', `the ${what}'s signer certificate cannot be read (${e instanceof Error ? e.message : String(e)})`);
   }
   const issuers = anchors.filter((a) => a.subject === signer.issuer);
-  if (!issuers.length) throw new IthcError('KID_UNKNOWN', `the ${what} is signed by "${signer.subject}", issued by "${signer.issuer}", which is not among the CSCA certificates given`);
+  if (!issuers.length)
+    throw new IthcError(
+      'KID_UNKNOWN',
+      `the ${what} is signed by "${signer.subject}", issued by "${signer.issuer}", which is not among the CSCA certificates given`,
+    );
   const tbs = receivedTbs(der);
   const raw = tbs && signer.signatureAlgorithm === ECDSA_WITH_SHA256 ? ecdsaDerToRaw(signer.signature, 32) : undefined;
   let csca: ParsedCertificate | undefined;
@@ -433,14 +486,30 @@ async function trustListSigner(x5chain: CborValue, kid: Uint8Array | undefined, 
       break;
     }
   }
-  if (!csca) throw new IthcError('SIGNATURE_INVALID', `the ${what}'s signer certificate "${signer.subject}" was not signed by the CSCA "${issuers[0].subject}" (ecdsa-with-SHA256)`);
+  if (!csca)
+    throw new IthcError(
+      'SIGNATURE_INVALID',
+      `the ${what}'s signer certificate "${signer.subject}" was not signed by the CSCA "${issuers[0].subject}" (ecdsa-with-SHA256)`,
+    );
   // What the CSCA allowed the certificate to do: sign (digitalSignature), as an end entity, trust lists only.
-  if (signer.ca || (signer.keyUsage !== undefined && !(signer.keyUsage & KEY_USAGE.digitalSignature)) || !signer.extendedKeyUsage.includes(TRUST_LIST_SIGNER_EKU)) {
-    throw new IthcError('KEY_USAGE_MISMATCH', `the certificate "${signer.subject}" may not sign our lists (it lacks the trust-list signer extended key usage ${TRUST_LIST_SIGNER_EKU})`);
+  if (
+    signer.ca ||
+    (signer.keyUsage !== undefined && !(signer.keyUsage & KEY_USAGE.digitalSignature)) ||
+    !signer.extendedKeyUsage.includes(TRUST_LIST_SIGNER_EKU)
+  ) {
+    throw new IthcError(
+      'KEY_USAGE_MISMATCH',
+      `the certificate "${signer.subject}" may not sign our lists (it lacks the trust-list signer extended key usage ${TRUST_LIST_SIGNER_EKU})`,
+    );
   }
   if (signer.key.kty !== 'EC' || signer.key.crv !== 'P-256') throw new IthcError('ALG_UNSUPPORTED', `the ${what}'s signer key is not a P-256 key (ES256)`);
-  if (now < signer.notBefore - CLOCK_SKEW) throw new IthcError('NOT_YET_VALID', `the ${what}'s signer certificate is valid only from ${new Date(signer.notBefore * 1000).toISOString()}; check this computer's clock`);
-  if (now > signer.notAfter) throw new IthcError('EXPIRED', `the ${what}'s signer certificate expired on ${new Date(signer.notAfter * 1000).toISOString()}; fetch a fresh list`);
+  if (now < signer.notBefore - CLOCK_SKEW)
+    throw new IthcError(
+      'NOT_YET_VALID',
+      `the ${what}'s signer certificate is valid only from ${new Date(signer.notBefore * 1000).toISOString()}; check this computer's clock`,
+    );
+  if (now > signer.notAfter)
+    throw new IthcError('EXPIRED', `the ${what}'s signer certificate expired on ${new Date(signer.notAfter * 1000).toISOString()}; fetch a fresh list`);
   return { csca, signer };
 }
 
@@ -449,7 +518,12 @@ async function trustListSigner(x5chain: CborValue, kid: Uint8Array | undefined, 
  * list's) or the bare tagged COSE_Sign1. Returns the COSE_Sign1 bytes and the envelope, whose
  * readable fields the caller compares with the signed content.
  */
-export function unwrapSignedEnvelope(input: string | Uint8Array | Record<string, unknown>, maxBytes: number, format: string, what: string): { cose: Uint8Array; envelope?: Record<string, unknown> } {
+export function unwrapSignedEnvelope(
+  input: string | Uint8Array | Record<string, unknown>,
+  maxBytes: number,
+  format: string,
+  what: string,
+): { cose: Uint8Array; envelope?: Record<string, unknown> } {
   if (input instanceof Uint8Array) {
     if (input.length > maxBytes) throw new IthcError('SIZE_LIMIT', `the ${what} is ${input.length} bytes; at most ${maxBytes} are accepted`);
     if (input.length > 0 && input[0] === 0xd2) return { cose: input };
@@ -471,7 +545,8 @@ export function unwrapSignedEnvelope(input: string | Uint8Array | Record<string,
     }
   }
   if (!isObject(envelope) || envelope.format !== format) throw new IthcError('COSE_INVALID', `not an ITHC ${what}: "format" is not "${format}"`);
-  if (typeof envelope.signed !== 'string' || envelope.signed.length > maxBytes) throw new IthcError('COSE_INVALID', `not an ITHC ${what}: "signed" (base64 COSE_Sign1) is missing`);
+  if (typeof envelope.signed !== 'string' || envelope.signed.length > maxBytes)
+    throw new IthcError('COSE_INVALID', `not an ITHC ${what}: "signed" (base64 COSE_Sign1) is missing`);
   let cose: Uint8Array;
   try {
     cose = fromBase64(envelope.signed);
@@ -511,8 +586,13 @@ function readContent(v: CborValue, limits: TrustListLimits): RawContent {
   const revocation = mapGet(v, 'revocation');
   if (!Array.isArray(certificates)) bad('certificates must be an array');
   if (!Array.isArray(revocation)) bad('revocation must be an array');
-  if ((certificates as CborValue[]).length > limits.maxCertificates) throw new IthcError('SIZE_LIMIT', `the trust list has ${(certificates as CborValue[]).length} certificates; at most ${limits.maxCertificates} are accepted`);
-  if ((revocation as CborValue[]).length > limits.maxRevocations) throw new IthcError('SIZE_LIMIT', `the trust list has ${(revocation as CborValue[]).length} revocations; at most ${limits.maxRevocations} are accepted`);
+  if ((certificates as CborValue[]).length > limits.maxCertificates)
+    throw new IthcError(
+      'SIZE_LIMIT',
+      `the trust list has ${(certificates as CborValue[]).length} certificates; at most ${limits.maxCertificates} are accepted`,
+    );
+  if ((revocation as CborValue[]).length > limits.maxRevocations)
+    throw new IthcError('SIZE_LIMIT', `the trust list has ${(revocation as CborValue[]).length} revocations; at most ${limits.maxRevocations} are accepted`);
   return {
     version: int('version'),
     issuedAt: int('issuedAt'),
@@ -524,7 +604,14 @@ function readContent(v: CborValue, limits: TrustListLimits): RawContent {
   };
 }
 
-async function readCertificateEntry(entry: CborValue, i: number, csca: ParsedCertificate, listCountry: string, crypto: CryptoProvider, problems: TrustListProblem[]): Promise<TrustedKey | undefined> {
+async function readCertificateEntry(
+  entry: CborValue,
+  i: number,
+  csca: ParsedCertificate,
+  listCountry: string,
+  crypto: CryptoProvider,
+  problems: TrustListProblem[],
+): Promise<TrustedKey | undefined> {
   const skip = (code: TrustListProblemCode, m: string): undefined => {
     problems.push({ code, message: `certificate ${i}: ${m}; left out` });
     return undefined;
@@ -533,10 +620,12 @@ async function readCertificateEntry(entry: CborValue, i: number, csca: ParsedCer
   const der = mapGet(entry, 'certificate');
   const kid = mapGet(entry, 'kid');
   const country = mapGet(entry, 'country') ?? listCountry;
-  if (!(der instanceof Uint8Array) || der.length === 0 || der.length > 16 * 1024) return skip('ENTRY_MALFORMED', 'certificate must be DER bytes (at most 16 KB)');
+  if (!(der instanceof Uint8Array) || der.length === 0 || der.length > 16 * 1024)
+    return skip('ENTRY_MALFORMED', 'certificate must be DER bytes (at most 16 KB)');
   if (!(kid instanceof Uint8Array)) return skip('ENTRY_MALFORMED', 'kid must be bytes');
   if (typeof country !== 'string' || !/^[A-Z]{2}$/.test(country)) return skip('ENTRY_MALFORMED', 'country must be ISO 3166-1 alpha-2');
-  if (!bytesEqual(kid, kidFromCertificate(der))) return skip('KID_MISMATCH', `kid ${toBase64(kid)} is not the certificate's kid ${toBase64(kidFromCertificate(der))}`);
+  if (!bytesEqual(kid, kidFromCertificate(der)))
+    return skip('KID_MISMATCH', `kid ${toBase64(kid)} is not the certificate's kid ${toBase64(kidFromCertificate(der))}`);
   let dsc: ParsedCertificate;
   try {
     dsc = parseCertificate(der);
@@ -549,7 +638,8 @@ async function readCertificateEntry(entry: CborValue, i: number, csca: ParsedCer
   if (dsc.signatureAlgorithm !== ECDSA_WITH_SHA256) return skip('CHAIN_INVALID', `signature algorithm ${dsc.signatureAlgorithm} is not ecdsa-with-SHA256`);
   const tbs = receivedTbs(der);
   const raw = tbs && ecdsaDerToRaw(dsc.signature, 32);
-  if (!tbs || !raw || !(await crypto.verify(ALGORITHMS[ES256], csca.key, tbs, raw))) return skip('CHAIN_INVALID', 'its X.509 signature does not verify with the CSCA key');
+  if (!tbs || !raw || !(await crypto.verify(ALGORITHMS[ES256], csca.key, tbs, raw)))
+    return skip('CHAIN_INVALID', 'its X.509 signature does not verify with the CSCA key');
   return {
     kid: kidFromCertificate(der),
     key: dsc.key,
@@ -567,8 +657,19 @@ function readRevocationEntry(entry: CborValue, i: number, problems: TrustListPro
   const kid = mapGet(entry, 'kid');
   const type = mapGet(entry, 'type');
   const hash = mapGet(entry, 'hash');
-  if (!(kid instanceof Uint8Array) || kid.length === 0 || kid.length > 64 || typeof type !== 'string' || !HASH_TYPES.includes(type as RevocationHashType) || !(hash instanceof Uint8Array) || hash.length !== 16) {
-    problems.push({ code: 'REVOCATION_MALFORMED', message: `revocation entry ${i} is malformed (kid bytes, type UCI|COUNTRYCODEUCI|SIGNATURE, 16-byte hash); left out` });
+  if (
+    !(kid instanceof Uint8Array) ||
+    kid.length === 0 ||
+    kid.length > 64 ||
+    typeof type !== 'string' ||
+    !HASH_TYPES.includes(type as RevocationHashType) ||
+    !(hash instanceof Uint8Array) ||
+    hash.length !== 16
+  ) {
+    problems.push({
+      code: 'REVOCATION_MALFORMED',
+      message: `revocation entry ${i} is malformed (kid bytes, type UCI|COUNTRYCODEUCI|SIGNATURE, 16-byte hash); left out`,
+    });
     return undefined;
   }
   return { kid: kid.slice(), type: type as RevocationHashType, hash: hash.slice() };
@@ -577,10 +678,14 @@ function readRevocationEntry(entry: CborValue, i: number, problems: TrustListPro
 function compareEnvelope(env: Record<string, unknown>, c: RawContent, problems: TrustListProblem[]): void {
   const differs: string[] = [];
   if (env.version !== undefined && env.version !== c.version) differs.push('version');
-  if (env.issuedAt !== undefined && Date.parse(String(env.issuedAt)) !== c.issuedAt * 1000) differs.push('issuedAt');
+  if (env.issuedAt !== undefined && (typeof env.issuedAt !== 'string' || Date.parse(env.issuedAt) !== c.issuedAt * 1000)) differs.push('issuedAt');
   if (env.maxAge !== undefined && env.maxAge !== c.maxAge) differs.push('maxAge');
   if (env.country !== undefined && env.country !== c.country) differs.push('country');
-  if (differs.length) problems.push({ code: 'ENVELOPE_MISMATCH', message: `the envelope's ${differs.join(', ')} disagree${differs.length === 1 ? 's' : ''} with the signed content; the signed content is used` });
+  if (differs.length)
+    problems.push({
+      code: 'ENVELOPE_MISMATCH',
+      message: `the envelope's ${differs.join(', ')} disagree${differs.length === 1 ? 's' : ''} with the signed content; the signed content is used`,
+    });
 }
 
 function describeAge(s: number): string {

@@ -5,7 +5,7 @@
 // Every `zh` label is an ITHC addition, not part of the EU value sets: the country names come
 // from CLDR (Unicode License) through Intl.DisplayNames('zh-Hans') with Chinese official usage for
 // TW, HK, MO; the others were written for ITHC.
-import type { ValueSetData, VaccineEncoding } from './valuesets';
+import type { ValueSetData, VaccineEncoding } from './valuesets-types';
 
 export const VALUE_SET_RELEASE = "2.12.0";
 

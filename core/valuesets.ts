@@ -15,42 +15,11 @@
  * assay table, which grows as laboratories report other assays.
  */
 import { VALUE_SET_DATA, VACCINE_ENCODINGS } from './valuesets.generated';
+import type { DccValueSetName, ValueSetData, ValueSetEntry, VaccineEncoding } from './valuesets-types';
 
 export type Lang = 'zh' | 'en';
 
-export interface ValueSetEntry {
-  readonly en: string;
-  /** Chinese label: an ITHC addition (the EU value sets are English only). */
-  readonly zh?: string;
-  /** Deprecated in the EU value set: still readable in old certificates, not for new ones. */
-  readonly inactive?: boolean;
-}
-
-export interface ValueSet {
-  /** The EU valueSetId. */
-  readonly id: string;
-  /** The EU valueSetDate. */
-  readonly date: string;
-  readonly values: Readonly<Record<string, ValueSetEntry>>;
-}
-
-export type DccValueSetName =
-  | 'disease'
-  | 'vaccineProphylaxis'
-  | 'vaccineProduct'
-  | 'vaccineManufacturer'
-  | 'testType'
-  | 'testResult'
-  | 'testManufacturer'
-  | 'country';
-
-export type ValueSetData = Readonly<Record<DccValueSetName, ValueSet>>;
-
-/** The EU encoding instruction for a vaccine product: its manufacturer and prophylaxis codes. */
-export interface VaccineEncoding {
-  readonly manufacturer: string;
-  readonly prophylaxis: readonly string[];
-}
+export type { DccValueSetName, ValueSet, ValueSetData, ValueSetEntry, VaccineEncoding } from './valuesets-types';
 
 export const VALUE_SETS: ValueSetData = VALUE_SET_DATA;
 
@@ -171,7 +140,12 @@ export interface IggAssay {
  */
 export const IGG_ASSAYS: readonly IggAssay[] = Object.freeze(
   [
-    { code: 1, name: 'MAGLUMI SARS-CoV-2 S-RBD IgG', manufacturer: 'Shenzhen New Industries Biomedical Engineering (Snibe)', manufacturerZh: '深圳市新产业生物医学工程股份有限公司' },
+    {
+      code: 1,
+      name: 'MAGLUMI SARS-CoV-2 S-RBD IgG',
+      manufacturer: 'Shenzhen New Industries Biomedical Engineering (Snibe)',
+      manufacturerZh: '深圳市新产业生物医学工程股份有限公司',
+    },
     { code: 2, name: 'SARS-CoV-2 IgG II Quant', manufacturer: 'Abbott' },
     { code: 3, name: 'SARS-CoV-2 IgG', manufacturer: 'Abbott' },
     { code: 4, name: 'LIAISON SARS-CoV-2 TrimericS IgG', manufacturer: 'DiaSorin' },

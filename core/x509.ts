@@ -236,7 +236,7 @@ function extendedKeyUsages(der: Uint8Array): string[] {
   const seq = derItem(der, 0, 0x30);
   if (!seq || seq.end !== der.length) throw new CertificateParseError('extended key usage is not a SEQUENCE');
   const oids: string[] = [];
-  for (let pos = seq.start; pos < seq.end; ) {
+  for (let pos = seq.start; pos < seq.end;) {
     const oid = derItem(der, pos, 0x06);
     if (!oid || oid.end > seq.end) throw new CertificateParseError('extended key usage holds something other than OIDs');
     oids.push(decodeOid(der.subarray(oid.start, oid.end)));

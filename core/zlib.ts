@@ -9,7 +9,7 @@ import { IthcError } from './errors';
 
 export function isZlib(b: Uint8Array): boolean {
   // CMF 0x78 (deflate, 32K window) and a header checksum divisible by 31 (RFC 1950 §2.2).
-  return b.length >= 2 && (b[0] & 0x0f) === 8 && (b[0] >> 4) <= 7 && ((b[0] << 8) | b[1]) % 31 === 0;
+  return b.length >= 2 && (b[0] & 0x0f) === 8 && b[0] >> 4 <= 7 && ((b[0] << 8) | b[1]) % 31 === 0;
 }
 
 export function deflate(data: Uint8Array): Uint8Array {
@@ -54,6 +54,20 @@ const ONE_SHOT_MAX_INPUT = 1024;
 /** Scratch output buffer, reused: inflation is synchronous, so no two calls share it at once. */
 let scratch = new Uint8Array(0);
 
+/**
+ * What inflating the zlib stage of a code means, whoever does it: the bytes of the stream or an
+ * IthcError, SIZE_LIMIT past maxBytes of output, ZLIB_INVALID for a bad header, a truncated or
+ * corrupt stream, a wrong Adler-32, or bytes after the trailer. `inflate` below is the pure one; a
+ * platform with a native zlib may pass its own (node/zlib-node.ts) to verifyCode.
+ */
+export type Inflater = (data: Uint8Array, maxBytes: number) => Uint8Array;
+
+/** The last four bytes of a zlib stream as the Adler-32 they carry (RFC 1950 §2.2). */
+export function zlibTrailer(data: Uint8Array): number {
+  const n = data.length;
+  return ((data[n - 4] << 24) | (data[n - 3] << 16) | (data[n - 2] << 8) | data[n - 1]) >>> 0;
+}
+
 /** Inflates a zlib stream, refusing output past maxBytes (SIZE_LIMIT) and corrupt input (ZLIB_INVALID). */
 export function inflate(data: Uint8Array, maxBytes: number): Uint8Array {
   if (!isZlib(data)) throw new IthcError('ZLIB_INVALID', 'data is not a zlib stream (bad header)');
@@ -62,9 +76,7 @@ export function inflate(data: Uint8Array, maxBytes: number): Uint8Array {
   if (data.length < 8) throw new IthcError('ZLIB_INVALID', 'zlib stream is truncated');
   const out = data.length <= ONE_SHOT_MAX_INPUT ? inflateOneShot(data, maxBytes) : inflateStreaming(data, maxBytes, new Unzlib(), 'zlib');
   // fflate does not check the Adler-32 trailer (RFC 1950 §2.2); a corrupted stream must not pass.
-  const n = data.length;
-  const trailer = ((data[n - 4] << 24) | (data[n - 3] << 16) | (data[n - 2] << 8) | data[n - 1]) >>> 0;
-  if (trailer !== adler32(out)) throw new IthcError('ZLIB_INVALID', 'zlib checksum mismatch');
+  if (zlibTrailer(data) !== adler32(out)) throw new IthcError('ZLIB_INVALID', 'zlib checksum mismatch');
   return out;
 }
 
@@ -112,17 +124,25 @@ function inflateStreaming(data: Uint8Array, maxBytes: number, inf: Unzlib | Infl
   if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(total);
   let o = 0;
-  for (const c of chunks) { out.set(c, o); o += c.length; }
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
   return out;
 }
 
-function adler32(b: Uint8Array): number {
-  let a = 1, s = 0;
-  for (let i = 0; i < b.length; ) {
+export function adler32(b: Uint8Array): number {
+  let a = 1,
+    s = 0;
+  for (let i = 0; i < b.length;) {
     // 5552 is the largest run before s can overflow 2^32 (zlib's NMAX).
     const end = Math.min(b.length, i + 5552);
-    for (; i < end; i++) { a += b[i]; s += a; }
-    a %= 65521; s %= 65521;
+    for (; i < end; i++) {
+      a += b[i];
+      s += a;
+    }
+    a %= 65521;
+    s %= 65521;
   }
   return ((s << 16) | a) >>> 0;
 }

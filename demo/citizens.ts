@@ -8,8 +8,8 @@
  * (欧阳), ü in a name (吕 = LYU on passports), and two people born before 1950 for the relatives
  * feature.
  */
-import type { Doc, Store } from '../store/store';
-import { residentIdCheckChar } from './resident-id';
+import type { Doc, Store } from '../server/store/store';
+import { residentIdCheckChar } from '../core/resident-id';
 
 export interface DemoCitizen {
   idNumber: string;
@@ -35,14 +35,70 @@ interface Seed {
 }
 
 const SEEDS: readonly Seed[] = [
-  { name: '张伟', surnamePinyin: 'ZHANG', givenNamePinyin: 'WEI', regionCode: '110105', birthDate: '1988-05-12', sequence: 31, role: 'the demo traveller (北京市朝阳区)' },
+  {
+    name: '张伟',
+    surnamePinyin: 'ZHANG',
+    givenNamePinyin: 'WEI',
+    regionCode: '110105',
+    birthDate: '1988-05-12',
+    sequence: 31,
+    role: 'the demo traveller (北京市朝阳区)',
+  },
   { name: '李娜', surnamePinyin: 'LI', givenNamePinyin: 'NA', regionCode: '310104', birthDate: '1992-11-03', sequence: 42, role: 'a traveller (上海市徐汇区)' },
-  { name: '王秀英', surnamePinyin: 'WANG', givenNamePinyin: 'XIUYING', regionCode: '320102', birthDate: '1946-02-18', sequence: 24, role: 'an elderly parent, born before 1950 (南京市玄武区)' },
-  { name: '陈建国', surnamePinyin: 'CHEN', givenNamePinyin: 'JIANGUO', regionCode: '440103', birthDate: '1943-07-21', sequence: 15, role: 'an elderly parent, born before 1950 (广州市荔湾区)' },
-  { name: '刘洋', surnamePinyin: 'LIU', givenNamePinyin: 'YANG', regionCode: '510107', birthDate: '2001-08-09', sequence: 57, role: 'a student (成都市武侯区)' },
-  { name: '吕欣怡', surnamePinyin: 'LYU', givenNamePinyin: 'XINYI', regionCode: '330106', birthDate: '1995-04-27', sequence: 68, role: 'ü in the surname (杭州市西湖区)' },
-  { name: '欧阳明', surnamePinyin: 'OUYANG', givenNamePinyin: 'MING', regionCode: '420106', birthDate: '1978-12-30', sequence: 73, role: 'a compound surname and a diplomatic passport (武汉市武昌区)' },
-  { name: '单晓红', surnamePinyin: 'SHAN', givenNamePinyin: 'XIAOHONG', regionCode: '370102', birthDate: '1985-09-14', sequence: 86, role: 'a polyphonic surname (济南市历下区)' },
+  {
+    name: '王秀英',
+    surnamePinyin: 'WANG',
+    givenNamePinyin: 'XIUYING',
+    regionCode: '320102',
+    birthDate: '1946-02-18',
+    sequence: 24,
+    role: 'an elderly parent, born before 1950 (南京市玄武区)',
+  },
+  {
+    name: '陈建国',
+    surnamePinyin: 'CHEN',
+    givenNamePinyin: 'JIANGUO',
+    regionCode: '440103',
+    birthDate: '1943-07-21',
+    sequence: 15,
+    role: 'an elderly parent, born before 1950 (广州市荔湾区)',
+  },
+  {
+    name: '刘洋',
+    surnamePinyin: 'LIU',
+    givenNamePinyin: 'YANG',
+    regionCode: '510107',
+    birthDate: '2001-08-09',
+    sequence: 57,
+    role: 'a student (成都市武侯区)',
+  },
+  {
+    name: '吕欣怡',
+    surnamePinyin: 'LYU',
+    givenNamePinyin: 'XINYI',
+    regionCode: '330106',
+    birthDate: '1995-04-27',
+    sequence: 68,
+    role: 'ü in the surname (杭州市西湖区)',
+  },
+  {
+    name: '欧阳明',
+    surnamePinyin: 'OUYANG',
+    givenNamePinyin: 'MING',
+    regionCode: '420106',
+    birthDate: '1978-12-30',
+    sequence: 73,
+    role: 'a compound surname and a diplomatic passport (武汉市武昌区)',
+  },
+  {
+    name: '单晓红',
+    surnamePinyin: 'SHAN',
+    givenNamePinyin: 'XIAOHONG',
+    regionCode: '370102',
+    birthDate: '1985-09-14',
+    sequence: 86,
+    role: 'a polyphonic surname (济南市历下区)',
+  },
 ];
 
 export function buildResidentId(regionCode: string, birthDate: string, sequence: number): string {

@@ -1,22 +1,16 @@
 /**
- * The travel-document registry: which documents exist, whose they are, and whether they still
- * count. Production would ask the issuing authority (the National Immigration Administration for
- * ordinary passports, the Ministry of Foreign Affairs for the others); no such service is open to
- * us, so the interface has one adapter here: a table (`documentRegistry`, _id = document number,
- * which is unique across types since the prefixes differ), seeded with demo documents for the demo
- * citizens.
+ * The demo travel documents: passports and a travel permit for the demo citizens (citizens.ts), with
+ * their MRZ lines, seeded into the local registry (server/documents/registry.ts) by `npm start`.
  */
-import { DEMO_CITIZENS } from '../identity/demo-citizens';
-import type { Store } from '../store/store';
-import { buildTd3 } from './mrz';
-import type { DocumentType } from './types';
-
-export { LocalDocumentRegistry, type DocumentRegistry, type RegistryEntry } from './local-registry';
-import type { RegistryEntry } from './local-registry';
+import { buildTd3 } from '../server/documents/mrz';
+import type { RegistryEntry } from '../server/documents/registry';
+import type { DocumentType } from '../server/documents/types';
+import type { Store } from '../server/store/store';
+import { DEMO_CITIZENS } from './citizens';
 
 /**
  * Demo documents. The MRZ document codes of service ("PS") and public-affairs ("PP") passports
- * are our assumption (see types.ts); the others follow published specimens.
+ * are our assumption (see server/documents/types.ts); the others follow published specimens.
  */
 interface DemoDocSeed {
   holder: string;

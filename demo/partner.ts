@@ -12,12 +12,12 @@
  * - No foreign signing certificates: the demo has no travellers of its own.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { authorityKid } from '../../core/seal';
-import type { ValidationRule } from '../../core/rules';
-import type { SecretStore } from '../keys/secrets';
-import type { Json } from '../store/store';
-import type { PartnerService } from './service';
-import type { PartnerInput } from './validate';
+import { authorityKid } from '../core/seal';
+import type { ValidationRule } from '../core/rules';
+import type { SecretStore } from '../server/keys/secrets';
+import type { Json } from '../server/store/store';
+import type { PartnerService } from '../server/partners/service';
+import type { PartnerInput } from '../server/partners/validate';
 
 export const DEMO_PARTNER_COUNTRY = 'SG';
 export const DEMO_AUTHORITY_KEY_SECRET = 'authority-demo-key';
@@ -91,7 +91,17 @@ const time = (path: string, amount: number, unit: 'hour' | 'day') => ({ plusTime
 const clock = time('external.validationClock', 0, 'day');
 
 function rule(id: string, type: ValidationRule['CertificateType'], en: string, zh: string, affected: string[], logic: unknown): ValidationRule {
-  return { Identifier: id, ...COMMON, CertificateType: type, Description: [{ lang: 'en', desc: en }, { lang: 'zh', desc: zh }], AffectedFields: affected, Logic: logic };
+  return {
+    Identifier: id,
+    ...COMMON,
+    CertificateType: type,
+    Description: [
+      { lang: 'en', desc: en },
+      { lang: 'zh', desc: zh },
+    ],
+    AffectedFields: affected,
+    Logic: logic,
+  };
 }
 
 export const DEMO_PARTNER_RULES: readonly ValidationRule[] = Object.freeze([
@@ -101,7 +111,13 @@ export const DEMO_PARTNER_RULES: readonly ValidationRule[] = Object.freeze([
     'The certificate must hold a test or a vaccination against COVID-19 (disease or agent targeted from the value set).',
     '证明须包含针对新型冠状病毒感染（COVID-19）的检测记录或疫苗接种记录（所针对疾病须在值集中）。',
     ['t.0', 't.0.tg', 'v.0', 'v.0.tg'],
-    { if: [v('payload.t.0'), { in: [v('payload.t.0.tg'), v('external.valueSets.disease-agent-targeted')] }, { if: [v('payload.v.0'), { in: [v('payload.v.0.tg'), v('external.valueSets.disease-agent-targeted')] }, false] }] },
+    {
+      if: [
+        v('payload.t.0'),
+        { in: [v('payload.t.0.tg'), v('external.valueSets.disease-agent-targeted')] },
+        { if: [v('payload.v.0'), { in: [v('payload.v.0.tg'), v('external.valueSets.disease-agent-targeted')] }, false] },
+      ],
+    },
   ),
   rule(
     'GR-SG-0002',
@@ -119,21 +135,22 @@ export const DEMO_PARTNER_RULES: readonly ValidationRule[] = Object.freeze([
     ['t.0', 't.0.tt'],
     { if: [v('payload.t.0'), { '===': [v('payload.t.0.tt'), 'LP6464-4'] }, true] },
   ),
-  rule(
-    'TR-SG-0002',
-    'Test',
-    'The test result must be negative ("not detected").',
-    '核酸检测结果须为阴性（未检出新型冠状病毒核酸）。',
-    ['t.0', 't.0.tr'],
-    { if: [v('payload.t.0'), { '===': [v('payload.t.0.tr'), '260415000'] }, true] },
-  ),
+  rule('TR-SG-0002', 'Test', 'The test result must be negative ("not detected").', '核酸检测结果须为阴性（未检出新型冠状病毒核酸）。', ['t.0', 't.0.tr'], {
+    if: [v('payload.t.0'), { '===': [v('payload.t.0.tr'), '260415000'] }, true],
+  }),
   rule(
     'TR-SG-0003',
     'Test',
     'The sample must have been collected no more than 72 hours before the check, and not after it.',
     '采样时间须在查验时间之前 72 小时以内，且不得晚于查验时间。',
     ['t.0', 't.0.sc'],
-    { if: [v('payload.t.0'), { and: [{ 'not-after': [time('payload.t.0.sc', 0, 'hour'), clock] }, { before: [clock, time('payload.t.0.sc', 72, 'hour')] }] }, true] },
+    {
+      if: [
+        v('payload.t.0'),
+        { and: [{ 'not-after': [time('payload.t.0.sc', 0, 'hour'), clock] }, { before: [clock, time('payload.t.0.sc', 72, 'hour')] }] },
+        true,
+      ],
+    },
   ),
   rule(
     'VR-SG-0001',
@@ -160,7 +177,13 @@ export const DEMO_PARTNER_RULES: readonly ValidationRule[] = Object.freeze([
     {
       if: [
         v('payload.v.0'),
-        { if: [{ '>': [v('payload.v.0.dn'), v('payload.v.0.sd')] }, true, { if: [{ '>=': [v('payload.v.0.dn'), 3] }, true, { 'not-after': [clock, time('payload.v.0.dt', 270, 'day')] }] }] },
+        {
+          if: [
+            { '>': [v('payload.v.0.dn'), v('payload.v.0.sd')] },
+            true,
+            { if: [{ '>=': [v('payload.v.0.dn'), 3] }, true, { 'not-after': [clock, time('payload.v.0.dt', 270, 'day')] }] },
+          ],
+        },
         true,
       ],
     },

@@ -14,10 +14,10 @@
  * tests beside the earlier ones (as a person tested again would have).
  */
 import { createHash } from 'node:crypto';
-import type { Clock } from '../clock';
-import type { Doc, Json, Store, TxOps } from '../store/store';
-import { recordDocId, type SourceDoc } from './record-id';
-import type { HealthRecord, IggRecord, NaatRecord, VaccinationRecord } from './types';
+import type { Clock } from '../server/clock';
+import type { Doc, Store, TxOps } from '../server/store/store';
+import { recordDocId, type SourceDoc } from '../server/records/record-id';
+import type { HealthRecord, IggRecord, NaatRecord, VaccinationRecord } from '../server/records/types';
 
 /**
  * The demo sources, registered in the source list (codes, Latin-script names, region): certificates
@@ -175,7 +175,7 @@ export async function seedRecords(store: Store, personIds: readonly string[], cl
     let sources = 0;
     let records = 0;
     for (const s of DEMO_SOURCES) {
-      if (await insertIfAbsent(tx, 'sources', { ...s, accepts: [...s.accepts] } as unknown as Doc)) sources++;
+      if (await insertIfAbsent(tx, 'sources', { ...s, accepts: [...s.accepts] })) sources++;
       else await registerIfUnregistered(tx, s);
     }
     for (const r of docs) {
@@ -190,7 +190,7 @@ async function registerIfUnregistered(tx: TxOps, s: SourceDoc): Promise<void> {
   const cur = await tx.get('sources', s._id);
   if (!cur || cur.code !== undefined) return;
   const { _id, name: _name, type: _type, country: _country, accepts: _accepts, active: _active, ...registry } = s;
-  await tx.update('sources', _id, registry as unknown as Record<string, Json>);
+  await tx.update('sources', _id, registry);
 }
 
 /** Inside one transaction, so get-then-insert cannot race another seeder. */

@@ -2,12 +2,11 @@
  * The native provider for Node (CLI, cloud functions, local gateway): OpenSSL through node:crypto,
  * ~15,000 P-256 verifications/s on one core here; synchronous (nodeCrypto), or on libuv's thread
  * pool (nodeCryptoPooled), ~28,000/s on both cores from one thread. Imported KeyObjects are cached
- * per key.
+ * per key. Signing is the server's (server/keys/es256-signer.ts), which holds the private keys.
  */
-import { createPublicKey, createPrivateKey, sign as nodeSign, verify as nodeVerify, constants, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
-import { ALGORITHMS, type AlgorithmInfo } from '../core/algorithms';
-import type { CryptoProvider, Signer } from '../core/crypto/provider';
-import { toLowS } from '../core/crypto/low-s';
+import { createPublicKey, verify as nodeVerify, constants, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
+import type { AlgorithmInfo } from '../core/algorithms';
+import type { CryptoProvider } from '../core/crypto/provider';
 import type { PublicKeyMaterial } from '../core/keys';
 
 const HASH: Record<AlgorithmInfo['hash'], string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
@@ -82,7 +81,7 @@ function modulusLength(n: Uint8Array): number {
 export const nodeCrypto: CryptoProvider = {
   name: 'node:crypto',
   async verify(alg, key, data, signature) {
-    return verifyNodeSync(alg, key, data, signature);
+    return Promise.resolve(verifyNodeSync(alg, key, data, signature));
   },
 };
 
@@ -94,20 +93,3 @@ export const nodeCryptoPooled: CryptoProvider = {
   name: 'node:crypto (thread pool)',
   verify: verifyNodePooled,
 };
-
-/** ES256 signer over a PKCS#8 PEM/DER private key (or its KeyObject). The key stays inside the KeyObject. */
-export function nodeEs256Signer(pkcs8: string | Uint8Array | KeyObject): Signer {
-  const key =
-    typeof pkcs8 === 'object' && !(pkcs8 instanceof Uint8Array)
-      ? pkcs8
-      : createPrivateKey(typeof pkcs8 === 'string' ? { key: pkcs8, format: 'pem' } : { key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
-  if (key.type !== 'private') throw new TypeError('ES256 signing needs a private key');
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new TypeError('ES256 needs a P-256 private key');
-  return {
-    alg: ALGORITHMS[-7],
-    async sign(data) {
-      // OpenSSL returns high-S about half the time; the spec promises low-S (core/crypto/low-s.ts).
-      return toLowS(new Uint8Array(nodeSign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })));
-    },
-  };
-}

@@ -15,8 +15,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { publishDscList } from '../server/trust/dsc-list';
-import { call, dataDir, demoTravellerFlow, DEMO_TRAVELLER_OPENID, openLocalApp, seedDemo } from './local';
-import { DEMO_PARTNER_COUNTRY, demoAuthorityPrivateKeyPem } from '../server/partners/demo';
+import { call, dataDir, openLocalApp } from './local';
+import { demoTravellerFlow, DEMO_TRAVELLER_OPENID, seedDemo } from '../demo/seed';
+import { DEMO_PARTNER_COUNTRY, demoAuthorityPrivateKeyPem } from '../demo/partner';
 import type { SealView } from '../server/seal/service';
 import { publishAppTrustList } from '../server/trust/signed-list';
 import { publishAppSourceList } from '../server/trust/source-list';
@@ -27,7 +28,9 @@ import { renderCertificatePdf } from '../server/pdf/certificate-pdf';
 import { verifyLinks } from '../server/pdf/service';
 
 function certificatePem(der: Uint8Array): string {
-  return `-----BEGIN CERTIFICATE-----\n${toBase64(der).replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+  return `-----BEGIN CERTIFICATE-----\n${toBase64(der)
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
 }
 
 function usage(msg?: string): never {
@@ -78,9 +81,14 @@ export async function runDemo(argv: string[]): Promise<void> {
     writeFileSync(join(dir, 'csca.pem'), certificatePem(await app.keys.cscaCertificate()));
     // The paper version (server/pdf): A4, bilingual, the QR at a fixed 70 mm.
     const links = verifyLinks(process.env.ITHC_PUBLIC_BASE_URL ?? `http://127.0.0.1:${process.env.ITHC_PORT ?? 8787}`);
-    const sources = sourceNamesFromJson(view.certificate as Record<string, unknown>);
-    writeFileSync(join(dir, 'certificate.pdf'), (await renderCertificatePdf({ ithc: view.codes.ithc, dcc: view.codes.dcc, links, printedAt: app.clock.now(), sources })).bytes);
-    process.stdout.write(`wrote certificate.json, trustlist.json, qr-ithc.png, certificate.pdf, authority-demo-key.pem, trustlist-signed.json, sources-signed.json and csca.pem to ${dir}\n`);
+    const sources = sourceNamesFromJson(view.certificate);
+    writeFileSync(
+      join(dir, 'certificate.pdf'),
+      (await renderCertificatePdf({ ithc: view.codes.ithc, dcc: view.codes.dcc, links, printedAt: app.clock.now(), sources })).bytes,
+    );
+    process.stdout.write(
+      `wrote certificate.json, trustlist.json, qr-ithc.png, certificate.pdf, authority-demo-key.pem, trustlist-signed.json, sources-signed.json and csca.pem to ${dir}\n`,
+    );
   } finally {
     await app.store.close();
   }

@@ -26,7 +26,8 @@ export function qrTerminal(text: string, ecc: EccLevel = 'Q'): string {
   for (let r = 0; r < n; r += 2) {
     let line = '\x1b[30;47m';
     for (let c = 0; c < n; c++) {
-      const top = dark(r, c), bottom = r + 1 < n && dark(r + 1, c);
+      const top = dark(r, c),
+        bottom = r + 1 < n && dark(r + 1, c);
       line += top && bottom ? '█' : top ? '▀' : bottom ? '▄' : ' ';
     }
     lines.push(line + '\x1b[0m');

@@ -14,7 +14,7 @@ let prepared = false;
 export const nodeQrDecoder: QrDecoder = async (pixels) => {
   if (!prepared) {
     const wasm = readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm'));
-    prepareZXingModule({ overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer } });
+    prepareZXingModule({ overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) } });
     prepared = true;
   }
   return readBarcodes({ data: pixels.data, width: pixels.width, height: pixels.height, colorSpace: 'srgb' } as ImageData, QR_READER_OPTIONS);
@@ -43,7 +43,14 @@ export interface PdfRenderLimits {
 const PDF_SCALE = 180 / 72;
 
 interface PdfJsNode {
-  getDocument(src: { data: Uint8Array; isEvalSupported: boolean; disableFontFace: boolean; useSystemFonts: boolean; stopAtErrors: boolean; verbosity: number }): { promise: Promise<PdfDocNode> };
+  getDocument(src: {
+    data: Uint8Array;
+    isEvalSupported: boolean;
+    disableFontFace: boolean;
+    useSystemFonts: boolean;
+    stopAtErrors: boolean;
+    verbosity: number;
+  }): { promise: Promise<PdfDocNode> };
 }
 interface PdfDocNode {
   numPages: number;
@@ -65,14 +72,22 @@ export async function* renderPdfPages(bytes: Uint8Array, limits: PdfRenderLimits
   const pdfjs = (await import('pdfjs-dist/legacy/build/pdf.mjs')) as unknown as PdfJsNode;
   // A copy: pdf.js takes the buffer over. Verbosity 0: pdf.js would print its warnings on stdout,
   // among the results.
-  const doc = await pdfjs.getDocument({ data: bytes.slice(), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: false, verbosity: 0 }).promise;
+  const doc = await pdfjs.getDocument({
+    data: bytes.slice(),
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    stopAtErrors: false,
+    verbosity: 0,
+  }).promise;
   try {
     for (let n = 1; n <= Math.min(doc.numPages, limits.maxPages); n++) {
       const page = await doc.getPage(n);
       const unit = page.getViewport({ scale: 1 });
       const scale = Math.min(PDF_SCALE, Math.sqrt(limits.maxPixels / Math.max(1, unit.width * unit.height)));
       const viewport = page.getViewport({ scale });
-      const w = Math.max(1, Math.floor(viewport.width)), h = Math.max(1, Math.floor(viewport.height));
+      const w = Math.max(1, Math.floor(viewport.width)),
+        h = Math.max(1, Math.floor(viewport.height));
       const { context } = doc.canvasFactory.create(w, h);
       await page.render({ canvasContext: context, viewport, background: '#ffffff' }).promise;
       yield { page: n, numPages: doc.numPages, pixels: context.getImageData(0, 0, w, h) };

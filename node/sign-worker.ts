@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Signer } from '../core/crypto/provider';
 import { signCertificate } from '../server/issuance/sign';
-import { nodeEs256Signer } from './crypto-node';
+import { nodeEs256Signer } from '../server/keys/es256-signer';
 import type { SignMessage } from './sign-pool';
 import { serveJobs } from './worker-pool';
 

@@ -9,7 +9,8 @@ import { functionsFor } from '../server/functions/definitions';
 import { appRoutes } from '../server/routes';
 import { adminHttpRoute } from '../server/provision/operator-auth';
 import { parseOperatorBootstrap } from '../server/provision/operators';
-import { DEMO_TRAVELLER_OPENID, dataDir, demoRelativeFlow, demoTravellerFlow, openLocalApp, seedDemo } from './local';
+import { dataDir, openLocalApp } from './local';
+import { DEMO_TRAVELLER_OPENID, demoRelativeFlow, demoTravellerFlow, seedDemo } from '../demo/seed';
 import { qrTerminal } from './qr-image';
 import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -54,8 +55,18 @@ async function main(): Promise<void> {
   const publicBaseUrl = process.env.ITHC_PUBLIC_BASE_URL || undefined;
   const functions = functionsFor(app);
   // POST /admin: the admin function for `ithc provision`, signed with an operator key, as in the cloud.
-  const adminRoute = adminHttpRoute(functions.find((f) => f.name === 'admin')!, { directory: app.operators, store: app.store, clock: app.clock, logger: consoleLogger });
-  const gateway = createGateway({ functions, localMode: true, operators: { has: (openid) => app.operators.isOperator(openid) }, routes: [...appRoutes(app), adminRoute], logger: consoleLogger, publicBaseUrl });
+  const adminRoute = adminHttpRoute(
+    functions.find((f) => f.name === 'admin')!,
+    { directory: app.operators, store: app.store, clock: app.clock, logger: consoleLogger },
+  );
+  const gateway = createGateway({
+    functions,
+    localMode: true,
+    operators: { has: (openid) => app.operators.isOperator(openid) },
+    routes: [...appRoutes(app), adminRoute],
+    logger: consoleLogger,
+    publicBaseUrl,
+  });
   const base = await gateway.listen(port);
   // Before anything is printed: whoever reads the Gateway line may stop the server at once, and a
   // signal before its handler would end the process without closing the store.
@@ -69,20 +80,24 @@ async function main(): Promise<void> {
     await pdf.close();
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 
   const view = await demoTravellerFlow(app);
   const relative = await demoRelativeFlow(app);
   const h = view.certificate.holder as Record<string, string>;
   const out = process.stdout;
   out.write(`\nITHC 国际旅行健康证明 — local cloud\n`);
-  out.write(`data folder: ${dir}${seeded.citizens ? ` (seeded ${seeded.citizens} demo citizens, ${seeded.documents} documents, ${seeded.records} records)` : ''}\n\n`);
+  out.write(
+    `data folder: ${dir}${seeded.citizens ? ` (seeded ${seeded.citizens} demo citizens, ${seeded.documents} documents, ${seeded.records} records)` : ''}\n\n`,
+  );
   out.write(`Demo traveller: ${h.surname ?? ''}${h.givenName ?? ''} (${h.surnameLatin ?? ''} ${h.givenNameLatin ?? ''}), document ${h.documentNumber}\n`);
   out.write(`Certificate ${view.id}, valid until ${new Date(view.expiresAt).toISOString()}\n\n`);
   out.write(qrTerminal(view.codes.ithc) + '\n\n');
   out.write(`${view.codes.ithc}\n\n`);
-  out.write(`Relative (代为查询): ${relative.relative.name} (${relative.relative.relationship}), certificate ${relative.certificate.id} — caller ${DEMO_TRAVELLER_OPENID} with {for: "${relative.relative.id}"}\n\n`);
+  out.write(
+    `Relative (代为查询): ${relative.relative.name} (${relative.relative.relationship}), certificate ${relative.certificate.id} — caller ${DEMO_TRAVELLER_OPENID} with {for: "${relative.relative.id}"}\n\n`,
+  );
   out.write(`Gateway       ${base}   (POST /functions/<name>, caller header X-Ithc-Local-Caller)\n`);
   out.write(`Verifier      ${base}/verify/   (the web verifier: loads this deployment's signed trust list and CSCA by itself)\n`);
   out.write(`Trust list    ${base}/trustlist/signed   (CSCA: ${base}/trustlist/csca.pem; EU DSC-list shape: ${base}/trustlist)\n`);
@@ -94,6 +109,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  process.stderr.write(`start failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`start failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

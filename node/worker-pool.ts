@@ -94,7 +94,8 @@ export class WorkerPool<J, R> {
   constructor(private readonly opts: WorkerPoolOptions) {
     const { threads, script } = opts;
     if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new RangeError('threads must be in 1..64');
-    if (opts.perWorker !== undefined && !(Number.isInteger(opts.perWorker) && opts.perWorker >= 1)) throw new RangeError('perWorker must be a whole number ≥ 1');
+    if (opts.perWorker !== undefined && !(Number.isInteger(opts.perWorker) && opts.perWorker >= 1))
+      throw new RangeError('perWorker must be a whole number ≥ 1');
     if (!existsSync(script)) throw new Error(`the ${opts.name} worker ${script} does not exist: run npm run build`);
     this.perWorker = opts.perWorker ?? Infinity;
     for (let i = 0; i < threads; i++) this.slots.push(this.spawn());
@@ -173,7 +174,12 @@ export class WorkerPool<J, R> {
   }
 
   private spawn(): Slot<R> {
-    const slot: Slot<R> = { worker: new Worker(this.opts.script, this.opts.resourceLimits ? { resourceLimits: this.opts.resourceLimits } : {}), running: new Map(), sent: new Set(), ready: false };
+    const slot: Slot<R> = {
+      worker: new Worker(this.opts.script, this.opts.resourceLimits ? { resourceLimits: this.opts.resourceLimits } : {}),
+      running: new Map(),
+      sent: new Set(),
+      ready: false,
+    };
     slot.worker.unref();
     slot.worker.on('message', (m: JobReply<R>) => {
       slot.ready = true;
@@ -192,7 +198,11 @@ export class WorkerPool<J, R> {
       const why = slot.timedOut !== undefined ? `ended: a job ran over ${this.opts.jobTimeoutMs} ms` : what;
       for (const [id, p] of slot.running) {
         clearTimeout(p.timer);
-        p.reject(id === slot.timedOut ? new WorkerJobError('timeout', `${this.opts.name} job not done in ${this.opts.jobTimeoutMs} ms; its worker was ended`) : new WorkerJobError('died', `${this.opts.name} worker ${why}`));
+        p.reject(
+          id === slot.timedOut
+            ? new WorkerJobError('timeout', `${this.opts.name} job not done in ${this.opts.jobTimeoutMs} ms; its worker was ended`)
+            : new WorkerJobError('died', `${this.opts.name} worker ${why}`),
+        );
       }
       slot.running.clear();
       const i = this.slots.indexOf(slot);

@@ -7,6 +7,9 @@
 //         loads; with ITHC_WORKERS=0, the main thread with the thread pool checking signatures;
 //         and with ITHC_WORKERS=1),
 //       - bench/reference.cjs, a plain single-threaded node:crypto + zlib + cbor-x loop;
+//       - bench/reference-cborg.mjs, a second, independent one: node:crypto + zlib + cborg, base45
+//         written in it, the checks our verifier makes, the same JSON line per code (its output
+//         is compared with ours byte for byte);
 //     the same for the codes five times over (start-up and warm-up weigh less); and the physical
 //     limit: raw ECDSA P-256 verify through node:crypto on one and on both cores.
 // (b) The portable path: verifyCode with the noble provider against raw noble p256.verify.
@@ -23,7 +26,9 @@
 //     test) and its sealed code, against the median single-record HC1 code of the EU test data
 //     (dcc-testdata in $ITHC_TESTDATA, else ../shared/testdata), with QR versions at level Q. Without
 //     that data the section says what is missing instead.
-// (g) The mini program's main package as app.json defines it (subpackages excluded).
+// (g) The mini program's main package as app.json defines it (subpackages excluded), and the
+//     certificate page's render from the copy saved on the phone in miniprogram-simulate, against
+//     its 100 ms target (scripts/bench-render.mjs).
 // (h) The paper version through the local gateway (dist/start.cjs), by bench/pdf-load.ts in a
 //     process of its own: PDF_CALLERS (10) travellers each keep a certificate.pdf request in flight
 //     for BENCH_PDF_SECONDS (default 10) while PDF_OTHERS (4) others ask certificate.get and
@@ -32,13 +37,16 @@
 //
 // The machine is shared and its load varies, so each process measurement is repeated and the
 // best (least disturbed) run is kept. Environment: BENCH_CODES (default 20000), BENCH_ROUNDS (5 for
-// the whole-process runs in (a), which are short and most exposed to load; 3 for the others).
+// the whole-process runs in (a), which are short and most exposed to load; 3 for the others),
+// BENCH_ROWS (which rows to run, e.g. "a,d"; default all of them).
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CLOUD_FUNCTIONS, ENTRIES, ROOT, build, sqliteWriterEntry } from './build.mjs';
 import { startGateway } from './gateway.mjs';
+import { measureRender, renderLines } from './bench-render.mjs';
 
 const N = Number(process.env.BENCH_CODES ?? 20000);
 const PROCESS_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -62,6 +70,8 @@ const PDF_SECONDS = Number(process.env.BENCH_PDF_SECONDS ?? 10);
 /** Targets of (h): other actions' p99 while PDFs render, and PDFs a second on 2 cores. */
 const PDF_OTHER_P99_MS = 100;
 const PDF_PER_SECOND = 20;
+/** Rows to run (BENCH_ROWS, e.g. "a,d"); default every row. */
+const ROWS = new Set((process.env.BENCH_ROWS || 'a,b,c,d,e,f,g,h').split(',').map((r) => r.trim().toLowerCase()));
 
 function run(args, { stdin, stdout, env } = {}) {
   return new Promise((resolve, reject) => {
@@ -171,7 +181,9 @@ async function pdfs(dir) {
 async function coldRequire(file, nodePath, rounds = 5) {
   const times = [];
   for (let i = 0; i < rounds; i++) {
-    const r = await run(['-e', `const t0 = performance.now(); require(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t0));`], { env: { NODE_PATH: nodePath } });
+    const r = await run(['-e', `const t0 = performance.now(); require(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t0));`], {
+      env: { NODE_PATH: nodePath },
+    });
     if (r.code !== 0) throw new Error(`require(${file}) failed`);
     times.push(Number(r.text));
   }
@@ -190,7 +202,10 @@ async function bundles(dir) {
   // A stub wx-server-sdk on the resolution path: nothing of it runs at require time.
   const stub = join(dir, 'stub', 'node_modules', 'wx-server-sdk');
   mkdirSync(stub, { recursive: true });
-  writeFileSync(join(stub, 'index.js'), "exports.DYNAMIC_CURRENT_ENV = 'stub'; exports.init = () => {}; exports.database = () => { throw new Error('stub'); }; exports.getWXContext = () => ({});\n");
+  writeFileSync(
+    join(stub, 'index.js'),
+    "exports.DYNAMIC_CURRENT_ENV = 'stub'; exports.init = () => {}; exports.database = () => { throw new Error('stub'); }; exports.getWXContext = () => ({});\n",
+  );
   const nodePath = join(dir, 'stub', 'node_modules');
   const out = [];
   for (const name of CLOUD_FUNCTIONS) {
@@ -198,7 +213,9 @@ async function bundles(dir) {
     out.push({ name: `${name}/index.js`, bytes: statSync(file).size, ms: await coldRequire(file, nodePath) });
   }
   const pdf = join(ROOT, 'cloudfunctions', 'certificate', 'pdf.js');
-  const extra = existsSync(pdf) ? { name: 'certificate/pdf.js (loaded by certificate.pdf only)', bytes: statSync(pdf).size, ms: await coldRequire(pdf, nodePath) } : null;
+  const extra = existsSync(pdf)
+    ? { name: 'certificate/pdf.js (loaded by certificate.pdf only)', bytes: statSync(pdf).size, ms: await coldRequire(pdf, nodePath) }
+    : null;
   return { functions: out, pdf: extra, certificateFolder: folderBytes(join(ROOT, 'cloudfunctions', 'certificate')) };
 }
 
@@ -217,7 +234,13 @@ function miniProgramMain() {
   const subRoots = (app.subpackages ?? app.subPackages ?? []).map((p) => p.root.replace(/\/+$/, ''));
   const ignore = JSON.parse(readFileSync(join(ROOT, 'project.config.json'), 'utf8')).packOptions?.ignore ?? [];
   const ignored = (rel, name) =>
-    ignore.some((i) => (i.type === 'file' && (i.value === rel || i.value === name)) || (i.type === 'suffix' && name.endsWith(i.value)) || (i.type === 'prefix' && name.startsWith(i.value)) || (i.type === 'folder' && (rel === i.value || rel.startsWith(i.value.replace(/\/+$/, '') + '/'))));
+    ignore.some(
+      (i) =>
+        (i.type === 'file' && (i.value === rel || i.value === name)) ||
+        (i.type === 'suffix' && name.endsWith(i.value)) ||
+        (i.type === 'prefix' && name.startsWith(i.value)) ||
+        (i.type === 'folder' && (rel === i.value || rel.startsWith(i.value.replace(/\/+$/, '') + '/'))),
+    );
   let bytes = 0;
   let files = 0;
   const walk = (rel) => {
@@ -268,10 +291,11 @@ async function main() {
     [
       ...cli,
       { in: 'bench/lib.ts', out: LIB, external: ['cbor-extract'] },
-      // autocannon from node_modules (a devDependency); better-sqlite3 is a native addon.
-      { in: 'bench/gateway-load.ts', out: LOAD, external: ['cbor-extract', 'better-sqlite3', 'autocannon'] },
-      // Its store's writer thread, beside it.
-      sqliteWriterEntry('dist/bench'),
+      // The load generator of (d) and (h): autocannon from node_modules (a devDependency);
+      // better-sqlite3 is a native addon. Its store's writer thread, beside it.
+      ...(ROWS.has('d') || ROWS.has('h')
+        ? [{ in: 'bench/gateway-load.ts', out: LOAD, external: ['cbor-extract', 'better-sqlite3', 'autocannon'] }, sqliteWriterEntry('dist/bench')]
+        : []),
     ],
     { quiet: true },
   );
@@ -283,33 +307,44 @@ async function main() {
     const dsc = join(dir, 'dsc.json');
     const out = join(dir, 'out.jsonl');
 
+    // The two references first: the ratios of (a) are against each of them.
     const variants = [
       { name: 'reference loop (node:crypto + zlib + cbor-x, 1 thread)', args: ['bench/reference.cjs', dsc] },
+      { name: 'reference loop (node:crypto + zlib + cborg, 1 thread)', args: ['bench/reference-cborg.mjs', dsc] },
       // The default: a worker per core, started by bin/ithc.js before the CLI loads (cli/workers.ts).
       { name: `ithc verify --json - (default: a worker per core)`, args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'] },
       // No workers: the main thread decodes, libuv's thread pool checks signatures (cli/batch.ts).
-      { name: 'ithc verify --json - (ITHC_WORKERS=0: main thread + thread pool)', args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'], env: { ITHC_WORKERS: '0' } },
+      {
+        name: 'ithc verify --json - (ITHC_WORKERS=0: main thread + thread pool)',
+        args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'],
+        env: { ITHC_WORKERS: '0' },
+      },
       { name: 'ithc verify --json - (ITHC_WORKERS=1)', args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'], env: { ITHC_WORKERS: '1' } },
     ];
     const best = variants.map(() => Infinity);
     const disagreements = [];
-    for (let r = 0; r < PROCESS_ROUNDS; r++) {
+    // Equal work: the cborg reference prints the very lines ours does (checked on the first round).
+    const outputs = new Map();
+    for (let r = 0; r < (ROWS.has('a') ? PROCESS_ROUNDS : 0); r++) {
       // Interleaved, so that a burst of load elsewhere hits every variant alike.
       for (const [i, v] of variants.entries()) {
         const res = await run(v.args, { stdin: codes, stdout: out, env: v.env });
         const valid = countValid(out);
         if (valid !== N) disagreements.push(`${v.name}: ${valid} of ${N} valid (exit ${res.code})`);
+        if (r === 0 && (i === 1 || i === 2)) outputs.set(i, createHash('sha256').update(readFileSync(out)).digest('hex'));
         best[i] = Math.min(best[i], res.seconds);
       }
     }
+    const sameLines = outputs.size === 2 && outputs.get(1) === outputs.get(2);
+    if (outputs.size === 2 && !sameLines) disagreements.push(`${variants[1].name}: its output differs from ${variants[2].name}'s`);
 
     // A longer batch, the same codes LONG_REPEAT times over (nothing is cached, so a repeat costs
     // what a new code does): start-up and JIT warm-up weigh less, the steady rate shows.
     const longCodes = join(dir, 'codes-long.txt');
     writeFileSync(longCodes, readFileSync(codes, 'utf8').repeat(LONG_REPEAT));
-    const longVariants = variants.slice(0, 3);
+    const longVariants = variants.slice(0, 4);
     const longBest = longVariants.map(() => Infinity);
-    for (let r = 0; r < LONG_ROUNDS; r++) {
+    for (let r = 0; r < (ROWS.has('a') ? LONG_ROUNDS : 0); r++) {
       for (const [i, v] of longVariants.entries()) {
         const res = await run(v.args, { stdin: longCodes, stdout: out, env: v.env });
         const valid = countValid(out);
@@ -320,110 +355,186 @@ async function main() {
 
     let raw1 = 0;
     let raw2 = 0;
-    for (let r = 0; r < ROUNDS; r++) {
+    for (let r = 0; r < (ROWS.has('a') ? ROUNDS : 0); r++) {
       raw1 = Math.max(raw1, (await lib('raw-node', dir, 0, N)).perSecond);
       // Both cores: two processes at once, each over half the codes; done when the slower is.
       const halves = await Promise.all([lib('raw-node', dir, 0, N / 2), lib('raw-node', dir, N / 2, N)]);
       raw2 = Math.max(raw2, N / Math.max(...halves.map((h) => h.seconds)));
     }
-    const noble = await lib('noble', dir, NOBLE_CODES, ROUNDS);
-    const issue = await issuance(dir);
-    const cloud = await bundles(dir);
-    const qr = existsSync(TESTDATA) ? await qrSizes(dir) : null;
-    const mp = miniProgramMain();
-    const pdf = await pdfs(dir);
+    const noble = ROWS.has('b') ? await lib('noble', dir, NOBLE_CODES, ROUNDS) : null;
+    const issue = ROWS.has('d') ? await issuance(dir) : null;
+    const cloud = ROWS.has('e') ? await bundles(dir) : null;
+    const qr = ROWS.has('f') && existsSync(TESTDATA) ? await qrSizes(dir) : null;
+    const mp = ROWS.has('g') ? miniProgramMain() : null;
+    const render = ROWS.has('g') ? measureRender() : null;
+    const pdf = ROWS.has('h') ? await pdfs(dir) : null;
 
-    const refRate = N / best[0];
+    // Rates ÷ each reference's, measured in the same rounds: [÷ the cbor-x loop, ÷ the cborg loop].
+    const both = (rate, refs) => refs.map((ref) => ratio(rate / ref));
+    const refRates = [N / best[0], N / best[1]];
+    const longRefRates = [(N * LONG_REPEAT) / longBest[0], (N * LONG_REPEAT) / longBest[1]];
     const rows = [
-      [`(a) batch verify, ${fmt(N)} codes, whole processes (best of ${PROCESS_ROUNDS})`, '', ''],
-      ...variants.map((v, i) => [`    ${v.name}`, fmt(N / best[i]), ratio(N / best[i] / refRate)]),
-      [`    the same ${LONG_REPEAT} times over (${fmt(N * LONG_REPEAT)} lines, best of ${LONG_ROUNDS}):`, '', ''],
-      ...longVariants.map((v, i) => [`      ${v.name}`, fmt((N * LONG_REPEAT) / longBest[i]), ratio(longBest[0] / longBest[i])]),
-      ['    raw ECDSA P-256 verify, node:crypto, 1 core (in process)', fmt(raw1), ratio(raw1 / refRate)],
-      ['    raw ECDSA P-256 verify, node:crypto, 2 cores (in process)', fmt(raw2), ratio(raw2 / refRate)],
-      [`(b) portable path, noble, ${NOBLE_CODES} codes, 1 core (in process)`, '', ''],
-      ['    raw p256.verify', fmt(noble.rawPerSecond), '1.00'],
-      ['    verifyCode with the noble provider (whole pipeline)', fmt(noble.pipelinePerSecond), ratio(noble.pipelinePerSecond / noble.rawPerSecond)],
-      ['(c) signing, 1 core (in process)', '', ''],
-      ['    signCode, node:crypto ES256 signer', fmt(gen.signPerSecond), ratio(gen.signPerSecond / gen.rawSignPerSecond)],
-      ['    raw ECDSA P-256 sign, node:crypto', fmt(gen.rawSignPerSecond), '1.00'],
+      ...(ROWS.has('a')
+        ? [
+            [`(a) batch verify, ${fmt(N)} codes, whole processes (best of ${PROCESS_ROUNDS})`, '', '', ''],
+            ...variants.map((v, i) => [`    ${v.name}`, fmt(N / best[i]), ...both(N / best[i], refRates)]),
+            [`    the same ${LONG_REPEAT} times over (${fmt(N * LONG_REPEAT)} lines, best of ${LONG_ROUNDS}):`, '', '', ''],
+            ...longVariants.map((v, i) => [`      ${v.name}`, fmt((N * LONG_REPEAT) / longBest[i]), ...both((N * LONG_REPEAT) / longBest[i], longRefRates)]),
+            ['    raw ECDSA P-256 verify, node:crypto, 1 core (in process)', fmt(raw1), ...both(raw1, refRates)],
+            ['    raw ECDSA P-256 verify, node:crypto, 2 cores (in process)', fmt(raw2), ...both(raw2, refRates)],
+          ]
+        : []),
+      ...(noble
+        ? [
+            [`(b) portable path, noble, ${NOBLE_CODES} codes, 1 core (in process)`, '', '', ''],
+            ['    raw p256.verify', fmt(noble.rawPerSecond), '1.00', ''],
+            ['    verifyCode with the noble provider (whole pipeline)', fmt(noble.pipelinePerSecond), ratio(noble.pipelinePerSecond / noble.rawPerSecond), ''],
+          ]
+        : []),
+      ...(ROWS.has('c')
+        ? [
+            ['(c) signing, 1 core (in process)', '', '', ''],
+            ['    signCode, node:crypto ES256 signer', fmt(gen.signPerSecond), ratio(gen.signPerSecond / gen.rawSignPerSecond), ''],
+            ['    raw ECDSA P-256 sign, node:crypto', fmt(gen.rawSignPerSecond), '1.00', ''],
+          ]
+        : []),
     ];
-    const mb = (b) => (b === null || b === undefined ? 'n/a' : (b / 1048576).toFixed(0));
-    const kb = (b) => fmt(b / 1024);
     // A certificate here needs 4 signatures (the ITHC1 code and 3 HC1 codes): one core's bare
     // signing ceiling is raw sign/s ÷ 4, the yardstick that makes the figures comparable across machines.
     const ceiling = gen.rawSignPerSecond / 4;
-    const issueRows = [
-      ['reuse path: stored certificate still valid (the normal repeat request)', issue.reuse, REUSE_PER_SECOND],
-      ['fresh-signing path: a new certificate signed for every request', issue.fresh, FRESH_PER_SECOND],
-    ].map(([name, r, target]) => [`    ${name}`, fmt(r.perSecond), `≥ ${fmt(target)}`, String(Math.round(r.p50)), String(Math.round(r.p99)), `≤ ${ISSUE_P99_MS}`, String(r.errors), mb(r.peak), ratio(r.perSecond / ceiling)]);
-    const iw = Math.max(...issueRows.map((r) => r[0].length)) + 2;
-    const issueWidths = [9, 9, 8, 8, 7, 8, 13, 8];
-    const issueLine = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(iw) : c.padStart(issueWidths[i - 1]))).join('');
-    const issueLines = [
-      `(d) issuance through the local gateway (dist/start.cjs), ${CALLERS} concurrent callers (autocannon), 127.0.0.1`,
-      issueLine(['', 'certs/s', 'target', 'p50 ms', 'p99 ms', 'target', 'errors', 'peak RSS MB', 'ratio']),
-      ...issueRows.map(issueLine),
-      `    targets at ${CALLERS} callers: ≥ ${fmt(REUSE_PER_SECOND)} repeat requests/s, ≥ ${fmt(FRESH_PER_SECOND)} new certificates/s, p99 ≤ ${ISSUE_P99_MS} ms, no errors`,
-      `    (reuse: ${fmt(issue.reuse.requests)} requests in ${issue.reuse.seconds.toFixed(1)} s, ${issue.reuse.signedDuringPhase} signed again; fresh: ${fmt(issue.fresh.requests)} requests in ${issue.fresh.seconds.toFixed(1)} s, ${fmt(issue.fresh.signedDuringPhase)} certificates signed, ${fmt(issue.fresh.distinct)} distinct; server peak RSS over the run ${mb(issue.hwm)} MB)`,
-      `    ratio: certificates/s ÷ one core's bare signing ceiling (raw ECDSA sign/s ÷ 4 signatures a certificate) = ${fmt(ceiling)}/s`,
-    ];
-    const bundleRows = [...cloud.functions, ...(cloud.pdf ? [cloud.pdf] : [])].map((b) => [`    ${b.name}`, kb(b.bytes), b.ms.toFixed(0), ratio(b.bytes / 1048576), ratio(b.ms / 150)]);
-    const bw = Math.max(...bundleRows.map((r) => r[0].length)) + 2;
-    const bundleLines = [
-      '(e) cloud-function bundles: size, cold require in a fresh process (stub wx-server-sdk; median of 5)',
-      `${''.padEnd(bw)}${'KB'.padStart(8)}${'ms'.padStart(7)}${'÷1 MB'.padStart(8)}${'÷150 ms'.padStart(9)}`,
-      ...bundleRows.map(([a, b, c, d, e]) => `${a.padEnd(bw)}${b.padStart(8)}${c.padStart(7)}${d.padStart(8)}${e.padStart(9)}`),
-      `    the certificate function's folder in all (index.js, pdf.js, the two CJK fonts it embeds subsets of): ${kb(cloud.certificateFolder)} KB`,
-    ];
-    const qrLines = qr
-      ? qrSection(qr)
-      : [`(f) QR sizes: not measured; needs the EU test data: dcc-testdata not found at ${TESTDATA} (published at https://github.com/eu-digital-green-certificates/dgc-testdata; set ITHC_TESTDATA)`];
-    const mpLines = [
-      `(g) mini program main package (app.json, subpackages ${mp.subpackages.join(', ') || 'none'} excluded): ${kb(mp.bytes)} KB in ${mp.files} files, ${ratio(mp.bytes / (2 * 1048576))} of WeChat's 2 MB limit`,
-    ];
-    const ms = (x) => (Number.isFinite(x) ? String(Math.round(x)) : 'n/a');
-    const pdfRows = pdf.flatMap((r) => [
-      [`    ${r.label}: no PDFs rendering`, ms(r.baseline.p50), ms(r.baseline.p99), '', '', '', '', String(r.baseline.errors)],
-      [`    ${r.label}: ${PDF_CALLERS} PDFs in flight`, ms(r.during.p50), ms(r.during.p99), `≤ ${PDF_OTHER_P99_MS}`, r.pdf.perSecond.toFixed(1), `≥ ${PDF_PER_SECOND}`, `${ms(r.pdf.p50)}/${ms(r.pdf.p99)}`, String(r.during.errors + r.pdf.errors)],
-    ]);
-    const pw = Math.max(...pdfRows.map((r) => r[0].length)) + 2;
-    const pdfHead = ['other p50', 'other p99', 'target', 'PDFs/s', 'target', 'PDF p50/p99', 'errors'];
-    const pdfWidths = [11, 11, 8, 8, 8, 13, 8];
-    const pdfLine = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(pw) : c.padStart(pdfWidths[i - 1]))).join('');
-    const pdfLines = [
-      `(h) certificate.pdf through the local gateway (dist/start.cjs): ${PDF_CALLERS} callers each keep a PDF request in flight for ${PDF_SECONDS} s while ${PDF_OTHERS} others ask certificate.get / identity.status (ms)`,
-      pdfLine(['', ...pdfHead]),
-      ...pdfRows.map(pdfLine),
-      `    targets: other actions' p99 ≤ ${PDF_OTHER_P99_MS} ms while ${PDF_CALLERS} PDFs render; ≥ ${PDF_PER_SECOND} PDFs/s on 2 cores`,
-      ...pdf.flatMap((r) => [...r.baseline.errorSamples, ...r.during.errorSamples, ...r.pdf.errorSamples].slice(0, 3).map((e) => `    error (${r.label}): ${e}`)),
-    ];
-    const w = Math.max(...rows.map((r) => r[0].length)) + 2;
+    const issueLines = issue ? issuanceLines(issue, ceiling) : [];
+    const bundleLines = cloud ? bundleSection(cloud) : [];
+    const qrLines = !ROWS.has('f')
+      ? []
+      : qr
+        ? qrSection(qr)
+        : [
+            `(f) QR sizes: not measured; needs the EU test data: dcc-testdata not found at ${TESTDATA} (published at https://github.com/eu-digital-green-certificates/dgc-testdata; set ITHC_TESTDATA)`,
+          ];
+    const mpLines = mp
+      ? [
+          `(g) mini program main package (app.json, subpackages ${mp.subpackages.join(', ') || 'none'} excluded): ${kb(mp.bytes)} KB in ${mp.files} files, ${ratio(mp.bytes / (2 * 1048576))} of WeChat's 2 MB limit`,
+          ...(render ? renderLines(render).map((l) => `    ${l}`) : []),
+        ]
+      : [];
+    const pdfLines = pdf ? pdfSection(pdf) : [];
+    const w = Math.max(0, ...rows.map((r) => r[0].length)) + 2;
+    const sections = [
+      rows.length
+        ? [
+            `${''.padEnd(w)}${'codes/s'.padStart(10)}${'ratio'.padStart(9)}${(ROWS.has('a') ? 'cborg ref' : '').padStart(11)}`,
+            ...rows.map(([a, b, c, d]) => `${a.padEnd(w)}${b.padStart(10)}${c.padStart(9)}${d.padStart(11)}`),
+            '',
+            ...(ROWS.has('a')
+              ? [
+                  'ratios in (a) are against each reference loop, measured in the same rounds: "ratio" the cbor-x one (bench/reference.cjs),',
+                  '"cborg ref" the cborg one (bench/reference-cborg.mjs); targets ≥ 1.7 × at 20,000 codes, ≥ 1.9 × at 100,000 lines.',
+                  `the cborg reference's output ${sameLines ? 'is' : 'is NOT'} byte for byte ours over the ${fmt(N)} codes.`,
+                ]
+              : []),
+            ...(noble || ROWS.has('c') ? ['in (b) against raw noble verify; in (c) against raw signing.'] : []),
+          ]
+        : [],
+      issueLines,
+      bundleLines,
+      qrLines,
+      mpLines,
+      pdfLines,
+    ].filter((x) => x.length);
     const lines = [
-      `ITHC benchmark — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), load average at start ${load.toFixed(2)}`,
+      `ITHC benchmark — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), load average at start ${load.toFixed(2)}${ROWS.size < 8 ? `; rows ${[...ROWS].join(', ')}` : ''}`,
       `codes: ES256 vaccination DCCs, ${Math.round(gen.meanCodeChars)} characters on average`,
       '',
-      `${''.padEnd(w)}${'codes/s'.padStart(10)}${'ratio'.padStart(9)}`,
-      ...rows.map(([a, b, c]) => `${a.padEnd(w)}${b.padStart(10)}${c.padStart(9)}`),
-      '',
-      'ratios in (a) are against the reference loop; in (b) against raw noble verify; in (c) against raw signing.',
-      '',
-      ...issueLines,
-      '',
-      ...bundleLines,
-      '',
-      ...qrLines,
-      '',
-      ...mpLines,
-      '',
-      ...pdfLines,
+      ...sections.flatMap((x) => [...x, '']),
     ];
-    if (disagreements.length) lines.push('', 'WARNING: outputs disagree with the expected verdicts:', ...disagreements.map((d) => `  ${d}`));
+    if (disagreements.length) lines.push('WARNING: outputs disagree with the expected verdicts:', ...disagreements.map((d) => `  ${d}`));
     lines.push(`(bench took ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const mb = (b) => (b === null || b === undefined ? 'n/a' : (b / 1048576).toFixed(0));
+const kb = (b) => fmt(b / 1024);
+
+/** (d)'s lines. */
+function issuanceLines(issue, ceiling) {
+  const issueRows = [
+    ['reuse path: stored certificate still valid (the normal repeat request)', issue.reuse, REUSE_PER_SECOND],
+    ['fresh-signing path: a new certificate signed for every request', issue.fresh, FRESH_PER_SECOND],
+  ].map(([name, r, target]) => [
+    `    ${name}`,
+    fmt(r.perSecond),
+    `≥ ${fmt(target)}`,
+    String(Math.round(r.p50)),
+    String(Math.round(r.p99)),
+    `≤ ${ISSUE_P99_MS}`,
+    String(r.errors),
+    mb(r.peak),
+    ratio(r.perSecond / ceiling),
+  ]);
+  const iw = Math.max(...issueRows.map((r) => r[0].length)) + 2;
+  const issueWidths = [9, 9, 8, 8, 7, 8, 13, 8];
+  const issueLine = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(iw) : c.padStart(issueWidths[i - 1]))).join('');
+  const issueLines = [
+    `(d) issuance through the local gateway (dist/start.cjs), ${CALLERS} concurrent callers (autocannon), 127.0.0.1`,
+    issueLine(['', 'certs/s', 'target', 'p50 ms', 'p99 ms', 'target', 'errors', 'peak RSS MB', 'ratio']),
+    ...issueRows.map(issueLine),
+    `    targets at ${CALLERS} callers: ≥ ${fmt(REUSE_PER_SECOND)} repeat requests/s, ≥ ${fmt(FRESH_PER_SECOND)} new certificates/s, p99 ≤ ${ISSUE_P99_MS} ms, no errors`,
+    `    (reuse: ${fmt(issue.reuse.requests)} requests in ${issue.reuse.seconds.toFixed(1)} s, ${issue.reuse.signedDuringPhase} signed again; fresh: ${fmt(issue.fresh.requests)} requests in ${issue.fresh.seconds.toFixed(1)} s, ${fmt(issue.fresh.signedDuringPhase)} certificates signed, ${fmt(issue.fresh.distinct)} distinct; server peak RSS over the run ${mb(issue.hwm)} MB)`,
+    `    ratio: certificates/s ÷ one core's bare signing ceiling (raw ECDSA sign/s ÷ 4 signatures a certificate) = ${fmt(ceiling)}/s`,
+  ];
+  return issueLines;
+}
+
+/** (e)'s lines. */
+function bundleSection(cloud) {
+  const bundleRows = [...cloud.functions, ...(cloud.pdf ? [cloud.pdf] : [])].map((b) => [
+    `    ${b.name}`,
+    kb(b.bytes),
+    b.ms.toFixed(0),
+    ratio(b.bytes / 1048576),
+    ratio(b.ms / 150),
+  ]);
+  const bw = Math.max(...bundleRows.map((r) => r[0].length)) + 2;
+  const bundleLines = [
+    '(e) cloud-function bundles: size, cold require in a fresh process (stub wx-server-sdk; median of 5)',
+    `${''.padEnd(bw)}${'KB'.padStart(8)}${'ms'.padStart(7)}${'÷1 MB'.padStart(8)}${'÷150 ms'.padStart(9)}`,
+    ...bundleRows.map(([a, b, c, d, e]) => `${a.padEnd(bw)}${b.padStart(8)}${c.padStart(7)}${d.padStart(8)}${e.padStart(9)}`),
+    `    the certificate function's folder in all (index.js, pdf.js, the two CJK fonts it embeds subsets of): ${kb(cloud.certificateFolder)} KB`,
+  ];
+  return bundleLines;
+}
+
+/** (h)'s lines. */
+function pdfSection(pdf) {
+  const ms = (x) => (Number.isFinite(x) ? String(Math.round(x)) : 'n/a');
+  const pdfRows = pdf.flatMap((r) => [
+    [`    ${r.label}: no PDFs rendering`, ms(r.baseline.p50), ms(r.baseline.p99), '', '', '', '', String(r.baseline.errors)],
+    [
+      `    ${r.label}: ${PDF_CALLERS} PDFs in flight`,
+      ms(r.during.p50),
+      ms(r.during.p99),
+      `≤ ${PDF_OTHER_P99_MS}`,
+      r.pdf.perSecond.toFixed(1),
+      `≥ ${PDF_PER_SECOND}`,
+      `${ms(r.pdf.p50)}/${ms(r.pdf.p99)}`,
+      String(r.during.errors + r.pdf.errors),
+    ],
+  ]);
+  const pw = Math.max(...pdfRows.map((r) => r[0].length)) + 2;
+  const pdfHead = ['other p50', 'other p99', 'target', 'PDFs/s', 'target', 'PDF p50/p99', 'errors'];
+  const pdfWidths = [11, 11, 8, 8, 8, 13, 8];
+  const pdfLine = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(pw) : c.padStart(pdfWidths[i - 1]))).join('');
+  const pdfLines = [
+    `(h) certificate.pdf through the local gateway (dist/start.cjs): ${PDF_CALLERS} callers each keep a PDF request in flight for ${PDF_SECONDS} s while ${PDF_OTHERS} others ask certificate.get / identity.status (ms)`,
+    pdfLine(['', ...pdfHead]),
+    ...pdfRows.map(pdfLine),
+    `    targets: other actions' p99 ≤ ${PDF_OTHER_P99_MS} ms while ${PDF_CALLERS} PDFs render; ≥ ${PDF_PER_SECOND} PDFs/s on 2 cores`,
+    ...pdf.flatMap((r) => [...r.baseline.errorSamples, ...r.during.errorSamples, ...r.pdf.errorSamples].slice(0, 3).map((e) => `    error (${r.label}): ${e}`)),
+  ];
+  return pdfLines;
 }
 
 main().catch((e) => {

@@ -36,7 +36,11 @@ export class BuildCache {
   fingerprint(options: unknown): string;
   staleReason(key: string, fp: string): string | null;
   record(key: string, fp: string, inputs: string[], outputs: string[]): void;
-  run(key: string, options: unknown, work: (why: string) => Promise<{ inputs: string[]; outputs: string[] }> | { inputs: string[]; outputs: string[] }): Promise<boolean>;
+  run(
+    key: string,
+    options: unknown,
+    work: (why: string) => Promise<{ inputs: string[]; outputs: string[] }> | { inputs: string[]; outputs: string[] },
+  ): Promise<boolean>;
   note(key: string, wrote: boolean): void;
   writeOutput(path: string, data: string | Uint8Array): void;
   bundle(key: string, options: BuildOptions): Promise<boolean>;

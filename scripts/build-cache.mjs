@@ -40,7 +40,12 @@ export function stableJson(value) {
     if (typeof v === 'function') return `function:${String(v)}`;
     if (v instanceof RegExp) return `regexp:${String(v)}`;
     if (v instanceof Uint8Array) return `bytes:${sha256(v)}`;
-    if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]));
+    if (v && typeof v === 'object' && !Array.isArray(v))
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, v[k]]),
+      );
     return v;
   });
 }
@@ -212,7 +217,15 @@ export class BuildCache {
     const st = statSync(this.abs(k), { throwIfNoEntry: false });
     if (!st || !st.isFile()) return null;
     const known = this.stats[k];
-    if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ctimeMs === st.ctimeMs && known.ino === st.ino && known.ctimeMs < known.hashedAt - STABLE_MS) return known.hash;
+    if (
+      known &&
+      known.size === st.size &&
+      known.mtimeMs === st.mtimeMs &&
+      known.ctimeMs === st.ctimeMs &&
+      known.ino === st.ino &&
+      known.ctimeMs < known.hashedAt - STABLE_MS
+    )
+      return known.hash;
     let hash;
     try {
       hash = sha256(readFileSync(this.abs(k)));
@@ -252,7 +265,9 @@ export class BuildCache {
     // File times come from the kernel's coarse clock, up to a tick (4–10 ms) behind the time read
     // here: a write just after the start can carry a time just before it. Erring early costs one
     // more build; erring late would trust an output built from what is no longer the source.
-    const racing = inputKeys.some((k) => !this.written.has(k) && (statSync(this.abs(k), { throwIfNoEntry: false })?.ctimeMs ?? 0) >= this.startedAt - COARSE_CLOCK_MS);
+    const racing = inputKeys.some(
+      (k) => !this.written.has(k) && (statSync(this.abs(k), { throwIfNoEntry: false })?.ctimeMs ?? 0) >= this.startedAt - COARSE_CLOCK_MS,
+    );
     if (racing) {
       delete this.records[key];
       this.changes.set(key, null);

@@ -11,7 +11,11 @@ import { ROOT } from './build.mjs';
  */
 export function startGateway(data, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/start.cjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, ITHC_DATA_DIR: data, ITHC_PORT: '0' } });
+    const child = spawn(process.execPath, [join(ROOT, 'dist/start.cjs')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env, ITHC_DATA_DIR: data, ITHC_PORT: '0' },
+    });
     let out = '';
     let err = '';
     const exited = new Promise((r) => child.on('exit', (code, signal) => r(code ?? signal)));

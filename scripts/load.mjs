@@ -59,7 +59,9 @@ const mean = (xs) => xs.reduce((a, x) => a + x, 0) / xs.length;
 const mb = (b) => (b / 1048576).toFixed(1);
 
 async function main() {
-  await build([{ in: 'bench/gateway-load.ts', out: LOAD, external: ['cbor-extract', 'better-sqlite3', 'autocannon'] }, sqliteWriterEntry('dist/bench')], { quiet: true });
+  await build([{ in: 'bench/gateway-load.ts', out: LOAD, external: ['cbor-extract', 'better-sqlite3', 'autocannon'] }, sqliteWriterEntry('dist/bench')], {
+    quiet: true,
+  });
   const dir = mkdtempSync(join(tmpdir(), 'ithc-load-'));
   const data = join(dir, 'data');
   const failures = [];
@@ -103,7 +105,9 @@ async function main() {
     }
     const lines = [
       `ITHC load test — ${CONNECTIONS} callers, ${PEOPLE} travellers, ${run.seconds.toFixed(1)} s on 127.0.0.1`,
-      `requests: ${total.toLocaleString('en-US')} (${(total / run.seconds).toFixed(0)}/s): ${Object.entries(run.requests).map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`).join(', ')}`,
+      `requests: ${total.toLocaleString('en-US')} (${(total / run.seconds).toFixed(0)}/s): ${Object.entries(run.requests)
+        .map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`)
+        .join(', ')}`,
       `errors: ${run.errors}`,
       `memory: ${memory}`,
       `acknowledged: ${run.acknowledged.certificates} certificates, ${run.acknowledged.records} ingested records, ${run.acknowledged.nonces} nonces`,

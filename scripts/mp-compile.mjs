@@ -87,7 +87,9 @@ async function main() {
     const limit = root === 'main' ? MAIN_LIMIT : PACKAGE_LIMIT;
     const over = bytes > limit;
     failed ||= over;
-    process.stdout.write(`  ${root === 'main' ? 'main package' : `subpackage ${root}`}: ${(bytes / 1024).toFixed(1)} KB (limit ${limit / 1024} KB)${over ? '  OVER' : ''}\n`);
+    process.stdout.write(
+      `  ${root === 'main' ? 'main package' : `subpackage ${root}`}: ${(bytes / 1024).toFixed(1)} KB (limit ${limit / 1024} KB)${over ? '  OVER' : ''}\n`,
+    );
   }
   if (zipPath) process.stdout.write(`zip: ${zipPath}\n`);
   process.exit(failed ? 1 : 0);

@@ -48,7 +48,12 @@ class Utf8Decoder {
 
   decode(input) {
     if (input === undefined) return '';
-    const b = input instanceof Uint8Array ? input : ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input);
+    const b =
+      input instanceof Uint8Array
+        ? input
+        : ArrayBuffer.isView(input)
+          ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength)
+          : new Uint8Array(input);
     let out = '';
     let i = 0;
     const bad = () => {
@@ -63,10 +68,23 @@ class Utf8Decoder {
         continue;
       }
       let need, min, cp;
-      if (x >= 0xc2 && x <= 0xdf) { need = 1; min = 0x80; cp = x & 31; }
-      else if (x >= 0xe0 && x <= 0xef) { need = 2; min = 0x800; cp = x & 15; }
-      else if (x >= 0xf0 && x <= 0xf4) { need = 3; min = 0x10000; cp = x & 7; }
-      else { bad(); i++; continue; }
+      if (x >= 0xc2 && x <= 0xdf) {
+        need = 1;
+        min = 0x80;
+        cp = x & 31;
+      } else if (x >= 0xe0 && x <= 0xef) {
+        need = 2;
+        min = 0x800;
+        cp = x & 15;
+      } else if (x >= 0xf0 && x <= 0xf4) {
+        need = 3;
+        min = 0x10000;
+        cp = x & 7;
+      } else {
+        bad();
+        i++;
+        continue;
+      }
       let j = 1;
       for (; j <= need; j++) {
         const y = b[i + j];

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run preview`: page previews of the mini program for reviewers without WeChat DevTools.
 //
-// 1. Renders every page (demo data from the real server, in Chinese and English, in care mode)
+// 1. Renders every page and state (demo data from the real server; Chinese and English, each also
+//    in care mode at WeChat's largest font size; docs/local.md lists the states)
 //    through miniprogram-simulate — WeChat's own WXML compiler and WXSS — into .preview/html/
 //    (test/miniprogram/preview/pages.preview.ts, run by jest because the pages are TypeScript).
 // 2. Screenshots each HTML file in headless Chromium (Debian's /usr/bin/chromium, driven by
@@ -44,9 +45,19 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   headless: true,
   viewport: { width: 750, height: 1334 },
   deviceScaleFactor: 1,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
-const files = readdirSync(HTML).filter((f) => f.endsWith('.html')).sort();
+const files = readdirSync(HTML)
+  .filter((f) => f.endsWith('.html'))
+  .sort();
 const page = await context.newPage();
 for (const f of files) {
   await page.goto(`file://${join(HTML, f)}`);

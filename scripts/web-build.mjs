@@ -49,7 +49,10 @@ function compressAll(dir, names) {
   for (const f of names) {
     if (PRECOMPRESSED.test(f)) continue;
     const bytes = readFileSync(join(dir, f));
-    writeFileSync(join(dir, `${f}.br`), brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }));
+    writeFileSync(
+      join(dir, `${f}.br`),
+      brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
+    );
     writeFileSync(join(dir, `${f}.gz`), gzipSync(bytes, { level: 9 }));
   }
 }

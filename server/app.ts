@@ -1,42 +1,60 @@
 /**
- * The composition root: one place that builds every service from a store, a secret store, a clock
- * and the adapters of the environment. The local gateway (node/start.ts), the demo and the cloud
- * functions (cloudfunctions/<name>) all build the same app; only the adapters differ.
+ * The local app: every service, made by the per-service factories (server/compose/)
+ * over the local platform: a store, a secret store that may make the KEK (the data folder), a
+ * clock, and local adapters where the cloud has WeChat's (facial verification). The local gateway
+ * (node/start.ts), the demo and the tests use it; each cloud function calls the same factories
+ * for the services its actions use (server/cloud/compose/<name>.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { AccountService } from './account/service';
+import type { AccountService } from './account/service';
 import type { Clock } from './clock';
+import { accountOf } from './compose/account';
+import { documentsOf } from './compose/documents';
+import { holdsOf } from './compose/holds';
+import { identityOf } from './compose/identity';
+import { ingestOf } from './compose/ingest';
+import { issuanceOf } from './compose/issuance';
+import { keysOf } from './compose/keys';
+import { operatorsOf } from './compose/operators';
+import { partnersOf } from './compose/partners';
+import { personIdsOf } from './compose/person-ids';
+import type { Platform } from './compose/platform';
+import { provisionOf } from './compose/provision';
+import { recordsOf } from './compose/records';
+import { relativesOf } from './compose/relatives';
+import { revocationOf } from './compose/revocation';
+import { sealOf } from './compose/seal';
+import { subjectResolverOf } from './compose/subject';
+import { vaultOf } from './compose/vault';
 import { DEFAULT_APP_CONFIG, type AppConfig } from './config';
 import type { PaperSettings } from './pdf/service';
-import { DocumentService } from './documents/service';
+import type { DocumentService } from './documents/service';
 import { LocalDocumentRegistry, type DocumentRegistry } from './documents/registry';
-import { IdentityService } from './identity/service';
+import type { IdentityService } from './identity/service';
 import { StoreCitizenRegistry, type CitizenRegistry } from './identity/citizens';
 import { LocalIdentityProvider } from './identity/local';
 import type { IdentityProvider } from './identity/provider';
-import { PersonIds, loadPersonIdKey } from './identity/person-id';
-import { IngestService, registryPersons } from './ingest/service';
-import { WrappedKeyring } from './ingest/signature';
-import { IssuanceService } from './issuance/service';
-import type { IssuanceSubject } from './issuance/build';
+import type { PersonIds } from './identity/person-id';
+import type { IngestService } from './ingest/service';
+import type { IssuanceService } from './issuance/service';
 import type { SigningEngine } from './issuance/sign';
-import { KeyService, DEFAULT_KEY_CONFIG } from './keys/service';
+import type { KeyService } from './keys/service';
 import type { SecretStore } from './keys/secrets';
-import { KeyVault, loadKekRing } from './keys/vault';
+import type { KeyVault } from './keys/vault';
 import type { OfflineCa } from './keys/ca';
 import { ensureLocalKeys, localCertifier } from './keys/local';
-import { RecordsService } from './records/service';
-import { RelativesService } from './relatives/service';
-import { SealService } from './seal/service';
-import { LocalRecordSource, type RecordSource } from './records/sources';
-import { PartnerService } from './partners/service';
-import { RevocationService } from './revocation/service';
-import { HoldService } from './revocation/holds';
+import type { RecordsService } from './records/service';
+import type { RelativesService } from './relatives/service';
+import type { SealService } from './seal/service';
+import type { RecordSource } from './records/sources';
+import type { PartnerService } from './partners/service';
+import type { RevocationService } from './revocation/service';
+import type { HoldService } from './revocation/holds';
 import type { Store } from './store/store';
-import { subjectResolver } from './functions/subject';
+import type { SubjectOf } from './functions/subject';
 import { migratedCollections, type CollectionAdmin } from './provision/database';
-import { OperatorDirectory, type OperatorBootstrap } from './provision/operators';
-import { ProvisionService } from './provision/service';
+import type { OperatorBootstrap, OperatorDirectory } from './provision/operators';
+import type { ProvisionService } from './provision/service';
 
 export { DEFAULT_APP_CONFIG, type AppConfig } from './config';
 
@@ -68,7 +86,8 @@ export interface AppDeps {
 
 export interface App {
   config: AppConfig;
-  paper?: PaperSettings;
+  /** The paper version's storage and links, as createApp was given them (AppDeps.paper). */
+  readonly paper?: PaperSettings;
   store: Store;
   clock: Clock;
   secrets: SecretStore;
@@ -83,7 +102,7 @@ export interface App {
   issuance: IssuanceService;
   ingest: IngestService;
   /** The verified person and bound document of a caller, as issuance needs them. */
-  subjectOf(openid: string): Promise<IssuanceSubject>;
+  subjectOf: SubjectOf;
   /** Relatives acting for the elderly (server/relatives): relatives.* actions and actingFor, which resolveSubject uses for `for`. */
   relatives: RelativesService;
   /** Sealed codes for a destination (certificate.seal, server/seal). */
@@ -105,44 +124,55 @@ export interface App {
 export async function createApp(deps: AppDeps): Promise<App> {
   const config: AppConfig = { ...DEFAULT_APP_CONFIG, ...(deps.config ?? {}) };
   const { store, secrets, clock } = deps;
-  // The KEK is made on first run where the secret store can write (the local data folder).
-  const vault = new KeyVault(store, await loadKekRing(secrets, { generate: true }), clock);
-  const personIds = new PersonIds(await loadPersonIdKey(vault, (n) => new Uint8Array(randomBytes(n))));
   // One registry for both: a record reaches the person identity verified, by ID number and name.
   const citizens = deps.citizens ?? new StoreCitizenRegistry(store);
-  const provider = deps.identityProvider ?? new LocalIdentityProvider({ store, clock, registry: citizens });
-  const documentRegistry = deps.documentRegistry ?? new LocalDocumentRegistry(store);
-  const identity = new IdentityService({ store, clock, provider, personIds });
-  const documents = new DocumentService({ store, clock, registry: documentRegistry });
-  const records = new RecordsService(deps.recordSources ?? [new LocalRecordSource(store)]);
-  const keyConfig = { ...DEFAULT_KEY_CONFIG, country: config.country, prePublicationDays: config.prePublicationDays };
-  const keys = new KeyService({ store, vault, clock, config: keyConfig, certifier: deps.localCa && localCertifier(deps.localCa, clock) });
-  if (deps.localCa) await ensureLocalKeys(keys, deps.localCa);
-  const issuance = new IssuanceService({ store, clock, keys, country: config.country, issuerName: config.issuerName, signing: deps.signing });
-  const ingest = new IngestService({
+  const platform: Platform = {
     store,
     clock,
-    keyring: new WrappedKeyring(vault),
-    resolvePerson: registryPersons(citizens, personIds),
-  });
-
-  // Relatives reuse identity's face check and limits and documents' checks for the relative.
-  const relatives = new RelativesService({ store, clock, identity, documents, registry: documentRegistry, personIds });
-
-  // Partner authorities and revocation: operator-managed, audited.
-  const partners = new PartnerService({ store, clock, ownCountry: config.country });
-  const revocation = new RevocationService({ store, clock });
-  const holds = new HoldService({ store, clock, personIds });
-  // Sealing reads partners' encryption keys; the ephemeral keys come from the OS random source.
-  const seal = new SealService({ partners, clock, rng: (n) => new Uint8Array(randomBytes(n)) });
-
-  const subjectOf = subjectResolver(store, documentRegistry);
-
-  const operators = new OperatorDirectory({ store, clock, bootstrap: deps.operatorBootstrap ?? { openids: new Set(config.operators), keys: new Map() } });
-  const provision = new ProvisionService({ store, clock, vault, keys, collections: deps.collections ?? migratedCollections, operators });
-
-  const app: App = { config, paper: deps.paper, store, clock, secrets, vault, personIds, identity, documents, documentRegistry, records, keys, issuance, ingest, subjectOf, relatives, seal, partners, revocation, holds, operators, provision, account: undefined as unknown as AccountService };
-  // Paper settings may be attached after the app is made (server/pdf/service.ts attachPaper): read them when deleting.
-  app.account = new AccountService({ store, clock, files: () => app.paper?.storage });
-  return app;
+    config,
+    secrets,
+    // The KEK is made on first run where the secret store can write (the local data folder).
+    generateKek: true,
+    rng: (n) => new Uint8Array(randomBytes(n)),
+    citizens,
+    identityProvider: deps.identityProvider ?? new LocalIdentityProvider({ store, clock, registry: citizens }),
+    documentRegistry: deps.documentRegistry ?? new LocalDocumentRegistry(store),
+    recordSources: deps.recordSources,
+    operatorBootstrap: deps.operatorBootstrap ?? { openids: new Set(config.operators), keys: new Map() },
+    collections: deps.collections ?? migratedCollections,
+    // A deleted account's printouts are in the paper storage.
+    files: deps.paper?.storage,
+    signing: deps.signing,
+    certifier: deps.localCa && localCertifier(deps.localCa, clock),
+  };
+  // In the order they first touch the store: the person-id key, then the signing keys.
+  const vault = await vaultOf(platform);
+  const personIds = await personIdsOf(platform);
+  const keys = await keysOf(platform);
+  if (deps.localCa) await ensureLocalKeys(keys, deps.localCa);
+  return {
+    config,
+    paper: deps.paper,
+    store,
+    clock,
+    secrets,
+    vault,
+    personIds,
+    identity: await identityOf(platform),
+    documents: await documentsOf(platform),
+    documentRegistry: platform.documentRegistry,
+    records: await recordsOf(platform),
+    keys,
+    issuance: await issuanceOf(platform),
+    ingest: await ingestOf(platform),
+    subjectOf: await subjectResolverOf(platform),
+    relatives: await relativesOf(platform),
+    seal: await sealOf(platform),
+    partners: await partnersOf(platform),
+    revocation: await revocationOf(platform),
+    holds: await holdsOf(platform),
+    operators: await operatorsOf(platform),
+    provision: await provisionOf(platform),
+    account: await accountOf(platform),
+  };
 }

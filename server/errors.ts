@@ -2,7 +2,14 @@
  * Errors of the server-side services: stable codes (the mini program and the gateway translate on
  * them), an HTTP status for the local gateway, and a message safe to show the caller. Never put
  * secrets or other people's data in a message.
+ *
+ * An error people read in the mini program also names its sentence in the shared catalogue
+ * (core/view, the `server.*` messages) with the values it fills in, so a client shows it in its
+ * own language; the bilingual `message` stays as the text for a client that does not know the code.
  */
+import type { Params } from '../core/view/message';
+import type { MessageCode } from '../core/view/messages/types';
+
 export const SERVICE_ERROR_STATUS = Object.freeze({
   BAD_REQUEST: 400,
   VALIDATION_FAILED: 400,
@@ -45,6 +52,27 @@ export const SERVICE_ERROR_STATUS = Object.freeze({
 
 export type ServiceErrorCode = keyof typeof SERVICE_ERROR_STATUS;
 
+/** A catalogue message the server may name in an error: the `server.*` codes of core/view. */
+export type ServerMessageCode = Extract<MessageCode, `server.${string}`>;
+
+export interface ServiceErrorExtra {
+  fields?: Record<string, string>;
+  retryAfter?: number;
+  /** The catalogue sentence that says this error in any language, and the values it fills in. */
+  messageCode?: ServerMessageCode;
+  params?: Params;
+}
+
+/** The error part of a failure envelope (docs/functions.md). */
+export interface ServiceErrorJson {
+  code: ServiceErrorCode;
+  message: string;
+  messageCode?: ServerMessageCode;
+  params?: Params;
+  fields?: Record<string, string>;
+  retryAfter?: number;
+}
+
 export class ServiceError extends Error {
   readonly code: ServiceErrorCode;
   readonly status: number;
@@ -52,17 +80,32 @@ export class ServiceError extends Error {
   readonly fields?: Record<string, string>;
   /** Seconds until a retry can succeed (attempt limits). */
   readonly retryAfter?: number;
-  constructor(code: ServiceErrorCode, message: string, extra: { fields?: Record<string, string>; retryAfter?: number } = {}) {
+  /** The catalogue message for this error (core/view `server.*`), when it has one. */
+  readonly messageCode?: ServerMessageCode;
+  /** The values messageCode's placeholders take. */
+  readonly params?: Params;
+  constructor(code: ServiceErrorCode, message: string, extra: ServiceErrorExtra = {}) {
     super(message);
     this.name = 'ServiceError';
     this.code = code;
     this.status = SERVICE_ERROR_STATUS[code];
     if (extra.fields) this.fields = extra.fields;
     if (extra.retryAfter !== undefined) this.retryAfter = extra.retryAfter;
+    if (extra.messageCode) {
+      this.messageCode = extra.messageCode;
+      if (extra.params && Object.keys(extra.params).length > 0) this.params = extra.params;
+    }
   }
 
-  toJSON(): { code: ServiceErrorCode; message: string; fields?: Record<string, string>; retryAfter?: number } {
-    return { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}), ...(this.retryAfter !== undefined ? { retryAfter: this.retryAfter } : {}) };
+  toJSON(): ServiceErrorJson {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.messageCode ? { messageCode: this.messageCode } : {}),
+      ...(this.params ? { params: this.params } : {}),
+      ...(this.fields ? { fields: this.fields } : {}),
+      ...(this.retryAfter !== undefined ? { retryAfter: this.retryAfter } : {}),
+    };
   }
 }
 

@@ -111,7 +111,11 @@ export function gatewayHosts(port: number, publicBaseUrl?: string): Set<string> 
 export function misdirected(host: string | undefined, target: string, hosts: ReadonlySet<string>): ServiceError | undefined {
   if (host === undefined || host === '') return new ServiceError('BAD_REQUEST', '请求缺少 Host 头 / the request has no Host header (HTTP/1.1 requires one)');
   const names = [...hosts].sort().join(', ');
-  const refuse = () => new ServiceError('MISDIRECTED_REQUEST', `此服务只接受发往本机地址的请求 / this gateway answers only for its own host names (${names}); the request names another host`);
+  const refuse = () =>
+    new ServiceError(
+      'MISDIRECTED_REQUEST',
+      `此服务只接受发往本机地址的请求 / this gateway answers only for its own host names (${names}); the request names another host`,
+    );
   const h = host.toLowerCase();
   if (!HOST_SYNTAX.test(h) || !hosts.has(h)) return refuse();
   if (!target.startsWith('/')) {
@@ -144,11 +148,20 @@ export function createGateway(opts: GatewayOptions): { server: Server; listen(po
       if (claimed !== undefined && !opts.localMode) {
         throw new ServiceError('FORBIDDEN', '本地调试身份仅在本地模式可用 / the local caller header is refused outside local mode');
       }
-      if (req.body.length > REQUEST_LIMITS.maxBytes) throw new ServiceError('PAYLOAD_TOO_LARGE', `请求过大（最多 ${REQUEST_LIMITS.maxBytes} 字节）/ request larger than ${REQUEST_LIMITS.maxBytes} bytes`);
+      if (req.body.length > REQUEST_LIMITS.maxBytes)
+        throw new ServiceError('PAYLOAD_TOO_LARGE', `请求过大（最多 ${REQUEST_LIMITS.maxBytes} 字节）/ request larger than ${REQUEST_LIMITS.maxBytes} bytes`);
       const event = parseJsonBody(req.body);
       const openid = claimed ?? '';
-      const env = await dispatch(def, event, { openid, operator: openid !== '' && (await opts.operators.has(openid)) }, log);
-      return json(env.ok ? 200 : statusOf(env.error.code), env, !env.ok && env.error.retryAfter !== undefined ? { 'retry-after': String(env.error.retryAfter) } : {});
+      // Operator rights are looked up only for an operator-only action, as the cloud functions do
+      // (server/cloud/entry.ts): the other actions do not read them, and every request is spared a store read.
+      const action = event && typeof event === 'object' && !Array.isArray(event) ? (event as { action?: unknown }).action : undefined;
+      const needsOperator = typeof action === 'string' && Object.prototype.hasOwnProperty.call(def.actions, action) && def.actions[action].operator === true;
+      const env = await dispatch(def, event, { openid, operator: needsOperator && openid !== '' && (await opts.operators.has(openid)) }, log);
+      return json(
+        env.ok ? 200 : statusOf(env.error.code),
+        env,
+        !env.ok && env.error.retryAfter !== undefined ? { 'retry-after': String(env.error.retryAfter) } : {},
+      );
     }
     for (const r of opts.routes ?? []) {
       const res = await r(req);
@@ -182,7 +195,8 @@ export function createGateway(opts: GatewayOptions): { server: Server; listen(po
     })()
       .then(send)
       .catch((e: unknown) => {
-        if (e instanceof BodyTooLarge) send(errorResponse(new ServiceError('PAYLOAD_TOO_LARGE', `请求过大（最多 ${maxBody} 字节）/ request larger than ${maxBody} bytes`)));
+        if (e instanceof BodyTooLarge)
+          send(errorResponse(new ServiceError('PAYLOAD_TOO_LARGE', `请求过大（最多 ${maxBody} 字节）/ request larger than ${maxBody} bytes`)));
         else if (e instanceof ServiceError) send(errorResponse(e));
         else {
           log.error('gateway failure', { error: e instanceof Error ? e.message : String(e) });

@@ -85,7 +85,12 @@ export class Fields {
   /** Throws VALIDATION_FAILED naming every bad field, or returns when all are fine. */
   done(): void {
     const names = Object.keys(this.problems);
-    if (names.length) throw new ServiceError('VALIDATION_FAILED', `请检查：${names.join('、')} / Please check: ${names.join(', ')}`, { fields: { ...this.problems } });
+    if (names.length) {
+      throw new ServiceError('VALIDATION_FAILED', `请检查：${names.join('、')} / Please check: ${names.join(', ')}`, {
+        fields: { ...this.problems },
+        messageCode: 'server.checkMarkedFields',
+      });
+    }
   }
 }
 
@@ -100,11 +105,13 @@ export const REQUEST_LIMITS = Object.freeze({ maxBytes: 64 * 1024, maxDepth: 8, 
 export function checkShape(value: unknown, limits: { readonly maxDepth: number; readonly maxKeys: number } = REQUEST_LIMITS): void {
   let keys = 0;
   const walk = (v: unknown, depth: number): void => {
-    if (depth > limits.maxDepth) throw new ServiceError('BAD_REQUEST', `请求嵌套过深 / request nested deeper than ${limits.maxDepth}`);
+    if (depth > limits.maxDepth)
+      throw new ServiceError('BAD_REQUEST', `请求嵌套过深 / request nested deeper than ${limits.maxDepth}`, { messageCode: 'server.badRequest' });
     if (v && typeof v === 'object') {
-      const entries = Array.isArray(v) ? v : Object.values(v as object);
+      const entries = Array.isArray(v) ? v : Object.values(v);
       keys += entries.length;
-      if (keys > limits.maxKeys) throw new ServiceError('BAD_REQUEST', `请求字段过多 / request has more than ${limits.maxKeys} values`);
+      if (keys > limits.maxKeys)
+        throw new ServiceError('BAD_REQUEST', `请求字段过多 / request has more than ${limits.maxKeys} values`, { messageCode: 'server.badRequest' });
       for (const e of entries) walk(e, depth + 1);
     }
   };

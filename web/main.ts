@@ -1,7 +1,9 @@
 /**
  * The web verifier page: collects a code (camera, image or PDF, paste), the officer's trust list,
- * authority key and entry rules, and shows the verdict first — valid or not and why — then the
- * holder's name, date of birth and document number, with details on demand.
+ * authority key and entry rules, and shows the verdict first — valid, invalid and why, or cannot
+ * confirm and what is missing — then the readable summary (holder, each record, issuer) with details
+ * on demand, all rendered from the shared view model and catalogue (core/view) in the officer's
+ * language; Arabic right to left.
  *
  * What persists in this browser (localStorage): the language, the trust lists and CSCAs as loaded
  * (public data, re-verified on every start), the rules and the country. Never the private key:
@@ -9,16 +11,48 @@
  */
 import { toBase64 } from '../core/bytes';
 import { webCrypto } from '../core/crypto/webcrypto';
-import type { ErrorCode } from '../core/errors';
 import type { OpeningKey } from '../core/seal';
 import type { ValidationRule } from '../core/rules';
-import { IGG_RESULTS, IGG_TARGETS, iggAssayLabel, issuerLabel, label, ownLabel } from '../core/valuesets';
-import { sourceLabel } from '../core/sourcelist';
-import { ERROR_WORDS, FORMAT_WORDS, LANGS, LANG_NAMES, duration, preferredLang, t, type UiLang } from './i18n';
+import {
+  LANGS,
+  LANG_NAMES,
+  certificateView,
+  documentLang,
+  format,
+  formatDateTime,
+  formatDuration,
+  isLang,
+  preferredLang,
+  rawValue,
+  renderValue,
+  textDirection,
+  trustListValue,
+  type CertificateView,
+  type Lang,
+  type MessageCode,
+  type Params,
+  type Section,
+  type Value,
+} from '../core/view';
+import { t, type ChromeKey } from './i18n';
 import { CameraScanner, DecoderUnavailable, NotAnImage, decodeImageFile, decodePdfFile, fileKind } from './scan';
-import { NeedsCsca, OlderList, checkCode, mergeTrust, openingKeyFromPem, readCscas, readFileText, readRules, readTrust, sourceDirectory, trustState, type CheckResult, type TrustSource } from './verifier';
+import {
+  NeedsCsca,
+  OlderList,
+  checkCode,
+  mergeTrust,
+  openingKeyFromPem,
+  readCscas,
+  readFileText,
+  readRules,
+  readTrust,
+  sourceDirectory,
+  trustState,
+  type CheckContext,
+  type CheckResult as VerifierResult,
+  type TrustSource,
+} from './verifier';
 import { parseCertificate } from '../core/x509';
-import type { Missing, TrustListState } from '../core/outcome';
 
 const crypto = webCrypto(globalThis.crypto.subtle);
 /** The validation clock: the officer's chosen time (UTC) when set, else this device's clock. */
@@ -28,7 +62,14 @@ function now(): number {
   return Math.floor((Number.isFinite(t) ? t : Date.now()) / 1000);
 }
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const $ = (id: string) => document.getElementById(id) as HTMLElement;
+
+/** A checked code with the validation time it was checked at, and whether the officer set that time by hand. */
+type CheckResult = VerifierResult & { now: number; fixedTime: boolean };
+
+async function check(code: string, ctx: CheckContext): Promise<CheckResult> {
+  return { ...(await checkCode(code, ctx)), now: ctx.now, fixedTime: !!($('at') as HTMLInputElement).value };
+}
 
 const STORE = { lang: 'ithc.lang', trust: 'ithc.trust', cscas: 'ithc.cscas', cscaOrigin: 'ithc.cscaOrigin', rules: 'ithc.rules', country: 'ithc.country' };
 
@@ -57,7 +98,7 @@ interface SavedTrust {
 }
 
 const state = {
-  lang: 'en' as UiLang,
+  lang: 'en' as Lang,
   trust: [] as TrustSource[],
   savedTrust: [] as SavedTrust[],
   cscas: [] as Uint8Array[],
@@ -69,9 +110,9 @@ const state = {
   last: null as CheckResult | null,
   /** The codes of the last image or PDF that held several, each verified. */
   found: [] as FoundEntry[],
-  trustMessage: null as null | { key: string; vars?: Record<string, string | number>; kind?: 'warn' | 'error'; remains?: boolean },
+  trustMessage: null as null | { code: MessageCode; vars?: Params; kind?: 'warn' | 'error'; remains?: boolean },
   /** A note on the last list loaded (a version replaced), shown above the lists. */
-  trustNote: null as null | { key: string; vars?: Record<string, string | number> },
+  trustNote: null as null | { code: MessageCode; vars?: Params },
 };
 
 function store(key: string, value: string | null): void {
@@ -112,9 +153,11 @@ function errorText(e: unknown): string {
 
 function applyLang(): void {
   const L = state.lang;
-  document.documentElement.lang = L === 'zh' ? 'zh-CN' : L;
+  document.documentElement.lang = documentLang(L);
+  // Arabic right to left: the whole page mirrors (the CSS uses logical properties).
+  document.documentElement.dir = textDirection(L);
   document.title = `${t(L, 'title')} · ITHC`;
-  for (const e of document.querySelectorAll<HTMLElement>('[data-t]')) e.textContent = t(L, e.dataset.t!);
+  for (const e of document.querySelectorAll<HTMLElement>('[data-t]')) e.textContent = t(L, e.dataset.t as ChromeKey);
   $('camera').textContent = t(L, scanner ? 'stopCamera' : 'camera');
   renderTrustStatus();
   renderKeyStatus();
@@ -132,37 +175,66 @@ function renderTrustStatus(): void {
   if (state.trustMessage) {
     // A failed load says what is still in use.
     const m = state.trustMessage;
-    const lines = [t(L, m.key, m.vars)];
-    if (m.remains) lines.push(state.trust.length ? t(L, 'trustRemains', { lists: state.trust.filter((s) => s.kind !== 'sources').map((s) => trustLine(L, trustState(s))).join('; ') || '—' }) : t(L, 'trustRemainsNone'));
+    const lines = [format(L, m.code, m.vars)];
+    if (m.remains)
+      lines.push(
+        state.trust.length
+          ? format(L, 'trust.remains', {
+              lists:
+                state.trust
+                  .filter((s) => s.kind !== 'sources')
+                  .map((s) => renderValue(L, trustListValue(trustState(s, now()))))
+                  .join('; ') || '—',
+            })
+          : format(L, 'trust.remainsNone'),
+      );
     if (csca) lines.push(csca);
     setStatus('trust-status', lines.join('\n'), m.kind);
     return;
   }
-  if (!state.trust.length) return setStatus('trust-status', [t(L, 'trustNone'), csca].filter(Boolean).join('\n'), 'warn');
+  if (!state.trust.length) return setStatus('trust-status', [format(L, 'trust.statusNone'), csca].filter(Boolean).join('\n'), 'warn');
   const lines: string[] = [];
-  if (state.trustNote) lines.push(t(L, state.trustNote.key, state.trustNote.vars));
+  if (state.trustNote) lines.push(format(L, state.trustNote.code, state.trustNote.vars));
   if (csca) lines.push(csca);
   let warn = false;
   for (const s of state.trust) {
     if (s.signed) {
       const sg = s.signed;
-      lines.push(t(L, 'trustSigned', { version: sg.version, csca: sg.csca, n: s.keys.length, r: sg.revocations, issued: new Date(sg.issuedAt * 1000).toISOString().replace('.000Z', 'Z'), age: duration(L, sg.ageSeconds), max: duration(L, sg.maxAge) }));
+      lines.push(
+        format(L, 'trust.statusSigned', {
+          version: sg.version,
+          csca: sg.csca,
+          n: s.keys.length,
+          revocations: sg.revocations,
+          issued: formatDateTime(L, sg.issuedAt),
+          age: formatDuration(L, sg.ageSeconds),
+          max: formatDuration(L, sg.maxAge),
+        }),
+      );
       if (sg.stale) {
         warn = true;
-        lines.push(t(L, 'trustStale', { age: duration(L, sg.ageSeconds), max: duration(L, sg.maxAge) }));
+        lines.push(format(L, 'trust.statusStale', { age: formatDuration(L, sg.ageSeconds), max: formatDuration(L, sg.maxAge) }));
       }
     } else if (s.sourceList) {
       const sl = s.sourceList;
-      lines.push(t(L, 'trustSources', { version: sl.version, csca: sl.csca, n: s.sources?.length ?? 0, issued: new Date(sl.issuedAt * 1000).toISOString().replace('.000Z', 'Z'), age: duration(L, sl.ageSeconds) }));
-      if (sl.stale) lines.push(t(L, 'trustStale', { age: duration(L, sl.ageSeconds), max: duration(L, sl.maxAge) }));
-    } else lines.push(t(L, 'trustDsc', { n: s.keys.length, source: s.source }));
+      lines.push(
+        format(L, 'trust.statusSources', {
+          version: sl.version,
+          csca: sl.csca,
+          n: s.sources?.length ?? 0,
+          issued: formatDateTime(L, sl.issuedAt),
+          age: formatDuration(L, sl.ageSeconds),
+        }),
+      );
+      if (sl.stale) lines.push(format(L, 'trust.statusStale', { age: formatDuration(L, sl.ageSeconds), max: formatDuration(L, sl.maxAge) }));
+    } else lines.push(format(L, 'trust.statusDsc', { n: s.keys.length, source: s.source }));
     for (const w of s.warnings.slice(0, 3)) lines.push(w);
   }
   setStatus('trust-status', lines.join('\n'), warn ? 'warn' : undefined);
 }
 
 /** The CSCA in use and where it came from, for the trust status. */
-function cscaLine(L: UiLang): string {
+function cscaLine(L: Lang): string {
   if (!state.cscas.length || !state.cscaOrigin) return '';
   let subject: string;
   try {
@@ -170,16 +242,9 @@ function cscaLine(L: UiLang): string {
   } catch {
     subject = '?';
   }
-  return state.cscaOrigin.kind === 'pinned' ? t(L, 'cscaPinned', { subject, source: state.cscaOrigin.source }) : t(L, 'cscaDeployment', { subject, origin: state.cscaOrigin.source });
-}
-
-/** One list in use, as the verdict and the trust status show it: which list, whose, how old, its maximum age. */
-function trustLine(L: UiLang, s: TrustListState): string {
-  if (s.kind === 'signed') {
-    const line = t(L, 'trustLineSigned', { country: s.country ?? '?', version: s.version ?? '?', csca: s.csca ?? '?', issued: fmtTime(s.issuedAt ?? null), age: duration(L, s.ageSeconds ?? 0), max: duration(L, s.maxAge ?? 0) });
-    return s.stale ? line + t(L, 'trustLineStale') : line;
-  }
-  return t(L, 'trustLineDsc', { source: s.source, n: s.kids.length });
+  return state.cscaOrigin.kind === 'pinned'
+    ? format(L, 'trust.cscaPinned', { subject, source: state.cscaOrigin.source })
+    : format(L, 'trust.cscaDeployment', { subject, origin: state.cscaOrigin.source });
 }
 
 /** The saved copies of the lists in use (one per list identity: the version in use). */
@@ -198,7 +263,10 @@ async function addTrust(text: string, source: string, persist = true): Promise<b
     const { trust, replaced } = mergeTrust(state.trust, src);
     state.trust = trust;
     const stamp = (x: TrustSource) => x.signed ?? x.sourceList;
-    state.trustNote = replaced && stamp(replaced) && stamp(replaced)!.version !== stamp(src)!.version ? { key: 'trustReplaced', vars: { old: stamp(replaced)!.version, new: stamp(src)!.version } } : null;
+    state.trustNote =
+      replaced && stamp(replaced) && stamp(replaced)!.version !== stamp(src)!.version
+        ? { code: 'trust.replaced', vars: { old: stamp(replaced)!.version, new: stamp(src)!.version } }
+        : null;
     if (persist) {
       const drop = new Set([source, replaced?.source]);
       state.savedTrust = state.savedTrust.filter((s) => !drop.has(s.source)).concat({ source, text });
@@ -210,10 +278,10 @@ async function addTrust(text: string, source: string, persist = true): Promise<b
   } catch (e) {
     state.trustMessage =
       e instanceof NeedsCsca
-        ? { key: 'trustNeedsCsca', kind: 'warn', remains: true }
+        ? { code: 'trust.needsCsca', kind: 'warn', remains: true }
         : e instanceof OlderList
-          ? { key: 'trustOlder', vars: { incoming: e.incoming.version, inUse: e.inUse.version }, kind: 'error', remains: true }
-          : { key: 'trustFailed', vars: { reason: errorText(e) }, kind: 'error', remains: true };
+          ? { code: 'trust.older', vars: { incoming: e.incoming.version, inUse: e.inUse.version }, kind: 'error', remains: true }
+          : { code: 'trust.failed', vars: { reason: errorText(e) }, kind: 'error', remains: true };
     renderTrustStatus();
     return false;
   }
@@ -263,7 +331,11 @@ async function restore(): Promise<void> {
     const cscas = JSON.parse(load(STORE.cscas) ?? '[]') as string[];
     state.cscas = cscas.map((b) => Uint8Array.from(atob(b), (c) => c.charCodeAt(0)));
     const origin = JSON.parse(load(STORE.cscaOrigin) ?? 'null') as CscaOrigin | null;
-    state.cscaOrigin = state.cscas.length ? (origin && (origin.kind === 'pinned' || origin.kind === 'deployment') ? origin : { kind: 'pinned', source: '?' }) : null;
+    state.cscaOrigin = state.cscas.length
+      ? origin && (origin.kind === 'pinned' || origin.kind === 'deployment')
+        ? origin
+        : { kind: 'pinned', source: '?' }
+      : null;
   } catch {
     state.cscas = [];
     state.cscaOrigin = null;
@@ -299,7 +371,10 @@ function setRules(rules: ValidationRule[]): void {
 }
 
 function renderRulesStatus(): void {
-  setStatus('rules-status', state.rules.length ? t(state.lang, 'rulesLoaded', { n: state.rules.length, countries: state.rulesCountries.join(', ') }) : t(state.lang, 'rulesNone'));
+  setStatus(
+    'rules-status',
+    state.rules.length ? t(state.lang, 'rulesLoaded', { n: state.rules.length, countries: state.rulesCountries.join(', ') }) : t(state.lang, 'rulesNone'),
+  );
 }
 
 // --- verifying --------------------------------------------------------------------------------
@@ -313,10 +388,10 @@ async function verifyNow(code: string): Promise<void> {
   setStatus('input-status', '');
   const country = ($('country') as HTMLInputElement).value.trim().toUpperCase();
   const ctx = { trust: state.trust, keys: state.keys, rules: state.rules, country: country || undefined, now: now(), crypto };
-  state.last = await checkCode(code, ctx);
+  state.last = await check(code, ctx);
   // The other codes read from the same file are judged by the same trust list, clock and rules.
   if (state.found.some((f) => f.code === code)) {
-    for (const f of state.found) f.result = f.code === code ? state.last : await checkCode(f.code, ctx);
+    for (const f of state.found) f.result = f.code === code ? state.last : await check(f.code, ctx);
     renderFound();
   }
   renderResult(state.last);
@@ -326,160 +401,113 @@ async function verifyNow(code: string): Promise<void> {
   section.scrollIntoView({ block: 'start', behavior: 'smooth' });
 }
 
-function fmtTime(s: number | null): string {
-  return s === null ? '—' : new Date(s * 1000).toISOString().replace('.000Z', 'Z').replace('T', ' ');
+/** The view of a checked code (core/view): the same sections every surface shows. */
+function viewOf(r: CheckResult): CertificateView {
+  return certificateView(r.verdict, {
+    now: r.now,
+    outcome: r.outcome,
+    trust: r.trust,
+    sources: sourceDirectory(state.trust),
+    ...(r.rules ? { rules: r.rules } : {}),
+    fixedTime: r.fixedTime,
+  });
+}
+
+/** A value of the view as an element: its text in the officer's language, its raw form (ISO date, code) in data-value. */
+function valueEl<K extends 'dd' | 'span' | 'p' | 'li'>(tag: K, v: Value, cls?: string): HTMLElementTagNameMap[K] {
+  const e = el(tag, renderValue(state.lang, v), cls);
+  e.dataset.value = rawValue(v);
+  return e;
+}
+
+/** Sections of the view: a heading each, a heading per record, and the lines as a definition list. */
+function renderSections(box: HTMLElement, sections: readonly Section[], level: 'h3' | 'h4'): void {
+  const L = state.lang;
+  for (const s of sections) {
+    const section = el('section', undefined, `view-section ${s.key}`);
+    section.dataset.section = s.key;
+    section.appendChild(el(level, renderValue(L, s.title)));
+    for (const item of s.items) {
+      const dl = el('dl');
+      dl.dataset.item = item.key;
+      if (item.title && s.items.length > 1) section.appendChild(el(level === 'h3' ? 'h4' : 'h5', renderValue(L, item.title), 'record-title'));
+      for (const l of item.lines) {
+        dl.appendChild(el('dt', renderValue(L, l.label)));
+        const dd = valueEl('dd', l.value);
+        dd.dataset.line = l.key;
+        // The holder's lines keep their ids (holder-name, holder-dob, holder-document).
+        if (s.key === 'holder') dd.id = l.key.replace('.', '-');
+        dl.appendChild(dd);
+      }
+      section.appendChild(dl);
+    }
+    box.appendChild(section);
+  }
 }
 
 function renderResult(r: CheckResult): void {
   const L = state.lang;
-  const v = r.verdict;
+  const view = viewOf(r);
+  const vv = view.verdict;
   const verdict = $('verdict');
   verdict.replaceChildren();
-  const o = r.outcome.verdict;
+  const o = vv.kind;
   verdict.className = `verdict ${o === 'valid' ? 'ok' : o === 'cannot-check' ? 'warn' : 'bad'}`;
   verdict.dataset.valid = String(o === 'valid');
   verdict.dataset.verdict = o;
   verdict.appendChild(el('p', verdictWord(L, o), 'word'));
-  if (o === 'valid') verdict.appendChild(el('p', t(L, 'validLead')));
-  else if (o === 'cannot-check') {
-    verdict.appendChild(el('p', t(L, 'cannotLead')));
+  if (view.format) verdict.appendChild(el('p', format(L, view.format), 'format'));
+  verdict.appendChild(el('p', format(L, vv.lead)));
+  if (vv.missing.length || vv.reasons.length) {
     const ul = el('ul');
-    for (const m of r.outcome.missing) {
-      const li = el('li', missingText(L, m));
+    for (const m of vv.missing) {
+      const li = valueEl('li', m.text);
       li.dataset.missing = m.kind;
       ul.appendChild(li);
     }
-    verdict.appendChild(ul);
-  } else {
-    verdict.appendChild(el('p', t(L, 'invalidLead')));
-    const ul = el('ul');
-    const seen = new Set<ErrorCode>();
-    for (const e of v.errors) {
-      if (seen.has(e.code)) continue;
-      seen.add(e.code);
-      const li = el('li', ERROR_WORDS[e.code]?.[L] ?? e.message);
+    for (const e of vv.reasons) {
+      const li = valueEl('li', e.text);
       li.dataset.code = e.code;
       ul.appendChild(li);
     }
     verdict.appendChild(ul);
   }
+  for (const n of vv.notes) verdict.appendChild(valueEl('p', n, 'hint'));
+  // Beside every verdict: the lists it was checked against, whose, how old, their maximum age.
+  const trustP = valueEl('p', vv.trust, 'trust-line');
+  trustP.id = 'verdict-trust';
+  verdict.appendChild(trustP);
 
-  const holder = $('holder');
-  holder.replaceChildren();
-  if (r.holder) {
-    const add = (key: string, value: string, latin?: string, id?: string) => {
-      holder.appendChild(el('dt', t(L, key)));
-      const dd = el('dd', value);
-      if (id) dd.id = id;
-      if (latin) dd.appendChild(el('span', latin, 'latin'));
-      holder.appendChild(dd);
-    };
-    add('name', r.holder.name, r.holder.latin, 'holder-name');
-    add('dob', r.holder.dob, undefined, 'holder-dob');
-    if (r.holder.documentNumber) add('document', r.holder.documentNumber, undefined, 'holder-document');
-  }
+  // The readable summary on top of every verdict: holder, records, issuer (only from a verified certificate).
+  const summary = $('summary');
+  summary.replaceChildren();
+  renderSections(summary, view.summary, 'h3');
 
   const rules = $('rules-result');
   rules.replaceChildren();
   const country = ($('country') as HTMLInputElement).value.trim().toUpperCase();
-  if (r.rules) {
-    const box = el('div', undefined, `rules ${r.rules.passed ? 'ok' : 'bad'}`);
-    box.appendChild(el('p', t(L, r.rules.hasRules ? (r.rules.passed ? 'rulesPassed' : 'rulesFailedShort') : 'rulesNoneFor', { country: r.rules.country })));
+  if (view.rules) {
+    const rv = view.rules;
+    const box = el('div', undefined, `rules ${rv.result === 'passed' ? 'ok' : 'bad'}`);
+    box.dataset.result = rv.result;
+    box.appendChild(valueEl('p', rv.head));
+    if (rv.basis) box.appendChild(valueEl('p', rv.basis, 'hint'));
     const ul = el('ul');
-    for (const o of r.rules.results) {
-      const word = t(L, o.result === 'passed' ? 'rulePassed' : o.result === 'failed' ? 'ruleFailed' : 'ruleOpen');
-      ul.appendChild(el('li', `${o.ruleId} — ${word}: ${L === 'zh' ? o.description.zh : o.description.en}`));
-    }
+    for (const x of rv.rules)
+      ul.appendChild(el('li', `${x.ruleId} — ${renderValue(L, x.word)}: ${renderValue(L, x.description)}${x.reason ? ` (${x.reason})` : ''}`));
     box.appendChild(ul);
     rules.appendChild(box);
-  } else if (v.certificate && country && state.rules.length) {
-    rules.appendChild(el('p', t(L, 'rulesNoneFor', { country }), 'hint'));
+  } else if (r.verdict.certificate && country && state.rules.length) {
+    rules.appendChild(el('p', format(L, 'rules.none', { country }), 'hint'));
   }
 
-  const at = ($('at') as HTMLInputElement).value;
-  if (at) verdict.appendChild(el('p', t(L, 'atNote', { at: at.replace('T', ' ') }), 'hint'));
-  // Beside every verdict: the lists it was checked against, whose, how old, their maximum age.
-  const trustP = el('p', r.trust.length ? t(L, 'verdictTrust', { lists: r.trust.map((s) => trustLine(L, s)).join('; ') }) : t(L, 'verdictTrustNone'), 'trust-line');
-  trustP.id = 'verdict-trust';
-  verdict.appendChild(trustP);
-  renderDetails(r);
-}
-
-function verdictWord(L: UiLang, o: CheckResult['outcome']['verdict']): string {
-  return o === 'valid' ? `✓ ${t(L, 'valid')}` : o === 'cannot-check' ? `? ${t(L, 'cannot')}` : `✗ ${t(L, 'invalid')}`;
-}
-
-function missingText(L: UiLang, m: Missing): string {
-  if (m.kind === 'authority-key') return t(L, 'missingAuthorityKey', { kid: m.kids.join(', ') || '?' });
-  if (m.kind === 'trust-list') return t(L, 'missingTrustList', { kid: m.kid ?? '?' });
-  return t(L, 'missingCurrentList', { list: trustLine(L, m.list) });
-}
-
-function renderDetails(r: CheckResult): void {
-  const L = state.lang;
-  const v = r.verdict;
   const body = $('details-body');
   body.replaceChildren();
-  const dl = el('dl');
-  const row = (k: string, val: string | null | undefined) => {
-    if (val === null || val === undefined || val === '') return;
-    dl.appendChild(el('dt', t(L, k)));
-    dl.appendChild(el('dd', val));
-  };
-  row('format', v.format ? FORMAT_WORDS[v.format][L] : null);
-  const c = v.certificate;
-  row('certificateId', c?.format === 'ithc' ? c.ithc.id : c?.format === 'dcc' ? c.dcc.uci : null);
-  row('issuer', c?.format === 'ithc' ? `${issuerLabel(c.ithc.issuer, L === 'zh' ? 'zh' : 'en')} (${v.issuer ?? ''})` : v.issuer);
-  row('signedAt', v.issuedAt !== null ? fmtTime(v.issuedAt) : null);
-  row('expiresAt', v.expiresAt !== null ? fmtTime(v.expiresAt) : null);
-  row('kid', v.kid);
-  row('alg', v.alg);
-  row('signer', v.signer?.subject);
-  body.appendChild(dl);
+  renderSections(body, view.details, 'h3');
+}
 
-  if (c?.format === 'ithc') {
-    const cert = c.ithc;
-    const lang = L === 'zh' ? 'zh' : 'en';
-    // Laboratories and vaccination sites by code: their names from the source lists loaded (Latin script in every language but Chinese).
-    const dir = sourceDirectory(state.trust);
-    const place = (name: string | undefined, code: number | undefined) => sourceLabel({ name, code }, dir, L);
-    if (cert.tests.length) {
-      body.appendChild(el('h3', t(L, 'tests')));
-      const ul = el('ul');
-      for (const x of cert.tests) ul.appendChild(el('li', `${label('testType', x.testType, lang)} — ${label('testResult', x.result, lang)}; ${t(L, 'sampleTime')} ${fmtTime(x.sampleTime)} (${t(L, 'sampleAge', { age: duration(L, now() - x.sampleTime) })})${x.reportTime !== undefined ? `; ${t(L, 'reportTime')} ${fmtTime(x.reportTime)}` : ''}; ${place(x.testingCentre, x.testingCentreCode)}, ${x.country}`));
-      body.appendChild(ul);
-    }
-    if (cert.antibodyTests.length) {
-      body.appendChild(el('h3', t(L, 'antibody')));
-      const ul = el('ul');
-      for (const x of cert.antibodyTests) {
-        const assay = x.assayCode !== undefined ? iggAssayLabel(x.assayCode, lang) : [x.manufacturer, x.assay].filter(Boolean).join(' ');
-        const facts = [
-          `${ownLabel(IGG_RESULTS, x.result, lang)}${x.value ? ` ${x.comparator ?? ''}${x.value} ${x.unit ?? ''}` : ''}`,
-          x.cutoff ? `${t(L, 'cutoff')} ${x.cutoff} ${x.unit ?? ''}` : '',
-          x.target ? ownLabel(IGG_TARGETS, x.target, lang) : '',
-          assay,
-        ].filter(Boolean);
-        ul.appendChild(el('li', `${facts.join(', ')}; ${t(L, 'sampleTime')} ${fmtTime(x.sampleTime)} (${t(L, 'sampleAge', { age: duration(L, now() - x.sampleTime) })}); ${place(x.testingCentre, x.testingCentreCode)}, ${x.country}`));
-      }
-      body.appendChild(ul);
-    }
-    if (cert.vaccinations.length) {
-      body.appendChild(el('h3', t(L, 'vaccinations')));
-      const ul = el('ul');
-      for (const x of cert.vaccinations) ul.appendChild(el('li', `${x.date}: ${label('vaccineProduct', x.product, lang)}, ${t(L, 'dose', { n: x.doseNumber, m: x.totalDoses })}; ${label('vaccineManufacturer', x.manufacturer, lang)}; ${place(x.vaccinationSite, x.vaccinationSiteCode)}, ${x.country}`));
-      body.appendChild(ul);
-    }
-  } else if (c?.format === 'dcc') {
-    const pre = el('pre', JSON.stringify(c.dcc.json, null, 2));
-    pre.style.whiteSpace = 'pre-wrap';
-    body.appendChild(pre);
-  }
-  if (v.errors.length) {
-    const ul = el('ul');
-    for (const e of v.errors) ul.appendChild(el('li', `${e.code}: ${e.message}`));
-    body.appendChild(ul);
-  }
+function verdictWord(L: Lang, o: CheckResult['outcome']['verdict']): string {
+  return o === 'valid' ? `✓ ${format(L, 'verdict.valid')}` : o === 'cannot-check' ? `? ${format(L, 'verdict.cannot')}` : `✗ ${format(L, 'verdict.invalid')}`;
 }
 
 // --- input ------------------------------------------------------------------------------------
@@ -529,7 +557,7 @@ async function toggleCamera(): Promise<void> {
 }
 
 /** Why a file gave no code, in the officer's words. */
-function readFailure(e: unknown, pdf: boolean): { key: string; vars?: Record<string, string> } {
+function readFailure(e: unknown, pdf: boolean): { key: ChromeKey; vars?: Record<string, string> } {
   const reason = errorText(e);
   if (e instanceof DecoderUnavailable) return { key: 'scannerFailed', vars: { reason } };
   if (e instanceof NotAnImage) return e.known ? { key: 'imageUnreadable', vars: { reason } } : { key: 'notImageOrPdf' };
@@ -570,7 +598,12 @@ async function onImage(file: File): Promise<void> {
   for (const c of found) {
     const index = (perPage.get(c.page ?? 0) ?? 0) + 1;
     perPage.set(c.page ?? 0, index);
-    entries.push({ code: c.text, page: c.page, index, result: await checkCode(c.text, { trust: state.trust, keys: state.keys, rules: state.rules, country, now: now(), crypto }) });
+    entries.push({
+      code: c.text,
+      page: c.page,
+      index,
+      result: await check(c.text, { trust: state.trust, keys: state.keys, rules: state.rules, country, now: now(), crypto }),
+    });
   }
   showFound(entries);
   await showFoundEntry(0);
@@ -596,7 +629,7 @@ function renderFound(): void {
     const v = f.result.verdict;
     const o = f.result.outcome.verdict;
     const where = f.page !== undefined ? t(L, 'foundOnPage', { page: f.page, index: f.index }) : t(L, 'foundInImage', { index: f.index });
-    const parts = [verdictWord(L, o), v.format ? FORMAT_WORDS[v.format][L] : '', where, f.result.holder?.name ?? ''];
+    const parts = [verdictWord(L, o), v.format ? format(L, `format.${v.format}`) : '', where, f.result.holder?.name ?? ''];
     const button = el('button', parts.filter(Boolean).join(' · '), `found-item ${o === 'valid' ? 'ok' : o === 'cannot-check' ? 'warn' : 'bad'}`);
     button.type = 'button';
     button.dataset.valid = String(o === 'valid');
@@ -630,12 +663,13 @@ function wire(): void {
   for (const l of LANGS) {
     const o = el('option', LANG_NAMES[l]);
     o.value = l;
-    o.lang = l === 'zh' ? 'zh-CN' : l;
+    o.lang = documentLang(l);
+    o.dir = textDirection(l);
     langSelect.appendChild(o);
   }
   langSelect.value = state.lang;
   langSelect.addEventListener('change', () => {
-    state.lang = langSelect.value as UiLang;
+    state.lang = isLang(langSelect.value) ? langSelect.value : 'en';
     store(STORE.lang, state.lang);
     applyLang();
   });
@@ -672,7 +706,7 @@ function wire(): void {
       state.trust = state.trust.filter((s) => s.kind === 'dsc');
       await useCscas(cscas, { kind: 'pinned', source: f.name });
     } catch (e) {
-      state.trustMessage = { key: 'cscaFailed', vars: { reason: errorText(e) }, kind: 'error', remains: true };
+      state.trustMessage = { code: 'trust.cscaFailed', vars: { reason: errorText(e) }, kind: 'error', remains: true };
     }
     renderTrustStatus();
   });
@@ -680,11 +714,11 @@ function wire(): void {
     try {
       await addTrust(await readFileText(f), f.name);
     } catch (e) {
-      state.trustMessage = { key: 'trustFailed', vars: { reason: errorText(e) }, kind: 'error', remains: true };
+      state.trustMessage = { code: 'trust.failed', vars: { reason: errorText(e) }, kind: 'error', remains: true };
       renderTrustStatus();
     }
   });
-  $('trust-load').addEventListener('click', async () => {
+  const loadTrustFromUrl = async () => {
     const url = ($('trust-url') as HTMLInputElement).value.trim();
     if (!url) return;
     try {
@@ -692,16 +726,17 @@ function wire(): void {
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       await addTrust(await readFileText(await res.blob()), url);
     } catch (e) {
-      state.trustMessage = { key: 'trustFailed', vars: { reason: errorText(e) }, kind: 'error', remains: true };
+      state.trustMessage = { code: 'trust.failed', vars: { reason: errorText(e) }, kind: 'error', remains: true };
       renderTrustStatus();
     }
-  });
+  };
+  $('trust-load').addEventListener('click', () => void loadTrustFromUrl());
   $('trust-clear').addEventListener('click', () => {
     state.trust = [];
     state.savedTrust = [];
     state.trustNote = null;
     store(STORE.trust, null);
-    state.trustMessage = { key: 'trustCleared' };
+    state.trustMessage = { code: 'trust.cleared' };
     renderTrustStatus();
     state.trustMessage = null;
   });
@@ -721,7 +756,12 @@ function wire(): void {
       setRules(r.rules);
       store(STORE.rules, JSON.stringify(r.rules));
       renderRulesStatus();
-      if (r.problems.length) setStatus('rules-status', `${t(state.lang, 'rulesLoaded', { n: r.rules.length, countries: state.rulesCountries.join(', ') })} ${r.problems.slice(0, 3).join('; ')}`, 'warn');
+      if (r.problems.length)
+        setStatus(
+          'rules-status',
+          `${t(state.lang, 'rulesLoaded', { n: r.rules.length, countries: state.rulesCountries.join(', ') })} ${r.problems.slice(0, 3).join('; ')}`,
+          'warn',
+        );
     } catch (e) {
       setStatus('rules-status', t(state.lang, 'rulesFailed', { reason: errorText(e) }), 'error');
     }
@@ -751,7 +791,7 @@ async function registerServiceWorker(): Promise<void> {
 
 async function main(): Promise<void> {
   const saved = load(STORE.lang);
-  state.lang = saved && (LANGS as readonly string[]).includes(saved) ? (saved as UiLang) : preferredLang(navigator.languages ?? [navigator.language]);
+  state.lang = isLang(saved) ? saved : preferredLang(navigator.languages ?? [navigator.language]);
   wire();
   await restore();
   await loadDeploymentTrust();

@@ -15,7 +15,7 @@
  */
 import { prepareZXingModule, purgeZXingModule, readBarcodes, ZXING_WASM_SHA256 } from 'zxing-wasm/reader';
 import { toHex } from '../core/bytes';
-import { QR_READER_OPTIONS, readingOrder, readQrCodes, type DecodedSymbol, type FoundCode, type Pixels, type QrDecoder } from '../core/qr-read';
+import { QR_READER_OPTIONS, readingOrder, readQrCodes, type FoundCode, type QrDecoder } from '../core/qr-read';
 
 /** The .wasm's file name in this build (scripts/web-build.mjs): it carries a hash of its bytes. */
 declare const __ZXING_WASM__: string;
@@ -59,7 +59,8 @@ async function detectNative(source: ImageBitmapSource): Promise<FoundCode[]> {
       found
         .filter((b) => b.rawValue)
         .map((b) => {
-          const xs = b.cornerPoints.map((p) => p.x), ys = b.cornerPoints.map((p) => p.y);
+          const xs = b.cornerPoints.map((p) => p.x),
+            ys = b.cornerPoints.map((p) => p.y);
           return { text: b.rawValue, box: { left: Math.min(...xs), top: Math.min(...ys), right: Math.max(...xs), bottom: Math.max(...ys) } };
         }),
     );
@@ -115,14 +116,14 @@ function keepForOffline(url: string): void {
 
 const zxingDecoder: QrDecoder = async (pixels) => {
   await loadZxing();
-  return (await readBarcodes(pixels as ImageData, QR_READER_OPTIONS)) as unknown as DecodedSymbol[];
+  return await readBarcodes(pixels as ImageData, QR_READER_OPTIONS);
 };
 
 /** Every code in a frame of pixels, in reading order: the native detector's, else ZXing's. */
 export async function decodePixels(img: ImageData, opts: { enlarge?: boolean } = {}): Promise<FoundCode[]> {
   const native = await detectNative(img);
   if (native.length) return native;
-  return readQrCodes(img as Pixels, zxingDecoder, opts);
+  return readQrCodes(img, zxingDecoder, opts);
 }
 
 /** Largest side, in pixels, an image is decoded at: enough for a 177-module QR filling a tenth of a photo. */
@@ -165,7 +166,10 @@ export async function fileKind(file: Blob): Promise<FileKind> {
 
 /** The file is not an image this browser decodes: `known` when its bytes are a known image format. */
 export class NotAnImage extends Error {
-  constructor(readonly known: boolean, reason: string) {
+  constructor(
+    readonly known: boolean,
+    reason: string,
+  ) {
     super(reason);
     this.name = 'NotAnImage';
   }
@@ -182,7 +186,8 @@ export async function decodeImageFile(file: Blob): Promise<FoundCode[]> {
   }
   try {
     const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
-    const w = Math.max(1, Math.round(bitmap.width * scale)), h = Math.max(1, Math.round(bitmap.height * scale));
+    const w = Math.max(1, Math.round(bitmap.width * scale)),
+      h = Math.max(1, Math.round(bitmap.height * scale));
     const { ctx } = canvasFor(w, h);
     // A transparent PNG would read as black on black: paint white first.
     ctx.fillStyle = '#fff';
@@ -270,14 +275,18 @@ export class CameraScanner {
   /** Starts the camera; `onError` hears a decoder that could not be loaded (offline before the first scan). */
   async start(onCode: (code: string) => void, onError: (e: unknown) => void): Promise<void> {
     this.stopped = false;
-    this.stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+    this.stream = await navigator.mediaDevices.getUserMedia({
+      video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } },
+      audio: false,
+    });
     this.video.srcObject = this.stream;
     this.video.setAttribute('playsinline', '');
     await this.video.play();
     const { ctx } = canvasFor(1, 1);
     const tick = async () => {
       if (this.stopped) return;
-      const w = this.video.videoWidth, h = this.video.videoHeight;
+      const w = this.video.videoWidth,
+        h = this.video.videoHeight;
       if (w && h) {
         let codes = await detectNative(this.video);
         if (!codes.length) {
@@ -305,7 +314,7 @@ export class CameraScanner {
         }
       }
       // ~5 frames a second: enough to catch a code held still, light on a phone's battery.
-      this.timer = window.setTimeout(tick, 200);
+      this.timer = window.setTimeout(() => void tick(), 200);
     };
     void tick();
   }

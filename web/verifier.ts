@@ -1,7 +1,8 @@
 /**
- * What the web verifier does, without the page: load trust (a DSC list, or our CSCA-signed trust
- * list checked against a CSCA loaded once), load an authority's private key for sealed codes,
- * load entry rules, and check a code. The page (main.ts) only collects input and shows results.
+ * What the web verifier does, without the page: read trust (a DSC list, or our CSCA-signed trust
+ * list checked against a CSCA loaded once), an authority's private key for sealed codes and entry
+ * rules, and check a code with the core's verifier (core/verifier). The page (main.ts) only
+ * collects input and shows results.
  *
  * Everything runs in the browser: signatures with WebCrypto (core/crypto/webcrypto.ts), sealed
  * codes opened with the key in memory. Nothing is sent anywhere; the only network access is a
@@ -10,94 +11,59 @@
 import { concatBytes, fromBase64, toBase64, utf8Decode } from '../core/bytes';
 import type { CryptoProvider } from '../core/crypto/provider';
 import { readDscList } from '../core/dsc-list';
-import { verifyCode, type Verdict } from '../core/hcert';
-import { KeyStore, type TrustedKey } from '../core/keys';
-import type { RevocationList } from '../core/revocation';
-import { checkRule, evaluateEntryRules, type EntryRulesReport, type ValidationRule } from '../core/rules';
+import type { Verdict } from '../core/hcert';
+import type { TrustedKey } from '../core/keys';
+import { checkRule, type EntryRulesReport, type ValidationRule } from '../core/rules';
 import { PEM_PKCS8, PEM_SEC1, pemBodies } from '../core/pem';
 import { authorityKid, p256Spki, sealedOpener, type OpeningKey } from '../core/seal';
 import { isSignedTrustList, verifyTrustList, type TrustListProblem } from '../core/trustlist';
 import { SourceDirectory, isSignedSourceList, verifySourceList, type SourceListEntry } from '../core/sourcelist';
 import { certificatesFromText, certificateDer, parseCertificate } from '../core/x509';
-import { outcomeOf, type Outcome, type TrustListState } from '../core/outcome';
-import { validateDccSchemaPrecompiled } from '../cli/dcc-schema-precompiled';
+import type { Outcome, TrustListState } from '../core/outcome';
+import { validateDccSchemaPrecompiled } from '../core/dcc-schema-precompiled';
+import { entryRules } from '../core/verifier/rules';
+import {
+  OlderList,
+  createVerifier,
+  listIdentity,
+  listState,
+  mergeList,
+  signedSourceList,
+  signedTrustList,
+  type ListStamp,
+  type LoadedList,
+} from '../core/verifier';
 
 /** Largest trust list, key or rules file the page reads (the EU DSC list is ~5 MB). */
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
-export interface TrustSource {
-  /** A DSC list, our signed trust list, or our signed source list (names of laboratories and vaccination sites, no keys). */
-  kind: 'dsc' | 'signed' | 'sources';
-  /** File name or URL it came from. */
-  source: string;
+/**
+ * A list in use (core/verifier LoadedList) with what the trust card says of it: its warnings,
+ * and for a signed list its age when it was loaded, its revocations and problems.
+ */
+export interface TrustSource extends LoadedList {
   keys: TrustedKey[];
-  revocation?: RevocationList;
   /** Entries of the list that could not be used, as text. */
   warnings: string[];
-  signed?: {
-    version: number;
-    country: string;
-    issuedAt: number;
-    maxAge: number;
-    ageSeconds: number;
-    stale: boolean;
-    csca: string;
-    revocations: number;
-    problems: TrustListProblem[];
-  };
-  /** A signed source list: its entries, and what the status line says of it. */
+  signed?: ListStamp & { ageSeconds: number; stale: boolean; revocations: number; problems: TrustListProblem[] };
+  sourceList?: ListStamp & { ageSeconds: number; stale: boolean };
   sources?: SourceListEntry[];
-  sourceList?: { version: number; country: string; issuedAt: number; maxAge: number; ageSeconds: number; stale: boolean; csca: string };
 }
+
+export { OlderList, listIdentity };
 
 /**
- * Which list this is, across versions: a newer version of the same list replaces the older one.
- * Our signed lists are one list per kind, country and CSCA; an unsigned DSC list has no identity
- * of its own but where it came from.
- */
-export function listIdentity(t: TrustSource): string {
-  if (t.signed) return `signed|${t.signed.country}|${t.signed.csca}`;
-  if (t.sourceList) return `sources|${t.sourceList.country}|${t.sourceList.csca}`;
-  return `dsc|${t.source}`;
-}
-
-export class OlderList extends Error {
-  constructor(
-    readonly incoming: { version: number; issuedAt: number },
-    readonly inUse: { version: number; issuedAt: number },
-  ) {
-    super(`version ${incoming.version} (issued ${iso(incoming.issuedAt)}) is older than version ${inUse.version} (issued ${iso(inUse.issuedAt)}) in use; refused, since an older list could bring back a certificate withdrawn since`);
-    this.name = 'OlderList';
-  }
-}
-
-function iso(s: number): string {
-  return new Date(s * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-/**
- * The lists in use once `incoming` is added: it replaces the list with the same identity when it is
- * the same version or newer (higher version, or the same version issued later), and is refused as a
- * replay (OlderList) when older. Returns the new set and the list it replaced, if any.
+ * The lists in use once `incoming` is added (core/verifier mergeList): a newer version of a list
+ * replaces it, an older one is refused as a replay (OlderList).
  */
 export function mergeTrust(current: readonly TrustSource[], incoming: TrustSource): { trust: TrustSource[]; replaced?: TrustSource } {
-  const id = listIdentity(incoming);
-  const old = current.find((t) => listIdentity(t) === id);
-  const stamp = (t: TrustSource) => t.signed ?? t.sourceList;
-  const a = stamp(incoming);
-  const b = old && stamp(old);
-  if (a && b && (a.version < b.version || (a.version === b.version && a.issuedAt < b.issuedAt))) throw new OlderList(a, b);
-  return { trust: current.filter((t) => t !== old).concat(incoming), ...(old ? { replaced: old } : {}) };
+  const { lists, replaced } = mergeList(current, incoming);
+  return { trust: lists, ...(replaced ? { replaced } : {}) };
 }
 
-/** What the officer is shown of each list in use beside a verdict (core/outcome.ts). */
-export function trustState(t: TrustSource): TrustListState {
-  const kids = t.keys.map((k) => toBase64(k.kid));
-  if (t.signed) {
-    const s = t.signed;
-    return { kind: 'signed', source: t.source, country: s.country, csca: s.csca, version: s.version, issuedAt: s.issuedAt, ageSeconds: s.ageSeconds, maxAge: s.maxAge, stale: s.stale, kids };
-  }
-  return { kind: 'dsc', source: t.source, stale: false, kids };
+/** What the officer is shown of a list in use beside a verdict checked at `now` (core/outcome.ts). */
+export function trustState(t: TrustSource, now: number): TrustListState {
+  return listState(t, now);
 }
 
 export class NeedsCsca extends Error {
@@ -118,25 +84,27 @@ export async function readTrust(text: string, source: string, cscas: readonly Ui
   if (isSignedSourceList(text)) {
     if (!cscas.length) throw new NeedsCsca();
     const v = await verifySourceList(text, { cscas, now, crypto });
+    const l = signedSourceList(v, source);
     return {
       kind: 'sources',
       source,
       keys: [],
       warnings: v.problems.filter((p) => p.code !== 'STALE').map((p) => `${p.code}: ${p.message}`),
       sources: v.sources.entries(),
-      sourceList: { version: v.version, country: v.country, issuedAt: v.issuedAt, maxAge: v.maxAge, ageSeconds: v.ageSeconds, stale: v.stale, csca: v.csca.subject },
+      sourceList: { ...l.sourceList!, ageSeconds: v.ageSeconds, stale: v.stale },
     };
   }
   if (isSignedTrustList(text)) {
     if (!cscas.length) throw new NeedsCsca();
     const v = await verifyTrustList(text, { cscas, now, crypto });
+    const l = signedTrustList(v, source);
     return {
       kind: 'signed',
       source,
       keys: v.keys,
-      revocation: v.revocation,
+      revocation: v.revocationEntries,
       warnings: v.problems.filter((p) => p.code !== 'STALE').map((p) => `${p.code}: ${p.message}`),
-      signed: { version: v.version, country: v.country, issuedAt: v.issuedAt, maxAge: v.maxAge, ageSeconds: v.ageSeconds, stale: v.stale, csca: v.csca.subject, revocations: v.revocationEntries.length, problems: v.problems },
+      signed: { ...l.signed!, ageSeconds: v.ageSeconds, stale: v.stale, revocations: v.revocationEntries.length, problems: v.problems },
     };
   }
   const r = readDscList(text);
@@ -185,7 +153,11 @@ export class NotCsca extends Error {
 export async function openingKeyFromPem(pem: string, subtle: SubtleCrypto): Promise<{ key: OpeningKey; kid: string }> {
   const body = pemBodies(pem, PEM_PKCS8)[0];
   if (body === undefined || body === '') {
-    throw new Error(pem.includes(`BEGIN ${PEM_SEC1}`) ? `this is a SEC1 "${PEM_SEC1}"; convert it to PKCS#8 (openssl pkcs8 -topk8 -nocrypt)` : `no "BEGIN ${PEM_PKCS8}" (PKCS#8) block found`);
+    throw new Error(
+      pem.includes(`BEGIN ${PEM_SEC1}`)
+        ? `this is a SEC1 "${PEM_SEC1}"; convert it to PKCS#8 (openssl pkcs8 -topk8 -nocrypt)`
+        : `no "BEGIN ${PEM_PKCS8}" (PKCS#8) block found`,
+    );
   }
   const der = fromBase64(body);
   let jwk: JsonWebKey;
@@ -204,7 +176,11 @@ export async function openingKeyFromPem(pem: string, subtle: SubtleCrypto): Prom
 /** CertLogic rules from JSON: an array of rules, or `{rules: [...]}` / `{Rules: [...]}`. */
 export function readRules(text: string): { rules: ValidationRule[]; problems: string[] } {
   const parsed = JSON.parse(text) as unknown;
-  const list = Array.isArray(parsed) ? parsed : parsed && typeof parsed === 'object' ? ((parsed as Record<string, unknown>).rules ?? (parsed as Record<string, unknown>).Rules) : undefined;
+  const list = Array.isArray(parsed)
+    ? parsed
+    : parsed && typeof parsed === 'object'
+      ? ((parsed as Record<string, unknown>).rules ?? (parsed as Record<string, unknown>).Rules)
+      : undefined;
   if (!Array.isArray(list)) throw new Error('expected a JSON array of CertLogic rules');
   const rules: ValidationRule[] = [];
   const problems: string[] = [];
@@ -250,20 +226,18 @@ export interface CheckContext {
 }
 
 export async function checkCode(code: string, ctx: CheckContext): Promise<CheckResult> {
-  const keys = new KeyStore(ctx.trust.flatMap((t) => t.keys));
-  const lists = ctx.trust.map((t) => t.revocation).filter((r): r is RevocationList => !!r);
-  const revocation: RevocationList | undefined = lists.length ? { isRevoked: (s) => lists.some((l) => l.isRevoked(s)) } : undefined;
-  const trimmed = code.trim();
-  const verdict = await verifyCode(trimmed, {
-    keys,
-    now: ctx.now,
+  // Rules are in force only for a country of arrival and with rules loaded.
+  const rules = ctx.country && /^[A-Z]{2}$/.test(ctx.country) && ctx.rules.length ? { country: ctx.country, rules: ctx.rules } : undefined;
+  const verifier = createVerifier({
+    lists: ctx.trust,
+    openingKeys: ctx.keys,
+    opener: sealedOpener,
+    ...(rules ? { rules: entryRules(rules) } : {}),
     crypto: ctx.crypto,
     validateDccSchema: validateDccSchemaPrecompiled,
-    revocation,
-    openSealed: ctx.keys.length ? sealedOpener(ctx.keys) : undefined,
   });
-  const trust = ctx.trust.filter((t) => t.kind !== 'sources').map(trustState);
-  const outcome = outcomeOf(verdict, { lists: trust, openingKeys: ctx.keys.map((k) => (k.kid ? { kid: toBase64(k.kid) } : {})) });
+  const r = await verifier.verify(code.trim(), ctx.now);
+  const { verdict, outcome, trust } = r;
   const sealedWithoutKey = outcome.missing.some((m) => m.kind === 'authority-key');
   let holder: Holder | null = null;
   const c = verdict.certificate;
@@ -278,17 +252,7 @@ export async function checkCode(code: string, ctx: CheckContext): Promise<CheckR
     const latin = [n.fnt, n.gnt].filter(Boolean).join(', ').replace(/</g, ' ');
     holder = { name: native || latin, latin: native && latin ? latin : undefined, dob: c.dcc.json.dob };
   }
-  let rules: EntryRulesReport | null = null;
-  if (c && ctx.country && /^[A-Z]{2}$/.test(ctx.country) && ctx.rules.length) {
-    rules = evaluateEntryRules({
-      certificate: c,
-      rules: ctx.rules,
-      country: ctx.country,
-      at: ctx.now,
-      signature: { issuedAt: verdict.issuedAt, expiresAt: verdict.expiresAt, kid: verdict.kid, issuer: verdict.issuer },
-    });
-  }
-  return { verdict, outcome, trust, sealedWithoutKey, holder, rules };
+  return { verdict, outcome, trust, sealedWithoutKey, holder, rules: r.rules ?? null };
 }
 
 /** Text of a file the officer picked: bounded, strict UTF-8 for text formats. */

@@ -17,8 +17,9 @@ const HASH = { 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 } as cons
 
 export const nobleCrypto: CryptoProvider = {
   name: 'noble',
-  async verify(alg: AlgorithmInfo, key: PublicKeyMaterial, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
-    return verifySync(alg, key, data, signature);
+  verify(alg: AlgorithmInfo, key: PublicKeyMaterial, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+    // verifySync never throws: a bad key or signature is false.
+    return Promise.resolve(verifySync(alg, key, data, signature));
   },
 };
 
@@ -45,7 +46,7 @@ export function nobleEs256Signer(privateKey: Uint8Array): Signer {
   return {
     alg: ALGORITHMS[-7],
     async sign(data: Uint8Array): Promise<Uint8Array> {
-      return p256.sign(data, key, { prehash: true, lowS: true, format: 'compact' });
+      return Promise.resolve(p256.sign(data, key, { prehash: true, lowS: true, format: 'compact' }));
     },
   };
 }

@@ -45,7 +45,10 @@ function mgf1(hash: HashFn, hLen: number, seed: Uint8Array, len: number): Uint8A
   const out = new Uint8Array(len);
   const c = new Uint8Array(4);
   for (let counter = 0, o = 0; o < len; counter++) {
-    c[0] = counter >>> 24; c[1] = (counter >>> 16) & 0xff; c[2] = (counter >>> 8) & 0xff; c[3] = counter & 0xff;
+    c[0] = counter >>> 24;
+    c[1] = (counter >>> 16) & 0xff;
+    c[2] = (counter >>> 8) & 0xff;
+    c[3] = counter & 0xff;
     const h = hash(concatBytes(seed, c));
     out.set(h.subarray(0, Math.min(hLen, len - o)), o);
     o += hLen;
@@ -65,7 +68,8 @@ export function verifyRsaPss(hashName: string, n: Uint8Array, e: Uint8Array, mes
   const emBits = modBits - 1;
   const emLen = Math.ceil(emBits / 8);
   const em = toBytes(modPow(s, toBigInt(e), N), k).subarray(k - emLen);
-  const hLen = h.len, sLen = h.len;
+  const hLen = h.len,
+    sLen = h.len;
   if (emLen < hLen + sLen + 2) return false;
   if (em[emLen - 1] !== 0xbc) return false;
   const maskedDB = em.subarray(0, emLen - hLen - 1);

@@ -13,7 +13,7 @@ export function webCrypto(subtle: Subtle): CryptoProvider {
   const cache = new WeakMap<PublicKeyMaterial, Map<string, Promise<CryptoKey | null>>>();
   const importKey = (alg: AlgorithmInfo, key: PublicKeyMaterial): Promise<CryptoKey | null> => {
     let perKey = cache.get(key);
-    if (!perKey) cache.set(key, (perKey = new Map()));
+    if (!perKey) cache.set(key, (perKey = new Map<string, Promise<CryptoKey | null>>()));
     const id = `${alg.name}`;
     let p = perKey.get(id);
     if (!p) {
@@ -42,8 +42,7 @@ export function webCrypto(subtle: Subtle): CryptoProvider {
       }
       const ck = await importKey(alg, key);
       if (!ck) return verifySync(alg, key, data, signature);
-      const params: RsaPssParams | EcdsaParams =
-        key.kty === 'RSA' ? { name: 'RSA-PSS', saltLength: hashLength(alg.hash) } : { name: 'ECDSA', hash: alg.hash };
+      const params: RsaPssParams | EcdsaParams = key.kty === 'RSA' ? { name: 'RSA-PSS', saltLength: hashLength(alg.hash) } : { name: 'ECDSA', hash: alg.hash };
       try {
         return await subtle.verify(params, ck, signature as BufferSource, data as BufferSource);
       } catch {

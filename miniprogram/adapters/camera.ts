@@ -1,8 +1,6 @@
 /** Adapter over wx.scanCode (camera scanning of QR codes and barcodes). */
 
-export type ScanOutcome =
-  | { ok: true; text: string; scanType: string }
-  | { ok: false; reason: 'cancelled' | 'failed' };
+export type ScanOutcome = { ok: true; text: string; scanType: string } | { ok: false; reason: 'cancelled' | 'failed' };
 
 /** Scans one code with the camera. Resolves, never rejects: backing out is an outcome, not an error. */
 export function scanCode(opts: { onlyFromCamera?: boolean } = {}): Promise<ScanOutcome> {

@@ -14,7 +14,10 @@ export interface CanvasContext2d {
 }
 
 /** The canvas node matched by `selector` in `component`, with its CSS size; null when there is none (yet). */
-export function queryCanvas(component: WechatMiniprogram.Component.TrivialInstance, selector: string): Promise<{ node: CanvasNode; width: number; height: number } | null> {
+export function queryCanvas(
+  component: WechatMiniprogram.Component.TrivialInstance,
+  selector: string,
+): Promise<{ node: CanvasNode; width: number; height: number } | null> {
   return new Promise((resolve) => {
     try {
       wx.createSelectorQuery()

@@ -34,9 +34,9 @@ export function watchCaptures(listeners: CaptureListeners): () => void {
   const onRecording = (res: { state?: string }) => listeners.recording(res?.state === 'start');
   const shots = can('onUserCaptureScreen') && can('offUserCaptureScreen');
   const recordings = can('onScreenRecordingStateChanged') && can('offScreenRecordingStateChanged');
-  if (shots) wx.onUserCaptureScreen(onShot as unknown as WechatMiniprogram.OnUserCaptureScreenCallback);
+  if (shots) wx.onUserCaptureScreen(onShot);
   if (recordings) {
-    wx.onScreenRecordingStateChanged(onRecording as WechatMiniprogram.OnScreenRecordingStateChangedCallback);
+    wx.onScreenRecordingStateChanged(onRecording);
     // A recording already running when the page opened.
     if (can('getScreenRecordingState')) {
       wx.getScreenRecordingState({ success: (res) => (res.state === 'on' ? listeners.recording(true) : undefined), fail: () => undefined });
@@ -45,6 +45,6 @@ export function watchCaptures(listeners: CaptureListeners): () => void {
   return () => {
     // Given the listener, only this page's is removed (the typings still describe the older form without it).
     if (shots) (wx.offUserCaptureScreen as unknown as (listener: () => void) => void)(onShot);
-    if (recordings) wx.offScreenRecordingStateChanged(onRecording as WechatMiniprogram.OffScreenRecordingStateChangedCallback);
+    if (recordings) wx.offScreenRecordingStateChanged(onRecording);
   };
 }

@@ -1,4 +1,5 @@
 /** Adapter over files: downloading and opening documents, saving images to the photo album. */
+import { bestEffort } from './best-effort';
 
 /** Downloads `url` to a temporary file; resolves its path, or null on failure. */
 export function downloadFile(url: string): Promise<string | null> {
@@ -32,7 +33,7 @@ export function saveImageToAlbum(filePath: string): Promise<SaveOutcome> {
 }
 
 export function openSetting(): void {
-  wx.openSetting({});
+  bestEffort(wx.openSetting({}));
 }
 
 /**

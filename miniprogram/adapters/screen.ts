@@ -1,4 +1,5 @@
 /** Adapter over the screen: brightness (for showing a QR code to a scanner) and keeping it on. */
+import { bestEffort } from './best-effort';
 
 /** The current brightness 0..1, or undefined when the phone does not say. */
 export function getBrightness(): Promise<number | undefined> {
@@ -18,5 +19,5 @@ export function setBrightness(value: number): Promise<boolean> {
 }
 
 export function keepScreenOn(on: boolean): void {
-  wx.setKeepScreenOn({ keepScreenOn: on });
+  bestEffort(wx.setKeepScreenOn({ keepScreenOn: on }));
 }

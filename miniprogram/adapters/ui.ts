@@ -1,21 +1,22 @@
 /** Adapter over WeChat's toast, loading indicator, modal dialog, navigation bar and pull-down refresh. */
+import { bestEffort } from './best-effort';
 
 export function showToast(title: string): void {
   // 'none' shows the text without an icon, so it can hold two lines (the default icon style cuts at 7 characters).
-  wx.showToast({ title, icon: 'none', duration: 2500 });
+  bestEffort(wx.showToast({ title, icon: 'none', duration: 2500 }));
 }
 
 export function setTitle(title: string): void {
-  wx.setNavigationBarTitle({ title });
+  bestEffort(wx.setNavigationBarTitle({ title }));
 }
 
 /** A blocking loading indicator (mask: a second tap cannot start a second call). */
 export function showLoading(title: string): void {
-  wx.showLoading({ title, mask: true });
+  bestEffort(wx.showLoading({ title, mask: true }));
 }
 
 export function hideLoading(): void {
-  wx.hideLoading({});
+  bestEffort(wx.hideLoading({}));
 }
 
 /** Resolves true when the user confirmed, false when they cancelled or the dialog could not open. */
@@ -33,5 +34,5 @@ export function confirmDialog(opts: { title: string; content: string; confirmTex
 }
 
 export function stopPullDownRefresh(): void {
-  wx.stopPullDownRefresh({});
+  bestEffort(wx.stopPullDownRefresh({}));
 }

@@ -4,6 +4,7 @@
  */
 import { zh, type MessageKey, type Messages } from './zh';
 import { en } from './en';
+import { formatMessage, isMessageCode } from '../lib/ithc-main';
 
 export type { MessageKey, Messages };
 
@@ -26,9 +27,7 @@ export function messages(lang: Lang): Messages {
 
 /** Fills {name} placeholders; a placeholder without a value is left visible rather than blanked. */
 export function format(template: string, params: Readonly<Record<string, string | number>> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole));
 }
 
 export function t(lang: Lang, key: MessageKey, params?: Readonly<Record<string, string | number>>): string {
@@ -53,16 +52,32 @@ export function serverErrorKey(code: string): MessageKey | undefined {
 }
 
 /**
- * A failed cloud call in the user's language: transport failures and the server's stable codes
- * have their own translations; an unknown code is shown as itself rather than as a blank. A wait
- * the server asks for (retryAfter, seconds) is added.
+ * A failed cloud call in the user's language. A server error that names its sentence in the shared
+ * catalogue (messageCode, params) is said in those words; one naming a sentence this build does not
+ * have yet (a newer server) in the server's own bilingual text. Otherwise transport failures and
+ * the server's stable codes have their own translations, and an unknown code is shown as itself
+ * rather than as a blank. A wait the server asks for (retryAfter, seconds) is added.
  */
-export function cloudErrorText(lang: Lang, error: { code: string; status?: number; retryAfter?: number }): string {
-  const key = Object.prototype.hasOwnProperty.call(TRANSPORT_MESSAGES, error.code) ? TRANSPORT_MESSAGES[error.code] : serverErrorKey(error.code) ?? 'errorUnknown';
-  const text = t(lang, key, { code: error.code, status: error.status ?? '' });
+export function cloudErrorText(
+  lang: Lang,
+  error: { code: string; status?: number; retryAfter?: number; message?: string; messageCode?: string; params?: Readonly<Record<string, string | number>> },
+): string {
+  const key = Object.prototype.hasOwnProperty.call(TRANSPORT_MESSAGES, error.code)
+    ? TRANSPORT_MESSAGES[error.code]
+    : (serverErrorKey(error.code) ?? 'errorUnknown');
+  const text = serverSentence(lang, error) ?? t(lang, key, { code: error.code, status: error.status ?? '' });
   if (error.retryAfter === undefined || error.retryAfter <= 0) return text;
-  const time = error.retryAfter >= 90 ? t(lang, 'minutesShort', { n: Math.ceil(error.retryAfter / 60) }) : t(lang, 'secondsShort', { n: Math.ceil(error.retryAfter) });
-  return `${text}${lang === 'zh' ? '，' : '. '}${t(lang, 'retryAfter', { time })}`;
+  const time =
+    error.retryAfter >= 90 ? t(lang, 'minutesShort', { n: Math.ceil(error.retryAfter / 60) }) : t(lang, 'secondsShort', { n: Math.ceil(error.retryAfter) });
+  const ended = lang === 'zh' ? /[。！？]$/.test(text) : /[.!?]$/.test(text);
+  return `${text}${lang === 'zh' ? (ended ? '' : '，') : ended ? ' ' : '. '}${t(lang, 'retryAfter', { time })}`;
+}
+
+/** The server's own sentence for an error: the catalogue's words for its messageCode, else its bilingual message. */
+function serverSentence(lang: Lang, error: { message?: string; messageCode?: string; params?: Readonly<Record<string, string | number>> }): string | undefined {
+  if (!error.messageCode) return undefined;
+  if (error.messageCode.startsWith('server.') && isMessageCode(error.messageCode)) return formatMessage(lang, error.messageCode, error.params ?? {});
+  return error.message ? pickLanguage(error.message, lang) : undefined;
 }
 
 /**

@@ -3,5 +3,10 @@
  * scripts/mp-bundle.mjs; git-ignored, written by `npm run build`). The types are the core's own.
  */
 export { qrMatrix, type QrMatrix, type EccLevel } from '../../core/qr';
-export { checkResidentId, normaliseResidentIdInput, maskResidentId, chinaDate, MAX_ID_INPUT_LENGTH, type ResidentIdCheck, type ResidentIdProblem, type ResidentId } from '../../server/identity/resident-id';
+export { checkResidentId, normaliseResidentIdInput, maskResidentId, chinaDate, MAX_ID_INPUT_LENGTH, type ResidentIdCheck, type ResidentIdProblem, type ResidentId } from '../../core/resident-id';
 export { label, ownLabel, issuerLabel, IGG_RESULTS, IGG_METHODS, IGG_UNITS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_TYPE_NAAT, TEST_TYPE_RAT, TEST_RESULT_NOT_DETECTED, TEST_RESULT_DETECTED, type DccValueSetName } from '../../core/valuesets';
+export { BEIJING_TIME, certificateSections, renderValue, type DisplayZone, type Section, type Item, type Line, type Value, type SourceNames } from '../../core/view';
+export { format as formatMessage, isMessageCode } from '../../core/view';
+export { readOwnCode } from '../../core/hcert';
+export type { IthcCertificate } from '../../core/ithc';
+export { RECORD_KINDS, RECORD_KIND_LIST, type RecordKind } from '../../core/record-kinds';

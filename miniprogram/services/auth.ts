@@ -22,11 +22,24 @@ export function stepsFor(mode: AuthMode): Step[] {
 
 export const RELATIONSHIPS = Object.freeze(['parent', 'grandparent', 'spouse', 'child', 'sibling', 'other'] as const);
 export type Relationship = (typeof RELATIONSHIPS)[number];
-export const RELATIONSHIP_KEYS = Object.freeze({ parent: 'relParent', grandparent: 'relGrandparent', spouse: 'relSpouse', child: 'relChild', sibling: 'relSibling', other: 'relOther' } as const);
+export const RELATIONSHIP_KEYS = Object.freeze({
+  parent: 'relParent',
+  grandparent: 'relGrandparent',
+  spouse: 'relSpouse',
+  child: 'relChild',
+  sibling: 'relSibling',
+  other: 'relOther',
+} as const);
 
 export const DOCUMENT_TYPES = Object.freeze(['ordinary', 'diplomatic', 'service', 'public-affairs', 'travel-permit'] as const);
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
-export const DOCUMENT_TYPE_KEYS = Object.freeze({ ordinary: 'docOrdinary', diplomatic: 'docDiplomatic', service: 'docService', 'public-affairs': 'docPublicAffairs', 'travel-permit': 'docTravelPermit' } as const);
+export const DOCUMENT_TYPE_KEYS = Object.freeze({
+  ordinary: 'docOrdinary',
+  diplomatic: 'docDiplomatic',
+  service: 'docService',
+  'public-affairs': 'docPublicAffairs',
+  'travel-permit': 'docTravelPermit',
+} as const);
 
 export interface Feedback {
   tone: 'neutral' | 'good' | 'bad';
@@ -40,7 +53,11 @@ export function idFeedback(lang: Lang, input: string, nowMs: number = now()): Fe
   if (id.length === 0) return { tone: 'neutral', text: '' };
   if (id.length < 18 && /^[0-9]*$/.test(id)) return { tone: 'neutral', text: t(lang, 'idTyped', { n: id.length }) };
   const r = checkResidentId(id, chinaDate(nowMs));
-  if (r.ok) return { tone: 'good', text: t(lang, 'idLooksRight', { birth: formatDate(lang, r.value.birthDate), sex: t(lang, r.value.sex === 'male' ? 'sexM' : 'sexF') }) };
+  if (r.ok)
+    return {
+      tone: 'good',
+      text: t(lang, 'idLooksRight', { birth: formatDate(lang, r.value.birthDate), sex: t(lang, r.value.sex === 'male' ? 'sexM' : 'sexF') }),
+    };
   return { tone: 'bad', text: r.problems.map((p) => (lang === 'zh' ? p.zh : p.en)).join(lang === 'zh' ? '；' : '; ') };
 }
 
@@ -67,9 +84,7 @@ interface FaceSession {
   provider: string;
 }
 
-export type IdentityOutcome =
-  | { ok: true; name: string; idNumberMasked: string; relationId?: string; faceSkipped: boolean }
-  | { ok: false; error: ShownError };
+export type IdentityOutcome = { ok: true; name: string; idNumberMasked: string; relationId?: string; faceSkipped: boolean } | { ok: false; error: ShownError };
 
 function localError(lang: Lang, key: 'faceCancelled' | 'faceFailed' | 'errorCloudUnavailable'): ShownError {
   return { code: key === 'faceCancelled' ? 'FACE_CANCELLED' : 'FACE_CHECK_FAILED', message: t(lang, key), fields: {}, offline: false };
@@ -91,7 +106,11 @@ export async function verifyIdentity(lang: Lang, mode: AuthMode, input: Identity
     if (face !== 'passed') return { ok: false, error: localError(lang, 'faceFailed') };
   }
   if (mode === 'self') {
-    const r = await callWithLoading<{ name: string; idNumberMasked: string }>(lang, 'identity', { action: 'verify', ...person, faceToken: session.data.faceToken });
+    const r = await callWithLoading<{ name: string; idNumberMasked: string }>(lang, 'identity', {
+      action: 'verify',
+      ...person,
+      faceToken: session.data.faceToken,
+    });
     return r.ok ? { ok: true, name: r.data.name, idNumberMasked: r.data.idNumberMasked, faceSkipped } : r;
   }
   const r = await callWithLoading<{ id: string; name: string; idNumberMasked: string }>(lang, 'relatives', {

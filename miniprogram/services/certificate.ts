@@ -10,12 +10,34 @@
  * removed) takes a saved copy away.
  */
 import { t, format, type Lang, type Messages } from '../i18n/index';
-import { label, ownLabel, issuerLabel, IGG_METHODS, IGG_RESULTS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_RESULT_DETECTED, TEST_RESULT_NOT_DETECTED } from '../lib/ithc-main';
+import {
+  label,
+  ownLabel,
+  issuerLabel,
+  certificateSections,
+  readOwnCode,
+  BEIJING_TIME,
+  renderValue,
+  RECORD_KINDS,
+  RECORD_KIND_LIST,
+  SEXES,
+  TRAVEL_DOCUMENT_TYPES,
+  TEST_RESULT_DETECTED,
+  TEST_RESULT_NOT_DETECTED,
+  type IthcCertificate,
+  type Item,
+  type Line,
+  type RecordKind,
+  type Section,
+  type SourceNames,
+  type Value,
+} from '../lib/ithc-main';
 import { readValue, removeValue, storedKeys, writeValue } from '../adapters/storage';
 import { now } from '../adapters/clock';
 import { callQuietly, callWithLoading, type ShownError } from './call';
-import { ageOfDate, ageOfInstant, beijingDate, formatDate, formatInstant, labelled, maskDocumentNumber } from './format';
+import { ageOfInstant, beijingDate, formatDate, formatInstant, labelled, maskDocumentNumber } from './format';
 import { forParam, type ActingFor } from './subject';
+import { rememberMatrix, saveMatrix, type SavedQrMatrix } from '../utils/qr-draw';
 
 /** The server's CertificateView (docs/functions.md); certificate is core/ithc.ts ithcToJson. */
 export interface CertificateView {
@@ -38,10 +60,41 @@ export interface CertificateView {
       documentType: string;
       documentNumber: string;
     };
-    tests: Array<{ testType: string; testName?: string; sampleTime: string; result: string; testingCentre: string; country: string }>;
-    antibodyTests: Array<{ method: string; sampleTime: string; result: string; value?: string; unit?: string; testingCentre: string; country: string }>;
-    vaccinations: Array<{ product: string; manufacturer: string; doseNumber: number; totalDoses: number; date: string; country: string }>;
+    /** Places given by code carry their names beside the code: in Chinese, and in Latin letters when published. */
+    tests: Array<{
+      testType: string;
+      testName?: string;
+      sampleTime: string;
+      result: string;
+      testingCentre: string;
+      testingCentreLatin?: string;
+      testingCentreCode?: number;
+      country: string;
+    }>;
+    antibodyTests: Array<{
+      method: string;
+      sampleTime: string;
+      result: string;
+      value?: string;
+      unit?: string;
+      testingCentre: string;
+      testingCentreLatin?: string;
+      testingCentreCode?: number;
+      country: string;
+    }>;
+    vaccinations: Array<{
+      product: string;
+      manufacturer: string;
+      doseNumber: number;
+      totalDoses: number;
+      date: string;
+      country: string;
+      vaccinationSite?: string;
+      vaccinationSiteLatin?: string;
+      vaccinationSiteCode?: number;
+    }>;
   };
+  /** Each EU code's `expiresAt` is its CWT `exp`: seconds, unlike the view's own times (dccExpiresAtMs). */
   codes: { ithc: string; dcc: Array<{ recordId: string; type: 't' | 'v'; uci: string; code: string; expiresAt: number }> };
   revokedAt?: number;
   revokedReason?: string;
@@ -80,6 +133,15 @@ export interface CachedCertificate {
   savedAt: number;
 }
 
+/**
+ * A copy as kept in storage: with the QR matrix of its code beside it, made when the copy is saved
+ * (behind the screen, after a fetch), so opening the page from a cold start draws the code without
+ * encoding it again. Copies kept by older versions have none; their code is encoded when drawn.
+ */
+interface StoredCertificate extends CachedCertificate {
+  qr?: SavedQrMatrix;
+}
+
 /** Every copy of a certificate or of its codes on the phone has a key under this prefix (settings deletes them all). */
 export const CACHE_PREFIX = 'ithc.cert.';
 /**
@@ -101,15 +163,28 @@ export function destinationsKey(who: ActingFor | null): string {
   return `${CACHE_PREFIX}dest.${personKey(who)}`;
 }
 
+/** The copy of `who`'s certificate on the phone; its saved QR matrix, if any, goes to the drawing code (utils/qr-draw.ts). */
 export function readCached(who: ActingFor | null): CachedCertificate | null {
-  const v = readValue(cacheKey(who)) as Partial<CachedCertificate> | undefined;
-  return v && typeof v.savedAt === 'number' && isCertificateView(v.view) ? { view: v.view, savedAt: v.savedAt } : null;
+  const v = readValue(cacheKey(who)) as Partial<StoredCertificate> | undefined;
+  if (!v || typeof v.savedAt !== 'number' || !isCertificateView(v.view)) return null;
+  rememberMatrix(v.view.codes.ithc, v.qr);
+  return { view: v.view, savedAt: v.savedAt };
+}
+
+/** The matrix of a code, or none when the code cannot be drawn as a QR (the page then says so). */
+function matrixOf(code: string): SavedQrMatrix | undefined {
+  try {
+    return saveMatrix(code);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Keeps a copy; false (nothing kept) when it is over the size bound or storage is full. */
 export function writeCached(who: ActingFor | null, view: CertificateView, savedAt: number): boolean {
   if (JSON.stringify(view).length > MAX_SAVED_VIEW_CHARS) return false;
-  return writeValue(cacheKey(who), { view: view as unknown as Record<string, unknown>, savedAt });
+  const qr = matrixOf(view.codes.ithc);
+  return writeValue(cacheKey(who), { view: view as unknown as Record<string, unknown>, savedAt, ...(qr ? { qr } : {}) });
 }
 
 /** Deletes the copies of `who`'s certificate and of the codes fetched for their destinations. */
@@ -127,7 +202,9 @@ export function clearAllCached(): number {
 
 function isCertificateView(v: unknown): v is CertificateView {
   const o = v as Partial<CertificateView> | undefined;
-  return Boolean(o && typeof o.id === 'string' && typeof o.expiresAt === 'number' && o.certificate && o.certificate.holder && o.codes && typeof o.codes.ithc === 'string');
+  return Boolean(
+    o && typeof o.id === 'string' && typeof o.expiresAt === 'number' && o.certificate && o.certificate.holder && o.codes && typeof o.codes.ithc === 'string',
+  );
 }
 
 export type LoadResult =
@@ -166,9 +243,22 @@ export async function loadCertificate(lang: Lang, who: ActingFor | null, opts: {
     forgetCached(who);
     return { kind: 'failed', error };
   }
+  // Refused because the certificate was revoked (its records, or records an operator blocked): the
+  // server's latest certificate says so and why, which the copy saved before does not.
+  if (REFUSED_AFTER_REVOCATION.has(error.code)) {
+    const latest = await callQuietly<CertificateView | null>(lang, 'certificate', { action: 'get', ...forParam(who) });
+    if (latest.ok && isCertificateView(latest.data) && latest.data.status === 'revoked') {
+      const cached = { view: latest.data, savedAt: now() };
+      writeCached(who, latest.data, cached.savedAt);
+      return { kind: 'fresh', cached };
+    }
+  }
   const saved = readCached(who);
   return saved ? { kind: 'kept', cached: saved, error } : { kind: 'failed', error };
 }
+
+/** Issue refusals that may mean the certificate was revoked (docs/functions.md, certificate.issue). */
+const REFUSED_AFTER_REVOCATION = new Set(['CONFLICT', 'RECORDS_BLOCKED']);
 
 /** How long a page goes without asking the server again when it is shown anew. */
 export const REFRESH_INTERVAL_MS = 60_000;
@@ -224,9 +314,10 @@ export interface EuCodeLine {
   /** "2026年3月15日的核酸检测". */
   label: string;
   code: string;
-  /** "有效期至 …" or that it no longer is. */
+  /** "有效期至 …", or that it expired or was revoked with the certificate. */
   validity: string;
-  expired: boolean;
+  /** Expired, or revoked with the certificate: not to be shown. */
+  ended: boolean;
 }
 
 type DccEntry = CertificateView['codes']['dcc'][number];
@@ -249,16 +340,129 @@ export function dccRecordLabel(lang: Lang, view: CertificateView, record: DccEnt
   return date ? t(lang, 'destDccRecord', { type, date }) : type;
 }
 
+/** When an EU code's signature expires, in ms: the server gives its CWT `exp`, in seconds. */
+export function dccExpiresAtMs(record: Pick<DccEntry, 'expiresAt'>): number {
+  return record.expiresAt * 1000;
+}
+
 export function euCodeLines(lang: Lang, view: CertificateView, nowMs: number): EuCodeLine[] {
   return view.codes.dcc.map((d) => {
-    const expired = d.expiresAt <= nowMs;
+    const expiresAt = dccExpiresAtMs(d);
+    const expired = expiresAt <= nowMs;
+    const revoked = view.status === 'revoked';
     return {
       label: dccRecordLabel(lang, view, d),
       code: d.code,
-      validity: t(lang, expired ? 'destCodeExpired' : 'destCodeValidUntil', { date: formatInstant(lang, d.expiresAt) }),
-      expired,
+      // A revoked certificate's EU codes carry the same records: they end with it, whatever their own expiry.
+      validity: revoked ? t(lang, 'euCodeRevoked') : t(lang, expired ? 'destCodeExpired' : 'destCodeValidUntil', { date: formatInstant(lang, expiresAt) }),
+      ended: expired || revoked,
     };
   });
+}
+
+/**
+ * The names of the places a certificate gives by code, as the server sends them beside each code
+ * (the readable copy, named from the signed source lists): the Chinese name and the Latin-letter one.
+ */
+export function sourceNamesOf(c: CertificateView['certificate']): SourceNames {
+  const byCode = new Map<number, { name: string; nameLatin?: string }>();
+  for (const k of RECORD_KIND_LIST) {
+    const { list, place } = RECORD_KINDS[k];
+    const entries: unknown = (c as unknown as Record<string, unknown>)[list];
+    // Typed apart from the condition: WeChat's compiler (Babel) misreads `cond ? (x as T) : y`.
+    const records: unknown[] = Array.isArray(entries) ? entries : [];
+    for (const record of records) {
+      const e = (record ?? {}) as Record<string, unknown>;
+      const code = e[`${place}Code`];
+      const name = e[place];
+      const latin = e[`${place}Latin`];
+      if (typeof code === 'number' && typeof name === 'string') byCode.set(code, { name, ...(typeof latin === 'string' ? { nameLatin: latin } : {}) });
+    }
+  }
+  return byCode;
+}
+
+/** The certificate last read from a code: a language change or a refresh builds the screen again from the same code. */
+let lastRead: { code: string; certificate: IthcCertificate } | null = null;
+
+/** The certificate a saved copy's code carries (what was signed), read without a key: the code is the server's own. */
+function ownCertificate(code: string): IthcCertificate {
+  if (lastRead?.code !== code) lastRead = { code, certificate: readOwnCode(code).certificate };
+  return lastRead.certificate;
+}
+
+/**
+ * The shared view model's sections of the certificate in `view` (core/view certificateSections),
+ * with ages counted to `nowMs`: read from the copy's own code, the places it gives by code named as
+ * the server named them. None when the code does not read back (a copy some other version saved):
+ * the page still shows the code, the holder and the validity.
+ */
+export function certificateSectionsOf(view: CertificateView, nowMs: number): Section[] {
+  let certificate: IthcCertificate;
+  try {
+    certificate = ownCertificate(view.codes.ithc);
+  } catch {
+    return [];
+  }
+  return certificateSections({ format: 'ithc', ithc: certificate }, { now: Math.floor(nowMs / 1000), sources: sourceNamesOf(view.certificate) });
+}
+
+/**
+ * Where each kind's lines go on the page (by the line's key after the kind's prefix): the main fact
+ * beside the age, the title under it, the time of the record; every other line is a detail, so a line
+ * the view model adds shows without a change here.
+ */
+const RECORD_LAYOUT: { readonly [K in RecordKind]: { readonly main: string; readonly title?: string; readonly when: string; readonly age?: string } } = {
+  naat: { main: 'result', title: 'type', when: 'sampleTime', age: 'sampleAge' },
+  igg: { main: 'result', when: 'sampleTime', age: 'sampleAge' },
+  vaccination: { main: 'dose', title: 'product', when: 'date' },
+};
+
+/** How old a record is, from its time when the view model gives no age line for it (a vaccination's date). */
+function ageOf(when: Value | undefined, nowSeconds: number): Value | null {
+  if (when?.kind === 'datetime') return { kind: 'age', seconds: nowSeconds - when.seconds };
+  if (when?.kind === 'date') {
+    // A calendar date's age in whole days: the hours past its midnight say nothing.
+    const at = Date.parse(`${when.date}T00:00:00Z`);
+    return Number.isNaN(at) ? null : { kind: 'age', seconds: Math.floor((nowSeconds - at / 1000) / 86400) * 86400 };
+  }
+  return null;
+}
+
+/** A test result's colour: not detected is good news, detected is bad; anything else is neither. */
+function toneOf(value: Value): RecordLine['tone'] {
+  if (value.kind !== 'coded' || value.set !== 'testResult') return 'neutral';
+  return value.code === TEST_RESULT_NOT_DETECTED ? 'good' : value.code === TEST_RESULT_DETECTED ? 'bad' : 'neutral';
+}
+
+function recordLine(lang: Lang, kind: RecordKind, item: Item, nowMs: number): RecordLine {
+  const layout = RECORD_LAYOUT[kind];
+  const prefix = `${RECORD_KINDS[kind].view.line}.`;
+  const byName = new Map<string, Line>(item.lines.map((l) => [l.key.startsWith(prefix) ? l.key.slice(prefix.length) : l.key, l]));
+  const named = (name: string | undefined) => (name === undefined ? undefined : byName.get(name));
+  const main = named(layout.main);
+  const when = named(layout.when);
+  const age = named(layout.age)?.value ?? ageOf(when?.value, Math.floor(nowMs / 1000));
+  const placed = new Set([layout.main, layout.title, layout.when, layout.age]);
+  // The traveller's screens show instants in Beijing time, as the rest of the page does.
+  const show = (v: Value) => renderValue(lang, v, BEIJING_TIME);
+  const written = (l: Line) => labelled(lang, show(l.label), show(l.value));
+  return {
+    title: named(layout.title) ? show(named(layout.title)!.value) : '',
+    main: main ? show(main.value) : '',
+    tone: main ? toneOf(main.value) : 'neutral',
+    when: when ? written(when) : '',
+    age: age ? show(age) : '',
+    details: [...byName].filter(([name]) => !placed.has(name)).map(([, l]) => written(l)),
+  };
+}
+
+/** The page's three record cards, each from its kind's section of the view model. */
+function recordLines(lang: Lang, view: CertificateView, nowMs: number): Pick<CertificateScreen, 'tests' | 'antibodyTests' | 'vaccinations'> {
+  const sections = certificateSectionsOf(view, nowMs);
+  const of = (kind: RecordKind) =>
+    (sections.find((x) => x.key === RECORD_KINDS[kind].view.section)?.items ?? []).map((item) => recordLine(lang, kind, item, nowMs));
+  return { tests: of('naat'), antibodyTests: of('igg'), vaccinations: of('vaccination') };
 }
 
 /** The status now: a copy read offline may have expired since it was saved. */
@@ -280,7 +484,6 @@ export function buildCertificateScreen(lang: Lang, cached: CachedCertificate, no
   const status = statusAt(view, nowMs);
   const statusKey = status === 'valid' ? 'statusValid' : status === 'expired' ? 'statusExpired' : 'statusRevoked';
   const { name, nameLatin } = fullName(h);
-  const instant = (iso: string) => Date.parse(iso);
   return {
     status,
     statusText: t(lang, statusKey),
@@ -295,34 +498,7 @@ export function buildCertificateScreen(lang: Lang, cached: CachedCertificate, no
       documentMasked: maskDocumentNumber(h.documentNumber),
       documentFull: h.documentNumber,
     },
-    tests: c.tests.map((x) => ({
-      title: label('testType', x.testType, lang),
-      main: label('testResult', x.result, lang),
-      tone: x.result === TEST_RESULT_NOT_DETECTED ? 'good' : x.result === TEST_RESULT_DETECTED ? 'bad' : 'neutral',
-      when: labelled(lang, t(lang, 'sampledAt'), formatInstant(lang, instant(x.sampleTime))),
-      age: ageOfInstant(lang, instant(x.sampleTime), nowMs),
-      details: [labelled(lang, t(lang, 'testingCentre'), x.testingCentre)],
-    })),
-    antibodyTests: c.antibodyTests.map((x) => ({
-      title: t(lang, 'antibodySection'),
-      main: ownLabel(IGG_RESULTS, x.result as 'positive', lang),
-      tone: 'neutral',
-      when: labelled(lang, t(lang, 'sampledAt'), formatInstant(lang, instant(x.sampleTime))),
-      age: ageOfInstant(lang, instant(x.sampleTime), nowMs),
-      details: [
-        ...(x.value ? [labelled(lang, t(lang, 'antibodyValue'), `${x.value}${x.unit ? ` ${x.unit}` : ''}`)] : []),
-        labelled(lang, t(lang, 'antibodyMethod'), ownLabel(IGG_METHODS, x.method as 'CLIA', lang)),
-        labelled(lang, t(lang, 'testingCentre'), x.testingCentre),
-      ],
-    })),
-    vaccinations: c.vaccinations.map((x) => ({
-      title: label('vaccineProduct', x.product, lang),
-      main: t(lang, 'vaccineDose', { n: x.doseNumber, m: x.totalDoses }),
-      tone: 'neutral',
-      when: labelled(lang, t(lang, 'vaccinatedOn'), formatDate(lang, x.date)),
-      age: ageOfDate(lang, x.date, nowMs),
-      details: [labelled(lang, t(lang, 'vaccineManufacturer'), label('vaccineManufacturer', x.manufacturer, lang))],
-    })),
+    ...recordLines(lang, view, nowMs),
     issuedAt: formatInstant(lang, view.issuedAt),
     expiresAt: formatInstant(lang, view.expiresAt),
     id: view.id,

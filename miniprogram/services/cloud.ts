@@ -12,7 +12,8 @@
  * Every function answers with the same envelope, in both transports (the local gateway also sets the
  * HTTP status of a failure):
  *   { "ok": true, "data": <result> }
- *   { "ok": false, "error": { "code": "ID_NUMBER_INVALID", "message": "...", "fields"?: {...}, "retryAfter"?: n } }
+ *   { "ok": false, "error": { "code": "ID_NUMBER_INVALID", "message": "...", "messageCode"?: "server.…", "params"?: {...},
+ *                             "fields"?: {...}, "retryAfter"?: n } }
  * Function errors carry the server's stable codes (server/errors.ts); transport failures get the codes
  * in TRANSPORT_ERROR_CODES. Neither throws: both come back as { ok: false, error }. Misuse by the calling
  * code (a bad function name, data that is not an object) throws a TypeError.
@@ -37,8 +38,11 @@ export interface CloudError {
   /** A TransportErrorCode, or the function's own stable code. */
   code: string;
   source: 'transport' | 'function';
-  /** For people; pages show their own translation of `code` instead when they have one. */
+  /** For people, bilingual: shown when neither messageCode nor code has a translation here. */
   message: string;
+  /** The shared catalogue's sentence for this error (core/view `server.*`), and the values it fills in. */
+  messageCode?: string;
+  params?: Record<string, string | number>;
   /** HTTP status, local mode only. */
   status?: number;
   /** Which form field is wrong and how. */
@@ -59,6 +63,9 @@ export interface WxTransport {
 const MAX_CODE_LENGTH = 64;
 const MAX_MESSAGE_LENGTH = 500;
 const MAX_FIELDS = 32;
+const MAX_PARAMS = 8;
+const MESSAGE_CODE = /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9_+-]+)+$/;
+const PARAM_NAME = /^[\w+-]{1,32}$/;
 const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const TIMED_OUT = Symbol('timed out');
 const ERROR_CODE = /^[A-Z][A-Z0-9_]*$/;
@@ -161,6 +168,18 @@ function functionError(raw: Record<string, unknown>, status: number | undefined)
     error.fields = fields;
   }
   if (typeof raw.retryAfter === 'number' && Number.isFinite(raw.retryAfter) && raw.retryAfter >= 0) error.retryAfter = raw.retryAfter;
+  if (typeof raw.messageCode === 'string' && raw.messageCode.length <= MAX_CODE_LENGTH && MESSAGE_CODE.test(raw.messageCode)) {
+    error.messageCode = raw.messageCode;
+    if (isRecord(raw.params)) {
+      const params: Record<string, string | number> = {};
+      for (const [key, value] of Object.entries(raw.params).slice(0, MAX_PARAMS)) {
+        if (!PARAM_NAME.test(key)) continue;
+        if (typeof value === 'string') params[key] = value.slice(0, MAX_MESSAGE_LENGTH);
+        else if (typeof value === 'number' && Number.isFinite(value)) params[key] = value;
+      }
+      error.params = params;
+    }
+  }
   return error;
 }
 

@@ -14,7 +14,7 @@ import { label } from '../lib/ithc-main';
 import { readValue, removeValue, writeValue } from '../adapters/storage';
 import { callQuietly, callWithLoading, type Outcome } from './call';
 import { formatDate, formatInstant, beijingDate } from './format';
-import { dccRecordLabel, destinationsKey, forgetCached, type CertificateView } from './certificate';
+import { dccExpiresAtMs, dccRecordLabel, destinationsKey, forgetCached, type CertificateView } from './certificate';
 import { MAX_CODE_LENGTH } from './present';
 import { forParam, type ActingFor } from './subject';
 
@@ -59,7 +59,11 @@ export interface PartnerOption {
 
 export function partnerOptions(lang: Lang, partners: Partner[]): PartnerOption[] {
   return partners
-    .map((p) => ({ country: p.country, name: p.name[lang] || label('country', p.country, lang), accepts: p.accepts.map((f) => formatName(lang, f)).join(lang === 'zh' ? '、' : ', ') }))
+    .map((p) => ({
+      country: p.country,
+      name: p.name[lang] || label('country', p.country, lang),
+      accepts: p.accepts.map((f) => formatName(lang, f)).join(lang === 'zh' ? '、' : ', '),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name, lang === 'zh' ? 'zh-Hans-CN' : 'en'));
 }
 
@@ -92,11 +96,18 @@ export function codeChoices(lang: Lang, seal: SealView, view: CertificateView | 
   const choices: CodeChoice[] = [];
   const sameCertificate = view && (seal.certificateId === undefined || seal.certificateId === view.id) ? view : null;
   const certificateExpiry = seal.expiresAt ?? sameCertificate?.expiresAt ?? null;
-  for (const s of seal.sealed ?? []) choices.push({ title: t(lang, 'formatSealed'), code: s.code, kind: 'sealed', hint: t(lang, 'destSealedHint'), expiresAt: certificateExpiry });
+  for (const s of seal.sealed ?? [])
+    choices.push({ title: t(lang, 'formatSealed'), code: s.code, kind: 'sealed', hint: t(lang, 'destSealedHint'), expiresAt: certificateExpiry });
   if (seal.open) choices.push({ title: t(lang, 'formatIthc'), code: seal.open, kind: 'ithc', hint: t(lang, 'destOpenHint'), expiresAt: certificateExpiry });
   for (const code of seal.dcc) {
     const record = view?.codes.dcc.find((d) => d.code === code);
-    choices.push({ title: record ? dccRecordLabel(lang, view!, record) : t(lang, 'formatDcc'), code, kind: 'dcc', hint: t(lang, 'destDccHint'), expiresAt: record?.expiresAt ?? certificateExpiry });
+    choices.push({
+      title: record ? dccRecordLabel(lang, view!, record) : t(lang, 'formatDcc'),
+      code,
+      kind: 'dcc',
+      hint: t(lang, 'destDccHint'),
+      expiresAt: record ? dccExpiresAtMs(record) : certificateExpiry,
+    });
   }
   return choices;
 }
@@ -229,7 +240,13 @@ export function savedDestination(who: ActingFor | null, country: string): SavedD
  * server, the certificate saved on the phone. Returns what was kept; null when nothing was (an
  * answer over the bounds, or storage full).
  */
-export function saveDestination(who: ActingFor | null, seal: SealView, rules: RulesView | null, view: CertificateView | null, savedAt: number): SavedDestination | null {
+export function saveDestination(
+  who: ActingFor | null,
+  seal: SealView,
+  rules: RulesView | null,
+  view: CertificateView | null,
+  savedAt: number,
+): SavedDestination | null {
   const bounded = boundedSeal(seal);
   const certificateId = seal.certificateId ?? view?.id;
   const expiresAt = seal.expiresAt ?? view?.expiresAt;
@@ -237,12 +254,12 @@ export function saveDestination(who: ActingFor | null, seal: SealView, rules: Ru
   const entry: SavedDestination = { country: bounded.destination, seal: bounded, rules: rules ? boundedRules(rules) : null, certificateId, expiresAt, savedAt };
   const others = savedDestinations(who).filter((e) => e.country !== entry.country);
   const entries = [entry, ...others].slice(0, MAX_SAVED_DESTINATIONS);
-  return writeValue(destinationsKey(who), { entries } as unknown as Record<string, unknown>) ? entry : null;
+  return writeValue(destinationsKey(who), { entries }) ? entry : null;
 }
 
 export function forgetDestination(who: ActingFor | null, country: string): void {
   const entries = savedDestinations(who).filter((e) => e.country !== country);
-  if (entries.length) writeValue(destinationsKey(who), { entries } as unknown as Record<string, unknown>);
+  if (entries.length) writeValue(destinationsKey(who), { entries });
   else removeValue(destinationsKey(who));
 }
 
@@ -261,7 +278,8 @@ export function savedPartners(): Partner[] {
   if (!v || !Array.isArray(v.list) || v.list.length > MAX_SAVED_PARTNERS) return [];
   const out: Partner[] = [];
   for (const p of v.list as Partner[]) {
-    if (!p || typeof p.country !== 'string' || !COUNTRY.test(p.country) || !isBilingual(p.name) || !Array.isArray(p.accepts) || !p.accepts.every(isFormat)) return [];
+    if (!p || typeof p.country !== 'string' || !COUNTRY.test(p.country) || !isBilingual(p.name) || !Array.isArray(p.accepts) || !p.accepts.every(isFormat))
+      return [];
     out.push({ country: p.country, name: { zh: p.name.zh, en: p.name.en }, accepts: [...p.accepts], hasRules: Boolean(p.hasRules), sealed: Boolean(p.sealed) });
   }
   return out;
@@ -269,7 +287,7 @@ export function savedPartners(): Partner[] {
 
 export function savePartners(list: Partner[]): void {
   if (list.length > MAX_SAVED_PARTNERS) return;
-  writeValue(PARTNERS_KEY, { list } as unknown as Record<string, unknown>);
+  writeValue(PARTNERS_KEY, { list });
 }
 
 export interface RuleLine {
@@ -339,12 +357,13 @@ export function rulesScreen(lang: Lang, r: RulesView, view: CertificateView | nu
   return {
     tone: r.passed ? 'good' : failed > 0 || (r.basis && r.basis.kind === 'no-dcc-record') ? 'bad' : 'neutral',
     verdict,
-    at: formatInstant(lang, Date.parse(r.at)),
+    // The moment the rules were checked for: a result kept offline may be from another day than "today".
+    at: t(lang, 'rulesCheckedAt', { date: formatInstant(lang, Date.parse(r.at)) }),
     // What is not met first: that is what the traveller has to act on.
     results: r.results
-      .map((x) => ({
+      .map((x): RuleLine & { order: number } => ({
         text: t(lang, x.result === 'passed' ? 'ruleMet' : x.result === 'failed' ? 'ruleNotMet' : 'ruleUnknown', { rule: plainRule(lang, x) }),
-        tone: (x.result === 'passed' ? 'good' : x.result === 'failed' ? 'bad' : 'neutral') as RuleLine['tone'],
+        tone: x.result === 'passed' ? 'good' : x.result === 'failed' ? 'bad' : 'neutral',
         id: t(lang, 'ruleIdLine', { id: x.ruleId }),
         order: x.result === 'failed' ? 0 : x.result === 'open' ? 1 : 2,
       }))

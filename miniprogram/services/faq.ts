@@ -7,15 +7,15 @@
 import { format, t, type Lang, type MessageKey } from '../i18n/index';
 import { CONSULAR_HOTLINE, dialString } from './home';
 
+/** One question: its topic and the keys of its question and answer (the page's WXML reads the texts from the strings module). */
 export interface FaqItem {
   id: FaqTopic;
-  question: string;
-  answer: string;
+  question: MessageKey;
+  answer: MessageKey;
 }
 
 export type FaqTopic =
-  | 'apply' | 'who' | 'notServed' | 'authFailed' | 'records' | 'passport'
-  | 'where' | 'mustShow' | 'elderly' | 'qrData' | 'offline' | 'contact';
+  'apply' | 'who' | 'notServed' | 'authFailed' | 'records' | 'passport' | 'where' | 'mustShow' | 'elderly' | 'qrData' | 'offline' | 'contact';
 
 /** In the order people need them: getting the certificate first, then using it. */
 const ITEMS: ReadonlyArray<[FaqTopic, MessageKey, MessageKey]> = [
@@ -44,8 +44,9 @@ export function faqRoute(topic: FaqTopic): string {
   return `${FAQ_ROUTE}?open=${topic}`;
 }
 
-export function faqItems(lang: Lang): FaqItem[] {
-  return ITEMS.map(([id, q, a]) => ({ id, question: t(lang, q), answer: t(lang, a) }));
+/** The questions in order; the same in every language, so a language change sends none of them. */
+export function faqItems(): FaqItem[] {
+  return ITEMS.map(([id, question, answer]) => ({ id, question, answer }));
 }
 
 export interface HotlineChoice {
@@ -63,6 +64,11 @@ export interface HotlineChoice {
  */
 export function hotlineChoices(lang: Lang): HotlineChoice[] {
   const [abroad, abroadAlt] = CONSULAR_HOTLINE.numbers;
-  const choice = (id: HotlineChoice['id'], key: MessageKey, display: string): HotlineChoice => ({ id, label: format(t(lang, key), { number: display }), dial: dialString(display), display });
+  const choice = (id: HotlineChoice['id'], key: MessageKey, display: string): HotlineChoice => ({
+    id,
+    label: format(t(lang, key), { number: display }),
+    dial: dialString(display),
+    display,
+  });
   return [choice('domestic', 'callDomestic', CONSULAR_HOTLINE.short), choice('abroad', 'callAbroad', abroad), choice('abroadAlt', 'callAbroadAlt', abroadAlt)];
 }

@@ -55,17 +55,6 @@ export function ageOfInstant(lang: Lang, thenMs: number, nowMs: number): string 
   return ageInDays(lang, Math.floor(diff / DAY_MS));
 }
 
-/** How long ago a calendar date was, counted in Beijing calendar days: "今天", "2 days ago". */
-export function ageOfDate(lang: Lang, date: string, nowMs: number): string {
-  const then = Date.parse(`${date.length === 10 ? date : date.length === 7 ? `${date}-01` : `${date}-01-01`}T00:00:00Z`);
-  const today = Date.parse(`${beijingDate(nowMs)}T00:00:00Z`);
-  if (!Number.isFinite(then)) return '';
-  const days = Math.round((today - then) / DAY_MS);
-  if (days < 0) return t(lang, 'ageFuture');
-  if (days === 0) return t(lang, 'ageToday');
-  return ageInDays(lang, days);
-}
-
 function ageInDays(lang: Lang, days: number): string {
   if (days < 60) return counted(lang, days, 'ageOneDay', 'ageDays');
   if (days < 730) return counted(lang, Math.floor(days / 30.44), 'ageOneMonth', 'ageMonths');

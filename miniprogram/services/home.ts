@@ -39,15 +39,6 @@ export interface HomeEntryView {
 export interface HomeView {
   lang: Lang;
   care: boolean;
-  s: {
-    appTitle: string;
-    viewCertificate: string;
-    viewCertificateHint: string;
-    switchLanguageShort: string;
-    switchLanguageLabel: string;
-    hotlineTitle: string;
-    hotlineHint: string;
-  };
   hotlineShort: string;
   entries: HomeEntryView[];
   hotlines: HotlineView[];
@@ -62,15 +53,6 @@ export function buildHomeView(lang: Lang, care = false): HomeView {
   return {
     lang,
     care,
-    s: {
-      appTitle: m.appTitle,
-      viewCertificate: m.viewCertificate,
-      viewCertificateHint: m.viewCertificateHint,
-      switchLanguageShort: m.switchLanguageShort,
-      switchLanguageLabel: m.switchLanguageLabel,
-      hotlineTitle: m.hotlineTitle,
-      hotlineHint: m.hotlineHint,
-    },
     hotlineShort: CONSULAR_HOTLINE.short,
     // The icons are decorative glyphs; each entry's text is its accessible name.
     entries: [

@@ -41,7 +41,8 @@ function checkPresentation(p: Presentation): void {
   if (!p || typeof p.code !== 'string' || !p.code) throw new TypeError('a presentation needs a code');
   if (p.code.length > MAX_CODE_LENGTH) throw new RangeError(`a code to show is at most ${MAX_CODE_LENGTH} characters`);
   if (!['ithc', 'sealed', 'dcc'].includes(p.kind)) throw new TypeError(`unknown kind of code: ${String(p.kind)}`);
-  if (typeof p.certificateId !== 'string' || !p.certificateId || !Number.isFinite(p.expiresAt)) throw new TypeError('a presentation names its certificate and expiry');
+  if (typeof p.certificateId !== 'string' || !p.certificateId || !Number.isFinite(p.expiresAt))
+    throw new TypeError('a presentation names its certificate and expiry');
 }
 
 /** Saves what the view is to show; then open routeForPresentation(p). */
@@ -77,7 +78,14 @@ function readSaved(): Presentation | null {
 
 /** The open code of `who`'s saved certificate, as a presentation. */
 function openCode(who: ActingFor | null, view: CertificateView): Presentation {
-  return { code: view.codes.ithc, kind: 'ithc', caption: { zh: t('zh', 'formatIthc'), en: t('en', 'formatIthc') }, who, certificateId: view.id, expiresAt: view.expiresAt };
+  return {
+    code: view.codes.ithc,
+    kind: 'ithc',
+    caption: { zh: t('zh', 'formatIthc'), en: t('en', 'formatIthc') },
+    who,
+    certificateId: view.id,
+    expiresAt: view.expiresAt,
+  };
 }
 
 /**
@@ -98,12 +106,11 @@ export function presentedRevoked(p: Presentation, view: CertificateView): boolea
   return (view.id === p.certificateId && view.status === 'revoked') || view.previous?.id === p.certificateId;
 }
 
-
 export interface PresentScreen {
   caption: string;
   status: 'valid' | 'expired' | 'revoked';
   statusText: string;
-  /** "有效期至 2026年3月17日 10:00（北京时间）". */
+  /** "有效期至 2026年3月17日 10:00（北京时间）", or when it expired. */
   validity: string;
   name: string;
   nameLatin: string;
@@ -122,7 +129,8 @@ export function presentScreen(lang: Lang, p: Presentation, view: CertificateView
     caption: p.caption[lang] || p.caption.zh,
     status,
     statusText: t(lang, status === 'valid' ? 'presentValid' : status === 'expired' ? 'presentExpired' : 'presentRevoked'),
-    validity: t(lang, 'presentValidUntil', { date: formatInstant(lang, p.expiresAt) }),
+    // Once past, the date is when it expired, not a "valid until" that reads as still valid.
+    validity: t(lang, status === 'expired' ? 'presentExpiredOn' : 'presentValidUntil', { date: formatInstant(lang, p.expiresAt) }),
     name,
     nameLatin,
     documentMasked: maskDocumentNumber(view.certificate.holder.documentNumber),

@@ -6,7 +6,7 @@
  */
 import { format, t, type Lang, type Messages } from '../i18n/index';
 import { callWithLoading, type Outcome } from './call';
-import { formatDate, formatInstant, beijingDate } from './format';
+import { beijingDate, formatClock, formatDate, maskDocumentNumber } from './format';
 import { RELATIONSHIP_KEYS, type Relationship } from './auth';
 import { forgetCached } from './certificate';
 import { getActingFor, setActingFor, type ActingFor } from './subject';
@@ -28,6 +28,8 @@ export interface RelativeLine {
   idNumberMasked: string;
   since: string;
   document: string;
+  /** A document is bound: its button changes or renews it, else it verifies the first one. */
+  hasDocument: boolean;
   acting: boolean;
   viewLabel: string;
   removeLabel: string;
@@ -48,11 +50,13 @@ export function relativeLines(lang: Lang, m: Messages, relatives: Relative[], ac
       relationship: key ? m[key] : r.relationship,
       idNumberMasked: r.idNumberMasked,
       since: Number.isFinite(sinceMs) ? format(m.relSince, { date: formatDate(lang, beijingDate(sinceMs)) }) : '',
-      document: r.document ? `${r.document.typeName?.[lang] ?? ''} ${r.document.number ?? ''}`.trim() : m.relNoDocument,
+      // Masked as on the certificate page: a list shown to others nearby need not carry the whole number.
+      document: r.document ? `${r.document.typeName?.[lang] ?? ''} ${r.document.number ? maskDocumentNumber(r.document.number) : ''}`.trim() : m.relNoDocument,
+      hasDocument: Boolean(r.document),
       acting: acting?.id === r.id,
       viewLabel: format(m.relViewLabel, { name: r.name }),
       removeLabel: format(m.relRemoveLabel, { name: r.name }),
-      changeDocumentLabel: format(m.docChangeRelative, { name: r.name }),
+      changeDocumentLabel: format(r.document ? m.docChangeRelative : m.relAddDocumentLabel, { name: r.name }),
     };
   });
 }
@@ -157,7 +161,8 @@ export function auditLines(lang: Lang, m: Messages, entries: AuditEntry[]): Arra
     const key = ACTION_KEYS[e.action];
     const action = key ? m[key] : format(m.actOther, { action: e.action.slice(0, 40) });
     const by = e.by === 'relative' ? m.auditByRelative : e.by === 'operator' ? m.auditByOperator : '';
-    const time = formatInstant(lang, e.at);
+    // To the second, as the server recorded it: several entries in one minute stay apart.
+    const time = formatClock(lang, e.at);
     return { key: `${e.at}-${i}`, text: format(m.auditLine, { time, name: e.proxyName, action }) + by };
   });
 }

@@ -42,8 +42,8 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ServiceError } from '../errors';
 import { userIdFor } from '../identity/person-id';
-import { maskResidentId } from '../identity/resident-id';
-import { readIdentity } from '../identity/service';
+import { maskResidentId } from '../../core/resident-id';
+import { readIdentity } from '../identity/verified';
 import type { CertificateDoc } from '../issuance/service';
 import { endRelationsOfProxy, relativeLogEntry } from '../relatives/release';
 import { readRelation, rosterId } from '../relatives/relation';
@@ -61,7 +61,8 @@ export interface OwnedFiles {
 export interface AccountServiceDeps {
   store: Store;
   clock: Clock;
-  files?: () => OwnedFiles | undefined;
+  /** Where the printed certificates are kept; none where nothing is printed. */
+  files?: OwnedFiles;
   newId?: () => string;
 }
 
@@ -92,7 +93,7 @@ export class AccountService {
     f.done();
     if (confirm !== true) {
       const text = bi('请确认删除账号及全部数据', 'confirm that the account and all its data are to be deleted');
-      throw new ServiceError('VALIDATION_FAILED', text, { fields: { confirm: text } });
+      throw new ServiceError('VALIDATION_FAILED', text, { fields: { confirm: text }, messageCode: 'server.confirmDeletion' });
     }
     const { store } = this.deps;
     const now = this.deps.clock.now();
@@ -102,13 +103,25 @@ export class AccountService {
       const user = await tx.get('users', userId);
       if (!user) return null;
       const identity = readIdentity(user);
-      const marked = typeof user.deleting === 'object' && user.deleting && !Array.isArray(user.deleting) && typeof user.deleting.personId === 'string' ? user.deleting.personId : null;
+      const marked =
+        typeof user.deleting === 'object' && user.deleting && !Array.isArray(user.deleting) && typeof user.deleting.personId === 'string'
+          ? user.deleting.personId
+          : null;
       const pid = identity?.personId ?? marked;
       if (identity) {
         const binding = await tx.get('identityBindings', identity.personId);
         if (binding && binding.userId === userId) await tx.delete('identityBindings', identity.personId);
       }
-      await tx.put('users', { _id: userId, deleting: { personId: pid, since: typeof user.deleting === 'object' && user.deleting && !Array.isArray(user.deleting) && typeof user.deleting.since === 'number' ? user.deleting.since : now } as Json });
+      await tx.put('users', {
+        _id: userId,
+        deleting: {
+          personId: pid,
+          since:
+            typeof user.deleting === 'object' && user.deleting && !Array.isArray(user.deleting) && typeof user.deleting.since === 'number'
+              ? user.deleting.since
+              : now,
+        },
+      });
       return pid;
     });
 
@@ -128,7 +141,10 @@ export class AccountService {
           await tx.update('relatives', r.id, { status: 'ended', endedAt: now, endedBy: 'relative', endedActor: userId });
           const rid = rosterId(r.proxyUserId, r.proxyPersonId);
           const roster = await tx.get('relatives', rid);
-          const active = roster && roster.active && typeof roster.active === 'object' && !Array.isArray(roster.active) ? { ...(roster.active as Record<string, Json>) } : null;
+          const active =
+            roster && roster.active && typeof roster.active === 'object' && !Array.isArray(roster.active)
+              ? { ...(roster.active as Record<string, Json>) }
+              : null;
           if (active && active[r.personId] === r.id) {
             delete active[r.personId];
             await tx.put('relatives', { _id: rid, kind: 'roster', active });
@@ -166,8 +182,7 @@ export class AccountService {
       report.documentsDeleted += page.length;
     }
 
-    const files = this.deps.files?.();
-    if (files) report.filesDiscarded = await files.discardOwnedBy(userId);
+    if (this.deps.files) report.filesDiscarded = await this.deps.files.discardOwnedBy(userId);
 
     await store.transaction(async (tx) => {
       if (await tx.get('users', userId)) await tx.delete('users', userId);
@@ -195,7 +210,12 @@ export class AccountService {
     const { store } = this.deps;
     const now = this.deps.clock.now();
     const truncated: string[] = [];
-    const take = async (name: keyof typeof EXPORT_LIMITS, coll: 'documents' | 'certificates' | 'records' | 'relatives' | 'audit', filter: Record<string, string>, order?: string): Promise<Doc[]> => {
+    const take = async (
+      name: keyof typeof EXPORT_LIMITS,
+      coll: 'documents' | 'certificates' | 'records' | 'relatives' | 'audit',
+      filter: Record<string, string>,
+      order?: string,
+    ): Promise<Doc[]> => {
       const max = EXPORT_LIMITS[name];
       const docs = await store.find(coll, filter, { limit: max + 1, ...(order ? { orderBy: { field: order, direction: 'desc' as const } } : {}) });
       if (docs.length > max) truncated.push(name);
@@ -205,9 +225,7 @@ export class AccountService {
     const user = await store.get('users', userId);
     const identity = user ? readIdentity(user) : null;
     const personId = identity?.personId ?? null;
-    const account: Record<string, Json> = user
-      ? stripInternal({ ...user, identity: identity ? ({ ...identity } as unknown as Json) : null })
-      : {};
+    const account: Record<string, Json> = user ? stripInternal({ ...user, identity: identity ? { ...identity } : null }) : {};
 
     const documents = (await take('documents', 'documents', { userId })).map((d) => stripInternal(d, ['userId', 'personId']));
     let certificates: Json[] = [];
@@ -218,12 +236,29 @@ export class AccountService {
     if (personId) {
       certificates = (await take('certificates', 'certificates', { personId }, 'issuedAt')).map((d) => {
         const c = d as CertificateDoc;
-        return { id: c.uci, status: c.status, issuedAt: c.issuedAt, expiresAt: c.exp * 1000, ...(c.revokedAt ? { revokedAt: c.revokedAt, revokedReason: c.revokedReason ?? '' } : {}), certificate: c.certificate, codes: c.codes } as Json;
+        return {
+          id: c.uci,
+          status: c.status,
+          issuedAt: c.issuedAt,
+          expiresAt: c.exp * 1000,
+          ...(c.revokedAt ? { revokedAt: c.revokedAt, revokedReason: c.revokedReason ?? '' } : {}),
+          certificate: c.certificate,
+          codes: c.codes,
+        };
       });
       records = (await take('records', 'records', { personId })).map((d) => stripInternal(d, ['personId']));
       const mine = (await take('relations', 'relatives', { proxyUserId: userId })).map(readRelation).filter((r): r is NonNullable<typeof r> => r !== null);
       // The relatives the caller acts for: as the relatives list shows them, nothing of their records.
-      actingFor = mine.map((r) => ({ id: r.id, name: r.relative.name, idNumberMasked: maskResidentId(r.relative.idNumber), relationship: r.relationship, since: r.since, status: r.status, consent: { version: r.consent.version, at: r.consent.at }, document: r.document ? { type: r.document.type, number: r.document.number, expiry: r.document.expiry } : null }));
+      actingFor = mine.map((r) => ({
+        id: r.id,
+        name: r.relative.name,
+        idNumberMasked: maskResidentId(r.relative.idNumber),
+        relationship: r.relationship,
+        since: r.since,
+        status: r.status,
+        consent: { version: r.consent.version, at: r.consent.at },
+        document: r.document ? { type: r.document.type, number: r.document.number, expiry: r.document.expiry } : null,
+      }));
       actedForBy = (await store.find('relatives', { personId }, { limit: EXPORT_LIMITS.relations }))
         .map(readRelation)
         .filter((r): r is NonNullable<typeof r> => r !== null)
@@ -231,8 +266,15 @@ export class AccountService {
       audit = (await take('audit', 'audit', { personId }, 'at')).map((d) => stripInternal(d, ['personId', 'actor', 'releasedFrom']));
     }
 
-    await store.insert('audit', { _id: this.newId(), at: now, action: 'identity.exportData', actor: userId, outcome: 'success', ...(personId ? { personId } : {}) });
-    return { exportedAt: now, account, documents, certificates, records, actingFor, actedForBy, audit, truncated } as Record<string, Json>;
+    await store.insert('audit', {
+      _id: this.newId(),
+      at: now,
+      action: 'identity.exportData',
+      actor: userId,
+      outcome: 'success',
+      ...(personId ? { personId } : {}),
+    });
+    return { exportedAt: now, account, documents, certificates, records, actingFor, actedForBy, audit, truncated };
   }
 }
 
@@ -248,6 +290,7 @@ function ignoreMissing(e: unknown): void {
 }
 
 function callerId(openId: string): string {
-  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128) throw new ServiceError('UNAUTHENTICATED', bi('请先登录微信', 'sign in with WeChat first'));
+  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128)
+    throw new ServiceError('UNAUTHENTICATED', bi('请先登录微信', 'sign in with WeChat first'), { messageCode: 'server.signIn' });
   return userIdFor(openId);
 }

@@ -6,8 +6,9 @@
  *
  * Why one composition per function instead of one app: each function deploys as its own bundle,
  * and an app with every service carried every library into every function (2.4 MB each: the PDF
- * stack, the pinyin dictionary, ...). The local gateway still builds the whole app (server/app.ts)
- * over the same services and function definitions (server/functions/).
+ * stack, the pinyin dictionary, ...). Both it and the local app (server/app.ts), which builds every
+ * service, make each service with the same factory (server/compose/) and serve the same function
+ * definitions (server/functions/).
  *
  * The caller is the OPENID that WeChat vouches for (cloud.getWXContext()); nothing in the event can
  * change it. Operators are the OPENIDs in ITHC_OPERATORS and those added since
@@ -28,40 +29,20 @@
  * locally through the same services and dispatch with SQLite and the CloudBase stand-in.
  */
 import * as cloud from 'wx-server-sdk';
-import { systemClock, type Clock } from '../clock';
-import { dispatch, type Envelope, type FunctionDef, type Logger } from '../functions/router';
+import { systemClock } from '../clock';
+import { operatorsOf } from '../compose/operators';
+import { dispatch, type Envelope, type Logger } from '../functions/router';
 import type { RawRequest, RawResponse, Route } from '../http';
-import { EnvSecretStore, type SecretStore } from '../keys/secrets';
-import type { CloudStorageSdk } from '../pdf/storage';
-import { cloudbaseCollections, type CloudBaseCollectionsApi, type CollectionAdmin } from '../provision/database';
+import { EnvSecretStore } from '../keys/secrets';
+import { cloudbaseCollections, type CloudBaseCollectionsApi } from '../provision/database';
 import { requireEnvironment } from '../provision/environment';
-import { OperatorDirectory, parseOperatorBootstrap } from '../provision/operators';
+import type { OperatorDirectory } from '../provision/operators';
+import { parseOperatorBootstrap } from '../provision/operators';
 import { cloudbaseStore, type CloudBaseDatabase } from '../store/cloudbase';
-import type { Store } from '../store/store';
+import { cloudPlatform } from './compose/base';
+import type { CloudBase, Compose, ComposedFunction } from './composed';
 
-/** What every function's composition starts from. */
-export interface CloudBase {
-  store: Store;
-  secrets: SecretStore;
-  clock: Clock;
-  env: NodeJS.ProcessEnv;
-  /** wx-server-sdk's cloud storage, initialised (PDFs). */
-  sdk: CloudStorageSdk;
-  /** OPENIDs with operator rights from the environment (ITHC_OPERATORS, comma-separated); more live in the store. */
-  operators: readonly string[];
-  /** Creates the store's collections (admin.init); the CloudBase database needs them made. */
-  collections?: CollectionAdmin;
-}
-
-/** A composed function: its actions (none for HTTP-only functions), its HTTP routes, its timers. */
-export interface ComposedFunction {
-  def?: FunctionDef;
-  routes: Route[];
-  /** Timer triggers by name (cloudfunctions/<name>/config.json); each does a bounded amount of work. */
-  timers?: Record<string, () => Promise<unknown>>;
-}
-
-export type Compose = (base: CloudBase) => Promise<ComposedFunction>;
+export type { CloudBase, ComposedFunction, Compose } from './composed';
 
 /** Logs go to the function's log stream; never with request data (it may hold personal data). */
 const logger: Logger = {
@@ -70,7 +51,8 @@ const logger: Logger = {
 };
 
 /** GET /health on every function: answers once the function's composition is up. */
-const healthRoute: Route = async (req) => (req.path === '/health' ? { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"ok":true}' } : undefined);
+const healthRoute: Route = (req) =>
+  Promise.resolve(req.path === '/health' ? { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"ok":true}' } : undefined);
 
 type HttpResult = { statusCode: number; headers: Record<string, string>; body: string; isBase64Encoded: boolean };
 
@@ -109,7 +91,7 @@ export function cloudFunction(name: string, compose: Compose): (event: unknown) 
         requireEnvironment(env, name);
       } catch (e) {
         logger.error('function cannot start', { fn: name, error: e instanceof Error ? e.message : String(e) });
-        return Promise.reject(e);
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }
       cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
       const bootstrap = parseOperatorBootstrap(env);
@@ -124,9 +106,9 @@ export function cloudFunction(name: string, compose: Compose): (event: unknown) 
         operators: [...bootstrap.openids],
         collections: cloudbaseCollections(db),
       };
-      const directory = new OperatorDirectory({ store, clock: systemClock, bootstrap });
-      composed = compose(base)
-        .then((c) => ({ ...c, directory }))
+      // Who is an operator, for dispatch: the same directory the admin function's actions change.
+      composed = Promise.all([compose(base), operatorsOf(cloudPlatform(base))])
+        .then(([c, directory]) => ({ ...c, directory }))
         .catch((e) => {
           composed = undefined;
           throw e;
@@ -170,7 +152,11 @@ async function runTimer(name: string, c: ComposedFunction, event: TimerEvent): P
 async function http(routes: readonly Route[], event: HttpEvent): Promise<HttpResult> {
   const query = new URLSearchParams(event.queryStringParameters ?? {});
   const path = event.path ?? '/';
-  const body = event.body ? (event.isBase64Encoded ? new Uint8Array(Buffer.from(event.body, 'base64')) : new TextEncoder().encode(event.body)) : new Uint8Array(0);
+  const body = event.body
+    ? event.isBase64Encoded
+      ? new Uint8Array(Buffer.from(event.body, 'base64'))
+      : new TextEncoder().encode(event.body)
+    : new Uint8Array(0);
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(event.headers ?? {})) headers[k.toLowerCase()] = v;
   const req: RawRequest = { method: event.httpMethod ?? 'GET', target: query.size ? `${path}?${query}` : path, path, query, headers, body };
@@ -178,8 +164,18 @@ async function http(routes: readonly Route[], event: HttpEvent): Promise<HttpRes
     const res: RawResponse | undefined = await route(req);
     if (res) {
       const isBinary = res.body instanceof Uint8Array;
-      return { statusCode: res.status, headers: res.headers ?? {}, body: isBinary ? Buffer.from(res.body).toString('base64') : (res.body as string), isBase64Encoded: isBinary };
+      return {
+        statusCode: res.status,
+        headers: res.headers ?? {},
+        body: isBinary ? Buffer.from(res.body).toString('base64') : (res.body as string),
+        isBase64Encoded: isBinary,
+      };
     }
   }
-  return { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ok: false, error: { code: 'NOT_FOUND', message: 'not found' } }), isBase64Encoded: false };
+  return {
+    statusCode: 404,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ok: false, error: { code: 'NOT_FOUND', message: 'not found' } }),
+    isBase64Encoded: false,
+  };
 }

@@ -6,6 +6,8 @@ declare module 'wx-server-sdk' {
   export function database(opts?: { throwOnNotFound?: boolean }): unknown;
   export function getWXContext(): { OPENID?: string; APPID?: string; UNIONID?: string };
   export function uploadFile(opts: { cloudPath: string; fileContent: Uint8Array }): Promise<{ fileID: string }>;
-  export function getTempFileURL(opts: { fileList: Array<string | { fileID: string; maxAge?: number }> }): Promise<{ fileList: Array<{ fileID: string; tempFileURL: string; status: number; errMsg: string }> }>;
+  export function getTempFileURL(opts: {
+    fileList: Array<string | { fileID: string; maxAge?: number }>;
+  }): Promise<{ fileList: Array<{ fileID: string; tempFileURL: string; status: number; errMsg: string }> }>;
   export function deleteFile(opts: { fileList: string[] }): Promise<{ fileList: Array<{ fileID: string; status: number; errMsg?: string }> }>;
 }

@@ -12,8 +12,8 @@
  * lines with computed check digits for tests and the demo; the tests check it against `mrz` and a
  * published specimen.
  */
-import { parse as parseMrz, type Details, type FieldName } from 'mrz';
-import { isRealDate } from '../identity/resident-id';
+import { parse as parseMrz, type FieldName } from 'mrz';
+import { isRealDate } from '../../core/resident-id';
 
 /** Two lines and their separators, with room for stray spaces; anything longer is not an MRZ. */
 export const MAX_MRZ_INPUT = 200;
@@ -121,7 +121,8 @@ export function buildTd3(f: Td3Input): [string, string] {
 export function readTd3(input: unknown): Td3Read {
   let lines: string[];
   if (typeof input === 'string') {
-    if (input.length > MAX_MRZ_INPUT) return fail('mrz', `机读码过长（最多 ${MAX_MRZ_INPUT} 个字符）`, `the MRZ is too long (at most ${MAX_MRZ_INPUT} characters)`);
+    if (input.length > MAX_MRZ_INPUT)
+      return fail('mrz', `机读码过长（最多 ${MAX_MRZ_INPUT} 个字符）`, `the MRZ is too long (at most ${MAX_MRZ_INPUT} characters)`);
     lines = input.split(/\r?\n|\r/);
   } else if (Array.isArray(input)) {
     if (input.length > 3 || input.some((l) => typeof l !== 'string' || l.length > MAX_MRZ_INPUT / 2)) {
@@ -136,8 +137,18 @@ export function readTd3(input: unknown): Td3Read {
 
   const problems: MrzProblem[] = [];
   lines.forEach((l, i) => {
-    if (l.length !== 44) problems.push({ field: `mrz.line${i + 1}`, zh: `第 ${i + 1} 行应为 44 个字符（现为 ${l.length} 个）`, en: `line ${i + 1} must have 44 characters (it has ${l.length})` });
-    else if (!/^[A-Z0-9<]{44}$/.test(l)) problems.push({ field: `mrz.line${i + 1}`, zh: `第 ${i + 1} 行只能包含大写字母、数字和 <`, en: `line ${i + 1} may hold only capital letters, digits and <` });
+    if (l.length !== 44)
+      problems.push({
+        field: `mrz.line${i + 1}`,
+        zh: `第 ${i + 1} 行应为 44 个字符（现为 ${l.length} 个）`,
+        en: `line ${i + 1} must have 44 characters (it has ${l.length})`,
+      });
+    else if (!/^[A-Z0-9<]{44}$/.test(l))
+      problems.push({
+        field: `mrz.line${i + 1}`,
+        zh: `第 ${i + 1} 行只能包含大写字母、数字和 <`,
+        en: `line ${i + 1} may hold only capital letters, digits and <`,
+      });
   });
   if (problems.length) return { ok: false, problems };
   if (lines[0][0] !== 'P') return fail('mrz.documentCode', '不是护照类证件的机读码（应以 P 开头）', 'not a passport-type MRZ (it must start with P)');
@@ -150,7 +161,7 @@ export function readTd3(input: unknown): Td3Read {
   }
   if (parsed.format !== 'TD3') return fail('mrz', '不是护照（TD3）机读码', 'not a passport (TD3) MRZ');
 
-  for (const d of parsed.details as Details[]) {
+  for (const d of parsed.details) {
     if (d.valid || !d.field) continue;
     const name = FIELD_NAMES[d.field] ?? { zh: d.label, en: d.label };
     const isCheck = d.field.endsWith('CheckDigit');
@@ -164,8 +175,10 @@ export function readTd3(input: unknown): Td3Read {
   const l2 = lines[1];
   const birth = l2.slice(13, 19);
   const expiry = l2.slice(21, 27);
-  if (!problems.some((p) => p.field === 'mrz.birthDate') && !realYymmdd(birth)) problems.push({ field: 'mrz.birthDate', zh: '出生日期不是有效日期', en: 'the date of birth is not a real date' });
-  if (!problems.some((p) => p.field === 'mrz.expirationDate') && !realYymmdd(expiry)) problems.push({ field: 'mrz.expirationDate', zh: '有效期不是有效日期', en: 'the date of expiry is not a real date' });
+  if (!problems.some((p) => p.field === 'mrz.birthDate') && !realYymmdd(birth))
+    problems.push({ field: 'mrz.birthDate', zh: '出生日期不是有效日期', en: 'the date of birth is not a real date' });
+  if (!problems.some((p) => p.field === 'mrz.expirationDate') && !realYymmdd(expiry))
+    problems.push({ field: 'mrz.expirationDate', zh: '有效期不是有效日期', en: 'the date of expiry is not a real date' });
   const sexChar = l2[20];
   if (problems.length) return { ok: false, problems };
 

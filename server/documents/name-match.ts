@@ -22,7 +22,7 @@ const U_UMLAUT_SPELLINGS = ['YU', 'U', 'V', 'UE'];
 
 /** Upper-case MRZ spellings of one character's readings. */
 export function spellingsOf(char: string): readonly string[] | null {
-  const readings = pinyin(char, { toneType: 'none', multiple: true, type: 'array' }) as string[];
+  const readings = pinyin(char, { toneType: 'none', multiple: true, type: 'array' });
   const out = new Set<string>();
   for (const r of readings) {
     if (!/^[a-zü]+$/.test(r)) continue;

@@ -1,8 +1,11 @@
 /**
  * The travel-document registry as issuance and binding read it: an interface over the
- * government's registry, and the local stand-in over the `documentRegistry` collection. Apart from
- * the demo documents (registry.ts), so that a cloud function reading the registry does not carry
- * the demo data and its MRZ builder.
+ * government's registry, and the local stand-in over the `documentRegistry` collection.
+ * Production would ask the issuing authority (the National Immigration Administration for ordinary
+ * passports, the Ministry of Foreign Affairs for the others); no such service is open to us, so the
+ * interface has one adapter here: a table (`documentRegistry`, _id = document number, which is
+ * unique across types since the prefixes differ). `npm start` seeds it with the demo documents
+ * (demo/documents.ts).
  */
 import type { Doc, Store } from '../store/store';
 import { DOCUMENT_TYPE_IDS, type DocumentType } from './types';
@@ -36,7 +39,7 @@ export class LocalDocumentRegistry implements DocumentRegistry {
 }
 
 function toEntry(d: Doc): RegistryEntry | null {
-  const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : null);
+  const s = (k: string) => (typeof d[k] === 'string' ? d[k] : null);
   const type = s('type');
   const sex = s('sex');
   const status = s('status');
@@ -53,6 +56,7 @@ function toEntry(d: Doc): RegistryEntry | null {
     status,
   };
   if (Object.values(e).some((v) => v === null)) return null;
-  if (!(DOCUMENT_TYPE_IDS as readonly string[]).includes(type!) || (sex !== 'male' && sex !== 'female') || (status !== 'valid' && status !== 'cancelled')) return null;
+  if (!(DOCUMENT_TYPE_IDS as readonly string[]).includes(type!) || (sex !== 'male' && sex !== 'female') || (status !== 'valid' && status !== 'cancelled'))
+    return null;
   return e as RegistryEntry;
 }

@@ -18,11 +18,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
-import { ServiceError, type ServiceErrorCode } from '../errors';
-import { maskResidentId, chinaDate, isRealDate } from '../identity/resident-id';
-import { readIdentity, type VerifiedIdentity } from '../identity/service';
+import { ServiceError, type ServerMessageCode, type ServiceErrorCode } from '../errors';
+import { maskResidentId, chinaDate, isRealDate } from '../../core/resident-id';
+import { readIdentity, type VerifiedIdentity } from '../identity/verified';
 import { userIdFor } from '../identity/person-id';
-import type { Doc, Json, Store } from '../store/store';
+import type { Doc, Store } from '../store/store';
 import { fields, type Input } from '../validate';
 import { MAX_MRZ_INPUT, readTd3, type Td3 } from './mrz';
 import { mrzNameMatches } from './name-match';
@@ -62,7 +62,8 @@ export class DocumentService {
 
     const user = await this.deps.store.get('users', userId);
     const identity = user ? readIdentity(user) : null;
-    if (!identity) throw new ServiceError('IDENTITY_REQUIRED', say(bi('请先完成实名认证', 'verify your identity first')));
+    if (!identity)
+      throw new ServiceError('IDENTITY_REQUIRED', say(bi('请先完成实名认证', 'verify your identity first')), { messageCode: 'server.identityRequired' });
 
     const { mrz } = await this.check(req, identity);
     const info = DOCUMENT_TYPES[req.type];
@@ -72,7 +73,10 @@ export class DocumentService {
       // The identity may have changed since it was read: bind only to the person just checked.
       const fresh = await tx.get('users', userId);
       const still = fresh ? readIdentity(fresh) : null;
-      if (!fresh || !still || still.personId !== identity.personId) throw new ServiceError('CONFLICT', say(bi('实名信息已变更，请重试', 'your verified identity changed; please try again')));
+      if (!fresh || !still || still.personId !== identity.personId)
+        throw new ServiceError('CONFLICT', say(bi('实名信息已变更，请重试', 'your verified identity changed; please try again')), {
+          messageCode: 'server.identityChanged',
+        });
       await tx.put('documents', {
         _id: `${userId}:${req.number}`,
         userId,
@@ -83,8 +87,17 @@ export class DocumentService {
         ...(mrz ? { mrz: [...mrz.lines] } : {}),
         boundAt: now,
       });
-      await tx.update('users', userId, { document: current as unknown as Json, updatedAt: now });
-      await tx.insert('audit', { _id: this.newId(), at: now, action: 'document.bind', actor: userId, outcome: 'success', personId: identity.personId, documentType: req.type, documentNumber: req.number });
+      await tx.update('users', userId, { document: current, updatedAt: now });
+      await tx.insert('audit', {
+        _id: this.newId(),
+        at: now,
+        action: 'document.bind',
+        actor: userId,
+        outcome: 'success',
+        personId: identity.personId,
+        documentType: req.type,
+        documentNumber: req.number,
+      });
     });
     return { ...current, typeName: { zh: info.zh, en: info.en }, holder: { name: identity.name, idNumberMasked: maskResidentId(identity.idNumber) } };
   }
@@ -110,7 +123,9 @@ export class DocumentService {
     const info = DOCUMENT_TYPES[req.type];
     if (!info.numberPattern.test(req.number)) {
       const other = typeOfNumber(req.number);
-      const hint = other ? bi(`该号码像是${DOCUMENT_TYPES[other].zh}号码；${info.numberHint.zh}`, `this looks like a ${DOCUMENT_TYPES[other].en} number; ${info.numberHint.en}`) : bi(info.numberHint.zh, info.numberHint.en);
+      const hint = other
+        ? bi(`该号码像是${DOCUMENT_TYPES[other].zh}号码；${info.numberHint.zh}`, `this looks like a ${DOCUMENT_TYPES[other].en} number; ${info.numberHint.en}`)
+        : bi(info.numberHint.zh, info.numberHint.en);
       throw stage('DOCUMENT_INVALID', { number: hint });
     }
     const today = chinaDate(this.deps.clock.now());
@@ -143,14 +158,19 @@ export class DocumentService {
       throw stage('DOCUMENT_MISMATCH', { number: bi('该证件不属于已实名认证的本人', 'this document is not registered to your verified identity') });
     }
     if (entry.type !== req.type) {
-      throw stage('DOCUMENT_MISMATCH', { type: bi(`该证件登记为${DOCUMENT_TYPES[entry.type].zh}`, `this document is registered as a ${DOCUMENT_TYPES[entry.type].en}`) });
+      throw stage('DOCUMENT_MISMATCH', {
+        type: bi(`该证件登记为${DOCUMENT_TYPES[entry.type].zh}`, `this document is registered as a ${DOCUMENT_TYPES[entry.type].en}`),
+      });
     }
     if (entry.status !== 'valid') throw stage('DOCUMENT_INVALID', { number: bi('该证件已作废', 'this document has been cancelled') });
-    if (entry.expiresOn !== req.expiry) throw stage('DOCUMENT_MISMATCH', { expiry: bi('有效期与登记信息不符', 'the date of expiry differs from the registered one') });
-    if (entry.expiresOn < today) throw stage('DOCUMENT_EXPIRED', { expiry: bi(`证件已于${entry.expiresOn}过期`, `the document expired on ${entry.expiresOn}`) });
+    if (entry.expiresOn !== req.expiry)
+      throw stage('DOCUMENT_MISMATCH', { expiry: bi('有效期与登记信息不符', 'the date of expiry differs from the registered one') });
+    if (entry.expiresOn < today)
+      throw stage('DOCUMENT_EXPIRED', { expiry: bi(`证件已于${entry.expiresOn}过期`, `the document expired on ${entry.expiresOn}`) });
     if (mrz) {
       const registered = `${entry.surname}<<${entry.givenNames}`.padEnd(39, '<').slice(0, 39);
-      if (mrz.nameField !== registered) throw stage('DOCUMENT_MISMATCH', { 'mrz.name': bi('机读码中的姓名与登记信息不符', 'the name in the MRZ differs from the registered one') });
+      if (mrz.nameField !== registered)
+        throw stage('DOCUMENT_MISMATCH', { 'mrz.name': bi('机读码中的姓名与登记信息不符', 'the name in the MRZ differs from the registered one') });
     }
   }
 }
@@ -163,11 +183,20 @@ interface Request {
 }
 
 function readInput(input: Input): Request {
-  if (!input || typeof input !== 'object') throw new ServiceError('BAD_REQUEST', say(bi('请求格式不正确', 'the request must be an object')));
+  if (!input || typeof input !== 'object')
+    throw new ServiceError('BAD_REQUEST', say(bi('请求格式不正确', 'the request must be an object')), { messageCode: 'server.badRequest' });
   const f = fields(input);
   const type = f.oneOf('type', DOCUMENT_TYPE_IDS);
-  const number = f.str('number', { max: MAX_DOCUMENT_NUMBER_INPUT, pattern: /^[A-Za-z0-9]+$/, hint: say(bi('证件号码只能包含字母和数字', 'the number may hold letters and digits only')) });
-  const expiry = f.str('expiry', { max: 10, pattern: /^\d{4}-\d{2}-\d{2}$/, hint: say(bi('有效期格式应为 YYYY-MM-DD', 'the date of expiry must be YYYY-MM-DD')) });
+  const number = f.str('number', {
+    max: MAX_DOCUMENT_NUMBER_INPUT,
+    pattern: /^[A-Za-z0-9]+$/,
+    hint: say(bi('证件号码只能包含字母和数字', 'the number may hold letters and digits only')),
+  });
+  const expiry = f.str('expiry', {
+    max: 10,
+    pattern: /^\d{4}-\d{2}-\d{2}$/,
+    hint: say(bi('有效期格式应为 YYYY-MM-DD', 'the date of expiry must be YYYY-MM-DD')),
+  });
   const extra: Problems = {};
   const m = (input as Record<string, unknown>).mrz;
   let mrz: string | string[] | undefined;
@@ -184,12 +213,12 @@ function readInput(input: Input): Request {
   } catch (e) {
     if (e instanceof ServiceError && Object.keys(extra).length) {
       const more = Object.fromEntries(Object.entries(extra).map(([k, t]) => [k, say(t)]));
-      throw new ServiceError('VALIDATION_FAILED', e.message, { fields: { ...e.fields, ...more } });
+      throw new ServiceError('VALIDATION_FAILED', e.message, { fields: { ...e.fields, ...more }, messageCode: 'server.checkMarkedFields' });
     }
     throw e;
   }
   if (Object.keys(extra).length) throw stage('VALIDATION_FAILED', extra);
-  return { type: type!, number: number!.toUpperCase(), expiry: expiry!, mrz };
+  return { type: type!, number: number.toUpperCase(), expiry: expiry, mrz };
 }
 
 function mrzAgainstForm(mrz: Td3, req: Request): Problems {
@@ -197,9 +226,15 @@ function mrzAgainstForm(mrz: Td3, req: Request): Problems {
   if (mrz.number !== req.number) p.number = bi('证件号码与机读码不一致', 'the number differs from the one in the MRZ');
   if (!mrzCodeFits(req.type, mrz.documentCode)) {
     const named = typeOfNumber(mrz.number);
-    p.type = bi(`机读码的证件类型代码${mrz.documentCode}与${DOCUMENT_TYPES[req.type].zh}不符`, `the MRZ document code ${mrz.documentCode} does not fit a ${DOCUMENT_TYPES[req.type].en}${named && named !== req.type ? ` (the MRZ number is a ${DOCUMENT_TYPES[named].en} number)` : ''}`);
+    p.type = bi(
+      `机读码的证件类型代码${mrz.documentCode}与${DOCUMENT_TYPES[req.type].zh}不符`,
+      `the MRZ document code ${mrz.documentCode} does not fit a ${DOCUMENT_TYPES[req.type].en}${named && named !== req.type ? ` (the MRZ number is a ${DOCUMENT_TYPES[named].en} number)` : ''}`,
+    );
   } else if (!DOCUMENT_TYPES[req.type].numberPattern.test(mrz.number)) {
-    p['mrz.documentNumber'] = bi(`机读码中的号码不是${DOCUMENT_TYPES[req.type].zh}号码`, `the number in the MRZ is not a ${DOCUMENT_TYPES[req.type].en} number`);
+    p['mrz.documentNumber'] = bi(
+      `机读码中的号码不是${DOCUMENT_TYPES[req.type].zh}号码`,
+      `the number in the MRZ is not a ${DOCUMENT_TYPES[req.type].en} number`,
+    );
   }
   if (mrz.issuingState !== 'CHN') p['mrz.issuingState'] = bi('签发国应为 CHN', 'the issuing state must be CHN');
   if (mrz.nationality !== 'CHN') p['mrz.nationality'] = bi('国籍应为 CHN', 'the nationality must be CHN');
@@ -209,20 +244,34 @@ function mrzAgainstForm(mrz: Td3, req: Request): Problems {
 
 function mrzAgainstIdentity(mrz: Td3, identity: VerifiedIdentity): Problems {
   const p: Problems = {};
-  if (!mrzNameMatches(identity.name, mrz.nameField)) p['mrz.name'] = bi(`机读码中的姓名与实名信息（${identity.name}）不符`, `the name in the MRZ does not spell the verified name (${identity.name})`);
-  if (mrz.birthDate !== identity.birthDate.slice(2).replace(/-/g, '')) p['mrz.birthDate'] = bi('出生日期与实名信息不符', 'the date of birth differs from the verified identity');
+  if (!mrzNameMatches(identity.name, mrz.nameField))
+    p['mrz.name'] = bi(`机读码中的姓名与实名信息（${identity.name}）不符`, `the name in the MRZ does not spell the verified name (${identity.name})`);
+  if (mrz.birthDate !== identity.birthDate.slice(2).replace(/-/g, ''))
+    p['mrz.birthDate'] = bi('出生日期与实名信息不符', 'the date of birth differs from the verified identity');
   if (mrz.sex !== identity.sex) p['mrz.sex'] = bi('性别与实名信息不符', 'the sex differs from the verified identity');
   return p;
 }
+
+/** What each stage's error says as a whole; the fields say what is wrong in detail. */
+const STAGE_MESSAGE: Partial<Record<ServiceErrorCode, ServerMessageCode>> = {
+  DOCUMENT_INVALID: 'server.documentInvalid',
+  MRZ_INVALID: 'server.mrzInvalid',
+  DOCUMENT_MISMATCH: 'server.documentMismatch',
+  DOCUMENT_EXPIRED: 'server.documentExpired',
+};
 
 /** One error for a stage: every problem in the message, and each under its field for forms. */
 function stage(code: ServiceErrorCode, p: Problems): ServiceError {
   const all = Object.values(p);
   const fieldMap = Object.fromEntries(Object.entries(p).map(([k, t]) => [k, say(t)]));
-  return new ServiceError(code, `${all.map((t) => t.zh).join('；')} / ${all.map((t) => t.en).join('; ')}`, { fields: fieldMap });
+  return new ServiceError(code, `${all.map((t) => t.zh).join('；')} / ${all.map((t) => t.en).join('; ')}`, {
+    fields: fieldMap,
+    messageCode: STAGE_MESSAGE[code] ?? 'server.checkMarkedFields',
+  });
 }
 
 function callerId(openId: string): string {
-  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128) throw new ServiceError('UNAUTHENTICATED', say(bi('请先登录微信', 'sign in with WeChat first')));
+  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128)
+    throw new ServiceError('UNAUTHENTICATED', say(bi('请先登录微信', 'sign in with WeChat first')), { messageCode: 'server.signIn' });
   return userIdFor(openId);
 }

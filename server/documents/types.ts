@@ -39,7 +39,10 @@ export const DOCUMENT_TYPES: Readonly<Record<DocumentType, Readonly<DocumentType
     zh: '普通护照',
     en: 'ordinary passport',
     numberPattern: /^(E[0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|G[0-9]{8})$/,
-    numberHint: { zh: '普通护照号码为E加8位数字、E加字母加7位数字，或G加8位数字', en: 'an ordinary passport number is E + 8 digits, E + a letter + 7 digits, or G + 8 digits' },
+    numberHint: {
+      zh: '普通护照号码为E加8位数字、E加字母加7位数字，或G加8位数字',
+      en: 'an ordinary passport number is E + 8 digits, E + a letter + 7 digits, or G + 8 digits',
+    },
     mrzCodes: Object.freeze(['PO', 'P<']),
   }),
   diplomatic: Object.freeze({

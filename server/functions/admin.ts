@@ -1,12 +1,26 @@
 /** The `admin` function (operators only): provisioning, relations, identities, revocation, issuance holds, signing keys. */
-import type { App } from '../app';
+import type { IdentityService } from '../identity/service';
+import type { KeyVault } from '../keys/vault';
+import type { RelativesService } from '../relatives/service';
+import type { HoldService } from '../revocation/holds';
+import type { RevocationService } from '../revocation/service';
 import { userIdFor } from '../identity/person-id';
 import { ServiceError } from '../errors';
-import { SIGNING_KEY_KINDS, type SigningKeyKind } from '../keys/service';
-import { provisionActions } from './provision';
+import { SIGNING_KEY_KINDS, type KeyService, type SigningKeyKind } from '../keys/service';
+import { provisionActions, type ProvisionDeps } from './provision';
 import type { FunctionDef } from './router';
 
-export function adminFunction(app: Pick<App, 'identity' | 'relatives' | 'revocation' | 'holds' | 'keys' | 'vault' | 'provision' | 'operators'>): FunctionDef {
+/** The services the admin actions use; the person services (identity, relatives, holds) need the person-id key. */
+export interface AdminDeps extends ProvisionDeps {
+  identity: IdentityService;
+  relatives: RelativesService;
+  revocation: RevocationService;
+  holds: HoldService;
+  keys: KeyService;
+  vault: KeyVault;
+}
+
+export function adminFunction(app: AdminDeps): FunctionDef {
   return {
     name: 'admin',
     actions: {
@@ -44,9 +58,17 @@ export function adminFunction(app: Pick<App, 'identity' | 'relatives' | 'revocat
        * the pre-publication period before it signs, and earlier ones keep verifying until they expire.
        */
       rotateKey: { input: ['kind'], operator: true, handler: (ctx, input) => app.keys.rotate(signingKind(input.kind), userIdFor(ctx.openid)) },
-      installCertificate: { input: ['certificate'], operator: true, handler: (ctx, input) => app.keys.installCertificate(certificateText(input.certificate), userIdFor(ctx.openid)) },
+      installCertificate: {
+        input: ['certificate'],
+        operator: true,
+        handler: (ctx, input) => app.keys.installCertificate(certificateText(input.certificate), userIdFor(ctx.openid)),
+      },
       /** The CSCA certificate (made offline with ithc keys create-csca), once. */
-      installCsca: { input: ['certificate'], operator: true, handler: (ctx, input) => app.keys.installCsca(certificateText(input.certificate), userIdFor(ctx.openid)) },
+      installCsca: {
+        input: ['certificate'],
+        operator: true,
+        handler: (ctx, input) => app.keys.installCsca(certificateText(input.certificate), userIdFor(ctx.openid)),
+      },
       keys: { input: [], operator: true, handler: () => app.keys.list() },
       /**
        * Re-wraps every key under the current KEK (ITHC_SECRET_KEK), opening those still under the
@@ -68,13 +90,17 @@ export function adminFunction(app: Pick<App, 'identity' | 'relatives' | 'revocat
 function signingKind(v: unknown): SigningKeyKind {
   if (v === undefined) return 'dsc';
   if (typeof v === 'string' && (SIGNING_KEY_KINDS as readonly string[]).includes(v)) return v as SigningKeyKind;
-  throw new ServiceError('VALIDATION_FAILED', '密钥类型应为 dsc、ithc-dsc 或 trustlist-signer / kind must be dsc, ithc-dsc or trustlist-signer', { fields: { kind: 'dsc | ithc-dsc | trustlist-signer' } });
+  throw new ServiceError('VALIDATION_FAILED', '密钥类型应为 dsc、ithc-dsc 或 trustlist-signer / kind must be dsc, ithc-dsc or trustlist-signer', {
+    fields: { kind: 'dsc | ithc-dsc | trustlist-signer' },
+  });
 }
 
 /** A certificate as PEM or base64 DER text: a few kilobytes at most. */
 function certificateText(v: unknown): string {
   if (typeof v !== 'string' || v.length === 0 || v.length > 16 * 1024) {
-    throw new ServiceError('VALIDATION_FAILED', '请提供 PEM 格式的证书 / certificate must be the PEM (or base64 DER) text of one certificate, at most 16 KB', { fields: { certificate: 'PEM text, at most 16 KB' } });
+    throw new ServiceError('VALIDATION_FAILED', '请提供 PEM 格式的证书 / certificate must be the PEM (or base64 DER) text of one certificate, at most 16 KB', {
+      fields: { certificate: 'PEM text, at most 16 KB' },
+    });
   }
   return v;
 }

@@ -3,14 +3,17 @@
  * destination, entry rules, the paper version. Every action is about the caller or, with `for`, a
  * relative they act for (subject.ts).
  */
-import type { App } from '../app';
+import type { Clock } from '../clock';
+import type { AppConfig } from '../config';
 import { ServiceError, isServiceError } from '../errors';
 import { userIdFor } from '../identity/person-id';
-import type { CertificateDoc } from '../issuance/service';
-import type { RevocationReasonCode } from '../revocation/service';
+import type { CertificateDoc, IssuanceService } from '../issuance/service';
+import type { RevocationReasonCode } from '../revocation/reason';
 import { certificateEntryRules, readAt } from '../partners/entry-rules';
-import { printCertificate, type PdfRenderer } from '../pdf/service';
-import { readDestination } from '../seal/service';
+import type { PartnerService } from '../partners/service';
+import { printCertificate, type PaperSettings, type PdfRenderer } from '../pdf/service';
+import type { RecordsService } from '../records/service';
+import { readDestination, type SealService } from '../seal/service';
 import { fields } from '../validate';
 import type { FunctionDef } from './router';
 import { resolveSubject, type SubjectSources } from './subject';
@@ -42,17 +45,35 @@ const NOTHING_TO_REISSUE: ReadonlySet<string> = new Set(['NO_RECORDS', 'RECORDS_
 
 export function certificateView(doc: CertificateDoc, nowMs: number): CertificateView {
   const status = doc.status === 'revoked' ? 'revoked' : doc.exp * 1000 <= nowMs ? 'expired' : 'valid';
-  const view: CertificateView = { id: doc.uci, status, issuedAt: doc.iat * 1000, expiresAt: doc.exp * 1000, kid: doc.kid, certificate: doc.certificate, codes: doc.codes };
+  const view: CertificateView = {
+    id: doc.uci,
+    status,
+    issuedAt: doc.iat * 1000,
+    expiresAt: doc.exp * 1000,
+    kid: doc.kid,
+    certificate: doc.certificate,
+    codes: doc.codes,
+  };
   if (doc.status === 'revoked') {
     if (typeof doc.revokedAt === 'number') view.revokedAt = doc.revokedAt;
     if (typeof doc.revokedReason === 'string') view.revokedReason = doc.revokedReason;
     view.revokedReasonCode = doc.revokedReasonCode ?? 'OPERATOR';
   }
-  if (doc.replaces) view.previous = { id: doc.replaces.id, revokedAt: doc.replaces.revokedAt, reason: doc.replaces.reason, reasonCode: doc.replaces.reasonCode };
+  if (doc.replaces)
+    view.previous = { id: doc.replaces.id, revokedAt: doc.replaces.revokedAt, reason: doc.replaces.reason, reasonCode: doc.replaces.reasonCode };
   return view;
 }
 
-export type CertificateFunctionDeps = Pick<App, 'clock' | 'config' | 'records' | 'issuance' | 'seal' | 'partners' | 'paper'> & SubjectSources;
+export interface CertificateFunctionDeps extends SubjectSources {
+  clock: Clock;
+  config: Pick<AppConfig, 'country'>;
+  records: RecordsService;
+  issuance: IssuanceService;
+  seal: SealService;
+  partners: PartnerService;
+  /** Where the paper version goes; without it certificate.pdf is UNAVAILABLE. */
+  paper?: PaperSettings;
+}
 
 /**
  * `renderPdf` renders the paper version (server/pdf/certificate-pdf.ts renderCertificatePdf), or
@@ -109,13 +130,21 @@ export function certificateFunction(app: CertificateFunctionDeps, renderPdf: Pdf
         input: ['destination', 'at', 'for'],
         handler: async (ctx, input) => {
           const destination = input.destination;
-          if (typeof destination !== 'string' || !/^[A-Z]{2}$/.test(destination)) throw new ServiceError('VALIDATION_FAILED', '请选择目的地 / choose a destination', { fields: { destination: '应为两位大写国家代码 / must be an ISO 3166-1 alpha-2 code' } });
+          if (typeof destination !== 'string' || !/^[A-Z]{2}$/.test(destination))
+            throw new ServiceError('VALIDATION_FAILED', '请选择目的地 / choose a destination', {
+              fields: { destination: '应为两位大写国家代码 / must be an ISO 3166-1 alpha-2 code' },
+              messageCode: 'server.chooseDestination',
+            });
           const atMs = readAt(input, app.clock.now());
           const partner = await app.partners.get(destination);
-          if (!partner) throw new ServiceError('NOT_FOUND', `${destination} 不是合作方 / ${destination} is not a partner authority`);
+          if (!partner)
+            throw new ServiceError('NOT_FOUND', `${destination} 不是合作方 / ${destination} is not a partner authority`, {
+              messageCode: 'server.notPartner',
+              params: { destination },
+            });
           const { subject } = await resolveSubject(app, ctx, input);
           const doc = await app.issuance.latest(subject.personId);
-          if (!doc) throw new ServiceError('NOT_FOUND', '尚未签发证明，请先申领 / no certificate has been issued yet');
+          if (!doc) throw new ServiceError('NOT_FOUND', '尚未签发证明，请先申领 / no certificate has been issued yet', { messageCode: 'server.noCertificate' });
           return certificateEntryRules(doc, partner, atMs, app.config.country);
         },
       },
@@ -128,7 +157,7 @@ export function certificateFunction(app: CertificateFunctionDeps, renderPdf: Pdf
           f.done();
           const { subject } = await resolveSubject(app, ctx, input);
           const doc = await app.issuance.latest(subject.personId);
-          if (!doc) throw new ServiceError('NOT_FOUND', '尚未签发证明，请先申领 / no certificate has been issued yet');
+          if (!doc) throw new ServiceError('NOT_FOUND', '尚未签发证明，请先申领 / no certificate has been issued yet', { messageCode: 'server.noCertificate' });
           return printCertificate(app, doc, lang, renderPdf, ctx.openid);
         },
       },

@@ -1,8 +1,12 @@
 /** The `document` function (docs/functions.md): the caller's travel document. */
-import type { App } from '../app';
+import type { DocumentService } from '../documents/service';
 import type { FunctionDef } from './router';
 
-export function documentFunction(app: Pick<App, 'documents'>): FunctionDef {
+export interface DocumentFunctionDeps {
+  documents: DocumentService;
+}
+
+export function documentFunction(app: DocumentFunctionDeps): FunctionDef {
   return {
     name: 'document',
     actions: {

@@ -1,8 +1,14 @@
 /** The `identity` function (docs/functions.md): real-name verification of the caller, giving it up, and the caller's own data (export, delete). */
-import type { App } from '../app';
+import type { AccountService } from '../account/service';
+import type { IdentityService } from '../identity/service';
 import type { FunctionDef } from './router';
 
-export function identityFunction(app: Pick<App, 'identity' | 'account'>): FunctionDef {
+export interface IdentityFunctionDeps {
+  identity: IdentityService;
+  account: AccountService;
+}
+
+export function identityFunction(app: IdentityFunctionDeps): FunctionDef {
   return {
     name: 'identity',
     actions: {

@@ -1,10 +1,14 @@
 /** The `partners` function (server/partners): the public list of destinations; operators manage them. */
-import type { App } from '../app';
+import type { PartnerService } from '../partners/service';
 import { ServiceError } from '../errors';
 import { userIdFor } from '../identity/person-id';
 import type { FunctionDef } from './router';
 
-export function partnersFunction(app: Pick<App, 'partners'>): FunctionDef {
+export interface PartnersFunctionDeps {
+  partners: PartnerService;
+}
+
+export function partnersFunction(app: PartnersFunctionDeps): FunctionDef {
   return {
     name: 'partners',
     actions: {

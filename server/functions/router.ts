@@ -2,16 +2,16 @@
  * Cloud-function dispatch, shared by the real cloud functions (cloudfunctions/<name>) and the local
  * gateway. An event is `{action, ...input}`; the caller is the OPENID WeChat vouches for
  * (cloud.getWXContext()), never a field of the event. The answer is an envelope:
- * `{ok: true, data}` or `{ok: false, error: {code, message, fields?, retryAfter?}}`.
+ * `{ok: true, data}` or `{ok: false, error: {code, message, messageCode?, params?, fields?, retryAfter?}}`.
  */
 import { randomUUID } from 'node:crypto';
-import { ServiceError, isServiceError, type ServiceErrorCode } from '../errors';
+import { ServiceError, isServiceError, type ServiceErrorJson } from '../errors';
 import { checkShape, REQUEST_LIMITS, type Input } from '../validate';
 
 export interface CallContext {
   /** The caller's OPENID; empty for anonymous HTTP callers of public actions. */
   openid: string;
-  /** Operator rights: the caller is listed as an operator. */
+  /** Operator rights: the caller is listed as an operator. Looked up (and true) only for an operator-only action. */
   operator: boolean;
   requestId: string;
   /** "function.action" of this call, for audit entries (e.g. a relative's log of proxy actions). */
@@ -43,9 +43,7 @@ export interface FunctionDef {
   actions: Record<string, ActionDef>;
 }
 
-export type Envelope =
-  | { ok: true; data: unknown }
-  | { ok: false; error: { code: ServiceErrorCode; message: string; fields?: Record<string, string>; retryAfter?: number; requestId?: string } };
+export type Envelope = { ok: true; data: unknown } | { ok: false; error: ServiceErrorJson & { requestId?: string } };
 
 export interface Logger {
   error(message: string, meta?: Record<string, unknown>): void;
@@ -59,17 +57,21 @@ const OPENID = /^[A-Za-z0-9_-]{1,64}$/;
 export async function dispatch(def: FunctionDef, event: unknown, caller: { openid: string; operator: boolean }, log: Logger = silentLogger): Promise<Envelope> {
   const requestId = randomUUID();
   try {
-    if (!event || typeof event !== 'object' || Array.isArray(event)) throw new ServiceError('BAD_REQUEST', '请求格式不正确 / the request must be an object');
+    if (!event || typeof event !== 'object' || Array.isArray(event))
+      throw new ServiceError('BAD_REQUEST', '请求格式不正确 / the request must be an object', { messageCode: 'server.badRequest' });
     const named = (event as Input).action;
     const relaxed = typeof named === 'string' && Object.prototype.hasOwnProperty.call(def.actions, named) ? def.actions[named].shape : undefined;
     if (!relaxed) checkShape(event);
     const { action, ...input } = event as Input;
     if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(def.actions, action)) {
-      throw new ServiceError('BAD_REQUEST', `未知操作 / unknown action ${JSON.stringify(String(action).slice(0, 40))} for ${def.name}`);
+      throw new ServiceError('BAD_REQUEST', `未知操作 / unknown action ${JSON.stringify(String(action).slice(0, 40))} for ${def.name}`, {
+        messageCode: 'server.unknownAction',
+      });
     }
     const a = def.actions[action];
-    if (!a.public && !OPENID.test(caller.openid)) throw new ServiceError('UNAUTHENTICATED', '请先登录微信 / sign in with WeChat first');
-    if (a.operator && !caller.operator) throw new ServiceError('FORBIDDEN', '仅限运营方 / operators only');
+    if (!a.public && !OPENID.test(caller.openid))
+      throw new ServiceError('UNAUTHENTICATED', '请先登录微信 / sign in with WeChat first', { messageCode: 'server.signIn' });
+    if (a.operator && !caller.operator) throw new ServiceError('FORBIDDEN', '仅限运营方 / operators only', { messageCode: 'server.operatorsOnly' });
     if (relaxed) checkShape(event, { ...REQUEST_LIMITS, ...relaxed });
     // Cloud functions also receive userInfo from WeChat; it is context, not input.
     delete (input as Record<string, unknown>).userInfo;
@@ -79,6 +81,8 @@ export async function dispatch(def: FunctionDef, event: unknown, caller: { openi
         const names = unknown.slice(0, 10).map((k) => k.slice(0, 40));
         throw new ServiceError('VALIDATION_FAILED', `未知字段：${names.join('、')} / unknown field${names.length > 1 ? 's' : ''}: ${names.join(', ')}`, {
           fields: Object.fromEntries(names.map((k) => [k, '未知字段 / unknown field'])),
+          messageCode: 'server.unknownFields',
+          params: { fields: names.join(', ') },
         });
       }
     }
@@ -88,6 +92,15 @@ export async function dispatch(def: FunctionDef, event: unknown, caller: { openi
     if (isServiceError(e)) return { ok: false, error: e.toJSON() };
     // Unknown failures: log the request id and the error type, never the input (it may hold personal data).
     log.error('action failed', { fn: def.name, requestId, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
-    return { ok: false, error: { code: 'INTERNAL', message: `服务暂时不可用，请稍后再试 / the service failed; please try again later (ref ${requestId})`, requestId } };
+    return {
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: `服务暂时不可用，请稍后再试 / the service failed; please try again later (ref ${requestId})`,
+        messageCode: 'server.internal',
+        params: { ref: requestId },
+        requestId,
+      },
+    };
   }
 }

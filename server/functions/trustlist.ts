@@ -1,11 +1,24 @@
 /** The `trustlist` function (public; also over HTTP, server/routes.ts): what verifiers trust. */
-import type { App } from '../app';
+import type { Clock } from '../clock';
+import type { AppConfig } from '../config';
+import type { KeyService } from '../keys/service';
+import type { RevocationService } from '../revocation/service';
+import type { Store } from '../store/store';
 import { publishDscList } from '../trust/dsc-list';
 import { publishAppTrustList } from '../trust/signed-list';
 import { publishAppSourceList } from '../trust/source-list';
 import type { FunctionDef } from './router';
 
-export function trustlistFunction(app: Pick<App, 'keys' | 'store' | 'clock' | 'config' | 'revocation'>): FunctionDef {
+/** What the trust lists are published from (also the HTTP route's, server/routes.ts). */
+export interface TrustListDeps {
+  keys: KeyService;
+  store: Store;
+  clock: Clock;
+  config: Pick<AppConfig, 'country'>;
+  revocation: RevocationService;
+}
+
+export function trustlistFunction(app: TrustListDeps): FunctionDef {
   return {
     name: 'trustlist',
     actions: {

@@ -16,7 +16,7 @@
  * A counter document: `{_id, scope, windowStart, windowEnd, count, pending?: {reservationId:
  * lapsesAt}}`. Reservations are held under the limit, so `pending` has at most `max` entries.
  */
-import type { Doc, Json, Store, TxOps } from '../store/store';
+import type { Doc, Store, TxOps } from '../store/store';
 
 export interface AttemptLimit {
   max: number;
@@ -64,7 +64,13 @@ function read(doc: Doc | null, now: number): CounterState | null {
     for (const [k, until] of Object.entries(p)) if (typeof until === 'number' && until > now) pending[k] = until;
   }
   const open = now < doc.windowEnd;
-  return { scope: typeof doc.scope === 'string' ? doc.scope : 'unknown', windowStart: doc.windowStart, windowEnd: doc.windowEnd, count: open ? doc.count : 0, pending };
+  return {
+    scope: typeof doc.scope === 'string' ? doc.scope : 'unknown',
+    windowStart: doc.windowStart,
+    windowEnd: doc.windowEnd,
+    count: open ? doc.count : 0,
+    pending,
+  };
 }
 
 function fresh(scope: string, c: Counter, now: number, pending: Record<string, number> = {}): CounterState {
@@ -78,7 +84,14 @@ async function write(tx: TxOps, id: string, s: CounterState): Promise<void> {
     await tx.delete('attempts', id);
     return;
   }
-  await tx.put('attempts', { _id: id, scope: s.scope, windowStart: s.windowStart, windowEnd: s.windowEnd, count: s.count, ...(held ? { pending: s.pending as unknown as Json } : {}) });
+  await tx.put('attempts', {
+    _id: id,
+    scope: s.scope,
+    windowStart: s.windowStart,
+    windowEnd: s.windowEnd,
+    count: s.count,
+    ...(held ? { pending: s.pending } : {}),
+  });
 }
 
 function used(s: CounterState): number {

@@ -6,7 +6,7 @@
  * The adapter reads the `citizens` collection (`_id` = the ID number, `name`, `status`). In
  * production that collection is filled by provisioning from the national population registry's
  * export (the operator's import job, outside this code); locally and in tests it is seeded with the
- * invented demo people (./demo-citizens.ts). Only `active` entries name a person: a cancelled or
+ * invented demo people (demo/citizens.ts). Only `active` entries name a person: a cancelled or
  * deceased person's number resolves to nobody.
  */
 import type { Store } from '../store/store';

@@ -62,7 +62,7 @@ export function sessionDoc(s: FaceCheckSession): Doc {
     createdAt: s.createdAt,
     expiresAt: s.expiresAt,
     status: s.status,
-    ...(s.claim ? { claim: s.claim as unknown as Json } : {}),
+    ...(s.claim ? { claim: s.claim } : {}),
     ...(s.closedAt !== undefined ? { closedAt: s.closedAt } : {}),
   };
 }
@@ -70,17 +70,35 @@ export function sessionDoc(s: FaceCheckSession): Doc {
 /** A session document, or null when it is not in the shape written here. */
 export function readSession(d: Doc | null): FaceCheckSession | null {
   if (!d || !FACE_CHECK_ID.test(d._id)) return null;
-  const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : null);
-  const caller = str('caller'), personId = str('personId'), digest = str('nameDigest'), providerToken = str('providerToken');
+  const str = (k: string) => (typeof d[k] === 'string' ? d[k] : null);
+  const caller = str('caller'),
+    personId = str('personId'),
+    digest = str('nameDigest'),
+    providerToken = str('providerToken');
   const provider = d.provider === 'local' || d.provider === 'wechat-facial' ? d.provider : null;
   const status = d.status === 'open' || d.status === 'used' || d.status === 'failed' ? d.status : null;
   let purpose: FaceCheckPurpose | null = null;
   if (d.action === 'identity.verify') purpose = { action: 'identity.verify' };
   else if (d.action === 'relatives.add' && typeof d.proxyPersonId === 'string') purpose = { action: 'relatives.add', proxyPersonId: d.proxyPersonId };
-  if (!caller || !personId || !digest || !providerToken || !provider || !status || !purpose || typeof d.createdAt !== 'number' || typeof d.expiresAt !== 'number') return null;
+  if (
+    !caller ||
+    !personId ||
+    !digest ||
+    !providerToken ||
+    !provider ||
+    !status ||
+    !purpose ||
+    typeof d.createdAt !== 'number' ||
+    typeof d.expiresAt !== 'number'
+  )
+    return null;
   const c = d.claim;
   const claim =
-    c && typeof c === 'object' && !Array.isArray(c) && typeof (c as Record<string, Json>).id === 'string' && typeof (c as Record<string, Json>).until === 'number'
+    c &&
+    typeof c === 'object' &&
+    !Array.isArray(c) &&
+    typeof (c as Record<string, Json>).id === 'string' &&
+    typeof (c as Record<string, Json>).until === 'number'
       ? { id: (c as Record<string, string>).id, until: (c as Record<string, number>).until }
       : undefined;
   return {

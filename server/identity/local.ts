@@ -1,6 +1,6 @@
 /**
  * Local identity adapter: the citizen registry (./citizens.ts, the `citizens` collection, seeded
- * locally by demo-citizens.ts) as ingestion reads it, and the face check is a STAND-IN that
+ * locally by demo/citizens.ts) as ingestion reads it, and the face check is a STAND-IN that
  * performs no biometric check at all. It only proves that the caller went through the local begin → confirm flow for
  * this very person within the token's lifetime, which keeps the service's flow and attempt limits
  * the same as in production. Never deploy it where real identities matter.
@@ -65,7 +65,7 @@ export class LocalIdentityProvider implements IdentityProvider {
   readonly kind = 'local' as const;
   private readonly faceCheck: LocalFaceCheckStandIn;
   private readonly registry: CitizenRegistry;
-  constructor(private readonly opts: LocalIdentityOptions) {
+  constructor(opts: LocalIdentityOptions) {
     this.faceCheck = opts.faceCheck ?? new LocalFaceCheckStandIn(opts.clock);
     this.registry = opts.registry ?? new StoreCitizenRegistry(opts.store);
   }
@@ -74,7 +74,7 @@ export class LocalIdentityProvider implements IdentityProvider {
     // Issued whether or not the person is registered: answering differently here would let anyone
     // probe the registry without spending an attempt.
     const { token, expiresAt } = this.faceCheck.issue(req.openId, req.person.name, req.person.idNumber);
-    return { verifyId: token, faceToken: token, expiresAt };
+    return Promise.resolve({ verifyId: token, faceToken: token, expiresAt });
   }
 
   async confirm(req: ConfirmRequest): Promise<IdentityOutcome> {

@@ -48,13 +48,7 @@ export interface ConfirmRequest extends FaceCheckRequest {
  * Why a confirmation failed. PERSON_NOT_FOUND and NAME_MISMATCH are kept apart for the audit log;
  * callers get one answer for both, so the service cannot be used to probe the registry.
  */
-export type IdentityFailure =
-  | 'PERSON_NOT_FOUND'
-  | 'NAME_MISMATCH'
-  | 'FACE_CHECK_FAILED'
-  | 'FACE_CHECK_CANCELLED'
-  | 'FACE_TOKEN_INVALID'
-  | 'FACE_TOKEN_EXPIRED';
+export type IdentityFailure = 'PERSON_NOT_FOUND' | 'NAME_MISMATCH' | 'FACE_CHECK_FAILED' | 'FACE_CHECK_CANCELLED' | 'FACE_TOKEN_INVALID' | 'FACE_TOKEN_EXPIRED';
 
 export type IdentityOutcome = { verified: true } | { verified: false; reason: IdentityFailure };
 

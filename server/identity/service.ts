@@ -44,16 +44,36 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
-import { ServiceError } from '../errors';
+import { ServiceError, type ServerMessageCode } from '../errors';
 import { endRelationsOfProxy } from '../relatives/release';
-import type { Doc, Json, Store, TxOps } from '../store/store';
+import type { Doc, Store, TxOps } from '../store/store';
 import { fields, type Input } from '../validate';
-import { RESERVATION_LEASE_MS, blockedFor, checkLimit, countAttempt, describeWait, reserveAttempt, settleAttempt, type AttemptLimit, type Counter } from './attempts';
-import { FACE_CHECK_ID, MAX_FACE_CHECK_MS, nameDigest, readSession, samePurpose, sessionDoc, type FaceCheckPurpose, type FaceCheckSession } from './face-checks';
+import {
+  RESERVATION_LEASE_MS,
+  blockedFor,
+  checkLimit,
+  countAttempt,
+  describeWait,
+  reserveAttempt,
+  settleAttempt,
+  type AttemptLimit,
+  type Counter,
+} from './attempts';
+import {
+  FACE_CHECK_ID,
+  MAX_FACE_CHECK_MS,
+  nameDigest,
+  readSession,
+  samePurpose,
+  sessionDoc,
+  type FaceCheckPurpose,
+  type FaceCheckSession,
+} from './face-checks';
 import { MAX_NAME_LENGTH, isValidName, normaliseName } from './names';
 import { userIdFor, type PersonIds } from './person-id';
 import type { IdentityFailure, IdentityProvider } from './provider';
-import { MAX_ID_INPUT_LENGTH, chinaDate, checkResidentId, maskResidentId, type ResidentId } from './resident-id';
+import { readIdentity, type VerifiedIdentity } from './verified';
+import { MAX_ID_INPUT_LENGTH, chinaDate, checkResidentId, maskResidentId, type ResidentId } from '../../core/resident-id';
 
 export type { FaceCheckPurpose } from './face-checks';
 
@@ -85,18 +105,6 @@ export interface IdentityServiceDeps {
   newId?: () => string;
 }
 
-/** What the services behind identity (documents, records, issuance) get: unmasked, server-side only. */
-export interface VerifiedIdentity {
-  personId: string;
-  name: string;
-  idNumber: string;
-  birthDate: string;
-  sex: 'male' | 'female';
-  regionCode: string;
-  provider: IdentityProvider['kind'];
-  verifiedAt: number;
-}
-
 /** What a caller is shown of their identity. */
 export interface IdentityView {
   verified: true;
@@ -114,32 +122,88 @@ export interface UnverifiedView {
   released?: { at: number; by: 'self' | 'operator' };
 }
 
-const NAME_INPUT = { max: MAX_NAME_LENGTH, pattern: /^\p{Script=Han}+([\u00B7\u2022\u30FB\uFF0E\u2027.]\p{Script=Han}+)*$/u, hint: '请填写身份证上的中文姓名 / enter the name in Chinese characters as on the ID card' };
+const NAME_INPUT = {
+  max: MAX_NAME_LENGTH,
+  pattern: /^\p{Script=Han}+([\u00B7\u2022\u30FB\uFF0E\u2027.]\p{Script=Han}+)*$/u,
+  hint: '请填写身份证上的中文姓名 / enter the name in Chinese characters as on the ID card',
+};
 const ID_INPUT = { max: MAX_ID_INPUT_LENGTH };
 const TOKEN_INPUT = { max: MAX_FACE_TOKEN_LENGTH, pattern: /^[\x21-\x7e]+$/, hint: '人脸核身凭证格式不正确 / the face-check token is malformed' };
 const REASON_INPUT = { max: MAX_RELEASE_REASON_LENGTH };
 
 type FailureCode = 'IDENTITY_MISMATCH' | 'FACE_CHECK_FAILED' | 'FACE_TOKEN_INVALID';
 
-const FAILURE_TEXT: Record<IdentityFailure, { code: FailureCode; zh: string; en: string; counts: boolean }> = {
+/** What a failed verification says: `said` alone, or `saidLeft` when it counts against a finite number of attempts (params.n). */
+const FAILURE_TEXT: Record<
+  IdentityFailure,
+  { code: FailureCode; zh: string; en: string; counts: boolean; said: ServerMessageCode; saidLeft?: ServerMessageCode }
+> = {
   // One answer for both, so the service cannot tell a caller who is registered.
-  PERSON_NOT_FOUND: { code: 'IDENTITY_MISMATCH', zh: '姓名与身份证号码不一致', en: 'the name and ID number do not match a registered person', counts: true },
-  NAME_MISMATCH: { code: 'IDENTITY_MISMATCH', zh: '姓名与身份证号码不一致', en: 'the name and ID number do not match a registered person', counts: true },
-  FACE_CHECK_FAILED: { code: 'FACE_CHECK_FAILED', zh: '人脸核身未通过', en: 'the face check did not pass', counts: true },
+  PERSON_NOT_FOUND: {
+    code: 'IDENTITY_MISMATCH',
+    zh: '姓名与身份证号码不一致',
+    en: 'the name and ID number do not match a registered person',
+    counts: true,
+    said: 'server.identityMismatch',
+    saidLeft: 'server.identityMismatchLeft',
+  },
+  NAME_MISMATCH: {
+    code: 'IDENTITY_MISMATCH',
+    zh: '姓名与身份证号码不一致',
+    en: 'the name and ID number do not match a registered person',
+    counts: true,
+    said: 'server.identityMismatch',
+    saidLeft: 'server.identityMismatchLeft',
+  },
+  FACE_CHECK_FAILED: {
+    code: 'FACE_CHECK_FAILED',
+    zh: '人脸核身未通过',
+    en: 'the face check did not pass',
+    counts: true,
+    said: 'server.faceCheckFailed',
+    saidLeft: 'server.faceCheckFailedLeft',
+  },
   // The provider refused its own session for this person or caller.
-  FACE_TOKEN_INVALID: { code: 'FACE_TOKEN_INVALID', zh: '人脸核身凭证与本人信息不符，请重新核身', en: 'the face check was not made for this person; start it again', counts: true },
-  FACE_CHECK_CANCELLED: { code: 'FACE_CHECK_FAILED', zh: '人脸核身已取消', en: 'the face check was cancelled', counts: false },
-  FACE_TOKEN_EXPIRED: { code: 'FACE_TOKEN_INVALID', zh: '人脸核身已过期，请重新核身', en: 'the face check expired; start it again', counts: false },
+  FACE_TOKEN_INVALID: {
+    code: 'FACE_TOKEN_INVALID',
+    zh: '人脸核身凭证与本人信息不符，请重新核身',
+    en: 'the face check was not made for this person; start it again',
+    counts: true,
+    said: 'server.faceCheckOtherPerson',
+    saidLeft: 'server.faceCheckOtherPersonLeft',
+  },
+  FACE_CHECK_CANCELLED: {
+    code: 'FACE_CHECK_FAILED',
+    zh: '人脸核身已取消',
+    en: 'the face check was cancelled',
+    counts: false,
+    said: 'server.faceCheckCancelled',
+  },
+  FACE_TOKEN_EXPIRED: {
+    code: 'FACE_TOKEN_INVALID',
+    zh: '人脸核身已过期，请重新核身',
+    en: 'the face check expired; start it again',
+    counts: false,
+    said: 'server.faceCheckExpired',
+  },
 };
 
 const bi = (zh: string, en: string) => `${zh} / ${en}`;
 
 const tokenInvalid = () =>
-  new ServiceError('FACE_TOKEN_INVALID', bi('人脸核身凭证无效或已使用，请重新核身', 'this face check is not valid for this request or was used already; start the face check again'), {
-    fields: { faceToken: bi('请重新核身', 'start the face check again') },
-  });
+  new ServiceError(
+    'FACE_TOKEN_INVALID',
+    bi('人脸核身凭证无效或已使用，请重新核身', 'this face check is not valid for this request or was used already; start the face check again'),
+    {
+      fields: { faceToken: bi('请重新核身', 'start the face check again') },
+      messageCode: 'server.faceCheckInvalid',
+    },
+  );
 const tokenExpired = () =>
-  new ServiceError('FACE_TOKEN_INVALID', bi('人脸核身已过期，请重新核身', 'the face check expired; start it again'), { fields: { faceToken: bi('请重新核身', 'start the face check again') } });
+  new ServiceError('FACE_TOKEN_INVALID', bi('人脸核身已过期，请重新核身', 'the face check expired; start it again'), {
+    fields: { faceToken: bi('请重新核身', 'start the face check again') },
+    messageCode: 'server.faceCheckExpired',
+  });
 
 /** Refused because the person is verified on another account; says the way out. */
 export function identityInUse(): ServiceError {
@@ -149,6 +213,7 @@ export function identityInUse(): ServiceError {
       '此身份已在另一个微信账号上完成实名认证，一人只能认证一个账号。请登录那个账号，在“设置”中解除实名认证后再试；如无法登录那个账号，请联系客服，核实身份后可为您解除',
       'this person is verified on another WeChat account, and a person can be verified on one account only. Sign in on that account and release the verification under Settings, then try again; if you cannot use that account, contact the service desk, who will release it once they have checked your identity',
     ),
+    { messageCode: 'server.identityInUse' },
   );
 }
 
@@ -158,12 +223,16 @@ export class IdentityService {
 
   constructor(private readonly deps: IdentityServiceDeps) {
     this.limits = { ...DEFAULT_IDENTITY_LIMITS, ...(deps.limits ?? {}) };
-    for (const l of Object.values(this.limits)) checkLimit(l);
+    const limits: Record<keyof IdentityLimits, AttemptLimit> = this.limits;
+    for (const l of Object.values(limits)) checkLimit(l);
     this.newId = deps.newId ?? randomUUID;
   }
 
   /** Opens a face-check session for the caller's own identity. */
-  async beginFaceCheck(callerOpenId: string, input: Input): Promise<{ verifyId: string; faceToken: string; expiresAt: number; provider: IdentityProvider['kind'] }> {
+  async beginFaceCheck(
+    callerOpenId: string,
+    input: Input,
+  ): Promise<{ verifyId: string; faceToken: string; expiresAt: number; provider: IdentityProvider['kind'] }> {
     callerId(callerOpenId);
     const { name, id } = this.readPerson(input, false);
     return this.openFaceCheck(callerOpenId, { name, id }, { action: 'identity.verify' });
@@ -173,7 +242,11 @@ export class IdentityService {
    * Opens a face-check session for `person`, good only for this caller and `purpose`. The caller
    * gets the provider's verifyId (wx.requestFacialVerify) and a token naming the session.
    */
-  async openFaceCheck(callerOpenId: string, person: { name: string; id: ResidentId }, purpose: FaceCheckPurpose): Promise<{ verifyId: string; faceToken: string; expiresAt: number; provider: IdentityProvider['kind'] }> {
+  async openFaceCheck(
+    callerOpenId: string,
+    person: { name: string; id: ResidentId },
+    purpose: FaceCheckPurpose,
+  ): Promise<{ verifyId: string; faceToken: string; expiresAt: number; provider: IdentityProvider['kind'] }> {
     const userId = callerId(callerOpenId);
     const { name, id } = person;
     const personId = this.deps.personIds.personId(id.idNumber);
@@ -217,12 +290,20 @@ export class IdentityService {
       const existing = await tx.get('users', userId);
       const previous = existing ? readIdentity(existing) : null;
       const { identityReleased: _released, ...kept } = existing ?? { _id: userId, createdAt: now };
-      const user: Doc = { ...kept, _id: userId, openId: callerOpenId, identity: { ...identity, idNumberMasked: masked } as unknown as Json, updatedAt: now };
+      const user: Doc = { ...kept, _id: userId, openId: callerOpenId, identity: { ...identity, idNumberMasked: masked }, updatedAt: now };
       if (previous && previous.personId !== personId) {
         // Verifying as somebody else releases the previous person: their binding, their travel
         // document, and the relations the account made as them.
         await this.unbindPerson(tx, userId, previous.personId);
-        await endRelationsOfProxy(tx, { userId, proxyPersonId: previous.personId, action: 'identity.verify', actor: userId, by: 'proxy', at: now, newId: this.newId });
+        await endRelationsOfProxy(tx, {
+          userId,
+          proxyPersonId: previous.personId,
+          action: 'identity.verify',
+          actor: userId,
+          by: 'proxy',
+          at: now,
+          newId: this.newId,
+        });
         user.document = null;
       }
       await tx.put('identityBindings', { _id: personId, userId, since: binding?.userId === userId ? binding.since : now, provider: identity.provider });
@@ -239,7 +320,13 @@ export class IdentityService {
    * session used, so the token serves one action, once. When `act` throws, its writes and the
    * session's use are undone, the reservation is given back, and the error is passed on.
    */
-  async withFaceCheck<T>(callerOpenId: string, person: { name: string; id: ResidentId }, faceToken: string, purpose: FaceCheckPurpose, act: (tx: TxOps, verified: VerifiedIdentity) => Promise<T>): Promise<T> {
+  async withFaceCheck<T>(
+    callerOpenId: string,
+    person: { name: string; id: ResidentId },
+    faceToken: string,
+    purpose: FaceCheckPurpose,
+    act: (tx: TxOps, verified: VerifiedIdentity) => Promise<T>,
+  ): Promise<T> {
     const userId = callerId(callerOpenId);
     const { name, id } = person;
     const personId = this.deps.personIds.personId(id.idNumber);
@@ -251,7 +338,8 @@ export class IdentityService {
       const wait = await reserveAttempt(tx, counters, reservation, claimedAt, 'identity-failure');
       if (wait > 0) throw tooMany(wait);
       const s = FACE_CHECK_ID.test(faceToken) ? readSession(await tx.get('faceChecks', faceToken)) : null;
-      if (!s || s.caller !== userId || !samePurpose(s.purpose, purpose) || s.personId !== personId || s.nameDigest !== nameDigest(personId, name)) throw tokenInvalid();
+      if (!s || s.caller !== userId || !samePurpose(s.purpose, purpose) || s.personId !== personId || s.nameDigest !== nameDigest(personId, name))
+        throw tokenInvalid();
       if (s.status !== 'open' || (s.claim && s.claim.until > claimedAt)) throw tokenInvalid();
       if (s.expiresAt <= claimedAt) throw tokenExpired();
       await tx.put('faceChecks', sessionDoc({ ...s, claim: { id: reservation, until: claimedAt + RESERVATION_LEASE_MS } }));
@@ -279,7 +367,12 @@ export class IdentityService {
       const counted = text.counts && Number.isFinite(remaining);
       const left = counted ? `（还可尝试 ${remaining} 次）` : '';
       const leftEn = counted ? ` (${remaining} attempt${remaining === 1 ? '' : 's'} left)` : '';
-      throw new ServiceError(text.code, `${text.zh}${left} / ${text.en}${leftEn}`, text.code === 'IDENTITY_MISMATCH' ? { fields: { name: bi(text.zh, text.en), idNumber: bi(text.zh, text.en) } } : {});
+      const said = counted && text.saidLeft ? { messageCode: text.saidLeft, params: { n: remaining } } : { messageCode: text.said };
+      throw new ServiceError(
+        text.code,
+        `${text.zh}${left} / ${text.en}${leftEn}`,
+        text.code === 'IDENTITY_MISMATCH' ? { ...said, fields: { name: bi(text.zh, text.en), idNumber: bi(text.zh, text.en) } } : said,
+      );
     }
 
     const identity: VerifiedIdentity = {
@@ -313,7 +406,10 @@ export class IdentityService {
     await this.deps.store.transaction(async (tx) => {
       const user = await tx.get('users', userId);
       const identity = user ? readIdentity(user) : null;
-      if (!user || !identity) throw new ServiceError('IDENTITY_REQUIRED', bi('此账号没有已认证的身份', 'this account has no verified identity to release'));
+      if (!user || !identity)
+        throw new ServiceError('IDENTITY_REQUIRED', bi('此账号没有已认证的身份', 'this account has no verified identity to release'), {
+          messageCode: 'server.noIdentityToRelease',
+        });
       await this.releaseIn(tx, user, identity, { action: 'identity.unbind', actor: userId, by: 'self' }, now);
     });
     return { unbound: true };
@@ -326,20 +422,22 @@ export class IdentityService {
    */
   async releaseByOperator(operatorOpenId: string, input: Input): Promise<{ released: true }> {
     const actor = callerId(operatorOpenId);
-    if (!input || typeof input !== 'object') throw new ServiceError('BAD_REQUEST', bi('请求格式不正确', 'the request must be an object'));
+    if (!input || typeof input !== 'object')
+      throw new ServiceError('BAD_REQUEST', bi('请求格式不正确', 'the request must be an object'), { messageCode: 'server.badRequest' });
     const f = fields(input);
     const rawId = f.str('idNumber', ID_INPUT);
     const reason = f.str('reason', REASON_INPUT);
     f.done();
-    const id = this.checkId(rawId!);
+    const id = this.checkId(rawId);
     const personId = this.deps.personIds.personId(id.idNumber);
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
       const binding = readBinding(await tx.get('identityBindings', personId));
       const user = binding ? await tx.get('users', binding.userId) : null;
       const identity = user ? readIdentity(user) : null;
-      if (!binding || !user || !identity || identity.personId !== personId) throw new ServiceError('NOT_FOUND', bi('没有账号以此身份完成实名认证', 'no account is verified as this person'));
-      await this.releaseIn(tx, user, identity, { action: 'admin.releaseIdentity', actor, by: 'operator', reason: reason!.trim() }, now);
+      if (!binding || !user || !identity || identity.personId !== personId)
+        throw new ServiceError('NOT_FOUND', bi('没有账号以此身份完成实名认证', 'no account is verified as this person'));
+      await this.releaseIn(tx, user, identity, { action: 'admin.releaseIdentity', actor, by: 'operator', reason: reason.trim() }, now);
     });
     return { released: true };
   }
@@ -350,7 +448,8 @@ export class IdentityService {
     const identity = user ? readIdentity(user) : null;
     if (identity) return view(identity);
     const r = user?.identityReleased;
-    if (r && typeof r === 'object' && !Array.isArray(r) && typeof r.at === 'number' && (r.by === 'self' || r.by === 'operator')) return { verified: false, released: { at: r.at, by: r.by } };
+    if (r && typeof r === 'object' && !Array.isArray(r) && typeof r.at === 'number' && (r.by === 'self' || r.by === 'operator'))
+      return { verified: false, released: { at: r.at, by: r.by } };
     return { verified: false };
   }
 
@@ -401,9 +500,23 @@ export class IdentityService {
    * and no travel document (it shows when and by whom it was released), the relations the account
    * made as that person end (each relative's log says so), and the release is audited.
    */
-  private async releaseIn(tx: TxOps, user: Doc, identity: VerifiedIdentity, how: { action: string; actor: string; by: 'self' | 'operator'; reason?: string }, now: number): Promise<void> {
+  private async releaseIn(
+    tx: TxOps,
+    user: Doc,
+    identity: VerifiedIdentity,
+    how: { action: string; actor: string; by: 'self' | 'operator'; reason?: string },
+    now: number,
+  ): Promise<void> {
     await this.unbindPerson(tx, user._id, identity.personId);
-    await endRelationsOfProxy(tx, { userId: user._id, proxyPersonId: identity.personId, action: how.action, actor: how.actor, by: how.by === 'self' ? 'proxy' : 'operator', at: now, newId: this.newId });
+    await endRelationsOfProxy(tx, {
+      userId: user._id,
+      proxyPersonId: identity.personId,
+      action: how.action,
+      actor: how.actor,
+      by: how.by === 'self' ? 'proxy' : 'operator',
+      at: now,
+      newId: this.newId,
+    });
     await tx.put('users', { ...user, identity: null, document: null, identityReleased: { at: now, by: how.by }, updatedAt: now });
     await tx.insert('audit', {
       _id: this.newId(),
@@ -420,17 +533,18 @@ export class IdentityService {
 
   /** Validates a claimed person (name, resident ID number, and the face-check token when asked). */
   readPerson(input: Input, withToken: boolean): { name: string; id: ResidentId; faceToken?: string } {
-    if (!input || typeof input !== 'object') throw new ServiceError('BAD_REQUEST', '请求格式不正确 / the request must be an object');
+    if (!input || typeof input !== 'object')
+      throw new ServiceError('BAD_REQUEST', '请求格式不正确 / the request must be an object', { messageCode: 'server.badRequest' });
     const f = fields(input);
     const rawName = f.str('name', NAME_INPUT);
     const rawId = f.str('idNumber', ID_INPUT);
     const faceToken = withToken ? f.str('faceToken', TOKEN_INPUT) : undefined;
     f.done();
-    const name = normaliseName(rawName!);
+    const name = normaliseName(rawName);
     if (!isValidName(name)) {
-      throw new ServiceError('VALIDATION_FAILED', `${NAME_INPUT.hint}`, { fields: { name: NAME_INPUT.hint } });
+      throw new ServiceError('VALIDATION_FAILED', `${NAME_INPUT.hint}`, { fields: { name: NAME_INPUT.hint }, messageCode: 'server.nameInChinese' });
     }
-    return { name, id: this.checkId(rawId!), faceToken };
+    return { name, id: this.checkId(rawId), faceToken };
   }
 
   private checkId(rawId: string): ResidentId {
@@ -440,12 +554,23 @@ export class IdentityService {
       const en = checked.problems.map((p) => p.en).join('; ');
       const detail: Record<string, string> = { idNumber: `${zh} / ${en}` };
       for (const p of checked.problems) detail[`idNumber.${p.part}`] = `${p.zh} / ${p.en}`;
-      throw new ServiceError('ID_NUMBER_INVALID', `身份证号码有误：${zh} / The ID number is not valid: ${en}`, { fields: detail });
+      throw new ServiceError('ID_NUMBER_INVALID', `身份证号码有误：${zh} / The ID number is not valid: ${en}`, {
+        fields: detail,
+        messageCode: 'server.idNumberInvalid',
+      });
     }
     return checked.value;
   }
 
-  private auditEntry(at: number, userId: string, outcome: 'success' | 'failure', personId: string, idNumberMasked: string, reason?: IdentityFailure, action = 'identity.verify'): Doc {
+  private auditEntry(
+    at: number,
+    userId: string,
+    outcome: 'success' | 'failure',
+    personId: string,
+    idNumberMasked: string,
+    reason?: IdentityFailure,
+    action = 'identity.verify',
+  ): Doc {
     return {
       _id: this.newId(),
       at,
@@ -461,34 +586,33 @@ export class IdentityService {
 }
 
 function callerId(openId: string): string {
-  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128) throw new ServiceError('UNAUTHENTICATED', '请先登录微信 / sign in with WeChat first');
+  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128)
+    throw new ServiceError('UNAUTHENTICATED', '请先登录微信 / sign in with WeChat first', { messageCode: 'server.signIn' });
   return userIdFor(openId);
 }
 
 function tooMany(seconds: number): ServiceError {
   const w = describeWait(seconds);
-  return new ServiceError('TOO_MANY_ATTEMPTS', `尝试次数过多，请 ${w.zh}后再试 / too many attempts; please try again in ${w.en}`, { retryAfter: seconds });
+  return new ServiceError('TOO_MANY_ATTEMPTS', `尝试次数过多，请 ${w.zh}后再试 / too many attempts; please try again in ${w.en}`, {
+    retryAfter: seconds,
+    messageCode: 'server.tooManyAttempts',
+  });
 }
 
 function view(i: VerifiedIdentity): IdentityView {
-  return { verified: true, name: i.name, idNumberMasked: maskResidentId(i.idNumber), birthDate: i.birthDate, sex: i.sex, provider: i.provider, verifiedAt: i.verifiedAt };
+  return {
+    verified: true,
+    name: i.name,
+    idNumberMasked: maskResidentId(i.idNumber),
+    birthDate: i.birthDate,
+    sex: i.sex,
+    provider: i.provider,
+    verifiedAt: i.verifiedAt,
+  };
 }
 
 /** An identityBindings document: the account verified as the person, since when. */
 function readBinding(d: Doc | null): { userId: string; since: number } | null {
   if (!d || typeof d.userId !== 'string' || typeof d.since !== 'number') return null;
   return { userId: d.userId, since: d.since };
-}
-
-/** The identity in a users document, or null when absent or not in the shape this service writes. */
-export function readIdentity(user: Doc): VerifiedIdentity | null {
-  const i = user.identity;
-  if (!i || typeof i !== 'object' || Array.isArray(i)) return null;
-  const o = i as Record<string, Json>;
-  const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : null);
-  const personId = str('personId'), name = str('name'), idNumber = str('idNumber'), birthDate = str('birthDate'), regionCode = str('regionCode');
-  const sex = o.sex === 'male' || o.sex === 'female' ? o.sex : null;
-  const provider = o.provider === 'local' || o.provider === 'wechat-facial' ? o.provider : null;
-  if (!personId || !name || !idNumber || !birthDate || !regionCode || !sex || !provider || typeof o.verifiedAt !== 'number') return null;
-  return { personId, name, idNumber, birthDate, sex, regionCode, provider, verifiedAt: o.verifiedAt };
 }

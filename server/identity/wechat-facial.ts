@@ -67,7 +67,9 @@ const MAX_VERIFY_ID = 256;
 
 export function certHash(certType: string, certName: string, certNo: string): string {
   const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-  return createHash('sha256').update(`cert_type=${b64(certType)}&cert_name=${b64(certName)}&cert_no=${b64(certNo)}`, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(`cert_type=${b64(certType)}&cert_name=${b64(certName)}&cert_no=${b64(certNo)}`, 'utf8')
+    .digest('hex');
 }
 
 export class WechatFacialProvider implements IdentityProvider {
@@ -126,5 +128,7 @@ export class WechatFacialProvider implements IdentityProvider {
 
 function unavailable(detail: string): ServiceError {
   // detail names the API and the errcode only: no personal data.
-  return new ServiceError('UNAVAILABLE', `实名认证服务暂时不可用，请稍后再试 / the identity service is unavailable; please try again later (${detail})`);
+  return new ServiceError('UNAVAILABLE', `实名认证服务暂时不可用，请稍后再试 / the identity service is unavailable; please try again later (${detail})`, {
+    messageCode: 'server.identityServiceUnavailable',
+  });
 }

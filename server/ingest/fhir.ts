@@ -168,7 +168,16 @@ export function readFhirBundle(doc: Record<string, unknown>, maxRecords: number)
     if ((type === 'Immunization' || type === 'Observation') && r.status === 'entered-in-error') candidates.push(withdrawal(index, r, type, resolve));
     else if (type === 'Immunization') candidates.push(immunization(index, r, resolve));
     else if (type === 'Observation') candidates.push(observation(index, r, resolve));
-    else candidates.push(bare(index, [{ field: `${type.slice(0, 40)}`, code: 'UNSUPPORTED', message: `resource type ${type.slice(0, 40)} is not a record we accept (Immunization, Observation)` }]));
+    else
+      candidates.push(
+        bare(index, [
+          {
+            field: `${type.slice(0, 40)}`,
+            code: 'UNSUPPORTED',
+            message: `resource type ${type.slice(0, 40)} is not a record we accept (Immunization, Observation)`,
+          },
+        ]),
+      );
   });
   if (candidates.length === 0) throw new BatchError('Bundle holds no Immunization or Observation');
   if (candidates.length > maxRecords) throw new BatchError(`more than ${maxRecords} records in one request; split the batch`);
@@ -188,7 +197,11 @@ function bare(index: number, problems: FieldProblem[]): Candidate {
 function withdrawal(index: number, r: Record<string, unknown>, type: 'Immunization' | 'Observation', resolve: Resolve): Candidate {
   const problems: FieldProblem[] = [];
   const note = Array.isArray(r.note) && isObject(r.note[0]) && typeof r.note[0].text === 'string' ? r.note[0].text : undefined;
-  const person = patientOf(resolve(type === 'Immunization' ? r.patient : r.subject, 'Patient'), type === 'Immunization' ? 'Immunization.patient' : 'Observation.subject', problems);
+  const person = patientOf(
+    resolve(type === 'Immunization' ? r.patient : r.subject, 'Patient'),
+    type === 'Immunization' ? 'Immunization.patient' : 'Observation.subject',
+    problems,
+  );
   return {
     index,
     person,
@@ -229,7 +242,12 @@ function immunization(index: number, r: Record<string, unknown>, resolve: Resolv
   else if (cvx) {
     const p = Object.prototype.hasOwnProperty.call(CVX_TO_DCC_PRODUCT, cvx.code) ? CVX_TO_DCC_PRODUCT[cvx.code] : undefined;
     if (p) fields.product = p;
-    else problems.push({ field: 'Immunization.vaccineCode', code: 'UNKNOWN_CODE', message: `CVX ${JSON.stringify(cvx.code.slice(0, 16))} is not a COVID-19 vaccine we can map to a DCC product` });
+    else
+      problems.push({
+        field: 'Immunization.vaccineCode',
+        code: 'UNKNOWN_CODE',
+        message: `CVX ${JSON.stringify(cvx.code.slice(0, 16))} is not a COVID-19 vaccine we can map to a DCC product`,
+      });
   } else {
     problems.push({ field: 'Immunization.vaccineCode', code: 'REQUIRED', message: `vaccineCode needs a coding from ${SYSTEMS.dccProduct} or ${SYSTEMS.cvx}` });
   }
@@ -244,9 +262,13 @@ function immunization(index: number, r: Record<string, unknown>, resolve: Resolv
     problems.push({ field: 'Immunization.occurrenceDateTime', code: 'REQUIRED', message: 'occurrenceDateTime is required' });
   }
 
-  const pa = Array.isArray(r.protocolApplied) ? r.protocolApplied[0] : undefined;
+  const pa: unknown = Array.isArray(r.protocolApplied) ? r.protocolApplied[0] : undefined;
   if (!isObject(pa)) {
-    problems.push({ field: 'Immunization.protocolApplied', code: 'REQUIRED', message: 'protocolApplied with doseNumberPositiveInt and seriesDosesPositiveInt is required' });
+    problems.push({
+      field: 'Immunization.protocolApplied',
+      code: 'REQUIRED',
+      message: 'protocolApplied with doseNumberPositiveInt and seriesDosesPositiveInt is required',
+    });
   } else {
     fields.dose = pa.doseNumberPositiveInt;
     fields.doses = pa.seriesDosesPositiveInt;
@@ -262,7 +284,7 @@ function immunization(index: number, r: Record<string, unknown>, resolve: Resolv
     if (id !== undefined) fields.manufacturer = id;
   }
 
-  const performer = Array.isArray(r.performer) ? r.performer[0] : undefined;
+  const performer: unknown = Array.isArray(r.performer) ? r.performer[0] : undefined;
   const actor = isObject(performer) ? performer.actor : undefined;
   const org = resolve(actor, 'Organization');
   const location = resolve(r.location, 'Location');
@@ -320,7 +342,8 @@ function observation(index: number, r: Record<string, unknown>, resolve: Resolve
   }
 
   const eff = r.effectiveDateTime ?? r.effectiveInstant;
-  if (eff === undefined) problems.push({ field: 'Observation.effectiveDateTime', code: 'REQUIRED', message: 'effectiveDateTime (the sample time) is required' });
+  if (eff === undefined)
+    problems.push({ field: 'Observation.effectiveDateTime', code: 'REQUIRED', message: 'effectiveDateTime (the sample time) is required' });
   else fields.sampledAt = eff;
 
   if (fields.kind === 'naat' || (fields.kind === 'igg' && qual)) {
@@ -328,10 +351,16 @@ function observation(index: number, r: Record<string, unknown>, resolve: Resolve
       problems.push({ field: 'Observation.valueCodeableConcept', code: 'REQUIRED', message: 'a qualitative result in valueCodeableConcept is required' });
     } else {
       const v = verdictOf(codingsOf(r.valueCodeableConcept).map((c) => ANSWERS[`${c.system}|${c.code}`]));
-      if (!v) problems.push({ field: 'Observation.valueCodeableConcept', code: 'UNKNOWN_CODE', message: 'result must be a SNOMED CT or LOINC answer code for detected / not detected (see docs/ingestion.md)' });
+      if (!v)
+        problems.push({
+          field: 'Observation.valueCodeableConcept',
+          code: 'UNKNOWN_CODE',
+          message: 'result must be a SNOMED CT or LOINC answer code for detected / not detected (see docs/ingestion.md)',
+        });
       else if (fields.kind === 'naat') {
         // The DCC has no code for an inconclusive NAAT: such a result certifies nothing.
-        if (v === 'indeterminate') problems.push({ field: 'Observation.valueCodeableConcept', code: 'UNSUPPORTED', message: 'an inconclusive nucleic-acid result cannot be certified' });
+        if (v === 'indeterminate')
+          problems.push({ field: 'Observation.valueCodeableConcept', code: 'UNSUPPORTED', message: 'an inconclusive nucleic-acid result cannot be certified' });
         else fields.result = v === 'detected' ? '260373001' : '260415000';
       } else fields.result = iggResult(v);
     }
@@ -339,27 +368,38 @@ function observation(index: number, r: Record<string, unknown>, resolve: Resolve
     // The qualitative verdict of a quantitative test is its interpretation.
     fieldNames.result = 'Observation.interpretation';
     const q = r.valueQuantity;
-    if (!isObject(q)) problems.push({ field: 'Observation.valueQuantity', code: 'REQUIRED', message: `LOINC ${quant.code} is quantitative: valueQuantity is required` });
+    if (!isObject(q))
+      problems.push({ field: 'Observation.valueQuantity', code: 'REQUIRED', message: `LOINC ${quant.code} is quantitative: valueQuantity is required` });
     else {
       fields.value = q.value;
       fields.unit = iggUnitOf(q);
       // A censored value ("<0.40", ">250"): FHIR's comparator; <= and >= are not censored values and are refused by validation.
       if (q.comparator !== undefined) fields.comparator = q.comparator;
       // The assay's threshold: the upper limit of the non-reactive (reference) range, in the value's unit.
-      const range = Array.isArray(r.referenceRange) ? r.referenceRange[0] : undefined;
+      const range: unknown = Array.isArray(r.referenceRange) ? r.referenceRange[0] : undefined;
       const high = isObject(range) && isObject(range.high) ? range.high : undefined;
       if (high) {
-        if (iggUnitOf(high) !== fields.unit) problems.push({ field: 'Observation.referenceRange.high', code: 'INVALID', message: 'the reference range must be in the unit of valueQuantity' });
+        if (iggUnitOf(high) !== fields.unit)
+          problems.push({ field: 'Observation.referenceRange.high', code: 'INVALID', message: 'the reference range must be in the unit of valueQuantity' });
         else fields.cutoff = high.value;
       }
     }
-    const interp = Array.isArray(r.interpretation) ? r.interpretation[0] : undefined;
-    const v = verdictOf(codingsOf(interp).filter((c) => c.system === SYSTEMS.interpretation).map((c) => INTERPRETATIONS[c.code]));
-    if (!v) problems.push({ field: 'Observation.interpretation', code: interp ? 'UNKNOWN_CODE' : 'REQUIRED', message: 'a quantitative IgG result needs interpretation POS, NEG or IND (v3-ObservationInterpretation)' });
+    const interp: unknown = Array.isArray(r.interpretation) ? r.interpretation[0] : undefined;
+    const v = verdictOf(
+      codingsOf(interp)
+        .filter((c) => c.system === SYSTEMS.interpretation)
+        .map((c) => INTERPRETATIONS[c.code]),
+    );
+    if (!v)
+      problems.push({
+        field: 'Observation.interpretation',
+        code: interp ? 'UNKNOWN_CODE' : 'REQUIRED',
+        message: 'a quantitative IgG result needs interpretation POS, NEG or IND (v3-ObservationInterpretation)',
+      });
     else fields.result = iggResult(v);
   }
 
-  const performer = Array.isArray(r.performer) ? r.performer[0] : undefined;
+  const performer: unknown = Array.isArray(r.performer) ? r.performer[0] : undefined;
   const org = resolve(performer, 'Organization');
   const name = org?.name ?? display(performer);
   if (name !== undefined) {
@@ -393,7 +433,7 @@ function iggUnitOf(q: Record<string, unknown>): unknown {
 
 /** The antigen target from ITHC's extension (valueCode: spike, rbd, nucleocapsid, spike+nucleocapsid). */
 function targetExtension(ext: unknown): unknown {
-  const e = Array.isArray(ext) ? ext.find((x) => isObject(x) && x.url === ITHC_FHIR.targetExtension) : undefined;
+  const e: unknown = Array.isArray(ext) ? ext.find((x) => isObject(x) && x.url === ITHC_FHIR.targetExtension) : undefined;
   return isObject(e) ? e.valueCode : undefined;
 }
 
@@ -403,8 +443,8 @@ function targetExtension(ext: unknown): unknown {
  * reference's display) and the Device's manufacturer.
  */
 function assayOf(ref: unknown, device: Record<string, unknown> | undefined, fields: RecordFields): void {
-  const ids = [...(device && Array.isArray(device.identifier) ? device.identifier : []), ...(isObject(ref) ? [ref.identifier] : [])];
-  const id = ids.find((i) => isObject(i) && i.system === ITHC_FHIR.assaySystem);
+  const ids = [...(device && Array.isArray(device.identifier) ? (device.identifier as unknown[]) : []), ...(isObject(ref) ? [ref.identifier] : [])];
+  const id: unknown = ids.find((i) => isObject(i) && i.system === ITHC_FHIR.assaySystem);
   if (isObject(id)) {
     // An identifier's value is a string in FHIR; the table's codes are integers.
     const v = id.value;
@@ -439,7 +479,7 @@ function codingsOf(cc: unknown): { system: string; code: string }[] {
 /** The source's own id: the first identifier value, else the resource id. */
 function recordId(r: Record<string, unknown>): unknown {
   if (Array.isArray(r.identifier)) {
-    const id = r.identifier.find((i) => isObject(i) && i.value !== undefined);
+    const id: unknown = r.identifier.find((i) => isObject(i) && i.value !== undefined);
     if (isObject(id)) return id.value;
   }
   return r.id;
@@ -459,7 +499,7 @@ function display(ref: unknown): string | undefined {
 
 /** Only an ISO 3166 alpha-2 code: FHIR's address.country is free text, and a name there is no code. */
 function countryOf(r: Record<string, unknown> | undefined): string | undefined {
-  const a = r && Array.isArray(r.address) ? r.address[0] : r?.address;
+  const a: unknown = r && Array.isArray(r.address) ? r.address[0] : r?.address;
   return isObject(a) && typeof a.country === 'string' && /^[A-Z]{2}$/.test(a.country) ? a.country : undefined;
 }
 
@@ -470,14 +510,14 @@ function patientOf(p: Record<string, unknown> | undefined, refField: string, pro
   }
   let idNumber: unknown;
   if (Array.isArray(p.identifier)) {
-    const id = p.identifier.find(
+    const id: unknown = p.identifier.find(
       (i) => isObject(i) && (i.system === RESIDENT_ID_SYSTEM || codingsOf(i.type).some((c) => c.system === V2_0203 && c.code === 'NNCHN')),
     );
     if (isObject(id)) idNumber = id.value;
   }
   let name: unknown;
   if (Array.isArray(p.name)) {
-    const n = p.name.find((x) => isObject(x) && x.use === 'official') ?? p.name[0];
+    const n: unknown = p.name.find((x) => isObject(x) && x.use === 'official') ?? p.name[0];
     if (isObject(n)) {
       if (typeof n.text === 'string') name = n.text;
       // Chinese order: family name then given name, no separator (张 + 三 = 张三).

@@ -7,7 +7,8 @@ import { RECORD_FIELDS } from '../records/validate';
 import { BatchError, isObject, type Candidate, type ParsedBatch } from './candidates';
 
 export function readIthcJson(doc: Record<string, unknown>, maxRecords: number): ParsedBatch {
-  for (const k of Object.keys(doc)) if (k !== 'records') throw new BatchError(`unknown top-level field ${JSON.stringify(k.slice(0, 40))}; expected only "records"`);
+  for (const k of Object.keys(doc))
+    if (k !== 'records') throw new BatchError(`unknown top-level field ${JSON.stringify(k.slice(0, 40))}; expected only "records"`);
   const records = doc.records;
   if (!Array.isArray(records)) throw new BatchError('"records" must be an array');
   if (records.length === 0) throw new BatchError('"records" is empty');
@@ -28,13 +29,21 @@ export function readIthcJson(doc: Record<string, unknown>, maxRecords: number): 
       if (k === 'person' || k === 'operation') continue;
       if (withdraw ? k === 'sourceRecordId' : RECORD_FIELDS.has(k)) (c.fields as Record<string, unknown>)[k] = v;
       else if (withdraw && k === 'reason') continue;
-      else c.problems.push({ field: k.slice(0, 64), code: 'UNKNOWN_FIELD', message: withdraw ? `a withdrawal takes only operation, sourceRecordId, person and reason, not ${JSON.stringify(k.slice(0, 64))}` : `unknown field ${JSON.stringify(k.slice(0, 64))}` });
+      else
+        c.problems.push({
+          field: k.slice(0, 64),
+          code: 'UNKNOWN_FIELD',
+          message: withdraw
+            ? `a withdrawal takes only operation, sourceRecordId, person and reason, not ${JSON.stringify(k.slice(0, 64))}`
+            : `unknown field ${JSON.stringify(k.slice(0, 64))}`,
+        });
     }
     if (r.person === undefined) c.problems.push({ field: 'person', code: 'REQUIRED', message: 'person is required' });
     else if (!isObject(r.person)) c.problems.push({ field: 'person', code: 'INVALID', message: 'person must be an object with idNumber and name' });
     else {
       for (const k of Object.keys(r.person)) {
-        if (k !== 'idNumber' && k !== 'name') c.problems.push({ field: `person.${k.slice(0, 64)}`, code: 'UNKNOWN_FIELD', message: `unknown field person.${k.slice(0, 64)}` });
+        if (k !== 'idNumber' && k !== 'name')
+          c.problems.push({ field: `person.${k.slice(0, 64)}`, code: 'UNKNOWN_FIELD', message: `unknown field person.${k.slice(0, 64)}` });
       }
       c.person = { idNumber: r.person.idNumber, name: r.person.name };
     }

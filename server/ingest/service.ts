@@ -136,8 +136,10 @@ export class IngestService {
     const { store, clock } = this.deps;
     if (typeof req.method !== 'string' || req.method.toUpperCase() !== 'POST') throw new ServiceError('METHOD_NOT_ALLOWED', 'records are sent with POST');
     if (!(req.body instanceof Uint8Array)) throw new TypeError('body must be a Uint8Array');
-    if (req.body.length > this.opts.maxBodyBytes) throw new ServiceError('PAYLOAD_TOO_LARGE', `body larger than ${this.opts.maxBodyBytes} bytes; split the batch`);
-    if (typeof req.path !== 'string' || req.path.length === 0 || req.path.length > MAX_PATH || !/^\/[\x21-\x7e]*$/.test(req.path)) throw new ServiceError('BAD_REQUEST', 'bad request path');
+    if (req.body.length > this.opts.maxBodyBytes)
+      throw new ServiceError('PAYLOAD_TOO_LARGE', `body larger than ${this.opts.maxBodyBytes} bytes; split the batch`);
+    if (typeof req.path !== 'string' || req.path.length === 0 || req.path.length > MAX_PATH || !/^\/[\x21-\x7e]*$/.test(req.path))
+      throw new ServiceError('BAD_REQUEST', 'bad request path');
 
     // Authentication: who claims to send, with which key, and is the MAC right.
     const sourceId = header(req, HEADERS.source);
@@ -197,8 +199,14 @@ export class IngestService {
       }
       const { body, personId, withdraw } = checked;
       if (withdraw) {
-        withdrawals.push({ index: c.index, _id: recordDocId(sourceId, withdraw.sourceRecordId), personId: personId!, field: c.fieldNames?.sourceRecordId ?? 'sourceRecordId', reason: withdraw.reason });
-      } else valid.push({ ...body!, _id: recordDocId(sourceId, body!.sourceRecordId), personId: personId!, sourceId, receivedAt: now } as HealthRecord);
+        withdrawals.push({
+          index: c.index,
+          _id: recordDocId(sourceId, withdraw.sourceRecordId),
+          personId: personId!,
+          field: c.fieldNames?.sourceRecordId ?? 'sourceRecordId',
+          reason: withdraw.reason,
+        });
+      } else valid.push({ ...body!, _id: recordDocId(sourceId, body!.sourceRecordId), personId: personId!, sourceId, receivedAt: now });
     }
 
     // Expired nonces are found here (transactions cannot query) and deleted inside the
@@ -232,7 +240,7 @@ export class IngestService {
           // A correction (or a withdrawn record sent again): new content, the first receipt time
           // kept, the change time recorded, and every certificate carrying the old version revoked.
           await revokeCarriers(tx, record._id, 'RECORD_CORRECTED', actor, now);
-          await tx.put('records', { ...(record as unknown as Doc), receivedAt: prev.receivedAt as number, updatedAt: now });
+          await tx.put('records', { ...(record as unknown as Doc), receivedAt: prev.receivedAt, updatedAt: now });
           updated++;
         }
       }
@@ -247,7 +255,16 @@ export class IngestService {
           await revokeCarriers(tx, w._id, 'RECORD_WITHDRAWN', actor, now);
           // Kept, marked: what was withdrawn, when and why stays on file; record sources skip it.
           await tx.put('records', { ...prev, withdrawnAt: now, withdrawnReason: w.reason, updatedAt: now });
-          await tx.insert('audit', { _id: randomUUID(), at: now, action: 'record.withdraw', actor, outcome: 'success', personId: w.personId, recordId: w._id, reason: w.reason });
+          await tx.insert('audit', {
+            _id: randomUUID(),
+            at: now,
+            action: 'record.withdraw',
+            actor,
+            outcome: 'success',
+            personId: w.personId,
+            recordId: w._id,
+            reason: w.reason,
+          });
           withdrawn++;
         }
       }
@@ -281,7 +298,11 @@ export class IngestService {
     }
     if (body) {
       if (seen.has(body.sourceRecordId)) {
-        problems.push({ field: c.fieldNames?.sourceRecordId ?? 'sourceRecordId', code: 'DUPLICATE', message: 'the same sourceRecordId appears earlier in this request' });
+        problems.push({
+          field: c.fieldNames?.sourceRecordId ?? 'sourceRecordId',
+          code: 'DUPLICATE',
+          message: 'the same sourceRecordId appears earlier in this request',
+        });
       }
       seen.add(body.sourceRecordId);
     }
@@ -301,8 +322,10 @@ export class IngestService {
     const idField = c.fieldNames?.sourceRecordId ?? 'sourceRecordId';
     const sourceRecordId = c.fields.sourceRecordId;
     let id: string | undefined;
-    if (sourceRecordId === undefined || sourceRecordId === null || sourceRecordId === '') problems.push({ field: idField, code: 'REQUIRED', message: `${idField} is required` });
-    else if (typeof sourceRecordId !== 'string' || !SOURCE_RECORD_ID_PATTERN.test(sourceRecordId)) problems.push({ field: idField, code: 'INVALID', message: `${idField} must be 1 to 128 visible ASCII characters` });
+    if (sourceRecordId === undefined || sourceRecordId === null || sourceRecordId === '')
+      problems.push({ field: idField, code: 'REQUIRED', message: `${idField} is required` });
+    else if (typeof sourceRecordId !== 'string' || !SOURCE_RECORD_ID_PATTERN.test(sourceRecordId))
+      problems.push({ field: idField, code: 'INVALID', message: `${idField} must be 1 to 128 visible ASCII characters` });
     else {
       id = sourceRecordId;
       if (seen.has(id)) problems.push({ field: idField, code: 'DUPLICATE', message: 'the same sourceRecordId appears earlier in this request' });
@@ -310,9 +333,12 @@ export class IngestService {
     }
     let reason: string | undefined;
     const r = w.reason;
-    if (r === undefined || r === null || (typeof r === 'string' && r.trim() === '')) problems.push({ field: w.reasonField, code: 'REQUIRED', message: 'a withdrawal needs a reason' });
-    else if (typeof r !== 'string' || !isCleanText(r)) problems.push({ field: w.reasonField, code: 'INVALID', message: 'the reason must be text without control characters' });
-    else if ([...r.trim()].length > TEXT_MAX) problems.push({ field: w.reasonField, code: 'TOO_LONG', message: `the reason is longer than ${TEXT_MAX} characters` });
+    if (r === undefined || r === null || (typeof r === 'string' && r.trim() === ''))
+      problems.push({ field: w.reasonField, code: 'REQUIRED', message: 'a withdrawal needs a reason' });
+    else if (typeof r !== 'string' || !isCleanText(r))
+      problems.push({ field: w.reasonField, code: 'INVALID', message: 'the reason must be text without control characters' });
+    else if ([...r.trim()].length > TEXT_MAX)
+      problems.push({ field: w.reasonField, code: 'TOO_LONG', message: `the reason is longer than ${TEXT_MAX} characters` });
     else reason = r.trim();
     const personId = await this.person(c, problems, people);
     if (personId === undefined || id === undefined || reason === undefined) return { problems };
@@ -328,12 +354,16 @@ export class IngestService {
     const { idNumber, name } = c.person;
     let id: string | undefined;
     let nm: string | undefined;
-    if (idNumber === undefined || idNumber === null) problems.push({ field: c.personFields.idNumber, code: 'REQUIRED', message: 'the resident ID number is required' });
-    else if (typeof idNumber !== 'string' || !ID_NUMBER.test(idNumber)) problems.push({ field: c.personFields.idNumber, code: 'INVALID', message: 'the resident ID number must be 17 digits and a digit or X' });
+    if (idNumber === undefined || idNumber === null)
+      problems.push({ field: c.personFields.idNumber, code: 'REQUIRED', message: 'the resident ID number is required' });
+    else if (typeof idNumber !== 'string' || !ID_NUMBER.test(idNumber))
+      problems.push({ field: c.personFields.idNumber, code: 'INVALID', message: 'the resident ID number must be 17 digits and a digit or X' });
     else id = idNumber.toUpperCase();
     if (name === undefined || name === null) problems.push({ field: c.personFields.name, code: 'REQUIRED', message: 'the name is required' });
-    else if (typeof name !== 'string' || name.trim().length === 0 || !isCleanText(name)) problems.push({ field: c.personFields.name, code: 'INVALID', message: 'the name must be non-empty text' });
-    else if ([...name.trim()].length > NAME_MAX) problems.push({ field: c.personFields.name, code: 'TOO_LONG', message: `the name is longer than ${NAME_MAX} characters` });
+    else if (typeof name !== 'string' || name.trim().length === 0 || !isCleanText(name))
+      problems.push({ field: c.personFields.name, code: 'INVALID', message: 'the name must be non-empty text' });
+    else if ([...name.trim()].length > NAME_MAX)
+      problems.push({ field: c.personFields.name, code: 'TOO_LONG', message: `the name is longer than ${NAME_MAX} characters` });
     else nm = name.trim();
     if (problems.length > 0 || id === undefined || nm === undefined) return undefined;
 
@@ -347,7 +377,8 @@ export class IngestService {
     if ('personId' in found) return found.personId;
     // Sources are authenticated institutions that hold the person's ID card data: which of the two
     // fields to correct is what they need to know, and neither answer reveals the registered name.
-    if (found.problem === 'NAME_MISMATCH') problems.push({ field: c.personFields.name, code: 'NAME_MISMATCH', message: 'the name is not the one registered for this ID number' });
+    if (found.problem === 'NAME_MISMATCH')
+      problems.push({ field: c.personFields.name, code: 'NAME_MISMATCH', message: 'the name is not the one registered for this ID number' });
     else problems.push({ field: c.personFields.idNumber, code: 'PERSON_UNKNOWN', message: 'no registered person has this ID number' });
     return undefined;
   }
@@ -362,7 +393,8 @@ async function revokeCarriers(tx: TxOps, recordId: string, reasonCode: 'RECORD_C
   const link = await readRecordLink(tx, recordId);
   for (const certId of link.certificates) {
     const doc = (await tx.get('certificates', certId)) as CertificateDoc | null;
-    if (doc && doc.status !== 'revoked') await revokeInTransaction(tx, doc, { reason: RECORD_CHANGE_REASONS[reasonCode], reasonCode, actor, now, extra: { recordId } });
+    if (doc && doc.status !== 'revoked')
+      await revokeInTransaction(tx, doc, { reason: RECORD_CHANGE_REASONS[reasonCode], reasonCode, actor, now, extra: { recordId } });
   }
   await writeRecordLink(tx, { ...link, certificates: [] });
 }
@@ -381,7 +413,8 @@ function header(req: IngestRequest, name: string): string | undefined {
 function checkContentType(ct: string | undefined): void {
   if (ct === undefined) throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', 'content-type must be application/json or application/fhir+json');
   const [type, ...params] = ct.split(';').map((s) => s.trim().toLowerCase());
-  if (type !== 'application/json' && type !== 'application/fhir+json') throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', 'content-type must be application/json or application/fhir+json');
+  if (type !== 'application/json' && type !== 'application/fhir+json')
+    throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', 'content-type must be application/json or application/fhir+json');
   for (const p of params) {
     const [k, v] = p.split('=').map((s) => s.trim());
     if (k === 'charset' && v.replace(/"/g, '') !== 'utf-8') throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', 'the only charset accepted is utf-8');

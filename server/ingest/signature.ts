@@ -112,15 +112,16 @@ export interface SourceKeyring {
 export class MapKeyring implements SourceKeyring {
   private readonly keys: ReadonlyMap<string, Uint8Array>;
   constructor(keys: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>) {
-    const m = keys instanceof Map ? keys : new Map(Object.entries(keys));
+    // instanceof narrows a ReadonlyMap to Map<any, any>: the declared types are restored.
+    const m: ReadonlyMap<string, Uint8Array> = keys instanceof Map ? (keys as ReadonlyMap<string, Uint8Array>) : new Map(Object.entries(keys));
     for (const [id, k] of m) {
       if (!SOURCE_ID_PATTERN.test(id)) throw new TypeError(`bad source id ${JSON.stringify(id)}`);
       if (!(k instanceof Uint8Array) || k.length < KEY_BYTES) throw new RangeError(`key of ${id} is shorter than ${KEY_BYTES} bytes`);
     }
     this.keys = new Map(m);
   }
-  async keyFor(sourceId: string): Promise<Uint8Array | null> {
-    return this.keys.get(sourceId) ?? null;
+  keyFor(sourceId: string): Promise<Uint8Array | null> {
+    return Promise.resolve(this.keys.get(sourceId) ?? null);
   }
 }
 

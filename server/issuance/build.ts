@@ -6,12 +6,15 @@
  * (issuance is idempotent) and a corrected record gives a new one.
  */
 import { createHash } from 'node:crypto';
-import { COVID_19, TEST_TYPE_NAAT } from '../../core/valuesets';
-import { dccRecords, ithcRecordToDcc, makeUvci, type AntibodyTest, type IthcCertificate, type IthcCertificateInput, type SourceNames, type Vaccination, type ViralTest } from '../../core/ithc';
+import { dccRecords, ithcRecordToDcc, makeUvci, type DccRecordRef, type IthcCertificate, type IthcCertificateInput, type SourceNames } from '../../core/ithc';
 import type { DccJson } from '../../core/dcc';
+import { kindOfList, RECORD_KINDS, type RecordEntry, type RecordList } from '../../core/record-kinds';
 import type { SourceDoc } from '../records/record-id';
+import { RECORD_KIND_LIST, serverKind } from '../records/kinds';
 import { sourceListEntry } from '../trust/source-list';
 import type { HealthRecord } from '../records/types';
+
+export { decimalText } from '../records/kinds';
 
 export interface IssuanceSubject {
   personId: string;
@@ -50,9 +53,6 @@ export function issuanceSubject(
   };
 }
 
-/** Upper bound per list in one certificate (core/ithc.ts ITHC_LIMITS): the newest records win. */
-const PER_LIST = { naat: 3, igg: 2, vaccination: 4 } as const;
-
 /**
  * Splits a Chinese name into surname and given name using the Latin name's syllable count as a
  * guide: the ICAO surname tells how many characters belong to it (ZHANG → 1, OUYANG → 2).
@@ -66,7 +66,8 @@ export function splitChineseName(name: string, surnameLatin: string): { surname:
   return given ? { surname, givenName: given } : { surname };
 }
 
-const PINYIN_SYLLABLE = /(zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ui|ue|ve|er|a|o|e|i|u|v)(?![aeiouv])/g;
+const PINYIN_SYLLABLE =
+  /(zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ui|ue|ve|er|a|o|e|i|u|v)(?![aeiouv])/g;
 
 function countPinyinSyllables(latin: string): number {
   const s = latin.toLowerCase().replace(/[^a-z]/g, '');
@@ -115,7 +116,13 @@ export function recordsFingerprint(records: readonly HealthRecord[]): string {
  * (server/issuance/service.ts): a returning holder gets a new id, since a revoked id is never signed
  * again. Generation 0 is the id as it always was.
  */
-export function certificateId(country: string, subject: IssuanceSubject, records: readonly HealthRecord[], fingerprint = recordsFingerprint(records), generation = 0): string {
+export function certificateId(
+  country: string,
+  subject: IssuanceSubject,
+  records: readonly HealthRecord[],
+  fingerprint = recordsFingerprint(records),
+  generation = 0,
+): string {
   if (!Number.isSafeInteger(generation) || generation < 0) throw new RangeError(`generation must be a non-negative integer: ${generation}`);
   const parts = [subject.personId, subject.document.type, subject.document.number, subject.name, fingerprint];
   return makeUvci(country, opaque(sha('ithc/cert/v1', ...parts, ...(generation > 0 ? [`generation=${generation}`] : []))));
@@ -125,20 +132,26 @@ export function dccId(country: string, certId: string, recordId: string): string
   return makeUvci(country, opaque(sha('ithc/dcc/v1', certId, recordId)));
 }
 
-function seconds(iso: string): number {
-  return Math.floor(Date.parse(iso) / 1000);
-}
-
-/** Selects the records a certificate carries: newest first, bounded per list, then in date order. */
+/**
+ * Selects the records a certificate carries: kind by kind in the certificate's order, the newest
+ * of each up to its kind's `perCertificate` (server/records/kinds.ts), then in date order.
+ */
 export function selectRecords(records: readonly HealthRecord[]): HealthRecord[] {
-  const when = (r: HealthRecord) => (r.kind === 'vaccination' ? Date.parse(r.date) : Date.parse(r.sampledAt));
-  const pick = (kind: HealthRecord['kind']) =>
-    records
+  return RECORD_KIND_LIST.flatMap((kind) => {
+    const d = serverKind(kind);
+    const when = (r: HealthRecord) => d.madeAt(r);
+    return records
       .filter((r) => r.kind === kind)
       .sort((a, b) => when(b) - when(a) || (a._id < b._id ? -1 : 1))
-      .slice(0, PER_LIST[kind])
+      .slice(0, d.perCertificate)
       .sort((a, b) => when(a) - when(b) || (a._id < b._id ? -1 : 1));
-  return [...pick('vaccination'), ...pick('naat'), ...pick('igg')];
+  });
+}
+
+/** The record behind a certificate entry that a DCC can carry: a typed reference, structured-clonable (it may cross to a worker thread). */
+export interface DccLink {
+  readonly ref: DccRecordRef;
+  readonly recordId: string;
 }
 
 export interface BuiltCertificate {
@@ -147,8 +160,8 @@ export interface BuiltCertificate {
   records: HealthRecord[];
   /** recordsFingerprint of the records the certificate carries. */
   fingerprint: string;
-  /** The source record id behind each DCC-expressible entry, in dccRecords() order. */
-  recordIdByDccRef: Map<string, string>;
+  /** The record behind each entry a DCC can carry, by its reference into the certificate's lists (buildDccs). */
+  recordIdByDccRef: DccLink[];
   /** The names of the sources the certificate names by code (for display and the DCC's tc). */
   sourceNames: SourceNameEntry[];
 }
@@ -158,17 +171,6 @@ export interface SourceNameEntry {
   code: number;
   name: string;
   nameLatin?: string;
-}
-
-/**
- * A decimal for the certificate (docs/ithc-certificate.md: up to 9 integer and 6 fraction digits,
- * no exponent): what the record says, as a lab prints it, rounded to six decimals where it has
- * more. Numbers are at most 1,000,000 (validated on ingestion).
- */
-export function decimalText(n: number): string {
-  const s = String(n);
-  if (/^\d+(\.\d{1,6})?$/.test(s)) return s;
-  return n.toFixed(6).replace(/\.?0+$/, '');
 }
 
 /**
@@ -187,78 +189,39 @@ function place(source: SourceDoc | undefined, name: string): { code: number } | 
  * `sources` are the records' sources by id (the `sources` collection); a record whose source is not
  * given is carried by name.
  */
-export function buildCertificate(country: string, issuer: string, subject: IssuanceSubject, all: readonly HealthRecord[], sources: ReadonlyMap<string, SourceDoc> = new Map()): BuiltCertificate {
+export function buildCertificate(
+  country: string,
+  issuer: string,
+  subject: IssuanceSubject,
+  all: readonly HealthRecord[],
+  sources: ReadonlyMap<string, SourceDoc> = new Map(),
+): BuiltCertificate {
   const records = selectRecords(all);
   const fingerprint = recordsFingerprint(records);
   const { surname, givenName } = splitChineseName(subject.name, subject.document.surnameLatin);
-  const tests: ViralTest[] = [];
-  const antibodyTests: AntibodyTest[] = [];
-  const vaccinations: Vaccination[] = [];
-  const recordIdByDccRef = new Map<string, string>();
+  const lists = Object.fromEntries(RECORD_KIND_LIST.map((k) => [RECORD_KINDS[k].list, [] as RecordEntry[]])) as Record<RecordList, RecordEntry[]>;
+  const recordIdByDccRef: DccLink[] = [];
   const named = new Map<number, SourceNameEntry>();
-  const at = (r: HealthRecord, name: string, field: 'testingCentre' | 'vaccinationSite'): Record<string, string | number> => {
-    const source = sources.get(r.sourceId);
-    const p = place(source, name);
-    if ('code' in p) {
-      named.set(p.code, { code: p.code, name: source!.name, ...(source!.nameLatin !== undefined ? { nameLatin: source!.nameLatin } : {}) });
-      return { [`${field}Code`]: p.code };
-    }
-    return { [field]: p.name };
-  };
   for (const r of records) {
-    // The DCC's `is` is the certificate issuer, the authority vouching for the record (HCERT
+    const core = RECORD_KINDS[r.kind];
+    const list = lists[core.list];
+    // The certificate's issuer is the DCC's `is`, the authority vouching for the record (HCERT
     // value "Certificate Issuer"), not the lab; the lab is the testing centre. Using the
     // certificate's issuer lets the encoding omit it per record (docs/ithc-certificate.md).
-    const common = { country: r.country, issuer };
-    if (r.kind === 'naat') {
-      recordIdByDccRef.set(`tests/${tests.length}`, r._id);
-      // The lab's name for a nucleic-acid test is not carried (docs/ithc-certificate.md, "What our
-      // issuer leaves out"): optional for NAATs in the DCC (nm), and what it says, a PCR test for
-      // SARS-CoV-2, the test type and disease already say; in Chinese it costs ~80 of the code's
-      // characters (the demo lab's is 20 characters, 59 bytes). The record keeps it.
-      tests.push({
-        ...common,
-        disease: COVID_19,
-        testType: r.testType ?? TEST_TYPE_NAAT,
-        sampleTime: seconds(r.sampledAt),
-        ...(r.reportedAt !== undefined ? { reportTime: seconds(r.reportedAt) } : {}),
-        result: r.result,
-        ...at(r, r.centre, 'testingCentre'),
-      } as ViralTest);
-    } else if (r.kind === 'igg') {
-      antibodyTests.push({
-        ...common,
-        disease: COVID_19,
-        method: (r.method ?? 'other') as AntibodyTest['method'],
-        ...(r.assayCode !== undefined ? { assayCode: r.assayCode } : {}),
-        ...(r.assay !== undefined ? { assay: r.assay } : {}),
-        ...(r.manufacturer !== undefined ? { manufacturer: r.manufacturer } : {}),
-        ...(r.target !== undefined ? { target: r.target as AntibodyTest['target'] } : {}),
-        sampleTime: seconds(r.sampledAt),
-        result: r.result,
-        ...(r.value !== undefined && r.unit ? { value: decimalText(r.value) } : {}),
-        ...(r.comparator !== undefined && r.value !== undefined && r.unit ? { comparator: r.comparator } : {}),
-        ...(r.cutoff !== undefined && r.unit ? { cutoff: decimalText(r.cutoff) } : {}),
-        ...(r.unit && (r.value !== undefined || r.cutoff !== undefined) ? { unit: r.unit as AntibodyTest['unit'] } : {}),
-        ...at(r, r.centre, 'testingCentre'),
-      } as AntibodyTest);
-    } else {
-      recordIdByDccRef.set(`vaccinations/${vaccinations.length}`, r._id);
-      // Boosters as the EU encodes them (docs/ithc-certificate.md §Doses and boosters): a dose past
-      // the primary course is n/n. A site that wrote 3/2 (dose past the series) means the same: n/n.
-      const totalDoses = r.dose > r.doses ? r.dose : r.doses;
-      vaccinations.push({
-        ...common,
-        disease: r.disease || COVID_19,
-        prophylaxis: r.vaccine,
-        product: r.product,
-        manufacturer: r.manufacturer,
-        doseNumber: r.dose,
-        totalDoses,
-        date: r.date,
-        ...at(r, r.issuer, 'vaccinationSite'),
-      } as Vaccination);
-    }
+    const entry = serverKind(r.kind).toEntry(r, {
+      issuer,
+      place: (name) => {
+        const source = sources.get(r.sourceId);
+        const p = place(source, name);
+        if ('code' in p) {
+          named.set(p.code, { code: p.code, name: source!.name, ...(source!.nameLatin !== undefined ? { nameLatin: source!.nameLatin } : {}) });
+          return { [`${core.place}Code`]: p.code };
+        }
+        return { [core.place]: p.name };
+      },
+    });
+    if (core.dcc) recordIdByDccRef.push({ ref: { list: core.list, index: list.length }, recordId: r._id });
+    list.push(entry);
   }
   const input: IthcCertificateInput = {
     id: certificateId(country, subject, records, fingerprint),
@@ -275,9 +238,7 @@ export function buildCertificate(country: string, issuer: string, subject: Issua
       documentNumber: subject.document.number,
       documentIssuer: subject.document.issuingState,
     },
-    tests,
-    antibodyTests,
-    vaccinations,
+    ...(lists as unknown as Pick<IthcCertificateInput, RecordList>),
   };
   return { input, records, fingerprint, recordIdByDccRef, sourceNames: [...named.values()].sort((a, b) => a.code - b.code) };
 }
@@ -288,7 +249,7 @@ export function buildCertificate(country: string, issuer: string, subject: Issua
  */
 export function sourceNamesFromJson(certificate: Record<string, unknown> | undefined): SourceNameEntry[] {
   const out = new Map<number, SourceNameEntry>();
-  const take = (e: unknown, field: 'testingCentre' | 'vaccinationSite') => {
+  const take = (e: unknown, field: string) => {
     if (!e || typeof e !== 'object') return;
     const o = e as Record<string, unknown>;
     const code = o[`${field}Code`];
@@ -296,8 +257,7 @@ export function sourceNamesFromJson(certificate: Record<string, unknown> | undef
     const latin = o[`${field}Latin`];
     if (typeof code === 'number' && typeof name === 'string') out.set(code, { code, name, ...(typeof latin === 'string' ? { nameLatin: latin } : {}) });
   };
-  for (const list of ['tests', 'antibodyTests'] as const) for (const e of asArray(certificate?.[list])) take(e, 'testingCentre');
-  for (const e of asArray(certificate?.vaccinations)) take(e, 'vaccinationSite');
+  for (const k of RECORD_KIND_LIST) for (const e of asArray(certificate?.[RECORD_KINDS[k].list])) take(e, RECORD_KINDS[k].place);
   return [...out.values()];
 }
 
@@ -311,11 +271,20 @@ export function sourceNamesOf(entries: readonly SourceNameEntry[] = []): SourceN
   return (code) => byCode.get(code);
 }
 
-/** One DCC per record the DCC can express, each with its own UVCI; a coded testing centre gets its name in `tc` from `sourceNames`. */
-export function buildDccs(country: string, cert: IthcCertificate, recordIdByDccRef: Map<string, string>, sourceNames: readonly SourceNameEntry[] = []): Array<{ recordId: string; type: 't' | 'v'; dcc: DccJson }> {
+/**
+ * One DCC per record the DCC can express (dccRecords: kind by kind, each list in order), each with
+ * its own UVCI, derived from the record behind it (`links`; an entry with none is named by its
+ * place in the certificate); a coded testing centre gets its name in `tc` from `sourceNames`.
+ */
+export function buildDccs(
+  country: string,
+  cert: IthcCertificate,
+  links: readonly DccLink[],
+  sourceNames: readonly SourceNameEntry[] = [],
+): Array<{ recordId: string; type: 't' | 'v'; dcc: DccJson }> {
   const names = sourceNamesOf(sourceNames);
   return dccRecords(cert).map((ref) => {
-    const recordId = recordIdByDccRef.get(`${ref.list}/${ref.index}`) ?? `${ref.list}/${ref.index}`;
-    return { recordId, type: ref.list === 'tests' ? ('t' as const) : ('v' as const), dcc: ithcRecordToDcc(cert, ref, dccId(country, cert.id, recordId), names) };
+    const recordId = links.find((l) => l.ref.list === ref.list && l.ref.index === ref.index)?.recordId ?? `${ref.list}/${ref.index}`;
+    return { recordId, type: kindOfList(ref.list).dcc!.type, dcc: ithcRecordToDcc(cert, ref, dccId(country, cert.id, recordId), names) };
   });
 }

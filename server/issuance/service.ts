@@ -24,10 +24,11 @@ import { ServiceError } from '../errors';
 import type { KeyService } from '../keys/service';
 import type { HealthRecord } from '../records/types';
 import { isSourceDoc, type SourceDoc } from '../records/record-id';
-import { blockOf, readRecordLink, writeRecordLink } from '../records/links';
+import { blockOf, readRecordLink, readRecordLinks, writeRecordLink } from '../records/links';
 import { recordVersion } from '../records/version';
-import type { RevocationReasonCode } from '../revocation/service';
+import type { RevocationReasonCode } from '../revocation/reason';
 import type { Doc, Json, Store } from '../store/store';
+import { STORE_LIMITS } from '../store/validate';
 import { buildCertificate, certificateId, type IssuanceSubject } from './build';
 import { activeHold, heldError } from './holds';
 import { inThreadSigning, type SigningEngine } from './sign';
@@ -107,30 +108,47 @@ export class IssuanceService {
    * `actor` is the userId of the caller (the holder or a relative acting for them).
    */
   async issue(subject: IssuanceSubject, records: readonly HealthRecord[], actor: string): Promise<CertificateDoc> {
-    if (records.length === 0) throw new ServiceError('NO_RECORDS', '未找到您的核酸、抗体或疫苗接种记录 / no nucleic-acid, antibody or vaccination records were found for you');
+    if (records.length === 0)
+      throw new ServiceError('NO_RECORDS', '未找到您的核酸、抗体或疫苗接种记录 / no nucleic-acid, antibody or vaccination records were found for you', {
+        messageCode: 'server.noRecords',
+      });
     const { store, clock, keys, country, issuerName } = this.deps;
     const built = buildCertificate(country, issuerName, subject, records, await sourcesOf(store, records));
     const fingerprint = built.fingerprint;
-    const id = await this.liveId(subject, built.records, fingerprint);
-    const docId = certificateDocId(id);
+    // The id's own certificate (or revocation) comes with it: read once, not again below.
+    const { id, docId, cert: existing, revocation } = await this.liveId(subject, built.records, fingerprint);
     const nowMs = clock.now();
     const iat = Math.floor(nowMs / 1000);
 
     const carried = built.records.map((r) => ({ id: r._id, version: recordVersion(r) }));
 
     if (await activeHold(store, subject.personId)) throw heldError();
-    for (const r of carried) if (blockOf(await readRecordLink(store, r.id), r.version)) throw blockedError();
-    const existing = (await store.get('certificates', docId)) as CertificateDoc | null;
+    const links = await readRecordLinks(
+      store,
+      carried.map((r) => r.id),
+    );
+    for (const r of carried) if (blockOf(links.get(r.id)!, r.version)) throw blockedError();
     // A certificate whose holder deleted their data is gone, its revocation is not: never signed again.
-    if (existing?.status === 'revoked' || (!existing && (await store.get('revocations', docId)))) {
-      throw new ServiceError('CONFLICT', '此证明已被撤销。如记录有误，请联系检测或接种机构更正后重新申领 / this certificate was revoked; once the records are corrected a new one can be issued');
+    if (existing?.status === 'revoked' || (!existing && revocation)) {
+      throw new ServiceError(
+        'CONFLICT',
+        '此证明已被撤销。如记录有误，请联系检测或接种机构更正后重新申领 / this certificate was revoked; once the records are corrected a new one can be issued',
+        { messageCode: 'server.certificateRevokedReissue' },
+      );
     }
     // Each format has its own DSC (docs/keys.md): ITHC1 under the ITHC signer, HC1 under the DCC signer.
     const key = await keys.activeKey('ithc-dsc');
     const dccKey = await keys.activeKey('dsc');
     const kid = Buffer.from(key.kid).toString('base64');
     const dccKid = Buffer.from(dccKey.kid).toString('base64');
-    if (existing && existing.encoding === CERTIFICATE_ENCODING && existing.exp - iat >= this.policy.reuseMarginSeconds && existing.dccKid !== undefined && (await keys.isPublished(existing.kid, nowMs)) && (await keys.isPublished(existing.dccKid, nowMs))) {
+    if (
+      existing &&
+      existing.encoding === CERTIFICATE_ENCODING &&
+      existing.exp - iat >= this.policy.reuseMarginSeconds &&
+      existing.dccKid !== undefined &&
+      (await keys.isPublished(existing.kid, nowMs)) &&
+      (await keys.isPublished(existing.dccKid, nowMs))
+    ) {
       return existing;
     }
 
@@ -143,20 +161,31 @@ export class IssuanceService {
         sourceNames: built.sourceNames,
         country,
         iat,
-        exp: { ithc: exp, dccTest: expiry(iat, this.policy.dccTestSeconds, dccKey.notAfter), dccVaccination: expiry(iat, this.policy.dccVaccinationSeconds, dccKey.notAfter) },
+        exp: {
+          ithc: exp,
+          dccTest: expiry(iat, this.policy.dccTestSeconds, dccKey.notAfter),
+          dccVaccination: expiry(iat, this.policy.dccVaccinationSeconds, dccKey.notAfter),
+        },
         kid: { ithc: key.kid, dcc: dccKey.kid },
       },
       { ithc: key, dcc: dccKey },
     );
     if (!outcome.ok) {
       // Our own data failed our own model: a bug or bad source data; never sign it.
-      throw new ServiceError('VALIDATION_FAILED', `证明内容不完整：${outcome.problems.join('; ')} / the certificate data is incomplete`);
+      throw new ServiceError('VALIDATION_FAILED', `证明内容不完整：${outcome.problems.join('; ')} / the certificate data is incomplete`, {
+        messageCode: 'server.certificateIncomplete',
+      });
     }
     const { ithc, dcc, certificate } = outcome.signed;
     const latest = existing ? null : await this.latest(subject.personId);
     const replaces =
       latest && latest.status === 'revoked' && latest._id !== docId
-        ? { id: latest.uci, revokedAt: latest.revokedAt ?? 0, reason: latest.revokedReason ?? '', reasonCode: latest.revokedReasonCode ?? ('OPERATOR' as const) }
+        ? {
+            id: latest.uci,
+            revokedAt: latest.revokedAt ?? 0,
+            reason: latest.revokedReason ?? '',
+            reasonCode: latest.revokedReasonCode ?? ('OPERATOR' as const),
+          }
         : existing?.replaces;
     const doc: CertificateDoc = {
       _id: docId,
@@ -167,7 +196,7 @@ export class IssuanceService {
       dccKid,
       iat,
       exp,
-      codes: { ithc, dcc } as CertificateDoc['codes'],
+      codes: { ithc, dcc },
       status: 'valid',
       issuedAt: nowMs,
       issuedBy: actor,
@@ -178,18 +207,27 @@ export class IssuanceService {
     };
     return store.transaction(async (tx) => {
       const again = (await tx.get('certificates', docId)) as CertificateDoc | null;
-      if (again?.status === 'revoked') throw new ServiceError('CONFLICT', '此证明已被撤销 / this certificate was revoked');
+      if (again?.status === 'revoked')
+        throw new ServiceError('CONFLICT', '此证明已被撤销 / this certificate was revoked', { messageCode: 'server.certificateRevoked' });
       // A concurrent request for the same records stored its signing first (ECDSA signatures
       // differ each time): hand out what it stored, so every caller holds the code that the store
       // and its audit entry record, instead of overwriting a code already handed out.
-      if (again && (!existing || again.issuedAt !== existing.issuedAt) && again.encoding === CERTIFICATE_ENCODING && again.exp - iat >= this.policy.reuseMarginSeconds) return again;
+      if (
+        again &&
+        (!existing || again.issuedAt !== existing.issuedAt) &&
+        again.encoding === CERTIFICATE_ENCODING &&
+        again.exp - iat >= this.policy.reuseMarginSeconds
+      )
+        return again;
       if (await activeHold(tx, subject.personId)) throw heldError();
       // Each record must still be the version signed, and is linked to the certificate in this
       // transaction: a correction stored before it is seen here, one stored after it revokes it.
       for (const r of carried) {
         const stored = await tx.get('records', r.id);
         if (!stored || stored.withdrawnAt !== undefined || recordVersion(stored) !== r.version) {
-          throw new ServiceError('CONFLICT', '您的记录刚刚更新，请重试 / your records were just updated; please try again');
+          throw new ServiceError('CONFLICT', '您的记录刚刚更新，请重试 / your records were just updated; please try again', {
+            messageCode: 'server.recordsJustChanged',
+          });
         }
         const link = await readRecordLink(tx, r.id);
         if (blockOf(link, r.version)) throw blockedError();
@@ -219,17 +257,26 @@ export class IssuanceService {
    * HOLDER_DELETED moves to the next generation of the id instead. Any other revocation keeps its id
    * (issue refuses it below), as do blocked records and holds, which issue checks whatever the id.
    */
-  private async liveId(subject: IssuanceSubject, records: readonly HealthRecord[], fingerprint: string): Promise<string> {
+  private async liveId(
+    subject: IssuanceSubject,
+    records: readonly HealthRecord[],
+    fingerprint: string,
+  ): Promise<{ id: string; docId: string; cert: CertificateDoc | null; revocation: Doc | null }> {
     const { store, country } = this.deps;
     for (let generation = 0; generation < MAX_ID_GENERATIONS; generation++) {
       const id = certificateId(country, subject, records, fingerprint, generation);
       const docId = certificateDocId(id);
       const cert = (await store.get('certificates', docId)) as CertificateDoc | null;
-      const ended = cert ? (cert.status === 'revoked' ? (cert.revokedReasonCode ?? null) : null) : ((await store.get('revocations', docId))?.reasonCode ?? null);
-      if (ended !== 'HOLDER_DELETED') return id;
+      const revocation = cert ? null : await store.get('revocations', docId);
+      const ended = cert ? (cert.status === 'revoked' ? (cert.revokedReasonCode ?? null) : null) : (revocation?.reasonCode ?? null);
+      if (ended !== 'HOLDER_DELETED') return { id, docId, cert, revocation };
     }
     // Each generation costs a deletion of the account and a new verification with a face check.
-    throw new ServiceError('CONFLICT', '此证明已多次因删除账号而撤销，请联系运营方 / certificates for these records were revoked too often after account deletions; contact the operator');
+    throw new ServiceError(
+      'CONFLICT',
+      '此证明已多次因删除账号而撤销，请联系运营方 / certificates for these records were revoked too often after account deletions; contact the operator',
+      { messageCode: 'server.revokedTooOften' },
+    );
   }
 
   /** The newest certificate of a person, or null. */
@@ -239,16 +286,25 @@ export class IssuanceService {
   }
 }
 
-/** The records' sources (the `sources` collection), by id: what decides whether a place travels by code. */
+/**
+ * The records' sources (the `sources` collection), by id: what decides whether a place travels by
+ * code. One query for all of them (a person's records come from a handful of sources), read as
+ * the store holds them now: a source an operator changed or withdrew is never served from memory.
+ */
 async function sourcesOf(store: Store, records: readonly HealthRecord[]): Promise<Map<string, SourceDoc>> {
   const out = new Map<string, SourceDoc>();
-  for (const id of new Set(records.map((r) => r.sourceId))) {
-    const d = await store.get('sources', id);
-    if (d && isSourceDoc(d)) out.set(id, d);
+  const ids = [...new Set(records.map((r) => r.sourceId))];
+  for (let i = 0; i < ids.length; i += STORE_LIMITS.inValues) {
+    const chunk = ids.slice(i, i + STORE_LIMITS.inValues);
+    for (const d of await store.find('sources', { _id: { $in: chunk } }, { limit: chunk.length })) if (isSourceDoc(d)) out.set(d._id, d);
   }
   return out;
 }
 
 function blockedError(): ServiceError {
-  return new ServiceError('RECORDS_BLOCKED', '您的一条或多条记录已被运营方停用，请联系检测或接种机构更正，或联系运营方 / one or more of your records were blocked by the operator; ask the laboratory or vaccination site to correct them, or contact the operator');
+  return new ServiceError(
+    'RECORDS_BLOCKED',
+    '您的一条或多条记录已被运营方停用，请联系检测或接种机构更正，或联系运营方 / one or more of your records were blocked by the operator; ask the laboratory or vaccination site to correct them, or contact the operator',
+    { messageCode: 'server.recordsBlocked' },
+  );
 }

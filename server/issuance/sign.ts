@@ -12,13 +12,13 @@ import { dccToCbor } from '../../core/dcc';
 import type { Signer } from '../../core/crypto/provider';
 import type { Json } from '../store/store';
 import type { ActiveKey } from '../keys/service';
-import { buildDccs, sourceNamesOf, type SourceNameEntry } from './build';
+import { buildDccs, sourceNamesOf, type DccLink, type SourceNameEntry } from './build';
 
 /** Everything signing needs, as structured-clonable data (it may cross to a worker thread). */
 export interface SignJob {
   input: IthcCertificateInput;
-  /** build.ts BuiltCertificate.recordIdByDccRef. */
-  recordIdByDccRef: Map<string, string>;
+  /** build.ts BuiltCertificate.recordIdByDccRef: the record behind each entry a DCC can carry. */
+  recordIdByDccRef: readonly DccLink[];
   /** build.ts BuiltCertificate.sourceNames: names for the sources the certificate gives by code. */
   sourceNames?: SourceNameEntry[];
   country: string;

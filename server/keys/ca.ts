@@ -127,14 +127,16 @@ export function certifyRequest(ca: OfflineCa, csr: Uint8Array | string, opts: Ce
   if (!profile) throw new CaError(`unknown profile ${JSON.stringify(opts.profile)} (dsc, ithc-dsc or trustlist-signer)`);
   const request = parseCsr(csr);
   const issuer = parseCertificate(ca.certificate);
-  if (!issuer.country || request.country !== issuer.country) throw new CaError(`the request names country ${request.country ?? '(none)'}; this CSCA certifies keys of ${issuer.country ?? '(no country)'} only`);
+  if (!issuer.country || request.country !== issuer.country)
+    throw new CaError(`the request names country ${request.country ?? '(none)'}; this CSCA certifies keys of ${issuer.country ?? '(no country)'} only`);
   if (!request.commonName) throw new CaError('the request names no common name (CN)');
   if (Buffer.from(request.spki).equals(Buffer.from(issuer.key.spki))) throw new CaError("the request is for the CSCA's own key");
   const days = opts.days ?? profile.defaultDays;
   if (!Number.isInteger(days) || days < 1 || days > profile.maxDays) throw new CaError(`a ${profile.what} is valid for 1–${profile.maxDays} days, not ${days}`);
   const notBefore = Math.max(opts.now - BACKDATE, issuer.notBefore * 1000);
   const notAfter = Math.min(opts.now + days * DAY, issuer.notAfter * 1000);
-  if (notAfter - opts.now < DAY) throw new CaError(`the CSCA expires on ${new Date(issuer.notAfter * 1000).toISOString()}: too soon to certify anything; make a new CSCA`);
+  if (notAfter - opts.now < DAY)
+    throw new CaError(`the CSCA expires on ${new Date(issuer.notAfter * 1000).toISOString()}: too soon to certify anything; make a new CSCA`);
   const issuerName = AsnConvert.parse(issuer.der, Certificate).tbsCertificate.subject;
   return buildCertificate({
     subject: request.subject,
@@ -144,12 +146,16 @@ export function certifyRequest(ca: OfflineCa, csr: Uint8Array | string, opts: Ce
     notAfter: new Date(notAfter),
     ca: false,
     // Each signs one thing: DCCs of the types issuance makes, ITHC certificates, or trust lists.
-    ...(opts.profile === 'dsc' ? { usages: [...DCC_DSC_USAGES] } : { extendedKeyUsages: [opts.profile === 'ithc-dsc' ? ITHC_SIGNER_EKU : TRUST_LIST_SIGNER_EKU] }),
+    ...(opts.profile === 'dsc'
+      ? { usages: [...DCC_DSC_USAGES] }
+      : { extendedKeyUsages: [opts.profile === 'ithc-dsc' ? ITHC_SIGNER_EKU : TRUST_LIST_SIGNER_EKU] }),
   });
 }
 
 export function certificatePem(der: Uint8Array): string {
-  return `-----BEGIN ${PEM_CERTIFICATE}-----\n${toBase64(der).replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${PEM_CERTIFICATE}-----\n`;
+  return `-----BEGIN ${PEM_CERTIFICATE}-----\n${toBase64(der)
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END ${PEM_CERTIFICATE}-----\n`;
 }
 
 export function privateKeyPem(key: KeyObject): string {

@@ -69,7 +69,8 @@ export function parseCsr(input: Uint8Array | string): ParsedCsr {
   }
   const info = csr.certificationRequestInfo;
   if (info.version !== 0) throw new CsrError(`unsupported request version ${info.version}`);
-  if (csr.signatureAlgorithm.algorithm !== ECDSA_WITH_SHA256) throw new CsrError(`the request is signed with ${csr.signatureAlgorithm.algorithm}, not ecdsa-with-SHA256`);
+  if (csr.signatureAlgorithm.algorithm !== ECDSA_WITH_SHA256)
+    throw new CsrError(`the request is signed with ${csr.signatureAlgorithm.algorithm}, not ecdsa-with-SHA256`);
   const spki = new Uint8Array(AsnConvert.serialize(info.subjectPKInfo));
   let publicKey: KeyObject;
   try {
@@ -77,10 +78,12 @@ export function parseCsr(input: Uint8Array | string): ParsedCsr {
   } catch {
     throw new CsrError('the request holds no usable public key');
   }
-  if (publicKey.asymmetricKeyType !== 'ec' || publicKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new CsrError('the requested key is not a P-256 key');
+  if (publicKey.asymmetricKeyType !== 'ec' || publicKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+    throw new CsrError('the requested key is not a P-256 key');
   // Proof of possession, over the bytes as received.
   const signed = csr.certificationRequestInfoRaw ? new Uint8Array(csr.certificationRequestInfoRaw) : new Uint8Array(AsnConvert.serialize(info));
-  if (!nodeVerify('sha256', signed, { key: publicKey, dsaEncoding: 'der' }, new Uint8Array(csr.signature))) throw new CsrError("the request's signature does not verify with its own key");
+  if (!nodeVerify('sha256', signed, { key: publicKey, dsaEncoding: 'der' }, new Uint8Array(csr.signature)))
+    throw new CsrError("the request's signature does not verify with its own key");
   const attr = (oid: string) => {
     for (const rdn of info.subject) for (const atv of rdn) if (atv.type === oid) return atv.value.toString();
     return undefined;
@@ -91,7 +94,9 @@ export function parseCsr(input: Uint8Array | string): ParsedCsr {
 }
 
 export function csrPem(der: Uint8Array): string {
-  return `-----BEGIN ${PEM_CSR}-----\n${toBase64(der).replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${PEM_CSR}-----\n`;
+  return `-----BEGIN ${PEM_CSR}-----\n${toBase64(der)
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END ${PEM_CSR}-----\n`;
 }
 
 function csrDer(input: Uint8Array | string): Uint8Array {

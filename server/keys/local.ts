@@ -40,13 +40,15 @@ export async function loadLocalCa(secrets: SecretStore, opts: { country: string;
 
 /** Certifies each request at once with the local CSCA, under the profile of the key's kind. */
 export function localCertifier(ca: OfflineCa, clock: Clock): Certifier {
-  return async (csr, kind) => certifyRequest(ca, csr, { profile: kind, now: clock.now() });
+  return async (csr, kind) => Promise.resolve(certifyRequest(ca, csr, { profile: kind, now: clock.now() }));
 }
 
 /** Installs the local CSCA, and makes a DSC and a trust-list signer when there is none that is valid. Idempotent. */
 export async function ensureLocalKeys(keys: KeyService, ca: OfflineCa): Promise<void> {
   if (await keys.legacyRecords()) {
-    throw new Error('this data folder was made by an earlier version, which kept private keys in clear files: start with a new data folder (ITHC_DATA_DIR) and delete this one');
+    throw new Error(
+      'this data folder was made by an earlier version, which kept private keys in clear files: start with a new data folder (ITHC_DATA_DIR) and delete this one',
+    );
   }
   await keys.installCsca(ca.certificate);
   for (const kind of SIGNING_KEY_KINDS) if (!(await keys.hasCertified(kind))) await keys.rotate(kind);

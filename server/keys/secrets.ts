@@ -30,13 +30,14 @@ export class FileSecretStore implements SecretStore {
   async get(name: string): Promise<string | undefined> {
     checkName(name);
     const p = join(this.dir, name);
-    return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+    return Promise.resolve(existsSync(p) ? readFileSync(p, 'utf8') : undefined);
   }
 
   async put(name: string, value: string): Promise<void> {
     const tmp = this.temporary(name, value);
     // Written under a temporary name and renamed, so a crash never leaves half a key behind.
     renameSync(tmp, join(this.dir, name));
+    return Promise.resolve();
   }
 
   async putIfAbsent(name: string, value: string): Promise<string> {
@@ -55,6 +56,7 @@ export class FileSecretStore implements SecretStore {
   async delete(name: string): Promise<void> {
     checkName(name);
     rmSync(join(this.dir, name), { force: true });
+    return Promise.resolve();
   }
 
   private temporary(name: string, value: string): string {
@@ -79,10 +81,12 @@ export class EnvSecretStore implements SecretStore {
     checkName(name);
     const v = this.env[EnvSecretStore.varName(name)];
     // Environment variables often carry PEM with literal \n.
-    return v === undefined ? undefined : v.replace(/\\n/g, '\n');
+    return Promise.resolve(v === undefined ? undefined : v.replace(/\\n/g, '\n'));
   }
 
-  async put(name: string): Promise<void> {
-    throw new Error(`secret ${name} is read-only here (${EnvSecretStore.varName(name)}): keys the functions make are stored wrapped under the KEK (docs/keys.md)`);
+  put(name: string): Promise<void> {
+    return Promise.reject(
+      new Error(`secret ${name} is read-only here (${EnvSecretStore.varName(name)}): keys the functions make are stored wrapped under the KEK (docs/keys.md)`),
+    );
   }
 }

@@ -36,12 +36,12 @@ import type { Signer } from '../../core/crypto/provider';
 import { ITHC_SIGNER_EKU, kidFromCertificate, type TrustedKey } from '../../core/keys';
 import { TRUST_LIST_SIGNER_EKU } from '../../core/trustlist';
 import { KEY_USAGE, certificateDer, parseCertificate, trustedKeyFromCertificate, type ParsedCertificate } from '../../core/x509';
-import { nodeEs256Signer } from '../../node/crypto-node';
 import type { Clock } from '../clock';
 import { ServiceError } from '../errors';
 import { StoreConflict, type Doc, type Store } from '../store/store';
 import { DCC_DSC_USAGES } from './ca';
 import { buildCsr, csrPem } from './csr';
+import { nodeEs256Signer } from './es256-signer';
 import type { KeyVault } from './vault';
 
 const DAY = 86_400_000;
@@ -164,7 +164,11 @@ export class KeyService {
   private async docs(fresh = false): Promise<KeyDoc[]> {
     const now = this.clock.now();
     if (!fresh && this.meta && now >= this.meta.readAt && now - this.meta.readAt < META_TTL) return this.meta.docs;
-    const all = (await this.store.find('keys', { kind: { $in: ['csca', ...SIGNING_KEY_KINDS] } }, { orderBy: { field: 'createdAt', direction: 'asc' }, limit: 1000 })) as KeyDoc[];
+    const all = (await this.store.find(
+      'keys',
+      { kind: { $in: ['csca', ...SIGNING_KEY_KINDS] } },
+      { orderBy: { field: 'createdAt', direction: 'asc' }, limit: 1000 },
+    )) as KeyDoc[];
     // Records without a keyId were written before keys were wrapped (their private keys were files): not ours to use.
     const docs = all.filter((d) => typeof d.keyId === 'string');
     this.meta = { readAt: now, docs, legacy: all.length - docs.length };
@@ -253,7 +257,8 @@ export class KeyService {
     try {
       await this.store.transaction(async (tx) => {
         await tx.insert('keys', doc);
-        if (actor) await tx.insert('audit', { _id: randomUUID(), at: now, action: 'keys.installCsca', actor, outcome: 'success', keyId: doc.keyId, kid: doc.kid! });
+        if (actor)
+          await tx.insert('audit', { _id: randomUUID(), at: now, action: 'keys.installCsca', actor, outcome: 'success', keyId: doc.keyId, kid: doc.kid! });
       });
     } catch (e) {
       if (!(e instanceof StoreConflict)) throw e;
@@ -262,12 +267,20 @@ export class KeyService {
     }
     this.meta = undefined;
     const docs = await this.docs(true);
-    return this.view(docs.find((d) => d._id === CSCA_DOC)!, now, docs);
+    return this.view(
+      docs.find((d) => d._id === CSCA_DOC)!,
+      now,
+      docs,
+    );
   }
 
   private async cscaDoc(): Promise<CertifiedKeyDoc> {
     const doc = (await this.docs()).find((d) => d._id === CSCA_DOC) ?? (await this.docs(true)).find((d) => d._id === CSCA_DOC);
-    if (!doc || !isCertified(doc)) throw new ServiceError('UNAVAILABLE', '尚未安装 CSCA 证书 / no CSCA certificate is installed: an operator installs it with admin.installCsca (docs/keys.md)');
+    if (!doc || !isCertified(doc))
+      throw new ServiceError(
+        'UNAVAILABLE',
+        '尚未安装 CSCA 证书 / no CSCA certificate is installed: an operator installs it with admin.installCsca (docs/keys.md)',
+      );
     return doc;
   }
 
@@ -284,12 +297,21 @@ export class KeyService {
    * is certified and installed at once.
    */
   async rotate(kind: SigningKeyKind = 'dsc', actor?: string): Promise<KeyView> {
-    if (!SIGNING_KEY_KINDS.includes(kind)) throw new ServiceError('VALIDATION_FAILED', `未知密钥类型 / unknown key kind ${JSON.stringify(String(kind).slice(0, 40))} (dsc, ithc-dsc or trustlist-signer)`, { fields: { kind: 'dsc | ithc-dsc | trustlist-signer' } });
+    if (!SIGNING_KEY_KINDS.includes(kind))
+      throw new ServiceError(
+        'VALIDATION_FAILED',
+        `未知密钥类型 / unknown key kind ${JSON.stringify(String(kind).slice(0, 40))} (dsc, ithc-dsc or trustlist-signer)`,
+        { fields: { kind: 'dsc | ithc-dsc | trustlist-signer' } },
+      );
     let pending = (await this.docs(true)).find((d) => d.kind === kind && !isCertified(d));
     if (!pending) pending = await this.request(kind, actor);
     if (this.certifier && pending.csr) await this.installCertificate(await this.certifier(fromBase64(pending.csr), kind), actor);
     const docs = await this.docs(true);
-    return this.view(docs.find((d) => d._id === pending!._id)!, this.clock.now(), docs);
+    return this.view(
+      docs.find((d) => d._id === pending._id)!,
+      this.clock.now(),
+      docs,
+    );
   }
 
   private async request(kind: SigningKeyKind, actor: string | undefined): Promise<KeyDoc> {
@@ -303,9 +325,21 @@ export class KeyService {
     pkcs8.fill(0);
     const n = (await this.docs()).filter((d) => d.kind === kind).length + 1;
     const org = this.config.organisation;
-    const dn = { C: this.config.country, O: org, CN: kind === 'dsc' ? `${org} DSC ${n}` : kind === 'ithc-dsc' ? `${org} ITHC DSC ${n}` : `${org} Trust List Signer ${n}` };
+    const dn = {
+      C: this.config.country,
+      O: org,
+      CN: kind === 'dsc' ? `${org} DSC ${n}` : kind === 'ithc-dsc' ? `${org} ITHC DSC ${n}` : `${org} Trust List Signer ${n}`,
+    };
     const csr = buildCsr(dn, publicKey, privateKey);
-    const doc: KeyDoc = { _id: `${kind}:${keyId}`, kind, keyId, subject: `C=${dn.C}, O=${dn.O}, CN=${dn.CN}`, publicKey: toBase64(spki), createdAt: now, csr: toBase64(csr) };
+    const doc: KeyDoc = {
+      _id: `${kind}:${keyId}`,
+      kind,
+      keyId,
+      subject: `C=${dn.C}, O=${dn.O}, CN=${dn.CN}`,
+      publicKey: toBase64(spki),
+      createdAt: now,
+      csr: toBase64(csr),
+    };
     // One request per kind at a time, even when two operators rotate at once: the marker decides.
     const winner = await this.store.transaction(async (tx) => {
       const marker = await tx.get('keys', pendingMarker(kind));
@@ -339,7 +373,12 @@ export class KeyService {
     const docs = await this.docs(true);
     const keyId = keyIdOf(c.key.spki);
     const doc = docs.find((d) => d.kind !== 'csca' && d.keyId === keyId);
-    if (!doc || doc.kind === 'csca') throw new ServiceError('NOT_FOUND', '没有与此证书公钥匹配的待认证密钥 / no key awaiting certification has this certificate\'s public key; make one with admin.rotateKey', { fields: { certificate: 'no pending key with this public key' } });
+    if (!doc || doc.kind === 'csca')
+      throw new ServiceError(
+        'NOT_FOUND',
+        "没有与此证书公钥匹配的待认证密钥 / no key awaiting certification has this certificate's public key; make one with admin.rotateKey",
+        { fields: { certificate: 'no pending key with this public key' } },
+      );
     const der = toBase64(c.der);
     if (isCertified(doc)) {
       if (doc.certificate === der) return this.view(doc, now, docs);
@@ -351,25 +390,30 @@ export class KeyService {
     if (c.ca) bad('it is a CA certificate');
     if (c.keyUsage !== undefined && !(c.keyUsage & KEY_USAGE.digitalSignature)) bad('its key usage does not allow digital signatures');
     const listSigner = c.extendedKeyUsage.includes(TRUST_LIST_SIGNER_EKU);
-    if (doc.kind === 'trustlist-signer' && !listSigner) bad(`a trust-list signer needs the extended key usage ${TRUST_LIST_SIGNER_EKU} (ithc keys certify --profile trustlist-signer)`);
+    if (doc.kind === 'trustlist-signer' && !listSigner)
+      bad(`a trust-list signer needs the extended key usage ${TRUST_LIST_SIGNER_EKU} (ithc keys certify --profile trustlist-signer)`);
     if (doc.kind === 'trustlist-signer' && c.usage) bad('a trust-list signer must not carry the health-certificate key usages');
     if (isDocumentSigner(doc.kind) && listSigner) bad(`a document signer must not carry the trust-list signer usage (ithc keys certify --profile ${doc.kind})`);
     // One format per key, named in the certificate: a key without a usage would be trusted for both.
     if (doc.kind === 'dsc' && (c.extendedKeyUsage.includes(ITHC_SIGNER_EKU) || !c.usage || !DCC_DSC_USAGES.every((u) => c.usage!.includes(u)))) {
-      bad(`a DCC signer must carry the DCC key usages ${DCC_DSC_USAGES.join(', ')} and not the ITHC usage ${ITHC_SIGNER_EKU} (ithc keys certify --profile dsc)`);
+      bad(
+        `a DCC signer must carry the DCC key usages ${DCC_DSC_USAGES.join(', ')} and not the ITHC usage ${ITHC_SIGNER_EKU} (ithc keys certify --profile dsc)`,
+      );
     }
-    if (doc.kind === 'ithc-dsc' && (c.usage?.join() !== 'ithc')) bad(`an ITHC signer must carry the extended key usage ${ITHC_SIGNER_EKU} and no DCC usage (ithc keys certify --profile ithc-dsc)`);
+    if (doc.kind === 'ithc-dsc' && c.usage?.join() !== 'ithc')
+      bad(`an ITHC signer must carry the extended key usage ${ITHC_SIGNER_EKU} and no DCC usage (ithc keys certify --profile ithc-dsc)`);
     const notBefore = c.notBefore * 1000;
     const notAfter = c.notAfter * 1000;
     if (notBefore > now + CLOCK_SKEW) bad(`it is valid only from ${iso(notBefore)}`);
-    if (notBefore < csca.notBefore || notAfter > csca.notAfter) bad('its validity is not within the CSCA\'s');
+    if (notBefore < csca.notBefore || notAfter > csca.notAfter) bad("its validity is not within the CSCA's");
     if (notAfter - notBefore > MAX_LIFETIME_DAYS * DAY) bad(`it is valid for more than ${MAX_LIFETIME_DAYS} days`);
     let activatesAt = now;
     if (isDocumentSigner(doc.kind)) {
-      const current = this.activeAt(doc.kind as DocumentSignerKind, now, docs);
+      const current = this.activeAt(doc.kind, now, docs);
       if (current) activatesAt = Math.min(now + this.config.prePublicationDays * DAY, current.notAfter);
     }
-    if (notAfter < activatesAt + MIN_SIGNING_DAYS * DAY) bad(`it must stay valid at least ${MIN_SIGNING_DAYS} days after it starts signing (${iso(activatesAt)})`);
+    if (notAfter < activatesAt + MIN_SIGNING_DAYS * DAY)
+      bad(`it must stay valid at least ${MIN_SIGNING_DAYS} days after it starts signing (${iso(activatesAt)})`);
     const patch = { certificate: der, kid: toBase64(kidFromCertificate(c.der)), subject: c.subject, notBefore, notAfter, certifiedAt: now, activatesAt };
     const outcome = await this.store.transaction(async (tx) => {
       const again = (await tx.get('keys', doc._id)) as KeyDoc | null;
@@ -378,14 +422,29 @@ export class KeyService {
       await tx.update('keys', doc._id, patch);
       const marker = await tx.get('keys', pendingMarker(doc.kind as SigningKeyKind));
       if (marker?.keyId === doc.keyId) await tx.delete('keys', pendingMarker(doc.kind as SigningKeyKind));
-      if (actor) await tx.insert('audit', { _id: randomUUID(), at: now, action: 'keys.installCertificate', actor, outcome: 'success', keyKind: doc.kind, keyId: doc.keyId, kid: patch.kid, activatesAt });
+      if (actor)
+        await tx.insert('audit', {
+          _id: randomUUID(),
+          at: now,
+          action: 'keys.installCertificate',
+          actor,
+          outcome: 'success',
+          keyKind: doc.kind,
+          keyId: doc.keyId,
+          kid: patch.kid,
+          activatesAt,
+        });
       return 'installed' as const;
     });
     if (outcome === 'gone') throw new ServiceError('NOT_FOUND', '待认证密钥已不存在 / the pending key is gone');
     if (outcome === 'other') throw new ServiceError('CONFLICT', '此密钥已有证书 / this key has a certificate installed already');
     this.meta = undefined;
     const fresh = await this.docs(true);
-    return this.view(fresh.find((d) => d._id === doc._id)!, now, fresh);
+    return this.view(
+      fresh.find((d) => d._id === doc._id)!,
+      now,
+      fresh,
+    );
   }
 
   // --- signing ----------------------------------------------------------------------------------
@@ -409,17 +468,31 @@ export class KeyService {
   /** The key that signs new codes of a format now: `dsc` for HC1: codes, `ithc-dsc` for ITHC1: codes. */
   async activeKey(kind: DocumentSignerKind = 'dsc'): Promise<ActiveKey> {
     const doc = await this.certifiedActive(kind, this.clock.now());
-    if (!doc) throw new ServiceError('UNAVAILABLE', `暂无可用的签名证书 / no ${kind === 'dsc' ? 'DCC' : 'ITHC'} document signing certificate is active: an operator rotates the key (admin.rotateKey {kind: "${kind}"}) and installs its certificate (docs/keys.md)`);
+    if (!doc)
+      throw new ServiceError(
+        'UNAVAILABLE',
+        `暂无可用的签名证书 / no ${kind === 'dsc' ? 'DCC' : 'ITHC'} document signing certificate is active: an operator rotates the key (admin.rotateKey {kind: "${kind}"}) and installs its certificate (docs/keys.md)`,
+      );
     const privateKey = await this.privateKey(kind, doc.keyId);
     const entry = this.opened.get(doc.keyId)!;
-    entry.active ??= { kid: fromBase64(doc.kid), signer: nodeEs256Signer(privateKey), privateKey, certificate: fromBase64(doc.certificate), notAfter: doc.notAfter };
+    entry.active ??= {
+      kid: fromBase64(doc.kid),
+      signer: nodeEs256Signer(privateKey),
+      privateKey,
+      certificate: fromBase64(doc.certificate),
+      notAfter: doc.notAfter,
+    };
     return entry.active;
   }
 
   /** The trust-list signer's certificate and key, for signing the trust list (server/trust/signed-list.ts). */
   async trustListSigner(): Promise<{ certificate: Uint8Array; privateKey: KeyObject }> {
     const doc = await this.certifiedActive('trustlist-signer', this.clock.now());
-    if (!doc) throw new ServiceError('UNAVAILABLE', '信任列表签名证书尚未安装 / no trust-list signer certificate is installed: admin.rotateKey with kind "trustlist-signer", then certify it offline (docs/keys.md)');
+    if (!doc)
+      throw new ServiceError(
+        'UNAVAILABLE',
+        '信任列表签名证书尚未安装 / no trust-list signer certificate is installed: admin.rotateKey with kind "trustlist-signer", then certify it offline (docs/keys.md)',
+      );
     return { certificate: fromBase64(doc.certificate), privateKey: await this.privateKey('trustlist-signer', doc.keyId) };
   }
 

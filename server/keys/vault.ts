@@ -98,7 +98,9 @@ export async function loadKekRing(secrets: SecretStore, opts: { generate?: boole
   let text = await secrets.get(KEK_SECRET);
   if (text === undefined) {
     if (!opts.generate) {
-      throw new KekError(`no key-encryption key: set ${secretLabel(secrets, KEK_SECRET)} to 32 random bytes in base64 (ithc keys new-kek --out FILE); see docs/keys.md`);
+      throw new KekError(
+        `no key-encryption key: set ${secretLabel(secrets, KEK_SECRET)} to 32 random bytes in base64 (ithc keys new-kek --out FILE); see docs/keys.md`,
+      );
     }
     text = secrets.putIfAbsent ? await secrets.putIfAbsent(KEK_SECRET, newKekText()) : newKekText();
     if (!secrets.putIfAbsent) await secrets.put(KEK_SECRET, text);
@@ -170,7 +172,17 @@ export class KeyVault {
     checkSlot(purpose, keyId);
     if (material.length === 0 || material.length > MAX_KEY_BYTES) throw new RangeError(`a wrapped key has 1–${MAX_KEY_BYTES} bytes`);
     const now = this.clock.now();
-    const doc: WrappedKeyDoc = { _id: wrappedKeyDocId(purpose, keyId), kind: 'wrapped', purpose, keyId, kekId: this.ring.current.id, alg: ALG, ...wrap(this.ring.current, purpose, keyId, material), createdAt: now, wrappedAt: now };
+    const doc: WrappedKeyDoc = {
+      _id: wrappedKeyDocId(purpose, keyId),
+      kind: 'wrapped',
+      purpose,
+      keyId,
+      kekId: this.ring.current.id,
+      alg: ALG,
+      ...wrap(this.ring.current, purpose, keyId, material),
+      createdAt: now,
+      wrappedAt: now,
+    };
     try {
       await this.store.insert('keys', doc);
       return true;
@@ -268,7 +280,10 @@ export class KeyVault {
 export function unwrapDoc(ring: KekRing, doc: WrappedKeyDoc, purpose: KeyPurpose, keyId: string): Uint8Array {
   const slot = `${purpose}/${keyId}`;
   const kek = [ring.current, ring.previous].find((k) => k && k.id === doc.kekId);
-  if (!kek) throw new UnwrapError(`wrapped key ${slot} is under KEK ${doc.kekId}, which is neither the current KEK (${ring.current.id}) nor the previous one${ring.previous ? ` (${ring.previous.id})` : ''}`);
+  if (!kek)
+    throw new UnwrapError(
+      `wrapped key ${slot} is under KEK ${doc.kekId}, which is neither the current KEK (${ring.current.id}) nor the previous one${ring.previous ? ` (${ring.previous.id})` : ''}`,
+    );
   if (doc.alg !== ALG || typeof doc.iv !== 'string' || typeof doc.ciphertext !== 'string') throw new UnwrapError(`wrapped key ${slot} is malformed`);
   // The document must be the slot's own: the AAD below binds the ciphertext to the slot as well.
   const sameSlot = doc._id === wrappedKeyDocId(purpose, keyId) && doc.purpose === purpose && doc.keyId === keyId;

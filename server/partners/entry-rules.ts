@@ -3,8 +3,9 @@
  * this time?" The stored certificate is read back from its own ITHC code (what a verifier would
  * read) and checked with core/rules.ts against the partner's rules; docs/entry-rules.md.
  */
-import { decodeStages } from '../../core/hcert';
-import { dccRecords, readIthc } from '../../core/ithc';
+import { readOwnCode } from '../../core/hcert';
+import { dccRecords } from '../../core/ithc';
+import { kindOfList } from '../../core/record-kinds';
 import { evaluateEntryRules, type RuleBasis, type RuleOutcome, type ValidationRule } from '../../core/rules';
 import { ServiceError } from '../errors';
 import type { CertificateDoc } from '../issuance/service';
@@ -32,7 +33,11 @@ const BEHIND = 30 * DAY;
 export function readAt(input: Input, nowMs: number): number {
   const at = input.at;
   if (at === undefined || at === null || at === '') return nowMs;
-  const bad = () => new ServiceError('VALIDATION_FAILED', '请检查查询时间 / check the time', { fields: { at: `应为 ISO 8601 时间，且在今天前 30 天到后 366 天之间 / must be an ISO 8601 time from 30 days ago to 366 days ahead` } });
+  const bad = () =>
+    new ServiceError('VALIDATION_FAILED', '请检查查询时间 / check the time', {
+      fields: { at: `应为 ISO 8601 时间，且在今天前 30 天到后 366 天之间 / must be an ISO 8601 time from 30 days ago to 366 days ahead` },
+      messageCode: 'server.checkMarkedFields',
+    });
   if (typeof at !== 'string' || at.length > 40 || !ISO.test(at)) throw bad();
   const zoned = /T/.test(at) && !/(Z|[+-]\d\d:\d\d)$/.test(at) ? `${at}Z` : at;
   const ms = Date.parse(zoned);
@@ -43,17 +48,16 @@ export function readAt(input: Input, nowMs: number): number {
 /** Checks a certificate against a partner's rules at `atMs`. */
 export function certificateEntryRules(doc: CertificateDoc, partner: PartnerDoc, atMs: number, issuerCountry: string): EntryRulesView {
   if (doc.status === 'revoked') {
-    throw new ServiceError('CONFLICT', '此证明已被撤销，不能用于入境 / this certificate was revoked and cannot be used for entry');
+    throw new ServiceError('CONFLICT', '此证明已被撤销，不能用于入境 / this certificate was revoked and cannot be used for entry', {
+      messageCode: 'server.revokedCannotEnter',
+    });
   }
-  const st = decodeStages(doc.codes.ithc);
-  const read = st.claims?.ithc !== undefined ? readIthc(st.claims.ithc) : undefined;
-  // Our own stored code not reading back is a bug, not the caller's problem.
-  if (!read?.certificate) throw new Error(`stored certificate ${doc.uci} does not read back: ${st.error?.message ?? read?.problems.join('; ')}`);
-  const cert = read.certificate;
+  // Our own stored code not reading back is a bug, not the caller's problem (readOwnCode throws).
+  const cert = readOwnCode(doc.codes.ithc).certificate;
   // Issuance signs one HC1 code per DCC-expressible record in dccRecords() order (server/issuance).
   const refs = dccRecords(cert);
   const dcc = doc.codes.dcc.length === refs.length ? doc.codes.dcc : [];
-  const indexOf = (kind: string, index: number) => refs.findIndex((r) => (r.list === 'tests' ? 'test' : 'vaccination') === kind && r.index === index);
+  const indexOf = (kind: string, index: number) => refs.findIndex((r) => kindOfList(r.list).dcc?.ruleBasis === kind && r.index === index);
   const report = evaluateEntryRules({
     certificate: { format: 'ithc', ithc: cert },
     rules: partner.rules as unknown as ValidationRule[],

@@ -24,6 +24,12 @@ export interface PartnerSummary {
   hasRules: boolean;
   /** Sealed codes can be made for it now: it accepts them and has an unexpired encryption key. */
   sealed: boolean;
+  /**
+   * The kids (base64) of its encryption keys, expired ones too: a verifier that cannot open a
+   * sealed code names the authority it is sealed for by the recipient kid the code carries (public
+   * in every sealed code).
+   */
+  kids: string[];
 }
 
 /** The file `ithc partners export` writes and `import` reads. */
@@ -78,13 +84,23 @@ export class PartnerService {
     await this.deps.store.transaction(async (tx) => {
       const before = await tx.get('partners', doc._id);
       await tx.put('partners', doc as unknown as Doc);
-      await tx.insert('audit', { _id: randomUUID(), at: now, action: before ? 'partner.update' : 'partner.create', actor, outcome: 'success', country: doc.country });
+      await tx.insert('audit', {
+        _id: randomUUID(),
+        at: now,
+        action: before ? 'partner.update' : 'partner.create',
+        actor,
+        outcome: 'success',
+        country: doc.country,
+      });
     });
     return doc;
   }
 
   async remove(country: unknown, actor: string): Promise<{ removed: true }> {
-    if (typeof country !== 'string' || !COUNTRY.test(country)) throw new ServiceError('VALIDATION_FAILED', '请填写国家代码 / give the partner\'s country code', { fields: { country: '应为两位大写国家代码 / must be an ISO 3166-1 alpha-2 code' } });
+    if (typeof country !== 'string' || !COUNTRY.test(country))
+      throw new ServiceError('VALIDATION_FAILED', "请填写国家代码 / give the partner's country code", {
+        fields: { country: '应为两位大写国家代码 / must be an ISO 3166-1 alpha-2 code' },
+      });
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.get('partners', country))) throw new ServiceError('NOT_FOUND', `没有合作方 ${country} / no partner authority ${country}`);
@@ -96,7 +112,7 @@ export class PartnerService {
 
   /** Every partner as an importable file. */
   async exportAll(): Promise<PartnerExport> {
-    const partners = (await this.list()).map(({ _id: _i, updatedAt: _u, ...p }) => p as PartnerInput);
+    const partners = (await this.list()).map(({ _id: _i, updatedAt: _u, ...p }) => p);
     return { format: EXPORT_FORMAT, version: 1, exportedAt: new Date(this.deps.clock.now()).toISOString(), partners };
   }
 
@@ -107,7 +123,8 @@ export class PartnerService {
    */
   async importAll(data: unknown, actor: string): Promise<{ imported: number; countries: string[] }> {
     const list = partnersOf(data);
-    if (list.length > MAX_IMPORT) throw new ServiceError('VALIDATION_FAILED', `一次最多导入 ${MAX_IMPORT} 个合作方 / at most ${MAX_IMPORT} partners per import`);
+    if (list.length > MAX_IMPORT)
+      throw new ServiceError('VALIDATION_FAILED', `一次最多导入 ${MAX_IMPORT} 个合作方 / at most ${MAX_IMPORT} partners per import`);
     const fields: Record<string, string> = {};
     const docs: PartnerDoc[] = [];
     list.forEach((p, i) => {
@@ -141,7 +158,14 @@ export class PartnerService {
 export function summary(p: PartnerDoc, nowMs: number): PartnerSummary {
   const rules = selectRules(p.rules as unknown as ValidationRule[], { country: p.country, at: nowMs / 1000 });
   const usableKey = p.encryptionKeys.some((k) => !k.notAfter || Date.parse(k.notAfter) > nowMs);
-  return { country: p.country, name: { zh: p.name.zh, en: p.name.en }, accepts: [...p.accepts], hasRules: rules.length > 0, sealed: p.accepts.includes('sealed') && usableKey };
+  return {
+    country: p.country,
+    name: { zh: p.name.zh, en: p.name.en },
+    accepts: [...p.accepts],
+    hasRules: rules.length > 0,
+    sealed: p.accepts.includes('sealed') && usableKey,
+    kids: p.encryptionKeys.map((k) => k.kid),
+  };
 }
 
 function partnersOf(data: unknown): unknown[] {

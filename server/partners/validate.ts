@@ -6,11 +6,12 @@
 import { createPublicKey } from 'node:crypto';
 import { fromBase64, toBase64 } from '../../core/bytes';
 import { kidFromCertificate } from '../../core/keys';
+import { authorityKid } from '../../core/seal';
 import { lookup } from '../../core/valuesets';
 import { parseCertificate, publicKeyFromSpki } from '../../core/x509';
 import { ServiceError } from '../errors';
 import type { Json } from '../store/store';
-import { readRuleSet } from './rule-schema';
+import { readRuleSet } from '../../core/rule-schema';
 import type { AcceptedFormat, PartnerDoc, PartnerEncryptionKey } from './types';
 
 export const ACCEPTED_FORMATS: readonly AcceptedFormat[] = Object.freeze(['dcc', 'ithc', 'sealed']);
@@ -62,17 +63,20 @@ export function readPartner(input: unknown, opts: { ownCountry?: string } = {}):
     for (const lang of ['zh', 'en'] as const) {
       const v = name[lang];
       if (typeof v !== 'string' || v.trim().length === 0) bad[`name.${lang}`] = '必填 / required';
-      else if ([...v.trim()].length > PARTNER_LIMITS.maxName) bad[`name.${lang}`] = `过长（最多 ${PARTNER_LIMITS.maxName} 个字符）/ longer than ${PARTNER_LIMITS.maxName} characters`;
+      else if ([...v.trim()].length > PARTNER_LIMITS.maxName)
+        bad[`name.${lang}`] = `过长（最多 ${PARTNER_LIMITS.maxName} 个字符）/ longer than ${PARTNER_LIMITS.maxName} characters`;
       else if (CONTROL.test(v)) bad[`name.${lang}`] = '含有控制字符 / contains a control character';
       else names[lang] = v.normalize('NFC').trim();
     }
   }
 
   const accepts: AcceptedFormat[] = [];
-  if (!Array.isArray(p.accepts) || p.accepts.length === 0 || p.accepts.length > ACCEPTED_FORMATS.length) bad.accepts = `应为 ${ACCEPTED_FORMATS.join('、')} 中的一项或多项 / must list one or more of ${ACCEPTED_FORMATS.join(', ')}`;
+  if (!Array.isArray(p.accepts) || p.accepts.length === 0 || p.accepts.length > ACCEPTED_FORMATS.length)
+    bad.accepts = `应为 ${ACCEPTED_FORMATS.join('、')} 中的一项或多项 / must list one or more of ${ACCEPTED_FORMATS.join(', ')}`;
   else {
     for (const f of p.accepts) {
-      if (typeof f !== 'string' || !(ACCEPTED_FORMATS as readonly string[]).includes(f)) bad.accepts = `未知格式 ${JSON.stringify(f)?.slice(0, 20)} / unknown format; allowed: ${ACCEPTED_FORMATS.join(', ')}`;
+      if (typeof f !== 'string' || !(ACCEPTED_FORMATS as readonly string[]).includes(f))
+        bad.accepts = `未知格式 ${JSON.stringify(f)?.slice(0, 20)} / unknown format; allowed: ${ACCEPTED_FORMATS.join(', ')}`;
       else if (accepts.includes(f as AcceptedFormat)) bad.accepts = `${f} 重复 / ${f} is listed twice`;
       else accepts.push(f as AcceptedFormat);
     }
@@ -109,9 +113,11 @@ function readEncryptionKeys(v: unknown, bad: Record<string, string>): PartnerEnc
   }
   const out: PartnerEncryptionKey[] = [];
   const kids = new Set<string>();
-  v.forEach((k, i) => {
+  v.forEach((entry: unknown, i) => {
     const at = `encryptionKeys[${i}]`;
-    if (!k || typeof k !== 'object' || Array.isArray(k)) return void (bad[at] = '应为 {kid, spki, notAfter?, pointCompression?} / must be {kid, spki, notAfter?, pointCompression?}');
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry))
+      return void (bad[at] = '应为 {kid, spki, notAfter?, pointCompression?} / must be {kid, spki, notAfter?, pointCompression?}');
+    const k = entry as Record<string, unknown>;
     for (const f of Object.keys(k)) if (!['kid', 'spki', 'notAfter', 'pointCompression'].includes(f)) bad[`${at}.${f}`] = '未知字段 / unknown field';
     const kid = base64Field(k.kid, 1, PARTNER_LIMITS.maxKidBytes, 128);
     if (!kid) bad[`${at}.kid`] = `应为 base64 编码的 1–${PARTNER_LIMITS.maxKidBytes} 字节 / must be base64 of 1 to ${PARTNER_LIMITS.maxKidBytes} bytes`;
@@ -119,15 +125,25 @@ function readEncryptionKeys(v: unknown, bad: Record<string, string>): PartnerEnc
     else kids.add(toBase64(kid));
     const spki = base64Field(k.spki, 1, 1024, PARTNER_LIMITS.maxSpkiChars);
     const why = spki ? p256Problem(spki) : 'not base64';
-    if (why) bad[`${at}.spki`] = `应为 P-256 公钥（SubjectPublicKeyInfo DER 的 base64）/ must be a P-256 public key, base64 of SubjectPublicKeyInfo DER (${why})`;
+    if (why)
+      bad[`${at}.spki`] = `应为 P-256 公钥（SubjectPublicKeyInfo DER 的 base64）/ must be a P-256 public key, base64 of SubjectPublicKeyInfo DER (${why})`;
     let notAfter: string | undefined;
     if (k.notAfter !== undefined) {
-      if (typeof k.notAfter !== 'string' || !ISO_ZONED.test(k.notAfter) || !Number.isFinite(Date.parse(k.notAfter))) bad[`${at}.notAfter`] = '应为带时区的 ISO 8601 时间 / must be an ISO 8601 time with a zone';
+      if (typeof k.notAfter !== 'string' || !ISO_ZONED.test(k.notAfter) || !Number.isFinite(Date.parse(k.notAfter)))
+        bad[`${at}.notAfter`] = '应为带时区的 ISO 8601 时间 / must be an ISO 8601 time with a zone';
       else notAfter = new Date(Date.parse(k.notAfter)).toISOString();
     }
     // Only false is stored: compression is the default, and one setting has one spelling.
-    if (k.pointCompression !== undefined && typeof k.pointCompression !== 'boolean') bad[`${at}.pointCompression`] = '应为 true 或 false / must be true or false';
+    if (k.pointCompression !== undefined && typeof k.pointCompression !== 'boolean')
+      bad[`${at}.pointCompression`] = '应为 true 或 false / must be true or false';
     const full = k.pointCompression === false ? { pointCompression: false as const } : {};
+    // Verifiers find the key a sealed code is for by this kid (docs/sealed-codes.md §The recipient kid):
+    // any other kid would seal codes that no verifier holding this key tries it on.
+    if (kid && spki && !why) {
+      const derived = toBase64(authorityKid(spki));
+      if (toBase64(kid) !== derived)
+        bad[`${at}.kid`] = `kid 应为公钥 SHA-256 的前 8 字节 ${derived} / kid must be the first 8 bytes of SHA-256 over spki: ${derived}`;
+    }
     if (kid && spki && !why) out.push({ kid: toBase64(kid), spki: toBase64(spki), ...(notAfter ? { notAfter } : {}), ...full });
   });
   return out;
@@ -154,23 +170,29 @@ function readSigningCertificates(v: unknown, country: string | undefined, bad: R
   }
   const out: PartnerDoc['signingCertificates'] = [];
   const seen = new Set<string>();
-  v.forEach((c, i) => {
+  v.forEach((entry: unknown, i) => {
     const at = `signingCertificates[${i}]`;
-    if (!c || typeof c !== 'object' || Array.isArray(c)) return void (bad[at] = '应为 {kid?, country?, certificateType?, rawData} / must be {kid?, country?, certificateType?, rawData}');
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry))
+      return void (bad[at] = '应为 {kid?, country?, certificateType?, rawData} / must be {kid?, country?, certificateType?, rawData}');
+    const c = entry as Record<string, unknown>;
     for (const f of Object.keys(c)) if (!['kid', 'country', 'certificateType', 'rawData'].includes(f)) bad[`${at}.${f}`] = '未知字段 / unknown field';
     const der = base64Field(c.rawData, 1, PARTNER_LIMITS.maxCertificateChars, PARTNER_LIMITS.maxCertificateChars);
     if (!der) return void (bad[`${at}.rawData`] = '应为 base64 编码的 X.509 证书 / must be a base64 DER X.509 certificate');
     try {
       parseCertificate(der);
     } catch (e) {
-      return void (bad[`${at}.rawData`] = `不是可用的 X.509 签名证书 / not a usable X.509 signing certificate (${e instanceof Error ? e.message.slice(0, 80) : 'unreadable'})`);
+      return void (bad[`${at}.rawData`] =
+        `不是可用的 X.509 签名证书 / not a usable X.509 signing certificate (${e instanceof Error ? e.message.slice(0, 80) : 'unreadable'})`);
     }
     const kid = toBase64(kidFromCertificate(der));
-    if (c.kid !== undefined && c.kid !== kid) bad[`${at}.kid`] = `kid 应为证书 SHA-256 的前 8 字节 ${kid} / kid must be the first 8 bytes of SHA-256 over the certificate: ${kid}`;
+    if (c.kid !== undefined && c.kid !== kid)
+      bad[`${at}.kid`] = `kid 应为证书 SHA-256 的前 8 字节 ${kid} / kid must be the first 8 bytes of SHA-256 over the certificate: ${kid}`;
     if (c.country !== undefined && c.country !== country) bad[`${at}.country`] = `应为合作方国家 ${country ?? ''} / must be the partner's country`;
     if (c.certificateType !== undefined && c.certificateType !== 'DSC') bad[`${at}.certificateType`] = '应为 DSC / must be DSC';
-    if (seen.has(kid + c.rawData)) bad[at] = '证书重复 / listed twice';
-    seen.add(kid + c.rawData);
+    // base64Field read rawData as text.
+    const listed = kid + String(c.rawData);
+    if (seen.has(listed)) bad[at] = '证书重复 / listed twice';
+    seen.add(listed);
     out.push({ kid, country: country ?? '', certificateType: 'DSC', rawData: toBase64(der) });
   });
   return out;

@@ -7,7 +7,10 @@
  * record the DCC can express, for verifiers that read only DCCs.
  *
  * What is printed comes from the signed code itself (decoded here, never from a second copy of
- * the data), so the words on the paper and the QR beside them cannot disagree.
+ * the data), so the words on the paper and the QR beside them cannot disagree. Its lines are the
+ * shared view model's (core/view certificateSections, the same lines every verifier shows), written
+ * with the shared catalogue in Chinese and English; the paper's own instructions are in ./words.ts.
+ * Instants are printed in UTC, as every surface prints them.
  *
  * Two clocks, never confused (server/issuance/policy.ts): a test result counts from its sample
  * time, so each test shows its sample time and its age at printing; the signature's expiry is
@@ -15,12 +18,13 @@
  */
 import { deflateSync } from 'node:zlib';
 import { PDFContentStream, PDFDocument, PDFFont, PDFName, PDFPage, PDFRawStream, rgb, type RGB } from 'pdf-lib';
-import { decodeStages } from '../../core/hcert';
-import { readIthc, type IthcCertificate } from '../../core/ithc';
-import { IGG_METHODS, IGG_RESULTS, IGG_TARGETS, IGG_UNITS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_TYPE_NAAT, iggAssayLabel, issuerLabel, label, ownLabel, type Lang } from '../../core/valuesets';
+import { readOwnCode } from '../../core/hcert';
+import { certificateSections, documentLang, msg, renderValue, signatureLines, type Item, type Line, type Section, type Value } from '../../core/view';
+import { RECORD_KIND_LIST, RECORD_KINDS, type RecordKind } from '../../core/record-kinds';
 import type { SourceNameEntry } from '../issuance/build';
 import { fontBytes, fontkitForPdfLib } from './fonts';
 import { drawQr, MM, qrOuterSize, type PlacedQr } from './qr-vector';
+import { paperWord, type PaperLang, type PaperWord } from './words';
 
 /** Where an officer finds the means to verify (printed on the certificate). */
 export interface VerifyLinks {
@@ -39,7 +43,7 @@ export interface CertificatePdfInput {
   /** When the PDF is made, ms since the epoch: ages of test results are given at this time. */
   printedAt: number;
   /** The language printed first; both are always printed. Default zh. */
-  lang?: Lang;
+  lang?: PaperLang;
   /** Names of the testing centres and vaccination sites the certificate gives by code (the issuer's source list). */
   sources?: readonly SourceNameEntry[];
 }
@@ -62,42 +66,56 @@ const INK = rgb(0, 0, 0);
 const GREY = rgb(0.33, 0.33, 0.33);
 const RULE = rgb(0.7, 0.7, 0.7);
 const ACCENT = rgb(0.6, 0.05, 0.05);
+const TEXT_WIDTH_MM = (A4[0] - 2 * MARGIN) / MM;
 
-/** Fixed UTC+8 (China Standard Time has no daylight saving). */
-const CST_OFFSET_MS = 8 * 3600 * 1000;
+/** A value in the two languages, the chosen one first; one text when both read the same (a number, a code, a name in one script). */
+type Both = readonly [string] | readonly [string, string];
 
-function two(n: number): string {
-  return String(n).padStart(2, '0');
+/** Both forms on one line ("中文 / English") where that fits in `width`, else one under the other. */
+function fit(both: Both, font: PDFFont, size: number, width: number): string {
+  if (both.length === 1) return both[0];
+  const inline = `${both[0]} / ${both[1]}`;
+  return font.widthOfTextAtSize(inline, size) <= width ? inline : `${both[0]}\n${both[1]}`;
 }
 
-function ymdhm(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
-}
-
-/** An instant in Beijing time and in UTC: officers abroad read the second. */
-export function formatInstant(seconds: number): string {
-  const ms = seconds * 1000;
-  return `${ymdhm(ms + CST_OFFSET_MS)} UTC+8 (${ymdhm(ms).slice(11)} UTC${ymdhm(ms).slice(0, 10) !== ymdhm(ms + CST_OFFSET_MS).slice(0, 10) ? ' ' + ymdhm(ms).slice(0, 10) : ''})`;
-}
-
-/** Age of a result, in whole days and hours: "1 天 2 小时 / 1 d 2 h". */
-export function formatAge(ms: number): { zh: string; en: string } | null {
-  if (!(ms >= 0)) return null;
-  const hours = Math.floor(ms / 3_600_000);
-  const d = Math.floor(hours / 24), h = hours % 24;
-  return d > 0 ? { zh: `${d} 天 ${h} 小时`, en: `${d} d ${h} h` } : { zh: `${h} 小时`, en: `${h} h` };
-}
-
-/** Reads the certificate out of its own code (no key needed: we signed it, and print what it says). */
-export function certificateOfCode(code: string): { certificate: IthcCertificate; iat?: number; exp?: number; kid?: Uint8Array } {
-  const st = decodeStages(code);
-  if (st.error || st.format !== 'ithc' || st.claims?.ithc === undefined) {
-    throw new TypeError(`not an open ITHC code: ${st.error?.message ?? st.format ?? 'no certificate claim'}`);
+/**
+ * The shared view's values and the paper's own words in both languages, the chosen one first.
+ * Values are written by core/view's renderValue; the paper adds no words of its own about them.
+ */
+class Bilingual {
+  readonly first: PaperLang;
+  readonly second: PaperLang;
+  constructor(lang: PaperLang) {
+    [this.first, this.second] = lang === 'en' ? ['en', 'zh'] : ['zh', 'en'];
   }
-  const r = readIthc(st.claims.ithc);
-  if (!r.certificate) throw new TypeError(`the code's certificate is not readable: ${r.problems.join('; ')}`);
-  return { certificate: r.certificate, iat: st.claims.iat, exp: st.claims.exp, kid: st.sign1?.kid };
+
+  /** A value in both languages (once where they read the same). */
+  value(v: Value): Both {
+    const a = renderValue(this.first, v);
+    const b = renderValue(this.second, v);
+    return a === b ? [a] : [a, b];
+  }
+
+  /** A label or a title: "姓名 Name". */
+  label(v: Value, sep = ' '): string {
+    const a = renderValue(this.first, v);
+    const b = renderValue(this.second, v);
+    return a === b ? a : `${a}${sep}${b}`;
+  }
+
+  /** A line with its label, in each language in turn ("签名有效期至 2027年1月6日", "Signature valid until 6 Jan 2027"); the value once when it reads the same in both. */
+  line(l: Pick<Line, 'label' | 'value'>): Both {
+    const v = this.value(l.value);
+    if (v.length === 1) return [`${this.label(l.label)} ${v[0]}`];
+    return [`${renderValue(this.first, l.label)} ${v[0]}`, `${renderValue(this.second, l.label)} ${v[1]}`];
+  }
+
+  /** One of the paper's own messages in both languages, each with its parameters written in that language. */
+  word(key: PaperWord, params: Readonly<Record<string, string | number | Value>> = {}, sep = ' '): string {
+    const one = (lang: PaperLang) =>
+      paperWord(lang, key, Object.fromEntries(Object.entries(params).map(([k, p]) => [k, typeof p === 'object' ? renderValue(lang, p) : p])));
+    return `${one(this.first)}${sep}${one(this.second)}`;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -108,9 +126,18 @@ interface Fonts {
   bold: PDFFont;
 }
 
-/** Line-break opportunities: after each CJK character, after each space; Latin words stay whole. */
+/**
+ * Line-break opportunities: after each CJK character, after each space; Latin words stay whole,
+ * closing punctuation (）」，。、；：) stays with what it closes and opening punctuation (（「) with
+ * what it opens, so neither starts or ends a line on its own.
+ */
+const CJK = '\\u2E80-\\u9FFF\\uF900-\\uFAFF\\uFF00-\\uFFEF\\u3000-\\u303F';
+const OPEN = '[\\uFF08\\u300C\\u300E\\u3010\\u3008\\u300A]';
+const CLOSE = '[\\uFF09\\u300D\\u300F\\u3011\\u3009\\u300B\\uFF0C\\u3002\\u3001\\uFF1B\\uFF1A\\uFF01\\uFF1F]';
+const SEGMENT = new RegExp(`${OPEN}+[^\\s${CJK}]+${CLOSE}*\\s*|${OPEN}*[${CJK}]${CLOSE}*|[^\\s${CJK}]+${CLOSE}*\\s*|\\s+`, 'g');
+
 function segments(text: string): string[] {
-  return text.match(/[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]|[^\s\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]+\s*|\s+/g) ?? [];
+  return text.match(SEGMENT) ?? [];
 }
 
 export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
@@ -138,6 +165,10 @@ export function wrapText(text: string, font: PDFFont, size: number, width: numbe
   return lines;
 }
 
+/** Type size and cell padding of the record tables. */
+const TABLE_SIZE = 8.5;
+const TABLE_PAD = 1.6 * MM;
+
 class Sheet {
   page!: PDFPage;
   y = 0;
@@ -145,7 +176,7 @@ class Sheet {
   constructor(
     readonly doc: PDFDocument,
     readonly fonts: Fonts,
-    readonly lang: Lang,
+    readonly bi: Bilingual,
   ) {
     this.newPage();
   }
@@ -154,11 +185,6 @@ class Sheet {
     this.page = this.doc.addPage(A4);
     this.pages.push(this.page);
     this.y = A4[1] - MARGIN;
-  }
-
-  /** "中文 English" or "English 中文", the chosen language first. */
-  bi(zh: string, en: string, sep = ' '): string {
-    return this.lang === 'en' ? `${en}${sep}${zh}` : `${zh}${sep}${en}`;
   }
 
   ensure(height: number): void {
@@ -182,11 +208,20 @@ class Sheet {
   }
 
   /** A label column and a value column. */
-  field(labelText: string, value: string, x: number, width: number, labelWidth: number, size = 9.5, valueOpts: { bold?: boolean; size?: number } = {}): void {
+  field(
+    labelText: string,
+    value: string | Both,
+    x: number,
+    width: number,
+    labelWidth: number,
+    size = 9.5,
+    valueOpts: { bold?: boolean; size?: number } = {},
+  ): void {
     const vsize = valueOpts.size ?? size;
     const lead = Math.max(size, vsize) * 1.4;
+    const font = valueOpts.bold ? this.fonts.bold : this.fonts.regular;
     const labelLines = wrapText(labelText, this.fonts.regular, size - 1, labelWidth - 4);
-    const valueLines = wrapText(value, valueOpts.bold ? this.fonts.bold : this.fonts.regular, vsize, width - labelWidth);
+    const valueLines = wrapText(typeof value === 'string' ? value : fit(value, font, vsize, width - labelWidth), font, vsize, width - labelWidth);
     const n = Math.max(labelLines.length, valueLines.length);
     this.ensure(n * lead);
     for (let i = 0; i < n; i++) {
@@ -196,16 +231,24 @@ class Sheet {
     }
   }
 
-  /** A table across the text width: column widths in mm, cells wrapped, rows kept whole. */
-  table(head: string[], widthsMm: number[], rows: string[][], bold: boolean[] = []): void {
-    const size = 8.5;
+  /**
+   * A table across the text width under its title: column widths in mm, cells wrapped, rows kept
+   * whole, and the title, the head and the first row on one page.
+   */
+  table(title: string, head: string[], widthsMm: number[], rows: string[][], bold: boolean[] = []): void {
+    const size = TABLE_SIZE;
     const lead = size * 1.3;
-    const pad = 1.6 * MM;
+    const pad = TABLE_PAD;
     const widths = widthsMm.map((w) => w * MM);
     const lay = (cells: string[], fonts: PDFFont[]) => cells.map((t, i) => wrapText(t, fonts[i], size, widths[i] - 2 * pad));
+    const heightOf = (cells: string[][]) => Math.max(...cells.map((c) => c.length)) * lead + 2 * pad;
+    const headFonts = head.map(() => this.fonts.regular);
+    const headCells = lay(head, headFonts);
+    const rowFonts = rows.map((r) => r.map((_, i) => (bold[i] ? this.fonts.bold : this.fonts.regular)));
+    const rowCells = rows.map((r, k) => lay(r, rowFonts[k]));
+    this.heading(title, heightOf(headCells) + (rowCells.length ? heightOf(rowCells[0]) : 0));
     const drawRow = (cells: string[][], fonts: PDFFont[], fillGrey: boolean, colors: RGB[]) => {
-      const n = Math.max(...cells.map((c) => c.length));
-      const height = n * lead + 2 * pad;
+      const height = heightOf(cells);
       this.ensure(height);
       const top = this.y;
       if (fillGrey) this.page.drawRectangle({ x: MARGIN, y: top - height, width: widths.reduce((a, b) => a + b, 0), height, color: rgb(0.93, 0.93, 0.93) });
@@ -217,12 +260,20 @@ class Sheet {
       this.y = top - height;
       this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: MARGIN + widths.reduce((a, b) => a + b, 0), y: this.y }, thickness: 0.4, color: RULE });
     };
-    const headFonts = head.map(() => this.fonts.regular);
-    drawRow(lay(head, headFonts), headFonts, true, head.map(() => GREY));
-    for (const r of rows) {
-      const fonts = r.map((_, i) => (bold[i] ? this.fonts.bold : this.fonts.regular));
-      drawRow(lay(r, fonts), fonts, false, r.map(() => INK));
-    }
+    drawRow(
+      headCells,
+      headFonts,
+      true,
+      head.map(() => GREY),
+    );
+    rowCells.forEach((cells, k) =>
+      drawRow(
+        cells,
+        rowFonts[k],
+        false,
+        cells.map(() => INK),
+      ),
+    );
     this.y -= 3;
   }
 
@@ -232,44 +283,141 @@ class Sheet {
     this.y -= 2;
   }
 
-  /** A section title; `keep` points of what follows stay on the same page. */
-  heading(zh: string, en: string, keep = 30): void {
+  /** A section title, already in both languages; `keep` points of what follows stay on the same page. */
+  heading(title: string, keep = 30): void {
     this.ensure(keep + 26);
     this.y -= 8;
-    this.para(this.bi(zh, en, '  '), MARGIN, A4[0] - 2 * MARGIN, 11.5, { bold: true, color: ACCENT });
+    this.para(title, MARGIN, A4[0] - 2 * MARGIN, 11.5, { bold: true, color: ACCENT });
     this.rule(MARGIN, A4[0] - 2 * MARGIN);
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 
-function holderName(c: IthcCertificate): { native: string; latin: string } {
-  const h = c.holder;
-  const native = `${h.surname ?? ''}${h.givenName ?? ''}`;
-  const latin = [h.surnameLatin, h.givenNameLatin].filter(Boolean).join(' ').replace(/</g, ' ');
-  return { native, latin };
+/** A line of the view model's sections by its key. */
+function lineOf(sections: readonly Section[], key: string): Line | undefined {
+  for (const s of sections) for (const item of s.items) for (const l of item.lines) if (l.key === key) return l;
+  return undefined;
 }
 
-function both(zh: string, en: string, lang: Lang): string {
-  return zh === en ? en : lang === 'en' ? `${en} / ${zh}` : `${zh} / ${en}`;
+/** A line of a record in a table cell: its value, or "label: value" where the column head does not say what it is. */
+type CellLine = string | { readonly key: string; readonly labelled: true };
+
+/** A column of a record table: its head, its share of the width, and the record's lines it holds, one under another. */
+interface Column {
+  readonly head: string;
+  /** Relative width: the columns that hold something share the text width in these proportions. */
+  readonly weight: number;
+  readonly lines: readonly CellLine[];
+  readonly bold?: boolean;
+  /** Lines of a record that no column names land here, labelled, so a line added to the view is never lost on paper. */
+  readonly rest?: boolean;
 }
 
-/** A testing centre or vaccination site: its name as carried, or, for a code, its names in both scripts when known. */
-function placeLabel(name: string | undefined, code: number | undefined, sources: readonly SourceNameEntry[] | undefined, lang: Lang): string {
-  if (name !== undefined) return name;
-  const e = sources?.find((x) => x.code === code);
-  if (!e) return both(`机构编码 ${code}`, `source code ${code}`, lang);
-  return e.nameLatin ? both(e.name, e.nameLatin, lang) : e.name;
+const keyOf = (c: CellLine): string => (typeof c === 'string' ? c : c.key);
+
+/** A record kind's table on paper: its columns (which of the kind's view lines go in which), the lines left off, whether its rows show sample ages. */
+interface PaperTable {
+  columns(bi: Bilingual): Column[];
+  readonly omit?: readonly string[];
+  readonly sampleAges?: boolean;
 }
 
-function valueLabel(set: Parameters<typeof label>[0], code: string, lang: Lang): string {
-  return both(label(set, code, 'zh'), label(set, code, 'en'), lang);
+/** Each record kind's table (core/record-kinds.ts): a kind without one does not typecheck. */
+const PAPER_TABLES: { readonly [K in RecordKind]: PaperTable } = {
+  naat: {
+    sampleAges: true,
+    columns: (bi) => [
+      { head: bi.label(msg('label.sampleTime')), weight: 48, lines: ['test.sampleTime', { key: 'test.reportTime', labelled: true }] },
+      { head: bi.word('ageAtPrinting'), weight: 24, lines: ['test.sampleAge'] },
+      { head: bi.word('testAndResult'), weight: 48, lines: ['test.type', 'test.result', 'test.name', 'test.device'], bold: true, rest: true },
+      { head: bi.label(msg('label.centre')), weight: 44, lines: ['test.centre', 'test.country'] },
+      { head: bi.label(msg('label.issuedBy')), weight: 30, lines: ['test.issuer'] },
+    ],
+  },
+  igg: {
+    sampleAges: true,
+    columns: (bi) => [
+      { head: bi.label(msg('label.sampleTime')), weight: 44, lines: ['antibody.sampleTime'] },
+      { head: bi.word('ageAtPrinting'), weight: 24, lines: ['antibody.sampleAge'] },
+      {
+        head: bi.word('resultAndMethod'),
+        weight: 58,
+        lines: [
+          'antibody.result',
+          'antibody.value',
+          { key: 'antibody.cutoff', labelled: true },
+          { key: 'antibody.target', labelled: true },
+          'antibody.method',
+          'antibody.assay',
+        ],
+        bold: true,
+        rest: true,
+      },
+      { head: bi.label(msg('label.centre')), weight: 44, lines: ['antibody.centre', 'antibody.country'] },
+      { head: bi.label(msg('label.issuedBy')), weight: 30, lines: ['antibody.issuer'] },
+    ],
+    // What a result means follows from the result and target printed beside it; in both
+    // languages it would triple the row, so it stays on the verifier's screen.
+    omit: ['antibody.meaning'],
+  },
+  vaccination: {
+    columns: (bi) => [
+      { head: bi.label(msg('label.dose')), weight: 20, lines: ['vaccination.dose'], bold: true },
+      { head: bi.label(msg('label.date')), weight: 25, lines: ['vaccination.date'], bold: true },
+      { head: bi.label(msg('label.vaccine')), weight: 46, lines: ['vaccination.product', 'vaccination.type'], rest: true },
+      { head: bi.label(msg('label.manufacturer')), weight: 34, lines: ['vaccination.manufacturer'] },
+      { head: bi.label(msg('label.country')), weight: 18, lines: ['vaccination.country'] },
+      { head: bi.label(msg('label.site')), weight: 42, lines: ['vaccination.site'] },
+      { head: bi.label(msg('label.issuedBy')), weight: 30, lines: ['vaccination.issuer'] },
+    ],
+  },
+};
+
+/**
+ * A view section as a titled table, one row per record; a column no record has a line for is left
+ * out. `omit` names lines the paper leaves out on purpose.
+ */
+function recordTable(s: Sheet, section: Section, all: readonly Column[], omit: readonly string[] = []): void {
+  const placed = new Set([...all.flatMap((c) => c.lines.map(keyOf)), ...omit]);
+  const used = (c: Column) =>
+    section.items.some(
+      (item) => (c.rest && item.lines.some((l) => !placed.has(l.key))) || c.lines.some((spec) => item.lines.some((l) => l.key === keyOf(spec))),
+    );
+  const columns = all.filter(used);
+  const total = columns.reduce((a, c) => a + c.weight, 0);
+  const mm = columns.map((c) => (c.weight / total) * TEXT_WIDTH_MM);
+  const cell = (item: Item, c: Column, k: number): string => {
+    const font = c.bold ? s.fonts.bold : s.fonts.regular;
+    const width = mm[k] * MM - 2 * TABLE_PAD;
+    const out: string[] = [];
+    for (const spec of c.lines) {
+      const l = item.lines.find((x) => x.key === keyOf(spec));
+      if (l) out.push(fit(typeof spec === 'string' ? s.bi.value(l.value) : s.bi.line(l), font, TABLE_SIZE, width));
+    }
+    if (c.rest) for (const l of item.lines) if (!placed.has(l.key)) out.push(fit(s.bi.line(l), font, TABLE_SIZE, width));
+    return out.join('\n');
+  };
+  s.table(
+    s.bi.label(section.title, '  '),
+    columns.map((c) => c.head),
+    mm,
+    section.items.map((item) => columns.map((c, k) => cell(item, c, k))),
+    columns.map((c) => c.bold === true),
+  );
 }
 
 /** Renders the paper certificate. Deterministic for the same input (fixed dates in the PDF's metadata). */
 export async function renderCertificatePdf(input: CertificatePdfInput): Promise<CertificatePdf> {
-  const lang: Lang = input.lang ?? 'zh';
-  const { certificate: c, iat, exp, kid } = certificateOfCode(input.ithc);
+  const bi = new Bilingual(input.lang ?? 'zh');
+  const { certificate: c, iat, exp, kid } = readOwnCode(input.ithc);
+  // Our own code read back from the store, not a verification: its content's lines as every
+  // verifier shows them, with the ages of samples counted to the printing time.
+  const printedAt = Math.floor(input.printedAt / 1000);
+  const sections = certificateSections({ format: 'ithc', ithc: c }, { now: printedAt, sources: new Map((input.sources ?? []).map((e) => [e.code, e])) });
+  const signature = signatureLines({ format: null, kid: null, issuer: null, alg: null, issuedAt: iat ?? null, expiresAt: exp ?? null, signer: null });
+  const section = (key: string) => sections.find((x) => x.key === key);
+
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkitForPdfLib);
   const fonts: Fonts = {
@@ -277,27 +425,26 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
     bold: await doc.embedFont(fontBytes('bold'), { subset: true }),
   };
   const printed = new Date(input.printedAt);
-  doc.setTitle('国际旅行健康证明 / International Travel Health Certificate');
+  doc.setTitle(bi.word('title', {}, ' / '));
   doc.setSubject(c.id);
   doc.setCreator('ITHC');
   doc.setProducer('ITHC (pdf-lib)');
   doc.setCreationDate(printed);
   doc.setModificationDate(printed);
-  doc.setLanguage(lang === 'en' ? 'en' : 'zh-CN');
+  doc.setLanguage(documentLang(bi.first));
 
-  const s = new Sheet(doc, fonts, lang);
+  const s = new Sheet(doc, fonts, bi);
   const qrs: CertificatePdf['qrs'] = [];
   const W = A4[0] - 2 * MARGIN;
-  const bi = (zh: string, en: string) => s.bi(zh, en);
 
   // Title.
-  const titles = lang === 'en' ? ['International Travel Health Certificate', '国际旅行健康证明'] : ['国际旅行健康证明', 'International Travel Health Certificate'];
   s.y -= 22;
-  s.text(titles[0], MARGIN, s.y, lang === 'en' ? 19 : 22, { bold: true });
+  s.text(paperWord(bi.first, 'title'), MARGIN, s.y, bi.first === 'en' ? 19 : 22, { bold: true });
   s.y -= 20;
-  s.text(titles[1], MARGIN, s.y, lang === 'en' ? 17 : 15, { bold: true });
+  s.text(paperWord(bi.second, 'title'), MARGIN, s.y, bi.first === 'en' ? 17 : 15, { bold: true });
   s.y -= 14;
-  s.text(bi('中华人民共和国', "People's Republic of China") + ' · ' + c.issuer, MARGIN, s.y, 9, { color: GREY });
+  const issuer = lineOf(sections, 'issuer.name');
+  s.text(bi.word('state') + (issuer ? ` · ${bi.value(issuer.value).join(' / ')}` : ''), MARGIN, s.y, 9, { color: GREY });
   s.rule(MARGIN, W, INK, 1.2);
 
   // The comprehensive QR, top right, at its fixed size.
@@ -308,132 +455,68 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   qrs.push({ page: 0, code: input.ithc, placed });
   const captionY = qrTop - main.outer - 10;
   const capW = main.outer;
-  const cap1 = bi('扫码核验（综合证明）', 'Scan to verify (comprehensive)');
+  const cap1 = bi.word('scanToVerify');
   const cap2 = `ITHC1 · QR ${placed.matrix.version}-Q · ${MAIN_QR_MM} mm`;
   s.text(cap1, qrX + (capW - fonts.regular.widthOfTextAtSize(cap1, 8.5)) / 2, captionY, 8.5, { color: GREY });
   s.text(cap2, qrX + (capW - fonts.regular.widthOfTextAtSize(cap2, 8)) / 2, captionY - 11, 8, { color: GREY });
 
-  // Holder, beside the QR.
+  // Holder, beside the QR: the view's holder lines, the name large.
   const colW = qrX - MARGIN - 6 * MM;
   const labelW = 37 * MM;
-  const name = holderName(c);
-  const h = c.holder;
+  const holder = section('holder');
   s.y -= 4;
-  s.para(bi('持证人', 'Holder'), MARGIN, colW, 11.5, { bold: true, color: ACCENT });
-  s.field(bi('姓名', 'Name'), name.native || name.latin, MARGIN, colW, labelW, 9.5, { bold: true, size: 15 });
-  if (name.native && name.latin) s.field('', name.latin, MARGIN, colW, labelW, 9.5, { bold: true, size: 12 });
-  s.field(bi('出生日期', 'Date of birth'), h.dateOfBirth, MARGIN, colW, labelW);
-  s.field(bi('性别', 'Sex'), both(ownLabel(SEXES, h.sex, 'zh'), ownLabel(SEXES, h.sex, 'en'), lang), MARGIN, colW, labelW);
-  s.field(bi('国籍', 'Nationality'), `${valueLabel('country', h.nationality, lang)} (${h.nationality})`, MARGIN, colW, labelW);
-  s.field(bi('旅行证件', 'Travel document'), `${both(ownLabel(TRAVEL_DOCUMENT_TYPES, h.documentType, 'zh'), ownLabel(TRAVEL_DOCUMENT_TYPES, h.documentType, 'en'), lang)}`, MARGIN, colW, labelW);
-  s.field(bi('证件号码', 'Document No.'), h.documentNumber, MARGIN, colW, labelW, 9.5, { bold: true, size: 11 });
+  if (holder) {
+    s.para(bi.label(holder.title), MARGIN, colW, 11.5, { bold: true, color: ACCENT });
+    for (const l of holder.items.flatMap((i) => i.lines)) {
+      if (l.key === 'holder.name') s.field(bi.label(l.label), bi.value(l.value), MARGIN, colW, labelW, 9.5, { bold: true, size: 15 });
+      // Right under the name it repeats: no label needed.
+      else if (l.key === 'holder.nameLatin') s.field('', bi.value(l.value), MARGIN, colW, labelW, 9.5, { bold: true, size: 12 });
+      else s.field(bi.label(l.label), bi.value(l.value), MARGIN, colW, labelW);
+    }
+  }
+  // The certificate: its issuer and identifier, when it was signed and until when the signature holds.
   s.y -= 4;
-  s.para(bi('证明', 'Certificate'), MARGIN, colW, 11.5, { bold: true, color: ACCENT });
-  s.field(bi('证明编号', 'Certificate ID'), c.id, MARGIN, colW, labelW, 9.5, { size: 8.5 });
-  // A listed issuer in both languages; any other as the certificate names it.
-  s.field(bi('签发机构', 'Issued by'), both(issuerLabel(c.issuer, 'zh'), issuerLabel(c.issuer, 'en'), lang), MARGIN, colW, labelW);
-  if (iat !== undefined) s.field(bi('签发时间', 'Issued'), formatInstant(iat), MARGIN, colW, labelW);
-  if (exp !== undefined) {
-    s.field(bi('签名有效期至', 'Signature valid until'), formatInstant(exp), MARGIN, colW, labelW, 9.5, { bold: true });
-    s.field('', bi('此后请在小程序中更新证明；各项记录的日期不变。', 'Refresh the certificate in the mini program after this date; each record keeps its own date.'), MARGIN, colW, labelW, 8, { size: 7.5 });
+  s.para(bi.word('certificate'), MARGIN, colW, 11.5, { bold: true, color: ACCENT });
+  for (const l of [...(section('issuer')?.items.flatMap((i) => i.lines) ?? []), ...signature]) {
+    if (l.key === 'issuer.id') s.field(bi.label(l.label), bi.value(l.value), MARGIN, colW, labelW, 9.5, { size: 8.5 });
+    else if (l.key === 'signature.expiresAt') {
+      s.field(bi.label(l.label), bi.value(l.value), MARGIN, colW, labelW, 9.5, { bold: true });
+      s.field('', bi.word('refresh'), MARGIN, colW, labelW, 8, { size: 7.5 });
+    } else s.field(bi.label(l.label), bi.value(l.value), MARGIN, colW, labelW);
   }
   s.y = Math.min(s.y, captionY - 16);
 
   // Print at 100 %, with a ruler to check it: right under the QR it is about.
   drawPrintNotice(s, W);
 
-  // Records, as tables: one row per record.
-  const age = (sampleTime: number) => {
-    const a = formatAge(input.printedAt - sampleTime * 1000);
-    return a ? s.bi(a.zh, a.en, ' / ') : '—';
-  };
-  const cell = (zh: string, en: string) => both(zh, en, lang);
-  if (c.tests.length) {
-    s.heading('核酸（病毒）检测', 'Nucleic-acid (viral) tests', 60);
-    s.table(
-      [bi('采样时间', 'Sample time'), bi('距打印', 'Age at printing'), bi('检测与结果', 'Test and result'), bi('检测机构', 'Testing centre'), bi('签发', 'Issuer')],
-      [42, 22, 44, 42, 30],
-      c.tests.map((t) => [
-        formatInstant(t.sampleTime),
-        age(t.sampleTime),
-        `${t.testType === TEST_TYPE_NAAT ? cell('核酸检测', 'NAAT') : valueLabel('testType', t.testType, lang)}: ${valueLabel('testResult', t.result, lang)}${t.testName ? `\n${t.testName}` : ''}${t.device ? `\n${valueLabel('testManufacturer', t.device, lang)}` : ''}`,
-        `${placeLabel(t.testingCentre, t.testingCentreCode, input.sources, lang)} (${t.country})`,
-        t.issuer,
-      ]),
-      [false, false, true, false, false],
-    );
+  // Records, as tables: one row per record, its cells the view's lines; kind by kind, in the certificate's order.
+  let agesPrinted = false;
+  const agesNote = () => s.para(bi.word('countsFromSample'), MARGIN, W, 8, { color: GREY });
+  for (const kind of RECORD_KIND_LIST) {
+    const table = PAPER_TABLES[kind];
+    // Ages count from the sample: said once, under the last table that shows them.
+    if (agesPrinted && !table.sampleAges) {
+      agesNote();
+      agesPrinted = false;
+    }
+    const records = section(RECORD_KINDS[kind].view.section);
+    if (!records) continue;
+    recordTable(s, records, table.columns(bi), table.omit);
+    if (table.sampleAges) agesPrinted = true;
   }
-  if (c.antibodyTests.length) {
-    s.heading('血清 IgG 抗体检测', 'Serum IgG antibody tests', 60);
-    s.table(
-      [bi('采样时间', 'Sample time'), bi('距打印', 'Age at printing'), bi('结果与方法', 'Result and method'), bi('检测机构', 'Testing centre'), bi('签发', 'Issuer')],
-      [42, 22, 44, 42, 30],
-      c.antibodyTests.map((t) => [
-        formatInstant(t.sampleTime),
-        age(t.sampleTime),
-        [
-          `${cell(ownLabel(IGG_RESULTS, t.result, 'zh'), ownLabel(IGG_RESULTS, t.result, 'en'))}${t.value !== undefined ? ` · ${t.comparator ?? ''}${t.value} ${t.unit ?? ''}`.trimEnd() : ''}`,
-          t.cutoff !== undefined ? `${cell('阳性判定值', 'cut-off')} ${t.cutoff} ${t.unit ?? ''}`.trimEnd() : '',
-          t.target !== undefined ? cell(ownLabel(IGG_TARGETS, t.target, 'zh'), ownLabel(IGG_TARGETS, t.target, 'en')) : '',
-          cell(ownLabel(IGG_METHODS, t.method, 'zh'), ownLabel(IGG_METHODS, t.method, 'en')),
-          t.assayCode !== undefined ? iggAssayLabel(t.assayCode, lang) : [t.assay, t.manufacturer].filter(Boolean).join(' · '),
-        ]
-          .filter(Boolean)
-          .join('\n'),
-        `${placeLabel(t.testingCentre, t.testingCentreCode, input.sources, lang)} (${t.country})`,
-        t.issuer,
-      ]),
-      [false, false, true, false, false],
-    );
-  }
-  if (c.tests.length || c.antibodyTests.length) {
-    s.para(
-      bi('检测结果自采样时间起算（非签发时间）；可接受多久由目的地入境规定决定。', 'A test result counts from its sample time, not from issuance; how long it is accepted is set by the destination\'s entry rules.'),
-      MARGIN,
-      W,
-      8,
-      { color: GREY },
-    );
-  }
-  if (c.vaccinations.length) {
-    s.heading('疫苗接种', 'Vaccinations', 60);
-    s.table(
-      [bi('剂次', 'Dose'), bi('接种日期', 'Date'), bi('疫苗', 'Vaccine'), bi('生产企业', 'Manufacturer'), bi('国家', 'Country'), bi('接种单位与签发', 'Site and issuer')],
-      [18, 22, 52, 40, 18, 30],
-      c.vaccinations.map((v) => [
-        `${v.doseNumber}/${v.totalDoses}`,
-        v.date,
-        `${valueLabel('vaccineProduct', v.product, lang)}\n${valueLabel('vaccineProphylaxis', v.prophylaxis, lang)}`,
-        valueLabel('vaccineManufacturer', v.manufacturer, lang),
-        `${label('country', v.country, lang)} (${v.country})`,
-        `${placeLabel(v.vaccinationSite, v.vaccinationSiteCode, input.sources, lang)}\n${v.issuer}`,
-      ]),
-      [true, true, false, false, false, false],
-    );
-  }
+  if (agesPrinted) agesNote();
 
   // How to verify.
-  s.heading('如何核验', 'How to verify');
+  s.heading(bi.word('howToVerify', {}, '  '));
   const kidText = kid ? ` (kid ${Buffer.from(kid).toString('base64')})` : '';
-  s.para(`1. ${bi('网页核验（任何浏览器，首次打开后可离线使用）', 'Web verifier (any browser; works offline after the first visit)')}: ${input.links.webVerifier}`, MARGIN, W, 9);
-  s.para(`2. ${bi('信任列表（签名证书）', 'Trust list (signing certificates)')}${kidText}: ${input.links.trustList}`, MARGIN, W, 9);
+  s.para(`1. ${bi.word('webVerifier')}: ${input.links.webVerifier}`, MARGIN, W, 9);
+  s.para(`2. ${bi.word('trustList')}${kidText}: ${input.links.trustList}`, MARGIN, W, 9);
   // Only what an officer can actually use: the addresses above, and verifiers they already have.
-  if (input.dcc?.length) {
-    s.para(`3. ${bi('欧盟数字新冠证书（EU DCC）核验程序可读取后附各页的 HC1 二维码（使用上述信任列表）', 'Any EU Digital COVID Certificate (DCC) verifier reads the HC1 codes on the following pages, with the trust list above')}`, MARGIN, W, 9);
-  }
-  s.para(
-    bi(
-      '二维码经发证机构数字签名（COSE/ES256）。核验签名即可确认内容未被篡改；请同时核对持证人的旅行证件。',
-      'The QR is digitally signed by the issuer (COSE, ES256). A valid signature shows the content is unaltered; check it against the holder\'s travel document.',
-    ),
-    MARGIN,
-    W,
-    8.5,
-    { color: GREY },
-  );
+  if (input.dcc?.length) s.para(`3. ${bi.word('dccVerifiers')}`, MARGIN, W, 9);
+  s.para(bi.word('signedNote'), MARGIN, W, 8.5, { color: GREY });
 
   if (input.dcc?.length) drawDccPages(s, input.dcc, qrs);
-  drawFooters(s, c.id, input.printedAt);
+  drawFooters(s, c.id, printedAt);
   deflateContentStreams(doc);
   const bytes = await doc.save({ useObjectStreams: true });
   return { bytes, pages: s.pages.length, qrs };
@@ -457,19 +540,14 @@ function drawPrintNotice(s: Sheet, W: number): void {
   s.y -= 10;
   const boxTop = s.y;
   s.y -= 2;
-  s.para(
-    s.bi('请以 100% 实际尺寸打印，不要选择“适合页面”或缩放。', 'Print at 100% (actual size). Do not use "fit to page" or any scaling.'),
-    MARGIN + 4 * MM,
-    W - 8 * MM,
-    10,
-    { bold: true },
-  );
-  s.para(s.bi('下方标尺打印后应正好 50 毫米；综合证明二维码应为 70 毫米见方。', 'The bar below must measure exactly 50 mm on paper; the comprehensive QR must measure 70 mm.'), MARGIN + 4 * MM, W - 8 * MM, 8.5);
+  s.para(s.bi.word('printActualSize'), MARGIN + 4 * MM, W - 8 * MM, 10, { bold: true });
+  s.para(s.bi.word('printRuler', { qr: MAIN_QR_MM }), MARGIN + 4 * MM, W - 8 * MM, 8.5);
   s.y -= 8;
   const x = MARGIN + 4 * MM;
   const page = s.page;
   page.drawRectangle({ x, y: s.y, width: 50 * MM, height: 1.2 * MM, color: INK });
-  for (let mm = 0; mm <= 50; mm += 10) page.drawLine({ start: { x: x + mm * MM, y: s.y }, end: { x: x + mm * MM, y: s.y - 2 * MM }, thickness: 0.5, color: INK });
+  for (let mm = 0; mm <= 50; mm += 10)
+    page.drawLine({ start: { x: x + mm * MM, y: s.y }, end: { x: x + mm * MM, y: s.y - 2 * MM }, thickness: 0.5, color: INK });
   s.text('0', x - 1.5, s.y - 5.5 * MM, 7);
   s.text('50 mm', x + 50 * MM - 8, s.y - 5.5 * MM, 7);
   s.y -= 7 * MM;
@@ -484,17 +562,8 @@ function drawDccPages(s: Sheet, dcc: NonNullable<CertificatePdfInput['dcc']>, qr
   let rowHeight = 0;
   s.newPage();
   s.y -= 6;
-  s.para(s.bi('单项记录二维码（欧盟数字新冠证书格式）', 'Single-record codes (EU Digital COVID Certificate format)'), MARGIN, W, 13, { bold: true });
-  s.para(
-    s.bi(
-      '只识读欧盟数字新冠证书（HC1）的核验方可扫描以下二维码；每个二维码单独签名，内容与第 1 页的综合证明一致。',
-      'For verifiers that read only EU DCCs (HC1). Each code is signed on its own and repeats one record of the comprehensive certificate on page 1.',
-    ),
-    MARGIN,
-    W,
-    9,
-    { color: GREY },
-  );
+  s.para(s.bi.word('dccHeading'), MARGIN, W, 13, { bold: true });
+  s.para(s.bi.word('dccLead'), MARGIN, W, 9, { color: GREY });
   s.rule(MARGIN, W);
   rowTop = s.y;
   dcc.forEach((d, i) => {
@@ -511,8 +580,12 @@ function drawDccPages(s: Sheet, dcc: NonNullable<CertificatePdfInput['dcc']>, qr
     const x = MARGIN + col * cell + (cell - size.outer) / 2;
     const placed = drawQr(s.page, d.code, x, rowTop - size.outer, DCC_QR_MM);
     qrs.push({ page: s.pages.length - 1, code: d.code, placed });
-    const what = d.type === 't' ? s.bi('检测', 'Test') : s.bi('疫苗接种', 'Vaccination');
-    const lines = [`${what} · HC1 · ${DCC_QR_MM} mm`, d.uci, `${s.bi('签名有效期至', 'Signature valid until')} ${formatInstant(d.expiresAt)}`];
+    const what = s.bi.label(msg(d.type === 't' ? 'record.t' : 'record.v'));
+    const lines = [
+      `${what} · HC1 · ${DCC_QR_MM} mm`,
+      d.uci,
+      ...s.bi.line({ label: msg('label.expiresAt'), value: { kind: 'datetime', seconds: d.expiresAt } }),
+    ];
     let ty = rowTop - size.outer - 11;
     for (const [k, line] of lines.entries()) {
       const fs = k === 0 ? 9 : 7.5;
@@ -527,11 +600,16 @@ function drawDccPages(s: Sheet, dcc: NonNullable<CertificatePdfInput['dcc']>, qr
   });
 }
 
+/** `printedAt` in seconds since the epoch. */
 function drawFooters(s: Sheet, id: string, printedAt: number): void {
   const n = s.pages.length;
+  const W = A4[0] - 2 * MARGIN;
+  const printed = s.bi.word('printed', { at: { kind: 'datetime', seconds: printedAt } }, ' / ');
   s.pages.forEach((page, i) => {
-    const text = `${s.bi(`第 ${i + 1} 页，共 ${n} 页`, `Page ${i + 1} of ${n}`)} · ${s.bi('打印于', 'printed')} ${formatInstant(Math.floor(printedAt / 1000))} · ${id}`;
+    const text = `${s.bi.word('page', { n: i + 1, total: n }, ' / ')} · ${printed} · ${id}`;
+    // One line: smaller type rather than a line running off the page.
+    const size = Math.min(7.5, (7.5 * W) / s.fonts.regular.widthOfTextAtSize(text, 7.5));
     page.drawLine({ start: { x: MARGIN, y: MARGIN + 6 * MM }, end: { x: A4[0] - MARGIN, y: MARGIN + 6 * MM }, thickness: 0.4, color: RULE });
-    page.drawText(text, { x: MARGIN, y: MARGIN + 2 * MM, size: 7.5, font: s.fonts.regular, color: GREY });
+    page.drawText(text, { x: MARGIN, y: MARGIN + 2 * MM, size, font: s.fonts.regular, color: GREY });
   });
 }

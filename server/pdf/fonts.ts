@@ -20,7 +20,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 // fontkit 2 ships no type declarations; the three members used here are typed where they are used.
-// @ts-ignore -- untyped package
+// @ts-expect-error -- untyped package
 import * as fontkit from 'fontkit';
 import type { PDFDocument } from 'pdf-lib';
 import { createRequire } from 'node:module';

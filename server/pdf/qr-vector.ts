@@ -93,7 +93,14 @@ export function drawQr(page: PDFPage, text: string, x: number, y: number, symbol
   if (!(symbolMm >= 10 && symbolMm <= 190)) throw new RangeError('a printed QR symbol is between 10 and 190 mm wide');
   const { matrix, outer, module } = qrOuterSize(text, symbolMm, ecc);
   const n = matrix.size;
-  const ops: PDFOperator[] = [beginMarkedContent(QR_MARK), pushGraphicsState(), setFillingGrayscaleColor(1), rectangle(x, y, outer, outer), fill(), setFillingGrayscaleColor(0)];
+  const ops: PDFOperator[] = [
+    beginMarkedContent(QR_MARK),
+    pushGraphicsState(),
+    setFillingGrayscaleColor(1),
+    rectangle(x, y, outer, outer),
+    fill(),
+    setFillingGrayscaleColor(0),
+  ];
   const x0 = x + QUIET_MODULES * module;
   // PDF's y axis points up; the matrix's row 0 is the top row.
   const yTop = y + outer - QUIET_MODULES * module;

@@ -2,11 +2,12 @@
  * The `certificate.pdf` action's service: renders the holder's stored certificate as the paper
  * version and hands back a temporary URL from the app's file storage.
  *
- * Wiring: whatever builds an app passes its paper settings to createApp (`paper`): the local
- * gateway a LocalFileStorage in the data folder and the gateway's own URLs, the cloud entry a
- * CloudFileStorage and the public URLs (ITHC_PUBLIC_BASE_URL).
+ * Wiring: the paper settings are part of the platform the services are made from
+ * (server/compose/services.ts `paper`), given when the app is built: the local app's a
+ * LocalFileStorage in the data folder and the gateway's own URLs (node/local.ts), the certificate
+ * cloud function's a CloudFileStorage and the public URLs (ITHC_PUBLIC_BASE_URL).
  */
-import type { App } from '../app';
+import type { Clock } from '../clock';
 import { ServiceError } from '../errors';
 import { userIdFor } from '../identity/person-id';
 import type { CertificateDoc } from '../issuance/service';
@@ -29,15 +30,6 @@ export interface PaperSettings {
   render?: PdfRenderer;
 }
 
-/** Sets an existing app's paper settings (tests that build an app before choosing its storage). */
-export function attachPaper(app: App, settings: PaperSettings): void {
-  app.paper = settings;
-}
-
-export function paperOf(app: App): PaperSettings | undefined {
-  return app.paper;
-}
-
 /** The printed verification links for a public base URL (no trailing slash needed). */
 export function verifyLinks(baseUrl: string): VerifyLinks {
   const base = baseUrl.replace(/\/+$/, '');
@@ -51,13 +43,36 @@ export function verifyLinks(baseUrl: string): VerifyLinks {
 export type PdfRenderer = (input: CertificatePdfInput, caller: string) => Promise<CertificatePdf>;
 
 /** Renders `doc` for `caller` (paper.render, else `render`) and stores it; the caller gets a temporary URL. */
-export async function printCertificate(app: Pick<App, 'paper' | 'clock'>, doc: CertificateDoc, lang: Lang, render: PdfRenderer, caller: string): Promise<StoredFile> {
+export async function printCertificate(
+  app: { paper?: PaperSettings; clock: Clock },
+  doc: CertificateDoc,
+  lang: Lang,
+  render: PdfRenderer,
+  caller: string,
+): Promise<StoredFile> {
   const paper = app.paper;
-  if (!paper) throw new ServiceError('UNAVAILABLE', '暂不能生成打印版 / the printable version is not available on this server');
+  if (!paper)
+    throw new ServiceError('UNAVAILABLE', '暂不能生成打印版 / the printable version is not available on this server', {
+      messageCode: 'server.printUnavailable',
+    });
   const now = app.clock.now();
-  if (doc.status === 'revoked') throw new ServiceError('CONFLICT', '此证明已被撤销，不能打印 / this certificate was revoked and cannot be printed');
-  if (doc.exp * 1000 <= now) throw new ServiceError('CONFLICT', '证明签名已过期，请先更新证明再打印 / the certificate has expired; refresh it before printing');
-  const pdf = await (paper.render ?? render)({ ithc: doc.codes.ithc, dcc: doc.codes.dcc, links: paper.links, printedAt: now, lang, sources: sourceNamesFromJson(doc.certificate) }, caller);
+  if (doc.status === 'revoked')
+    throw new ServiceError('CONFLICT', '此证明已被撤销，不能打印 / this certificate was revoked and cannot be printed', {
+      messageCode: 'server.revokedCannotPrint',
+    });
+  if (doc.exp * 1000 <= now)
+    throw new ServiceError('CONFLICT', '证明签名已过期，请先更新证明再打印 / the certificate has expired; refresh it before printing', {
+      messageCode: 'server.expiredCannotPrint',
+    });
+  const pdf = await (paper.render ?? render)(
+    { ithc: doc.codes.ithc, dcc: doc.codes.dcc, links: paper.links, printedAt: now, lang, sources: sourceNamesFromJson(doc.certificate) },
+    caller,
+  );
   // The file belongs to the account that asked (a proxy's printout of a relative's is the proxy's).
-  return paper.storage.put(pdf.bytes, { contentType: 'application/pdf', ttlSeconds: paper.ttlSeconds ?? DEFAULT_FILE_TTL_SECONDS, name: 'certificate.pdf', owner: userIdFor(caller) });
+  return paper.storage.put(pdf.bytes, {
+    contentType: 'application/pdf',
+    ttlSeconds: paper.ttlSeconds ?? DEFAULT_FILE_TTL_SECONDS,
+    name: 'certificate.pdf',
+    owner: userIdFor(caller),
+  });
 }

@@ -74,7 +74,7 @@ export class LocalFileStorage implements FileStorage {
     writeFileSync(`${file}.tmp`, bytes, { mode: 0o600 });
     renameSync(`${file}.tmp`, file);
     writeFileSync(join(this.dir, `${token}.json`), JSON.stringify(meta), { mode: 0o600 });
-    return { url: `${this.opts.baseUrl ?? ''}/files/${token}.pdf`, expiresAt };
+    return Promise.resolve({ url: `${this.opts.baseUrl ?? ''}/files/${token}.pdf`, expiresAt });
   }
 
   /** The file behind a token while it has not expired; null otherwise (expired files are deleted). */
@@ -97,7 +97,7 @@ export class LocalFileStorage implements FileStorage {
   }
 
   async discardOwnedBy(owner: string): Promise<number> {
-    if (!owner || !existsSync(this.dir)) return 0;
+    if (!owner || !existsSync(this.dir)) return Promise.resolve(0);
     let removed = 0;
     for (const f of readdirSync(this.dir)) {
       const m = /^([A-Za-z0-9_-]{22})\.json$/.exec(f);
@@ -110,7 +110,7 @@ export class LocalFileStorage implements FileStorage {
       this.remove(m[1]);
       removed++;
     }
-    return removed;
+    return Promise.resolve(removed);
   }
 
   /** Deletes every expired file. Runs on each put, so the folder never grows without bound. */
@@ -157,7 +157,9 @@ export class LocalFileStorage implements FileStorage {
 /** The part of wx-server-sdk that cloud storage needs (see server/cloud/wx-server-sdk.d.ts). */
 export interface CloudStorageSdk {
   uploadFile(opts: { cloudPath: string; fileContent: Uint8Array }): Promise<{ fileID: string }>;
-  getTempFileURL(opts: { fileList: Array<string | { fileID: string; maxAge?: number }> }): Promise<{ fileList: Array<{ fileID: string; tempFileURL: string; status: number; errMsg: string }> }>;
+  getTempFileURL(opts: {
+    fileList: Array<string | { fileID: string; maxAge?: number }>;
+  }): Promise<{ fileList: Array<{ fileID: string; tempFileURL: string; status: number; errMsg: string }> }>;
   /** Deletes files (at most 50 a call); housekeeping's. Optional only for callers that never delete. */
   deleteFile?(opts: { fileList: string[] }): Promise<{ fileList: Array<{ fileID: string; status: number; errMsg?: string }> }>;
 }

@@ -49,10 +49,15 @@ export interface CloudBaseCollectionsApi {
   createCollection(name: string): Promise<unknown>;
 }
 
+/** A code or message the SDK gave as text; anything else (absent, an object) as ''. */
+function scalarText(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : '';
+}
+
 /** The SDK's answer for a collection that does not exist (DATABASE_COLLECTION_NOT_EXIST, -502005). */
 export function isMissingCollection(e: unknown): boolean {
   const o = e as { errCode?: unknown; errMsg?: unknown; message?: unknown } | null;
-  const text = `${String(o?.errCode ?? '')} ${String(o?.errMsg ?? o?.message ?? '')}`;
+  const text = `${scalarText(o?.errCode)} ${scalarText(o?.errMsg ?? o?.message)}`;
   return /-502005|COLLECTION_NOT_EXIST|collection (does )?not exists?|Table not exist/i.test(text);
 }
 
@@ -86,7 +91,7 @@ export function cloudbaseCollections(db: CloudBaseCollectionsApi): CollectionAdm
 }
 
 /** SQLite: the migrations made every collection when the store opened. */
-export const migratedCollections: CollectionAdmin = { ensure: async () => 'existed' };
+export const migratedCollections: CollectionAdmin = { ensure: () => Promise.resolve('existed') };
 
 export interface CollectionReport {
   name: CollectionName;

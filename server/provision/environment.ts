@@ -43,7 +43,16 @@ interface VariableSpec {
 /** The hosts that name this machine or no machine: never a public address. */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h.endsWith('.localhost') || /^127\./.test(h) || h === '::1' || h === '0.0.0.0' || h === '::' || /^::ffff:127\./.test(h) || /^0:0:0:0:0:0:0:1$/.test(h);
+  return (
+    h === 'localhost' ||
+    h.endsWith('.localhost') ||
+    /^127\./.test(h) ||
+    h === '::1' ||
+    h === '0.0.0.0' ||
+    h === '::' ||
+    /^::ffff:127\./.test(h) ||
+    /^0:0:0:0:0:0:0:1$/.test(h)
+  );
 }
 
 /** Why `text` is not a usable public base URL, or undefined when it is. */
@@ -77,7 +86,9 @@ export class EnvironmentError extends Error {
 export function requirePublicBaseUrl(env: NodeJS.ProcessEnv): string {
   const text = env.ITHC_PUBLIC_BASE_URL;
   if (text === undefined || text.trim() === '') {
-    throw new EnvironmentError('ITHC_PUBLIC_BASE_URL is not set: set it to the public https address of the deployment (e.g. https://ithc.example.gov.cn), where /trustlist and /verify/ are served; see docs/deploy.md');
+    throw new EnvironmentError(
+      'ITHC_PUBLIC_BASE_URL is not set: set it to the public https address of the deployment (e.g. https://ithc.example.gov.cn), where /trustlist and /verify/ are served; see docs/deploy.md',
+    );
   }
   const problem = publicBaseUrlProblem(text.trim());
   if (problem) throw new EnvironmentError(`ITHC_PUBLIC_BASE_URL ${problem}; see docs/deploy.md`);
@@ -94,14 +105,24 @@ const kek: Check = (v) => {
 };
 
 const VARIABLES: readonly VariableSpec[] = [
-  { name: 'ITHC_SECRET_KEK', required: true, purpose: 'the key-encryption key every stored key is wrapped under (ithc keys new-kek; docs/keys.md)', check: kek },
+  {
+    name: 'ITHC_SECRET_KEK',
+    required: true,
+    purpose: 'the key-encryption key every stored key is wrapped under (ithc keys new-kek; docs/keys.md)',
+    check: kek,
+  },
   {
     name: 'ITHC_SECRET_KEK_PREVIOUS',
     required: false,
     purpose: 'the KEK before the current one, only while a KEK rotation re-wraps the keys (docs/keys.md)',
     check: (v, env) => kek(v, env) ?? (env.ITHC_SECRET_KEK?.trim() === v.trim() ? 'is the same as ITHC_SECRET_KEK' : undefined),
   },
-  { name: 'ITHC_PUBLIC_BASE_URL', required: true, purpose: 'the public https address: printed on paper certificates, where /trustlist, /ingest and /verify/ are served', check: publicBaseUrlProblem },
+  {
+    name: 'ITHC_PUBLIC_BASE_URL',
+    required: true,
+    purpose: 'the public https address: printed on paper certificates, where /trustlist, /ingest and /verify/ are served',
+    check: publicBaseUrlProblem,
+  },
   {
     name: 'ITHC_OPERATORS',
     required: false,
@@ -111,7 +132,7 @@ const VARIABLES: readonly VariableSpec[] = [
   {
     name: 'ITHC_OPERATOR_KEYS',
     required: false,
-    purpose: 'public keys of the first operators\' ithc provision keys (ithc provision keygen), comma-separated; more with admin.addOperator',
+    purpose: "public keys of the first operators' ithc provision keys (ithc provision keygen), comma-separated; more with admin.addOperator",
     check: (v) => bootstrapProblem({ ITHC_OPERATOR_KEYS: v }),
   },
   {
@@ -120,8 +141,18 @@ const VARIABLES: readonly VariableSpec[] = [
     purpose: 'days a new DSC is published before it signs (default 7; docs/keys.md)',
     check: (v) => (/^\d{1,2}$/.test(v) && Number(v) <= 90 ? undefined : 'must be a whole number of days, 0–90'),
   },
-  { name: 'ITHC_WECHAT_APPID', required: true, purpose: 'the mini program\'s AppID, for WeChat facial verification (identity)', check: (v) => (/^wx[0-9a-f]{16}$/.test(v) ? undefined : 'must be a mini program AppID: "wx" and 16 hexadecimal digits') },
-  { name: 'ITHC_SECRET_WECHAT_APPSECRET', required: true, purpose: 'the mini program\'s AppSecret, for WeChat\'s access token (identity)', check: (v) => (/^[0-9a-f]{32}$/.test(v) ? undefined : 'must be 32 hexadecimal digits (the AppSecret shown once in the WeChat console)') },
+  {
+    name: 'ITHC_WECHAT_APPID',
+    required: true,
+    purpose: "the mini program's AppID, for WeChat facial verification (identity)",
+    check: (v) => (/^wx[0-9a-f]{16}$/.test(v) ? undefined : 'must be a mini program AppID: "wx" and 16 hexadecimal digits'),
+  },
+  {
+    name: 'ITHC_SECRET_WECHAT_APPSECRET',
+    required: true,
+    purpose: "the mini program's AppSecret, for WeChat's access token (identity)",
+    check: (v) => (/^[0-9a-f]{32}$/.test(v) ? undefined : 'must be 32 hexadecimal digits (the AppSecret shown once in the WeChat console)'),
+  },
 ];
 
 function bootstrapProblem(env: NodeJS.ProcessEnv): string | undefined {
@@ -157,7 +188,13 @@ export function checkEnvironment(env: NodeJS.ProcessEnv, fn = 'admin'): Environm
   const variables: VariableReport[] = VARIABLES.filter((spec) => names.includes(spec.name)).map((spec) => {
     const raw = env[spec.name];
     if (raw === undefined || raw.trim() === '') {
-      return { name: spec.name, required: spec.required, purpose: spec.purpose, status: spec.required ? 'missing' : 'ok', ...(spec.required ? { problem: 'is not set' } : {}) };
+      return {
+        name: spec.name,
+        required: spec.required,
+        purpose: spec.purpose,
+        status: spec.required ? 'missing' : 'ok',
+        ...(spec.required ? { problem: 'is not set' } : {}),
+      };
     }
     const problem = spec.check(raw.trim(), env);
     return { name: spec.name, required: spec.required, purpose: spec.purpose, status: problem ? 'invalid' : 'ok', ...(problem ? { problem } : {}) };

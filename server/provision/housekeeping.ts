@@ -53,7 +53,10 @@ async function orNone<T extends unknown[] | number>(work: Promise<T>, none: T): 
   }
 }
 
-export async function runHousekeeping(deps: { store: Store; clock: Clock; deleteFiles?: DeleteFiles }, batch = HOUSEKEEPING_BATCH): Promise<HousekeepingReport> {
+export async function runHousekeeping(
+  deps: { store: Store; clock: Clock; deleteFiles?: DeleteFiles },
+  batch = HOUSEKEEPING_BATCH,
+): Promise<HousekeepingReport> {
   const { store } = deps;
   const now = deps.clock.now();
 
@@ -63,8 +66,13 @@ export async function runHousekeeping(deps: { store: Store; clock: Clock; delete
   // A record whose upload was cut off before its file id was saved: the id is the environment's
   // storage prefix and the path, so it is rebuilt from any other record's (a file id is
   // "cloud://<env>.<bucket>/<path>"). Deleting a file that was never stored is harmless.
-  const prefix = expired.map((d) => (typeof d.fileID === 'string' && typeof d.cloudPath === 'string' && d.fileID.endsWith(`/${d.cloudPath}`) ? d.fileID.slice(0, -d.cloudPath.length) : '')).find(Boolean);
-  const fileIdOf = (d: Doc): string => (typeof d.fileID === 'string' && d.fileID !== '' ? d.fileID : prefix && typeof d.cloudPath === 'string' ? prefix + d.cloudPath : '');
+  const prefix = expired
+    .map((d) =>
+      typeof d.fileID === 'string' && typeof d.cloudPath === 'string' && d.fileID.endsWith(`/${d.cloudPath}`) ? d.fileID.slice(0, -d.cloudPath.length) : '',
+    )
+    .find(Boolean);
+  const fileIdOf = (d: Doc): string =>
+    typeof d.fileID === 'string' && d.fileID !== '' ? d.fileID : prefix && typeof d.cloudPath === 'string' ? prefix + d.cloudPath : '';
   for (let i = 0; i < expired.length; i += DELETE_FILES_PER_CALL) {
     const chunk = expired.slice(i, i + DELETE_FILES_PER_CALL);
     const ids = chunk.map(fileIdOf).filter(Boolean);
@@ -91,5 +99,12 @@ export async function runHousekeeping(deps: { store: Store; clock: Clock; delete
 
   const faceChecks = await orNone(pruneFaceChecks(store, now, batch), 0);
   const attempts = await orNone(pruneAttempts(store, now, batch), 0);
-  return { files, filesFailed, nonces: staleNonces.length, faceChecks, attempts, more: expired.length === batch || staleNonces.length === batch || faceChecks === batch || attempts === batch };
+  return {
+    files,
+    filesFailed,
+    nonces: staleNonces.length,
+    faceChecks,
+    attempts,
+    more: expired.length === batch || staleNonces.length === batch || faceChecks === batch || attempts === batch,
+  };
 }

@@ -17,11 +17,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
-import type { RegistryEntry } from '../documents/local-registry';
+import type { RegistryEntry } from '../documents/registry';
 import { DOCUMENT_TYPES, DOCUMENT_TYPE_IDS, type DocumentType } from '../documents/types';
 import { ServiceError } from '../errors';
 import { isValidName, normaliseName } from '../identity/names';
-import { checkResidentId, chinaDate, isRealDate } from '../identity/resident-id';
+import { checkResidentId, chinaDate, isRealDate } from '../../core/resident-id';
 import type { CollectionName, Doc, Store } from '../store/store';
 
 /** Rows in one import call: small enough for one request (64 KB) and one function run. */
@@ -66,7 +66,8 @@ function isDate(s: string): boolean {
 function readRow(raw: unknown, columns: readonly string[]): { fields: Record<string, string>; problems: Problem[] } {
   const problems: Problem[] = [];
   const fields: Record<string, string> = {};
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { fields, problems: [{ field: '', code: 'INVALID', message: 'a row must be an object of column → text' }] };
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    return { fields, problems: [{ field: '', code: 'INVALID', message: 'a row must be an object of column → text' }] };
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
     if (!columns.includes(k)) {
       problems.push({ field: k.slice(0, 40), code: 'UNKNOWN_FIELD', message: `unknown column; the columns are ${columns.join(', ')}` });
@@ -78,7 +79,8 @@ function readRow(raw: unknown, columns: readonly string[]): { fields: Record<str
     }
     fields[k] = v.trim();
   }
-  for (const c of columns) if (!(c in fields) && !problems.some((p) => p.field === c)) problems.push({ field: c, code: 'REQUIRED', message: 'is missing or empty' });
+  for (const c of columns)
+    if (!(c in fields) && !problems.some((p) => p.field === c)) problems.push({ field: c, code: 'REQUIRED', message: 'is missing or empty' });
   for (const c of columns) if (fields[c] === '') problems.push({ field: c, code: 'REQUIRED', message: 'is missing or empty' });
   return { fields, problems };
 }
@@ -88,8 +90,10 @@ export function checkDocumentRow(raw: unknown, today: string): Checked<RegistryE
   const { fields: f, problems } = readRow(raw, DOCUMENT_COLUMNS);
   const has = (k: string) => typeof f[k] === 'string' && f[k] !== '';
   const type = f.type as DocumentType;
-  if (has('type') && !(DOCUMENT_TYPE_IDS as readonly string[]).includes(type)) problems.push({ field: 'type', code: 'INVALID', message: `must be one of ${DOCUMENT_TYPE_IDS.join(', ')}` });
-  else if (has('type') && has('number') && !DOCUMENT_TYPES[type].numberPattern.test(f.number)) problems.push({ field: 'number', code: 'INVALID', message: `does not fit the ${type} format: ${DOCUMENT_TYPES[type].numberHint.en}` });
+  if (has('type') && !(DOCUMENT_TYPE_IDS as readonly string[]).includes(type))
+    problems.push({ field: 'type', code: 'INVALID', message: `must be one of ${DOCUMENT_TYPE_IDS.join(', ')}` });
+  else if (has('type') && has('number') && !DOCUMENT_TYPES[type].numberPattern.test(f.number))
+    problems.push({ field: 'number', code: 'INVALID', message: `does not fit the ${type} format: ${DOCUMENT_TYPES[type].numberHint.en}` });
   let holder: ReturnType<typeof checkResidentId> | undefined;
   if (has('holderIdNumber')) {
     holder = checkResidentId(f.holderIdNumber, today);
@@ -99,19 +103,26 @@ export function checkDocumentRow(raw: unknown, today: string): Checked<RegistryE
   for (const k of ['surname', 'givenNames'] as const) {
     if (!has(k)) continue;
     const mrz = f[k].toUpperCase().replace(/ +/g, '<');
-    if (!MRZ_NAME.test(mrz)) problems.push({ field: k, code: 'INVALID', message: 'must be the name as the MRZ prints it: Latin letters (pinyin), parts separated by a space or <' });
+    if (!MRZ_NAME.test(mrz))
+      problems.push({ field: k, code: 'INVALID', message: 'must be the name as the MRZ prints it: Latin letters (pinyin), parts separated by a space or <' });
     else names[k] = mrz;
   }
-  if (names.surname && names.givenNames && names.surname.length + 2 + names.givenNames.length > 39) problems.push({ field: 'givenNames', code: 'INVALID', message: 'surname and given names together are longer than the MRZ name field (39 characters)' });
-  for (const k of ['birthDate', 'issuedOn', 'expiresOn'] as const) if (has(k) && !isDate(f[k])) problems.push({ field: k, code: 'INVALID', message: 'must be a real date, YYYY-MM-DD' });
+  if (names.surname && names.givenNames && names.surname.length + 2 + names.givenNames.length > 39)
+    problems.push({ field: 'givenNames', code: 'INVALID', message: 'surname and given names together are longer than the MRZ name field (39 characters)' });
+  for (const k of ['birthDate', 'issuedOn', 'expiresOn'] as const)
+    if (has(k) && !isDate(f[k])) problems.push({ field: k, code: 'INVALID', message: 'must be a real date, YYYY-MM-DD' });
   if (has('sex') && f.sex !== 'male' && f.sex !== 'female') problems.push({ field: 'sex', code: 'INVALID', message: 'must be male or female' });
-  if (has('status') && f.status !== 'valid' && f.status !== 'cancelled') problems.push({ field: 'status', code: 'INVALID', message: 'must be valid or cancelled' });
+  if (has('status') && f.status !== 'valid' && f.status !== 'cancelled')
+    problems.push({ field: 'status', code: 'INVALID', message: 'must be valid or cancelled' });
   if (holder?.ok) {
     // The ID number carries the birth date and the sex: a row that disagrees with it is wrong somewhere.
-    if (has('birthDate') && isDate(f.birthDate) && f.birthDate !== holder.value.birthDate) problems.push({ field: 'birthDate', code: 'MISMATCH', message: 'differs from the birth date in holderIdNumber' });
-    if ((f.sex === 'male' || f.sex === 'female') && f.sex !== holder.value.sex) problems.push({ field: 'sex', code: 'MISMATCH', message: 'differs from the sex in holderIdNumber' });
+    if (has('birthDate') && isDate(f.birthDate) && f.birthDate !== holder.value.birthDate)
+      problems.push({ field: 'birthDate', code: 'MISMATCH', message: 'differs from the birth date in holderIdNumber' });
+    if ((f.sex === 'male' || f.sex === 'female') && f.sex !== holder.value.sex)
+      problems.push({ field: 'sex', code: 'MISMATCH', message: 'differs from the sex in holderIdNumber' });
   }
-  if (has('issuedOn') && has('expiresOn') && isDate(f.issuedOn) && isDate(f.expiresOn) && f.expiresOn <= f.issuedOn) problems.push({ field: 'expiresOn', code: 'INVALID', message: 'must be after issuedOn' });
+  if (has('issuedOn') && has('expiresOn') && isDate(f.issuedOn) && isDate(f.expiresOn) && f.expiresOn <= f.issuedOn)
+    problems.push({ field: 'expiresOn', code: 'INVALID', message: 'must be after issuedOn' });
   if (has('issuedOn') && isDate(f.issuedOn) && f.issuedOn > today) problems.push({ field: 'issuedOn', code: 'INVALID', message: 'lies in the future' });
   if (problems.length) return { ok: false, problems };
   const entry: RegistryEntry = {
@@ -145,7 +156,12 @@ export function checkCitizenRow(raw: unknown, today: string): Checked<CitizenRow
     else idNumber = id.value.idNumber;
   }
   const name = f.name ? normaliseName(f.name) : '';
-  if (f.name && !isValidName(name)) problems.push({ field: 'name', code: 'INVALID', message: 'must be the name as registered: Chinese characters, parts of minority names joined by a middle dot (·), at most 30' });
+  if (f.name && !isValidName(name))
+    problems.push({
+      field: 'name',
+      code: 'INVALID',
+      message: 'must be the name as registered: Chinese characters, parts of minority names joined by a middle dot (·), at most 30',
+    });
   if (f.status && f.status !== 'active' && f.status !== 'inactive') problems.push({ field: 'status', code: 'INVALID', message: 'must be active or inactive' });
   if (problems.length) return { ok: false, problems };
   return { ok: true, key: idNumber, value: { idNumber, name, status: f.status as 'active' | 'inactive' } };
@@ -153,7 +169,11 @@ export function checkCitizenRow(raw: unknown, today: string): Checked<CitizenRow
 
 function batch(rows: unknown): unknown[] {
   if (!Array.isArray(rows) || rows.length === 0 || rows.length > IMPORT_BATCH_ROWS) {
-    throw new ServiceError('VALIDATION_FAILED', `rows 应为 1–${IMPORT_BATCH_ROWS} 行 / rows must be an array of 1–${IMPORT_BATCH_ROWS} rows (ithc provision sends a file in batches)`, { fields: { rows: `1–${IMPORT_BATCH_ROWS} rows` } });
+    throw new ServiceError(
+      'VALIDATION_FAILED',
+      `rows 应为 1–${IMPORT_BATCH_ROWS} 行 / rows must be an array of 1–${IMPORT_BATCH_ROWS} rows (ithc provision sends a file in batches)`,
+      { fields: { rows: `1–${IMPORT_BATCH_ROWS} rows` } },
+    );
   }
   return rows;
 }
@@ -164,7 +184,14 @@ async function upsert<T extends object>(
   deps: { store: Store; clock: Clock },
   actor: string,
   rows: unknown,
-  spec: { collection: CollectionName; action: string; check: (raw: unknown, today: string) => Checked<T>; compare: readonly string[]; keyField: string; refuse?: (stored: Doc, row: T) => Problem | undefined },
+  spec: {
+    collection: CollectionName;
+    action: string;
+    check: (raw: unknown, today: string) => Checked<T>;
+    compare: readonly string[];
+    keyField: string;
+    refuse?: (stored: Doc, row: T) => Problem | undefined;
+  },
 ): Promise<ImportReport> {
   const list = batch(rows);
   const now = deps.clock.now();
@@ -188,9 +215,13 @@ async function upsert<T extends object>(
   // A batch with no usable row is refused as a whole, and nothing (not even its audit entry) is written.
   if (valid.length === 0) {
     const shown = report.rejected.slice(0, 20);
-    throw new ServiceError('VALIDATION_FAILED', `没有可导入的行 / no row of the batch can be imported: ${shown.map((p) => `row ${p.row} ${p.field || '(row)'}: ${p.code}`).join('; ')}`, {
-      fields: Object.fromEntries(shown.map((p) => [`rows[${p.row}]${p.field ? `.${p.field}` : ''}`, `${p.code}: ${p.message}`])),
-    });
+    throw new ServiceError(
+      'VALIDATION_FAILED',
+      `没有可导入的行 / no row of the batch can be imported: ${shown.map((p) => `row ${p.row} ${p.field || '(row)'}: ${p.code}`).join('; ')}`,
+      {
+        fields: Object.fromEntries(shown.map((p) => [`rows[${p.row}]${p.field ? `.${p.field}` : ''}`, `${p.code}: ${p.message}`])),
+      },
+    );
   }
   for (const { row, key, value } of valid) {
     const outcome = await deps.store.transaction(async (tx) => {
@@ -209,7 +240,18 @@ async function upsert<T extends object>(
     else report[outcome]++;
   }
   report.rejected.sort((a, b) => a.row - b.row);
-  await deps.store.insert('audit', { _id: randomUUID(), at: now, action: spec.action, actor, outcome: 'success', received: report.received, created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: new Set(report.rejected.map((r) => r.row)).size });
+  await deps.store.insert('audit', {
+    _id: randomUUID(),
+    at: now,
+    action: spec.action,
+    actor,
+    outcome: 'success',
+    received: report.received,
+    created: report.created,
+    updated: report.updated,
+    unchanged: report.unchanged,
+    rejected: new Set(report.rejected.map((r) => r.row)).size,
+  });
   return report;
 }
 
@@ -221,11 +263,24 @@ export function importDocuments(deps: { store: Store; clock: Clock }, actor: str
     check: checkDocumentRow,
     compare: DOCUMENT_COLUMNS,
     keyField: 'number',
-    refuse: (stored, row) => (stored.holderIdNumber !== row.holderIdNumber ? { field: 'holderIdNumber', code: 'CONFLICT', message: 'this document number is registered to another holder; a number never changes holder: check the export' } : undefined),
+    refuse: (stored, row) =>
+      stored.holderIdNumber !== row.holderIdNumber
+        ? {
+            field: 'holderIdNumber',
+            code: 'CONFLICT',
+            message: 'this document number is registered to another holder; a number never changes holder: check the export',
+          }
+        : undefined,
   });
 }
 
 /** Upserts a batch of citizen-registry rows (`citizens`, _id = the resident ID number). */
 export function importCitizens(deps: { store: Store; clock: Clock }, actor: string, rows: unknown): Promise<ImportReport> {
-  return upsert(deps, actor, rows, { collection: 'citizens', action: 'registry.importCitizens', check: checkCitizenRow, compare: CITIZEN_COLUMNS, keyField: 'idNumber' });
+  return upsert(deps, actor, rows, {
+    collection: 'citizens',
+    action: 'registry.importCitizens',
+    check: checkCitizenRow,
+    compare: CITIZEN_COLUMNS,
+    keyField: 'idNumber',
+  });
 }

@@ -46,15 +46,22 @@ function header(req: RawRequest, name: string): string | undefined {
  * Checks a signed operator request; returns the caller it acts as (`opkey-<keyId>`). Refuses with
  * UNAUTHENTICATED, SIGNATURE_INVALID or REPLAYED; records the nonce when it passes.
  */
-export async function authenticateOperator(req: RawRequest, deps: { directory: OperatorDirectory; store: Store; clock: Clock; collections?: CollectionAdmin }): Promise<string> {
+export async function authenticateOperator(
+  req: RawRequest,
+  deps: { directory: OperatorDirectory; store: Store; clock: Clock; collections?: CollectionAdmin },
+): Promise<string> {
   const keyId = header(req, OPERATOR_HEADERS.key);
   const timestamp = header(req, OPERATOR_HEADERS.timestamp);
   const nonce = header(req, OPERATOR_HEADERS.nonce);
   const signature = header(req, OPERATOR_HEADERS.signature);
   if (keyId === undefined || timestamp === undefined || nonce === undefined || signature === undefined) {
-    throw new ServiceError('UNAUTHENTICATED', `运营请求须签名 / operator requests carry ${Object.values(OPERATOR_HEADERS).join(', ')} (ithc provision signs them)`);
+    throw new ServiceError(
+      'UNAUTHENTICATED',
+      `运营请求须签名 / operator requests carry ${Object.values(OPERATOR_HEADERS).join(', ')} (ithc provision signs them)`,
+    );
   }
-  if (!KEY_ID.test(keyId) || !TIMESTAMP.test(timestamp) || !NONCE.test(nonce)) throw new ServiceError('UNAUTHENTICATED', '签名头格式不正确 / malformed signature headers');
+  if (!KEY_ID.test(keyId) || !TIMESTAMP.test(timestamp) || !NONCE.test(nonce))
+    throw new ServiceError('UNAUTHENTICATED', '签名头格式不正确 / malformed signature headers');
   const key = await deps.directory.keyFor(keyId);
   if (!key) throw new ServiceError('UNAUTHENTICATED', '未知的运营密钥 / unknown or removed operator key');
   let sig: Uint8Array;
@@ -70,8 +77,17 @@ export async function authenticateOperator(req: RawRequest, deps: { directory: O
   // After the signature: only the key holder learns how far off their clock is.
   const now = deps.clock.now();
   const ts = Number(timestamp);
-  if (Math.abs(now / 1000 - ts) > OPERATOR_WINDOW_SECONDS) throw new ServiceError('UNAUTHENTICATED', `请求时间与服务器相差超过 ${OPERATOR_WINDOW_SECONDS} 秒 / the request's timestamp is more than ${OPERATOR_WINDOW_SECONDS} s from the server's clock; check this machine's clock`);
-  const record = () => deps.store.insert('ingestNonces', { _id: `operator:${keyId}:${nonce}`, sourceId: `operator:${keyId}`, expiresAt: (ts + OPERATOR_WINDOW_SECONDS) * 1000 + 1000 });
+  if (Math.abs(now / 1000 - ts) > OPERATOR_WINDOW_SECONDS)
+    throw new ServiceError(
+      'UNAUTHENTICATED',
+      `请求时间与服务器相差超过 ${OPERATOR_WINDOW_SECONDS} 秒 / the request's timestamp is more than ${OPERATOR_WINDOW_SECONDS} s from the server's clock; check this machine's clock`,
+    );
+  const record = () =>
+    deps.store.insert('ingestNonces', {
+      _id: `operator:${keyId}:${nonce}`,
+      sourceId: `operator:${keyId}`,
+      expiresAt: (ts + OPERATOR_WINDOW_SECONDS) * 1000 + 1000,
+    });
   try {
     try {
       await record();
@@ -93,12 +109,16 @@ export async function authenticateOperator(req: RawRequest, deps: { directory: O
  * POST /admin: the admin function for `ithc provision`, signed by an operator key. Answers with
  * the action's envelope, as the function does to the mini program.
  */
-export function adminHttpRoute(def: FunctionDef, deps: { directory: OperatorDirectory; store: Store; clock: Clock; collections?: CollectionAdmin; logger?: Logger }): Route {
+export function adminHttpRoute(
+  def: FunctionDef,
+  deps: { directory: OperatorDirectory; store: Store; clock: Clock; collections?: CollectionAdmin; logger?: Logger },
+): Route {
   return async (req) => {
     if (req.path !== ADMIN_PATH) return undefined;
     try {
       if (req.method !== 'POST') throw new ServiceError('METHOD_NOT_ALLOWED', 'use POST');
-      if (req.body.length > REQUEST_LIMITS.maxBytes) throw new ServiceError('PAYLOAD_TOO_LARGE', `请求过大（最多 ${REQUEST_LIMITS.maxBytes} 字节）/ request larger than ${REQUEST_LIMITS.maxBytes} bytes`);
+      if (req.body.length > REQUEST_LIMITS.maxBytes)
+        throw new ServiceError('PAYLOAD_TOO_LARGE', `请求过大（最多 ${REQUEST_LIMITS.maxBytes} 字节）/ request larger than ${REQUEST_LIMITS.maxBytes} bytes`);
       const caller = await authenticateOperator(req, deps);
       const event = parseJsonBody(req.body);
       const env = await dispatch(def, event, { openid: caller, operator: true }, deps.logger);

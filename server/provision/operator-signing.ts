@@ -35,11 +35,23 @@ export function operatorCanonicalString(p: OperatorSignedParts): string {
 }
 
 /** The headers of a signed operator request (the CLI's side). */
-export function signOperatorRequest(args: { method: string; path: string; body: Uint8Array; keyId: string; privateKey: KeyObject; now: number; nonce?: string }): Record<string, string> {
+export function signOperatorRequest(args: {
+  method: string;
+  path: string;
+  body: Uint8Array;
+  keyId: string;
+  privateKey: KeyObject;
+  now: number;
+  nonce?: string;
+}): Record<string, string> {
   const timestamp = String(Math.floor(args.now / 1000));
   const nonce = args.nonce ?? toBase64Url(new Uint8Array(randomBytes(16)));
   const data = operatorCanonicalString({ method: args.method, path: args.path, keyId: args.keyId, timestamp, nonce, body: args.body });
   const signature = nodeSign('sha256', Buffer.from(data, 'utf8'), { key: args.privateKey, dsaEncoding: 'ieee-p1363' });
-  return { [OPERATOR_HEADERS.key]: args.keyId, [OPERATOR_HEADERS.timestamp]: timestamp, [OPERATOR_HEADERS.nonce]: nonce, [OPERATOR_HEADERS.signature]: toBase64(new Uint8Array(signature)) };
+  return {
+    [OPERATOR_HEADERS.key]: args.keyId,
+    [OPERATOR_HEADERS.timestamp]: timestamp,
+    [OPERATOR_HEADERS.nonce]: nonce,
+    [OPERATOR_HEADERS.signature]: toBase64(new Uint8Array(signature)),
+  };
 }
-

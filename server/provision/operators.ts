@@ -68,7 +68,8 @@ export function parseOperatorKey(text: string, what = 'the public key'): Operato
   } catch {
     throw new OperatorConfigError(`${what} is not a public key (SPKI DER, base64), as ithc provision keygen prints it`);
   }
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new OperatorConfigError(`${what} must be a P-256 (ES256) key`);
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+    throw new OperatorConfigError(`${what} must be a P-256 (ES256) key`);
   return { keyId: operatorKeyId(spki), spki, key };
 }
 
@@ -88,7 +89,8 @@ function list(text: string | undefined): string[] {
 export function parseOperatorBootstrap(env: NodeJS.ProcessEnv): OperatorBootstrap {
   const openids = new Set<string>();
   for (const id of list(env.ITHC_OPERATORS)) {
-    if (!OPENID_PATTERN.test(id)) throw new OperatorConfigError(`ITHC_OPERATORS holds ${JSON.stringify(id.slice(0, 20))}, which is not an OPENID (1–64 characters of A–Z a–z 0–9 _ -)`);
+    if (!OPENID_PATTERN.test(id))
+      throw new OperatorConfigError(`ITHC_OPERATORS holds ${JSON.stringify(id.slice(0, 20))}, which is not an OPENID (1–64 characters of A–Z a–z 0–9 _ -)`);
     openids.add(id);
   }
   const keys = new Map<string, OperatorKey>();
@@ -156,7 +158,8 @@ function bad(field: string, zh: string, en: string): ServiceError {
 }
 
 function text(v: unknown, field: string, max: number, zh: string): string {
-  if (typeof v !== 'string' || v.trim().length === 0 || [...v].length > max || !isCleanText(v)) throw bad(field, `请填写${zh}（最多 ${max} 个字符）`, `${field} must be 1–${max} characters of text`);
+  if (typeof v !== 'string' || v.trim().length === 0 || [...v].length > max || !isCleanText(v))
+    throw bad(field, `请填写${zh}（最多 ${max} 个字符）`, `${field} must be 1–${max} characters of text`);
   return v.trim();
 }
 
@@ -184,8 +187,12 @@ export class OperatorDirectory {
   /** Every operator: the environment's first, then the store's (active and removed). */
   async list(): Promise<OperatorView[]> {
     const boot: OperatorView[] = [
-      ...[...this.deps.bootstrap.openids].map((openid) => view({ _id: `wx:${openid}`, kind: 'wechat', openid, name: 'ITHC_OPERATORS', active: true, addedAt: 0, addedBy: '' }, true)),
-      ...[...this.deps.bootstrap.keys.values()].map((k) => view({ _id: `key:${k.keyId}`, kind: 'key', keyId: k.keyId, name: 'ITHC_OPERATOR_KEYS', active: true, addedAt: 0, addedBy: '' }, true)),
+      ...[...this.deps.bootstrap.openids].map((openid) =>
+        view({ _id: `wx:${openid}`, kind: 'wechat', openid, name: 'ITHC_OPERATORS', active: true, addedAt: 0, addedBy: '' }, true),
+      ),
+      ...[...this.deps.bootstrap.keys.values()].map((k) =>
+        view({ _id: `key:${k.keyId}`, kind: 'key', keyId: k.keyId, name: 'ITHC_OPERATOR_KEYS', active: true, addedAt: 0, addedBy: '' }, true),
+      ),
     ];
     const stored = (await this.deps.store.find('operators', {}, { orderBy: { field: 'addedAt', direction: 'asc' }, limit: LIST_MAX })) as OperatorDoc[];
     return [...boot, ...stored.filter((d) => !boot.some((b) => b.id === d._id)).map((d) => view(d))];
@@ -197,14 +204,17 @@ export class OperatorDirectory {
    */
   async add(actor: string, input: { name?: unknown; openid?: unknown; publicKey?: unknown }): Promise<{ added: boolean; operator: OperatorView }> {
     const name = text(input.name, 'name', NAME_MAX, '运营人员姓名或岗位');
-    if ((input.openid === undefined) === (input.publicKey === undefined)) throw bad('openid', '请提供 openid 或 publicKey 其中之一', 'give exactly one of openid (a WeChat account) and publicKey (an ithc provision key)');
+    if ((input.openid === undefined) === (input.publicKey === undefined))
+      throw bad('openid', '请提供 openid 或 publicKey 其中之一', 'give exactly one of openid (a WeChat account) and publicKey (an ithc provision key)');
     let doc: OperatorDoc;
     const now = this.deps.clock.now();
     if (input.openid !== undefined) {
-      if (typeof input.openid !== 'string' || !OPENID_PATTERN.test(input.openid)) throw bad('openid', 'openid 格式不正确', 'openid must be 1–64 characters of A–Z a–z 0–9 _ -');
+      if (typeof input.openid !== 'string' || !OPENID_PATTERN.test(input.openid))
+        throw bad('openid', 'openid 格式不正确', 'openid must be 1–64 characters of A–Z a–z 0–9 _ -');
       doc = { _id: `wx:${input.openid}`, kind: 'wechat', openid: input.openid, name, active: true, addedAt: now, addedBy: actor };
     } else {
-      if (typeof input.publicKey !== 'string' || input.publicKey.length > 400) throw bad('publicKey', '公钥格式不正确', 'publicKey must be the base64 public key ithc provision keygen prints');
+      if (typeof input.publicKey !== 'string' || input.publicKey.length > 400)
+        throw bad('publicKey', '公钥格式不正确', 'publicKey must be the base64 public key ithc provision keygen prints');
       let key: OperatorKey;
       try {
         key = parseOperatorKey(input.publicKey);
@@ -213,7 +223,11 @@ export class OperatorDirectory {
       }
       doc = { _id: `key:${key.keyId}`, kind: 'key', keyId: key.keyId, publicKey: toBase64(key.spki), name, active: true, addedAt: now, addedBy: actor };
     }
-    if (this.isBootstrap(doc._id)) throw new ServiceError('CONFLICT', `已是运营人员（由环境变量设定）/ ${doc._id} is an operator already, through ${doc.kind === 'wechat' ? 'ITHC_OPERATORS' : 'ITHC_OPERATOR_KEYS'}`);
+    if (this.isBootstrap(doc._id))
+      throw new ServiceError(
+        'CONFLICT',
+        `已是运营人员（由环境变量设定）/ ${doc._id} is an operator already, through ${doc.kind === 'wechat' ? 'ITHC_OPERATORS' : 'ITHC_OPERATOR_KEYS'}`,
+      );
     return this.deps.store.transaction(async (tx) => {
       const existing = (await tx.get('operators', doc._id)) as OperatorDoc | null;
       if (existing?.active) return { added: false, operator: view(existing) };
@@ -228,10 +242,15 @@ export class OperatorDirectory {
    * environment's operators and for the last active operator: a deployment always keeps one.
    */
   async remove(actor: string, input: { id?: unknown; reason?: unknown }): Promise<{ removed: true; operator: OperatorView }> {
-    if (typeof input.id !== 'string' || !/^(wx:[A-Za-z0-9_-]{1,64}|key:[0-9a-f]{32})$/.test(input.id)) throw bad('id', '运营人员编号格式不正确', 'id must be an operator id as admin.operators lists it (wx:<openid> or key:<keyId>)');
+    if (typeof input.id !== 'string' || !/^(wx:[A-Za-z0-9_-]{1,64}|key:[0-9a-f]{32})$/.test(input.id))
+      throw bad('id', '运营人员编号格式不正确', 'id must be an operator id as admin.operators lists it (wx:<openid> or key:<keyId>)');
     const id = input.id;
     const reason = text(input.reason, 'reason', REASON_MAX, '原因');
-    if (this.isBootstrap(id)) throw new ServiceError('CONFLICT', `该运营人员由环境变量设定，请修改环境变量后重新部署 / ${id} is an operator through ${id.startsWith('wx:') ? 'ITHC_OPERATORS' : 'ITHC_OPERATOR_KEYS'}: remove it there and redeploy`);
+    if (this.isBootstrap(id))
+      throw new ServiceError(
+        'CONFLICT',
+        `该运营人员由环境变量设定，请修改环境变量后重新部署 / ${id} is an operator through ${id.startsWith('wx:') ? 'ITHC_OPERATORS' : 'ITHC_OPERATOR_KEYS'}: remove it there and redeploy`,
+      );
     const now = this.deps.clock.now();
     // Counted outside the transaction (CloudBase transactions cannot query): two removals at the
     // same moment could both pass. The environment's operators are the way back in then.

@@ -28,7 +28,12 @@ function contentKey(shared: Buffer, label: string): Buffer {
 
 /** The operator tool's public key (base64 SPKI DER of a P-256 key), or VALIDATION_FAILED naming `field`. */
 export function readRecipient(v: unknown, field = 'recipient'): KeyObject {
-  const refuse = () => new ServiceError('VALIDATION_FAILED', `需要接收方公钥 / ${field} must be a P-256 public key (base64 SPKI DER) that ithc provision makes for this request: the key is returned sealed to it, never in clear`, { fields: { [field]: 'P-256 public key, base64 SPKI DER' } });
+  const refuse = () =>
+    new ServiceError(
+      'VALIDATION_FAILED',
+      `需要接收方公钥 / ${field} must be a P-256 public key (base64 SPKI DER) that ithc provision makes for this request: the key is returned sealed to it, never in clear`,
+      { fields: { [field]: 'P-256 public key, base64 SPKI DER' } },
+    );
   if (typeof v !== 'string' || v.length === 0 || v.length > 200) throw refuse();
   try {
     const key = createPublicKey({ key: Buffer.from(fromBase64(v)), format: 'der', type: 'spki' });
@@ -49,7 +54,13 @@ export function sealSecret(secret: Uint8Array, recipient: KeyObject, label: stri
   cipher.setAAD(Buffer.from(label, 'utf8'));
   const ct = Buffer.concat([cipher.update(secret), cipher.final(), cipher.getAuthTag()]);
   key.fill(0);
-  return { alg: SEALED_ALG, label, epk: toBase64(new Uint8Array(eph.publicKey.export({ type: 'spki', format: 'der' }))), iv: iv.toString('base64'), ciphertext: ct.toString('base64') };
+  return {
+    alg: SEALED_ALG,
+    label,
+    epk: toBase64(new Uint8Array(eph.publicKey.export({ type: 'spki', format: 'der' }))),
+    iv: iv.toString('base64'),
+    ciphertext: ct.toString('base64'),
+  };
 }
 
 /** Opens a sealed secret with the recipient's private key; throws when it was not sealed to it or was altered. */

@@ -57,9 +57,13 @@ export class ProvisionService {
     const environment = this.deps.checkEnvironment?.() ?? null;
     if (environment && !environment.ok) {
       const bad = environment.variables.filter((v) => v.status !== 'ok');
-      throw new ServiceError('VALIDATION_FAILED', `环境变量有误 / the functions' environment is not ready: ${bad.map((v) => `${v.name} ${v.problem}`).join('; ')} (docs/deploy.md)`, {
-        fields: Object.fromEntries(bad.map((v) => [v.name, v.problem ?? v.status])),
-      });
+      throw new ServiceError(
+        'VALIDATION_FAILED',
+        `环境变量有误 / the functions' environment is not ready: ${bad.map((v) => `${v.name} ${v.problem}`).join('; ')} (docs/deploy.md)`,
+        {
+          fields: Object.fromEntries(bad.map((v) => [v.name, v.problem ?? v.status])),
+        },
+      );
     }
     const collections = await initialiseCollections(this.deps.collections, this.deps.store);
     const { store } = this.deps;
@@ -68,23 +72,44 @@ export class ProvisionService {
     const report: InitReport = {
       environment,
       collections,
-      permissions: { required: REQUIRED_PERMISSION, commands: permissionCommands(this.deps.envId), clientWrittenDocuments: collections.reduce((n, c) => n + c.clientWritten, 0) },
+      permissions: {
+        required: REQUIRED_PERMISSION,
+        commands: permissionCommands(this.deps.envId),
+        clientWrittenDocuments: collections.reduce((n, c) => n + c.clientWritten, 0),
+      },
       operators: await this.deps.operators.activeCount(),
       keys: { csca: has('csca'), dsc: has('dsc'), ithcDsc: has('ithc-dsc'), trustListSigner: has('trustlist-signer') },
-      registries: { documents: await store.count('documentRegistry', {}), citizens: await store.count('citizens', {}), sources: await store.count('sources', {}) },
+      registries: {
+        documents: await store.count('documentRegistry', {}),
+        citizens: await store.count('citizens', {}),
+        sources: await store.count('sources', {}),
+      },
       next: [],
     };
     const next = report.next;
-    if (report.permissions.clientWrittenDocuments > 0) next.push(`clients wrote ${report.permissions.clientWrittenDocuments} document(s): a collection's permission is not ${REQUIRED_PERMISSION}; set it (permissions.commands) and look into those documents`);
-    next.push(`set every collection's permission to ${REQUIRED_PERMISSION} (permissions.commands) and create the indexes listed (docs/deploy.md); the functions cannot check either`);
+    if (report.permissions.clientWrittenDocuments > 0)
+      next.push(
+        `clients wrote ${report.permissions.clientWrittenDocuments} document(s): a collection's permission is not ${REQUIRED_PERMISSION}; set it (permissions.commands) and look into those documents`,
+      );
+    next.push(
+      `set every collection's permission to ${REQUIRED_PERMISSION} (permissions.commands) and create the indexes listed (docs/deploy.md); the functions cannot check either`,
+    );
     if (!report.keys.csca) next.push('install the CSCA certificate: ithc keys create-csca (offline), then ithc provision install-csca');
     if (!report.keys.dsc) next.push('certify a document signer: ithc provision rotate-key, ithc keys certify (offline), ithc provision install-certificate');
-    if (!report.keys.ithcDsc) next.push('certify the ITHC document signer: ithc provision rotate-key --kind ithc-dsc, then ithc keys certify --profile ithc-dsc, as for the DSC');
+    if (!report.keys.ithcDsc)
+      next.push('certify the ITHC document signer: ithc provision rotate-key --kind ithc-dsc, then ithc keys certify --profile ithc-dsc, as for the DSC');
     if (!report.keys.trustListSigner) next.push('certify a trust-list signer: ithc provision rotate-key --kind trustlist-signer, then as for the DSC');
     if (!report.registries.documents) next.push('import the document registry: ithc provision import-documents FILE');
     if (!report.registries.citizens) next.push('import the citizen registry: ithc provision import-citizens FILE');
     if (!report.registries.sources) next.push('add the labs and vaccination sites: ithc provision add-source');
-    await store.insert('audit', { _id: randomUUID(), at: this.deps.clock.now(), action: 'deployment.init', actor, outcome: 'success', created: collections.filter((c) => c.status === 'created').length });
+    await store.insert('audit', {
+      _id: randomUUID(),
+      at: this.deps.clock.now(),
+      action: 'deployment.init',
+      actor,
+      outcome: 'success',
+      created: collections.filter((c) => c.status === 'created').length,
+    });
     return report;
   }
 

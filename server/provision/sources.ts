@@ -12,6 +12,7 @@ import { ServiceError } from '../errors';
 import { createSourceKey, encodeSourceKey } from '../ingest/signature';
 import type { KeyVault } from '../keys/vault';
 import { SOURCE_ID_PATTERN, isSourceDoc, type SourceDoc } from '../records/record-id';
+import { kindsSentBy } from '../records/kinds';
 import type { RecordKind } from '../records/types';
 import { isCleanText } from '../records/validate';
 import type { Store } from '../store/store';
@@ -20,8 +21,10 @@ import { readRecipient, sealSecret, type SealedSecret } from './sealed-secret';
 export const SOURCE_TYPES = ['lab', 'vaccination-site'] as const;
 export type SourceType = (typeof SOURCE_TYPES)[number];
 
-/** What each type of source may send (a lab no vaccinations, a site no tests). */
-export const SOURCE_ACCEPTS: Readonly<Record<SourceType, readonly RecordKind[]>> = Object.freeze({ lab: Object.freeze(['naat', 'igg'] as const), 'vaccination-site': Object.freeze(['vaccination'] as const) });
+/** What each type of source may send (a lab no vaccinations, a site no tests): the record kinds' `sentBy` (server/records/kinds.ts). */
+export const SOURCE_ACCEPTS: Readonly<Record<SourceType, readonly RecordKind[]>> = Object.freeze(
+  Object.fromEntries(SOURCE_TYPES.map((t) => [t, Object.freeze(kindsSentBy(t))])) as Record<SourceType, readonly RecordKind[]>,
+);
 
 const NAME_MAX = 100;
 
@@ -49,7 +52,8 @@ function bad(field: string, en: string, zh: string): ServiceError {
 }
 
 function sourceId(v: unknown): string {
-  if (typeof v !== 'string' || !SOURCE_ID_PATTERN.test(v)) throw bad('id', 'id must be 3–48 characters of a–z 0–9 -, starting with a letter or digit', '机构编号应为 3–48 位小写字母、数字或连字符');
+  if (typeof v !== 'string' || !SOURCE_ID_PATTERN.test(v))
+    throw bad('id', 'id must be 3–48 characters of a–z 0–9 -, starting with a letter or digit', '机构编号应为 3–48 位小写字母、数字或连字符');
   return v;
 }
 
@@ -75,11 +79,14 @@ export class SourceAdmin {
    */
   async add(actor: string, input: { id?: unknown; name?: unknown; type?: unknown; country?: unknown; recipient?: unknown }): Promise<SourceKeyAnswer> {
     const id = sourceId(input.id);
-    if (typeof input.name !== 'string' || input.name.trim().length === 0 || [...input.name].length > NAME_MAX || !isCleanText(input.name)) throw bad('name', `name must be 1–${NAME_MAX} characters: the institution's name as printed on certificates`, '请填写机构名称');
+    if (typeof input.name !== 'string' || input.name.trim().length === 0 || [...input.name].length > NAME_MAX || !isCleanText(input.name))
+      throw bad('name', `name must be 1–${NAME_MAX} characters: the institution's name as printed on certificates`, '请填写机构名称');
     const name = input.name.trim();
-    if (typeof input.type !== 'string' || !(SOURCE_TYPES as readonly string[]).includes(input.type)) throw bad('type', 'type must be lab or vaccination-site', '机构类型应为 lab 或 vaccination-site');
+    if (typeof input.type !== 'string' || !(SOURCE_TYPES as readonly string[]).includes(input.type))
+      throw bad('type', 'type must be lab or vaccination-site', '机构类型应为 lab 或 vaccination-site');
     const type = input.type as SourceType;
-    if (typeof input.country !== 'string' || !/^[A-Z]{2}$/.test(input.country) || !lookup('country', input.country)) throw bad('country', 'country must be an ISO 3166-1 alpha-2 code, e.g. CN', '国家代码应为 ISO 3166-1 两位字母代码，如 CN');
+    if (typeof input.country !== 'string' || !/^[A-Z]{2}$/.test(input.country) || !lookup('country', input.country))
+      throw bad('country', 'country must be an ISO 3166-1 alpha-2 code, e.g. CN', '国家代码应为 ISO 3166-1 两位字母代码，如 CN');
     const recipient = readRecipient(input.recipient);
     const doc: SourceDoc = { _id: id, name, type, country: input.country, accepts: [...SOURCE_ACCEPTS[type]], active: true };
     const now = this.deps.clock.now();
@@ -93,14 +100,21 @@ export class SourceAdmin {
     if (existing) {
       if (!isSourceDoc(existing)) throw new ServiceError('CONFLICT', `机构 ${id} 的记录格式不正确 / the stored source ${id} is malformed`);
       const differs = (['name', 'type', 'country'] as const).filter((k) => existing[k] !== doc[k]);
-      if (differs.length) throw new ServiceError('CONFLICT', `机构 ${id} 已存在且信息不同 / source ${id} exists with another ${differs.join(', ')}`, { fields: Object.fromEntries(differs.map((k) => [k, `differs from the stored ${k}`])) });
+      if (differs.length)
+        throw new ServiceError('CONFLICT', `机构 ${id} 已存在且信息不同 / source ${id} exists with another ${differs.join(', ')}`, {
+          fields: Object.fromEntries(differs.map((k) => [k, `differs from the stored ${k}`])),
+        });
     }
     // The key: made only when the source has none, so a second run shows nothing new.
     const key = await createSourceKey(this.deps.vault, id);
     const source = await this.view(existing && isSourceDoc(existing) ? existing : doc);
     if (!key) return { source, key: null, outcome: 'unchanged' };
     try {
-      return { source: { ...source, hasKey: true }, key: sealSecret(new TextEncoder().encode(encodeSourceKey(key)), recipient, `ingest-hmac:${id}`), outcome: existing ? 'key-made' : 'added' };
+      return {
+        source: { ...source, hasKey: true },
+        key: sealSecret(new TextEncoder().encode(encodeSourceKey(key)), recipient, `ingest-hmac:${id}`),
+        outcome: existing ? 'key-made' : 'added',
+      };
     } finally {
       key.fill(0);
     }
@@ -122,7 +136,11 @@ export class SourceAdmin {
     const now = this.deps.clock.now();
     await this.deps.store.insert('audit', { _id: randomUUID(), at: now, action: 'source.rotateKey', actor, outcome: 'success', sourceId: id });
     try {
-      return { source: await this.view(d), key: sealSecret(new TextEncoder().encode(encodeSourceKey(key)), recipient, `ingest-hmac:${id}`), outcome: 'key-replaced' };
+      return {
+        source: await this.view(d),
+        key: sealSecret(new TextEncoder().encode(encodeSourceKey(key)), recipient, `ingest-hmac:${id}`),
+        outcome: 'key-replaced',
+      };
     } finally {
       key.fill(0);
     }

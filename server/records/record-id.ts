@@ -6,7 +6,7 @@
  * earlier version by id (CloudBase transactions cannot run queries).
  */
 import { createHash } from 'node:crypto';
-import type { RecordKind } from './types';
+import { isRecordKind, type RecordKind } from '../../core/record-kinds';
 
 /**
  * Source ids: lower-case ASCII, safe in document ids, headers and logs. At most 48 characters, so
@@ -68,7 +68,7 @@ export function isSourceDoc(d: unknown): d is SourceDoc {
     (s.type === 'lab' || s.type === 'vaccination-site') &&
     typeof s.country === 'string' &&
     Array.isArray(s.accepts) &&
-    s.accepts.every((k) => k === 'naat' || k === 'igg' || k === 'vaccination') &&
+    s.accepts.every(isRecordKind) &&
     typeof s.active === 'boolean' &&
     optional(s.code, (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 4294967295) &&
     optional(s.nameLatin, (v) => typeof v === 'string') &&

@@ -6,16 +6,11 @@
  * and the most recently received or corrected copy wins.
  */
 import type { RecordSource } from './sources';
-import type { HealthRecord, IggRecord, NaatRecord, RecordKind, VaccinationRecord } from './types';
+import { RECORD_KIND_LIST, serverKind, type RecordKind, type RecordOfKind } from './kinds';
+import type { HealthRecord } from './types';
 
-export interface GroupedRecords {
-  naat: NaatRecord[];
-  igg: IggRecord[];
-  vaccination: VaccinationRecord[];
-}
-
-/** Order of the groups in the flat list: what a border officer looks at first. */
-const GROUP_ORDER: readonly RecordKind[] = ['naat', 'igg', 'vaccination'];
+/** A person's records by kind. */
+export type GroupedRecords = { [K in RecordKind]: RecordOfKind[K][] };
 
 const PERSON_ID = /^[\x21-\x7e]{1,128}$/;
 
@@ -24,10 +19,10 @@ export class RecordsService {
     if (sources.length === 0) throw new TypeError('RecordsService needs at least one record source');
   }
 
-  /** Nucleic-acid tests, then IgG antibody tests, then vaccinations; each group newest first. */
+  /** Kind by kind in the registry's order (nucleic-acid tests, IgG antibody tests, vaccinations: what a border officer looks at first); each group newest first. */
   async collect(personId: string): Promise<HealthRecord[]> {
     const g = await this.collectGrouped(personId);
-    return GROUP_ORDER.flatMap((k) => g[k] as HealthRecord[]);
+    return RECORD_KIND_LIST.flatMap((k) => g[k] as HealthRecord[]);
   }
 
   async collectGrouped(personId: string): Promise<GroupedRecords> {
@@ -44,12 +39,13 @@ export class RecordsService {
         if (!prev || lastChange(r) > lastChange(prev)) byKey.set(key, r);
       }
     }
-    const g: GroupedRecords = { naat: [], igg: [], vaccination: [] };
-    for (const r of byKey.values()) (g[r.kind] as HealthRecord[]).push(r);
-    g.naat.sort(byInstantDesc);
-    g.igg.sort(byInstantDesc);
-    g.vaccination.sort(byVaccinationDesc);
-    return g;
+    const g = Object.fromEntries(RECORD_KIND_LIST.map((k) => [k, [] as HealthRecord[]])) as Record<RecordKind, HealthRecord[]>;
+    for (const r of byKey.values()) g[r.kind].push(r);
+    for (const k of RECORD_KIND_LIST) {
+      const { newestFirst } = serverKind(k);
+      g[k].sort((a, b) => newestFirst(a, b) || tieBreak(a, b));
+    }
+    return g as GroupedRecords;
   }
 }
 
@@ -64,13 +60,4 @@ function tieBreak(a: HealthRecord, b: HealthRecord): number {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function byInstantDesc(a: NaatRecord | IggRecord, b: NaatRecord | IggRecord): number {
-  // Sample times carry zones (+08:00 at home, Z or others abroad): compare instants, not strings.
-  return Date.parse(b.sampledAt) - Date.parse(a.sampledAt) || tieBreak(a, b);
-}
-
-function byVaccinationDesc(a: VaccinationRecord, b: VaccinationRecord): number {
-  return cmp(b.date, a.date) || b.dose - a.dose || tieBreak(a, b);
 }

@@ -2,11 +2,13 @@
  * Record sources: where a verified person's nucleic-acid tests, serum IgG antibody tests and
  * vaccinations come from. Production may add adapters for regional health platforms; locally the
  * only source is the `records` collection, filled by the ingestion endpoint (server/ingest) and by
- * the demo seed (./demo-records.ts).
+ * the demo seed (demo/records.ts).
  */
 import type { Doc, Store } from '../store/store';
 import { ServiceError } from '../errors';
+import { serverKind } from './kinds';
 import type { HealthRecord } from './types';
+import { isRecordKind } from '../../core/record-kinds';
 
 export interface RecordSource {
   /** Names the adapter in logs and errors (never a person's data). */
@@ -40,9 +42,6 @@ export class LocalRecordSource implements RecordSource {
   }
 }
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
  * Stored records were validated on the way in; this guard catches a store that was edited by hand
  * or migrated wrongly, loudly, instead of issuing a certificate from a malformed record.
@@ -55,9 +54,8 @@ export function toHealthRecord(d: Doc): HealthRecord {
     typeof d.country === 'string' &&
     typeof d.issuer === 'string' &&
     typeof d.receivedAt === 'number' &&
-    ((d.kind === 'naat' && typeof d.sampledAt === 'string' && ISO_INSTANT.test(d.sampledAt) && (d.result === '260415000' || d.result === '260373001') && d.testType === 'LP6464-4' && typeof d.centre === 'string') ||
-      (d.kind === 'igg' && typeof d.sampledAt === 'string' && ISO_INSTANT.test(d.sampledAt) && (d.result === 'positive' || d.result === 'negative' || d.result === 'indeterminate') && typeof d.centre === 'string') ||
-      (d.kind === 'vaccination' && typeof d.date === 'string' && ISO_DATE.test(d.date) && typeof d.product === 'string' && typeof d.manufacturer === 'string' && typeof d.vaccine === 'string' && typeof d.disease === 'string' && Number.isInteger(d.dose) && Number.isInteger(d.doses)));
+    isRecordKind(d.kind) &&
+    serverKind(d.kind).isStored(d);
   if (!ok) throw new ServiceError('INTERNAL', `stored record ${d._id} is malformed`);
   return d as unknown as HealthRecord;
 }

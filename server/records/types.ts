@@ -4,7 +4,10 @@
  * (docs/ithc-certificate.md). Dates are ISO strings: a sample time is an instant (with zone), a
  * vaccination date is a date.
  */
-export type RecordKind = 'naat' | 'igg' | 'vaccination';
+import type { RecordKind } from '../../core/record-kinds';
+
+/** The kinds of record (the registry: core/record-kinds.ts and ./kinds.ts). */
+export type { RecordKind };
 
 interface RecordBase {
   /** Store id: derived from sourceId + sourceRecordId so that ingestion is idempotent. */

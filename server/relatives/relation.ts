@@ -24,7 +24,7 @@
  */
 import type { DocumentType } from '../documents/types';
 import { DOCUMENT_TYPE_IDS } from '../documents/types';
-import type { VerifiedIdentity } from '../identity/service';
+import type { VerifiedIdentity } from '../identity/verified';
 import type { Doc, Json } from '../store/store';
 
 export const RELATIONSHIPS = ['parent', 'grandparent', 'spouse', 'child', 'sibling', 'other'] as const;
@@ -102,19 +102,23 @@ export function relationDoc(r: Relation): Doc {
 }
 
 type O = Record<string, Json>;
-const obj = (v: Json | undefined): O | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as O) : null);
-const str = (o: O, k: string): string | null => (typeof o[k] === 'string' ? (o[k] as string) : null);
+const obj = (v: Json | undefined): O | null => (v && typeof v === 'object' && !Array.isArray(v) ? v : null);
+const str = (o: O, k: string): string | null => (typeof o[k] === 'string' ? o[k] : null);
 
 /** A relation document, or null when the document is not one (a roster) or not in the shape written here. */
 export function readRelation(d: Doc | null): Relation | null {
   if (!d || d.kind !== 'relation' || !RELATION_ID.test(d._id)) return null;
   const o = d as unknown as O;
-  const proxyUserId = str(o, 'proxyUserId'), proxyPersonId = str(o, 'proxyPersonId'), proxyName = str(o, 'proxyName'), personId = str(o, 'personId');
+  const proxyUserId = str(o, 'proxyUserId'),
+    proxyPersonId = str(o, 'proxyPersonId'),
+    proxyName = str(o, 'proxyName'),
+    personId = str(o, 'personId');
   const relationship = str(o, 'relationship') as Relationship | null;
   const status = o.status === 'active' || o.status === 'ended' ? o.status : null;
   const relative = readRelative(obj(o.relative));
   const consent = obj(o.consent);
-  if (!proxyUserId || !proxyPersonId || !proxyName || !personId || !relative || relative.personId !== personId || !status || typeof o.since !== 'number') return null;
+  if (!proxyUserId || !proxyPersonId || !proxyName || !personId || !relative || relative.personId !== personId || !status || typeof o.since !== 'number')
+    return null;
   if (!relationship || !(RELATIONSHIPS as readonly string[]).includes(relationship) || !consent) return null;
   return {
     id: d._id,
@@ -135,7 +139,11 @@ export function readRelation(d: Doc | null): Relation | null {
 
 function readRelative(o: O | null): VerifiedIdentity | null {
   if (!o) return null;
-  const personId = str(o, 'personId'), name = str(o, 'name'), idNumber = str(o, 'idNumber'), birthDate = str(o, 'birthDate'), regionCode = str(o, 'regionCode');
+  const personId = str(o, 'personId'),
+    name = str(o, 'name'),
+    idNumber = str(o, 'idNumber'),
+    birthDate = str(o, 'birthDate'),
+    regionCode = str(o, 'regionCode');
   const sex = o.sex === 'male' || o.sex === 'female' ? o.sex : null;
   const provider = o.provider === 'local' || o.provider === 'wechat-facial' ? o.provider : null;
   if (!personId || !name || !idNumber || !birthDate || !regionCode || !sex || !provider || typeof o.verifiedAt !== 'number') return null;
@@ -144,7 +152,9 @@ function readRelative(o: O | null): VerifiedIdentity | null {
 
 function readDocument(o: O | null): RelationDocument | null {
   if (!o) return null;
-  const type = str(o, 'type'), number = str(o, 'number'), expiry = str(o, 'expiry');
+  const type = str(o, 'type'),
+    number = str(o, 'number'),
+    expiry = str(o, 'expiry');
   if (!type || !(DOCUMENT_TYPE_IDS as readonly string[]).includes(type) || !number || !expiry || typeof o.boundAt !== 'number') return null;
   const mrz = Array.isArray(o.mrz) && o.mrz.length === 2 && o.mrz.every((l) => typeof l === 'string') ? (o.mrz as [string, string]) : undefined;
   return { type: type as DocumentType, number, expiry, boundAt: o.boundAt, ...(mrz ? { mrz } : {}) };

@@ -32,11 +32,12 @@ import type { DocumentRegistry } from '../documents/registry';
 import { DOCUMENT_TYPES } from '../documents/types';
 import { ServiceError } from '../errors';
 import { userIdFor, type PersonIds } from '../identity/person-id';
-import type { ResidentId } from '../identity/resident-id';
-import { maskResidentId } from '../identity/resident-id';
-import { readIdentity, type IdentityService, type VerifiedIdentity } from '../identity/service';
+import type { ResidentId } from '../../core/resident-id';
+import { maskResidentId } from '../../core/resident-id';
+import type { IdentityService } from '../identity/service';
+import { readIdentity, type VerifiedIdentity } from '../identity/verified';
 import { issuanceSubject, type IssuanceSubject } from '../issuance/build';
-import type { Doc, Json, Store, TxOps } from '../store/store';
+import type { Doc, Store, TxOps } from '../store/store';
 import { fields, type Input } from '../validate';
 import { RELATIVE_CONSENT } from './consent';
 import { relativeLogEntry } from './release';
@@ -54,12 +55,6 @@ export interface RelativesServiceDeps {
   store: Store;
   clock: Clock;
   identity: IdentityService;
-  /**
-   * The document checks for bindDocument. A composition that only acts through relations (the
-   * certificate cloud function: server/cloud/compose/certificate.ts) leaves it out and does not carry the
-   * checks (MRZ, pinyin name matching); bindDocument is then UNAVAILABLE there.
-   */
-  documents?: Pick<DocumentService, 'verifyFor'>;
   registry: DocumentRegistry;
   personIds: PersonIds;
   maxPerProxy?: number;
@@ -102,8 +97,12 @@ export interface ProxyAuditLine {
 
 const bi = (zh: string, en: string) => `${zh} / ${en}`;
 
-const notFound = () => new ServiceError('NOT_FOUND', bi('未找到该家人', 'no such relative among those you act for'));
-const ended = () => new ServiceError('FORBIDDEN', bi('代为查询已结束，如需继续请重新添加家人', 'acting for this relative has ended; add them again to continue'));
+const notFound = () =>
+  new ServiceError('NOT_FOUND', bi('未找到该家人', 'no such relative among those you act for'), { messageCode: 'server.relativeNotFound' });
+const ended = () =>
+  new ServiceError('FORBIDDEN', bi('代为查询已结束，如需继续请重新添加家人', 'acting for this relative has ended; add them again to continue'), {
+    messageCode: 'server.relativeEnded',
+  });
 
 export class RelativesService {
   private readonly maxPerProxy: number;
@@ -155,13 +154,19 @@ export class RelativesService {
       // The caller's identity may have changed since it was read: add only for the person checked.
       const user = await tx.get('users', proxy.userId);
       const current = user ? readIdentity(user) : null;
-      if (!current || current.personId !== proxy.identity.personId) throw new ServiceError('CONFLICT', bi('实名信息已变更，请重试', 'your verified identity changed; please try again'));
+      if (!current || current.personId !== proxy.identity.personId)
+        throw new ServiceError('CONFLICT', bi('实名信息已变更，请重试', 'your verified identity changed; please try again'), {
+          messageCode: 'server.identityChanged',
+        });
       const rid = rosterId(proxy.userId, proxy.identity.personId);
       const active = readRoster(await tx.get('relatives', rid));
       this.checkRoster(active, personId);
       await tx.insert('relatives', relationDoc(made));
       await tx.put('relatives', { _id: rid, kind: 'roster', active: { ...active, [personId]: made.id } });
-      await tx.insert('audit', { ...relativeLogEntry(this.newId(), now, 'relatives.add', made, proxy.userId, 'proxy'), consentVersion: RELATIVE_CONSENT.version });
+      await tx.insert('audit', {
+        ...relativeLogEntry(this.newId(), now, 'relatives.add', made, proxy.userId, 'proxy'),
+        consentVersion: RELATIVE_CONSENT.version,
+      });
       return made;
     });
     return { ...this.view(relation), consent: { version: RELATIVE_CONSENT.version, at: relation.since } };
@@ -170,25 +175,36 @@ export class RelativesService {
   /** The relatives the caller acts for. */
   async list(callerOpenId: string): Promise<RelativeView[]> {
     const proxy = await this.requireIdentity(callerOpenId);
-    const docs = await this.deps.store.find('relatives', { proxyUserId: proxy.userId, status: 'active' }, { orderBy: { field: 'since', direction: 'asc' }, limit: 100 });
+    const docs = await this.deps.store.find(
+      'relatives',
+      { proxyUserId: proxy.userId, status: 'active' },
+      { orderBy: { field: 'since', direction: 'asc' }, limit: 100 },
+    );
     return docs
       .map(readRelation)
       .filter((r): r is Relation => r !== null && r.proxyPersonId === proxy.identity.personId)
       .map((r) => this.view(r));
   }
 
-  /** Binds the relative's travel document, with every check `document.bind` makes for the caller's own. */
-  async bindDocument(callerOpenId: string, input: Input): Promise<BoundDocument> {
+  /**
+   * Binds the relative's travel document, with every check `document.bind` makes for the caller's
+   * own: `documents`' (MRZ, pinyin name matching). They are given here, not held, so that what only
+   * acts through relations (the certificate and admin functions) does not carry them.
+   */
+  async bindDocument(callerOpenId: string, input: Input, documents: Pick<DocumentService, 'verifyFor'>): Promise<BoundDocument> {
     const { relation, proxy } = await this.ownRelation(callerOpenId, input?.for);
-    if (!this.deps.documents) throw new ServiceError('UNAVAILABLE', bi('此处不能认证证件', 'travel documents are not verified here'));
-    const checked = await this.deps.documents.verifyFor(relation.relative, input);
+    const checked = await documents.verifyFor(relation.relative, input);
     const now = this.deps.clock.now();
     const document = { ...checked, boundAt: now };
     await this.deps.store.transaction(async (tx) => {
       const fresh = readRelation(await tx.get('relatives', relation.id));
       if (!fresh || fresh.status !== 'active' || fresh.proxyUserId !== proxy.userId) throw ended();
-      await tx.update('relatives', relation.id, { document: document as unknown as Json });
-      await tx.insert('audit', { ...this.logEntry(now, 'relatives.bindDocument', fresh, proxy.userId, 'proxy'), documentType: document.type, documentNumber: document.number });
+      await tx.update('relatives', relation.id, { document: document });
+      await tx.insert('audit', {
+        ...this.logEntry(now, 'relatives.bindDocument', fresh, proxy.userId, 'proxy'),
+        documentType: document.type,
+        documentNumber: document.number,
+      });
     });
     return boundView({ ...relation, document })!;
   }
@@ -203,7 +219,11 @@ export class RelativesService {
   /** Who acts for the caller (the caller as somebody's relative). */
   async proxies(callerOpenId: string): Promise<ProxyView[]> {
     const me = await this.requireIdentity(callerOpenId);
-    const docs = await this.deps.store.find('relatives', { personId: me.identity.personId, status: 'active' }, { orderBy: { field: 'since', direction: 'asc' }, limit: 1000 });
+    const docs = await this.deps.store.find(
+      'relatives',
+      { personId: me.identity.personId, status: 'active' },
+      { orderBy: { field: 'since', direction: 'asc' }, limit: 1000 },
+    );
     return docs
       .map(readRelation)
       .filter((r): r is Relation => r !== null)
@@ -252,8 +272,19 @@ export class RelativesService {
       docs = await this.deps.store.find('audit', mine, { orderBy: { field: 'at', direction: 'desc' }, limit: limit + 1 });
     } else {
       // Both adapters order ties by _id ascending: the rest of the cursor's own time first, then earlier times.
-      docs = await this.deps.store.find('audit', { ...mine, at: after.at, _id: { $gt: after.id } }, { orderBy: { field: '_id', direction: 'asc' }, limit: limit + 1 });
-      if (docs.length <= limit) docs = docs.concat(await this.deps.store.find('audit', { ...mine, at: { $lt: after.at } }, { orderBy: { field: 'at', direction: 'desc' }, limit: limit + 1 - docs.length }));
+      docs = await this.deps.store.find(
+        'audit',
+        { ...mine, at: after.at, _id: { $gt: after.id } },
+        { orderBy: { field: '_id', direction: 'asc' }, limit: limit + 1 },
+      );
+      if (docs.length <= limit)
+        docs = docs.concat(
+          await this.deps.store.find(
+            'audit',
+            { ...mine, at: { $lt: after.at } },
+            { orderBy: { field: 'at', direction: 'desc' }, limit: limit + 1 - docs.length },
+          ),
+        );
     }
     const page = docs.slice(0, limit);
     const last = page[page.length - 1];
@@ -262,7 +293,15 @@ export class RelativesService {
     for (const d of page) {
       const by = d.by === 'proxy' || d.by === 'relative' || d.by === 'operator' ? d.by : null;
       const relationship = (RELATIONSHIPS as readonly unknown[]).includes(d.relationship) ? (d.relationship as Relationship) : null;
-      if (typeof d.at !== 'number' || typeof d.action !== 'string' || typeof d.proxyName !== 'string' || typeof d.relationId !== 'string' || !by || !relationship) continue;
+      if (
+        typeof d.at !== 'number' ||
+        typeof d.action !== 'string' ||
+        typeof d.proxyName !== 'string' ||
+        typeof d.relationId !== 'string' ||
+        !by ||
+        !relationship
+      )
+        continue;
       entries.push({ at: d.at, action: d.action, proxyName: d.proxyName, relationship, proxyId: d.relationId, by });
     }
     return { entries, next };
@@ -275,9 +314,17 @@ export class RelativesService {
   async actingFor(callerOpenId: string, relationId: string, action = 'unknown'): Promise<{ subject: IssuanceSubject; relationId: string }> {
     const { relation, proxy } = await this.ownRelation(callerOpenId, relationId);
     const doc = relation.document;
-    if (!doc) throw new ServiceError('IDENTITY_REQUIRED', bi('请先为家人认证护照（旅行证件）', "verify your relative's passport (travel document) first"));
+    if (!doc)
+      throw new ServiceError('IDENTITY_REQUIRED', bi('请先为家人认证护照（旅行证件）', "verify your relative's passport (travel document) first"), {
+        messageCode: 'server.relativeDocumentRequired',
+      });
     const entry = await this.deps.registry.lookup(doc.number);
-    if (!entry) throw new ServiceError('DOCUMENT_MISMATCH', bi('家人的证件信息已失效，请重新认证证件', "your relative's travel document is no longer registered; verify it again"));
+    if (!entry)
+      throw new ServiceError(
+        'DOCUMENT_MISMATCH',
+        bi('家人的证件信息已失效，请重新认证证件', "your relative's travel document is no longer registered; verify it again"),
+        { messageCode: 'server.relativeDocumentStale' },
+      );
     const subject = issuanceSubject(relation.relative, doc, entry);
     // Logged before the action runs: the proxy reached the relative's data whatever follows.
     await this.deps.store.insert('audit', this.logEntry(this.deps.clock.now(), action.slice(0, 64), relation, proxy.userId, 'proxy'));
@@ -287,7 +334,8 @@ export class RelativesService {
   // --- internals ---------------------------------------------------------------------------
 
   private readAdd(input: Input): { person: { name: string; id: ResidentId }; faceToken: string; relationship: Relationship } {
-    if (!input || typeof input !== 'object') throw new ServiceError('BAD_REQUEST', bi('请求格式不正确', 'the request must be an object'));
+    if (!input || typeof input !== 'object')
+      throw new ServiceError('BAD_REQUEST', bi('请求格式不正确', 'the request must be an object'), { messageCode: 'server.badRequest' });
     const f = fields(input);
     const relationship = f.oneOf('relationship', RELATIONSHIPS);
     const consent = input.consent;
@@ -306,14 +354,17 @@ export class RelativesService {
       if (own && e instanceof ServiceError && e.fields) {
         const all = { ...own.fields, ...e.fields };
         const names = Object.keys(all).filter((k) => !k.includes('.'));
-        throw new ServiceError('VALIDATION_FAILED', `请检查：${names.join('、')} / Please check: ${names.join(', ')}`, { fields: all });
+        throw new ServiceError('VALIDATION_FAILED', `请检查：${names.join('、')} / Please check: ${names.join(', ')}`, {
+          fields: all,
+          messageCode: 'server.checkMarkedFields',
+        });
       }
       throw e;
     }
     if (own) throw own;
     if (consent !== true) {
       const text = bi('需要家人本人同意授权代为查询', "the relative's own consent is required");
-      throw new ServiceError('CONSENT_REQUIRED', text, { fields: { consent: text } });
+      throw new ServiceError('CONSENT_REQUIRED', text, { fields: { consent: text }, messageCode: 'server.consentRequired' });
     }
     return { person: { name: person.name, id: person.id }, faceToken: person.faceToken!, relationship: relationship! };
   }
@@ -321,14 +372,19 @@ export class RelativesService {
   private async requireIdentity(openId: string): Promise<{ userId: string; identity: VerifiedIdentity }> {
     const userId = callerId(openId);
     const identity = await this.deps.identity.identityOf(openId);
-    if (!identity) throw new ServiceError('IDENTITY_REQUIRED', bi('请先完成实名认证', 'verify your identity first'));
+    if (!identity)
+      throw new ServiceError('IDENTITY_REQUIRED', bi('请先完成实名认证', 'verify your identity first'), { messageCode: 'server.identityRequired' });
     return { userId, identity };
   }
 
   /** The caller's own active relation `rawId`, or the one answer that reveals nothing of others'. */
   private async ownRelation(openId: string, rawId: unknown): Promise<{ relation: Relation; proxy: { userId: string; identity: VerifiedIdentity } }> {
     const proxy = await this.requireIdentity(openId);
-    if (rawId === undefined || rawId === null || rawId === '') throw new ServiceError('VALIDATION_FAILED', bi('请选择家人', 'choose a relative'), { fields: { for: '必填 / required' } });
+    if (rawId === undefined || rawId === null || rawId === '')
+      throw new ServiceError('VALIDATION_FAILED', bi('请选择家人', 'choose a relative'), {
+        fields: { for: '必填 / required' },
+        messageCode: 'server.chooseRelative',
+      });
     if (typeof rawId !== 'string' || !RELATION_ID.test(rawId)) throw notFound();
     const relation = readRelation(await this.deps.store.get('relatives', rawId));
     if (!relation || relation.proxyUserId !== proxy.userId) throw notFound();
@@ -341,15 +397,26 @@ export class RelativesService {
   private async precheck(proxy: { userId: string; identity: VerifiedIdentity }, personId: string): Promise<void> {
     if (personId === proxy.identity.personId) {
       const text = bi('不能添加本人为家人', 'you cannot add yourself as a relative');
-      throw new ServiceError('VALIDATION_FAILED', text, { fields: { idNumber: text } });
+      throw new ServiceError('VALIDATION_FAILED', text, { fields: { idNumber: text }, messageCode: 'server.relativeIsSelf' });
     }
     this.checkRoster(readRoster(await this.deps.store.get('relatives', rosterId(proxy.userId, proxy.identity.personId))), personId);
   }
 
   private checkRoster(active: Record<string, string>, personId: string): void {
-    if (active[personId]) throw new ServiceError('CONFLICT', bi('已添加过这位家人', 'you already act for this relative'), { fields: { idNumber: bi('已添加过这位家人', 'already added') } });
+    if (active[personId])
+      throw new ServiceError('CONFLICT', bi('已添加过这位家人', 'you already act for this relative'), {
+        fields: { idNumber: bi('已添加过这位家人', 'already added') },
+        messageCode: 'server.relativeAlreadyAdded',
+      });
     if (Object.keys(active).length >= this.maxPerProxy) {
-      throw new ServiceError('LIMIT_REACHED', bi(`最多可添加 ${this.maxPerProxy} 位家人，请先移除一位`, `you can act for at most ${this.maxPerProxy} relatives; remove one first`));
+      throw new ServiceError(
+        'LIMIT_REACHED',
+        bi(`最多可添加 ${this.maxPerProxy} 位家人，请先移除一位`, `you can act for at most ${this.maxPerProxy} relatives; remove one first`),
+        {
+          messageCode: 'server.relativesLimit',
+          params: { n: this.maxPerProxy },
+        },
+      );
     }
   }
 
@@ -376,7 +443,14 @@ export class RelativesService {
   }
 
   private view(r: Relation): RelativeView {
-    return { id: r.id, name: r.relative.name, idNumberMasked: maskResidentId(r.relative.idNumber), relationship: r.relationship, since: r.since, document: boundView(r) };
+    return {
+      id: r.id,
+      name: r.relative.name,
+      idNumberMasked: maskResidentId(r.relative.idNumber),
+      relationship: r.relationship,
+      since: r.since,
+      document: boundView(r),
+    };
   }
 }
 
@@ -384,7 +458,14 @@ function boundView(r: Pick<Relation, 'relative' | 'document'>): BoundDocument | 
   const d = r.document;
   if (!d) return null;
   const info = DOCUMENT_TYPES[d.type];
-  return { type: d.type, typeName: { zh: info.zh, en: info.en }, number: d.number, expiry: d.expiry, boundAt: d.boundAt, holder: { name: r.relative.name, idNumberMasked: maskResidentId(r.relative.idNumber) } };
+  return {
+    type: d.type,
+    typeName: { zh: info.zh, en: info.en },
+    number: d.number,
+    expiry: d.expiry,
+    boundAt: d.boundAt,
+    holder: { name: r.relative.name, idNumberMasked: maskResidentId(r.relative.idNumber) },
+  };
 }
 
 /**
@@ -404,7 +485,7 @@ function readCursor(raw: string): { at: number; id: string } {
   const at = m ? Number(m[1]) : NaN;
   if (!m || !Number.isSafeInteger(at)) {
     const text = bi('翻页参数无效，请从第一页重新查看', 'the cursor is not valid; start again from the first page');
-    throw new ServiceError('VALIDATION_FAILED', text, { fields: { cursor: text } });
+    throw new ServiceError('VALIDATION_FAILED', text, { fields: { cursor: text }, messageCode: 'server.cursorInvalid' });
   }
   return { at, id: m[2] };
 }
@@ -417,6 +498,7 @@ function readId(input: Input): string | null {
 }
 
 function callerId(openId: string): string {
-  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128) throw new ServiceError('UNAUTHENTICATED', bi('请先登录微信', 'sign in with WeChat first'));
+  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128)
+    throw new ServiceError('UNAUTHENTICATED', bi('请先登录微信', 'sign in with WeChat first'), { messageCode: 'server.signIn' });
   return userIdFor(openId);
 }

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ServiceError } from '../errors';
 import type { PersonIds } from '../identity/person-id';
-import { checkResidentId, chinaDate, maskResidentId } from '../identity/resident-id';
+import { checkResidentId, chinaDate, maskResidentId } from '../../core/resident-id';
 import { activeHold, type HoldDoc } from '../issuance/holds';
 import { certificateDocId, type CertificateDoc } from '../issuance/service';
 import type { Store } from '../store/store';
@@ -40,7 +40,16 @@ export class HoldService {
       if (await activeHold(tx, target.personId)) throw new ServiceError('CONFLICT', '此人的签发已被暂停 / issuance for this person is already on hold');
       const doc: HoldDoc = { _id: target.personId, personId: target.personId, active: true, reason, placedAt: now, placedBy: actor, ...target.named };
       await tx.put('holds', doc);
-      await tx.insert('audit', { _id: randomUUID(), at: now, action: 'issuance.hold', actor, outcome: 'success', personId: target.personId, reason, ...target.named });
+      await tx.insert('audit', {
+        _id: randomUUID(),
+        at: now,
+        action: 'issuance.hold',
+        actor,
+        outcome: 'success',
+        personId: target.personId,
+        reason,
+        ...target.named,
+      });
     });
     return { held: true, personId: target.personId };
   }
@@ -54,7 +63,16 @@ export class HoldService {
       const held = await activeHold(tx, target.personId);
       if (!held) throw new ServiceError('NOT_FOUND', '此人的签发未被暂停 / issuance for this person is not on hold');
       await tx.update('holds', target.personId, { active: false, releasedAt: now, releasedBy: actor, releaseReason: reason });
-      await tx.insert('audit', { _id: randomUUID(), at: now, action: 'issuance.release', actor, outcome: 'success', personId: target.personId, reason, ...target.named });
+      await tx.insert('audit', {
+        _id: randomUUID(),
+        at: now,
+        action: 'issuance.release',
+        actor,
+        outcome: 'success',
+        personId: target.personId,
+        reason,
+        ...target.named,
+      });
     });
     return { released: true, personId: target.personId };
   }
@@ -74,7 +92,9 @@ export class HoldService {
   }
 
   /** `{idNumber | certificateId, reason}`: exactly one way of naming the person. */
-  private async readTarget(input: Input): Promise<{ target: { personId: string; named: { idNumberMasked?: string; certificateId?: string } }; reason: string }> {
+  private async readTarget(
+    input: Input,
+  ): Promise<{ target: { personId: string; named: { idNumberMasked?: string; certificateId?: string } }; reason: string }> {
     const fields: Record<string, string> = {};
     const reason = readReason(input.reason, fields);
     const { idNumber, certificateId } = input;
@@ -88,7 +108,8 @@ export class HoldService {
     } else if (typeof certificateId !== 'string' || certificateId.length > 80 || !UVCI.test(certificateId)) {
       fields.certificateId = '应为证明编号（URN:UVCI:…）/ must be a certificate id (URN:UVCI:…)';
     }
-    if (Object.keys(fields).length) throw new ServiceError('VALIDATION_FAILED', `请检查：${Object.keys(fields).join('、')} / Please check: ${Object.keys(fields).join(', ')}`, { fields });
+    if (Object.keys(fields).length)
+      throw new ServiceError('VALIDATION_FAILED', `请检查：${Object.keys(fields).join('、')} / Please check: ${Object.keys(fields).join(', ')}`, { fields });
     if (!target) {
       const uci = certificateId as string;
       const doc = (await this.deps.store.get('certificates', certificateDocId(uci))) as CertificateDoc | null;

@@ -32,6 +32,7 @@ import { ServiceError } from '../errors';
 import { certificateDocId, type CertificateDoc } from '../issuance/service';
 import { MAX_BLOCKS_PER_RECORD, blockOf, readRecordLink, writeRecordLink } from '../records/links';
 import type { Doc, Store, TxOps } from '../store/store';
+import type { RevocationReasonCode } from './reason';
 
 /** One published entry: kid and hash as base64, as trust lists carry them. */
 export interface RevocationEntry {
@@ -39,8 +40,6 @@ export interface RevocationEntry {
   type: RevocationHashType;
   hash: string;
 }
-
-export type RevocationReasonCode = 'OPERATOR' | 'RECORDS_INVALID' | 'RECORD_CORRECTED' | 'RECORD_WITHDRAWN' | 'HOLDER_DELETED';
 
 /** What the holder is told when a source's change ended their certificate. */
 export const RECORD_CHANGE_REASONS: Readonly<Record<'RECORD_CORRECTED' | 'RECORD_WITHDRAWN', string>> = Object.freeze({
@@ -88,12 +87,19 @@ export class RevocationService {
    * the records it carried are wrong: their versions are blocked and every certificate carrying
    * them is revoked too (RECORDS_INVALID).
    */
-  async revoke(uci: unknown, reason: unknown, actor: string, opts: { blockRecords?: unknown } = {}): Promise<{ revoked: true; certificateId: string; revokedAt: number; alsoRevoked: string[] }> {
+  async revoke(
+    uci: unknown,
+    reason: unknown,
+    actor: string,
+    opts: { blockRecords?: unknown } = {},
+  ): Promise<{ revoked: true; certificateId: string; revokedAt: number; alsoRevoked: string[] }> {
     const fields: Record<string, string> = {};
-    if (typeof uci !== 'string' || uci.length > REVOCATION_LIMITS.maxUci || !UVCI.test(uci)) fields.certificateId = '应为证明编号（URN:UVCI:…）/ must be a certificate id (URN:UVCI:…)';
+    if (typeof uci !== 'string' || uci.length > REVOCATION_LIMITS.maxUci || !UVCI.test(uci))
+      fields.certificateId = '应为证明编号（URN:UVCI:…）/ must be a certificate id (URN:UVCI:…)';
     const text = readReason(reason, fields);
     if (opts.blockRecords !== undefined && typeof opts.blockRecords !== 'boolean') fields.blockRecords = '应为 true 或 false / must be true or false';
-    if (Object.keys(fields).length) throw new ServiceError('VALIDATION_FAILED', `请检查：${Object.keys(fields).join('、')} / Please check: ${Object.keys(fields).join(', ')}`, { fields });
+    if (Object.keys(fields).length)
+      throw new ServiceError('VALIDATION_FAILED', `请检查：${Object.keys(fields).join('、')} / Please check: ${Object.keys(fields).join(', ')}`, { fields });
     const id = uci as string;
     const docId = certificateDocId(id);
     const block = opts.blockRecords === true;
@@ -104,7 +110,10 @@ export class RevocationService {
       if (!doc || doc.uci !== id) throw new ServiceError('NOT_FOUND', `没有编号为 ${id} 的证明 / no certificate ${id}`);
       if (doc.status === 'revoked') throw new ServiceError('CONFLICT', `证明 ${id} 已被撤销 / certificate ${id} is already revoked`);
       if (block && !Array.isArray(doc.records)) {
-        throw new ServiceError('CONFLICT', `证明 ${id} 未记录所载记录的版本，无法停用记录 / certificate ${id} does not list the record versions it carries, so they cannot be blocked`);
+        throw new ServiceError(
+          'CONFLICT',
+          `证明 ${id} 未记录所载记录的版本，无法停用记录 / certificate ${id} does not list the record versions it carries, so they cannot be blocked`,
+        );
       }
       const reasonCode: RevocationReasonCode = block ? 'RECORDS_INVALID' : 'OPERATOR';
       await revokeInTransaction(tx, doc, { reason: text, reasonCode, actor, now });
@@ -113,7 +122,8 @@ export class RevocationService {
         for (const r of doc.records!) {
           const link = await readRecordLink(tx, r.id);
           if (!blockOf(link, r.version)) {
-            if (link.blocked.length >= MAX_BLOCKS_PER_RECORD) throw new ServiceError('LIMIT_REACHED', '此记录的停用次数已达上限 / this record has been blocked too many times');
+            if (link.blocked.length >= MAX_BLOCKS_PER_RECORD)
+              throw new ServiceError('LIMIT_REACHED', '此记录的停用次数已达上限 / this record has been blocked too many times');
             link.blocked.push({ version: r.version, certificateId: id, reason: text, at: now, by: actor });
           }
           // Every other certificate carrying this very version, through whichever travel document.
@@ -128,7 +138,18 @@ export class RevocationService {
             } else keep.push(other);
           }
           await writeRecordLink(tx, { ...link, certificates: keep });
-          await tx.insert('audit', { _id: randomUUID(), at: now, action: 'record.block', actor, outcome: 'success', personId: doc.personId, certificateId: id, recordId: r.id, version: r.version, reason: text });
+          await tx.insert('audit', {
+            _id: randomUUID(),
+            at: now,
+            action: 'record.block',
+            actor,
+            outcome: 'success',
+            personId: doc.personId,
+            certificateId: id,
+            recordId: r.id,
+            version: r.version,
+            reason: text,
+          });
         }
       }
       return { revoked: true as const, certificateId: id, revokedAt: now, alsoRevoked };
@@ -137,7 +158,14 @@ export class RevocationService {
 
   /** Every revocation, newest first. */
   async list(): Promise<RevocationView[]> {
-    return (await this.all()).map((r) => ({ certificateId: r.certificateId, reason: r.reason, reasonCode: r.reasonCode ?? 'OPERATOR', revokedAt: new Date(r.revokedAt).toISOString(), revokedBy: r.revokedBy, codes: r.codes }));
+    return (await this.all()).map((r) => ({
+      certificateId: r.certificateId,
+      reason: r.reason,
+      reasonCode: r.reasonCode ?? 'OPERATOR',
+      revokedAt: new Date(r.revokedAt).toISOString(),
+      revokedBy: r.revokedBy,
+      codes: r.codes,
+    }));
   }
 
   /** The published revocation list: every entry of every revocation, duplicates removed. */
@@ -170,7 +198,8 @@ export class RevocationService {
 export function readReason(reason: unknown, fields: Record<string, string>): string {
   const text = typeof reason === 'string' ? reason.normalize('NFC').trim() : '';
   if (typeof reason !== 'string' || text.length === 0) fields.reason = '必填 / required';
-  else if ([...text].length > REVOCATION_LIMITS.maxReason) fields.reason = `过长（最多 ${REVOCATION_LIMITS.maxReason} 个字符）/ longer than ${REVOCATION_LIMITS.maxReason} characters`;
+  else if ([...text].length > REVOCATION_LIMITS.maxReason)
+    fields.reason = `过长（最多 ${REVOCATION_LIMITS.maxReason} 个字符）/ longer than ${REVOCATION_LIMITS.maxReason} characters`;
   else if (CONTROL.test(text)) fields.reason = '含有控制字符 / contains a control character';
   return text;
 }
@@ -188,19 +217,44 @@ export async function revokeInTransaction(
   if (doc.status === 'revoked') throw new Error(`certificate ${doc.uci} is already revoked`);
   const { codes, entries } = revocationEntries(doc);
   await tx.update('certificates', doc._id, { status: 'revoked', revokedAt: r.now, revokedReason: r.reason, revokedReasonCode: r.reasonCode });
-  const rev: RevocationDoc = { _id: doc._id, certificateId: doc.uci, personId: doc.personId, reason: r.reason, reasonCode: r.reasonCode, revokedAt: r.now, revokedBy: r.actor, codes, entries };
+  const rev: RevocationDoc = {
+    _id: doc._id,
+    certificateId: doc.uci,
+    personId: doc.personId,
+    reason: r.reason,
+    reasonCode: r.reasonCode,
+    revokedAt: r.now,
+    revokedBy: r.actor,
+    codes,
+    entries,
+  };
   await tx.insert('revocations', rev as unknown as Doc);
-  await tx.insert('audit', { _id: randomUUID(), at: r.now, action: 'certificate.revoke', actor: r.actor, outcome: 'success', personId: doc.personId, certificateId: doc.uci, reason: r.reason, reasonCode: r.reasonCode, ...(r.extra ?? {}) });
+  await tx.insert('audit', {
+    _id: randomUUID(),
+    at: r.now,
+    action: 'certificate.revoke',
+    actor: r.actor,
+    outcome: 'success',
+    personId: doc.personId,
+    certificateId: doc.uci,
+    reason: r.reason,
+    reasonCode: r.reasonCode,
+    ...(r.extra ?? {}),
+  });
 }
 
 /** The three EU hashes of every code of a certificate, from the codes themselves. */
 export function revocationEntries(doc: CertificateDoc): { codes: RevocationDoc['codes']; entries: RevocationEntry[] } {
   const codes: RevocationDoc['codes'] = [];
   const entries: RevocationEntry[] = [];
-  const all: Array<{ format: 'ithc' | 'dcc'; code: string }> = [{ format: 'ithc', code: doc.codes.ithc }, ...doc.codes.dcc.map((d) => ({ format: 'dcc' as const, code: d.code }))];
+  const all: Array<{ format: 'ithc' | 'dcc'; code: string }> = [
+    { format: 'ithc', code: doc.codes.ithc },
+    ...doc.codes.dcc.map((d) => ({ format: 'dcc' as const, code: d.code })),
+  ];
   for (const { format, code } of all) {
     const st = decodeStages(code);
-    if (st.error || !st.sign1 || !st.claims || !st.sign1.kid) throw new Error(`stored ${format} code of ${doc.uci} does not decode: ${st.error?.message ?? 'no kid'}`);
+    if (st.error || !st.sign1 || !st.claims || !st.sign1.kid)
+      throw new Error(`stored ${format} code of ${doc.uci} does not decode: ${st.error?.message ?? 'no kid'}`);
     // The UCI verifiers read (core/hcert.ts): the ITHC certificate's id, or the DCC entry's ci.
     const uci = format === 'ithc' ? doc.uci : dccUci(st.claims.dcc);
     if (!uci) throw new Error(`stored HC1 code of ${doc.uci} has no UCI`);
@@ -217,10 +271,12 @@ export function revocationEntries(doc: CertificateDoc): { codes: RevocationDoc['
 }
 
 function dccUci(dcc: unknown): string | undefined {
-  const json = dcc === undefined ? undefined : (toJsonValue(dcc as Parameters<typeof toJsonValue>[0]) as Record<string, unknown>);
+  const json = dcc === undefined ? undefined : (toJsonValue(dcc) as Record<string, unknown>);
   for (const k of ['v', 't', 'r']) {
     const list = json?.[k];
-    if (Array.isArray(list) && list[0] && typeof list[0].ci === 'string') return list[0].ci;
+    const first: unknown = Array.isArray(list) ? list[0] : undefined;
+    const ci = first && typeof first === 'object' ? (first as { ci?: unknown }).ci : undefined;
+    if (typeof ci === 'string') return ci;
   }
   return undefined;
 }

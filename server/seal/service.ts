@@ -68,12 +68,22 @@ export class SealService {
    */
   async forDestination(destination: string, certificate: () => Promise<CertificateDoc | null>): Promise<SealView> {
     const partner = await this.deps.partners.get(destination);
-    if (!partner) throw new ServiceError('NOT_FOUND', `${destination} 不是互认的目的地 / ${destination} is not a partner destination`);
+    if (!partner)
+      throw new ServiceError('NOT_FOUND', `${destination} 不是互认的目的地 / ${destination} is not a partner destination`, {
+        messageCode: 'server.notPartner',
+        params: { destination },
+      });
     const doc = await certificate();
-    if (!doc) throw new ServiceError('NOT_FOUND', '尚未签发证明，请先申领 / no certificate has been issued yet');
+    if (!doc) throw new ServiceError('NOT_FOUND', '尚未签发证明，请先申领 / no certificate has been issued yet', { messageCode: 'server.noCertificate' });
     const nowMs = this.deps.clock.now();
-    if (doc.status === 'revoked') throw new ServiceError('CONFLICT', '此证明已被撤销，无法出示 / this certificate was revoked and cannot be shown');
-    if (doc.exp * 1000 <= nowMs) throw new ServiceError('CONFLICT', '此证明已过期，请重新申领 / this certificate has expired; get a fresh one');
+    if (doc.status === 'revoked')
+      throw new ServiceError('CONFLICT', '此证明已被撤销，无法出示 / this certificate was revoked and cannot be shown', {
+        messageCode: 'server.revokedCannotShow',
+      });
+    if (doc.exp * 1000 <= nowMs)
+      throw new ServiceError('CONFLICT', '此证明已过期，请重新申领 / this certificate has expired; get a fresh one', {
+        messageCode: 'server.certificateExpired',
+      });
 
     const accepts = FORMATS.filter((f) => partner.accepts.includes(f));
     return {
@@ -90,13 +100,18 @@ export class SealService {
   private seal(doc: CertificateDoc, partner: PartnerDoc, nowMs: number): SealedCode[] | null {
     const stages = decodeStages(doc.codes.ithc);
     // Our own stored code failed to decode: a bug or a damaged store, never the caller's doing.
-    if (stages.error || !stages.cose) throw new ServiceError('INTERNAL', '证明数据损坏 / the stored certificate could not be read');
+    if (stages.error || !stages.cose)
+      throw new ServiceError('INTERNAL', '证明数据损坏 / the stored certificate could not be read', { messageCode: 'server.certificateUnreadable' });
     const out: SealedCode[] = [];
     for (const k of partner.encryptionKeys) {
       if (k.notAfter !== undefined && Date.parse(k.notAfter) <= nowMs) continue;
       let code: string;
       try {
-        code = sealCode(stages.cose, [{ kid: fromBase64(k.kid), publicKey: fromBase64(k.spki), pointCompression: k.pointCompression !== false }], this.deps.rng);
+        code = sealCode(
+          stages.cose,
+          [{ kid: fromBase64(k.kid), publicKey: fromBase64(k.spki), pointCompression: k.pointCompression !== false }],
+          this.deps.rng,
+        );
       } catch (e) {
         // A malformed key in the registry is the operator's to fix (partner import validates keys);
         // the traveller still gets the codes made with the partner's other keys.

@@ -4,7 +4,7 @@
  *
  * wx-server-sdk is not imported here: the subset of its database API that we use is typed below as
  * `CloudBaseDatabase`, the cloud function passes `cloud.database({ throwOnNotFound: false })` in,
- * and tests pass the stand-in (cloudbase-standin.ts). The shapes follow the SDK's reference
+ * and tests pass the stand-in (test/support/cloudbase-standin.ts). The shapes follow the SDK's reference
  * (developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/database/):
  * - `doc(id).get()` resolves `{ data }`. A missing record rejects with
  *   "document.get:fail document with _id … does not exist" unless the database was created with
@@ -83,7 +83,8 @@ export interface CloudBaseStoreOptions {
 /** True for the error doc.get throws on a missing record when throwOnNotFound is on. */
 export function isMissingDocumentError(e: unknown): boolean {
   if (!e || typeof e !== 'object') return false;
-  const msg = String((e as { errMsg?: unknown }).errMsg ?? (e as { message?: unknown }).message ?? '');
+  const given = (e as { errMsg?: unknown }).errMsg ?? (e as { message?: unknown }).message;
+  const msg = typeof given === 'string' ? given : '';
   return /document\.get:fail/.test(msg) && /not exist/.test(msg);
 }
 
@@ -97,7 +98,7 @@ async function readDoc(ref: CloudBaseDocumentRef, coll: string, id: string): Pro
     throw e;
   }
   // Some SDK versions answer with a one-element array.
-  const data = Array.isArray(res?.data) ? res.data[0] : res?.data;
+  const data: unknown = Array.isArray(res?.data) ? res.data[0] : res?.data;
   if (data === null || data === undefined) return null;
   if (typeof data !== 'object' || (data as Doc)._id !== id) throw new Error(`CloudBase returned a malformed record for ${coll}/${id}`);
   return data as Doc;
@@ -171,7 +172,10 @@ class CloudBaseStore implements Store {
     this.enter();
     await this.db.runTransaction(async (t) => {
       if (await readDoc(t.collection(coll).doc(d.doc._id), coll, d.doc._id)) throw new StoreConflict(coll, d.doc._id);
-      await t.collection(coll).doc(d.doc._id).set({ data: body(d.doc) });
+      await t
+        .collection(coll)
+        .doc(d.doc._id)
+        .set({ data: body(d.doc) });
     }, this.attempts);
   }
 
@@ -179,7 +183,10 @@ class CloudBaseStore implements Store {
     assertCollection(coll);
     const d = checkDoc(doc);
     this.enter();
-    await this.db.collection(coll).doc(d.doc._id).set({ data: body(d.doc) });
+    await this.db
+      .collection(coll)
+      .doc(d.doc._id)
+      .set({ data: body(d.doc) });
   }
 
   async update(coll: CollectionName, id: string, patch: Record<string, Json>): Promise<void> {
@@ -247,13 +254,19 @@ class CloudBaseStore implements Store {
             assertCollection(coll);
             const d = checkDoc(doc);
             if (await readDoc(t.collection(coll).doc(d.doc._id), coll, d.doc._id)) throw new StoreConflict(coll, d.doc._id);
-            await t.collection(coll).doc(d.doc._id).set({ data: body(d.doc) });
+            await t
+              .collection(coll)
+              .doc(d.doc._id)
+              .set({ data: body(d.doc) });
           },
           put: async (coll, doc) => {
             assertLive();
             assertCollection(coll);
             const d = checkDoc(doc);
-            await t.collection(coll).doc(d.doc._id).set({ data: body(d.doc) });
+            await t
+              .collection(coll)
+              .doc(d.doc._id)
+              .set({ data: body(d.doc) });
           },
           update: async (coll, id, patch) => {
             assertLive();
@@ -287,7 +300,10 @@ async function updateIn(t: DocSource, coll: CollectionName, id: string, patch: R
   const existing = await readDoc(t.collection(coll).doc(id), coll, id);
   if (!existing) throw new StoreNotFound(coll, id);
   const d = applyPatch(existing, patch);
-  await t.collection(coll).doc(id).set({ data: body(d.doc) });
+  await t
+    .collection(coll)
+    .doc(id)
+    .set({ data: body(d.doc) });
 }
 
 /**

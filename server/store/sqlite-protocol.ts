@@ -12,9 +12,7 @@
 export type DocState = [coll: string, id: string, json: string | null];
 
 export type WriterRequest =
-  | { kind: 'commit'; id: number; reads: DocState[]; writes: DocState[] }
-  | { kind: 'info'; id: number }
-  | { kind: 'close'; id: number };
+  { kind: 'commit'; id: number; reads: DocState[]; writes: DocState[] } | { kind: 'info'; id: number } | { kind: 'close'; id: number };
 
 /** An error as it crosses threads: SQLite's error code (SQLITE_BUSY, SQLITE_IOERR_FSYNC, ...) kept. */
 export interface WriterError {

@@ -179,7 +179,7 @@ function main(): void {
   port.on('message', (first: WriterRequest) => {
     // Everything that queued up while the last batch was being written goes into this one.
     const requests = [first];
-    for (let next; requests.length < GROUP_COMMIT_MAX && (next = receiveMessageOnPort(port)); ) requests.push(next.message as WriterRequest);
+    for (let next; requests.length < GROUP_COMMIT_MAX && (next = receiveMessageOnPort(port));) requests.push(next.message as WriterRequest);
     send({ replies: handle(requests) });
     if (closed) port.close();
   });

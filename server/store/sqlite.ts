@@ -36,7 +36,18 @@ import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock';
 import { Serializer } from './serial';
 import type { DocState, WriterData, WriterError, WriterInfo, WriterMessage, WriterReply, WriterRequest } from './sqlite-protocol';
-import { COLLECTIONS, StoreConflict, StoreNotFound, type CollectionName, type Doc, type Filter, type FindOptions, type Json, type Store, type TxOps } from './store';
+import {
+  COLLECTIONS,
+  StoreConflict,
+  StoreNotFound,
+  type CollectionName,
+  type Doc,
+  type Filter,
+  type FindOptions,
+  type Json,
+  type Store,
+  type TxOps,
+} from './store';
 import {
   applyPatch,
   assertCollection,
@@ -447,7 +458,7 @@ class WriterThread {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) this.worker.ref();
-      this.worker.postMessage({ ...r, id } as WriterRequest);
+      this.worker.postMessage({ ...r, id });
     });
   }
 
@@ -546,30 +557,31 @@ class Attempt {
   /** The handle a transaction callback gets: checks its arguments, then acts on this attempt. */
   handle(): TxOps {
     return {
+      // async: a bad argument reaches the caller as a rejection, like every Store call.
       get: async (coll, id) => {
         assertCollection(coll);
         assertId(id);
-        return this.get(coll, id);
+        return Promise.resolve(this.get(coll, id));
       },
       insert: async (coll, doc) => {
         this.assertLive();
         assertCollection(coll);
-        this.insert(coll, checkDoc(doc));
+        return Promise.resolve(this.insert(coll, checkDoc(doc)));
       },
       put: async (coll, doc) => {
         this.assertLive();
         assertCollection(coll);
-        this.put(coll, checkDoc(doc));
+        return Promise.resolve(this.put(coll, checkDoc(doc)));
       },
       update: async (coll, id, patch) => {
         assertCollection(coll);
         assertId(id);
-        this.update(coll, id, patch);
+        return Promise.resolve(this.update(coll, id, patch));
       },
       delete: async (coll, id) => {
         assertCollection(coll);
         assertId(id);
-        this.delete(coll, id);
+        return Promise.resolve(this.delete(coll, id));
       },
     };
   }
@@ -647,13 +659,13 @@ class SqliteStoreImpl implements SqliteStore {
     assertId(id);
     this.enter();
     const json = this.readText(coll, id);
-    return json === null ? null : parseStored(json, coll, id);
+    return Promise.resolve(json === null ? null : parseStored(json, coll, id));
   }
 
   async find(coll: CollectionName, filter: Filter, opts?: FindOptions): Promise<Doc[]> {
     const { sql, params } = buildFindSql(coll, filter, opts);
     this.enter();
-    return (this.stmt(sql).all(...params) as { id: string; doc: string }[]).map((r) => parseStored(r.doc, coll, r.id));
+    return Promise.resolve((this.stmt(sql).all(...params) as { id: string; doc: string }[]).map((r) => parseStored(r.doc, coll, r.id)));
   }
 
   async count(coll: CollectionName, filter: Filter): Promise<number> {
@@ -661,7 +673,7 @@ class SqliteStoreImpl implements SqliteStore {
     const params: unknown[] = [];
     const sql = `SELECT count(*) AS n FROM "${coll}" WHERE ${whereSql(checkFilter(filter), params)}`;
     this.enter();
-    return (this.stmt(sql).get(...params) as { n: number }).n;
+    return Promise.resolve((this.stmt(sql).get(...params) as { n: number }).n);
   }
 
   // Single writes are one-operation transactions: they share the writer's group commit, and an
@@ -671,28 +683,28 @@ class SqliteStoreImpl implements SqliteStore {
     assertCollection(coll);
     const d = checkDoc(doc);
     this.enter();
-    return this.track(async (a) => a.insert(coll, d));
+    return this.track((a) => Promise.resolve(a.insert(coll, d)));
   }
 
   async put(coll: CollectionName, doc: Doc): Promise<void> {
     assertCollection(coll);
     const d = checkDoc(doc);
     this.enter();
-    return this.track(async (a) => a.put(coll, d));
+    return this.track((a) => Promise.resolve(a.put(coll, d)));
   }
 
   async update(coll: CollectionName, id: string, patch: Record<string, Json>): Promise<void> {
     assertCollection(coll);
     assertId(id);
     this.enter();
-    return this.track(async (a) => a.update(coll, id, patch));
+    return this.track((a) => Promise.resolve(a.update(coll, id, patch)));
   }
 
   async delete(coll: CollectionName, id: string): Promise<void> {
     assertCollection(coll);
     assertId(id);
     this.enter();
-    return this.track(async (a) => a.delete(coll, id));
+    return this.track((a) => Promise.resolve(a.delete(coll, id)));
   }
 
   async transaction<T>(fn: (tx: TxOps) => Promise<T>): Promise<T> {
@@ -771,7 +783,7 @@ class SqliteStoreImpl implements SqliteStore {
 
   async integrityCheck(): Promise<IntegrityReport> {
     this.enter();
-    return runIntegrityCheck(this.db);
+    return Promise.resolve(runIntegrityCheck(this.db));
   }
 
   async info(): Promise<SqliteInfo> {

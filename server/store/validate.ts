@@ -80,7 +80,7 @@ function cleanJson(v: unknown, depth: number, path: string): Json {
   // Members that are scalars are checked here, without recursing: building each member's path
   // (for error messages only) was a measurable share of issuing a certificate.
   if (Array.isArray(v)) {
-    const out: Json[] = new Array(v.length);
+    const out = new Array<Json>(v.length);
     for (let i = 0; i < v.length; i++) {
       const item: unknown = v[i];
       if (item === undefined) throw new TypeError(`undefined array element at ${path}[${i}]`);
@@ -90,7 +90,7 @@ function cleanJson(v: unknown, depth: number, path: string): Json {
     return out;
   }
   if (typeof v === 'object' && v !== null) {
-    const proto = Object.getPrototypeOf(v);
+    const proto: unknown = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) throw new TypeError(`not a plain object at ${path}`);
     const out: { [k: string]: Json } = {};
     for (const k of Object.keys(v)) {

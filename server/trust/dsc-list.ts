@@ -37,13 +37,13 @@ export async function publishDscList(keys: KeyService, country: string, nowMs: n
   const csca = await keys.cscaCertificate();
   const statuses = await Promise.all(docs.map((d) => keys.statusOf(d, nowMs)));
   const entries = docs.map((d, i) => ({
-      kid: d.kid,
-      country,
-      certificateType: 'DSC' as const,
-      rawData: d.certificate,
-      notBefore: new Date(d.notBefore).toISOString(),
-      notAfter: new Date(d.notAfter).toISOString(),
-      status: statuses[i] as DscListEntry['status'],
+    kid: d.kid,
+    country,
+    certificateType: 'DSC' as const,
+    rawData: d.certificate,
+    notBefore: new Date(d.notBefore).toISOString(),
+    notAfter: new Date(d.notAfter).toISOString(),
+    status: statuses[i] as DscListEntry['status'],
   }));
   return {
     certificates: entries.filter((_, i) => docs[i].kind === 'dsc'),

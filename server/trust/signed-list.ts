@@ -9,11 +9,8 @@
  * copy of the same one. Its counter lives in the `keys` collection (document `trustlist`), beside
  * the key metadata it describes.
  */
-import { createHash, sign as nodeSign } from 'node:crypto';
-import { toLowS } from '../../core/crypto/low-s';
-import { ALGORITHMS } from '../../core/algorithms';
+import { createHash } from 'node:crypto';
 import { fromBase64 } from '../../core/bytes';
-import type { Signer } from '../../core/crypto/provider';
 import type { RevocationHashType } from '../../core/revocation';
 import {
   DEFAULT_TRUST_LIST_MAX_AGE,
@@ -26,6 +23,7 @@ import {
 } from '../../core/trustlist';
 import { trustedKeyFromCertificate } from '../../core/x509';
 import type { Clock } from '../clock';
+import { nodeEs256Signer } from '../keys/es256-signer';
 import type { KeyService } from '../keys/service';
 import type { Store } from '../store/store';
 
@@ -92,24 +90,27 @@ export async function publishSignedTrustList(deps: SignedTrustListDeps): Promise
     certificates,
     revocation,
   };
-  const digest = createHash('sha256').update(encodeTrustListPayload(base)).digest('base64');
-  const version = await deps.store.transaction(async (tx) => {
-    const doc = await tx.get('keys', TRUST_LIST_VERSION_DOC);
+  const version = await listVersion(deps.store, { docId: TRUST_LIST_VERSION_DOC, kind: 'trustlist', payload: encodeTrustListPayload(base), nowMs });
+  const content: TrustListContent = { ...base, version, issuedAt: Math.floor(nowMs / 1000) };
+  const signed = await signTrustList(content, { certificate: signerCertificate, signer: nodeEs256Signer(privateKey) });
+  return { envelope: trustListEnvelope(signed, content), signed, content };
+}
+
+/**
+ * The version a signed list of ours is published under (trust list, source list): the stored one
+ * while the payload (version and time left out) is unchanged, the next one when it changed. In a
+ * transaction, so two publishers never give one version to two different lists.
+ */
+export async function listVersion(store: Store, o: { docId: string; kind: string; payload: Uint8Array; nowMs: number }): Promise<number> {
+  const digest = createHash('sha256').update(o.payload).digest('base64');
+  return store.transaction(async (tx) => {
+    const doc = await tx.get('keys', o.docId);
     const current = typeof doc?.version === 'number' ? doc.version : 0;
     if (doc && doc.digest === digest) return current;
     const next = current + 1;
-    await tx.put('keys', { _id: TRUST_LIST_VERSION_DOC, kind: 'trustlist', version: next, digest, changedAt: nowMs });
+    await tx.put('keys', { _id: o.docId, kind: o.kind, version: next, digest, changedAt: o.nowMs });
     return next;
   });
-  const content: TrustListContent = { ...base, version, issuedAt: Math.floor(nowMs / 1000) };
-  const signer: Signer = {
-    alg: ALGORITHMS[-7],
-    async sign(data) {
-      return toLowS(new Uint8Array(nodeSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })));
-    },
-  };
-  const signed = await signTrustList(content, { certificate: signerCertificate, signer });
-  return { envelope: trustListEnvelope(signed, content), signed, content };
 }
 
 function compare(a: Uint8Array, b: Uint8Array): number {
@@ -119,6 +120,12 @@ function compare(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** The app's signed trust list, with the revocation service's hash list (server/revocation). */
-export function publishAppTrustList(app: { keys: KeyService; store: Store; clock: Clock; config: { country: string }; revocation: RevocationHashSource }): Promise<PublishedTrustList> {
+export function publishAppTrustList(app: {
+  keys: KeyService;
+  store: Store;
+  clock: Clock;
+  config: { country: string };
+  revocation: RevocationHashSource;
+}): Promise<PublishedTrustList> {
   return publishSignedTrustList({ keys: app.keys, store: app.store, clock: app.clock, country: app.config.country, revocation: app.revocation });
 }

@@ -8,10 +8,6 @@
  * renamed, its accreditation or validity changed). Its counter lives in the `keys` collection
  * (document `sourcelist`), beside the trust list's.
  */
-import { createHash, sign as nodeSign } from 'node:crypto';
-import { ALGORITHMS } from '../../core/algorithms';
-import { toLowS } from '../../core/crypto/low-s';
-import type { Signer } from '../../core/crypto/provider';
 import {
   DEFAULT_SOURCE_LIST_MAX_AGE,
   encodeSourceListPayload,
@@ -23,9 +19,11 @@ import {
   type SourceListEnvelope,
 } from '../../core/sourcelist';
 import type { Clock } from '../clock';
+import { nodeEs256Signer } from '../keys/es256-signer';
 import type { KeyService } from '../keys/service';
 import { isSourceDoc, type SourceDoc } from '../records/record-id';
 import type { Store } from '../store/store';
+import { listVersion } from './signed-list';
 
 export const SOURCE_LIST_VERSION_DOC = 'sourcelist';
 
@@ -74,28 +72,26 @@ async function listedSources(store: Store): Promise<SourceListEntry[]> {
   return [...byCode.values()].filter((e): e is SourceListEntry => e !== null).sort((a, b) => a.code - b.code);
 }
 
-export async function publishSignedSourceList(deps: { keys: KeyService; store: Store; clock: Clock; country: string; maxAgeSeconds?: number }): Promise<PublishedSourceList> {
+export async function publishSignedSourceList(deps: {
+  keys: KeyService;
+  store: Store;
+  clock: Clock;
+  country: string;
+  maxAgeSeconds?: number;
+}): Promise<PublishedSourceList> {
   const nowMs = deps.clock.now();
-  const base: SourceListContent = { version: 0, issuedAt: 0, maxAge: deps.maxAgeSeconds ?? DEFAULT_SOURCE_LIST_MAX_AGE, country: deps.country, sources: await listedSources(deps.store) };
-  const digest = createHash('sha256').update(encodeSourceListPayload(base)).digest('base64');
-  const version = await deps.store.transaction(async (tx) => {
-    const doc = await tx.get('keys', SOURCE_LIST_VERSION_DOC);
-    const current = typeof doc?.version === 'number' ? doc.version : 0;
-    if (doc && doc.digest === digest) return current;
-    const next = current + 1;
-    await tx.put('keys', { _id: SOURCE_LIST_VERSION_DOC, kind: 'sourcelist', version: next, digest, changedAt: nowMs });
-    return next;
-  });
+  const base: SourceListContent = {
+    version: 0,
+    issuedAt: 0,
+    maxAge: deps.maxAgeSeconds ?? DEFAULT_SOURCE_LIST_MAX_AGE,
+    country: deps.country,
+    sources: await listedSources(deps.store),
+  };
+  const version = await listVersion(deps.store, { docId: SOURCE_LIST_VERSION_DOC, kind: 'sourcelist', payload: encodeSourceListPayload(base), nowMs });
   const content: SourceListContent = { ...base, version, issuedAt: Math.floor(nowMs / 1000) };
   const csca = await deps.keys.cscaCertificate();
   const { privateKey, certificate } = await deps.keys.trustListSigner();
-  const signer: Signer = {
-    alg: ALGORITHMS[-7],
-    async sign(data) {
-      return toLowS(new Uint8Array(nodeSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })));
-    },
-  };
-  const signed = await signSourceList(content, { certificate, signer }, csca);
+  const signed = await signSourceList(content, { certificate, signer: nodeEs256Signer(privateKey) }, csca);
   return { envelope: sourceListEnvelope(signed, content), signed, content };
 }
 

@@ -8,8 +8,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { userIdFor } from '../../server/identity/person-id';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
-import { maskResidentId } from '../../server/identity/resident-id';
+import { DEMO_CITIZENS } from '../../demo/citizens';
+import { maskResidentId } from '../../core/resident-id';
 import { COLLECTIONS, type Doc } from '../../server/store/store';
 import { addRelative, callAs, demoDocumentOf, documentInput, failed, ok, openTestApp, snapshot, verifySelf, type TestApp } from '../relatives/helpers';
 
@@ -46,12 +46,15 @@ async function docsOf(openid: string, pid: string): Promise<string> {
 beforeAll(async () => {
   t = await openTestApp('account');
   for (const who of [TRAVELLER, ELDER, BYSTANDER]) await verifySelf(t, who.openid, who.citizen);
-  for (const who of [TRAVELLER, BYSTANDER]) await ok(callAs(t, 'document', who.openid, { action: 'bind', ...documentInput(demoDocumentOf(who.citizen, t.clock.now())) }));
+  for (const who of [TRAVELLER, BYSTANDER])
+    await ok(callAs(t, 'document', who.openid, { action: 'bind', ...documentInput(demoDocumentOf(who.citizen, t.clock.now())) }));
   certId = (await ok(callAs(t, 'certificate', TRAVELLER.openid, { action: 'issue' }))).id;
   await ok(callAs(t, 'certificate', BYSTANDER.openid, { action: 'issue' }));
   await ok(callAs(t, 'certificate', TRAVELLER.openid, { action: 'pdf' }));
   relationId = (await addRelative(t, TRAVELLER.openid, ELDER.citizen)).id;
-  await ok(callAs(t, 'relatives', TRAVELLER.openid, { action: 'bindDocument', for: relationId, ...documentInput(demoDocumentOf(ELDER.citizen, t.clock.now())) }));
+  await ok(
+    callAs(t, 'relatives', TRAVELLER.openid, { action: 'bindDocument', for: relationId, ...documentInput(demoDocumentOf(ELDER.citizen, t.clock.now())) }),
+  );
   await ok(callAs(t, 'certificate', TRAVELLER.openid, { action: 'issue', for: relationId }));
   personId = t.app.personIds.personId(TRAVELLER.citizen.idNumber);
 }, 180_000);
@@ -66,14 +69,22 @@ describe('export', () => {
     const ownRecords = await t.app.store.find('records', { personId }, { limit: 1000 });
     expect(data.records).toHaveLength(ownRecords.length);
     expect(data.truncated).toEqual([]);
-    expect(data.actingFor).toEqual([expect.objectContaining({ id: relationId, name: ELDER.citizen.name, idNumberMasked: maskResidentId(ELDER.citizen.idNumber), relationship: 'parent', status: 'active' })]);
+    expect(data.actingFor).toEqual([
+      expect.objectContaining({
+        id: relationId,
+        name: ELDER.citizen.name,
+        idNumberMasked: maskResidentId(ELDER.citizen.idNumber),
+        relationship: 'parent',
+        status: 'active',
+      }),
+    ]);
     // Nothing of the relative's beyond that: not her ID number, her records or her certificate.
     const text = JSON.stringify(data);
     expect(text).not.toContain(ELDER.citizen.idNumber);
     const elderPid = t.app.personIds.personId(ELDER.citizen.idNumber);
     for (const r of await t.app.store.find('records', { personId: elderPid }, { limit: 1000 })) expect(text).not.toContain(r._id);
     const [elderCert] = await t.app.store.find('certificates', { personId: elderPid }, { limit: 1 });
-    expect(text).not.toContain(String(elderCert.uci));
+    expect(text).not.toContain(elderCert.uci as string);
     // Nor the bystander's.
     expect(text).not.toContain(BYSTANDER.citizen.idNumber);
     expect(text).not.toContain(BYSTANDER.citizen.name);

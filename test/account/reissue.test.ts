@@ -6,7 +6,7 @@
  * revocation, blocked records and a hold still refuse. Through the function table (node/local.ts
  * `call` over createApp on SQLite), as the cloud functions and the gateway dispatch.
  */
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 import { callAs, demoDocumentOf, documentInput, failed, ok, openTestApp, verifySelf, type TestApp } from '../relatives/helpers';
 
 const OPERATOR = 'reissue-operator';

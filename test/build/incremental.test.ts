@@ -193,7 +193,10 @@ describe('an incremental build (fixture with real esbuild bundles)', () => {
     await f.settle();
     const one = new BuildCache(f.root);
     const two = new BuildCache(f.root);
-    for (const [cache, name] of [[one, 'one'], [two, 'two']] as const) {
+    for (const [cache, name] of [
+      [one, 'one'],
+      [two, 'two'],
+    ] as const) {
       await cache.run(`out/${name}.txt`, {}, () => {
         cache.writeOutput(join(f.root, `out/${name}.txt`), name);
         return { inputs: [join(f.root, 'src/c.ts')], outputs: [join(f.root, `out/${name}.txt`)] };
@@ -209,7 +212,8 @@ describe('an incremental build (fixture with real esbuild bundles)', () => {
 
 describe('staleReason', () => {
   const record = { fingerprint: 'fp', inputs: { 'a.ts': 'h1', 'new.ts': null }, outputs: { 'out.js': 'o1' } };
-  const hashes = (over: Record<string, string | null>) => (file: string) => (file in over ? over[file] : ({ 'a.ts': 'h1', 'new.ts': null, 'out.js': 'o1' } as Record<string, string | null>)[file]);
+  const hashes = (over: Record<string, string | null>) => (file: string) =>
+    file in over ? over[file] : ({ 'a.ts': 'h1', 'new.ts': null, 'out.js': 'o1' } as Record<string, string | null>)[file];
 
   it('names what changed', () => {
     expect(staleReason(record, 'fp', hashes({}))).toBeNull();
@@ -271,7 +275,11 @@ describe('the real build (scripts/build.mjs buildAll)', () => {
     `;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20 });
     expect(r.status).toBe(0);
-    const { first, second, expected } = JSON.parse(r.stdout) as { first: { built: string[]; skipped: string[] }; second: { built: string[]; skipped: string[] }; expected: string[] };
+    const { first, second, expected } = JSON.parse(r.stdout) as {
+      first: { built: string[]; skipped: string[] };
+      second: { built: string[]; skipped: string[] };
+      expected: string[];
+    };
     expect([...first.built, ...first.skipped]).toEqual(expect.arrayContaining(expected));
     expect(second.built).toEqual([]);
     expect(second.skipped).toEqual(expect.arrayContaining(expected));

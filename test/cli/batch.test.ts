@@ -9,6 +9,7 @@ import { makeDsc, sampleDcc, signDcc, type Dsc } from '../../bench/fixtures';
 import { ensureBuilt, jsonLines, runCli, streamCli, tamper, trustFiles, type TrustFiles } from './helpers';
 import { prng } from '../../bench/prng';
 import { hostileLines } from './hostile-lines';
+import { format } from '../../core/view';
 
 const DAY = 86400;
 const T0 = Date.UTC(2030, 0, 15) / 1000;
@@ -93,7 +94,10 @@ describe('ithc verify - (standard input)', () => {
   });
 
   it('exits 0 when every line is valid; takes CRLF line ends and a last line without a newline', async () => {
-    const valid = mixed.filter((m) => m.kind === 'valid').slice(0, 5).map((m) => m.line);
+    const valid = mixed
+      .filter((m) => m.kind === 'valid')
+      .slice(0, 5)
+      .map((m) => m.line);
     const r = await runCli(['verify', '--json', '--trust', trust.list, '--at', AT, '-'], { input: valid.join('\r\n') });
     expect(r.code).toBe(0);
     expect(jsonLines(r.stdout).map((o) => o.valid)).toEqual([true, true, true, true, true]);
@@ -109,19 +113,22 @@ describe('ithc verify - (standard input)', () => {
     ]);
   });
 
-  it('without --json prints one numbered bilingual line per code', async () => {
+  it('without --json prints one numbered line per code', async () => {
     const lines = mixed.slice(0, 200);
     const r = await runCli(['verify', '--trust', trust.list, '--at', AT, '-'], { input: lines.map((m) => m.line + '\n') });
     const out = r.stdout.split('\n').filter(Boolean);
     expect(out).toHaveLength(lines.length);
     out.forEach((text, i) => {
-      const verdict = lines[i].kind === 'valid' ? '✔ 有效 VALID' : '✘ 无效 INVALID';
+      const verdict = lines[i].kind === 'valid' ? `✔ ${format('en', 'verdict.valid')}` : `✘ ${format('en', 'verdict.invalid')}`;
       expect(text.startsWith(`${i + 1}  ${verdict}`)).toBe(true);
     });
   });
 
   it('without --json keeps hostile lines to one printable line each', async () => {
-    const damaged = mixed.filter((m) => m.kind === 'valid').slice(0, 5).map((m) => m.line);
+    const damaged = mixed
+      .filter((m) => m.kind === 'valid')
+      .slice(0, 5)
+      .map((m) => m.line);
     const lines = hostileLines(300, damaged, 3);
     const r = await runCli(['verify', '--trust', trust.list, '--at', AT, '-'], { input: lines.map((l) => Buffer.concat([l, Buffer.from('\n')])) });
     expect(r.code).toBe(1);
@@ -129,15 +136,26 @@ describe('ithc verify - (standard input)', () => {
     expect(out.pop()).toBe('');
     expect(out).toHaveLength(300);
     out.forEach((text, i) => {
-      expect({ i, start: text.startsWith(`${i + 1}  ✘ 无效 INVALID  `), controls: /[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/.test(text) }).toEqual({ i, start: true, controls: false });
+      expect({
+        i,
+        start: text.startsWith(`${i + 1}  ✘ ${format('en', 'verdict.invalid')}  `),
+        controls: /[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/.test(text),
+      }).toEqual({ i, start: true, controls: false });
     });
   });
 
   it('answers 1,500 hostile lines with a clean error each, in bounded memory', async () => {
-    const damaged = mixed.filter((m) => m.kind === 'valid').slice(0, 20).map((m) => m.line);
+    const damaged = mixed
+      .filter((m) => m.kind === 'valid')
+      .slice(0, 20)
+      .map((m) => m.line);
     const lines = hostileLines(1500, damaged);
     const results: Array<Record<string, unknown>> = [];
-    const r = await streamCli(['verify', '--json', '--trust', trust.list, '--at', AT, '-'], lines.map((l) => Buffer.concat([l, Buffer.from('\n')])), (line) => results.push(JSON.parse(line)));
+    const r = await streamCli(
+      ['verify', '--json', '--trust', trust.list, '--at', AT, '-'],
+      lines.map((l) => Buffer.concat([l, Buffer.from('\n')])),
+      (line) => results.push(JSON.parse(line)),
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     expect(results).toHaveLength(1500);
@@ -157,13 +175,27 @@ describe('ithc verify - (standard input)', () => {
       expect({ i, keys: Object.keys(o), valid: o.valid, payload: o.payload }).toEqual({ i, keys: JSON_KEYS, valid: false, payload: null });
       expect(errors.length).toBeGreaterThan(0);
       for (const e of errors) {
-        expect({ i, known: (ERROR_CODES as readonly string[]).includes(e.code), message: typeof e.message === 'string' && e.message.length > 0 }).toEqual({ i, known: true, message: true });
+        expect({ i, known: (ERROR_CODES as readonly string[]).includes(e.code), message: typeof e.message === 'string' && e.message.length > 0 }).toEqual({
+          i,
+          known: true,
+          message: true,
+        });
         seen.add(e.code);
       }
     });
     expect(unchanged).toBeLessThan(10);
     // The corpus reaches deep into the pipeline, not only the prefix check.
-    for (const code of ['PREFIX_UNKNOWN', 'BASE45_INVALID', 'ZLIB_INVALID', 'SIZE_LIMIT', 'CBOR_INVALID', 'COSE_INVALID', 'ALG_UNSUPPORTED', 'KID_UNKNOWN', 'CWT_INVALID']) {
+    for (const code of [
+      'PREFIX_UNKNOWN',
+      'BASE45_INVALID',
+      'ZLIB_INVALID',
+      'SIZE_LIMIT',
+      'CBOR_INVALID',
+      'COSE_INVALID',
+      'ALG_UNSUPPORTED',
+      'KID_UNKNOWN',
+      'CWT_INVALID',
+    ]) {
       expect(seen).toContain(code);
     }
     if (r.peakRss === undefined) console.warn('peak memory not measured: /proc/<pid>/status is not available on this system');
@@ -175,7 +207,11 @@ describe('ithc verify - (standard input)', () => {
     const rnd = prng(7);
     const total = 100_000;
     // One line longer than the memory bound itself: only a reader that drops it as it streams past passes.
-    const huge = new Map([[10_000, 8], [50_000, 512], [99_999, 8]]);
+    const huge = new Map([
+      [10_000, 8],
+      [50_000, 512],
+      [99_999, 8],
+    ]);
     let expectedValid = 0;
     // Generated while being read, so the test itself never holds the whole input.
     const piece = 'HC1:' + 'A'.repeat(MB - 4);

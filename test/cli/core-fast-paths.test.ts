@@ -2,14 +2,16 @@
  * The core's batch-verification fast paths (made for `ithc verify -` throughput) must behave exactly
  * as the straightforward code they replaced: Sig_structure assembled by hand, base45 decoded
  * without a closure per character, JSON conversion without defineProperty per key, and inflation
- * in one shot for small inputs.
+ * in one shot for small inputs; and Node's native inflater (node/zlib-node.ts, which the CLI uses)
+ * must refuse exactly what the core's refuses.
  */
 import fc from 'fast-check';
 import { zlibSync } from 'fflate';
 import { sigStructure } from '../../core/cose';
 import { encodeStrict, toJsonValue } from '../../core/cbor';
 import { decodeBase45, encodeBase45 } from '../../core/base45';
-import { inflate } from '../../core/zlib';
+import { inflate as coreInflate, type Inflater } from '../../core/zlib';
+import { nativeInflate } from '../../node/zlib-node';
 import { IthcError } from '../../core/errors';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
@@ -53,7 +55,12 @@ describe('sigStructure', () => {
         const prot = new Uint8Array(a).map((_, i) => i * 7);
         const payload = new Uint8Array(c).map((_, i) => i * 13);
         for (const aad of [new Uint8Array(0), new Uint8Array(30).fill(5)]) {
-          expect({ a, c, aad: aad.length, same: Buffer.from(sigStructure(prot, payload, aad)).equals(Buffer.from(encodeStrict(['Signature1', prot, aad, payload]))) }).toEqual({ a, c, aad: aad.length, same: true });
+          expect({
+            a,
+            c,
+            aad: aad.length,
+            same: Buffer.from(sigStructure(prot, payload, aad)).equals(Buffer.from(encodeStrict(['Signature1', prot, aad, payload]))),
+          }).toEqual({ a, c, aad: aad.length, same: true });
         }
       }
     }
@@ -81,7 +88,12 @@ describe('decodeBase45', () => {
 
 describe('toJsonValue', () => {
   it('keeps "__proto__" as an own key without touching the prototype, and converts the rest as before', () => {
-    const m = new Map<unknown, unknown>([['__proto__', new Map([['polluted', true]])], ['constructor', 'c'], [1, 'one'], ['nested', new Map([['__proto__', 2]])]]);
+    const m = new Map<unknown, unknown>([
+      ['__proto__', new Map([['polluted', true]])],
+      ['constructor', 'c'],
+      [1, 'one'],
+      ['nested', new Map([['__proto__', 2]])],
+    ]);
     const o = toJsonValue(m) as Record<string, unknown>;
     expect(Object.getPrototypeOf(o)).toBe(Object.prototype);
     expect(Object.keys(o)).toEqual(['1', '__proto__', 'constructor', 'nested']);
@@ -90,7 +102,12 @@ describe('toJsonValue', () => {
   });
 });
 
-describe('inflate', () => {
+const INFLATERS: Array<[string, Inflater]> = [
+  ['core (fflate)', coreInflate],
+  ['native (node:zlib)', nativeInflate],
+];
+
+describe.each(INFLATERS)('inflate, %s', (_name, inflate) => {
   const MAX = 64 * 1024;
   const code = (f: () => unknown): string => {
     try {
@@ -138,5 +155,42 @@ describe('inflate', () => {
     for (let n = 0; n < good.length; n++) expect({ n, code: code(() => inflate(good.subarray(0, n), MAX)) }).toEqual({ n, code: 'ZLIB_INVALID' });
     // A stored block longer than the limit (one-shot path): refused by size, not mistaken for corruption.
     expect(code(() => inflate(zlibSync(new Uint8Array(500).fill(1), { level: 0 }), 100))).toBe('SIZE_LIMIT');
+  });
+});
+
+describe('the native inflater agrees with the core one', () => {
+  const MAX = 2048;
+  const outcome = (inflate: Inflater, z: Uint8Array): string => {
+    try {
+      return `ok ${Buffer.from(inflate(z, MAX)).toString('hex')}`;
+    } catch (e) {
+      return e instanceof IthcError ? e.code : `not an IthcError: ${String(e)}`;
+    }
+  };
+
+  it('on streams damaged anywhere: a flipped byte, cut short, bytes after the trailer', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 3000 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        fc.constantFrom('flip', 'cut', 'append', 'none'),
+        (data, at, x, how) => {
+          const z = zlibSync(
+            data.map((b) => b & 7),
+            { level: 9 },
+          );
+          const i = at % z.length;
+          const damaged =
+            how === 'flip' ? z.map((b, k) => (k === i ? b ^ x : b)) : how === 'cut' ? z.subarray(0, i) : how === 'append' ? Uint8Array.from([...z, x]) : z;
+          const native = outcome(nativeInflate, damaged);
+          const core = outcome(coreInflate, damaged);
+          // A stream both too long and corrupt further on is refused by both, and may be named by
+          // whichever each meets first: native stops at the limit, the core's one-shot path reads on.
+          if (native !== core) expect([native, core].sort()).toEqual(['SIZE_LIMIT', 'ZLIB_INVALID']);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -25,7 +25,11 @@ const SOURCES = ['cli', 'core', 'node', 'bin', 'scripts/build.mjs', 'package.jso
 
 /** Builds the CLI's bundles when missing or stale (only those: the rest of the build is not needed here). */
 export function ensureBuilt(): Promise<void> {
-  return ensureBundles(OUTPUTS.map((o) => join(ROOT, o)), SOURCES, OUTPUTS);
+  return ensureBundles(
+    OUTPUTS.map((o) => join(ROOT, o)),
+    SOURCES,
+    OUTPUTS,
+  );
 }
 
 export type CliResult = ProcessResult;
@@ -71,7 +75,10 @@ export { toBase64 };
 
 /** Parses JSON-lines output. */
 export function jsonLines(stdout: string): Array<Record<string, unknown>> {
-  return stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /**

@@ -38,7 +38,19 @@ function structural(): string[] {
     hc1(cose(new Uint8Array(0), new Map(), claims, sig)), // no alg anywhere
     hc1(cose(encodeProtectedHeader(-999, new Uint8Array(8)), new Map(), claims, sig)), // unknown alg
     hc1(cose(encodeStrict(new Map<CborValue, CborValue>([[1, -7]])), new Map(), claims, sig)), // no kid
-    hc1(cose(encodeStrict(new Map<CborValue, CborValue>([[1, -7], [4, 'text kid']])), new Map(), claims, sig)), // kid not bytes
+    hc1(
+      cose(
+        encodeStrict(
+          new Map<CborValue, CborValue>([
+            [1, -7],
+            [4, 'text kid'],
+          ]),
+        ),
+        new Map(),
+        claims,
+        sig,
+      ),
+    ), // kid not bytes
     hc1(cose(encodeProtectedHeader(-7, new Uint8Array(8)), new Map(), encodeStrict(new Map<CborValue, CborValue>([[1, 'XX']])), sig)), // no hcert
     hc1(cose(encodeProtectedHeader(-7, new Uint8Array(8)), new Map(), utf8Encode('not cbor at all'), sig)),
     hc1(cose(encodeProtectedHeader(-7, new Uint8Array(8)), new Map(), claims, new Uint8Array(3))),
@@ -63,13 +75,34 @@ export function hostileLines(count: number, damaged: readonly string[], seed = 1
     () => '',
     () => ' \t ',
     () => Array.from({ length: 1 + int(200) }, () => String.fromCharCode(32 + int(95))).join(''),
-    () => Array.from({ length: 1 + int(100) }, () => String.fromCharCode(int(32))).join('').replace(/\n/g, ' '),
+    () =>
+      Array.from({ length: 1 + int(100) }, () => String.fromCharCode(int(32)))
+        .join('')
+        .replace(/\n/g, ' '),
     () => Buffer.from(Array.from({ length: 1 + int(300) }, () => 0x80 + int(128))), // invalid UTF-8
     () => 'HC1:' + Array.from({ length: int(600) }, () => B45[int(45)]).join(''),
     () => 'HC1:' + encodeBase45(new Uint8Array(Array.from({ length: int(400) }, () => int(256)))),
     () => hc1(new Uint8Array(Array.from({ length: 1 + int(400) }, () => int(256)))),
     () => pick(fixed),
-    () => pick(['hc1:', 'HC1', 'HC2:', 'HC1:HC1:', 'ITHC1:', 'ITHCS1:', 'ITHC9:ABC', '{"valid":true}', '"\\u0000', '\u2028HC1:', '证书:二维码', '🦠HC1:', '\u202eHC1:', 'HC1:AB\u0085CD', 'HC1:A\u202eBC', 'HC1:\u009b31m']),
+    () =>
+      pick([
+        'hc1:',
+        'HC1',
+        'HC2:',
+        'HC1:HC1:',
+        'ITHC1:',
+        'ITHCS1:',
+        'ITHC9:ABC',
+        '{"valid":true}',
+        '"\\u0000',
+        '\u2028HC1:',
+        '证书:二维码',
+        '🦠HC1:',
+        '\u202eHC1:',
+        'HC1:AB\u0085CD',
+        'HC1:A\u202eBC',
+        'HC1:\u009b31m',
+      ]),
     () => {
       const code = pick(damaged);
       return code.slice(0, int(code.length));

@@ -62,14 +62,28 @@ test('certify issues a DSC (t, v) or a trust-list signer (its usage only) from a
   expect(dsc.stderr).toMatch(/document signing certificate/);
 
   const out = join(dir, 'signer.pem');
-  const signer = await runCli(['keys', 'certify', request('ITHC Trust List Signer'), '--profile', 'trustlist-signer', '--days', '365', '--csca', certFile, '--csca-key', keyFile, '--out', out]);
+  const signer = await runCli([
+    'keys',
+    'certify',
+    request('ITHC Trust List Signer'),
+    '--profile',
+    'trustlist-signer',
+    '--days',
+    '365',
+    '--csca',
+    certFile,
+    '--csca-key',
+    keyFile,
+    '--out',
+    out,
+  ]);
   expect(signer.code).toBe(0);
   const s = parseCertificate(readFileSync(out, 'utf8'));
   expect(s.extendedKeyUsage).toEqual([TRUST_LIST_SIGNER_EKU]);
   expect(s.notAfter - s.notBefore).toBe(365 * 86_400 + 3600);
 });
 
-test('refused with status 1: a tampered request, another country, a CA key that is not the certificate\'s', async () => {
+test("refused with status 1: a tampered request, another country, a CA key that is not the certificate's", async () => {
   const tampered = join(dir, 'tampered.csr');
   const der = Buffer.from(readFileSync(request('ITHC DSC 10'), 'utf8').replace(/-----[A-Z ]+-----/g, ''), 'base64');
   der[der.length - 3] ^= 1;

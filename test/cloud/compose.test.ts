@@ -18,14 +18,14 @@ import { composePartners } from '../../server/cloud/compose/partners';
 import { composeRelatives } from '../../server/cloud/compose/relatives';
 import { composeTrustlist } from '../../server/cloud/compose/trustlist';
 import type { CloudBase, Compose } from '../../server/cloud/entry';
-import { seedDocumentRegistry } from '../../server/documents/registry';
-import { DEMO_CITIZENS, seedCitizens } from '../../server/identity/demo-citizens';
+import { seedDocumentRegistry } from '../../demo/documents';
+import { DEMO_CITIZENS, seedCitizens } from '../../demo/citizens';
 import { functionsFor } from '../../server/functions/definitions';
 import { dispatch, type FunctionDef } from '../../server/functions/router';
 import type { CloudStorageSdk } from '../../server/pdf/storage';
-import { seedRecords } from '../../server/records/demo-records';
+import { seedRecords } from '../../demo/records';
 import { cloudbaseStore } from '../../server/store/cloudbase';
-import { createCloudBaseStandIn } from '../../server/store/cloudbase-standin';
+import { createCloudBaseStandIn } from '../support/cloudbase-standin';
 import { BUNDLES, ensureBuilt } from '../e2e/helpers';
 import { envSecrets, kekEnvironment, offlineCsca, provisionKeys } from './operator';
 
@@ -47,7 +47,9 @@ const sdk: CloudStorageSdk = {
     return { fileID: `cloud://test/${cloudPath}` };
   },
   async getTempFileURL({ fileList }) {
-    return { fileList: fileList.map((f) => ({ fileID: typeof f === 'string' ? f : f.fileID, tempFileURL: 'https://example.invalid/tmp', status: 0, errMsg: 'ok' })) };
+    return {
+      fileList: fileList.map((f) => ({ fileID: typeof f === 'string' ? f : f.fileID, tempFileURL: 'https://example.invalid/tmp', status: 0, errMsg: 'ok' })),
+    };
   },
 };
 
@@ -67,12 +69,21 @@ beforeAll(async () => {
   await provisionKeys((await composeAdmin(base)).def!, 'cloud-operator', offlineCsca());
   await seedCitizens(store);
   await seedDocumentRegistry(store);
-  await seedRecords(store, DEMO_CITIZENS.map((c) => app.personIds.personId(c.idNumber)), systemClock);
+  await seedRecords(
+    store,
+    DEMO_CITIZENS.map((c) => app.personIds.personId(c.idNumber)),
+    systemClock,
+  );
 }, 60_000);
 
 /** An action table without its handlers: what the contract fixes. */
 function contract(def: FunctionDef | undefined) {
-  return Object.fromEntries(Object.entries(def?.actions ?? {}).map(([name, a]) => [name, { input: a.input ?? null, operator: !!a.operator, public: !!a.public, shape: a.shape ?? null }]));
+  return Object.fromEntries(
+    Object.entries(def?.actions ?? {}).map(([name, a]) => [
+      name,
+      { input: a.input ?? null, operator: !!a.operator, public: !!a.public, shape: a.shape ?? null },
+    ]),
+  );
 }
 
 test.each(Object.keys(COMPOSE))('the %s function composed alone has the same actions, inputs and rights as in the whole app', async (name) => {
@@ -84,18 +95,29 @@ test.each(Object.keys(COMPOSE))('the %s function composed alone has the same act
 });
 
 test('every function of the whole app has a composition of its own', () => {
-  expect(functionsFor(app).map((f) => f.name).filter((n) => !(n in COMPOSE))).toEqual([]);
+  expect(
+    functionsFor(app)
+      .map((f) => f.name)
+      .filter((n) => !(n in COMPOSE)),
+  ).toEqual([]);
 });
 
 test('the certificate function, composed alone on the CloudBase store, issues and renders the paper version from its own PDF bundle', async () => {
   await ensureBuilt();
   const openid = 'cloud-compose-traveller';
-  const local = (fn: string, event: Record<string, unknown>) => dispatch(functionsFor(app).find((f) => f.name === fn)!, event, { openid, operator: false });
+  const local = (fn: string, event: Record<string, unknown>) =>
+    dispatch(
+      functionsFor(app).find((f) => f.name === fn)!,
+      event,
+      { openid, operator: false },
+    );
   const c = DEMO_CITIZENS[0];
   const session = await local('identity', { action: 'beginFaceCheck', name: c.name, idNumber: c.idNumber });
   if (!session.ok) throw new Error(JSON.stringify(session.error));
-  expect((await local('identity', { action: 'verify', name: c.name, idNumber: c.idNumber, faceToken: (session.data as { faceToken: string }).faceToken })).ok).toBe(true);
-  const { DEMO_DOCUMENTS } = await import('../../server/documents/registry');
+  expect(
+    (await local('identity', { action: 'verify', name: c.name, idNumber: c.idNumber, faceToken: (session.data as { faceToken: string }).faceToken })).ok,
+  ).toBe(true);
+  const { DEMO_DOCUMENTS } = await import('../../demo/documents');
   const d = DEMO_DOCUMENTS.find((x) => x.holderIdNumber === c.idNumber && x.status === 'valid')!;
   expect((await local('document', { action: 'bind', type: d.type, number: d.number, expiry: d.expiresOn, mrz: d.mrz })).ok).toBe(true);
 
@@ -104,7 +126,16 @@ test('the certificate function, composed alone on the CloudBase store, issues an
   expect(issued.ok && (issued.data as { codes: { ithc: string } }).codes.ithc).toMatch(/^ITHC1:/);
   // Its pdf action renders through pdf.js beside the function's index.js.
   const render = pdfRendererBeside(join(BUNDLES.certificatePdf, '..'));
-  const pdf = await render({ ithc: (issued as { data: { codes: { ithc: string; dcc: never[] } } }).data.codes.ithc, dcc: (issued as { data: { codes: { dcc: never[] } } }).data.codes.dcc, links: { trustList: 'https://example.invalid/trustlist', webVerifier: 'https://example.invalid/verify/' }, printedAt: Date.now(), lang: 'zh' }, openid);
+  const pdf = await render(
+    {
+      ithc: (issued as { data: { codes: { ithc: string; dcc: never[] } } }).data.codes.ithc,
+      dcc: (issued as { data: { codes: { dcc: never[] } } }).data.codes.dcc,
+      links: { trustList: 'https://example.invalid/trustlist', webVerifier: 'https://example.invalid/verify/' },
+      printedAt: Date.now(),
+      lang: 'zh',
+    },
+    openid,
+  );
   expect(Buffer.from(pdf.bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
 }, 120_000);
 

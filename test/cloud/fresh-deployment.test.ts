@@ -24,9 +24,9 @@ import { verifyCode } from '../../core/hcert';
 import { KeyStore } from '../../core/keys';
 import { verifyTrustList, type VerifiedTrustList } from '../../core/trustlist';
 import { nodeCrypto } from '../../node/crypto-node';
-import { DEMO_DOCUMENTS } from '../../server/documents/registry';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
-import { chinaDate } from '../../server/identity/resident-id';
+import { DEMO_DOCUMENTS } from '../../demo/documents';
+import { DEMO_CITIZENS } from '../../demo/citizens';
+import { chinaDate } from '../../core/resident-id';
 import { decodeSourceKey, signRequest } from '../../server/ingest/signature';
 import { COLLECTIONS } from '../../server/store/store';
 import { runMain } from '../cli/helpers';
@@ -98,7 +98,13 @@ function pemDer(pem: string): Uint8Array {
 }
 
 async function verify(list: VerifiedTrustList, code: string) {
-  return verifyCode(code, { keys: new KeyStore(list.keys), now: Math.floor((await d.now()) / 1000), crypto: nodeCrypto, validateDccSchema, revocation: list.revocation });
+  return verifyCode(code, {
+    keys: new KeyStore(list.keys),
+    now: Math.floor((await d.now()) / 1000),
+    crypto: nodeCrypto,
+    validateDccSchema,
+    revocation: list.revocation,
+  });
 }
 
 beforeAll(async () => {
@@ -134,7 +140,8 @@ test('a function does not start without a public address, or with a loopback one
   for (const bad of variants) {
     const broken = await deploy({ ...withoutAddress, ...bad });
     try {
-      for (const fn of ['certificate', 'trustlist', 'identity']) await expect(broken.call(fn, { action: 'get' }, 'o-someone')).rejects.toThrow(/ITHC_PUBLIC_BASE_URL/);
+      for (const fn of ['certificate', 'trustlist', 'identity'])
+        await expect(broken.call(fn, { action: 'get' }, 'o-someone')).rejects.toThrow(/ITHC_PUBLIC_BASE_URL/);
     } finally {
       await broken.stop();
     }
@@ -185,7 +192,23 @@ test('keys: the CSCA made offline is installed; a DSC per format (HC1, ITHC1) an
     const pending = await provision('rotate-key', '--kind', kind, '--csr-out', path(`${kind}-1.csr`));
     expect(pending.code).toBe(0);
     expect(JSON.parse(pending.stdout).status).toBe('pending-certification');
-    expect((await ithc('keys', 'certify', path(`${kind}-1.csr`), '--profile', kind, '--csca', path('csca.pem'), '--csca-key', path('offline/csca.key'), '--out', path(`${kind}-1.pem`))).code).toBe(0);
+    expect(
+      (
+        await ithc(
+          'keys',
+          'certify',
+          path(`${kind}-1.csr`),
+          '--profile',
+          kind,
+          '--csca',
+          path('csca.pem'),
+          '--csca-key',
+          path('offline/csca.key'),
+          '--out',
+          path(`${kind}-1.pem`),
+        )
+      ).code,
+    ).toBe(0);
     const installed = await provision('install-certificate', path(`${kind}-1.pem`));
     expect(installed.code).toBe(0);
     expect(JSON.parse(installed.stdout).status).toBe('active');
@@ -197,7 +220,8 @@ test('the registries: every row checked before anything is sent; the valid expor
   const today = chinaDate(await d.now());
   const docs = DEMO_DOCUMENTS.filter((x) => x.status === 'valid' && x.expiresOn > today);
   const columns = ['type', 'number', 'holderIdNumber', 'surname', 'givenNames', 'birthDate', 'sex', 'issuedOn', 'expiresOn', 'status'] as const;
-  const csv = (rows: ReadonlyArray<Record<(typeof columns)[number], string>>) => [columns.join(','), ...rows.map((r) => columns.map((c) => r[c]).join(','))].join('\r\n') + '\r\n';
+  const csv = (rows: ReadonlyArray<Record<(typeof columns)[number], string>>) =>
+    [columns.join(','), ...rows.map((r) => columns.map((c) => r[c]).join(','))].join('\r\n') + '\r\n';
   // One row with its sex contradicting the ID number: the whole file is refused, nothing sent.
   const wrong = { ...docs[0], number: 'E99999999', sex: docs[0].sex === 'male' ? 'female' : 'male' };
   writeFileSync(path('documents-bad.csv'), csv([...docs, wrong]));
@@ -224,7 +248,10 @@ const LAB = 'lab-beijing-chaoyang-cdc';
 test('a lab is added and its key written once to a 0600 file; adding it again shows no key', async () => {
   const added = await provision('add-source', '--id', LAB, '--name', '北京市朝阳区疾病预防控制中心', '--type', 'lab', '--key-out', path('lab.key'));
   expect(added.code).toBe(0);
-  expect(JSON.parse(added.stdout)).toMatchObject({ outcome: 'added', source: { id: LAB, type: 'lab', country: 'CN', accepts: ['naat', 'igg'], active: true, hasKey: true } });
+  expect(JSON.parse(added.stdout)).toMatchObject({
+    outcome: 'added',
+    source: { id: LAB, type: 'lab', country: 'CN', accepts: ['naat', 'igg'], active: true, hasKey: true },
+  });
   expect(statSync(path('lab.key')).mode & 0o777).toBe(0o600);
   labKey = decodeSourceKey(readFileSync(path('lab.key'), 'utf8'));
   const again = await provision('add-source', '--id', LAB, '--name', '北京市朝阳区疾病预防控制中心', '--type', 'lab', '--key-out', path('lab-again.key'));
@@ -236,7 +263,9 @@ test('a lab is added and its key written once to a 0600 file; adding it again sh
 /** A traveller verified with WeChat's facial verification, then their passport bound. */
 async function traveller(i: number, openid: string): Promise<void> {
   const c = DEMO_CITIZENS[i];
-  const begun = await data<{ verifyId: string; faceToken: string; provider: string }>(call('identity', { action: 'beginFaceCheck', name: c.name, idNumber: c.idNumber }, openid));
+  const begun = await data<{ verifyId: string; faceToken: string; provider: string }>(
+    call('identity', { action: 'beginFaceCheck', name: c.name, idNumber: c.idNumber }, openid),
+  );
   expect(begun.provider).toBe('wechat-facial');
   // (wx.requestFacialVerify({verifyId}) on the phone; the stand-in of WeChat answers it passed.)
   const verified = await data(call('identity', { action: 'verify', name: c.name, idNumber: c.idNumber, faceToken: begun.faceToken }, openid));
@@ -252,7 +281,20 @@ async function ingest(i: number, tag: string): Promise<{ status: number; body: a
   const now = await d.now();
   const c = DEMO_CITIZENS[i];
   const sampled = new Date(now - 3 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const body = new TextEncoder().encode(JSON.stringify({ records: [{ kind: 'naat', sourceRecordId: `HS-${tag}`, person: { idNumber: c.idNumber, name: c.name }, sampledAt: sampled, result: '260415000', centre: '北京市朝阳区疾病预防控制中心核酸检测实验室' }] }));
+  const body = new TextEncoder().encode(
+    JSON.stringify({
+      records: [
+        {
+          kind: 'naat',
+          sourceRecordId: `HS-${tag}`,
+          person: { idNumber: c.idNumber, name: c.name },
+          sampledAt: sampled,
+          result: '260415000',
+          centre: '北京市朝阳区疾病预防控制中心核酸检测实验室',
+        },
+      ],
+    }),
+  );
   const headers = signRequest({ method: 'POST', path: '/ingest/records', body, sourceId: LAB, key: labKey, now });
   const send = async () => {
     const res = await fetch(`${d.url}/ingest/records`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
@@ -320,13 +362,18 @@ test('the paper version prints the public address and no loopback address or com
   expect(!fake.ok && fake.error.code).toBe('BAD_REQUEST');
 }, 120_000);
 
-test('operators: one added by an operator may act at once; removed, it may not; the environment\'s cannot be removed here', async () => {
+test("operators: one added by an operator may act at once; removed, it may not; the environment's cannot be removed here", async () => {
   const before = await call('admin', { action: 'keys' }, 'o-operator-2');
   expect(!before.ok && before.error.code).toBe('FORBIDDEN');
   expect((await provision('add-operator', '--name', 'Duty officer Wang', '--openid', 'o-operator-2')).code).toBe(0);
   expect((await call('admin', { action: 'keys' }, 'o-operator-2')).ok).toBe(true);
   const list = JSON.parse((await provision('operators')).stdout) as Array<{ id: string; bootstrap: boolean; active: boolean }>;
-  expect(list.map((o) => [o.id, o.bootstrap, o.active])).toEqual(expect.arrayContaining([[`wx:${OPERATOR}`, true, true], ['wx:o-operator-2', false, true]]));
+  expect(list.map((o) => [o.id, o.bootstrap, o.active])).toEqual(
+    expect.arrayContaining([
+      [`wx:${OPERATOR}`, true, true],
+      ['wx:o-operator-2', false, true],
+    ]),
+  );
   expect((await provision('remove-operator', '--id', 'wx:o-operator-2', '--reason', 'moved to another post')).code).toBe(0);
   const after = await call('admin', { action: 'keys' }, 'o-operator-2');
   expect(!after.ok && after.error.code).toBe('FORBIDDEN');
@@ -343,7 +390,23 @@ test('rotation with pre-publication: the new ITHC DSC is in both trust lists a w
   // The ITHC signer rotates: it signs the ITHC1 codes checked below.
   const pending = await provision('rotate-key', '--kind', 'ithc-dsc', '--csr-out', path('ithc-dsc-2.csr'));
   expect(pending.code).toBe(0);
-  expect((await ithc('keys', 'certify', path('ithc-dsc-2.csr'), '--profile', 'ithc-dsc', '--csca', path('csca.pem'), '--csca-key', path('offline/csca.key'), '--out', path('ithc-dsc-2.pem'))).code).toBe(0);
+  expect(
+    (
+      await ithc(
+        'keys',
+        'certify',
+        path('ithc-dsc-2.csr'),
+        '--profile',
+        'ithc-dsc',
+        '--csca',
+        path('csca.pem'),
+        '--csca-key',
+        path('offline/csca.key'),
+        '--out',
+        path('ithc-dsc-2.pem'),
+      )
+    ).code,
+  ).toBe(0);
   const installed = JSON.parse((await provision('install-certificate', path('ithc-dsc-2.pem'))).stdout) as { status: string; kid: string; activatesAt: string };
   expect(installed.status).toBe('published');
   secondDsc = installed.kid;
@@ -355,7 +418,12 @@ test('rotation with pre-publication: the new ITHC DSC is in both trust lists a w
   expect(kidsIn(cachedBefore)).not.toContain(secondDsc);
   // In the EU shape among the ITHC signers, never among the DCC signers EU verifiers read.
   const eu = await get('/trustlist');
-  expect(eu.body.ithcCertificates.map((c: { kid: string; status: string }) => [c.kid, c.status])).toEqual(expect.arrayContaining([[issued.kid, 'active'], [secondDsc, 'published']]));
+  expect(eu.body.ithcCertificates.map((c: { kid: string; status: string }) => [c.kid, c.status])).toEqual(
+    expect.arrayContaining([
+      [issued.kid, 'active'],
+      [secondDsc, 'published'],
+    ]),
+  );
   expect(eu.body.certificates).toHaveLength(1);
   expect(eu.body.certificates.map((c: { kid: string }) => c.kid)).not.toContain(issued.kid);
   expect(eu.body.certificates.map((c: { kid: string }) => c.kid)).not.toContain(secondDsc);
@@ -369,10 +437,20 @@ test('rotation with pre-publication: the new ITHC DSC is in both trust lists a w
   expect((await ingest(2, 'C1')).status).toBe(200);
   const fresh = await data<{ kid: string; codes: { ithc: string } }>(call('certificate', { action: 'issue' }, 'o-traveller-3'));
   expect(fresh.kid).toBe(secondDsc);
-  const offline = await verifyCode(fresh.codes.ithc, { keys: new KeyStore(cachedDuringPrePublication.keys), now: Math.floor((await d.now()) / 1000), crypto: nodeCrypto, validateDccSchema });
+  const offline = await verifyCode(fresh.codes.ithc, {
+    keys: new KeyStore(cachedDuringPrePublication.keys),
+    now: Math.floor((await d.now()) / 1000),
+    crypto: nodeCrypto,
+    validateDccSchema,
+  });
   expect(offline.errors).toEqual([]);
   // A list older than the pre-publication does not know it: why lists are refreshed daily.
-  const stale = await verifyCode(fresh.codes.ithc, { keys: new KeyStore(cachedBefore.keys), now: Math.floor((await d.now()) / 1000), crypto: nodeCrypto, validateDccSchema });
+  const stale = await verifyCode(fresh.codes.ithc, {
+    keys: new KeyStore(cachedBefore.keys),
+    now: Math.floor((await d.now()) / 1000),
+    crypto: nodeCrypto,
+    validateDccSchema,
+  });
   expect(stale.errors.map((e) => e.code)).toContain('KID_UNKNOWN');
   // The first DSC's codes still verify with today's list.
   expect((await verify(await verifiedList(), issued.codes.ithc)).errors).toEqual([]);
@@ -389,7 +467,12 @@ test('revoke: the certificate ends for its holder and both trust lists; the sign
   // Both lists are public, cacheable, and name both DSCs, the retired one until it expires.
   const eu = await get('/trustlist');
   expect(eu.status).toBe(200);
-  expect(eu.body.ithcCertificates.map((c: { kid: string; status: string }) => [c.kid, c.status])).toEqual(expect.arrayContaining([[issued.kid, 'retired'], [secondDsc, 'active']]));
+  expect(eu.body.ithcCertificates.map((c: { kid: string; status: string }) => [c.kid, c.status])).toEqual(
+    expect.arrayContaining([
+      [issued.kid, 'retired'],
+      [secondDsc, 'active'],
+    ]),
+  );
   expect(list.keys.map((k) => Buffer.from(k.kid).toString('base64'))).toEqual(expect.arrayContaining([issued.kid, secondDsc]));
   // Through the trustlist function's own call as well.
   expect((await call('trustlist', { action: 'signed' }, '')).ok).toBe(true);

@@ -29,8 +29,8 @@ import { composeIdentity } from '../../server/cloud/compose/identity';
 import { composeIngest } from '../../server/cloud/compose/ingest';
 import { composeTrustlist } from '../../server/cloud/compose/trustlist';
 import type { CloudBase } from '../../server/cloud/entry';
-import { DEMO_DOCUMENTS, seedDocumentRegistry } from '../../server/documents/registry';
-import { DEMO_CITIZENS, seedCitizens } from '../../server/identity/demo-citizens';
+import { DEMO_DOCUMENTS, seedDocumentRegistry } from '../../demo/documents';
+import { DEMO_CITIZENS, seedCitizens } from '../../demo/citizens';
 import { functionsFor } from '../../server/functions/definitions';
 import { dispatch, type Envelope, type FunctionDef } from '../../server/functions/router';
 import { createSourceKey } from '../../server/ingest/signature';
@@ -38,9 +38,9 @@ import { certificatePem, certifyRequest, createCsca } from '../../server/keys/ca
 import type { KeyView } from '../../server/keys/service';
 import { KeyVault, loadKekRing, newKekText, parseKek } from '../../server/keys/vault';
 import type { CloudStorageSdk } from '../../server/pdf/storage';
-import { seedRecords } from '../../server/records/demo-records';
+import { seedRecords } from '../../demo/records';
 import { cloudbaseStore } from '../../server/store/cloudbase';
-import { createCloudBaseStandIn } from '../../server/store/cloudbase-standin';
+import { createCloudBaseStandIn } from '../support/cloudbase-standin';
 import { COLLECTIONS } from '../../server/store/store';
 import { runMain } from '../cli/helpers';
 import { envSecrets, kekEnvironment } from './operator';
@@ -53,7 +53,9 @@ const sdk: CloudStorageSdk = {
     return { fileID: `cloud://test/${cloudPath}` };
   },
   async getTempFileURL({ fileList }) {
-    return { fileList: fileList.map((f) => ({ fileID: typeof f === 'string' ? f : f.fileID, tempFileURL: 'https://example.invalid/tmp', status: 0, errMsg: 'ok' })) };
+    return {
+      fileList: fileList.map((f) => ({ fileID: typeof f === 'string' ? f : f.fileID, tempFileURL: 'https://example.invalid/tmp', status: 0, errMsg: 'ok' })),
+    };
   },
 };
 
@@ -73,7 +75,12 @@ function baseWith(e: Record<string, string>): CloudBase {
 }
 
 async function call(def: FunctionDef | undefined, event: Record<string, unknown>, openid = OPERATOR): Promise<Envelope> {
-  const res = await dispatch(def!, event, { openid, operator: openid === OPERATOR }, { error: (m, meta) => logged.push(`${m} ${JSON.stringify(meta)}`), info: (m, meta) => logged.push(`${m} ${JSON.stringify(meta)}`) });
+  const res = await dispatch(
+    def!,
+    event,
+    { openid, operator: openid === OPERATOR },
+    { error: (m, meta) => logged.push(`${m} ${JSON.stringify(meta)}`), info: (m, meta) => logged.push(`${m} ${JSON.stringify(meta)}`) },
+  );
   responses.push(JSON.stringify(res));
   return res;
 }
@@ -94,20 +101,47 @@ function file(name: string, content: string): string {
 }
 
 const certify = (csr: string, profile: 'dsc' | 'ithc-dsc' | 'trustlist-signer', name: string) =>
-  runMain(['keys', 'certify', file(`${name}.csr`, csr), '--profile', profile, '--csca', join(dir, 'csca.pem'), '--csca-key', join(dir, 'offline', 'csca.key'), '--out', join(dir, `${name}.pem`)]);
+  runMain([
+    'keys',
+    'certify',
+    file(`${name}.csr`, csr),
+    '--profile',
+    profile,
+    '--csca',
+    join(dir, 'csca.pem'),
+    '--csca-key',
+    join(dir, 'offline', 'csca.key'),
+    '--out',
+    join(dir, `${name}.pem`),
+  ]);
 
 async function verifiedList(envelope: unknown): Promise<VerifiedTrustList> {
-  return verifyTrustList(envelope as Record<string, unknown>, { cscas: [fromBase64(readFileSync(join(dir, 'csca.pem'), 'utf8').replace(/-----[A-Z ]+-----/g, ''))], now: Math.floor(clock.now() / 1000), crypto: nodeCrypto });
+  return verifyTrustList(envelope as Record<string, unknown>, {
+    cscas: [fromBase64(readFileSync(join(dir, 'csca.pem'), 'utf8').replace(/-----[A-Z ]+-----/g, ''))],
+    now: Math.floor(clock.now() / 1000),
+    crypto: nodeCrypto,
+  });
 }
 
 async function verify(list: VerifiedTrustList, code: string) {
-  return verifyCode(code, { keys: new KeyStore(list.keys), now: Math.floor(clock.now() / 1000), crypto: nodeCrypto, validateDccSchema, revocation: list.revocation });
+  return verifyCode(code, {
+    keys: new KeyStore(list.keys),
+    now: Math.floor(clock.now() / 1000),
+    crypto: nodeCrypto,
+    validateDccSchema,
+    revocation: list.revocation,
+  });
 }
 
 /** A demo citizen verified and their passport bound, through the whole app's local stand-ins (WeChat's face check cannot run here); then issued by the certificate function as composed for the cloud. */
 async function issue(citizen: number, certificateFunction?: FunctionDef): Promise<{ kid: string; codes: { ithc: string; dcc: Array<{ code: string }> } }> {
   const openid = `keys-traveller-${citizen}`;
-  const local = (fn: string, event: Record<string, unknown>) => dispatch(functionsFor(app).find((f) => f.name === fn)!, event, { openid, operator: false });
+  const local = (fn: string, event: Record<string, unknown>) =>
+    dispatch(
+      functionsFor(app).find((f) => f.name === fn)!,
+      event,
+      { openid, operator: false },
+    );
   const c = DEMO_CITIZENS[citizen];
   const session = await data<{ faceToken: string }>(local('identity', { action: 'beginFaceCheck', name: c.name, idNumber: c.idNumber }));
   await data(local('identity', { action: 'verify', name: c.name, idNumber: c.idNumber, faceToken: session.faceToken }));
@@ -120,7 +154,8 @@ async function issue(citizen: number, certificateFunction?: FunctionDef): Promis
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ithc-cloud-keys-'));
-  for (const m of ['log', 'error', 'warn', 'info'] as const) jest.spyOn(console, m).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
+  for (const m of ['log', 'error', 'warn', 'info'] as const)
+    jest.spyOn(console, m).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
 }, 60_000);
 
 afterAll(() => {
@@ -140,7 +175,11 @@ test('with only the KEK every function starts on an empty database; what needs a
   app = await createApp({ store, secrets: envSecrets(env), clock, config: { operators: [OPERATOR] } });
   await seedCitizens(store);
   await seedDocumentRegistry(store);
-  await seedRecords(store, DEMO_CITIZENS.map((c) => app.personIds.personId(c.idNumber)), clock);
+  await seedRecords(
+    store,
+    DEMO_CITIZENS.map((c) => app.personIds.personId(c.idNumber)),
+    clock,
+  );
   const signed = await call(await trustlist(), { action: 'signed' }, '');
   expect(!signed.ok && signed.error.code).toBe('UNAVAILABLE');
   expect(!signed.ok && signed.error.message).toMatch(/installCsca/);
@@ -173,7 +212,10 @@ test('the operator makes the CSCA offline (key 0600, never printed) and installs
   expect(view).toMatchObject({ kind: 'csca', status: 'active', subject: 'C=CN, O=ITHC, CN=ITHC CSCA' });
   // Again: harmless. Another CSCA: refused.
   expect((await call(await admin(), { action: 'installCsca', certificate: csca })).ok).toBe(true);
-  const second = await call(await admin(), { action: 'installCsca', certificate: certificatePem(createCsca({ country: 'CN', organisation: 'ITHC', now: clock.now() }).certificate) });
+  const second = await call(await admin(), {
+    action: 'installCsca',
+    certificate: certificatePem(createCsca({ country: 'CN', organisation: 'ITHC', now: clock.now() }).certificate),
+  });
   expect(!second.ok && second.error.code).toBe('CONFLICT');
 });
 
@@ -194,7 +236,10 @@ test('rotateKey requests a DSC; the operator certifies it offline; installCertif
   expect(!wrongProfile.ok && wrongProfile.error.fields?.certificate).toMatch(/trust-list signer usage/);
   // The right profile from another CSCA.
   const other = createCsca({ country: 'CN', organisation: 'ITHC', now: clock.now() });
-  const impostor = await call(await admin(), { action: 'installCertificate', certificate: certificatePem(certifyRequest(other, pending.csr!, { profile: 'dsc', now: clock.now() })) });
+  const impostor = await call(await admin(), {
+    action: 'installCertificate',
+    certificate: certificatePem(certifyRequest(other, pending.csr!, { profile: 'dsc', now: clock.now() })),
+  });
   expect(!impostor.ok && impostor.error.fields?.certificate).toMatch(/not issued by the installed CSCA/);
   // A certificate for a key nobody requested here.
   const stranger = await call(await admin(), { action: 'installCertificate', certificate: readFileSync(join(dir, 'csca.pem'), 'utf8') });
@@ -209,7 +254,9 @@ test('rotateKey requests a DSC; the operator certifies it offline; installCertif
   expect(dsc1).toMatchObject({ kind: 'dsc', keyId: pending.keyId, status: 'active' });
   expect(dsc1.csr).toBeUndefined();
   // Installing it again is harmless.
-  expect((await data<KeyView>(call(await admin(), { action: 'installCertificate', certificate: readFileSync(join(dir, 'dsc-1.pem'), 'utf8') }))).kid).toBe(dsc1.kid);
+  expect((await data<KeyView>(call(await admin(), { action: 'installCertificate', certificate: readFileSync(join(dir, 'dsc-1.pem'), 'utf8') }))).kid).toBe(
+    dsc1.kid,
+  );
 
   // The ITHC format's own DSC: a DCC signer's certificate for its request is refused, the ITHC profile installed.
   const ithcPending = await data<KeyView>(call(await admin(), { action: 'rotateKey', kind: 'ithc-dsc' }));
@@ -228,9 +275,17 @@ test('rotateKey requests a DSC; the operator certifies it offline; installCertif
 
   const signer = await data<KeyView>(call(await admin(), { action: 'rotateKey', kind: 'trustlist-signer' }));
   expect((await certify(signer.csr!, 'trustlist-signer', 'signer-1')).code).toBe(0);
-  expect(await data<KeyView>(call(await admin(), { action: 'installCertificate', certificate: readFileSync(join(dir, 'signer-1.pem'), 'utf8') }))).toMatchObject({ kind: 'trustlist-signer', status: 'active' });
+  expect(
+    await data<KeyView>(call(await admin(), { action: 'installCertificate', certificate: readFileSync(join(dir, 'signer-1.pem'), 'utf8') })),
+  ).toMatchObject({ kind: 'trustlist-signer', status: 'active' });
   const kinds = (await data<KeyView[]>(call(await admin(), { action: 'keys' }))).map((k) => [k.kind, k.status]);
-  expect(kinds.map((k) => k.join(' ')).sort()).toEqual(['csca active', 'dsc active', 'dsc pending-certification', 'ithc-dsc active', 'trustlist-signer active']);
+  expect(kinds.map((k) => k.join(' ')).sort()).toEqual([
+    'csca active',
+    'dsc active',
+    'dsc pending-certification',
+    'ithc-dsc active',
+    'trustlist-signer active',
+  ]);
 });
 
 let first: { kid: string; codes: { ithc: string; dcc: Array<{ code: string }> } };
@@ -264,7 +319,9 @@ test('rotation with pre-publication: a verifier offline with a list fetched duri
   expect(ithc2.status).toBe('published');
   expect(Date.parse(ithc2.activatesAt!)).toBe(clock.now() + 7 * DAY);
   // Both trust lists carry it from now on.
-  const eu = await data<{ certificates: Array<{ kid: string; status: string }>; ithcCertificates: Array<{ kid: string; status: string }> }>(call(await trustlist(), { action: 'get' }, ''));
+  const eu = await data<{ certificates: Array<{ kid: string; status: string }>; ithcCertificates: Array<{ kid: string; status: string }> }>(
+    call(await trustlist(), { action: 'get' }, ''),
+  );
   expect(Object.fromEntries(eu.ithcCertificates.map((c) => [c.kid, c.status]))).toEqual({ [ithc1.kid!]: 'active', [ithc2.kid!]: 'published' });
   expect(eu.certificates.map((c) => c.kid)).toEqual([dsc1.kid]);
 
@@ -292,7 +349,9 @@ test('KEK rotation: with both KEKs set, rewrapKeys moves every key to the new on
   const oldKek = env.ITHC_SECRET_KEK;
   const newKek = newKekText();
   env = { ...kekEnvironment(newKek), ITHC_SECRET_KEK_PREVIOUS: oldKek };
-  const report = await data<{ kek: string; total: number; rewrapped: number; unreadable: string[]; byKek: Record<string, number> }>(call(await admin(), { action: 'rewrapKeys' }));
+  const report = await data<{ kek: string; total: number; rewrapped: number; unreadable: string[]; byKek: Record<string, number> }>(
+    call(await admin(), { action: 'rewrapKeys' }),
+  );
   // person-id, two DCC signers (one still awaiting its certificate), two ITHC signers, one trust-list signer, one source.
   expect(report).toMatchObject({ kek: parseKek(newKek, 'x').id, total: 7, rewrapped: 7, unreadable: [] });
   expect(report.byKek).toEqual({ [report.kek]: 7 });
@@ -316,10 +375,18 @@ test('no private or secret key is in clear in any stored record, any response or
     if (doc.purpose === 'dsc' || doc.purpose === 'ithc-dsc' || doc.purpose === 'trustlist-signer') {
       const key = createPrivateKey({ key: Buffer.from(material), format: 'der', type: 'pkcs8' });
       secrets.push({ what: `${doc.purpose}/${doc.keyId} d`, bytes: new Uint8Array(Buffer.from(key.export({ format: 'jwk' }).d!, 'base64url')) });
-      secrets.push({ what: `${doc.purpose}/${doc.keyId} PEM`, bytes: new TextEncoder().encode(key.export({ type: 'pkcs8', format: 'pem' }).toString().split('\n')[1]) });
+      secrets.push({
+        what: `${doc.purpose}/${doc.keyId} PEM`,
+        bytes: new TextEncoder().encode(key.export({ type: 'pkcs8', format: 'pem' }).toString().split('\n')[1]),
+      });
     }
   }
-  expect(secrets.filter((s) => !s.what.endsWith(' d') && !s.what.endsWith(' PEM')).map((s) => s.what.split('/')[0]).sort()).toEqual(['dsc', 'dsc', 'ingest-hmac', 'ithc-dsc', 'ithc-dsc', 'person-id', 'trustlist-signer']);
+  expect(
+    secrets
+      .filter((s) => !s.what.endsWith(' d') && !s.what.endsWith(' PEM'))
+      .map((s) => s.what.split('/')[0])
+      .sort(),
+  ).toEqual(['dsc', 'dsc', 'ingest-hmac', 'ithc-dsc', 'ithc-dsc', 'person-id', 'trustlist-signer']);
   // The offline CSCA key must not have reached the cloud either.
   const csca = createPrivateKey(readFileSync(join(dir, 'offline', 'csca.key'), 'utf8'));
   secrets.push({ what: 'CSCA d', bytes: new Uint8Array(Buffer.from(csca.export({ format: 'jwk' }).d!, 'base64url')) });
@@ -330,7 +397,11 @@ test('no private or secret key is in clear in any stored record, any response or
 
   const stored = COLLECTIONS.flatMap((c) => db.dump(c).map((r) => JSON.stringify(r)));
   expect(stored.length).toBeGreaterThan(20);
-  for (const [where, texts] of [['the store', stored], ['responses', responses], ['logs', logged]] as const) {
+  for (const [where, texts] of [
+    ['the store', stored],
+    ['responses', responses],
+    ['logs', logged],
+  ] as const) {
     for (const s of secrets) expect({ where, found: leaks(texts, s.bytes) ? s.what : null }).toEqual({ where, found: null });
   }
 });
@@ -342,9 +413,9 @@ function leaks(texts: readonly string[], secret: Uint8Array): boolean {
   for (const t of texts) {
     if (forms.some((f) => t.includes(f)) || Buffer.from(t, 'latin1').includes(raw)) return true;
     for (const m of t.matchAll(/[A-Za-z0-9+/_-]{24,}={0,2}/g)) {
-      for (const decoded of [Buffer.from(m[0], 'base64'), /^[0-9a-f]+$/i.test(m[0]) ? Buffer.from(m[0], 'hex') : Buffer.alloc(0)]) if (decoded.includes(raw)) return true;
+      for (const decoded of [Buffer.from(m[0], 'base64'), /^[0-9a-f]+$/i.test(m[0]) ? Buffer.from(m[0], 'hex') : Buffer.alloc(0)])
+        if (decoded.includes(raw)) return true;
     }
   }
   return false;
 }
-

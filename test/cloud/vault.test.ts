@@ -12,7 +12,7 @@ import { ManualClock } from '../../server/clock';
 import { EnvSecretStore, FileSecretStore } from '../../server/keys/secrets';
 import { KeyVault, KekError, UnwrapError, loadKekRing, newKekText, parseKek, wrappedKeyDocId, type KekRing, type WrappedKeyDoc } from '../../server/keys/vault';
 import { cloudbaseStore } from '../../server/store/cloudbase';
-import { createCloudBaseStandIn, type CloudBaseStandIn } from '../../server/store/cloudbase-standin';
+import { createCloudBaseStandIn, type CloudBaseStandIn } from '../support/cloudbase-standin';
 import type { Store, TxOps } from '../../server/store/store';
 
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
@@ -139,7 +139,13 @@ describe('KEK rotation by re-wrapping', () => {
   async function populated(store: Store, kek: string): Promise<Map<string, Uint8Array>> {
     const vault = new KeyVault(store, ring(kek), clock);
     const keys = new Map<string, Uint8Array>();
-    for (const [purpose, id, n] of [['person-id', 'v1', 32], ['dsc', 'd1', 138], ['trustlist-signer', 't1', 138], ['ingest-hmac', 'lab-a', 32], ['ingest-hmac', 'lab-b', 32]] as const) {
+    for (const [purpose, id, n] of [
+      ['person-id', 'v1', 32],
+      ['dsc', 'd1', 138],
+      ['trustlist-signer', 't1', 138],
+      ['ingest-hmac', 'lab-a', 32],
+      ['ingest-hmac', 'lab-b', 32],
+    ] as const) {
       const k = bytes(n);
       await vault.create(purpose, id, k);
       keys.set(`${purpose}/${id}`, k);

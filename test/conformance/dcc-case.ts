@@ -106,7 +106,12 @@ export function listCaseFiles(dir = TESTDATA_DIR): string[] {
 }
 
 export function caseId(file: string, dir = TESTDATA_DIR): string {
-  return path.relative(dir, file).split(path.sep).join('/').replace(/\/2DCode\/raw\//i, '/').replace(/\.json$/, '');
+  return path
+    .relative(dir, file)
+    .split(path.sep)
+    .join('/')
+    .replace(/\/2DCode\/raw\//i, '/')
+    .replace(/\.json$/, '');
 }
 
 export function loadCase(file: string): Case {
@@ -210,7 +215,7 @@ export function cborMatchesJson(c: unknown, j: unknown): boolean {
   if (c instanceof Date) return typeof j === 'string' && dateMatches(c, j);
   if (c instanceof Map) {
     if (!j || typeof j !== 'object' || Array.isArray(j)) return false;
-    const keys = Object.keys(j as object);
+    const keys = Object.keys(j);
     if (keys.length !== c.size) return false;
     for (const [k, v] of c) {
       if (typeof k !== 'string' || !Object.prototype.hasOwnProperty.call(j, k)) return false;
@@ -326,11 +331,15 @@ export async function evaluateCase(c: Case, providers: Providers, pictures: Read
   const compressed = r.COMPRESSED !== undefined ? fromHex(r.COMPRESSED) : b45 && 'value' in b45 ? b45.value : undefined;
   const inflated = compressed === undefined ? undefined : attempt(() => inflate(compressed, DEFAULT_LIMITS.maxInflatedBytes));
   const cose = r.COSE !== undefined ? fromHex(r.COSE) : inflated && 'value' in inflated ? inflated.value : undefined;
-  const coseFrom = r.COSE !== undefined ? 'COSE' : r.COMPRESSED !== undefined ? 'COMPRESSED→zlib' : r.BASE45 !== undefined ? 'BASE45→base45→zlib' : 'PREFIX→base45→zlib';
-  const decoded = cose === undefined ? undefined : attempt(() => {
-    const sign1 = parseCoseSign1(cose);
-    return { sign1, claims: parseClaims(sign1.payload) };
-  });
+  const coseFrom =
+    r.COSE !== undefined ? 'COSE' : r.COMPRESSED !== undefined ? 'COMPRESSED→zlib' : r.BASE45 !== undefined ? 'BASE45→base45→zlib' : 'PREFIX→base45→zlib';
+  const decoded =
+    cose === undefined
+      ? undefined
+      : attempt(() => {
+          const sign1 = parseCoseSign1(cose);
+          return { sign1, claims: parseClaims(sign1.payload) };
+        });
   const claims: UnverifiedClaims | undefined = decoded && 'value' in decoded ? decoded.value.claims : undefined;
   const cborField = r.CBOR !== undefined ? attempt(() => decodeLenient(fromHex(r.CBOR!))) : undefined;
 
@@ -342,7 +351,17 @@ export async function evaluateCase(c: Case, providers: Providers, pictures: Read
     else if (!picture) throw new Error(`${c.id}: its picture was not decoded`);
     else {
       const ok = 'text' in picture && picture.text === r.PREFIX;
-      push('PICTUREDECODE', ok, 'error' in picture ? `PNG unreadable: ${picture.error}` : picture.text === null ? 'no QR found in the picture' : ok ? 'QR text = PREFIX' : 'QR text differs from PREFIX');
+      push(
+        'PICTUREDECODE',
+        ok,
+        'error' in picture
+          ? `PNG unreadable: ${picture.error}`
+          : picture.text === null
+            ? 'no QR found in the picture'
+            : ok
+              ? 'QR text = PREFIX'
+              : 'QR text differs from PREFIX',
+      );
     }
   }
 
@@ -353,7 +372,14 @@ export async function evaluateCase(c: Case, providers: Providers, pictures: Read
       const st = decodeStages(r.PREFIX);
       const code = st.error?.code === 'PREFIX_UNKNOWN' ? 'PREFIX_UNKNOWN' : undefined;
       const ok = !code && st.format === 'dcc' && (r.BASE45 === undefined || st.base45 === r.BASE45);
-      push('UNPREFIX', ok, code ? describeError(st.error) : `format ${st.format}, body ${r.BASE45 === undefined ? 'not compared (no BASE45)' : st.base45 === r.BASE45 ? '= BASE45' : '≠ BASE45'}`, code);
+      push(
+        'UNPREFIX',
+        ok,
+        code
+          ? describeError(st.error)
+          : `format ${st.format}, body ${r.BASE45 === undefined ? 'not compared (no BASE45)' : st.base45 === r.BASE45 ? '= BASE45' : '≠ BASE45'}`,
+        code,
+      );
     }
   }
 
@@ -363,7 +389,11 @@ export async function evaluateCase(c: Case, providers: Providers, pictures: Read
     else if ('error' in b45) push('B45DECODE', false, describeError(b45.error), errorCode(b45.error));
     else {
       const ok = r.COMPRESSED === undefined || bytesEqual(b45.value, fromHex(r.COMPRESSED));
-      push('B45DECODE', ok, r.COMPRESSED === undefined ? 'decodes (no COMPRESSED to compare)' : ok ? 'decodes to COMPRESSED' : 'decodes, but not to COMPRESSED');
+      push(
+        'B45DECODE',
+        ok,
+        r.COMPRESSED === undefined ? 'decodes (no COMPRESSED to compare)' : ok ? 'decodes to COMPRESSED' : 'decodes, but not to COMPRESSED',
+      );
     }
   }
 
@@ -417,7 +447,10 @@ export async function evaluateCase(c: Case, providers: Providers, pictures: Read
     ev.verdicts = verdicts;
   }
   if (r.PREFIX !== undefined && now !== undefined) {
-    ev.prefixVerdict = input === r.PREFIX ? ev.verdicts!.node : await verifyCode(r.PREFIX, { keys: new KeyStore(key ? [key] : []), now, crypto: providers.node, validateDccSchema });
+    ev.prefixVerdict =
+      input === r.PREFIX
+        ? ev.verdicts!.node
+        : await verifyCode(r.PREFIX, { keys: new KeyStore(key ? [key] : []), now, crypto: providers.node, validateDccSchema });
   }
   ev.now = now;
   const verdict = ev.verdicts?.node;
@@ -425,8 +458,19 @@ export async function evaluateCase(c: Case, providers: Providers, pictures: Read
 
   if (c.expected.VERIFY !== undefined) {
     if (!verdict) push('VERIFY', { notEvaluable: 'no COSE or PREFIX, or no validation clock' }, 'no input');
-    else if (!key) push('VERIFY', { notEvaluable: `the signing certificate does not parse (${(ev.key as { error: string } | undefined)?.error ?? 'none given'})` }, 'no key');
-    else push('VERIFY', verdict.signer !== null, verdict.signer ? 'signature verified with TESTCTX.CERTIFICATE' : verdict.errors.map((e) => e.code).join(', '), firstOf(STAGE_CODES.VERIFY));
+    else if (!key)
+      push(
+        'VERIFY',
+        { notEvaluable: `the signing certificate does not parse (${(ev.key as { error: string } | undefined)?.error ?? 'none given'})` },
+        'no key',
+      );
+    else
+      push(
+        'VERIFY',
+        verdict.signer !== null,
+        verdict.signer ? 'signature verified with TESTCTX.CERTIFICATE' : verdict.errors.map((e) => e.code).join(', '),
+        firstOf(STAGE_CODES.VERIFY),
+      );
   }
 
   if (c.expected.EXPIRATIONCHECK !== undefined) {
@@ -459,11 +503,16 @@ export async function evaluateCase(c: Case, providers: Providers, pictures: Read
     if (!key) push('KEYUSAGE', { notEvaluable: 'no parsable signing certificate' }, 'no key');
     else if (verdict?.signer) {
       const code = firstOf(STAGE_CODES.KEYUSAGE);
-      push('KEYUSAGE', !code, code ? `KEY_USAGE_MISMATCH (usage ${key.usage?.join('') ?? 'any'})` : `usage ${key.usage?.join('') ?? 'unrestricted'} allows the DCC`, code);
-    } else if (read?.certificate) {
+      push(
+        'KEYUSAGE',
+        !code,
+        code ? `KEY_USAGE_MISMATCH (usage ${key.usage?.join('') ?? 'any'})` : `usage ${key.usage?.join('') ?? 'unrestricted'} allows the DCC`,
+        code,
+      );
+    } else if (read?.type) {
       // As for the clock: without an authentic signature, the rule is applied to the unverified DCC.
-      const ok = !key.usage || key.usage.includes(read.certificate.type);
-      push('KEYUSAGE', ok, `unverified DCC of type ${read.certificate.type}; usage ${key.usage?.join('') ?? 'unrestricted'}`);
+      const ok = !key.usage || key.usage.includes(read.type);
+      push('KEYUSAGE', ok, `unverified DCC of type ${read.type}; usage ${key.usage?.join('') ?? 'unrestricted'}`);
     } else push('KEYUSAGE', { notEvaluable: 'no DCC type decoded' }, 'no DCC');
   }
 
@@ -499,4 +548,3 @@ export async function evaluateCase(c: Case, providers: Providers, pictures: Read
   }
   return ev;
 }
-

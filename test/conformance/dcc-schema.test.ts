@@ -17,7 +17,12 @@ import { listCaseFiles, loadCase } from './dcc-case';
 const SCHEMA_DIR = testdataPath('dcc-schema');
 const COPY_DIR = path.resolve(__dirname, '../../core/schemas/dcc');
 const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'utf8'));
-const jsonFiles = (dir: string): string[] => fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f));
+const jsonFiles = (dir: string): string[] =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => path.join(dir, f));
 
 describe('DCC schema validator', () => {
   test('messages name the field; a DCC failing everywhere gets a bounded list', () => {
@@ -37,13 +42,19 @@ describe('DCC schema validator', () => {
 
 describeWithTestdata('dcc-schema', 'DCC schema validator on the schema repository', () => {
   test('core/schemas/dcc holds the four leading schema files of the shared release, unchanged', () => {
-    const copied = fs.readdirSync(COPY_DIR).filter((f) => f.endsWith('.json')).sort();
+    const copied = fs
+      .readdirSync(COPY_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(copied).toEqual(['DCC.Core.Types.schema.json', 'DCC.Types.schema.json', 'DCC.ValueSets.schema.json', 'DCC.schema.json']);
     for (const f of copied) expect(fs.readFileSync(path.join(COPY_DIR, f), 'utf8')).toBe(fs.readFileSync(path.join(SCHEMA_DIR, f), 'utf8'));
     expect((readJson(path.join(COPY_DIR, 'DCC.schema.json')) as { $comment: string }).$comment).toBe(`Schema version ${DCC_SCHEMA_VERSION}`);
   });
 
-  const valid = [...jsonFiles(path.join(SCHEMA_DIR, 'test/valid')), ...['vaccination', 'test', 'recovery'].flatMap((d) => jsonFiles(path.join(SCHEMA_DIR, 'examples', d)))];
+  const valid = [
+    ...jsonFiles(path.join(SCHEMA_DIR, 'test/valid')),
+    ...['vaccination', 'test', 'recovery'].flatMap((d) => jsonFiles(path.join(SCHEMA_DIR, 'examples', d))),
+  ];
   const invalid = jsonFiles(path.join(SCHEMA_DIR, 'test/invalid'));
 
   test('the schema repository has its tests (a vanished folder fails here)', () => {
@@ -88,7 +99,7 @@ describeWithTestdata(['dcc-schema', 'dcc-testdata'], 'DCC schema validator on th
         else ajv.addSchema(s);
       }
       const v = ajv.compile(main!);
-      byRelease.set(tag, (d) => v(d) as boolean);
+      byRelease.set(tag, (d) => v(d));
     }
     const ours = (d: unknown): boolean => validateDccSchema(d).length === 0;
     let disagreeOurs = 0;

@@ -20,18 +20,35 @@ import type { Verdict } from '../../core/hcert';
 import type { TrustedKey } from '../../core/keys';
 import { nodeCrypto } from '../../node/crypto-node';
 import { describeWithTestdata, testdataPath } from '../support/testdata';
-import { FLAGS, STAGE_CODES, decodePictures, evaluateCase, listCaseFiles, loadCase, parseClock, pictureOf, type Case, type Evaluation, type Flag, type PictureResult, type Providers } from './dcc-case';
+import {
+  FLAGS,
+  STAGE_CODES,
+  decodePictures,
+  evaluateCase,
+  listCaseFiles,
+  loadCase,
+  parseClock,
+  pictureOf,
+  type Case,
+  type Evaluation,
+  type Flag,
+  type PictureResult,
+  type Providers,
+} from './dcc-case';
 
-const subtle = (globalThis.crypto?.subtle ?? (nodeWebcrypto as unknown as Crypto).subtle) as SubtleCrypto;
+const subtle = globalThis.crypto?.subtle ?? (nodeWebcrypto as unknown as Crypto).subtle;
 const providers: Providers = { node: nodeCrypto, noble: nobleCrypto, webcrypto: webCrypto(subtle) };
 
 /** NL case ids from their numbers ("007" → "NL/007-NL-test"); an unknown number is an error. */
 function nl(cases: readonly Case[], numbers: string): string[] {
-  return numbers.split(/\s+/).filter(Boolean).map((n) => {
-    const found = cases.filter((c) => c.id.startsWith(`NL/${n}-`));
-    if (found.length !== 1) throw new Error(`NL case ${n}: ${found.length} matches`);
-    return found[0].id;
-  });
+  return numbers
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((n) => {
+      const found = cases.filter((c) => c.id.startsWith(`NL/${n}-`));
+      if (found.length !== 1) throw new Error(`NL case ${n}: ${found.length} matches`);
+      return found[0].id;
+    });
 }
 
 type Dcc = { dob?: string; nam?: { gn?: string; gnt?: string }; v?: Entry[]; t?: Entry[]; r?: Entry[]; [k: string]: unknown };
@@ -56,7 +73,8 @@ interface Erratum {
 }
 
 const VALUESETS_DIR = testdataPath('dcc-valuesets');
-const valueSet = (name: string): Set<string> => new Set(Object.keys(JSON.parse(fs.readFileSync(path.join(VALUESETS_DIR, `${name}.json`), 'utf8')).valueSetValues));
+const valueSet = (name: string): Set<string> =>
+  new Set(Object.keys(JSON.parse(fs.readFileSync(path.join(VALUESETS_DIR, `${name}.json`), 'utf8')).valueSetValues));
 
 // dgc-testdata issue #107 (open, in the data's own known_issues.csv for every NL schema test): the NL
 // generator's schema flags follow its own rules, not the schema's. Its JSON and payload are the same
@@ -101,7 +119,8 @@ const errataOf = (cases: readonly Case[]): readonly Erratum[] => [
   ...(['SCHEMAVALIDATION', 'VALIDOBJECT'] as const).map((flag) => ({
     flag,
     cases: ['BG/1', 'BG/2'],
-    reason: 'dob is a date-time ("1978-01-26T00:00:00") and the unused groups are null ("t": null), which the oneOf of 1.3.x counts as present (dgc-testdata known issue #298)',
+    reason:
+      'dob is a date-time ("1978-01-26T00:00:00") and the unused groups are null ("t": null), which the oneOf of 1.3.x counts as present (dgc-testdata known issue #298)',
     confirm: ({ json }: ErratumContext) => (json.dob ?? '').includes('T') && (json.v === null || json.t === null || json.r === null),
   })),
   ...(['SCHEMAVALIDATION', 'VALIDOBJECT'] as const).map((flag) => ({
@@ -113,13 +132,15 @@ const errataOf = (cases: readonly Case[]): readonly Erratum[] => [
   {
     flag: 'SCHEMAVALIDATION',
     cases: ['RO/2', 'SK/3'],
-    reason: 'two vaccination entries; the regulation, schema 1.3.x (maxItems 1) and this verifier allow exactly one (the 1.0.0 and 1.2.1 schemas these certificates declare did not say so)',
+    reason:
+      'two vaccination entries; the regulation, schema 1.3.x (maxItems 1) and this verifier allow exactly one (the 1.0.0 and 1.2.1 schemas these certificates declare did not say so)',
     confirm: ({ dcc }) => dcc.v?.length === 2,
   },
   {
     flag: 'SCHEMAVALIDATION',
     cases: ['PL/1.0.0/7', 'PL/1.2.1/7', 'PL/1.3.0/7'],
-    reason: 'flagged invalid for a test device (ma 9999) outside the value set; the JSON schema only names value sets (valueset-uri) and checks no membership: that is a business rule over value sets the gateway updates (schema FAQ)',
+    reason:
+      'flagged invalid for a test device (ma 9999) outside the value set; the JSON schema only names value sets (valueset-uri) and checks no membership: that is a business rule over value sets the gateway updates (schema FAQ)',
     confirm: ({ dcc }) => !valueSet('test-manf-example').has(String(entryOf(dcc).ma)),
   },
   {
@@ -151,13 +172,16 @@ const errataOf = (cases: readonly Case[]): readonly Erratum[] => [
   ...(['DECODE', 'VALIDJSON', 'ENCODE'] as const).map((flag) => ({
     flag,
     cases: ['PT/1.3.0/4'],
-    reason: 'the JSON field writes sc as "2021-06-30T12:34:56+00:00", the signed payload as "…12:34:56Z": the same instant, not the same text (dgc-testdata known issue #151)',
-    confirm: ({ dcc, json }: ErratumContext) => entryOf(dcc).sc !== entryOf(json).sc && Date.parse(String(entryOf(dcc).sc)) === Date.parse(String(entryOf(json).sc)),
+    reason:
+      'the JSON field writes sc as "2021-06-30T12:34:56+00:00", the signed payload as "…12:34:56Z": the same instant, not the same text (dgc-testdata known issue #151)',
+    confirm: ({ dcc, json }: ErratumContext) =>
+      entryOf(dcc).sc !== entryOf(json).sc && Date.parse(String(entryOf(dcc).sc)) === Date.parse(String(entryOf(json).sc)),
   })),
   {
     flag: 'KEYUSAGE',
     cases: ['IS/3'],
-    reason: 'flagged as a key-usage failure because the DSC carries no key-usage OID; HCERT §5.1.1 reads that as no restriction, as CO15 ("VALID: no OID present") states',
+    reason:
+      'flagged as a key-usage failure because the DSC carries no key-usage OID; HCERT §5.1.1 reads that as no restriction, as CO15 ("VALID: no OID present") states',
     confirm: ({ ev }) => (ev.key as TrustedKey).usage === undefined,
   },
 ];
@@ -171,7 +195,11 @@ const FR_WITHOUT_PICTURE = [
 
 /** Flags stated without their input: they cannot be evaluated, and are named here. */
 const NOT_EVALUABLE: readonly { flag: Flag; cases: string[]; reason: string }[] = [
-  { flag: 'PICTUREDECODE', cases: [...FR_WITHOUT_PICTURE, 'IE/1', 'IE/2', 'IE/3', 'IE/4', 'common/B1'], reason: 'states EXPECTEDPICTUREDECODE but carries no 2DCODE picture' },
+  {
+    flag: 'PICTUREDECODE',
+    cases: [...FR_WITHOUT_PICTURE, 'IE/1', 'IE/2', 'IE/3', 'IE/4', 'common/B1'],
+    reason: 'states EXPECTEDPICTUREDECODE but carries no 2DCODE picture',
+  },
 ];
 
 function index<T extends { flag: Flag; cases: string[] }>(list: readonly T[]): Map<string, T> {
@@ -282,7 +310,12 @@ describeWithTestdata(['dcc-testdata', 'dcc-valuesets'], 'EU dcc-testdata conform
         expect({ ...label, code: o.code, isStageCode: codes.includes(o.code ?? '') }).toEqual({ ...label, code: o.code, isStageCode: true });
         if (CHAIN_STAGES.has(o.flag) && ev.prefixVerdict) {
           const first = ev.prefixVerdict.errors[0]?.code ?? '';
-          expect({ ...label, valid: ev.prefixVerdict.valid, first, isStageCode: codes.includes(first) }).toEqual({ ...label, valid: false, first, isStageCode: true });
+          expect({ ...label, valid: ev.prefixVerdict.valid, first, isStageCode: codes.includes(first) }).toEqual({
+            ...label,
+            valid: false,
+            first,
+            isStageCode: true,
+          });
         }
       }
     }

@@ -5,7 +5,15 @@
  * 3072-bit keys (plus 2047 and 2050 bits, where the encoded message has fewer bits than the modulus).
  */
 import fc from 'fast-check';
-import { constants, createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, webcrypto as nodeWebcrypto, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createPublicKey,
+  generateKeyPairSync,
+  sign as nodeSign,
+  verify as nodeVerify,
+  webcrypto as nodeWebcrypto,
+  type KeyObject,
+} from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { ALGORITHMS, type AlgorithmInfo } from '../../core/algorithms';
 import { nobleCrypto } from '../../core/crypto/noble';
@@ -16,8 +24,13 @@ import type { PublicKeyMaterial } from '../../core/keys';
 import { publicKeyFromSpki } from '../../core/x509';
 import { nodeCrypto, nodeCryptoPooled } from '../../node/crypto-node';
 
-const subtle = (globalThis.crypto?.subtle ?? (nodeWebcrypto as unknown as Crypto).subtle) as SubtleCrypto;
-const providers: Record<string, CryptoProvider> = { 'node:crypto': nodeCrypto, 'node:crypto (thread pool)': nodeCryptoPooled, noble: nobleCrypto, webcrypto: webCrypto(subtle) };
+const subtle = globalThis.crypto?.subtle ?? (nodeWebcrypto as unknown as Crypto).subtle;
+const providers: Record<string, CryptoProvider> = {
+  'node:crypto': nodeCrypto,
+  'node:crypto (thread pool)': nodeCryptoPooled,
+  noble: nobleCrypto,
+  webcrypto: webCrypto(subtle),
+};
 const ES256 = ALGORITHMS[-7];
 const PS256 = ALGORITHMS[-37];
 
@@ -132,9 +145,18 @@ describe('ECDSA P-256: node:crypto, noble and WebCrypto agree', () => {
   test('noble-made signatures (low-S, RFC 6979) verify everywhere', async () => {
     const secret = p256.utils.randomSecretKey();
     const point = p256.getPublicKey(secret, false);
-    const jwk = { kty: 'EC', crv: 'P-256', x: Buffer.from(point.subarray(1, 33)).toString('base64url'), y: Buffer.from(point.subarray(33)).toString('base64url') };
+    const jwk = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: Buffer.from(point.subarray(1, 33)).toString('base64url'),
+      y: Buffer.from(point.subarray(33)).toString('base64url'),
+    };
     const publicKey = createPublicKey({ key: jwk, format: 'jwk' });
-    const k: Key = { material: publicKeyFromSpki(new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }))), publicKey, privateKey: undefined as unknown as KeyObject };
+    const k: Key = {
+      material: publicKeyFromSpki(new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }))),
+      publicKey,
+      privateKey: undefined as unknown as KeyObject,
+    };
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (data) => {
         const sig = p256.sign(data, secret, { prehash: true, lowS: true, format: 'compact' });
@@ -155,9 +177,21 @@ describe('ECDSA P-256: node:crypto, noble and WebCrypto agree', () => {
     expect(a).toEqual({ 'node:crypto': true, 'node:crypto (thread pool)': true, noble: true, webcrypto: true, reference: true });
     const bad = sig.slice();
     bad[10] ^= 1;
-    expect(await answers(ES256, k384, data, bad)).toEqual({ 'node:crypto': false, 'node:crypto (thread pool)': false, noble: false, webcrypto: false, reference: false });
+    expect(await answers(ES256, k384, data, bad)).toEqual({
+      'node:crypto': false,
+      'node:crypto (thread pool)': false,
+      noble: false,
+      webcrypto: false,
+      reference: false,
+    });
     // A 64-byte (P-256-sized) signature does not fit a P-384 key.
-    expect(await answers(ES256, k384, data, sig.subarray(0, 64))).toEqual({ 'node:crypto': false, 'node:crypto (thread pool)': false, noble: false, webcrypto: false, reference: false });
+    expect(await answers(ES256, k384, data, sig.subarray(0, 64))).toEqual({
+      'node:crypto': false,
+      'node:crypto (thread pool)': false,
+      noble: false,
+      webcrypto: false,
+      reference: false,
+    });
   });
 
   test('an algorithm that does not match the key type fails everywhere, without throwing', async () => {
@@ -232,7 +266,14 @@ describe.each([2048, 3072, 2047, 2050])('RSA-PSS %i-bit: rsa-pss.ts agrees with 
     await expectAll(PS256, key, data, sig, true, 'full length');
     const short = sig.subarray(1);
     // RFC 8017 §8.1.2 step 1: "If the length of the signature S is not k octets, output invalid".
-    expect(await answers(PS256, key, data, short)).toEqual({ 'node:crypto': false, 'node:crypto (thread pool)': false, noble: false, webcrypto: false, 'rsa-pss.ts': false, reference: true });
+    expect(await answers(PS256, key, data, short)).toEqual({
+      'node:crypto': false,
+      'node:crypto (thread pool)': false,
+      noble: false,
+      webcrypto: false,
+      'rsa-pss.ts': false,
+      reference: true,
+    });
   });
 });
 

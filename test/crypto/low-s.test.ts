@@ -7,7 +7,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { isLowS, toLowS } from '../../core/crypto/low-s';
 import { nobleEs256Signer } from '../../core/crypto/noble';
-import { nodeEs256Signer } from '../../node/crypto-node';
+import { nodeEs256Signer } from '../../server/keys/es256-signer';
 
 const N = p256.Point.CURVE().n;
 const SIGNATURES = 1000;

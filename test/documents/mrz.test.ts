@@ -124,10 +124,26 @@ describe('readTd3', () => {
     });
 
     test('an impossible date with correct check digits is refused', () => {
-      const lines = buildTd3({ documentCode: 'PO', surname: 'ZHANG', givenNames: 'WEI', number: 'EH4180273', birthDate: '1988-02-30', sex: 'male', expiryDate: '2033-06-14' });
+      const lines = buildTd3({
+        documentCode: 'PO',
+        surname: 'ZHANG',
+        givenNames: 'WEI',
+        number: 'EH4180273',
+        birthDate: '1988-02-30',
+        sex: 'male',
+        expiryDate: '2033-06-14',
+      });
       expect(parse(lines).valid).toBe(true); // the mrz package alone would accept it
       expect(fieldsOf(readTd3(lines))).toEqual(['mrz.birthDate']);
-      const expiry = buildTd3({ documentCode: 'PO', surname: 'ZHANG', givenNames: 'WEI', number: 'EH4180273', birthDate: '1988-05-12', sex: 'male', expiryDate: '2033-04-31' });
+      const expiry = buildTd3({
+        documentCode: 'PO',
+        surname: 'ZHANG',
+        givenNames: 'WEI',
+        number: 'EH4180273',
+        birthDate: '1988-05-12',
+        sex: 'male',
+        expiryDate: '2033-04-31',
+      });
       expect(fieldsOf(readTd3(expiry))).toEqual(['mrz.expirationDate']);
     });
 
@@ -144,14 +160,30 @@ describe('readTd3', () => {
 
 describe('buildTd3', () => {
   test('misuse throws TypeError', () => {
-    const ok = { documentCode: 'PO', surname: 'ZHANG', givenNames: 'WEI', number: 'EH4180273', birthDate: '1988-05-12', sex: 'male' as const, expiryDate: '2033-06-14' };
+    const ok = {
+      documentCode: 'PO',
+      surname: 'ZHANG',
+      givenNames: 'WEI',
+      number: 'EH4180273',
+      birthDate: '1988-05-12',
+      sex: 'male' as const,
+      expiryDate: '2033-06-14',
+    };
     expect(() => buildTd3({ ...ok, documentCode: 'ID' })).toThrow(TypeError);
     expect(() => buildTd3({ ...ok, surname: 'ZHANG-SAN' })).toThrow(TypeError);
     expect(() => buildTd3({ ...ok, birthDate: '12.05.1988' })).toThrow(TypeError);
   });
 
   test('a long name is truncated to the 39-character field', () => {
-    const [l1] = buildTd3({ documentCode: 'PO', surname: 'A'.repeat(30), givenNames: 'B'.repeat(30), number: 'EH4180273', birthDate: '1988-05-12', sex: 'male', expiryDate: '2033-06-14' });
+    const [l1] = buildTd3({
+      documentCode: 'PO',
+      surname: 'A'.repeat(30),
+      givenNames: 'B'.repeat(30),
+      number: 'EH4180273',
+      birthDate: '1988-05-12',
+      sex: 'male',
+      expiryDate: '2033-06-14',
+    });
     expect(l1).toBe(`POCHN${'A'.repeat(30)}<<${'B'.repeat(7)}`);
   });
 });

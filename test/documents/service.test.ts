@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { ManualClock } from '../../server/clock';
 import { ServiceError, type ServiceErrorCode } from '../../server/errors';
 import { buildTd3 } from '../../server/documents/mrz';
-import { DEMO_DOCUMENTS, LocalDocumentRegistry, seedDocumentRegistry, type DemoDocument } from '../../server/documents/registry';
+import { LocalDocumentRegistry } from '../../server/documents/registry';
+import { DEMO_DOCUMENTS, seedDocumentRegistry, type DemoDocument } from '../../demo/documents';
 import { DocumentService } from '../../server/documents/service';
 import { DOCUMENT_TYPE_IDS } from '../../server/documents/types';
-import { DEMO_CITIZENS, seedCitizens, type DemoCitizen } from '../../server/identity/demo-citizens';
+import { DEMO_CITIZENS, seedCitizens, type DemoCitizen } from '../../demo/citizens';
 import { LocalIdentityProvider } from '../../server/identity/local';
 import { PersonIds, userIdFor } from '../../server/identity/person-id';
-import { maskResidentId } from '../../server/identity/resident-id';
+import { maskResidentId } from '../../core/resident-id';
 import { IdentityService } from '../../server/identity/service';
 import { openTestStore, snapshot } from '../identity/test-store';
 
@@ -62,7 +63,14 @@ describe('binding', () => {
     const openId = await ctx.verify(holder);
     for (const withMrz of [true, false]) {
       const bound = await ctx.docs.bind(openId, formOf(d, withMrz));
-      expect(bound).toEqual({ type: d.type, typeName: expect.objectContaining({ zh: expect.any(String) }), number: d.number, expiry: d.expiresOn, boundAt: T0, holder: { name: holder.name, idNumberMasked: maskResidentId(holder.idNumber) } });
+      expect(bound).toEqual({
+        type: d.type,
+        typeName: expect.objectContaining({ zh: expect.any(String) }),
+        number: d.number,
+        expiry: d.expiresOn,
+        boundAt: T0,
+        holder: { name: holder.name, idNumberMasked: maskResidentId(holder.idNumber) },
+      });
       expect(JSON.stringify(bound)).not.toContain(holder.idNumber);
     }
     expect(await ctx.docs.current(openId)).toMatchObject({ type: d.type, number: d.number, expiry: d.expiresOn });
@@ -102,7 +110,16 @@ describe('rejections say which field to fix, and write nothing', () => {
   const zhang = citizen('张伟');
   const passport = doc('EH4180273');
   const mrzFor = (over: Partial<Parameters<typeof buildTd3>[0]>) =>
-    buildTd3({ documentCode: 'PO', surname: zhang.surnamePinyin, givenNames: zhang.givenNamePinyin, number: passport.number, birthDate: zhang.birthDate, sex: zhang.sex, expiryDate: passport.expiresOn, ...over }).join('\n');
+    buildTd3({
+      documentCode: 'PO',
+      surname: zhang.surnamePinyin,
+      givenNames: zhang.givenNamePinyin,
+      number: passport.number,
+      birthDate: zhang.birthDate,
+      sex: zhang.sex,
+      expiryDate: passport.expiresOn,
+      ...over,
+    }).join('\n');
 
   test('a verified identity is required first', async () => {
     const ctx = await setup();
@@ -115,7 +132,11 @@ describe('rejections say which field to fix, and write nothing', () => {
       ['date of birth', { birthDate: '1988-05-13' }, ['mrz.birthDate']],
       ['date of birth a century off', { birthDate: '1888-05-12' }, []],
       ['sex', { sex: 'female' as const }, ['mrz.sex']],
-      ['name, date of birth and sex', { surname: 'LI', givenNames: 'NA', birthDate: '1992-11-03', sex: 'female' as const }, ['mrz.name', 'mrz.birthDate', 'mrz.sex']],
+      [
+        'name, date of birth and sex',
+        { surname: 'LI', givenNames: 'NA', birthDate: '1992-11-03', sex: 'female' as const },
+        ['mrz.name', 'mrz.birthDate', 'mrz.sex'],
+      ],
     ])('%s', async (what, over, fields) => {
       const ctx = await setup();
       const openId = await ctx.verify(zhang);
@@ -134,7 +155,15 @@ describe('rejections say which field to fix, and write nothing', () => {
       const shan = citizen('单晓红');
       const openId = await ctx.verify(shan);
       const service = doc('SE0276419');
-      const dan = buildTd3({ documentCode: 'PS', surname: 'DAN', givenNames: shan.givenNamePinyin, number: service.number, birthDate: shan.birthDate, sex: shan.sex, expiryDate: service.expiresOn }).join('\n');
+      const dan = buildTd3({
+        documentCode: 'PS',
+        surname: 'DAN',
+        givenNames: shan.givenNamePinyin,
+        number: service.number,
+        birthDate: shan.birthDate,
+        sex: shan.sex,
+        expiryDate: service.expiresOn,
+      }).join('\n');
       // DAN is a reading of 单, so it matches the verified name; the registry says SHAN.
       await expectRejected(ctx, () => ctx.docs.bind(openId, { ...formOf(service), mrz: dan }), 'DOCUMENT_MISMATCH', ['mrz.name']);
     });
@@ -165,7 +194,12 @@ describe('rejections say which field to fix, and write nothing', () => {
   test('a registered passport with a wrong expiry date (form and MRZ agreeing)', async () => {
     const ctx = await setup();
     const openId = await ctx.verify(zhang);
-    await expectRejected(ctx, () => ctx.docs.bind(openId, { ...formOf(passport), expiry: '2033-06-15', mrz: mrzFor({ expiryDate: '2033-06-15' }) }), 'DOCUMENT_MISMATCH', ['expiry']);
+    await expectRejected(
+      ctx,
+      () => ctx.docs.bind(openId, { ...formOf(passport), expiry: '2033-06-15', mrz: mrzFor({ expiryDate: '2033-06-15' }) }),
+      'DOCUMENT_MISMATCH',
+      ['expiry'],
+    );
   });
 
   test('a cancelled passport', async () => {
@@ -200,7 +234,11 @@ describe('rejections say which field to fix, and write nothing', () => {
   test('MRZ of another document of the same person: number, type code and expiry are each named', async () => {
     const ctx = await setup();
     const openId = await ctx.verify(zhang);
-    await expectRejected(ctx, () => ctx.docs.bind(openId, { ...formOf(doc('PE1039275')), mrz: passport.mrz.join('\n') }), 'DOCUMENT_INVALID', ['number', 'type', 'expiry']);
+    await expectRejected(ctx, () => ctx.docs.bind(openId, { ...formOf(doc('PE1039275')), mrz: passport.mrz.join('\n') }), 'DOCUMENT_INVALID', [
+      'number',
+      'type',
+      'expiry',
+    ]);
   });
 
   test.each([
@@ -231,7 +269,11 @@ describe('rejections say which field to fix, and write nothing', () => {
       ['one line', [l1], ['mrz']],
       ['lower-case letters', [l1.toLowerCase(), l2], ['mrz.line1']],
       ['a character outside the MRZ set', [swap(l1, 12, '#'), l2], ['mrz.line1']],
-      ['an impossible birth date with fitting check digits', [l1, l2.slice(0, 13) + '880230' + '0' + l2.slice(20)], ['mrz.birthDate', 'mrz.birthDateCheckDigit', 'mrz.compositeCheckDigit']],
+      [
+        'an impossible birth date with fitting check digits',
+        [l1, l2.slice(0, 13) + '880230' + '0' + l2.slice(20)],
+        ['mrz.birthDate', 'mrz.birthDateCheckDigit', 'mrz.compositeCheckDigit'],
+      ],
     ])('%s', async (_what, lines, fields) => {
       const ctx = await setup();
       const openId = await ctx.verify(zhang);
@@ -253,7 +295,7 @@ describe('rejections say which field to fix, and write nothing', () => {
   ])('oversized or malformed fields: %s', async (_what, over, fields) => {
     const ctx = await setup();
     const openId = await ctx.verify(zhang);
-    await expectRejected(ctx, () => ctx.docs.bind(openId, { ...formOf(passport), ...over } as Record<string, unknown>), 'VALIDATION_FAILED', fields);
+    await expectRejected(ctx, () => ctx.docs.bind(openId, { ...formOf(passport), ...over }), 'VALIDATION_FAILED', fields);
   });
 
   test('field validation comes before the identity check (sizes are bounded before any read)', async () => {

@@ -5,14 +5,26 @@
  * again. Limits come from DEFAULT_IDENTITY_LIMITS, not from numbers written here.
  */
 import { join } from 'node:path';
-import { seedDemo } from '../../node/local';
+import { seedDemo } from '../../demo/seed';
 import { createApp, type App } from '../../server/app';
 import { ManualClock } from '../../server/clock';
-import { DEMO_CITIZENS, buildResidentId } from '../../server/identity/demo-citizens';
+import { DEMO_CITIZENS, buildResidentId } from '../../demo/citizens';
 import { DEFAULT_IDENTITY_LIMITS } from '../../server/identity/service';
 import { FileSecretStore } from '../../server/keys/secrets';
 import { openSqliteStore } from '../../server/store/sqlite';
-import { callFn, failure, isFailedVerificationWrite, ok, serve, snapshot, tempDir, unexpectedChanges, verifyIdentity, type Reply, type Served } from './helpers';
+import {
+  callFn,
+  failure,
+  isFailedVerificationWrite,
+  ok,
+  serve,
+  snapshot,
+  tempDir,
+  unexpectedChanges,
+  verifyIdentity,
+  type Reply,
+  type Served,
+} from './helpers';
 
 let clock: ManualClock;
 let app: App;

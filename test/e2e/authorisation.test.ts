@@ -5,9 +5,10 @@
  * gateway is not in local mode, with nothing written.
  */
 import { join } from 'node:path';
-import { openLocalApp, seedDemo } from '../../node/local';
+import { openLocalApp } from '../../node/local';
+import { seedDemo } from '../../demo/seed';
 import type { App } from '../../server/app';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 import {
   bindableDocument,
   callFn,
@@ -53,7 +54,7 @@ function expectNothingOfAlice(body: unknown) {
 }
 
 describe('another caller', () => {
-  test('who never verified gets IDENTITY_REQUIRED for certificate.get and certificate.issue, never Alice\'s certificate, and nothing is written', async () => {
+  test("who never verified gets IDENTITY_REQUIRED for certificate.get and certificate.issue, never Alice's certificate, and nothing is written", async () => {
     const before = await snapshot(app.store);
     for (const action of ['get', 'issue']) {
       const r = await callFn(local.base, 'certificate', BOB.openid, { action });
@@ -82,7 +83,7 @@ describe('another caller', () => {
     expect(unexpectedChanges(before, await snapshot(app.store))).toEqual([]);
   });
 
-  test('cannot use Alice\'s face-check token to verify as Alice', async () => {
+  test("cannot use Alice's face-check token to verify as Alice", async () => {
     const person = { name: ALICE.citizen.name, idNumber: ALICE.citizen.idNumber };
     const aliceSession = await ok(callFn(local.base, 'identity', ALICE.openid, { action: 'beginFaceCheck', ...person }));
     const before = await snapshot(app.store);

@@ -5,13 +5,14 @@
  * verification is documented to make (server/identity/service.ts).
  */
 import { join } from 'node:path';
-import { call, openLocalApp, seedDemo } from '../../node/local';
+import { call, openLocalApp } from '../../node/local';
+import { seedDemo } from '../../demo/seed';
 import type { App } from '../../server/app';
 import { buildTd3 } from '../../server/documents/mrz';
-import { DEMO_MRZ_CODES } from '../../server/documents/registry';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { DEMO_MRZ_CODES } from '../../demo/documents';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 import { generateSourceKey } from '../../server/ingest/signature';
-import { DEMO_SOURCE_IDS } from '../../server/records/demo-records';
+import { DEMO_SOURCE_IDS } from '../../demo/records';
 import { REQUEST_LIMITS } from '../../server/validate';
 import {
   bindableDocument,
@@ -60,7 +61,11 @@ afterAll(async () => {
 });
 
 /** Runs `send`, asserts the status, code and (when given) the fields, and that nothing was written. */
-async function expectRefused(send: () => Promise<Reply>, expected: { status: number; code: string; fields?: string[] }, allowed?: (c: Change) => boolean): Promise<Reply> {
+async function expectRefused(
+  send: () => Promise<Reply>,
+  expected: { status: number; code: string; fields?: string[] },
+  allowed?: (c: Change) => boolean,
+): Promise<Reply> {
   const before = await snapshot(app.store);
   const r = await send();
   expect(failure(r)).toEqual({ status: expected.status, ok: false, code: expected.code });
@@ -82,7 +87,13 @@ function wrongCheckDigit(id: string): string {
 describe('identity', () => {
   test.each(['beginFaceCheck', 'verify'])('%s with a wrong ID check digit: ID_NUMBER_INVALID, nothing written (not even an attempt)', async (action) => {
     await expectRefused(
-      () => callFn(server.base, 'identity', 'e2e-checkdigit', { action, name: LI.name, idNumber: wrongCheckDigit(LI.idNumber), ...(action === 'verify' ? { faceToken: 'LF1.0.x' } : {}) }),
+      () =>
+        callFn(server.base, 'identity', 'e2e-checkdigit', {
+          action,
+          name: LI.name,
+          idNumber: wrongCheckDigit(LI.idNumber),
+          ...(action === 'verify' ? { faceToken: 'LF1.0.x' } : {}),
+        }),
       { status: 400, code: 'ID_NUMBER_INVALID', fields: ['idNumber', 'idNumber.checkDigit'] },
     );
   });
@@ -91,7 +102,11 @@ describe('identity', () => {
     const person = { name: '李娟', idNumber: LI.idNumber };
     const session = await ok(callFn(server.base, 'identity', 'e2e-wrongname', { action: 'beginFaceCheck', ...person }));
     const before = await snapshot(app.store);
-    await expectRefused(() => callFn(server.base, 'identity', 'e2e-wrongname', { action: 'verify', ...person, faceToken: session.faceToken }), { status: 422, code: 'IDENTITY_MISMATCH' }, isFailedVerificationWrite);
+    await expectRefused(
+      () => callFn(server.base, 'identity', 'e2e-wrongname', { action: 'verify', ...person, faceToken: session.faceToken }),
+      { status: 422, code: 'IDENTITY_MISMATCH' },
+      isFailedVerificationWrite,
+    );
     // Those writes happened (counters and one audit entry), and the audit keeps no raw ID number.
     const after = await snapshot(app.store);
     const written = [...after.keys()].filter((k) => after.get(k) !== before.get(k));
@@ -107,7 +122,11 @@ describe('identity', () => {
     ['Latin letters for the name', { name: 'LI NA', idNumber: LI.idNumber }, 'name'],
     ['a missing ID number', { name: LI.name }, 'idNumber'],
   ])('wrong types and formats (%s): VALIDATION_FAILED naming the field', async (_what, input, field) => {
-    await expectRefused(() => callFn(server.base, 'identity', 'e2e-types', { action: 'beginFaceCheck', ...input }), { status: 400, code: 'VALIDATION_FAILED', fields: [field] });
+    await expectRefused(() => callFn(server.base, 'identity', 'e2e-types', { action: 'beginFaceCheck', ...input }), {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: [field],
+    });
   });
 });
 
@@ -116,7 +135,10 @@ describe('oversized input', () => {
 
   test('a 100 KB name is refused by size at the gateway (413) and, without the gateway, as too long a field', async () => {
     const name = big(Math.ceil((100 * 1024) / 3)); // 3 UTF-8 bytes each: 100 KB
-    await expectRefused(() => callFn(server.base, 'identity', 'e2e-big', { action: 'beginFaceCheck', name, idNumber: LI.idNumber }), { status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    await expectRefused(() => callFn(server.base, 'identity', 'e2e-big', { action: 'beginFaceCheck', name, idNumber: LI.idNumber }), {
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+    });
     const before = await snapshot(app.store);
     const env = await call(app, 'identity', 'e2e-big', { action: 'beginFaceCheck', name, idNumber: LI.idNumber });
     expect(env.ok).toBe(false);
@@ -129,7 +151,11 @@ describe('oversized input', () => {
   });
 
   test('a long name inside the body limit: VALIDATION_FAILED naming the field', async () => {
-    await expectRefused(() => callFn(server.base, 'identity', 'e2e-big', { action: 'beginFaceCheck', name: big(10_000), idNumber: LI.idNumber }), { status: 400, code: 'VALIDATION_FAILED', fields: ['name'] });
+    await expectRefused(() => callFn(server.base, 'identity', 'e2e-big', { action: 'beginFaceCheck', name: big(10_000), idNumber: LI.idNumber }), {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: ['name'],
+    });
   });
 
   test('a body over 64 KB: 413 before it is parsed', async () => {
@@ -159,7 +185,10 @@ describe('requests that are not what a function takes', () => {
 
   test('body that is not JSON, or not UTF-8: BAD_REQUEST', async () => {
     await expectRefused(() => callFn(server.base, 'identity', CALLER, undefined, '{"action": "status"'), { status: 400, code: 'BAD_REQUEST' });
-    await expectRefused(() => callFn(server.base, 'identity', CALLER, undefined, new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d])), { status: 400, code: 'BAD_REQUEST' });
+    await expectRefused(() => callFn(server.base, 'identity', CALLER, undefined, new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d])), {
+      status: 400,
+      code: 'BAD_REQUEST',
+    });
   });
 
   test('an unknown function: 404 NOT_FOUND', async () => {
@@ -171,28 +200,59 @@ describe('passport binding', () => {
   const own = bindableDocument(ZHANG);
   const otherPerson = bindableDocument(LI);
   const mrzFor = (surname: string, givenNames: string) =>
-    buildTd3({ documentCode: DEMO_MRZ_CODES[own.type], surname, givenNames, number: own.number, birthDate: ZHANG.birthDate, sex: ZHANG.sex, expiryDate: own.expiresOn }).join('\n');
+    buildTd3({
+      documentCode: DEMO_MRZ_CODES[own.type],
+      surname,
+      givenNames,
+      number: own.number,
+      birthDate: ZHANG.birthDate,
+      sex: ZHANG.sex,
+      expiryDate: own.expiresOn,
+    }).join('\n');
 
-  test('another person\'s passport (with its MRZ, and without): DOCUMENT_MISMATCH', async () => {
+  test("another person's passport (with its MRZ, and without): DOCUMENT_MISMATCH", async () => {
     await expectRefused(() => callFn(server.base, 'document', CALLER, documentForm(otherPerson)), { status: 422, code: 'DOCUMENT_MISMATCH' });
-    await expectRefused(() => callFn(server.base, 'document', CALLER, documentForm(otherPerson, null)), { status: 422, code: 'DOCUMENT_MISMATCH', fields: ['number'] });
+    await expectRefused(() => callFn(server.base, 'document', CALLER, documentForm(otherPerson, null)), {
+      status: 422,
+      code: 'DOCUMENT_MISMATCH',
+      fields: ['number'],
+    });
   });
 
-  test('the caller\'s passport with another name in a well-formed MRZ: DOCUMENT_MISMATCH on mrz.name', async () => {
-    await expectRefused(() => callFn(server.base, 'document', CALLER, documentForm(own, mrzFor(own.surname, 'WEIMING'))), { status: 422, code: 'DOCUMENT_MISMATCH', fields: ['mrz.name'] });
-    await expectRefused(() => callFn(server.base, 'document', CALLER, documentForm(own, mrzFor('WANG', own.givenNames))), { status: 422, code: 'DOCUMENT_MISMATCH', fields: ['mrz.name'] });
+  test("the caller's passport with another name in a well-formed MRZ: DOCUMENT_MISMATCH on mrz.name", async () => {
+    await expectRefused(() => callFn(server.base, 'document', CALLER, documentForm(own, mrzFor(own.surname, 'WEIMING'))), {
+      status: 422,
+      code: 'DOCUMENT_MISMATCH',
+      fields: ['mrz.name'],
+    });
+    await expectRefused(() => callFn(server.base, 'document', CALLER, documentForm(own, mrzFor('WANG', own.givenNames))), {
+      status: 422,
+      code: 'DOCUMENT_MISMATCH',
+      fields: ['mrz.name'],
+    });
   });
 
   test('an MRZ for another document number than the form: DOCUMENT_INVALID', async () => {
-    await expectRefused(() => callFn(server.base, 'document', CALLER, { ...documentForm(own), number: 'EH4180274' }), { status: 400, code: 'DOCUMENT_INVALID', fields: ['number'] });
+    await expectRefused(() => callFn(server.base, 'document', CALLER, { ...documentForm(own), number: 'EH4180274' }), {
+      status: 400,
+      code: 'DOCUMENT_INVALID',
+      fields: ['number'],
+    });
   });
 
   test('malformed MRZ (a wrong check digit, garbage, one line): MRZ_INVALID', async () => {
     const [l1, l2] = own.mrz;
     const check = l2[9];
     const flipped = l2.slice(0, 9) + String((Number(check) + 1) % 10) + l2.slice(10);
-    await expectRefused(() => callFn(server.base, 'document', CALLER, documentForm(own, `${l1}\n${flipped}`)), { status: 400, code: 'MRZ_INVALID', fields: ['mrz.documentNumberCheckDigit'] });
-    await expectRefused(() => callFn(server.base, 'document', CALLER, documentForm(own, 'this is not an MRZ\nnor is this')), { status: 400, code: 'MRZ_INVALID' });
+    await expectRefused(() => callFn(server.base, 'document', CALLER, documentForm(own, `${l1}\n${flipped}`)), {
+      status: 400,
+      code: 'MRZ_INVALID',
+      fields: ['mrz.documentNumberCheckDigit'],
+    });
+    await expectRefused(() => callFn(server.base, 'document', CALLER, documentForm(own, 'this is not an MRZ\nnor is this')), {
+      status: 400,
+      code: 'MRZ_INVALID',
+    });
     await expectRefused(() => callFn(server.base, 'document', CALLER, documentForm(own, l1)), { status: 400, code: 'MRZ_INVALID' });
   });
 
@@ -203,7 +263,11 @@ describe('passport binding', () => {
     ['an MRZ far too long', { mrz: 'P'.repeat(5000) }, 'mrz'],
     ['a date that does not exist', { expiry: '2031-02-30' }, 'expiry'],
   ])('wrong types and sizes (%s): VALIDATION_FAILED naming the field', async (_what, patch, field) => {
-    await expectRefused(() => callFn(server.base, 'document', CALLER, { ...documentForm(own), ...patch }), { status: 400, code: 'VALIDATION_FAILED', fields: [field] });
+    await expectRefused(() => callFn(server.base, 'document', CALLER, { ...documentForm(own), ...patch }), {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: [field],
+    });
   });
 
   test('after all that, the right passport still binds (the refusals were about the input)', async () => {
@@ -226,7 +290,10 @@ describe('lab ingestion', () => {
 
   test('an unknown source, and a request signed an hour ago: UNAUTHENTICATED', async () => {
     await expectRefused(() => postIngest(server.base, signedIngest('e2e-unknown-lab', generateSourceKey(), body())), { status: 401, code: 'UNAUTHENTICATED' });
-    await expectRefused(() => postIngest(server.base, signedIngest(LAB, labKey, body(), { now: Date.now() - 3_600_000 })), { status: 401, code: 'UNAUTHENTICATED' });
+    await expectRefused(() => postIngest(server.base, signedIngest(LAB, labKey, body(), { now: Date.now() - 3_600_000 })), {
+      status: 401,
+      code: 'UNAUTHENTICATED',
+    });
   });
 
   test('a replayed request, and a new body under a used nonce: REPLAYED, nothing written', async () => {

@@ -17,13 +17,14 @@ import { verifyCode } from '../../core/hcert';
 import { KeyStore } from '../../core/keys';
 import { verifyTrustList } from '../../core/trustlist';
 import { nodeCrypto } from '../../node/crypto-node';
-import { openLocalApp, seedDemo } from '../../node/local';
+import { openLocalApp } from '../../node/local';
+import { seedDemo } from '../../demo/seed';
 import type { App } from '../../server/app';
-import { DEMO_DOCUMENTS } from '../../server/documents/registry';
-import { buildResidentId, DEMO_CITIZENS, type DemoCitizen } from '../../server/identity/demo-citizens';
+import { DEMO_DOCUMENTS } from '../../demo/documents';
+import { buildResidentId, DEMO_CITIZENS, type DemoCitizen } from '../../demo/citizens';
 import { userIdFor } from '../../server/identity/person-id';
 import { WrappedKeyring } from '../../server/ingest/signature';
-import { DEMO_SOURCE_IDS } from '../../server/records/demo-records';
+import { DEMO_SOURCE_IDS } from '../../demo/records';
 import { recordDocId } from '../../server/records/record-id';
 import { recordVersion } from '../../server/records/version';
 import type { CertificateDoc } from '../../server/issuance/service';
@@ -75,7 +76,9 @@ function freshApp(label: string): void {
 }
 
 /** The lab's signed POST /ingest/records; the summary. */
-async function ingest(records: unknown[]): Promise<{ accepted: number; unchanged: number; updated: number; withdrawn: number; rejected: Array<{ index: number; field: string; code: string }> }> {
+async function ingest(
+  records: unknown[],
+): Promise<{ accepted: number; unchanged: number; updated: number; withdrawn: number; rejected: Array<{ index: number; field: string; code: string }> }> {
   return ok(postIngest(server.base, signedIngest(LAB, labKey, { records })));
 }
 
@@ -159,19 +162,32 @@ describe('corrections and withdrawals revoke what they invalidate', () => {
     expect(corrected).toMatchObject({ updated: 1, rejected: [] });
     expect(await verdicts(first)).toEqual(allRevoked(codeCount(first)));
     const revocations = await ok(callFn(server.base, 'admin', OPERATOR, { action: 'revocations' }));
-    expect(revocations.find((r: { certificateId: string }) => r.certificateId === first.id)).toMatchObject({ reasonCode: 'RECORD_CORRECTED', revokedBy: `source:${LAB}` });
+    expect(revocations.find((r: { certificateId: string }) => r.certificateId === first.id)).toMatchObject({
+      reasonCode: 'RECORD_CORRECTED',
+      revokedBy: `source:${LAB}`,
+    });
 
     // The holder's next look: a new certificate with the corrected result, and why the old one ended.
     const second = await ok(callFn(server.base, 'certificate', openid, { action: 'get' }));
     expect(second.id).not.toBe(first.id);
     expect(second.status).toBe('valid');
     expect(carried(second).map((t: { result: string }) => t.result)).toEqual(['260373001']);
-    expect(second.previous).toEqual({ id: first.id, revokedAt: expect.any(Number), reason: expect.stringMatching(/corrected a record/), reasonCode: 'RECORD_CORRECTED' });
+    expect(second.previous).toEqual({
+      id: first.id,
+      revokedAt: expect.any(Number),
+      reason: expect.stringMatching(/corrected a record/),
+      reasonCode: 'RECORD_CORRECTED',
+    });
     expect(await verdicts(second)).toEqual(allValid(codeCount(second)));
     expect(await ok(callFn(server.base, 'certificate', openid, { action: 'issue' }))).toEqual(second);
 
     // The lab withdraws the record altogether.
-    const withdrawal = { operation: 'withdraw', sourceRecordId: 'E2E-CHAIN-CORR', person: { idNumber: ZHANG_WEI.idNumber, name: ZHANG_WEI.name }, reason: '样本编号错配 / sample mix-up' };
+    const withdrawal = {
+      operation: 'withdraw',
+      sourceRecordId: 'E2E-CHAIN-CORR',
+      person: { idNumber: ZHANG_WEI.idNumber, name: ZHANG_WEI.name },
+      reason: '样本编号错配 / sample mix-up',
+    };
     expect(await ingest([withdrawal])).toMatchObject({ withdrawn: 1, rejected: [] });
     expect(await verdicts(second)).toEqual(allRevoked(codeCount(second)));
     const third = await ok(callFn(server.base, 'certificate', openid, { action: 'issue' }));
@@ -195,7 +211,9 @@ describe('corrections and withdrawals revoke what they invalidate', () => {
     const viaPublicAffairs = await ok(callFn(server.base, 'certificate', openid, { action: 'issue' }));
     expect(viaPublicAffairs.id).not.toBe(viaOrdinary.id);
     expect(viaPublicAffairs.certificate.holder.documentNumber).toBe(documentOf(ZHANG_WEI, 'public-affairs').number);
-    expect(await ingest([{ ...naatRecord(ZHANG_WEI, 'E2E-CHAIN-BOTH', sampled), centre: '北京市朝阳区疾病预防控制中心核酸检测实验室（复核）' }])).toMatchObject({ updated: 1, rejected: [] });
+    expect(await ingest([{ ...naatRecord(ZHANG_WEI, 'E2E-CHAIN-BOTH', sampled), centre: '北京市朝阳区疾病预防控制中心核酸检测实验室（复核）' }])).toMatchObject(
+      { updated: 1, rejected: [] },
+    );
     expect(await verdicts(viaOrdinary)).toEqual(allRevoked(codeCount(viaOrdinary)));
     expect(await verdicts(viaPublicAffairs)).toEqual(allRevoked(codeCount(viaPublicAffairs)));
   });
@@ -264,17 +282,32 @@ describe('revocation that holds', () => {
 
     // Only operators; malformed requests are refused; nothing written.
     let before = await snapshot(app.store);
-    expect(failure(await callFn(server.base, 'admin', openid, { action: 'hold', idNumber: LIU_YANG.idNumber, reason }))).toEqual({ status: 403, ok: false, code: 'FORBIDDEN' });
-    for (const bad of [{ reason }, { idNumber: LIU_YANG.idNumber, certificateId: 'URN:UVCI:01:CN:ABC#X', reason }, { idNumber: LIU_YANG.idNumber.slice(0, 17) + (LIU_YANG.idNumber[17] === '0' ? '1' : '0'), reason }, { idNumber: LIU_YANG.idNumber, reason: ' ' }]) {
+    expect(failure(await callFn(server.base, 'admin', openid, { action: 'hold', idNumber: LIU_YANG.idNumber, reason }))).toEqual({
+      status: 403,
+      ok: false,
+      code: 'FORBIDDEN',
+    });
+    for (const bad of [
+      { reason },
+      { idNumber: LIU_YANG.idNumber, certificateId: 'URN:UVCI:01:CN:ABC#X', reason },
+      { idNumber: LIU_YANG.idNumber.slice(0, 17) + (LIU_YANG.idNumber[17] === '0' ? '1' : '0'), reason },
+      { idNumber: LIU_YANG.idNumber, reason: ' ' },
+    ]) {
       expect(failure(await callFn(server.base, 'admin', OPERATOR, { action: 'hold', ...bad })).code).toBe('VALIDATION_FAILED');
     }
     expect(unexpectedChanges(before, await snapshot(app.store))).toEqual([]);
 
     const held = await ok(callFn(server.base, 'admin', OPERATOR, { action: 'hold', idNumber: LIU_YANG.idNumber, reason }));
     expect(held).toEqual({ held: true, personId: app.personIds.personId(LIU_YANG.idNumber) });
-    expect(failure(await callFn(server.base, 'admin', OPERATOR, { action: 'hold', idNumber: LIU_YANG.idNumber, reason }))).toEqual({ status: 409, ok: false, code: 'CONFLICT' });
+    expect(failure(await callFn(server.base, 'admin', OPERATOR, { action: 'hold', idNumber: LIU_YANG.idNumber, reason }))).toEqual({
+      status: 409,
+      ok: false,
+      code: 'CONFLICT',
+    });
     const list = await ok(callFn(server.base, 'admin', OPERATOR, { action: 'holds' }));
-    expect(list).toContainEqual(expect.objectContaining({ personId: held.personId, reason, idNumberMasked: expect.stringMatching(/\*/), placedBy: userIdFor(OPERATOR) }));
+    expect(list).toContainEqual(
+      expect.objectContaining({ personId: held.personId, reason, idNumberMasked: expect.stringMatching(/\*/), placedBy: userIdFor(OPERATOR) }),
+    );
 
     before = await snapshot(app.store);
     const refused = await callFn(server.base, 'certificate', openid, { action: 'issue' });
@@ -288,7 +321,12 @@ describe('revocation that holds', () => {
     expect(cert.status).toBe('valid');
 
     const audit = await app.store.find('audit', { personId: held.personId }, { limit: 1000 });
-    expect(audit.filter((e) => e.action === 'issuance.hold' || e.action === 'issuance.release').map((e) => [e.action, e.actor, e.reason]).sort()).toEqual([
+    expect(
+      audit
+        .filter((e) => e.action === 'issuance.hold' || e.action === 'issuance.release')
+        .map((e) => [e.action, e.actor, e.reason])
+        .sort(),
+    ).toEqual([
       ['issuance.hold', userIdFor(OPERATOR), reason],
       ['issuance.release', userIdFor(OPERATOR), '核实为本人 / identity confirmed'],
     ]);

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
-import { runDemo, BUNDLES, bindableDocument, cliVerify, decodeQrPng, dscsChainToCsca, ensureBuilt, runNode, tempDir } from './helpers';
+import { DEMO_CITIZENS } from '../../demo/citizens';
+import { runDemo, BUNDLES, bindableDocument, cliVerify, decodeQrPng, dscsChainToCsca, runNode, tempDir } from './helpers';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 
@@ -29,7 +29,13 @@ describe('npm run demo -- --out DIR', () => {
   test('certificate.json has the holder with the document number, the codes, issuedAt and expiresAt', () => {
     const traveller = DEMO_CITIZENS[0];
     const doc = bindableDocument(traveller);
-    expect(certificate.holder).toMatchObject({ documentNumber: doc.number, documentType: doc.type, surnameLatin: doc.surname, givenNameLatin: doc.givenNames, dateOfBirth: traveller.birthDate });
+    expect(certificate.holder).toMatchObject({
+      documentNumber: doc.number,
+      documentType: doc.type,
+      surnameLatin: doc.surname,
+      givenNameLatin: doc.givenNames,
+      dateOfBirth: traveller.birthDate,
+    });
     expect(typeof certificate.codes.ithc).toBe('string');
     expect(certificate.codes.ithc).toMatch(/^ITHC1:/);
     expect(Array.isArray(certificate.codes.dcc)).toBe(true);
@@ -62,7 +68,9 @@ describe('npm run demo -- --out DIR', () => {
     const codes = [certificate.codes.ithc, ...certificate.codes.dcc];
     const r = await cliVerify(join(out, 'trustlist.json'), codes);
     expect({ exit: r.exit, stderr: r.stderr }).toEqual({ exit: 0, stderr: '' });
-    expect(r.verdicts.map((v) => ({ valid: v.valid, errors: v.errors, format: v.format }))).toEqual(codes.map((c) => ({ valid: true, errors: [], format: c.startsWith('HC1:') ? 'dcc' : 'ithc' })));
+    expect(r.verdicts.map((v) => ({ valid: v.valid, errors: v.errors, format: v.format }))).toEqual(
+      codes.map((c) => ({ valid: true, errors: [], format: c.startsWith('HC1:') ? 'dcc' : 'ithc' })),
+    );
     // The comprehensive code carries the holder's document number.
     expect(r.verdicts[0].payload.holder.documentNumber).toBe(certificate.holder.documentNumber);
   });
@@ -73,8 +81,15 @@ describe('npm run demo -- --out DIR', () => {
     expect(r.code).toBe(0);
     const second = JSON.parse(readFileSync(join(again, 'certificate.json'), 'utf8'));
     // Sealed codes use a fresh ephemeral key each time (docs/sealed-codes.md); the signed codes are stored and reused.
-    expect({ id: second.id, ithc: second.codes.ithc, dcc: second.codes.dcc, issuedAt: second.issuedAt }).toEqual({ id: certificate.id, ithc: certificate.codes.ithc, dcc: certificate.codes.dcc, issuedAt: certificate.issuedAt });
-    expect(second.codes.sealed.map((s: { authority: string; kid: string }) => [s.authority, s.kid])).toEqual(certificate.codes.sealed.map((s: { authority: string; kid: string }) => [s.authority, s.kid]));
+    expect({ id: second.id, ithc: second.codes.ithc, dcc: second.codes.dcc, issuedAt: second.issuedAt }).toEqual({
+      id: certificate.id,
+      ithc: certificate.codes.ithc,
+      dcc: certificate.codes.dcc,
+      issuedAt: certificate.issuedAt,
+    });
+    expect(second.codes.sealed.map((s: { authority: string; kid: string }) => [s.authority, s.kid])).toEqual(
+      certificate.codes.sealed.map((s: { authority: string; kid: string }) => [s.authority, s.kid]),
+    );
     // Private keys live in the data folder only, readable by the owner alone, and not in the outputs.
     expect(existsSync(join(data, 'secrets'))).toBe(true);
     const secrets = join(data, 'secrets');

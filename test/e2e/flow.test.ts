@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { nobleCrypto } from '../../core/crypto/noble';
 import { nodeCrypto } from '../../node/crypto-node';
-import { openLocalApp, seedDemo } from '../../node/local';
+import { openLocalApp } from '../../node/local';
+import { seedDemo } from '../../demo/seed';
 import type { App } from '../../server/app';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 import { selectRecords } from '../../server/issuance/build';
 import { CERTIFICATE_ENCODING } from '../../server/issuance/service';
-import { DEMO_SOURCE_IDS } from '../../server/records/demo-records';
+import { DEMO_SOURCE_IDS } from '../../demo/records';
 import type { HealthRecord } from '../../server/records/types';
 import {
   bindableDocument,
@@ -102,7 +103,8 @@ describe('the traveller flow over the local gateway', () => {
     expect(verdicts.map((v) => ({ valid: v.valid, errors: v.errors }))).toEqual(codes.map(() => ({ valid: true, errors: [] })));
     // HC1 codes under a DCC signer, the ITHC1 code under an ITHC signer: each format's list apart.
     const kidsOf = (entries: Array<{ kid: string }>) => entries.map((c) => c.kid);
-    for (const [i, v] of verdicts.entries()) expect(kidsOf(codes[i].startsWith('HC1:') ? published.body.certificates : published.body.ithcCertificates)).toContain(v.kid);
+    for (const [i, v] of verdicts.entries())
+      expect(kidsOf(codes[i].startsWith('HC1:') ? published.body.certificates : published.body.ithcCertificates)).toContain(v.kid);
 
     // The comprehensive code: this holder, this document, these records.
     const selected = await selectedRecords();
@@ -110,8 +112,18 @@ describe('the traveller flow over the local gateway', () => {
     const ithc = verdicts[0];
     expect(ithc.format).toBe('ithc');
     expect(ithc.payload.id).toBe(view.id);
-    expect(ithc.payload.holder).toMatchObject({ documentNumber: doc.number, documentType: doc.type, surnameLatin: doc.surname, givenNameLatin: doc.givenNames, dateOfBirth: TRAVELLER.birthDate });
-    expect([ithc.payload.tests.length, ithc.payload.antibodyTests.length, ithc.payload.vaccinations.length]).toEqual([count('naat'), count('igg'), count('vaccination')]);
+    expect(ithc.payload.holder).toMatchObject({
+      documentNumber: doc.number,
+      documentType: doc.type,
+      surnameLatin: doc.surname,
+      givenNameLatin: doc.givenNames,
+      dateOfBirth: TRAVELLER.birthDate,
+    });
+    expect([ithc.payload.tests.length, ithc.payload.antibodyTests.length, ithc.payload.vaccinations.length]).toEqual([
+      count('naat'),
+      count('igg'),
+      count('vaccination'),
+    ]);
 
     // One HC1 per record a DCC can express (tests and vaccinations; antibody tests have no DCC type).
     const expressible = selected.filter((r) => r.kind === 'naat' || r.kind === 'vaccination');
@@ -157,7 +169,9 @@ describe('the traveller flow over the local gateway', () => {
     const r = await cliVerify(empty, codes);
     // No signing key at all: cannot check (exit 3), not invalid.
     expect(r.exit).toBe(3);
-    expect(r.verdicts.map((v) => ({ valid: v.valid, codes: v.errors.map((e) => e.code), payload: v.payload }))).toEqual(codes.map(() => ({ valid: false, codes: ['KID_UNKNOWN'], payload: null })));
+    expect(r.verdicts.map((v) => ({ valid: v.valid, codes: v.errors.map((e) => e.code), payload: v.payload }))).toEqual(
+      codes.map(() => ({ valid: false, codes: ['KID_UNKNOWN'], payload: null })),
+    );
 
     // Flip one base45 character in the middle of the comprehensive code.
     const code = first.codes.ithc as string;

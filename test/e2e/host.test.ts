@@ -41,7 +41,7 @@ function startServer(env: Record<string, string>): Promise<Running> {
     started.add(child);
     let out = '';
     let settled = false;
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       const m = /^Gateway\s+http:\/\/127\.0\.0\.1:(\d+)/m.exec(out);
       const cert = /^Certificate (\S+),/m.exec(out);
@@ -50,7 +50,7 @@ function startServer(env: Record<string, string>): Promise<Running> {
         resolve({ child, port: Number(m[1]), certificate: cert[1] });
       }
     });
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.on('exit', (code) => {
       if (settled) return;
       settled = true;
@@ -77,7 +77,13 @@ function parse(text: string): unknown {
  * One request with exactly the Host given (none when null), through node:http, to the gateway on
  * 127.0.0.1 — what a browser does after DNS rebinding: it connects to 127.0.0.1 and names its own host.
  */
-function send(port: number, host: string | null, method: string, path: string, opts: { headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+function send(
+  port: number,
+  host: string | null,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (host !== null) headers.host = host;
@@ -108,7 +114,7 @@ function sendRaw(port: number, text: string): Promise<{ status: number; body: an
       if (/\r\ntransfer-encoding: chunked/i.test(head)) {
         // Chunk sizes count bytes, not characters.
         const parts: Buffer[] = [];
-        for (let at = 0; ; ) {
+        for (let at = 0; ;) {
           const eol = body.indexOf('\r\n', at);
           const size = parseInt(body.subarray(at, eol).toString('latin1'), 16);
           if (!size) break;
@@ -163,9 +169,23 @@ describe('another host name (DNS rebinding)', () => {
   test('every function, route and method is refused the same way', async () => {
     const host = `evil.example:${port}`;
     for (const fn of ['identity', 'document', 'certificate', 'relatives', 'partners', 'admin', 'trustlist', 'nope']) {
-      expectMisdirected(await send(port, host, 'POST', `/functions/${fn}`, { headers: { [LOCAL_OPENID_HEADER]: OPERATOR }, body: '{"action":"get"}' }), `POST /functions/${fn}`);
+      expectMisdirected(
+        await send(port, host, 'POST', `/functions/${fn}`, { headers: { [LOCAL_OPENID_HEADER]: OPERATOR }, body: '{"action":"get"}' }),
+        `POST /functions/${fn}`,
+      );
     }
-    for (const path of ['/trustlist', '/trustlist/dsc', '/trustlist/signed', '/verify', '/verify/', '/verify/index.html', '/health', `/files/${'A'.repeat(22)}.pdf`, '/ingest/records', '/nope']) {
+    for (const path of [
+      '/trustlist',
+      '/trustlist/dsc',
+      '/trustlist/signed',
+      '/verify',
+      '/verify/',
+      '/verify/index.html',
+      '/health',
+      `/files/${'A'.repeat(22)}.pdf`,
+      '/ingest/records',
+      '/nope',
+    ]) {
       for (const method of ['GET', 'HEAD', 'POST', 'OPTIONS']) {
         const a = await send(port, host, method, path, method === 'POST' ? { body: '{}' } : {});
         // HEAD answers carry no body: the status says it.
@@ -176,14 +196,31 @@ describe('another host name (DNS rebinding)', () => {
   });
 
   test('names that only look like ours are refused: another port, no port, a trailing dot, user info, a list of hosts, an absolute target', async () => {
-    for (const host of [`127.0.0.1:${port + 1}`, '127.0.0.1', 'localhost', `localhost.:${port}`, `127.0.0.2:${port}`, `evil.example@127.0.0.1:${port}`, `127.0.0.1:${port}@evil.example`, `127.0.0.1:${port}.evil.example`, `127.0.0.1:${port}, evil.example`, 'ithc.example.gov.cn:8443', 'ithc.example.gov.cn.evil.example', `[::2]:${port}`, '']) {
+    for (const host of [
+      `127.0.0.1:${port + 1}`,
+      '127.0.0.1',
+      'localhost',
+      `localhost.:${port}`,
+      `127.0.0.2:${port}`,
+      `evil.example@127.0.0.1:${port}`,
+      `127.0.0.1:${port}@evil.example`,
+      `127.0.0.1:${port}.evil.example`,
+      `127.0.0.1:${port}, evil.example`,
+      'ithc.example.gov.cn:8443',
+      'ithc.example.gov.cn.evil.example',
+      `[::2]:${port}`,
+      '',
+    ]) {
       // An empty Host is a missing one (400); every other is another server's name (421).
       const a = await send(port, host, 'GET', '/health');
       if (host === '') expect({ host, status: a.status, code: a.body?.error?.code }).toEqual({ host, status: 400, code: 'BAD_REQUEST' });
       else expectMisdirected(a, `Host: ${host}`);
     }
     // An absolute-form target names the host itself, and takes precedence over the Host header (RFC 9112 §3.2.2).
-    expectMisdirected(await sendRaw(port, `GET http://evil.example:${port}/health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`), 'absolute target naming evil.example');
+    expectMisdirected(
+      await sendRaw(port, `GET http://evil.example:${port}/health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`),
+      'absolute target naming evil.example',
+    );
     const own = await sendRaw(port, `GET http://127.0.0.1:${port}/health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
     expect({ status: own.status, body: own.body }).toEqual({ status: 200, body: { ok: true } });
   });
@@ -199,7 +236,15 @@ describe('another host name (DNS rebinding)', () => {
 
 describe('its own names', () => {
   test('loopback names with its port (any letter case) and the public base URL host answer everything', async () => {
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LocalHost:${port}`, `[::1]:${port}`, 'ithc.example.gov.cn', 'ithc.example.gov.cn:443', 'ITHC.example.gov.cn']) {
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `LocalHost:${port}`,
+      `[::1]:${port}`,
+      'ithc.example.gov.cn',
+      'ithc.example.gov.cn:443',
+      'ITHC.example.gov.cn',
+    ]) {
       const health = await send(port, host, 'GET', '/health');
       expect({ host, status: health.status }).toEqual({ host, status: 200 });
       const list = await callAdmin(port, host, { action: 'revocations' });
@@ -227,7 +272,16 @@ describe('in a browser', () => {
       headless: true,
       chromiumSandbox: false,
       // evil.example resolves to 127.0.0.1: the state DNS rebinding leaves a browser in.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP evil.example 127.0.0.1'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--host-resolver-rules=MAP evil.example 127.0.0.1',
+      ],
     });
   }, 60_000);
   afterAll(async () => browser?.close());
@@ -251,7 +305,11 @@ describe('in a browser', () => {
     try {
       const nav = await page.goto(`http://evil.example:${port}/verify/`);
       expect(nav?.status()).toBe(421);
-      const r = await fetchIn(page, '/functions/admin', { method: 'POST', headers: { 'content-type': 'application/json', [LOCAL_OPENID_HEADER]: OPERATOR }, body: '{"action":"revocations"}' });
+      const r = await fetchIn(page, '/functions/admin', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [LOCAL_OPENID_HEADER]: OPERATOR },
+        body: '{"action":"revocations"}',
+      });
       expect(r).toMatchObject({ status: 421 });
       expect(JSON.parse((r as { body: string }).body).error.code).toBe('MISDIRECTED_REQUEST');
     } finally {
@@ -272,7 +330,11 @@ describe('in a browser', () => {
       try {
         await other.goto(`http://localhost:${port}/verify/`);
         expect(await fetchIn(other, `http://127.0.0.1:${port}/trustlist`, {})).toMatchObject({ status: 200 });
-        const call = await fetchIn(other, `http://127.0.0.1:${port}/functions/admin`, { method: 'POST', headers: { 'content-type': 'application/json', [LOCAL_OPENID_HEADER]: OPERATOR }, body: '{"action":"revoke","certificateId":"x","reason":"cross-origin"}' });
+        const call = await fetchIn(other, `http://127.0.0.1:${port}/functions/admin`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [LOCAL_OPENID_HEADER]: OPERATOR },
+          body: '{"action":"revoke","certificateId":"x","reason":"cross-origin"}',
+        });
         expect(call).toHaveProperty('refused');
       } finally {
         await other.close();

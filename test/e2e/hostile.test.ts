@@ -11,16 +11,17 @@
  * prototype-pollution checks look at this process's own Object.prototype.
  */
 import { join } from 'node:path';
-import { demoRelativeFlow, demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
+import { openLocalApp } from '../../node/local';
+import { demoRelativeFlow, demoTravellerFlow, seedDemo } from '../../demo/seed';
 import type { App } from '../../server/app';
 import { SERVICE_ERROR_STATUS } from '../../server/errors';
 import { functionsFor } from '../../server/functions/definitions';
 import type { FunctionDef } from '../../server/functions/router';
 import { createGateway, LOCAL_OPENID_HEADER } from '../../server/gateway';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 import { signRequest } from '../../server/ingest/signature';
-import { DEMO_PARTNER_COUNTRY } from '../../server/partners/demo';
-import { DEMO_SOURCE_IDS } from '../../server/records/demo-records';
+import { DEMO_PARTNER_COUNTRY } from '../../demo/partner';
+import { DEMO_SOURCE_IDS } from '../../demo/records';
 import { appRoutes } from '../../server/routes';
 import { REQUEST_LIMITS } from '../../server/validate';
 import {
@@ -78,13 +79,26 @@ afterEach(() => {
 
 /** What failed identity checks are documented to write (server/identity/service.ts, server/relatives). */
 function allowedWrite(c: Change): boolean {
-  return isFailedVerificationWrite(c) || (c.coll === 'audit' && c.before === undefined && c.after?.outcome === 'failure' && /^(identity\.verify|relatives\.add)$/.test(String(c.after?.action)));
+  return (
+    isFailedVerificationWrite(c) ||
+    (c.coll === 'audit' &&
+      c.before === undefined &&
+      c.after?.outcome === 'failure' &&
+      typeof c.after?.action === 'string' &&
+      /^(identity\.verify|relatives\.add)$/.test(c.after.action))
+  );
 }
 
 /** A refusal: 4xx, the envelope with a known code and a message, and no echo of a large input. */
 function expectRefusal(r: Reply, label: string): void {
   const e = r.body?.error;
-  const seen = { label, status: r.status, ok: r.body?.ok, knownCode: typeof e?.code === 'string' && e.code in SERVICE_ERROR_STATUS, message: typeof e?.message === 'string' && e.message.length > 0 };
+  const seen = {
+    label,
+    status: r.status,
+    ok: r.body?.ok,
+    knownCode: typeof e?.code === 'string' && e.code in SERVICE_ERROR_STATUS,
+    message: typeof e?.message === 'string' && e.message.length > 0,
+  };
   expect(seen).toEqual({ label, status: seen.status >= 400 && seen.status < 500 ? seen.status : '4xx', ok: false, knownCode: true, message: true });
   expect({ label, short: JSON.stringify(r.body).length < 4096 }).toEqual({ label, short: true });
 }
@@ -164,21 +178,31 @@ describe('every action of every function', () => {
     ['a verified caller', MALLORY],
     ['an operator', OPERATOR],
     ['an anonymous caller', undefined],
-  ])('hostile field values from %s: 4xx, a clear error, nothing written', async (_who, openid) => {
-    for (const { fn, action, def } of actionsOf()) {
-      const before = await snapshot(app.store);
-      const codes = new Set<string>();
-      for (const event of eventsFor(action, def.input)) {
-        const r = await callFn(server.base, fn, openid, event);
-        expectRefusal(r, `${fn}.${action} ${JSON.stringify(event).slice(0, 120)}`);
-        codes.add(r.body.error.code);
+  ])(
+    'hostile field values from %s: 4xx, a clear error, nothing written',
+    async (_who, openid) => {
+      for (const { fn, action, def } of actionsOf()) {
+        const before = await snapshot(app.store);
+        const codes = new Set<string>();
+        for (const event of eventsFor(action, def.input)) {
+          const r = await callFn(server.base, fn, openid, event);
+          expectRefusal(r, `${fn}.${action} ${JSON.stringify(event).slice(0, 120)}`);
+          codes.add(r.body.error.code);
+        }
+        expect({ action: `${fn}.${action}`, writes: unexpectedChanges(before, await snapshot(app.store), allowedWrite) }).toEqual({
+          action: `${fn}.${action}`,
+          writes: [],
+        });
+        // The payloads reached the action's own checks, unless the caller may not call it at all.
+        const door = openid === undefined && !def.public ? 'UNAUTHENTICATED' : def.operator && openid !== OPERATOR ? 'FORBIDDEN' : null;
+        expect({ action: `${fn}.${action}`, codes: door ? [...codes] : codes.has('VALIDATION_FAILED') }).toEqual({
+          action: `${fn}.${action}`,
+          codes: door ? [door] : true,
+        });
       }
-      expect({ action: `${fn}.${action}`, writes: unexpectedChanges(before, await snapshot(app.store), allowedWrite) }).toEqual({ action: `${fn}.${action}`, writes: [] });
-      // The payloads reached the action's own checks, unless the caller may not call it at all.
-      const door = openid === undefined && !def.public ? 'UNAUTHENTICATED' : def.operator && openid !== OPERATOR ? 'FORBIDDEN' : null;
-      expect({ action: `${fn}.${action}`, codes: door ? [...codes] : codes.has('VALIDATION_FAILED') }).toEqual({ action: `${fn}.${action}`, codes: door ? [door] : true });
-    }
-  }, 300_000);
+    },
+    300_000,
+  );
 });
 
 describe('whole bodies', () => {
@@ -215,15 +239,26 @@ describe('whole bodies', () => {
 
   test('other methods, unknown functions and paths: 4xx', async () => {
     const before = await snapshot(app.store);
-    for (const f of functions) expectRefusal(await reply(await fetch(`${server.base}/functions/${f.name}`, { headers: { [LOCAL_OPENID_HEADER]: MALLORY } })), `GET ${f.name}`);
-    for (const path of ['/functions/nope', '/functions/..%2Ftrustlist', '/functions/certificate/../admin', '/files/../../etc/passwd.pdf', '/files/%2e%2e%2fsecrets.pdf', '/verify/..%2f..%2fsecrets', '/trustlist/../.data/secrets']) {
-      expectRefusal(await reply(await fetch(`${server.base}${path}`, { method: 'POST', headers: { [LOCAL_OPENID_HEADER]: MALLORY }, body: '{"action":"get"}' })), `POST ${path}`);
+    for (const f of functions)
+      expectRefusal(await reply(await fetch(`${server.base}/functions/${f.name}`, { headers: { [LOCAL_OPENID_HEADER]: MALLORY } })), `GET ${f.name}`);
+    for (const path of [
+      '/functions/nope',
+      '/functions/..%2Ftrustlist',
+      '/functions/certificate/../admin',
+      '/files/../../etc/passwd.pdf',
+      '/files/%2e%2e%2fsecrets.pdf',
+      '/verify/..%2f..%2fsecrets',
+      '/trustlist/../.data/secrets',
+    ]) {
+      expectRefusal(
+        await reply(await fetch(`${server.base}${path}`, { method: 'POST', headers: { [LOCAL_OPENID_HEADER]: MALLORY }, body: '{"action":"get"}' })),
+        `POST ${path}`,
+      );
     }
     expectRefusal(await reply(await fetch(`${server.base}/trustlist`, { method: 'DELETE' })), 'DELETE /trustlist');
     expect(unexpectedChanges(before, await snapshot(app.store))).toEqual([]);
   });
 });
-
 
 describe('the local caller header outside local mode', () => {
   test('every action of every function refuses it (FORBIDDEN), even for public actions', async () => {
@@ -234,7 +269,11 @@ describe('the local caller header outside local mode', () => {
       for (const { fn, action } of actionsOf()) {
         for (const who of [ALICE, OPERATOR]) {
           const r = await callFn(base, fn, who, { action });
-          expect({ at: `${fn}.${action} as ${who}`, status: r.status, code: r.body?.error?.code }).toEqual({ at: `${fn}.${action} as ${who}`, status: 403, code: 'FORBIDDEN' });
+          expect({ at: `${fn}.${action} as ${who}`, status: r.status, code: r.body?.error?.code }).toEqual({
+            at: `${fn}.${action} as ${who}`,
+            status: 403,
+            code: 'FORBIDDEN',
+          });
         }
       }
       expect(unexpectedChanges(before, await snapshot(app.store))).toEqual([]);
@@ -247,11 +286,17 @@ describe('the local caller header outside local mode', () => {
 describe("other callers' ids", () => {
   test("Mallory naming Alice's relation with `for`: NOT_FOUND on every action that takes it, nothing written, nothing of Alice's in the answer", async () => {
     const takesFor = actionsOf().filter(({ def }) => def.input?.includes('for'));
-    expect(takesFor.map((a) => `${a.fn}.${a.action}`)).toEqual(expect.arrayContaining(['certificate.issue', 'certificate.get', 'relatives.remove', 'relatives.bindDocument']));
+    expect(takesFor.map((a) => `${a.fn}.${a.action}`)).toEqual(
+      expect.arrayContaining(['certificate.issue', 'certificate.get', 'relatives.remove', 'relatives.bindDocument']),
+    );
     const before = await snapshot(app.store);
     for (const { fn, action, def } of takesFor) {
       // Everything else well formed, so that the relation is what is refused.
-      const r = await callFn(server.base, fn, MALLORY, { action, for: aliceRelation, ...(def.input?.includes('destination') ? { destination: DEMO_PARTNER_COUNTRY } : {}) });
+      const r = await callFn(server.base, fn, MALLORY, {
+        action,
+        for: aliceRelation,
+        ...(def.input?.includes('destination') ? { destination: DEMO_PARTNER_COUNTRY } : {}),
+      });
       expect({ at: `${fn}.${action}`, status: r.status, code: r.body?.error?.code }).toEqual({ at: `${fn}.${action}`, status: 404, code: 'NOT_FOUND' });
       expect(JSON.stringify(r.body)).not.toContain(aliceCertificate);
     }
@@ -290,8 +335,14 @@ describe('lab ingestion', () => {
       ['replayed as it was', genuine],
       ['replayed with a new timestamp but the old nonce', signedIngest(LAB, key, body('E2E-HOSTILE-2'), { nonce: genuine.headers['x-ithc-nonce'] })],
       ['signed with another key', signedIngest(LAB, forgedKey, body('E2E-HOSTILE-3'))],
-      ['a body changed after signing', { ...signedIngest(LAB, key, body('E2E-HOSTILE-4')), body: new TextEncoder().encode(JSON.stringify(body('E2E-HOSTILE-5'))) }],
-      ['a signature of another length', { ...signedIngest(LAB, key, body('E2E-HOSTILE-6')), headers: { ...signedIngest(LAB, key, body('E2E-HOSTILE-6')).headers, 'x-ithc-signature': 'AAAA' } }],
+      [
+        'a body changed after signing',
+        { ...signedIngest(LAB, key, body('E2E-HOSTILE-4')), body: new TextEncoder().encode(JSON.stringify(body('E2E-HOSTILE-5'))) },
+      ],
+      [
+        'a signature of another length',
+        { ...signedIngest(LAB, key, body('E2E-HOSTILE-6')), headers: { ...signedIngest(LAB, key, body('E2E-HOSTILE-6')).headers, 'x-ithc-signature': 'AAAA' } },
+      ],
       ['a stale timestamp', signedIngest(LAB, key, body('E2E-HOSTILE-7'), { now: Date.now() - 86_400_000 })],
       ['a timestamp far ahead', signedIngest(LAB, key, body('E2E-HOSTILE-8'), { now: Date.now() + 86_400_000 })],
       ['an unknown source', signedIngest('e2e-no-such-lab', key, body('E2E-HOSTILE-9'))],

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { enrol } from '../../bench/http';
 import { loadPerson, seedLoadPeople, type LoadPerson } from '../../bench/people';
 import { localPdfRendering, type PdfRendering } from '../../node/pdf-pool';
-import { openLocalApp, seedDemo } from '../../node/local';
+import { openLocalApp } from '../../node/local';
+import { seedDemo } from '../../demo/seed';
 import type { App } from '../../server/app';
 import { BUNDLES, callFn, ensureBuilt, failure, httpGet, ok, serve, tempDir, type Served } from './helpers';
 
@@ -83,14 +84,22 @@ test('while ten PDFs render, /health and another caller’s certificate are answ
   expect(health.status).toBe(200);
   expect(other.status).toBe(200);
   expect(other.body.data.status).toBe('valid');
-  expect({ pdfsDoneAtHealth: pdfsDoneAtHealth < PDFS, inFlightAtHealth: inFlightAtHealth > 0, pdfsDoneAtOther: pdfsDoneAtOther < PDFS }).toEqual({ pdfsDoneAtHealth: true, inFlightAtHealth: true, pdfsDoneAtOther: true });
+  expect({ pdfsDoneAtHealth: pdfsDoneAtHealth < PDFS, inFlightAtHealth: inFlightAtHealth > 0, pdfsDoneAtOther: pdfsDoneAtOther < PDFS }).toEqual({
+    pdfsDoneAtHealth: true,
+    inFlightAtHealth: true,
+    pdfsDoneAtOther: true,
+  });
 
   const replies = await Promise.all(pdfs);
   for (const r of replies) expect(r.status).toBe(200);
   const files = await Promise.all(replies.map((r) => fetch(`${served.base}${r.body.data.url}`)));
   for (const f of files) {
     expect(f.status).toBe(200);
-    expect(Buffer.from(await f.arrayBuffer()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(
+      Buffer.from(await f.arrayBuffer())
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
   }
   expect(rendering.load()).toEqual({ inFlight: 0, callers: 0, waiting: 0 });
   expect(workerLog).toEqual([]);

@@ -6,7 +6,21 @@
  */
 import { ITHC_KEYS } from '../../core/ithc';
 import { utf8Decode } from '../../core/bytes';
-import { IGG_METHODS, IGG_RESULTS, IGG_TARGETS, IGG_UNITS, ISSUERS, SEXES, TRAVEL_DOCUMENT_TYPES, VALUE_COMPARATORS, iggAssayLabel, label, ownByCode, type DccValueSetName, type OwnCode } from '../../core/valuesets';
+import {
+  IGG_METHODS,
+  IGG_RESULTS,
+  IGG_TARGETS,
+  IGG_UNITS,
+  ISSUERS,
+  SEXES,
+  TRAVEL_DOCUMENT_TYPES,
+  VALUE_COMPARATORS,
+  iggAssayLabel,
+  label,
+  ownByCode,
+  type DccValueSetName,
+  type OwnCode,
+} from '../../core/valuesets';
 
 /** `field` is the field's name qualified by its map where the same name means two things (result). */
 type Names = { [key: number]: { name: string; field: string; items?: Names; map?: Names } };
@@ -96,9 +110,13 @@ export function annotateIthc(bytes: Uint8Array): string {
     const ai = ib & 0x1f;
     let arg = ai;
     if (ai === 24) arg = bytes[pos++];
-    else if (ai === 25) { arg = (bytes[pos] << 8) | bytes[pos + 1]; pos += 2; }
-    else if (ai === 26) { arg = ((bytes[pos] << 24) >>> 0) + (bytes[pos + 1] << 16) + (bytes[pos + 2] << 8) + bytes[pos + 3]; pos += 4; }
-    else if (ai > 26) throw new Error(`annotate: unsupported head ${ib.toString(16)}`);
+    else if (ai === 25) {
+      arg = (bytes[pos] << 8) | bytes[pos + 1];
+      pos += 2;
+    } else if (ai === 26) {
+      arg = ((bytes[pos] << 24) >>> 0) + (bytes[pos + 1] << 16) + (bytes[pos + 2] << 8) + bytes[pos + 3];
+      pos += 4;
+    } else if (ai > 26) throw new Error(`annotate: unsupported head ${ib.toString(16)}`);
     return { mt: ib >> 5, arg, hex: spaced(bytes.subarray(start, pos)) };
   };
   const item = (indent: number, field: string, names?: Names, itemNames?: Names): Line[] => {

@@ -69,7 +69,15 @@ function cases(): CaseSpec[] {
       documentIssuer: 'CN',
     },
     antibodyTests: [
-      { disease: '840539006', method: 'LFIA', sampleTime: SAMPLE_TIME, result: 'negative', testingCentre: '乌鲁木齐市第一人民医院', country: 'CN', issuer: ISSUER },
+      {
+        disease: '840539006',
+        method: 'LFIA',
+        sampleTime: SAMPLE_TIME,
+        result: 'negative',
+        testingCentre: '乌鲁木齐市第一人民医院',
+        country: 'CN',
+        issuer: ISSUER,
+      },
     ],
   };
   const overrides: IthcCertificateInput = {
@@ -130,12 +138,48 @@ function cases(): CaseSpec[] {
     ],
   };
   return [
-    { name: 'ITHC-FULL', description: 'Two vaccinations, a nucleic-acid test and an IgG antibody test; DSC without key-usage restriction', certificate: full, expectKeyUsage: true },
-    { name: 'ITHC-MINIMAL', description: 'Given name only, partial date of birth, travel permit, one IgG test without quantitative value; ITHC signer DSC', certificate: minimal, usage: ['ithc'], expectKeyUsage: true },
-    { name: 'ITHC-OVERRIDES', description: 'A rapid antigen test abroad with its own issuer (no defaults apply); ITHC signer DSC', certificate: overrides, usage: ['ithc'], expectKeyUsage: true },
-    { name: 'ITHC-ANTIBODY-CENSORED', description: 'Two IgG tests abroad: assay and laboratory by name, nucleocapsid target, censored values <0.40 and >250 with the threshold; ITHC signer DSC', certificate: antibodyByName, usage: ['ithc'], expectKeyUsage: true },
-    { name: 'ITHC-VACCINATION-DSC', description: 'Vaccinations only, signed by a DSC for both ITHC codes and vaccination DCCs', certificate: vaccinationsOnly, usage: ['v', 'ithc'], expectKeyUsage: true },
-    { name: 'ITHC-KEYUSAGE-MISMATCH', description: 'Signed by a DCC signer (tests, vaccinations, recoveries) without the ITHC usage: KEY_USAGE_MISMATCH', certificate: full, usage: ['t', 'v', 'r'], expectKeyUsage: false },
+    {
+      name: 'ITHC-FULL',
+      description: 'Two vaccinations, a nucleic-acid test and an IgG antibody test; DSC without key-usage restriction',
+      certificate: full,
+      expectKeyUsage: true,
+    },
+    {
+      name: 'ITHC-MINIMAL',
+      description: 'Given name only, partial date of birth, travel permit, one IgG test without quantitative value; ITHC signer DSC',
+      certificate: minimal,
+      usage: ['ithc'],
+      expectKeyUsage: true,
+    },
+    {
+      name: 'ITHC-OVERRIDES',
+      description: 'A rapid antigen test abroad with its own issuer (no defaults apply); ITHC signer DSC',
+      certificate: overrides,
+      usage: ['ithc'],
+      expectKeyUsage: true,
+    },
+    {
+      name: 'ITHC-ANTIBODY-CENSORED',
+      description:
+        'Two IgG tests abroad: assay and laboratory by name, nucleocapsid target, censored values <0.40 and >250 with the threshold; ITHC signer DSC',
+      certificate: antibodyByName,
+      usage: ['ithc'],
+      expectKeyUsage: true,
+    },
+    {
+      name: 'ITHC-VACCINATION-DSC',
+      description: 'Vaccinations only, signed by a DSC for both ITHC codes and vaccination DCCs',
+      certificate: vaccinationsOnly,
+      usage: ['v', 'ithc'],
+      expectKeyUsage: true,
+    },
+    {
+      name: 'ITHC-KEYUSAGE-MISMATCH',
+      description: 'Signed by a DCC signer (tests, vaccinations, recoveries) without the ITHC usage: KEY_USAGE_MISMATCH',
+      certificate: full,
+      usage: ['t', 'v', 'r'],
+      expectKeyUsage: false,
+    },
   ];
 }
 

@@ -60,7 +60,7 @@ describe.each(stored.map((c) => [c.NAME, c] as const))('%s', (name, v) => {
     // RFC 8949 §4.2.1: keys sorted by their encoded bytes, so unsigned before negative.
     expect([...claims.keys()]).toEqual([1, 4, 6, -65537]);
     // Decoding and strictly re-encoding the certificate gives the same bytes: it was canonical.
-    expect(toHex(encodeStrict(claims.get(-65537)!))).toBe(v.ITHC);
+    expect(toHex(encodeStrict(claims.get(-65537)))).toBe(v.ITHC);
   });
 
   test('(c) the protected header is {1: -7, 4: kid} with the kid of the signing certificate', () => {
@@ -100,7 +100,7 @@ describe.each(stored.map((c) => [c.NAME, c] as const))('%s', (name, v) => {
     expect(toHex(st.sign1!.payload)).toBe(v.CBOR);
     expect(st.sign1!.tags).toEqual([18]);
     expect(st.sign1!.unprotectedHeader.size).toBe(0);
-    const read = readIthc(st.claims!.ithc!);
+    const read = readIthc(st.claims!.ithc);
     expect(read.problems).toEqual([]);
     expect(ithcToJson(read.certificate!)).toEqual(v.JSON);
   });
@@ -134,7 +134,7 @@ describe('the specification', () => {
     expect(hexOfAnnotation(m![1])).toBe(full.ITHC);
   });
 
-  test('its whole example code and its stated size are the vector\'s', () => {
+  test("its whole example code and its stated size are the vector's", () => {
     expect(docs).toContain('\n' + full.PREFIX + '\n');
     expect(docs).toContain(`**${full.PREFIX.length} characters**`);
   });

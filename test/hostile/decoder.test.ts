@@ -21,7 +21,8 @@ import { KeyStore, type TrustedKey } from '../../core/keys';
 import { DEFAULT_LIMITS } from '../../core/limits';
 import { publicKeyFromSpki } from '../../core/x509';
 import { deflate } from '../../core/zlib';
-import { nodeCrypto, nodeEs256Signer } from '../../node/crypto-node';
+import { nodeCrypto } from '../../node/crypto-node';
+import { nodeEs256Signer } from '../../server/keys/es256-signer';
 
 const NOW = 1_700_000_000;
 const KID = new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3]);
@@ -35,7 +36,20 @@ const DCC = {
   ver: '1.3.0',
   nam: { fn: 'Zhang', fnt: 'ZHANG', gn: 'San', gnt: 'SAN' },
   dob: '1990-01-01',
-  v: [{ tg: '840539006', vp: 'J07BX03', mp: 'EU/1/20/1528', ma: 'ORG-100030215', dn: 2, sd: 2, dt: '2021-06-01', co: 'CN', is: 'NHC', ci: 'URN:UVCI:01:CN:HOSTILE#1' }],
+  v: [
+    {
+      tg: '840539006',
+      vp: 'J07BX03',
+      mp: 'EU/1/20/1528',
+      ma: 'ORG-100030215',
+      dn: 2,
+      sd: 2,
+      dt: '2021-06-01',
+      co: 'CN',
+      is: 'NHC',
+      ci: 'URN:UVCI:01:CN:HOSTILE#1',
+    },
+  ],
 };
 
 const KNOWN: ReadonlySet<string> = new Set(ERROR_CODES);
@@ -49,10 +63,18 @@ async function refused(code: string, limits?: Parameters<typeof verifyCode>[1]['
     throw new Error(`verifyCode threw on hostile input ${JSON.stringify(code.slice(0, 80))}: ${String(e)}`);
   }
   const codes = v.errors.map((e) => e.code);
-  expect({ input: code.slice(0, 60), valid: v.valid, certificate: v.certificate }).toEqual({ input: code.slice(0, 60), valid: false, certificate: v.signer ? v.certificate : null });
+  expect({ input: code.slice(0, 60), valid: v.valid, certificate: v.certificate }).toEqual({
+    input: code.slice(0, 60),
+    valid: false,
+    certificate: v.signer ? v.certificate : null,
+  });
   expect(codes.length).toBeGreaterThan(0);
   for (const e of v.errors) {
-    expect({ code: e.code, known: KNOWN.has(e.code), catchAll: e.message.startsWith('malformed input (') }).toEqual({ code: e.code, known: true, catchAll: false });
+    expect({ code: e.code, known: KNOWN.has(e.code), catchAll: e.message.startsWith('malformed input (') }).toEqual({
+      code: e.code,
+      known: true,
+      catchAll: false,
+    });
     expect(typeof e.message).toBe('string');
   }
   return codes;
@@ -127,7 +149,7 @@ describe('hostile codes: text', () => {
 
   test('a code that is not a string is caller misuse: TypeError (untrusted text always arrives as a string)', async () => {
     for (const x of [undefined, null, 42, {}, [], Symbol('x'), new Uint8Array(4)]) {
-      await expect(verifyCode(x as unknown as string, opts)).rejects.toThrow(TypeError);
+      await expect(verifyCode(x as string, opts)).rejects.toThrow(TypeError);
     }
   });
 
@@ -217,7 +239,8 @@ describe('hostile codes: CBOR', () => {
   });
 
   test('10,000 levels of nesting (definite, indefinite, tags, maps) are SIZE_LIMIT', async () => {
-    const deep = (open: number[], close: number[] = []): Uint8Array => new Uint8Array([...Array.from({ length: 10_000 }, () => open).flat(), 0, ...Array.from({ length: 10_000 }, () => close).flat()]);
+    const deep = (open: number[], close: number[] = []): Uint8Array =>
+      new Uint8Array([...Array.from({ length: 10_000 }, () => open).flat(), 0, ...Array.from({ length: 10_000 }, () => close).flat()]);
     expect(await refused(wrap(deep([0x81])))).toEqual(['SIZE_LIMIT']);
     expect(await refused(wrap(deep([0x9f], [0xff])))).toEqual(['SIZE_LIMIT']);
     expect(await refused(wrap(deep([0xd8, 0x20])))).toEqual(['SIZE_LIMIT']);
@@ -245,7 +268,12 @@ describe('hostile codes: CBOR', () => {
         fc.constant(null),
         fc.boolean(),
         fc.array(tie('value'), { maxLength: 5 }),
-        fc.uniqueArray(fc.tuple(fc.oneof(fc.integer({ min: -300, max: 10 }), fc.string({ maxLength: 3 })), tie('value')), { maxLength: 5, selector: ([k]) => `${typeof k}${k}` }).map((e) => new Map(e)),
+        fc
+          .uniqueArray(fc.tuple(fc.oneof(fc.integer({ min: -300, max: 10 }), fc.string({ maxLength: 3 })), tie('value')), {
+            maxLength: 5,
+            selector: ([k]) => `${typeof k}${k}`,
+          })
+          .map((e) => new Map(e)),
         fc.tuple(fc.constantFrom(18, 61, 0, 1, 24, 55799), tie('value')).map(([t, v]) => new Tag(v, t)),
       ),
     }));
@@ -287,19 +315,139 @@ describe('hostile codes: COSE and CWT structure', () => {
     ['payload as text', 'COSE_INVALID', () => msg([ph, new Map(), 'claims', sig])],
     ['signature as text', 'COSE_INVALID', () => msg([ph, new Map(), claims, 'sig'])],
     ['signature as an integer', 'COSE_INVALID', () => msg([ph, new Map(), claims, 0])],
-    ['kid as an integer', 'COSE_INVALID', () => msg([encodeStrict(new Map<CborValue, CborValue>([[1, -7], [4, 7]])), new Map(), claims, sig])],
-    ['kid as text', 'COSE_INVALID', () => msg([encodeStrict(new Map<CborValue, CborValue>([[1, -7], [4, 'kid']])), new Map(), claims, sig])],
+    [
+      'kid as an integer',
+      'COSE_INVALID',
+      () =>
+        msg([
+          encodeStrict(
+            new Map<CborValue, CborValue>([
+              [1, -7],
+              [4, 7],
+            ]),
+          ),
+          new Map(),
+          claims,
+          sig,
+        ]),
+    ],
+    [
+      'kid as text',
+      'COSE_INVALID',
+      () =>
+        msg([
+          encodeStrict(
+            new Map<CborValue, CborValue>([
+              [1, -7],
+              [4, 'kid'],
+            ]),
+          ),
+          new Map(),
+          claims,
+          sig,
+        ]),
+    ],
     ['kid as a map, unprotected', 'COSE_INVALID', () => msg([encodeStrict(new Map([[1, -7]])), new Map<CborValue, CborValue>([[4, new Map()]]), claims, sig])],
-    ['alg as text', 'ALG_UNSUPPORTED', () => msg([encodeStrict(new Map<CborValue, CborValue>([[1, 'ES256'], [4, KID]])), new Map(), claims, sig])],
-    ['alg as bytes', 'ALG_UNSUPPORTED', () => msg([encodeStrict(new Map<CborValue, CborValue>([[1, new Uint8Array([0xf9])], [4, KID]])), new Map(), claims, sig])],
-    ['alg as a huge negative integer', 'ALG_UNSUPPORTED', () => msg([encodeStrict(new Map<CborValue, CborValue>([[1, -(2 ** 53 - 1)], [4, KID]])), new Map(), claims, sig])],
+    [
+      'alg as text',
+      'ALG_UNSUPPORTED',
+      () =>
+        msg([
+          encodeStrict(
+            new Map<CborValue, CborValue>([
+              [1, 'ES256'],
+              [4, KID],
+            ]),
+          ),
+          new Map(),
+          claims,
+          sig,
+        ]),
+    ],
+    [
+      'alg as bytes',
+      'ALG_UNSUPPORTED',
+      () =>
+        msg([
+          encodeStrict(
+            new Map<CborValue, CborValue>([
+              [1, new Uint8Array([0xf9])],
+              [4, KID],
+            ]),
+          ),
+          new Map(),
+          claims,
+          sig,
+        ]),
+    ],
+    [
+      'alg as a huge negative integer',
+      'ALG_UNSUPPORTED',
+      () =>
+        msg([
+          encodeStrict(
+            new Map<CborValue, CborValue>([
+              [1, -(2 ** 53 - 1)],
+              [4, KID],
+            ]),
+          ),
+          new Map(),
+          claims,
+          sig,
+        ]),
+    ],
     // JavaScript has one number type: a float -7.0 reads as -7, so the signature is what refuses it.
     ['alg as a float (-7.0)', 'SIGNATURE_INVALID', () => msg([hex('a2 01 fb c01c000000000000 04 48' + 'deadbeef00010203'), new Map(), claims, sig])],
     ['alg missing', 'ALG_UNSUPPORTED', () => msg([encodeStrict(new Map<CborValue, CborValue>([[4, KID]])), new Map(), claims, sig])],
-    ['alg none-like (0)', 'ALG_UNSUPPORTED', () => msg([encodeStrict(new Map<CborValue, CborValue>([[1, 0], [4, KID]])), new Map(), claims, sig])],
-    ['alg ES384 (allowed nowhere by default)', 'ALG_UNSUPPORTED', () => msg([encodeStrict(new Map<CborValue, CborValue>([[1, -35], [4, KID]])), new Map(), claims, sig])],
+    [
+      'alg none-like (0)',
+      'ALG_UNSUPPORTED',
+      () =>
+        msg([
+          encodeStrict(
+            new Map<CborValue, CborValue>([
+              [1, 0],
+              [4, KID],
+            ]),
+          ),
+          new Map(),
+          claims,
+          sig,
+        ]),
+    ],
+    [
+      'alg ES384 (allowed nowhere by default)',
+      'ALG_UNSUPPORTED',
+      () =>
+        msg([
+          encodeStrict(
+            new Map<CborValue, CborValue>([
+              [1, -35],
+              [4, KID],
+            ]),
+          ),
+          new Map(),
+          claims,
+          sig,
+        ]),
+    ],
     ['kid missing', 'KID_UNKNOWN', () => msg([encodeStrict(new Map([[1, -7]])), new Map(), claims, sig])],
-    ['kid empty', 'KID_UNKNOWN', () => msg([encodeStrict(new Map<CborValue, CborValue>([[1, -7], [4, new Uint8Array(0)]])), new Map(), claims, sig])],
+    [
+      'kid empty',
+      'KID_UNKNOWN',
+      () =>
+        msg([
+          encodeStrict(
+            new Map<CborValue, CborValue>([
+              [1, -7],
+              [4, new Uint8Array(0)],
+            ]),
+          ),
+          new Map(),
+          claims,
+          sig,
+        ]),
+    ],
     ['claims as an array', 'CWT_INVALID', () => msg([ph, new Map(), encodeStrict([1, 2, 3]), sig])],
     ['claims as malformed CBOR', 'CWT_INVALID', () => msg([ph, new Map(), hex('a5'), sig])],
     ['claims without any certificate', 'CWT_INVALID', () => msg([ph, new Map(), encodeStrict(new Map<CborValue, CborValue>([[1, 'CN']])), sig])],
@@ -314,16 +462,54 @@ describe('hostile codes: COSE and CWT structure', () => {
 
   // Claims that only a key holder could send: signed, so the verifier reads them as authentic.
   const signedCases: [string, ErrorCode, () => Uint8Array][] = [
-    ['iss as an integer', 'CWT_INVALID', () => encodeStrict(new Map<CborValue, CborValue>([[1, 7], [-260, new Map([[1, dccToCbor(DCC)]])]]))],
+    [
+      'iss as an integer',
+      'CWT_INVALID',
+      () =>
+        encodeStrict(
+          new Map<CborValue, CborValue>([
+            [1, 7],
+            [-260, new Map([[1, dccToCbor(DCC)]])],
+          ]),
+        ),
+    ],
     ['iat as text', 'CWT_INVALID', () => claimsWith(dccToCbor(DCC), [[6, '2021']])],
     ['exp as bytes', 'CWT_INVALID', () => claimsWith(dccToCbor(DCC), [[4, new Uint8Array(4)]])],
     ['exp of 2^63 (decoded as a bigint)', 'CWT_INVALID', () => claimsWith(dccToCbor(DCC), [[4, 2n ** 63n]])],
     ['exp as an unparseable tag-0 date', 'CWT_INVALID', () => claimsWith(dccToCbor(DCC), [[4, new Tag('never', 0)]])],
-    ['exp as NaN', 'CWT_INVALID', () => concatBytes(hex('a4 01 62 434e 06 1a'), u32(NOW - 1000), hex('04 f9 7e00 39 0103 a1 01'), encodeStrict(dccToCbor(DCC)))],
-    ['exp as infinity', 'CWT_INVALID', () => concatBytes(hex('a4 01 62 434e 06 1a'), u32(NOW - 1000), hex('04 f9 7c00 39 0103 a1 01'), encodeStrict(dccToCbor(DCC)))],
+    [
+      'exp as NaN',
+      'CWT_INVALID',
+      () => concatBytes(hex('a4 01 62 434e 06 1a'), u32(NOW - 1000), hex('04 f9 7e00 39 0103 a1 01'), encodeStrict(dccToCbor(DCC))),
+    ],
+    [
+      'exp as infinity',
+      'CWT_INVALID',
+      () => concatBytes(hex('a4 01 62 434e 06 1a'), u32(NOW - 1000), hex('04 f9 7c00 39 0103 a1 01'), encodeStrict(dccToCbor(DCC))),
+    ],
     ['cti as text', 'CWT_INVALID', () => claimsWith(dccToCbor(DCC), [[7, 'id']])],
-    ['hcert as an array', 'CWT_INVALID', () => encodeStrict(new Map<CborValue, CborValue>([[1, 'CN'], [-260, [dccToCbor(DCC)]]]))],
-    ['hcert without key 1', 'CWT_INVALID', () => encodeStrict(new Map<CborValue, CborValue>([[1, 'CN'], [-260, new Map([[2, dccToCbor(DCC)]])]]))],
+    [
+      'hcert as an array',
+      'CWT_INVALID',
+      () =>
+        encodeStrict(
+          new Map<CborValue, CborValue>([
+            [1, 'CN'],
+            [-260, [dccToCbor(DCC)]],
+          ]),
+        ),
+    ],
+    [
+      'hcert without key 1',
+      'CWT_INVALID',
+      () =>
+        encodeStrict(
+          new Map<CborValue, CborValue>([
+            [1, 'CN'],
+            [-260, new Map([[2, dccToCbor(DCC)]])],
+          ]),
+        ),
+    ],
     ['the DCC as bytes (EU case CBO1)', 'CWT_INVALID', () => claimsWith(encodeStrict(dccToCbor(DCC)))],
     ['the DCC as an array', 'CWT_INVALID', () => claimsWith([dccToCbor(DCC)])],
     ['the DCC as an integer', 'CWT_INVALID', () => claimsWith(42)],
@@ -339,7 +525,17 @@ describe('hostile codes: COSE and CWT structure', () => {
     // cbor-x cannot make a Date of a 64-bit epoch and refuses the payload: a CWT that does not decode.
     ['dt as a 64-bit tag-1 epoch', 'CWT_INVALID', () => claimsWith(dccWith('dt', new Tag(2 ** 53 - 1, 1)))],
     ['dt as bytes', 'SCHEMA_INVALID', () => claimsWith(dccWith('dt', new Uint8Array([1, 2])))],
-    ['integer keys in the DCC', 'SCHEMA_INVALID', () => claimsWith(new Map<CborValue, CborValue>([[1, 'x'], [2, 'y']]))],
+    [
+      'integer keys in the DCC',
+      'SCHEMA_INVALID',
+      () =>
+        claimsWith(
+          new Map<CborValue, CborValue>([
+            [1, 'x'],
+            [2, 'y'],
+          ]),
+        ),
+    ],
     ['a 16-deep DCC', 'SCHEMA_INVALID', () => claimsWith(nested(13))],
     ['a 17-deep DCC', 'SIZE_LIMIT', () => claimsWith(nested(14))],
   ];
@@ -363,7 +559,14 @@ describe('hostile codes: COSE and CWT structure', () => {
 
   test('a signed ITHC1 code whose certificate claim has the wrong shape is refused cleanly', async () => {
     for (const content of [42, 'x', new Uint8Array(3), [], new Map(), new Map<CborValue, CborValue>([[1, [[[]]]]]), nested(13)]) {
-      const payload = encodeStrict(new Map<CborValue, CborValue>([[1, 'CN'], [4, NOW + 1000], [6, NOW - 1000], [-65537, content]]));
+      const payload = encodeStrict(
+        new Map<CborValue, CborValue>([
+          [1, 'CN'],
+          [4, NOW + 1000],
+          [6, NOW - 1000],
+          [-65537, content],
+        ]),
+      );
       const codes = await refused('ITHC1:' + encodeBase45(deflate(await signedClaims(payload))));
       expect(codes.length).toBeGreaterThan(0);
     }
@@ -379,7 +582,12 @@ describe('hostile codes: COSE and CWT structure', () => {
     const opened = await verifyCode(garbage, { ...opts, openSealed: async () => new Uint8Array([0xff]) });
     expect(opened.valid).toBe(false);
     expect(opened.errors.map((e) => e.code)).toEqual(['CBOR_INVALID']);
-    const thrower = await verifyCode(garbage, { ...opts, openSealed: async () => { throw new Error('bad tag'); } });
+    const thrower = await verifyCode(garbage, {
+      ...opts,
+      openSealed: async () => {
+        throw new Error('bad tag');
+      },
+    });
     expect(thrower.errors.map((e) => e.code)).toEqual(['DECRYPT_FAILED']);
   });
 
@@ -419,6 +627,8 @@ function splice(bytes: Uint8Array, from: string, to: string): Uint8Array {
 function nested(depth: number): CborValue {
   let v: CborValue = 'x';
   for (let i = 0; i < depth; i++) v = new Map([['a', v]]);
-  return new Map<CborValue, CborValue>([['ver', '1.3.0'], ['nam', v]]);
+  return new Map<CborValue, CborValue>([
+    ['ver', '1.3.0'],
+    ['nam', v],
+  ]);
 }
-

@@ -13,11 +13,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seedDemo, call } from '../../node/local';
+import { call } from '../../node/local';
+import { seedDemo } from '../../demo/seed';
 import { createApp, type App } from '../../server/app';
 import { ManualClock } from '../../server/clock';
 import type { Envelope } from '../../server/functions/router';
-import { buildResidentId, DEMO_CITIZENS, type DemoCitizen } from '../../server/identity/demo-citizens';
+import { buildResidentId, DEMO_CITIZENS, type DemoCitizen } from '../../demo/citizens';
 import { LocalIdentityProvider } from '../../server/identity/local';
 import { userIdFor } from '../../server/identity/person-id';
 import type { ConfirmRequest, FaceCheckRequest, IdentityOutcome, IdentityProvider } from '../../server/identity/provider';
@@ -25,7 +26,7 @@ import { DEFAULT_IDENTITY_LIMITS } from '../../server/identity/service';
 import { GET_VERIFY_ID_PATH, WechatFacialProvider, certHash, type WechatFacePath, type WechatOpenApiClient } from '../../server/identity/wechat-facial';
 import { FileSecretStore } from '../../server/keys/secrets';
 import { cloudbaseStore } from '../../server/store/cloudbase';
-import { createCloudBaseStandIn } from '../../server/store/cloudbase-standin';
+import { createCloudBaseStandIn } from '../support/cloudbase-standin';
 import { openSqliteStore } from '../../server/store/sqlite';
 import type { Store } from '../../server/store/store';
 import { snapshot, unexpectedChanges } from '../e2e/helpers';
@@ -90,9 +91,18 @@ async function rig(storeKind: 'sqlite' | 'cloudbase', providerKind: 'local' | 'w
   stores.push(store);
   const clock = new ManualClock(Date.now());
   let seq = 0;
-  const inner = providerKind === 'local' ? new LocalIdentityProvider({ store, clock }) : new WechatFacialProvider({ client: new FakeWeChat(), clock, newSeqNo: () => `seq_${++seq}_attack` });
+  const inner =
+    providerKind === 'local'
+      ? new LocalIdentityProvider({ store, clock })
+      : new WechatFacialProvider({ client: new FakeWeChat(), clock, newSeqNo: () => `seq_${++seq}_attack` });
   const provider = new CountingProvider(inner);
-  const app = await createApp({ store, secrets: new FileSecretStore(join(dir, 'secrets')), clock, identityProvider: provider, config: { operators: [OPERATOR] } });
+  const app = await createApp({
+    store,
+    secrets: new FileSecretStore(join(dir, 'secrets')),
+    clock,
+    identityProvider: provider,
+    config: { operators: [OPERATOR] },
+  });
   await seedDemo(app);
   return { app, store, clock, provider, call: (fn, openid, event) => call(app, fn, openid, event) };
 }
@@ -144,7 +154,9 @@ describe.each([
     // And another caller cannot use it to add her either.
     await verify(r, 'a-second', DEMO_CITIZENS[1]);
     const before2 = await snapshot(r.store);
-    expect(await code(r.call('relatives', 'a-second', { action: 'add', ...person(ELDER), relationship: 'parent', consent: true, faceToken: token }))).toBe('FACE_TOKEN_INVALID');
+    expect(await code(r.call('relatives', 'a-second', { action: 'add', ...person(ELDER), relationship: 'parent', consent: true, faceToken: token }))).toBe(
+      'FACE_TOKEN_INVALID',
+    );
     expect(unexpectedChanges(before2, await snapshot(r.store))).toEqual([]);
   });
 
@@ -165,10 +177,20 @@ describe.each([
     await verify(r, 'a-elder', ELDER);
     await ok(r.call('relatives', 'a-elder', { action: 'endProxy', id: rel.id }));
     const before = await snapshot(r.store);
-    expect(await code(r.call('relatives', 'a-proxy', { action: 'add', ...person(ELDER), relationship: 'parent', consent: true, faceToken: token }))).toBe('FACE_TOKEN_INVALID');
+    expect(await code(r.call('relatives', 'a-proxy', { action: 'add', ...person(ELDER), relationship: 'parent', consent: true, faceToken: token }))).toBe(
+      'FACE_TOKEN_INVALID',
+    );
     expect(unexpectedChanges(before, await snapshot(r.store))).toEqual([]);
     // With her present again (a fresh face check) it works.
-    await ok(r.call('relatives', 'a-proxy', { action: 'add', ...person(ELDER), relationship: 'parent', consent: true, faceToken: await faceToken(r, 'relatives', 'a-proxy', ELDER) }));
+    await ok(
+      r.call('relatives', 'a-proxy', {
+        action: 'add',
+        ...person(ELDER),
+        relationship: 'parent',
+        consent: true,
+        faceToken: await faceToken(r, 'relatives', 'a-proxy', ELDER),
+      }),
+    );
   });
 
   test('five accounts verifying as the same person at the same moment (each provider answer 150 ms late): exactly one succeeds, the others get IDENTITY_IN_USE and keep nothing', async () => {
@@ -203,7 +225,9 @@ describe.each([
     expect(await code(r.call('admin', 'a-new-phone', { action: 'releaseIdentity', idNumber: c.idNumber, reason: '丢失手机' }))).toBe('FORBIDDEN');
     const token = await faceToken(r, 'identity', 'a-new-phone', c);
     expect(await code(r.call('identity', 'a-new-phone', { action: 'verify', ...person(c), faceToken: token }))).toBe('IDENTITY_IN_USE');
-    expect(await ok(r.call('admin', OPERATOR, { action: 'releaseIdentity', idNumber: c.idNumber, reason: '本人持身份证到窗口申请，原手机丢失' }))).toEqual({ released: true });
+    expect(await ok(r.call('admin', OPERATOR, { action: 'releaseIdentity', idNumber: c.idNumber, reason: '本人持身份证到窗口申请，原手机丢失' }))).toEqual({
+      released: true,
+    });
     // The token the refusal gave back works now.
     expect(await ok(r.call('identity', 'a-new-phone', { action: 'verify', ...person(c), faceToken: token }))).toMatchObject({ verified: true, name: c.name });
     expect(await ok(r.call('identity', 'a-lost-phone', { action: 'status' }))).toMatchObject({ verified: false, released: { by: 'operator' } });
@@ -221,14 +245,27 @@ describe.each(['sqlite', 'cloudbase'] as const)('attempt limits on the %s store,
     const target = DEMO_CITIZENS[5];
     const limit = DEFAULT_IDENTITY_LIMITS.failuresPerIdNumberAndCaller;
     for (let a = 0; a < 3; a++) {
-      for (let i = 0; i < limit.max; i++) expect(await code(r.call('identity', `a-stranger-${a}`, { action: 'verify', name: '王秀芳', idNumber: target.idNumber, faceToken: await faceToken(r, 'identity', `a-stranger-${a}`, { name: '王秀芳', idNumber: target.idNumber }) }))).toBe('IDENTITY_MISMATCH');
+      for (let i = 0; i < limit.max; i++)
+        expect(
+          await code(
+            r.call('identity', `a-stranger-${a}`, {
+              action: 'verify',
+              name: '王秀芳',
+              idNumber: target.idNumber,
+              faceToken: await faceToken(r, 'identity', `a-stranger-${a}`, { name: '王秀芳', idNumber: target.idNumber }),
+            }),
+          ),
+        ).toBe('IDENTITY_MISMATCH');
       const before = await snapshot(r.store);
-      expect(await code(r.call('identity', `a-stranger-${a}`, { action: 'beginFaceCheck', name: '王秀芳', idNumber: target.idNumber }))).toBe('TOO_MANY_ATTEMPTS');
+      expect(await code(r.call('identity', `a-stranger-${a}`, { action: 'beginFaceCheck', name: '王秀芳', idNumber: target.idNumber }))).toBe(
+        'TOO_MANY_ATTEMPTS',
+      );
       expect(unexpectedChanges(before, await snapshot(r.store))).toEqual([]);
     }
     // Also junk tokens, as many as anyone likes: refused, nothing written, nothing counted.
     const before = await snapshot(r.store);
-    for (let i = 0; i < 10; i++) expect(await code(r.call('identity', 'a-stranger-junk', { action: 'verify', ...person(target), faceToken: `junk-${i}` }))).toBe('FACE_TOKEN_INVALID');
+    for (let i = 0; i < 10; i++)
+      expect(await code(r.call('identity', 'a-stranger-junk', { action: 'verify', ...person(target), faceToken: `junk-${i}` }))).toBe('FACE_TOKEN_INVALID');
     expect(unexpectedChanges(before, await snapshot(r.store))).toEqual([]);
     // The person, on their own account: face check and verification go through.
     expect(await verify(r, 'a-target-own', target)).toMatchObject({ verified: true, name: target.name });
@@ -236,31 +273,53 @@ describe.each(['sqlite', 'cloudbase'] as const)('attempt limits on the %s store,
 
   test.each([
     ['one caller and one ID number', 'failuresPerIdNumberAndCaller', (i: number) => ({ name: '王秀芳', idNumber: DEMO_CITIZENS[6].idNumber, i })],
-    ['one caller, many ID numbers', 'failuresPerCaller', (i: number) => ({ name: '赵六', idNumber: buildResidentId(DEMO_CITIZENS[3].regionCode, DEMO_CITIZENS[3].birthDate, 700 + i), i })],
-  ] as const)('50 parallel verifications (%s): the provider is reached exactly as often as the limit allows', async (label, limitName, claimed) => {
-    const limit = DEFAULT_IDENTITY_LIMITS[limitName];
-    const caller = `a-burst-${limitName}`;
-    // As many face checks as the caller may open (each its own token), then 50 verifications over them at once.
-    const sessions = DEFAULT_IDENTITY_LIMITS.faceChecksPerCaller.max;
-    expect(sessions).toBeGreaterThan(limit.max);
-    const claims = Array.from({ length: sessions }, (_, i) => claimed(i));
-    const tokens: string[] = [];
-    for (const c of claims) tokens.push(await faceToken(r, 'identity', caller, c));
-    const asked = r.provider.confirms;
-    r.provider.delayMs = 150;
-    let results: Envelope[];
-    try {
-      results = await Promise.all(Array.from({ length: 50 }, (_, i) => r.call('identity', caller, { action: 'verify', name: claims[i % sessions].name, idNumber: claims[i % sessions].idNumber, faceToken: tokens[i % sessions] })));
-    } finally {
-      r.provider.delayMs = 0;
-    }
-    expect({ label, reached: r.provider.confirms - asked }).toEqual({ label, reached: limit.max });
-    const codes = results.map((x) => (x.ok ? 'ok' : x.error.code));
-    expect(codes.filter((c) => c === 'IDENTITY_MISMATCH')).toHaveLength(limit.max);
-    expect(codes.every((c) => ['IDENTITY_MISMATCH', 'TOO_MANY_ATTEMPTS', 'FACE_TOKEN_INVALID'].includes(c))).toBe(true);
-    // Every reservation was settled: the counter holds exactly the failures, nothing in flight.
-    const counter = await r.store.get('attempts', limitName === 'failuresPerCaller' ? `identity-failure:caller:${userIdFor(caller)}` : `identity-failure:person-caller:${r.app.personIds.personId(claims[0].idNumber)}:${userIdFor(caller)}`);
-    expect(counter).toMatchObject({ count: limit.max });
-    expect(counter).not.toHaveProperty('pending');
-  }, 60_000);
+    [
+      'one caller, many ID numbers',
+      'failuresPerCaller',
+      (i: number) => ({ name: '赵六', idNumber: buildResidentId(DEMO_CITIZENS[3].regionCode, DEMO_CITIZENS[3].birthDate, 700 + i), i }),
+    ],
+  ] as const)(
+    '50 parallel verifications (%s): the provider is reached exactly as often as the limit allows',
+    async (label, limitName, claimed) => {
+      const limit = DEFAULT_IDENTITY_LIMITS[limitName];
+      const caller = `a-burst-${limitName}`;
+      // As many face checks as the caller may open (each its own token), then 50 verifications over them at once.
+      const sessions = DEFAULT_IDENTITY_LIMITS.faceChecksPerCaller.max;
+      expect(sessions).toBeGreaterThan(limit.max);
+      const claims = Array.from({ length: sessions }, (_, i) => claimed(i));
+      const tokens: string[] = [];
+      for (const c of claims) tokens.push(await faceToken(r, 'identity', caller, c));
+      const asked = r.provider.confirms;
+      r.provider.delayMs = 150;
+      let results: Envelope[];
+      try {
+        results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            r.call('identity', caller, {
+              action: 'verify',
+              name: claims[i % sessions].name,
+              idNumber: claims[i % sessions].idNumber,
+              faceToken: tokens[i % sessions],
+            }),
+          ),
+        );
+      } finally {
+        r.provider.delayMs = 0;
+      }
+      expect({ label, reached: r.provider.confirms - asked }).toEqual({ label, reached: limit.max });
+      const codes = results.map((x) => (x.ok ? 'ok' : x.error.code));
+      expect(codes.filter((c) => c === 'IDENTITY_MISMATCH')).toHaveLength(limit.max);
+      expect(codes.every((c) => ['IDENTITY_MISMATCH', 'TOO_MANY_ATTEMPTS', 'FACE_TOKEN_INVALID'].includes(c))).toBe(true);
+      // Every reservation was settled: the counter holds exactly the failures, nothing in flight.
+      const counter = await r.store.get(
+        'attempts',
+        limitName === 'failuresPerCaller'
+          ? `identity-failure:caller:${userIdFor(caller)}`
+          : `identity-failure:person-caller:${r.app.personIds.personId(claims[0].idNumber)}:${userIdFor(caller)}`,
+      );
+      expect(counter).toMatchObject({ count: limit.max });
+      expect(counter).not.toHaveProperty('pending');
+    },
+    60_000,
+  );
 });

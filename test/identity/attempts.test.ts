@@ -79,7 +79,16 @@ test('pruneAttempts keeps a closed window while a call it reserved is still in f
 
 test('pruneFaceChecks removes expired sessions only', async () => {
   const store = await openTestStore();
-  const base = { caller: 'u1', purpose: { action: 'identity.verify' } as const, personId: 'p1', nameDigest: 'd', provider: 'local' as const, providerToken: 't', createdAt: T0, status: 'open' as const };
+  const base = {
+    caller: 'u1',
+    purpose: { action: 'identity.verify' } as const,
+    personId: 'p1',
+    nameDigest: 'd',
+    provider: 'local' as const,
+    providerToken: 't',
+    createdAt: T0,
+    status: 'open' as const,
+  };
   await store.insert('faceChecks', sessionDoc({ ...base, id: 'f' + '1'.repeat(32), expiresAt: T0 + 1000 }));
   await store.insert('faceChecks', sessionDoc({ ...base, id: 'f' + '2'.repeat(32), expiresAt: T0 + 5000 }));
   expect(await pruneFaceChecks(store, T0 + 1000)).toBe(0);

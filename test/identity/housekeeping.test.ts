@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { countAttempt, pruneAttempts } from '../../server/identity/attempts';
 import { PersonIds, loadPersonIdKey, userIdFor } from '../../server/identity/person-id';
-import { buildResidentId } from '../../server/identity/demo-citizens';
+import { buildResidentId } from '../../demo/citizens';
 import { KeyVault, newKekText, parseKek } from '../../server/keys/vault';
 import { openTestStore } from './test-store';
 

@@ -1,7 +1,7 @@
 import { ManualClock } from '../../server/clock';
-import { DEMO_CITIZENS, buildResidentId, seedCitizens } from '../../server/identity/demo-citizens';
+import { DEMO_CITIZENS, buildResidentId, seedCitizens } from '../../demo/citizens';
 import { LocalFaceCheckStandIn, LocalIdentityProvider } from '../../server/identity/local';
-import { checkResidentId, chinaDate } from '../../server/identity/resident-id';
+import { checkResidentId, chinaDate } from '../../core/resident-id';
 import { mrzNameMatches } from '../../server/documents/name-match';
 import { openTestStore, snapshot } from './test-store';
 
@@ -64,7 +64,10 @@ describe('local identity provider', () => {
     const { faceToken } = await p.beginFaceCheck({ openId, person });
     const other = DEMO_CITIZENS[1];
     expect(await p.confirm({ openId: 'oSomeoneElse0001', person, faceToken })).toEqual({ verified: false, reason: 'FACE_TOKEN_INVALID' });
-    expect(await p.confirm({ openId, person: { name: other.name, idNumber: other.idNumber }, faceToken })).toEqual({ verified: false, reason: 'FACE_TOKEN_INVALID' });
+    expect(await p.confirm({ openId, person: { name: other.name, idNumber: other.idNumber }, faceToken })).toEqual({
+      verified: false,
+      reason: 'FACE_TOKEN_INVALID',
+    });
   });
 
   test('a tampered token is invalid', async () => {

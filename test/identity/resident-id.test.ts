@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { buildResidentId } from '../../server/identity/demo-citizens';
+import { buildResidentId } from '../../demo/citizens';
 import {
   PROVINCE_CODES,
   ResidentIdError,
@@ -9,7 +9,7 @@ import {
   parseResidentId,
   residentIdCheckChar,
   type ResidentIdPart,
-} from '../../server/identity/resident-id';
+} from '../../core/resident-id';
 
 const TODAY = '2026-06-01';
 

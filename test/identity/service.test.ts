@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { ManualClock } from '../../server/clock';
 import { ServiceError } from '../../server/errors';
-import { DEMO_CITIZENS, buildResidentId, seedCitizens } from '../../server/identity/demo-citizens';
+import { DEMO_CITIZENS, buildResidentId, seedCitizens } from '../../demo/citizens';
 import { LocalIdentityProvider } from '../../server/identity/local';
 import { PersonIds, userIdFor } from '../../server/identity/person-id';
 import type { ConfirmRequest, FaceCheckRequest, IdentityOutcome, IdentityProvider } from '../../server/identity/provider';
-import { maskResidentId } from '../../server/identity/resident-id';
+import { maskResidentId } from '../../core/resident-id';
 import { DEFAULT_IDENTITY_LIMITS, IdentityService, type IdentityLimits } from '../../server/identity/service';
 import type { Store } from '../../server/store/store';
 import { openTestStore, snapshot } from './test-store';
@@ -82,10 +82,21 @@ describe('verification with the local registry', () => {
   test('a registered person is bound to the caller; the answer masks the ID number', async () => {
     const { store, svc } = await local();
     const view = await verifyLocally(svc, 'oCaller000000001', zhang.name, zhang.idNumber);
-    expect(view).toEqual({ verified: true, name: zhang.name, idNumberMasked: maskResidentId(zhang.idNumber), birthDate: zhang.birthDate, sex: zhang.sex, provider: 'local', verifiedAt: T0 });
+    expect(view).toEqual({
+      verified: true,
+      name: zhang.name,
+      idNumberMasked: maskResidentId(zhang.idNumber),
+      birthDate: zhang.birthDate,
+      sex: zhang.sex,
+      provider: 'local',
+      verifiedAt: T0,
+    });
     expect(JSON.stringify(view)).not.toContain(zhang.idNumber);
     const user = await store.get('users', userIdFor('oCaller000000001'));
-    expect(user).toMatchObject({ openId: 'oCaller000000001', identity: { name: zhang.name, idNumber: zhang.idNumber, birthDate: zhang.birthDate, sex: zhang.sex } });
+    expect(user).toMatchObject({
+      openId: 'oCaller000000001',
+      identity: { name: zhang.name, idNumber: zhang.idNumber, birthDate: zhang.birthDate, sex: zhang.sex },
+    });
     expect(await svc.status('oCaller000000001')).toEqual(view);
     expect(await svc.status('oNobody000000001')).toEqual({ verified: false });
     const identity = await svc.identityOf('oCaller000000001');
@@ -112,8 +123,19 @@ describe('verification with the local registry', () => {
     await rejection(verifyLocally(svc, 'oCaller000000001', '张卫', zhang.idNumber));
     const audit = await store.find('audit', { action: 'identity.verify' }, { orderBy: { field: 'outcome', direction: 'desc' } });
     expect(audit).toEqual([
-      expect.objectContaining({ actor: userIdFor('oCaller000000001'), outcome: 'success', idNumberMasked: maskResidentId(zhang.idNumber), provider: 'local', at: T0 }),
-      expect.objectContaining({ actor: userIdFor('oCaller000000001'), outcome: 'failure', reason: 'NAME_MISMATCH', idNumberMasked: maskResidentId(zhang.idNumber) }),
+      expect.objectContaining({
+        actor: userIdFor('oCaller000000001'),
+        outcome: 'success',
+        idNumberMasked: maskResidentId(zhang.idNumber),
+        provider: 'local',
+        at: T0,
+      }),
+      expect.objectContaining({
+        actor: userIdFor('oCaller000000001'),
+        outcome: 'failure',
+        reason: 'NAME_MISMATCH',
+        idNumberMasked: maskResidentId(zhang.idNumber),
+      }),
     ]);
   });
 
@@ -171,7 +193,7 @@ describe('input is validated before anything else, and a rejected request writes
   ])('%s → %s naming %s', async (_case, code, field, input) => {
     const { store, provider, svc } = await scripted();
     const before = await snapshot(store);
-    const e = await rejection(svc.verify('oCaller000000001', input as Record<string, unknown>));
+    const e = await rejection(svc.verify('oCaller000000001', input));
     expect(e.code).toBe(code);
     expect(Object.keys(e.fields ?? {})).toContain(field);
     for (const msg of Object.values(e.fields ?? {})) expect(msg).toMatch(/\p{Script=Han}.*\/ .*[a-z]/u);
@@ -251,7 +273,8 @@ describe('attempt limits: counted for the caller, never for a person', () => {
     const { provider, svc } = await scripted();
     provider.answer = { verified: false, reason: 'NAME_MISMATCH' };
     for (let a = 0; a < 4; a++) {
-      for (let i = 0; i < perIdAndCaller.max; i++) expect((await rejection(tryOnce(svc, `oStranger00000${a}`, '王秀芳', zhang.idNumber))).code).toBe('IDENTITY_MISMATCH');
+      for (let i = 0; i < perIdAndCaller.max; i++)
+        expect((await rejection(tryOnce(svc, `oStranger00000${a}`, '王秀芳', zhang.idNumber))).code).toBe('IDENTITY_MISMATCH');
       expect((await rejection(tryOnce(svc, `oStranger00000${a}`, '王秀芳', zhang.idNumber))).code).toBe('TOO_MANY_ATTEMPTS');
     }
     provider.answer = { verified: true };
@@ -292,7 +315,14 @@ describe('attempt limits: counted for the caller, never for a person', () => {
 
   test('bad limits are caller misuse', async () => {
     const store = await openTestStore();
-    const mk = (limits: Partial<IdentityLimits>) => new IdentityService({ store, clock: new ManualClock(T0), provider: new ScriptedProvider(new ManualClock(T0)), personIds: new PersonIds(randomBytes(32)), limits });
+    const mk = (limits: Partial<IdentityLimits>) =>
+      new IdentityService({
+        store,
+        clock: new ManualClock(T0),
+        provider: new ScriptedProvider(new ManualClock(T0)),
+        personIds: new PersonIds(randomBytes(32)),
+        limits,
+      });
     expect(() => mk({ failuresPerCaller: { max: 0, windowSeconds: 60 } })).toThrow(TypeError);
     expect(() => mk({ failuresPerIdNumberAndCaller: { max: 3, windowSeconds: 0.5 } })).toThrow(TypeError);
   });
@@ -302,7 +332,11 @@ describe('attempt limits: counted for the caller, never for a person', () => {
     const { faceToken } = await svc.beginFaceCheck('oCaller000000001', { name: zhang.name, idNumber: zhang.idNumber });
     const input = { name: zhang.name, idNumber: zhang.idNumber, faceToken };
     const counted = await store.count('attempts', {});
-    for (const [reason, code] of [['FACE_CHECK_CANCELLED', 'FACE_CHECK_FAILED'], ['FACE_TOKEN_EXPIRED', 'FACE_TOKEN_INVALID'], ['FACE_CHECK_CANCELLED', 'FACE_CHECK_FAILED']] as const) {
+    for (const [reason, code] of [
+      ['FACE_CHECK_CANCELLED', 'FACE_CHECK_FAILED'],
+      ['FACE_TOKEN_EXPIRED', 'FACE_TOKEN_INVALID'],
+      ['FACE_CHECK_CANCELLED', 'FACE_CHECK_FAILED'],
+    ] as const) {
       provider.answer = { verified: false, reason };
       expect((await rejection(svc.verify('oCaller000000001', input))).code).toBe(code);
     }
@@ -349,7 +383,13 @@ describe('face-check sessions: bound to caller, purpose and person, used once', 
     expect(s.verifyId).toBe('v1');
     expect(s.expiresAt).toBe(T0 + 3600_000);
     const stored = await store.get('faceChecks', s.faceToken);
-    expect(stored).toMatchObject({ caller: userIdFor(me), action: 'identity.verify', status: 'open', providerToken: 'provider-token-1', expiresAt: s.expiresAt });
+    expect(stored).toMatchObject({
+      caller: userIdFor(me),
+      action: 'identity.verify',
+      status: 'open',
+      providerToken: 'provider-token-1',
+      expiresAt: s.expiresAt,
+    });
     expect(JSON.stringify(stored)).not.toContain(zhang.idNumber);
     await svc.verify(me, { ...person, faceToken: s.faceToken });
     expect(provider.asked).toEqual(['provider-token-1']);
@@ -410,7 +450,11 @@ describe('face-check sessions: bound to caller, purpose and person, used once', 
 
   test('a token opened for adding a relative is not good for verifying as that relative', async () => {
     const { store, provider, svc } = await scripted();
-    const { faceToken } = await svc.openFaceCheck(me, { name: li.name, id: svc.readPerson({ name: li.name, idNumber: li.idNumber }, false).id }, { action: 'relatives.add', proxyPersonId: 'p' + '1'.repeat(32) });
+    const { faceToken } = await svc.openFaceCheck(
+      me,
+      { name: li.name, id: svc.readPerson({ name: li.name, idNumber: li.idNumber }, false).id },
+      { action: 'relatives.add', proxyPersonId: 'p' + '1'.repeat(32) },
+    );
     const before = await snapshot(store);
     expect((await rejection(svc.verify(me, { name: li.name, idNumber: li.idNumber, faceToken }))).code).toBe('FACE_TOKEN_INVALID');
     expect(provider.confirms).toBe(0);
@@ -444,7 +488,9 @@ describe('one person, one account', () => {
     expect(first).toMatchObject({ identity: null, document: null });
     expect(JSON.stringify(first)).not.toContain(zhang.idNumber);
     await expect(verifyLocally(svc, 'oSecondAccount01', zhang.name, zhang.idNumber)).resolves.toMatchObject({ verified: true });
-    expect(await store.find('audit', { action: 'identity.unbind' })).toEqual([expect.objectContaining({ actor: userIdFor('oFirstAccount001'), releasedFrom: userIdFor('oFirstAccount001') })]);
+    expect(await store.find('audit', { action: 'identity.unbind' })).toEqual([
+      expect.objectContaining({ actor: userIdFor('oFirstAccount001'), releasedFrom: userIdFor('oFirstAccount001') }),
+    ]);
     // Releasing what one does not have is refused.
     expect((await rejection(svc.unbind('oFirstAccount001'))).code).toBe('IDENTITY_REQUIRED');
   });
@@ -468,7 +514,12 @@ describe('one person, one account', () => {
     expect(await svc.releaseByOperator('oOperator0000001', { idNumber: zhang.idNumber, reason: '本人持身份证到窗口申请' })).toEqual({ released: true });
     expect(await svc.status('oLostPhone000001')).toMatchObject({ verified: false, released: { by: 'operator' } });
     expect(await store.find('audit', { action: 'admin.releaseIdentity' })).toEqual([
-      expect.objectContaining({ actor: userIdFor('oOperator0000001'), releasedFrom: userIdFor('oLostPhone000001'), reason: '本人持身份证到窗口申请', idNumberMasked: maskResidentId(zhang.idNumber) }),
+      expect.objectContaining({
+        actor: userIdFor('oOperator0000001'),
+        releasedFrom: userIdFor('oLostPhone000001'),
+        reason: '本人持身份证到窗口申请',
+        idNumberMasked: maskResidentId(zhang.idNumber),
+      }),
     ]);
     await expect(verifyLocally(svc, 'oNewPhone0000001', zhang.name, zhang.idNumber)).resolves.toMatchObject({ verified: true });
   });

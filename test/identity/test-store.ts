@@ -12,7 +12,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../server/store/sqlite';
-import { COLLECTIONS, StoreConflict, StoreNotFound, type CollectionName, type Condition, type Doc, type Filter, type FindOptions, type Json, type Scalar, type Store, type TxOps } from '../../server/store/store';
+import {
+  COLLECTIONS,
+  StoreConflict,
+  StoreNotFound,
+  type CollectionName,
+  type Condition,
+  type Doc,
+  type Filter,
+  type FindOptions,
+  type Json,
+  type Scalar,
+  type Store,
+  type TxOps,
+} from '../../server/store/store';
 
 const opened: { store: Store; dir?: string }[] = [];
 
@@ -90,7 +103,8 @@ export class MemoryStore implements Store {
     if (opts.orderBy) {
       const { field, direction } = opts.orderBy;
       docs.sort((a, b) => {
-        const x = a[field] as Scalar, y = b[field] as Scalar;
+        const x = a[field] as Scalar,
+          y = b[field] as Scalar;
         const r = x === y ? 0 : (x as string | number) < (y as string | number) ? -1 : 1;
         return direction === 'asc' ? r : -r;
       });

@@ -4,7 +4,7 @@
  */
 import { ManualClock } from '../../server/clock';
 import { ServiceError } from '../../server/errors';
-import { buildResidentId } from '../../server/identity/demo-citizens';
+import { buildResidentId } from '../../demo/citizens';
 import {
   GET_VERIFY_ID_PATH,
   QUERY_VERIFY_INFO_PATH,
@@ -43,7 +43,10 @@ test('beginFaceCheck sends getVerifyId with cert_info and openid, and returns th
   const { client, p } = provider(() => ({ errcode: 0, errmsg: 'ok', verify_id: 'VID-xyz.123', expires_in: 1800 }));
   const s = await p.beginFaceCheck({ openId, person });
   expect(client.calls).toEqual([
-    { path: GET_VERIFY_ID_PATH, body: { out_seq_no: 'seq_1_abcdef', cert_info: { cert_type: 'IDENTITY_CARD', cert_name: '张伟', cert_no: person.idNumber }, openid: openId } },
+    {
+      path: GET_VERIFY_ID_PATH,
+      body: { out_seq_no: 'seq_1_abcdef', cert_info: { cert_type: 'IDENTITY_CARD', cert_name: '张伟', cert_no: person.idNumber }, openid: openId },
+    },
   ]);
   expect(s).toEqual({ verifyId: 'VID-xyz.123', faceToken: 'seq_1_abcdef.VID-xyz.123', expiresAt: T0 + 1800 * 1000 });
 });
@@ -58,7 +61,10 @@ test('confirm sends queryVerifyInfo with the same out_seq_no and openid and the 
   const r = await p.confirm({ openId, person, faceToken: 'seq_9_abcdef.VID-xyz.123' });
   expect(r).toEqual({ verified: true });
   expect(client.calls).toEqual([
-    { path: QUERY_VERIFY_INFO_PATH, body: { verify_id: 'VID-xyz.123', out_seq_no: 'seq_9_abcdef', cert_hash: certHash('IDENTITY_CARD', '张伟', person.idNumber), openid: openId } },
+    {
+      path: QUERY_VERIFY_INFO_PATH,
+      body: { verify_id: 'VID-xyz.123', out_seq_no: 'seq_9_abcdef', cert_hash: certHash('IDENTITY_CARD', '张伟', person.idNumber), openid: openId },
+    },
   ]);
 });
 

@@ -2,7 +2,11 @@
 import { RESIDENT_ID_SYSTEM, SYSTEMS } from '../../server/ingest/fhir';
 import { PEOPLE } from './helpers';
 
-export function patient(fullUrl = 'urn:uuid:patient-1', person: { idNumber: string; name: string } = PEOPLE[0], opts: { useType?: boolean; splitName?: boolean } = {}) {
+export function patient(
+  fullUrl = 'urn:uuid:patient-1',
+  person: { idNumber: string; name: string } = PEOPLE[0],
+  opts: { useType?: boolean; splitName?: boolean } = {},
+) {
   return {
     fullUrl,
     resource: {

@@ -5,7 +5,7 @@
 import { ManualClock } from '../../server/clock';
 import { StoreCitizenRegistry, type CitizenRegistry } from '../../server/identity/citizens';
 import { PersonIds } from '../../server/identity/person-id';
-import { DEMO_SOURCE_IDS, seedRecords } from '../../server/records/demo-records';
+import { DEMO_SOURCE_IDS, seedRecords } from '../../demo/records';
 import { IngestService, registryPersons, type IngestOptions, type IngestRequest } from '../../server/ingest/service';
 import { MapKeyring, generateSourceKey, signRequest } from '../../server/ingest/signature';
 import { openTestStore, type TestStore } from '../records/helpers/store';
@@ -83,7 +83,15 @@ export async function bench(options: Partial<IngestOptions> = {}): Promise<Bench
     const source = o.source ?? LAB;
     const bytes = o.raw ?? new TextEncoder().encode(JSON.stringify(body));
     const method = o.method ?? 'POST';
-    const headers = signRequest({ method, path: PATH, body: bytes, sourceId: source, key: o.key ?? keys[source], now: o.senderNow ?? clock.now(), nonce: o.nonce });
+    const headers = signRequest({
+      method,
+      path: PATH,
+      body: bytes,
+      sourceId: source,
+      key: o.key ?? keys[source],
+      now: o.senderNow ?? clock.now(),
+      nonce: o.nonce,
+    });
     const req: IngestRequest = { method, path: PATH, headers: { ...headers, 'Content-Type': o.contentType ?? 'application/json' }, body: bytes };
     return o.tamper ? o.tamper(req) : req;
   };

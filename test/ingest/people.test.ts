@@ -101,9 +101,16 @@ describe('withdrawing a record', () => {
     b.clock.advance(60_000);
     const at = b.clock.now();
     expect(await b.send({ records: [withdraw()] })).toEqual({ accepted: 0, unchanged: 0, updated: 0, withdrawn: 1, rejected: [] });
-    expect(await stored('HS20240501-0001')).toMatchObject({ result: '260415000', withdrawnAt: at, withdrawnReason: '样本编号错配 / sample mix-up', updatedAt: at });
+    expect(await stored('HS20240501-0001')).toMatchObject({
+      result: '260415000',
+      withdrawnAt: at,
+      withdrawnReason: '样本编号错配 / sample mix-up',
+      updatedAt: at,
+    });
     const audit = await b.ts.store.find('audit', { action: 'record.withdraw' });
-    expect(audit).toEqual([expect.objectContaining({ actor: `source:${LAB}`, personId: PEOPLE[0].personId, recordId: recordDocId(LAB, 'HS20240501-0001'), at })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ actor: `source:${LAB}`, personId: PEOPLE[0].personId, recordId: recordDocId(LAB, 'HS20240501-0001'), at }),
+    ]);
     const before = await b.ts.snapshot();
     b.clock.advance(60_000);
     expect(await b.send({ records: [withdraw()] })).toEqual({ accepted: 0, unchanged: 1, updated: 0, withdrawn: 0, rejected: [] });

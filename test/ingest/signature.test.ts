@@ -17,7 +17,7 @@ import {
 import { KeyVault, parseKek } from '../../server/keys/vault';
 import { systemClock } from '../../server/clock';
 import { cloudbaseStore } from '../../server/store/cloudbase';
-import { createCloudBaseStandIn } from '../../server/store/cloudbase-standin';
+import { createCloudBaseStandIn } from '../support/cloudbase-standin';
 
 const body = new TextEncoder().encode('{"records":[]}');
 

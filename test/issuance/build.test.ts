@@ -5,11 +5,18 @@
  */
 import { ithcRecordToDcc, ithcToJson, readIthc, ithcToCbor } from '../../core/ithc';
 import { buildCertificate, buildDccs, decimalText, sourceNamesFromJson, sourceNamesOf } from '../../server/issuance/build';
-import { DEMO_SOURCES, demoRecordsFor } from '../../server/records/demo-records';
+import { DEMO_SOURCES, demoRecordsFor } from '../../demo/records';
 import type { IggRecord, NaatRecord, VaccinationRecord } from '../../server/records/types';
 
 const NOW = Date.UTC(2026, 10, 20, 4, 0, 0);
-const subject = { personId: 'p-test', name: '张伟', birthDate: '1988-05-12', sex: 'male' as const, nationality: 'CN', document: { type: 'ordinary' as const, number: 'EH4180273', issuingState: 'CN', surnameLatin: 'ZHANG', givenNameLatin: 'WEI' } };
+const subject = {
+  personId: 'p-test',
+  name: '张伟',
+  birthDate: '1988-05-12',
+  sex: 'male' as const,
+  nationality: 'CN',
+  document: { type: 'ordinary' as const, number: 'EH4180273', issuingState: 'CN', surnameLatin: 'ZHANG', givenNameLatin: 'WEI' },
+};
 
 test("a nucleic-acid test's name stays in the record, out of the certificate and its HC1 code", () => {
   const records = demoRecordsFor('p-test', 0, NOW);
@@ -19,7 +26,12 @@ test("a nucleic-acid test's name stays in the record, out of the certificate and
   const read = readIthc(ithcToCbor(built.input));
   expect(read.problems).toEqual([]);
   const [test] = read.certificate!.tests;
-  expect(test).toMatchObject({ testType: 'LP6464-4', sampleTime: Math.floor(Date.parse(naat.sampledAt) / 1000), result: naat.result, testingCentre: naat.centre });
+  expect(test).toMatchObject({
+    testType: 'LP6464-4',
+    sampleTime: Math.floor(Date.parse(naat.sampledAt) / 1000),
+    result: naat.result,
+    testingCentre: naat.centre,
+  });
   expect(test.testName).toBeUndefined();
   const dcc = buildDccs('CN', read.certificate!, built.recordIdByDccRef).find((d) => d.type === 't')!;
   expect(dcc.recordId).toBe(naat._id);
@@ -45,7 +57,9 @@ describe('where a record was made: by the source-list code when the source itsel
     expect(cert.antibodyTests[0]).toMatchObject({ testingCentreCode: byId(igg.sourceId).code });
     expect(cert.vaccinations.map((v) => v.vaccinationSiteCode)).toEqual([byId(vac.sourceId).code, byId(vac.sourceId).code]);
     expect(built.sourceNames).toEqual(
-      [naat.sourceId, igg.sourceId, vac.sourceId].map((id) => ({ code: byId(id).code, name: byId(id).name, nameLatin: byId(id).nameLatin })).sort((a, b) => a.code! - b.code!),
+      [naat.sourceId, igg.sourceId, vac.sourceId]
+        .map((id) => ({ code: byId(id).code, name: byId(id).name, nameLatin: byId(id).nameLatin }))
+        .sort((a, b) => a.code! - b.code!),
     );
     // The DCC's free-text tc: the laboratory's Latin-script name.
     const dcc = buildDccs('CN', cert, built.recordIdByDccRef, built.sourceNames).find((d) => d.type === 't')!;
@@ -64,11 +78,18 @@ describe('where a record was made: by the source-list code when the source itsel
     expect(byName.sourceNames).toEqual([]);
   });
 
-  test("what a foreign authority needs of a test: report time, and of an IgG result the assay, target, threshold and unit", () => {
+  test('what a foreign authority needs of a test: report time, and of an IgG result the assay, target, threshold and unit', () => {
     const naat = records.find((r): r is NaatRecord => r.kind === 'naat')!;
     const igg = records.find((r): r is IggRecord => r.kind === 'igg')!;
     expect(cert.tests[0].reportTime).toBe(Date.parse(naat.reportedAt!) / 1000);
-    expect(cert.antibodyTests[0]).toMatchObject({ assayCode: igg.assayCode, target: igg.target, value: String(igg.value), cutoff: String(igg.cutoff), unit: igg.unit, result: igg.result });
+    expect(cert.antibodyTests[0]).toMatchObject({
+      assayCode: igg.assayCode,
+      target: igg.target,
+      value: String(igg.value),
+      cutoff: String(igg.cutoff),
+      unit: igg.unit,
+      result: igg.result,
+    });
     expect(cert.holder.documentIssuer).toBe('CN');
   });
 

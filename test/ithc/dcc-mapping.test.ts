@@ -66,10 +66,34 @@ describeWithTestdata('dcc-schema', 'against the official DCC schema', () => {
       const t = c.tests[ref.index];
       // The laboratory travels by code; the DCC's free-text tc gets its Latin-script name from the source list.
       const tc = SOURCES.find((s) => s.code === t.testingCentreCode)!.nameLatin;
-      expect(dcc.t).toEqual([{ tg: t.disease, tt: t.testType, sc: new Date(t.sampleTime * 1000).toISOString().replace('.000Z', 'Z'), tr: t.result, tc, co: t.country, is: t.issuer, ci: uci }]);
+      expect(dcc.t).toEqual([
+        {
+          tg: t.disease,
+          tt: t.testType,
+          sc: new Date(t.sampleTime * 1000).toISOString().replace('.000Z', 'Z'),
+          tr: t.result,
+          tc,
+          co: t.country,
+          is: t.issuer,
+          ci: uci,
+        },
+      ]);
     } else {
       const v = c.vaccinations[ref.index];
-      expect(dcc.v).toEqual([{ tg: v.disease, vp: v.prophylaxis, mp: v.product, ma: v.manufacturer, dn: v.doseNumber, sd: v.totalDoses, dt: v.date, co: v.country, is: v.issuer, ci: uci }]);
+      expect(dcc.v).toEqual([
+        {
+          tg: v.disease,
+          vp: v.prophylaxis,
+          mp: v.product,
+          ma: v.manufacturer,
+          dn: v.doseNumber,
+          sd: v.totalDoses,
+          dt: v.date,
+          co: v.country,
+          is: v.issuer,
+          ci: uci,
+        },
+      ]);
     }
   });
 
@@ -111,7 +135,15 @@ describeWithTestdata('dcc-schema', 'against the official DCC schema', () => {
       const dsc = makeDsc({ privateKey, usage: [type] });
       const key = trustedKeyFromCertificate(dsc);
       const dcc = ithcRecordToDcc(cert(), ref, makeUvci('CN', `HC1/${type.toUpperCase()}${ref.index}`));
-      const signed = await signCode({ format: 'dcc', content: dccToCbor(dcc), iss: 'CN', iat, exp: iat + 86400, kid: key.kid, signer: nobleEs256Signer(privateKey) });
+      const signed = await signCode({
+        format: 'dcc',
+        content: dccToCbor(dcc),
+        iss: 'CN',
+        iat,
+        exp: iat + 86400,
+        kid: key.kid,
+        signer: nobleEs256Signer(privateKey),
+      });
       expect(signed.code.startsWith('HC1:')).toBe(true);
       const verdict = await verifyCode(signed.code, { keys: new KeyStore([key]), now: iat + 60, crypto: nodeCrypto, validateDccSchema: validator });
       expect(verdict.errors).toEqual([]);

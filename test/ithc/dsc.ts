@@ -81,5 +81,5 @@ export function makeDsc(o: DscOptions): Uint8Array {
 }
 
 function toArrayBuffer(b: Uint8Array): ArrayBuffer {
-  return b.slice().buffer as ArrayBuffer;
+  return b.slice().buffer;
 }

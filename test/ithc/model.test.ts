@@ -38,7 +38,7 @@ function withValue(path: number[], value: CborValue | undefined): CMap {
   const root = exampleCbor();
   const parent = at(root, path.slice(0, -1));
   const last = path[path.length - 1];
-  if (Array.isArray(parent)) parent[last] = value as CborValue;
+  if (Array.isArray(parent)) parent[last] = value;
   else if (value === undefined) (parent as CMap).delete(last);
   else (parent as CMap).set(last, value);
   return root;
@@ -79,22 +79,36 @@ describe('round trip', () => {
     const base = exampleCertificate();
     const name = fc.string({ minLength: 1, maxLength: 80, unit: fc.constantFrom(...'张王李赵伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英'.split('')) });
     const icao = fc.string({ minLength: 1, maxLength: 80, unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ<'.split('')) });
-    const day = fc.integer({ min: Date.UTC(1900, 0, 1) / 864e5, max: Date.UTC(2099, 11, 31) / 864e5 }).map((d) => new Date(d * 864e5).toISOString().slice(0, 10));
+    const day = fc
+      .integer({ min: Date.UTC(1900, 0, 1) / 864e5, max: Date.UTC(2099, 11, 31) / 864e5 })
+      .map((d) => new Date(d * 864e5).toISOString().slice(0, 10));
     const time = fc.integer({ min: 946684800, max: 4102444799 });
-    const decimal = fc.tuple(fc.integer({ min: 0, max: 999999999 }), fc.option(fc.stringMatching(/^\d{1,6}$/), { nil: undefined })).map(([i, f]) => (f === undefined ? String(i) : `${i}.${f}`));
+    const decimal = fc
+      .tuple(fc.integer({ min: 0, max: 999999999 }), fc.option(fc.stringMatching(/^\d{1,6}$/), { nil: undefined }))
+      .map(([i, f]) => (f === undefined ? String(i) : `${i}.${f}`));
     fc.assert(
-      fc.property(name, icao, day, fc.constantFrom('M', 'F', 'X') as fc.Arbitrary<'M' | 'F' | 'X'>, time, decimal, day, fc.integer({ min: 1, max: 9 }), (surname, latin, dob, sex, sampleTime, value, date, dose) => {
-        const input: IthcCertificateInput = {
-          ...base,
-          holder: { ...base.holder, surname, surnameLatin: latin, dateOfBirth: dob, sex },
-          tests: [{ ...base.tests![0], sampleTime, reportTime: Math.min(sampleTime + 3600, 4102444799) }],
-          antibodyTests: [{ ...base.antibodyTests![0], sampleTime, value }],
-          vaccinations: [{ ...base.vaccinations![0], date, doseNumber: dose }],
-        };
-        const read = readIthc(decodeLenient(encodeStrict(ithcToCbor(input))));
-        expect(read.problems).toEqual([]);
-        expect(read.certificate).toEqual({ ...input, version: ITHC_VERSION, recordTypes: ['t', 'v'] });
-      }),
+      fc.property(
+        name,
+        icao,
+        day,
+        fc.constantFrom<'M' | 'F' | 'X'>('M', 'F', 'X'),
+        time,
+        decimal,
+        day,
+        fc.integer({ min: 1, max: 9 }),
+        (surname, latin, dob, sex, sampleTime, value, date, dose) => {
+          const input: IthcCertificateInput = {
+            ...base,
+            holder: { ...base.holder, surname, surnameLatin: latin, dateOfBirth: dob, sex },
+            tests: [{ ...base.tests![0], sampleTime, reportTime: Math.min(sampleTime + 3600, 4102444799) }],
+            antibodyTests: [{ ...base.antibodyTests![0], sampleTime, value }],
+            vaccinations: [{ ...base.vaccinations![0], date, doseNumber: dose }],
+          };
+          const read = readIthc(decodeLenient(encodeStrict(ithcToCbor(input))));
+          expect(read.problems).toEqual([]);
+          expect(read.certificate).toEqual({ ...input, version: ITHC_VERSION, recordTypes: ['t', 'v'] });
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -157,8 +171,16 @@ describe('ithcToCbor refuses what is not a valid certificate (caller misuse)', (
     ['not an object', null, /needs a certificate object/],
     ['a missing holder', { ...base, holder: undefined }, /certificate\.holder is required/],
     ['an unknown sex', { ...base, holder: { ...base.holder, sex: 'Q' } }, /holder\.sex must be one of X, M, F/],
-    ['an impossible vaccination date', { ...base, vaccinations: [{ ...base.vaccinations![0], date: '2021-02-30' }] }, /vaccinations\[0\]\.date "2021-02-30" is not a calendar date/],
-    ['a malformed decimal', { ...base, antibodyTests: [{ ...base.antibodyTests![0], value: '1e3' }] }, /antibodyTests\[0\]\.value \(key 5\/0\/10\): "1e3" is not a decimal/],
+    [
+      'an impossible vaccination date',
+      { ...base, vaccinations: [{ ...base.vaccinations![0], date: '2021-02-30' }] },
+      /vaccinations\[0\]\.date "2021-02-30" is not a calendar date/,
+    ],
+    [
+      'a malformed decimal',
+      { ...base, antibodyTests: [{ ...base.antibodyTests![0], value: '1e3' }] },
+      /antibodyTests\[0\]\.value \(key 5\/0\/10\): "1e3" is not a decimal/,
+    ],
     ['an invalid date of birth', { ...base, holder: { ...base.holder, dateOfBirth: '1985-3-12' } }, /holder\.dateOfBirth \(key 3\/5\)/],
     ['no records at all', { ...base, tests: undefined, antibodyTests: undefined, vaccinations: undefined }, /carries no test, antibody test or vaccination/],
   ])('%s', (_what, input, message) => {
@@ -175,71 +197,269 @@ describe('readIthc reports each problem with its path', () => {
     ['no version', () => withValue([0], undefined), 'version (key 0): is missing'],
     ['a version as text', () => withValue([0], '1'), 'version (key 0): expected an integer version, got text "1"'],
     ['an id that is no UVCI', () => withValue([1], 'ABC-123'), 'id (key 1): "ABC-123" is not a UVCI without its prefix (CC:...#C)'],
-    ['a UVCI with its prefix written out', () => withValue([1], 'URN:UVCI:01:CN:9F3K2M7Q4T8W1Z5X#Y'), 'id (key 1): "URN:UVCI:01:CN:9F3K2M7Q4T8W1Z5X#Y" is not a UVCI without its prefix (CC:...#C)'],
-    ['a UVCI with a wrong check character', () => withValue([1], 'CN:9F3K2M7Q4T8W1Z5X#6'), 'id (key 1): "URN:UVCI:01:CN:9F3K2M7Q4T8W1Z5X#6" has a wrong UVCI checksum character'],
+    [
+      'a UVCI with its prefix written out',
+      () => withValue([1], 'URN:UVCI:01:CN:9F3K2M7Q4T8W1Z5X#Y'),
+      'id (key 1): "URN:UVCI:01:CN:9F3K2M7Q4T8W1Z5X#Y" is not a UVCI without its prefix (CC:...#C)',
+    ],
+    [
+      'a UVCI with a wrong check character',
+      () => withValue([1], 'CN:9F3K2M7Q4T8W1Z5X#6'),
+      'id (key 1): "URN:UVCI:01:CN:9F3K2M7Q4T8W1Z5X#6" has a wrong UVCI checksum character',
+    ],
     ['an id as a number', () => withValue([1], 42), 'id (key 1): expected the UVCI without URN:UVCI:01: as text, got integer 42'],
-    ['an unknown issuer code', () => withValue([2], 7), 'issuer (key 2): integer 7 is not a known issuer code (known: 1 National Health Commission of the PRC, 2 General Administration of Customs of the PRC, 3 Chinese Center for Disease Control and Prevention)'],
-    ['a test result past 2^53', () => withValue(T('result'), 2 ** 60), `tests[0].result (key 4/0/6): expected a code (integer or text) from the DCC value set testResult, got integer ${2 ** 60}`],
-    ['a test result code that is no SNOMED result', () => withValue(T('result'), 840539006), 'tests[0].result (key 4/0/6): "840539006" is not a code of the DCC value set testResult'],
-    ['a manufacturer code 0', () => withValue(V('manufacturer'), 0), 'vaccinations[0].manufacturer (key 6/0/4): expected a code (integer or text) from the DCC value set vaccineManufacturer, got integer 0'],
+    [
+      'an unknown issuer code',
+      () => withValue([2], 7),
+      'issuer (key 2): integer 7 is not a known issuer code (known: 1 National Health Commission of the PRC, 2 General Administration of Customs of the PRC, 3 Chinese Center for Disease Control and Prevention)',
+    ],
+    [
+      'a test result past 2^53',
+      () => withValue(T('result'), 2 ** 60),
+      `tests[0].result (key 4/0/6): expected a code (integer or text) from the DCC value set testResult, got integer ${2 ** 60}`,
+    ],
+    [
+      'a test result code that is no SNOMED result',
+      () => withValue(T('result'), 840539006),
+      'tests[0].result (key 4/0/6): "840539006" is not a code of the DCC value set testResult',
+    ],
+    [
+      'a manufacturer code 0',
+      () => withValue(V('manufacturer'), 0),
+      'vaccinations[0].manufacturer (key 6/0/4): expected a code (integer or text) from the DCC value set vaccineManufacturer, got integer 0',
+    ],
     ['an empty issuer', () => withValue([2], ''), 'issuer (key 2): must not be empty'],
     ['an issuer of 81 characters', () => withValue([2], 'x'.repeat(81)), 'issuer (key 2): is 81 characters long; at most 80 are allowed'],
     ['an issuer with an escape sequence', () => withValue([2], 'NHC\u001b[2J'), 'issuer (key 2): contains a control character'],
     ['an issuer as bytes', () => withValue([2], new Uint8Array(3)), 'issuer (key 2): expected a text string, got a byte string of 3 bytes'],
     ['a holder that is no map', () => withValue([3], 'Zhang Wei'), 'holder (key 3): expected the holder as a map, got text "Zhang Wei"'],
-    ['no name in Chinese characters', () => { const m = withValue(H('surname'), undefined); (at(m, [3]) as CMap).delete(2); return m; }, 'holder (key 3): needs a surname or a given name in Chinese characters (key 1 or 2)'],
-    ['no transliterated name', () => { const m = withValue(H('surnameLatin'), undefined); (at(m, [3]) as CMap).delete(4); return m; }, 'holder (key 3): needs a transliterated surname or given name (key 3 or 4)'],
-    ['a lower-case transliteration', () => withValue(H('surnameLatin'), 'Zhang'), 'holder.surnameLatin (key 3/3): "Zhang" is not an ICAO 9303 transliteration (A-Z and <)'],
+    [
+      'no name in Chinese characters',
+      () => {
+        const m = withValue(H('surname'), undefined);
+        (at(m, [3]) as CMap).delete(2);
+        return m;
+      },
+      'holder (key 3): needs a surname or a given name in Chinese characters (key 1 or 2)',
+    ],
+    [
+      'no transliterated name',
+      () => {
+        const m = withValue(H('surnameLatin'), undefined);
+        (at(m, [3]) as CMap).delete(4);
+        return m;
+      },
+      'holder (key 3): needs a transliterated surname or given name (key 3 or 4)',
+    ],
+    [
+      'a lower-case transliteration',
+      () => withValue(H('surnameLatin'), 'Zhang'),
+      'holder.surnameLatin (key 3/3): "Zhang" is not an ICAO 9303 transliteration (A-Z and <)',
+    ],
     ['the 30th of February', () => withValue(H('dateOfBirth'), '1990-02-30'), 'holder.dateOfBirth (key 3/5): "1990-02-30" is not a calendar date'],
     ['month 13', () => withValue(H('dateOfBirth'), '1990-13'), 'holder.dateOfBirth (key 3/5): "1990-13" has no month 13'],
-    ['a birth before 1900', () => withValue(H('dateOfBirth'), '1850-01-01'), 'holder.dateOfBirth (key 3/5): "1850-01-01" is not a date YYYY-MM-DD, YYYY-MM or YYYY between 1900 and 2099'],
-    ['a date of birth as an instant', () => withValue(H('dateOfBirth'), '1985-03-12T00:00:00Z'), 'holder.dateOfBirth (key 3/5): "1985-03-12T00:00:00Z" is not a date YYYY-MM-DD, YYYY-MM or YYYY between 1900 and 2099'],
+    [
+      'a birth before 1900',
+      () => withValue(H('dateOfBirth'), '1850-01-01'),
+      'holder.dateOfBirth (key 3/5): "1850-01-01" is not a date YYYY-MM-DD, YYYY-MM or YYYY between 1900 and 2099',
+    ],
+    [
+      'a date of birth as an instant',
+      () => withValue(H('dateOfBirth'), '1985-03-12T00:00:00Z'),
+      'holder.dateOfBirth (key 3/5): "1985-03-12T00:00:00Z" is not a date YYYY-MM-DD, YYYY-MM or YYYY between 1900 and 2099',
+    ],
     ['a date of birth as a number', () => withValue(H('dateOfBirth'), 19850312), 'holder.dateOfBirth (key 3/5): expected a text string, got integer 19850312'],
     ['an unknown sex code', () => withValue(H('sex'), 5), 'holder.sex (key 3/6): 5 is not a known sex code (known: 0 X, 1 M, 2 F)'],
     ['an alpha-3 nationality', () => withValue(H('nationality'), 'CHN'), 'holder.nationality (key 3/7): "CHN" is not a code of the DCC value set country'],
-    ['an unknown travel document type', () => withValue(H('documentType'), 6), 'holder.documentType (key 3/8): 6 is not a known travel document type code (known: 1 ordinary, 2 diplomatic, 3 service, 4 public-affairs, 5 travel-permit)'],
-    ['a malformed document number', () => withValue(H('documentNumber'), 'e1234567'), 'holder.documentNumber (key 3/9): "e1234567" is not a document number (5 to 20 of A-Z, 0-9)'],
+    [
+      'an unknown travel document type',
+      () => withValue(H('documentType'), 6),
+      'holder.documentType (key 3/8): 6 is not a known travel document type code (known: 1 ordinary, 2 diplomatic, 3 service, 4 public-affairs, 5 travel-permit)',
+    ],
+    [
+      'a malformed document number',
+      () => withValue(H('documentNumber'), 'e1234567'),
+      'holder.documentNumber (key 3/9): "e1234567" is not a document number (5 to 20 of A-Z, 0-9)',
+    ],
     ['no document number', () => withValue(H('documentNumber'), undefined), 'holder.documentNumber (key 3/9): is missing'],
     ['tests that are no array', () => withValue([4], new Map()), 'tests (key 4): expected an array of tests, got a map'],
     ['an unknown test type', () => withValue(T('testType'), 'PCR'), 'tests[0].testType (key 4/0/2): "PCR" is not a code of the DCC value set testType'],
-    ['a test result in words', () => withValue(T('result'), 'negative'), 'tests[0].result (key 4/0/6): "negative" is not a code of the DCC value set testResult'],
-    ['a sample time in floating point', () => withValue(T('sampleTime'), 1622514600.5), 'tests[0].sampleTime (key 4/0/5): expected whole seconds since 1970-01-01T00:00:00Z, got float 1622514600.5'],
+    [
+      'a test result in words',
+      () => withValue(T('result'), 'negative'),
+      'tests[0].result (key 4/0/6): "negative" is not a code of the DCC value set testResult',
+    ],
+    [
+      'a sample time in floating point',
+      () => withValue(T('sampleTime'), 1622514600.5),
+      'tests[0].sampleTime (key 4/0/5): expected whole seconds since 1970-01-01T00:00:00Z, got float 1622514600.5',
+    ],
     ['a sample time in 1970', () => withValue(T('sampleTime'), 100), 'tests[0].sampleTime (key 4/0/5): 100 is not between 2000-01-01 and 2099-12-31'],
-    ['a sample time past 2^64', () => withValue(T('sampleTime'), bigint), `tests[0].sampleTime (key 4/0/5): expected whole seconds since 1970-01-01T00:00:00Z, got the out-of-range integer ${bigint}`],
-    ['a malformed RAT device', () => withValue(T('device'), 'Panbio'), 'tests[0].device (key 4/0/4): "Panbio" is not a well-formed code for the DCC value set testManufacturer'],
+    [
+      'a sample time past 2^64',
+      () => withValue(T('sampleTime'), bigint),
+      `tests[0].sampleTime (key 4/0/5): expected whole seconds since 1970-01-01T00:00:00Z, got the out-of-range integer ${bigint}`,
+    ],
+    [
+      'a malformed RAT device',
+      () => withValue(T('device'), 'Panbio'),
+      'tests[0].device (key 4/0/4): "Panbio" is not a well-formed code for the DCC value set testManufacturer',
+    ],
     ['no sample time', () => withValue(T('sampleTime'), undefined), 'tests[0].sampleTime (key 4/0/5): is missing'],
     ['an unknown key', () => withValue(T('result').slice(0, -1).concat(12), 'x'), 'tests[0] (key 4/0): unknown key 12 in a test (ITHC version 1)'],
-    ['a text key', () => { const m = exampleCbor(); (at(m, [4, 0]) as CMap).set('tg', '840539006'); return m; }, 'tests[0] (key 4/0): unexpected key text "tg" (keys are integers)'],
-    ['an unknown IgG method', () => withValue(A('method'), 4), 'antibodyTests[0].method (key 5/0/2): 4 is not a known IgG method code (known: 1 CLIA, 2 ELISA, 3 LFIA, 9 other)'],
-    ['an unknown IgG result', () => withValue(A('result'), 0), 'antibodyTests[0].result (key 5/0/6): 0 is not a known IgG result code (known: 1 negative, 2 positive, 3 indeterminate)'],
-    ['an unknown IgG unit', () => withValue(A('unit'), 7), 'antibodyTests[0].unit (key 5/0/11): 7 is not a known IgG unit code (known: 1 BAU/mL, 2 AU/mL, 3 U/mL, 4 S/CO)'],
-    ['a value without its unit', () => { const m = withValue(A('unit'), undefined); (at(m, [5, 0]) as CMap).delete(K.antibodyTest.cutoff); return m; }, 'antibodyTests[0] (key 5/0): has a quantitative value (key 10) without its unit (key 11)'],
-    ['a threshold without its unit', () => { const m = withValue(A('unit'), undefined); (at(m, [5, 0]) as CMap).delete(K.antibodyTest.value); return m; }, 'antibodyTests[0] (key 5/0): has a positivity threshold (key 13) without its unit (key 11)'],
-    ['a unit without a value or threshold', () => { const m = withValue(A('value'), undefined); (at(m, [5, 0]) as CMap).delete(K.antibodyTest.cutoff); return m; }, 'antibodyTests[0] (key 5/0): has a unit (key 11) without a quantitative value (key 10) or threshold (key 13)'],
-    ['a comparator without a value', () => { const m = withValue(A('value'), undefined); (at(m, [5, 0]) as CMap).set(K.antibodyTest.comparator, 1); return m; }, 'antibodyTests[0] (key 5/0): has a comparator (key 14) without a quantitative value (key 10)'],
-    ['an unknown comparator', () => withValue(A('comparator'), 3), 'antibodyTests[0].comparator (key 5/0/14): 3 is not a known value comparator code (known: 1 <, 2 >)'],
-    ['an unknown antigen target', () => withValue(A('target'), 9), 'antibodyTests[0].target (key 5/0/12): 9 is not a known IgG antigen target code (known: 1 spike, 2 rbd, 3 nucleocapsid, 4 spike+nucleocapsid)'],
+    [
+      'a text key',
+      () => {
+        const m = exampleCbor();
+        (at(m, [4, 0]) as CMap).set('tg', '840539006');
+        return m;
+      },
+      'tests[0] (key 4/0): unexpected key text "tg" (keys are integers)',
+    ],
+    [
+      'an unknown IgG method',
+      () => withValue(A('method'), 4),
+      'antibodyTests[0].method (key 5/0/2): 4 is not a known IgG method code (known: 1 CLIA, 2 ELISA, 3 LFIA, 9 other)',
+    ],
+    [
+      'an unknown IgG result',
+      () => withValue(A('result'), 0),
+      'antibodyTests[0].result (key 5/0/6): 0 is not a known IgG result code (known: 1 negative, 2 positive, 3 indeterminate)',
+    ],
+    [
+      'an unknown IgG unit',
+      () => withValue(A('unit'), 7),
+      'antibodyTests[0].unit (key 5/0/11): 7 is not a known IgG unit code (known: 1 BAU/mL, 2 AU/mL, 3 U/mL, 4 S/CO)',
+    ],
+    [
+      'a value without its unit',
+      () => {
+        const m = withValue(A('unit'), undefined);
+        (at(m, [5, 0]) as CMap).delete(K.antibodyTest.cutoff);
+        return m;
+      },
+      'antibodyTests[0] (key 5/0): has a quantitative value (key 10) without its unit (key 11)',
+    ],
+    [
+      'a threshold without its unit',
+      () => {
+        const m = withValue(A('unit'), undefined);
+        (at(m, [5, 0]) as CMap).delete(K.antibodyTest.value);
+        return m;
+      },
+      'antibodyTests[0] (key 5/0): has a positivity threshold (key 13) without its unit (key 11)',
+    ],
+    [
+      'a unit without a value or threshold',
+      () => {
+        const m = withValue(A('value'), undefined);
+        (at(m, [5, 0]) as CMap).delete(K.antibodyTest.cutoff);
+        return m;
+      },
+      'antibodyTests[0] (key 5/0): has a unit (key 11) without a quantitative value (key 10) or threshold (key 13)',
+    ],
+    [
+      'a comparator without a value',
+      () => {
+        const m = withValue(A('value'), undefined);
+        (at(m, [5, 0]) as CMap).set(K.antibodyTest.comparator, 1);
+        return m;
+      },
+      'antibodyTests[0] (key 5/0): has a comparator (key 14) without a quantitative value (key 10)',
+    ],
+    [
+      'an unknown comparator',
+      () => withValue(A('comparator'), 3),
+      'antibodyTests[0].comparator (key 5/0/14): 3 is not a known value comparator code (known: 1 <, 2 >)',
+    ],
+    [
+      'an unknown antigen target',
+      () => withValue(A('target'), 9),
+      'antibodyTests[0].target (key 5/0/12): 9 is not a known IgG antigen target code (known: 1 spike, 2 rbd, 3 nucleocapsid, 4 spike+nucleocapsid)',
+    ],
     ['a threshold as a float', () => withValue(A('cutoff'), 1.5), 'antibodyTests[0].cutoff (key 5/0/13): expected a text string, got float 1.5'],
-    ['a manufacturer beside an assay code', () => withValue(A('manufacturer'), 'Snibe'), 'antibodyTests[0] (key 5/0): has a manufacturer (key 4) beside an assay code (key 3), which names the manufacturer already'],
+    [
+      'a manufacturer beside an assay code',
+      () => withValue(A('manufacturer'), 'Snibe'),
+      'antibodyTests[0] (key 5/0): has a manufacturer (key 4) beside an assay code (key 3), which names the manufacturer already',
+    ],
     ['an assay code 0', () => withValue(A('assay'), 0), 'antibodyTests[0].assay (key 5/0/3): integer 0 is not an assay code (1 to 4294967295)'],
-    ['a source code past 2^32', () => withValue(T('testingCentre'), 2 ** 32), `tests[0].testingCentre (key 4/0/7): integer ${2 ** 32} is not a source code (1 to 4294967295)`],
-    ['a source code in floating point', () => withValue(A('testingCentre'), 1101.5), 'antibodyTests[0].testingCentre (key 5/0/7): float 1101.5 is not a source code (1 to 4294967295)'],
-    ['a testing centre as bytes', () => withValue(T('testingCentre'), new Uint8Array(2)), 'tests[0].testingCentre (key 4/0/7): expected a source code (integer) or a name (text), got a byte string of 2 bytes'],
-    ['a result reported before the sample', () => withValue(T('reportTime'), 1622514599), 'tests[0] (key 4/0): reports its result (key 10) before the sample was taken (key 5)'],
-    ['no vaccination site in the first vaccination', () => withValue(V('vaccinationSite'), undefined), 'vaccinations[0].vaccinationSite (key 6/0/10): is missing'],
+    [
+      'a source code past 2^32',
+      () => withValue(T('testingCentre'), 2 ** 32),
+      `tests[0].testingCentre (key 4/0/7): integer ${2 ** 32} is not a source code (1 to 4294967295)`,
+    ],
+    [
+      'a source code in floating point',
+      () => withValue(A('testingCentre'), 1101.5),
+      'antibodyTests[0].testingCentre (key 5/0/7): float 1101.5 is not a source code (1 to 4294967295)',
+    ],
+    [
+      'a testing centre as bytes',
+      () => withValue(T('testingCentre'), new Uint8Array(2)),
+      'tests[0].testingCentre (key 4/0/7): expected a source code (integer) or a name (text), got a byte string of 2 bytes',
+    ],
+    [
+      'a result reported before the sample',
+      () => withValue(T('reportTime'), 1622514599),
+      'tests[0] (key 4/0): reports its result (key 10) before the sample was taken (key 5)',
+    ],
+    [
+      'no vaccination site in the first vaccination',
+      () => withValue(V('vaccinationSite'), undefined),
+      'vaccinations[0].vaccinationSite (key 6/0/10): is missing',
+    ],
     ['no document issuer', () => withValue(H('documentIssuer'), undefined), 'holder.documentIssuer (key 3/10): is missing'],
-    ['an alpha-3 document issuer', () => withValue(H('documentIssuer'), 'CHN'), 'holder.documentIssuer (key 3/10): "CHN" is not a code of the DCC value set country'],
+    [
+      'an alpha-3 document issuer',
+      () => withValue(H('documentIssuer'), 'CHN'),
+      'holder.documentIssuer (key 3/10): "CHN" is not a code of the DCC value set country',
+    ],
     ['a value as a float', () => withValue(A('value'), 58.2), 'antibodyTests[0].value (key 5/0/10): expected a text string, got float 58.2'],
-    ['a value with a sign', () => withValue(A('value'), '-3'), 'antibodyTests[0].value (key 5/0/10): "-3" is not a decimal like 12.5 (up to 9 integer and 6 fraction digits)'],
-    ['an unknown prophylaxis', () => withValue(V('prophylaxis'), 'J07BX99'), 'vaccinations[0].prophylaxis (key 6/0/2): "J07BX99" is not a code of the DCC value set vaccineProphylaxis'],
-    ['an empty product', () => withValue(V('product'), ''), 'vaccinations[0].product (key 6/0/3): "" is not a well-formed code for the DCC value set vaccineProduct'],
+    [
+      'a value with a sign',
+      () => withValue(A('value'), '-3'),
+      'antibodyTests[0].value (key 5/0/10): "-3" is not a decimal like 12.5 (up to 9 integer and 6 fraction digits)',
+    ],
+    [
+      'an unknown prophylaxis',
+      () => withValue(V('prophylaxis'), 'J07BX99'),
+      'vaccinations[0].prophylaxis (key 6/0/2): "J07BX99" is not a code of the DCC value set vaccineProphylaxis',
+    ],
+    [
+      'an empty product',
+      () => withValue(V('product'), ''),
+      'vaccinations[0].product (key 6/0/3): "" is not a well-formed code for the DCC value set vaccineProduct',
+    ],
     ['dose 0', () => withValue(V('doseNumber'), 0), 'vaccinations[0].doseNumber (key 6/0/5): dose number 0 is outside 1–9'],
     ['ten doses in the series', () => withValue(V('totalDoses', 1), 10), 'vaccinations[1].totalDoses (key 6/1/6): total doses 10 is outside 1–9'],
-    ['a vaccination date before 1900', () => withValue(V('date'), -30000), 'vaccinations[0].date (key 6/0/7): day -30000 is not between 1900-01-01 and 2099-12-31'],
-    ['a vaccination date as text', () => withValue(V('date'), '2021-04-01'), 'vaccinations[0].date (key 6/0/7): expected a date as whole days since 1970-01-01, got text "2021-04-01"'],
-    ['a vaccination country that is no country', () => withValue(V('country'), 'EU'), 'vaccinations[0].country (key 6/0/8): "EU" is not a code of the DCC value set country'],
+    [
+      'a vaccination date before 1900',
+      () => withValue(V('date'), -30000),
+      'vaccinations[0].date (key 6/0/7): day -30000 is not between 1900-01-01 and 2099-12-31',
+    ],
+    [
+      'a vaccination date as text',
+      () => withValue(V('date'), '2021-04-01'),
+      'vaccinations[0].date (key 6/0/7): expected a date as whole days since 1970-01-01, got text "2021-04-01"',
+    ],
+    [
+      'a vaccination country that is no country',
+      () => withValue(V('country'), 'EU'),
+      'vaccinations[0].country (key 6/0/8): "EU" is not a code of the DCC value set country',
+    ],
     ['an unknown top-level key', () => withValue([7], 1), 'certificate (key -): unknown key 7 in the ITHC certificate (ITHC version 1)'],
-    ['no records', () => { const m = exampleCbor(); m.delete(4); m.delete(5); m.delete(6); return m; }, 'certificate (key -): carries no test, antibody test or vaccination; a certificate needs at least one record'],
+    [
+      'no records',
+      () => {
+        const m = exampleCbor();
+        m.delete(4);
+        m.delete(5);
+        m.delete(6);
+        return m;
+      },
+      'certificate (key -): carries no test, antibody test or vaccination; a certificate needs at least one record',
+    ],
   ];
 
   test.each(cases)('%s', (_what, make, message) => {
@@ -277,8 +497,13 @@ describe('readIthc reports each problem with its path', () => {
 describe('decoding bounds', () => {
   test(`a list of more than ${ITHC_LIMITS.maxRecords} records is refused without reading its entries`, () => {
     const m = exampleCbor();
-    m.set(K.certificate.vaccinations, Array.from({ length: ITHC_LIMITS.maxRecords + 1 }, () => 'garbage'));
-    expect(readIthc(m).problems).toEqual([`vaccinations (key 6): holds ${ITHC_LIMITS.maxRecords + 1} vaccinations; at most ${ITHC_LIMITS.maxRecords} are allowed`]);
+    m.set(
+      K.certificate.vaccinations,
+      Array.from({ length: ITHC_LIMITS.maxRecords + 1 }, () => 'garbage'),
+    );
+    expect(readIthc(m).problems).toEqual([
+      `vaccinations (key 6): holds ${ITHC_LIMITS.maxRecords + 1} vaccinations; at most ${ITHC_LIMITS.maxRecords} are allowed`,
+    ]);
   });
 
   test(`${ITHC_LIMITS.maxRecords} records are accepted`, () => {
@@ -300,7 +525,10 @@ describe('decoding bounds', () => {
   test(`the report stops at ${ITHC_LIMITS.maxProblems} problems and counts the rest`, () => {
     const m = exampleCbor();
     const bad = new Map<CborValue, CborValue>(Array.from({ length: 12 }, (_, i) => [100 + i, 0]));
-    m.set(K.certificate.tests, Array.from({ length: ITHC_LIMITS.maxRecords }, () => bad));
+    m.set(
+      K.certificate.tests,
+      Array.from({ length: ITHC_LIMITS.maxRecords }, () => bad),
+    );
     const { problems } = readIthc(m);
     // The first bad test: 12 unknown keys and 4 missing required fields (sample time, result,
     // testing centre, country). The others: 12 and 2, since a missing testing centre and country
@@ -361,7 +589,15 @@ describe('compact carriage (docs §Defaults and canonical form)', () => {
   test('what changes within a series is written out, and the entry after follows the change', () => {
     const base = exampleCertificate();
     const [first, second] = base.vaccinations!;
-    const booster = { ...second, doseNumber: 3, totalDoses: 3, prophylaxis: 'J07BX03', product: 'EU/1/20/1528', manufacturer: 'ORG-100030215', date: '2021-12-01' };
+    const booster = {
+      ...second,
+      doseNumber: 3,
+      totalDoses: 3,
+      prophylaxis: 'J07BX03',
+      product: 'EU/1/20/1528',
+      manufacturer: 'ORG-100030215',
+      date: '2021-12-01',
+    };
     const fourth = { ...booster, doseNumber: 4, totalDoses: 4, date: '2022-06-01' };
     const input = { ...base, vaccinations: [first, second, booster, fourth] };
     const m = exampleCbor(input);
@@ -418,7 +654,7 @@ describe('calendar dates', () => {
     for (let d = Date.UTC(1900, 0, 1); d <= Date.UTC(2099, 11, 31); d += 86400000 * 37) {
       const iso = new Date(d).toISOString().slice(0, 10);
       const encoded = (ithcToCbor({ ...base, vaccinations: [{ ...base.vaccinations![0], date: iso }] }) as CMap).get(6) as CMap[];
-      vac.set(K.vaccination.date, encoded[0].get(K.vaccination.date)!);
+      vac.set(K.vaccination.date, encoded[0].get(K.vaccination.date));
       expect(readIthc(cbor).certificate!.vaccinations[0].date).toBe(iso);
       checked++;
     }

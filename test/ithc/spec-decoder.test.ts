@@ -20,7 +20,7 @@ import { tableAfter } from '../spec/markdown';
 import { qrMatrix } from '../../core/qr';
 import { testdataPath, testWithTestdata } from '../support/testdata';
 
-const decoder = new Decoder({ mapsAsObjects: false, useRecords: false } as ConstructorParameters<typeof Decoder>[0]);
+const decoder = new Decoder({ mapsAsObjects: false, useRecords: false });
 const decode = (b: Uint8Array): unknown => decoder.decode(b);
 type CMap = Map<unknown, unknown>;
 
@@ -87,7 +87,10 @@ const OWN_TABLES: Array<{ where: Array<[MapName | 'record', number]>; names: Map
     const names = new Map<number, string>();
     for (const row of lines.slice(i + 2)) {
       if (!row.startsWith('|')) break;
-      const cells = row.slice(1, -1).split(' | ').map((c) => c.trim());
+      const cells = row
+        .slice(1, -1)
+        .split(' | ')
+        .map((c) => c.trim());
       names.set(Number(cells[1]), cells[2].replace(/^`|`$/g, ''));
     }
     OWN_TABLES.push({ where, names });
@@ -121,7 +124,8 @@ function readValue(map: MapName, f: SpecField, v: unknown): unknown {
 function readMap(map: MapName, m: CMap, ctx: { issuer?: unknown; previous?: Record<string, unknown> }): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const known = new Set(FIELDS[map].map((f) => f.key));
-  for (const k of m.keys()) if (!(typeof k === 'number' && k < 0) && !known.has(k as number)) throw new Error(`${map}: key ${String(k)} is in no table of the specification`);
+  for (const k of m.keys())
+    if (!(typeof k === 'number' && k < 0) && !known.has(k as number)) throw new Error(`${map}: key ${String(k)} is in no table of the specification`);
   for (const f of FIELDS[map]) {
     let v = m.get(f.key);
     if (v === undefined) {
@@ -133,7 +137,7 @@ function readMap(map: MapName, m: CMap, ctx: { issuer?: unknown; previous?: Reco
     }
     if (f.type === 'map') v = readMap(f.name as MapName, v as CMap, ctx);
     else if (f.type.startsWith('array')) {
-      const item = ({ tests: 'test', antibodyTests: 'antibodyTest', vaccinations: 'vaccination' } as const)[f.name as 'tests']!;
+      const item = ({ tests: 'test', antibodyTests: 'antibodyTest', vaccinations: 'vaccination' } as const)[f.name as 'tests'];
       let previous: Record<string, unknown> | undefined;
       v = (v as CMap[]).map((e) => (previous = readMap(item, e, { issuer: ctx.issuer, previous })));
     } else v = readValue(map, f, v);
@@ -150,7 +154,8 @@ function sign1(bytes: Uint8Array): { protectedHeader: CMap; payload: Uint8Array;
   const [prot, , payload, signature] = t.value as [Uint8Array, CMap, Uint8Array, Uint8Array];
   const bstr = (b: Uint8Array) => {
     const n = b.length;
-    const head = n < 24 ? [0x40 | n] : n < 256 ? [0x58, n] : n < 65536 ? [0x59, n >> 8, n & 0xff] : [0x5a, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+    const head =
+      n < 24 ? [0x40 | n] : n < 256 ? [0x58, n] : n < 65536 ? [0x59, n >> 8, n & 0xff] : [0x5a, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
     return Buffer.concat([Buffer.from(head), Buffer.from(b)]);
   };
   const toBeSigned = Buffer.concat([Buffer.from([0x84, 0x6a]), Buffer.from('Signature1'), bstr(prot), Buffer.from([0x40]), bstr(payload)]);
@@ -175,7 +180,9 @@ beforeAll(async () => {
   const dsc = demo.trustlist.ithcCertificates.find((c: { kid: string }) => c.kid === kid);
   expect(demo.trustlist.certificates.some((c: { kid: string }) => c.kid === kid)).toBe(false);
   expect(s.protectedHeader.get(1)).toBe(-7);
-  expect(nodeVerify('sha256', s.toBeSigned, { key: new X509Certificate(Buffer.from(dsc.rawData, 'base64')).publicKey, dsaEncoding: 'ieee-p1363' }, s.signature)).toBe(true);
+  expect(
+    nodeVerify('sha256', s.toBeSigned, { key: new X509Certificate(Buffer.from(dsc.rawData, 'base64')).publicKey, dsaEncoding: 'ieee-p1363' }, s.signature),
+  ).toBe(true);
   const claims = decode(s.payload) as CMap;
   read = readMap('certificate', claims.get(-65537) as CMap, {});
 
@@ -196,7 +203,17 @@ test('the specification has a table for every map, and code tables for every own
   expect(FIELDS.test.map((f) => f.key)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   expect(FIELDS.antibodyTest.map((f) => f.key)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
   expect(FIELDS.vaccination.map((f) => f.key)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-  for (const [map, key] of [['holder', 6], ['holder', 8], ['antibodyTest', 2], ['antibodyTest', 6], ['antibodyTest', 11], ['antibodyTest', 12], ['antibodyTest', 14], ['certificate', 2], ['vaccination', 9]] as const) {
+  for (const [map, key] of [
+    ['holder', 6],
+    ['holder', 8],
+    ['antibodyTest', 2],
+    ['antibodyTest', 6],
+    ['antibodyTest', 11],
+    ['antibodyTest', 12],
+    ['antibodyTest', 14],
+    ['certificate', 2],
+    ['vaccination', 9],
+  ] as const) {
     expect([map, key, ownTable(map, key)?.size]).toEqual([map, key, expect.any(Number)]);
   }
 });
@@ -205,7 +222,11 @@ test('every field of the demo code reads back as the issuer issued it', () => {
   const issued = demo.certificate.issued;
   // Times: the readable JSON writes instants as ISO 8601 UTC.
   const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
-  const asIssued = (e: Record<string, unknown>) => ({ ...e, sampleTime: iso(e.sampleTime as number), ...(e.reportTime !== undefined ? { reportTime: iso(e.reportTime as number) } : {}) });
+  const asIssued = (e: Record<string, unknown>) => ({
+    ...e,
+    sampleTime: iso(e.sampleTime as number),
+    ...(e.reportTime !== undefined ? { reportTime: iso(e.reportTime as number) } : {}),
+  });
   // The issued JSON puts the names of coded sources beside their codes (for display): those come from the source list.
   const withNames = (e: Record<string, unknown>, field: 'testingCentre' | 'vaccinationSite') => {
     const s = sources.get(e[`${field}Code`] as number);
@@ -220,7 +241,15 @@ test('every field of the demo code reads back as the issuer issued it', () => {
   expect([read.tests.length, read.antibodyTests.length, read.vaccinations.length]).toEqual([1, 1, 2]);
   expect(read.holder.documentIssuer).toBe('CN');
   expect(read.tests[0]).toEqual(expect.objectContaining({ testingCentreCode: expect.any(Number), reportTime: expect.any(Number) }));
-  expect(read.antibodyTests[0]).toEqual(expect.objectContaining({ assayCode: expect.any(Number), target: expect.any(String), cutoff: expect.any(String), unit: expect.any(String), result: expect.any(String) }));
+  expect(read.antibodyTests[0]).toEqual(
+    expect.objectContaining({
+      assayCode: expect.any(Number),
+      target: expect.any(String),
+      cutoff: expect.any(String),
+      unit: expect.any(String),
+      result: expect.any(String),
+    }),
+  );
   expect(read.vaccinations.map((v: Record<string, unknown>) => typeof v.vaccinationSiteCode)).toEqual(['number', 'number']);
 });
 
@@ -231,12 +260,18 @@ test('and matches what the laboratories and the vaccination site sent: the recor
     const codeOf = async (sourceId: unknown) => (await app.store.get('sources', sourceId as string))?.code;
     const naat = records.find((r) => r.kind === 'naat' && Date.parse(r.sampledAt as string) / 1000 === read.tests[0].sampleTime)!;
     expect(naat).toBeDefined();
-    expect(read.tests[0]).toMatchObject({ result: naat.result, testType: naat.testType, reportTime: Date.parse(naat.reportedAt as string) / 1000, testingCentreCode: await codeOf(naat.sourceId), country: naat.country });
+    expect(read.tests[0]).toMatchObject({
+      result: naat.result,
+      testType: naat.testType,
+      reportTime: Date.parse(naat.reportedAt as string) / 1000,
+      testingCentreCode: await codeOf(naat.sourceId),
+      country: naat.country,
+    });
     const igg = records.find((r) => r.kind === 'igg' && Date.parse(r.sampledAt as string) / 1000 === read.antibodyTests[0].sampleTime)!;
     expect(read.antibodyTests[0]).toMatchObject({
       result: igg.result,
-      value: String(igg.value),
-      cutoff: String(igg.cutoff),
+      value: String(igg.value as number | string),
+      cutoff: String(igg.cutoff as number | string),
       unit: igg.unit,
       method: igg.method,
       assayCode: igg.assayCode,
@@ -245,14 +280,21 @@ test('and matches what the laboratories and the vaccination site sent: the recor
     });
     for (const v of read.vaccinations) {
       const r = records.find((x) => x.kind === 'vaccination' && x.date === v.date && x.dose === v.doseNumber)!;
-      expect(v).toMatchObject({ product: r.product, manufacturer: r.manufacturer, prophylaxis: r.vaccine, disease: r.disease, totalDoses: r.doses, vaccinationSiteCode: await codeOf(r.sourceId) });
+      expect(v).toMatchObject({
+        product: r.product,
+        manufacturer: r.manufacturer,
+        prophylaxis: r.vaccine,
+        disease: r.disease,
+        totalDoses: r.doses,
+        vaccinationSiteCode: await codeOf(r.sourceId),
+      });
     }
   } finally {
     await app.store.close();
   }
 });
 
-test("the sources the code names by code are in the signed source list, with Latin-script names a border can show", () => {
+test('the sources the code names by code are in the signed source list, with Latin-script names a border can show', () => {
   const codes = [read.tests[0].testingCentreCode, read.antibodyTests[0].testingCentreCode, read.vaccinations[0].vaccinationSiteCode];
   for (const c of codes) {
     const s = sources.get(c)!;
@@ -276,7 +318,10 @@ test("the demo's sealed code encrypts the very deflate stream inside its open co
 
 test("the demo traveller's sizes are the ones §Size and docs/sealed-codes.md state", () => {
   const size = DOC.slice(DOC.indexOf('## Size'), DOC.indexOf('## Annotated example')).replace(/\s+/g, ' ');
-  const m = /takes \*\*(\d+) characters\*\*, QR version (\d+) at level Q[^.]*\. Its COSE_Sign1 is (\d+) bytes; zlib makes it (\d+) and base45 (\d+) characters, plus the (\d+) of `ITHC1:`\. Sealed for the demo partner it takes (\d+) characters \(version (\d+)\): (\d+) more/.exec(size);
+  const m =
+    /takes \*\*(\d+) characters\*\*, QR version (\d+) at level Q[^.]*\. Its COSE_Sign1 is (\d+) bytes; zlib makes it (\d+) and base45 (\d+) characters, plus the (\d+) of `ITHC1:`\. Sealed for the demo partner it takes (\d+) characters \(version (\d+)\): (\d+) more/.exec(
+      size,
+    );
   expect(m).not.toBeNull();
   const [chars, version, cose, zlib, base45, prefix, sealedChars, sealedVersion, more] = m!.slice(1).map(Number);
   const code: string = demo.certificate.codes.ithc;
@@ -303,7 +348,9 @@ test("the demo traveller's sizes are the ones §Size and docs/sealed-codes.md st
   expect(Math.abs(sealed.length - code.length - more)).toBeLessThanOrEqual(1);
   expect(qrMatrix(sealed, 'Q').version).toBe(sealedVersion);
   const sealedDoc = sealedText.replace(/\s+/g, ' ');
-  const s = /open code (\d+) characters \(QR version (\d+) at level Q\); sealed code (\d+) characters \(version (\d+)\): \*\*\+(\d+)\*\*, ×([\d.]+)/.exec(sealedDoc);
+  const s = /open code (\d+) characters \(QR version (\d+) at level Q\); sealed code (\d+) characters \(version (\d+)\): \*\*\+(\d+)\*\*, ×([\d.]+)/.exec(
+    sealedDoc,
+  );
   expect(s).not.toBeNull();
   expect(s!.slice(1, 6).map(Number)).toEqual([chars, version, sealedChars, sealedVersion, more]);
   expect(Number(s![6])).toBeCloseTo(sealedChars / chars, 2);

@@ -57,7 +57,10 @@ describeWithTestdata('dcc-valuesets', 'generated value sets match the EU source 
   });
 
   test('every encoding instruction names a product and manufacturer of the value sets', () => {
-    const src = JSON.parse(readFileSync(path.join(SOURCE, 'vaccine-encoding-instructions.json'), 'utf8')).valueSetValues as Record<string, { 'vaccine-code': string; 'vaccine-manufacturer': string; 'sct-codes': string[] }>;
+    const src = JSON.parse(readFileSync(path.join(SOURCE, 'vaccine-encoding-instructions.json'), 'utf8')).valueSetValues as Record<
+      string,
+      { 'vaccine-code': string; 'vaccine-manufacturer': string; 'sct-codes': string[] }
+    >;
     for (const e of Object.values(src)) {
       const product = e['vaccine-code'].replace(/ \(deprecated\)$/, '');
       const enc = vaccineEncoding(product);
@@ -81,7 +84,8 @@ describe('Chinese products and labels', () => {
 
   test('closed sets and countries have Chinese labels for every code', () => {
     for (const name of CLOSED_VALUE_SETS) {
-      for (const [code, e] of Object.entries(VALUE_SETS[name].values)) expect([name, code, e.zh]).toEqual([name, code, expect.stringMatching(/[\u4e00-\u9fff]/)]);
+      for (const [code, e] of Object.entries(VALUE_SETS[name].values))
+        expect([name, code, e.zh]).toEqual([name, code, expect.stringMatching(/[\u4e00-\u9fff]/)]);
     }
     expect(label('country', 'TW', 'zh')).toBe('中国台湾');
     expect(label('country', 'CN', 'zh')).toBe('中国');

@@ -17,7 +17,8 @@ import { KeyStore, type KeyUsage, type TrustedKey } from '../../core/keys';
 import { HashRevocationList, revocationHash } from '../../core/revocation';
 import { trustedKeyFromCertificate } from '../../core/x509';
 import { deflate, inflate } from '../../core/zlib';
-import { nodeCrypto, nodeEs256Signer } from '../../node/crypto-node';
+import { nodeCrypto } from '../../node/crypto-node';
+import { nodeEs256Signer } from '../../server/keys/es256-signer';
 import { makeDsc } from './dsc';
 import { exampleCertificate } from './fixtures';
 
@@ -51,7 +52,12 @@ async function sign(content: CborValue, k: RuntimeKey, kid: Uint8Array, times: {
   return s.code;
 }
 
-function verify(code: string, keys: TrustedKey[], crypto: CryptoProvider = nodeCrypto, extra: { now?: number; revocation?: HashRevocationList } = {}): Promise<Verdict> {
+function verify(
+  code: string,
+  keys: TrustedKey[],
+  crypto: CryptoProvider = nodeCrypto,
+  extra: { now?: number; revocation?: HashRevocationList } = {},
+): Promise<Verdict> {
   return verifyCode(code, { keys: new KeyStore(keys), now: extra.now ?? NOW, crypto, validateDccSchema: noDcc, revocation: extra.revocation });
 }
 
@@ -84,7 +90,7 @@ describe('a good code', () => {
     expect(v.certificate).toEqual({ format: 'ithc', ithc: readIthc(content).certificate });
   });
 
-  test('the holder\'s travel document number is in the verified certificate', async () => {
+  test("the holder's travel document number is in the verified certificate", async () => {
     const v = await verify(await sign(ithcToCbor(exampleCertificate()), key, dsc.kid), [dsc]);
     expect(v.certificate?.format === 'ithc' && v.certificate.ithc.holder).toMatchObject({ documentType: 'ordinary', documentNumber: 'E12345678' });
   });
@@ -135,9 +141,9 @@ describe('a code that fails after decoding', () => {
     expect(v.valid).toBe(false);
   });
 
-  test('a signed certificate that breaks the model is SCHEMA_INVALID with the problem\'s path', async () => {
+  test("a signed certificate that breaks the model is SCHEMA_INVALID with the problem's path", async () => {
     const content = ithcToCbor(exampleCertificate()) as Map<CborValue, CborValue>;
-    ((content.get(6) as Array<Map<CborValue, CborValue>>)[1]).set(5, 0);
+    (content.get(6) as Array<Map<CborValue, CborValue>>)[1].set(5, 0);
     const v = await verify(await sign(content, key, dsc.kid), [dsc]);
     expect(v.errors).toEqual([{ code: 'SCHEMA_INVALID', message: 'vaccinations[1].doseNumber (key 6/1/5): dose number 0 is outside 1–9' }]);
     expect(v.certificate).toBeNull();
@@ -155,7 +161,15 @@ describe('a code that fails after decoding', () => {
     const asDcc = await verify('HC1:' + ithc.slice('ITHC1:'.length), [dsc]);
     expect(codes(asDcc)).toEqual(['CWT_INVALID']);
     expect(asDcc.errors[0].message).toMatch(/hcert claim/);
-    const dcc = await signCode({ format: 'dcc', content: dccToCbor({ ver: '1.3.0', nam: { fnt: 'ZHANG' }, dob: '1985', v: [] }), iss: 'CN', iat: IAT, exp: EXP, kid: dsc.kid, signer: key.signer });
+    const dcc = await signCode({
+      format: 'dcc',
+      content: dccToCbor({ ver: '1.3.0', nam: { fnt: 'ZHANG' }, dob: '1985', v: [] }),
+      iss: 'CN',
+      iat: IAT,
+      exp: EXP,
+      kid: dsc.kid,
+      signer: key.signer,
+    });
     const asIthc = await verify('ITHC1:' + dcc.base45, [dsc]);
     expect(codes(asIthc)).toEqual(['CWT_INVALID']);
     expect(asIthc.errors[0].message).toMatch(/ITHC certificate claim/);
@@ -176,7 +190,10 @@ describe('a code that fails after decoding', () => {
 describe('decoding bounds through the pipeline', () => {
   test('an ignorable extension still counts against the CBOR item limit (SIZE_LIMIT)', async () => {
     const content = ithcToCbor(exampleCertificate()) as Map<CborValue, CborValue>;
-    content.set(-1, Array.from({ length: 5000 }, () => 0));
+    content.set(
+      -1,
+      Array.from({ length: 5000 }, () => 0),
+    );
     const v = await verify(await sign(content, key, dsc.kid), [dsc]);
     expect(codes(v)).toEqual(['SIZE_LIMIT']);
     expect(v.certificate).toBeNull();

@@ -14,7 +14,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { openLocalApp, seedDemo } from '../../node/local';
+import { openLocalApp } from '../../node/local';
+import { seedDemo } from '../../demo/seed';
 import { enrol, pool } from '../../bench/http';
 import { mixedLoad } from '../../bench/mixed-load';
 import { loadPerson, seedLoadPeople } from '../../bench/people';
@@ -33,13 +34,16 @@ afterAll(() => {
 
 function startServer(dataDir: string): Promise<{ child: ChildProcess; base: string; exited: Promise<number | null>; stderr: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLES.start], { env: { ...process.env, ITHC_DATA_DIR: dataDir, ITHC_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BUNDLES.start], {
+      env: { ...process.env, ITHC_DATA_DIR: dataDir, ITHC_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     started.add(child);
     let out = '';
     let err = '';
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       const m = /^Gateway\s+(http:\/\/127\.0\.0\.1:\d+)/m.exec(out);
       if (m) resolve({ child, base: m[1], exited, stderr: () => err });
@@ -48,36 +52,32 @@ function startServer(dataDir: string): Promise<{ child: ChildProcess; base: stri
   });
 }
 
-test(
-  'mixed load on the local server: every request answered as it should, the store consistent afterwards',
-  async () => {
-    await ensureBuilt();
-    const dataDir = join(tempDir('load'), 'data');
-    const app = await openLocalApp(dataDir);
-    await seedDemo(app);
-    await seedLoadPeople(app, 0, PEOPLE);
-    await app.store.close();
-    const people = Array.from({ length: PEOPLE }, (_, i) => loadPerson(i));
+test('mixed load on the local server: every request answered as it should, the store consistent afterwards', async () => {
+  await ensureBuilt();
+  const dataDir = join(tempDir('load'), 'data');
+  const app = await openLocalApp(dataDir);
+  await seedDemo(app);
+  await seedLoadPeople(app, 0, PEOPLE);
+  await app.store.close();
+  const people = Array.from({ length: PEOPLE }, (_, i) => loadPerson(i));
 
-    const server = await startServer(dataDir);
-    let run: Awaited<ReturnType<typeof mixedLoad>>;
-    try {
-      await pool(PEOPLE, CONNECTIONS, (i) => enrol(server.base, people[i]));
-      run = await mixedLoad({ base: server.base, dataDir, people, connections: CONNECTIONS, seconds: MAX_SECONDS, maxRequests: MAX_REQUESTS, seed: 11 });
-    } finally {
-      server.child.kill('SIGTERM');
-      expect(await server.exited).toBe(0);
-    }
-    expect({ errors: run.errors, samples: run.errorSamples }).toEqual({ errors: 0, samples: [] });
-    // Every kind of request was part of the run, and it ended by its request bound.
-    expect(Object.values(run.requests).every((n) => n > 0)).toBe(true);
-    expect(Object.values(run.requests).reduce((a, n) => a + n, 0)).toBe(MAX_REQUESTS);
-    expect(server.stderr()).not.toMatch(/\[error\]/);
+  const server = await startServer(dataDir);
+  let run: Awaited<ReturnType<typeof mixedLoad>>;
+  try {
+    await pool(PEOPLE, CONNECTIONS, (i) => enrol(server.base, people[i]));
+    run = await mixedLoad({ base: server.base, dataDir, people, connections: CONNECTIONS, seconds: MAX_SECONDS, maxRequests: MAX_REQUESTS, seed: 11 });
+  } finally {
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  }
+  expect({ errors: run.errors, samples: run.errorSamples }).toEqual({ errors: 0, samples: [] });
+  // Every kind of request was part of the run, and it ended by its request bound.
+  expect(Object.values(run.requests).every((n) => n > 0)).toBe(true);
+  expect(Object.values(run.requests).reduce((a, n) => a + n, 0)).toBe(MAX_REQUESTS);
+  expect(server.stderr()).not.toMatch(/\[error\]/);
 
-    const report = await checkStore(dataDir, { runTag: run.runTag, ...run.acknowledged }, people);
-    expect(report.problems).toEqual([]);
-    expect(report.counts.loadRecords).toBe(run.acknowledged.records.length);
-    expect(report.counts.loadCertificates).toBe(run.acknowledged.certificates.length);
-  },
-  420_000,
-);
+  const report = await checkStore(dataDir, { runTag: run.runTag, ...run.acknowledged }, people);
+  expect(report.problems).toEqual([]);
+  expect(report.counts.loadRecords).toBe(run.acknowledged.records.length);
+  expect(report.counts.loadCertificates).toBe(run.acknowledged.certificates.length);
+}, 420_000);

@@ -9,14 +9,15 @@ import { join } from 'node:path';
 import { validateDccSchema } from '../../core/dcc-schema';
 import { verifyCode } from '../../core/hcert';
 import { KeyStore } from '../../core/keys';
-import { openLocalApp, seedDemo } from '../../node/local';
+import { openLocalApp } from '../../node/local';
+import { seedDemo } from '../../demo/seed';
 import { nodeCrypto } from '../../node/crypto-node';
 import { WorkerSigning } from '../../node/sign-pool';
 import type { App } from '../../server/app';
 import { buildCertificate } from '../../server/issuance/build';
 import { inThreadSigning, type SignJob, type SigningKeys } from '../../server/issuance/sign';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
-import { demoRecordsFor } from '../../server/records/demo-records';
+import { DEMO_CITIZENS } from '../../demo/citizens';
+import { demoRecordsFor } from '../../demo/records';
 import { BUNDLES, ensureBuilt, tempDir } from '../e2e/helpers';
 
 let app: App;
@@ -29,11 +30,25 @@ beforeAll(async () => {
   const c = DEMO_CITIZENS[0];
   const personId = app.personIds.personId(c.idNumber);
   const now = app.clock.now();
-  const subject = { personId, name: c.name, birthDate: c.birthDate, sex: c.sex, nationality: 'CN', document: { type: 'ordinary' as const, number: 'EH4180273', issuingState: 'CN', surnameLatin: c.surnamePinyin, givenNameLatin: c.givenNamePinyin } };
+  const subject = {
+    personId,
+    name: c.name,
+    birthDate: c.birthDate,
+    sex: c.sex,
+    nationality: 'CN',
+    document: { type: 'ordinary' as const, number: 'EH4180273', issuingState: 'CN', surnameLatin: c.surnamePinyin, givenNameLatin: c.givenNamePinyin },
+  };
   const built = buildCertificate('CN', app.config.issuerName, subject, demoRecordsFor(personId, 0, now));
   const iat = Math.floor(now / 1000);
   const keys = await signingKeys();
-  job = { input: built.input, recordIdByDccRef: built.recordIdByDccRef, country: 'CN', iat, exp: { ithc: iat + 86_400, dccTest: iat + 86_400, dccVaccination: iat + 86_400 }, kid: { ithc: keys.ithc.kid, dcc: keys.dcc.kid } };
+  job = {
+    input: built.input,
+    recordIdByDccRef: built.recordIdByDccRef,
+    country: 'CN',
+    iat,
+    exp: { ithc: iat + 86_400, dccTest: iat + 86_400, dccVaccination: iat + 86_400 },
+    kid: { ithc: keys.ithc.kid, dcc: keys.dcc.kid },
+  };
 }, 120_000);
 
 /** The active signer of each format, as issuance takes them. */

@@ -7,10 +7,15 @@
  */
 import './bundles';
 import { FIXED_NOW, serverRequest, startServer, type ServerFixture } from './server-fixture';
-import { createEnv, tapOn, type Env } from './mp-env';
-import { callbackApi, textOf, visibleTexts, type SimulateNode } from './simulate-page';
+import { createEnv, tapOn } from './mp-env';
+import { callbackApi, textOf, type SimulateNode } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
 import { en } from '../../miniprogram/i18n/en';
+import { t } from '../../miniprogram/i18n/index';
+import { formatInstant } from '../../miniprogram/services/format';
+import { decodeStages } from '../../core/hcert';
+import { DEMO_CITIZENS } from '../../demo/citizens';
+import { demoTravellerFlow } from '../../demo/seed';
 
 const HOUR = 3_600_000;
 let server: ServerFixture;
@@ -36,7 +41,11 @@ const text = (page: SimulateNode, sel: string, i = 0) => {
 };
 const texts = (page: SimulateNode, sel: string) => page.querySelectorAll(sel).map((n) => textOf(n.toJSON()).trim());
 /** simulate prefixes class names with the component's ("main--care"). */
-const isCare = (page: SimulateNode) => page.querySelector('.page')!.dom.className.split(/\s+/).some((c) => /(^|--)care$/.test(c));
+const isCare = (page: SimulateNode) =>
+  page
+    .querySelector('.page')!
+    .dom.className.split(/\s+/)
+    .some((c) => /(^|--)care$/.test(c));
 
 function online(stored: Record<string, unknown> = {}, wx: Record<string, jest.Mock> = {}) {
   const routed = serverRequest(server.app, server.openid);
@@ -44,7 +53,7 @@ function online(stored: Record<string, unknown> = {}, wx: Record<string, jest.Mo
 }
 const fontSize = (size: number | undefined) => ({ getAppBaseInfo: jest.fn(() => ({ fontSizeSetting: size, SDKVersion: '3.8.12' })) });
 
-describe('care mode follows WeChat\'s font size', () => {
+describe("care mode follows WeChat's font size", () => {
   test('a large WeChat font size turns care mode on, on every page; the standard size does not', async () => {
     const large = online({}, fontSize(20)).env;
     expect(isCare(await large.open('pages/certificate/index', { for: 'self' }))).toBe(true);
@@ -59,7 +68,7 @@ describe('care mode follows WeChat\'s font size', () => {
     expect(isCare(await standard.open('pages/faq/index'))).toBe(false);
   });
 
-  test('an older base library without getAppBaseInfo: getSystemInfoSync\'s fontSizeSetting is read', async () => {
+  test("an older base library without getAppBaseInfo: getSystemInfoSync's fontSizeSetting is read", async () => {
     const { env } = online({}, { getSystemInfoSync: jest.fn(() => ({ fontSizeSetting: 24 })) });
     delete (globalThis as unknown as { wx: Record<string, unknown> }).wx.getAppBaseInfo;
     expect(isCare(await env.open('pages/faq/index'))).toBe(true);
@@ -90,7 +99,8 @@ describe('the certificate page in care mode', () => {
     expect(text(page, '.status-text')).toBe(zh.statusValid);
     expect(text(page, '.qr-name')).toContain(`${holder.surname}${holder.givenName}`);
     expect(page.querySelector('#qr')).toBeDefined();
-    for (const folded of ['.holder-name', '.records-tests', '.records-vaccinations', '.cert-id', '.eu-codes']) expect(page.querySelector(folded)).toBeUndefined();
+    for (const folded of ['.holder-name', '.records-tests', '.records-vaccinations', '.cert-id', '.eu-codes'])
+      expect(page.querySelector(folded)).toBeUndefined();
     expect(text(page, '.details-toggle')).toBe(zh.detailsShow);
     // The actions stay in reach.
     expect(page.querySelector('.action-destination')).toBeDefined();
@@ -139,6 +149,27 @@ describe('help on the auth steps', () => {
     expect(page.data.step).toBe('privacy');
     await tapOn(env, page, '.faq-link');
     expect(env.stack.at(-1)).toBe('/pages/faq/index?open=apply');
+  });
+});
+
+describe('help on the certificate page', () => {
+  test('with no records yet, the page says so and links to the FAQ on missing, wrong or not yet synced records', async () => {
+    // A verified traveller whose records no lab or vaccination site has uploaded (their demo records removed).
+    const openid = 'mp-care-help-no-records';
+    const index = 3;
+    const personId = server.app.personIds.personId(DEMO_CITIZENS[index].idNumber);
+    for (const doc of await server.app.store.find('records', { personId })) await server.app.store.delete('records', String(doc._id));
+    await demoTravellerFlow(server.app, openid, index).catch((e: Error) => {
+      if (!/NO_RECORDS/.test(e.message)) throw e;
+    });
+    const env = createEnv({ request: serverRequest(server.app, openid).request });
+    const page = await env.open('pages/certificate/index');
+    expect(page.data.state).toBe('noRecords');
+    expect(text(page, '.no-records .faq-link')).toBe(zh.faqRecordsQ);
+    await tapOn(env, page, '.no-records .faq-link');
+    expect(env.stack.at(-1)).toBe('/pages/faq/index?open=records');
+    const faq = await env.openTop();
+    expect(texts(faq, '.answer')).toEqual([zh.faqRecordsA]);
   });
 });
 
@@ -206,6 +237,36 @@ describe('per-record EU codes', () => {
     expect(drawn).toContain(dcc[index].code);
     expect(text(present, '.present-caption')).toContain(texts(cert, '.eu-code-label')[index]);
   });
+  test("a revoked certificate's EU codes say they ended with it instead of a date to trust", async () => {
+    const revoked = { ...server.view, status: 'revoked', revokedAt: FIXED_NOW, revokedReasonCode: 'OPERATOR' };
+    // Offline, from the copy saved after the revocation.
+    const env = createEnv({ stored: { 'ithc.cert.self': { view: revoked, savedAt: FIXED_NOW } }, request: jest.fn() });
+    const page = await env.open('pages/certificate/index', { for: 'self' });
+    expect(page.data.screen.status).toBe('revoked');
+    expect(texts(page, '.eu-code-validity')).toEqual(server.view.codes.dcc.map(() => zh.euCodeRevoked));
+    expect(page.data.screen.euCodes.every((e: { ended: boolean }) => e.ended)).toBe(true);
+  });
+
+  test('each EU code is valid until its own signature expires, as the code itself says, on the page and in 出示', async () => {
+    const dcc = server.view.codes.dcc;
+    const untilMs = dcc.map((d) => {
+      const exp = decodeStages(d.code).claims?.exp;
+      if (typeof exp !== 'number') throw new Error('an EU code without exp');
+      return exp * 1000;
+    });
+    // An hour after issue every code is still valid.
+    expect(untilMs.every((ms) => ms > Date.now())).toBe(true);
+    const { env } = online();
+    const cert = await env.open('pages/certificate/index', { for: 'self' });
+    expect(texts(cert, '.eu-code-validity')).toEqual(untilMs.map((ms) => t('zh', 'destCodeValidUntil', { date: formatInstant('zh', ms) })));
+    await tapOn(env, cert, '.eu-code-open', 0);
+    const present = await env.openTop();
+    await present.instance.onShow();
+    await env.settle();
+    shown.push(present);
+    expect(present.data.screen.status).toBe('valid');
+    expect(text(present, '.present-validity')).toBe(t('zh', 'presentValidUntil', { date: formatInstant('zh', untilMs[0]) }));
+  });
 });
 
 describe('entry rules in plain words', () => {
@@ -220,6 +281,10 @@ describe('entry rules in plain words', () => {
     expect(rules.every((r) => /^(已满足|未满足|无法判断)：/.test(r))).toBe(true);
     // The record: one of the certificate's EU code labels.
     expect(verdict).toMatch(/^符合：以.+记录判断/);
+    // When the rules were checked for, said as such: a result kept offline may be from another day.
+    expect(text(page, '.rules-at')).toMatch(
+      new RegExp(`^${zh.rulesCheckedAt.replace('{date}', '\\d{4}年\\d{1,2}月\\d{1,2}日 \\d{2}:\\d{2}')}（${zh.beijingTime}）$`),
+    );
     expect(page.querySelector('.rule-id')).toBeUndefined();
     await tapOn(env, page, '.rule-ids-toggle');
     expect(texts(page, '.rule-id').every((t) => /^规则编号 [A-Z]{2}-[A-Z]{2}-\d{4}$/.test(t))).toBe(true);
@@ -227,7 +292,7 @@ describe('entry rules in plain words', () => {
     expect(text(page, '.code-enlarge')).toBe(zh.qrTapHint);
   });
 
-  test('plainRule drops the engine\'s note and keeps the requirement', () => {
+  test("plainRule drops the engine's note and keeps the requirement", () => {
     const { plainRule } = require('../../miniprogram/services/destination') as typeof import('../../miniprogram/services/destination');
     const r = {
       ruleId: 'GR-SG-0001',

@@ -2,10 +2,7 @@
  * services/cloud.ts: the envelope contract over the local gateway (wx.request) and over
  * wx.cloud.callFunction, with `wx` mocked. No network: every answer is scripted here.
  */
-import {
-  createCloudClient, callFunction, LOCAL_CALLER_HEADER, TRANSPORT_ERROR_CODES,
-  type WxTransport,
-} from '../../miniprogram/services/cloud';
+import { createCloudClient, callFunction, LOCAL_CALLER_HEADER, TRANSPORT_ERROR_CODES, type WxTransport } from '../../miniprogram/services/cloud';
 import { BUILD_CONFIGS, type AppConfig } from '../../miniprogram/config';
 
 const LOCAL: AppConfig = { ...BUILD_CONFIGS.develop, mode: 'local', gatewayUrl: 'http://127.0.0.1:9999', localCaller: 'caller-a', requestTimeoutMs: 1234 };
@@ -21,7 +18,13 @@ function scriptedRequest(answer: Answer) {
     calls.push(options);
     setTimeout(() => {
       if ('failMsg' in answer) options.fail?.({ errMsg: answer.failMsg, errno: 600001 } as WechatMiniprogram.RequestFailCallbackErr);
-      else options.success?.({ statusCode: answer.statusCode, data: answer.data, header: {}, errMsg: 'request:ok' } as unknown as WechatMiniprogram.RequestSuccessCallbackResult);
+      else
+        options.success?.({
+          statusCode: answer.statusCode,
+          data: answer.data,
+          header: {},
+          errMsg: 'request:ok',
+        } as unknown as WechatMiniprogram.RequestSuccessCallbackResult);
     }, 0);
     return {} as WechatMiniprogram.RequestTask;
   });
@@ -52,15 +55,25 @@ describe('local mode (the gateway of npm start, through wx.request)', () => {
     await expect(client.callFunction<typeof data>('x', {})).resolves.toEqual({ ok: true, data });
   });
 
-  test('a function error keeps its code, message, fields, retry time and HTTP status', async () => {
-    const error = { code: 'ID_NUMBER_INVALID', message: 'check digit', fields: { idNumber: 'check digit does not match' }, retryAfter: 30 };
+  test('a function error keeps its code, message, message code and params, fields, retry time and HTTP status', async () => {
+    const error = {
+      code: 'ID_NUMBER_INVALID',
+      message: 'check digit',
+      messageCode: 'server.idNumberInvalid',
+      params: { n: 3, name: 'x' },
+      fields: { idNumber: 'check digit does not match' },
+      retryAfter: 30,
+    };
     const { client } = localClient({ statusCode: 400, data: { ok: false, error } });
     await expect(client.callFunction('x')).resolves.toEqual({ ok: false, error: { ...error, source: 'function', status: 400 } });
   });
 
   test('an HTTP error without an envelope is HTTP_STATUS', async () => {
     const { client } = localClient({ statusCode: 502, data: '<html>Bad Gateway</html>' });
-    await expect(client.callFunction('x')).resolves.toEqual({ ok: false, error: expect.objectContaining({ code: 'HTTP_STATUS', source: 'transport', status: 502 }) });
+    await expect(client.callFunction('x')).resolves.toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'HTTP_STATUS', source: 'transport', status: 502 }),
+    });
   });
 
   test.each([
@@ -83,7 +96,10 @@ describe('local mode (the gateway of npm start, through wx.request)', () => {
 
   test('what an answer can put in front of the user is bounded', async () => {
     const fields = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`f${i}`, 'y'.repeat(2000)]));
-    const { client } = localClient({ statusCode: 422, data: { ok: false, error: { code: 'NO_RECORDS', message: 'x'.repeat(10_000), fields, retryAfter: -5 } } });
+    const { client } = localClient({
+      statusCode: 422,
+      data: { ok: false, error: { code: 'NO_RECORDS', message: 'x'.repeat(10_000), fields, retryAfter: -5 } },
+    });
     const result = await client.callFunction('x');
     if (result.ok) throw new Error('expected a failure');
     expect(result.error.code).toBe('NO_RECORDS');
@@ -93,7 +109,36 @@ describe('local mode (the gateway of npm start, through wx.request)', () => {
     expect(result.error).not.toHaveProperty('retryAfter');
   });
 
-  test('a request that fails (offline, timeout) is NETWORK with WeChat\'s message', async () => {
+  test('a message code and params are taken only in their shape, and bounded', async () => {
+    const params = {
+      ok: 'y'.repeat(2000),
+      n: 2,
+      nested: { a: 1 },
+      nan: Number.NaN,
+      'bad name': 'z',
+      ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`p${i}`, i])),
+    };
+    const { client } = localClient({
+      statusCode: 400,
+      data: { ok: false, error: { code: 'BAD_REQUEST', message: 'x', messageCode: 'server.badRequest', params } },
+    });
+    const result = await client.callFunction('x');
+    if (result.ok) throw new Error('expected a failure');
+    expect(result.error.messageCode).toBe('server.badRequest');
+    const kept = result.error.params!;
+    expect(Object.keys(kept).length).toBeLessThanOrEqual(8);
+    expect((kept.ok as string).length).toBeLessThanOrEqual(500);
+    expect(kept.n).toBe(2);
+    for (const dropped of ['nested', 'nan', 'bad name']) expect(kept).not.toHaveProperty(dropped);
+    for (const messageCode of ['Server.x', 'server', 'server.a b', `server.${'a'.repeat(80)}`, 42]) {
+      const other = localClient({ statusCode: 400, data: { ok: false, error: { code: 'BAD_REQUEST', message: 'x', messageCode, params: { n: 1 } } } });
+      const r = await other.client.callFunction('x');
+      if (r.ok) throw new Error('expected a failure');
+      expect({ messageCode, kept: r.error.messageCode, params: r.error.params }).toEqual({ messageCode, kept: undefined, params: undefined });
+    }
+  });
+
+  test("a request that fails (offline, timeout) is NETWORK with WeChat's message", async () => {
     const { client } = localClient({ failMsg: 'request:fail timeout' });
     await expect(client.callFunction('x')).resolves.toEqual({ ok: false, error: { code: 'NETWORK', source: 'transport', message: 'request:fail timeout' } });
   });
@@ -127,7 +172,7 @@ describe('cloud mode (wx.cloud.callFunction)', () => {
     expect(wx.request).not.toHaveBeenCalled();
   });
 
-  test('a function error comes back as the function\'s code, without an HTTP status', async () => {
+  test("a function error comes back as the function's code, without an HTTP status", async () => {
     const callFunction = jest.fn(async () => ({ result: { ok: false, error: { code: 'FORBIDDEN', message: 'not yours' } } }));
     const client = createCloudClient(CLOUD, () => cloudWx(callFunction).wx);
     await expect(client.callFunction('x')).resolves.toEqual({ ok: false, error: { code: 'FORBIDDEN', source: 'function', message: 'not yours' } });
@@ -135,10 +180,14 @@ describe('cloud mode (wx.cloud.callFunction)', () => {
 
   test('a failed call (the function crashed, no network) is NETWORK', async () => {
     const callFunction = jest.fn(async () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- wx.cloud.callFunction rejects with a plain {errCode, errMsg}
       throw { errCode: -504002, errMsg: 'cloud.callFunction:fail -504002 functions execute fail' };
     });
     const client = createCloudClient(CLOUD, () => cloudWx(callFunction).wx);
-    await expect(client.callFunction('x')).resolves.toEqual({ ok: false, error: expect.objectContaining({ code: 'NETWORK', message: expect.stringContaining('-504002') }) });
+    await expect(client.callFunction('x')).resolves.toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'NETWORK', message: expect.stringContaining('-504002') }),
+    });
   });
 
   describe('a call that never answers (a weak signal at a gate)', () => {
@@ -154,7 +203,10 @@ describe('cloud mode (wx.cloud.callFunction)', () => {
       expect(settled).toBeUndefined();
       await jest.advanceTimersByTimeAsync(1);
       await pending;
-      expect(settled).toEqual({ ok: false, error: expect.objectContaining({ code: 'NETWORK', source: 'transport', message: expect.stringContaining('timeout') }) });
+      expect(settled).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: 'NETWORK', source: 'transport', message: expect.stringContaining('timeout') }),
+      });
     });
 
     test('an answer in time wins, and leaves no timer behind', async () => {
@@ -166,12 +218,12 @@ describe('cloud mode (wx.cloud.callFunction)', () => {
   });
 
   test('without wx.cloud (no cloud development on this AppID) it is CLOUD_UNAVAILABLE', async () => {
-    const client = createCloudClient(CLOUD, () => ({ request: jest.fn() as unknown as WxTransport['request'] }));
+    const client = createCloudClient(CLOUD, () => ({ request: jest.fn() }));
     await expect(client.callFunction('x')).resolves.toEqual({ ok: false, error: expect.objectContaining({ code: 'CLOUD_UNAVAILABLE' }) });
   });
 });
 
-describe('the app\'s default client', () => {
+describe("the app's default client", () => {
   afterEach(() => {
     delete (globalThis as { wx?: unknown }).wx;
   });

@@ -2,7 +2,17 @@
  * miniprogram/config.ts: the build WeChat runs (develop / trial / release) picks the backend, and
  * no trial or release build can reach a loopback or plain-http address.
  */
-import { BUILD_CONFIGS, BuildConfigError, checkBuildConfig, configFor, currentEnvVersion, isLocalOnlyUrl, REQUEST_TIMEOUT_BOUNDS, type AppConfig, type EnvVersion } from '../../miniprogram/config';
+import {
+  BUILD_CONFIGS,
+  BuildConfigError,
+  checkBuildConfig,
+  configFor,
+  currentEnvVersion,
+  isLocalOnlyUrl,
+  REQUEST_TIMEOUT_BOUNDS,
+  type AppConfig,
+  type EnvVersion,
+} from '../../miniprogram/config';
 
 const info = (envVersion: unknown) => () => ({ miniProgram: { appId: 'wx0000000000000000', envVersion, version: '' } });
 
@@ -35,7 +45,11 @@ describe('which build this is', () => {
 
   test('no getAccountInfoSync, or one that throws, is a release build', () => {
     expect(currentEnvVersion(undefined)).toBe('release');
-    expect(currentEnvVersion(() => { throw new Error('not supported'); })).toBe('release');
+    expect(
+      currentEnvVersion(() => {
+        throw new Error('not supported');
+      }),
+    ).toBe('release');
   });
 });
 
@@ -49,8 +63,14 @@ describe('a table that would let a release build reach localhost is refused', ()
   });
 
   test.each([
-    'http://127.0.0.1:8787', 'https://127.0.0.1', 'https://localhost:8443', 'https://[::1]:8787', 'http://gateway.example.org',
-    'https://dev.localhost', 'https://0.0.0.0', 'not a url',
+    'http://127.0.0.1:8787',
+    'https://127.0.0.1',
+    'https://localhost:8443',
+    'https://[::1]:8787',
+    'http://gateway.example.org',
+    'https://dev.localhost',
+    'https://0.0.0.0',
+    'not a url',
   ])('release naming %s', (url) => {
     expect(() => checkBuildConfig(withBuild('release', { gatewayUrl: url }))).toThrow(/local-only address/);
   });
@@ -60,7 +80,16 @@ describe('a table that would let a release build reach localhost is refused', ()
   });
 
   test.each(['develop', 'trial', 'release'] as const)('%s without a usable request timeout (none would leave a call hanging at a gate)', (v) => {
-    for (const ms of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 1.5, REQUEST_TIMEOUT_BOUNDS.min - 1, REQUEST_TIMEOUT_BOUNDS.max + 1, undefined as unknown as number]) {
+    for (const ms of [
+      0,
+      -1,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      1.5,
+      REQUEST_TIMEOUT_BOUNDS.min - 1,
+      REQUEST_TIMEOUT_BOUNDS.max + 1,
+      undefined as unknown as number,
+    ]) {
       expect(() => checkBuildConfig(withBuild(v, { requestTimeoutMs: ms }))).toThrow(/request timeout/);
     }
     expect(() => checkBuildConfig(withBuild(v, { requestTimeoutMs: REQUEST_TIMEOUT_BOUNDS.min }))).not.toThrow();

@@ -82,7 +82,10 @@ function contrast(a: [number, number, number], b: [number, number, number]): num
 const appRules = parseWxss(path.join(ROOT, 'app.wxss'));
 const normal = variables(appRules, 'page');
 const care: Palette = new Map([...normal, ...variables(appRules, '.care')]);
-const PALETTES: Array<[string, Palette]> = [['normal', normal], ['care', care]];
+const PALETTES: Array<[string, Palette]> = [
+  ['normal', normal],
+  ['care', care],
+];
 /** Where text without a background of its own sits. */
 const SURFACES = ['var(--color-card)', 'var(--color-background)', 'var(--color-primary-soft)'];
 
@@ -148,7 +151,7 @@ describe('text contrast in the WXSS of the main package', () => {
 });
 
 describe('no strip above a page', () => {
-  it('the page root holds its first child\'s top margin (none collapses through it onto the grey page background)', () => {
+  it("the page root holds its first child's top margin (none collapses through it onto the grey page background)", () => {
     // A first card's or banner's top margin collapsing through `.page` shows the `page` element's
     // background above it: a grey strip over a care page's white. A table box before the first child
     // keeps the margin inside `.page` (the clearfix way, which every WebView WeChat runs on knows).

@@ -12,10 +12,12 @@ import { createEnv, tapOn } from './mp-env';
 import { textOf, type SimulateNode } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
 import { format } from '../../miniprogram/i18n/index';
+import { format as formatMessage } from '../../core/view';
 import type { CertificateView } from '../../miniprogram/services/certificate';
-import { call, demoTravellerFlow } from '../../node/local';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
-import { DEMO_DOCUMENTS } from '../../server/documents/registry';
+import { call } from '../../node/local';
+import { demoTravellerFlow } from '../../demo/seed';
+import { DEMO_CITIZENS } from '../../demo/citizens';
+import { DEMO_DOCUMENTS } from '../../demo/documents';
 
 const AUTH = '/pages/auth/index';
 let server: ServerFixture;
@@ -87,7 +89,7 @@ describe('the MRZ, folded', () => {
     expect(page.data.fieldErrors.mrz).toMatch(/\p{Script=Han}/u);
     expect(page.querySelectorAll('.field-mrz')).toHaveLength(1);
     expect(text(page, '.field-mrz .field-message')).toBe(page.data.fieldErrors.mrz);
-    expect(text(page, '.form-error')).toBe(zh.err_MRZ_INVALID);
+    expect(text(page, '.form-error')).toBe(formatMessage('zh', 'server.mrzInvalid'));
 
     // Corrected: bound, with the MRZ.
     page.instance.onMrzInput(input(doc.mrz.join('\n')));
@@ -135,7 +137,7 @@ describe('?step=document: a new or renewed document later', () => {
     const before = routed.calls.length;
     fillDocument(page, second);
     await tapOn(env, page, '.submit-document');
-    expect(routed.calls.slice(before).map((c) => `${c.name}.${c.data.action}`)).toEqual(['document.bind']);
+    expect(routed.calls.slice(before).map((c) => `${c.name}.${String(c.data.action)}`)).toEqual(['document.bind']);
     expect(page.data.step).toBe('done');
     // The copy of the certificate with the old document is gone from the phone.
     expect(env.storage.store.has('ithc.cert.self')).toBe(false);
@@ -149,7 +151,7 @@ describe('?step=document: a new or renewed document later', () => {
     expect(view.id).not.toBe(server.view.id);
   });
 
-  test('for a relative, from the relatives page: the relative\'s document, without any identity step', async () => {
+  test("for a relative, from the relatives page: the relative's document, without any identity step", async () => {
     // 李娜 acts for 张伟, bound with his first document.
     const proxy = 'document-proxy';
     await demoTravellerFlow(server.app, proxy, 1);
@@ -161,7 +163,12 @@ describe('?step=document: a new or renewed document later', () => {
     const list = await env.open('pages/relatives/index');
     await list.instance.onShow();
     await env.settle();
-    await tapOn(env, list, '.change-document', list.data.relatives.findIndex((r: { id: string }) => r.id === relative.id));
+    await tapOn(
+      env,
+      list,
+      '.change-document',
+      list.data.relatives.findIndex((r: { id: string }) => r.id === relative.id),
+    );
     const url = env.stack.at(-1)!;
     expect(url.split('?')[0]).toBe(AUTH);
     expect(Object.fromEntries(new URLSearchParams(url.split('?')[1]))).toEqual({ mode: 'relative', step: 'document', for: relative.id, name: relative.name });
@@ -172,7 +179,9 @@ describe('?step=document: a new or renewed document later', () => {
     const before = routed.calls.length;
     fillDocument(page, second);
     await tapOn(env, page, '.submit-document');
-    expect(routed.calls.slice(before)).toEqual([{ name: 'relatives', data: expect.objectContaining({ action: 'bindDocument', for: relative.id, number: second.number, type: second.type }) }]);
+    expect(routed.calls.slice(before)).toEqual([
+      { name: 'relatives', data: expect.objectContaining({ action: 'bindDocument', for: relative.id, number: second.number, type: second.type }) },
+    ]);
     expect(page.data.step).toBe('done');
     expect(text(page, '.done-text')).toBe(format(zh.authDoneRelative, { name: relative.name }));
 

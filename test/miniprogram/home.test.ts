@@ -5,8 +5,18 @@
  * navigation, and accessible labels on everything tappable.
  */
 import {
-  attr, callbackApi, freshSimulate, HAN, memoryStorage, renderPage, tappables, textOf, visibleTexts,
-  type Simulate, type SimulateNode,
+  attr,
+  attrText,
+  callbackApi,
+  freshSimulate,
+  HAN,
+  memoryStorage,
+  renderPage,
+  tappables,
+  textOf,
+  visibleTexts,
+  type Simulate,
+  type SimulateNode,
 } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
 import { en } from '../../miniprogram/i18n/en';
@@ -71,7 +81,7 @@ describe('home page', () => {
     expect(text(page, '.main-entry-title')).toBe(en.viewCertificate);
     expect(page.querySelectorAll('.entry-label').map((n) => textOf(n.toJSON()))).toEqual([en.forOthers, en.faq, en.settings, en.verifyEntry]);
     // The switch back to Chinese is labelled in Chinese on purpose; everything else is English.
-    const texts = visibleTexts(page.toJSON(), (n) => String(attr(n, 'class') ?? '').includes('lang-switch'));
+    const texts = visibleTexts(page.toJSON(), (n) => attrText(n, 'class').includes('lang-switch'));
     expect(texts.length).toBeGreaterThan(5);
     expect(texts.filter((s) => HAN.test(s))).toEqual([]);
     expect(wxStubs.setNavigationBarTitle).toHaveBeenLastCalledWith({ title: en.appTitle });
@@ -157,7 +167,7 @@ describe('home page', () => {
     expect(buttons).toHaveLength(8);
     for (const b of buttons) {
       expect(attr(b, 'ariaRole')).toBe('button');
-      expect(String(attr(b, 'ariaLabel') ?? '').trim()).not.toBe('');
+      expect(attrText(b, 'ariaLabel').trim()).not.toBe('');
     }
     const strings = lang === 'zh' ? zh : en;
     expect(attr(page.querySelector('.lang-switch')!.toJSON(), 'ariaLabel')).toBe(strings.switchLanguageLabel);

@@ -22,7 +22,11 @@ test('English has exactly the Chinese keys, each non-empty with the same placeho
 test('English strings contain no Chinese and Chinese strings are Chinese, except the language switch', () => {
   for (const key of Object.keys(zh) as (keyof typeof zh)[]) {
     if (key in LANGUAGE_NAMES) {
-      expect({ key, zh: zh[key], en: en[key] }).toEqual({ key, zh: LANGUAGE_NAMES[key as keyof typeof LANGUAGE_NAMES], en: LANGUAGE_NAMES[key as keyof typeof LANGUAGE_NAMES] });
+      expect({ key, zh: zh[key], en: en[key] }).toEqual({
+        key,
+        zh: LANGUAGE_NAMES[key as keyof typeof LANGUAGE_NAMES],
+        en: LANGUAGE_NAMES[key as keyof typeof LANGUAGE_NAMES],
+      });
     } else if (NAMES_OTHER_LANGUAGE.has(key)) {
       expect({ key, zh: HAN.test(zh[key]), en: HAN.test(en[key]) }).toEqual({ key, zh: false, en: true });
     } else {

@@ -14,7 +14,10 @@ import { freshSimulate, memoryStorage, renderPage, MINIPROGRAM_ROOT, type Simula
 
 /** Every page route app.json declares (main package and subpackages), as `/pages/x/index`. */
 function declaredRoutes(): Set<string> {
-  const app = JSON.parse(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'app.json'), 'utf8')) as { pages: string[]; subpackages?: Array<{ root: string; pages: string[] }> };
+  const app = JSON.parse(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'app.json'), 'utf8')) as {
+    pages: string[];
+    subpackages?: Array<{ root: string; pages: string[] }>;
+  };
   const sub = (app.subpackages ?? []).flatMap((p) => p.pages.map((page) => `${p.root.replace(/\/$/, '')}/${page}`));
   return new Set([...app.pages, ...sub].map((r) => `/${r}`));
 }
@@ -69,6 +72,7 @@ export class FakeCanvas {
     if (kind !== '2d') throw new TypeError('only 2d');
     this.pixels = new Uint8Array(this.width * this.height).fill(128);
     // Assigning canvas-like colours: '#ffffff' white, anything else black.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the context's accessors need the canvas; their own `this` is the context
     const self = this;
     return {
       set fillStyle(v: string) {
@@ -97,8 +101,31 @@ export class FakeCanvas {
   }
 }
 
+/** UTF-8 length of a string (jsdom test files have no Buffer). */
+export function utf8Bytes(text: string): number {
+  let n = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
+/** One setData call of a page, as WeChat would send it from the logic layer to the view. */
+export interface Payload {
+  /** The page's route (pages/x/index). */
+  page: string;
+  /** JSON size in UTF-8 bytes (what crosses to the view layer). */
+  bytes: number;
+  keys: string[];
+  /** False while `open` renders the page and lets its loading settle (the first render); true for everything after. */
+  afterFirstRender: boolean;
+}
+
 export interface Env {
   simulate: Simulate;
+  /** Every setData of every page opened so far (their own, not their components'), in order. */
+  payloads: Payload[];
   storage: ReturnType<typeof memoryStorage>;
   wx: Record<string, jest.Mock>;
   canvases: FakeCanvas[];
@@ -169,7 +196,18 @@ export function createEnv(opts: { stored?: Record<string, unknown>; request?: je
     ...(opts.wx ?? {}),
   };
   const simulate = freshSimulate(wx);
+  const payloads: Payload[] = [];
   let rendered = 0;
+  /** Records each setData of a page: its caller's setData is an own property (j-component), so wrapping it sees every call the page's methods make. */
+  const measure = (route: string, node: SimulateNode) => {
+    const state = { settled: false };
+    const inner = node.instance.setData as (data: Record<string, unknown>, cb?: () => void) => void;
+    node.instance.setData = (data: Record<string, unknown>, cb?: () => void) => {
+      payloads.push({ page: route, bytes: utf8Bytes(JSON.stringify(data)), keys: Object.keys(data), afterFirstRender: state.settled });
+      return inner.call(node.instance, data, cb);
+    };
+    return state;
+  };
   /**
    * simulate runs a component's code with `require`, which jest caches: a second page, or the same
    * page again, would register its components without their code. Each page after the first gets a
@@ -181,6 +219,7 @@ export function createEnv(opts: { stored?: Record<string, unknown>; request?: je
   };
   const env: Env = {
     simulate,
+    payloads,
     storage,
     wx,
     canvases,
@@ -189,8 +228,10 @@ export function createEnv(opts: { stored?: Record<string, unknown>; request?: je
       const search = new URLSearchParams(query).toString();
       pages.stack.push(`/${page}${search ? `?${search}` : ''}`);
       const node = render(page);
+      const measured = measure(page, node);
       node.instance.onLoad?.(query);
       await env.settle();
+      measured.settled = true;
       return node;
     },
     async openTop() {
@@ -198,8 +239,10 @@ export function createEnv(opts: { stored?: Record<string, unknown>; request?: je
       if (!top) throw new Error('the page stack is empty');
       const [route, search = ''] = top.split('?');
       const node = render(route.slice(1));
+      const measured = measure(route.slice(1), node);
       node.instance.onLoad?.(Object.fromEntries(new URLSearchParams(search)));
       await env.settle();
+      measured.settled = true;
       return node;
     },
     async settle() {

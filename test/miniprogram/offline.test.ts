@@ -13,6 +13,7 @@ import { textOf, type SimulateNode } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
 import { en } from '../../miniprogram/i18n/en';
 import { format } from '../../miniprogram/i18n/index';
+import { format as formatMessage } from '../../core/view';
 import { ageOfInstant, formatInstant } from '../../miniprogram/services/format';
 import type { SealView } from '../../miniprogram/services/destination';
 import { call } from '../../node/local';
@@ -73,7 +74,9 @@ describe('the certificate', () => {
   test('a gateway that answers with an error page: the copy stays, and the note says why it is not updated', async () => {
     const routed = serverRequest(server.app, server.openid);
     // What a proxy in front of a failed service answers: no envelope, HTTP 502.
-    const broken = jest.fn((o: { fail?: unknown; success: (r: unknown) => void }) => setTimeout(() => o.success({ statusCode: 502, data: '<html>Bad Gateway</html>', header: {} }), 0));
+    const broken = jest.fn((o: { fail?: unknown; success: (r: unknown) => void }) =>
+      setTimeout(() => o.success({ statusCode: 502, data: '<html>Bad Gateway</html>', header: {} }), 0),
+    );
     const env = createEnv({ stored: { ...savedCopy(), 'ithc.lang': 'en' }, request: broken });
     const page = await env.open('pages/certificate/index');
     expect(routed.calls).toEqual([]);
@@ -89,11 +92,33 @@ describe('the certificate', () => {
       const env = createEnv({ stored: { 'ithc.cert.self': { view: held.view, savedAt: FIXED_NOW } }, request: routed.request });
       const page = await env.open('pages/certificate/index');
       expect(routed.calls).toHaveLength(1);
-      expect(text(page, '.offline')).toBe(format(zh.staleCopy, { age: zh.ageOneHour, reason: zh.err_ISSUANCE_HELD }));
+      expect(text(page, '.offline')).toBe(format(zh.staleCopy, { age: zh.ageOneHour, reason: formatMessage('zh', 'server.issuanceHeld') }));
       expect(text(page, '.cert-id')).toBe(held.view.id);
       expect(env.canvases[0].decode()).toBe(held.view.codes.ithc);
     } finally {
       await held.close();
+    }
+  });
+
+  test('revoked after it was saved: the page says revoked and why, not the saved copy\'s "valid"', async () => {
+    const revoked = await startServer('offline-revoked', { operators: ['op-1'] });
+    try {
+      const r = await call(revoked.app, 'admin', 'op-1', { action: 'revoke', certificateId: revoked.view.id, reason: 'records found to be false' });
+      expect(r.ok).toBe(true);
+      const routed = serverRequest(revoked.app, revoked.openid);
+      const env = createEnv({ stored: { 'ithc.cert.self': { view: revoked.view, savedAt: FIXED_NOW } }, request: routed.request });
+      const page = await env.open('pages/certificate/index');
+      // issue is refused for a revoked certificate; the latest one then tells the page what happened.
+      expect(routed.calls.map((c) => c.data.action)).toEqual(['issue', 'get']);
+      expect(text(page, '.status-text')).toBe(zh.statusRevoked);
+      expect(page.querySelector('.status')!.dom.className).toContain('banner-bad');
+      expect(text(page, '.ended-note')).toBe(format(zh.endedWhy, { reason: zh.endedOPERATOR }));
+      expect(page.querySelectorAll('.offline')).toHaveLength(0);
+      // Under the code: do not show it, not "tap to enlarge and show".
+      expect(text(page, '.qr-hint')).toBe(zh.presentRevoked);
+      expect((env.storage.store.get('ithc.cert.self') as { view: { status: string } }).view.status).toBe('revoked');
+    } finally {
+      await revoked.close();
     }
   });
 
@@ -114,7 +139,13 @@ describe('the destination page', () => {
     const env = createEnv({ stored: savedCopy(), request: routed.request });
     const page = await env.open('pages/destination/index', { for: 'self' });
     await tapOn(env, page, '.partner');
-    const choices = page.data.choices as Array<{ code: string; kind: string }>;
+    // Only the chosen code is in the page's data: each tab in turn gives its code.
+    const choices: Array<{ code: string; kind: string }> = [];
+    for (let i = 0; i < page.data.choices.length; i++) {
+      if (i > 0) await tapOn(env, page, '.tab', i);
+      choices.push({ code: page.data.code, kind: page.data.choices[i].kind });
+    }
+    if (choices.length > 1) await tapOn(env, page, '.tab', 0);
     expect(choices[0].kind).toBe('sealed');
     return { stored: Object.fromEntries(env.storage.store), choices, country: page.data.destination as string, rulesVerdict: text(page, '.rules-verdict') };
   }
@@ -179,13 +210,15 @@ describe('what is kept is bounded', () => {
   }
 
   test('at most MAX_SAVED_DESTINATIONS destinations per person, the least recently fetched dropped first', async () => {
-    const env = createEnv();
+    createEnv();
     const { destination } = services();
     const answer = await call(server.app, 'certificate', server.openid, { action: 'seal', destination: 'SG' });
     if (!answer.ok) throw new Error(answer.error.code);
     const real = answer.data as SealView;
     const countries = ['AA', 'BB', 'CC', 'DD', 'EE', 'FF', 'GG', 'HH'];
-    countries.forEach((country, i) => expect(destination.saveDestination(null, { ...real, destination: country }, null, server.view, FIXED_NOW + i)).not.toBeNull());
+    countries.forEach((country, i) =>
+      expect(destination.saveDestination(null, { ...real, destination: country }, null, server.view, FIXED_NOW + i)).not.toBeNull(),
+    );
     const kept = destination.savedDestinations(null);
     expect(kept).toHaveLength(destination.MAX_SAVED_DESTINATIONS);
     expect(kept.map((e) => e.country)).toEqual([...countries].reverse().slice(0, destination.MAX_SAVED_DESTINATIONS));
@@ -197,12 +230,22 @@ describe('what is kept is bounded', () => {
   test('an answer over the bounds is not kept, and leaves what was kept alone', async () => {
     const env = createEnv();
     const { destination, certificate } = services();
-    const base: SealView = { destination: 'SG', accepts: ['ithc'], sealed: null, open: server.view.codes.ithc, dcc: [], certificateId: server.view.id, expiresAt: server.view.expiresAt };
+    const base: SealView = {
+      destination: 'SG',
+      accepts: ['ithc'],
+      sealed: null,
+      open: server.view.codes.ithc,
+      dcc: [],
+      certificateId: server.view.id,
+      expiresAt: server.view.expiresAt,
+    };
     expect(destination.saveDestination(null, base, null, server.view, FIXED_NOW)).not.toBeNull();
     const before = JSON.stringify([...env.storage.store]);
     const tooLong = 'HC1:' + 'A'.repeat(5000);
     expect(destination.saveDestination(null, { ...base, open: tooLong }, null, server.view, FIXED_NOW + 1)).toBeNull();
-    expect(destination.saveDestination(null, { ...base, dcc: Array(destination.MAX_SAVED_CODES).fill(server.view.codes.ithc) }, null, server.view, FIXED_NOW + 1)).toBeNull();
+    expect(
+      destination.saveDestination(null, { ...base, dcc: Array(destination.MAX_SAVED_CODES).fill(server.view.codes.ithc) }, null, server.view, FIXED_NOW + 1),
+    ).toBeNull();
     expect(destination.saveDestination(null, { ...base, destination: 'sg!' }, null, server.view, FIXED_NOW + 1)).toBeNull();
     expect(JSON.stringify([...env.storage.store])).toBe(before);
     // A certificate copy over its bound is refused too.
@@ -212,7 +255,22 @@ describe('what is kept is bounded', () => {
   });
 
   test('a kept entry that was tampered with or damaged is not shown', async () => {
-    const env = createEnv({ stored: { 'ithc.cert.dest.self': { entries: [{ country: 'SG', seal: { destination: 'SG', accepts: ['sealed'], sealed: [{ authority: 'SG', kid: 'k', code: 'x'.repeat(5000) }], open: null, dcc: [] }, rules: null, certificateId: 'c', expiresAt: 1, savedAt: 1 }] } } });
+    createEnv({
+      stored: {
+        'ithc.cert.dest.self': {
+          entries: [
+            {
+              country: 'SG',
+              seal: { destination: 'SG', accepts: ['sealed'], sealed: [{ authority: 'SG', kid: 'k', code: 'x'.repeat(5000) }], open: null, dcc: [] },
+              rules: null,
+              certificateId: 'c',
+              expiresAt: 1,
+              savedAt: 1,
+            },
+          ],
+        },
+      },
+    });
     const { destination } = services();
     expect(destination.savedDestinations(null)).toEqual([]);
   });

@@ -7,6 +7,7 @@ import './bundles';
 import { addRelative, FIXED_NOW, serverRequest, startServer, type ServerFixture } from './server-fixture';
 import { createEnv, tapOn, type Env } from './mp-env';
 import { attr, callbackApi, HAN, textOf, visibleTexts, type SimulateNode } from './simulate-page';
+import { call } from '../../node/local';
 import { zh } from '../../miniprogram/i18n/zh';
 import { en } from '../../miniprogram/i18n/en';
 import { format } from '../../miniprogram/i18n/index';
@@ -50,15 +51,18 @@ describe('destination', () => {
     expect(kinds).toEqual(expect.arrayContaining(['ithc', 'dcc']));
     // The QR shown is the sealed code, and it decodes to exactly that code.
     const drawn = env.canvases.at(-1)!.decode();
-    expect(drawn).toBe(page.data.choices[0].code);
+    expect(drawn).toBe(page.data.code);
     expect(drawn!.startsWith('ITHCS1:')).toBe(true);
     // Per-record DCC tabs carry the record's type and date.
     const dccTitles = page.data.choices.filter((c: { kind: string }) => c.kind === 'dcc').map((c: { title: string }) => c.title);
     expect(dccTitles).toContain(format(zh.destDccRecord, { type: zh.destDccTest, date: '2026年3月9日' }));
     // A tab switches the code drawn.
     const dccIndex = kinds.indexOf('dcc');
+    const sealedCode = page.data.code;
     await tapOn(env, page, '.tab', dccIndex);
-    expect(env.canvases.at(-1)!.decode()).toBe(page.data.choices[dccIndex].code);
+    expect(page.data.code).not.toBe(sealedCode);
+    expect(page.data.code.startsWith('HC1:')).toBe(true);
+    expect(env.canvases.at(-1)!.decode()).toBe(page.data.code);
     // The entry-rules verdict.
     // The entry-rules verdict, naming the record it was judged on (one of the records the DCC tabs name).
     const recordTitles = (page.data.choices as Array<{ kind: string; title: string }>).filter((c) => c.kind === 'dcc').map((c) => c.title);
@@ -81,7 +85,7 @@ describe('destination', () => {
     expect(env.wx.navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/present/index?for=self' }));
   });
 
-  test('offline: the error in the user\'s language, nothing else', async () => {
+  test("offline: the error in the user's language, nothing else", async () => {
     const routed = serverRequest(server.app, server.openid);
     routed.offline();
     const env = createEnv({ stored: { 'ithc.lang': 'en' }, request: routed.request });
@@ -99,13 +103,24 @@ describe('relatives', () => {
     expect(texts(page, '.relative-name')).toEqual([relative.name]);
     expect(text(page, '.relative-rel')).toBe(zh.relParent);
     expect(attr(page.querySelector('.view')!.toJSON(), 'ariaLabel')).toBe(format(zh.relViewLabel, { name: relative.name }));
+    // Their document is bound: its button changes or renews it, and the list shows its number masked, as the certificate page does.
+    expect(text(page, '.change-document')).toBe(zh.docChangeTitle);
+    expect(attr(page.querySelector('.change-document')!.toJSON(), 'ariaLabel')).toBe(format(zh.docChangeRelative, { name: relative.name }));
+    const bound = (await call(server.app, 'relatives', server.openid, { action: 'list' })) as {
+      ok: true;
+      data: Array<{ id: string; document?: { number: string } }>;
+    };
+    const number = bound.data.find((r) => r.id === relative.id)!.document!.number;
+    const listed = texts(page, '.relative .hint').join(' ');
+    expect(listed).not.toContain(number);
+    expect(listed).toContain(number.slice(-3));
     await tapOn(env, page, '.view');
     expect(env.storage.store.get('ithc.actingFor')).toEqual({ id: relative.id, name: relative.name });
     expect(env.wx.reLaunch).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/home/index' }));
     expect(env.stack).toEqual(['/pages/home/index', `/pages/certificate/index?for=${relative.id}`]);
   });
 
-  test('the relative\'s certificate is fetched with `for` and shown the same way', async () => {
+  test("the relative's certificate is fetched with `for` and shown the same way", async () => {
     const { env, page, routed } = await open('pages/certificate/index', { 'ithc.actingFor': relative });
     expect(routed.calls[0].data).toEqual({ action: 'issue', for: relative.id });
     expect(text(page, '.person-text')).toBe(format(zh.certFor, { name: relative.name }));
@@ -134,10 +149,18 @@ describe('relatives', () => {
     expect(first.page.data.relatives.map((r: { id: string }) => r.id)).toContain(other.id);
 
     jest.resetModules();
-    const { env, page, routed } = await open('pages/relatives/index', { 'ithc.actingFor': other, [`ithc.cert.rel.${other.id}`]: { view: server.view, savedAt: FIXED_NOW } });
+    const { env, page, routed } = await open('pages/relatives/index', {
+      'ithc.actingFor': other,
+      [`ithc.cert.rel.${other.id}`]: { view: server.view, savedAt: FIXED_NOW },
+    });
     await page.instance.onShow();
     await env.settle();
-    await tapOn(env, page, '.remove', page.data.relatives.findIndex((r: { id: string }) => r.id === other.id));
+    await tapOn(
+      env,
+      page,
+      '.remove',
+      page.data.relatives.findIndex((r: { id: string }) => r.id === other.id),
+    );
     expect(routed.calls.find((c) => c.data.action === 'remove')!.data).toEqual({ action: 'remove', for: other.id });
     expect(page.data.relatives.map((r: { id: string }) => r.id)).not.toContain(other.id);
     expect(env.storage.store.has('ithc.actingFor')).toBe(false);
@@ -146,8 +169,10 @@ describe('relatives', () => {
 });
 
 describe('paper version', () => {
-  test('requests the PDF in the user\'s language, downloads it and opens it with the print/share menu', async () => {
-    const downloadFile = jest.fn((o: { url: string; success: (r: unknown) => void }) => setTimeout(() => o.success({ statusCode: 200, tempFilePath: 'wxfile://tmp/cert.pdf' }), 0));
+  test("requests the PDF in the user's language, downloads it and opens it with the print/share menu", async () => {
+    const downloadFile = jest.fn((o: { url: string; success: (r: unknown) => void }) =>
+      setTimeout(() => o.success({ statusCode: 200, tempFilePath: 'wxfile://tmp/cert.pdf' }), 0),
+    );
     const openDocument = callbackApi({ ok: true });
     const { env, page, routed } = await open('pages/paper/index', { 'ithc.lang': 'en', ...saved() }, { downloadFile, openDocument });
     await tapOn(env, page, '.open-pdf');
@@ -157,7 +182,7 @@ describe('paper version', () => {
     expect(page.querySelector('.paper-message')).toBeUndefined();
   });
 
-  test('a failed download says so in the user\'s language', async () => {
+  test("a failed download says so in the user's language", async () => {
     const downloadFile = jest.fn((o: { fail: (e: unknown) => void }) => setTimeout(() => o.fail({ errMsg: 'downloadFile:fail' }), 0));
     const { env, page } = await open('pages/paper/index', saved(), { downloadFile });
     await tapOn(env, page, '.open-pdf');
@@ -174,7 +199,11 @@ describe('paper version', () => {
     expect(ok.env.wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: zh.paperSaved }));
 
     jest.resetModules();
-    const denied = await open('pages/paper/index', saved(), { canvasToTempFilePath, saveImageToPhotosAlbum: callbackApi({ ok: false, errMsg: 'saveImageToPhotosAlbum:fail auth deny' }), openSetting: jest.fn() });
+    const denied = await open('pages/paper/index', saved(), {
+      canvasToTempFilePath,
+      saveImageToPhotosAlbum: callbackApi({ ok: false, errMsg: 'saveImageToPhotosAlbum:fail auth deny' }),
+      openSetting: jest.fn(),
+    });
     await tapOn(denied.env, denied.page, '.save-image');
     expect(text(denied.page, '.paper-message')).toContain(zh.paperSaveDenied);
     await tapOn(denied.env, denied.page, '.open-settings');
@@ -186,11 +215,18 @@ describe('present (full screen)', () => {
   async function present(env: Env) {
     env.storage.store.set('ithc.cert.self', { view: server.view, savedAt: FIXED_NOW });
     const { setPresentation } = require('../../miniprogram/services/present');
-    setPresentation({ code: server.view.codes.ithc, kind: 'ithc', caption: { zh: zh.formatIthc, en: en.formatIthc }, who: null, certificateId: server.view.id, expiresAt: server.view.expiresAt });
+    setPresentation({
+      code: server.view.codes.ithc,
+      kind: 'ithc',
+      caption: { zh: zh.formatIthc, en: en.formatIthc },
+      who: null,
+      certificateId: server.view.id,
+      expiresAt: server.view.expiresAt,
+    });
     return env.open('pages/present/index', { for: 'self' });
   }
 
-  test('maximum brightness while shown, the user\'s own brightness restored on leaving', async () => {
+  test("maximum brightness while shown, the user's own brightness restored on leaving", async () => {
     const getScreenBrightness = jest.fn((o: { success: (r: unknown) => void }) => setTimeout(() => o.success({ value: 0.35 }), 0));
     const setScreenBrightness = callbackApi({ ok: true });
     const setKeepScreenOn = jest.fn();
@@ -215,10 +251,23 @@ describe('present (full screen)', () => {
 });
 
 describe('FAQ and settings', () => {
-  test('the FAQ covers the issue\'s topics; a question opens and closes its answer; the hotline dials', async () => {
+  test("the FAQ covers the issue's topics; a question opens and closes its answer; the hotline dials", async () => {
     const makePhoneCall = callbackApi({ ok: true });
     const { env, page } = await open('pages/faq/index', {}, { makePhoneCall });
-    expect(texts(page, '.question-text')).toEqual([zh.faqApplyQ, zh.faqWhoQ, zh.faqNotServedQ, zh.faqAuthFailedQ, zh.faqRecordsQ, zh.faqPassportQ, zh.faqQ1, zh.faqQ2, zh.faqQ3, zh.faqQ4, zh.faqQ5, zh.faqQ6]);
+    expect(texts(page, '.question-text')).toEqual([
+      zh.faqApplyQ,
+      zh.faqWhoQ,
+      zh.faqNotServedQ,
+      zh.faqAuthFailedQ,
+      zh.faqRecordsQ,
+      zh.faqPassportQ,
+      zh.faqQ1,
+      zh.faqQ2,
+      zh.faqQ3,
+      zh.faqQ4,
+      zh.faqQ5,
+      zh.faqQ6,
+    ]);
     expect(texts(page, '.answer')).toEqual([zh.faqApplyA]);
     await tapOn(env, page, '.question', 8);
     expect(texts(page, '.answer')).toEqual([zh.faqApplyA, zh.faqA3]);
@@ -279,7 +328,11 @@ describe('FAQ and settings', () => {
   });
 
   test('deleting the saved copies removes every certificate copy and nothing else', async () => {
-    const { env, page } = await open('pages/settings/index', { ...saved(), [`ithc.cert.rel.${relative.id}`]: { view: server.view, savedAt: FIXED_NOW }, 'ithc.lang': 'zh' });
+    const { env, page } = await open('pages/settings/index', {
+      ...saved(),
+      [`ithc.cert.rel.${relative.id}`]: { view: server.view, savedAt: FIXED_NOW },
+      'ithc.lang': 'zh',
+    });
     await tapOn(env, page, '.clear-cache');
     expect([...env.storage.store.keys()].filter((k) => k.startsWith('ithc.cert.'))).toEqual([]);
     expect(env.storage.store.get('ithc.lang')).toBe('zh');

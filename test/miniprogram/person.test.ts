@@ -14,9 +14,10 @@ import { textOf, type SimulateNode } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
 import { format } from '../../miniprogram/i18n/index';
 import { ageOfInstant } from '../../miniprogram/services/format';
+import { renderValue } from '../../core/view';
 import type { CertificateView } from '../../miniprogram/services/certificate';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
-import { DEMO_DOCUMENTS } from '../../server/documents/registry';
+import { DEMO_CITIZENS } from '../../demo/citizens';
+import { DEMO_DOCUMENTS } from '../../demo/documents';
 
 const HOUR = 3_600_000;
 const HOME = '/pages/home/index';
@@ -102,8 +103,10 @@ describe('returning from authentication', () => {
 });
 
 describe('switching person', () => {
-  test('opening a relative leaves no page of one\'s own underneath; 纸质版 and 按目的地 from there act for the relative', async () => {
-    const downloadFile = jest.fn((o: { success: (r: unknown) => void }) => setTimeout(() => o.success({ statusCode: 200, tempFilePath: 'wxfile://tmp/c.pdf' }), 0));
+  test("opening a relative leaves no page of one's own underneath; 纸质版 and 按目的地 from there act for the relative", async () => {
+    const downloadFile = jest.fn((o: { success: (r: unknown) => void }) =>
+      setTimeout(() => o.success({ statusCode: 200, tempFilePath: 'wxfile://tmp/c.pdf' }), 0),
+    );
     const openDocument = jest.fn((o: { success: (r: unknown) => void }) => setTimeout(() => o.success({}), 0));
     const { env, routed } = envFor(server.openid, {}, { downloadFile, openDocument });
     const mine = await certificateFromHome(env);
@@ -187,7 +190,9 @@ describe('shown again', () => {
     const page = await env.open('pages/certificate/index', { for: 'self' });
     expect(text(page, '.status-text')).toBe(zh.statusValid);
     const sampled = Date.parse(server.view.certificate.tests[0].sampleTime);
-    expect(text(page, '.records-tests .record-age')).toBe(ageOfInstant('zh', sampled, expiresAt - HOUR));
+    // A record's age in the shared view model's words (core/view renderValue).
+    const sampleAge = (nowMs: number) => renderValue('zh', { kind: 'age', seconds: Math.floor((nowMs - sampled) / 1000) });
+    expect(text(page, '.records-tests .record-age')).toBe(sampleAge(expiresAt - HOUR));
     const fetched = routed.calls.length;
     // Shown again at once (WeChat calls onShow after onLoad): nothing new to ask.
     page.instance.onShow();
@@ -203,7 +208,7 @@ describe('shown again', () => {
     await env.settle();
     expect(text(page, '.status-text')).toBe(zh.statusExpired);
     expect(page.querySelector('.status')!.dom.className).toContain('banner-warn');
-    expect(text(page, '.records-tests .record-age')).toBe(ageOfInstant('zh', sampled, nextDay));
+    expect(text(page, '.records-tests .record-age')).toBe(sampleAge(nextDay));
     expect(routed.calls.length).toBe(fetched + 1);
     expect(env.wx.showLoading.mock.calls.length).toBe(masks);
     expect(text(page, '.offline')).toBe(format(zh.offlineCopy, { age: ageOfInstant('zh', expiresAt - HOUR, nextDay) }));
@@ -235,7 +240,12 @@ describe('shown again', () => {
     const list = await env.openTop();
     await list.instance.onShow();
     await env.settle();
-    await tapOn(env, list, '.remove', list.data.relatives.findIndex((r: { id: string }) => r.id === other.id));
+    await tapOn(
+      env,
+      list,
+      '.remove',
+      list.data.relatives.findIndex((r: { id: string }) => r.id === other.id),
+    );
     env.wx.navigateBack({ delta: 1 });
     await env.settle();
     theirs.instance.onShow();

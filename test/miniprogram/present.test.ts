@@ -47,17 +47,17 @@ function recordIntervals() {
   const stopped: unknown[] = [];
   const realSet = globalThis.setInterval;
   const realClear = globalThis.clearInterval;
-  jest.spyOn(globalThis, 'setInterval').mockImplementation(((tick: () => void, ms?: number) => {
+  jest.spyOn(globalThis, 'setInterval').mockImplementation((tick: () => void, ms?: number) => {
     // Never fires by itself: the test ticks it.
     const handle = realSet(() => undefined, 1e9);
     started.push({ handle, tick });
     void ms;
     return handle;
-  }) as typeof setInterval);
-  jest.spyOn(globalThis, 'clearInterval').mockImplementation(((handle: Parameters<typeof clearInterval>[0]) => {
+  });
+  jest.spyOn(globalThis, 'clearInterval').mockImplementation((handle: Parameters<typeof clearInterval>[0]) => {
     stopped.push(handle);
     realClear(handle);
-  }) as typeof clearInterval);
+  });
   return { started, stopped, running: () => started.filter((s) => !stopped.includes(s.handle)) };
 }
 
@@ -123,6 +123,7 @@ describe('what the page shows', () => {
     timers.running()[0].tick();
     await env.settle();
     expect(text(page, '.present-status-text')).toBe(zh.presentExpired);
+    expect(text(page, '.present-validity')).toBe(format(zh.presentExpiredOn, { date: formatInstant('zh', server.view.expiresAt) }));
     expect(page.querySelector('.present-status')!.dom.className).toContain('banner-warn');
   });
 
@@ -147,7 +148,7 @@ describe('what the page shows', () => {
   });
 });
 
-test('an answer that the person is no longer the caller\'s to show (identity released) takes the code off the screen', async () => {
+test("an answer that the person is no longer the caller's to show (identity released) takes the code off the screen", async () => {
   const routed = serverRequest(server.app, 'present-released');
   const env = createEnv({ stored: { 'ithc.cert.self': { view: server.view, savedAt: FIXED_NOW } }, request: routed.request });
   const page = await env.open('pages/present/index', { for: 'self' });
@@ -213,7 +214,8 @@ describe('screenshots and recordings', () => {
     const apis = captureApis(false);
     const { env } = onlineEnv({}, apis.wx);
     const page = await presentFromCertificate(env);
-    for (const api of ['setVisualEffectOnCapture', 'onUserCaptureScreen', 'onScreenRecordingStateChanged'] as const) expect(apis.wx[api]).not.toHaveBeenCalled();
+    for (const api of ['setVisualEffectOnCapture', 'onUserCaptureScreen', 'onScreenRecordingStateChanged'] as const)
+      expect(apis.wx[api]).not.toHaveBeenCalled();
     expect(env.canvases.at(-1)!.decode()).toBe(server.view.codes.ithc);
     await page.instance.onUnload();
     expect(apis.wx.offUserCaptureScreen).not.toHaveBeenCalled();
@@ -241,14 +243,15 @@ describe('after a restart', () => {
     const { env } = onlineEnv();
     const destination = await env.open('pages/destination/index', { for: 'self' });
     await tapOn(env, destination, '.partner');
-    const sealed = destination.data.choices[0];
+    const sealed = { kind: destination.data.choices[0].kind, code: destination.data.code as string };
     expect(sealed.kind).toBe('sealed');
     const partner = destination.data.destination as string;
     destination.querySelector('#qr')!.instance.onTap();
     await env.settle();
     expect(env.stack.at(-1)).toBe('/pages/present/index?for=self');
     const stored: Record<string, unknown> = { ...Object.fromEntries(env.storage.store), 'ithc.lang': 'en' };
-    const partnerName = (stored['ithc.partners'] as { list: Array<{ country: string; name: { en: string } }> }).list.find((p) => p.country === partner)!.name.en;
+    const partnerName = (stored['ithc.partners'] as { list: Array<{ country: string; name: { en: string } }> }).list.find((p) => p.country === partner)!.name
+      .en;
 
     jest.resetModules();
     const restored = createEnv({ stored, request: jest.fn() });
@@ -258,7 +261,7 @@ describe('after a restart', () => {
     expect(text(page, '.present-status-text')).toBe(en.presentValid);
   });
 
-  test('only for the person in the query: a relative\'s saved code is not shown on one\'s own page, nor once their copies are gone', async () => {
+  test("only for the person in the query: a relative's saved code is not shown on one's own page, nor once their copies are gone", async () => {
     const { env } = onlineEnv();
     await presentFromCertificate(env);
     const relative = { id: '7d1c4a52-0000-4000-8000-000000000001', name: '王秀英' };

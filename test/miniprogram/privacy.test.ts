@@ -13,8 +13,9 @@ import { textOf, type SimulateNode } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
 import { en } from '../../miniprogram/i18n/en';
 import { format } from '../../miniprogram/i18n/index';
-import { call, demoTravellerFlow } from '../../node/local';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { call } from '../../node/local';
+import { demoTravellerFlow } from '../../demo/seed';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 
 const HOME = '/pages/home/index';
 let server: ServerFixture;
@@ -78,7 +79,7 @@ describe('the privacy popup', () => {
     return { env, page: node, popup, ...privacy };
   }
 
-  test('hidden until WeChat asks; agreeing answers WeChat with the agree button\'s id, once, and hides it', async () => {
+  test("hidden until WeChat asks; agreeing answers WeChat with the agree button's id, once, and hides it", async () => {
     const { env, popup, ask } = await pageWithPopup('pages/auth/index');
     expect(popup.querySelectorAll('.privacy-mask')).toHaveLength(0);
     const resolve = ask();
@@ -155,7 +156,15 @@ describe('separate consents on the auth page', () => {
         await tapOn(env, page, '.agree-next');
         expect(page.data.step).toBe(mode === 'self' ? 'privacy' : 'consent');
         expect(text(page, '.form-error')).toBe(zh.mustAgreeEach);
-        expect(page.querySelector(missing)!.dom.getAttribute('aria-checked') ?? String(page.querySelector(missing)!.toJSON().attrs.find((a) => a.name === 'ariaChecked')?.value)).toBe('false');
+        expect(
+          page.querySelector(missing)!.dom.getAttribute('aria-checked') ??
+            String(
+              page
+                .querySelector(missing)!
+                .toJSON()
+                .attrs.find((a) => a.name === 'ariaChecked')?.value,
+            ),
+        ).toBe('false');
         // Untick again for the next round.
         for (const b of boxes) if (b !== missing) await tapOn(env, page, b);
       }
@@ -195,7 +204,7 @@ describe('Settings: my data', () => {
     return { files, wx, shareFileMessage };
   }
 
-  test('export: identity.exportData, written to a file and handed to wx.shareFileMessage; the file is the user\'s export', async () => {
+  test("export: identity.exportData, written to a file and handed to wx.shareFileMessage; the file is the user's export", async () => {
     const f = fileWx();
     const { env, routed } = envFor(server.openid, {}, f.wx);
     const page = await env.open('pages/settings/index');
@@ -273,7 +282,9 @@ describe('Settings: my data', () => {
 
     // On the server: no identity, and the certificate ended for verifiers.
     await expect(call(server.app, 'identity', 'privacy-delete', { action: 'status' })).resolves.toMatchObject({ ok: true, data: { verified: false } });
-    expect(await server.app.revocation.list()).toEqual(expect.arrayContaining([expect.objectContaining({ certificateId: view.id, reasonCode: 'HOLDER_DELETED' })]));
+    expect(await server.app.revocation.list()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ certificateId: view.id, reasonCode: 'HOLDER_DELETED' })]),
+    );
 
     // Home, opened again, starts from nothing.
     const home = await env.openTop();

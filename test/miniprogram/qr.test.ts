@@ -7,7 +7,7 @@ import './bundles';
 import jsQR from 'jsqr';
 import { FIXED_NOW, startServer, type ServerFixture } from './server-fixture';
 import { createEnv, FakeCanvas } from './mp-env';
-import { attr, renderPage } from './simulate-page';
+import { attr } from './simulate-page';
 import { drawQr, qrLayout, QUIET_ZONE_MODULES } from '../../miniprogram/utils/qr-draw';
 
 let server: ServerFixture;
@@ -46,14 +46,19 @@ describe('qr-draw', () => {
     const grey = canvas.grey();
     // Everything painted (no 128 = untouched), and the dark modules' bounding box sits inside a
     // 4-module white margin of the drawing.
-    let minX = px, minY = px, maxX = -1, maxY = -1;
+    let minX = px,
+      minY = px,
+      maxX = -1,
+      maxY = -1;
     for (let y = 0; y < px; y++) {
       for (let x = 0; x < px; x++) {
         const v = grey[y * px + x];
         if (v !== 0 && v !== 255) throw new Error(`unpainted pixel at ${x},${y}`);
         if (v === 0) {
-          minX = Math.min(minX, x); maxX = Math.max(maxX, x);
-          minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+          minX = Math.min(minX, x);
+          maxX = Math.max(maxX, x);
+          minY = Math.min(minY, y);
+          maxY = Math.max(maxY, y);
         }
       }
     }
@@ -88,7 +93,9 @@ describe('qr-code component', () => {
   test('draws its code on the canvas at device resolution, labelled, and emits open on tap', async () => {
     jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW);
     const env = createEnv();
-    const id = env.simulate.load(require('node:path').join(__dirname, '../../miniprogram/components/qr-code/index'), { rootPath: require('node:path').join(__dirname, '../../miniprogram') });
+    const id = env.simulate.load(require('node:path').join(__dirname, '../../miniprogram/components/qr-code/index'), {
+      rootPath: require('node:path').join(__dirname, '../../miniprogram'),
+    });
     const comp = env.simulate.render(id, { code: server.view.codes.ithc, label: '张伟的二维码' });
     comp.attach(document.createElement('parent-wrapper'));
     await env.settle();
@@ -111,7 +118,9 @@ describe('qr-code component', () => {
   });
 
   test('exportImage writes the drawn canvas to a temporary file', async () => {
-    const canvasToTempFilePath = jest.fn((o: { canvas: unknown; success: (r: unknown) => void }) => setTimeout(() => o.success({ tempFilePath: 'wxfile://tmp/qr.png' }), 0));
+    const canvasToTempFilePath = jest.fn((o: { canvas: unknown; success: (r: unknown) => void }) =>
+      setTimeout(() => o.success({ tempFilePath: 'wxfile://tmp/qr.png' }), 0),
+    );
     const env = createEnv({ wx: { canvasToTempFilePath } });
     const path = require('node:path');
     const id = env.simulate.load(path.join(__dirname, '../../miniprogram/components/qr-code/index'), { rootPath: path.join(__dirname, '../../miniprogram') });
@@ -123,7 +132,13 @@ describe('qr-code component', () => {
   });
 
   test('without a canvas node (the runtime has none yet) nothing is drawn and nothing throws', async () => {
-    const env = createEnv({ wx: { createSelectorQuery: jest.fn(() => { throw new Error('no query'); }) } });
+    const env = createEnv({
+      wx: {
+        createSelectorQuery: jest.fn(() => {
+          throw new Error('no query');
+        }),
+      },
+    });
     const path = require('node:path');
     const id = env.simulate.load(path.join(__dirname, '../../miniprogram/components/qr-code/index'), { rootPath: path.join(__dirname, '../../miniprogram') });
     const comp = env.simulate.render(id, { code: server.view.codes.ithc, label: 'x' });
@@ -131,6 +146,95 @@ describe('qr-code component', () => {
     await env.settle();
     expect(comp.data.drawnCode).toBe('');
     await expect(comp.instance.exportImage()).resolves.toBeNull();
+  });
+});
+
+describe('the matrix saved beside a copy', () => {
+  type QrDraw = typeof import('../../miniprogram/utils/qr-draw');
+  type Core = typeof import('../../miniprogram/lib/ithc-main');
+  const fresh = (): QrDraw => {
+    let m: QrDraw | undefined;
+    jest.isolateModules(() => {
+      m = require('../../miniprogram/utils/qr-draw') as QrDraw;
+    });
+    return m!;
+  };
+
+  test('the page opened after a restart draws the saved code from its saved matrix, without encoding it, in its first setData', async () => {
+    jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 3_600_000);
+    const code = server.view.codes.ithc;
+    // The cloud never answers: what is drawn comes from storage.
+    const env = createEnv({ request: jest.fn() });
+    jest.isolateModules(() => {
+      const { writeCached } = require('../../miniprogram/services/certificate') as typeof import('../../miniprogram/services/certificate');
+      expect(writeCached(null, server.view, FIXED_NOW)).toBe(true);
+    });
+    const saved = env.storage.store.get('ithc.cert.self') as { qr: { code: string; size: number; modules: string } };
+    expect(saved.qr.code).toBe(code);
+    expect(saved.qr.size).toBe(jest.requireActual<Core>('../../miniprogram/lib/ithc-main').qrMatrix(code, 'Q').size);
+
+    // A restart: a fresh module registry, with the core's encoder counted.
+    jest.resetModules();
+    const encode = jest.fn();
+    jest.doMock('../../miniprogram/lib/ithc-main', () => {
+      const actual = jest.requireActual<Core>('../../miniprogram/lib/ithc-main');
+      return { ...actual, qrMatrix: encode.mockImplementation(actual.qrMatrix) };
+    });
+    try {
+      const page = await env.open('pages/certificate/index');
+      expect(env.canvases).toHaveLength(1);
+      expect(env.canvases[0].decode()).toBe(code);
+      expect(encode).not.toHaveBeenCalled();
+      // The first setData already carries the code and its holder: no loading state is painted first.
+      expect(env.payloads[0].keys).toEqual(expect.arrayContaining(['state', 'screen', 'person']));
+      expect(page.data.screen.code).toBe(code);
+
+      // A copy saved without a matrix (as older versions saved it) is still drawn: encoded then.
+      delete (env.storage.store.get('ithc.cert.self') as { qr?: unknown }).qr;
+      const older = await env.open('pages/certificate/index');
+      expect(older.data.screen.code).toBe(code);
+      expect(encode).toHaveBeenCalledTimes(1);
+      expect(env.canvases.at(-1)!.decode()).toBe(code);
+    } finally {
+      jest.dontMock('../../miniprogram/lib/ithc-main');
+      jest.restoreAllMocks();
+    }
+  });
+
+  test("a saved matrix is taken only for exactly its code and only when well formed; what is taken is the encoder's matrix", () => {
+    const code = server.view.codes.ithc;
+    const other = server.view.codes.dcc[0].code;
+    const saved = fresh().saveMatrix(code);
+    const encoded = jest.requireActual<Core>('../../miniprogram/lib/ithc-main').qrMatrix(code, 'Q');
+
+    const taken = fresh();
+    expect(taken.rememberMatrix(code, saved)).toBe(true);
+    expect(taken.qrLayout(code, 540).matrix.modules).toEqual(encoded.modules);
+
+    const refused: Array<[string, unknown]> = [
+      ['another code', { ...saved, code: other }],
+      ['one character short', { ...saved, modules: saved.modules.slice(1) }],
+      ['a character outside the alphabet', { ...saved, modules: `*${saved.modules.slice(1)}` }],
+      ['a side no QR version has', { ...saved, size: saved.size + 1 }],
+      ['a side beyond version 40', { ...saved, size: 181 }],
+      ['nothing', undefined],
+      ['not an object', 'AAAA'],
+    ];
+    for (const [why, bad] of refused) {
+      const qr = fresh();
+      expect([why, qr.rememberMatrix(code, bad)]).toEqual([why, false]);
+      // Refused, the code is encoded when drawn, and still decodes.
+      const { canvas } = (() => {
+        const c = new FakeCanvas();
+        c.width = c.height = 540;
+        qr.drawQr(c.getContext('2d'), qr.qrLayout(code, 540), 540);
+        return { canvas: c };
+      })();
+      expect(canvas.decode()).toBe(code);
+    }
+    // A matrix of another code is never drawn for this one, even when well formed for that one.
+    const swapped = fresh();
+    expect(swapped.rememberMatrix(code, fresh().saveMatrix(other))).toBe(false);
   });
 });
 

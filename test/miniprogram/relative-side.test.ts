@@ -11,8 +11,9 @@ import { textOf, type SimulateNode } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
 import { format } from '../../miniprogram/i18n/index';
 import { beijingDate, formatDate } from '../../miniprogram/services/format';
-import { call, demoTravellerFlow } from '../../node/local';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { call } from '../../node/local';
+import { demoTravellerFlow } from '../../demo/seed';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 
 const READS = 23;
 let server: ServerFixture;
@@ -69,7 +70,9 @@ test('who acts for me: each proxy with relationship and date', async () => {
   const since = (held.data as Array<{ id: string; since: number }>).map((p) => p.since);
   const relationships = [zh.relSpouse, zh.relChild];
   expect(texts(page, '.proxy-text')).toEqual(
-    proxies.map((p, i) => format(zh.proxyLine, { name: DEMO_CITIZENS[p.citizen].name, relationship: relationships[i], date: formatDate('zh', beijingDate(since[i])) })),
+    proxies.map((p, i) =>
+      format(zh.proxyLine, { name: DEMO_CITIZENS[p.citizen].name, relationship: relationships[i], date: formatDate('zh', beijingDate(since[i])) }),
+    ),
   );
   expect(page.querySelectorAll('.end-proxy').map((n) => n.toJSON().attrs.find((a) => a.name === 'ariaLabel')?.value)).toEqual(
     proxies.map((p) => format(zh.proxyEndLabel, { name: DEMO_CITIZENS[p.citizen].name })),
@@ -86,6 +89,9 @@ test('the log, 20 at a time: 加载更多 adds the next page until every entry i
   // The newest entry first: the last read by 李娜.
   expect(texts(page, '.audit-line')[0]).toContain(DEMO_CITIZENS[1].name);
   expect(texts(page, '.audit-line')[0]).toContain(zh.actCertificateGet);
+  // Times to the second (entries made within one minute stay apart), in Beijing time.
+  const newest = new Date(all[0].at + 8 * 3_600_000).toISOString().slice(11, 19);
+  expect(texts(page, '.audit-line')[0]).toContain(`${newest}（${zh.beijingTime}）`);
 
   let pages = 1;
   while (page.querySelectorAll('.audit-more').length) {

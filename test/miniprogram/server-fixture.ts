@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { call, demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
+import { call, openLocalApp } from '../../node/local';
+import { demoTravellerFlow, seedDemo } from '../../demo/seed';
 import { ManualClock } from '../../server/clock';
 import type { App } from '../../server/app';
 import { publishDscList } from '../../server/trust/dsc-list';
@@ -54,7 +55,13 @@ export async function startServer(openid = 'mp-test-traveller', opts: { operator
   };
 }
 
-type RequestOptions = { url: string; data?: Record<string, unknown>; header?: Record<string, string>; success?: (r: unknown) => void; fail?: (e: unknown) => void };
+type RequestOptions = {
+  url: string;
+  data?: Record<string, unknown>;
+  header?: Record<string, string>;
+  success?: (r: unknown) => void;
+  fail?: (e: unknown) => void;
+};
 
 /**
  * A wx.request that answers from the in-process server as `openid`, the way the local gateway
@@ -105,9 +112,14 @@ function statusOf(code: string): number {
 }
 
 /** Makes `openid` act for demo citizen `citizenIndex` (relatives.beginFaceCheck → add → bindDocument); returns the relation. */
-export async function addRelative(server: ServerFixture, citizenIndex: number, relationship = 'parent', openid = server.openid): Promise<{ id: string; name: string }> {
-  const { DEMO_CITIZENS } = require('../../server/identity/demo-citizens') as typeof import('../../server/identity/demo-citizens');
-  const { DEMO_DOCUMENTS } = require('../../server/documents/registry') as typeof import('../../server/documents/registry');
+export async function addRelative(
+  server: ServerFixture,
+  citizenIndex: number,
+  relationship = 'parent',
+  openid = server.openid,
+): Promise<{ id: string; name: string }> {
+  const { DEMO_CITIZENS } = require('../../demo/citizens') as typeof import('../../demo/citizens');
+  const { DEMO_DOCUMENTS } = require('../../demo/documents') as typeof import('../../demo/documents');
   const c = DEMO_CITIZENS[citizenIndex];
   const ok = async <T>(fn: string, event: Record<string, unknown>): Promise<T> => {
     const env = await call(server.app, fn, openid, event);
@@ -115,7 +127,14 @@ export async function addRelative(server: ServerFixture, citizenIndex: number, r
     return env.data as T;
   };
   const session = await ok<{ faceToken: string }>('relatives', { action: 'beginFaceCheck', name: c.name, idNumber: c.idNumber });
-  const rel = await ok<{ id: string; name: string }>('relatives', { action: 'add', name: c.name, idNumber: c.idNumber, relationship, faceToken: session.faceToken, consent: true });
+  const rel = await ok<{ id: string; name: string }>('relatives', {
+    action: 'add',
+    name: c.name,
+    idNumber: c.idNumber,
+    relationship,
+    faceToken: session.faceToken,
+    consent: true,
+  });
   const today = new Date(server.clock.now()).toISOString().slice(0, 10);
   const doc = DEMO_DOCUMENTS.find((d) => d.holderIdNumber === c.idNumber && d.status === 'valid' && d.expiresOn > today);
   if (doc) await ok('relatives', { action: 'bindDocument', for: rel.id, type: doc.type, number: doc.number, expiry: doc.expiresOn, mrz: doc.mrz });

@@ -80,6 +80,12 @@ export function attr(node: JsonNode, name: string): unknown {
   return node.attrs.find((a) => a.name === name)?.value;
 }
 
+/** An attribute as text: '' when the node has none. */
+export function attrText(node: JsonNode, name: string): string {
+  const v = attr(node, name);
+  return typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
+}
+
 export function textOf(node: JsonNode | string): string {
   return typeof node === 'string' ? node : node.children.map(textOf).join('');
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
-const { wxmlToJs } = require('miniprogram-compiler') as { wxmlToJs(root: string): string };
+const { wxmlToJs } = require('miniprogram-compiler') as { wxmlToJs: (root: string) => string };
 
 function wxmlFiles(dir: string, root = dir): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -22,6 +22,7 @@ function wxmlFiles(dir: string, root = dir): string[] {
 /** Compiles a folder and returns the template function wcc generated for each file. */
 function compile(root: string): (file: string) => unknown {
   (globalThis as { __webview_engine_version__?: number }).__webview_engine_version__ = 0.02;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the templates WeChat's compiler generated, as the WeChat runtime does
   return new Function(wxmlToJs(root))() as (file: string) => unknown;
 }
 

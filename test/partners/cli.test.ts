@@ -4,10 +4,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runMain } from '../cli/helpers';
-import { openLocalApp, seedDemo } from '../../node/local';
+import { openLocalApp } from '../../node/local';
+import { seedDemo } from '../../demo/seed';
 import { ManualClock } from '../../server/clock';
 import type { Doc } from '../../server/store/store';
-import { DEMO_PARTNER_RULES } from '../../server/partners/demo';
+import { DEMO_PARTNER_RULES } from '../../demo/partner';
 import { NOW, tempDir } from './helpers';
 
 const run = (args: string[]) => runMain(args);
@@ -24,7 +25,10 @@ async function demoFolder(label: string): Promise<string> {
 async function partnersAndAudit(data: string): Promise<{ partners: Doc[]; audit: Doc[] }> {
   const app = await openLocalApp(data, { clock: new ManualClock(NOW) });
   try {
-    return { partners: await app.store.find('partners', {}, { orderBy: { field: '_id', direction: 'asc' } }), audit: await app.store.find('audit', {}, { orderBy: { field: 'at', direction: 'asc' } }) };
+    return {
+      partners: await app.store.find('partners', {}, { orderBy: { field: '_id', direction: 'asc' } }),
+      audit: await app.store.find('audit', {}, { orderBy: { field: 'at', direction: 'asc' } }),
+    };
   } finally {
     await app.store.close();
   }
@@ -54,7 +58,7 @@ test('export writes what import reads back into another installation', async () 
   const exported = JSON.parse(readFileSync(file, 'utf8'));
   expect(exported.format).toBe('ithc-partners');
   const { partners } = await partnersAndAudit(a);
-  expect(exported.partners).toEqual(partners.map(({ _id, updatedAt, ...p }) => p));
+  expect(exported.partners).toEqual(partners.map(({ _id, updatedAt: _updatedAt, ...p }) => p));
   // To standard output as well.
   expect(JSON.parse((await run(['partners', 'export', '--data', a])).stdout).partners).toEqual(exported.partners);
 
@@ -67,7 +71,9 @@ test('export writes what import reads back into another installation', async () 
   expect(imp).toMatchObject({ code: 0, stdout: '已导入 2 个合作方 / imported 2 partners: FR, SG\n' });
   const after = await partnersAndAudit(b);
   expect(after.partners.map((p) => p.country)).toEqual(['FR', 'SG']);
-  expect(after.audit.filter((x) => x.action === 'partner.import')).toEqual([expect.objectContaining({ countries: ['FR', 'SG'], actor: expect.stringMatching(/^cli/) })]);
+  expect(after.audit.filter((x) => x.action === 'partner.import')).toEqual([
+    expect.objectContaining({ countries: ['FR', 'SG'], actor: expect.stringMatching(/^cli/) }),
+  ]);
 });
 
 test('a refused file: exit 1, each bad field on stderr, nothing written', async () => {

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { publishedSchemaProblems, readRuleSet, ruleProblems } from '../../server/partners/rule-schema';
-import { DEMO_PARTNER_RULES } from '../../server/partners/demo';
+import { publishedSchemaProblems, readRuleSet, ruleProblems } from '../../core/rule-schema';
+import { DEMO_PARTNER_RULES } from '../../demo/partner';
 import { publishedRules, RULE_SCHEMA_FILE } from '../rules/testdata';
 import { describeWithTestdata } from '../support/testdata';
 
@@ -13,7 +13,7 @@ describeWithTestdata(['certlogic/rules-testdata', 'certlogic/validation-rule.sch
   const published = publishedRules();
 
   test('the repository holds the schema exactly as the test data has it', () => {
-    expect(readFileSync(join(__dirname, '../../server/partners/validation-rule.schema.json'))).toEqual(readFileSync(RULE_SCHEMA_FILE));
+    expect(readFileSync(join(__dirname, '../../core/schemas/rules/validation-rule.schema.json'))).toEqual(readFileSync(RULE_SCHEMA_FILE));
   });
 
   test('as published, the schema refuses every published rule, and only for its zero-padded Identifier', () => {

@@ -6,9 +6,9 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { seedDemo } from '../../node/local';
-import { DEMO_AUTHORITY_KEY_SECRET, DEMO_PARTNER_RULES, demoAuthorityPrivateKeyPem, demoPartner, seedDemoPartner } from '../../server/partners/demo';
-import { readRuleSet } from '../../server/partners/rule-schema';
+import { seedDemo } from '../../demo/seed';
+import { DEMO_AUTHORITY_KEY_SECRET, DEMO_PARTNER_RULES, demoAuthorityPrivateKeyPem, demoPartner, seedDemoPartner } from '../../demo/partner';
+import { readRuleSet } from '../../core/rule-schema';
 import { ServiceError } from '../../server/errors';
 import { makeDsc } from '../../bench/fixtures';
 import { call, contents, err, ok, openApp, OPERATOR } from './helpers';
@@ -26,7 +26,15 @@ function p256Key(): { kid: string; spki: string } {
 /** A valid partner for country FR with one key and one of the demo's rules re-labelled for FR. */
 function frPartner(over: Record<string, unknown> = {}): Record<string, unknown> {
   const rule = { ...DEMO_PARTNER_RULES[2], Identifier: 'TR-FR-0001', Country: 'FR' };
-  return { country: 'FR', name: { zh: '法国（测试）', en: 'France (test)' }, accepts: ['dcc', 'sealed'], encryptionKeys: [p256Key()], rules: [rule], signingCertificates: [], ...over };
+  return {
+    country: 'FR',
+    name: { zh: '法国（测试）', en: 'France (test)' },
+    accepts: ['dcc', 'sealed'],
+    encryptionKeys: [p256Key()],
+    rules: [rule],
+    signingCertificates: [],
+    ...over,
+  };
 }
 
 async function refusal(p: Promise<unknown>): Promise<ServiceError> {
@@ -88,9 +96,11 @@ describe('partners.list (public)', () => {
     await seedDemo(app);
     await app.partners.upsert(frPartner({ accepts: ['dcc'], encryptionKeys: [], rules: [] }), 'test');
     const list = await ok(call(app, 'partners', '', { action: 'list' }));
+    const sgKids = (await app.partners.get('SG'))!.encryptionKeys.map((k) => k.kid);
+    expect(sgKids).toHaveLength(1);
     expect(list).toEqual([
-      { country: 'FR', name: { zh: '法国（测试）', en: 'France (test)' }, accepts: ['dcc'], hasRules: false, sealed: false },
-      { country: 'SG', name: { zh: '新加坡（演示）', en: 'Singapore (demo)' }, accepts: ['sealed', 'ithc', 'dcc'], hasRules: true, sealed: true },
+      { country: 'FR', name: { zh: '法国（测试）', en: 'France (test)' }, accepts: ['dcc'], hasRules: false, sealed: false, kids: [] },
+      { country: 'SG', name: { zh: '新加坡（演示）', en: 'Singapore (demo)' }, accepts: ['sealed', 'ithc', 'dcc'], hasRules: true, sealed: true, kids: sgKids },
     ]);
   });
 
@@ -172,16 +182,32 @@ describe('every field is validated before anything is written', () => {
     ['a point off the curve', { encryptionKeys: [{ kid: 'AQID', spki: offCurve }] }, 'encryptionKeys[0].spki'],
     ['a key without a kid', { encryptionKeys: [{ spki: p256Key().spki }] }, 'encryptionKeys[0].kid'],
     ['a kid that is not base64', { encryptionKeys: [{ kid: 'not base64!', spki: p256Key().spki }] }, 'encryptionKeys[0].kid'],
-    ['two keys with one kid', { encryptionKeys: [{ ...p256Key(), kid: 'AQID' }, { ...p256Key(), kid: 'AQID' }] }, 'encryptionKeys[1].kid'],
+    [
+      'one key twice',
+      (() => {
+        const k = p256Key();
+        return { encryptionKeys: [k, { ...k }] };
+      })(),
+      'encryptionKeys[1].kid',
+    ],
+    ['a kid not derived from its key', { encryptionKeys: [{ ...p256Key(), kid: p256Key().kid }] }, 'encryptionKeys[0].kid'],
     ['a key expiry without a zone', { encryptionKeys: [{ ...p256Key(), notAfter: '2026-01-01T00:00:00' }] }, 'encryptionKeys[0].notAfter'],
     ['pointCompression as text', { encryptionKeys: [{ ...p256Key(), pointCompression: 'no' }] }, 'encryptionKeys[0].pointCompression'],
     ['a rule whose Logic is not CertLogic', { rules: [{ ...rule[0], Logic: { if: [true, true] } }] }, 'rules'],
     ['a rule of another country', { rules: [{ ...rule[0], Identifier: 'TR-DE-0001', Country: 'DE' }] }, 'rules'],
     ['a Test rule named VR-', { rules: [{ ...rule[0], Identifier: 'VR-FR-0001' }] }, 'rules'],
-    ['a rule without an English description', { rules: [{ ...rule[0], Description: [{ lang: 'fr', desc: 'Le test doit être négatif, sinon refus.' }] }] }, 'rules'],
+    [
+      'a rule without an English description',
+      { rules: [{ ...rule[0], Description: [{ lang: 'fr', desc: 'Le test doit être négatif, sinon refus.' }] }] },
+      'rules',
+    ],
     ['a rule valid to before it is valid from', { rules: [{ ...rule[0], ValidTo: '2023-01-01T00:00:00Z' }] }, 'rules'],
     ['rules that are not an array', { rules: { a: 1 } }, 'rules'],
-    ['a signing certificate that is not X.509', { signingCertificates: [{ rawData: b64(Buffer.from('not a certificate')) }] }, 'signingCertificates[0].rawData'],
+    [
+      'a signing certificate that is not X.509',
+      { signingCertificates: [{ rawData: b64(Buffer.from('not a certificate')) }] },
+      'signingCertificates[0].rawData',
+    ],
     ['a signing certificate with a wrong kid', { signingCertificates: [{ kid: 'AAAAAAAAAAA=', rawData: b64(dsc.der) }] }, 'signingCertificates[0].kid'],
     ['a signing certificate of another country', { signingCertificates: [{ country: 'DE', rawData: b64(dsc.der) }] }, 'signingCertificates[0].country'],
     ['an unknown field', { website: 'https://example.org' }, 'website'],
@@ -199,7 +225,14 @@ describe('every field is validated before anything is written', () => {
   test('a name of exactly 80 characters, a signing certificate with its own kid, and a key expiry are accepted', async () => {
     const { app } = await openApp('partners-good');
     const key = { ...p256Key(), notAfter: '2026-01-01T08:00:00+08:00' };
-    const p = await app.partners.upsert(frPartner({ name: { zh: '法'.repeat(80), en: 'x'.repeat(80) }, encryptionKeys: [key], signingCertificates: [{ kid: b64(dsc.kid), rawData: b64(dsc.der) }] }), 'test');
+    const p = await app.partners.upsert(
+      frPartner({
+        name: { zh: '法'.repeat(80), en: 'x'.repeat(80) },
+        encryptionKeys: [key],
+        signingCertificates: [{ kid: b64(dsc.kid), rawData: b64(dsc.der) }],
+      }),
+      'test',
+    );
     expect(p.signingCertificates).toEqual([{ kid: b64(dsc.kid), country: 'FR', certificateType: 'DSC', rawData: b64(dsc.der) }]);
     expect(p.encryptionKeys[0].notAfter).toBe('2026-01-01T00:00:00.000Z');
   });
@@ -207,7 +240,15 @@ describe('every field is validated before anything is written', () => {
   test('pointCompression: false is kept for a key; true, the default, is not stored', async () => {
     const { app } = await openApp('partners-points');
     const [full, compact] = [p256Key(), p256Key()];
-    const p = await app.partners.upsert(frPartner({ encryptionKeys: [{ ...full, pointCompression: false }, { ...compact, pointCompression: true }] }), 'test');
+    const p = await app.partners.upsert(
+      frPartner({
+        encryptionKeys: [
+          { ...full, pointCompression: false },
+          { ...compact, pointCompression: true },
+        ],
+      }),
+      'test',
+    );
     expect(p.encryptionKeys).toEqual([{ ...full, pointCompression: false }, compact]);
   });
 
@@ -240,7 +281,12 @@ describe('export and import', () => {
   test('one bad partner, or one country twice, and nothing is imported', async () => {
     const { app } = await openApp('partners-import-bad');
     const before = await contents(app);
-    const e1 = await refusal(app.partners.importAll({ format: 'ithc-partners', version: 1, partners: [frPartner(), frPartner({ country: 'DE', accepts: ['nope'], rules: [] })] }, 'test'));
+    const e1 = await refusal(
+      app.partners.importAll(
+        { format: 'ithc-partners', version: 1, partners: [frPartner(), frPartner({ country: 'DE', accepts: ['nope'], rules: [] })] },
+        'test',
+      ),
+    );
     expect(Object.keys(e1.fields ?? {})).toEqual(['partners[1].accepts']);
     const e2 = await refusal(app.partners.importAll([frPartner(), frPartner()], 'test'));
     expect(Object.keys(e2.fields ?? {})).toEqual(['partners.FR']);

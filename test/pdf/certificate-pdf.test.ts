@@ -7,9 +7,12 @@ import jsQR from 'jsqr';
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { readOwnCode } from '../../core/hcert';
 import { qrMatrix } from '../../core/qr';
-import { issuerLabel } from '../../core/valuesets';
-import { DCC_QR_MM, MAIN_QR_MM, formatAge, renderCertificatePdf, wrapText, type CertificatePdf } from '../../server/pdf/certificate-pdf';
+import { certificateSections, codedLabel, format, renderValue, type Lang } from '../../core/view';
+import { DCC_QR_MM, MAIN_QR_MM, renderCertificatePdf, wrapText, type CertificatePdf } from '../../server/pdf/certificate-pdf';
+import { paperWord } from '../../server/pdf/words';
+import { sourceNamesFromJson } from '../../server/issuance/build';
 import { crop, issuedDemo, pageContents, poppler, PT_PER_MM, qrGeometries, rasterise, tempDir } from './helpers';
 import type { CertificateView } from '../../server/functions/definitions';
 import type { App } from '../../server/app';
@@ -30,8 +33,17 @@ beforeAll(async () => {
     dcc: view.codes.dcc,
     links: { trustList: 'https://ithc.example/trustlist', webVerifier: 'https://ithc.example/verify/' },
     printedAt,
+    sources: sourceNamesFromJson(view.certificate),
   });
 });
+
+/** The PDF's text as poppler extracts it, without whitespace: pdftotext guesses spaces and line breaks from glyph gaps. */
+function pdfText(bytes: Uint8Array): string {
+  const file = join(tempDir('text'), 'c.pdf');
+  writeFileSync(file, bytes);
+  return poppler('pdftotext', ['-enc', 'UTF-8', file, '-']).replace(/\s+/g, '');
+}
+const squeeze = (t: string) => t.replace(/\s+/g, '');
 
 let pagesAt150: ReturnType<typeof rasterise> | undefined;
 /** The PDF rasterised once at 150 dpi, as the outside check does. */
@@ -60,7 +72,7 @@ function eccLevel(dark: (row: number, col: number) => boolean): string {
 }
 
 describe('the paper certificate', () => {
-  it('is A4 portrait and its first page scans back, at 150 dpi, to exactly the certificate\'s code', async () => {
+  it("is A4 portrait and its first page scans back, at 150 dpi, to exactly the certificate's code", async () => {
     const pages = raster();
     expect(pages.length).toBe(pdf.pages);
     const { PDFDocument } = await import('pdf-lib');
@@ -84,7 +96,13 @@ describe('the paper certificate', () => {
       for (const g of qrGeometries(content)) {
         const h = pages[i].height;
         // PDF y points up from the bottom; PNG rows go down from the top.
-        const img = crop(pages[i], g.ground.x * PX_PER_PT - 4, h - (g.ground.y + g.ground.h) * PX_PER_PT - 4, g.ground.w * PX_PER_PT + 8, g.ground.h * PX_PER_PT + 8);
+        const img = crop(
+          pages[i],
+          g.ground.x * PX_PER_PT - 4,
+          h - (g.ground.y + g.ground.h) * PX_PER_PT - 4,
+          g.ground.w * PX_PER_PT + 8,
+          g.ground.h * PX_PER_PT + 8,
+        );
         const r = jsQR(img.data, img.width, img.height);
         if (r) scanned.push(r.data);
       }
@@ -94,23 +112,63 @@ describe('the paper certificate', () => {
   });
 
   it('holds both titles, the holder and the document number as text', () => {
-    const dir = tempDir('text');
-    const file = join(dir, 'c.pdf');
-    writeFileSync(file, pdf.bytes);
-    const text = poppler('pdftotext', ['-enc', 'UTF-8', file, '-']).replace(/\s+/g, ' ');
-    expect(text).toContain('国际旅行健康证明');
-    expect(text).toContain('International Travel Health Certificate');
+    const text = pdfText(pdf.bytes);
+    expect(text).toContain(squeeze(paperWord('zh', 'title')));
+    expect(text).toContain(squeeze(paperWord('en', 'title')));
     const h = view.certificate.holder as Record<string, string>;
     expect(text).toContain(`${h.surname}${h.givenName}`);
     expect(text).toContain(h.documentNumber);
     expect(text).toContain(view.id);
-    // The issuer, carried as its code, named in both languages (pdftotext may break the long name).
-    expect(text.replace(/ /g, '')).toContain(`${issuerLabel(view.certificate.issuer as string, 'zh')}/${issuerLabel(view.certificate.issuer as string, 'en')}`.replace(/ /g, ''));
-    expect(issuerLabel(view.certificate.issuer as string, 'zh')).toBe('中华人民共和国国家卫生健康委员会');
+    // The issuer, carried as its code, named in both languages.
+    const issuer = view.certificate.issuer as string;
+    expect(codedLabel('zh', 'issuer', issuer)).toBe('中华人民共和国国家卫生健康委员会');
+    expect(text).toContain(squeeze(`${codedLabel('zh', 'issuer', issuer)} / ${codedLabel('en', 'issuer', issuer)}`));
     // The request to print at actual size, in both languages.
-    expect(text).toContain('100%');
-    expect(text).toMatch(/fit to page/);
-    expect(text).toContain('适合页面');
+    for (const lang of ['zh', 'en'] as const) expect(text).toContain(squeeze(paperWord(lang, 'printActualSize')));
+    expect(paperWord('en', 'printActualSize')).toMatch(/100%.*fit to page/);
+  });
+
+  it("prints the value of every line of the shared view of its content in Chinese and in English, under the catalogue's labels", () => {
+    const text = pdfText(pdf.bytes);
+    const { certificate } = readOwnCode(view.codes.ithc);
+    const sections = certificateSections(
+      { format: 'ithc', ithc: certificate },
+      { now: Math.floor(printedAt / 1000), sources: new Map(sourceNamesFromJson(view.certificate).map((e) => [e.code, e])) },
+    );
+    const lines = sections.flatMap((s) => s.items.flatMap((i) => i.lines)).filter((l) => l.key !== 'antibody.meaning');
+    expect(lines.map((l) => l.key)).toEqual(
+      expect.arrayContaining(['holder.name', 'holder.dob', 'test.result', 'test.sampleAge', 'antibody.result', 'vaccination.dose', 'issuer.id']),
+    );
+    for (const lang of ['zh', 'en'] as Lang[]) {
+      // Each section under its own title; the issuer's lines sit under the paper's "Certificate" with the signature's.
+      for (const s of sections.filter((x) => x.key !== 'issuer'))
+        expect({ lang, title: text.includes(squeeze(renderValue(lang, s.title))) }).toEqual({ lang, title: true });
+      for (const l of lines) {
+        // pdftotext joins a word broken after a hyphen at a line's end: compare without hyphens.
+        const value = squeeze(renderValue(lang, l.value)).replace(/-/g, '');
+        expect({ lang, key: l.key, value: text.replace(/-/g, '').includes(value) }).toEqual({ lang, key: l.key, value: true });
+      }
+    }
+    // The paper's heads are the catalogue's labels, in both languages.
+    for (const code of ['label.name', 'label.dob', 'label.sampleTime', 'label.centre', 'label.dose', 'label.vaccine', 'label.expiresAt'] as const) {
+      expect(text).toContain(squeeze(`${format('zh', code)} ${format('en', code)}`));
+    }
+  });
+
+  it('puts the chosen language first: English first when asked, Chinese first by default', async () => {
+    const en = await renderCertificatePdf({
+      ithc: view.codes.ithc,
+      links: { trustList: 'https://t.example/', webVerifier: 'https://v.example/' },
+      printedAt,
+      lang: 'en',
+    });
+    const enText = pdfText(en.bytes);
+    const zhText = pdfText(pdf.bytes);
+    const first = (t: string, a: string, b: string) => t.indexOf(squeeze(a)) < t.indexOf(squeeze(b));
+    expect(first(enText, paperWord('en', 'title'), paperWord('zh', 'title'))).toBe(true);
+    expect(first(zhText, paperWord('zh', 'title'), paperWord('en', 'title'))).toBe(true);
+    expect(enText).toContain(squeeze(`${format('en', 'section.holder')} ${format('zh', 'section.holder')}`));
+    expect(zhText).toContain(squeeze(`${format('zh', 'section.holder')} ${format('en', 'section.holder')}`));
   });
 
   it('draws the main QR at a fixed 70 mm (≥ 40 mm) with a quiet zone of at least 4 modules, level Q, as vector rectangles', async () => {
@@ -122,7 +180,12 @@ describe('the paper certificate', () => {
     expect(g.symbol.w / PT_PER_MM).toBeCloseTo(MAIN_QR_MM, 3);
     expect(g.symbol.h).toBeCloseTo(g.symbol.w, 6);
     // White ground around the symbol: at least 4 modules on each side.
-    for (const margin of [g.symbol.x - g.ground.x, g.ground.x + g.ground.w - (g.symbol.x + g.symbol.w), g.symbol.y - g.ground.y, g.ground.y + g.ground.h - (g.symbol.y + g.symbol.h)]) {
+    for (const margin of [
+      g.symbol.x - g.ground.x,
+      g.ground.x + g.ground.w - (g.symbol.x + g.symbol.w),
+      g.symbol.y - g.ground.y,
+      g.ground.y + g.ground.h - (g.symbol.y + g.symbol.h),
+    ]) {
       expect(margin / module).toBeGreaterThanOrEqual(4 - 1e-6);
     }
     // The rectangles rebuild the module grid; its format information says level Q.
@@ -148,9 +211,12 @@ describe('the paper certificate', () => {
     expect(Math.hypot(bl.x - tl.x, bl.y - tl.y) / (m.size - 7)).toBeCloseTo(modulePx, 0);
     // Every pixel of the 4-module band around the symbol is white (a little inside the band's
     // edges, for the rasteriser's anti-aliasing).
-    const left = tl.x - 3.5 * modulePx, top = tl.y - 3.5 * modulePx, side = m.size * modulePx;
+    const left = tl.x - 3.5 * modulePx,
+      top = tl.y - 3.5 * modulePx,
+      side = m.size * modulePx;
     const inset = 0.5 * modulePx;
-    let dark = 0, checked = 0;
+    let dark = 0,
+      checked = 0;
     for (let y = Math.floor(top - 4 * modulePx + inset); y < top + side + 4 * modulePx - inset; y++) {
       for (let x = Math.floor(left - 4 * modulePx + inset); x < left + side + 4 * modulePx - inset; x++) {
         const inside = x > left - inset && x < left + side + inset && y > top - inset && y < top + side + inset;
@@ -192,22 +258,23 @@ describe('the paper certificate', () => {
     expect(pdf.bytes.length).toBeLessThan(ttf / 20);
   });
 
-  it('states each test\'s sample time and its age at printing, apart from the signature\'s expiry', () => {
-    const dir = tempDir('age');
-    const file = join(dir, 'c.pdf');
-    writeFileSync(file, pdf.bytes);
-    const text = poppler('pdftotext', ['-enc', 'UTF-8', file, '-']).replace(/\s+/g, ' ');
+  it("states each test's sample time and its age at printing, apart from the signature's expiry", () => {
+    const text = pdfText(pdf.bytes);
     const tests = (view.certificate.tests as Array<{ sampleTime: string }>) ?? [];
     expect(tests.length).toBeGreaterThan(0);
     for (const t of tests) {
-      const age = formatAge(printedAt - Date.parse(t.sampleTime))!;
-      // pdftotext guesses word spaces from glyph gaps; compare without them.
-      expect(text.replace(/ /g, '')).toContain(age.en.replace(/ /g, ''));
-      // The sample time in UTC as printed: "(HH:MM UTC".
-      expect(text).toContain(`${t.sampleTime.slice(11, 16)} UTC`);
+      const sampled = Date.parse(t.sampleTime) / 1000;
+      for (const lang of ['zh', 'en'] as const) {
+        expect(text).toContain(squeeze(renderValue(lang, { kind: 'age', seconds: printedAt / 1000 - sampled })));
+        expect(text).toContain(squeeze(renderValue(lang, { kind: 'datetime', seconds: sampled })));
+      }
     }
-    expect(text).toMatch(/Signature valid until/);
-    expect(text).toContain(new Date(view.expiresAt).toISOString().slice(11, 16) + ' UTC');
+    // Three hours after issuance: the age is counted to the printing time, not to now.
+    expect(renderValue('en', { kind: 'age', seconds: printedAt / 1000 - Date.parse(tests[0].sampleTime) / 1000 })).toMatch(/ago$/);
+    for (const lang of ['zh', 'en'] as const) {
+      expect(text).toContain(squeeze(format(lang, 'label.expiresAt')));
+      expect(text).toContain(squeeze(renderValue(lang, { kind: 'datetime', seconds: view.expiresAt / 1000 })));
+    }
   });
 });
 
@@ -228,7 +295,11 @@ describe('text wrapping', () => {
     doc.registerFontkit(fontkitForPdfLib);
     const font = await doc.embedFont(fontBytes('regular'), { subset: true });
     const width = 100;
-    const cases = ['北京市朝阳区疾病预防控制中心核酸检测实验室', 'National Health Commission of the People\'s Republic of China', 'URN:UVCI:01:CN:C77E4GRI3NRVQK5DAAAAAAAAAAAAAAAAAAAAAAAAA#V'];
+    const cases = [
+      '北京市朝阳区疾病预防控制中心核酸检测实验室',
+      "National Health Commission of the People's Republic of China",
+      'URN:UVCI:01:CN:C77E4GRI3NRVQK5DAAAAAAAAAAAAAAAAAAAAAAAAA#V',
+    ];
     for (const text of cases) {
       const lines = wrapText(text, font, 10, width);
       expect(lines.length).toBeGreaterThan(1);
@@ -237,5 +308,16 @@ describe('text wrapping', () => {
     }
     // Latin words are never split when they fit on a line.
     for (const l of wrapText(cases[1], font, 10, width)) expect(cases[1].split(' ')).toEqual(expect.arrayContaining(l.split(' ')));
+    // Punctuation stays with its words: no line starts with a closing mark or ends with an opening one.
+    const punctuated = '新冠病毒灭活疫苗（Vero细胞）（国药集团北京生物），2026年12月6日 01:30（UTC）。「适合页面」';
+    // (At widths where no such group is itself wider than the line, which is broken by characters.)
+    for (const w of [60, 75, 90, 120]) {
+      const lines = wrapText(punctuated, font, 10, w);
+      expect(lines.join('').replace(/\s/g, '')).toBe(punctuated.replace(/\s/g, ''));
+      for (const l of lines) {
+        expect(l).not.toMatch(/^[）」』】〉》，。、；：！？]/);
+        expect(l).not.toMatch(/[（「『【〈《]$/);
+      }
+    }
   });
 });

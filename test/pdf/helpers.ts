@@ -11,7 +11,8 @@ import { PDFArray, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFStream } from 
 import { PNG } from 'pngjs';
 import type { App } from '../../server/app';
 import type { CertificateView } from '../../server/functions/definitions';
-import { demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
+import { openLocalApp } from '../../node/local';
+import { demoTravellerFlow, seedDemo } from '../../demo/seed';
 
 const made: string[] = [];
 
@@ -99,8 +100,10 @@ export function qrGeometries(content: string): QrGeometry[] {
   for (const m of content.matchAll(re)) {
     const rects = [...m[1].matchAll(/(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (-?[\d.]+) re/g)].map((r) => ({ x: +r[1], y: +r[2], w: +r[3], h: +r[4] }));
     const [ground, ...dark] = rects;
-    const x0 = Math.min(...dark.map((r) => r.x)), y0 = Math.min(...dark.map((r) => r.y));
-    const x1 = Math.max(...dark.map((r) => r.x + r.w)), y1 = Math.max(...dark.map((r) => r.y + r.h));
+    const x0 = Math.min(...dark.map((r) => r.x)),
+      y0 = Math.min(...dark.map((r) => r.y));
+    const x1 = Math.max(...dark.map((r) => r.x + r.w)),
+      y1 = Math.max(...dark.map((r) => r.y + r.h));
     out.push({ ground, symbol: { x: x0, y: y0, w: x1 - x0, h: y1 - y0 }, rects: dark });
   }
   return out;

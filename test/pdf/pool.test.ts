@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { pdfRendering, pdfThreadsSetting, type PdfRendering } from '../../node/pdf-pool';
 import type { App } from '../../server/app';
 import { ServiceError } from '../../server/errors';
-import { certificateOfCode, renderCertificatePdf, type CertificatePdfInput } from '../../server/pdf/certificate-pdf';
+import { readOwnCode } from '../../core/hcert';
+import { renderCertificatePdf, type CertificatePdfInput } from '../../server/pdf/certificate-pdf';
 import { BUNDLES, ensureBuilt } from '../e2e/helpers';
 import { issuedDemo, poppler, tempDir } from './helpers';
 
@@ -25,7 +26,12 @@ beforeAll(async () => {
   await ensureBuilt();
   const demo = await issuedDemo();
   app = demo.app;
-  input = { ithc: demo.view.codes.ithc, dcc: demo.view.codes.dcc, links: { trustList: 'https://ithc.example/trustlist', webVerifier: 'https://ithc.example/verify/' }, printedAt: demo.view.issuedAt + 3_600_000 };
+  input = {
+    ithc: demo.view.codes.ithc,
+    dcc: demo.view.codes.dcc,
+    links: { trustList: 'https://ithc.example/trustlist', webVerifier: 'https://ithc.example/verify/' },
+    printedAt: demo.view.issuedAt + 3_600_000,
+  };
 }, 120_000);
 
 afterAll(async () => {
@@ -60,7 +66,10 @@ function standInWorker(label: string, printedAt: number, action: string): string
 
 /** The ServiceError `p` is refused with; anything else fails the test. */
 async function refusal(p: Promise<unknown>): Promise<ServiceError> {
-  const e: unknown = await p.then(() => new Error('it succeeded'), (x: unknown) => x);
+  const e: unknown = await p.then(
+    () => new Error('it succeeded'),
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(ServiceError);
   return e as ServiceError;
 }
@@ -79,14 +88,18 @@ test('worker threads render the same PDF, byte for byte, as the renderer in this
   // And it is a PDF a reader opens: poppler finds the certificate's id in its text.
   const file = join(tempDir('pool-text'), 'zh.pdf');
   writeFileSync(file, zhThreaded.bytes);
-  expect(poppler('pdftotext', [file, '-']).replace(/\s+/g, '')).toContain(certificateOfCode(input.ithc).certificate.id);
+  expect(poppler('pdftotext', [file, '-']).replace(/\s+/g, '')).toContain(readOwnCode(input.ithc).certificate.id);
   expect(pool.load()).toEqual(idle);
 });
 
 test('a worker that crashes mid-job fails that job with UNAVAILABLE; the job behind it and later ones render', async () => {
   const crashAt = input.printedAt + 1;
   const exits: string[] = [];
-  const pool = rendering({ threads: 1, script: standInWorker('pool-crash', crashAt, 'setImmediate(() => process.exit(7));'), onWorkerExit: (why) => exits.push(why) });
+  const pool = rendering({
+    threads: 1,
+    script: standInWorker('pool-crash', crashAt, 'setImmediate(() => process.exit(7));'),
+    onWorkerExit: (why) => exits.push(why),
+  });
   const expected = await renderCertificatePdf(input);
   const crashing = pool.render({ ...input, printedAt: crashAt }, 'caller-a');
   // Waits in the pool behind the crashing job (one job per worker), then goes to the replacement.

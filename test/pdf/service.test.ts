@@ -5,16 +5,20 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManualClock } from '../../server/clock';
+import { ManualClock, systemClock } from '../../server/clock';
 import { functionsFor } from '../../server/functions/definitions';
 import { createGateway, LOCAL_OPENID_HEADER } from '../../server/gateway';
 import { appRoutes } from '../../server/routes';
-import { attachPaper, verifyLinks } from '../../server/pdf/service';
+import { createApp } from '../../server/app';
+import { dispatch } from '../../server/functions/router';
+import { FileSecretStore } from '../../server/keys/secrets';
+import { verifyLinks } from '../../server/pdf/service';
 import { CloudFileStorage, LocalFileStorage, type CloudStorageSdk } from '../../server/pdf/storage';
 import { cloudbaseStore } from '../../server/store/cloudbase';
-import { createCloudBaseStandIn } from '../../server/store/cloudbase-standin';
+import { createCloudBaseStandIn } from '../support/cloudbase-standin';
 import type { Store } from '../../server/store/store';
-import { DEMO_TRAVELLER_OPENID, demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
+import { openLocalApp } from '../../node/local';
+import { DEMO_TRAVELLER_OPENID, demoTravellerFlow, seedDemo } from '../../demo/seed';
 import { tempDir } from './helpers';
 
 describe('LocalFileStorage', () => {
@@ -64,18 +68,28 @@ describe('CloudFileStorage', () => {
       async getTempFileURL(opts) {
         calls.push({ temp: opts.fileList });
         const f = opts.fileList[0] as { fileID: string; maxAge: number };
-        return { fileList: [{ fileID: f.fileID, tempFileURL: `https://tmp.example/${f.fileID.slice('cloud://env/'.length)}?sign=x&t=${f.maxAge}`, status: 0, errMsg: 'ok' }] };
+        return {
+          fileList: [
+            { fileID: f.fileID, tempFileURL: `https://tmp.example/${f.fileID.slice('cloud://env/'.length)}?sign=x&t=${f.maxAge}`, status: 0, errMsg: 'ok' },
+          ],
+        };
       },
     };
     const clock = new ManualClock(1_000_000);
-    const r = await new CloudFileStorage(standIn, clock, { store: files }).put(new Uint8Array(10), { contentType: 'application/pdf', ttlSeconds: 900, name: 'certificate.pdf' });
+    const r = await new CloudFileStorage(standIn, clock, { store: files }).put(new Uint8Array(10), {
+      contentType: 'application/pdf',
+      ttlSeconds: 900,
+      name: 'certificate.pdf',
+    });
     expect(calls).toHaveLength(2);
     const upload = (calls[0] as { upload: string }).upload;
     expect(upload).toMatch(/^ithc-pdf\/[A-Za-z0-9_-]{22}\.pdf$/);
     expect((calls[1] as { temp: unknown }).temp).toEqual([{ fileID: `cloud://env/${upload}`, maxAge: 900 }]);
     expect(r).toEqual({ url: `https://tmp.example/${upload}?sign=x&t=900`, expiresAt: 1_000_000 + 900_000 });
     // Recorded with the storage's file id and the link's expiry, so that it is deleted when the link ends.
-    expect(await files.find('files', {})).toEqual([{ _id: upload.slice('ithc-pdf/'.length, -'.pdf'.length), cloudPath: upload, fileID: `cloud://env/${upload}`, expiresAt: 1_000_000 + 900_000 }]);
+    expect(await files.find('files', {})).toEqual([
+      { _id: upload.slice('ithc-pdf/'.length, -'.pdf'.length), cloudPath: upload, fileID: `cloud://env/${upload}`, expiresAt: 1_000_000 + 900_000 },
+    ]);
   });
 
   it('fails when the cloud gives no temporary URL', async () => {
@@ -83,28 +97,42 @@ describe('CloudFileStorage', () => {
       uploadFile: async () => ({ fileID: 'cloud://x' }),
       getTempFileURL: async () => ({ fileList: [{ fileID: 'cloud://x', tempFileURL: '', status: -1, errMsg: 'STORAGE_FILE_NONEXIST' }] }),
     };
-    await expect(new CloudFileStorage(standIn, new ManualClock(0), { store: files }).put(new Uint8Array(1), { contentType: 'application/pdf', ttlSeconds: 60, name: 'x.pdf' })).rejects.toThrow(/STORAGE_FILE_NONEXIST/);
+    await expect(
+      new CloudFileStorage(standIn, new ManualClock(0), { store: files }).put(new Uint8Array(1), {
+        contentType: 'application/pdf',
+        ttlSeconds: 60,
+        name: 'x.pdf',
+      }),
+    ).rejects.toThrow(/STORAGE_FILE_NONEXIST/);
   });
 });
 
 describe('certificate.pdf over the local gateway', () => {
   it('answers with a URL the gateway serves as the PDF, and only to a caller with a certificate', async () => {
     const dir = tempDir('gw');
-    const app = await openLocalApp(join(dir, 'data'));
+    // The paper settings as npm start gives them (the data folder's files), with links valid for two minutes.
+    const storage = new LocalFileStorage(join(dir, 'data', 'files'), systemClock);
+    const app = await openLocalApp(join(dir, 'data'), { paper: { storage, links: verifyLinks('http://127.0.0.1:8787'), ttlSeconds: 120 } });
     const gateway = createGateway({ functions: functionsFor(app), localMode: true, operators: new Set(), routes: appRoutes(app) });
     try {
       await seedDemo(app);
       const call = (openid: string, event: Record<string, unknown>) =>
-        fetch(`${base}/functions/certificate`, { method: 'POST', headers: { 'content-type': 'application/json', [LOCAL_OPENID_HEADER]: openid }, body: JSON.stringify(event) }).then((r) => r.json() as Promise<{ ok: boolean; data?: { url: string; expiresAt: number }; error?: { code: string } }>);
+        fetch(`${base}/functions/certificate`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [LOCAL_OPENID_HEADER]: openid },
+          body: JSON.stringify(event),
+        }).then((r) => r.json() as Promise<{ ok: boolean; data?: { url: string; expiresAt: number }; error?: { code: string } }>);
       const base = await gateway.listen(0);
       await demoTravellerFlow(app);
 
-      // An app without paper settings (openLocalApp gives it some) says so rather than failing obscurely.
-      app.paper = undefined;
-      expect((await call(DEMO_TRAVELLER_OPENID, { action: 'pdf' })).error?.code).toBe('UNAVAILABLE');
-      const clock = { now: () => app.clock.now() };
-      const storage = new LocalFileStorage(join(dir, 'data', 'files'), clock);
-      attachPaper(app, { storage, links: verifyLinks(base), ttlSeconds: 120 });
+      // An app built without paper settings (openLocalApp gives it some), over the same data, says so rather than failing obscurely.
+      const bare = await createApp({ store: app.store, secrets: new FileSecretStore(join(dir, 'data', 'secrets')), clock: app.clock });
+      const unavailable = await dispatch(
+        functionsFor(bare).find((f) => f.name === 'certificate')!,
+        { action: 'pdf' },
+        { openid: DEMO_TRAVELLER_OPENID, operator: false },
+      );
+      expect(!unavailable.ok && unavailable.error.code).toBe('UNAVAILABLE');
 
       const r = await call(DEMO_TRAVELLER_OPENID, { action: 'pdf', lang: 'en' });
       expect(r.ok).toBe(true);
@@ -130,16 +158,21 @@ describe('certificate.pdf over the local gateway', () => {
 
   it('stops serving the link once it expires', async () => {
     const dir = tempDir('gw2');
-    const app = await openLocalApp(join(dir, 'data'));
+    const clock = new ManualClock(Date.now());
+    const app = await openLocalApp(join(dir, 'data'), {
+      paper: { storage: new LocalFileStorage(join(dir, 'data', 'files'), clock), links: verifyLinks('http://127.0.0.1:8787'), ttlSeconds: 60 },
+    });
     const gateway = createGateway({ functions: functionsFor(app), localMode: true, operators: new Set(), routes: appRoutes(app) });
     try {
       await seedDemo(app);
       const base = await gateway.listen(0);
       await demoTravellerFlow(app);
-      const clock = new ManualClock(app.clock.now());
-      attachPaper(app, { storage: new LocalFileStorage(join(dir, 'data', 'files'), clock), links: verifyLinks(base), ttlSeconds: 60 });
       const r = (await (
-        await fetch(`${base}/functions/certificate`, { method: 'POST', headers: { 'content-type': 'application/json', [LOCAL_OPENID_HEADER]: DEMO_TRAVELLER_OPENID }, body: JSON.stringify({ action: 'pdf' }) })
+        await fetch(`${base}/functions/certificate`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [LOCAL_OPENID_HEADER]: DEMO_TRAVELLER_OPENID },
+          body: JSON.stringify({ action: 'pdf' }),
+        })
       ).json()) as { data: { url: string } };
       expect((await fetch(base + r.data.url)).status).toBe(200);
       clock.advance(61_000);

@@ -15,7 +15,14 @@ describe('pemBodies', () => {
     const b = pair().privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
     const sec1 = pair().privateKey.export({ type: 'sec1', format: 'pem' }) as string;
     const text = `junk\n${a}${sec1}between\n${b}`;
-    const der = (pem: string) => Buffer.from(pem.split('\n').filter((l) => l && !l.startsWith('-----')).join(''), 'base64');
+    const der = (pem: string) =>
+      Buffer.from(
+        pem
+          .split('\n')
+          .filter((l) => l && !l.startsWith('-----'))
+          .join(''),
+        'base64',
+      );
     expect(pemBodies(text, PEM_PKCS8).map((x) => Buffer.from(fromBase64(x)))).toEqual([der(a), der(b)]);
     expect(pemBodies(text, PEM_SEC1).map((x) => Buffer.from(fromBase64(x)))).toEqual([der(sec1)]);
     expect(pemBodies(text, PEM_CERTIFICATE)).toEqual([]);

@@ -36,7 +36,13 @@ describe('base45 properties', () => {
     const anyString = fc.string({ unit: 'binary', maxLength: 200 });
     // Mostly-alphabet strings reach the group-overflow checks (a triple above 65535, a pair above 255).
     const alphabetString = fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 200 });
-    const nearlyAlphabet = fc.string({ unit: fc.oneof({ weight: 20, arbitrary: fc.constantFrom(...ALPHABET) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) }), maxLength: 200 });
+    const nearlyAlphabet = fc.string({
+      unit: fc.oneof(
+        { weight: 20, arbitrary: fc.constantFrom(...ALPHABET) },
+        { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+      ),
+      maxLength: 200,
+    });
     let decoded = 0;
     let refused = 0;
     fc.assert(

@@ -39,7 +39,8 @@ function plain(v: unknown): unknown {
   if (v instanceof Uint8Array) return { bytes: toHex(v) };
   if (Array.isArray(v)) return v.map(plain);
   // Entry order is not part of a map's value (the encoder sorts them): compare sorted by key.
-  if (v instanceof Map) return { map: [...v.entries()].map(([k, x]) => [plain(k), plain(x)]).sort((a, b) => (JSON.stringify(a[0]) < JSON.stringify(b[0]) ? -1 : 1)) };
+  if (v instanceof Map)
+    return { map: [...v.entries()].map(([k, x]) => [plain(k), plain(x)]).sort((a, b) => (JSON.stringify(a[0]) < JSON.stringify(b[0]) ? -1 : 1)) };
   return v;
 }
 
@@ -47,9 +48,11 @@ function plain(v: unknown): unknown {
 function permuted(v: CborValue, seed: number): CborValue {
   let s = seed >>> 0 || 1;
   const next = (): number => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s;
   };
   const walk = (x: CborValue): CborValue => {
@@ -183,15 +186,22 @@ describe('text strings in untrusted CBOR', () => {
 
   test('are accepted exactly when they are UTF-8 (as a fatal TextDecoder judges)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 12 }), utf8ish, fc.string({ unit: 'binary', maxLength: 12 }).map((s) => new TextEncoder().encode(s))), (bytes) => {
-        let valid = true;
-        try {
-          fatal.decode(bytes);
-        } catch {
-          valid = false;
-        }
-        expect(accepted(bytes)).toBe(valid);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 12 }),
+          utf8ish,
+          fc.string({ unit: 'binary', maxLength: 12 }).map((s) => new TextEncoder().encode(s)),
+        ),
+        (bytes) => {
+          let valid = true;
+          try {
+            fatal.decode(bytes);
+          } catch {
+            valid = false;
+          }
+          expect(accepted(bytes)).toBe(valid);
+        },
+      ),
       { numRuns: 5000 },
     );
   });

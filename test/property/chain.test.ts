@@ -20,9 +20,10 @@ import { KeyStore, type TrustedKey } from '../../core/keys';
 import { addPrefix } from '../../core/prefix';
 import { publicKeyFromSpki } from '../../core/x509';
 import { deflate } from '../../core/zlib';
-import { nodeCrypto, nodeEs256Signer } from '../../node/crypto-node';
+import { nodeCrypto } from '../../node/crypto-node';
+import { nodeEs256Signer } from '../../server/keys/es256-signer';
 
-const subtle = (globalThis.crypto?.subtle ?? (nodeWebcrypto as unknown as Crypto).subtle) as SubtleCrypto;
+const subtle = globalThis.crypto?.subtle ?? (nodeWebcrypto as unknown as Crypto).subtle;
 
 interface KeyPair {
   name: string;
@@ -43,7 +44,12 @@ function nodeKey(kid: Uint8Array): KeyPair {
 function nobleKey(kid: Uint8Array): KeyPair {
   const secret = p256.utils.randomSecretKey();
   const point = p256.getPublicKey(secret, false);
-  const jwk = { kty: 'EC', crv: 'P-256', x: Buffer.from(point.subarray(1, 33)).toString('base64url'), y: Buffer.from(point.subarray(33)).toString('base64url') };
+  const jwk = {
+    kty: 'EC',
+    crv: 'P-256',
+    x: Buffer.from(point.subarray(1, 33)).toString('base64url'),
+    y: Buffer.from(point.subarray(33)).toString('base64url'),
+  };
   const spki = new Uint8Array(createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'der' }));
   return { name: 'noble', signer: nobleEs256Signer(secret), trusted: { kid, key: publicKeyFromSpki(spki), country: 'CN' } };
 }
@@ -53,17 +59,33 @@ const store = new KeyStore(keys.map((k) => k.trusted));
 const providers: Record<string, CryptoProvider> = { node: nodeCrypto, noble: nobleCrypto, webcrypto: webCrypto(subtle) };
 
 // --- A schema-valid DCC 1.3 (eu-dcc-schema DCC.Types / DCC.Core.Types). -----------------------------
-const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-const isoDate = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
-const isoDateTime = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z'));
-const dob = fc.oneof(isoDate, isoDate.map((d) => d.slice(0, 7)), isoDate.map((d) => d.slice(0, 4)), fc.constant(''));
+const isoDate = fc
+  .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
+const isoDateTime = fc
+  .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+const dob = fc.oneof(
+  isoDate,
+  isoDate.map((d) => d.slice(0, 7)),
+  isoDate.map((d) => d.slice(0, 4)),
+  fc.constant(''),
+);
 const text80 = fc.string({ unit: 'binary', maxLength: 80 });
 const icao = fc.stringMatching(/^[A-Z<]{1,30}$/);
 const country = fc.stringMatching(/^[A-Z]{2}$/);
 const dose = fc.integer({ min: 1, max: 9 });
 const common = { tg: fc.constant('840539006'), co: country, is: text80, ci: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 80 }) };
 
-const vaccination = fc.record({ ...common, vp: fc.constantFrom('1119349007', 'J07BX03'), mp: fc.constantFrom('EU/1/20/1528', 'EU/1/20/1507'), ma: fc.constantFrom('ORG-100030215', 'ORG-100031184'), dn: dose, sd: dose, dt: isoDate });
+const vaccination = fc.record({
+  ...common,
+  vp: fc.constantFrom('1119349007', 'J07BX03'),
+  mp: fc.constantFrom('EU/1/20/1528', 'EU/1/20/1507'),
+  ma: fc.constantFrom('ORG-100030215', 'ORG-100031184'),
+  dn: dose,
+  sd: dose,
+  dt: isoDate,
+});
 const testEntry = fc.record(
   { ...common, tt: fc.constantFrom('LP6464-4', 'LP217198-3'), sc: isoDateTime, tr: fc.constantFrom('260415000', '260373001'), tc: text80, nm: text80 },
   { requiredKeys: ['tg', 'co', 'is', 'ci', 'tt', 'sc', 'tr'] },
@@ -77,9 +99,13 @@ const dcc = fc
       fc.record({ gn: text80, gnt: icao }, { requiredKeys: ['gnt'] }),
     ),
     dob,
-    entry: fc.oneof(vaccination.map((e) => ({ v: [e] })), testEntry.map((e) => ({ t: [e] })), recovery.map((e) => ({ r: [e] }))),
+    entry: fc.oneof(
+      vaccination.map((e) => ({ v: [e] })),
+      testEntry.map((e) => ({ t: [e] })),
+      recovery.map((e) => ({ r: [e] })),
+    ),
   })
-  .map(({ nam, dob, entry }) => ({ ver: '1.3.0', nam, dob, ...entry }) as Record<string, unknown>);
+  .map(({ nam, dob, entry }) => ({ ver: '1.3.0', nam, dob, ...entry }));
 
 /** iat ≤ now ≤ exp, seconds, around the present decades. */
 const times = fc
@@ -88,7 +114,10 @@ const times = fc
 
 describe('whole-chain properties (keys generated at run time)', () => {
   test('the generated DCCs are schema-valid (so the next properties test the chain, not the generator)', () => {
-    fc.assert(fc.property(dcc, (d) => expect(validateDccSchema(d)).toEqual([])), { numRuns: 300 });
+    fc.assert(
+      fc.property(dcc, (d) => expect(validateDccSchema(d)).toEqual([])),
+      { numRuns: 300 },
+    );
   });
 
   test('signCode → verifyCode: valid, and the same DCC, kid, issuer and times come back', async () => {
@@ -102,7 +131,12 @@ describe('whole-chain properties (keys generated at run time)', () => {
         expect(v.certificate).toEqual({ format: 'dcc', dcc: expect.objectContaining({ json }) });
         expect(v.kid).toBe(toBase64(k.trusted.kid));
         expect(v.signer).toBe(k.trusted);
-        expect({ issuer: v.issuer, issuedAt: v.issuedAt, expiresAt: v.expiresAt, alg: v.alg }).toEqual({ issuer: iss, issuedAt: t.iat, expiresAt: t.exp, alg: 'ES256' });
+        expect({ issuer: v.issuer, issuedAt: v.issuedAt, expiresAt: v.expiresAt, alg: v.alg }).toEqual({
+          issuer: iss,
+          issuedAt: t.iat,
+          expiresAt: t.exp,
+          alg: 'ES256',
+        });
       }),
       { numRuns: 150 },
     );

@@ -11,8 +11,8 @@ import { ManualClock } from '../../server/clock';
 import { composeAdmin } from '../../server/cloud/compose/admin';
 import { composeIngest } from '../../server/cloud/compose/ingest';
 import type { CloudBase, ComposedFunction } from '../../server/cloud/entry';
-import { DEMO_DOCUMENTS } from '../../server/documents/registry';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { DEMO_DOCUMENTS } from '../../demo/documents';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 import { dispatch, type Envelope } from '../../server/functions/router';
 import type { RawRequest } from '../../server/http';
 import { decodeSourceKey, signRequest } from '../../server/ingest/signature';
@@ -24,7 +24,7 @@ import { ADMIN_PATH, signOperatorRequest } from '../../server/provision/operator
 import { operatorKeyId } from '../../server/provision/operators';
 import { openSecret, type SealedSecret } from '../../server/provision/sealed-secret';
 import { cloudbaseStore } from '../../server/store/cloudbase';
-import { createCloudBaseStandIn, type CloudBaseStandIn } from '../../server/store/cloudbase-standin';
+import { createCloudBaseStandIn, type CloudBaseStandIn } from '../support/cloudbase-standin';
 import { COLLECTIONS } from '../../server/store/store';
 
 const T0 = Date.parse('2026-03-01T02:00:00Z');
@@ -44,15 +44,32 @@ interface World {
   env: Record<string, string>;
   key: ReturnType<typeof operatorKey>;
   call(event: Record<string, unknown>, openid?: string): Promise<Envelope>;
-  http(event: unknown, opts?: { key?: ReturnType<typeof operatorKey>; now?: number; nonce?: string; tamper?: (b: Uint8Array) => Uint8Array; method?: string }): Promise<{ status: number; body: any }>;
+  http(
+    event: unknown,
+    opts?: { key?: ReturnType<typeof operatorKey>; now?: number; nonce?: string; tamper?: (b: Uint8Array) => Uint8Array; method?: string },
+  ): Promise<{ status: number; body: any }>;
 }
 
 async function world(extraEnv: Record<string, string> = {}): Promise<World> {
   const db = createCloudBaseStandIn({ throwOnNotFound: false, requireCollections: true });
   const key = operatorKey();
-  const env = { ITHC_SECRET_KEK: newKekText(), ITHC_PUBLIC_BASE_URL: 'https://ithc.example.org', ITHC_OPERATORS: OPERATOR, ITHC_OPERATOR_KEYS: key.spki, ...extraEnv };
+  const env = {
+    ITHC_SECRET_KEK: newKekText(),
+    ITHC_PUBLIC_BASE_URL: 'https://ithc.example.org',
+    ITHC_OPERATORS: OPERATOR,
+    ITHC_OPERATOR_KEYS: key.spki,
+    ...extraEnv,
+  };
   const clock = new ManualClock(T0);
-  const base: CloudBase = { store: cloudbaseStore(db), secrets: new EnvSecretStore(env), clock, env, sdk: { uploadFile: async () => ({ fileID: '' }), getTempFileURL: async () => ({ fileList: [] }) }, operators: [OPERATOR], collections: cloudbaseCollections(db) };
+  const base: CloudBase = {
+    store: cloudbaseStore(db),
+    secrets: new EnvSecretStore(env),
+    clock,
+    env,
+    sdk: { uploadFile: async () => ({ fileID: '' }), getTempFileURL: async () => ({ fileList: [] }) },
+    operators: [OPERATOR],
+    collections: cloudbaseCollections(db),
+  };
   const admin = await composeAdmin(base);
   const w: World = {
     db,
@@ -65,7 +82,15 @@ async function world(extraEnv: Record<string, string> = {}): Promise<World> {
     async http(event, opts = {}) {
       const k = opts.key ?? key;
       let body: Uint8Array = new TextEncoder().encode(JSON.stringify(event));
-      const headers = signOperatorRequest({ method: 'POST', path: ADMIN_PATH, body, keyId: k.keyId, privateKey: k.privateKey, now: opts.now ?? clock.now(), nonce: opts.nonce });
+      const headers = signOperatorRequest({
+        method: 'POST',
+        path: ADMIN_PATH,
+        body,
+        keyId: k.keyId,
+        privateKey: k.privateKey,
+        now: opts.now ?? clock.now(),
+        nonce: opts.nonce,
+      });
       if (opts.tamper) body = opts.tamper(body);
       const req: RawRequest = { method: opts.method ?? 'POST', target: ADMIN_PATH, path: ADMIN_PATH, query: new URLSearchParams(), headers, body };
       for (const route of admin.routes) {
@@ -104,7 +129,10 @@ describe('init', () => {
     const w = await world({ ITHC_SECRET_KEK: kek, ITHC_SECRET_KEK_PREVIOUS: kek, ITHC_PUBLIC_BASE_URL: 'http://127.0.0.1:8787' });
     const r = await w.call({ action: 'init' });
     expect(!r.ok && r.error.code).toBe('VALIDATION_FAILED');
-    expect(!r.ok && r.error.fields).toEqual({ ITHC_SECRET_KEK_PREVIOUS: 'is the same as ITHC_SECRET_KEK', ITHC_PUBLIC_BASE_URL: expect.stringMatching(/https/) });
+    expect(!r.ok && r.error.fields).toEqual({
+      ITHC_SECRET_KEK_PREVIOUS: 'is the same as ITHC_SECRET_KEK',
+      ITHC_PUBLIC_BASE_URL: expect.stringMatching(/https/),
+    });
     expect(JSON.stringify(r)).not.toContain(kek);
     expect(await existing(w.db)).toEqual([]);
   });
@@ -117,7 +145,10 @@ describe('init', () => {
     expect(first.permissions.commands).toHaveLength(COLLECTIONS.length);
     expect(await existing(w.db)).toEqual([...COLLECTIONS]);
     // A document a mini program wrote (a collection left open to clients) carries its _openid.
-    await w.db.collection('citizens').doc('110101199003077777').set({ data: { name: '某人', status: 'active', _openid: 'o-client' } });
+    await w.db
+      .collection('citizens')
+      .doc('110101199003077777')
+      .set({ data: { name: '某人', status: 'active', _openid: 'o-client' } });
     const again = await ok(w.call({ action: 'init' }));
     expect(again.collections.every((c: { status: string }) => c.status === 'existed')).toBe(true);
     expect(again.permissions.clientWrittenDocuments).toBe(1);
@@ -134,7 +165,10 @@ describe('init', () => {
   });
 });
 
-const documentRow = (d: (typeof DEMO_DOCUMENTS)[number], patch: Record<string, string> = {}) => ({ ...Object.fromEntries(DOCUMENT_COLUMNS.map((c) => [c, String(d[c])])), ...patch });
+const documentRow = (d: (typeof DEMO_DOCUMENTS)[number], patch: Record<string, string> = {}) => ({
+  ...Object.fromEntries(DOCUMENT_COLUMNS.map((c) => [c, String(d[c])])),
+  ...patch,
+});
 
 describe('registry imports', () => {
   let w: World;
@@ -215,7 +249,12 @@ describe('registry imports', () => {
       [5, 'status'],
     ]);
     // Names are stored as the registry compares them (full-width space dropped).
-    await ok(w.call({ action: 'importCitizens', rows: [{ idNumber: DEMO_CITIZENS[0].idNumber, name: `${DEMO_CITIZENS[0].name[0]}\u3000${DEMO_CITIZENS[0].name.slice(1)}`, status: 'inactive' }] }));
+    await ok(
+      w.call({
+        action: 'importCitizens',
+        rows: [{ idNumber: DEMO_CITIZENS[0].idNumber, name: `${DEMO_CITIZENS[0].name[0]}\u3000${DEMO_CITIZENS[0].name.slice(1)}`, status: 'inactive' }],
+      }),
+    );
     expect(await w.base.store.get('citizens', DEMO_CITIZENS[0].idNumber)).toMatchObject({ name: DEMO_CITIZENS[0].name, status: 'inactive' });
   });
 });
@@ -236,20 +275,41 @@ describe('ingestion sources', () => {
   async function send(sourceId: string, key: Uint8Array): Promise<{ status: number; body: any }> {
     const ingest = await composeIngest(w.base);
     const c = DEMO_CITIZENS[0];
-    const body = new TextEncoder().encode(JSON.stringify({ records: [{ kind: 'naat', sourceRecordId: `R-${randomUUID()}`, person: { idNumber: c.idNumber, name: c.name }, sampledAt: new Date(w.clock.now() - 3_600_000).toISOString(), result: '260415000', centre: 'lab' }] }));
-    const headers = { ...signRequest({ method: 'POST', path: '/ingest/records', body, sourceId, key, now: w.clock.now() }), 'content-type': 'application/json' };
+    const body = new TextEncoder().encode(
+      JSON.stringify({
+        records: [
+          {
+            kind: 'naat',
+            sourceRecordId: `R-${randomUUID()}`,
+            person: { idNumber: c.idNumber, name: c.name },
+            sampledAt: new Date(w.clock.now() - 3_600_000).toISOString(),
+            result: '260415000',
+            centre: 'lab',
+          },
+        ],
+      }),
+    );
+    const headers = {
+      ...signRequest({ method: 'POST', path: '/ingest/records', body, sourceId, key, now: w.clock.now() }),
+      'content-type': 'application/json',
+    };
     const res = await ingest.routes[0]({ method: 'POST', target: '/ingest/records', path: '/ingest/records', query: new URLSearchParams(), headers, body });
     return { status: res!.status, body: JSON.parse(res!.body as string) };
   }
 
-  test('added with its key, sealed to the caller\'s one-time key; the key works for ingestion and is nowhere in clear', async () => {
+  test("added with its key, sealed to the caller's one-time key; the key works for ingestion and is nowhere in clear", async () => {
     const r = recipient();
     const added = await ok<{ key: SealedSecret; outcome: string; source: unknown }>(w.call({ action: 'addSource', ...lab, recipient: spki(r.publicKey) }));
     expect(added).toMatchObject({ outcome: 'added', source: { id: lab.id, accepts: ['naat', 'igg'], active: true, hasKey: true } });
     const text = new TextDecoder().decode(openSecret(added.key, r.privateKey));
     const key = decodeSourceKey(text);
     expect(JSON.stringify(added)).not.toContain(text);
-    expect(w.db.dump('keys').map((d) => JSON.stringify(d)).join('')).not.toContain(text);
+    expect(
+      w.db
+        .dump('keys')
+        .map((d) => JSON.stringify(d))
+        .join(''),
+    ).not.toContain(text);
     // Only its recipient opens it.
     expect(() => openSecret(added.key, recipient().privateKey)).toThrow();
     expect((await send(lab.id, key)).body).toMatchObject({ ok: true, data: { accepted: 1 } });
@@ -262,7 +322,13 @@ describe('ingestion sources', () => {
   });
 
   test('refused without a recipient key, or with a bad field: nothing written', async () => {
-    for (const event of [{ ...lab }, { ...lab, recipient: 'AAAA' }, { ...lab, type: 'hospital', recipient: spki(recipient().publicKey) }, { ...lab, country: 'ZZ', recipient: spki(recipient().publicKey) }, { ...lab, id: 'Lab 1', recipient: spki(recipient().publicKey) }]) {
+    for (const event of [
+      { ...lab },
+      { ...lab, recipient: 'AAAA' },
+      { ...lab, type: 'hospital', recipient: spki(recipient().publicKey) },
+      { ...lab, country: 'ZZ', recipient: spki(recipient().publicKey) },
+      { ...lab, id: 'Lab 1', recipient: spki(recipient().publicKey) },
+    ]) {
       const r = await w.call({ action: 'addSource', ...event });
       expect(!r.ok && r.error.code).toBe('VALIDATION_FAILED');
     }
@@ -271,14 +337,18 @@ describe('ingestion sources', () => {
   });
 
   test('two operators adding the same source at once: one key is made and shown', async () => {
-    const answers = await Promise.all([1, 2, 3].map(() => ok<{ key: SealedSecret | null }>(w.call({ action: 'addSource', ...lab, recipient: spki(recipient().publicKey) }))));
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => ok<{ key: SealedSecret | null }>(w.call({ action: 'addSource', ...lab, recipient: spki(recipient().publicKey) }))),
+    );
     expect(answers.filter((a) => a.key !== null)).toHaveLength(1);
     expect(w.db.dump('keys').filter((k) => k._id === `wrapped:ingest-hmac:${lab.id}`)).toHaveLength(1);
   });
 
   test('a rotated key replaces the old one at once; a stopped source is refused', async () => {
     const r1 = recipient();
-    const first = decodeSourceKey(new TextDecoder().decode(openSecret((await ok(w.call({ action: 'addSource', ...lab, recipient: spki(r1.publicKey) }))).key, r1.privateKey)));
+    const first = decodeSourceKey(
+      new TextDecoder().decode(openSecret((await ok(w.call({ action: 'addSource', ...lab, recipient: spki(r1.publicKey) }))).key, r1.privateKey)),
+    );
     const r2 = recipient();
     const rotated = await ok(w.call({ action: 'rotateSourceKey', id: lab.id, recipient: spki(r2.publicKey) }));
     expect(rotated.outcome).toBe('key-replaced');
@@ -294,10 +364,11 @@ describe('ingestion sources', () => {
 });
 
 describe('operators', () => {
-  test('added and removed by operators, audited; the environment\'s stay; the last one cannot go', async () => {
+  test("added and removed by operators, audited; the environment's stay; the last one cannot go", async () => {
     const w = await world();
     await ok(w.call({ action: 'init' }));
-    const dir = () => (w.admin.def!.actions.operators.handler({ openid: OPERATOR, operator: true, requestId: 'x' }, {}) as Promise<Array<{ id: string; active: boolean }>>);
+    const dir = () =>
+      w.admin.def!.actions.operators.handler({ openid: OPERATOR, operator: true, requestId: 'x' }, {}) as Promise<Array<{ id: string; active: boolean }>>;
     const other = operatorKey();
     const added = await ok(w.call({ action: 'addOperator', name: 'On-call engineer', publicKey: other.spki }));
     expect(added).toMatchObject({ added: true, operator: { id: `key:${other.keyId}`, kind: 'key', active: true, bootstrap: false } });
@@ -326,7 +397,15 @@ describe('operators', () => {
     const db = createCloudBaseStandIn({ throwOnNotFound: false, requireCollections: true });
     const env = { ITHC_SECRET_KEK: newKekText(), ITHC_PUBLIC_BASE_URL: 'https://ithc.example.org' };
     const clock = new ManualClock(T0);
-    const base: CloudBase = { store: cloudbaseStore(db), secrets: new EnvSecretStore(env), clock, env, sdk: { uploadFile: async () => ({ fileID: '' }), getTempFileURL: async () => ({ fileList: [] }) }, operators: [], collections: cloudbaseCollections(db) };
+    const base: CloudBase = {
+      store: cloudbaseStore(db),
+      secrets: new EnvSecretStore(env),
+      clock,
+      env,
+      sdk: { uploadFile: async () => ({ fileID: '' }), getTempFileURL: async () => ({ fileList: [] }) },
+      operators: [],
+      collections: cloudbaseCollections(db),
+    };
     const admin = (await composeAdmin(base)).def!;
     const as = { openid: 'o-only', operator: true };
     await ok(dispatch(admin, { action: 'init' }, as));
@@ -336,13 +415,13 @@ describe('operators', () => {
   });
 });
 
-describe('operators\' signed HTTP calls (POST /admin)', () => {
+describe("operators' signed HTTP calls (POST /admin)", () => {
   let w: World;
   beforeEach(async () => {
     w = await world();
   });
 
-  test('a signed call runs the action as the key\'s operator, even before init (its nonce\'s collection is made for it)', async () => {
+  test("a signed call runs the action as the key's operator, even before init (its nonce's collection is made for it)", async () => {
     const r = await w.http({ action: 'init' });
     expect(r.status).toBe(200);
     expect(r.body.ok).toBe(true);
@@ -366,7 +445,14 @@ describe('operators\' signed HTTP calls (POST /admin)', () => {
       const r = await p;
       expect([what, r.body.error?.code]).toEqual([what, code]);
     }
-    const unsigned = await w.admin.routes[0]({ method: 'POST', target: ADMIN_PATH, path: ADMIN_PATH, query: new URLSearchParams(), headers: {}, body: new TextEncoder().encode('{"action":"init"}') });
+    const unsigned = await w.admin.routes[0]({
+      method: 'POST',
+      target: ADMIN_PATH,
+      path: ADMIN_PATH,
+      query: new URLSearchParams(),
+      headers: {},
+      body: new TextEncoder().encode('{"action":"init"}'),
+    });
     expect(JSON.parse(unsigned!.body as string).error.code).toBe('UNAUTHENTICATED');
     // Only the one accepted call left a nonce.
     expect(w.db.dump('ingestNonces').filter((n) => String(n._id).startsWith('operator:'))).toHaveLength(1);

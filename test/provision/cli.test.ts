@@ -29,7 +29,18 @@ beforeAll(async () => {
   expect(made.code).toBe(0);
   app = await openLocalApp(join(dir, 'data'), { operatorBootstrap: parseOperatorBootstrap({ ITHC_OPERATOR_KEYS: made.stdout.trim() }) });
   const functions = functionsFor(app);
-  const gw = createGateway({ functions, localMode: true, operators: { has: (o) => app.operators.isOperator(o) }, routes: [...appRoutes(app), adminHttpRoute(functions.find((f) => f.name === 'admin')!, { directory: app.operators, store: app.store, clock: app.clock })] });
+  const gw = createGateway({
+    functions,
+    localMode: true,
+    operators: { has: (o) => app.operators.isOperator(o) },
+    routes: [
+      ...appRoutes(app),
+      adminHttpRoute(
+        functions.find((f) => f.name === 'admin')!,
+        { directory: app.operators, store: app.store, clock: app.clock },
+      ),
+    ],
+  });
   url = await gw.listen(0);
   close = async () => {
     await gw.close();
@@ -51,7 +62,7 @@ test('keygen writes the private key 0600, prints only the public key, and never 
   expect(pem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
 });
 
-test('init over the local gateway: the store\'s collections exist already (SQLite), and no environment is checked', async () => {
+test("init over the local gateway: the store's collections exist already (SQLite), and no environment is checked", async () => {
   const r = await provision('init');
   expect(r.code).toBe(0);
   const report = JSON.parse(r.stdout);
@@ -74,7 +85,7 @@ test('an export with a bad row is refused before anything is sent, every problem
   expect(await app.store.get('citizens', '110105198805120317')).toMatchObject({ name: '张伟' });
 });
 
-test('a CSV whose header is not the format\'s is refused as a usage error', async () => {
+test("a CSV whose header is not the format's is refused as a usage error", async () => {
   const file = join(dir, 'wrong.csv');
   writeFileSync(file, 'id,name\n1,2\n');
   const r = await provision('import-citizens', file);
@@ -82,7 +93,7 @@ test('a CSV whose header is not the format\'s is refused as a usage error', asyn
   expect(r.stderr).toMatch(/missing idNumber, status; unknown id/);
 });
 
-test('refused: plain http to another machine, a missing key, a key not an operator\'s, an unknown action', async () => {
+test("refused: plain http to another machine, a missing key, a key not an operator's, an unknown action", async () => {
   expect((await runMain(['provision', 'init', '--url', 'http://ithc.example.org', '--key', key()])).stderr).toMatch(/must be https/);
   expect((await runMain(['provision', 'init', '--url', url])).stderr).toMatch(/give the operator key/);
   const stranger = join(dir, 'stranger.key');

@@ -44,9 +44,17 @@ test('each missing or malformed variable is named with what is wrong, never with
   const r = checkEnvironment(bad, 'identity');
   expect(r.ok).toBe(false);
   const problems = Object.fromEntries(r.variables.filter((v) => v.status !== 'ok').map((v) => [v.name, v.status]));
-  expect(problems).toEqual({ ITHC_SECRET_KEK: 'invalid', ITHC_OPERATORS: 'invalid', ITHC_OPERATOR_KEYS: 'invalid', ITHC_WECHAT_APPID: 'invalid', ITHC_SECRET_WECHAT_APPSECRET: 'missing' });
+  expect(problems).toEqual({
+    ITHC_SECRET_KEK: 'invalid',
+    ITHC_OPERATORS: 'invalid',
+    ITHC_OPERATOR_KEYS: 'invalid',
+    ITHC_WECHAT_APPID: 'invalid',
+    ITHC_SECRET_WECHAT_APPSECRET: 'missing',
+  });
   expect(checkEnvironment(bad, 'admin').variables.find((v) => v.name === 'ITHC_KEY_PREPUBLICATION_DAYS')?.status).toBe('invalid');
-  expect(checkEnvironment({ ...GOOD, ITHC_SECRET_KEK_PREVIOUS: KEK }, 'admin').variables.find((v) => v.name === 'ITHC_SECRET_KEK_PREVIOUS')?.problem).toBe('is the same as ITHC_SECRET_KEK');
+  expect(checkEnvironment({ ...GOOD, ITHC_SECRET_KEK_PREVIOUS: KEK }, 'admin').variables.find((v) => v.name === 'ITHC_SECRET_KEK_PREVIOUS')?.problem).toBe(
+    'is the same as ITHC_SECRET_KEK',
+  );
   let message = '';
   try {
     requireEnvironment({ ...bad, ITHC_SECRET_KEK: KEK.slice(0, 20) }, 'identity');
@@ -61,7 +69,9 @@ test('each missing or malformed variable is named with what is wrong, never with
 
 test('the public address: an https origin that is not this machine', () => {
   expect(requirePublicBaseUrl({ ITHC_PUBLIC_BASE_URL: 'https://ithc.example.gov.cn/' })).toBe('https://ithc.example.gov.cn');
-  expect(requirePublicBaseUrl({ ITHC_PUBLIC_BASE_URL: ' https://env-1a2b.ap-shanghai.app.tcloudbase.com ' })).toBe('https://env-1a2b.ap-shanghai.app.tcloudbase.com');
+  expect(requirePublicBaseUrl({ ITHC_PUBLIC_BASE_URL: ' https://env-1a2b.ap-shanghai.app.tcloudbase.com ' })).toBe(
+    'https://env-1a2b.ap-shanghai.app.tcloudbase.com',
+  );
   const refused: Array<[string | undefined, RegExp]> = [
     [undefined, /is not set/],
     ['', /is not set/],
@@ -76,7 +86,9 @@ test('the public address: an https origin that is not this machine', () => {
     ['https://ithc.example.gov.cn/?a=1', /query/],
   ];
   for (const [value, why] of refused) {
-    expect(() => requirePublicBaseUrl(value === undefined ? {} : { ITHC_PUBLIC_BASE_URL: value })).toThrow(new RegExp(`ITHC_PUBLIC_BASE_URL.*${why.source}|${why.source}`));
+    expect(() => requirePublicBaseUrl(value === undefined ? {} : { ITHC_PUBLIC_BASE_URL: value })).toThrow(
+      new RegExp(`ITHC_PUBLIC_BASE_URL.*${why.source}|${why.source}`),
+    );
   }
 });
 

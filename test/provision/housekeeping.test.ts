@@ -9,7 +9,7 @@ import { countAttempt } from '../../server/identity/attempts';
 import { CloudFileStorage } from '../../server/pdf/storage';
 import { runHousekeeping, type DeleteFiles } from '../../server/provision/housekeeping';
 import { cloudbaseStore } from '../../server/store/cloudbase';
-import { createCloudBaseStandIn } from '../../server/store/cloudbase-standin';
+import { createCloudBaseStandIn } from '../support/cloudbase-standin';
 import type { Store } from '../../server/store/store';
 
 const T0 = Date.parse('2026-03-01T02:00:00Z');
@@ -25,13 +25,23 @@ function storage(refuse = new Set<string>()) {
       return { fileID: PREFIX + cloudPath };
     },
     async getTempFileURL({ fileList }: { fileList: Array<string | { fileID: string }> }) {
-      return { fileList: fileList.map((f) => ({ fileID: typeof f === 'string' ? f : f.fileID, tempFileURL: 'https://tmp.example/x', status: 0, errMsg: 'ok' })) };
+      return {
+        fileList: fileList.map((f) => ({ fileID: typeof f === 'string' ? f : f.fileID, tempFileURL: 'https://tmp.example/x', status: 0, errMsg: 'ok' })),
+      };
     },
   };
   const deleteFiles: DeleteFiles = async ({ fileList }) => {
     if (fileList.length > 50) throw new Error('deleteFile:fail at most 50');
     calls.push(fileList.length);
-    return { fileList: fileList.map((id) => (refuse.has(id) ? { fileID: id, status: -1, errMsg: 'STORAGE_EXCEED_AUTHORITY' } : files.delete(id) ? { fileID: id, status: 0 } : { fileID: id, status: -1, errMsg: 'STORAGE_FILE_NONEXIST' })) };
+    return {
+      fileList: fileList.map((id) =>
+        refuse.has(id)
+          ? { fileID: id, status: -1, errMsg: 'STORAGE_EXCEED_AUTHORITY' }
+          : files.delete(id)
+            ? { fileID: id, status: 0 }
+            : { fileID: id, status: -1, errMsg: 'STORAGE_FILE_NONEXIST' },
+      ),
+    };
   };
   return { files, sdk, deleteFiles, calls };
 }
@@ -45,7 +55,8 @@ beforeEach(() => {
 
 test('expired paper certificates are deleted from storage and their records, a bounded number a run; the others stay', async () => {
   const s = storage();
-  const put = (ttl: number) => new CloudFileStorage(s.sdk, clock, { store }).put(new Uint8Array(8), { contentType: 'application/pdf', ttlSeconds: ttl, name: 'certificate.pdf' });
+  const put = (ttl: number) =>
+    new CloudFileStorage(s.sdk, clock, { store }).put(new Uint8Array(8), { contentType: 'application/pdf', ttlSeconds: ttl, name: 'certificate.pdf' });
   for (let i = 0; i < 260; i++) await put(900);
   for (let i = 0; i < 5; i++) await put(3600);
   expect(s.files.size).toBe(265);
@@ -77,7 +88,7 @@ test('a file the storage refuses to delete keeps its record for the next run; on
   expect(s.files.size).toBe(0);
 });
 
-test('an upload cut off before its file id was saved is still deleted, its id rebuilt from another record\'s', async () => {
+test("an upload cut off before its file id was saved is still deleted, its id rebuilt from another record's", async () => {
   const s = storage();
   await new CloudFileStorage(s.sdk, clock, { store }).put(new Uint8Array(1), { contentType: 'application/pdf', ttlSeconds: 60, name: 'a.pdf' });
   // As if the function ended between the upload and saving the file id.

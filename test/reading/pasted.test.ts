@@ -19,7 +19,8 @@ import { deflate } from '../../core/zlib';
 import { encodeBase45 } from '../../core/base45';
 import { sealCode, sealPublicKey, sealedOpener } from '../../core/seal';
 import { randomBytes } from 'node:crypto';
-import { nodeCrypto, nodeEs256Signer } from '../../node/crypto-node';
+import { nodeCrypto } from '../../node/crypto-node';
+import { nodeEs256Signer } from '../../server/keys/es256-signer';
 import { exampleCertificate } from '../ithc/fixtures';
 import { listCaseFiles, loadCase } from '../conformance/dcc-case';
 import { describeWithTestdata } from '../support/testdata';
@@ -84,7 +85,20 @@ const DCC = {
   ver: '1.3.0',
   nam: { fn: 'Zhang', fnt: 'ZHANG', gn: 'Wei', gnt: 'WEI' },
   dob: '1985-03-12',
-  v: [{ tg: '840539006', vp: 'J07BX03', mp: 'BBIBP-CorV', ma: 'ORG-100020693', dn: 2, sd: 2, dt: '2021-05-10', co: 'CN', is: 'National Health Commission of the PRC', ci: 'URN:UVCI:01:CN:PASTED0000001#X' }],
+  v: [
+    {
+      tg: '840539006',
+      vp: 'J07BX03',
+      mp: 'BBIBP-CorV',
+      ma: 'ORG-100020693',
+      dn: 2,
+      sd: 2,
+      dt: '2021-05-10',
+      co: 'CN',
+      is: 'National Health Commission of the PRC',
+      ci: 'URN:UVCI:01:CN:PASTED0000001#X',
+    },
+  ],
 };
 
 let ithcCode: string;
@@ -151,7 +165,9 @@ describe('our codes, wrapped as mail clients wrap them', () => {
 });
 
 describeWithTestdata('dcc-testdata', 'the EU test data, wrapped', () => {
-  const cases = listCaseFiles().map(loadCase).filter((c) => typeof c.raw.PREFIX === 'string');
+  const cases = listCaseFiles()
+    .map(loadCase)
+    .filter((c) => typeof c.raw.PREFIX === 'string');
 
   it('holds the codes this test is about (spaces in them, none ending in a space)', () => {
     expect(cases.length).toBeGreaterThan(500);

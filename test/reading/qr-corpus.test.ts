@@ -42,7 +42,13 @@ function pngSize(file: string): [number, number] {
 function perspective(file: string): string[] {
   const [w, h] = pngSize(file);
   const p = (x: number, y: number) => `${Math.round(x)},${Math.round(y)}`;
-  return ['-virtual-pixel', 'white', '-distort', 'Perspective', [p(0, 0), p(w * 0.05, h * 0.04), p(w, 0), p(w * 0.93, h * 0.08), p(0, h), p(w * 0.01, h * 0.97), p(w, h), p(w * 0.99, h * 0.94)].join(' ')];
+  return [
+    '-virtual-pixel',
+    'white',
+    '-distort',
+    'Perspective',
+    [p(0, 0), p(w * 0.05, h * 0.04), p(w, 0), p(w * 0.93, h * 0.08), p(0, h), p(w * 0.01, h * 0.97), p(w, h), p(w * 0.99, h * 0.94)].join(' '),
+  ];
 }
 
 /** Runs `tasks` two at a time (the machine has two cores, shared). */
@@ -73,9 +79,14 @@ beforeAll(async () => {
   workDir = dir;
   const pdf = join(demo.out, 'certificate.pdf');
   for (const dpi of [100, 120, 150]) {
-    for (const page of [1, 3]) await run('pdftoppm', ['-r', String(dpi), '-png', '-f', String(page), '-l', String(page), pdf, join(dir, `page${page}-${dpi}dpi`)]);
+    for (const page of [1, 3])
+      await run('pdftoppm', ['-r', String(dpi), '-png', '-f', String(page), '-l', String(page), pdf, join(dir, `page${page}-${dpi}dpi`)]);
   }
-  const rendered = (prefix: string) => join(dir, readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith('.png'))!);
+  const rendered = (prefix: string) =>
+    join(
+      dir,
+      readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith('.png'))!,
+    );
   const sources = {
     qr: { file: join(demo.out, 'qr-ithc.png'), codes: [ithc] },
     page1: { file: rendered('page1-150dpi'), codes: [ithc] },
@@ -86,7 +97,8 @@ beforeAll(async () => {
   const add = (name: string, from: Source, args: string[], ext = 'png') => made.push({ name, from, args, ext });
   for (const s of [35, 45, 55, 65, 75, 85, 95]) for (const from of ['qr', 'page1'] as const) add(`${from}-scaled-${s}`, from, ['-resize', `${s}%`]);
   for (const s of [60, 80]) add(`page3-scaled-${s}`, 'page3', ['-resize', `${s}%`]);
-  for (const r of [-15, -9, -4, 4, 9, 15]) for (const from of ['qr', 'page1'] as const) add(`${from}-rotated-${r}`, from, ['-background', 'white', '-rotate', String(r)]);
+  for (const r of [-15, -9, -4, 4, 9, 15])
+    for (const from of ['qr', 'page1'] as const) add(`${from}-rotated-${r}`, from, ['-background', 'white', '-rotate', String(r)]);
   for (const r of [-6, 6]) add(`page3-rotated-${r}`, 'page3', ['-background', 'white', '-rotate', String(r)]);
   for (const b of ['0.7', '1', '1.5']) for (const from of ['qr', 'page1'] as const) add(`${from}-blurred-${b}`, from, ['-blur', `0x${b}`]);
   add('page3-blurred-1', 'page3', ['-blur', '0x1']);
@@ -97,8 +109,29 @@ beforeAll(async () => {
   add('page3-jpeg-50', 'page3', ['-resize', '70%', '-quality', '50'], 'jpg');
   for (const from of ['qr', 'page1', 'page3'] as const) add(`${from}-perspective`, from, perspective(sources[from].file));
   for (const n of ['0.3', '0.6']) for (const from of ['qr', 'page1'] as const) add(`${from}-noise-${n}`, from, ['-attenuate', n, '+noise', 'Gaussian']);
-  for (const from of ['qr', 'page1', 'page3'] as const) add(`${from}-tinted`, from, ['(', '+clone', '-fill', '#eadcb8', '-colorize', '100', ')', '-compose', 'multiply', '-composite', '-attenuate', '0.2', '+noise', 'Gaussian']);
-  add('qr-phone', 'qr', ['-resize', '50%', '-background', 'white', '-rotate', '8', '-blur', '0x0.8', '-attenuate', '0.3', '+noise', 'Gaussian', '-quality', '45'], 'jpg');
+  for (const from of ['qr', 'page1', 'page3'] as const)
+    add(`${from}-tinted`, from, [
+      '(',
+      '+clone',
+      '-fill',
+      '#eadcb8',
+      '-colorize',
+      '100',
+      ')',
+      '-compose',
+      'multiply',
+      '-composite',
+      '-attenuate',
+      '0.2',
+      '+noise',
+      'Gaussian',
+    ]);
+  add(
+    'qr-phone',
+    'qr',
+    ['-resize', '50%', '-background', 'white', '-rotate', '8', '-blur', '0x0.8', '-attenuate', '0.3', '+noise', 'Gaussian', '-quality', '45'],
+    'jpg',
+  );
   add('page1-phone', 'page1', ['-resize', '60%', '-background', 'white', '-rotate', '-6', '-blur', '0x0.8', '-quality', '50'], 'jpg');
   add('page3-phone', 'page3', ['-resize', '80%', '-background', 'white', '-rotate', '4', '-blur', '0x1', '-quality', '60'], 'jpg');
 
@@ -124,7 +157,17 @@ beforeAll(async () => {
  */
 async function oursAll(files: string[], dir: string): Promise<string[][]> {
   const bundle = join(dir, 'qr-reader.cjs');
-  await build({ absWorkingDir: ROOT, entryPoints: ['cli/image.ts'], outfile: bundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['cbor-extract', 'pdfjs-dist', 'zxing-wasm/reader/zxing_reader.wasm'], logLevel: 'error' });
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['cli/image.ts'],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['cbor-extract', 'pdfjs-dist', 'zxing-wasm/reader/zxing_reader.wasm'],
+    logLevel: 'error',
+  });
   const script = `
     const { readFileSync } = require('node:fs');
     const { readFileCodes } = require(${JSON.stringify(bundle)});
@@ -158,9 +201,17 @@ async function zbarimg(file: string): Promise<string[]> {
 
 it('reads the corpus at least as often as zbarimg, every text exactly a code that was issued', async () => {
   expect(samples.length).toBeGreaterThanOrEqual(60);
-  const [read, zbar] = await Promise.all([oursAll(samples.map((x) => x.file), workDir), inPairs(samples.map((x) => () => zbarimg(x.file)))]);
+  const [read, zbar] = await Promise.all([
+    oursAll(
+      samples.map((x) => x.file),
+      workDir,
+    ),
+    inPairs(samples.map((x) => () => zbarimg(x.file))),
+  ]);
   const results = samples.map((s, i) => ({ s, ours: read[i], zbar: zbar[i] }));
-  let total = 0, oursRead = 0, zbarRead = 0;
+  let total = 0,
+    oursRead = 0,
+    zbarRead = 0;
   const misread: string[] = [];
   const outOfOrder: string[] = [];
   const zbarOnly: string[] = [];
@@ -175,7 +226,9 @@ it('reads the corpus at least as often as zbarimg, every text exactly a code tha
     if (oursHere === r.s.codes.length && JSON.stringify(r.ours) !== JSON.stringify(r.s.codes)) outOfOrder.push(r.s.name);
   }
   const pct = (n: number) => `${((100 * n) / total).toFixed(1)} %`;
-  console.log(`QR corpus: ${samples.length} images, ${total} codes; ours (ZXing-C++) read ${oursRead} (${pct(oursRead)}), zbarimg ${zbarRead} (${pct(zbarRead)})${zbarOnly.length ? `; zbarimg alone read more in: ${zbarOnly.join(', ')}` : ''}`);
+  console.log(
+    `QR corpus: ${samples.length} images, ${total} codes; ours (ZXing-C++) read ${oursRead} (${pct(oursRead)}), zbarimg ${zbarRead} (${pct(zbarRead)})${zbarOnly.length ? `; zbarimg alone read more in: ${zbarOnly.join(', ')}` : ''}`,
+  );
   expect(misread).toEqual([]);
   expect(outOfOrder).toEqual([]);
   expect(oursRead).toBeGreaterThanOrEqual(zbarRead);

@@ -75,7 +75,10 @@ describe('readQrCodes', () => {
   });
 
   it('drops what the decoder marks invalid', async () => {
-    const found = await readQrCodes({ data: new Uint8ClampedArray(4), width: 1, height: 1 }, async () => [{ ...symbol('bad', 0, 0, 1), isValid: false }, symbol('good', 0, 0, 1)]);
+    const found = await readQrCodes({ data: new Uint8ClampedArray(4), width: 1, height: 1 }, async () => [
+      { ...symbol('bad', 0, 0, 1), isValid: false },
+      symbol('good', 0, 0, 1),
+    ]);
     expect(found.map((c) => c.text)).toEqual(['good']);
   });
 });

@@ -1,7 +1,7 @@
 /** Record collection (sources + service) and the demo seed, on the test store. */
 import { ManualClock } from '../../server/clock';
 import { ServiceError } from '../../server/errors';
-import { DEMO_SOURCES, DEMO_SOURCE_IDS, DEMO_VACCINES, demoRecordsFor, previousBeijingDay, seedRecords } from '../../server/records/demo-records';
+import { DEMO_SOURCES, DEMO_SOURCE_IDS, DEMO_VACCINES, demoRecordsFor, previousBeijingDay, seedRecords } from '../../demo/records';
 import { recordDocId } from '../../server/records/record-id';
 import { RecordsService } from '../../server/records/service';
 import { LocalRecordSource, type RecordSource } from '../../server/records/sources';

@@ -6,8 +6,13 @@ import { testWithTestdata, testdataPath } from '../support/testdata';
 const NOW = Date.parse('2024-05-02T02:00:00Z');
 const CTX: ValidationContext = { now: NOW, defaultCountry: 'CN', defaultIssuer: '默认机构' };
 // The EU value sets, read only by the tests that need them (and only where they are).
-const products = () => JSON.parse(readFileSync(testdataPath('dcc-valuesets', 'vaccine-medicinal-product.json'), 'utf8')).valueSetValues as Record<string, { active: boolean }>;
-const annexA = () => JSON.parse(readFileSync(testdataPath('dcc-valuesets', 'vaccine-encoding-instructions.json'), 'utf8')).valueSetValues as Record<string, { 'vaccine-code': string; 'vaccine-manufacturer': string; 'sct-codes': string[] }>;
+const products = () =>
+  JSON.parse(readFileSync(testdataPath('dcc-valuesets', 'vaccine-medicinal-product.json'), 'utf8')).valueSetValues as Record<string, { active: boolean }>;
+const annexA = () =>
+  JSON.parse(readFileSync(testdataPath('dcc-valuesets', 'vaccine-encoding-instructions.json'), 'utf8')).valueSetValues as Record<
+    string,
+    { 'vaccine-code': string; 'vaccine-manufacturer': string; 'sct-codes': string[] }
+  >;
 
 const naat: RecordFields = { kind: 'naat', sourceRecordId: 'N-1', sampledAt: '2024-05-01T09:30:00+08:00', result: '260415000', centre: '检测实验室' };
 const vacc: RecordFields = { kind: 'vaccination', sourceRecordId: 'V-1', date: '2021-04-12', product: 'BBIBP-CorV', dose: 1, doses: 2 };
@@ -91,7 +96,7 @@ describe('validateRecord', () => {
     expect(problemsOf({ ...naat, testName: '检'.repeat(128) })).toEqual([]);
   });
 
-  test("a test that names no testing centre was made by the laboratory that sent it", () => {
+  test('a test that names no testing centre was made by the laboratory that sent it', () => {
     const { centre: _c, ...withoutCentre } = naat;
     const r = validateRecord(withoutCentre, CTX);
     expect(r.ok && r.value).toMatchObject({ centre: CTX.defaultIssuer });

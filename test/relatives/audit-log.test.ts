@@ -9,14 +9,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, seedDemo } from '../../node/local';
+import { call } from '../../node/local';
+import { seedDemo } from '../../demo/seed';
 import { createApp, type App } from '../../server/app';
 import { ManualClock } from '../../server/clock';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 import { FileSecretStore } from '../../server/keys/secrets';
 import { DEFAULT_RELATIVE_LIMITS } from '../../server/relatives/service';
 import { cloudbaseStore } from '../../server/store/cloudbase';
-import { createCloudBaseStandIn } from '../../server/store/cloudbase-standin';
+import { createCloudBaseStandIn } from '../support/cloudbase-standin';
 import { openSqliteStore } from '../../server/store/sqlite';
 import type { Store } from '../../server/store/store';
 import { snapshot, unexpectedChanges } from '../e2e/helpers';
@@ -56,7 +57,9 @@ describe.each(['sqlite', 'cloudbase'] as const)('on the %s store', (storeKind) =
     const pages: number[] = [];
     let cursor: string | null = null;
     do {
-      const page: { entries: Line[]; next: string | null } = await ok(as(ELDER.openid, 'relatives', { action: 'auditLog', ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) }));
+      const page: { entries: Line[]; next: string | null } = await ok(
+        as(ELDER.openid, 'relatives', { action: 'auditLog', ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) }),
+      );
       entries.push(...page.entries);
       pages.push(page.entries.length);
       cursor = page.next;
@@ -142,7 +145,11 @@ describe.each(['sqlite', 'cloudbase'] as const)('on the %s store', (storeKind) =
     ];
     for (const cursor of forged) {
       const e = await failed(as(ELDER.openid, 'relatives', { action: 'auditLog', cursor }));
-      expect({ cursor: cursor.slice(0, 20), code: e.code, fields: Object.keys(e.fields ?? {}) }).toEqual({ cursor: cursor.slice(0, 20), code: 'VALIDATION_FAILED', fields: ['cursor'] });
+      expect({ cursor: cursor.slice(0, 20), code: e.code, fields: Object.keys(e.fields ?? {}) }).toEqual({
+        cursor: cursor.slice(0, 20),
+        code: 'VALIDATION_FAILED',
+        fields: ['cursor'],
+      });
     }
     // A well-formed cursor only ever positions the caller's own log: the proxy reads nothing of hers with it.
     const hers: { next: string } = await ok(as(ELDER.openid, 'relatives', { action: 'auditLog', limit: 1 }));
@@ -154,7 +161,14 @@ describe.each(['sqlite', 'cloudbase'] as const)('on the %s store', (storeKind) =
     clock.advance(1000);
     await ok(as(OPERATOR, 'admin', { action: 'releaseIdentity', idNumber: PROXY.citizen.idNumber, reason: '账号被盗，本人申请' }));
     const [last] = (await allPages()).entries;
-    expect(last).toEqual({ at: clock.now(), action: 'admin.releaseIdentity', proxyName: PROXY.citizen.name, relationship: 'parent', proxyId: relationId, by: 'operator' });
+    expect(last).toEqual({
+      at: clock.now(),
+      action: 'admin.releaseIdentity',
+      proxyName: PROXY.citizen.name,
+      relationship: 'parent',
+      proxyId: relationId,
+      by: 'operator',
+    });
     expect(await ok(as(ELDER.openid, 'relatives', { action: 'proxies' }))).toEqual([]);
     expect((await failed(as(PROXY.openid, 'certificate', { action: 'get', for: relationId }))).code).toBe('IDENTITY_REQUIRED');
   });

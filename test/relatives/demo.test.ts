@@ -3,8 +3,8 @@
  * traveller acts for the first demo citizen born before 1950 — relation, passport, certificate —
  * and running it again (a restart on the same data folder) reuses all of it.
  */
-import { DEMO_TRAVELLER_OPENID, demoRelativeFlow, demoTravellerFlow } from '../../node/local';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { DEMO_TRAVELLER_OPENID, demoRelativeFlow, demoTravellerFlow } from '../../demo/seed';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 import { openTestApp, type TestApp } from './helpers';
 
 const ELDER = DEMO_CITIZENS.find((c) => c.birthDate < '1950-01-01')!;
@@ -15,7 +15,7 @@ beforeAll(async () => {
   t = await openTestApp('demo');
 }, 120_000);
 
-test('after the traveller\'s flow, issues the elderly parent\'s certificate through a relation; a second run reuses it', async () => {
+test("after the traveller's flow, issues the elderly parent's certificate through a relation; a second run reuses it", async () => {
   const own = await demoTravellerFlow(t.app);
   const first = await demoRelativeFlow(t.app);
   expect(first.relative).toMatchObject({ name: ELDER.name, relationship: 'parent' });

@@ -6,7 +6,7 @@
  */
 import { functionsFor } from '../../server/functions/definitions';
 import { createGateway, LOCAL_OPENID_HEADER } from '../../server/gateway';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 import { demoDocumentOf, documentInput, openTestApp, type TestApp } from './helpers';
 
 const OPERATOR = 'gw-operator';
@@ -31,7 +31,11 @@ afterAll(async () => {
 
 async function post(fn: string, openid: string, event: Record<string, unknown>): Promise<{ status: number; body: any }> {
   t.clock.advance(1000);
-  const res = await fetch(`${base}/functions/${fn}`, { method: 'POST', headers: { 'content-type': 'application/json', [LOCAL_OPENID_HEADER]: openid }, body: JSON.stringify(event) });
+  const res = await fetch(`${base}/functions/${fn}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [LOCAL_OPENID_HEADER]: openid },
+    body: JSON.stringify(event),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -52,7 +56,12 @@ test('add, bind, issue for her; a stranger gets 404; she reads the log and ends 
   await verify(PROXY.openid, PROXY.citizen);
   const elder = { name: ELDER.citizen.name, idNumber: ELDER.citizen.idNumber };
 
-  const withoutConsent = await post('relatives', PROXY.openid, { action: 'add', ...elder, relationship: 'parent', faceToken: await verify(PROXY.openid, elder, 'relatives') });
+  const withoutConsent = await post('relatives', PROXY.openid, {
+    action: 'add',
+    ...elder,
+    relationship: 'parent',
+    faceToken: await verify(PROXY.openid, elder, 'relatives'),
+  });
   expect({ status: withoutConsent.status, code: withoutConsent.body.error?.code }).toEqual({ status: 422, code: 'CONSENT_REQUIRED' });
 
   const faceToken = await verify(PROXY.openid, elder, 'relatives');
@@ -76,7 +85,13 @@ test('add, bind, issue for her; a stranger gets 404; she reads the log and ends 
   const former = await post('certificate', PROXY.openid, { action: 'get', for: rel.id });
   expect({ status: former.status, code: former.body.error?.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
 
-  const again = await data('relatives', PROXY.openid, { action: 'add', ...elder, relationship: 'parent', faceToken: await verify(PROXY.openid, elder, 'relatives'), consent: true });
+  const again = await data('relatives', PROXY.openid, {
+    action: 'add',
+    ...elder,
+    relationship: 'parent',
+    faceToken: await verify(PROXY.openid, elder, 'relatives'),
+    consent: true,
+  });
   const notOperator = await post('admin', PROXY.openid, { action: 'endProxy', id: again.id });
   expect({ status: notOperator.status, code: notOperator.body.error?.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
   expect(await data('admin', OPERATOR, { action: 'endProxy', id: again.id })).toEqual({ ended: true });

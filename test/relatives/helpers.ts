@@ -6,15 +6,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, openLocalApp, seedDemo } from '../../node/local';
+import { call, openLocalApp } from '../../node/local';
+import { seedDemo } from '../../demo/seed';
 import type { App } from '../../server/app';
 import { ManualClock } from '../../server/clock';
-import { attachPaper, verifyLinks } from '../../server/pdf/service';
+import { verifyLinks } from '../../server/pdf/service';
 import { LocalFileStorage } from '../../server/pdf/storage';
-import { DEMO_DOCUMENTS, type DemoDocument } from '../../server/documents/registry';
+import { DEMO_DOCUMENTS, type DemoDocument } from '../../demo/documents';
 import type { Envelope } from '../../server/functions/router';
-import type { DemoCitizen } from '../../server/identity/demo-citizens';
-import { chinaDate } from '../../server/identity/resident-id';
+import type { DemoCitizen } from '../../demo/citizens';
+import { chinaDate } from '../../core/resident-id';
 import type { RelativeView } from '../../server/relatives/service';
 import { COLLECTIONS, type Store } from '../../server/store/store';
 
@@ -37,11 +38,11 @@ export interface TestApp {
 export async function openTestApp(label: string, operators: string[] = []): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), `ithc-relatives-${label}-`));
   const clock = new ManualClock(Date.now());
-  const app = await openLocalApp(join(dir, 'data'), { clock, config: { operators } });
+  // The printable version (certificate.pdf) stores its files in a folder of the test's, as npm start does in its data folder.
+  const paper = { storage: new LocalFileStorage(join(dir, 'files'), clock), links: verifyLinks('http://127.0.0.1:8787') };
+  const app = await openLocalApp(join(dir, 'data'), { clock, config: { operators }, paper });
   opened.push({ app, dir });
   await seedDemo(app);
-  // The printable version (certificate.pdf) stores its files in the data folder, as npm start does.
-  attachPaper(app, { storage: new LocalFileStorage(join(dir, 'files'), clock), links: verifyLinks('http://127.0.0.1:8787') });
   return { app, clock, dir };
 }
 

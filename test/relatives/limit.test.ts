@@ -4,8 +4,8 @@
  * racing for the last place cannot both win. The relatives are invented citizens added to the
  * local registry here (the demo has only two people born before 1950).
  */
-import { buildResidentId, seedCitizens, type DemoCitizen } from '../../server/identity/demo-citizens';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { buildResidentId, seedCitizens, type DemoCitizen } from '../../demo/citizens';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 import { DEFAULT_RELATIVE_LIMITS } from '../../server/relatives/service';
 import { addRelative, callAs, failed, ok, openTestApp, relativeFaceToken, snapshot, verifySelf, type TestApp } from './helpers';
 
@@ -45,7 +45,9 @@ test(`${MAX} relatives are accepted; the next is refused (LIMIT_REACHED, saying 
   const token = (await ok(callAs(t, 'identity', PROXY, { action: 'beginFaceCheck', name: next.name, idNumber: next.idNumber }))).faceToken;
   const before = await snapshot(t.app.store);
   const early = await failed(callAs(t, 'relatives', PROXY, { action: 'beginFaceCheck', name: next.name, idNumber: next.idNumber }));
-  const late = await failed(callAs(t, 'relatives', PROXY, { action: 'add', name: next.name, idNumber: next.idNumber, relationship: 'other', faceToken: token, consent: true }));
+  const late = await failed(
+    callAs(t, 'relatives', PROXY, { action: 'add', name: next.name, idNumber: next.idNumber, relationship: 'other', faceToken: token, consent: true }),
+  );
   for (const e of [early, late]) {
     expect(e.code).toBe('LIMIT_REACHED');
     expect(e.message).toContain(`最多可添加 ${MAX} 位家人`);
@@ -73,7 +75,9 @@ test('two adds racing for the last place: exactly one wins, the other gets LIMIT
   const tokens: string[] = [];
   for (const c of contenders) tokens.push(await relativeFaceToken(t, PROXY, c));
   const results = await Promise.all(
-    contenders.map((c, i) => callAs(t, 'relatives', PROXY, { action: 'add', name: c.name, idNumber: c.idNumber, relationship: 'other', faceToken: tokens[i], consent: true })),
+    contenders.map((c, i) =>
+      callAs(t, 'relatives', PROXY, { action: 'add', name: c.name, idNumber: c.idNumber, relationship: 'other', faceToken: tokens[i], consent: true }),
+    ),
   );
   expect(results.filter((r) => r.ok)).toHaveLength(1);
   expect(results.filter((r) => !r.ok).map((r) => (r.ok ? null : r.error.code))).toEqual(['LIMIT_REACHED']);

@@ -9,8 +9,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { functionsFor } from '../../server/functions/definitions';
 import { userIdFor } from '../../server/identity/person-id';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
-import { maskResidentId } from '../../server/identity/resident-id';
+import { DEMO_CITIZENS } from '../../demo/citizens';
+import { maskResidentId } from '../../core/resident-id';
 import { RELATIVE_CONSENT } from '../../server/relatives/consent';
 import { readRelation } from '../../server/relatives/relation';
 import type { RelativeView } from '../../server/relatives/service';
@@ -59,7 +59,9 @@ describe('before the proxy is verified', () => {
     const person = { name: ELDER.citizen.name, idNumber: ELDER.citizen.idNumber };
     expect((await failed(callAs(t, 'relatives', PROXY.openid, { action: 'list' }))).code).toBe('IDENTITY_REQUIRED');
     expect((await failed(callAs(t, 'relatives', PROXY.openid, { action: 'beginFaceCheck', ...person }))).code).toBe('IDENTITY_REQUIRED');
-    expect((await failed(callAs(t, 'relatives', PROXY.openid, { action: 'add', ...person, relationship: 'parent', faceToken: 'LF1.x', consent: true }))).code).toBe('IDENTITY_REQUIRED');
+    expect(
+      (await failed(callAs(t, 'relatives', PROXY.openid, { action: 'add', ...person, relationship: 'parent', faceToken: 'LF1.x', consent: true }))).code,
+    ).toBe('IDENTITY_REQUIRED');
     expect(await snapshot(t.app.store)).toBe(before);
   });
 });
@@ -85,9 +87,18 @@ describe('adding a relative', () => {
     expect(await snapshot(t.app.store)).toBe(before);
   });
 
-  test('a malformed form names every bad field at once (ours and identity\'s) and writes nothing', async () => {
+  test("a malformed form names every bad field at once (ours and identity's) and writes nothing", async () => {
     const before = await snapshot(t.app.store);
-    const e = await failed(callAs(t, 'relatives', PROXY.openid, { action: 'add', name: 'Wang', idNumber: ELDER.citizen.idNumber, relationship: 'neighbour', faceToken: 'LF1.x', consent: true }));
+    const e = await failed(
+      callAs(t, 'relatives', PROXY.openid, {
+        action: 'add',
+        name: 'Wang',
+        idNumber: ELDER.citizen.idNumber,
+        relationship: 'neighbour',
+        faceToken: 'LF1.x',
+        consent: true,
+      }),
+    );
     expect(e.code).toBe('VALIDATION_FAILED');
     expect(Object.keys(e.fields ?? {}).sort()).toEqual(['name', 'relationship']);
     expect(await snapshot(t.app.store)).toBe(before);
@@ -106,7 +117,7 @@ describe('adding a relative', () => {
     expect(await snapshot(t.app.store)).toBe(before);
   });
 
-  test('the relative\'s face check is good for this proxy adding this relative only: a token for someone else, issued to another caller, or opened for an identity check is refused before the provider is asked, writing nothing', async () => {
+  test("the relative's face check is good for this proxy adding this relative only: a token for someone else, issued to another caller, or opened for an identity check is refused before the provider is asked, writing nothing", async () => {
     const elder = { name: ELDER.citizen.name, idNumber: ELDER.citizen.idNumber };
     const form = { action: 'add', ...elder, relationship: 'parent', consent: true };
     const forElder2 = await relativeFaceToken(t, PROXY.openid, ELDER2.citizen);
@@ -125,7 +136,20 @@ describe('adding a relative', () => {
     const counter = `identity-failure:person-caller:${personId}:${userIdFor(PROXY.openid)}`;
     const wrongName = '王秀芳';
     const tokenForWrongName = await relativeFaceToken(t, PROXY.openid, { name: wrongName, idNumber: elder.idNumber });
-    expect((await failed(callAs(t, 'relatives', PROXY.openid, { action: 'add', ...elder, name: wrongName, relationship: 'parent', consent: true, faceToken: tokenForWrongName }))).code).toBe('IDENTITY_MISMATCH');
+    expect(
+      (
+        await failed(
+          callAs(t, 'relatives', PROXY.openid, {
+            action: 'add',
+            ...elder,
+            name: wrongName,
+            relationship: 'parent',
+            consent: true,
+            faceToken: tokenForWrongName,
+          }),
+        )
+      ).code,
+    ).toBe('IDENTITY_MISMATCH');
     expect((await t.app.store.get('attempts', counter))?.count).toBe(1);
     const audits = await t.app.store.find('audit', { personId, action: 'relatives.add', outcome: 'failure' });
     expect(audits.map((a) => a.reason)).toEqual(['NAME_MISMATCH']);
@@ -148,19 +172,37 @@ describe('adding a relative', () => {
     });
     // Adding someone does not make the proxy them: the proxy's own identity is unchanged.
     expect(await ok(callAs(t, 'identity', PROXY.openid, { action: 'status' }))).toMatchObject({ verified: true, name: PROXY.citizen.name });
-    expect(await ok(callAs(t, 'relatives', PROXY.openid, { action: 'list' }))).toEqual([{ id: rel.id, name: rel.name, idNumberMasked: rel.idNumberMasked, relationship: 'parent', since: rel.since, document: null }]);
+    expect(await ok(callAs(t, 'relatives', PROXY.openid, { action: 'list' }))).toEqual([
+      { id: rel.id, name: rel.name, idNumberMasked: rel.idNumberMasked, relationship: 'parent', since: rel.since, document: null },
+    ]);
   });
 
   test('the same relative twice: CONFLICT at beginFaceCheck and at add, nothing written', async () => {
-    const token = await (async () => (await ok(callAs(t, 'identity', PROXY.openid, { action: 'beginFaceCheck', name: ELDER.citizen.name, idNumber: ELDER.citizen.idNumber }))).faceToken)();
+    const token = await (async () =>
+      (await ok(callAs(t, 'identity', PROXY.openid, { action: 'beginFaceCheck', name: ELDER.citizen.name, idNumber: ELDER.citizen.idNumber }))).faceToken)();
     const before = await snapshot(t.app.store);
-    expect((await failed(callAs(t, 'relatives', PROXY.openid, { action: 'beginFaceCheck', name: ELDER.citizen.name, idNumber: ELDER.citizen.idNumber }))).code).toBe('CONFLICT');
-    expect((await failed(callAs(t, 'relatives', PROXY.openid, { action: 'add', name: ELDER.citizen.name, idNumber: ELDER.citizen.idNumber, relationship: 'child', faceToken: token, consent: true }))).code).toBe('CONFLICT');
+    expect(
+      (await failed(callAs(t, 'relatives', PROXY.openid, { action: 'beginFaceCheck', name: ELDER.citizen.name, idNumber: ELDER.citizen.idNumber }))).code,
+    ).toBe('CONFLICT');
+    expect(
+      (
+        await failed(
+          callAs(t, 'relatives', PROXY.openid, {
+            action: 'add',
+            name: ELDER.citizen.name,
+            idNumber: ELDER.citizen.idNumber,
+            relationship: 'child',
+            faceToken: token,
+            consent: true,
+          }),
+        )
+      ).code,
+    ).toBe('CONFLICT');
     expect(await snapshot(t.app.store)).toBe(before);
   });
 });
 
-describe('the relative\'s travel document', () => {
+describe("the relative's travel document", () => {
   test('the certificate cannot be had before it is bound (IDENTITY_REQUIRED), and nothing is logged', async () => {
     await verifySelf(t, ELDER.openid, ELDER.citizen);
     const logBefore = await elderLog();
@@ -168,9 +210,11 @@ describe('the relative\'s travel document', () => {
     expect(await elderLog()).toEqual(logBefore);
   });
 
-  test('is checked like the caller\'s own: the proxy\'s passport is refused for her (DOCUMENT_MISMATCH), nothing written', async () => {
+  test("is checked like the caller's own: the proxy's passport is refused for her (DOCUMENT_MISMATCH), nothing written", async () => {
     const before = await snapshot(t.app.store);
-    const e = await failed(callAs(t, 'relatives', PROXY.openid, { action: 'bindDocument', for: rel.id, ...documentInput(demoDocumentOf(PROXY.citizen, t.clock.now())) }));
+    const e = await failed(
+      callAs(t, 'relatives', PROXY.openid, { action: 'bindDocument', for: rel.id, ...documentInput(demoDocumentOf(PROXY.citizen, t.clock.now())) }),
+    );
     expect(e.code).toBe('DOCUMENT_MISMATCH');
     expect(await snapshot(t.app.store)).toBe(before);
   });
@@ -178,7 +222,12 @@ describe('the relative\'s travel document', () => {
   test('her own passport binds and shows in the list, under her name', async () => {
     const d = demoDocumentOf(ELDER.citizen, t.clock.now());
     const bound = await ok(callAs(t, 'relatives', PROXY.openid, { action: 'bindDocument', for: rel.id, ...documentInput(d) }));
-    expect(bound).toMatchObject({ type: d.type, number: d.number, expiry: d.expiresOn, holder: { name: ELDER.citizen.name, idNumberMasked: maskResidentId(ELDER.citizen.idNumber) } });
+    expect(bound).toMatchObject({
+      type: d.type,
+      number: d.number,
+      expiry: d.expiresOn,
+      holder: { name: ELDER.citizen.name, idNumberMasked: maskResidentId(ELDER.citizen.idNumber) },
+    });
     const [listed] = await ok(callAs(t, 'relatives', PROXY.openid, { action: 'list' }));
     expect(listed.document).toEqual(bound);
     // The proxy's own document is untouched: they still have none.
@@ -191,7 +240,11 @@ const PROXY_ACTIONS: Record<string, { input: () => Promise<Record<string, unknow
   issue: { input: async () => ({}), check: (d) => expectElderCertificate(d) },
   get: { input: async () => ({}), check: (d) => expectElderCertificate(d) },
   pdf: { input: async () => ({ lang: 'en' }), check: (d) => expect(typeof d.url).toBe('string') },
-  seal: { input: async () => destination(), check: (d) => expect({ destination: d.destination, open: d.open, sealed: d.sealed?.length }).toEqual({ destination: DESTINATION, open: elderCodes.ithc, sealed: 1 }) },
+  seal: {
+    input: async () => destination(),
+    check: (d) =>
+      expect({ destination: d.destination, open: d.open, sealed: d.sealed?.length }).toEqual({ destination: DESTINATION, open: elderCodes.ithc, sealed: 1 }),
+  },
   rules: { input: async () => destination(), check: (d) => expect(typeof d.passed).toBe('boolean') },
 };
 
@@ -257,7 +310,14 @@ describe('acting for her', () => {
     }
     const after = await elderLog(200);
     expect(after.length).toBe(before.length + 1);
-    expect(after[0]).toEqual({ at: calledAt, action: `certificate.${action}`, proxyName: PROXY.citizen.name, relationship: 'parent', proxyId: rel.id, by: 'proxy' });
+    expect(after[0]).toEqual({
+      at: calledAt,
+      action: `certificate.${action}`,
+      proxyName: PROXY.citizen.name,
+      relationship: 'parent',
+      proxyId: rel.id,
+      by: 'proxy',
+    });
   });
 
   test('her log holds every proxy action on her data, newest first; `limit` bounds it', async () => {
@@ -272,7 +332,9 @@ describe('acting for her', () => {
   });
 
   test('she sees who acts for her', async () => {
-    expect(await ok(callAs(t, 'relatives', ELDER.openid, { action: 'proxies' }))).toEqual([{ id: rel.id, proxyName: PROXY.citizen.name, relationship: 'parent', since: rel.since }]);
+    expect(await ok(callAs(t, 'relatives', ELDER.openid, { action: 'proxies' }))).toEqual([
+      { id: rel.id, proxyName: PROXY.citizen.name, relationship: 'parent', since: rel.since },
+    ]);
   });
 });
 
@@ -308,7 +370,7 @@ describe('nobody else', () => {
         const logBefore = await elderLog(200);
         const before = await snapshot(t.app.store);
         const e = await failed(callAs(t, fn, o.openid, event));
-        const label = `${o.who}: ${fn}.${event.action}`;
+        const label = `${o.who}: ${fn}.${String(event.action)}`;
         expect({ label, code: e.code }).toEqual({ label, code: o.code });
         for (const s of elderSecrets()) expect({ label, leaked: JSON.stringify(e).includes(s) }).toEqual({ label, leaked: false });
         expect(await snapshot(t.app.store)).toBe(before);
@@ -326,7 +388,7 @@ describe('nobody else', () => {
     }
   });
 
-  test('she herself cannot use the proxy\'s relation id as a proxy, and the proxy cannot end it as if they were her', async () => {
+  test("she herself cannot use the proxy's relation id as a proxy, and the proxy cannot end it as if they were her", async () => {
     const before = await snapshot(t.app.store);
     expect((await failed(callAs(t, 'certificate', ELDER.openid, { action: 'get', for: rel.id }))).code).toBe('NOT_FOUND');
     expect((await failed(callAs(t, 'relatives', PROXY.openid, { action: 'endProxy', id: rel.id }))).code).toBe('NOT_FOUND');
@@ -339,7 +401,8 @@ describe('nobody else', () => {
     for (const o of [SECOND, STRANGER]) {
       for (const action of ['list', 'proxies', 'auditLog']) {
         const data = await ok(callAs(t, 'relatives', o.openid, { action }));
-        for (const s of elderSecrets()) expect({ who: o.openid, action, leaked: JSON.stringify(data).includes(s) }).toEqual({ who: o.openid, action, leaked: false });
+        for (const s of elderSecrets())
+          expect({ who: o.openid, action, leaked: JSON.stringify(data).includes(s) }).toEqual({ who: o.openid, action, leaked: false });
       }
     }
     expect((await ok<any[]>(callAs(t, 'relatives', SECOND.openid, { action: 'list' }))).map((r) => r.id)).toEqual([rel2.id]);

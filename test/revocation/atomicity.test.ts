@@ -16,18 +16,19 @@ import { verifyCode } from '../../core/hcert';
 import { KeyStore } from '../../core/keys';
 import { verifyTrustList } from '../../core/trustlist';
 import { nodeCrypto } from '../../node/crypto-node';
-import { openLocalApp, seedDemo } from '../../node/local';
+import { openLocalApp } from '../../node/local';
+import { seedDemo } from '../../demo/seed';
 import { createApp, type App } from '../../server/app';
 import { systemClock } from '../../server/clock';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 import { WrappedKeyring } from '../../server/ingest/signature';
 import type { CertificateDoc } from '../../server/issuance/service';
 import { loadLocalCa } from '../../server/keys/local';
 import type { SecretStore } from '../../server/keys/secrets';
 import { recordVersion } from '../../server/records/version';
-import { DEMO_SOURCE_IDS } from '../../server/records/demo-records';
+import { DEMO_SOURCE_IDS } from '../../demo/records';
 import { cloudbaseStore } from '../../server/store/cloudbase';
-import { createCloudBaseStandIn } from '../../server/store/cloudbase-standin';
+import { createCloudBaseStandIn } from '../support/cloudbase-standin';
 import type { CollectionName, Store, TxOps } from '../../server/store/store';
 import { callFn, httpGet, naatRecord, ok, postIngest, serve, signedIngest, tempDir, verifyAndBind, type Served } from '../e2e/helpers';
 
@@ -91,7 +92,8 @@ async function validity(b: Bench, v: { codes: { ithc: string; dcc: Array<{ code:
   const list = await verifyTrustList(envelope, { cscas: [await b.app.keys.cscaCertificate()], now, crypto: nodeCrypto });
   const keys = new KeyStore(list.keys);
   const out: boolean[] = [];
-  for (const code of [v.codes.ithc, ...v.codes.dcc.map((d) => d.code)]) out.push((await verifyCode(code, { keys, now, crypto: nodeCrypto, validateDccSchema, revocation: list.revocation })).valid);
+  for (const code of [v.codes.ithc, ...v.codes.dcc.map((d) => d.code)])
+    out.push((await verifyCode(code, { keys, now, crypto: nodeCrypto, validateDccSchema, revocation: list.revocation })).valid);
   return out;
 }
 
@@ -135,7 +137,8 @@ function crashAt(store: Store, op: keyof TxOps, coll: CollectionName): () => voi
 
 async function everything(app: App): Promise<string> {
   const out: Record<string, unknown> = {};
-  for (const c of ['records', 'certificates', 'revocations', 'recordLinks', 'ingestNonces', 'audit'] as const) out[c] = await app.store.find(c, {}, { orderBy: { field: '_id', direction: 'asc' }, limit: 1000 });
+  for (const c of ['records', 'certificates', 'revocations', 'recordLinks', 'ingestNonces', 'audit'] as const)
+    out[c] = await app.store.find(c, {}, { orderBy: { field: '_id', direction: 'asc' }, limit: 1000 });
   return JSON.stringify(out);
 }
 

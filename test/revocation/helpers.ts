@@ -8,9 +8,9 @@ import { KeyStore } from '../../core/keys';
 import { HashRevocationList } from '../../core/revocation';
 import { nodeCrypto } from '../../node/crypto-node';
 import type { App } from '../../server/app';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 import { signRequest } from '../../server/ingest/signature';
-import { DEMO_SOURCE_IDS, demoRecordsFor } from '../../server/records/demo-records';
+import { DEMO_SOURCE_IDS, demoRecordsFor } from '../../demo/records';
 import { publishDscList } from '../../server/trust/dsc-list';
 import type { RevocationEntry } from '../../server/revocation/service';
 

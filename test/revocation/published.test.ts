@@ -8,14 +8,22 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runMain } from '../cli/helpers';
 import { toBase64 } from '../../core/bytes';
-import { DEMO_TRAVELLER_OPENID, call, demoTravellerFlow, seedDemo } from '../../node/local';
-import { demoAuthorityPrivateKeyPem } from '../../server/partners/demo';
+import { call } from '../../node/local';
+import { DEMO_TRAVELLER_OPENID, demoTravellerFlow, seedDemo } from '../../demo/seed';
+import { demoAuthorityPrivateKeyPem } from '../../demo/partner';
 import { publishAppTrustList } from '../../server/trust/signed-list';
 import { ok, openApp, OPERATOR, tempDir } from '../partners/helpers';
 
 async function verifyJson(args: string[], codes: string[]): Promise<{ code: number; lines: any[]; stderr: string }> {
   const { code, stdout, stderr } = await runMain(['verify', '--json', ...args, '-'], codes.join('\n') + '\n');
-  return { code, lines: stdout.trim().split('\n').map((l) => JSON.parse(l)), stderr };
+  return {
+    code,
+    lines: stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
+    stderr,
+  };
 }
 
 test('revoked: REVOKED for every code through the signed trust list; the other traveller: valid', async () => {
@@ -31,7 +39,9 @@ test('revoked: REVOKED for every code through the signed trust list; the other t
   const list = join(dir, 'trustlist-signed.json');
   writeFileSync(list, JSON.stringify((await publishAppTrustList(app)).envelope));
   const csca = join(dir, 'csca.pem');
-  const b64 = toBase64(await app.keys.cscaCertificate()).replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = toBase64(await app.keys.cscaCertificate())
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   writeFileSync(csca, `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`);
   const key = join(dir, 'authority-demo-key.pem');
   writeFileSync(key, await demoAuthorityPrivateKeyPem(app));

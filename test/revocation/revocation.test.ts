@@ -4,7 +4,7 @@
  * codes (ITHC and each HC1) is reported REVOKED by core's verifier fed with the published hash
  * list; once the lab corrects the record, a fresh certificate issues and verifies.
  */
-import { DEMO_TRAVELLER_OPENID, demoTravellerFlow, seedDemo } from '../../node/local';
+import { DEMO_TRAVELLER_OPENID, demoTravellerFlow, seedDemo } from '../../demo/seed';
 import { userIdFor } from '../../server/identity/person-id';
 import { toBase64 } from '../../core/bytes';
 import { decodeStages } from '../../core/hcert';
@@ -65,10 +65,16 @@ describe('revoking a certificate', () => {
     // Exactly three documents changed: the certificate, a new revocation, a new audit entry.
     const after = await contents(app);
     expect(after.partners).toEqual(untouched.partners);
-    expect(after.certificates).toEqual(untouched.certificates.map((c) => (c.uci === first.id ? { ...c, status: 'revoked', revokedAt, revokedReason: REASON, revokedReasonCode: 'OPERATOR' } : c)));
+    expect(after.certificates).toEqual(
+      untouched.certificates.map((c) =>
+        c.uci === first.id ? { ...c, status: 'revoked', revokedAt, revokedReason: REASON, revokedReasonCode: 'OPERATOR' } : c,
+      ),
+    );
     expect(after.revocations).toHaveLength(1);
     const newAudit = after.audit.filter((a) => !untouched.audit.some((b) => b._id === a._id));
-    expect(newAudit).toEqual([expect.objectContaining({ action: 'certificate.revoke', actor: userIdFor(OPERATOR), outcome: 'success', certificateId: first.id, at: revokedAt })]);
+    expect(newAudit).toEqual([
+      expect.objectContaining({ action: 'certificate.revoke', actor: userIdFor(OPERATOR), outcome: 'success', certificateId: first.id, at: revokedAt }),
+    ]);
 
     // The holder sees it.
     const seen = await ok<CertificateView>(call(app, 'certificate', DEMO_TRAVELLER_OPENID, { action: 'get' }));

@@ -6,14 +6,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runMain } from '../cli/helpers';
-import { demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
+import { openLocalApp } from '../../node/local';
+import { demoTravellerFlow, seedDemo } from '../../demo/seed';
 import { ManualClock } from '../../server/clock';
 import type { CertificateView } from '../../server/functions/definitions';
-import { DEMO_PARTNER_RULES } from '../../server/partners/demo';
+import { DEMO_PARTNER_RULES } from '../../demo/partner';
 import { publishDscList } from '../../server/trust/dsc-list';
 import { NOW, tempDir } from '../partners/helpers';
 import { describeWithTestdata } from '../support/testdata';
 import { publishedRules } from './testdata';
+import { format } from '../../core/view';
 
 const HOUR = 3_600_000;
 
@@ -48,10 +50,11 @@ describe('rules met', () => {
     const r = await run(['verify', '--trust', trust, '--rules', exportFile, '--country', 'SG', '--at', iso(NOW), view.codes.ithc]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('✔ 有效 VALID');
-    expect(r.stdout).toContain(`入境规则 Entry rules (SG, ${iso(NOW).replace('.000Z', 'Z')}): ✔ 符合 MET`);
+    expect(r.stdout).toContain(`✔ ${format('en', 'verdict.valid')}`);
+    expect(r.stdout).toContain(`${format('en', 'section.rules', { country: 'SG' })}: ${format('en', 'rules.passed', { country: 'SG' })}`);
     const applying = DEMO_PARTNER_RULES.filter((x) => x.CertificateType !== 'Vaccination');
-    for (const rule of applying) expect(r.stdout).toContain(`✔ 通过 passed  ${rule.Identifier}: ${rule.Description[1].desc} / ${rule.Description[0].desc}`);
+    for (const rule of applying)
+      expect(r.stdout).toContain(`✔ ${format('en', 'rule.passed')}  ${rule.Identifier}: ${rule.Description.find((d) => d.lang === 'en')!.desc}`);
     expect(r.stdout).not.toContain('VR-SG-');
   });
 
@@ -66,21 +69,27 @@ describe('rules not met', () => {
     const at = iso(sampled + 72 * HOUR);
     const r = await run(['verify', '--trust', trust, '--rules', exportFile, '--country', 'SG', '--at', at, view.codes.ithc]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('✔ 有效 VALID');
-    expect(r.stdout).toContain('✘ 不符合 NOT MET — TR-SG-0003 fails');
-    expect(r.stdout).toMatch(/✘ 未通过 FAILED {2}TR-SG-0003: /);
+    expect(r.stdout).toContain(`✔ ${format('en', 'verdict.valid')}`);
+    expect(r.stdout).toContain(`${format('en', 'section.rules', { country: 'SG' })}: ${format('en', 'rules.failed', { country: 'SG' })}`);
+    expect(r.stdout).toContain(`✘ ${format('en', 'rule.failed')}  TR-SG-0003: `);
   });
 
   test('a batch: one line per code, the vaccination HC1 codes fail; exit 1', async () => {
     const codes = [view.codes.ithc, ...view.codes.dcc.map((d) => d.code)];
     const r = await run(['verify', '--json', '--trust', trust, '--rules', exportFile, '--country', 'SG', '--at', iso(NOW), '-'], codes.join('\n') + '\n');
     expect(r.code).toBe(1);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.valid)).toEqual(codes.map(() => true));
     expect(lines.map((l) => l.rules.passed)).toEqual([true, ...view.codes.dcc.map((d) => d.type === 't')]);
     const text = await run(['verify', '--trust', trust, '--rules', exportFile, '--country', 'SG', '--at', iso(NOW), '-'], codes.join('\n') + '\n');
-    const vacc = text.stdout.trim().split('\n').filter((_, i) => i > 0 && view.codes.dcc[i - 1].type === 'v');
-    for (const l of vacc) expect(l).toMatch(/RULES NOT MET SG: .*VR-SG-0003/);
+    const vacc = text.stdout
+      .trim()
+      .split('\n')
+      .filter((_, i) => i > 0 && view.codes.dcc[i - 1].type === 'v');
+    for (const l of vacc) expect(l).toMatch(new RegExp(`${format('en', 'rules.failed', { country: 'SG' }).replace(/\./g, '\\.')} .*VR-SG-0003`));
   });
 
   test('a code that does not verify: rules not checked, said so', async () => {
@@ -89,12 +98,12 @@ describe('rules not met', () => {
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).rules).toBeNull();
     const t = await run(['verify', '--rules', exportFile, '--country', 'SG', view.codes.ithc]);
-    expect(t.stdout).toContain('not checked: the certificate did not verify');
+    expect(t.stdout).toContain(format('en', 'rules.notChecked'));
   });
 
   test('no SG rule in force at the time: said so, and the exit status is the verdict`s', async () => {
     const r = await run(['verify', '--trust', trust, '--rules', exportFile, '--country', 'SG', '--at', '2023-06-01', view.codes.ithc]);
-    expect(r.stdout).toContain('no rule of SG is in force at this time');
+    expect(r.stdout).toContain(format('en', 'rules.none', { country: 'SG' }));
     // Before issuance the signature is not yet valid: that, not the rules, gives 1.
     expect(r.stdout).toContain('NOT_YET_VALID');
     expect(r.code).toBe(1);
@@ -113,7 +122,11 @@ describe('usage errors (exit 2, before any result)', () => {
     ['--country without --rules', () => ['--country', 'SG'], /--country needs --rules FILE/],
     ['a lower-case country', () => ['--rules', exportFile, '--country', 'sg'], /ISO 3166-1 alpha-2 code in capitals/],
     ['a file that is not JSON', () => ['--rules', bad('not-json.json', '[{'), '--country', 'SG'], /is not JSON/],
-    ['a rule whose Logic is not CertLogic', () => ['--rules', bad('bad-logic.json', [{ ...DEMO_PARTNER_RULES[0], Logic: { if: [1] } }]), '--country', 'SG'], /rule 0 GR-SG-0001: Logic is not valid CertLogic/],
+    [
+      'a rule whose Logic is not CertLogic',
+      () => ['--rules', bad('bad-logic.json', [{ ...DEMO_PARTNER_RULES[0], Logic: { if: [1] } }]), '--country', 'SG'],
+      /rule 0 GR-SG-0001: Logic is not valid CertLogic/,
+    ],
     ['an export without the country', () => ['--rules', exportFile, '--country', 'FR'], /has no partner FR/],
     ['a missing file', () => ['--rules', join(dir, 'missing.json'), '--country', 'SG'], /missing\.json/],
   ])('%s', async (_what, args, message) => {
@@ -135,7 +148,9 @@ describe('usage errors (exit 2, before any result)', () => {
 describeWithTestdata('certlogic/rules-testdata', "a plain array of rules, as a gateway hands out: the EU's published rules beside SG's", () => {
   beforeAll(() => {
     arrayFile = join(dir, 'rules.json');
-    const eu = publishedRules().filter((p) => p.id.startsWith('EU/')).map((p) => p.rule);
+    const eu = publishedRules()
+      .filter((p) => p.id.startsWith('EU/'))
+      .map((p) => p.rule);
     writeFileSync(arrayFile, JSON.stringify([...eu, ...DEMO_PARTNER_RULES]));
   });
 

@@ -9,16 +9,19 @@
 import { validateDccSchema } from '../../core/dcc-schema';
 import { verifyCode } from '../../core/hcert';
 import { evaluateEntryRules, type ValidationRule } from '../../core/rules';
-import { DEMO_TRAVELLER_OPENID, demoTravellerFlow, seedDemo } from '../../node/local';
+import { DEMO_TRAVELLER_OPENID, demoTravellerFlow, seedDemo } from '../../demo/seed';
 import { nodeCrypto } from '../../node/crypto-node';
 import type { App } from '../../server/app';
 import type { CertificateView } from '../../server/functions/definitions';
-import { DEMO_PARTNER_RULES } from '../../server/partners/demo';
+import { DEMO_PARTNER_RULES } from '../../demo/partner';
 import { call, err, ok, openApp, OPERATOR } from '../partners/helpers';
 import { trustedKeys } from '../revocation/helpers';
 
 const HOUR = 3_600_000;
-const ids = (type: 'Test' | 'Vaccination') => DEMO_PARTNER_RULES.filter((r) => r.CertificateType === 'General' || r.CertificateType === type).map((r) => r.Identifier).sort();
+const ids = (type: 'Test' | 'Vaccination') =>
+  DEMO_PARTNER_RULES.filter((r) => r.CertificateType === 'General' || r.CertificateType === type)
+    .map((r) => r.Identifier)
+    .sort();
 
 let app: App;
 let view: CertificateView;
@@ -32,7 +35,8 @@ beforeAll(async () => {
   sampled = Date.parse((view.certificate.tests as Array<{ sampleTime: string }>)[0].sampleTime);
 });
 
-const rules = (at?: number) => ok(call(app, 'certificate', DEMO_TRAVELLER_OPENID, { action: 'rules', destination: 'SG', ...(at !== undefined ? { at: new Date(at).toISOString() } : {}) }));
+const rules = (at?: number) =>
+  ok(call(app, 'certificate', DEMO_TRAVELLER_OPENID, { action: 'rules', destination: 'SG', ...(at !== undefined ? { at: new Date(at).toISOString() } : {}) }));
 
 describe('holder: certificate.rules', () => {
   test('today: met, on the nucleic-acid test, every General and Test rule passed', async () => {
@@ -43,7 +47,10 @@ describe('holder: certificate.rules', () => {
     for (const x of r.results) expect(x.result).toBe('passed');
     // Descriptions in both languages, from the rule.
     const tr3 = r.results.find((x: any) => x.ruleId === 'TR-SG-0003');
-    expect(tr3.description).toEqual({ en: DEMO_PARTNER_RULES.find((x) => x.Identifier === 'TR-SG-0003')!.Description[0].desc, zh: DEMO_PARTNER_RULES.find((x) => x.Identifier === 'TR-SG-0003')!.Description[1].desc });
+    expect(tr3.description).toEqual({
+      en: DEMO_PARTNER_RULES.find((x) => x.Identifier === 'TR-SG-0003')!.Description[0].desc,
+      zh: DEMO_PARTNER_RULES.find((x) => x.Identifier === 'TR-SG-0003')!.Description[1].desc,
+    });
   });
 
   test('one second before the test is 72 hours old: still met', async () => {
@@ -61,7 +68,17 @@ describe('holder: certificate.rules', () => {
     expect((await err(call(app, 'certificate', DEMO_TRAVELLER_OPENID, { action: 'rules', destination: 'FR' }))).code).toBe('NOT_FOUND');
     expect((await err(call(app, 'certificate', DEMO_TRAVELLER_OPENID, { action: 'rules', destination: 'sg' }))).code).toBe('VALIDATION_FAILED');
     expect((await err(call(app, 'certificate', DEMO_TRAVELLER_OPENID, { action: 'rules', destination: 'SG', at: 'tomorrow' }))).code).toBe('VALIDATION_FAILED');
-    expect((await err(call(app, 'certificate', DEMO_TRAVELLER_OPENID, { action: 'rules', destination: 'SG', at: new Date(app.clock.now() + 400 * 24 * HOUR).toISOString() }))).code).toBe('VALIDATION_FAILED');
+    expect(
+      (
+        await err(
+          call(app, 'certificate', DEMO_TRAVELLER_OPENID, {
+            action: 'rules',
+            destination: 'SG',
+            at: new Date(app.clock.now() + 400 * 24 * HOUR).toISOString(),
+          }),
+        )
+      ).code,
+    ).toBe('VALIDATION_FAILED');
     expect((await err(call(app, 'certificate', 'nobody-yet', { action: 'rules', destination: 'SG' }))).code).toBe('IDENTITY_REQUIRED');
   });
 
@@ -91,7 +108,11 @@ describe('verifier: the codes, verified, then the same rules', () => {
     for (const at of [app.clock.now(), sampled + 72 * HOUR - 1000, sampled + 72 * HOUR]) {
       const verifier = await check(view.codes.ithc, at);
       const holder = await rules(at);
-      expect({ passed: verifier.passed, results: verifier.results, basis: verifier.basis }).toEqual({ passed: holder.passed, results: holder.results, basis: { kind: holder.basis.kind, index: holder.basis.index } });
+      expect({ passed: verifier.passed, results: verifier.results, basis: verifier.basis }).toEqual({
+        passed: holder.passed,
+        results: holder.results,
+        basis: { kind: holder.basis.kind, index: holder.basis.index },
+      });
     }
   });
 

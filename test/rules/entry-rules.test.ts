@@ -4,9 +4,19 @@
  * version, engine), open results, descriptions and `external`.
  */
 import { validateDccSchema } from '../../core/dcc-schema';
-import type { VerifiedCertificate } from '../../core/hcert';
+import type { CertificateContent } from '../../core/hcert';
 import { ithcRecordToDcc, ithcToCbor, readIthc, type IthcCertificate, type IthcCertificateInput } from '../../core/ithc';
-import { checkRule, evaluateEntryRules, RULE_ENGINE_VERSION, RULE_VALUE_SETS, ruleCandidates, ruleDescription, ruleExternal, selectRules, type ValidationRule } from '../../core/rules';
+import {
+  checkRule,
+  evaluateEntryRules,
+  RULE_ENGINE_VERSION,
+  RULE_VALUE_SETS,
+  ruleCandidates,
+  ruleDescription,
+  ruleExternal,
+  selectRules,
+  type ValidationRule,
+} from '../../core/rules';
 import { VALUE_SETS } from '../../core/valuesets';
 import { exampleCertificate, ISSUER, LAB_CODE, SAMPLE_TIME } from '../ithc/fixtures';
 
@@ -16,7 +26,7 @@ function certificate(input: IthcCertificateInput = exampleCertificate()): IthcCe
   return r.certificate;
 }
 
-const ithc = (c: IthcCertificate): VerifiedCertificate => ({ format: 'ithc', ithc: c });
+const ithc = (c: IthcCertificate): CertificateContent => ({ format: 'ithc', ithc: c });
 const HOUR = 3600;
 
 let n = 0;
@@ -40,7 +50,12 @@ function rule(over: Partial<ValidationRule> & Pick<ValidationRule, 'CertificateT
 
 const v = (path: string) => ({ var: path });
 const HAS_T_OR_V = rule({ CertificateType: 'General', Logic: { if: [v('payload.t.0'), true, { if: [v('payload.v.0'), true, false] }] } });
-const WITHIN_72H = rule({ CertificateType: 'Test', Logic: { if: [v('payload.t.0'), { before: [{ plusTime: [v('external.validationClock'), 0, 'hour'] }, { plusTime: [v('payload.t.0.sc'), 72, 'hour'] }] }, true] } });
+const WITHIN_72H = rule({
+  CertificateType: 'Test',
+  Logic: {
+    if: [v('payload.t.0'), { before: [{ plusTime: [v('external.validationClock'), 0, 'hour'] }, { plusTime: [v('payload.t.0.sc'), 72, 'hour'] }] }, true],
+  },
+});
 const COMPLETE = rule({ CertificateType: 'Vaccination', Logic: { if: [v('payload.v.0'), { '>=': [v('payload.v.0.dn'), v('payload.v.0.sd')] }, true] } });
 const RULES = [HAS_T_OR_V, WITHIN_72H, COMPLETE];
 
@@ -54,14 +69,31 @@ describe('what rules read of a comprehensive certificate', () => {
       [{ kind: 'vaccination', index: 0 }, ['Vaccination']],
       [{ kind: 'vaccination', index: 1 }, ['Vaccination']],
     ]);
-    const refs = [{ list: 'tests', index: 0 }, { list: 'vaccinations', index: 0 }, { list: 'vaccinations', index: 1 }] as const;
+    const refs = [
+      { list: 'tests', index: 0 },
+      { list: 'vaccinations', index: 0 },
+      { list: 'vaccinations', index: 1 },
+    ] as const;
     cands.forEach((cand, i) => {
       const { a, ...dcc } = cand.payload;
       expect(dcc).toEqual(ithcRecordToDcc(c, refs[i], `URN:UVCI:01:CN:${refs[i].list.toUpperCase()}${refs[i].index}#X`));
       expect(validateDccSchema(dcc)).toEqual([]);
       expect(a).toEqual([
         // The assay and the laboratory by code, as text like every value here; the threshold beside the value.
-        { tg: '840539006', mt: 'CLIA', ac: '1', tgt: 'rbd', sc: new Date(SAMPLE_TIME * 1000).toISOString().replace('.000Z', 'Z'), tr: 'positive', val: '58.2', cut: '1.00', unit: 'AU/mL', tcc: String(LAB_CODE), co: 'CN', is: ISSUER },
+        {
+          tg: '840539006',
+          mt: 'CLIA',
+          ac: '1',
+          tgt: 'rbd',
+          sc: new Date(SAMPLE_TIME * 1000).toISOString().replace('.000Z', 'Z'),
+          tr: 'positive',
+          val: '58.2',
+          cut: '1.00',
+          unit: 'AU/mL',
+          tcc: String(LAB_CODE),
+          co: 'CN',
+          is: ISSUER,
+        },
       ]);
     });
   });
@@ -88,7 +120,9 @@ describe('what rules read of a comprehensive certificate', () => {
 
   test('a DCC is its own payload', () => {
     const json = ithcRecordToDcc(c, { list: 'vaccinations', index: 1 }, 'URN:UVCI:01:CN:X#Y');
-    expect(ruleCandidates({ format: 'dcc', dcc: { json, type: 'v', uci: 'URN:UVCI:01:CN:X#Y' } })).toEqual([{ basis: { kind: 'dcc' }, payload: json, types: ['Vaccination'] }]);
+    expect(ruleCandidates({ format: 'dcc', dcc: { json, type: 'v', uci: 'URN:UVCI:01:CN:X#Y' } })).toEqual([
+      { basis: { kind: 'dcc' }, payload: json, types: ['Vaccination'] },
+    ]);
   });
 });
 
@@ -171,7 +205,8 @@ describe('open results are never passes', () => {
 describe('selection', () => {
   const at = Date.parse('2024-06-01T00:00:00Z') / 1000;
   const base = rule({ CertificateType: 'General', Logic: { if: [true, true, true] } });
-  const ids = (rules: ValidationRule[], issuerCountry?: string) => selectRules(rules, { country: 'XX', at, issuerCountry }).map((r) => `${r.Identifier}@${r.Version}`);
+  const ids = (rules: ValidationRule[], issuerCountry?: string) =>
+    selectRules(rules, { country: 'XX', at, issuerCountry }).map((r) => `${r.Identifier}@${r.Version}`);
 
   test('the destination`s Acceptance rules; the issuer`s Invalidation rules', () => {
     const other = { ...base, Identifier: 'GR-YY-0001', Country: 'YY' };
@@ -203,12 +238,21 @@ describe('selection', () => {
 describe('descriptions and external', () => {
   test('Chinese falls back to English; zh-xx counts as Chinese', () => {
     expect(ruleDescription(HAS_T_OR_V)).toEqual({ zh: HAS_T_OR_V.Description[0].desc, en: HAS_T_OR_V.Description[0].desc });
-    const both = { ...HAS_T_OR_V, Description: [{ lang: 'de', desc: 'Deutsch, ausführlich genug.' }, { lang: 'en', desc: 'English, long enough here.' }, { lang: 'zh-cn', desc: '中文说明，足够长的一段文字。' }] };
+    const both = {
+      ...HAS_T_OR_V,
+      Description: [
+        { lang: 'de', desc: 'Deutsch, ausführlich genug.' },
+        { lang: 'en', desc: 'English, long enough here.' },
+        { lang: 'zh-cn', desc: '中文说明，足够长的一段文字。' },
+      ],
+    };
     expect(ruleDescription(both)).toEqual({ zh: '中文说明，足够长的一段文字。', en: 'English, long enough here.' });
   });
 
   test('external carries what the EU apps pass', () => {
-    expect(ruleExternal({ at: 1717200000, countryCode: 'XX', issuedAt: 1717000000, expiresAt: 1718000000, kid: 'AQIDBAUGBwg=', issuerCountryCode: 'CN' })).toEqual({
+    expect(
+      ruleExternal({ at: 1717200000, countryCode: 'XX', issuedAt: 1717000000, expiresAt: 1718000000, kid: 'AQIDBAUGBwg=', issuerCountryCode: 'CN' }),
+    ).toEqual({
       validationClock: '2024-06-01T00:00:00Z',
       valueSets: RULE_VALUE_SETS,
       countryCode: 'XX',
@@ -224,7 +268,12 @@ describe('descriptions and external', () => {
 
   test('rules read the destination and the signature from external', () => {
     const c = certificate();
-    const r = rule({ CertificateType: 'General', Logic: { and: [{ '===': [v('external.countryCode'), 'XX'] }, { '===': [v('external.kid'), 'AQIDBAUGBwg='] }, { '===': [v('external.issuerCountryCode'), 'CN'] }] } });
+    const r = rule({
+      CertificateType: 'General',
+      Logic: {
+        and: [{ '===': [v('external.countryCode'), 'XX'] }, { '===': [v('external.kid'), 'AQIDBAUGBwg='] }, { '===': [v('external.issuerCountryCode'), 'CN'] }],
+      },
+    });
     const report = evaluateEntryRules({ certificate: ithc(c), rules: [r], country: 'XX', at: SAMPLE_TIME, signature: { kid: 'AQIDBAUGBwg=', issuer: 'CN' } });
     expect(report.passed).toBe(true);
   });
@@ -262,7 +311,14 @@ describe('checkRule bounds what it reads', () => {
   test.each([
     ['Logic just past 64 levels deep', { Logic: { if: [nest(17), true, true] } }, /nested deeper than 64 levels/],
     ['Logic 200,000 levels deep (no stack overflow)', { Logic: nest(50_000) }, /nested deeper than 64 levels/],
-    ['a rule over 64 KiB', { AffectedFields: Array.from({ length: 90 }, () => 'x'.repeat(190)), Description: Array.from({ length: 40 }, () => ({ lang: 'en', desc: 'y'.repeat(1900) })) }, /characters as JSON; at most 65536/],
+    [
+      'a rule over 64 KiB',
+      {
+        AffectedFields: Array.from({ length: 90 }, () => 'x'.repeat(190)),
+        Description: Array.from({ length: 40 }, () => ({ lang: 'en', desc: 'y'.repeat(1900) })),
+      },
+      /characters as JSON; at most 65536/,
+    ],
     ['an Invalidation rule not named IR-', { Type: 'Invalidation' }, /Invalidation rules are identified IR-/],
     ['ValidTo before ValidFrom', { ValidTo: '2020-01-01T00:00:00Z' }, /must be before ValidTo/],
     ['a timestamp without a zone', { ValidFrom: '2021-01-01T00:00:00' }, /ValidFrom .* is not an ISO 8601 timestamp/],

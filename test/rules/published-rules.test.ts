@@ -8,7 +8,7 @@
  *   rule the path leaves out for the certificate's type is one the test expects to pass.
  */
 import { checkRule, evaluateEntryRules, evaluateRule, logicIssues, type ValidationRule } from '../../core/rules';
-import type { VerifiedCertificate } from '../../core/hcert';
+import type { CertificateContent } from '../../core/hcert';
 import { describeWithTestdata } from '../support/testdata';
 import { otherRuleFiles, publishedRules, type RuleTest } from './testdata';
 
@@ -69,7 +69,7 @@ describeWithTestdata('certlogic/rules-testdata', 'the published rules', () => {
       // A clock inside the rule's validity: the test's own, else the rule's first second.
       const at = t.external.validationClock ? seconds(t.external.validationClock) : Date.parse(r.ValidFrom) / 1000;
       // Only the payload is read from the certificate (ruleCandidates): a DCC as issued.
-      const certificate = { format: 'dcc', dcc: { json: t.payload ?? {}, type: 'v' } } as unknown as VerifiedCertificate;
+      const certificate = { format: 'dcc', dcc: { json: t.payload ?? {}, type: 'v' } } as unknown as CertificateContent;
       const report = evaluateEntryRules({
         certificate,
         rules: [r],

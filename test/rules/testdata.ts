@@ -65,7 +65,9 @@ export function otherRuleFiles(): Array<{ file: string; rule?: any; unreadable?:
     for (const name of readdirSync(setDir).sort()) {
       const dir = join(setDir, name);
       if (!statSync(dir).isDirectory() || existsSync(join(dir, 'rule.json'))) continue;
-      for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+      for (const f of readdirSync(dir)
+        .filter((x) => x.endsWith('.json'))
+        .sort()) {
         try {
           out.push({ file: `${set}/${name}/${f}`, rule: readJson(join(dir, f)) });
         } catch (e) {

@@ -49,6 +49,14 @@ export interface SignedIthc {
 export async function signedIthc(): Promise<SignedIthc> {
   // An ITHC signer, as issuance signs ITHC1: codes with (docs/keys.md).
   const dsc = makeDsc({ country: 'CN', usage: ['ithc'] });
-  const signed = await signCode({ format: 'ithc', content: ithcToCbor(exampleCertificate()), iss: 'CN', iat: NOW - 3600, exp: NOW + 30 * 86400, kid: dsc.kid, signer: dsc.signer });
+  const signed = await signCode({
+    format: 'ithc',
+    content: ithcToCbor(exampleCertificate()),
+    iss: 'CN',
+    iat: NOW - 3600,
+    exp: NOW + 30 * 86400,
+    kid: dsc.kid,
+    signer: dsc.signer,
+  });
   return { dsc, trusted: trustedKeyFromCertificate(dsc.der), signed };
 }

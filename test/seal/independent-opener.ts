@@ -9,7 +9,7 @@ import { ECDH, createDecipheriv, hkdfSync, webcrypto } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { Decoder, Tag } from 'cbor-x';
 
-const decoder = new Decoder({ mapsAsObjects: false, useRecords: false } as ConstructorParameters<typeof Decoder>[0]);
+const decoder = new Decoder({ mapsAsObjects: false, useRecords: false });
 
 const BASE45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 
@@ -17,7 +17,10 @@ const BASE45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 export function base45Decode(s: string): Buffer {
   const out: number[] = [];
   for (let i = 0; i < s.length; i += 3) {
-    const chunk = s.slice(i, i + 3).split('').map((c) => BASE45.indexOf(c));
+    const chunk = s
+      .slice(i, i + 3)
+      .split('')
+      .map((c) => BASE45.indexOf(c));
     if (chunk.some((d) => d < 0)) throw new Error('not base45');
     const n = chunk.reduce((acc, d, k) => acc + d * 45 ** k, 0);
     if (chunk.length === 3) out.push(n >> 8, n & 0xff);
@@ -47,7 +50,12 @@ function int(n: number): Buffer {
 
 /** COSE_KDF_Context [alg, [nil,nil,nil], [nil,nil,nil], [256, protected]] (RFC 9053 §5.2). */
 function kdfContext(alg: number, protectedBytes: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from([0x84]), int(alg), Buffer.from([0x83, 0xf6, 0xf6, 0xf6, 0x83, 0xf6, 0xf6, 0xf6, 0x82, 0x19, 0x01, 0x00]), bstr(protectedBytes)]);
+  return Buffer.concat([
+    Buffer.from([0x84]),
+    int(alg),
+    Buffer.from([0x83, 0xf6, 0xf6, 0xf6, 0x83, 0xf6, 0xf6, 0xf6, 0x82, 0x19, 0x01, 0x00]),
+    bstr(protectedBytes),
+  ]);
 }
 
 /** Enc_structure ["Encrypt", protected, h''] (RFC 9052 §5.3). */
@@ -73,7 +81,9 @@ export async function independentDecrypt(coseEncrypt: Uint8Array, privateJwk: Js
   const contentAlg = (decoder.decode(protectedBytes) as Map<number, unknown>).get(1);
   if (contentAlg !== 3) throw new Error(`content algorithm ${String(contentAlg)} is not A256GCM`);
   const iv = unprotected.get(5) as Uint8Array;
-  const privateKey = await webcrypto.subtle.importKey('jwk', { ...privateJwk, key_ops: ['deriveBits'] }, { name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']);
+  const privateKey = await webcrypto.subtle.importKey('jwk', { ...privateJwk, key_ops: ['deriveBits'] }, { name: 'ECDH', namedCurve: 'P-256' }, false, [
+    'deriveBits',
+  ]);
   for (const [rProtected, rUnprotected, rCiphertext] of recipients as [Uint8Array, Map<number, unknown>, Uint8Array][]) {
     const alg = (decoder.decode(rProtected) as Map<number, unknown>).get(1);
     const epk = rUnprotected.get(-1) as Map<number, unknown>;
@@ -85,7 +95,13 @@ export async function independentDecrypt(coseEncrypt: Uint8Array, privateJwk: Js
       const full = ECDH.convertKey(Buffer.concat([Buffer.from([y ? 3 : 2]), x]), 'prime256v1', undefined, undefined, 'uncompressed') as Buffer;
       y = full.subarray(33);
     }
-    const publicKey = await webcrypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: b64u(x), y: b64u(y) }, { name: 'ECDH', namedCurve: 'P-256' }, false, []);
+    const publicKey = await webcrypto.subtle.importKey(
+      'jwk',
+      { kty: 'EC', crv: 'P-256', x: b64u(x), y: b64u(y) },
+      { name: 'ECDH', namedCurve: 'P-256' },
+      false,
+      [],
+    );
     const shared = Buffer.from(await webcrypto.subtle.deriveBits({ name: 'ECDH', public: publicKey }, privateKey, 256));
     let cek: Buffer;
     if (alg === -25) {

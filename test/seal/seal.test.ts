@@ -20,7 +20,7 @@ import { nodeCrypto } from '../../node/crypto-node';
 import { coseOfSealedCode, independentOpen } from './independent-opener';
 import { NOW, makeAuthority, rng, signedIthc, type Authority, type SignedIthc } from './fixtures';
 
-const rawDecoder = new Decoder({ mapsAsObjects: false, useRecords: false } as ConstructorParameters<typeof Decoder>[0]);
+const rawDecoder = new Decoder({ mapsAsObjects: false, useRecords: false });
 
 let ithc: SignedIthc;
 let authority: Authority;
@@ -35,7 +35,12 @@ beforeAll(async () => {
 const verify = (code: string, openers?: OpeningKey[]) =>
   verifyCode(code, { keys, now: NOW, crypto: nodeCrypto, validateDccSchema, ...(openers ? { openSealed: sealedOpener(openers) } : {}) });
 
-const seal = (recipients: Authority[] = [authority]) => sealCode(ithc.signed.cose, recipients.map((a) => ({ kid: a.kid, publicKey: a.publicKey })), rng);
+const seal = (recipients: Authority[] = [authority]) =>
+  sealCode(
+    ithc.signed.cose,
+    recipients.map((a) => ({ kid: a.kid, publicKey: a.publicKey })),
+    rng,
+  );
 
 /** Decodes a sealed code's COSE_Encrypt, lets `edit` change the array, and re-encodes it into a code. */
 function tamper(code: string, edit: (msg: CborValue[]) => void): string {
@@ -84,7 +89,13 @@ describe('round trip', () => {
 
   test('the portable (noble) and native providers agree on the opened certificate', async () => {
     const code = seal();
-    const v = await verifyCode(code, { keys, now: NOW, crypto: nobleCrypto, validateDccSchema, openSealed: sealedOpener([{ privateKey: authority.privateKey }]) });
+    const v = await verifyCode(code, {
+      keys,
+      now: NOW,
+      crypto: nobleCrypto,
+      validateDccSchema,
+      openSealed: sealedOpener([{ privateKey: authority.privateKey }]),
+    });
     expect(v.valid).toBe(true);
   });
 
@@ -140,9 +151,27 @@ describe('altered codes → DECRYPT_FAILED', () => {
   const cases: Array<[string, (m: CborValue[]) => void]> = [
     ['a ciphertext byte', (m) => (m[2] = flip(m[2] as Uint8Array, 5))],
     ['the authentication tag', (m) => (m[2] = flip(m[2] as Uint8Array, -1))],
-    ['the protected header (an added parameter, alg still A256GCM)', (m) => (m[0] = encodeStrict(new Map<CborValue, CborValue>([[1, 3], [99, 1]])))],
+    [
+      'the protected header (an added parameter, alg still A256GCM)',
+      (m) =>
+        (m[0] = encodeStrict(
+          new Map<CborValue, CborValue>([
+            [1, 3],
+            [99, 1],
+          ]),
+        )),
+    ],
     ['the IV', (m) => (m[1] as Map<CborValue, CborValue>).set(5, flip((m[1] as Map<CborValue, CborValue>).get(5) as Uint8Array, 0))],
-    ['the recipient protected header (bound into the KDF context)', (m) => ((m[3] as CborValue[][])[0][0] = encodeStrict(new Map<CborValue, CborValue>([[1, -25], [99, 1]])))],
+    [
+      'the recipient protected header (bound into the KDF context)',
+      (m) =>
+        ((m[3] as CborValue[][])[0][0] = encodeStrict(
+          new Map<CborValue, CborValue>([
+            [1, -25],
+            [99, 1],
+          ]),
+        )),
+    ],
     [
       'the ephemeral key (another valid point)',
       (m) => {
@@ -208,7 +237,7 @@ describe('structure (the issue\'s "Sealed codes" section)', () => {
   });
 });
 
-describe('the ephemeral key\'s y: a sign bit by default, the full coordinate on request', () => {
+describe("the ephemeral key's y: a sign bit by default, the full coordinate on request", () => {
   /** The same random bytes twice, so two seals use the same ephemeral key and IV. */
   const replaying = (): (() => (n: number) => Uint8Array) => {
     const tape: Uint8Array[] = [];
@@ -220,7 +249,8 @@ describe('the ephemeral key\'s y: a sign bit by default, the full coordinate on 
       };
     };
   };
-  const ephemeralOf = (cose: Uint8Array) => ((((rawDecoder.decode(cose) as Tag).value as unknown[])[3] as unknown[][])[0][1] as Map<number, unknown>).get(-1) as Map<number, unknown>;
+  const ephemeralOf = (cose: Uint8Array) =>
+    ((((rawDecoder.decode(cose) as Tag).value as unknown[])[3] as unknown[][])[0][1] as Map<number, unknown>).get(-1) as Map<number, unknown>;
 
   test('the sign bit is the parity of the y the full form carries; the compressed form is 33 bytes shorter', () => {
     for (let i = 0; i < 16; i++) {
@@ -260,7 +290,9 @@ describe('the ephemeral key\'s y: a sign bit by default, the full coordinate on 
   });
 
   test('pointCompression must be a boolean', () => {
-    expect(() => sealSign1(ithc.signed.cose, [{ kid: authority.kid, publicKey: authority.publicKey, pointCompression: 'no' as unknown as boolean }], rng)).toThrow(TypeError);
+    expect(() =>
+      sealSign1(ithc.signed.cose, [{ kid: authority.kid, publicKey: authority.publicKey, pointCompression: 'no' as unknown as boolean }], rng),
+    ).toThrow(TypeError);
   });
 });
 
@@ -341,7 +373,21 @@ describe('bounds and malformed messages', () => {
   });
 
   test('critical header parameters are refused', () => {
-    expect(open(tamper(seal(), (m) => (m[0] = encodeStrict(new Map<CborValue, CborValue>([[1, 3], [2, [99]], [99, 1]])))))).toBe('COSE_INVALID');
+    expect(
+      open(
+        tamper(
+          seal(),
+          (m) =>
+            (m[0] = encodeStrict(
+              new Map<CborValue, CborValue>([
+                [1, 3],
+                [2, [99]],
+                [99, 1],
+              ]),
+            )),
+        ),
+      ),
+    ).toBe('COSE_INVALID');
   });
 
   test('not CBOR at all: CBOR_INVALID', () => {
@@ -388,7 +434,6 @@ describe('any single altered byte of the COSE_Encrypt', () => {
   });
 });
 
-
 describe('the plaintext: the COSE_Sign1 in raw DEFLATE, bounded when inflated', () => {
   /**
    * A direct-agreement COSE_Encrypt around any plaintext, built here step by step from
@@ -407,8 +452,20 @@ describe('the plaintext: the COSE_Sign1 in raw DEFLATE, bounded when inflated', 
     const cek = hkdf(sha256, shared, undefined, kdfContext(3, rProt), 32);
     const prot = encodeStrict(new Map<CborValue, CborValue>([[1, 3]]));
     const iv = rng(12);
-    const epk = new Map<CborValue, CborValue>([[1, 2], [-1, 1], [-2, eph.slice(1, 33)], [-3, eph.slice(33)]]);
-    const recipient = [rProt, new Map<CborValue, CborValue>([[4, authority.kid], [-1, epk]]), new Uint8Array(0)];
+    const epk = new Map<CborValue, CborValue>([
+      [1, 2],
+      [-1, 1],
+      [-2, eph.slice(1, 33)],
+      [-3, eph.slice(33)],
+    ]);
+    const recipient = [
+      rProt,
+      new Map<CborValue, CborValue>([
+        [4, authority.kid],
+        [-1, epk],
+      ]),
+      new Uint8Array(0),
+    ];
     const msg = [prot, new Map<CborValue, CborValue>([[5, iv]]), gcm(cek, iv, encStructure(prot)).encrypt(plaintext), [recipient]];
     return 'ITHCS1:' + encodeBase45(encodeStrict(new Tag(msg, 96)));
   }

@@ -15,12 +15,13 @@ import { verifyCode } from '../../core/hcert';
 import { KeyStore } from '../../core/keys';
 import { openSealed, sealedCodeContent, sealedOpener } from '../../core/seal';
 import { verifyTrustList } from '../../core/trustlist';
-import { call, demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
+import { call, openLocalApp } from '../../node/local';
+import { demoTravellerFlow, seedDemo } from '../../demo/seed';
 import { nodeCrypto } from '../../node/crypto-node';
 import type { App } from '../../server/app';
 import { ManualClock } from '../../server/clock';
-import { DEMO_DOCUMENTS } from '../../server/documents/registry';
-import { DEMO_CITIZENS } from '../../server/identity/demo-citizens';
+import { DEMO_DOCUMENTS } from '../../demo/documents';
+import { DEMO_CITIZENS } from '../../demo/citizens';
 import type { CertificateView } from '../../server/functions/definitions';
 import type { Envelope } from '../../server/functions/router';
 import type { PartnerDoc } from '../../server/partners/types';
@@ -45,7 +46,12 @@ function partner(country: string, accepts: PartnerDoc['accepts'], keys: Array<{ 
     country,
     name: { zh: `${country}（测试）`, en: `${country} (test)` },
     accepts,
-    encryptionKeys: keys.map(({ a, notAfter, full }) => ({ kid: toBase64(a.kid), spki: toBase64(a.spki), ...(notAfter ? { notAfter } : {}), ...(full ? { pointCompression: false as const } : {}) })),
+    encryptionKeys: keys.map(({ a, notAfter, full }) => ({
+      kid: toBase64(a.kid),
+      spki: toBase64(a.spki),
+      ...(notAfter ? { notAfter } : {}),
+      ...(full ? { pointCompression: false as const } : {}),
+    })),
     rules: [],
     signingCertificates: [],
     updatedAt: clock.now(),
@@ -106,10 +112,12 @@ describe('a partner that accepts sealed, ITHC and DCC codes', () => {
 
   test('the ephemeral key is compressed unless the partner key says pointCompression: false', async () => {
     const r = data(await seal(TRAVELLER, { destination: 'SG' }));
-    const ys = (r.sealed as Array<{ code: string }>).map((s) => {
-      const msg = (decodeLenient(sealedCodeContent(s.code)) as Tag).value as CborValue[];
-      return ((msg[3] as CborValue[][])[0][1] as Map<CborValue, CborValue>).get(-1) as Map<CborValue, CborValue>;
-    }).map((k) => k.get(-3));
+    const ys = (r.sealed as Array<{ code: string }>)
+      .map((s) => {
+        const msg = (decodeLenient(sealedCodeContent(s.code)) as Tag).value as CborValue[];
+        return ((msg[3] as CborValue[][])[0][1] as Map<CborValue, CborValue>).get(-1) as Map<CborValue, CborValue>;
+      })
+      .map((k) => k.get(-3));
     expect(typeof ys[0]).toBe('boolean');
     expect(ys[1]).toBeInstanceOf(Uint8Array);
     expect((ys[1] as Uint8Array).length).toBe(32);
@@ -119,13 +127,23 @@ describe('a partner that accepts sealed, ITHC and DCC codes', () => {
 
   test('each sealed code opens with its own key only, and its inner certificate verifies against the published trust list', async () => {
     const r = data(await seal(TRAVELLER, { destination: 'sg' }));
-    const list = await verifyTrustList((await publishAppTrustList(app)).envelope as unknown as Record<string, unknown>, { cscas: [await app.keys.cscaCertificate()], now: Math.floor(clock.now() / 1000), crypto: nodeCrypto });
+    const list = await verifyTrustList((await publishAppTrustList(app)).envelope as unknown as Record<string, unknown>, {
+      cscas: [await app.keys.cscaCertificate()],
+      now: Math.floor(clock.now() / 1000),
+      crypto: nodeCrypto,
+    });
     const keys = new KeyStore(list.keys);
     for (const [i, s] of (r.sealed as Array<{ code: string }>).entries()) {
       const mine = [key1, key2][i];
       const other = [key2, key1][i];
       expect(() => openSealed(sealedCodeContent(s.code), [{ privateKey: other.privateKey }])).toThrow(/no matching key/);
-      const v = await verifyCode(s.code, { keys, now: Math.floor(clock.now() / 1000), crypto: nodeCrypto, validateDccSchema, openSealed: sealedOpener([{ privateKey: mine.privateKey }]) });
+      const v = await verifyCode(s.code, {
+        keys,
+        now: Math.floor(clock.now() / 1000),
+        crypto: nodeCrypto,
+        validateDccSchema,
+        openSealed: sealedOpener([{ privateKey: mine.privateKey }]),
+      });
       expect(v.errors).toEqual([]);
       expect(v.valid).toBe(true);
       expect(v.format).toBe('sealed');
@@ -145,7 +163,15 @@ describe('a partner that accepts sealed, ITHC and DCC codes', () => {
 describe('partners that take less', () => {
   test('DCC only: no sealed codes and no open ITHC code', async () => {
     const r = data(await seal(TRAVELLER, { destination: 'TH' }));
-    expect(r).toEqual({ destination: 'TH', accepts: ['dcc'], sealed: null, open: null, dcc: view.codes.dcc.map((d) => d.code), certificateId: view.id, expiresAt: view.expiresAt });
+    expect(r).toEqual({
+      destination: 'TH',
+      accepts: ['dcc'],
+      sealed: null,
+      open: null,
+      dcc: view.codes.dcc.map((d) => d.code),
+      certificateId: view.id,
+      expiresAt: view.expiresAt,
+    });
   });
 
   test('sealed only, but every key expired: sealed is null', async () => {

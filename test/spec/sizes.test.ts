@@ -5,42 +5,31 @@
  * §Defaults and canonical form, §Codes). Lengths are counted here from the CBOR as decoded by
  * cbor-x, with a length function written from RFC 8949 §3, and checked against the real bytes.
  */
-import { createECDH, createHash, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { deflateRawSync, deflateSync } from "node:zlib";
-import { Decoder, Tag } from "cbor-x";
-import { fromHex, toHex } from "../../core/bytes";
-import { encodeStrict } from "../../core/cbor";
-import { decodeStages } from "../../core/hcert";
-import { qrMatrix } from "../../core/qr";
-import {
-  authorityKid,
-  kdfContext,
-  p256Spki,
-  sealCode,
-  SEAL_ALGORITHMS,
-} from "../../core/seal";
-import { SIZE_TARGETS } from "../../core/seal-size";
-import {
-  coseOfSealedCode,
-  independentDecrypt,
-} from "../seal/independent-opener";
-import { codeIn, numberIn, readDoc, section, tableAfter } from "./markdown";
+import { createECDH, createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateRawSync, deflateSync } from 'node:zlib';
+import { Decoder, Tag } from 'cbor-x';
+import { fromHex, toHex } from '../../core/bytes';
+import { encodeStrict } from '../../core/cbor';
+import { decodeStages } from '../../core/hcert';
+import { qrMatrix } from '../../core/qr';
+import { authorityKid, kdfContext, p256Spki, sealCode, SEAL_ALGORITHMS } from '../../core/seal';
+import { SIZE_TARGETS } from '../../core/seal-size';
+import { coseOfSealedCode, independentDecrypt } from '../seal/independent-opener';
+import { codeIn, numberIn, readDoc, section, tableAfter } from './markdown';
 
 const decoder = new Decoder({
   mapsAsObjects: false,
   useRecords: false,
-} as ConstructorParameters<typeof Decoder>[0]);
+});
 const decode = (b: Uint8Array): any => decoder.decode(b);
 
-const SPEC = readDoc("ithc-certificate.md");
-const SEALED = readDoc("sealed-codes.md");
-const SEALED_SIZE = section(SEALED, "## Size");
-const GOLDEN = JSON.parse(
-  readFileSync(join(__dirname, "../golden/vectors.json"), "utf8"),
-).cases as Array<Record<string, any>>;
-const FULL = GOLDEN.find((c) => c.NAME === "ITHC-FULL")!;
+const SPEC = readDoc('ithc-certificate.md');
+const SEALED = readDoc('sealed-codes.md');
+const SEALED_SIZE = section(SEALED, '## Size');
+const GOLDEN = JSON.parse(readFileSync(join(__dirname, '../golden/vectors.json'), 'utf8')).cases as Array<Record<string, any>>;
+const FULL = GOLDEN.find((c) => c.NAME === 'ITHC-FULL')!;
 
 /** Bytes of a CBOR head for argument n (RFC 8949 §3.1). */
 function headLen(n: number): number {
@@ -49,39 +38,30 @@ function headLen(n: number): number {
 
 /** Bytes of the shortest encoding of a decoded value: integers, byte and text strings, arrays, maps, tags, booleans. */
 function encodedLength(v: unknown): number {
-  if (typeof v === "number") return headLen(v < 0 ? -1 - v : v);
-  if (typeof v === "boolean" || v === null) return 1;
+  if (typeof v === 'number') return headLen(v < 0 ? -1 - v : v);
+  if (typeof v === 'boolean' || v === null) return 1;
   if (v instanceof Uint8Array) return headLen(v.length) + v.length;
-  if (typeof v === "string")
-    return headLen(Buffer.byteLength(v)) + Buffer.byteLength(v);
-  if (Array.isArray(v))
-    return headLen(v.length) + v.reduce((n, x) => n + encodedLength(x), 0);
-  if (v instanceof Map)
-    return (
-      headLen(v.size) +
-      [...v].reduce((n, [k, x]) => n + encodedLength(k) + encodedLength(x), 0)
-    );
+  if (typeof v === 'string') return headLen(Buffer.byteLength(v)) + Buffer.byteLength(v);
+  if (Array.isArray(v)) return headLen(v.length) + v.reduce((n, x) => n + encodedLength(x), 0);
+  if (v instanceof Map) return headLen(v.size) + [...v].reduce((n, [k, x]) => n + encodedLength(k) + encodedLength(x), 0);
   if (v instanceof Tag) return headLen(v.tag) + encodedLength(v.value);
-  throw new Error(`no length for ${String(v)}`);
+  throw new Error(`no length for a ${typeof v}`);
 }
 
 /** RFC 9285: 3 characters per 2 bytes, 2 for a last odd byte. */
 const base45Len = (n: number) => Math.floor(n / 2) * 3 + (n % 2) * 2;
 
 // The authority: the RFC 6979 §A.2.5 test key of docs/sealed-codes.md §The recipient kid.
-const SCALAR = Buffer.from(
-  "c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721",
-  "hex",
-);
-const ecdh = createECDH("prime256v1");
+const SCALAR = Buffer.from('c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721', 'hex');
+const ecdh = createECDH('prime256v1');
 ecdh.setPrivateKey(SCALAR);
 const POINT = new Uint8Array(ecdh.getPublicKey());
 const JWK = {
-  kty: "EC",
-  crv: "P-256",
-  d: SCALAR.toString("base64url"),
-  x: Buffer.from(POINT.subarray(1, 33)).toString("base64url"),
-  y: Buffer.from(POINT.subarray(33)).toString("base64url"),
+  kty: 'EC',
+  crv: 'P-256',
+  d: SCALAR.toString('base64url'),
+  x: Buffer.from(POINT.subarray(1, 33)).toString('base64url'),
+  y: Buffer.from(POINT.subarray(33)).toString('base64url'),
 };
 const KID = authorityKid(p256Spki(POINT));
 
@@ -91,16 +71,8 @@ const recordingRng = (n: number) => {
   draws.push(n);
   return new Uint8Array(randomBytes(n));
 };
-const sealedCode = sealCode(
-  open.cose!,
-  [{ kid: KID, publicKey: POINT }],
-  recordingRng,
-);
-const fullYCode = sealCode(
-  open.cose!,
-  [{ kid: KID, publicKey: POINT, pointCompression: false }],
-  recordingRng,
-);
+const sealedCode = sealCode(open.cose!, [{ kid: KID, publicKey: POINT }], recordingRng);
+const fullYCode = sealCode(open.cose!, [{ kid: KID, publicKey: POINT, pointCompression: false }], recordingRng);
 
 interface Measured {
   bytes: Buffer;
@@ -129,19 +101,14 @@ test("the length function counts the real bytes, and the plaintext is the open c
   expect(toHex(sealed.plaintext)).toBe(toHex(open.compressed!.subarray(2, -4)));
 });
 
-describe("docs/sealed-codes.md §Size: the envelope, byte by byte", () => {
-  const rows = tableAfter(SEALED_SIZE, "| part | bytes |").map(
-    ([part, bytes]) => ({
-      part: part.replace(/\*/g, ""),
-      bytes: numberIn(bytes),
-    }),
-  );
+describe('docs/sealed-codes.md §Size: the envelope, byte by byte', () => {
+  const rows = tableAfter(SEALED_SIZE, '| part | bytes |').map(([part, bytes]) => ({
+    part: part.replace(/\*/g, ''),
+    bytes: numberIn(bytes),
+  }));
 
   /** What each row measures on the real sealed code. */
-  function measured(
-    m: Measured,
-    openCompressed: number,
-  ): Array<[RegExp, number]> {
+  function measured(m: Measured, openCompressed: number): Array<[RegExp, number]> {
     const [prot, unprot, ciphertext, recipients] = m.msg.value as [
       Uint8Array,
       Map<number, unknown>,
@@ -152,24 +119,15 @@ describe("docs/sealed-codes.md §Size: the envelope, byte by byte", () => {
     const kid = rUnprot.get(4) as Uint8Array;
     const envelope = m.bytes.length - m.plaintext.length;
     return [
-      [
-        /^tag 96/,
-        headLen(m.msg.tag) + headLen((m.msg.value as unknown[]).length),
-      ],
+      [/^tag 96/, headLen(m.msg.tag) + headLen((m.msg.value as unknown[]).length)],
       [/^content protected header/, encodedLength(prot)],
       [/^unprotected header/, encodedLength(unprot)],
       [/^ciphertext bstr head/, headLen(ciphertext.length)],
       [/^GCM authentication tag/, ciphertext.length - m.plaintext.length],
-      [
-        /^recipients array head/,
-        headLen(recipients.length) + headLen(recipients[0].length),
-      ],
+      [/^recipients array head/, headLen(recipients.length) + headLen(recipients[0].length)],
       [/^recipient protected header/, encodedLength(rProt)],
       [/^recipient unprotected map head/, headLen(rUnprot.size)],
-      [
-        /^kid: label, bstr head, 8 bytes/,
-        encodedLength(4) + encodedLength(kid),
-      ],
+      [/^kid: label, bstr head, 8 bytes/, encodedLength(4) + encodedLength(kid)],
       [/^ephemeral key label/, encodedLength(-1)],
       [/^COSE_Key/, encodedLength(rUnprot.get(-1))],
       [/^recipient ciphertext/, encodedLength(rCiphertext)],
@@ -179,7 +137,7 @@ describe("docs/sealed-codes.md §Size: the envelope, byte by byte", () => {
     ];
   }
 
-  test("every row is what the real sealed code measures, and every part is in a row", () => {
+  test('every row is what the real sealed code measures, and every part is in a row', () => {
     const parts = measured(sealed, open.compressed!.length);
     expect(rows.map((r) => r.part)).toHaveLength(parts.length);
     for (const [re, value] of parts) {
@@ -189,30 +147,20 @@ describe("docs/sealed-codes.md §Size: the envelope, byte by byte", () => {
     }
   });
 
-  test("the parts add up to the envelope, and the envelope less the zlib framing to the net", () => {
-    const envelopeAt = rows.findIndex((r) => r.part === "envelope");
+  test('the parts add up to the envelope, and the envelope less the zlib framing to the net', () => {
+    const envelopeAt = rows.findIndex((r) => r.part === 'envelope');
     const sum = rows.slice(0, envelopeAt).reduce((n, r) => n + r.bytes, 0);
     expect(sum).toBe(rows[envelopeAt].bytes);
-    expect(rows[envelopeAt].bytes + rows[envelopeAt + 1].bytes).toBe(
-      rows[envelopeAt + 2].bytes,
-    );
+    expect(rows[envelopeAt].bytes + rows[envelopeAt + 1].bytes).toBe(rows[envelopeAt + 2].bytes);
     // The zlib framing is what zlib adds to the same raw DEFLATE stream (RFC 1950: a 2-byte header, Adler-32).
     const x = Buffer.from(open.cose!);
-    expect(deflateSync(x).length - deflateRawSync(x).length).toBe(
-      -rows[envelopeAt + 1].bytes,
-    );
+    expect(deflateSync(x).length - deflateRawSync(x).length).toBe(-rows[envelopeAt + 1].bytes);
   });
 
   test("the COSE_Key row's parts, and the conditions the table is stated under", () => {
-    const key = (sealed.msg.value as any)[3][0][1].get(-1) as Map<
-      number,
-      unknown
-    >;
-    const row = rows.find((r) => r.part.startsWith("COSE_Key"))!.part;
-    const m =
-      /map head (\d+), kty (\d+), crv (\d+), x (\d+) \(label, head, (\d+)\), y (\d+)/.exec(
-        row,
-      )!;
+    const key = sealed.msg.value[3][0][1].get(-1) as Map<number, unknown>;
+    const row = rows.find((r) => r.part.startsWith('COSE_Key'))!.part;
+    const m = /map head (\d+), kty (\d+), crv (\d+), x (\d+) \(label, head, (\d+)\), y (\d+)/.exec(row)!;
     const [head, kty, crv, x, xBytes, y] = m.slice(1).map(Number);
     expect([head, kty, crv, x, xBytes, y]).toEqual([
       headLen(key.size),
@@ -222,34 +170,24 @@ describe("docs/sealed-codes.md §Size: the envelope, byte by byte", () => {
       (key.get(-2) as Uint8Array).length,
       encodedLength(-3) + encodedLength(key.get(-3)),
     ]);
-    expect(typeof key.get(-3)).toBe("boolean");
+    expect(typeof key.get(-3)).toBe('boolean');
     // "a kid of 8 bytes as the demo partner's, a ciphertext of 256 to 65,535 bytes"
-    const stated =
-      /a kid of (\d+) bytes as the demo partner's, a ciphertext of ([\d,]+) to ([\d,]+) bytes/.exec(
-        SEALED_SIZE.replace(/\s+/g, " "),
-      )!;
+    const stated = /a kid of (\d+) bytes as the demo partner's, a ciphertext of ([\d,]+) to ([\d,]+) bytes/.exec(SEALED_SIZE.replace(/\s+/g, ' '))!;
     expect(Number(stated[1])).toBe(KID.length);
-    const ciphertext = (sealed.msg.value as any)[2] as Uint8Array;
+    const ciphertext = sealed.msg.value[2] as Uint8Array;
     expect(ciphertext.length).toBeGreaterThanOrEqual(numberIn(stated[2]));
     expect(ciphertext.length).toBeLessThanOrEqual(numberIn(stated[3]));
     // Within that range the ciphertext's head is the 3 bytes the table counts; just outside it is not.
-    expect([
-      headLen(numberIn(stated[2]) - 1),
-      headLen(numberIn(stated[2])),
-      headLen(numberIn(stated[3])),
-      headLen(numberIn(stated[3]) + 1),
-    ]).toEqual([2, 3, 3, 5]);
+    expect([headLen(numberIn(stated[2]) - 1), headLen(numberIn(stated[2])), headLen(numberIn(stated[3])), headLen(numberIn(stated[3]) + 1)]).toEqual([
+      2, 3, 3, 5,
+    ]);
   });
 });
 
-describe("docs/sealed-codes.md §Size: characters", () => {
-  const flat = SEALED_SIZE.replace(/\s+/g, " ");
-  const net = numberIn(
-    tableAfter(SEALED_SIZE, "| part | bytes |").find((r) =>
-      r[0].includes("net"),
-    )![1],
-  );
-  const prefixes = "ITHCS1:".length - "ITHC1:".length;
+describe('docs/sealed-codes.md §Size: characters', () => {
+  const flat = SEALED_SIZE.replace(/\s+/g, ' ');
+  const net = numberIn(tableAfter(SEALED_SIZE, '| part | bytes |').find((r) => r[0].includes('net'))![1]);
+  const prefixes = 'ITHCS1:'.length - 'ITHC1:'.length;
 
   test("97 more bytes: 146 characters when the open code's byte count is even, 145 when odd; +147 or +146 with the prefix", () => {
     const m =
@@ -265,63 +203,44 @@ describe("docs/sealed-codes.md §Size: characters", () => {
     expect([plusEven, plusOdd]).toEqual([even + prefixes, odd + prefixes]);
     // And the real code: its overhead is the one its byte count's parity gives.
     const n = open.compressed!.length;
-    expect(sealedCode.length - FULL.PREFIX.length).toBe(
-      n % 2 ? plusOdd : plusEven,
-    );
+    expect(sealedCode.length - FULL.PREFIX.length).toBe(n % 2 ? plusOdd : plusEven);
   });
 
-  test("y in full: 33 bytes more, envelope 136, net 130, +196 characters; a kid byte moves it 1.5 characters", () => {
-    const m =
-      /the COSE_Key is (\d+) bytes longer \(envelope (\d+) bytes, net (\d+)\): \+(\d+) characters/.exec(
-        flat,
-      );
+  test('y in full: 33 bytes more, envelope 136, net 130, +196 characters; a kid byte moves it 1.5 characters', () => {
+    const m = /the COSE_Key is (\d+) bytes longer \(envelope (\d+) bytes, net (\d+)\): \+(\d+) characters/.exec(flat);
     expect(m).not.toBeNull();
     const [longer, envelope, fullNet, plus] = m!.slice(1).map(Number);
-    const key = (m2: Measured) =>
-      encodedLength((m2.msg.value as any)[3][0][1].get(-1));
+    const key = (m2: Measured) => encodedLength(m2.msg.value[3][0][1].get(-1));
     expect(key(fullY) - key(sealed)).toBe(longer);
     expect(fullY.bytes.length - fullY.plaintext.length).toBe(envelope);
     expect(fullY.bytes.length - open.compressed!.length).toBe(fullNet);
     expect(fullYCode.length - FULL.PREFIX.length).toBe(plus);
     expect(base45Len(300 + fullNet) - base45Len(300) + prefixes).toBe(plus);
     expect(base45Len(301 + fullNet) - base45Len(301) + prefixes).toBe(plus);
-    expect(flat).toContain("moves this by 1.5 characters a byte");
+    expect(flat).toContain('moves this by 1.5 characters a byte');
     expect((base45Len(302) - base45Len(300)) / 2).toBe(1.5);
   });
 
-  test("the target the section and core state is the same", () => {
-    expect(numberIn(/the target is at most (\d+)/.exec(flat)![1])).toBe(
-      SIZE_TARGETS.sealedOverheadChars,
-    );
+  test('the target the section and core state is the same', () => {
+    expect(numberIn(/the target is at most (\d+)/.exec(flat)![1])).toBe(SIZE_TARGETS.sealedOverheadChars);
   });
 });
 
-describe("docs/sealed-codes.md §Size: fixed sizes", () => {
-  const rows = tableAfter(SEALED_SIZE, "| what | bytes |").map(
-    ([what, bytes]) => ({ what, bytes: numberIn(bytes) }),
-  );
+describe('docs/sealed-codes.md §Size: fixed sizes', () => {
+  const rows = tableAfter(SEALED_SIZE, '| what | bytes |').map(([what, bytes]) => ({ what, bytes: numberIn(bytes) }));
 
-  test("every row is measured on real codes or by the real code", async () => {
+  test('every row is measured on real codes or by the real code', async () => {
     const [prot, unprot, ciphertext, recipients] = sealed.msg.value as any[];
     void prot;
     const key = recipients[0][1].get(-1) as Map<number, Uint8Array>;
-    const fullKey = (fullY.msg.value as any)[3][0][1].get(-1) as Map<
-      number,
-      Uint8Array
-    >;
+    const fullKey = fullY.msg.value[3][0][1].get(-1) as Map<number, Uint8Array>;
     // The ECDH secret: the x-coordinate of the shared point, as node:crypto computes it.
-    const ephemeral = Buffer.concat([
-      Buffer.from([4]),
-      fullKey.get(-2)!,
-      fullKey.get(-3)!,
-    ]);
+    const ephemeral = Buffer.concat([Buffer.from([4]), fullKey.get(-2)!, fullKey.get(-3)!]);
     const z = ecdh.computeSecret(ephemeral);
     // The content key length: the KDF context's keyDataLength, in bits (RFC 9053 §5.2).
-    const context = decode(
-      kdfContext(SEAL_ALGORITHMS.A256GCM, recipients[0][0]),
-    );
+    const context = decode(kdfContext(SEAL_ALGORITHMS.A256GCM, recipients[0][0]));
     // Several recipients: the wrapped content key.
-    const second = createECDH("prime256v1");
+    const second = createECDH('prime256v1');
     second.generateKeys();
     const wrappedMsg = decode(
       coseOfSealedCode(
@@ -350,17 +269,11 @@ describe("docs/sealed-codes.md §Size: fixed sizes", () => {
       [/^SubjectPublicKeyInfo of a P-256 key/, p256Spki(POINT).length],
       [/^wrapped content key/, wrappedMsg.value[3][0][2].length],
       [/^envelope with y in full/, fullY.bytes.length - fullY.plaintext.length],
-      [
-        /^zlib's header \(2\) and Adler-32 \(4\)/,
-        deflateSync(x).length - deflateRawSync(x).length,
-      ],
+      [/^zlib's header \(2\) and Adler-32 \(4\)/, deflateSync(x).length - deflateRawSync(x).length],
     ];
     // The y in full is as long as x; the IV drawn is the IV written; draws alternate key, IV.
     expect(fullKey.get(-3)!.length).toBe(key.get(-2)!.length);
-    expect(draws.slice(0, 2)).toEqual([
-      draws[0],
-      (unprot.get(5) as Uint8Array).length,
-    ]);
+    expect(draws.slice(0, 2)).toEqual([draws[0], (unprot.get(5) as Uint8Array).length]);
     expect(toHex(Buffer.from(z))).toHaveLength(64);
     expect(rows).toHaveLength(measured.length);
     for (const [re, value] of measured) {
@@ -369,19 +282,13 @@ describe("docs/sealed-codes.md §Size: fixed sizes", () => {
       expect([hits[0].what, hits[0].bytes]).toEqual([hits[0].what, value]);
     }
     // The kid row is the SHA-256 rule: 8 bytes of the hash of those 91.
-    expect(toHex(KID)).toBe(
-      createHash("sha256")
-        .update(p256Spki(POINT))
-        .digest()
-        .subarray(0, 8)
-        .toString("hex"),
-    );
+    expect(toHex(KID)).toBe(createHash('sha256').update(p256Spki(POINT)).digest().subarray(0, 8).toString('hex'));
   });
 });
 
-describe("docs/ithc-certificate.md §Size and the compact carriage", () => {
-  const size = section(SPEC, "## Size");
-  const flat = size.replace(/\s+/g, " ");
+describe('docs/ithc-certificate.md §Size and the compact carriage', () => {
+  const size = section(SPEC, '## Size');
+  const flat = size.replace(/\s+/g, ' ');
 
   test("the ITHC-FULL vector: characters, QR version and every stage's bytes", () => {
     const m =
@@ -389,10 +296,10 @@ describe("docs/ithc-certificate.md §Size and the compact carriage", () => {
         flat,
       );
     expect(m).not.toBeNull();
-    const minimal = GOLDEN.find((c) => c.NAME === "ITHC-MINIMAL")!;
+    const minimal = GOLDEN.find((c) => c.NAME === 'ITHC-MINIMAL')!;
     expect(m!.slice(1).map(Number)).toEqual([
       FULL.PREFIX.length,
-      qrMatrix(FULL.PREFIX, "Q").version,
+      qrMatrix(FULL.PREFIX, 'Q').version,
       FULL.ITHC.length / 2,
       FULL.CBOR.length / 2,
       FULL.COSE.length / 2,
@@ -412,60 +319,28 @@ describe("docs/ithc-certificate.md §Size and the compact carriage", () => {
     const [chars, fits, target, overhead] = open!.slice(1).map(Number);
     expect(chars).toBe(SIZE_TARGETS.openChars);
     // The QR version (level Q) of a code of that many characters: base45 text is all alphanumeric.
-    expect(qrMatrix("ITHC1:" + "A".repeat(chars - 6), "Q").version).toBe(fits);
+    expect(qrMatrix('ITHC1:' + 'A'.repeat(chars - 6), 'Q').version).toBe(fits);
     expect(fits).toBeLessThanOrEqual(target);
     expect(overhead).toBe(SIZE_TARGETS.sealedOverheadChars);
-    const sig =
-      /the signature \((\d+) bytes that do not compress: (\d+) characters\)/.exec(
-        flat,
-      )!;
-    expect(Number(sig[1])).toBe(
-      (decode(fromHex(FULL.COSE)).value[3] as Uint8Array).length,
-    );
+    const sig = /the signature \((\d+) bytes that do not compress: (\d+) characters\)/.exec(flat)!;
+    expect(Number(sig[1])).toBe((decode(fromHex(FULL.COSE)).value[3] as Uint8Array).length);
     expect(Number(sig[2])).toBe(base45Len(Number(sig[1])));
   });
 
-  test("the compact carriage saves the bytes the specification says", () => {
-    const codes = section(SPEC, "## Codes").replace(/\s+/g, " ");
-    const numeric =
-      /travels as an unsigned integer \((\d+) bytes instead of (\d+) or (\d+)\)/.exec(
-        codes,
-      )!;
-    expect(numeric.slice(1).map(Number)).toEqual([
-      encodeStrict(840539006).length,
-      encodeStrict("840539006").length,
-      encodeStrict("1157024006").length,
-    ]);
-    const org =
-      /travels as the digits' integer \(`ORG-100020693` → 100020693, (\d+) bytes instead of (\d+)\)/.exec(
-        codes,
-      )!;
-    expect(org.slice(1).map(Number)).toEqual([
-      encodeStrict(100020693).length,
-      encodeStrict("ORG-100020693").length,
-    ]);
-    const defaults = section(SPEC, "## Defaults and canonical form").replace(
-      /\s+/g,
-      " ",
-    );
-    expect(defaults).toContain(
-      "the date of vaccination is a day number, three bytes instead of eleven",
-    );
-    expect([
-      encodeStrict(18718).length,
-      encodeStrict("2021-04-01").length,
-    ]).toEqual([3, 11]);
-    expect(defaults).toContain("`2021-04-01` is day 18718");
+  test('the compact carriage saves the bytes the specification says', () => {
+    const codes = section(SPEC, '## Codes').replace(/\s+/g, ' ');
+    const numeric = /travels as an unsigned integer \((\d+) bytes instead of (\d+) or (\d+)\)/.exec(codes)!;
+    expect(numeric.slice(1).map(Number)).toEqual([encodeStrict(840539006).length, encodeStrict('840539006').length, encodeStrict('1157024006').length]);
+    const org = /travels as the digits' integer \(`ORG-100020693` → 100020693, (\d+) bytes instead of (\d+)\)/.exec(codes)!;
+    expect(org.slice(1).map(Number)).toEqual([encodeStrict(100020693).length, encodeStrict('ORG-100020693').length]);
+    const defaults = section(SPEC, '## Defaults and canonical form').replace(/\s+/g, ' ');
+    expect(defaults).toContain('the date of vaccination is a day number, three bytes instead of eleven');
+    expect([encodeStrict(18718).length, encodeStrict('2021-04-01').length]).toEqual([3, 11]);
+    expect(defaults).toContain('`2021-04-01` is day 18718');
     expect(Date.UTC(2021, 3, 1) / 86_400_000).toBe(18718);
-    const places = section(
-      SPEC,
-      "## Testing centres and vaccination sites",
-    ).replace(/\s+/g, " ");
+    const places = section(SPEC, '## Testing centres and vaccination sites').replace(/\s+/g, ' ');
     const code = /A code up to ([\d,]+) takes (\d+) bytes/.exec(places)!;
-    expect([
-      encodeStrict(numberIn(code[1])).length,
-      encodeStrict(numberIn(code[1]) + 1).length,
-    ]).toEqual([Number(code[2]), 5]);
-    expect(codeIn("`URN:UVCI:01:`")).toHaveLength(12);
+    expect([encodeStrict(numberIn(code[1])).length, encodeStrict(numberIn(code[1]) + 1).length]).toEqual([Number(code[2]), 5]);
+    expect(codeIn('`URN:UVCI:01:`')).toHaveLength(12);
   });
 });

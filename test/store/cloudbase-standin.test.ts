@@ -1,10 +1,10 @@
 /**
  * The CloudBase stand-in behaves like the parts of wx-server-sdk's database that the adapter
- * relies on (see the header of server/store/cloudbase-standin.ts), and the adapter copes with
+ * relies on (see the header of test/support/cloudbase-standin.ts), and the adapter copes with
  * both settings of throwOnNotFound and with conflicts between cloud function instances.
  */
 import { cloudbaseStore, isMissingDocumentError } from '../../server/store/cloudbase';
-import { createCloudBaseStandIn } from '../../server/store/cloudbase-standin';
+import { createCloudBaseStandIn } from '../support/cloudbase-standin';
 import type { Doc } from '../../server/store/store';
 
 function tick(): Promise<void> {
@@ -14,10 +14,14 @@ function tick(): Promise<void> {
 describe('records by id', () => {
   test('doc.get of a missing record rejects like the SDK by default, and gives data null with throwOnNotFound false', async () => {
     const db = createCloudBaseStandIn();
-    const err = await db.collection('users').doc('nobody').get().then(
-      () => null,
-      (e: unknown) => e,
-    );
+    const err = await db
+      .collection('users')
+      .doc('nobody')
+      .get()
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).toMatchObject({ errMsg: 'document.get:fail document with _id nobody does not exist' });
     expect(isMissingDocumentError(err)).toBe(true);
     expect(isMissingDocumentError(new Error('document.get:fail network timeout'))).toBe(false);
@@ -56,13 +60,21 @@ describe('records by id', () => {
     await ref.update({ data: { a: _.set({ x: 4 }) } });
     expect((await ref.get()).data).toEqual({ _id: 'u1', a: { x: 4 }, n: 1 });
     await expect(ref.update({ data: { _id: 'u2' } })).rejects.toMatchObject({ errMsg: expect.stringContaining('_id') });
-    await expect(db.collection('users').doc('ghost').update({ data: { a: 1 } })).resolves.toEqual({ stats: { updated: 0 } });
+    await expect(
+      db
+        .collection('users')
+        .doc('ghost')
+        .update({ data: { a: 1 } }),
+    ).resolves.toEqual({ stats: { updated: 0 } });
     expect(db.dump('users').map((d) => d._id)).toEqual(['u1']);
   });
 
   test('remove reports what it removed', async () => {
     const db = createCloudBaseStandIn();
-    await db.collection('users').doc('u1').set({ data: { a: 1 } });
+    await db
+      .collection('users')
+      .doc('u1')
+      .set({ data: { a: 1 } });
     await expect(db.collection('users').doc('u1').remove()).resolves.toEqual({ stats: { removed: 1 } });
     await expect(db.collection('users').doc('u1').remove()).resolves.toEqual({ stats: { removed: 0 } });
   });
@@ -96,15 +108,36 @@ describe('queries', () => {
 
   test('a nested literal object matches by dotted path, like a dotted key', async () => {
     const db = await seeded();
-    expect(idsOf(await db.collection('users').where({ loc: { city: '北京' } }).get())).toEqual(['a', 'c']);
+    expect(
+      idsOf(
+        await db
+          .collection('users')
+          .where({ loc: { city: '北京' } })
+          .get(),
+      ),
+    ).toEqual(['a', 'c']);
     expect(idsOf(await db.collection('users').where({ 'loc.city': '北京' }).get())).toEqual(['a', 'c']);
-    expect(idsOf(await db.collection('users').where({ loc: { zip: db.command.gt(100000) } }).get())).toEqual(['b', 'c']);
+    expect(
+      idsOf(
+        await db
+          .collection('users')
+          .where({ loc: { zip: db.command.gt(100000) } })
+          .get(),
+      ),
+    ).toEqual(['b', 'c']);
   });
 
   test('an array field matches by element, as in MongoDB', async () => {
     const db = await seeded();
     expect(idsOf(await db.collection('users').where({ tags: 'blue' }).get())).toEqual(['a']);
-    expect(idsOf(await db.collection('users').where({ tags: db.command.in(['green', 'red']) }).get())).toEqual(['a', 'b']);
+    expect(
+      idsOf(
+        await db
+          .collection('users')
+          .where({ tags: db.command.in(['green', 'red']) })
+          .get(),
+      ),
+    ).toEqual(['a', 'b']);
   });
 
   test('several orderBy, skip and limit; limit is 1..1000 and defaults to 100', async () => {
@@ -123,11 +156,17 @@ describe('queries', () => {
 describe('transactions', () => {
   test('writes are invisible outside until commit, then all land', async () => {
     const db = createCloudBaseStandIn({ throwOnNotFound: false });
-    await db.collection('users').doc('x').set({ data: { v: 0 } });
+    await db
+      .collection('users')
+      .doc('x')
+      .set({ data: { v: 0 } });
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const t = db.runTransaction(async (tx) => {
-      await tx.collection('users').doc('x').set({ data: { v: 1 } });
+      await tx
+        .collection('users')
+        .doc('x')
+        .set({ data: { v: 1 } });
       await tx.collection('users').add({ data: { _id: 'y', v: 1 } });
       expect((await tx.collection('users').doc('x').get()).data).toEqual({ _id: 'x', v: 1 });
       await gate;
@@ -151,15 +190,26 @@ describe('transactions', () => {
     const boom = new Error('boom');
     await expect(
       db.runTransaction(async (tx) => {
-        await tx.collection('users').doc('x').set({ data: { v: 1 } });
+        await tx
+          .collection('users')
+          .doc('x')
+          .set({ data: { v: 1 } });
         throw boom;
       }),
     ).rejects.toBe(boom);
     await expect(
       db.runTransaction(async (tx) => {
-        await tx.collection('users').doc('x').set({ data: { v: 2 } });
+        await tx
+          .collection('users')
+          .doc('x')
+          .set({ data: { v: 2 } });
         await tx.rollback(-100);
-        await expect(tx.collection('users').doc('x').set({ data: { v: 3 } })).rejects.toMatchObject({ errMsg: expect.stringContaining('rolled back') });
+        await expect(
+          tx
+            .collection('users')
+            .doc('x')
+            .set({ data: { v: 3 } }),
+        ).rejects.toMatchObject({ errMsg: expect.stringContaining('rolled back') });
       }),
     ).rejects.toBe(-100);
     expect(db.dump('users')).toEqual([]);
@@ -167,14 +217,20 @@ describe('transactions', () => {
 
   test('two transactions on the same record: the later committer is re-run and sees the first one', async () => {
     const db = createCloudBaseStandIn();
-    await db.collection('attempts').doc('c').set({ data: { n: 0 } });
+    await db
+      .collection('attempts')
+      .doc('c')
+      .set({ data: { n: 0 } });
     const runs: string[] = [];
     const increment = (who: string) =>
       db.runTransaction(async (tx) => {
         runs.push(who);
         const { data } = (await tx.collection('attempts').doc('c').get()) as { data: { n: number } };
         await tick();
-        await tx.collection('attempts').doc('c').set({ data: { n: data.n + 1 } });
+        await tx
+          .collection('attempts')
+          .doc('c')
+          .set({ data: { n: data.n + 1 } });
         return data.n + 1;
       });
     const [a, b] = await Promise.all([increment('a'), increment('b')]);
@@ -186,12 +242,21 @@ describe('transactions', () => {
 
   test('a transaction still in conflict after `times` attempts rejects and writes nothing', async () => {
     const db = createCloudBaseStandIn();
-    await db.collection('attempts').doc('c').set({ data: { n: 0 } });
+    await db
+      .collection('attempts')
+      .doc('c')
+      .set({ data: { n: 0 } });
     const t = db.runTransaction(async (tx) => {
       const { data } = (await tx.collection('attempts').doc('c').get()) as { data: { n: number } };
       // Someone else writes the record while this transaction holds its old value.
-      await db.collection('attempts').doc('c').set({ data: { n: 100 } });
-      await tx.collection('attempts').doc('c').set({ data: { n: data.n + 1 } });
+      await db
+        .collection('attempts')
+        .doc('c')
+        .set({ data: { n: 100 } });
+      await tx
+        .collection('attempts')
+        .doc('c')
+        .set({ data: { n: data.n + 1 } });
       await tx.collection('audit').add({ data: { _id: 'side', what: 'effect' } });
     }, 2);
     await expect(t).rejects.toMatchObject({ errMsg: expect.stringContaining('conflict') });
@@ -206,7 +271,12 @@ describe('transactions', () => {
     await db.runTransaction(async (tx) => {
       saved = tx;
     });
-    await expect(saved!.collection('users').doc('x').set({ data: { v: 1 } })).rejects.toMatchObject({ errMsg: expect.stringContaining('over') });
+    await expect(
+      saved!
+        .collection('users')
+        .doc('x')
+        .set({ data: { v: 1 } }),
+    ).rejects.toMatchObject({ errMsg: expect.stringContaining('over') });
     expect(db.dump('users')).toEqual([]);
   });
 });

@@ -40,7 +40,14 @@ function mode(p: string): number {
 test('reopening finds what was written; the connection that commits is WAL with fsync on every commit', async () => {
   const a = openSqliteStore(dbPath);
   await a.insert('users', { _id: 'u1', openid: 'o-1', name: '张三' });
-  expect(await a.info()).toEqual({ journalMode: 'wal', synchronous: 2, busyTimeoutMs: 5000, schemaVersion: SCHEMA_VERSION, commits: 1, transactionsCommitted: 1 });
+  expect(await a.info()).toEqual({
+    journalMode: 'wal',
+    synchronous: 2,
+    busyTimeoutMs: 5000,
+    schemaVersion: SCHEMA_VERSION,
+    commits: 1,
+    transactionsCommitted: 1,
+  });
   await a.close();
   await expect(a.get('users', 'u1')).rejects.toThrow(/closed/);
   const b = openSqliteStore(dbPath);
@@ -110,7 +117,7 @@ describe('transactions on the writer thread', () => {
       expect((results[4] as PromiseRejectedResult).reason).toBe(boom);
       // The others ran in order, each after the one before (those that lost the race ran again),
       // and the failed one left no trace.
-      expect(results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<number>).value)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(results.filter((r) => r.status === 'fulfilled').map((r) => r.value)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(((await store.get('attempts', 'counter')) as unknown as { n: number }).n).toBe(7);
       expect(await store.get('users', 'u4')).toBeNull();
       expect(await store.count('users', {})).toBe(7);
@@ -244,7 +251,9 @@ describe('migrations', () => {
     await v1.insert('users', { _id: 'u1', openid: 'o-1' });
     await v1.close();
     const indexesAt = (): string[] =>
-      raw(dbPath, (db) => (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'idx_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name));
+      raw(dbPath, (db) =>
+        (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'idx_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name),
+      );
     expect(indexesAt()).toEqual([]);
 
     clock.set(2_000);
@@ -383,31 +392,34 @@ describe('durability', () => {
 
   // Width 1: a COMMIT (and fsync) per transaction; width 8: eight at a time on the one counter, so
   // that all but one conflict at each step and run again.
-  test.each([1, 8])('after kill -9 during issuance (transactions committed %i at a time), every acknowledged certificate is there and the file is sound', async (width) => {
-    const first = await runAndKill(150, width);
-    expect(first.start).toBe(1);
-    // A second life that is killed too: recovery, then more writes, then another crash.
-    const second = await runAndKill(150, width);
-    expect(second.start).toBeGreaterThan(first.lastAck);
+  test.each([1, 8])(
+    'after kill -9 during issuance (transactions committed %i at a time), every acknowledged certificate is there and the file is sound',
+    async (width) => {
+      const first = await runAndKill(150, width);
+      expect(first.start).toBe(1);
+      // A second life that is killed too: recovery, then more writes, then another crash.
+      const second = await runAndKill(150, width);
+      expect(second.start).toBeGreaterThan(first.lastAck);
 
-    expect(integrityCheck(dbPath)).toEqual({ ok: true, problems: [] });
-    const store = openSqliteStore(dbPath);
-    const issued = ((await store.get('attempts', 'issued')) as unknown as { n: number }).n;
-    expect(issued).toBeGreaterThanOrEqual(second.lastAck);
-    // Every acknowledged certificate survived.
-    for (let n = 1; n <= second.lastAck; n++) {
-      const cert = await store.get('certificates', `cert-${n}`);
-      if (cert?.n !== n) throw new Error(`acknowledged certificate ${n} is missing after the crash`);
-    }
-    // Transactions were all or nothing: the counter and the certificates agree.
-    expect(await store.count('certificates', {})).toBe(issued);
-    expect(await store.get('certificates', `cert-${issued + 1}`)).toBeNull();
-    expect(await store.integrityCheck()).toEqual({ ok: true, problems: [] });
-    await store.close();
-    // Nothing of the file is world-readable after the crashes either.
-    expect(mode(dbPath)).toBe(0o600);
-    expect(readFileSync(dbPath).subarray(0, 16).toString('latin1')).toBe('SQLite format 3\u0000');
-  });
+      expect(integrityCheck(dbPath)).toEqual({ ok: true, problems: [] });
+      const store = openSqliteStore(dbPath);
+      const issued = ((await store.get('attempts', 'issued')) as unknown as { n: number }).n;
+      expect(issued).toBeGreaterThanOrEqual(second.lastAck);
+      // Every acknowledged certificate survived.
+      for (let n = 1; n <= second.lastAck; n++) {
+        const cert = await store.get('certificates', `cert-${n}`);
+        if (cert?.n !== n) throw new Error(`acknowledged certificate ${n} is missing after the crash`);
+      }
+      // Transactions were all or nothing: the counter and the certificates agree.
+      expect(await store.count('certificates', {})).toBe(issued);
+      expect(await store.get('certificates', `cert-${issued + 1}`)).toBeNull();
+      expect(await store.integrityCheck()).toEqual({ ok: true, problems: [] });
+      await store.close();
+      // Nothing of the file is world-readable after the crashes either.
+      expect(mode(dbPath)).toBe(0o600);
+      expect(readFileSync(dbPath).subarray(0, 16).toString('latin1')).toBe('SQLite format 3\u0000');
+    },
+  );
 
   test.each([
     ['closes the store', ['close'], 'written\nclosed\n'],

@@ -20,7 +20,12 @@ function newestMtime(path: string): number {
 
 /** Outputs (absolute paths) missing or older than the newest of `sources` (paths relative to ROOT). */
 export function staleOutputs(outputs: readonly string[], sources: readonly string[]): string[] {
-  const newest = Math.max(...sources.map((s) => join(ROOT, s)).filter(existsSync).map(newestMtime));
+  const newest = Math.max(
+    ...sources
+      .map((s) => join(ROOT, s))
+      .filter(existsSync)
+      .map(newestMtime),
+  );
   return outputs.filter((o) => !existsSync(o) || statSync(o).mtimeMs < newest);
 }
 

@@ -2,7 +2,7 @@
  * STAND-IN for the CloudBase document database (wx-server-sdk's `cloud.database()`), in memory.
  *
  * This is not CloudBase and not a CloudBase emulator (none exists): it is a small imitation of the
- * API subset `CloudBaseDatabase` (cloudbase.ts) used by the store adapter, so the adapter can run
+ * API subset `CloudBaseDatabase` (server/store/cloudbase.ts) used by the store adapter, so the adapter can run
  * the store's contract tests without a cloud. It copies the behaviours the adapter depends on:
  * - `doc(id).get()` on a missing record rejects with errMsg
  *   "document.get:fail document with _id <id> does not exist" (the SDK's default), or resolves
@@ -28,7 +28,14 @@
  * interleave. Error wording other than the not-found message is the stand-in's own.
  */
 import { randomBytes } from 'node:crypto';
-import type { CloudBaseCollectionRef, CloudBaseCommand, CloudBaseDatabase, CloudBaseDocumentRef, CloudBaseQuery, CloudBaseTransaction } from './cloudbase';
+import type {
+  CloudBaseCollectionRef,
+  CloudBaseCommand,
+  CloudBaseDatabase,
+  CloudBaseDocumentRef,
+  CloudBaseQuery,
+  CloudBaseTransaction,
+} from '../../server/store/cloudbase';
 
 export interface CloudBaseStandInOptions {
   /** As `cloud.database({ throwOnNotFound })`: default true, like the SDK. */
@@ -216,7 +223,7 @@ function applyUpdate(target: Record<string, unknown>, data: Record<string, unkno
       if (v.op !== 'set') throw fail(`document.update:fail ${v.op} is not an update command`);
       target[k] = JSON.parse(toJson(v.value, 'document.update'));
     } else if (isPlainObject(v)) {
-      const sub = isPlainObject(target[k]) ? (target[k] as Record<string, unknown>) : {};
+      const sub = isPlainObject(target[k]) ? target[k] : {};
       applyUpdate(sub, v);
       target[k] = sub;
     } else if (v !== undefined) {
@@ -260,7 +267,8 @@ class Engine {
     if (typeof name !== 'string' || name.length === 0) throw fail('collection:fail collection name must be a non-empty string');
     let c = this.collections.get(name);
     if (!c) {
-      if (this.requireCollections) throw fail(`collection.${name}:fail ${COLLECTION_NOT_EXIST} DATABASE_COLLECTION_NOT_EXIST: database collection not exists`, COLLECTION_NOT_EXIST);
+      if (this.requireCollections)
+        throw fail(`collection.${name}:fail ${COLLECTION_NOT_EXIST} DATABASE_COLLECTION_NOT_EXIST: database collection not exists`, COLLECTION_NOT_EXIST);
       c = new Map();
       this.collections.set(name, c);
     }
@@ -365,7 +373,7 @@ async function addRecord(engine: Engine, coll: string, data: Record<string, unkn
   assertData(data, 'collection.add');
   const given = data._id;
   if (given !== undefined) assertDocId(given, 'collection.add');
-  const id = (given as string | undefined) ?? randomBytes(16).toString('hex');
+  const id = given ?? randomBytes(16).toString('hex');
   const json = toJson({ ...data, _id: id }, 'collection.add');
   await yieldTurn();
   assertTxUsable(tx);
@@ -497,7 +505,11 @@ export function createCloudBaseStandIn(opts: CloudBaseStandInOptions = {}): Clou
     async createCollection(name: string) {
       if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name)) throw fail('createCollection:fail invalid collection name');
       await yieldTurn();
-      if (engine.collections.has(name)) throw fail(`createCollection:fail ${COLLECTION_ALREADY_EXISTS} DATABASE_COLLECTION_ALREADY_EXIST: collection ${name} already exists`, COLLECTION_ALREADY_EXISTS);
+      if (engine.collections.has(name))
+        throw fail(
+          `createCollection:fail ${COLLECTION_ALREADY_EXISTS} DATABASE_COLLECTION_ALREADY_EXIST: collection ${name} already exists`,
+          COLLECTION_ALREADY_EXISTS,
+        );
       engine.collections.set(name, new Map());
       return { errMsg: 'createCollection:ok' };
     },

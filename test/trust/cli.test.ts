@@ -21,7 +21,10 @@ let ca: Ca;
 let dsc: IssuedDsc;
 let listFile: string;
 
-const pem = (der: Uint8Array) => `-----BEGIN CERTIFICATE-----\n${toBase64(der).replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+const pem = (der: Uint8Array) =>
+  `-----BEGIN CERTIFICATE-----\n${toBase64(der)
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
 
 function file(name: string, data: string | Uint8Array): string {
   const p = join(dir, name);
@@ -115,7 +118,11 @@ describe('signed lists given with --trust', () => {
 
   test('without --csca, or with another CSCA: a usage error naming the file', async () => {
     const signed = loadTrust([], [listFile]).signed;
-    expect(await usageErrorAsync(loadSignedTrustLists(signed, undefined, T0 / 1000))).toMatch(/signed ITHC trust list: give the CSCA certificate .* --csca FILE/);
-    expect(await usageErrorAsync(loadSignedTrustLists(signed, [makeCa('Other').der], T0 / 1000))).toMatch(new RegExp(`${listFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the signed trust list is refused \\(KID_UNKNOWN\\)`));
+    expect(await usageErrorAsync(loadSignedTrustLists(signed, undefined, T0 / 1000))).toMatch(
+      /signed ITHC trust list: give the CSCA certificate .* --csca FILE/,
+    );
+    expect(await usageErrorAsync(loadSignedTrustLists(signed, [makeCa('Other').der], T0 / 1000))).toMatch(
+      new RegExp(`${listFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the signed trust list is refused \\(KID_UNKNOWN\\)`),
+    );
   });
 });

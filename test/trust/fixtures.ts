@@ -30,7 +30,14 @@ export function es256Signer(privateKey: KeyObject): Signer {
 export function makeCa(cn = 'ITHC CSCA'): Ca {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const name = { C: 'CN', O: 'ITHC', CN: cn };
-  const der = buildCertificate({ subject: name, publicKey, selfSigningKey: privateKey, notBefore: new Date(T0 - DAY), notAfter: new Date(T0 + 3650 * DAY), ca: true });
+  const der = buildCertificate({
+    subject: name,
+    publicKey,
+    selfSigningKey: privateKey,
+    notBefore: new Date(T0 - DAY),
+    notAfter: new Date(T0 + 3650 * DAY),
+    ca: true,
+  });
   return { name, der, privateKey, publicKey, signer: es256Signer(privateKey) };
 }
 

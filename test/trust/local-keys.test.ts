@@ -11,9 +11,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rotateLocalKek } from '../../cli/keys-local';
-import { call, demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
+import { call, openLocalApp } from '../../node/local';
+import { demoTravellerFlow, seedDemo } from '../../demo/seed';
 import type { App } from '../../server/app';
-import { DEMO_SOURCES } from '../../server/records/demo-records';
+import { DEMO_SOURCES } from '../../demo/records';
 import { FileSecretStore } from '../../server/keys/secrets';
 import { openSqliteStore } from '../../server/store/sqlite';
 import type { KeyView } from '../../server/keys/service';
@@ -61,7 +62,12 @@ test('a new folder gets its KEK and CSCA (0600) and, through the cloud steps, a 
     const keys = await call(app, 'admin', OPERATOR, { action: 'keys' });
     responses.push(JSON.stringify(keys));
     const views = (keys as { data: KeyView[] }).data;
-    expect(views.map((k) => [k.kind, k.status])).toEqual([['csca', 'active'], ['dsc', 'active'], ['ithc-dsc', 'active'], ['trustlist-signer', 'active']]);
+    expect(views.map((k) => [k.kind, k.status])).toEqual([
+      ['csca', 'active'],
+      ['dsc', 'active'],
+      ['ithc-dsc', 'active'],
+      ['trustlist-signer', 'active'],
+    ]);
     const issued = await demoTravellerFlow(app, 'local-keys-traveller', 0);
     responses.push(JSON.stringify(issued));
     expect(issued.kid).toBe(views[2].kid);
@@ -79,7 +85,13 @@ test('reopened, the folder has the same keys: no second CSCA, DSC or person-id k
   const app = await open();
   try {
     const views = ((await call(app, 'admin', OPERATOR, { action: 'keys' })) as { data: KeyView[] }).data;
-    expect(views.map((k) => [k.kind, k.status])).toEqual([['csca', 'active'], ['dsc', 'active'], ['ithc-dsc', 'active'], ['trustlist-signer', 'active'], ['ithc-dsc', 'published']]);
+    expect(views.map((k) => [k.kind, k.status])).toEqual([
+      ['csca', 'active'],
+      ['dsc', 'active'],
+      ['ithc-dsc', 'active'],
+      ['trustlist-signer', 'active'],
+      ['ithc-dsc', 'published'],
+    ]);
     const again = await demoTravellerFlow(app, 'local-keys-traveller', 0);
     expect(again.kid).toBe(views[2].kid);
   } finally {
@@ -95,7 +107,12 @@ test('no private or secret key is in clear in the database, its journal, the oth
       const material = (await app.vault.unwrap(doc.purpose, doc.keyId))!;
       secrets.push({ what: `${doc.purpose}/${doc.keyId}`, bytes: material });
       if (doc.purpose === 'dsc' || doc.purpose === 'ithc-dsc' || doc.purpose === 'trustlist-signer') {
-        secrets.push({ what: `${doc.purpose}/${doc.keyId} d`, bytes: new Uint8Array(Buffer.from(createPrivateKey({ key: Buffer.from(material), format: 'der', type: 'pkcs8' }).export({ format: 'jwk' }).d!, 'base64url')) });
+        secrets.push({
+          what: `${doc.purpose}/${doc.keyId} d`,
+          bytes: new Uint8Array(
+            Buffer.from(createPrivateKey({ key: Buffer.from(material), format: 'der', type: 'pkcs8' }).export({ format: 'jwk' }).d!, 'base64url'),
+          ),
+        });
       }
     }
   } finally {
@@ -108,9 +125,11 @@ test('no private or secret key is in clear in the database, its journal, the oth
   const all = files(data);
   expect(all.some((f) => f.path === 'ithc.sqlite')).toBe(true);
   for (const f of all) {
-    for (const s of secrets) expect({ file: f.path, found: forms(s.bytes).some((form) => f.bytes.includes(form)) ? s.what : null }).toEqual({ file: f.path, found: null });
+    for (const s of secrets)
+      expect({ file: f.path, found: forms(s.bytes).some((form) => f.bytes.includes(form)) ? s.what : null }).toEqual({ file: f.path, found: null });
     // The CSCA's key is in its own 0600 file and nowhere else.
-    if (f.path !== join('secrets', 'csca-key.pem')) expect({ file: f.path, csca: forms(cscaD).some((form) => f.bytes.includes(form)) }).toEqual({ file: f.path, csca: false });
+    if (f.path !== join('secrets', 'csca-key.pem'))
+      expect({ file: f.path, csca: forms(cscaD).some((form) => f.bytes.includes(form)) }).toEqual({ file: f.path, csca: false });
   }
   for (const r of responses) for (const s of secrets) expect(forms(s.bytes).some((form) => Buffer.from(r).includes(form)) ? s.what : null).toBeNull();
   expect(readdirSync(join(data, 'secrets')).sort()).toEqual(['authority-demo-key', 'csca-key.pem', 'csca.pem', KEK_SECRET].sort());
@@ -147,8 +166,16 @@ test('ithc keys rotate-kek re-wraps every key under a new KEK, finishes a rotati
 test('a data folder from before wrapped keys (private keys in clear files) is refused with what to do, not half used', async () => {
   const old = join(dir, 'old');
   mkdirSync(old, { recursive: true, mode: 0o700 });
-  const store = await openSqliteStore(join(old, 'ithc.sqlite'));
-  await store.insert('keys', { _id: 'dsc:AAAAAAAAAAA', kind: 'dsc', kid: 'AAAAAAAAAAA=', certificate: 'MA==', status: 'active', createdAt: 1, secret: 'dsc-aaaa-1' });
+  const store = openSqliteStore(join(old, 'ithc.sqlite'));
+  await store.insert('keys', {
+    _id: 'dsc:AAAAAAAAAAA',
+    kind: 'dsc',
+    kid: 'AAAAAAAAAAA=',
+    certificate: 'MA==',
+    status: 'active',
+    createdAt: 1,
+    secret: 'dsc-aaaa-1',
+  });
   await store.close();
   await expect(openLocalApp(old)).rejects.toThrow(/earlier version.*new data folder/);
 });

@@ -10,7 +10,7 @@ import { KeyStore } from '../../core/keys';
 import { outcomeOf, sealedRecipientKids, type TrustListState } from '../../core/outcome';
 import { authorityKid, p256Spki, sealCode, sealPublicKey } from '../../core/seal';
 import { nodeCrypto } from '../../node/crypto-node';
-import { validateDccSchemaPrecompiled } from '../../cli/dcc-schema-precompiled';
+import { validateDccSchemaPrecompiled } from '../../core/dcc-schema-precompiled';
 import { OlderList, mergeTrust, type TrustSource } from '../../web/verifier';
 import { makeDsc, sampleDcc, signDcc } from '../../bench/fixtures';
 import { trustedKeyFromCertificate } from '../../core/x509';
@@ -19,7 +19,19 @@ const NOW = Math.floor(Date.parse('2025-03-01T00:00:00Z') / 1000);
 const rng = (n: number) => new Uint8Array(randomBytes(n));
 
 function list(over: Partial<TrustListState>): TrustListState {
-  return { kind: 'signed', source: 'list.json', country: 'CN', csca: 'CN=CSCA', version: 3, issuedAt: NOW - 3600, ageSeconds: 3600, maxAge: 172_800, stale: false, kids: [], ...over };
+  return {
+    kind: 'signed',
+    source: 'list.json',
+    country: 'CN',
+    csca: 'CN=CSCA',
+    version: 3,
+    issuedAt: NOW - 3600,
+    ageSeconds: 3600,
+    maxAge: 172_800,
+    stale: false,
+    kids: [],
+    ...over,
+  };
 }
 
 describe('outcomeOf', () => {
@@ -63,7 +75,10 @@ describe('outcomeOf', () => {
     const sealed = sealCode(decodeStages(code).cose!, [{ kid: rkid, publicKey: pub }], rng);
     const v = await verify(sealed, new KeyStore([trustedKeyFromCertificate(dsc.der, { country: dsc.country })]));
     expect(sealedRecipientKids(v)).toEqual([toBase64(rkid)]);
-    expect(outcomeOf(v, { lists: [list({ kids: [kid] })], openingKeys: [] })).toEqual({ verdict: 'cannot-check', missing: [{ kind: 'authority-key', kids: [toBase64(rkid)] }] });
+    expect(outcomeOf(v, { lists: [list({ kids: [kid] })], openingKeys: [] })).toEqual({
+      verdict: 'cannot-check',
+      missing: [{ kind: 'authority-key', kids: [toBase64(rkid)] }],
+    });
     expect(outcomeOf(v, { lists: [], openingKeys: [{ kid: 'b3RoZXJraWQ=' }] }).verdict).toBe('cannot-check');
     // The right kid was tried and did not open it: altered, so invalid.
     expect(outcomeOf(v, { lists: [], openingKeys: [{ kid: toBase64(rkid) }] }).verdict).toBe('invalid');

@@ -17,7 +17,8 @@ import { verifyCode } from '../../core/hcert';
 import { KeyStore } from '../../core/keys';
 import { revocationHash } from '../../core/revocation';
 import { verifyTrustList, type VerifiedTrustList } from '../../core/trustlist';
-import { call, demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
+import { call, openLocalApp } from '../../node/local';
+import { demoTravellerFlow, seedDemo } from '../../demo/seed';
 import { nodeCrypto } from '../../node/crypto-node';
 import type { App } from '../../server/app';
 import { ManualClock } from '../../server/clock';
@@ -58,7 +59,8 @@ afterAll(async () => {
 });
 
 const nowSeconds = () => Math.floor(clock.now() / 1000);
-const verifyList = (envelope: unknown): Promise<VerifiedTrustList> => verifyTrustList(envelope as Record<string, unknown>, { cscas: [csca], now: nowSeconds(), crypto: nodeCrypto });
+const verifyList = (envelope: unknown): Promise<VerifiedTrustList> =>
+  verifyTrustList(envelope as Record<string, unknown>, { cscas: [csca], now: nowSeconds(), crypto: nodeCrypto });
 const published = () => publishSignedTrustList({ keys: app.keys, store: app.store, clock, country: 'CN' });
 
 function get(path: string): RawRequest {
@@ -113,14 +115,22 @@ describe('publication', () => {
     const b = await published();
     expect(b.content.version).toBe(a.content.version);
     expect(b.content.issuedAt).toBe(a.content.issuedAt + 60);
-    const revoked: RevocationHashEntry[] = [{ kid: kidA, type: 'UCI', hash: toBase64(revocationHash('UCI', { uci: first.id, signature: new Uint8Array(64), kty: 'EC' })!) }];
+    const revoked: RevocationHashEntry[] = [
+      { kid: kidA, type: 'UCI', hash: toBase64(revocationHash('UCI', { uci: first.id, signature: new Uint8Array(64), kty: 'EC' })!) },
+    ];
     const c = await publishSignedTrustList({ keys: app.keys, store: app.store, clock, country: 'CN', revocation: { hashList: async () => revoked } });
     expect(c.content.version).toBe(a.content.version + 1);
     // The revocation list it carries makes our certificate REVOKED for a verifier.
     const list = await verifyList(c.envelope);
     expect((await verifyAgainst(list, first.codes.ithc)).errors.map((e) => e.code)).toEqual(['REVOKED']);
     // Revocations for a signing key the list does not carry are left out.
-    const foreign = await publishSignedTrustList({ keys: app.keys, store: app.store, clock, country: 'CN', revocation: { hashList: async () => [{ ...revoked[0], kid: toBase64(new Uint8Array(8)) }] } });
+    const foreign = await publishSignedTrustList({
+      keys: app.keys,
+      store: app.store,
+      clock,
+      country: 'CN',
+      revocation: { hashList: async () => [{ ...revoked[0], kid: toBase64(new Uint8Array(8)) }] },
+    });
     expect(foreign.content.revocation).toEqual([]);
   });
 });

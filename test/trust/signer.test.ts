@@ -90,11 +90,15 @@ describe('only a trust-list signer of the CSCA given', () => {
     expect(await errorCode(verifyTrustList(await signedBy(viaCsr), { cscas: [ca.der], now: NOW, crypto: nodeCrypto }))).toBe('KEY_USAGE_MISMATCH');
   });
 
-  test('a trust-list signer of another CSCA: KID_UNKNOWN; one forged under our CSCA\'s name: SIGNATURE_INVALID', async () => {
+  test("a trust-list signer of another CSCA: KID_UNKNOWN; one forged under our CSCA's name: SIGNATURE_INVALID", async () => {
     const other = makeCa('Other CSCA');
-    expect(await errorCode(verifyTrustList(await signedBy(certified(offline(other), 'trustlist-signer')), { cscas: [ca.der], now: NOW, crypto: nodeCrypto }))).toBe('KID_UNKNOWN');
+    expect(
+      await errorCode(verifyTrustList(await signedBy(certified(offline(other), 'trustlist-signer')), { cscas: [ca.der], now: NOW, crypto: nodeCrypto })),
+    ).toBe('KID_UNKNOWN');
     const forger = makeCa('ITHC CSCA');
-    expect(await errorCode(verifyTrustList(await signedBy(certified(offline(forger), 'trustlist-signer')), { cscas: [ca.der], now: NOW, crypto: nodeCrypto }))).toBe('SIGNATURE_INVALID');
+    expect(
+      await errorCode(verifyTrustList(await signedBy(certified(offline(forger), 'trustlist-signer')), { cscas: [ca.der], now: NOW, crypto: nodeCrypto })),
+    ).toBe('SIGNATURE_INVALID');
   });
 
   test('the signer must be valid now: EXPIRED after its end, NOT_YET_VALID before its start', async () => {
@@ -118,16 +122,26 @@ describe('only a trust-list signer of the CSCA given', () => {
     const c = content(ca, [dsc]);
     const honest = fromBase64(JSON.parse(await signedBy(tls, c)).signed);
     const [, , payload] = (decodeLenient(honest) as Tag).value as Uint8Array[];
-    const prot = encodeStrict(new Map<CborValue, CborValue>([[1, -7], [3, 'application/vnd.ithc.trustlist+cbor'], [4, dsc.kid], [33, tls.der]]));
+    const prot = encodeStrict(
+      new Map<CborValue, CborValue>([
+        [1, -7],
+        [3, 'application/vnd.ithc.trustlist+cbor'],
+        [4, dsc.kid],
+        [33, tls.der],
+      ]),
+    );
     const { sigStructure } = await import('../../core/cose');
     const sig = await tls.signer.sign(sigStructure(prot, payload));
-    const forged = encodeStrict(new Tag([prot, new Map(), payload, sig], 18) as unknown as CborValue);
+    const forged = encodeStrict(new Tag([prot, new Map(), payload, sig], 18));
     expect(await errorCode(verifyTrustList(forged, { cscas: [ca.der], now: NOW, crypto: nodeCrypto }))).toBe('COSE_INVALID');
   });
 
   test('a trust-list signer listed among the signing certificates is left out: it must never verify a health certificate', async () => {
     const c = content(ca, [dsc]);
-    const withSigner: TrustListContent = { ...c, certificates: [...c.certificates, { ...c.certificates[0], kid: tls.kid, certificate: tls.der, usage: ['t', 'v', 'r'] }] };
+    const withSigner: TrustListContent = {
+      ...c,
+      certificates: [...c.certificates, { ...c.certificates[0], kid: tls.kid, certificate: tls.der, usage: ['t', 'v', 'r'] }],
+    };
     const v = await verifyTrustList(await signedBy(tls, withSigner), { cscas: [ca.der], now: NOW, crypto: nodeCrypto });
     expect(v.keys.map((k) => toBase64(k.kid))).toEqual([toBase64(dsc.kid)]);
     expect(v.problems.map((p) => p.code)).toEqual(['ENTRY_MALFORMED']);
@@ -150,7 +164,7 @@ describe('the offline CA', () => {
     expect(t.keyUsage! & 1).toBe(1);
   });
 
-  test('validity: the default for the profile, never past the CSCA\'s end; days outside the profile\'s range are refused', () => {
+  test("validity: the default for the profile, never past the CSCA's end; days outside the profile's range are refused", () => {
     const d = parseCertificate(certified(offline(ca), 'dsc').der);
     expect(d.notAfter - d.notBefore).toBe(730 * 86_400 + 3600);
     const nearEnd = T0 + 3649 * DAY;
@@ -160,10 +174,12 @@ describe('the offline CA', () => {
     expect(() => certified(offline(ca), 'dsc', { now: nearEnd + DAY / 2 })).toThrow(/too soon/);
   });
 
-  test('refuses a request for another country, one without a CN, one with a bad signature, and the CSCA\'s own key', () => {
+  test("refuses a request for another country, one without a CN, one with a bad signature, and the CSCA's own key", () => {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     expect(() => certifyRequest(offline(ca), buildCsr({ C: 'FR', CN: 'x' }, publicKey, privateKey), { profile: 'dsc', now: T0 })).toThrow(/country FR/);
-    expect(() => certifyRequest(offline(ca), buildCsr({ C: 'CN', O: 'ITHC', CN: '' }, publicKey, privateKey), { profile: 'dsc', now: T0 })).toThrow(/no common name/);
+    expect(() => certifyRequest(offline(ca), buildCsr({ C: 'CN', O: 'ITHC', CN: '' }, publicKey, privateKey), { profile: 'dsc', now: T0 })).toThrow(
+      /no common name/,
+    );
     const tampered = buildCsr({ C: 'CN', CN: 'ITHC DSC 3' }, publicKey, privateKey);
     tampered[tampered.length - 5] ^= 1;
     expect(() => certifyRequest(offline(ca), tampered, { profile: 'dsc', now: T0 })).toThrow(CsrError);
@@ -175,7 +191,7 @@ describe('the offline CA', () => {
     expect(() => parseCsr('-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----')).toThrow(/CERTIFICATE REQUEST/);
   });
 
-  test('createCsca makes a CA certificate; loadOfflineCa refuses a key that is not the certificate\'s', () => {
+  test("createCsca makes a CA certificate; loadOfflineCa refuses a key that is not the certificate's", () => {
     const made = createCsca({ country: 'CN', organisation: 'ITHC', now: T0 });
     const c = parseCertificate(made.certificate);
     expect(c.ca).toBe(true);

@@ -27,7 +27,7 @@ import { nodeCrypto } from '../../node/crypto-node';
 import { certifyRequest } from '../../server/keys/ca';
 import { buildCsr, csrPem } from '../../server/keys/csr';
 import { publishSignedSourceList, sourceListEntry, SOURCE_LIST_VERSION_DOC } from '../../server/trust/source-list';
-import { DEMO_SOURCES } from '../../server/records/demo-records';
+import { DEMO_SOURCES } from '../../demo/records';
 import { readIthc, ithcToCbor } from '../../core/ithc';
 import { exampleCertificate, SOURCES } from '../ithc/fixtures';
 import { T0, content, es256Signer, issueDsc, makeCa, type Ca } from './fixtures';
@@ -46,10 +46,20 @@ beforeAll(() => {
   ca = makeCa();
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const csr = buildCsr({ C: 'CN', O: 'ITHC', CN: 'ITHC Trust List Signer' }, publicKey, privateKey);
-  signer = { der: certifyRequest({ certificate: ca.der, privateKey: ca.privateKey }, csrPem(csr), { profile: 'trustlist-signer', now: T0 }), signer: es256Signer(privateKey) };
+  signer = {
+    der: certifyRequest({ certificate: ca.der, privateKey: ca.privateKey }, csrPem(csr), { profile: 'trustlist-signer', now: T0 }),
+    signer: es256Signer(privateKey),
+  };
 });
 
-const listContent = (over: Partial<SourceListContent> = {}): SourceListContent => ({ version: 3, issuedAt: T0 / 1000, maxAge: 7 * 86_400, country: 'CN', sources: ENTRIES, ...over });
+const listContent = (over: Partial<SourceListContent> = {}): SourceListContent => ({
+  version: 3,
+  issuedAt: T0 / 1000,
+  maxAge: 7 * 86_400,
+  country: 'CN',
+  sources: ENTRIES,
+  ...over,
+});
 
 async function signed(c = listContent(), by = signer): Promise<string> {
   return JSON.stringify(sourceListEnvelope(await signSourceList(c, { certificate: by.der, signer: by.signer }, ca.der), c));
@@ -76,7 +86,9 @@ describe('signing and verifying', () => {
   });
 
   test('neither list can be passed off as the other: each is refused under the other content type', async () => {
-    const trust = JSON.stringify(trustListEnvelope(await signTrustList(content(ca, [issueDsc(ca)]), { certificate: signer.der, signer: signer.signer }), content(ca, [])));
+    const trust = JSON.stringify(
+      trustListEnvelope(await signTrustList(content(ca, [issueDsc(ca)]), { certificate: signer.der, signer: signer.signer }), content(ca, [])),
+    );
     // The trust list's envelope relabelled as a source list, and the bare COSE of each given to the other's reader.
     const relabelled = JSON.stringify({ ...JSON.parse(trust), format: 'ithc-sourcelist' });
     expect(await errorCode(verifySourceList(relabelled, { cscas: [ca.der], now: NOW, crypto: nodeCrypto }))).toBe('COSE_INVALID');
@@ -92,7 +104,9 @@ describe('signing and verifying', () => {
     const other = makeCa('Other CSCA');
     expect(await errorCode(verifySourceList(await signed(), { cscas: [other.der], now: NOW, crypto: nodeCrypto }))).toBe('KID_UNKNOWN');
     const dsc = issueDsc(ca);
-    expect(await errorCode(verifySourceList(await signed(listContent(), { der: dsc.der, signer: dsc.signer }), { cscas: [ca.der], now: NOW, crypto: nodeCrypto }))).toBe('KEY_USAGE_MISMATCH');
+    expect(
+      await errorCode(verifySourceList(await signed(listContent(), { der: dsc.der, signer: dsc.signer }), { cscas: [ca.der], now: NOW, crypto: nodeCrypto })),
+    ).toBe('KEY_USAGE_MISMATCH');
   });
 
   test('an altered payload fails the signature; a malformed entry is left out with a warning, the rest used', async () => {
@@ -106,9 +120,15 @@ describe('signing and verifying', () => {
 
     // A list whose second entry has a name in Latin script with Chinese in it: signed as it is (by the CSCA, bypassing the publisher's checks).
     const m = decodeLenient(encodeSourceListPayload(listContent())) as Map<CborValue, CborValue>;
-    ((m.get('sources') as Map<CborValue, CborValue>[])[1]).set('nameLatin', '东城 clinic');
+    (m.get('sources') as Map<CborValue, CborValue>[])[1].set('nameLatin', '东城 clinic');
     const p = encodeStrict(m);
-    const protectedBytes = encodeStrict(new Map<CborValue, CborValue>([[1, -7], [3, 'application/vnd.ithc.sourcelist+cbor'], [4, kidFromCertificate(ca.der)]]));
+    const protectedBytes = encodeStrict(
+      new Map<CborValue, CborValue>([
+        [1, -7],
+        [3, 'application/vnd.ithc.sourcelist+cbor'],
+        [4, kidFromCertificate(ca.der)],
+      ]),
+    );
     const { sigStructure } = await import('../../core/cose');
     const cose = encodeStrict(new Tag([protectedBytes, new Map(), p, await ca.signer.sign(sigStructure(protectedBytes, p))], 18));
     const v = await verifySourceList(cose, { cscas: [ca.der], now: NOW, crypto: nodeCrypto });
@@ -149,7 +169,7 @@ describe('what verifiers show', () => {
     expect(sourceLabel({ code: 999 }, undefined, 'zh')).toContain('999');
   });
 
-  test('the sources a certificate names by code, and whether a record lies within a source\'s validity', () => {
+  test("the sources a certificate names by code, and whether a record lies within a source's validity", () => {
     const cert = readIthc(ithcToCbor(exampleCertificate())).certificate!;
     expect(sourcesOfCertificate(cert, dir).map((e) => e.code)).toEqual([ENTRIES[0].code, ENTRIES[1].code]);
     expect(sourceValidAt(lab, lab.validFrom!)).toBe(true);
@@ -165,11 +185,24 @@ describe('publication from the sources collection', () => {
     const clock = new ManualClock(T0);
     // The key service's two answers the publisher uses: the CSCA's certificate, and the signer's certificate and private key (a KeyObject).
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const der = certifyRequest({ certificate: ca.der, privateKey: ca.privateKey }, csrPem(buildCsr({ C: 'CN', O: 'ITHC', CN: 'ITHC Trust List Signer 2' }, publicKey, privateKey)), { profile: 'trustlist-signer', now: T0 });
+    const der = certifyRequest(
+      { certificate: ca.der, privateKey: ca.privateKey },
+      csrPem(buildCsr({ C: 'CN', O: 'ITHC', CN: 'ITHC Trust List Signer 2' }, publicKey, privateKey)),
+      { profile: 'trustlist-signer', now: T0 },
+    );
     const keys = { cscaCertificate: async () => ca.der, trustListSigner: async () => ({ certificate: der, privateKey }) } as unknown as KeyService;
-    for (const s of DEMO_SOURCES) await store.insert('sources', { ...s, accepts: [...s.accepts] } as never);
-    await store.insert('sources', { _id: 'lab-abroad', name: 'Labor Berlin', type: 'lab', country: 'DE', accepts: ['naat', 'igg'], active: true } as never);
-    await store.insert('sources', { _id: 'lab-bad-latin', name: '某实验室', type: 'lab', country: 'CN', accepts: ['naat'], active: true, code: 9001, nameLatin: '某 lab' } as never);
+    for (const s of DEMO_SOURCES) await store.insert('sources', { ...s, accepts: [...s.accepts] });
+    await store.insert('sources', { _id: 'lab-abroad', name: 'Labor Berlin', type: 'lab', country: 'DE', accepts: ['naat', 'igg'], active: true });
+    await store.insert('sources', {
+      _id: 'lab-bad-latin',
+      name: '某实验室',
+      type: 'lab',
+      country: 'CN',
+      accepts: ['naat'],
+      active: true,
+      code: 9001,
+      nameLatin: '某 lab',
+    });
 
     const first = await publishSignedSourceList({ keys, store, clock, country: 'CN' });
     const v = await verifySourceList(JSON.stringify(first.envelope), { cscas: [ca.der], now: T0 / 1000, crypto: nodeCrypto });

@@ -50,11 +50,18 @@ async function envelopeText(c: TrustListContent, signer = ca): Promise<string> {
 }
 
 /** Signs an arbitrary payload map with the CSCA, as a faulty or hostile publisher with the key could. */
-async function signRaw(payload: Map<CborValue, CborValue>, header: Array<[number, CborValue]> = [[1, -7], [3, TRUST_LIST_CONTENT_TYPE], [4, kidFromCertificate(ca.der)]]): Promise<Uint8Array> {
+async function signRaw(
+  payload: Map<CborValue, CborValue>,
+  header: Array<[number, CborValue]> = [
+    [1, -7],
+    [3, TRUST_LIST_CONTENT_TYPE],
+    [4, kidFromCertificate(ca.der)],
+  ],
+): Promise<Uint8Array> {
   const p = encodeStrict(payload);
   const prot = encodeStrict(new Map<CborValue, CborValue>(header));
   const sig = await ca.signer.sign(sigStructure(prot, p));
-  return encodeStrict(new Tag([prot, new Map(), p, sig], 18) as unknown as CborValue);
+  return encodeStrict(new Tag([prot, new Map(), p, sig], 18));
 }
 
 describe('a list signed by the CSCA', () => {
@@ -85,13 +92,35 @@ describe('a list signed by the CSCA', () => {
   test('codes signed by a listed DSC verify with the keys it yields; its revocation list makes one REVOKED', async () => {
     const input = exampleCertificate();
     const dsc1 = ithcDsc;
-    const signed = await signCode({ format: 'ithc', content: ithcToCbor(input), iss: 'CN', iat: NOW - 60, exp: NOW + 86_400, kid: dsc1.kid, signer: dsc1.signer });
+    const signed = await signCode({
+      format: 'ithc',
+      content: ithcToCbor(input),
+      iss: 'CN',
+      iat: NOW - 60,
+      exp: NOW + 86_400,
+      kid: dsc1.kid,
+      signer: dsc1.signer,
+    });
     const hash = revocationHash('UCI', { uci: input.id, signature: signed.signature, kty: 'EC' })!;
     const other = revocationHash('UCI', { uci: 'URN:UVCI:01:CN:SOMEONEELSE#X', signature: signed.signature, kty: 'EC' })!;
-    const withRevocation = await verifyTrustList(await envelopeText(content(ca, [dsc1], { revocation: [{ kid: dsc1.kid, type: 'UCI', hash }] })), { cscas: [ca.der], now: NOW, crypto: nodeCrypto });
-    const withoutIt = await verifyTrustList(await envelopeText(content(ca, [dsc1], { revocation: [{ kid: dsc1.kid, type: 'UCI', hash: other }] })), { cscas: [ca.der], now: NOW, crypto: nodeCrypto });
+    const withRevocation = await verifyTrustList(await envelopeText(content(ca, [dsc1], { revocation: [{ kid: dsc1.kid, type: 'UCI', hash }] })), {
+      cscas: [ca.der],
+      now: NOW,
+      crypto: nodeCrypto,
+    });
+    const withoutIt = await verifyTrustList(await envelopeText(content(ca, [dsc1], { revocation: [{ kid: dsc1.kid, type: 'UCI', hash: other }] })), {
+      cscas: [ca.der],
+      now: NOW,
+      crypto: nodeCrypto,
+    });
     expect(withRevocation.revocationEntries).toHaveLength(1);
-    const opts = (list: typeof withRevocation) => ({ keys: new KeyStore(list.keys), now: NOW, crypto: nodeCrypto, validateDccSchema, revocation: list.revocation });
+    const opts = (list: typeof withRevocation) => ({
+      keys: new KeyStore(list.keys),
+      now: NOW,
+      crypto: nodeCrypto,
+      validateDccSchema,
+      revocation: list.revocation,
+    });
     const revoked = await verifyCode(signed.code, opts(withRevocation));
     expect(revoked.errors.map((e) => e.code)).toEqual(['REVOKED']);
     const fine = await verifyCode(signed.code, opts(withoutIt));
@@ -107,7 +136,15 @@ describe('one signing certificate per format: an ITHC1 code relabelled HC1: veri
     const opts = (keys: KeyStore) => ({ keys, now: NOW, crypto: nodeCrypto, validateDccSchema });
     const codes = (e: { errors: Array<{ code: string }> }) => e.errors.map((x) => x.code);
     const both = new KeyStore(list.keys);
-    const ithc = await signCode({ format: 'ithc', content: ithcToCbor(input), iss: 'CN', iat: NOW - 60, exp: NOW + 86_400, kid: ithcDsc.kid, signer: ithcDsc.signer });
+    const ithc = await signCode({
+      format: 'ithc',
+      content: ithcToCbor(input),
+      iss: 'CN',
+      iat: NOW - 60,
+      exp: NOW + 86_400,
+      kid: ithcDsc.kid,
+      signer: ithcDsc.signer,
+    });
     expect((await verifyCode(ithc.code, opts(both))).valid).toBe(true);
     // Relabelled: the same base45 under HC1: carries no DCC.
     const relabelled = 'HC1:' + ithc.code.slice(ithc.code.indexOf(':') + 1);
@@ -118,12 +155,54 @@ describe('one signing certificate per format: an ITHC1 code relabelled HC1: veri
     const impostor = new KeyStore([{ ...list.keys[0], kid: ithcDsc.kid }]);
     expect(codes(await verifyCode(relabelled, opts(impostor)))).toEqual(['SIGNATURE_INVALID']);
     // An ITHC1 code signed by a DCC signer, and an HC1 code signed by the ITHC signer: KEY_USAGE_MISMATCH.
-    const byDcc = await signCode({ format: 'ithc', content: ithcToCbor(input), iss: 'CN', iat: NOW - 60, exp: NOW + 86_400, kid: dsc1.kid, signer: dsc1.signer });
+    const byDcc = await signCode({
+      format: 'ithc',
+      content: ithcToCbor(input),
+      iss: 'CN',
+      iat: NOW - 60,
+      exp: NOW + 86_400,
+      kid: dsc1.kid,
+      signer: dsc1.signer,
+    });
     expect(codes(await verifyCode(byDcc.code, opts(both)))).toEqual(['KEY_USAGE_MISMATCH']);
-    const dcc = { ver: '1.3.0', nam: { fn: 'Zhang', fnt: 'ZHANG', gn: 'San', gnt: 'SAN' }, dob: '1990-01-01', v: [{ tg: '840539006', vp: '1119349007', mp: 'EU/1/20/1528', ma: 'ORG-100030215', dn: 1, sd: 2, dt: '2021-05-01', co: 'CN', is: 'ITHC', ci: 'URN:UVCI:01:CN:TEST#1' }] };
-    const byIthc = await signCode({ format: 'dcc', content: dccToCbor(dcc as never), iss: 'CN', iat: NOW - 60, exp: NOW + 86_400, kid: ithcDsc.kid, signer: ithcDsc.signer });
+    const dcc = {
+      ver: '1.3.0',
+      nam: { fn: 'Zhang', fnt: 'ZHANG', gn: 'San', gnt: 'SAN' },
+      dob: '1990-01-01',
+      v: [
+        {
+          tg: '840539006',
+          vp: '1119349007',
+          mp: 'EU/1/20/1528',
+          ma: 'ORG-100030215',
+          dn: 1,
+          sd: 2,
+          dt: '2021-05-01',
+          co: 'CN',
+          is: 'ITHC',
+          ci: 'URN:UVCI:01:CN:TEST#1',
+        },
+      ],
+    };
+    const byIthc = await signCode({
+      format: 'dcc',
+      content: dccToCbor(dcc),
+      iss: 'CN',
+      iat: NOW - 60,
+      exp: NOW + 86_400,
+      kid: ithcDsc.kid,
+      signer: ithcDsc.signer,
+    });
     expect(codes(await verifyCode(byIthc.code, opts(both)))).toEqual(['KEY_USAGE_MISMATCH']);
-    const byDccSigner = await signCode({ format: 'dcc', content: dccToCbor(dcc as never), iss: 'CN', iat: NOW - 60, exp: NOW + 86_400, kid: dsc1.kid, signer: dsc1.signer });
+    const byDccSigner = await signCode({
+      format: 'dcc',
+      content: dccToCbor(dcc),
+      iss: 'CN',
+      iat: NOW - 60,
+      exp: NOW + 86_400,
+      kid: dsc1.kid,
+      signer: dsc1.signer,
+    });
     expect((await verifyCode(byDccSigner.code, opts(both))).valid).toBe(true);
   });
 });
@@ -194,7 +273,7 @@ describe('what is not trusted', () => {
     expect(v.problems.map((p) => p.code)).toEqual(['CHAIN_INVALID']);
   });
 
-  test('an entry whose kid is not its certificate\'s is left out with KID_MISMATCH; a malformed revocation is left out too', async () => {
+  test("an entry whose kid is not its certificate's is left out with KID_MISMATCH; a malformed revocation is left out too", async () => {
     const c = content(ca, [dsc1, dsc2]);
     const payload = new Map<CborValue, CborValue>([
       ['format', 'ithc-trustlist'],
@@ -206,11 +285,28 @@ describe('what is not trusted', () => {
       [
         'certificates',
         [
-          new Map<CborValue, CborValue>([['kid', dsc2.kid], ['country', 'CN'], ['certificate', dsc1.der]]),
-          new Map<CborValue, CborValue>([['kid', dsc2.kid], ['country', 'CN'], ['certificate', dsc2.der]]),
+          new Map<CborValue, CborValue>([
+            ['kid', dsc2.kid],
+            ['country', 'CN'],
+            ['certificate', dsc1.der],
+          ]),
+          new Map<CborValue, CborValue>([
+            ['kid', dsc2.kid],
+            ['country', 'CN'],
+            ['certificate', dsc2.der],
+          ]),
         ],
       ],
-      ['revocation', [new Map<CborValue, CborValue>([['kid', dsc2.kid], ['type', 'UCI'], ['hash', new Uint8Array(15)]])]],
+      [
+        'revocation',
+        [
+          new Map<CborValue, CborValue>([
+            ['kid', dsc2.kid],
+            ['type', 'UCI'],
+            ['hash', new Uint8Array(15)],
+          ]),
+        ],
+      ],
     ]);
     const v = await verifyTrustList(await signRaw(payload), { cscas: [ca.der], now: NOW, crypto: nodeCrypto });
     expect(v.keys.map((k) => toBase64(k.kid))).toEqual([toBase64(dsc2.kid)]);
@@ -220,11 +316,24 @@ describe('what is not trusted', () => {
 
   test('a COSE_Sign1 by the CSCA without the trust-list content type is not a trust list', async () => {
     const payload = new Map<CborValue, CborValue>([['format', 'ithc-trustlist']]);
-    expect(await errorCode(verifyTrustList(await signRaw(payload, [[1, -7], [4, kidFromCertificate(ca.der)]]), { cscas: [ca.der], now: NOW, crypto: nodeCrypto }))).toBe('COSE_INVALID');
+    expect(
+      await errorCode(
+        verifyTrustList(
+          await signRaw(payload, [
+            [1, -7],
+            [4, kidFromCertificate(ca.der)],
+          ]),
+          { cscas: [ca.der], now: NOW, crypto: nodeCrypto },
+        ),
+      ),
+    ).toBe('COSE_INVALID');
   });
 
   test('signed content that is not a trust list: SCHEMA_INVALID', async () => {
-    const payload = new Map<CborValue, CborValue>([['format', 'ithc-trustlist'], ['version', -1]]);
+    const payload = new Map<CborValue, CborValue>([
+      ['format', 'ithc-trustlist'],
+      ['version', -1],
+    ]);
     expect(await errorCode(verifyTrustList(await signRaw(payload), { cscas: [ca.der], now: NOW, crypto: nodeCrypto }))).toBe('SCHEMA_INVALID');
   });
 

@@ -89,12 +89,42 @@ const wasmAsked = () => asked.filter((p) => p.endsWith('.wasm'));
  * it in a loop. ImageMagick writes the photo's luma as raw bytes; the chroma planes are neutral.
  */
 function photoVideo(name: string, qrSide: number): string {
-  const raw = execFileSync(CONVERT, [
-    '-size', '640x480', 'xc:#cfc8b8',
-    '(', join(demo.out, 'qr-ithc.png'), '-resize', `${qrSide}x${qrSide}`, '-bordercolor', 'white', '-border', '24', '-background', '#cfc8b8', '-rotate', '5', ')',
-    '-gravity', 'center', '-composite', '-blur', '0x0.8', '-attenuate', '0.25', '+noise', 'Gaussian',
-    '-colorspace', 'Gray', '-depth', '8', 'gray:-',
-  ], { maxBuffer: 1 << 22 });
+  const raw = execFileSync(
+    CONVERT,
+    [
+      '-size',
+      '640x480',
+      'xc:#cfc8b8',
+      '(',
+      join(demo.out, 'qr-ithc.png'),
+      '-resize',
+      `${qrSide}x${qrSide}`,
+      '-bordercolor',
+      'white',
+      '-border',
+      '24',
+      '-background',
+      '#cfc8b8',
+      '-rotate',
+      '5',
+      ')',
+      '-gravity',
+      'center',
+      '-composite',
+      '-blur',
+      '0x0.8',
+      '-attenuate',
+      '0.25',
+      '+noise',
+      'Gaussian',
+      '-colorspace',
+      'Gray',
+      '-depth',
+      '8',
+      'gray:-',
+    ],
+    { maxBuffer: 1 << 22 },
+  );
   expect(raw.length).toBe(640 * 480);
   const chroma = Buffer.alloc((640 / 2) * (480 / 2) * 2, 128);
   const frame = Buffer.concat([Buffer.from('FRAME\n'), raw, chroma]);
@@ -110,7 +140,10 @@ beforeAll(async () => {
   execFileSync(process.execPath, [join(ROOT, 'scripts/web-build.mjs'), '--out', webDir], { stdio: 'pipe' });
   demo = await runDemo('web-scan');
   execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '3', '-l', '3', join(demo.out, 'certificate.pdf'), join(work, 'page')]);
-  page3 = join(work, readdirSync(work).find((f) => f.startsWith('page') && f.endsWith('.png'))!);
+  page3 = join(
+    work,
+    readdirSync(work).find((f) => f.startsWith('page') && f.endsWith('.png'))!,
+  );
 
   const log = async (req: { path: string }) => {
     asked.push(req.path);
@@ -163,13 +196,17 @@ describe('reading codes in the web verifier', () => {
     expect(wasmAsked()).toHaveLength(1);
   });
 
-  it('the paper certificate as a PDF: the ITHC code of page 1 first, then page 3\'s three', async () => {
+  it("the paper certificate as a PDF: the ITHC code of page 1 first, then page 3's three", async () => {
     await page.click('#clear');
     await page.setInputFiles('#image-file', join(demo.out, 'certificate.pdf'));
     const items = await listed(page);
     expect(items).toHaveLength(4);
     expect(items[0].text).toMatch(/page 1, code 1/);
-    expect(items.slice(1).map((i) => i.text)).toEqual([expect.stringMatching(/page 3, code 1/), expect.stringMatching(/page 3, code 2/), expect.stringMatching(/page 3, code 3/)]);
+    expect(items.slice(1).map((i) => i.text)).toEqual([
+      expect.stringMatching(/page 3, code 1/),
+      expect.stringMatching(/page 3, code 2/),
+      expect.stringMatching(/page 3, code 3/),
+    ]);
     expect(await readVerdict(page)).toEqual({ valid: 'true', code: demo.certificate.codes.ithc });
   });
 
@@ -178,7 +215,11 @@ describe('reading codes in the web verifier', () => {
       const file = join(work, `not-${name}`);
       writeFileSync(file, 'Dear officer, the code is below.\n');
       await page.click('#clear');
-      await page.setInputFiles('#image-file', { name, mimeType: name.endsWith('.pdf') ? 'application/pdf' : name.endsWith('.png') ? 'image/png' : 'text/plain', buffer: readFileSync(file) });
+      await page.setInputFiles('#image-file', {
+        name,
+        mimeType: name.endsWith('.pdf') ? 'application/pdf' : name.endsWith('.png') ? 'image/png' : 'text/plain',
+        buffer: readFileSync(file),
+      });
       expect({ name, status: await status(page) }).toEqual({ name, status: expect.stringMatching(/not an image or a PDF/) });
       expect(await page.isHidden('#result')).toBe(true);
     }
@@ -204,7 +245,7 @@ describe('reading codes in the web verifier', () => {
     }
   });
 
-  it('offline after one scan: a reload reads images still (the decoder from the service worker\'s cache)', async () => {
+  it("offline after one scan: a reload reads images still (the decoder from the service worker's cache)", async () => {
     await context.setOffline(true);
     try {
       await page.reload();
@@ -254,7 +295,7 @@ describe('an update of the page', () => {
   });
 });
 
-describe('the camera (Chromium\'s fake device playing a photo of the printed code, 640×480)', () => {
+describe("the camera (Chromium's fake device playing a photo of the printed code, 640×480)", () => {
   it.each([
     ['far', 260],
     ['middle', 340],

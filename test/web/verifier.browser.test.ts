@@ -22,16 +22,20 @@ import { qrPng } from '../../node/qr-image';
 import type { App } from '../../server/app';
 import type { CertificateView } from '../../server/functions/definitions';
 import { createGateway } from '../../server/gateway';
-import { DEMO_PARTNER_RULES, demoAuthorityPrivateKeyPem, demoAuthorityPublicKey } from '../../server/partners/demo';
+import { DEMO_PARTNER_RULES, demoAuthorityPrivateKeyPem, demoAuthorityPublicKey } from '../../demo/partner';
 import { renderCertificatePdf } from '../../server/pdf/certificate-pdf';
 import { appRoutes, webVerifierRoute } from '../../server/routes';
 import { publishDscList } from '../../server/trust/dsc-list';
 import { publishAppTrustList } from '../../server/trust/signed-list';
 import { publishAppSourceList } from '../../server/trust/source-list';
-import { DEMO_SOURCES } from '../../server/records/demo-records';
-import { demoTravellerFlow, openLocalApp, seedDemo } from '../../node/local';
+import { DEMO_SOURCES } from '../../demo/records';
+import { openLocalApp } from '../../node/local';
+import { demoTravellerFlow, seedDemo } from '../../demo/seed';
 import { randomBytes } from 'node:crypto';
 import { testWithTestdata, testdataPath } from '../support/testdata';
+import { LANGS, codedLabel, format, formatDuration, textDirection } from '../../core/view';
+import { label } from '../../core/valuesets';
+import { CHROME } from '../../web/i18n';
 
 const ROOT = resolve(__dirname, '../..');
 const PREVIEW = join(ROOT, '.preview');
@@ -91,6 +95,17 @@ async function verifyPasted(code: string): ReturnType<typeof readVerdict> {
   return readVerdict();
 }
 
+/** The summary's lines as the page shows them: line key, text, and the raw value beside it. */
+async function summaryLines(): Promise<Array<{ key: string; text: string; value: string }>> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('#summary dd[data-line]')].map((d) => ({
+      key: d.dataset.line!,
+      text: d.textContent ?? '',
+      value: d.dataset.value ?? '',
+    })),
+  );
+}
+
 async function readVerdict(): Promise<{ valid: string; verdict: string; text: string; codes: string[]; missing: string[]; trust: string }> {
   await page.waitForSelector('#result:not([hidden]) #verdict[data-valid]');
   return page.evaluate(() => {
@@ -121,14 +136,17 @@ beforeAll(async () => {
   file('sources-signed.json', JSON.stringify((await publishAppSourceList(app)).envelope));
   file('csca.der', await app.keys.cscaCertificate());
   file('qr-ithc.png', qrPng(view.codes.ithc, { scale: 6 }));
-  file('certificate.pdf', (await renderCertificatePdf({ ithc: view.codes.ithc, dcc: view.codes.dcc, links: { trustList: 'x', webVerifier: 'y' }, printedAt: app.clock.now() })).bytes);
+  file(
+    'certificate.pdf',
+    (await renderCertificatePdf({ ithc: view.codes.ithc, dcc: view.codes.dcc, links: { trustList: 'x', webVerifier: 'y' }, printedAt: app.clock.now() })).bytes,
+  );
   const authorityPem = await demoAuthorityPrivateKeyPem(app);
   file('authority-demo-key.pem', authorityPem);
   const pub = demoAuthorityPublicKey(authorityPem);
   const sign1 = decodeStages(view.codes.ithc).cose!;
   files.sealed = sealCode(sign1, [{ kid: pub.kid, publicKey: pub.spki }], (n) => new Uint8Array(randomBytes(n)));
   // Another authority's key: the demo code is not sealed to it.
-  file('other-key.pem', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+  file('other-key.pem', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
   file('rules-sg.json', JSON.stringify(DEMO_PARTNER_RULES));
 
   // Counts what the server sends for the page's files during the first visit (compressed bytes as sent).
@@ -147,7 +165,15 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     chromiumSandbox: false,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1100, height: 900 },
     locale: 'en-GB',
   });
@@ -173,14 +199,20 @@ afterAll(async () => {
 describe('the web verifier in Chromium', () => {
   it('the first visit transfers at most 700 KB (compressed), fetches no pdf.js, and every file comes compressed', async () => {
     const budget = 700 * 1024;
-    process.stdout.write(`first visit: ${firstVisit.browserBytes} bytes as Chromium counted them, ${firstVisit.servedBytes} bytes of page files sent (budget ${budget})\n`);
+    process.stdout.write(
+      `first visit: ${firstVisit.browserBytes} bytes as Chromium counted them, ${firstVisit.servedBytes} bytes of page files sent (budget ${budget})\n`,
+    );
     expect(firstVisit.browserBytes).toBeGreaterThan(0);
     expect(firstVisit.browserBytes).toBeLessThanOrEqual(budget);
     expect(firstVisit.servedBytes).toBeLessThanOrEqual(budget);
     expect(firstVisit.served.filter((p) => /pdf/.test(p))).toEqual([]);
     const built = JSON.parse(readFileSync(join(work, 'web', 'build.json'), 'utf8')) as { files: Record<string, number> };
     const app = Object.keys(built.files).find((f) => f === 'app.js')!;
-    for (const [encoding, expected] of [['br', 'br'], ['gzip', 'gzip'], ['gzip;q=0, identity', undefined]] as const) {
+    for (const [encoding, expected] of [
+      ['br', 'br'],
+      ['gzip', 'gzip'],
+      ['gzip;q=0, identity', undefined],
+    ] as const) {
       const res = await fetch(`${base}/verify/${app}`, { headers: { 'accept-encoding': encoding } });
       expect(res.headers.get('content-encoding') ?? undefined).toBe(expected);
       expect(res.headers.get('vary')).toBe('Accept-Encoding');
@@ -198,7 +230,9 @@ describe('the web verifier in Chromium', () => {
     expect(status).toContain(`served by this deployment (${new URL(base).origin})`);
     const r = await verifyPasted(view.codes.ithc);
     expect(r).toMatchObject({ valid: 'true', verdict: 'valid' });
-    expect(r.trust).toMatch(/^Trust list: CN signed list version \d+ \(CSCA "[^"]+"\), issued .*, .* old, maximum age 2 d 0 h$/);
+    expect(r.trust).toMatch(
+      new RegExp(`^Trust list: CN signed list version \\d+ \\(CSCA "[^"]+"\\), issued .* UTC, .* old, maximum age ${formatDuration('en', 2 * 86400)}$`),
+    );
     await shot('deployment-trust');
   });
 
@@ -217,18 +251,20 @@ describe('the web verifier in Chromium', () => {
   it('a valid code pasted: VALID, with the name, date of birth and document number', async () => {
     await settings();
     await page.setInputFiles('#trust-file', files['trustlist.json']);
-    await page.waitForFunction(() => /signing certificates loaded/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    await page.waitForFunction(() => /signing certificates? loaded/.test(document.getElementById('trust-status')!.textContent ?? ''));
     const r = await verifyPasted(view.codes.ithc);
     const h = view.certificate.holder as Record<string, string>;
     expect(r.valid).toBe('true');
     expect(r.text).toMatch(/✓ VALID/);
     expect(await page.textContent('#holder-name')).toContain(`${h.surname}${h.givenName}`);
-    expect(await page.textContent('#holder-dob')).toBe(h.dateOfBirth);
-    expect(await page.textContent('#holder-document')).toBe(h.documentNumber);
-    // The issuer travels as a code; the officer reads its name, in the page's language.
-    expect(await page.textContent('#details-body')).toContain('National Health Commission of the PRC (CN)');
+    // The date of birth in the page's language; the date itself beside it for programs.
+    expect(await page.getAttribute('#holder-dob', 'data-value')).toBe(h.dateOfBirth);
+    expect(await page.textContent('#holder-dob')).toContain(h.dateOfBirth.slice(0, 4));
+    expect(await page.textContent('#holder-document')).toContain(h.documentNumber);
+    // The issuer travels as a code; the officer reads its name, in the page's language, in the summary.
+    expect(await page.textContent('[data-line="issuer.name"]')).toBe('National Health Commission of the PRC');
     await page.selectOption('#lang', 'zh');
-    await page.waitForFunction(() => /中华人民共和国国家卫生健康委员会/.test(document.getElementById('details-body')!.textContent ?? ''));
+    await page.waitForFunction(() => /中华人民共和国国家卫生健康委员会/.test(document.getElementById('summary')!.textContent ?? ''));
     await page.selectOption('#lang', 'en');
     await shot('valid');
   });
@@ -242,6 +278,38 @@ describe('the web verifier in Chromium', () => {
     // Nothing of an unverified payload is shown as the holder's.
     expect(await page.$('#holder-name')).toBeNull();
     await shot('tampered');
+  });
+
+  it("the summary on top of a valid ITHC code: every test, antibody test and vaccination, in the officer's words", async () => {
+    const r = await verifyPasted(view.codes.ithc);
+    expect(r.verdict).toBe('valid');
+    const lines = await summaryLines();
+    const c = view.certificate as unknown as { tests: unknown[]; antibodyTests: unknown[]; vaccinations: Array<{ doseNumber: number; totalDoses: number }> };
+    expect(lines.filter((l) => l.key === 'test.type')).toHaveLength(c.tests.length);
+    expect(lines.filter((l) => l.key === 'antibody.result')).toHaveLength(c.antibodyTests.length);
+    expect(lines.filter((l) => l.key === 'vaccination.dose').map((l) => l.text)).toEqual(
+      c.vaccinations.map((v) => format('en', 'value.dose', { n: v.doseNumber, m: v.totalDoses })),
+    );
+    // Coded values read as words of the catalogue, the code kept beside them for programs.
+    for (const l of lines.filter((x) => ['test.type', 'test.result'].includes(x.key)))
+      expect(l.text).toBe(codedLabel('en', l.key === 'test.type' ? 'testType' : 'testResult', l.value));
+    for (const l of lines.filter((x) => x.key === 'antibody.result')) expect(l.text).toBe(codedLabel('en', 'iggResult', l.value));
+    for (const l of lines.filter((x) => x.key === 'antibody.meaning')) expect(l.text).toBe(format('en', l.value as Parameters<typeof format>[1]));
+    // Each sample's time and its age at the validation time.
+    for (const l of lines.filter((x) => x.key === 'test.sampleAge')) expect(l.text).toMatch(/ ago$/);
+    expect(lines.filter((l) => l.key === 'test.sampleTime').every((l) => /UTC$/.test(l.text))).toBe(true);
+    await shot('summary-ithc');
+  });
+
+  it('an error reason in every language, from the shared catalogue', async () => {
+    const r = await verifyPasted(tamper(view.codes.ithc));
+    expect(r.codes).toEqual(['SIGNATURE_INVALID']);
+    for (const lang of LANGS) {
+      await page.selectOption('#lang', lang);
+      expect({ lang, reason: await page.textContent('li[data-code="SIGNATURE_INVALID"]') }).toEqual({ lang, reason: format(lang, 'error.SIGNATURE_INVALID') });
+      expect({ lang, word: (await page.textContent('#verdict .word'))!.includes(format(lang, 'verdict.invalid')) }).toEqual({ lang, word: true });
+    }
+    await page.selectOption('#lang', 'en');
   });
 
   it('the demo QR PNG uploaded: VALID', async () => {
@@ -289,14 +357,18 @@ describe('the web verifier in Chromium', () => {
     await page.waitForFunction((k) => (document.getElementById('key-status')!.textContent ?? '').includes(k), kid);
     const r = await verifyPasted(files.sealed);
     expect(r.valid).toBe('true');
-    expect(await page.textContent('#holder-document')).toBe((view.certificate.holder as Record<string, string>).documentNumber);
+    expect(await page.textContent('#holder-document')).toContain((view.certificate.holder as Record<string, string>).documentNumber);
     const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
     expect(stored).not.toMatch(/PRIVATE KEY/);
     await shot('sealed-with-key');
   });
 
   testWithTestdata('dcc-testdata', 'a code from the EU test data, with its certificate loaded, at its validation clock: VALID', async () => {
-    const c = JSON.parse(readFileSync(EU_CASE, 'utf8')) as { PREFIX: string; TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string }; EXPECTEDRESULTS: Record<string, boolean> };
+    const c = JSON.parse(readFileSync(EU_CASE, 'utf8')) as {
+      PREFIX: string;
+      TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string };
+      EXPECTEDRESULTS: Record<string, boolean>;
+    };
     expect(c.EXPECTEDRESULTS.EXPECTEDVERIFY).toBe(true);
     file('eu-dsc.pem', `-----BEGIN CERTIFICATE-----\n${c.TESTCTX.CERTIFICATE.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`);
     await settings();
@@ -308,6 +380,23 @@ describe('the web verifier in Chromium', () => {
     const r = await verifyPasted(c.PREFIX);
     expect(r.valid).toBe('true');
     expect(r.text).toMatch(/Checked as of/);
+    // The HC1 summary in words: vaccine, dose n of m, date, manufacturer; no raw JSON on top, the fields as issued under Details.
+    const dcc = (JSON.parse(readFileSync(EU_CASE, 'utf8')) as { JSON: { nam: { fnt: string }; v: Array<Record<string, string | number>> } }).JSON;
+    const v = dcc.v[0];
+    const lines = await summaryLines();
+    const text = (key: string) => lines.find((l) => l.key === key)?.text;
+    expect(text('holder.nameLatin') ?? text('holder.name')).toContain(dcc.nam.fnt);
+    expect(text('vaccination.product')).toBe(label('vaccineProduct', String(v.mp)));
+    expect(text('vaccination.dose')).toBe(format('en', 'value.dose', { n: Number(v.dn), m: Number(v.sd) }));
+    expect(text('vaccination.manufacturer')).toBe(label('vaccineManufacturer', String(v.ma)));
+    expect(text('vaccination.type')).toBe(codedLabel('en', 'vaccineProphylaxis', String(v.vp)));
+    expect(text('issuer.name')).toBe(v.is);
+    const summary = (await page.textContent('#summary'))!;
+    for (const raw of [String(v.mp), String(v.ma), String(v.vp), '"v"', '{']) expect(summary).not.toContain(raw);
+    const fields = await page.evaluate(() =>
+      Object.fromEntries([...document.querySelectorAll<HTMLElement>('#details-body dd[data-line^="field."]')].map((d) => [d.dataset.line!, d.dataset.value!])),
+    );
+    for (const [k, x] of Object.entries(v)) expect(fields[`field.v.0.${k}`]).toBe(String(x));
     await shot('eu-dcc');
     // Without the clock it is expired, and says so.
     await page.fill('#at', '');
@@ -316,7 +405,7 @@ describe('the web verifier in Chromium', () => {
     expect(now.codes).toContain('EXPIRED');
   });
 
-  it('entry rules of the officer\'s country: checked when loaded', async () => {
+  it("entry rules of the officer's country: checked when loaded", async () => {
     await settings();
     await page.setInputFiles('#rules-file', files['rules-sg.json']);
     await page.waitForFunction(() => /rules loaded/.test(document.getElementById('rules-status')!.textContent ?? ''));
@@ -334,10 +423,10 @@ describe('the web verifier in Chromium', () => {
     await settings();
     await page.click('#trust-clear');
     await page.setInputFiles('#trust-file', files['trustlist.json']);
-    await page.waitForFunction(() => /signing certificates loaded/.test(document.getElementById('trust-status')!.textContent ?? ''));
+    await page.waitForFunction(() => /signing certificates? loaded/.test(document.getElementById('trust-status')!.textContent ?? ''));
     await page.setInputFiles('#csca-file', file('not-a-cert.pem', 'hello, this is not a certificate\n'));
     await page.waitForFunction(() => /CSCA certificate is refused/.test(document.getElementById('trust-status')!.textContent ?? ''));
-    let status = (await page.textContent('#trust-status'))!;
+    const status = (await page.textContent('#trust-status'))!;
     expect(status).toMatch(/not an X\.509 certificate/);
     expect(status).toMatch(/Still in use: unsigned DSC list trustlist\.json/);
     // A DSC is a certificate, but not a CA.
@@ -385,17 +474,55 @@ describe('the web verifier in Chromium', () => {
     expect(await page.textContent('#trust-status')).toMatch(/3 laboratories and vaccination sites/);
     expect((await verifyPasted(view.codes.ithc)).valid).toBe('true');
     const latin = DEMO_SOURCES.map((s) => s.nameLatin!);
-    for (const name of latin) expect(await page.textContent('#details-body')).toContain(name);
+    for (const name of latin) expect(await page.textContent('#summary')).toContain(name);
     await shot('sources');
     await page.selectOption('#lang', 'zh');
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
-    for (const s of DEMO_SOURCES) expect(await page.textContent('#details-body')).toContain(s.name);
-    await page.selectOption('#lang', 'fr');
-    for (const name of latin) expect(await page.textContent('#details-body')).toContain(name);
+    for (const s of DEMO_SOURCES) expect(await page.textContent('#summary')).toContain(s.name);
+    // In every other language, the Latin-script name and never the Chinese one.
+    for (const lang of LANGS.filter((l) => l !== 'zh')) {
+      await page.selectOption('#lang', lang);
+      const summary = (await page.textContent('#summary'))!;
+      for (const s of DEMO_SOURCES)
+        expect({ lang, latin: summary.includes(s.nameLatin!), chinese: summary.includes(s.name) }).toEqual({ lang, latin: true, chinese: false });
+    }
     await page.selectOption('#lang', 'en');
   });
 
-  it('speaks the officer\'s language, not the holder\'s: Chinese and French', async () => {
+  it('every one of the six languages renders the verdict and the summary, with no key or placeholder left; Arabic right to left', async () => {
+    const r = await verifyPasted(view.codes.ithc);
+    expect(r.verdict).toBe('valid');
+    expect(await page.evaluate(() => [...document.querySelectorAll<HTMLOptionElement>('#lang option')].map((o) => o.value))).toEqual([...LANGS]);
+    for (const lang of LANGS) {
+      await page.selectOption('#lang', lang);
+      const seen = await page.evaluate(() => ({
+        lang: document.documentElement.lang,
+        dir: document.documentElement.dir,
+        css: getComputedStyle(document.body).direction,
+        word: document.querySelector('#verdict .word')?.textContent ?? '',
+        title: document.querySelector('h1')?.textContent ?? '',
+        text: document.body.innerText,
+      }));
+      expect({ lang, dir: seen.dir, css: seen.css, word: seen.word.includes(format(lang, 'verdict.valid')), title: seen.title }).toEqual({
+        lang,
+        dir: textDirection(lang),
+        css: textDirection(lang),
+        word: true,
+        title: CHROME[lang].title,
+      });
+      expect(seen.lang.split('-')[0]).toBe(lang);
+      // No message code (label.name, vs.testType.…) and no unfilled {placeholder} anywhere on the page.
+      expect({
+        lang,
+        codes: seen.text.match(/\b(verdict|missing|trust|error|format|section|label|value|unit|meaning|rules?|vs)\.[A-Za-z][\w.+-]*/g) ?? [],
+        placeholders: seen.text.match(/\{[\w+-]+\}/g) ?? [],
+      }).toEqual({ lang, codes: [], placeholders: [] });
+      if (lang === 'ar') await shot('ar');
+    }
+    await page.selectOption('#lang', 'en');
+  });
+
+  it("speaks the officer's language, not the holder's: Chinese and French", async () => {
     await page.selectOption('#lang', 'zh');
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
     expect(await page.textContent('#verdict')).toContain('有效');

@@ -29,7 +29,10 @@ Component({
     attached() {
       this.label(this.data.lang === 'en' ? 'en' : 'zh');
       this.setData({ show: privacyPending() });
-      stops.set(this, onPrivacyPending((show) => this.setData({ show })));
+      stops.set(
+        this,
+        onPrivacyPending((show) => this.setData({ show })),
+      );
     },
     detached() {
       stops.get(this)?.();
@@ -38,7 +41,13 @@ Component({
   },
   methods: {
     label(lang: Lang) {
-      this.setData({ title: t(lang, 'privacyPopupTitle'), text: t(lang, 'privacyPopupText'), guide: t(lang, 'privacyGuide'), agree: t(lang, 'privacyPopupAgree'), disagree: t(lang, 'privacyPopupDisagree') });
+      this.setData({
+        title: t(lang, 'privacyPopupTitle'),
+        text: t(lang, 'privacyPopupText'),
+        guide: t(lang, 'privacyGuide'),
+        agree: t(lang, 'privacyPopupAgree'),
+        disagree: t(lang, 'privacyPopupDisagree'),
+      });
     },
     onGuide() {
       void openPrivacyContract();

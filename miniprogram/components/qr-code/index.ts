@@ -43,7 +43,7 @@ Component({
     async draw(): Promise<boolean> {
       const code = this.data.code;
       if (!code) return false;
-      const found = await queryCanvas(this as unknown as WechatMiniprogram.Component.TrivialInstance, '#qr');
+      const found = await queryCanvas(this, '#qr');
       // The canvas is not laid out yet (or this runtime has no 2d canvas): `ready` draws again.
       if (!found || code !== this.data.code) return false;
       const px = Math.floor(Math.min(found.width, found.height) * pixelRatio());

@@ -6,9 +6,32 @@ export { verifyCode, decodeStages, type Verdict, type VerifyOptions } from '../.
 export { nobleCrypto } from '../../../core/crypto/noble';
 export { readDscList, type DscListResult } from '../../../core/dsc-list';
 export { KeyStore } from '../../../core/keys';
-export { validateDccSchemaPrecompiled } from '../../../cli/dcc-schema-precompiled';
+export { validateDccSchemaPrecompiled } from '../../../core/dcc-schema-precompiled';
 export type { IthcCertificate } from '../../../core/ithc';
 export type { DccCertificate } from '../../../core/dcc';
 export { verifyTrustList, type VerifiedTrustList, type TrustListProblem } from '../../../core/trustlist';
-export { fromBase64 } from '../../../core/bytes';
-export { sealedRecipientKids } from '../../../core/outcome';
+export { verifySourceList, type VerifiedSourceList } from '../../../core/sourcelist';
+export { fromBase64, toBase64 } from '../../../core/bytes';
+export { outcomeOf, sealedRecipientKids, type Outcome, type Missing, type TrustListState, type VerdictKind } from '../../../core/outcome';
+export { createVerifier, listState, mergeList, OlderList, signedTrustList, type LoadedList, type Verifier, type VerifierResult } from '../../../core/verifier';
+export {
+  certificateView,
+  missingValue,
+  trustListValue,
+  trustValue,
+  renderValue,
+  rawValue,
+  format,
+  msg,
+  text,
+  LANGS,
+  LANG_NAMES,
+  isLang,
+  preferredLang,
+  textDirection,
+  type CertificateView,
+  type Lang,
+  type Section,
+  type SourceNames,
+  type Value,
+} from '../../../core/view';

@@ -1,8 +1,14 @@
 /**
  * Verification for airline and border staff, on the phone and offline: the code scanned is checked
- * by the pre-bundled core (core/hcert.ts verifyCode with the noble provider, the DCC schema as
- * pre-compiled ajv code) against our CSCA-signed trust list (trustlist.signed; docs/trust-list.md):
- * its signing certificates and its revocation list, as the CLI and the web verifier use it.
+ * by the pre-bundled core's verifier (core/verifier createVerifier, the set-up the CLI and the web
+ * verifier use, with the noble provider and the DCC schema as pre-compiled ajv code) against our
+ * CSCA-signed trust list (trustlist.signed; docs/trust-list.md): its signing certificates and its
+ * revocation list. The
+ * answer is one of three (core/outcome.ts outcomeOf): valid; invalid with the reasons; cannot
+ * confirm with what is missing. What the officer reads is the shared view model (core/view
+ * certificateView), rendered here into the lines the page shows in the officer's language, with the
+ * laboratories and vaccination sites a certificate gives by code named from the signed source list
+ * (services/sources.ts).
  *
  * Trust comes from the CSCA certificate pinned in this build (lib/trust-anchors.js, written by
  * scripts/mp-bundle.mjs), never from the network: the list fetched is used only when its signature
@@ -11,40 +17,73 @@
  * not verify is refused and the last good one stays in use; so is a list older than the one in use
  * (a replay would bring back certificates revoked since).
  *
- * Staleness policy (users.md, pain point 8): the last good list is kept for offline use and its
- * age, from the signed time of issue, is shown. Past the list's own maximum age (signed; two days by
- * default) the officer is told that recent revocations may be missing and the page tries to update
- * it when opened; past 30 days a verdict is no longer given ("cannot verify"). Nothing here needs
- * randomness (mini programs have none to offer): verification only hashes and checks signatures.
+ * Staleness: the last good list is kept for offline use and its age, from the signed time of issue,
+ * is shown beside every verdict. Past the list's own maximum age (signed; two days by default) a
+ * code that verifies against it is "cannot confirm", naming the list and asking for a current one
+ * (a certificate revoked since would still look good), never VALID; the page tries to update the
+ * list when opened. Nothing here needs randomness (mini programs have none to offer): verification
+ * only hashes and checks signatures.
  */
-import { verifyCode, verifyTrustList, fromBase64, sealedRecipientKids, nobleCrypto, KeyStore, validateDccSchemaPrecompiled, type Verdict, type VerifiedTrustList, type IthcCertificate, type DccCertificate } from '../lib/ithc-verify';
+import {
+  certificateView,
+  createVerifier,
+  format,
+  fromBase64,
+  isLang,
+  listState as stateOf,
+  mergeList,
+  msg,
+  nobleCrypto,
+  OlderList,
+  preferredLang,
+  renderValue,
+  sealedRecipientKids,
+  signedTrustList,
+  trustListValue,
+  validateDccSchemaPrecompiled,
+  verifyTrustList,
+  type CertificateView,
+  type Lang,
+  type Section,
+  type SourceNames,
+  type TrustListState,
+  type Value,
+  type VerdictKind,
+  type VerifiedTrustList,
+  type Verdict,
+  type Verifier,
+  type VerifierResult,
+} from '../lib/ithc-verify';
 import { PINNED_CSCAS } from '../lib/trust-anchors';
-import { label, ownLabel, IGG_RESULTS, SEXES, TRAVEL_DOCUMENT_TYPES, TEST_RESULT_DETECTED, TEST_RESULT_NOT_DETECTED } from '../../lib/ithc-main';
-import { format, isLang, messages, t, type Lang, type MessageKey } from '../../i18n/index';
+import { chrome } from '../i18n';
+import { authorityFor, type Authority } from './authorities';
+import { callFunction } from '../../services/cloud';
 import { readValue, removeValue, writeValue } from '../../adapters/storage';
-import { callWithLoading, type Outcome } from '../../services/call';
-import { ageOfDate, ageOfInstant, beijingDate, formatDate, formatInstant, labelled } from '../../services/format';
-import { getLanguage } from '../../services/settings';
+import { wechatLanguage } from '../../adapters/system-language';
 
 /** The last good signed trust list: the envelope as received, and when it was fetched. */
 export const TRUST_KEY = 'ithc.trustlist.signed';
 /** Where the unsigned list of signing certificates was kept before; removed once a signed list is stored. */
 const UNSIGNED_TRUST_KEY = 'ithc.trustlist';
-const LANG_KEY = 'ithc.verifyLang';
-export const REFUSE_AFTER_DAYS = 30;
-const DAY_MS = 86_400_000;
+export const LANG_KEY = 'ithc.verifyLang';
 /** A list larger than this is not ours (ours holds a few certificates and the revocations of their lifetime; WeChat's storage takes 1 MB per key). */
 const MAX_LIST_CHARS = 1_000_000;
 /** The revocation entries and certificates a list may hold on the phone (the core's defaults are for desktop verifiers). */
 const LIST_LIMITS = { maxBytes: MAX_LIST_CHARS, maxCertificates: 200, maxRevocations: 20_000 };
+/** Where the list came from, as the trust line names it: the deployment's trustlist function. */
+const LIST_SOURCE = 'trustlist';
 
-/** The officer's language: chosen on this page, else the app's. */
+/** Something said in the officer's language, rendered again when the language changes. */
+export type Said = (lang: Lang) => string;
+
+/** The officer's language: chosen on this page, else WeChat's when it is one of the six, else English. */
 export function officerLanguage(): Lang {
   const v = readValue(LANG_KEY);
-  return isLang(v) ? v : getLanguage();
+  return isLang(v) ? v : preferredLang([wechatLanguage() ?? '']);
 }
 
 export function setOfficerLanguage(lang: Lang): void {
+  if (!isLang(lang)) throw new TypeError(`unknown language: ${String(lang)}`);
   writeValue(LANG_KEY, lang);
 }
 
@@ -59,11 +98,21 @@ export function readTrustList(): CachedTrustList | null {
   return v && typeof v.json === 'string' && typeof v.fetchedAt === 'number' ? { json: v.json, fetchedAt: v.fetchedAt } : null;
 }
 
-/** A list that verified against the pinned CSCA, with its keys ready for verifyCode. */
-interface TrustedList {
+/** A list that verified against the pinned CSCA, with the core's verifier set up on it (core/verifier). */
+export interface TrustedList {
   list: VerifiedTrustList;
-  keys: KeyStore;
+  verifier: Verifier;
 }
+
+/**
+ * The core's verifier on the list in use (or none). The phone holds no authority's private key: a
+ * sealed code is never opened here, and says whose key it needs.
+ */
+function verifierOn(list: VerifiedTrustList | null): Verifier {
+  return createVerifier({ lists: list ? [signedTrustList(list, LIST_SOURCE)] : [], crypto: nobleCrypto, validateDccSchema: validateDccSchemaPrecompiled });
+}
+
+let noTrust: Verifier | undefined;
 
 /** The pinned CSCA certificates, DER. */
 function anchors(): Uint8Array[] {
@@ -74,167 +123,253 @@ function anchors(): Uint8Array[] {
 async function verifyList(json: string, nowMs: number): Promise<TrustedList | null> {
   try {
     const list = await verifyTrustList(json, { cscas: anchors(), now: Math.floor(nowMs / 1000), crypto: nobleCrypto, limits: LIST_LIMITS });
-    return { list, keys: new KeyStore(list.keys) };
+    return { list, verifier: verifierOn(list) };
   } catch {
     return null;
   }
 }
 
-/** The stored list, verified once per stored text (a new list, or a new build's CSCA, makes a new check). */
+/**
+ * The stored list, verified once per stored text (a new list, or a new build's CSCA, makes a new
+ * check). Its age and staleness are not taken from this check but counted to the time of each use
+ * (listState).
+ */
 let checked: { json: string; anchors: readonly string[]; result: TrustedList | null } | null = null;
 
 async function trustedList(cached: CachedTrustList, nowMs: number): Promise<TrustedList | null> {
-  if (checked?.json !== cached.json || checked.anchors !== PINNED_CSCAS) checked = { json: cached.json, anchors: PINNED_CSCAS, result: await verifyList(cached.json, nowMs) };
+  if (checked?.json !== cached.json || checked.anchors !== PINNED_CSCAS)
+    checked = { json: cached.json, anchors: PINNED_CSCAS, result: await verifyList(cached.json, nowMs) };
   return checked.result;
 }
 
-function refused(lang: Lang, code: string, key: MessageKey): Outcome<never> {
-  return { ok: false, error: { code, message: t(lang, key), fields: {}, offline: false } };
+/** The list in use as the officer is shown it beside a verdict: which, whose, how old at `nowMs`, its maximum age. */
+export function listState(list: VerifiedTrustList, nowMs: number): TrustListState {
+  return stateOf(signedTrustList(list, LIST_SOURCE), Math.floor(nowMs / 1000));
 }
+
+/** The list in use, or why there is none. */
+export type TrustInUse = { ok: true; trusted: TrustedList } | { ok: false; why: 'trustNoAnchor' | 'none' | 'trustSavedInvalid' };
+
+export async function trustInUse(cached: CachedTrustList | null, nowMs: number): Promise<TrustInUse> {
+  if (!PINNED_CSCAS.length) return { ok: false, why: 'trustNoAnchor' };
+  if (!cached) return { ok: false, why: 'none' };
+  const trusted = await trustedList(cached, nowMs);
+  return trusted ? { ok: true, trusted } : { ok: false, why: 'trustSavedInvalid' };
+}
+
+/** What stays in use after an update was not taken. */
+function remains(use: TrustInUse, nowMs: number): Value {
+  return use.ok ? msg('trust.remains', { lists: trustListValue(listState(use.trusted.list, nowMs)) }) : msg('trust.remainsNone');
+}
+
+/** Two sentences one after the other (Chinese sentences join without a space). */
+function joined(lang: Lang, a: string, b: string): string {
+  return lang === 'zh' ? `${a}${b}` : `${a} ${b}`;
+}
+
+export type UpdateOutcome = { ok: true } | { ok: false; note: Said };
 
 /**
  * Fetches the signed trust list (a public function) and keeps it for offline use when it verifies
- * against the pinned CSCA and is not older than the one in use; otherwise the one in use stays.
+ * against the pinned CSCA and is not older than the one in use; otherwise the one in use stays, and
+ * the note says why and what remains in use.
  */
-export async function updateTrustList(lang: Lang, nowMs: number): Promise<Outcome<CachedTrustList>> {
-  if (!PINNED_CSCAS.length) return refused(lang, 'NO_TRUST_ANCHOR', 'trustNoAnchor');
-  const r = await callWithLoading<unknown>(lang, 'trustlist', { action: 'signed' });
-  if (!r.ok) return r;
-  const json = JSON.stringify(r.data);
-  if (json.length > MAX_LIST_CHARS) return refused(lang, 'BAD_RESPONSE', 'errorBadResponse');
-  const fresh = await verifyList(json, nowMs);
-  if (!fresh) return refused(lang, 'TRUST_LIST_REFUSED', 'trustRefused');
+export async function updateTrustList(nowMs: number): Promise<UpdateOutcome> {
+  if (!PINNED_CSCAS.length) return { ok: false, note: (lang) => chrome(lang, 'trustNoAnchor') };
   const current = readTrustList();
-  const inUse = current && (await trustedList(current, nowMs));
-  if (inUse && (fresh.list.version < inUse.list.version || fresh.list.issuedAt < inUse.list.issuedAt)) return refused(lang, 'TRUST_LIST_OLDER', 'trustOlder');
-  const saved = { json, fetchedAt: nowMs };
-  writeValue(TRUST_KEY, { json: saved.json, fetchedAt: saved.fetchedAt });
+  const before = await trustInUse(current, nowMs);
+  const refused = (first: Said): UpdateOutcome => ({ ok: false, note: (lang) => joined(lang, first(lang), renderValue(lang, remains(before, nowMs))) });
+  const r = await callFunction<unknown>('trustlist', { action: 'signed' });
+  if (!r.ok) {
+    const code = r.error.code;
+    return refused((lang) => (r.error.source === 'transport' && code === 'NETWORK' ? chrome(lang, 'updateOffline') : chrome(lang, 'updateFailed', { code })));
+  }
+  const json = JSON.stringify(r.data);
+  if (json === undefined || json.length > MAX_LIST_CHARS) return refused((lang) => chrome(lang, 'updateFailed', { code: 'BAD_RESPONSE' }));
+  const fresh = await verifyList(json, nowMs);
+  if (!fresh) return refused((lang) => chrome(lang, 'trustRefused'));
+  if (before.ok) {
+    try {
+      mergeList([signedTrustList(before.trusted.list, LIST_SOURCE)], signedTrustList(fresh.list, LIST_SOURCE));
+    } catch (e) {
+      if (!(e instanceof OlderList)) throw e;
+      const { incoming, inUse } = { incoming: e.incoming.version, inUse: e.inUse.version };
+      return refused((lang) => format(lang, 'trust.older', { incoming, inUse }));
+    }
+  }
+  writeValue(TRUST_KEY, { json, fetchedAt: nowMs });
   removeValue(UNSIGNED_TRUST_KEY);
   checked = { json, anchors: PINNED_CSCAS, result: fresh };
-  return { ok: true, data: saved };
+  return { ok: true };
 }
 
 export interface TrustStatus {
   text: string;
   tone: 'good' | 'warn' | 'bad';
-  usable: boolean;
-  /** Past its maximum age, or not usable: the page tries to update it when opened. */
-  wantsUpdate: boolean;
 }
 
-/** "2 days", "36 hours": a maximum age as the list states it. */
-function duration(lang: Lang, seconds: number): string {
-  return seconds >= DAY_MS / 1000 && seconds % (DAY_MS / 1000) === 0 ? t(lang, 'durationDays', { n: seconds / (DAY_MS / 1000) }) : t(lang, 'durationHours', { n: Math.round(seconds / 3600) });
-}
-
-export async function trustStatus(lang: Lang, cached: CachedTrustList | null, nowMs: number): Promise<TrustStatus> {
-  const bad = (key: MessageKey): TrustStatus => ({ text: t(lang, key), tone: 'bad', usable: false, wantsUpdate: true });
-  if (!PINNED_CSCAS.length) return { ...bad('trustNoAnchor'), wantsUpdate: false };
-  if (!cached) return bad('trustNone');
-  const trusted = await trustedList(cached, nowMs);
-  if (!trusted) return bad('trustSavedInvalid');
-  const { list } = trusted;
-  const issuedMs = list.issuedAt * 1000;
-  const line = t(lang, 'trustStatus', { version: list.version, n: list.keys.length, r: list.revocationEntries.length, age: ageOfInstant(lang, issuedMs, nowMs) });
-  const then = lang === 'zh' ? '。' : '. ';
-  if (nowMs - issuedMs > REFUSE_AFTER_DAYS * DAY_MS) return { text: `${line}${then}${t(lang, 'trustTooOld', { days: REFUSE_AFTER_DAYS })}`, tone: 'bad', usable: false, wantsUpdate: true };
-  if (nowMs - issuedMs > list.maxAge * 1000) return { text: `${line}${then}${t(lang, 'trustStale', { max: duration(lang, list.maxAge) })}`, tone: 'warn', usable: true, wantsUpdate: true };
+/** The trust card: the list in use with its version, CSCA, keys, revocations, age and maximum age; or why there is none. */
+export function trustStatus(lang: Lang, use: TrustInUse, nowMs: number): TrustStatus {
+  if (!use.ok) return { text: use.why === 'none' ? format(lang, 'trust.statusNone') : chrome(lang, use.why), tone: 'bad' };
+  const { list } = use.trusted;
+  const s = listState(list, nowMs);
+  const age: Value = { kind: 'duration', seconds: s.ageSeconds ?? 0 };
+  const max: Value = { kind: 'duration', seconds: list.maxAge };
+  const line = renderValue(
+    lang,
+    msg('trust.statusSigned', {
+      version: list.version,
+      csca: list.csca.subject,
+      n: list.keys.length,
+      revocations: list.revocationEntries.length,
+      issued: { kind: 'datetime', seconds: list.issuedAt },
+      age,
+      max,
+    }),
+  );
+  if (s.stale) return { text: joined(lang, line, renderValue(lang, msg('trust.statusStale', { age, max }))), tone: 'warn' };
   // Issued more than five minutes ahead of this phone (verifyTrustList reports it): the phone's clock is wrong.
-  if (list.problems.some((p) => p.code === 'NOT_YET_VALID')) return { text: `${line}${then}${t(lang, 'trustClock')}`, tone: 'warn', usable: true, wantsUpdate: false };
-  return { text: line, tone: 'good', usable: true, wantsUpdate: false };
+  if (list.problems.some((p) => p.code === 'NOT_YET_VALID')) return { text: joined(lang, line, chrome(lang, 'trustClock')), tone: 'warn' };
+  return { text: line, tone: 'good' };
+}
+
+/** The page should fetch a list: it has none usable, or the one in use is past its maximum age. */
+export function wantsUpdate(use: TrustInUse, nowMs: number): boolean {
+  if (!use.ok) return use.why !== 'trustNoAnchor';
+  return listState(use.trusted.list, nowMs).stale;
+}
+
+/** A verifier's result for input the core could not even take apart (it answers with a verdict for anything it reads). */
+function unreadable(message: string): Verdict {
+  return {
+    valid: false,
+    format: null,
+    kid: null,
+    issuer: null,
+    alg: null,
+    errors: [{ code: 'CBOR_INVALID', message }],
+    issuedAt: null,
+    expiresAt: null,
+    certificate: null,
+    signer: null,
+    stages: {},
+  } as unknown as Verdict;
+}
+
+/**
+ * Verifies a scanned or pasted code on the phone against the list in use (its keys and
+ * revocations) and returns the view of it, the laboratories and vaccination sites it gives by code
+ * named from `sources` (the signed source list in use, services/sources.ts); never throws for any
+ * input. Line breaks (a code pasted as e-mail wraps it) are not part of any code and are dropped.
+ */
+export async function checkCode(
+  code: string,
+  use: TrustInUse,
+  nowMs: number,
+  authorities: readonly Authority[],
+  sources?: SourceNames,
+): Promise<CertificateView> {
+  const now = Math.floor(nowMs / 1000);
+  const verifier = use.ok ? use.trusted.verifier : (noTrust ??= verifierOn(null));
+  let r: VerifierResult;
+  try {
+    r = await verifier.verify(code.replace(/[\r\n\t]+/g, '').trim(), now);
+  } catch (e) {
+    const verdict = unreadable(e instanceof Error ? e.message : String(e));
+    r = { verdict, outcome: { verdict: 'invalid', missing: [] }, trust: verifier.trust(now), certificateSources: [], now };
+  }
+  const { verdict } = r;
+  const view = certificateView(verdict, { now, outcome: r.outcome, trust: r.trust, ...(sources ? { sources } : {}) });
+  const kids = sealedRecipientKids(verdict);
+  return {
+    ...view,
+    verdict: {
+      ...view.verdict,
+      missing: view.verdict.missing.map((m) => (m.kind === 'authority-key' ? { kind: m.kind, text: sealedFor(kids, authorities) } : m)),
+    },
+  };
+}
+
+/** Whom a sealed code is for: the partner authority whose key it names, by its name; else the kid alone. */
+function sealedFor(kids: readonly string[], authorities: readonly Authority[]): Value {
+  const kid = kids.join(', ') || '?';
+  const a = authorityFor(kids, authorities);
+  return a ? msg('missing.sealedFor', { authority: { kind: 'name', zh: a.name.zh, latin: a.name.en }, kid }) : msg('missing.sealedForKid', { kid });
+}
+
+// --- what the page shows ------------------------------------------------------------------------
+//
+// What crosses setData is kept to what differs from one certificate to the next: a line is a
+// [label, value] pair, and a label the catalogue holds as a word of its own (label.sampleTime) is
+// sent as its key, written in the officer's language by the page's strings module
+// (lib/strings.wxs, scripts/mp-bundle.mjs) in the view layer; so are section titles. A language
+// change sends the values written again, not the labels.
+
+/** A line: its label (a key of the catalogue's labels, or the label's text: a DCC field's path, the verifier's error code) and its value, written out. */
+export type ScreenLine = [label: string, value: string];
+
+export interface ScreenItem {
+  /** The record's key in the view (test.0, vaccination.1): the list's key on screen. */
+  key: string;
+  /** A record's heading (its kind), when its section holds several; '' otherwise. */
+  title: string;
+  lines: ScreenLine[];
+}
+
+export interface ScreenSection {
+  key: string;
+  /** A key of the catalogue's section titles, or the title's text. */
+  title: string;
+  items: ScreenItem[];
 }
 
 export interface VerdictScreen {
-  status: 'valid' | 'invalid' | 'cannot';
-  title: string;
-  reasons: string[];
-  summary: string;
-  facts: Array<{ label: string; value: string }>;
+  kind: VerdictKind;
+  word: string;
+  /** What the code is (ITHC, EU DCC, sealed), '' when it could not be told. */
+  format: string;
+  lead: string;
+  /** What is missing (key: its kind), then each reason (key: the error code). */
+  points: Array<{ key: string; text: string }>;
+  notes: string[];
+  /** Beside every verdict: the list checked against, whose, its version, how old, its maximum age. */
+  trust: string;
+  /** Whether there is anything under Details (its lines are sent only when the officer opens it). */
+  hasDetails: boolean;
 }
 
-/** Verifies a scanned code on the phone against the signed list's keys and revocations; never throws for any input. */
-export async function verifyScanned(lang: Lang, code: string, cached: CachedTrustList | null, nowMs: number): Promise<VerdictScreen> {
-  const trust = await trustStatus(lang, cached, nowMs);
-  const trusted = cached && trust.usable ? await trustedList(cached, nowMs) : null;
-  if (!trusted) return { status: 'cannot', title: t(lang, 'verdictCannot'), reasons: [trust.text], summary: '', facts: [] };
-  let verdict: Verdict;
-  try {
-    verdict = await verifyCode(code.trim(), {
-      keys: trusted.keys,
-      now: Math.floor(nowMs / 1000),
-      crypto: nobleCrypto,
-      validateDccSchema: validateDccSchemaPrecompiled,
-      revocation: trusted.list.revocation,
-    });
-  } catch {
-    return { status: 'invalid', title: t(lang, 'verdictInvalid'), reasons: [t(lang, 'verr_CBOR_INVALID')], summary: '', facts: [] };
-  }
-  return verdictScreen(lang, verdict, nowMs);
+/** A catalogue word the strings module holds (a message of `prefix` without parameters) as its key; anything else written in `lang`. */
+function wordOrText(lang: Lang, v: Value, prefix: 'label.' | 'section.'): string {
+  return v.kind === 'message' && !v.params && v.code.startsWith(prefix) ? v.code.slice(prefix.length) : renderValue(lang, v);
 }
 
-export function verdictScreen(lang: Lang, v: Verdict, nowMs: number): VerdictScreen {
-  const reasons = [...new Set(v.errors.map((e) => reasonText(lang, e.code)))];
-  const facts = v.certificate ? certificateFacts(lang, v.certificate, nowMs) : [];
-  if (v.certificate && v.expiresAt) facts.push({ label: t(lang, 'factSignature'), value: formatInstant(lang, v.expiresAt * 1000) });
-  if (v.valid) {
-    const issuer = v.issuer ? label('country', v.issuer, lang) : '';
-    return { status: 'valid', title: t(lang, 'verdictValid'), reasons: [], summary: t(lang, 'verdictValidHint', { issuer }), facts };
-  }
-  // A sealed code is not evidence against the traveller: this phone cannot open it (no authority
-  // key here), so the answer is "cannot verify", naming the authority key (kid) it is sealed for.
-  if (v.format === 'sealed' && v.errors.some((e) => e.code === 'DECRYPT_FAILED')) {
-    const kids = sealedRecipientKids(v);
-    return { status: 'cannot', title: t(lang, 'verdictCannot'), reasons: [reasonText(lang, 'DECRYPT_FAILED'), ...(kids.length ? [t(lang, 'verifySealedNeedsKey', { kid: kids.join(', ') })] : [])], summary: '', facts };
-  }
-  // Revoked is said as such in the title: the code is genuine, and its issuer withdrew it.
-  const revoked = v.errors.some((e) => e.code === 'REVOKED');
-  return { status: 'invalid', title: t(lang, revoked ? 'verdictRevoked' : 'verdictInvalid'), reasons, summary: '', facts };
+/** Sections of the view written in `lang`: the values, and the labels as keys where the strings module has them. */
+export function screenSections(lang: Lang, sections: readonly Section[]): ScreenSection[] {
+  return sections.map((s) => ({
+    key: s.key,
+    title: wordOrText(lang, s.title, 'section.'),
+    items: s.items.map((item) => ({
+      key: item.key,
+      title: item.title && s.items.length > 1 ? renderValue(lang, item.title) : '',
+      lines: item.lines.map((l): ScreenLine => [wordOrText(lang, l.label, 'label.'), renderValue(lang, l.value)]),
+    })),
+  }));
 }
 
-function reasonText(lang: Lang, code: string): string {
-  const key = `verr_${code}`;
-  return Object.prototype.hasOwnProperty.call(messages(lang), key) ? t(lang, key as MessageKey) : format(t(lang, 'errorUnknown'), { code });
-}
-
-type Certificate = { format: 'ithc'; ithc: IthcCertificate } | { format: 'dcc'; dcc: DccCertificate };
-
-function certificateFacts(lang: Lang, c: Certificate, nowMs: number): Array<{ label: string; value: string }> {
-  if (c.format === 'ithc') {
-    const h = c.ithc.holder;
-    const facts = [
-      { label: t(lang, 'factFormat'), value: t(lang, 'formatIthc') },
-      { label: t(lang, 'factName'), value: [`${h.surname ?? ''}${h.givenName ?? ''}`, [h.surnameLatin, h.givenNameLatin].filter(Boolean).join(' ')].filter(Boolean).join(' / ') },
-      { label: t(lang, 'factBirth'), value: formatDate(lang, h.dateOfBirth) },
-      { label: t(lang, 'holderSex'), value: ownLabel(SEXES, h.sex, lang) },
-      { label: t(lang, 'factNationality'), value: label('country', h.nationality, lang) },
-      { label: t(lang, 'factDocument'), value: `${ownLabel(TRAVEL_DOCUMENT_TYPES, h.documentType, lang)} ${h.documentNumber}` },
-    ];
-    const test = [...c.ithc.tests].sort((a, b) => b.sampleTime - a.sampleTime)[0];
-    facts.push({ label: t(lang, 'factTests'), value: test ? `${label('testResult', test.result, lang)} · ${formatInstant(lang, test.sampleTime * 1000)} · ${ageOfInstant(lang, test.sampleTime * 1000, nowMs)}` : t(lang, 'factNone') });
-    const igg = [...c.ithc.antibodyTests].sort((a, b) => b.sampleTime - a.sampleTime)[0];
-    facts.push({ label: t(lang, 'factAntibody'), value: igg ? `${ownLabel(IGG_RESULTS, igg.result, lang)}${igg.value ? ` ${igg.value}${igg.unit ? ` ${igg.unit}` : ''}` : ''} · ${formatDate(lang, beijingDate(igg.sampleTime * 1000))}` : t(lang, 'factNone') });
-    const vac = [...c.ithc.vaccinations].sort((a, b) => (a.date < b.date ? 1 : -1))[0];
-    facts.push({ label: t(lang, 'factVaccination'), value: vac ? `${label('vaccineProduct', vac.product, lang)} · ${t(lang, 'vaccineDose', { n: vac.doseNumber, m: vac.totalDoses })} · ${formatDate(lang, vac.date)} · ${ageOfDate(lang, vac.date, nowMs)}` : t(lang, 'factNone') });
-    return facts;
-  }
-  const j = c.dcc.json;
-  const facts = [
-    { label: t(lang, 'factFormat'), value: t(lang, 'formatDcc') },
-    { label: t(lang, 'factName'), value: [`${j.nam.fn ?? ''}${j.nam.gn ? ` ${j.nam.gn}` : ''}`.trim(), [j.nam.fnt, j.nam.gnt].filter(Boolean).join(' ')].filter(Boolean).join(' / ') },
-    { label: t(lang, 'factBirth'), value: formatDate(lang, j.dob) },
-  ];
-  const test = j.t?.[0] as { tr?: string; sc?: string } | undefined;
-  if (test) {
-    const ms = Date.parse(String(test.sc));
-    const tone = test.tr === TEST_RESULT_NOT_DETECTED || test.tr === TEST_RESULT_DETECTED ? label('testResult', String(test.tr), lang) : String(test.tr);
-    facts.push({ label: t(lang, 'factTests'), value: `${tone} · ${formatInstant(lang, ms)} · ${ageOfInstant(lang, ms, nowMs)}` });
-  }
-  const vac = j.v?.[0] as { mp?: string; dn?: number; sd?: number; dt?: string } | undefined;
-  if (vac) facts.push({ label: t(lang, 'factVaccination'), value: `${label('vaccineProduct', String(vac.mp), lang)} · ${t(lang, 'vaccineDose', { n: vac.dn ?? 0, m: vac.sd ?? 0 })} · ${formatDate(lang, String(vac.dt))} · ${ageOfDate(lang, String(vac.dt), nowMs)}` });
-  return facts;
-}
-
-/** "label: value" lines, e.g. for reading a verdict aloud. */
-export function factLines(lang: Lang, facts: Array<{ label: string; value: string }>): string[] {
-  return facts.map((f) => labelled(lang, f.label, f.value));
+/** The verdict, its reasons or what is missing, and the trust line, in `lang` (the summary is sent on its own: screenSections of view.summary). */
+export function verdictScreen(lang: Lang, view: CertificateView): VerdictScreen {
+  const v = view.verdict;
+  return {
+    kind: v.kind,
+    word: format(lang, v.word),
+    format: view.format ? format(lang, view.format) : '',
+    lead: format(lang, v.lead),
+    points: [
+      ...v.missing.map((m) => ({ key: m.kind, text: renderValue(lang, m.text) })),
+      ...v.reasons.map((r) => ({ key: r.code, text: renderValue(lang, r.text) })),
+    ],
+    notes: v.notes.map((n) => renderValue(lang, n)),
+    trust: renderValue(lang, v.trust),
+    hasDetails: view.details.length > 0,
+  };
 }

@@ -8,12 +8,28 @@
  * relative's (`&for=<relation id>&name=`, from the relatives page). Every failure is shown under the
  * field it is about (the server's `fields`), in the user's language. Thin: services/auth.ts holds the flow.
  */
-import { format, t, type MessageKey } from '../../i18n/index';
+import { messages, format, t, type MessageKey } from '../../i18n/index';
 import { applyPrefs, prefsData } from '../../services/page';
 import {
-  authStatus, bindDocument, checkDocumentForm, checkIdentityForm, idFeedback, mrzFeedback, mrzFromScan, stepsFor, todayInChina, verifyIdentity,
-  DOCUMENT_TYPES, DOCUMENT_TYPE_KEYS, RELATIONSHIPS, RELATIONSHIP_KEYS,
-  type AuthMode, type DocumentType, type Feedback, type Relationship, type Step,
+  authStatus,
+  bindDocument,
+  checkDocumentForm,
+  checkIdentityForm,
+  idFeedback,
+  mrzFeedback,
+  mrzFromScan,
+  stepsFor,
+  todayInChina,
+  verifyIdentity,
+  DOCUMENT_TYPES,
+  DOCUMENT_TYPE_KEYS,
+  RELATIONSHIPS,
+  RELATIONSHIP_KEYS,
+  type AuthMode,
+  type DocumentType,
+  type Feedback,
+  type Relationship,
+  type Step,
 } from '../../services/auth';
 import { routeFor, setActingFor } from '../../services/subject';
 import { forgetCached } from '../../services/certificate';
@@ -23,7 +39,13 @@ import { navigateTo, openOnFreshStack } from '../../adapters/navigation';
 import { faqRoute, isFaqTopic } from '../../services/faq';
 import { showToast } from '../../adapters/ui';
 
-const STEP_KEYS: Record<Step, MessageKey> = { privacy: 'stepPrivacy', consent: 'stepConsent', identity: 'stepIdentity', document: 'stepDocument', done: 'stepDone' };
+const STEP_KEYS: Record<Step, MessageKey> = {
+  privacy: 'stepPrivacy',
+  consent: 'stepConsent',
+  identity: 'stepIdentity',
+  document: 'stepDocument',
+  done: 'stepDone',
+};
 const NONE: Feedback = { tone: 'neutral', text: '' };
 
 function valueOf(event: WechatMiniprogram.Input | WechatMiniprogram.CustomEvent): string {
@@ -57,6 +79,7 @@ Component({
     today: '',
     mrz: '',
     mrzFeedback: NONE,
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- Component infers the page's data type from this literal
     fieldErrors: {} as Record<string, string>,
     formError: '',
     identityLine: '',
@@ -77,7 +100,12 @@ Component({
         // A first use that stopped half way resumes at the document.
         const status = await authStatus(this.data.lang);
         if (status.ok && status.data.verified) {
-          this.setData({ identityLine: format(this.data.s.identityDone, { name: status.data.name ?? '', id: status.data.idNumberMasked ?? '' }), agreed: true, agreedIdFace: true, agreedHealth: true });
+          this.setData({
+            identityLine: format(messages(this.data.lang).identityDone, { name: status.data.name ?? '', id: status.data.idNumberMasked ?? '' }),
+            agreed: true,
+            agreedIdFace: true,
+            agreedHealth: true,
+          });
           this.goTo('document');
         }
       }
@@ -124,12 +152,12 @@ Component({
     },
 
     async onOpenGuide() {
-      if (!(await openPrivacyContract())) showToast(this.data.s.privacyGuideOpenFailed);
+      if (!(await openPrivacyContract())) showToast(messages(this.data.lang).privacyGuideOpenFailed);
     },
 
     onAgreeNext() {
       if (!this.data.agreed || !this.data.agreedIdFace || !this.data.agreedHealth) {
-        this.setData({ formError: this.data.s.mustAgreeEach });
+        this.setData({ formError: messages(this.data.lang).mustAgreeEach });
         return;
       }
       this.goTo('identity');
@@ -157,7 +185,7 @@ Component({
       const input = { name: this.data.name, idNumber: this.data.idNumber, relationship: this.data.relationship };
       const problems = checkIdentityForm(lang, this.data.mode, input);
       if (Object.keys(problems).length) {
-        this.setData({ fieldErrors: problems, formError: this.data.s.fixFields });
+        this.setData({ fieldErrors: problems, formError: messages(this.data.lang).fixFields });
         return;
       }
       const r = await verifyIdentity(lang, this.data.mode, input);
@@ -167,11 +195,11 @@ Component({
       }
       this.setData({
         fieldErrors: {},
-        identityLine: format(this.data.s.identityDone, { name: r.name, id: r.idNumberMasked }),
+        identityLine: format(messages(this.data.lang).identityDone, { name: r.name, id: r.idNumberMasked }),
         relationId: r.relationId ?? '',
         relativeName: r.name,
       });
-      if (r.faceSkipped) showToast(this.data.s.faceSkippedLocal);
+      if (r.faceSkipped) showToast(messages(this.data.lang).faceSkippedLocal);
       this.goTo('document');
     },
 
@@ -195,12 +223,12 @@ Component({
     async onScanMrz() {
       const r = await scanCode({ onlyFromCamera: true });
       if (!r.ok) {
-        if (r.reason === 'failed') showToast(this.data.s.mrzScanNothing);
+        if (r.reason === 'failed') showToast(messages(this.data.lang).mrzScanNothing);
         return;
       }
       const lines = mrzFromScan(r.text);
       if (!lines) {
-        showToast(this.data.s.mrzScanNothing);
+        showToast(messages(this.data.lang).mrzScanNothing);
         return;
       }
       const mrz = lines.join('\n');
@@ -212,7 +240,7 @@ Component({
       const input = { type: this.data.docType, number: this.data.docNumber, expiry: this.data.docExpiry, mrz: this.data.mrz };
       const problems = checkDocumentForm(lang, input);
       if (Object.keys(problems).length) {
-        this.setData({ fieldErrors: problems, formError: this.data.s.fixFields });
+        this.setData({ fieldErrors: problems, formError: messages(this.data.lang).fixFields });
         return;
       }
       const r = await bindDocument(lang, input, this.data.mode === 'relative' ? this.data.relationId : undefined);
@@ -223,12 +251,12 @@ Component({
       }
       if (this.data.mode === 'relative') {
         setActingFor({ id: this.data.relationId, name: this.data.relativeName });
-        this.setData({ doneText: format(this.data.s.authDoneRelative, { name: this.data.relativeName }) });
+        this.setData({ doneText: format(messages(this.data.lang).authDoneRelative, { name: this.data.relativeName }) });
       } else {
         // A new identity or document means a new certificate: the old copy must not be shown.
         forgetCached(null);
         setActingFor(null);
-        this.setData({ doneText: this.data.s.authDoneText });
+        this.setData({ doneText: messages(this.data.lang).authDoneText });
       }
       this.setData({ fieldErrors: {} });
       this.goTo('done');
@@ -237,7 +265,7 @@ Component({
     /** The FAQ, over this step (back returns to it with what was typed). */
     async onOpenFaq(event: WechatMiniprogram.TouchEvent) {
       const topic: unknown = event.currentTarget.dataset.topic;
-      if (!(await navigateTo(faqRoute(isFaqTopic(topic) ? topic : 'apply')))) showToast(this.data.s.pageUnavailable);
+      if (!(await navigateTo(faqRoute(isFaqTopic(topic) ? topic : 'apply')))) showToast(messages(this.data.lang).pageUnavailable);
     },
 
     /**

@@ -9,15 +9,24 @@
  * from the clock, and the certificate is fetched again in the background when the last try is over
  * a minute old. Thin: services/certificate.ts fetches, saves and builds the screen.
  */
-import { t } from '../../i18n/index';
-import { applyPrefs, prefsData } from '../../services/page';
+import { messages, t } from '../../i18n/index';
+import { applyPrefs, prefsData, setChanged } from '../../services/page';
 import {
-  buildCertificateScreen, dccRecordLabel, keptCopyNote, loadCertificate, personLine, readCached, REFRESH_INTERVAL_MS,
-  type CachedCertificate, type CertificateScreen,
+  buildCertificateScreen,
+  dccExpiresAtMs,
+  dccRecordLabel,
+  keptCopyNote,
+  loadCertificate,
+  personLine,
+  readCached,
+  REFRESH_INTERVAL_MS,
+  type CachedCertificate,
+  type CertificateScreen,
 } from '../../services/certificate';
 import type { ShownError } from '../../services/call';
 import { routeFor, subjectFromQuery, type ActingFor } from '../../services/subject';
 import { presentRoute, setPresentation } from '../../services/present';
+import { faqRoute } from '../../services/faq';
 import { now } from '../../adapters/clock';
 import { navigateTo } from '../../adapters/navigation';
 import { showToast, stopPullDownRefresh } from '../../adapters/ui';
@@ -44,6 +53,8 @@ const ROUTES: Readonly<Record<string, { url: string; forPerson: boolean }>> = Ob
   destination: { url: '/pages/destination/index', forPerson: true },
   paper: { url: '/pages/paper/index', forPerson: true },
   relatives: { url: '/pages/relatives/index', forPerson: false },
+  // No records yet: the FAQ on missing, wrong or not yet synced records.
+  faqRecords: { url: faqRoute('records'), forPerson: false },
 });
 
 Component({
@@ -69,10 +80,10 @@ Component({
       applyPrefs(this, 'certTitle');
       const who = subjectFromQuery(query);
       states.set(this, { who, lastAttempt: 0 });
-      this.setData({ acting: who !== null, person: personLine(this.data.s, who) });
-      // The saved copy first, so the QR is there at once; then the fresh one behind it.
+      // The saved copy first, in the first render, so the QR is there at once; then the fresh one behind it.
       const saved = readCached(who);
-      if (saved) this.showCopy(saved);
+      if (saved) this.showCopy(saved, { acting: who !== null });
+      else this.setData({ acting: who !== null, person: personLine(messages(this.data.lang), who) });
       void this.refresh();
     },
 
@@ -82,8 +93,8 @@ Component({
       // The copy may have been refreshed, replaced or deleted by another page meanwhile.
       const saved = readCached(st.who);
       if (saved) this.showCopy(saved);
-      else if (this.data.state === 'ready') this.setData({ state: 'loading', screen: null, offline: '', person: personLine(this.data.s, st.who) });
-      else this.setData({ person: personLine(this.data.s, st.who) });
+      else if (this.data.state === 'ready') this.setData({ state: 'loading', screen: null, offline: '', person: personLine(messages(this.data.lang), st.who) });
+      else this.setData({ person: personLine(messages(this.data.lang), st.who) });
       if (!st.inFlight && (now() - st.lastAttempt >= REFRESH_INTERVAL_MS || this.data.state !== 'ready')) void this.refresh();
     },
 
@@ -114,7 +125,14 @@ Component({
           st.shown = undefined;
           st.keptError = undefined;
           const state: State = r.error.code === 'IDENTITY_REQUIRED' ? 'needAuth' : r.error.code === 'NO_RECORDS' ? 'noRecords' : 'failed';
-          this.setData({ state, errorMessage: r.error.message, screen: null, offline: '', refreshing: false, person: personLine(this.data.s, st.who) });
+          this.setData({
+            state,
+            errorMessage: r.error.message,
+            screen: null,
+            offline: '',
+            refreshing: false,
+            person: personLine(messages(this.data.lang), st.who),
+          });
           return;
         }
         st.keptError = r.kind === 'kept' ? r.error : undefined;
@@ -128,19 +146,21 @@ Component({
     },
 
     /** Shows a copy as it stands now: status and ages at this moment, in the language chosen now. */
-    showCopy(copy: CachedCertificate) {
+    showCopy(copy: CachedCertificate, also: Record<string, unknown> = {}) {
       const st = this.pageState();
       st.shown = copy;
       const at = now();
       const lang = this.data.lang;
       const screen = buildCertificateScreen(lang, copy, at);
-      this.setData({
+      // Shown again or refreshed, mostly the ages change: only what changed is sent, not the code and records around it.
+      setChanged(this, {
         state: 'ready',
         screen,
-        person: personLine(this.data.s, st.who, screen.holder.name),
+        person: personLine(messages(this.data.lang), st.who, screen.holder.name),
         offline: st.keptError ? keptCopyNote(lang, st.keptError, copy.savedAt, at) : '',
         savedLine: t(lang, 'savedAt', { age: screen.savedAge }),
         errorMessage: '',
+        ...also,
       });
     },
 
@@ -155,7 +175,14 @@ Component({
       const record = view?.codes.dcc[Number(event.currentTarget.dataset.index)];
       if (!view || !record) return;
       const caption = (lang: 'zh' | 'en') => `${t(lang, 'formatDcc')} · ${dccRecordLabel(lang, view, record)}`;
-      setPresentation({ code: record.code, kind: 'dcc', caption: { zh: caption('zh'), en: caption('en') }, who: st.who, certificateId: view.id, expiresAt: record.expiresAt });
+      setPresentation({
+        code: record.code,
+        kind: 'dcc',
+        caption: { zh: caption('zh'), en: caption('en') },
+        who: st.who,
+        certificateId: view.id,
+        expiresAt: dccExpiresAtMs(record),
+      });
       await navigateTo(presentRoute(st.who));
     },
 
@@ -188,7 +215,7 @@ Component({
       if (!route) return;
       // The next page acts for the person this page shows, whatever was chosen elsewhere since.
       const url = route.forPerson ? routeFor(route.url, this.pageState().who) : route.url;
-      if (!(await navigateTo(url))) showToast(this.data.s.pageUnavailable);
+      if (!(await navigateTo(url))) showToast(messages(this.data.lang).pageUnavailable);
     },
   },
 });

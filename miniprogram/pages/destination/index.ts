@@ -9,12 +9,29 @@
  * they are valid; the page opens on the destination fetched last. Fetching runs behind what is
  * shown, and a failure leaves it standing with a note of its age.
  */
-import { t } from '../../i18n/index';
-import { applyPrefs, prefsData } from '../../services/page';
+import { messages, t } from '../../i18n/index';
+import { applyPrefs, prefsData, setChanged } from '../../services/page';
 import {
-  codeChoices, codeStatus, codeValidity, dropSavedOn, listPartners, partnerOptions, rulesFor, rulesScreen, saveDestination, savedDestination,
-  savedDestinations, savedPartners, savePartners, sealFor,
-  type CodeChoice, type CodeStatus, type Partner, type PartnerOption, type RulesScreen, type SavedDestination,
+  codeChoices,
+  codeStatus,
+  codeValidity,
+  dropSavedOn,
+  listPartners,
+  partnerOptions,
+  rulesFor,
+  rulesScreen,
+  saveDestination,
+  savedDestination,
+  savedDestinations,
+  savedPartners,
+  savePartners,
+  sealFor,
+  type CodeChoice,
+  type CodeStatus,
+  type Partner,
+  type PartnerOption,
+  type RulesScreen,
+  type SavedDestination,
 } from '../../services/destination';
 import { loadCertificate, personLine, readCached, REFRESH_INTERVAL_MS } from '../../services/certificate';
 import type { ShownError } from '../../services/call';
@@ -23,6 +40,9 @@ import { subjectFromQuery, type ActingFor } from '../../services/subject';
 import { presentRoute, setPresentation } from '../../services/present';
 import { now } from '../../adapters/clock';
 import { navigateTo } from '../../adapters/navigation';
+
+/** A code choice as the tabs show it. */
+type ChoiceTab = Pick<CodeChoice, 'title' | 'kind' | 'hint'> & { id: string };
 
 interface PageState {
   who: ActingFor | null;
@@ -43,8 +63,10 @@ Component({
     partners: [] as PartnerOption[],
     destination: '',
     destinationName: '',
-    choices: [] as CodeChoice[],
+    /** The codes to choose from, without the codes themselves: only the chosen one is in the data (`code`), so a tab sends one code. */
+    choices: [] as ChoiceTab[],
     chosen: 0,
+    code: '',
     status: 'unknown' as CodeStatus,
     validity: '',
     fetchedLine: '',
@@ -126,15 +148,19 @@ Component({
       const chosen = Math.min(this.data.chosen, Math.max(0, choices.length - 1));
       const choice = choices[chosen];
       const status: CodeStatus = choice && entry ? codeStatus(choice, entry.certificateId, view, at) : 'unknown';
-      const holder = view ? `${view.certificate.holder.surname ?? ''}${view.certificate.holder.givenName ?? ''}` || [view.certificate.holder.surnameLatin, view.certificate.holder.givenNameLatin].filter(Boolean).join(' ') : '';
+      const holder = view
+        ? `${view.certificate.holder.surname ?? ''}${view.certificate.holder.givenName ?? ''}` ||
+          [view.certificate.holder.surnameLatin, view.certificate.holder.givenNameLatin].filter(Boolean).join(' ')
+        : '';
       const age = entry ? ageOfInstant(lang, entry.savedAt, at) : '';
       const note = entry && st.keptError ? t(lang, st.keptError.offline ? 'destOfflineCodes' : 'destStaleCodes', { age, reason: st.keptError.message }) : '';
-      this.setData({
-        person: personLine(this.data.s, st.who, holder),
+      setChanged(this, {
+        person: personLine(messages(this.data.lang), st.who, holder),
         partners,
         destinationName: partners.find((p) => p.country === this.data.destination)?.name ?? '',
-        choices,
+        choices: choices.map(({ title, kind, hint }, i): ChoiceTab => ({ id: `${kind}-${i}`, title, kind, hint })),
         chosen,
+        code: choice?.code ?? '',
         status,
         validity: choice ? codeValidity(lang, choice, status) : '',
         fetchedLine: entry ? t(lang, 'destFetchedAt', { age }) : '',
@@ -169,7 +195,14 @@ Component({
         const kept = saveDestination(st.who, seal.data, rules.ok ? rules.data : null, readCached(st.who)?.view ?? null, now());
         if (this.data.destination !== country) return;
         // Over the bounds (or storage full), the codes are shown without being kept.
-        st.shown = kept ?? { country, seal: seal.data, rules: rules.ok ? rules.data : null, certificateId: seal.data.certificateId ?? '', expiresAt: seal.data.expiresAt ?? 0, savedAt: now() };
+        st.shown = kept ?? {
+          country,
+          seal: seal.data,
+          rules: rules.ok ? rules.data : null,
+          certificateId: seal.data.certificateId ?? '',
+          expiresAt: seal.data.expiresAt ?? 0,
+          savedAt: now(),
+        };
         st.keptError = undefined;
         this.setData({ errorMessage: rules.ok ? '' : rules.error.message });
         this.rebuild();
@@ -197,9 +230,9 @@ Component({
     async onOpenQr() {
       const st = this.pageState();
       const entry = st.shown;
-      const choice = this.data.choices[this.data.chosen];
-      if (!entry || !choice) return;
       const view = readCached(st.who)?.view ?? null;
+      const choice = entry ? codeChoices(this.data.lang, entry.seal, view)[this.data.chosen] : undefined;
+      if (!entry || !choice) return;
       const certificateId = entry.certificateId || view?.id;
       if (!certificateId) return;
       const partner = st.partners.find((p) => p.country === entry.country);

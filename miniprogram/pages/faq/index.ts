@@ -4,15 +4,16 @@
  * inside China and from abroad.
  */
 import { applyPrefs, prefsData } from '../../services/page';
-import { faqItems, hotlineChoices, isFaqTopic, type FaqItem, type HotlineChoice } from '../../services/faq';
+import { faqItems, hotlineChoices, isFaqTopic, type HotlineChoice } from '../../services/faq';
 import { makePhoneCall } from '../../adapters/phone';
 import { showToast } from '../../adapters/ui';
-import { format } from '../../i18n/index';
+import { messages, format } from '../../i18n/index';
 
 Component({
   data: {
     ...prefsData(),
-    items: [] as FaqItem[],
+    items: faqItems(),
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- Component infers the page's data type from this literal: any topic may be open
     open: { apply: true } as Record<string, boolean>,
     hotlines: [] as HotlineChoice[],
   },
@@ -30,7 +31,7 @@ Component({
 
     show() {
       applyPrefs(this, 'faqTitle');
-      this.setData({ items: faqItems(this.data.lang), hotlines: hotlineChoices(this.data.lang) });
+      this.setData({ hotlines: hotlineChoices(this.data.lang) });
     },
 
     onToggle(e: WechatMiniprogram.TouchEvent) {
@@ -42,7 +43,7 @@ Component({
       const hotline = this.data.hotlines[Number(e.currentTarget.dataset.index)];
       if (!hotline) return;
       const outcome = await makePhoneCall(hotline.dial);
-      if (outcome === 'failed') showToast(format(this.data.s.callFailed, { number: hotline.display }));
+      if (outcome === 'failed') showToast(format(messages(this.data.lang).callFailed, { number: hotline.display }));
     },
   },
 });

@@ -4,7 +4,7 @@
  * wx.saveImageToPhotosAlbum), for the person the page acts for (its `for`: the user or a relative,
  * named at the top), with printing tips.
  */
-import { format } from '../../i18n/index';
+import { messages, format } from '../../i18n/index';
 import { applyPrefs, prefsData } from '../../services/page';
 import { readCached, fullName, personLine } from '../../services/certificate';
 import { subjectFromQuery, type ActingFor } from '../../services/subject';
@@ -45,10 +45,10 @@ Component({
       const view = readCached(who)?.view;
       const name = view ? fullName(view.certificate.holder) : { name: who?.name ?? '', nameLatin: '' };
       this.setData({
-        person: personLine(this.data.s, who, view ? name.name : ''),
+        person: personLine(messages(this.data.lang), who, view ? name.name : ''),
         code: view?.codes.ithc ?? '',
         name: `${name.name} ${name.nameLatin === name.name ? '' : name.nameLatin}`.trim(),
-        qrLabel: format(this.data.s.qrLabel, { name: name.name }),
+        qrLabel: format(messages(this.data.lang).qrLabel, { name: name.name }),
       });
     },
 

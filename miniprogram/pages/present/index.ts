@@ -98,7 +98,11 @@ Component({
         return;
       }
       const screen = presentScreen(lang, shown.presentation, shown.view, at);
-      const changed = !this.data.screen || this.data.screen.status !== screen.status || this.data.code !== shown.presentation.code || this.data.screen.caption !== screen.caption;
+      const changed =
+        !this.data.screen ||
+        this.data.screen.status !== screen.status ||
+        this.data.code !== shown.presentation.code ||
+        this.data.screen.caption !== screen.caption;
       // Each second only the clock changes, unless the status did: keep the per-second update small.
       this.setData(changed ? { code: shown.presentation.code, screen, clock: formatClock(lang, at) } : { clock: formatClock(lang, at) });
     },

@@ -8,10 +8,24 @@
  */
 import { applyPrefs, prefsData } from '../../services/page';
 import {
-  actFor, actForSelf, auditLines, auditPage, endProxy, listProxies, listRelatives, proxyLines, relativeLines, removeConfirmText, removeRelative,
-  type AuditEntry, type Proxy, type ProxyLine, type Relative, type RelativeLine,
+  actFor,
+  actForSelf,
+  auditLines,
+  auditPage,
+  endProxy,
+  listProxies,
+  listRelatives,
+  proxyLines,
+  relativeLines,
+  removeConfirmText,
+  removeRelative,
+  type AuditEntry,
+  type Proxy,
+  type ProxyLine,
+  type Relative,
+  type RelativeLine,
 } from '../../services/relatives';
-import { format } from '../../i18n/index';
+import { messages, format } from '../../i18n/index';
 import { getActingFor, routeFor } from '../../services/subject';
 import { navigateTo, openOnFreshStack } from '../../adapters/navigation';
 import { confirmDialog, showToast } from '../../adapters/ui';
@@ -58,8 +72,8 @@ Component({
 
     showOwnSide() {
       this.setData({
-        proxies: proxyLines(this.data.lang, this.data.s, proxiesOf.get(this) ?? []),
-        audit: auditLines(this.data.lang, this.data.s, logOf.get(this) ?? []),
+        proxies: proxyLines(this.data.lang, messages(this.data.lang), proxiesOf.get(this) ?? []),
+        audit: auditLines(this.data.lang, messages(this.data.lang), logOf.get(this) ?? []),
       });
     },
 
@@ -78,8 +92,13 @@ Component({
     async onEndProxy(e: WechatMiniprogram.TouchEvent) {
       const p = (proxiesOf.get(this) ?? []).find((x) => x.id === e.currentTarget.dataset.id);
       if (!p) return;
-      const s = this.data.s;
-      const sure = await confirmDialog({ title: s.proxyEnd, content: format(s.proxyEndConfirm, { name: p.proxyName }), confirmText: s.proxyEnd, cancelText: s.cancel });
+      const s = messages(this.data.lang);
+      const sure = await confirmDialog({
+        title: s.proxyEnd,
+        content: format(s.proxyEndConfirm, { name: p.proxyName }),
+        confirmText: s.proxyEnd,
+        cancelText: s.cancel,
+      });
       if (!sure) return;
       const done = await endProxy(this.data.lang, p.id);
       if (!done.ok) {
@@ -110,7 +129,7 @@ Component({
     show() {
       const relatives = listed.get(this) ?? [];
       this.setData({
-        relatives: relativeLines(this.data.lang, this.data.s, relatives),
+        relatives: relativeLines(this.data.lang, messages(this.data.lang), relatives),
         actingForRelative: getActingFor() !== null,
         loaded: true,
         errorMessage: '',
@@ -140,8 +159,13 @@ Component({
     async onRemove(e: WechatMiniprogram.TouchEvent) {
       const r = (listed.get(this) ?? []).find((x) => x.id === e.currentTarget.dataset.id);
       if (!r) return;
-      const s = this.data.s;
-      const sure = await confirmDialog({ title: s.relRemove, content: removeConfirmText(this.data.lang, r.name), confirmText: s.relRemove, cancelText: s.cancel });
+      const s = messages(this.data.lang);
+      const sure = await confirmDialog({
+        title: s.relRemove,
+        content: removeConfirmText(this.data.lang, r.name),
+        confirmText: s.relRemove,
+        cancelText: s.cancel,
+      });
       if (!sure) return;
       const done = await removeRelative(this.data.lang, r);
       if (!done.ok) {

@@ -6,8 +6,7 @@
  * document (the auth page's document step); the privacy guidelines; exporting the account's data and
  * deleting the account and its data (services/account.ts).
  */
-import type { Lang } from '../../i18n/index';
-import { format, isLang } from '../../i18n/index';
+import { messages, format, isLang } from '../../i18n/index';
 import { applyPrefs, prefsData } from '../../services/page';
 import { getCareState, setCareMode, setLanguage, CARE_FONT_SIZE } from '../../services/settings';
 import { clearAllCached } from '../../services/certificate';
@@ -43,7 +42,7 @@ Component({
     /** Says when care mode is on by itself (WeChat's font size), so the user knows why and that they may turn it off. */
     showCareSource() {
       const follows = getCareState().source === 'fontSize';
-      this.setData({ careFollowsFont: follows, careFontLine: follows ? format(this.data.s.careFromFont, { size: CARE_FONT_SIZE }) : '' });
+      this.setData({ careFollowsFont: follows, careFontLine: follows ? format(messages(this.data.lang).careFromFont, { size: CARE_FONT_SIZE }) : '' });
     },
 
     async loadIdentity() {
@@ -56,11 +55,11 @@ Component({
     /** The identity line in the language chosen now. */
     showIdentity() {
       const i = this.data.identity;
-      this.setData({ identityText: i ? format(this.data.s.identityVerifiedAs, { name: i.name, id: i.idNumberMasked }) : '' });
+      this.setData({ identityText: i ? format(messages(this.data.lang).identityVerifiedAs, { name: i.name, id: i.idNumberMasked }) : '' });
     },
 
     async onUnbind() {
-      const s = this.data.s;
+      const s = messages(this.data.lang);
       if (!(await confirmDialog({ title: s.unbindIdentity, content: s.unbindConfirm, confirmText: s.confirm, cancelText: s.cancel }))) return;
       const r = await releaseIdentity(this.data.lang);
       if (!r.ok) {
@@ -79,7 +78,7 @@ Component({
     },
 
     async onOpenGuide() {
-      if (!(await openPrivacyContract())) showToast(this.data.s.privacyGuideOpenFailed);
+      if (!(await openPrivacyContract())) showToast(messages(this.data.lang).privacyGuideOpenFailed);
     },
 
     async onExport() {
@@ -88,11 +87,11 @@ Component({
         showToast(r.error.message);
         return;
       }
-      showToast(r.data.shared ? format(this.data.s.exportDone, { size: sizeText(r.data.bytes) }) : this.data.s.exportShareFailed);
+      showToast(r.data.shared ? format(messages(this.data.lang).exportDone, { size: sizeText(r.data.bytes) }) : messages(this.data.lang).exportShareFailed);
     },
 
     async onDeleteAccount() {
-      const s = this.data.s;
+      const s = messages(this.data.lang);
       if (!(await confirmDialog({ title: s.deleteAccount, content: s.deleteConfirm, confirmText: s.deleteAccount, cancelText: s.cancel }))) return;
       const r = await deleteMyAccount(this.data.lang);
       if (!r.ok) {
@@ -107,7 +106,7 @@ Component({
     onPickLanguage(e: WechatMiniprogram.TouchEvent) {
       const lang: unknown = e.currentTarget.dataset.lang;
       if (!isLang(lang) || lang === this.data.lang) return;
-      setLanguage(lang as Lang);
+      setLanguage(lang);
       applyPrefs(this, 'settingsTitle');
       this.showCareSource();
       this.showIdentity();
@@ -121,7 +120,7 @@ Component({
     },
 
     async onClearCache() {
-      const s = this.data.s;
+      const s = messages(this.data.lang);
       if (!(await confirmDialog({ title: s.clearCache, content: s.clearCacheConfirm, confirmText: s.confirm, cancelText: s.cancel }))) return;
       clearAllCached();
       showToast(s.cacheCleared);

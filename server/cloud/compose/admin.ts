@@ -9,55 +9,38 @@
  * person-id key (read from the store) are built on the first action that uses them; until init has
  * run, such an action fails and the rest of the function keeps working.
  */
-import type { App } from '../../app';
-import { adminFunction } from '../../functions/admin';
+import { holdsOf } from '../../compose/holds';
+import { identityOf } from '../../compose/identity';
+import { keysOf } from '../../compose/keys';
+import { operatorsOf } from '../../compose/operators';
+import { provisionOf } from '../../compose/provision';
+import { relativesOf } from '../../compose/relatives';
+import { revocationOf } from '../../compose/revocation';
+import { vaultOf } from '../../compose/vault';
+import { adminFunction, type AdminDeps } from '../../functions/admin';
 import { provisionActions } from '../../functions/provision';
 import type { FunctionDef } from '../../functions/router';
-import { migratedCollections } from '../../provision/database';
 import { checkEnvironment } from '../../provision/environment';
 import { runHousekeeping } from '../../provision/housekeeping';
 import { adminHttpRoute } from '../../provision/operator-auth';
-import { ProvisionService } from '../../provision/service';
-import { RelativesService } from '../../relatives/service';
-import { HoldService } from '../../revocation/holds';
-import { RevocationService } from '../../revocation/service';
-import type { ComposedFunction, CloudBase } from '../entry';
-import { identityOf, operatorsOf, personIdsOf, vaultOf } from './base';
-import { registryOf } from './registry';
-import { keysOf } from './keys';
+import type { ComposedFunction, CloudBase } from '../composed';
+import { cloudPlatform } from './base';
 
-type PersonServices = Pick<App, 'identity' | 'relatives' | 'holds'>;
+type PersonServices = Pick<AdminDeps, 'identity' | 'relatives' | 'holds'>;
 
 export async function composeAdmin(base: CloudBase): Promise<ComposedFunction> {
   const { store, clock } = base;
-  const keys = await keysOf(base);
-  const vault = await vaultOf(base);
-  const operators = operatorsOf(base);
-  const collections = base.collections ?? migratedCollections;
-  const provision = new ProvisionService({
-    store,
-    clock,
-    vault,
-    keys,
-    collections,
-    operators,
-    checkEnvironment: () => checkEnvironment(base.env, 'admin'),
+  const p = cloudPlatform(base, {
     // CloudBase names the environment a function runs in; init prints it in the commands it gives.
-    envId: base.env.TCB_ENV || base.env.SCF_NAMESPACE || undefined,
+    environment: { check: () => checkEnvironment(base.env, 'admin'), id: base.env.TCB_ENV || base.env.SCF_NAMESPACE || undefined },
   });
-  const revocation = new RevocationService({ store, clock });
-
-  let people: Promise<PersonServices> | undefined;
-  const personServices = (): Promise<PersonServices> =>
-    (people ??= (async () => {
-      const personIds = await personIdsOf(base);
-      // Operators only end relations here: no document checks (RelativesService without `documents`).
-      const identity = identityOf(base, personIds);
-      return { identity, relatives: new RelativesService({ store, clock, identity, registry: registryOf(base), personIds }), holds: new HoldService({ store, clock, personIds }) };
-    })().catch((e) => {
-      people = undefined;
-      throw e;
-    }));
+  const keys = await keysOf(p);
+  const vault = await vaultOf(p);
+  const operators = await operatorsOf(p);
+  const provision = await provisionOf(p);
+  const revocation = await revocationOf(p);
+  // Made on the first action that uses them, and again after a failure (before init, the person-id key's collection is missing).
+  const personServices = async (): Promise<PersonServices> => ({ identity: await identityOf(p), relatives: await relativesOf(p), holds: await holdsOf(p) });
 
   // The actions as the contract defines them; those needing the person services reach them when called.
   const pending = new Proxy({} as PersonServices[keyof PersonServices], {
@@ -65,19 +48,42 @@ export async function composeAdmin(base: CloudBase): Promise<ComposedFunction> {
       throw new Error('person services used before they were built');
     },
   });
-  const shape = adminFunction({ identity: pending as App['identity'], relatives: pending as App['relatives'], holds: pending as App['holds'], revocation, keys, vault, provision, operators });
+  const shape = adminFunction({
+    identity: pending as AdminDeps['identity'],
+    relatives: pending as AdminDeps['relatives'],
+    holds: pending as AdminDeps['holds'],
+    revocation,
+    keys,
+    vault,
+    provision,
+    operators,
+  });
   let full: FunctionDef | undefined;
   const fullDef = async (): Promise<FunctionDef> => (full ??= adminFunction({ ...(await personServices()), revocation, keys, vault, provision, operators }));
   // What runs before init and without the person-id key: provisioning, signing keys, revocation.
   // Every other action (and any added later) goes through the full function.
-  const early = new Set([...Object.keys(provisionActions({ provision, operators })), 'rotateKey', 'installCertificate', 'installCsca', 'keys', 'rewrapKeys', 'revoke', 'revocations']);
+  const early = new Set([
+    ...Object.keys(provisionActions({ provision, operators })),
+    'rotateKey',
+    'installCertificate',
+    'installCsca',
+    'keys',
+    'rewrapKeys',
+    'revoke',
+    'revocations',
+  ]);
   const def: FunctionDef = {
     name: shape.name,
-    actions: Object.fromEntries(Object.entries(shape.actions).map(([name, a]) => [name, early.has(name) ? a : { ...a, handler: async (ctx, input) => (await fullDef()).actions[name].handler(ctx, input) }])),
+    actions: Object.fromEntries(
+      Object.entries(shape.actions).map(([name, a]) => [
+        name,
+        early.has(name) ? a : { ...a, handler: async (ctx, input) => (await fullDef()).actions[name].handler(ctx, input) },
+      ]),
+    ),
   };
   return {
     def,
-    routes: [adminHttpRoute(def, { directory: operators, store, clock, collections })],
+    routes: [adminHttpRoute(def, { directory: operators, store, clock, collections: p.collections })],
     timers: { housekeeping: () => runHousekeeping({ store, clock, deleteFiles: base.sdk.deleteFile ? (o) => base.sdk.deleteFile!(o) : undefined }) },
   };
 }

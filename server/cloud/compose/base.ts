@@ -1,20 +1,59 @@
 /**
- * Pieces several cloud functions' compositions share, each small: the issuer's settings, the
- * wrapped keys under the KEK from the environment, the person-id key, identity verification over
- * WeChat's facial verification. Anything heavier lives in the composition that needs it, so that
- * the other functions do not carry it.
+ * The platform a cloud function's services are made from (server/compose/): the
+ * CloudBase store, the KEK from the environment (never made here), WeChat's facial verification,
+ * the cloud database's registries, the operators the environment names, the issuer's settings.
+ * Each function's composition (./<name>.ts) calls the factories of the services its actions use;
+ * what only one function needs (admin.init's environment check) it adds to the platform itself.
  */
 import { randomBytes } from 'node:crypto';
+import type { Platform } from '../../compose/platform';
 import { DEFAULT_APP_CONFIG, type AppConfig } from '../../config';
-import { PersonIds, loadPersonIdKey } from '../../identity/person-id';
-import { IdentityService } from '../../identity/service';
+import { LocalDocumentRegistry } from '../../documents/registry';
+import { StoreCitizenRegistry } from '../../identity/citizens';
 import { WechatFacialProvider, type WechatOpenApiClient } from '../../identity/wechat-facial';
-import { KeyVault, loadKekRing } from '../../keys/vault';
-import { OperatorDirectory, parseOperatorBootstrap } from '../../provision/operators';
-import type { CloudBase } from '../entry';
+import { discardCloudFilesOf } from '../../pdf/storage';
+import { migratedCollections } from '../../provision/database';
+import { parseOperatorBootstrap } from '../../provision/operators';
+import type { CloudBase } from '../composed';
 
-export function configOf(base: CloudBase): AppConfig {
-  return { ...DEFAULT_APP_CONFIG, operators: base.operators, prePublicationDays: prePublicationDaysOf(base.env) };
+/** The cloud's platform, with what the calling composition adds (`own`). */
+export function cloudPlatform(base: CloudBase, own: Pick<Platform, 'environment'> = {}): Platform {
+  const { store, clock, env } = base;
+  const fromEnv = parseOperatorBootstrap(env);
+  return {
+    store,
+    clock,
+    config: configOf(base),
+    // The wrapped keys are under the KEK the environment gives (ITHC_SECRET_KEK, and
+    // ITHC_SECRET_KEK_PREVIOUS during a rotation): the only secret a function reads. A function
+    // without it fails to start and says which variable to set.
+    secrets: base.secrets,
+    generateKek: false,
+    rng: (n) => new Uint8Array(randomBytes(n)),
+    identityProvider: new WechatFacialProvider({ client: openApiClient(env), clock, newSeqNo: () => randomBytes(12).toString('hex') }),
+    // Filled by provisioning from the national population registry's export.
+    citizens: new StoreCitizenRegistry(store),
+    // Production has no document registry API here yet: the registry collection stands in for it, as locally.
+    documentRegistry: new LocalDocumentRegistry(store),
+    // ITHC_OPERATORS (base.operators) and ITHC_OPERATOR_KEYS; those added since live in the store.
+    operatorBootstrap: { openids: new Set([...base.operators, ...fromEnv.openids]), keys: fromEnv.keys },
+    collections: base.collections ?? migratedCollections,
+    // Paper certificates are deleted by the admin function's housekeeping timer once expired: discarding marks them so.
+    files: { discardOwnedBy: (owner) => discardCloudFilesOf(store, owner) },
+    ...own,
+  };
+}
+
+function configOf(base: CloudBase): AppConfig {
+  return {
+    ...DEFAULT_APP_CONFIG,
+    operators: base.operators,
+    // Read where signing keys are made (certificate, trustlist, admin), the functions whose
+    // environment has it (docs/deploy.md): a malformed value stops those from starting, not the others.
+    get prePublicationDays() {
+      return prePublicationDaysOf(base.env);
+    },
+  };
 }
 
 /** ITHC_KEY_PREPUBLICATION_DAYS: how long a new DSC is published before it signs (default 7). */
@@ -24,30 +63,6 @@ function prePublicationDaysOf(env: NodeJS.ProcessEnv): number {
   const days = Number(text);
   if (!/^\d{1,2}$/.test(text) || days > 90) throw new Error(`ITHC_KEY_PREPUBLICATION_DAYS must be a whole number of days, 0–90, not ${JSON.stringify(text)}`);
   return days;
-}
-
-/**
- * The wrapped keys, under the KEK the environment gives (ITHC_SECRET_KEK, and
- * ITHC_SECRET_KEK_PREVIOUS during a rotation): the only secret a function reads. Never generated
- * here: a function without it fails to start and says which variable to set.
- */
-export async function vaultOf(base: CloudBase): Promise<KeyVault> {
-  return new KeyVault(base.store, await loadKekRing(base.secrets), base.clock);
-}
-
-export async function personIdsOf(base: CloudBase): Promise<PersonIds> {
-  return new PersonIds(await loadPersonIdKey(await vaultOf(base), (n) => new Uint8Array(randomBytes(n))));
-}
-
-/** Who is an operator: the environment's (base.operators, ITHC_OPERATOR_KEYS) and those added since (server/provision/operators.ts). */
-export function operatorsOf(base: CloudBase): OperatorDirectory {
-  const fromEnv = parseOperatorBootstrap(base.env);
-  return new OperatorDirectory({ store: base.store, clock: base.clock, bootstrap: { openids: new Set([...base.operators, ...fromEnv.openids]), keys: fromEnv.keys } });
-}
-
-export function identityOf(base: CloudBase, personIds: PersonIds): IdentityService {
-  const provider = new WechatFacialProvider({ client: openApiClient(base.env), clock: base.clock, newSeqNo: () => randomBytes(12).toString('hex') });
-  return new IdentityService({ store: base.store, clock: base.clock, provider, personIds });
 }
 
 /** Posts to api.weixin.qq.com with an access token fetched by the stable-token API and cached. */

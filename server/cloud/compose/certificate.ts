@@ -15,55 +15,42 @@
  * platform's concurrency limit for the function (its environment's quota). Same interface
  * (PdfRenderer), same pure function (renderCertificatePdf), loaded from pdf.js.
  */
-import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { issuanceOf } from '../../compose/issuance';
+import { partnersOf } from '../../compose/partners';
+import { recordsOf } from '../../compose/records';
+import { relativesOf } from '../../compose/relatives';
+import { sealOf } from '../../compose/seal';
+import { subjectResolverOf } from '../../compose/subject';
 import { certificateFunction } from '../../functions/certificate';
-import { subjectResolver } from '../../functions/subject';
-import { IssuanceService } from '../../issuance/service';
-import { PartnerService } from '../../partners/service';
 import type { renderCertificatePdf } from '../../pdf/certificate-pdf';
 import { verifyLinks, type PdfRenderer } from '../../pdf/service';
 import { CloudFileStorage } from '../../pdf/storage';
 import { requirePublicBaseUrl } from '../../provision/environment';
-import { RecordsService } from '../../records/service';
-import { LocalRecordSource } from '../../records/sources';
-import { RelativesService } from '../../relatives/service';
-import { SealService } from '../../seal/service';
-import type { ComposedFunction, CloudBase } from '../entry';
-import { configOf, identityOf, personIdsOf } from './base';
-import { registryOf } from './registry';
-import { keysOf } from './keys';
+import type { ComposedFunction, CloudBase } from '../composed';
+import { cloudPlatform } from './base';
 
 /** The file name of the renderer's bundle beside index.js (scripts/build.mjs writes it). */
 export const PDF_BUNDLE = 'pdf.js';
 
 export async function composeCertificate(base: CloudBase): Promise<ComposedFunction> {
-  const { store, clock } = base;
-  const config = configOf(base);
-  const personIds = await personIdsOf(base);
-  const registry = registryOf(base);
-  const keys = await keysOf(base);
-  // The paper version prints where to verify: the deployment's public address, never a guess.
-  const links = verifyLinks(requirePublicBaseUrl(base.env));
-  const partners = new PartnerService({ store, clock, ownCountry: config.country });
-  const def = certificateFunction(
-    {
-      clock,
-      config,
-      subjectOf: subjectResolver(store, registry),
-      // Only acting through relations here (`for`): no document checks (RelativesService without `documents`).
-      relatives: new RelativesService({ store, clock, identity: identityOf(base, personIds), registry, personIds }),
-      records: new RecordsService([new LocalRecordSource(store)]),
-      issuance: new IssuanceService({ store, clock, keys, country: config.country, issuerName: config.issuerName }),
-      partners,
-      // Sealing reads partners' encryption keys; the ephemeral keys come from the OS random source.
-      seal: new SealService({ partners, clock, rng: (n) => new Uint8Array(randomBytes(n)) }),
-      // PDFs go to cloud storage and are handed out as temporary URLs; housekeeping deletes them once expired.
-      paper: { storage: new CloudFileStorage(base.sdk, clock, { store }), links },
-    },
-    pdfRendererBeside(__dirname),
-  );
+  const p = cloudPlatform(base);
+  const services = {
+    clock: p.clock,
+    config: p.config,
+    subjectOf: await subjectResolverOf(p),
+    // Acting for a relative (`for`): relations only, without the document checks (server/compose/relatives.ts).
+    relatives: await relativesOf(p),
+    records: await recordsOf(p),
+    issuance: await issuanceOf(p),
+    partners: await partnersOf(p),
+    seal: await sealOf(p),
+  };
+  // PDFs go to cloud storage and are handed out as temporary URLs; housekeeping deletes them once
+  // expired. The paper version prints where to verify: the deployment's public address, never a guess.
+  const paper = { storage: new CloudFileStorage(base.sdk, base.clock, { store: base.store }), links: verifyLinks(requirePublicBaseUrl(base.env)) };
+  const def = certificateFunction({ ...services, paper }, pdfRendererBeside(__dirname));
   return { def, routes: [] };
 }
 

@@ -1,10 +1,10 @@
 /** Composition of the `document` cloud function: travel-document binding (MRZ, pinyin name matching). */
-import { DocumentService } from '../../documents/service';
+import { documentsOf } from '../../compose/documents';
 import { documentFunction } from '../../functions/document';
-import type { ComposedFunction, CloudBase } from '../entry';
-import { registryOf } from './registry';
+import type { ComposedFunction, CloudBase } from '../composed';
+import { cloudPlatform } from './base';
 
 export async function composeDocument(base: CloudBase): Promise<ComposedFunction> {
-  const documents = new DocumentService({ store: base.store, clock: base.clock, registry: registryOf(base) });
+  const documents = await documentsOf(cloudPlatform(base));
   return { def: documentFunction({ documents }), routes: [] };
 }

@@ -1,10 +1,10 @@
 /** Composition of the `partners` cloud function: partner authorities (validation of their CertLogic rules). */
+import { partnersOf } from '../../compose/partners';
 import { partnersFunction } from '../../functions/partners';
-import { PartnerService } from '../../partners/service';
-import type { ComposedFunction, CloudBase } from '../entry';
-import { configOf } from './base';
+import type { ComposedFunction, CloudBase } from '../composed';
+import { cloudPlatform } from './base';
 
 export async function composePartners(base: CloudBase): Promise<ComposedFunction> {
-  const partners = new PartnerService({ store: base.store, clock: base.clock, ownCountry: configOf(base).country });
+  const partners = await partnersOf(cloudPlatform(base));
   return { def: partnersFunction({ partners }), routes: [] };
 }

@@ -1,15 +1,11 @@
 /** Composition of the `relatives` cloud function: relations, the relative's face check and document binding. */
-import { DocumentService } from '../../documents/service';
+import { documentsOf } from '../../compose/documents';
+import { relativesOf } from '../../compose/relatives';
 import { relativesFunction } from '../../functions/relatives';
-import { RelativesService } from '../../relatives/service';
-import type { ComposedFunction, CloudBase } from '../entry';
-import { identityOf, personIdsOf } from './base';
-import { registryOf } from './registry';
+import type { ComposedFunction, CloudBase } from '../composed';
+import { cloudPlatform } from './base';
 
 export async function composeRelatives(base: CloudBase): Promise<ComposedFunction> {
-  const personIds = await personIdsOf(base);
-  const registry = registryOf(base);
-  const documents = new DocumentService({ store: base.store, clock: base.clock, registry });
-  const relatives = new RelativesService({ store: base.store, clock: base.clock, identity: identityOf(base, personIds), documents, registry, personIds });
-  return { def: relativesFunction({ relatives }), routes: [] };
+  const p = cloudPlatform(base);
+  return { def: relativesFunction({ relatives: await relativesOf(p), documents: await documentsOf(p) }), routes: [] };
 }

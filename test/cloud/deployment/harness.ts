@@ -14,7 +14,12 @@ import { ROOT, ensureBundles } from '../../support/build';
 
 export const FUNCTIONS = ['identity', 'document', 'certificate', 'relatives', 'partners', 'admin', 'trustlist', 'ingest'] as const;
 
-const OUTPUTS = [...FUNCTIONS.map((f) => join(ROOT, 'cloudfunctions', f, 'index.js')), join(ROOT, 'cloudfunctions/certificate/pdf.js'), join(ROOT, 'cloudfunctions/admin/config.json'), join(ROOT, 'cloudfunctions/certificate/fonts/NotoSansSC_400Regular.ttf')];
+const OUTPUTS = [
+  ...FUNCTIONS.map((f) => join(ROOT, 'cloudfunctions', f, 'index.js')),
+  join(ROOT, 'cloudfunctions/certificate/pdf.js'),
+  join(ROOT, 'cloudfunctions/admin/config.json'),
+  join(ROOT, 'cloudfunctions/certificate/fonts/NotoSansSC_400Regular.ttf'),
+];
 const SOURCES = ['core', 'server', ...FUNCTIONS.map((f) => `cloudfunctions/${f}/index.ts`), 'scripts/build.mjs', 'package.json'];
 
 /** Runs `node scripts/build.mjs` when a function's bundle is missing or older than its sources. */
@@ -67,8 +72,26 @@ function prepare(): Promise<string> {
     const sdkDir = join(dir, 'node_modules', 'wx-server-sdk');
     mkdirSync(sdkDir, { recursive: true });
     writeFileSync(join(sdkDir, 'package.json'), JSON.stringify({ name: 'wx-server-sdk', version: '0.0.0-stand-in', main: 'index.js', private: true }));
-    await build({ absWorkingDir: ROOT, entryPoints: ['test/cloud/deployment/wx-server-sdk.ts'], outfile: join(sdkDir, 'index.js'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
-    await build({ absWorkingDir: ROOT, entryPoints: ['test/cloud/deployment/host.ts'], outfile: join(dir, 'host.js'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+    await build({
+      absWorkingDir: ROOT,
+      entryPoints: ['test/cloud/deployment/wx-server-sdk.ts'],
+      outfile: join(sdkDir, 'index.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'warning',
+    });
+    await build({
+      absWorkingDir: ROOT,
+      entryPoints: ['test/cloud/deployment/host.ts'],
+      outfile: join(dir, 'host.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'warning',
+    });
     return dir;
   })();
   return prepared;
@@ -96,7 +119,7 @@ export async function deploy(env: Record<string, string>): Promise<Deployment> {
   const send = <T>(command: Record<string, unknown>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const id = ++next;
-      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      waiting.set(id, { resolve: resolve, reject });
       child.send({ id, command });
     });
   return {

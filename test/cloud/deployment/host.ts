@@ -23,7 +23,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2];
-const rc = JSON.parse(readFileSync(process.argv[3], 'utf8')) as { gateway: { routes: Array<{ path: string; target: string; enablePathTransmission?: boolean }> } };
+const rc = JSON.parse(readFileSync(process.argv[3], 'utf8')) as {
+  gateway: { routes: Array<{ path: string; target: string; enablePathTransmission?: boolean }> };
+};
 // The same module the functions resolve `wx-server-sdk` to.
 const sdk = require(join(dir, 'node_modules', 'wx-server-sdk')) as {
   __standIn: {
@@ -51,29 +53,38 @@ let nextFaceOutcome = 10000;
 
 function certHash(name: string, idNumber: string): string {
   const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-  return createHash('sha256').update(`cert_type=${b64('IDENTITY_CARD')}&cert_name=${b64(name)}&cert_no=${b64(idNumber)}`, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(`cert_type=${b64('IDENTITY_CARD')}&cert_name=${b64(name)}&cert_no=${b64(idNumber)}`, 'utf8')
+    .digest('hex');
 }
 
 const realFetch = globalThis.fetch;
 globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
   const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
   if (url.hostname !== 'api.weixin.qq.com') throw new Error(`no network here: ${url.origin}`);
-  const body = JSON.parse(String(init?.body ?? '{}')) as Record<string, any>;
+  const body = JSON.parse(typeof init?.body === 'string' ? init.body : '{}') as Record<string, any>;
   const reply = (o: unknown) => new Response(JSON.stringify(o), { status: 200, headers: { 'content-type': 'application/json' } });
   if (url.pathname === '/cgi-bin/stable_token') {
-    if (body.appid !== process.env.ITHC_WECHAT_APPID || body.secret !== process.env.ITHC_SECRET_WECHAT_APPSECRET) return reply({ errcode: 40013, errmsg: 'invalid appid' });
+    if (body.appid !== process.env.ITHC_WECHAT_APPID || body.secret !== process.env.ITHC_SECRET_WECHAT_APPSECRET)
+      return reply({ errcode: 40013, errmsg: 'invalid appid' });
     return reply({ access_token: 'stand-in-token', expires_in: 7200 });
   }
   if (url.searchParams.get('access_token') !== 'stand-in-token') return reply({ errcode: 40001, errmsg: 'invalid credential' });
   if (url.pathname === '/cityservice/face/identify/getverifyid') {
     const verifyId = `vid-${faceSessions.size + 1}-${Math.random().toString(36).slice(2, 10)}`;
-    faceSessions.set(verifyId, { outSeqNo: body.out_seq_no, openid: body.openid, certHash: certHash(body.cert_info.cert_name, body.cert_info.cert_no), verifyRet: nextFaceOutcome });
+    faceSessions.set(verifyId, {
+      outSeqNo: body.out_seq_no,
+      openid: body.openid,
+      certHash: certHash(body.cert_info.cert_name, body.cert_info.cert_no),
+      verifyRet: nextFaceOutcome,
+    });
     return reply({ errcode: 0, errmsg: 'ok', verify_id: verifyId, expires_in: 3600 });
   }
   if (url.pathname === '/cityservice/face/identify/queryverifyinfo') {
     const s = faceSessions.get(body.verify_id);
     // WeChat answers with an errcode when the session is not this caller's, for this person.
-    if (!s || s.outSeqNo !== body.out_seq_no || s.openid !== body.openid || s.certHash !== body.cert_hash) return reply({ errcode: 85500, errmsg: 'verify info mismatch' });
+    if (!s || s.outSeqNo !== body.out_seq_no || s.openid !== body.openid || s.certHash !== body.cert_hash)
+      return reply({ errcode: 85500, errmsg: 'verify info mismatch' });
     return reply({ errcode: 0, errmsg: 'ok', verify_ret: s.verifyRet });
   }
   return reply({ errcode: 40066, errmsg: 'invalid url' });
@@ -124,11 +135,18 @@ const server = createServer((req, res) => {
         isBase64Encoded: false,
         requestContext: { envId: 'ithc-test-1a2b3c' },
       };
-      const out = (await invoke(route.target.slice('function:'.length), event)) as { statusCode: number; headers?: Record<string, string>; body: string; isBase64Encoded?: boolean };
+      const out = (await invoke(route.target.slice('function:'.length), event)) as {
+        statusCode: number;
+        headers?: Record<string, string>;
+        body: string;
+        isBase64Encoded?: boolean;
+      };
       res.writeHead(out.statusCode, out.headers ?? {}).end(out.isBase64Encoded ? Buffer.from(out.body, 'base64') : out.body);
     })().catch((e: unknown) => {
       logged.push(`host: ${e instanceof Error ? e.stack : String(e)}`);
-      res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'FUNCTION_FAILED', message: e instanceof Error ? e.message : String(e) }));
+      res
+        .writeHead(502, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 'FUNCTION_FAILED', message: e instanceof Error ? e.message : String(e) }));
     });
   });
 });

@@ -5,7 +5,7 @@
  * use (server/cloud/wx-server-sdk.d.ts):
  *
  * - database(): one CloudBase database for the whole environment (the in-memory stand-in of
- *   server/store/cloudbase-standin.ts), empty and strict like a fresh environment: a collection
+ *   test/support/cloudbase-standin.ts), empty and strict like a fresh environment: a collection
  *   exists only once createCollection made it;
  * - getWXContext(): the caller of the current invocation (the host sets it per call; empty for
  *   HTTP and timer events, as in the cloud);
@@ -15,7 +15,7 @@
  * `__standIn` is for the host (test/cloud/deployment/host.ts) and is no part of the SDK.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createCloudBaseStandIn } from '../../../server/store/cloudbase-standin';
+import { createCloudBaseStandIn } from '../../support/cloudbase-standin';
 
 export const DYNAMIC_CURRENT_ENV = Symbol('DYNAMIC_CURRENT_ENV');
 const ENV_ID = 'ithc-test-1a2b3c';
@@ -48,7 +48,8 @@ export function getWXContext(): { OPENID?: string; APPID?: string; ENV: string }
 
 export async function uploadFile(opts: { cloudPath: string; fileContent: Uint8Array }): Promise<{ fileID: string }> {
   ready('cloud.uploadFile');
-  if (typeof opts.cloudPath !== 'string' || !/^[A-Za-z0-9._/-]{1,200}$/.test(opts.cloudPath) || !(opts.fileContent instanceof Uint8Array)) throw new Error('uploadFile:fail invalid cloudPath or fileContent');
+  if (typeof opts.cloudPath !== 'string' || !/^[A-Za-z0-9._/-]{1,200}$/.test(opts.cloudPath) || !(opts.fileContent instanceof Uint8Array))
+    throw new Error('uploadFile:fail invalid cloudPath or fileContent');
   const fileID = `cloud://${ENV_ID}.${BUCKET}/${opts.cloudPath}`;
   storage.set(fileID, { path: opts.cloudPath, bytes: Uint8Array.from(opts.fileContent) });
   return { fileID };
@@ -70,7 +71,11 @@ export async function getTempFileURL(opts: { fileList: Array<string | { fileID: 
 export async function deleteFile(opts: { fileList: string[] }) {
   ready('cloud.deleteFile');
   if (!Array.isArray(opts.fileList) || opts.fileList.length > 50) throw new Error('deleteFile:fail at most 50 files a call');
-  return { fileList: opts.fileList.map((fileID) => (storage.delete(fileID) ? { fileID, status: 0, errMsg: 'ok' } : { fileID, status: -1, errMsg: 'STORAGE_FILE_NONEXIST' })) };
+  return {
+    fileList: opts.fileList.map((fileID) =>
+      storage.delete(fileID) ? { fileID, status: 0, errMsg: 'ok' } : { fileID, status: -1, errMsg: 'STORAGE_FILE_NONEXIST' },
+    ),
+  };
 }
 
 /** For the host only. */

@@ -9,10 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import type { FakeCanvas } from '../mp-env';
-import { attr, type JsonNode, type SimulateNode } from '../simulate-page';
+import { attrText, type JsonNode, type SimulateNode } from '../simulate-page';
 import { MINIPROGRAM_ROOT } from '../simulate-page';
 
-const { compile } = require('miniprogram-simulate/src/wxss') as { compile(wxss: string, o: { prefix: string }): string };
+const { compile } = require('miniprogram-simulate/src/wxss') as { compile: (wxss: string, o: { prefix: string }) => string };
 
 /** WeChat's built-in components as WeChat shows them, roughly (1rpx = 1px here; the page is 750px wide). */
 const BASE_CSS = `
@@ -41,7 +41,9 @@ function pngDataUrl(canvas: FakeCanvas): string {
 /** app.wxss for a page: class selectors get the page's prefix (simulate names the page tag 'main'), `page` becomes the body. */
 function appCss(): string {
   const wxss = fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'app.wxss'), 'utf8');
-  return compile(wxss, { prefix: 'main' }).replace(/(^|[},])page\{/g, '$1body{').replace(/(\d+)rpx/g, '$1px');
+  return compile(wxss, { prefix: 'main' })
+    .replace(/(^|[},])page\{/g, '$1body{')
+    .replace(/(\d+)rpx/g, '$1px');
 }
 
 export function snapshotHtml(page: SimulateNode, canvases: FakeCanvas[], title: string): string {
@@ -80,8 +82,8 @@ export function snapshotHtml(page: SimulateNode, canvases: FakeCanvas[], title: 
   root.querySelectorAll('wx-input, wx-textarea').forEach((el, i) => {
     const f = fields[i];
     if (!f) return;
-    const value = String(attr(f, 'value') ?? '');
-    const placeholder = String(attr(f, 'placeholder') ?? '');
+    const value = attrText(f, 'value');
+    const placeholder = attrText(f, 'placeholder');
     if (value) el.textContent = value;
     else if (placeholder) el.setAttribute('data-placeholder', placeholder);
   });
