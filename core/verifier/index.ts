@@ -155,8 +155,7 @@ export function newestOfEach<T extends LoadedList>(lists: readonly T[]): { lists
 }
 
 /** A trust list as shown beside a verdict checked at `now` (seconds): its age counts to that time, and so does its staleness. */
-export function listState(l: LoadedList, now: number): TrustListState {
-  const kids = l.keys.map((k) => toBase64(k.kid));
+export function listState(l: LoadedList, now: number, kids: readonly string[] = l.keys.map((k) => toBase64(k.kid))): TrustListState {
   const s = l.signed;
   if (!s) return { kind: 'dsc', source: l.source, stale: false, kids };
   const ageSeconds = Math.max(0, Math.floor(now - s.issuedAt));
@@ -239,7 +238,14 @@ export function createVerifier(setup: VerifierSetup): Verifier {
   const openSealed = setup.opener && (openingKeys.length || setup.openWithoutKeys) ? setup.opener(openingKeys) : undefined;
   // A key without a kid is tried on every recipient (core/outcome.ts).
   const opening = openingKeys.map((k) => (k.kid ? { kid: toBase64(k.kid) } : {}));
-  const trust = (now: number) => trustLists.map((l) => listState(l, now));
+  // Checked once per code, at one validation time for a whole batch: the kids are written once, and
+  // the states kept for the last time asked.
+  const kidsOf = trustLists.map((l) => l.keys.map((k) => toBase64(k.kid)));
+  let last: { now: number; states: TrustListState[] } | undefined;
+  const trust = (now: number): TrustListState[] => {
+    if (last?.now !== now) last = { now, states: trustLists.map((l, i) => listState(l, now, kidsOf[i])) };
+    return last.states;
+  };
   return {
     trust,
     async verify(code, now) {
