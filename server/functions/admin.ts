@@ -92,6 +92,7 @@ function signingKind(v: unknown): SigningKeyKind {
   if (typeof v === 'string' && (SIGNING_KEY_KINDS as readonly string[]).includes(v)) return v as SigningKeyKind;
   throw new ServiceError('VALIDATION_FAILED', '密钥类型应为 dsc、ithc-dsc 或 trustlist-signer / kind must be dsc, ithc-dsc or trustlist-signer', {
     fields: { kind: 'dsc | ithc-dsc | trustlist-signer' },
+    messageCode: 'server.keyKindUnknown',
   });
 }
 
@@ -100,6 +101,7 @@ function certificateText(v: unknown): string {
   if (typeof v !== 'string' || v.length === 0 || v.length > 16 * 1024) {
     throw new ServiceError('VALIDATION_FAILED', '请提供 PEM 格式的证书 / certificate must be the PEM (or base64 DER) text of one certificate, at most 16 KB', {
       fields: { certificate: 'PEM text, at most 16 KB' },
+      messageCode: 'server.certificatePemRequired',
     });
   }
   return v;

@@ -436,7 +436,9 @@ export class IdentityService {
       const user = binding ? await tx.get('users', binding.userId) : null;
       const identity = user ? readIdentity(user) : null;
       if (!binding || !user || !identity || identity.personId !== personId)
-        throw new ServiceError('NOT_FOUND', bi('没有账号以此身份完成实名认证', 'no account is verified as this person'));
+        throw new ServiceError('NOT_FOUND', bi('没有账号以此身份完成实名认证', 'no account is verified as this person'), {
+          messageCode: 'server.noVerifiedAccount',
+        });
       await this.releaseIn(tx, user, identity, { action: 'admin.releaseIdentity', actor, by: 'operator', reason: reason.trim() }, now);
     });
     return { released: true };

@@ -232,7 +232,11 @@ export class KeyService {
     const now = this.clock.now();
     const c = readCertificate(input);
     const bad = (why: string): never => {
-      throw new ServiceError('VALIDATION_FAILED', `CSCA 证书无效：${why} / the CSCA certificate is refused: ${why}`, { fields: { certificate: why } });
+      throw new ServiceError('VALIDATION_FAILED', `CSCA 证书无效：${why} / the CSCA certificate is refused: ${why}`, {
+        fields: { certificate: why },
+        messageCode: 'server.cscaRefused',
+        params: { reason: why },
+      });
     };
     if (!c.ca || (c.keyUsage !== undefined && !(c.keyUsage & KEY_USAGE.keyCertSign))) bad('it is not a CA certificate (basicConstraints cA, keyCertSign)');
     if (c.issuer !== c.subject || !issuedBy(c, c)) bad('it is not self-signed');
@@ -263,7 +267,10 @@ export class KeyService {
     } catch (e) {
       if (!(e instanceof StoreConflict)) throw e;
       const existing = (await this.store.get('keys', CSCA_DOC)) as KeyDoc | null;
-      if (existing?.certificate !== der) throw new ServiceError('CONFLICT', `已安装另一 CSCA 证书 / another CSCA is installed ("${existing?.subject}")`);
+      if (existing?.certificate !== der)
+        throw new ServiceError('CONFLICT', `已安装另一 CSCA 证书 / another CSCA is installed ("${existing?.subject}")`, {
+          messageCode: 'server.cscaOther',
+        });
     }
     this.meta = undefined;
     const docs = await this.docs(true);
@@ -280,6 +287,7 @@ export class KeyService {
       throw new ServiceError(
         'UNAVAILABLE',
         '尚未安装 CSCA 证书 / no CSCA certificate is installed: an operator installs it with admin.installCsca (docs/keys.md)',
+        { messageCode: 'server.cscaMissing' },
       );
     return doc;
   }
@@ -301,7 +309,7 @@ export class KeyService {
       throw new ServiceError(
         'VALIDATION_FAILED',
         `未知密钥类型 / unknown key kind ${JSON.stringify(String(kind).slice(0, 40))} (dsc, ithc-dsc or trustlist-signer)`,
-        { fields: { kind: 'dsc | ithc-dsc | trustlist-signer' } },
+        { fields: { kind: 'dsc | ithc-dsc | trustlist-signer' }, messageCode: 'server.keyKindUnknown' },
       );
     let pending = (await this.docs(true)).find((d) => d.kind === kind && !isCertified(d));
     if (!pending) pending = await this.request(kind, actor);
@@ -368,7 +376,11 @@ export class KeyService {
     const now = this.clock.now();
     const c = readCertificate(input);
     const bad = (why: string): never => {
-      throw new ServiceError('VALIDATION_FAILED', `证书无效：${why} / the certificate is refused: ${why}`, { fields: { certificate: why } });
+      throw new ServiceError('VALIDATION_FAILED', `证书无效：${why} / the certificate is refused: ${why}`, {
+        fields: { certificate: why },
+        messageCode: 'server.certificateRefused',
+        params: { reason: why },
+      });
     };
     const docs = await this.docs(true);
     const keyId = keyIdOf(c.key.spki);
@@ -377,12 +389,14 @@ export class KeyService {
       throw new ServiceError(
         'NOT_FOUND',
         "没有与此证书公钥匹配的待认证密钥 / no key awaiting certification has this certificate's public key; make one with admin.rotateKey",
-        { fields: { certificate: 'no pending key with this public key' } },
+        { fields: { certificate: 'no pending key with this public key' }, messageCode: 'server.pendingKeyNotFound' },
       );
     const der = toBase64(c.der);
     if (isCertified(doc)) {
       if (doc.certificate === der) return this.view(doc, now, docs);
-      throw new ServiceError('CONFLICT', '此密钥已有证书 / this key has a certificate installed already');
+      throw new ServiceError('CONFLICT', '此密钥已有证书 / this key has a certificate installed already', {
+        messageCode: 'server.keyAlreadyCertified',
+      });
     }
     const csca = await this.cscaDoc();
     const cscaCert = parseCertificate(fromBase64(csca.certificate));
@@ -436,8 +450,11 @@ export class KeyService {
         });
       return 'installed' as const;
     });
-    if (outcome === 'gone') throw new ServiceError('NOT_FOUND', '待认证密钥已不存在 / the pending key is gone');
-    if (outcome === 'other') throw new ServiceError('CONFLICT', '此密钥已有证书 / this key has a certificate installed already');
+    if (outcome === 'gone') throw new ServiceError('NOT_FOUND', '待认证密钥已不存在 / the pending key is gone', { messageCode: 'server.pendingKeyGone' });
+    if (outcome === 'other')
+      throw new ServiceError('CONFLICT', '此密钥已有证书 / this key has a certificate installed already', {
+        messageCode: 'server.keyAlreadyCertified',
+      });
     this.meta = undefined;
     const fresh = await this.docs(true);
     return this.view(
@@ -472,6 +489,7 @@ export class KeyService {
       throw new ServiceError(
         'UNAVAILABLE',
         `暂无可用的签名证书 / no ${kind === 'dsc' ? 'DCC' : 'ITHC'} document signing certificate is active: an operator rotates the key (admin.rotateKey {kind: "${kind}"}) and installs its certificate (docs/keys.md)`,
+        { messageCode: 'server.signerMissing', params: { kind: kind === 'dsc' ? 'DCC' : 'ITHC' } },
       );
     const privateKey = await this.privateKey(kind, doc.keyId);
     const entry = this.opened.get(doc.keyId)!;
@@ -492,6 +510,7 @@ export class KeyService {
       throw new ServiceError(
         'UNAVAILABLE',
         '信任列表签名证书尚未安装 / no trust-list signer certificate is installed: admin.rotateKey with kind "trustlist-signer", then certify it offline (docs/keys.md)',
+        { messageCode: 'server.trustListSignerMissing' },
       );
     return { certificate: fromBase64(doc.certificate), privateKey: await this.privateKey('trustlist-signer', doc.keyId) };
   }
@@ -538,7 +557,11 @@ function readCertificate(input: Uint8Array | string): ParsedCertificate {
     return parseCertificate(certificateDer(input));
   } catch (e) {
     const why = `not an X.509 certificate (${e instanceof Error ? e.message : String(e)})`.slice(0, 200);
-    throw new ServiceError('VALIDATION_FAILED', `证书无法读取 / ${why}`, { fields: { certificate: why } });
+    throw new ServiceError('VALIDATION_FAILED', `证书无法读取 / ${why}`, {
+      fields: { certificate: why },
+      messageCode: 'server.certificateRefused',
+      params: { reason: why },
+    });
   }
 }
 

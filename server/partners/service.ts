@@ -100,10 +100,15 @@ export class PartnerService {
     if (typeof country !== 'string' || !COUNTRY.test(country))
       throw new ServiceError('VALIDATION_FAILED', "请填写国家代码 / give the partner's country code", {
         fields: { country: '应为两位大写国家代码 / must be an ISO 3166-1 alpha-2 code' },
+        messageCode: 'server.partnerCountryRequired',
       });
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
-      if (!(await tx.get('partners', country))) throw new ServiceError('NOT_FOUND', `没有合作方 ${country} / no partner authority ${country}`);
+      if (!(await tx.get('partners', country)))
+        throw new ServiceError('NOT_FOUND', `没有合作方 ${country} / no partner authority ${country}`, {
+          messageCode: 'server.partnerNotFound',
+          params: { country },
+        });
       await tx.delete('partners', country);
       await tx.insert('audit', { _id: randomUUID(), at: now, action: 'partner.remove', actor, outcome: 'success', country });
     });
@@ -124,7 +129,10 @@ export class PartnerService {
   async importAll(data: unknown, actor: string): Promise<{ imported: number; countries: string[] }> {
     const list = partnersOf(data);
     if (list.length > MAX_IMPORT)
-      throw new ServiceError('VALIDATION_FAILED', `一次最多导入 ${MAX_IMPORT} 个合作方 / at most ${MAX_IMPORT} partners per import`);
+      throw new ServiceError('VALIDATION_FAILED', `一次最多导入 ${MAX_IMPORT} 个合作方 / at most ${MAX_IMPORT} partners per import`, {
+        messageCode: 'server.partnerImportLimit',
+        params: { n: MAX_IMPORT },
+      });
     const fields: Record<string, string> = {};
     const docs: PartnerDoc[] = [];
     list.forEach((p, i) => {
@@ -141,7 +149,11 @@ export class PartnerService {
       seen.add(d.country);
     });
     const names = Object.keys(fields);
-    if (names.length) throw new ServiceError('VALIDATION_FAILED', `导入文件有误 / the import has errors: ${names.slice(0, 10).join(', ')}`, { fields });
+    if (names.length)
+      throw new ServiceError('VALIDATION_FAILED', `导入文件有误 / the import has errors: ${names.slice(0, 10).join(', ')}`, {
+        fields,
+        messageCode: 'server.checkMarkedFields',
+      });
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
       for (const d of docs) await tx.put('partners', d as unknown as Doc);
@@ -173,11 +185,19 @@ function partnersOf(data: unknown): unknown[] {
   if (data && typeof data === 'object') {
     const d = data as Record<string, unknown>;
     if (d.format === EXPORT_FORMAT) {
-      if (d.version !== 1) throw new ServiceError('VALIDATION_FAILED', `不支持的导出版本 / unsupported export version ${JSON.stringify(d.version)}`);
-      if (!Array.isArray(d.partners)) throw new ServiceError('VALIDATION_FAILED', '导出文件缺少 partners / the export has no partners array');
+      if (d.version !== 1)
+        throw new ServiceError('VALIDATION_FAILED', `不支持的导出版本 / unsupported export version ${JSON.stringify(d.version)}`, {
+          messageCode: 'server.partnerExportVersion',
+        });
+      if (!Array.isArray(d.partners))
+        throw new ServiceError('VALIDATION_FAILED', '导出文件缺少 partners / the export has no partners array', {
+          messageCode: 'server.partnerExportNoList',
+        });
       return d.partners;
     }
     if ('country' in d) return [d];
   }
-  throw new ServiceError('VALIDATION_FAILED', '应为合作方导出文件、合作方数组或单个合作方 / expected a partner export, an array of partners or one partner');
+  throw new ServiceError('VALIDATION_FAILED', '应为合作方导出文件、合作方数组或单个合作方 / expected a partner export, an array of partners or one partner', {
+    messageCode: 'server.partnerImportShape',
+  });
 }

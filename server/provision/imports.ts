@@ -172,7 +172,7 @@ function batch(rows: unknown): unknown[] {
     throw new ServiceError(
       'VALIDATION_FAILED',
       `rows 应为 1–${IMPORT_BATCH_ROWS} 行 / rows must be an array of 1–${IMPORT_BATCH_ROWS} rows (ithc provision sends a file in batches)`,
-      { fields: { rows: `1–${IMPORT_BATCH_ROWS} rows` } },
+      { fields: { rows: `1–${IMPORT_BATCH_ROWS} rows` }, messageCode: 'server.importRows', params: { n: IMPORT_BATCH_ROWS } },
     );
   }
   return rows;
@@ -220,6 +220,7 @@ async function upsert<T extends object>(
       `没有可导入的行 / no row of the batch can be imported: ${shown.map((p) => `row ${p.row} ${p.field || '(row)'}: ${p.code}`).join('; ')}`,
       {
         fields: Object.fromEntries(shown.map((p) => [`rows[${p.row}]${p.field ? `.${p.field}` : ''}`, `${p.code}: ${p.message}`])),
+        messageCode: 'server.importNothing',
       },
     );
   }

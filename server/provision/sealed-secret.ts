@@ -32,7 +32,7 @@ export function readRecipient(v: unknown, field = 'recipient'): KeyObject {
     new ServiceError(
       'VALIDATION_FAILED',
       `需要接收方公钥 / ${field} must be a P-256 public key (base64 SPKI DER) that ithc provision makes for this request: the key is returned sealed to it, never in clear`,
-      { fields: { [field]: 'P-256 public key, base64 SPKI DER' } },
+      { fields: { [field]: 'P-256 public key, base64 SPKI DER' }, messageCode: 'server.recipientKeyRequired' },
     );
   if (typeof v !== 'string' || v.length === 0 || v.length > 200) throw refuse();
   try {

@@ -62,6 +62,8 @@ export class ProvisionService {
         `环境变量有误 / the functions' environment is not ready: ${bad.map((v) => `${v.name} ${v.problem}`).join('; ')} (docs/deploy.md)`,
         {
           fields: Object.fromEntries(bad.map((v) => [v.name, v.problem ?? v.status])),
+          messageCode: 'server.environmentNotReady',
+          params: { variables: bad.map((v) => v.name).join(', ') },
         },
       );
     }

@@ -99,7 +99,10 @@ export class RevocationService {
     const text = readReason(reason, fields);
     if (opts.blockRecords !== undefined && typeof opts.blockRecords !== 'boolean') fields.blockRecords = '应为 true 或 false / must be true or false';
     if (Object.keys(fields).length)
-      throw new ServiceError('VALIDATION_FAILED', `请检查：${Object.keys(fields).join('、')} / Please check: ${Object.keys(fields).join(', ')}`, { fields });
+      throw new ServiceError('VALIDATION_FAILED', `请检查：${Object.keys(fields).join('、')} / Please check: ${Object.keys(fields).join(', ')}`, {
+        fields,
+        messageCode: 'server.checkMarkedFields',
+      });
     const id = uci as string;
     const docId = certificateDocId(id);
     const block = opts.blockRecords === true;
@@ -107,12 +110,19 @@ export class RevocationService {
     const now = clock.now();
     return store.transaction(async (tx) => {
       const doc = (await tx.get('certificates', docId)) as CertificateDoc | null;
-      if (!doc || doc.uci !== id) throw new ServiceError('NOT_FOUND', `没有编号为 ${id} 的证明 / no certificate ${id}`);
-      if (doc.status === 'revoked') throw new ServiceError('CONFLICT', `证明 ${id} 已被撤销 / certificate ${id} is already revoked`);
+      if (!doc || doc.uci !== id)
+        throw new ServiceError('NOT_FOUND', `没有编号为 ${id} 的证明 / no certificate ${id}`, {
+          messageCode: 'server.certificateNotFound',
+        });
+      if (doc.status === 'revoked')
+        throw new ServiceError('CONFLICT', `证明 ${id} 已被撤销 / certificate ${id} is already revoked`, {
+          messageCode: 'server.certificateAlreadyRevoked',
+        });
       if (block && !Array.isArray(doc.records)) {
         throw new ServiceError(
           'CONFLICT',
           `证明 ${id} 未记录所载记录的版本，无法停用记录 / certificate ${id} does not list the record versions it carries, so they cannot be blocked`,
+          { messageCode: 'server.recordVersionsUnknown' },
         );
       }
       const reasonCode: RevocationReasonCode = block ? 'RECORDS_INVALID' : 'OPERATOR';
@@ -123,7 +133,9 @@ export class RevocationService {
           const link = await readRecordLink(tx, r.id);
           if (!blockOf(link, r.version)) {
             if (link.blocked.length >= MAX_BLOCKS_PER_RECORD)
-              throw new ServiceError('LIMIT_REACHED', '此记录的停用次数已达上限 / this record has been blocked too many times');
+              throw new ServiceError('LIMIT_REACHED', '此记录的停用次数已达上限 / this record has been blocked too many times', {
+                messageCode: 'server.recordBlockLimit',
+              });
             link.blocked.push({ version: r.version, certificateId: id, reason: text, at: now, by: actor });
           }
           // Every other certificate carrying this very version, through whichever travel document.

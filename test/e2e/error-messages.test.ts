@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import ts from 'typescript';
 import { call, openLocalApp } from '../../node/local';
 import { seedDemo } from '../../demo/seed';
 import type { App } from '../../server/app';
@@ -21,7 +22,9 @@ import { cloudbaseStore } from '../../server/store/cloudbase';
 import { CATALOGUE, LANGS, format, isMessageCode, placeholders, type MessageCode } from '../../core/view';
 import { createCloudBaseStandIn } from '../support/cloudbase-standin';
 import { envSecrets, kekEnvironment } from '../cloud/operator';
-import { callFn, ROOT, serve, tempDir, verifyIdentity, type Reply, type Served } from './helpers';
+import { REQUEST_LIMITS } from '../../server/validate';
+import { HEADERS as INGEST_HEADERS } from '../../server/ingest/signature';
+import { callFn, INGEST_PATH, reply, ROOT, serve, tempDir, verifyIdentity, type Reply, type Served } from './helpers';
 
 const ZHANG = DEMO_CITIZENS[0];
 const LI = DEMO_CITIZENS[1];
@@ -54,8 +57,14 @@ const errorOf = (r: Reply): ErrorBody => {
 
 /** The envelope names a catalogue message, and every language's text of it takes exactly the params sent. */
 function expectCatalogued(e: ErrorBody, code: string, messageCode: MessageCode, params: Record<string, string | number> = {}): void {
-  expect({ code: e.code, messageCode: e.messageCode, params: e.params ?? {} }).toEqual({ code, messageCode, params });
   expect(e.message).toContain(' / ');
+  expectCoded(e, code, messageCode, params);
+}
+
+/** As expectCatalogued, for refusals whose fallback `message` is not in the "中文 / English" form (ingestion and plain HTTP: English only). */
+function expectCoded(e: ErrorBody, code: string, messageCode: MessageCode, params: Record<string, string | number> = {}): void {
+  expect({ code: e.code, messageCode: e.messageCode, params: e.params ?? {} }).toEqual({ code, messageCode, params });
+  expect(e.message.length).toBeGreaterThan(0);
   for (const lang of LANGS) {
     const said = format(lang, messageCode, e.params ?? {});
     expect(said).not.toMatch(/\{[\w+-]+\}/);
@@ -125,6 +134,23 @@ test('a cloud function composed alone answers with the same message codes', asyn
   expectCatalogued(unknown.error, 'VALIDATION_FAILED', 'server.unknownFields', { fields: 'extra' });
 });
 
+test('the local gateway names its size and method refusals in the catalogue', async () => {
+  const big = new Uint8Array(REQUEST_LIMITS.maxBytes + 1).fill(0x20);
+  expectCoded(errorOf(await callFn(server.base, 'certificate', 'msg-big', undefined, big)), 'PAYLOAD_TOO_LARGE', 'server.payloadTooLarge', {
+    n: REQUEST_LIMITS.maxBytes,
+  });
+  expectCoded(errorOf(await reply(await fetch(`${server.base}/trustlist`, { method: 'POST', body: '{}' }))), 'METHOD_NOT_ALLOWED', 'server.methodNotAllowed', {
+    method: 'GET',
+  });
+});
+
+test('a record source is told in catalogue words which signature headers it left out', async () => {
+  const r = await reply(
+    await fetch(`${server.base}${INGEST_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"records":[]}' }),
+  );
+  expectCoded(errorOf(r), 'UNAUTHENTICATED', 'server.signedHeadersRequired', { headers: Object.values(INGEST_HEADERS).join(', ') });
+});
+
 /** Every .ts file under server/. */
 function serverSources(dir = join(ROOT, 'server')): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -155,6 +181,53 @@ test('every message code the server can send has text in all six languages, with
       });
     }
   }
+});
+
+/**
+ * Whether an options argument of `new ServiceError` names a catalogue message: an object with
+ * `messageCode`, a spread or a variable of this file whose value does, or both arms of a `?:` that do.
+ */
+function namesMessage(node: ts.Expression, file: ts.SourceFile, seen = new Set<string>()): boolean {
+  if (ts.isParenthesizedExpression(node)) return namesMessage(node.expression, file, seen);
+  if (ts.isConditionalExpression(node)) return namesMessage(node.whenTrue, file, seen) && namesMessage(node.whenFalse, file, seen);
+  if (ts.isObjectLiteralExpression(node))
+    return node.properties.some(
+      (p) => (ts.isPropertyAssignment(p) && p.name.getText(file) === 'messageCode') || (ts.isSpreadAssignment(p) && namesMessage(p.expression, file, seen)),
+    );
+  if (ts.isIdentifier(node) && !seen.has(node.text)) {
+    // A copy per path: the same variable may be named in both arms of a `?:`; the set only stops a cycle.
+    const inner = new Set(seen).add(node.text);
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === node.text && n.initializer)
+        found ||= namesMessage(n.initializer, file, inner);
+      ts.forEachChild(n, visit);
+    };
+    visit(file);
+    return found;
+  }
+  return false;
+}
+
+test('every ServiceError the server raises names its catalogue message', () => {
+  const sites: string[] = [];
+  const missing: string[] = [];
+  for (const path of serverSources()) {
+    const file = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
+    const visit = (n: ts.Node): void => {
+      if (ts.isNewExpression(n) && n.expression.getText(file) === 'ServiceError') {
+        const where = `${relative(ROOT, path)}:${file.getLineAndCharacterOfPosition(n.getStart(file)).line + 1}`;
+        sites.push(where);
+        const extra = n.arguments?.[2];
+        if (!extra || !namesMessage(extra, file)) missing.push(where);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(file);
+  }
+  // A parser that found few sites would be reading the wrong files.
+  expect(sites.length).toBeGreaterThan(100);
+  expect(missing).toEqual([]);
 });
 
 test('the local app called in process (node/local) answers with the same envelope', async () => {
