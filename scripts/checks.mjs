@@ -35,6 +35,8 @@ export const CHECKS = Object.freeze([
   { name: 'imports', args: [DEPCRUISE, '--config', '.dependency-cruiser.cjs', '--output-type', 'err', ...IMPORT_ROOTS] },
   { name: 'types', args: [TSC, '-p', 'tsconfig.json', '--noEmit'] },
   { name: 'miniprogram-types', args: [TSC, '-p', 'miniprogram/tsconfig.json', '--noEmit'] },
+  // The page tests run against both projects' code, so they have a tsconfig of their own.
+  { name: 'miniprogram-test-types', args: [TSC, '-p', 'test/miniprogram/tsconfig.json', '--noEmit'] },
   { name: 'lint', args: [ESLINT, '--max-warnings', '0', '--cache', '--cache-strategy', 'content', '--cache-location', ESLINT_CACHE, '.'] },
   { name: 'format', args: [PRETTIER, '--check', '--log-level', 'warn', '--cache', '--cache-strategy', 'content', '--cache-location', PRETTIER_CACHE, '.'] },
 ]);

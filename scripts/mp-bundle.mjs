@@ -243,10 +243,8 @@ export function stringsWxsModule() {
   return { text, keys };
 }
 
-/** Writes the strings module (STRINGS_WXS_OUT, or `out`) when it differs; returns { out, count, written }. */
-export function writeStringsWxs(opts = {}) {
-  const out = opts.out ?? join(ROOT, STRINGS_WXS_OUT);
-  const { text, keys } = stringsWxsModule();
+/** Writes a generated strings module to `out` when it differs; returns { out, count, written }. */
+function writeWxsModule(out, { text, keys }) {
   return { out: relative(ROOT, out) || out, count: keys.length, written: writeIfChanged(out, text) };
 }
 
@@ -333,13 +331,6 @@ export function verifyStringsWxsModule() {
     '',
   ].join('\n');
   return { text, keys };
-}
-
-/** Writes the verify page's strings module (VERIFY_STRINGS_WXS_OUT, or `out`) when it differs; returns { out, count, written }. */
-export function writeVerifyStringsWxs(opts = {}) {
-  const out = opts.out ?? join(ROOT, VERIFY_STRINGS_WXS_OUT);
-  const { text, keys } = verifyStringsWxsModule();
-  return { out: relative(ROOT, out) || out, count: keys.length, written: writeIfChanged(out, text) };
 }
 
 /**
@@ -437,9 +428,9 @@ export async function bundleMiniprogram(bundles = MP_BUNDLES, opts = {}) {
     );
     anchors = writeTrustAnchors();
     cache.note(TRUST_ANCHORS_OUT, anchors.written);
-    strings = writeStringsWxs();
+    strings = writeWxsModule(join(ROOT, STRINGS_WXS_OUT), stringsWxsModule());
     cache.note(STRINGS_WXS_OUT, strings.written);
-    verifyStrings = writeVerifyStringsWxs();
+    verifyStrings = writeWxsModule(join(ROOT, VERIFY_STRINGS_WXS_OUT), verifyStringsWxsModule());
     cache.note(VERIFY_STRINGS_WXS_OUT, verifyStrings.written);
   } finally {
     if (!opts.cache) cache.save();

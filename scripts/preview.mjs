@@ -16,15 +16,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, '.preview');
 const HTML = join(OUT, 'html');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const only = process.argv.slice(2);
 
 if (!existsSync(CHROMIUM)) {
-  process.stderr.write(`preview: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium fonts-noto-cjk; or set CHROMIUM_PATH)\n`);
+  process.stderr.write(`preview: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium fonts-noto-cjk; or set ITHC_CHROMIUM)\n`);
   process.exit(2);
 }
 
@@ -45,15 +45,7 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   headless: true,
   viewport: { width: 750, height: 1334 },
   deviceScaleFactor: 1,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: [...CHROMIUM_ARGS],
 });
 const files = readdirSync(HTML)
   .filter((f) => f.endsWith('.html'))

@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { LOCAL_OPENID_HEADER } from '../../server/gateway';
 import { BUNDLES, ensureBuilt, tempDir } from './helpers';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 
 const OPERATOR = 'e2e-operator';
 const PUBLIC_BASE_URL = 'https://ithc.example.gov.cn';
-const CHROMIUM = process.env.ITHC_CHROMIUM ?? '/usr/bin/chromium';
 
 const started = new Set<ChildProcess>();
 afterAll(() => {
@@ -272,16 +272,7 @@ describe('in a browser', () => {
       headless: true,
       chromiumSandbox: false,
       // evil.example resolves to 127.0.0.1: the state DNS rebinding leaves a browser in.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--host-resolver-rules=MAP evil.example 127.0.0.1',
-      ],
+      args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP evil.example 127.0.0.1'],
     });
   }, 60_000);
   afterAll(async () => browser?.close());

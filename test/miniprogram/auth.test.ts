@@ -5,7 +5,7 @@
  * failure shown under its field in the user's language, and the whole flow to the end.
  */
 import './bundles';
-import { FIXED_NOW, serverRequest, startServer, type ServerFixture } from './server-fixture';
+import { FIXED_NOW, serverRequest, startServer, type ServerFixture, useFixedClock } from './server-fixture';
 import { createEnv, tapOn } from './mp-env';
 import { textOf, type SimulateNode } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
@@ -23,11 +23,7 @@ beforeAll(async () => {
   server = await startServer('auth-fixture-owner');
 });
 afterAll(async () => server?.close());
-beforeEach(() => {
-  jest.resetModules();
-  jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW);
-});
-afterEach(() => jest.restoreAllMocks());
+useFixedClock(FIXED_NOW);
 
 const input = (value: string) => ({ detail: { value } });
 const picked = (id: string) => ({ currentTarget: { dataset: { id } }, detail: {} });

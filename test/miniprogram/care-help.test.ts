@@ -8,7 +8,7 @@
 import './bundles';
 import { FIXED_NOW, serverRequest, startServer, type ServerFixture } from './server-fixture';
 import { createEnv, tapOn } from './mp-env';
-import { callbackApi, textOf, type SimulateNode } from './simulate-page';
+import { callbackApi, textOf, type SimulateNode, textAt as text } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
 import { en } from '../../miniprogram/i18n/en';
 import { t } from '../../miniprogram/i18n/index';
@@ -34,11 +34,6 @@ afterEach(async () => {
   jest.restoreAllMocks();
 });
 
-const text = (page: SimulateNode, sel: string, i = 0) => {
-  const node = page.querySelectorAll(sel)[i];
-  if (!node) throw new Error(`nothing matches ${sel}`);
-  return textOf(node.toJSON()).trim();
-};
 const texts = (page: SimulateNode, sel: string) => page.querySelectorAll(sel).map((n) => textOf(n.toJSON()).trim());
 /** simulate prefixes class names with the component's ("main--care"). */
 const isCare = (page: SimulateNode) =>

@@ -6,7 +6,7 @@
  * needed), both languages and care mode.
  */
 import './bundles';
-import { FIXED_NOW, serverRequest, startServer, type ServerFixture } from './server-fixture';
+import { FIXED_NOW, serverRequest, startServer, type ServerFixture, useFixedClock } from './server-fixture';
 import { createEnv, tapOn } from './mp-env';
 import { attr, attrText, HAN, textOf, visibleTexts, walk, type SimulateNode } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
@@ -26,11 +26,7 @@ beforeAll(async () => {
   server = await startServer();
 });
 afterAll(async () => server?.close());
-beforeEach(() => {
-  jest.resetModules();
-  jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 2 * HOUR);
-});
-afterEach(() => jest.restoreAllMocks());
+useFixedClock(FIXED_NOW + 2 * HOUR);
 
 const texts = (page: SimulateNode, selector: string) => page.querySelectorAll(selector).map((n) => textOf(n.toJSON()).trim());
 

@@ -7,9 +7,9 @@
  * registry (server/documents/registry.ts): an ordinary passport and a public-affairs passport.
  */
 import './bundles';
-import { addRelative, FIXED_NOW, serverRequest, startServer, type ServerFixture } from './server-fixture';
+import { addRelative, FIXED_NOW, serverRequest, startServer, type ServerFixture, useFixedClock } from './server-fixture';
 import { createEnv, tapOn } from './mp-env';
-import { textOf, type SimulateNode } from './simulate-page';
+import { type SimulateNode, textAt as text } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
 import { format } from '../../miniprogram/i18n/index';
 import { format as formatMessage } from '../../core/view';
@@ -28,19 +28,10 @@ beforeAll(async () => {
   server = await startServer('document-traveller');
 });
 afterAll(async () => server?.close());
-beforeEach(() => {
-  jest.resetModules();
-  jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW);
-});
-afterEach(() => jest.restoreAllMocks());
+useFixedClock(FIXED_NOW);
 
 const input = (value: string) => ({ detail: { value } });
 const picked = (id: string) => ({ currentTarget: { dataset: { id } }, detail: {} });
-const text = (page: SimulateNode, sel: string, i = 0) => {
-  const node = page.querySelectorAll(sel)[i];
-  if (!node) throw new Error(`nothing matches ${sel}`);
-  return textOf(node.toJSON()).trim();
-};
 
 function envFor(openid: string, stored: Record<string, unknown> = {}) {
   const routed = serverRequest(server.app, openid);

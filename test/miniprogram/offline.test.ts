@@ -7,9 +7,9 @@
  * is kept is bounded.
  */
 import './bundles';
-import { FIXED_NOW, serverRequest, startServer, type ServerFixture } from './server-fixture';
+import { FIXED_NOW, serverRequest, startServer, type ServerFixture, useFixedClock } from './server-fixture';
 import { createEnv, tapOn, type Env } from './mp-env';
-import { textOf, type SimulateNode } from './simulate-page';
+import { textAt as text } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
 import { en } from '../../miniprogram/i18n/en';
 import { format } from '../../miniprogram/i18n/index';
@@ -25,17 +25,8 @@ beforeAll(async () => {
   server = await startServer('offline-traveller');
 });
 afterAll(async () => server?.close());
-beforeEach(() => {
-  jest.resetModules();
-  jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + HOUR);
-});
-afterEach(() => jest.restoreAllMocks());
+useFixedClock(FIXED_NOW + HOUR);
 
-const text = (page: SimulateNode, sel: string, i = 0) => {
-  const node = page.querySelectorAll(sel)[i];
-  if (!node) throw new Error(`nothing matches ${sel}`);
-  return textOf(node.toJSON()).trim();
-};
 const savedCopy = (savedAt = FIXED_NOW) => ({ 'ithc.cert.self': { view: server.view, savedAt } });
 /** Every loading indicator that would cover the screen. */
 const masks = (env: Env) => env.wx.showLoading.mock.calls.filter(([o]) => o?.mask);

@@ -4,7 +4,7 @@
  * where they call it: rendering with real data, taps, error states, language and care mode.
  */
 import './bundles';
-import { addRelative, FIXED_NOW, serverRequest, startServer, type ServerFixture } from './server-fixture';
+import { addRelative, FIXED_NOW, serverRequest, startServer, type ServerFixture, useFixedClock } from './server-fixture';
 import { createEnv, tapOn, type Env } from './mp-env';
 import { attr, callbackApi, HAN, textOf, visibleTexts, type SimulateNode } from './simulate-page';
 import { call } from '../../node/local';
@@ -19,11 +19,7 @@ beforeAll(async () => {
   relative = await addRelative(server, 2, 'parent');
 });
 afterAll(async () => server?.close());
-beforeEach(() => {
-  jest.resetModules();
-  jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 3_600_000);
-});
-afterEach(() => jest.restoreAllMocks());
+useFixedClock(FIXED_NOW + 3_600_000);
 
 const text = (page: SimulateNode, sel: string, i = 0) => textOf(page.querySelectorAll(sel)[i].toJSON()).trim();
 const texts = (page: SimulateNode, sel: string) => page.querySelectorAll(sel).map((n) => textOf(n.toJSON()).trim());

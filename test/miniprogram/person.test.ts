@@ -8,9 +8,9 @@
  * not come back.
  */
 import './bundles';
-import { addRelative, FIXED_NOW, serverRequest, startServer, type ServerFixture } from './server-fixture';
+import { addRelative, FIXED_NOW, serverRequest, startServer, type ServerFixture, useFixedClock } from './server-fixture';
 import { createEnv, tapOn, type Env } from './mp-env';
-import { textOf, type SimulateNode } from './simulate-page';
+import { type SimulateNode, textAt as text } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
 import { format } from '../../miniprogram/i18n/index';
 import { ageOfInstant } from '../../miniprogram/services/format';
@@ -29,17 +29,8 @@ beforeAll(async () => {
   relative = await addRelative(server, 2, 'parent');
 });
 afterAll(async () => server?.close());
-beforeEach(() => {
-  jest.resetModules();
-  jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + HOUR);
-});
-afterEach(() => jest.restoreAllMocks());
+useFixedClock(FIXED_NOW + HOUR);
 
-const text = (page: SimulateNode, sel: string, i = 0) => {
-  const node = page.querySelectorAll(sel)[i];
-  if (!node) throw new Error(`nothing matches ${sel}`);
-  return textOf(node.toJSON()).trim();
-};
 const input = (value: string) => ({ detail: { value } });
 const picked = (id: string) => ({ currentTarget: { dataset: { id } }, detail: {} });
 const own = () => server.view.certificate.holder;

@@ -9,7 +9,7 @@
 import './bundles';
 import { FIXED_NOW, serverRequest, startServer, type ServerFixture } from './server-fixture';
 import { createEnv, tapOn } from './mp-env';
-import { textOf, type SimulateNode } from './simulate-page';
+import { textAt as text } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
 import { en } from '../../miniprogram/i18n/en';
 import { format } from '../../miniprogram/i18n/index';
@@ -32,12 +32,6 @@ afterEach(() => {
   jest.restoreAllMocks();
   delete (globalThis as { App?: unknown }).App;
 });
-
-const text = (page: SimulateNode, sel: string, i = 0) => {
-  const node = page.querySelectorAll(sel)[i];
-  if (!node) throw new Error(`nothing matches ${sel}`);
-  return textOf(node.toJSON()).trim();
-};
 
 function envFor(openid = server.openid, stored: Record<string, unknown> = {}, wx: Record<string, jest.Mock> = {}) {
   const routed = serverRequest(server.app, openid);

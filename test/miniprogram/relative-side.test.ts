@@ -5,7 +5,7 @@
  * real reads through the proxies' accounts), and ending a proxy after a confirmation.
  */
 import './bundles';
-import { addRelative, FIXED_NOW, serverRequest, startServer, type ServerFixture } from './server-fixture';
+import { addRelative, FIXED_NOW, serverRequest, startServer, type ServerFixture, useFixedClock } from './server-fixture';
 import { createEnv, tapOn } from './mp-env';
 import { textOf, type SimulateNode } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
@@ -39,11 +39,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 afterAll(async () => server?.close());
-beforeEach(() => {
-  jest.resetModules();
-  jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + 3_600_000);
-});
-afterEach(() => jest.restoreAllMocks());
+useFixedClock(FIXED_NOW + 3_600_000);
 
 const texts = (page: SimulateNode, sel: string) => page.querySelectorAll(sel).map((n) => textOf(n.toJSON()).trim());
 

@@ -5,7 +5,7 @@
  * build does not know (a newer server), the server's own bilingual text, the user's half of it.
  */
 import './bundles';
-import { FIXED_NOW, serverRequest, startServer, type ServerFixture } from './server-fixture';
+import { FIXED_NOW, serverRequest, startServer, type ServerFixture, useFixedClock } from './server-fixture';
 import { createEnv } from './mp-env';
 import { textOf, type SimulateNode } from './simulate-page';
 import { DEMO_CITIZENS } from '../../demo/citizens';
@@ -21,11 +21,7 @@ beforeAll(async () => {
   server = await startServer('server-errors-fixture-owner');
 });
 afterAll(async () => server?.close());
-beforeEach(() => {
-  jest.resetModules();
-  jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW);
-});
-afterEach(() => jest.restoreAllMocks());
+useFixedClock(FIXED_NOW);
 
 const input = (value: string) => ({ detail: { value } });
 const text = (page: SimulateNode, sel: string) => textOf(page.querySelector(sel)!.toJSON()).trim();

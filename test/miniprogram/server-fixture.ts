@@ -22,6 +22,18 @@ import type { CertificateView } from '../../miniprogram/services/certificate';
 /** 2026-03-10 10:00 in Beijing: every demo passport is valid then. */
 export const FIXED_NOW = Date.UTC(2026, 2, 10, 2, 0, 0);
 
+/**
+ * Each test of the file starts with fresh page modules and the mini program's clock stopped at
+ * `at` (ms); the clock is restored after it.
+ */
+export function useFixedClock(at: number): void {
+  beforeEach(() => {
+    jest.resetModules();
+    jest.spyOn(Date, 'now').mockReturnValue(at);
+  });
+  afterEach(() => jest.restoreAllMocks());
+}
+
 export interface ServerFixture {
   app: App;
   clock: ManualClock;

@@ -90,6 +90,13 @@ export function textOf(node: JsonNode | string): string {
   return typeof node === 'string' ? node : node.children.map(textOf).join('');
 }
 
+/** The text of the `i`-th node matching `sel`, trimmed; throws when there is none. */
+export function textAt(page: SimulateNode, sel: string, i = 0): string {
+  const node = page.querySelectorAll(sel)[i];
+  if (!node) throw new Error(`nothing matches ${sel}`);
+  return textOf(node.toJSON()).trim();
+}
+
 export function walk(node: JsonNode, visit: (n: JsonNode) => void): void {
   visit(node);
   for (const child of node.children) if (typeof child !== 'string') walk(child, visit);

@@ -19,9 +19,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createGateway } from '../../server/gateway';
 import { webVerifierRoute } from '../../server/routes';
 import { runDemo } from '../e2e/helpers';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 
 const ROOT = resolve(__dirname, '../..');
-const CHROMIUM = process.env.ITHC_CHROMIUM ?? '/usr/bin/chromium';
 const CONVERT = ['/usr/bin/convert-im6.q16', '/usr/bin/convert'].find(existsSync) ?? 'convert';
 
 let work: string;
@@ -40,13 +40,7 @@ function launch(profile: string, camera?: string): Promise<BrowserContext> {
     headless: true,
     chromiumSandbox: false,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_ARGS,
       ...(camera ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${camera}`] : []),
     ],
     permissions: camera ? ['camera'] : [],

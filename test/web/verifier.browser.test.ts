@@ -36,10 +36,10 @@ import { testWithTestdata, testdataPath } from '../support/testdata';
 import { LANGS, codedLabel, format, formatDuration, textDirection } from '../../core/view';
 import { label } from '../../core/valuesets';
 import { CHROME } from '../../web/i18n';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 
 const ROOT = resolve(__dirname, '../..');
 const PREVIEW = join(ROOT, '.preview');
-const CHROMIUM = process.env.ITHC_CHROMIUM ?? '/usr/bin/chromium';
 const EU_CASE = testdataPath('dcc-testdata', 'DE/2DCode/raw/1.json');
 
 let work: string;
@@ -165,15 +165,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     chromiumSandbox: false,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
     viewport: { width: 1100, height: 900 },
     locale: 'en-GB',
   });

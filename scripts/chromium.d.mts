@@ -1,0 +1,3 @@
+// Typings of chromium.mjs (tests import this one).
+export const CHROMIUM: string;
+export const CHROMIUM_ARGS: readonly string[];
