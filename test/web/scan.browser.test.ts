@@ -220,22 +220,24 @@ describe('reading codes in the web verifier', () => {
   });
 
   it('a code pasted as e-mail wraps it (line breaks; spaces dropped where it wrapped): VALID', async () => {
-    const code = demo.certificate.codes.ithc;
+    // Where a client can drop spaces depends on where the signature put them: of the demo's codes
+    // (all signed by the loaded trust list), the one with the most spaces, so the case is always exercised.
+    const code = [demo.certificate.codes.ithc, ...demo.certificate.codes.dcc].reduce((a, b) => (b.split(' ').length > a.split(' ').length ? b : a));
     const hard = code.replace(/(.{76})(?=.)/g, '$1\r\n');
-    // Wrapped at a space once a line passes 40 columns, each space at a break dropped.
+    // Wrapped at a space once a line passes 20 columns, each space at a break dropped.
     const lines: string[] = [];
     let rest = code;
-    for (let at = rest.indexOf(' ', 40); at > 0; at = rest.indexOf(' ', 40)) {
+    for (let at = rest.indexOf(' ', 20); at > 0; at = rest.indexOf(' ', 20)) {
       lines.push(rest.slice(0, at));
       rest = rest.slice(at + 1);
     }
     const dropped = [...lines, rest].join('\n');
-    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
     for (const pasted of [hard, dropped]) {
       await page.click('#clear');
       await page.fill('#code', pasted);
       await page.click('#verify');
-      expect((await readVerdict(page)).valid).toBe('true');
+      expect({ pasted, valid: (await readVerdict(page)).valid }).toEqual({ pasted, valid: 'true' });
     }
   });
 
