@@ -325,8 +325,16 @@ function condSql(c: CheckedCondition, params: unknown[]): string {
       return eqSql(c.field, c.value, params);
     case 'ne':
       return `(NOT ${eqSql(c.field, c.value, params)})`;
-    case 'in':
+    case 'in': {
+      if (c.field === '_id') {
+        // One IN list over the primary key: a single sorted probe, where an OR of equalities is planned as a union.
+        const ids = c.value.filter((v): v is string => typeof v === 'string');
+        if (ids.length === 0) return '0';
+        params.push(...ids);
+        return `(id IN (${ids.map(() => '?').join(', ')}))`;
+      }
       return c.value.length === 0 ? '0' : `(${c.value.map((v) => eqSql(c.field, v, params)).join(' OR ')})`;
+    }
     default:
       return cmpSql(c.field, c.op, c.value, params);
   }

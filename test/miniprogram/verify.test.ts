@@ -278,6 +278,17 @@ function marked(page: SimulateNode, scope: '.summary' | '.details-body', name: s
 function shownLines(page: SimulateNode, scope: '.summary' | '.details-body'): Map<string, { label: string; values: string[] }> {
   const out = new Map<string, { label: string; values: string[] }>();
   for (const section of marked(page, scope, 'data-section')) {
+    // The page keys a record's lines by their label (wx:key="label"): none may repeat within a record.
+    walk(section, (n) => {
+      if (
+        !String(attr(n, 'class') ?? '')
+          .split(' ')
+          .includes('record')
+      )
+        return;
+      const labels = n.children.flatMap((c) => (typeof c !== 'string' && attr(c, 'data-line') !== undefined ? [String(attr(c, 'data-line'))] : []));
+      expect(labels.filter((l, i) => labels.indexOf(l) !== i)).toEqual([]);
+    });
     walk(section, (n) => {
       if (attr(n, 'data-line') === undefined) return;
       const part = (cls: string) => textOf(n.children.find((c): c is JsonNode => typeof c !== 'string' && String(attr(c, 'class')).includes(cls))!).trim();

@@ -294,6 +294,15 @@ test.each<[string, 'users' | 'records' | 'ingestNonces' | 'keys' | 'certificates
   expect(plan).toContain(`USING INDEX ${index}`);
 });
 
+test('documents by a list of ids are one probe of the primary key per id, whatever else the list holds', async () => {
+  await openSqliteStore(dbPath).close();
+  const { sql, params } = buildFindSql('sources', { _id: { $in: ['s1', 3 as unknown as string, 's2'] } });
+  expect(params.slice(0, 2)).toEqual(['s1', 's2']);
+  const plan = raw(dbPath, (db) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n'));
+  expect(plan).toMatch(/SEARCH sources USING PRIMARY KEY \(id=\?\)/);
+  expect(plan).not.toMatch(/MULTI-INDEX OR|SCAN/);
+});
+
 describe('integrity check', () => {
   test('says ok for a sound file, from the store and from the path', async () => {
     const store = openSqliteStore(dbPath);

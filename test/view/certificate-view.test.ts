@@ -63,6 +63,14 @@ function summaryText(v: CertificateView, lang: Lang): string[] {
     ...s.items.flatMap((i) => i.lines.map((l) => `${renderValue(lang, l.label)}: ${renderValue(lang, l.value)}`)),
   ]);
 }
+/** Keys that repeat where a list on screen is keyed by them: sections in the view, items in a section, lines in an item. */
+function repeatedKeys(v: CertificateView): string[] {
+  const dup = (keys: string[]) => keys.filter((k, i) => keys.indexOf(k) !== i);
+  return [v.summary, v.details].flatMap((sections) => [
+    ...dup(sections.map((s) => s.key)),
+    ...sections.flatMap((s) => [...dup(s.items.map((i) => i.key)), ...s.items.flatMap((i) => dup(i.lines.map((l) => l.key)))]),
+  ]);
+}
 const lineOf = (v: CertificateView, key: string) => v.summary.flatMap((s) => s.items.flatMap((i) => i.lines)).find((l) => l.key === key)!;
 
 describe('the view of an ITHC certificate', () => {
@@ -84,6 +92,7 @@ describe('the view of an ITHC certificate', () => {
       'issuer',
     ]);
     expect(view.details.map((s) => s.key)).toEqual(['signature']);
+    expect(repeatedKeys(view)).toEqual([]);
     expect(view.verdict).toMatchObject({ kind: 'valid', word: 'verdict.valid', reasons: [], missing: [] });
   });
 
@@ -177,6 +186,8 @@ describe('the view of an EU DCC', () => {
     for (const n of [1, 2, 3]) {
       const json = dcc(n).JSON;
       const view = await viewOf(n);
+      // The officer's page keys its lists by these (packageVerify/verify/index.wxml).
+      expect(repeatedKeys(view)).toEqual([]);
       for (const lang of LANGS) {
         const text = summaryText(view, lang).join('\n');
         expect(text).toContain(json.nam.fnt);

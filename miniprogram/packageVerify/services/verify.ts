@@ -299,14 +299,21 @@ function sealedFor(kids: readonly string[], authorities: readonly Authority[]): 
 
 // --- what the page shows ------------------------------------------------------------------------
 //
-// What crosses setData is kept to what differs from one certificate to the next: a line is a
-// [label, value] pair, and a label the catalogue holds as a word of its own (label.sampleTime) is
+// What crosses setData is kept to what differs from one certificate to the next: a line is its
+// key, label and value, and a label the catalogue holds as a word of its own (label.sampleTime) is
 // sent as its key, written in the officer's language by the page's strings module
 // (lib/strings.wxs, scripts/mp-bundle.mjs) in the view layer; so are section titles. A language
 // change sends the values written again, not the labels.
 
-/** A line: its label (a key of the catalogue's labels, or the label's text: a DCC field's path, the verifier's error code) and its value, written out. */
-export type ScreenLine = [label: string, value: string];
+/**
+ * A line: its label (a key of the catalogue's labels, or the label's text: a DCC field's path, the
+ * verifier's error code) and its value, written out. No record has two lines of one label, so the
+ * label keys the line on screen.
+ */
+export interface ScreenLine {
+  label: string;
+  value: string;
+}
 
 export interface ScreenItem {
   /** The record's key in the view (test.0, vaccination.1): the list's key on screen. */
@@ -351,7 +358,7 @@ export function screenSections(lang: Lang, sections: readonly Section[]): Screen
     items: s.items.map((item) => ({
       key: item.key,
       title: item.title && s.items.length > 1 ? renderValue(lang, item.title) : '',
-      lines: item.lines.map((l): ScreenLine => [wordOrText(lang, l.label, 'label.'), renderValue(lang, l.value)]),
+      lines: item.lines.map((l): ScreenLine => ({ label: wordOrText(lang, l.label, 'label.'), value: renderValue(lang, l.value) })),
     })),
   }));
 }
