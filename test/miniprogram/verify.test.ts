@@ -280,12 +280,7 @@ function shownLines(page: SimulateNode, scope: '.summary' | '.details-body'): Ma
   for (const section of marked(page, scope, 'data-section')) {
     // The page keys a record's lines by their label (wx:key="label"): none may repeat within a record.
     walk(section, (n) => {
-      if (
-        !String(attr(n, 'class') ?? '')
-          .split(' ')
-          .includes('record')
-      )
-        return;
+      if (!attrText(n, 'class').split(' ').includes('record')) return;
       const labels = n.children.flatMap((c) => (typeof c !== 'string' && attr(c, 'data-line') !== undefined ? [String(attr(c, 'data-line'))] : []));
       expect(labels.filter((l, i) => labels.indexOf(l) !== i)).toEqual([]);
     });

@@ -296,7 +296,7 @@ test.each<[string, 'users' | 'records' | 'ingestNonces' | 'keys' | 'certificates
 
 test('documents by a list of ids are one probe of the primary key per id, whatever else the list holds', async () => {
   await openSqliteStore(dbPath).close();
-  const { sql, params } = buildFindSql('sources', { _id: { $in: ['s1', 3 as unknown as string, 's2'] } });
+  const { sql, params } = buildFindSql('sources', { _id: { $in: ['s1', 3, 's2'] } });
   expect(params.slice(0, 2)).toEqual(['s1', 's2']);
   const plan = raw(dbPath, (db) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n'));
   expect(plan).toMatch(/SEARCH sources USING PRIMARY KEY \(id=\?\)/);
