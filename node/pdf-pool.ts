@@ -1,8 +1,8 @@
 /**
  * The paper certificate rendered beside the serving thread, for the local gateway (`npm start`).
  * A PDF is ~0.1 s of CPU the first time a certificate is printed (pdf-lib, subsets of a CJK font,
- * a QR matrix per code: server/pdf/certificate-pdf.ts) and about half that when printed again (its QR
- * matrices and text layouts are kept in the worker); on the thread that serves every request, ten
+ * a QR matrix per code: server/pdf/certificate-pdf.ts) and about a seventh of that when printed again
+ * (its QR matrices and drawings, text layouts and font subsets are kept in the worker); on the thread that serves every request, ten
  * at once held a /health request for seconds. Here they run in worker threads (node/worker-pool.ts, the worker
  * is node/pdf-worker.ts bundled to dist/pdf-worker.cjs), behind the limits on jobs in flight of
  * server/pdf/limits.ts: per caller, and in all.
@@ -86,9 +86,9 @@ export function pdfRendering(opts: PdfRenderingOptions): PdfRendering {
 function typedFailure(e: unknown): never {
   if (!(e instanceof WorkerJobError) || e.reason === 'failed') throw e;
   if (e.reason === 'died' || e.reason === 'timeout') {
-    throw new ServiceError('UNAVAILABLE', '打印版生成失败，请重试 / the printable version could not be made; please try again', { retryAfter: 1 });
+    throw new ServiceError('UNAVAILABLE', { messageCode: 'server.printFailed', retryAfter: 1 });
   }
-  throw new ServiceError('UNAVAILABLE', '暂不能生成打印版 / the printable version is not available on this server');
+  throw new ServiceError('UNAVAILABLE', { messageCode: 'server.printUnavailable' });
 }
 
 /**

@@ -16,8 +16,8 @@
  * time, so each test shows its sample time and its age at printing; the signature's expiry is
  * shown apart, as the date by which the holder must refresh the code.
  */
-import { deflateSync } from 'node:zlib';
-import { PDFContentStream, PDFDocument, PDFFont, PDFName, PDFPage, PDFRawStream, rgb, type RGB } from 'pdf-lib';
+import { createHash } from 'node:crypto';
+import { cleanText, degrees, drawLinesOfText, lineSplit, PDFContentStream, PDFDocument, PDFFont, PDFName, PDFPage, PDFRawStream, rgb, type RGB } from 'pdf-lib';
 import { readOwnCode } from '../../core/hcert';
 import { certificateSections, documentLang, msg, renderValue, signatureLines, type Item, type Line, type Section, type Value } from '../../core/view';
 import { RECORD_KIND_LIST, RECORD_KINDS, type RecordKind } from '../../core/record-kinds';
@@ -25,6 +25,7 @@ import type { SourceNameEntry } from '../issuance/build';
 import { fontBytes, fontkitForPdfLib } from './fonts';
 import { drawQr, MM, qrOuterSize, type PlacedQr } from './qr-vector';
 import { paperWord, type PaperLang, type PaperWord } from './words';
+import { zlibDeflate } from './deflate';
 
 /** Where an officer finds the means to verify (printed on the certificate). */
 export interface VerifyLinks {
@@ -118,6 +119,31 @@ class Bilingual {
   }
 }
 
+/** Each page's resource name for each font it shows. */
+const fontKeys = new WeakMap<PDFPage, Map<PDFFont, PDFName>>();
+
+/** pdf-lib's own line height for a line break in drawn text (PDFPage's default). */
+const PDF_LIB_LINE_HEIGHT = 24;
+
+/**
+ * `text` in `font` at (x, y): the operators pdf-lib's `page.drawText` writes, with the font named
+ * once per page. drawText adds a new name for the font to the page's resources each time the font
+ * differs from the page's current one, and again to restore it: with two weights in turn, hundreds
+ * of names a page, each new one checked against all before it (a twentieth of a printout's CPU).
+ */
+function drawTextAt(page: PDFPage, text: string, o: { x: number; y: number; size: number; font: PDFFont; color: RGB }): void {
+  let keys = fontKeys.get(page);
+  if (!keys) fontKeys.set(page, (keys = new Map<PDFFont, PDFName>()));
+  let key = keys.get(o.font);
+  if (!key) keys.set(o.font, (key = page.node.newFontDictionary(o.font.name, o.font.ref)));
+  page.pushOperators(
+    ...drawLinesOfText(
+      lineSplit(cleanText(text)).map((line) => o.font.encodeText(line)),
+      { color: o.color, font: key, size: o.size, rotate: degrees(0), xSkew: degrees(0), ySkew: degrees(0), x: o.x, y: o.y, lineHeight: PDF_LIB_LINE_HEIGHT },
+    ),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // A small typesetter: bilingual labels, wrapping of mixed Chinese and Latin text, page breaks.
 
@@ -192,7 +218,7 @@ class Sheet {
   }
 
   text(s: string, x: number, y: number, size: number, opts: { bold?: boolean; color?: RGB } = {}): void {
-    this.page.drawText(s, { x, y, size, font: opts.bold ? this.fonts.bold : this.fonts.regular, color: opts.color ?? INK });
+    drawTextAt(this.page, s, { x, y, size, font: opts.bold ? this.fonts.bold : this.fonts.regular, color: opts.color ?? INK });
   }
 
   /** Wrapped text at the cursor; moves the cursor below it. */
@@ -254,7 +280,7 @@ class Sheet {
       if (fillGrey) this.page.drawRectangle({ x: MARGIN, y: top - height, width: widths.reduce((a, b) => a + b, 0), height, color: rgb(0.93, 0.93, 0.93) });
       let x = MARGIN;
       cells.forEach((lines, i) => {
-        lines.forEach((l, k) => this.page.drawText(l, { x: x + pad, y: top - pad - (k + 1) * lead + size * 0.3, size, font: fonts[i], color: colors[i] }));
+        lines.forEach((l, k) => drawTextAt(this.page, l, { x: x + pad, y: top - pad - (k + 1) * lead + size * 0.3, size, font: fonts[i], color: colors[i] }));
         x += widths[i];
       });
       this.y = top - height;
@@ -419,6 +445,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   const section = (key: string) => sections.find((x) => x.key === key);
 
   const doc = await PDFDocument.create();
+  deflateNatively(doc);
   doc.registerFontkit(fontkitForPdfLib);
   const fonts: Fonts = {
     regular: await doc.embedFont(fontBytes('regular'), { subset: true }),
@@ -524,15 +551,50 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
 
 /**
  * Compresses the pages' content streams with node:zlib rather than pdf-lib's own pako: the same
- * deflate format (a PDF reader cannot tell), but native code, where pako's JavaScript deflate of
- * the QR drawings was a fifth of a printout's CPU. Each stream is replaced by one holding its
+ * deflate format (a PDF reader cannot tell), but native code, several times faster than pako's
+ * JavaScript (./qr-vector.ts deflates the QR forms itself). Each stream is replaced by one holding its
  * deflated bytes, with the same dictionary (whose /Filter /FlateDecode pdf-lib already set).
  */
 function deflateContentStreams(doc: PDFDocument): void {
   for (const [ref, object] of doc.context.enumerateIndirectObjects()) {
     if (!(object instanceof PDFContentStream) || !object.dict.has(PDFName.of('Filter'))) continue;
-    doc.context.assign(ref, PDFRawStream.of(object.dict, deflateSync(object.getUnencodedContents())));
+    doc.context.assign(ref, PDFRawStream.of(object.dict, zlibDeflate(object.getUnencodedContents())));
   }
+}
+
+/**
+ * Font files and ToUnicode maps deflated lately, by the SHA-256 of their bytes. A certificate
+ * printed again embeds the same subsets (server/pdf/fonts.ts keeps them) and the same maps, and
+ * deflating them was most of what compression cost a printout; hashing them is a tenth of that.
+ * The deflated bytes are shared: pdf-lib only copies them into the file. Bounded: ~70 KB a
+ * certificate (two subsets, two maps), 64 entries ~1.2 MB of a PDF worker's heap.
+ */
+const DEFLATED_ENTRIES = 64;
+const deflated = new Map<string, Uint8Array>();
+
+function deflateOnce(bytes: Uint8Array): Uint8Array {
+  const key = createHash('sha256').update(bytes).digest('base64');
+  let out = deflated.get(key);
+  if (out) {
+    deflated.delete(key);
+  } else {
+    out = zlibDeflate(bytes);
+    if (deflated.size >= DEFLATED_ENTRIES) deflated.delete(deflated.keys().next().value as string);
+  }
+  deflated.set(key, out);
+  return out;
+}
+
+/**
+ * Makes pdf-lib compress the streams it compresses as it embeds them (the font subsets and their
+ * ToUnicode maps) with node:zlib rather than pako, for the reason deflateContentStreams gives (pako
+ * deflating the two font files was a sixth of a printout's CPU), and each of them once while it is
+ * kept. Same format, same dictionary.
+ */
+function deflateNatively(doc: PDFDocument): void {
+  const context = doc.context;
+  context.flateStream = (contents, dict = {}) =>
+    context.stream(deflateOnce(typeof contents === 'string' ? Buffer.from(contents, 'latin1') : contents), { ...dict, Filter: 'FlateDecode' });
 }
 
 function drawPrintNotice(s: Sheet, W: number): void {
@@ -610,6 +672,6 @@ function drawFooters(s: Sheet, id: string, printedAt: number): void {
     // One line: smaller type rather than a line running off the page.
     const size = Math.min(7.5, (7.5 * W) / s.fonts.regular.widthOfTextAtSize(text, 7.5));
     page.drawLine({ start: { x: MARGIN, y: MARGIN + 6 * MM }, end: { x: A4[0] - MARGIN, y: MARGIN + 6 * MM }, thickness: 0.4, color: RULE });
-    page.drawText(text, { x: MARGIN, y: MARGIN + 2 * MM, size, font: s.fonts.regular, color: GREY });
+    drawTextAt(page, text, { x: MARGIN, y: MARGIN + 2 * MM, size, font: s.fonts.regular, color: GREY });
   });
 }

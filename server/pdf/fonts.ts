@@ -65,6 +65,8 @@ export function fontBytes(weight: FontWeight): Uint8Array {
 }
 
 interface Fontkit2Subset {
+  /** Glyph ids of the font, in the order the subset numbers them (0, the missing glyph, first). */
+  glyphs: number[];
   encode(): Uint8Array;
   encodeStream?: () => unknown;
 }
@@ -99,11 +101,35 @@ function rememberLayouts(font: Fontkit2Font): void {
   };
 }
 
+/**
+ * Subsets encoded lately, per parsed font, by the glyphs they hold in their order. Encoding one
+ * decodes every glyph it holds and lays out the font's tables: about a fifth of a printout's CPU.
+ * A certificate printed again draws the same strings in the same order, so it asks for the same
+ * glyphs in the same order, and the subset is a pure function of the font and that list. The kept
+ * bytes are shared: pdf-lib copies them into its font stream and never writes to them. Bounded:
+ * a subset of both languages' text is ~35–60 KB, so 32 a font stay within ~4 MB of a PDF worker's heap.
+ */
+const SUBSET_CACHE_ENTRIES = 32;
+
+function encodeOnce(encoded: Map<string, Uint8Array>, subset: Fontkit2Subset): Uint8Array {
+  const key = subset.glyphs.join(',');
+  let bytes = encoded.get(key);
+  if (bytes) {
+    encoded.delete(key);
+  } else {
+    bytes = subset.encode();
+    if (encoded.size >= SUBSET_CACHE_ENTRIES) encoded.delete(encoded.keys().next().value as string);
+  }
+  encoded.set(key, bytes);
+  return bytes;
+}
+
 const parsed = new WeakMap<Uint8Array, Fontkit2Font>();
 
 /**
  * fontkit 2 in the shape pdf-lib 1.17 calls: `subset.encodeStream()` returning an emitter of
- * `data`, `end` and `error`. The subset is encoded once, after pdf-lib attached its listeners.
+ * `data`, `end` and `error`. The subset is encoded once, after pdf-lib attached its listeners
+ * (or taken from the subsets kept above).
  */
 export const fontkitForPdfLib: Fontkit = {
   create(buffer: Uint8Array, postscriptName?: string) {
@@ -114,6 +140,7 @@ export const fontkitForPdfLib: Fontkit = {
     font = (fontkit as unknown as { create(b: Uint8Array, n?: string): Fontkit2Font }).create(buffer, postscriptName);
     if (postscriptName === undefined) parsed.set(buffer, font);
     rememberLayouts(font);
+    const encoded = new Map<string, Uint8Array>();
     const createSubset = font.createSubset.bind(font);
     const f = font;
     f.createSubset = () => {
@@ -129,7 +156,7 @@ export const fontkitForPdfLib: Fontkit = {
         setImmediate(() => {
           let bytes: Uint8Array;
           try {
-            bytes = subset.encode();
+            bytes = encodeOnce(encoded, subset);
           } catch (e) {
             listeners.error?.(e);
             return;

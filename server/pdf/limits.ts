@@ -51,14 +51,10 @@ export class PdfJobLimits {
   readonly render: PdfRenderer = async (input, caller) => {
     const mine = this.byCaller.get(caller) ?? 0;
     if (mine >= this.settings.perCaller) {
-      throw new ServiceError(
-        'TOO_MANY_REQUESTS',
-        `已有 ${mine} 份打印版正在生成，请稍后再试 / ${mine} printable versions are already being made for you; please try again shortly`,
-        { retryAfter: this.retryAfter(), messageCode: 'server.printsInProgress', params: { n: mine } },
-      );
+      throw new ServiceError('TOO_MANY_REQUESTS', { retryAfter: this.retryAfter(), messageCode: 'server.printsInProgress', params: { n: mine } });
     }
     if (this.inFlight >= this.settings.total) {
-      throw new ServiceError('UNAVAILABLE', '打印服务繁忙，请稍后再试 / the printing service is busy; please try again shortly', {
+      throw new ServiceError('UNAVAILABLE', {
         retryAfter: this.retryAfter(),
         messageCode: 'server.printBusy',
       });

@@ -52,16 +52,16 @@ export async function printCertificate(
 ): Promise<StoredFile> {
   const paper = app.paper;
   if (!paper)
-    throw new ServiceError('UNAVAILABLE', '暂不能生成打印版 / the printable version is not available on this server', {
+    throw new ServiceError('UNAVAILABLE', {
       messageCode: 'server.printUnavailable',
     });
   const now = app.clock.now();
   if (doc.status === 'revoked')
-    throw new ServiceError('CONFLICT', '此证明已被撤销，不能打印 / this certificate was revoked and cannot be printed', {
+    throw new ServiceError('CONFLICT', {
       messageCode: 'server.revokedCannotPrint',
     });
   if (doc.exp * 1000 <= now)
-    throw new ServiceError('CONFLICT', '证明签名已过期，请先更新证明再打印 / the certificate has expired; refresh it before printing', {
+    throw new ServiceError('CONFLICT', {
       messageCode: 'server.expiredCannotPrint',
     });
   const pdf = await (paper.render ?? render)(

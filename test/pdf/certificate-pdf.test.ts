@@ -10,10 +10,10 @@ import { writeFileSync } from 'node:fs';
 import { readOwnCode } from '../../core/hcert';
 import { qrMatrix } from '../../core/qr';
 import { certificateSections, codedLabel, format, renderValue, type Lang } from '../../core/view';
-import { DCC_QR_MM, MAIN_QR_MM, renderCertificatePdf, wrapText, type CertificatePdf } from '../../server/pdf/certificate-pdf';
+import { DCC_QR_MM, MAIN_QR_MM, renderCertificatePdf, wrapText, type CertificatePdf, type CertificatePdfInput } from '../../server/pdf/certificate-pdf';
 import { paperWord } from '../../server/pdf/words';
 import { sourceNamesFromJson } from '../../server/issuance/build';
-import { crop, issuedDemo, pageContents, poppler, PT_PER_MM, qrGeometries, rasterise, tempDir } from './helpers';
+import { crop, issuedDemo, pageContents, poppler, PT_PER_MM, qrGeometries, rasterise, tempDir, type QrGeometry } from './helpers';
 import type { CertificateView } from '../../server/functions/definitions';
 import type { App } from '../../server/app';
 
@@ -24,17 +24,20 @@ let app: App;
 let view: CertificateView;
 let pdf: CertificatePdf;
 let printedAt: number;
+let input: CertificatePdfInput;
 
 beforeAll(async () => {
   ({ app, view } = await issuedDemo());
   printedAt = view.issuedAt + 3 * 3600_000;
-  pdf = await renderCertificatePdf({
+  input = {
     ithc: view.codes.ithc,
     dcc: view.codes.dcc,
     links: { trustList: 'https://ithc.example/trustlist', webVerifier: 'https://ithc.example/verify/' },
     printedAt,
     sources: sourceNamesFromJson(view.certificate),
-  });
+  };
+  // The first print in this process: nothing of it is kept yet.
+  pdf = await renderCertificatePdf(input);
 });
 
 /** The PDF's text as poppler extracts it, without whitespace: pdftotext guesses spaces and line breaks from glyph gaps. */
@@ -69,6 +72,26 @@ function eccLevel(dark: (row: number, col: number) => boolean): string {
   for (const [r, c] of cells) bits = (bits << 1) | (dark(r, c) ? 1 : 0);
   const level = ((bits ^ 0b101010000010010) >> 13) & 0b11;
   return ['M', 'L', 'H', 'Q'][level];
+}
+
+/**
+ * The module grid a QR's dark rectangles cover (row-major, row 0 at the top), each rectangle
+ * snapped to whole modules of the measured symbol; a rectangle off the grid or outside the symbol fails.
+ */
+function moduleGrid(g: QrGeometry, size: number): boolean[] {
+  const module = g.symbol.w / size;
+  const grid = new Array<boolean>(size * size).fill(false);
+  for (const r of g.rects) {
+    const top = (g.symbol.y + g.symbol.h - (r.y + r.h)) / module;
+    const left = (r.x - g.symbol.x) / module;
+    const [row, c0, rows, cols] = [top, left, r.h / module, r.w / module].map((v) => {
+      expect(Math.abs(v - Math.round(v))).toBeLessThan(1e-6);
+      return Math.round(v);
+    });
+    expect(row + rows <= size && c0 + cols <= size && row >= 0 && c0 >= 0).toBe(true);
+    for (let y = row; y < row + rows; y++) for (let c = c0; c < c0 + cols; c++) grid[y * size + c] = true;
+  }
+  return grid;
 }
 
 describe('the paper certificate', () => {
@@ -188,14 +211,10 @@ describe('the paper certificate', () => {
     ]) {
       expect(margin / module).toBeGreaterThanOrEqual(4 - 1e-6);
     }
-    // The rectangles rebuild the module grid; its format information says level Q.
-    const grid = new Set<string>();
-    for (const r of g.rects) {
-      const row = Math.round((g.symbol.y + g.symbol.h - (r.y + r.h)) / module);
-      const c0 = Math.round((r.x - g.symbol.x) / module);
-      for (let c = c0; c < c0 + Math.round(r.w / module); c++) grid.add(`${row},${c}`);
-    }
-    expect(eccLevel((r, c) => grid.has(`${r},${c}`))).toBe('Q');
+    // The rectangles rebuild the module grid: exactly the code's matrix, whose format information says level Q.
+    const grid = moduleGrid(g, m.size);
+    expect(grid).toEqual(m.modules);
+    expect(eccLevel((r, c) => grid[r * m.size + c])).toBe('Q');
   });
 
   it('keeps the quiet zone white and the symbol at its size in the printed raster', () => {
@@ -234,10 +253,21 @@ describe('the paper certificate', () => {
     const contents = await pageContents(pdf.bytes);
     const all = contents.flatMap((c) => qrGeometries(c));
     expect(all).toHaveLength(1 + view.codes.dcc.length);
-    for (const g of all.slice(1)) {
+    all.slice(1).forEach((g, i) => {
       expect(g.symbol.w / PT_PER_MM).toBeCloseTo(DCC_QR_MM, 3);
       expect(g.symbol.w / PT_PER_MM).toBeGreaterThanOrEqual(40);
-    }
+      const m = qrMatrix(view.codes.dcc[i].code, 'Q');
+      expect(moduleGrid(g, m.size)).toEqual(m.modules);
+    });
+  });
+
+  it('is the same file printed again, from the QR drawings, font subsets and deflated streams the process kept', async () => {
+    const again = await renderCertificatePdf({ ...input });
+    expect(Buffer.from(again.bytes).equals(Buffer.from(pdf.bytes))).toBe(true);
+    // A later printing time changes the footer and the ages, and nothing kept stands in for them.
+    const later = await renderCertificatePdf({ ...input, printedAt: printedAt + 86_400_000 });
+    expect(Buffer.from(later.bytes).equals(Buffer.from(pdf.bytes))).toBe(false);
+    expect(pdfText(later.bytes)).toContain(squeeze(renderValue('en', { kind: 'datetime', seconds: Math.floor((printedAt + 86_400_000) / 1000) })));
   });
 
   it('embeds the CJK font as a subset, and the whole PDF stays small', () => {

@@ -14,6 +14,7 @@ import { pdfRendering, pdfThreadsSetting, type PdfRendering } from '../../node/p
 import type { App } from '../../server/app';
 import { ServiceError } from '../../server/errors';
 import { readOwnCode } from '../../core/hcert';
+import { format } from '../../core/view';
 import { renderCertificatePdf, type CertificatePdfInput } from '../../server/pdf/certificate-pdf';
 import { BUNDLES, ensureBuilt } from '../e2e/helpers';
 import { issuedDemo, poppler, tempDir } from './helpers';
@@ -105,7 +106,12 @@ test('a worker that crashes mid-job fails that job with UNAVAILABLE; the job beh
   // Waits in the pool behind the crashing job (one job per worker), then goes to the replacement.
   const behind = pool.render(input, 'caller-b');
   const e = await refusal(crashing);
-  expect(e.toJSON()).toEqual({ code: 'UNAVAILABLE', message: expect.stringContaining(' / '), retryAfter: 1 });
+  expect(e.toJSON()).toEqual({
+    code: 'UNAVAILABLE',
+    messageCode: 'server.printFailed',
+    message: `${format('zh', 'server.printFailed')} / ${format('en', 'server.printFailed')}`,
+    retryAfter: 1,
+  });
   expect(Buffer.from((await behind).bytes).equals(Buffer.from(expected.bytes))).toBe(true);
   expect(Buffer.from((await pool.render(input, 'caller-a')).bytes).equals(Buffer.from(expected.bytes))).toBe(true);
   expect(exits).toEqual([expect.stringMatching(/PDF worker exited with 7/)]);

@@ -44,6 +44,26 @@ describe('LocalFileStorage', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('deletes expired files on a later put, sweeping the folder once a minute at most', async () => {
+    const dir = tempDir('files');
+    const clock = new ManualClock(Date.UTC(2026, 10, 1));
+    const storage = new LocalFileStorage(dir, clock);
+    const put = () => storage.put(new TextEncoder().encode('%PDF-1.7 test'), { contentType: 'application/pdf', ttlSeconds: 1, name: 'certificate.pdf' });
+    const token = (u: string) => /([A-Za-z0-9_-]{22})\.pdf$/.exec(u)![1];
+    const onDisk = (t: string) => readdirSync(dir).filter((f) => f.startsWith(t)).length;
+    const a = token((await put()).url);
+    clock.advance(2_000);
+    // Within the minute: the expired file is not swept yet, and not served either.
+    const b = token((await put()).url);
+    expect(onDisk(a)).toBe(2);
+    clock.advance(60_000);
+    const c = token((await put()).url);
+    expect([onDisk(a), onDisk(b), onDisk(c)]).toEqual([0, 0, 2]);
+    clock.advance(2_000);
+    expect(storage.get(c)).toBeNull();
+    expect(onDisk(c)).toBe(0);
+  });
+
   it('refuses tokens that are not its own shape (no paths)', async () => {
     const storage = new LocalFileStorage(tempDir('files'), new ManualClock(0));
     for (const t of ['../secrets/signing', '', 'a'.repeat(23), 'aaaaaaaaaaaaaaaaaaaaa/']) expect(storage.get(t)).toBeNull();
