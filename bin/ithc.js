@@ -6,6 +6,9 @@
 // pool thread per core, unless the user chose. Set before anything uses the pool, which reads it
 // once, when it starts.
 if (process.env.UV_THREADPOOL_SIZE === undefined) process.env.UV_THREADPOOL_SIZE = String(Math.max(1, require('node:os').availableParallelism()));
+// cbor-x's native string extractor (cbor-extract) speeds up large CBOR only; a code's is small,
+// and finding and loading the addon cost each thread ~15 ms of start-up. Decoding is the same.
+if (process.env.CBOR_NATIVE_ACCELERATION_DISABLED === undefined) process.env.CBOR_NATIVE_ACCELERATION_DISABLED = 'true';
 const argv = process.argv.slice(2);
 let cli;
 let early;

@@ -4,16 +4,18 @@
  * Memory stays bounded whatever the input: input is read as a stream and paused while too many
  * batches are in flight or stdout is not draining; a line longer than any code is dropped as it
  * streams past and reported as SIZE_LIMIT; results wait for their turn only as long as the batches
- * before them, at most MAX_PENDING_PER_WORKER per worker.
+ * before them, at most MAX_PENDING_PER_THREAD per verifying thread.
  *
- * Throughput. About three quarters of a code's cost is its ECDSA check in OpenSSL. Batches go to
- * worker_threads, one per core (cli/workers.ts), each decoding and checking its own codes, while
- * the main thread only splits lines and writes results. bin/ithc.js starts the workers before it
- * loads the CLI, so they load while it does. With ITHC_WORKERS=0 the main thread verifies alone
- * and hands the signature checks to libuv's thread pool (nodeCryptoPooled), decoding the next codes
- * meanwhile: less memory and CPU, but on 2 cores slower, because that one thread decodes every code
- * (docs/performance.md). A small input is verified on the main thread in any case, because starting
- * workers costs more than it saves for a few codes.
+ * Throughput. About three quarters of a code's cost is its ECDSA check in OpenSSL. The main thread
+ * reads and splits lines and writes results, and verifies too: batches go to worker_threads, one
+ * fewer than the cores (cli/workers.ts), while each has WORKER_QUEUE batches in hand, and the main
+ * thread verifies the next batch itself when all have; so every core verifies, without a thread
+ * more than there are cores (each costs its start-up, its own JIT warm-up and heap, measured:
+ * ~10 % of a 20,000-code batch's CPU on 2 cores). bin/ithc.js starts the workers before it loads
+ * the CLI, so they load while it does. With ITHC_WORKERS=0 the main thread verifies alone and hands
+ * the signature checks to libuv's thread pool (nodeCryptoPooled), decoding the next codes
+ * meanwhile. A small input is verified on the main thread alone, because starting workers costs
+ * more than it saves for a few codes.
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
@@ -28,7 +30,14 @@ const MAX_LINE_CHARS = DEFAULT_LIMITS.maxCodeLength * 2;
 const BATCH_LINES = 128;
 /** Up to this many lines in all, the batch runs on the main thread without starting workers. */
 const INLINE_LINES = 64;
-const MAX_PENDING_PER_WORKER = 4;
+/**
+ * Batches each worker holds before the main thread verifies one itself: enough that a worker still
+ * has work queued when the main thread, busy with a batch of its own (~15 ms), has not yet read
+ * its replies.
+ */
+const WORKER_QUEUE = 3;
+/** Batches in flight (verifying, or verified and waiting for their turn to be written) per verifying thread. */
+const MAX_PENDING_PER_THREAD = 4;
 /** Batches the main thread verifies at once when it works alone (~1,000 signatures queued). */
 const MAX_PENDING_INLINE = 8;
 
@@ -38,7 +47,10 @@ export interface BatchRun {
   settings: VerifierSettings;
   /** The script a worker runs (dist/cli-worker.cjs, from cli/worker-entry.ts). */
   workerScript: string;
-  /** Number of workers; default defaultWorkerCount() (one per core). 0 verifies on the main thread only. */
+  /**
+   * Number of workers; default defaultWorkerCount() (one fewer than the cores). With workers the
+   * main thread verifies too; 0 verifies on the main thread only, signatures on the thread pool.
+   */
   workers?: number;
   /** Workers bin/ithc.js started before the CLI loaded; the pool takes them before starting others. */
   early?: EarlyWorkers;
@@ -54,7 +66,7 @@ export interface BatchSummary {
 export async function runBatch(run: BatchRun): Promise<BatchSummary> {
   const workerCount = run.workers ?? defaultWorkerCount();
   // Without workers, batches in flight on the main thread are what keeps the thread pool fed.
-  const maxPending = workerCount > 0 ? workerCount * MAX_PENDING_PER_WORKER : MAX_PENDING_INLINE;
+  const maxPending = workerCount > 0 ? (workerCount + 1) * MAX_PENDING_PER_THREAD : MAX_PENDING_INLINE;
   const splitter = new LineSplitter(MAX_LINE_CHARS);
   let inline: VerifyFn | undefined;
   let pool: WorkerPool | undefined;
@@ -77,14 +89,15 @@ export async function runBatch(run: BatchRun): Promise<BatchSummary> {
     const first = nextLine;
     nextLine += lines.length;
     let work: Promise<BatchResult>;
-    if (pool || (workerCount > 0 && nextLine - 1 > INLINE_LINES)) {
+    if (workerCount > 0 && nextLine - 1 > INLINE_LINES)
       pool ??= new WorkerPool(run.workerScript, workerCount, run.settings, run.early?.take(workerCount) ?? []);
-      work = pool.run(first, lines);
-    } else {
-      // On the main thread: a small input (workers would cost more than they save), or ITHC_WORKERS=0,
-      // where signatures go to the thread pool and a batch's codes are verified at once.
+    if (pool?.hasRoom(WORKER_QUEUE)) work = pool.run(first, lines);
+    else {
+      // On the main thread: a small input (workers would cost more than they save), a batch while
+      // every worker has its queue full, or, with ITHC_WORKERS=0, every batch, with signatures on
+      // the thread pool and a batch's codes verified at once.
       inline ??= makeVerifier({ ...run.settings, pooled: workerCount === 0 });
-      work = verifyBatch(inline, run.settings, first, lines);
+      work = verifyBatch(inline, run.settings, first, lines, workerCount === 0);
     }
     // A batch may fail (a worker died) before its turn to be written: handled here, at once.
     work.catch(fail);
@@ -233,6 +246,12 @@ class WorkerPool {
       pw.worker.on('exit', (code) => fail(new Error(`verification worker stopped (exit code ${code})`)));
       this.workers.push(pw);
     }
+  }
+
+  /** Does some worker have fewer than `queue` batches in flight? */
+  hasRoom(queue: number): boolean {
+    for (const w of this.workers) if (w.inFlight < queue) return true;
+    return false;
   }
 
   run(first: number, lines: BatchLine[]): Promise<BatchResult> {

@@ -7,7 +7,7 @@
 import type { Problem } from '../core/errors';
 import type { VerifiedCertificate } from '../core/hcert';
 import { ithcToJson } from '../core/ithc';
-import { SourceDirectory, type SourceListEntry } from '../core/sourcelist';
+import { SourceDirectory, type SourceListEntry } from '../core/source-directory';
 import { certificateView, errorMessage, format, missingValue, renderValue, type CertificateView, type Lang, type Value } from '../core/view';
 import type { RuledVerdict } from './rules';
 import type { Missing, VerdictKind } from '../core/outcome';

@@ -140,8 +140,9 @@ Exit status 退出码: 0 all valid (and, with --rules, meeting the rules) 全部
                     1 any invalid or not meeting the rules 存在无效或不符合入境规则
                     3 none invalid, but some could not be checked 无无效，但有无法核验的
                     2 usage error 用法错误
-Environment 环境变量: ITHC_WORKERS=N  worker threads for "-" (default: one per core; 0: the main
-                    thread alone, checking signatures on the thread pool) 批量验证线程数（默认每核一个）
+Environment 环境变量: ITHC_WORKERS=N  worker threads for "-", besides the main thread, which verifies
+                    too (default: one per core but one; 0: the main thread alone, checking signatures
+                    on the thread pool) 批量验证的工作线程数（主线程亦参与验证；默认为核数减一）
 
 Examples 示例:
   ithc verify --trust dsc-list.json 'HC1:NCF...'

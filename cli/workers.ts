@@ -14,11 +14,14 @@ export const WORKER_MARK = 'ithc-verify-worker';
 /** In place of the settings: the worker was started early and gets them as its first message. */
 export const AWAIT_SETTINGS = 'await-settings';
 
-/** Verification workers: one per core (at most 16), none on one core; or ITHC_WORKERS. */
+/**
+ * Verification workers: one fewer than the cores (at most 15), since the main thread verifies too
+ * (cli/batch.ts); none on one core; or ITHC_WORKERS.
+ */
 export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
   const fromEnv = env.ITHC_WORKERS;
   if (fromEnv !== undefined && /^\d{1,2}$/.test(fromEnv)) return Number(fromEnv);
-  return cores < 2 ? 0 : Math.min(cores, 16);
+  return cores < 2 ? 0 : Math.min(cores - 1, 15);
 }
 
 /** Workers started before anyone knew whether they would be needed. */

@@ -57,12 +57,23 @@ export interface Outcome {
   missing: Missing[];
 }
 
+/**
+ * A list's kids as a set, made once per kids array: a verifier asks for each valid code, and a
+ * national DSC list holds hundreds of kids (a search through the array for every code otherwise).
+ */
+const kidSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function kidSet(kids: readonly string[]): ReadonlySet<string> {
+  let set = kidSets.get(kids);
+  if (!set) kidSets.set(kids, (set = new Set(kids)));
+  return set;
+}
+
 /** Classifies a verdict given what the verifier had loaded. */
 export function outcomeOf(v: Verdict, ctx: OutcomeContext): Outcome {
   const stale = ctx.lists.filter((l) => l.stale);
   if (v.valid) {
     // Valid only against a list past its maximum age: a revocation or a withdrawn DSC since may be missing.
-    const holders = v.kid ? ctx.lists.filter((l) => l.kids.includes(v.kid!)) : [];
+    const holders = v.kid ? ctx.lists.filter((l) => kidSet(l.kids).has(v.kid!)) : [];
     if (holders.length && holders.every((l) => l.stale)) return { verdict: 'cannot-check', missing: [{ kind: 'current-trust-list', list: newest(holders) }] };
     return { verdict: 'valid', missing: [] };
   }

@@ -106,6 +106,12 @@ function* combinations(n: number, size: number): Generator<number[]> {
 const RETRY_ON: ReadonlySet<string> = new Set(['BASE45_INVALID', 'ZLIB_INVALID', 'CBOR_INVALID']);
 
 export function decodeUnwrapped<T>(u: UnwrappedCode, prefixLength: number, decode: (body: string) => T): { body: string; value: T } {
+  // A scanned code has no gaps, so the text as it is is the only candidate: decoded without the
+  // generator, which a batch verification would otherwise build for every code.
+  if (!u.gaps.some((g) => g >= prefixLength)) {
+    const body = u.text.slice(prefixLength);
+    return { body, value: decode(body) };
+  }
   let first: unknown;
   let tried = 0;
   for (const text of withLostSpaces(u, prefixLength)) {

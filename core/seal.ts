@@ -30,11 +30,12 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { aeskw, gcm } from '@noble/ciphers/aes.js';
 import { decodeBase45, encodeBase45 } from './base45';
-import { bytesEqual, concatBytes, toBase64 } from './bytes';
+import { bytesEqual, toBase64 } from './bytes';
 import { Tag, decodeLenient, describeCborValue, encodeStrict, type CborValue } from './cbor';
 import { HEADER } from './cose';
 import { IthcError } from './errors';
 import { withLimits, type Limits } from './limits';
+import { P256_SPKI_PREFIX } from './seal-keys';
 import { addPrefix, splitPrefix } from './prefix';
 import { deflateRaw, inflateRaw } from './zlib';
 
@@ -62,10 +63,6 @@ const TAG_BYTES = 16;
 const COORD_BYTES = 32;
 /** A 256-bit key wrapped with AES key wrap: 8 bytes of integrity check value + 32. */
 const WRAPPED_KEY_BYTES = 40;
-/** SubjectPublicKeyInfo of a P-256 key, up to the uncompressed point (RFC 5480): 26 fixed bytes. */
-const P256_SPKI_PREFIX = Uint8Array.from([
-  0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
-]);
 
 /** Bounds on what a sealed code may hold, beyond the general limits (inflated size, CBOR depth). */
 export const SEAL_LIMITS = Object.freeze({
@@ -215,20 +212,7 @@ export function sealedOpener(keys: readonly OpeningKey[], limits: Partial<Limits
   return async (coseEncrypt) => Promise.resolve(openSealed(coseEncrypt, own, limits));
 }
 
-/** SubjectPublicKeyInfo DER (RFC 5480) of an uncompressed P-256 point 04 ‖ x ‖ y. */
-export function p256Spki(point: Uint8Array): Uint8Array {
-  if (!(point instanceof Uint8Array) || point.length !== 65 || point[0] !== 4) throw new TypeError('p256Spki needs an uncompressed P-256 point (65 bytes)');
-  return concatBytes(P256_SPKI_PREFIX, point);
-}
-
-/**
- * A kid derived from an authority key: the first 8 bytes of SHA-256 over its SPKI (as a DSC's kid is
- * over its certificate). The demo authority is registered under it; the web verifier names a loaded
- * key by it. A real partner registers whatever kid its own system uses.
- */
-export function authorityKid(spki: Uint8Array): Uint8Array {
-  return sha256(spki).subarray(0, 8);
-}
+export { authorityKid, p256Spki } from './seal-keys';
 
 /** The public key (uncompressed point) of a private scalar: what an authority publishes. */
 export function sealPublicKey(privateKey: Uint8Array): Uint8Array {

@@ -57,8 +57,9 @@ let scratch = new Uint8Array(0);
 /**
  * What inflating the zlib stage of a code means, whoever does it: the bytes of the stream or an
  * IthcError, SIZE_LIMIT past maxBytes of output, ZLIB_INVALID for a bad header, a truncated or
- * corrupt stream, a wrong Adler-32, or bytes after the trailer. `inflate` below is the pure one; a
- * platform with a native zlib may pass its own (node/zlib-node.ts) to verifyCode.
+ * corrupt stream, a wrong Adler-32, or bytes after the trailer. `inflate` below is the pure one,
+ * which every surface uses (for a code's few hundred bytes node:zlib is no faster: each call builds
+ * a stream object and a native zlib state); a platform may pass another with this contract.
  */
 export type Inflater = (data: Uint8Array, maxBytes: number) => Uint8Array;
 

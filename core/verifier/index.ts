@@ -20,7 +20,8 @@ import { outcomeOf, type Outcome, type TrustListState } from '../outcome';
 import { HashRevocationList } from '../revocation';
 import type { EntryRulesReport } from '../rules';
 import type { OpeningKey } from '../seal';
-import { SourceDirectory, sourcesOfCertificate, type SourceListEntry, type VerifiedSourceList } from '../sourcelist';
+import { SourceDirectory, sourcesOfCertificate, type SourceListEntry } from '../source-directory';
+import type { VerifiedSourceList } from '../sourcelist';
 import type { RevocationEntry, VerifiedTrustList } from '../trustlist';
 import type { Inflater } from '../zlib';
 
