@@ -3,10 +3,12 @@
  * them), an HTTP status for the local gateway, and a message safe to show the caller. Never put
  * secrets or other people's data in a message.
  *
- * An error people read in the mini program also names its sentence in the shared catalogue
- * (core/view, the `server.*` messages) with the values it fills in, so a client shows it in its
- * own language; the bilingual `message` stays as the text for a client that does not know the code.
+ * Every error names its sentence in the shared catalogue (core/view, the `server.*` messages) with
+ * the values it fills in, so a client shows it in its own language. The bilingual `message`, for a
+ * client that does not know the code, is that sentence too: the catalogue's Chinese and English
+ * texts, "中文 / English". The catalogue is the one place an error's words are written.
  */
+import { format } from '../core/view/catalogue';
 import type { Params } from '../core/view/message';
 import type { MessageCode } from '../core/view/messages/types';
 
@@ -55,22 +57,29 @@ export type ServiceErrorCode = keyof typeof SERVICE_ERROR_STATUS;
 /** A catalogue message the server may name in an error: the `server.*` codes of core/view. */
 export type ServerMessageCode = Extract<MessageCode, `server.${string}`>;
 
-export interface ServiceErrorExtra {
+/** What a ServiceError says, besides its code. */
+export interface ServiceErrorInit {
+  /** The catalogue sentence that says this error in any language. */
+  messageCode: ServerMessageCode;
+  /** The values messageCode's placeholders take. */
+  params?: Params;
   fields?: Record<string, string>;
   retryAfter?: number;
-  /** The catalogue sentence that says this error in any language, and the values it fills in. */
-  messageCode?: ServerMessageCode;
-  params?: Params;
 }
 
 /** The error part of a failure envelope (docs/functions.md). */
 export interface ServiceErrorJson {
   code: ServiceErrorCode;
   message: string;
-  messageCode?: ServerMessageCode;
+  messageCode: ServerMessageCode;
   params?: Params;
   fields?: Record<string, string>;
   retryAfter?: number;
+}
+
+/** A catalogue sentence as one text for every reader: its Chinese and English, "中文 / English". */
+export function bilingual(messageCode: ServerMessageCode, params: Params = {}): string {
+  return `${format('zh', messageCode, params)} / ${format('en', messageCode, params)}`;
 }
 
 export class ServiceError extends Error {
@@ -80,28 +89,26 @@ export class ServiceError extends Error {
   readonly fields?: Record<string, string>;
   /** Seconds until a retry can succeed (attempt limits). */
   readonly retryAfter?: number;
-  /** The catalogue message for this error (core/view `server.*`), when it has one. */
-  readonly messageCode?: ServerMessageCode;
+  /** The catalogue message for this error (core/view `server.*`); `message` is its bilingual text. */
+  readonly messageCode: ServerMessageCode;
   /** The values messageCode's placeholders take. */
   readonly params?: Params;
-  constructor(code: ServiceErrorCode, message: string, extra: ServiceErrorExtra = {}) {
-    super(message);
+  constructor(code: ServiceErrorCode, init: ServiceErrorInit) {
+    super(bilingual(init.messageCode, init.params));
     this.name = 'ServiceError';
     this.code = code;
     this.status = SERVICE_ERROR_STATUS[code];
-    if (extra.fields) this.fields = extra.fields;
-    if (extra.retryAfter !== undefined) this.retryAfter = extra.retryAfter;
-    if (extra.messageCode) {
-      this.messageCode = extra.messageCode;
-      if (extra.params && Object.keys(extra.params).length > 0) this.params = extra.params;
-    }
+    this.messageCode = init.messageCode;
+    if (init.params && Object.keys(init.params).length > 0) this.params = init.params;
+    if (init.fields) this.fields = init.fields;
+    if (init.retryAfter !== undefined) this.retryAfter = init.retryAfter;
   }
 
   toJSON(): ServiceErrorJson {
     return {
       code: this.code,
       message: this.message,
-      ...(this.messageCode ? { messageCode: this.messageCode } : {}),
+      messageCode: this.messageCode,
       ...(this.params ? { params: this.params } : {}),
       ...(this.fields ? { fields: this.fields } : {}),
       ...(this.retryAfter !== undefined ? { retryAfter: this.retryAfter } : {}),

@@ -110,16 +110,11 @@ export function gatewayHosts(port: number, publicBaseUrl?: string): Set<string> 
  */
 export function misdirected(host: string | undefined, target: string, hosts: ReadonlySet<string>): ServiceError | undefined {
   if (host === undefined || host === '')
-    return new ServiceError('BAD_REQUEST', '请求缺少 Host 头 / the request has no Host header (HTTP/1.1 requires one)', {
+    return new ServiceError('BAD_REQUEST', {
       messageCode: 'server.hostMissing',
     });
   const names = [...hosts].sort().join(', ');
-  const refuse = () =>
-    new ServiceError(
-      'MISDIRECTED_REQUEST',
-      `此服务只接受发往本机地址的请求 / this gateway answers only for its own host names (${names}); the request names another host`,
-      { messageCode: 'server.hostMisdirected', params: { hosts: names } },
-    );
+  const refuse = () => new ServiceError('MISDIRECTED_REQUEST', { messageCode: 'server.hostMisdirected', params: { hosts: names } });
   const h = host.toLowerCase();
   if (!HOST_SYNTAX.test(h) || !hosts.has(h)) return refuse();
   if (!target.startsWith('/')) {
@@ -150,12 +145,12 @@ export function createGateway(opts: GatewayOptions): { server: Server; listen(po
       if (!def) return json(404, { ok: false, error: { code: 'NOT_FOUND', message: `no function ${m[1]}` } });
       const claimed = req.headers[LOCAL_OPENID_HEADER];
       if (claimed !== undefined && !opts.localMode) {
-        throw new ServiceError('FORBIDDEN', '本地调试身份仅在本地模式可用 / the local caller header is refused outside local mode', {
+        throw new ServiceError('FORBIDDEN', {
           messageCode: 'server.localCallerRefused',
         });
       }
       if (req.body.length > REQUEST_LIMITS.maxBytes)
-        throw new ServiceError('PAYLOAD_TOO_LARGE', `请求过大（最多 ${REQUEST_LIMITS.maxBytes} 字节）/ request larger than ${REQUEST_LIMITS.maxBytes} bytes`, {
+        throw new ServiceError('PAYLOAD_TOO_LARGE', {
           messageCode: 'server.payloadTooLarge',
           params: { n: REQUEST_LIMITS.maxBytes },
         });
@@ -207,7 +202,7 @@ export function createGateway(opts: GatewayOptions): { server: Server; listen(po
         if (e instanceof BodyTooLarge)
           send(
             errorResponse(
-              new ServiceError('PAYLOAD_TOO_LARGE', `请求过大（最多 ${maxBody} 字节）/ request larger than ${maxBody} bytes`, {
+              new ServiceError('PAYLOAD_TOO_LARGE', {
                 messageCode: 'server.payloadTooLarge',
                 params: { n: maxBody },
               }),

@@ -40,11 +40,11 @@ export function parseJsonBody(body: Uint8Array): unknown {
   try {
     text = STRICT_UTF8.decode(body);
   } catch {
-    throw new ServiceError('BAD_REQUEST', '请求不是有效的 UTF-8 / the request body is not valid UTF-8', { messageCode: 'server.badRequest' });
+    throw new ServiceError('BAD_REQUEST', { messageCode: 'server.bodyNotUtf8' });
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new ServiceError('BAD_REQUEST', '请求不是有效的 JSON / the request body is not valid JSON', { messageCode: 'server.badRequest' });
+    throw new ServiceError('BAD_REQUEST', { messageCode: 'server.bodyNotJson' });
   }
 }

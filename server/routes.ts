@@ -26,7 +26,7 @@ export function trustListRoute(app: TrustListDeps): Route {
     )
       return undefined;
     if (req.method !== 'GET' && req.method !== 'HEAD')
-      return errorResponse(new ServiceError('METHOD_NOT_ALLOWED', 'use GET', { messageCode: 'server.methodNotAllowed', params: { method: 'GET' } }));
+      return errorResponse(new ServiceError('METHOD_NOT_ALLOWED', { messageCode: 'server.methodNotAllowed', params: { method: 'GET' } }));
     // The CSCA certificate (public): what the deployment's own /verify/ checks its signed list with.
     // A verifier abroad pins one received by other means instead (docs/trust-list.md).
     if (req.path === '/trustlist/csca.pem') {
@@ -79,7 +79,7 @@ function storedFile(app: { paper?: PaperSettings }, req: RawRequest): RawRespons
   const m = /^\/files\/([A-Za-z0-9_-]{22})\.pdf$/.exec(req.path);
   if (!m) return undefined;
   if (req.method !== 'GET' && req.method !== 'HEAD')
-    return errorResponse(new ServiceError('METHOD_NOT_ALLOWED', 'use GET', { messageCode: 'server.methodNotAllowed', params: { method: 'GET' } }));
+    return errorResponse(new ServiceError('METHOD_NOT_ALLOWED', { messageCode: 'server.methodNotAllowed', params: { method: 'GET' } }));
   const storage = app.paper?.storage;
   const file = storage instanceof LocalFileStorage ? storage.get(m[1]) : null;
   if (!file) return json(404, { ok: false, error: { code: 'NOT_FOUND', message: '链接不存在或已过期 / the link does not exist or has expired' } });
@@ -114,7 +114,7 @@ function webFile(dir: string | undefined, req: RawRequest): RawResponse | undefi
   const m = /^\/verify\/([a-z0-9][a-z0-9._-]{0,80})?$/.exec(req.path);
   if (!m) return undefined;
   if (req.method !== 'GET' && req.method !== 'HEAD')
-    return errorResponse(new ServiceError('METHOD_NOT_ALLOWED', 'use GET', { messageCode: 'server.methodNotAllowed', params: { method: 'GET' } }));
+    return errorResponse(new ServiceError('METHOD_NOT_ALLOWED', { messageCode: 'server.methodNotAllowed', params: { method: 'GET' } }));
   const name = m[1] ?? 'index.html';
   const type = WEB_TYPES[name.split('.').pop() ?? ''];
   if (!dir || !type || !existsSync(join(dir, name)))

@@ -86,7 +86,7 @@ export class Fields {
   done(): void {
     const names = Object.keys(this.problems);
     if (names.length) {
-      throw new ServiceError('VALIDATION_FAILED', `请检查：${names.join('、')} / Please check: ${names.join(', ')}`, {
+      throw new ServiceError('VALIDATION_FAILED', {
         fields: { ...this.problems },
         messageCode: 'server.checkMarkedFields',
       });
@@ -105,13 +105,11 @@ export const REQUEST_LIMITS = Object.freeze({ maxBytes: 64 * 1024, maxDepth: 8, 
 export function checkShape(value: unknown, limits: { readonly maxDepth: number; readonly maxKeys: number } = REQUEST_LIMITS): void {
   let keys = 0;
   const walk = (v: unknown, depth: number): void => {
-    if (depth > limits.maxDepth)
-      throw new ServiceError('BAD_REQUEST', `请求嵌套过深 / request nested deeper than ${limits.maxDepth}`, { messageCode: 'server.badRequest' });
+    if (depth > limits.maxDepth) throw new ServiceError('BAD_REQUEST', { messageCode: 'server.requestTooDeep', params: { n: limits.maxDepth } });
     if (v && typeof v === 'object') {
       const entries = Array.isArray(v) ? v : Object.values(v);
       keys += entries.length;
-      if (keys > limits.maxKeys)
-        throw new ServiceError('BAD_REQUEST', `请求字段过多 / request has more than ${limits.maxKeys} values`, { messageCode: 'server.badRequest' });
+      if (keys > limits.maxKeys) throw new ServiceError('BAD_REQUEST', { messageCode: 'server.requestTooManyValues', params: { n: limits.maxKeys } });
       for (const e of entries) walk(e, depth + 1);
     }
   };

@@ -93,7 +93,7 @@ export class AccountService {
     f.done();
     if (confirm !== true) {
       const text = bi('请确认删除账号及全部数据', 'confirm that the account and all its data are to be deleted');
-      throw new ServiceError('VALIDATION_FAILED', text, { fields: { confirm: text }, messageCode: 'server.confirmDeletion' });
+      throw new ServiceError('VALIDATION_FAILED', { fields: { confirm: text }, messageCode: 'server.confirmDeletion' });
     }
     const { store } = this.deps;
     const now = this.deps.clock.now();
@@ -290,7 +290,6 @@ function ignoreMissing(e: unknown): void {
 }
 
 function callerId(openId: string): string {
-  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128)
-    throw new ServiceError('UNAUTHENTICATED', bi('请先登录微信', 'sign in with WeChat first'), { messageCode: 'server.signIn' });
+  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128) throw new ServiceError('UNAUTHENTICATED', { messageCode: 'server.signIn' });
   return userIdFor(openId);
 }

@@ -30,6 +30,7 @@
  */
 import * as cloud from 'wx-server-sdk';
 import { systemClock } from '../clock';
+import { ServiceError } from '../errors';
 import { operatorsOf } from '../compose/operators';
 import { dispatch, type Envelope, type Logger } from '../functions/router';
 import type { RawRequest, RawResponse, Route } from '../http';
@@ -122,7 +123,7 @@ export function cloudFunction(name: string, compose: Compose): (event: unknown) 
     const openid = cloud.getWXContext().OPENID ?? '';
     // A timer's event comes from the platform, with no caller; a client sending the same shape is a caller, and is dispatched as one.
     if (isTimerEvent(event) && !openid) return runTimer(name, c, event);
-    if (!c.def) return { ok: false, error: { code: 'BAD_REQUEST', message: `${name} is reached over HTTP only` } };
+    if (!c.def) return { ok: false, error: new ServiceError('BAD_REQUEST', { messageCode: 'server.httpOnly', params: { function: name } }).toJSON() };
     // Operator rights are looked up (one read) only for the actions that need them.
     const action = (event as { action?: unknown } | null)?.action;
     const needsOperator = typeof action === 'string' && Object.prototype.hasOwnProperty.call(c.def.actions, action) && c.def.actions[action].operator === true;

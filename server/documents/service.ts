@@ -62,8 +62,7 @@ export class DocumentService {
 
     const user = await this.deps.store.get('users', userId);
     const identity = user ? readIdentity(user) : null;
-    if (!identity)
-      throw new ServiceError('IDENTITY_REQUIRED', say(bi('请先完成实名认证', 'verify your identity first')), { messageCode: 'server.identityRequired' });
+    if (!identity) throw new ServiceError('IDENTITY_REQUIRED', { messageCode: 'server.identityRequired' });
 
     const { mrz } = await this.check(req, identity);
     const info = DOCUMENT_TYPES[req.type];
@@ -74,7 +73,7 @@ export class DocumentService {
       const fresh = await tx.get('users', userId);
       const still = fresh ? readIdentity(fresh) : null;
       if (!fresh || !still || still.personId !== identity.personId)
-        throw new ServiceError('CONFLICT', say(bi('实名信息已变更，请重试', 'your verified identity changed; please try again')), {
+        throw new ServiceError('CONFLICT', {
           messageCode: 'server.identityChanged',
         });
       await tx.put('documents', {
@@ -183,8 +182,7 @@ interface Request {
 }
 
 function readInput(input: Input): Request {
-  if (!input || typeof input !== 'object')
-    throw new ServiceError('BAD_REQUEST', say(bi('请求格式不正确', 'the request must be an object')), { messageCode: 'server.badRequest' });
+  if (!input || typeof input !== 'object') throw new ServiceError('BAD_REQUEST', { messageCode: 'server.badRequest' });
   const f = fields(input);
   const type = f.oneOf('type', DOCUMENT_TYPE_IDS);
   const number = f.str('number', {
@@ -213,7 +211,7 @@ function readInput(input: Input): Request {
   } catch (e) {
     if (e instanceof ServiceError && Object.keys(extra).length) {
       const more = Object.fromEntries(Object.entries(extra).map(([k, t]) => [k, say(t)]));
-      throw new ServiceError('VALIDATION_FAILED', e.message, { fields: { ...e.fields, ...more }, messageCode: 'server.checkMarkedFields' });
+      throw new ServiceError('VALIDATION_FAILED', { fields: { ...e.fields, ...more }, messageCode: 'server.checkMarkedFields' });
     }
     throw e;
   }
@@ -260,18 +258,16 @@ const STAGE_MESSAGE: Partial<Record<ServiceErrorCode, ServerMessageCode>> = {
   DOCUMENT_EXPIRED: 'server.documentExpired',
 };
 
-/** One error for a stage: every problem in the message, and each under its field for forms. */
+/** One error for a stage: the stage's sentence, and each problem under its field for forms. */
 function stage(code: ServiceErrorCode, p: Problems): ServiceError {
-  const all = Object.values(p);
   const fieldMap = Object.fromEntries(Object.entries(p).map(([k, t]) => [k, say(t)]));
-  return new ServiceError(code, `${all.map((t) => t.zh).join('；')} / ${all.map((t) => t.en).join('; ')}`, {
+  return new ServiceError(code, {
     fields: fieldMap,
     messageCode: STAGE_MESSAGE[code] ?? 'server.checkMarkedFields',
   });
 }
 
 function callerId(openId: string): string {
-  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128)
-    throw new ServiceError('UNAUTHENTICATED', say(bi('请先登录微信', 'sign in with WeChat first')), { messageCode: 'server.signIn' });
+  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128) throw new ServiceError('UNAUTHENTICATED', { messageCode: 'server.signIn' });
   return userIdFor(openId);
 }

@@ -90,16 +90,17 @@ export function adminFunction(app: AdminDeps): FunctionDef {
 function signingKind(v: unknown): SigningKeyKind {
   if (v === undefined) return 'dsc';
   if (typeof v === 'string' && (SIGNING_KEY_KINDS as readonly string[]).includes(v)) return v as SigningKeyKind;
-  throw new ServiceError('VALIDATION_FAILED', '密钥类型应为 dsc、ithc-dsc 或 trustlist-signer / kind must be dsc, ithc-dsc or trustlist-signer', {
+  throw new ServiceError('VALIDATION_FAILED', {
     fields: { kind: 'dsc | ithc-dsc | trustlist-signer' },
     messageCode: 'server.keyKindUnknown',
+    params: { kind: typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v },
   });
 }
 
 /** A certificate as PEM or base64 DER text: a few kilobytes at most. */
 function certificateText(v: unknown): string {
   if (typeof v !== 'string' || v.length === 0 || v.length > 16 * 1024) {
-    throw new ServiceError('VALIDATION_FAILED', '请提供 PEM 格式的证书 / certificate must be the PEM (or base64 DER) text of one certificate, at most 16 KB', {
+    throw new ServiceError('VALIDATION_FAILED', {
       fields: { certificate: 'PEM text, at most 16 KB' },
       messageCode: 'server.certificatePemRequired',
     });

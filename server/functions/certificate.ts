@@ -131,20 +131,20 @@ export function certificateFunction(app: CertificateFunctionDeps, renderPdf: Pdf
         handler: async (ctx, input) => {
           const destination = input.destination;
           if (typeof destination !== 'string' || !/^[A-Z]{2}$/.test(destination))
-            throw new ServiceError('VALIDATION_FAILED', '请选择目的地 / choose a destination', {
+            throw new ServiceError('VALIDATION_FAILED', {
               fields: { destination: '应为两位大写国家代码 / must be an ISO 3166-1 alpha-2 code' },
               messageCode: 'server.chooseDestination',
             });
           const atMs = readAt(input, app.clock.now());
           const partner = await app.partners.get(destination);
           if (!partner)
-            throw new ServiceError('NOT_FOUND', `${destination} 不是合作方 / ${destination} is not a partner authority`, {
+            throw new ServiceError('NOT_FOUND', {
               messageCode: 'server.notPartner',
               params: { destination },
             });
           const { subject } = await resolveSubject(app, ctx, input);
           const doc = await app.issuance.latest(subject.personId);
-          if (!doc) throw new ServiceError('NOT_FOUND', '尚未签发证明，请先申领 / no certificate has been issued yet', { messageCode: 'server.noCertificate' });
+          if (!doc) throw new ServiceError('NOT_FOUND', { messageCode: 'server.noCertificate' });
           return certificateEntryRules(doc, partner, atMs, app.config.country);
         },
       },
@@ -157,7 +157,7 @@ export function certificateFunction(app: CertificateFunctionDeps, renderPdf: Pdf
           f.done();
           const { subject } = await resolveSubject(app, ctx, input);
           const doc = await app.issuance.latest(subject.personId);
-          if (!doc) throw new ServiceError('NOT_FOUND', '尚未签发证明，请先申领 / no certificate has been issued yet', { messageCode: 'server.noCertificate' });
+          if (!doc) throw new ServiceError('NOT_FOUND', { messageCode: 'server.noCertificate' });
           return printCertificate(app, doc, lang, renderPdf, ctx.openid);
         },
       },

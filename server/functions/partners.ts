@@ -18,7 +18,7 @@ export function partnersFunction(app: PartnersFunctionDeps): FunctionDef {
         operator: true,
         handler: async (_ctx, input) => {
           const p = await app.partners.get(typeof input.country === 'string' ? input.country : '');
-          if (!p) throw new ServiceError('NOT_FOUND', '没有该合作方 / no such partner authority', { messageCode: 'server.noSuchPartner' });
+          if (!p) throw new ServiceError('NOT_FOUND', { messageCode: 'server.noSuchPartner' });
           return p;
         },
       },

@@ -57,21 +57,20 @@ const OPENID = /^[A-Za-z0-9_-]{1,64}$/;
 export async function dispatch(def: FunctionDef, event: unknown, caller: { openid: string; operator: boolean }, log: Logger = silentLogger): Promise<Envelope> {
   const requestId = randomUUID();
   try {
-    if (!event || typeof event !== 'object' || Array.isArray(event))
-      throw new ServiceError('BAD_REQUEST', '请求格式不正确 / the request must be an object', { messageCode: 'server.badRequest' });
+    if (!event || typeof event !== 'object' || Array.isArray(event)) throw new ServiceError('BAD_REQUEST', { messageCode: 'server.badRequest' });
     const named = (event as Input).action;
     const relaxed = typeof named === 'string' && Object.prototype.hasOwnProperty.call(def.actions, named) ? def.actions[named].shape : undefined;
     if (!relaxed) checkShape(event);
     const { action, ...input } = event as Input;
     if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(def.actions, action)) {
-      throw new ServiceError('BAD_REQUEST', `未知操作 / unknown action ${JSON.stringify(String(action).slice(0, 40))} for ${def.name}`, {
+      throw new ServiceError('BAD_REQUEST', {
         messageCode: 'server.unknownAction',
+        params: { action: JSON.stringify(String(action).slice(0, 40)), function: def.name },
       });
     }
     const a = def.actions[action];
-    if (!a.public && !OPENID.test(caller.openid))
-      throw new ServiceError('UNAUTHENTICATED', '请先登录微信 / sign in with WeChat first', { messageCode: 'server.signIn' });
-    if (a.operator && !caller.operator) throw new ServiceError('FORBIDDEN', '仅限运营方 / operators only', { messageCode: 'server.operatorsOnly' });
+    if (!a.public && !OPENID.test(caller.openid)) throw new ServiceError('UNAUTHENTICATED', { messageCode: 'server.signIn' });
+    if (a.operator && !caller.operator) throw new ServiceError('FORBIDDEN', { messageCode: 'server.operatorsOnly' });
     if (relaxed) checkShape(event, { ...REQUEST_LIMITS, ...relaxed });
     // Cloud functions also receive userInfo from WeChat; it is context, not input.
     delete (input as Record<string, unknown>).userInfo;
@@ -79,7 +78,7 @@ export async function dispatch(def: FunctionDef, event: unknown, caller: { openi
       const unknown = Object.keys(input).filter((k) => !a.input!.includes(k));
       if (unknown.length) {
         const names = unknown.slice(0, 10).map((k) => k.slice(0, 40));
-        throw new ServiceError('VALIDATION_FAILED', `未知字段：${names.join('、')} / unknown field${names.length > 1 ? 's' : ''}: ${names.join(', ')}`, {
+        throw new ServiceError('VALIDATION_FAILED', {
           fields: Object.fromEntries(names.map((k) => [k, '未知字段 / unknown field'])),
           messageCode: 'server.unknownFields',
           params: { fields: names.join(', ') },
@@ -92,15 +91,6 @@ export async function dispatch(def: FunctionDef, event: unknown, caller: { openi
     if (isServiceError(e)) return { ok: false, error: e.toJSON() };
     // Unknown failures: log the request id and the error type, never the input (it may hold personal data).
     log.error('action failed', { fn: def.name, requestId, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
-    return {
-      ok: false,
-      error: {
-        code: 'INTERNAL',
-        message: `服务暂时不可用，请稍后再试 / the service failed; please try again later (ref ${requestId})`,
-        messageCode: 'server.internal',
-        params: { ref: requestId },
-        requestId,
-      },
-    };
+    return { ok: false, error: { ...new ServiceError('INTERNAL', { messageCode: 'server.internal', params: { ref: requestId } }).toJSON(), requestId } };
   }
 }

@@ -33,12 +33,11 @@ export async function resolveSubject(app: SubjectSources, ctx: CallContext, inpu
   const forId = input.for;
   if (forId === undefined || forId === null || forId === '') return { subject: await app.subjectOf(ctx.openid) };
   if (typeof forId !== 'string' || forId.length > 64)
-    throw new ServiceError('VALIDATION_FAILED', '请选择家人 / choose a relative', {
+    throw new ServiceError('VALIDATION_FAILED', {
       fields: { for: '格式不正确 / malformed' },
       messageCode: 'server.chooseRelative',
     });
-  if (!app.relatives)
-    throw new ServiceError('FORBIDDEN', '暂不支持代为查询 / acting for relatives is not available', { messageCode: 'server.proxyUnavailable' });
+  if (!app.relatives) throw new ServiceError('FORBIDDEN', { messageCode: 'server.proxyUnavailable' });
   // actingFor authorises the caller and writes the proxy action to the relative's audit log.
   return app.relatives.actingFor(ctx.openid, forId, ctx.action ?? 'unknown');
 }
@@ -49,15 +48,15 @@ export function subjectResolver(store: Store, registry: DocumentRegistry): Subje
     const userId = userIdFor(openid);
     const user = await store.get('users', userId);
     const who = user ? readIdentity(user) : null;
-    if (!who) throw new ServiceError('IDENTITY_REQUIRED', '请先完成实名认证 / verify your identity first', { messageCode: 'server.identityRequired' });
+    if (!who) throw new ServiceError('IDENTITY_REQUIRED', { messageCode: 'server.identityRequired' });
     const doc = await readCurrentDocument(store, userId, user);
     if (!doc)
-      throw new ServiceError('IDENTITY_REQUIRED', '请先完成护照（旅行证件）认证 / verify your passport (travel document) first', {
+      throw new ServiceError('IDENTITY_REQUIRED', {
         messageCode: 'server.documentRequired',
       });
     const entry = await registry.lookup(doc.number);
     if (!entry)
-      throw new ServiceError('DOCUMENT_MISMATCH', '证件信息已失效，请重新认证证件 / the travel document is no longer registered; verify it again', {
+      throw new ServiceError('DOCUMENT_MISMATCH', {
         messageCode: 'server.documentStale',
       });
     return issuanceSubject(who, doc, entry);

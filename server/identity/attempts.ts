@@ -161,15 +161,6 @@ export async function settleAttempt(tx: TxOps, counters: readonly Counter[], id:
   return remaining;
 }
 
-/** "3 分钟 / 3 minutes" for a retryAfter in seconds. */
-export function describeWait(seconds: number): { zh: string; en: string } {
-  if (seconds < 60) return { zh: `${seconds} 秒`, en: `${seconds} second${seconds === 1 ? '' : 's'}` };
-  const minutes = Math.ceil(seconds / 60);
-  if (minutes < 120) return { zh: `${minutes} 分钟`, en: `${minutes} minute${minutes === 1 ? '' : 's'}` };
-  const hours = Math.ceil(minutes / 60);
-  return { zh: `${hours} 小时`, en: `${hours} hours` };
-}
-
 /**
  * Deletes counters whose window closed before `now` and that hold no live reservation
  * (housekeeping; any time, any number of times). Each is re-read in a transaction first, so a

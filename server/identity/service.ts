@@ -44,21 +44,11 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
-import { ServiceError, type ServerMessageCode } from '../errors';
+import { ServiceError, bilingual, type ServerMessageCode } from '../errors';
 import { endRelationsOfProxy } from '../relatives/release';
 import type { Doc, Store, TxOps } from '../store/store';
 import { fields, type Input } from '../validate';
-import {
-  RESERVATION_LEASE_MS,
-  blockedFor,
-  checkLimit,
-  countAttempt,
-  describeWait,
-  reserveAttempt,
-  settleAttempt,
-  type AttemptLimit,
-  type Counter,
-} from './attempts';
+import { RESERVATION_LEASE_MS, blockedFor, checkLimit, countAttempt, reserveAttempt, settleAttempt, type AttemptLimit, type Counter } from './attempts';
 import {
   FACE_CHECK_ID,
   MAX_FACE_CHECK_MS,
@@ -134,31 +124,22 @@ const REASON_INPUT = { max: MAX_RELEASE_REASON_LENGTH };
 type FailureCode = 'IDENTITY_MISMATCH' | 'FACE_CHECK_FAILED' | 'FACE_TOKEN_INVALID';
 
 /** What a failed verification says: `said` alone, or `saidLeft` when it counts against a finite number of attempts (params.n). */
-const FAILURE_TEXT: Record<
-  IdentityFailure,
-  { code: FailureCode; zh: string; en: string; counts: boolean; said: ServerMessageCode; saidLeft?: ServerMessageCode }
-> = {
+const FAILURE_TEXT: Record<IdentityFailure, { code: FailureCode; counts: boolean; said: ServerMessageCode; saidLeft?: ServerMessageCode }> = {
   // One answer for both, so the service cannot tell a caller who is registered.
   PERSON_NOT_FOUND: {
     code: 'IDENTITY_MISMATCH',
-    zh: '姓名与身份证号码不一致',
-    en: 'the name and ID number do not match a registered person',
     counts: true,
     said: 'server.identityMismatch',
     saidLeft: 'server.identityMismatchLeft',
   },
   NAME_MISMATCH: {
     code: 'IDENTITY_MISMATCH',
-    zh: '姓名与身份证号码不一致',
-    en: 'the name and ID number do not match a registered person',
     counts: true,
     said: 'server.identityMismatch',
     saidLeft: 'server.identityMismatchLeft',
   },
   FACE_CHECK_FAILED: {
     code: 'FACE_CHECK_FAILED',
-    zh: '人脸核身未通过',
-    en: 'the face check did not pass',
     counts: true,
     said: 'server.faceCheckFailed',
     saidLeft: 'server.faceCheckFailedLeft',
@@ -166,23 +147,17 @@ const FAILURE_TEXT: Record<
   // The provider refused its own session for this person or caller.
   FACE_TOKEN_INVALID: {
     code: 'FACE_TOKEN_INVALID',
-    zh: '人脸核身凭证与本人信息不符，请重新核身',
-    en: 'the face check was not made for this person; start it again',
     counts: true,
     said: 'server.faceCheckOtherPerson',
     saidLeft: 'server.faceCheckOtherPersonLeft',
   },
   FACE_CHECK_CANCELLED: {
     code: 'FACE_CHECK_FAILED',
-    zh: '人脸核身已取消',
-    en: 'the face check was cancelled',
     counts: false,
     said: 'server.faceCheckCancelled',
   },
   FACE_TOKEN_EXPIRED: {
     code: 'FACE_TOKEN_INVALID',
-    zh: '人脸核身已过期，请重新核身',
-    en: 'the face check expired; start it again',
     counts: false,
     said: 'server.faceCheckExpired',
   },
@@ -191,30 +166,19 @@ const FAILURE_TEXT: Record<
 const bi = (zh: string, en: string) => `${zh} / ${en}`;
 
 const tokenInvalid = () =>
-  new ServiceError(
-    'FACE_TOKEN_INVALID',
-    bi('人脸核身凭证无效或已使用，请重新核身', 'this face check is not valid for this request or was used already; start the face check again'),
-    {
-      fields: { faceToken: bi('请重新核身', 'start the face check again') },
-      messageCode: 'server.faceCheckInvalid',
-    },
-  );
+  new ServiceError('FACE_TOKEN_INVALID', {
+    fields: { faceToken: bi('请重新核身', 'start the face check again') },
+    messageCode: 'server.faceCheckInvalid',
+  });
 const tokenExpired = () =>
-  new ServiceError('FACE_TOKEN_INVALID', bi('人脸核身已过期，请重新核身', 'the face check expired; start it again'), {
+  new ServiceError('FACE_TOKEN_INVALID', {
     fields: { faceToken: bi('请重新核身', 'start the face check again') },
     messageCode: 'server.faceCheckExpired',
   });
 
 /** Refused because the person is verified on another account; says the way out. */
 export function identityInUse(): ServiceError {
-  return new ServiceError(
-    'IDENTITY_IN_USE',
-    bi(
-      '此身份已在另一个微信账号上完成实名认证，一人只能认证一个账号。请登录那个账号，在“设置”中解除实名认证后再试；如无法登录那个账号，请联系客服，核实身份后可为您解除',
-      'this person is verified on another WeChat account, and a person can be verified on one account only. Sign in on that account and release the verification under Settings, then try again; if you cannot use that account, contact the service desk, who will release it once they have checked your identity',
-    ),
-    { messageCode: 'server.identityInUse' },
-  );
+  return new ServiceError('IDENTITY_IN_USE', { messageCode: 'server.identityInUse' });
 }
 
 export class IdentityService {
@@ -365,13 +329,10 @@ export class IdentityService {
         return left;
       });
       const counted = text.counts && Number.isFinite(remaining);
-      const left = counted ? `（还可尝试 ${remaining} 次）` : '';
-      const leftEn = counted ? ` (${remaining} attempt${remaining === 1 ? '' : 's'} left)` : '';
       const said = counted && text.saidLeft ? { messageCode: text.saidLeft, params: { n: remaining } } : { messageCode: text.said };
       throw new ServiceError(
         text.code,
-        `${text.zh}${left} / ${text.en}${leftEn}`,
-        text.code === 'IDENTITY_MISMATCH' ? { ...said, fields: { name: bi(text.zh, text.en), idNumber: bi(text.zh, text.en) } } : said,
+        text.code === 'IDENTITY_MISMATCH' ? { ...said, fields: { name: bilingual(text.said), idNumber: bilingual(text.said) } } : said,
       );
     }
 
@@ -407,7 +368,7 @@ export class IdentityService {
       const user = await tx.get('users', userId);
       const identity = user ? readIdentity(user) : null;
       if (!user || !identity)
-        throw new ServiceError('IDENTITY_REQUIRED', bi('此账号没有已认证的身份', 'this account has no verified identity to release'), {
+        throw new ServiceError('IDENTITY_REQUIRED', {
           messageCode: 'server.noIdentityToRelease',
         });
       await this.releaseIn(tx, user, identity, { action: 'identity.unbind', actor: userId, by: 'self' }, now);
@@ -422,8 +383,7 @@ export class IdentityService {
    */
   async releaseByOperator(operatorOpenId: string, input: Input): Promise<{ released: true }> {
     const actor = callerId(operatorOpenId);
-    if (!input || typeof input !== 'object')
-      throw new ServiceError('BAD_REQUEST', bi('请求格式不正确', 'the request must be an object'), { messageCode: 'server.badRequest' });
+    if (!input || typeof input !== 'object') throw new ServiceError('BAD_REQUEST', { messageCode: 'server.badRequest' });
     const f = fields(input);
     const rawId = f.str('idNumber', ID_INPUT);
     const reason = f.str('reason', REASON_INPUT);
@@ -436,7 +396,7 @@ export class IdentityService {
       const user = binding ? await tx.get('users', binding.userId) : null;
       const identity = user ? readIdentity(user) : null;
       if (!binding || !user || !identity || identity.personId !== personId)
-        throw new ServiceError('NOT_FOUND', bi('没有账号以此身份完成实名认证', 'no account is verified as this person'), {
+        throw new ServiceError('NOT_FOUND', {
           messageCode: 'server.noVerifiedAccount',
         });
       await this.releaseIn(tx, user, identity, { action: 'admin.releaseIdentity', actor, by: 'operator', reason: reason.trim() }, now);
@@ -535,8 +495,7 @@ export class IdentityService {
 
   /** Validates a claimed person (name, resident ID number, and the face-check token when asked). */
   readPerson(input: Input, withToken: boolean): { name: string; id: ResidentId; faceToken?: string } {
-    if (!input || typeof input !== 'object')
-      throw new ServiceError('BAD_REQUEST', '请求格式不正确 / the request must be an object', { messageCode: 'server.badRequest' });
+    if (!input || typeof input !== 'object') throw new ServiceError('BAD_REQUEST', { messageCode: 'server.badRequest' });
     const f = fields(input);
     const rawName = f.str('name', NAME_INPUT);
     const rawId = f.str('idNumber', ID_INPUT);
@@ -544,7 +503,7 @@ export class IdentityService {
     f.done();
     const name = normaliseName(rawName);
     if (!isValidName(name)) {
-      throw new ServiceError('VALIDATION_FAILED', `${NAME_INPUT.hint}`, { fields: { name: NAME_INPUT.hint }, messageCode: 'server.nameInChinese' });
+      throw new ServiceError('VALIDATION_FAILED', { fields: { name: NAME_INPUT.hint }, messageCode: 'server.nameInChinese' });
     }
     return { name, id: this.checkId(rawId), faceToken };
   }
@@ -556,7 +515,7 @@ export class IdentityService {
       const en = checked.problems.map((p) => p.en).join('; ');
       const detail: Record<string, string> = { idNumber: `${zh} / ${en}` };
       for (const p of checked.problems) detail[`idNumber.${p.part}`] = `${p.zh} / ${p.en}`;
-      throw new ServiceError('ID_NUMBER_INVALID', `身份证号码有误：${zh} / The ID number is not valid: ${en}`, {
+      throw new ServiceError('ID_NUMBER_INVALID', {
         fields: detail,
         messageCode: 'server.idNumberInvalid',
       });
@@ -588,14 +547,12 @@ export class IdentityService {
 }
 
 function callerId(openId: string): string {
-  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128)
-    throw new ServiceError('UNAUTHENTICATED', '请先登录微信 / sign in with WeChat first', { messageCode: 'server.signIn' });
+  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128) throw new ServiceError('UNAUTHENTICATED', { messageCode: 'server.signIn' });
   return userIdFor(openId);
 }
 
 function tooMany(seconds: number): ServiceError {
-  const w = describeWait(seconds);
-  return new ServiceError('TOO_MANY_ATTEMPTS', `尝试次数过多，请 ${w.zh}后再试 / too many attempts; please try again in ${w.en}`, {
+  return new ServiceError('TOO_MANY_ATTEMPTS', {
     retryAfter: seconds,
     messageCode: 'server.tooManyAttempts',
   });

@@ -128,7 +128,5 @@ export class WechatFacialProvider implements IdentityProvider {
 
 function unavailable(detail: string): ServiceError {
   // detail names the API and the errcode only: no personal data.
-  return new ServiceError('UNAVAILABLE', `实名认证服务暂时不可用，请稍后再试 / the identity service is unavailable; please try again later (${detail})`, {
-    messageCode: 'server.identityServiceUnavailable',
-  });
+  return new ServiceError('UNAVAILABLE', { messageCode: 'server.identityServiceUnavailable', params: { detail } });
 }

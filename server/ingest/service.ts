@@ -135,18 +135,18 @@ export class IngestService {
   async handle(req: IngestRequest): Promise<IngestSummary> {
     const { store, clock } = this.deps;
     if (typeof req.method !== 'string' || req.method.toUpperCase() !== 'POST')
-      throw new ServiceError('METHOD_NOT_ALLOWED', 'records are sent with POST', {
+      throw new ServiceError('METHOD_NOT_ALLOWED', {
         messageCode: 'server.methodNotAllowed',
         params: { method: 'POST' },
       });
     if (!(req.body instanceof Uint8Array)) throw new TypeError('body must be a Uint8Array');
     if (req.body.length > this.opts.maxBodyBytes)
-      throw new ServiceError('PAYLOAD_TOO_LARGE', `body larger than ${this.opts.maxBodyBytes} bytes; split the batch`, {
+      throw new ServiceError('PAYLOAD_TOO_LARGE', {
         messageCode: 'server.payloadTooLarge',
         params: { n: this.opts.maxBodyBytes },
       });
     if (typeof req.path !== 'string' || req.path.length === 0 || req.path.length > MAX_PATH || !/^\/[\x21-\x7e]*$/.test(req.path))
-      throw new ServiceError('BAD_REQUEST', 'bad request path', { messageCode: 'server.pathInvalid' });
+      throw new ServiceError('BAD_REQUEST', { messageCode: 'server.pathInvalid' });
 
     // Authentication: who claims to send, with which key, and is the MAC right.
     const sourceId = header(req, HEADERS.source);
@@ -154,40 +154,37 @@ export class IngestService {
     const nonce = header(req, HEADERS.nonce);
     const signature = header(req, HEADERS.signature);
     if (sourceId === undefined || timestamp === undefined || nonce === undefined || signature === undefined) {
-      throw new ServiceError('UNAUTHENTICATED', `signed requests carry ${Object.values(HEADERS).join(', ')}`, {
+      throw new ServiceError('UNAUTHENTICATED', {
         messageCode: 'server.signedHeadersRequired',
         params: { headers: Object.values(HEADERS).join(', ') },
       });
     }
-    if (!SOURCE_ID_PATTERN.test(sourceId)) throw new ServiceError('UNAUTHENTICATED', 'unknown source', { messageCode: 'server.sourceUnknown' });
-    if (!TIMESTAMP_PATTERN.test(timestamp))
-      throw new ServiceError('UNAUTHENTICATED', 'the timestamp must be unix seconds', { messageCode: 'server.timestampInvalid' });
+    if (!SOURCE_ID_PATTERN.test(sourceId)) throw new ServiceError('UNAUTHENTICATED', { messageCode: 'server.sourceUnknown' });
+    if (!TIMESTAMP_PATTERN.test(timestamp)) throw new ServiceError('UNAUTHENTICATED', { messageCode: 'server.timestampInvalid' });
     if (!NONCE_PATTERN.test(nonce))
-      throw new ServiceError('UNAUTHENTICATED', 'the nonce must be 16 to 64 characters of A-Z a-z 0-9 _ -', {
+      throw new ServiceError('UNAUTHENTICATED', {
         messageCode: 'server.nonceInvalid',
       });
     const sourceDoc = await store.get('sources', sourceId);
-    if (!sourceDoc || !isSourceDoc(sourceDoc) || !sourceDoc.active)
-      throw new ServiceError('UNAUTHENTICATED', 'unknown or inactive source', { messageCode: 'server.sourceUnknown' });
+    if (!sourceDoc || !isSourceDoc(sourceDoc) || !sourceDoc.active) throw new ServiceError('UNAUTHENTICATED', { messageCode: 'server.sourceUnknown' });
     const source: SourceDoc = sourceDoc;
     const key = await this.deps.keyring.keyFor(sourceId);
-    if (!key) throw new ServiceError('UNAUTHENTICATED', 'the source has no ingestion key', { messageCode: 'server.sourceKeyMissing' });
+    if (!key) throw new ServiceError('UNAUTHENTICATED', { messageCode: 'server.sourceKeyMissing' });
     if (!signatureMatches(key, { method: req.method, path: req.path, sourceId, timestamp, nonce, body: req.body }, signature)) {
-      throw new ServiceError('SIGNATURE_INVALID', 'signature does not match', { messageCode: 'server.signatureInvalid' });
+      throw new ServiceError('SIGNATURE_INVALID', { messageCode: 'server.signatureInvalid' });
     }
     // Checked after the MAC, so only the key holder learns how far off their clock is.
     const now = clock.now();
     const ts = Number(timestamp);
     if (Math.abs(now / 1000 - ts) > this.opts.windowSeconds) {
-      throw new ServiceError('UNAUTHENTICATED', `request timestamp is more than ${this.opts.windowSeconds} s from the server time; check the sender's clock`, {
+      throw new ServiceError('UNAUTHENTICATED', {
         messageCode: 'server.clockSkew',
         params: { seconds: this.opts.windowSeconds },
       });
     }
     // A cheap early answer to a plain replay; the insert in the transaction below is the real check.
     const nonceId = `${sourceId}:${nonce}`;
-    if (await store.get('ingestNonces', nonceId))
-      throw new ServiceError('REPLAYED', 'this request was already received (nonce reused)', { messageCode: 'server.replayed' });
+    if (await store.get('ingestNonces', nonceId)) throw new ServiceError('REPLAYED', { messageCode: 'server.replayed' });
 
     // The body: bounded, strict, one of our two formats.
     checkContentType(header(req, 'content-type'));
@@ -198,7 +195,7 @@ export class IngestService {
       parsed = doc.resourceType !== undefined ? readFhirBundle(doc, this.opts.maxRecords) : readIthcJson(doc, this.opts.maxRecords);
     } catch (e) {
       if (e instanceof JsonLimitError || e instanceof BatchError)
-        throw new ServiceError('VALIDATION_FAILED', e.message, { messageCode: 'server.batchInvalid' });
+        throw new ServiceError('VALIDATION_FAILED', { messageCode: 'server.batchInvalid', params: { detail: e.message } });
       throw e;
     }
 
@@ -240,8 +237,7 @@ export class IngestService {
       try {
         await tx.insert('ingestNonces', { _id: nonceId, sourceId, expiresAt: (ts + this.opts.windowSeconds) * 1000 + 1000 });
       } catch (e) {
-        if (e instanceof StoreConflict)
-          throw new ServiceError('REPLAYED', 'this request was already received (nonce reused)', { messageCode: 'server.replayed' });
+        if (e instanceof StoreConflict) throw new ServiceError('REPLAYED', { messageCode: 'server.replayed' });
         throw e;
       }
       let accepted = 0;
@@ -425,8 +421,7 @@ function header(req: IngestRequest, name: string): string | undefined {
   for (const [k, v] of Object.entries(req.headers)) {
     if (k.toLowerCase() !== name || v === undefined) continue;
     // A repeated security header is ambiguous: which one did the sender sign?
-    if (Array.isArray(v) || found !== undefined)
-      throw new ServiceError('BAD_REQUEST', `header ${name} is repeated`, { messageCode: 'server.headerRepeated', params: { header: name } });
+    if (Array.isArray(v) || found !== undefined) throw new ServiceError('BAD_REQUEST', { messageCode: 'server.headerRepeated', params: { header: name } });
     found = v;
   }
   return found?.trim();
@@ -434,18 +429,18 @@ function header(req: IngestRequest, name: string): string | undefined {
 
 function checkContentType(ct: string | undefined): void {
   if (ct === undefined)
-    throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', 'content-type must be application/json or application/fhir+json', {
+    throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', {
       messageCode: 'server.contentTypeUnsupported',
     });
   const [type, ...params] = ct.split(';').map((s) => s.trim().toLowerCase());
   if (type !== 'application/json' && type !== 'application/fhir+json')
-    throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', 'content-type must be application/json or application/fhir+json', {
+    throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', {
       messageCode: 'server.contentTypeUnsupported',
     });
   for (const p of params) {
     const [k, v] = p.split('=').map((s) => s.trim());
     if (k === 'charset' && v.replace(/"/g, '') !== 'utf-8')
-      throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', 'the only charset accepted is utf-8', {
+      throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', {
         messageCode: 'server.charsetUnsupported',
       });
   }

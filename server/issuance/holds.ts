@@ -29,9 +29,5 @@ export async function activeHold(tx: Pick<TxOps, 'get'>, personId: string): Prom
 }
 
 export function heldError(): ServiceError {
-  return new ServiceError(
-    'ISSUANCE_HELD',
-    '您的证明签发已被暂停，请联系运营方（12308 或当地卫生健康部门）/ issuance of your certificate is on hold; please contact the operator',
-    { messageCode: 'server.issuanceHeld' },
-  );
+  return new ServiceError('ISSUANCE_HELD', { messageCode: 'server.issuanceHeld' });
 }

@@ -109,7 +109,7 @@ export class IssuanceService {
    */
   async issue(subject: IssuanceSubject, records: readonly HealthRecord[], actor: string): Promise<CertificateDoc> {
     if (records.length === 0)
-      throw new ServiceError('NO_RECORDS', '未找到您的核酸、抗体或疫苗接种记录 / no nucleic-acid, antibody or vaccination records were found for you', {
+      throw new ServiceError('NO_RECORDS', {
         messageCode: 'server.noRecords',
       });
     const { store, clock, keys, country, issuerName } = this.deps;
@@ -130,11 +130,7 @@ export class IssuanceService {
     for (const r of carried) if (blockOf(links.get(r.id)!, r.version)) throw blockedError();
     // A certificate whose holder deleted their data is gone, its revocation is not: never signed again.
     if (existing?.status === 'revoked' || (!existing && revocation)) {
-      throw new ServiceError(
-        'CONFLICT',
-        '此证明已被撤销。如记录有误，请联系检测或接种机构更正后重新申领 / this certificate was revoked; once the records are corrected a new one can be issued',
-        { messageCode: 'server.certificateRevokedReissue' },
-      );
+      throw new ServiceError('CONFLICT', { messageCode: 'server.certificateRevokedReissue' });
     }
     // Each format has its own DSC (docs/keys.md): ITHC1 under the ITHC signer, HC1 under the DCC signer.
     const key = await keys.activeKey('ithc-dsc');
@@ -172,9 +168,7 @@ export class IssuanceService {
     );
     if (!outcome.ok) {
       // Our own data failed our own model: a bug or bad source data; never sign it.
-      throw new ServiceError('VALIDATION_FAILED', `证明内容不完整：${outcome.problems.join('; ')} / the certificate data is incomplete`, {
-        messageCode: 'server.certificateIncomplete',
-      });
+      throw new ServiceError('VALIDATION_FAILED', { messageCode: 'server.certificateIncomplete', params: { problems: outcome.problems.join('; ') } });
     }
     const { ithc, dcc, certificate } = outcome.signed;
     const latest = existing ? null : await this.latest(subject.personId);
@@ -207,8 +201,7 @@ export class IssuanceService {
     };
     return store.transaction(async (tx) => {
       const again = (await tx.get('certificates', docId)) as CertificateDoc | null;
-      if (again?.status === 'revoked')
-        throw new ServiceError('CONFLICT', '此证明已被撤销 / this certificate was revoked', { messageCode: 'server.certificateRevoked' });
+      if (again?.status === 'revoked') throw new ServiceError('CONFLICT', { messageCode: 'server.certificateRevoked' });
       // A concurrent request for the same records stored its signing first (ECDSA signatures
       // differ each time): hand out what it stored, so every caller holds the code that the store
       // and its audit entry record, instead of overwriting a code already handed out.
@@ -225,7 +218,7 @@ export class IssuanceService {
       for (const r of carried) {
         const stored = await tx.get('records', r.id);
         if (!stored || stored.withdrawnAt !== undefined || recordVersion(stored) !== r.version) {
-          throw new ServiceError('CONFLICT', '您的记录刚刚更新，请重试 / your records were just updated; please try again', {
+          throw new ServiceError('CONFLICT', {
             messageCode: 'server.recordsJustChanged',
           });
         }
@@ -272,11 +265,7 @@ export class IssuanceService {
       if (ended !== 'HOLDER_DELETED') return { id, docId, cert, revocation };
     }
     // Each generation costs a deletion of the account and a new verification with a face check.
-    throw new ServiceError(
-      'CONFLICT',
-      '此证明已多次因删除账号而撤销，请联系运营方 / certificates for these records were revoked too often after account deletions; contact the operator',
-      { messageCode: 'server.revokedTooOften' },
-    );
+    throw new ServiceError('CONFLICT', { messageCode: 'server.revokedTooOften' });
   }
 
   /** The newest certificate of a person, or null. */
@@ -302,9 +291,5 @@ async function sourcesOf(store: Store, records: readonly HealthRecord[]): Promis
 }
 
 function blockedError(): ServiceError {
-  return new ServiceError(
-    'RECORDS_BLOCKED',
-    '您的一条或多条记录已被运营方停用，请联系检测或接种机构更正，或联系运营方 / one or more of your records were blocked by the operator; ask the laboratory or vaccination site to correct them, or contact the operator',
-    { messageCode: 'server.recordsBlocked' },
-  );
+  return new ServiceError('RECORDS_BLOCKED', { messageCode: 'server.recordsBlocked' });
 }

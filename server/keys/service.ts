@@ -232,7 +232,7 @@ export class KeyService {
     const now = this.clock.now();
     const c = readCertificate(input);
     const bad = (why: string): never => {
-      throw new ServiceError('VALIDATION_FAILED', `CSCA 证书无效：${why} / the CSCA certificate is refused: ${why}`, {
+      throw new ServiceError('VALIDATION_FAILED', {
         fields: { certificate: why },
         messageCode: 'server.cscaRefused',
         params: { reason: why },
@@ -267,10 +267,7 @@ export class KeyService {
     } catch (e) {
       if (!(e instanceof StoreConflict)) throw e;
       const existing = (await this.store.get('keys', CSCA_DOC)) as KeyDoc | null;
-      if (existing?.certificate !== der)
-        throw new ServiceError('CONFLICT', `已安装另一 CSCA 证书 / another CSCA is installed ("${existing?.subject}")`, {
-          messageCode: 'server.cscaOther',
-        });
+      if (existing?.certificate !== der) throw new ServiceError('CONFLICT', { messageCode: 'server.cscaOther', params: { subject: existing?.subject ?? '' } });
     }
     this.meta = undefined;
     const docs = await this.docs(true);
@@ -283,12 +280,7 @@ export class KeyService {
 
   private async cscaDoc(): Promise<CertifiedKeyDoc> {
     const doc = (await this.docs()).find((d) => d._id === CSCA_DOC) ?? (await this.docs(true)).find((d) => d._id === CSCA_DOC);
-    if (!doc || !isCertified(doc))
-      throw new ServiceError(
-        'UNAVAILABLE',
-        '尚未安装 CSCA 证书 / no CSCA certificate is installed: an operator installs it with admin.installCsca (docs/keys.md)',
-        { messageCode: 'server.cscaMissing' },
-      );
+    if (!doc || !isCertified(doc)) throw new ServiceError('UNAVAILABLE', { messageCode: 'server.cscaMissing' });
     return doc;
   }
 
@@ -306,11 +298,11 @@ export class KeyService {
    */
   async rotate(kind: SigningKeyKind = 'dsc', actor?: string): Promise<KeyView> {
     if (!SIGNING_KEY_KINDS.includes(kind))
-      throw new ServiceError(
-        'VALIDATION_FAILED',
-        `未知密钥类型 / unknown key kind ${JSON.stringify(String(kind).slice(0, 40))} (dsc, ithc-dsc or trustlist-signer)`,
-        { fields: { kind: 'dsc | ithc-dsc | trustlist-signer' }, messageCode: 'server.keyKindUnknown' },
-      );
+      throw new ServiceError('VALIDATION_FAILED', {
+        fields: { kind: 'dsc | ithc-dsc | trustlist-signer' },
+        messageCode: 'server.keyKindUnknown',
+        params: { kind: JSON.stringify(String(kind).slice(0, 40)) },
+      });
     let pending = (await this.docs(true)).find((d) => d.kind === kind && !isCertified(d));
     if (!pending) pending = await this.request(kind, actor);
     if (this.certifier && pending.csr) await this.installCertificate(await this.certifier(fromBase64(pending.csr), kind), actor);
@@ -376,7 +368,7 @@ export class KeyService {
     const now = this.clock.now();
     const c = readCertificate(input);
     const bad = (why: string): never => {
-      throw new ServiceError('VALIDATION_FAILED', `证书无效：${why} / the certificate is refused: ${why}`, {
+      throw new ServiceError('VALIDATION_FAILED', {
         fields: { certificate: why },
         messageCode: 'server.certificateRefused',
         params: { reason: why },
@@ -386,15 +378,11 @@ export class KeyService {
     const keyId = keyIdOf(c.key.spki);
     const doc = docs.find((d) => d.kind !== 'csca' && d.keyId === keyId);
     if (!doc || doc.kind === 'csca')
-      throw new ServiceError(
-        'NOT_FOUND',
-        "没有与此证书公钥匹配的待认证密钥 / no key awaiting certification has this certificate's public key; make one with admin.rotateKey",
-        { fields: { certificate: 'no pending key with this public key' }, messageCode: 'server.pendingKeyNotFound' },
-      );
+      throw new ServiceError('NOT_FOUND', { fields: { certificate: 'no pending key with this public key' }, messageCode: 'server.pendingKeyNotFound' });
     const der = toBase64(c.der);
     if (isCertified(doc)) {
       if (doc.certificate === der) return this.view(doc, now, docs);
-      throw new ServiceError('CONFLICT', '此密钥已有证书 / this key has a certificate installed already', {
+      throw new ServiceError('CONFLICT', {
         messageCode: 'server.keyAlreadyCertified',
       });
     }
@@ -450,9 +438,9 @@ export class KeyService {
         });
       return 'installed' as const;
     });
-    if (outcome === 'gone') throw new ServiceError('NOT_FOUND', '待认证密钥已不存在 / the pending key is gone', { messageCode: 'server.pendingKeyGone' });
+    if (outcome === 'gone') throw new ServiceError('NOT_FOUND', { messageCode: 'server.pendingKeyGone' });
     if (outcome === 'other')
-      throw new ServiceError('CONFLICT', '此密钥已有证书 / this key has a certificate installed already', {
+      throw new ServiceError('CONFLICT', {
         messageCode: 'server.keyAlreadyCertified',
       });
     this.meta = undefined;
@@ -485,12 +473,7 @@ export class KeyService {
   /** The key that signs new codes of a format now: `dsc` for HC1: codes, `ithc-dsc` for ITHC1: codes. */
   async activeKey(kind: DocumentSignerKind = 'dsc'): Promise<ActiveKey> {
     const doc = await this.certifiedActive(kind, this.clock.now());
-    if (!doc)
-      throw new ServiceError(
-        'UNAVAILABLE',
-        `暂无可用的签名证书 / no ${kind === 'dsc' ? 'DCC' : 'ITHC'} document signing certificate is active: an operator rotates the key (admin.rotateKey {kind: "${kind}"}) and installs its certificate (docs/keys.md)`,
-        { messageCode: 'server.signerMissing', params: { kind: kind === 'dsc' ? 'DCC' : 'ITHC' } },
-      );
+    if (!doc) throw new ServiceError('UNAVAILABLE', { messageCode: 'server.signerMissing', params: { kind: kind === 'dsc' ? 'DCC' : 'ITHC' } });
     const privateKey = await this.privateKey(kind, doc.keyId);
     const entry = this.opened.get(doc.keyId)!;
     entry.active ??= {
@@ -506,12 +489,7 @@ export class KeyService {
   /** The trust-list signer's certificate and key, for signing the trust list (server/trust/signed-list.ts). */
   async trustListSigner(): Promise<{ certificate: Uint8Array; privateKey: KeyObject }> {
     const doc = await this.certifiedActive('trustlist-signer', this.clock.now());
-    if (!doc)
-      throw new ServiceError(
-        'UNAVAILABLE',
-        '信任列表签名证书尚未安装 / no trust-list signer certificate is installed: admin.rotateKey with kind "trustlist-signer", then certify it offline (docs/keys.md)',
-        { messageCode: 'server.trustListSignerMissing' },
-      );
+    if (!doc) throw new ServiceError('UNAVAILABLE', { messageCode: 'server.trustListSignerMissing' });
     return { certificate: fromBase64(doc.certificate), privateKey: await this.privateKey('trustlist-signer', doc.keyId) };
   }
 
@@ -557,7 +535,7 @@ function readCertificate(input: Uint8Array | string): ParsedCertificate {
     return parseCertificate(certificateDer(input));
   } catch (e) {
     const why = `not an X.509 certificate (${e instanceof Error ? e.message : String(e)})`.slice(0, 200);
-    throw new ServiceError('VALIDATION_FAILED', `证书无法读取 / ${why}`, {
+    throw new ServiceError('VALIDATION_FAILED', {
       fields: { certificate: why },
       messageCode: 'server.certificateRefused',
       params: { reason: why },

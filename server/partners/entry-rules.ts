@@ -34,7 +34,7 @@ export function readAt(input: Input, nowMs: number): number {
   const at = input.at;
   if (at === undefined || at === null || at === '') return nowMs;
   const bad = () =>
-    new ServiceError('VALIDATION_FAILED', '请检查查询时间 / check the time', {
+    new ServiceError('VALIDATION_FAILED', {
       fields: { at: `应为 ISO 8601 时间，且在今天前 30 天到后 366 天之间 / must be an ISO 8601 time from 30 days ago to 366 days ahead` },
       messageCode: 'server.checkMarkedFields',
     });
@@ -48,7 +48,7 @@ export function readAt(input: Input, nowMs: number): number {
 /** Checks a certificate against a partner's rules at `atMs`. */
 export function certificateEntryRules(doc: CertificateDoc, partner: PartnerDoc, atMs: number, issuerCountry: string): EntryRulesView {
   if (doc.status === 'revoked') {
-    throw new ServiceError('CONFLICT', '此证明已被撤销，不能用于入境 / this certificate was revoked and cannot be used for entry', {
+    throw new ServiceError('CONFLICT', {
       messageCode: 'server.revokedCannotEnter',
     });
   }

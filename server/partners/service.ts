@@ -98,14 +98,14 @@ export class PartnerService {
 
   async remove(country: unknown, actor: string): Promise<{ removed: true }> {
     if (typeof country !== 'string' || !COUNTRY.test(country))
-      throw new ServiceError('VALIDATION_FAILED', "请填写国家代码 / give the partner's country code", {
+      throw new ServiceError('VALIDATION_FAILED', {
         fields: { country: '应为两位大写国家代码 / must be an ISO 3166-1 alpha-2 code' },
         messageCode: 'server.partnerCountryRequired',
       });
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.get('partners', country)))
-        throw new ServiceError('NOT_FOUND', `没有合作方 ${country} / no partner authority ${country}`, {
+        throw new ServiceError('NOT_FOUND', {
           messageCode: 'server.partnerNotFound',
           params: { country },
         });
@@ -129,7 +129,7 @@ export class PartnerService {
   async importAll(data: unknown, actor: string): Promise<{ imported: number; countries: string[] }> {
     const list = partnersOf(data);
     if (list.length > MAX_IMPORT)
-      throw new ServiceError('VALIDATION_FAILED', `一次最多导入 ${MAX_IMPORT} 个合作方 / at most ${MAX_IMPORT} partners per import`, {
+      throw new ServiceError('VALIDATION_FAILED', {
         messageCode: 'server.partnerImportLimit',
         params: { n: MAX_IMPORT },
       });
@@ -150,7 +150,7 @@ export class PartnerService {
     });
     const names = Object.keys(fields);
     if (names.length)
-      throw new ServiceError('VALIDATION_FAILED', `导入文件有误 / the import has errors: ${names.slice(0, 10).join(', ')}`, {
+      throw new ServiceError('VALIDATION_FAILED', {
         fields,
         messageCode: 'server.checkMarkedFields',
       });
@@ -186,18 +186,19 @@ function partnersOf(data: unknown): unknown[] {
     const d = data as Record<string, unknown>;
     if (d.format === EXPORT_FORMAT) {
       if (d.version !== 1)
-        throw new ServiceError('VALIDATION_FAILED', `不支持的导出版本 / unsupported export version ${JSON.stringify(d.version)}`, {
+        throw new ServiceError('VALIDATION_FAILED', {
           messageCode: 'server.partnerExportVersion',
+          params: { version: String(JSON.stringify(d.version)).slice(0, 40) },
         });
       if (!Array.isArray(d.partners))
-        throw new ServiceError('VALIDATION_FAILED', '导出文件缺少 partners / the export has no partners array', {
+        throw new ServiceError('VALIDATION_FAILED', {
           messageCode: 'server.partnerExportNoList',
         });
       return d.partners;
     }
     if ('country' in d) return [d];
   }
-  throw new ServiceError('VALIDATION_FAILED', '应为合作方导出文件、合作方数组或单个合作方 / expected a partner export, an array of partners or one partner', {
+  throw new ServiceError('VALIDATION_FAILED', {
     messageCode: 'server.partnerImportShape',
   });
 }

@@ -45,7 +45,7 @@ const ISO_ZONED = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:\d\
 export function readPartner(input: unknown, opts: { ownCountry?: string } = {}): PartnerInput {
   const bad: Record<string, string> = {};
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ServiceError('VALIDATION_FAILED', '合作方信息应为对象 / a partner must be a JSON object', { messageCode: 'server.partnerNotObject' });
+    throw new ServiceError('VALIDATION_FAILED', { messageCode: 'server.partnerNotObject' });
   }
   const p = input as Record<string, unknown>;
   for (const k of Object.keys(p)) if (!FIELDS.has(k) && !BOOKKEEPING.has(k)) bad[k] = '未知字段 / unknown field';
@@ -102,7 +102,7 @@ export function readPartner(input: unknown, opts: { ownCountry?: string } = {}):
 
   const names_ = Object.keys(bad);
   if (names_.length)
-    throw new ServiceError('VALIDATION_FAILED', `合作方信息有误：${names_.join('、')} / Please check: ${names_.join(', ')}`, {
+    throw new ServiceError('VALIDATION_FAILED', {
       fields: bad,
       messageCode: 'server.checkMarkedFields',
     });

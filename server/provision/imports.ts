@@ -169,11 +169,11 @@ export function checkCitizenRow(raw: unknown, today: string): Checked<CitizenRow
 
 function batch(rows: unknown): unknown[] {
   if (!Array.isArray(rows) || rows.length === 0 || rows.length > IMPORT_BATCH_ROWS) {
-    throw new ServiceError(
-      'VALIDATION_FAILED',
-      `rows 应为 1–${IMPORT_BATCH_ROWS} 行 / rows must be an array of 1–${IMPORT_BATCH_ROWS} rows (ithc provision sends a file in batches)`,
-      { fields: { rows: `1–${IMPORT_BATCH_ROWS} rows` }, messageCode: 'server.importRows', params: { n: IMPORT_BATCH_ROWS } },
-    );
+    throw new ServiceError('VALIDATION_FAILED', {
+      fields: { rows: `1–${IMPORT_BATCH_ROWS} rows` },
+      messageCode: 'server.importRows',
+      params: { n: IMPORT_BATCH_ROWS },
+    });
   }
   return rows;
 }
@@ -215,14 +215,10 @@ async function upsert<T extends object>(
   // A batch with no usable row is refused as a whole, and nothing (not even its audit entry) is written.
   if (valid.length === 0) {
     const shown = report.rejected.slice(0, 20);
-    throw new ServiceError(
-      'VALIDATION_FAILED',
-      `没有可导入的行 / no row of the batch can be imported: ${shown.map((p) => `row ${p.row} ${p.field || '(row)'}: ${p.code}`).join('; ')}`,
-      {
-        fields: Object.fromEntries(shown.map((p) => [`rows[${p.row}]${p.field ? `.${p.field}` : ''}`, `${p.code}: ${p.message}`])),
-        messageCode: 'server.importNothing',
-      },
-    );
+    throw new ServiceError('VALIDATION_FAILED', {
+      fields: Object.fromEntries(shown.map((p) => [`rows[${p.row}]${p.field ? `.${p.field}` : ''}`, `${p.code}: ${p.message}`])),
+      messageCode: 'server.importNothing',
+    });
   }
   for (const { row, key, value } of valid) {
     const outcome = await deps.store.transaction(async (tx) => {

@@ -55,16 +55,12 @@ export async function authenticateOperator(
   const nonce = header(req, OPERATOR_HEADERS.nonce);
   const signature = header(req, OPERATOR_HEADERS.signature);
   if (keyId === undefined || timestamp === undefined || nonce === undefined || signature === undefined) {
-    throw new ServiceError(
-      'UNAUTHENTICATED',
-      `运营请求须签名 / operator requests carry ${Object.values(OPERATOR_HEADERS).join(', ')} (ithc provision signs them)`,
-      { messageCode: 'server.signedHeadersRequired', params: { headers: Object.values(OPERATOR_HEADERS).join(', ') } },
-    );
+    throw new ServiceError('UNAUTHENTICATED', { messageCode: 'server.signedHeadersRequired', params: { headers: Object.values(OPERATOR_HEADERS).join(', ') } });
   }
   if (!KEY_ID.test(keyId) || !TIMESTAMP.test(timestamp) || !NONCE.test(nonce))
-    throw new ServiceError('UNAUTHENTICATED', '签名头格式不正确 / malformed signature headers', { messageCode: 'server.signatureHeadersInvalid' });
+    throw new ServiceError('UNAUTHENTICATED', { messageCode: 'server.signatureHeadersInvalid' });
   const key = await deps.directory.keyFor(keyId);
-  if (!key) throw new ServiceError('UNAUTHENTICATED', '未知的运营密钥 / unknown or removed operator key', { messageCode: 'server.operatorKeyUnknown' });
+  if (!key) throw new ServiceError('UNAUTHENTICATED', { messageCode: 'server.operatorKeyUnknown' });
   let sig: Uint8Array;
   try {
     sig = fromBase64(signature);
@@ -73,17 +69,13 @@ export async function authenticateOperator(
   }
   const data = operatorCanonicalString({ method: req.method, path: req.target, keyId, timestamp, nonce, body: req.body });
   if (sig.length !== 64 || !nodeVerify('sha256', Buffer.from(data, 'utf8'), { key, dsaEncoding: 'ieee-p1363' }, sig)) {
-    throw new ServiceError('SIGNATURE_INVALID', '签名不正确 / the signature does not match', { messageCode: 'server.signatureInvalid' });
+    throw new ServiceError('SIGNATURE_INVALID', { messageCode: 'server.signatureInvalid' });
   }
   // After the signature: only the key holder learns how far off their clock is.
   const now = deps.clock.now();
   const ts = Number(timestamp);
   if (Math.abs(now / 1000 - ts) > OPERATOR_WINDOW_SECONDS)
-    throw new ServiceError(
-      'UNAUTHENTICATED',
-      `请求时间与服务器相差超过 ${OPERATOR_WINDOW_SECONDS} 秒 / the request's timestamp is more than ${OPERATOR_WINDOW_SECONDS} s from the server's clock; check this machine's clock`,
-      { messageCode: 'server.clockSkew', params: { seconds: OPERATOR_WINDOW_SECONDS } },
-    );
+    throw new ServiceError('UNAUTHENTICATED', { messageCode: 'server.clockSkew', params: { seconds: OPERATOR_WINDOW_SECONDS } });
   const record = () =>
     deps.store.insert('ingestNonces', {
       _id: `operator:${keyId}:${nonce}`,
@@ -102,7 +94,7 @@ export async function authenticateOperator(
     }
   } catch (e) {
     if (e instanceof StoreConflict)
-      throw new ServiceError('REPLAYED', '该请求已收到过 / this request was already received (nonce reused)', {
+      throw new ServiceError('REPLAYED', {
         messageCode: 'server.replayed',
       });
     throw e;
@@ -121,10 +113,9 @@ export function adminHttpRoute(
   return async (req) => {
     if (req.path !== ADMIN_PATH) return undefined;
     try {
-      if (req.method !== 'POST')
-        throw new ServiceError('METHOD_NOT_ALLOWED', 'use POST', { messageCode: 'server.methodNotAllowed', params: { method: 'POST' } });
+      if (req.method !== 'POST') throw new ServiceError('METHOD_NOT_ALLOWED', { messageCode: 'server.methodNotAllowed', params: { method: 'POST' } });
       if (req.body.length > REQUEST_LIMITS.maxBytes)
-        throw new ServiceError('PAYLOAD_TOO_LARGE', `请求过大（最多 ${REQUEST_LIMITS.maxBytes} 字节）/ request larger than ${REQUEST_LIMITS.maxBytes} bytes`, {
+        throw new ServiceError('PAYLOAD_TOO_LARGE', {
           messageCode: 'server.payloadTooLarge',
           params: { n: REQUEST_LIMITS.maxBytes },
         });

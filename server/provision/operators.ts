@@ -154,7 +154,7 @@ function view(d: OperatorDoc, bootstrap = false): OperatorView {
 }
 
 function bad(field: string, zh: string, en: string): ServiceError {
-  return new ServiceError('VALIDATION_FAILED', `${zh} / ${en}`, { fields: { [field]: en }, messageCode: 'server.checkMarkedFields' });
+  return new ServiceError('VALIDATION_FAILED', { fields: { [field]: `${zh} / ${en}` }, messageCode: 'server.checkMarkedFields' });
 }
 
 function text(v: unknown, field: string, max: number, zh: string): string {
@@ -224,14 +224,10 @@ export class OperatorDirectory {
       doc = { _id: `key:${key.keyId}`, kind: 'key', keyId: key.keyId, publicKey: toBase64(key.spki), name, active: true, addedAt: now, addedBy: actor };
     }
     if (this.isBootstrap(doc._id))
-      throw new ServiceError(
-        'CONFLICT',
-        `已是运营人员（由环境变量设定）/ ${doc._id} is an operator already, through ${doc.kind === 'wechat' ? 'ITHC_OPERATORS' : 'ITHC_OPERATOR_KEYS'}`,
-        {
-          messageCode: 'server.operatorAlreadyFromEnvironment',
-          params: { variable: doc.kind === 'wechat' ? 'ITHC_OPERATORS' : 'ITHC_OPERATOR_KEYS' },
-        },
-      );
+      throw new ServiceError('CONFLICT', {
+        messageCode: 'server.operatorAlreadyFromEnvironment',
+        params: { variable: doc.kind === 'wechat' ? 'ITHC_OPERATORS' : 'ITHC_OPERATOR_KEYS' },
+      });
     return this.deps.store.transaction(async (tx) => {
       const existing = (await tx.get('operators', doc._id)) as OperatorDoc | null;
       if (existing?.active) return { added: false, operator: view(existing) };
@@ -251,29 +247,22 @@ export class OperatorDirectory {
     const id = input.id;
     const reason = text(input.reason, 'reason', REASON_MAX, '原因');
     if (this.isBootstrap(id))
-      throw new ServiceError(
-        'CONFLICT',
-        `该运营人员由环境变量设定，请修改环境变量后重新部署 / ${id} is an operator through ${id.startsWith('wx:') ? 'ITHC_OPERATORS' : 'ITHC_OPERATOR_KEYS'}: remove it there and redeploy`,
-        {
-          messageCode: 'server.operatorSetByEnvironment',
-          params: { variable: id.startsWith('wx:') ? 'ITHC_OPERATORS' : 'ITHC_OPERATOR_KEYS' },
-        },
-      );
+      throw new ServiceError('CONFLICT', {
+        messageCode: 'server.operatorSetByEnvironment',
+        params: { variable: id.startsWith('wx:') ? 'ITHC_OPERATORS' : 'ITHC_OPERATOR_KEYS' },
+      });
     const now = this.deps.clock.now();
     // Counted outside the transaction (CloudBase transactions cannot query): two removals at the
     // same moment could both pass. The environment's operators are the way back in then.
     const bootstrapCount = this.deps.bootstrap.openids.size + this.deps.bootstrap.keys.size;
     if (bootstrapCount === 0 && (await this.deps.store.count('operators', { active: true })) <= 1) {
-      throw new ServiceError('CONFLICT', '不能移除最后一名运营人员 / this is the last active operator: add another before removing it', {
+      throw new ServiceError('CONFLICT', {
         messageCode: 'server.lastOperator',
       });
     }
     return this.deps.store.transaction(async (tx) => {
       const d = (await tx.get('operators', id)) as OperatorDoc | null;
-      if (!d || !d.active)
-        throw new ServiceError('NOT_FOUND', `没有该在职运营人员 / no active operator ${id}`, {
-          messageCode: 'server.operatorNotFound',
-        });
+      if (!d || !d.active) throw new ServiceError('NOT_FOUND', { messageCode: 'server.operatorNotFound', params: { id } });
       await tx.update('operators', id, { active: false, removedAt: now, removedBy: actor, removedReason: reason });
       await tx.insert('audit', { _id: randomUUID(), at: now, action: 'operator.remove', actor, outcome: 'success', operatorId: id, reason });
       return { removed: true as const, operator: view({ ...d, active: false, removedAt: now, removedBy: actor, removedReason: reason }) };

@@ -29,11 +29,7 @@ function contentKey(shared: Buffer, label: string): Buffer {
 /** The operator tool's public key (base64 SPKI DER of a P-256 key), or VALIDATION_FAILED naming `field`. */
 export function readRecipient(v: unknown, field = 'recipient'): KeyObject {
   const refuse = () =>
-    new ServiceError(
-      'VALIDATION_FAILED',
-      `需要接收方公钥 / ${field} must be a P-256 public key (base64 SPKI DER) that ithc provision makes for this request: the key is returned sealed to it, never in clear`,
-      { fields: { [field]: 'P-256 public key, base64 SPKI DER' }, messageCode: 'server.recipientKeyRequired' },
-    );
+    new ServiceError('VALIDATION_FAILED', { fields: { [field]: 'P-256 public key, base64 SPKI DER' }, messageCode: 'server.recipientKeyRequired' });
   if (typeof v !== 'string' || v.length === 0 || v.length > 200) throw refuse();
   try {
     const key = createPublicKey({ key: Buffer.from(fromBase64(v)), format: 'der', type: 'spki' });

@@ -57,15 +57,11 @@ export class ProvisionService {
     const environment = this.deps.checkEnvironment?.() ?? null;
     if (environment && !environment.ok) {
       const bad = environment.variables.filter((v) => v.status !== 'ok');
-      throw new ServiceError(
-        'VALIDATION_FAILED',
-        `环境变量有误 / the functions' environment is not ready: ${bad.map((v) => `${v.name} ${v.problem}`).join('; ')} (docs/deploy.md)`,
-        {
-          fields: Object.fromEntries(bad.map((v) => [v.name, v.problem ?? v.status])),
-          messageCode: 'server.environmentNotReady',
-          params: { variables: bad.map((v) => v.name).join(', ') },
-        },
-      );
+      throw new ServiceError('VALIDATION_FAILED', {
+        fields: Object.fromEntries(bad.map((v) => [v.name, v.problem ?? v.status])),
+        messageCode: 'server.environmentNotReady',
+        params: { variables: bad.map((v) => v.name).join(', ') },
+      });
     }
     const collections = await initialiseCollections(this.deps.collections, this.deps.store);
     const { store } = this.deps;

@@ -48,7 +48,7 @@ export interface SourceKeyAnswer {
 }
 
 function bad(field: string, en: string, zh: string): ServiceError {
-  return new ServiceError('VALIDATION_FAILED', `${zh} / ${en}`, { fields: { [field]: en }, messageCode: 'server.checkMarkedFields' });
+  return new ServiceError('VALIDATION_FAILED', { fields: { [field]: `${zh} / ${en}` }, messageCode: 'server.checkMarkedFields' });
 }
 
 function sourceId(v: unknown): string {
@@ -99,13 +99,13 @@ export class SourceAdmin {
     });
     if (existing) {
       if (!isSourceDoc(existing))
-        throw new ServiceError('CONFLICT', `机构 ${id} 的记录格式不正确 / the stored source ${id} is malformed`, {
+        throw new ServiceError('CONFLICT', {
           messageCode: 'server.sourceMalformed',
           params: { id },
         });
       const differs = (['name', 'type', 'country'] as const).filter((k) => existing[k] !== doc[k]);
       if (differs.length)
-        throw new ServiceError('CONFLICT', `机构 ${id} 已存在且信息不同 / source ${id} exists with another ${differs.join(', ')}`, {
+        throw new ServiceError('CONFLICT', {
           fields: Object.fromEntries(differs.map((k) => [k, `differs from the stored ${k}`])),
           messageCode: 'server.sourceDiffers',
           params: { id, fields: differs.join(', ') },
@@ -134,13 +134,12 @@ export class SourceAdmin {
     const id = sourceId(input.id);
     const recipient = readRecipient(input.recipient);
     const d = await this.deps.store.get('sources', id);
-    if (!d || !isSourceDoc(d))
-      throw new ServiceError('NOT_FOUND', `没有机构 ${id} / no source ${id}`, { messageCode: 'server.sourceNotFound', params: { id } });
+    if (!d || !isSourceDoc(d)) throw new ServiceError('NOT_FOUND', { messageCode: 'server.sourceNotFound', params: { id } });
     await this.deps.vault.destroy('ingest-hmac', id);
     const key = await createSourceKey(this.deps.vault, id);
     // Another operator rotated at the same moment: theirs stands; run again for a key of one's own.
     if (!key)
-      throw new ServiceError('CONFLICT', '另一操作同时更换了密钥，请重试 / another rotation of this key ran at the same time; run it again', {
+      throw new ServiceError('CONFLICT', {
         messageCode: 'server.concurrentRotation',
       });
     const now = this.deps.clock.now();
@@ -164,8 +163,7 @@ export class SourceAdmin {
     const now = this.deps.clock.now();
     const d = await this.deps.store.transaction(async (tx) => {
       const cur = await tx.get('sources', id);
-      if (!cur || !isSourceDoc(cur))
-        throw new ServiceError('NOT_FOUND', `没有机构 ${id} / no source ${id}`, { messageCode: 'server.sourceNotFound', params: { id } });
+      if (!cur || !isSourceDoc(cur)) throw new ServiceError('NOT_FOUND', { messageCode: 'server.sourceNotFound', params: { id } });
       if (cur.active === active) return cur;
       await tx.update('sources', id, { active });
       await tx.insert('audit', { _id: randomUUID(), at: now, action: active ? 'source.resume' : 'source.stop', actor, outcome: 'success', sourceId: id });

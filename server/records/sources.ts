@@ -35,7 +35,7 @@ export class LocalRecordSource implements RecordSource {
       for (const d of page) if (d.withdrawnAt === undefined) out.push(toHealthRecord(d));
       if (page.length < PAGE) break;
       if (out.length >= MAX_RECORDS_PER_PERSON) {
-        throw new ServiceError('LIMIT_REACHED', `more than ${MAX_RECORDS_PER_PERSON} records for one person`, {
+        throw new ServiceError('LIMIT_REACHED', {
           messageCode: 'server.tooManyRecords',
           params: { n: MAX_RECORDS_PER_PERSON },
         });
@@ -59,6 +59,6 @@ export function toHealthRecord(d: Doc): HealthRecord {
     typeof d.receivedAt === 'number' &&
     isRecordKind(d.kind) &&
     serverKind(d.kind).isStored(d);
-  if (!ok) throw new ServiceError('INTERNAL', `stored record ${d._id} is malformed`, { messageCode: 'server.storedRecordMalformed' });
+  if (!ok) throw new ServiceError('INTERNAL', { messageCode: 'server.storedRecordMalformed', params: { id: String(d._id) } });
   return d as unknown as HealthRecord;
 }

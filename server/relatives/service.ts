@@ -97,10 +97,9 @@ export interface ProxyAuditLine {
 
 const bi = (zh: string, en: string) => `${zh} / ${en}`;
 
-const notFound = () =>
-  new ServiceError('NOT_FOUND', bi('未找到该家人', 'no such relative among those you act for'), { messageCode: 'server.relativeNotFound' });
+const notFound = () => new ServiceError('NOT_FOUND', { messageCode: 'server.relativeNotFound' });
 const ended = () =>
-  new ServiceError('FORBIDDEN', bi('代为查询已结束，如需继续请重新添加家人', 'acting for this relative has ended; add them again to continue'), {
+  new ServiceError('FORBIDDEN', {
     messageCode: 'server.relativeEnded',
   });
 
@@ -155,7 +154,7 @@ export class RelativesService {
       const user = await tx.get('users', proxy.userId);
       const current = user ? readIdentity(user) : null;
       if (!current || current.personId !== proxy.identity.personId)
-        throw new ServiceError('CONFLICT', bi('实名信息已变更，请重试', 'your verified identity changed; please try again'), {
+        throw new ServiceError('CONFLICT', {
           messageCode: 'server.identityChanged',
         });
       const rid = rosterId(proxy.userId, proxy.identity.personId);
@@ -315,16 +314,11 @@ export class RelativesService {
     const { relation, proxy } = await this.ownRelation(callerOpenId, relationId);
     const doc = relation.document;
     if (!doc)
-      throw new ServiceError('IDENTITY_REQUIRED', bi('请先为家人认证护照（旅行证件）', "verify your relative's passport (travel document) first"), {
+      throw new ServiceError('IDENTITY_REQUIRED', {
         messageCode: 'server.relativeDocumentRequired',
       });
     const entry = await this.deps.registry.lookup(doc.number);
-    if (!entry)
-      throw new ServiceError(
-        'DOCUMENT_MISMATCH',
-        bi('家人的证件信息已失效，请重新认证证件', "your relative's travel document is no longer registered; verify it again"),
-        { messageCode: 'server.relativeDocumentStale' },
-      );
+    if (!entry) throw new ServiceError('DOCUMENT_MISMATCH', { messageCode: 'server.relativeDocumentStale' });
     const subject = issuanceSubject(relation.relative, doc, entry);
     // Logged before the action runs: the proxy reached the relative's data whatever follows.
     await this.deps.store.insert('audit', this.logEntry(this.deps.clock.now(), action.slice(0, 64), relation, proxy.userId, 'proxy'));
@@ -334,8 +328,7 @@ export class RelativesService {
   // --- internals ---------------------------------------------------------------------------
 
   private readAdd(input: Input): { person: { name: string; id: ResidentId }; faceToken: string; relationship: Relationship } {
-    if (!input || typeof input !== 'object')
-      throw new ServiceError('BAD_REQUEST', bi('请求格式不正确', 'the request must be an object'), { messageCode: 'server.badRequest' });
+    if (!input || typeof input !== 'object') throw new ServiceError('BAD_REQUEST', { messageCode: 'server.badRequest' });
     const f = fields(input);
     const relationship = f.oneOf('relationship', RELATIONSHIPS);
     const consent = input.consent;
@@ -353,8 +346,7 @@ export class RelativesService {
       // One answer naming every bad field of the form, ours and identity's.
       if (own && e instanceof ServiceError && e.fields) {
         const all = { ...own.fields, ...e.fields };
-        const names = Object.keys(all).filter((k) => !k.includes('.'));
-        throw new ServiceError('VALIDATION_FAILED', `请检查：${names.join('、')} / Please check: ${names.join(', ')}`, {
+        throw new ServiceError('VALIDATION_FAILED', {
           fields: all,
           messageCode: 'server.checkMarkedFields',
         });
@@ -364,7 +356,7 @@ export class RelativesService {
     if (own) throw own;
     if (consent !== true) {
       const text = bi('需要家人本人同意授权代为查询', "the relative's own consent is required");
-      throw new ServiceError('CONSENT_REQUIRED', text, { fields: { consent: text }, messageCode: 'server.consentRequired' });
+      throw new ServiceError('CONSENT_REQUIRED', { fields: { consent: text }, messageCode: 'server.consentRequired' });
     }
     return { person: { name: person.name, id: person.id }, faceToken: person.faceToken!, relationship: relationship! };
   }
@@ -372,8 +364,7 @@ export class RelativesService {
   private async requireIdentity(openId: string): Promise<{ userId: string; identity: VerifiedIdentity }> {
     const userId = callerId(openId);
     const identity = await this.deps.identity.identityOf(openId);
-    if (!identity)
-      throw new ServiceError('IDENTITY_REQUIRED', bi('请先完成实名认证', 'verify your identity first'), { messageCode: 'server.identityRequired' });
+    if (!identity) throw new ServiceError('IDENTITY_REQUIRED', { messageCode: 'server.identityRequired' });
     return { userId, identity };
   }
 
@@ -381,7 +372,7 @@ export class RelativesService {
   private async ownRelation(openId: string, rawId: unknown): Promise<{ relation: Relation; proxy: { userId: string; identity: VerifiedIdentity } }> {
     const proxy = await this.requireIdentity(openId);
     if (rawId === undefined || rawId === null || rawId === '')
-      throw new ServiceError('VALIDATION_FAILED', bi('请选择家人', 'choose a relative'), {
+      throw new ServiceError('VALIDATION_FAILED', {
         fields: { for: '必填 / required' },
         messageCode: 'server.chooseRelative',
       });
@@ -397,26 +388,22 @@ export class RelativesService {
   private async precheck(proxy: { userId: string; identity: VerifiedIdentity }, personId: string): Promise<void> {
     if (personId === proxy.identity.personId) {
       const text = bi('不能添加本人为家人', 'you cannot add yourself as a relative');
-      throw new ServiceError('VALIDATION_FAILED', text, { fields: { idNumber: text }, messageCode: 'server.relativeIsSelf' });
+      throw new ServiceError('VALIDATION_FAILED', { fields: { idNumber: text }, messageCode: 'server.relativeIsSelf' });
     }
     this.checkRoster(readRoster(await this.deps.store.get('relatives', rosterId(proxy.userId, proxy.identity.personId))), personId);
   }
 
   private checkRoster(active: Record<string, string>, personId: string): void {
     if (active[personId])
-      throw new ServiceError('CONFLICT', bi('已添加过这位家人', 'you already act for this relative'), {
+      throw new ServiceError('CONFLICT', {
         fields: { idNumber: bi('已添加过这位家人', 'already added') },
         messageCode: 'server.relativeAlreadyAdded',
       });
     if (Object.keys(active).length >= this.maxPerProxy) {
-      throw new ServiceError(
-        'LIMIT_REACHED',
-        bi(`最多可添加 ${this.maxPerProxy} 位家人，请先移除一位`, `you can act for at most ${this.maxPerProxy} relatives; remove one first`),
-        {
-          messageCode: 'server.relativesLimit',
-          params: { n: this.maxPerProxy },
-        },
-      );
+      throw new ServiceError('LIMIT_REACHED', {
+        messageCode: 'server.relativesLimit',
+        params: { n: this.maxPerProxy },
+      });
     }
   }
 
@@ -485,7 +472,7 @@ function readCursor(raw: string): { at: number; id: string } {
   const at = m ? Number(m[1]) : NaN;
   if (!m || !Number.isSafeInteger(at)) {
     const text = bi('翻页参数无效，请从第一页重新查看', 'the cursor is not valid; start again from the first page');
-    throw new ServiceError('VALIDATION_FAILED', text, { fields: { cursor: text }, messageCode: 'server.cursorInvalid' });
+    throw new ServiceError('VALIDATION_FAILED', { fields: { cursor: text }, messageCode: 'server.cursorInvalid' });
   }
   return { at, id: m[2] };
 }
@@ -498,7 +485,6 @@ function readId(input: Input): string | null {
 }
 
 function callerId(openId: string): string {
-  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128)
-    throw new ServiceError('UNAUTHENTICATED', bi('请先登录微信', 'sign in with WeChat first'), { messageCode: 'server.signIn' });
+  if (typeof openId !== 'string' || openId.length === 0 || openId.length > 128) throw new ServiceError('UNAUTHENTICATED', { messageCode: 'server.signIn' });
   return userIdFor(openId);
 }

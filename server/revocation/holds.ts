@@ -38,7 +38,7 @@ export class HoldService {
     const now = clock.now();
     await store.transaction(async (tx) => {
       if (await activeHold(tx, target.personId))
-        throw new ServiceError('CONFLICT', '此人的签发已被暂停 / issuance for this person is already on hold', {
+        throw new ServiceError('CONFLICT', {
           messageCode: 'server.holdExists',
         });
       const doc: HoldDoc = { _id: target.personId, personId: target.personId, active: true, reason, placedAt: now, placedBy: actor, ...target.named };
@@ -64,7 +64,7 @@ export class HoldService {
     const now = clock.now();
     await store.transaction(async (tx) => {
       const held = await activeHold(tx, target.personId);
-      if (!held) throw new ServiceError('NOT_FOUND', '此人的签发未被暂停 / issuance for this person is not on hold', { messageCode: 'server.holdNotFound' });
+      if (!held) throw new ServiceError('NOT_FOUND', { messageCode: 'server.holdNotFound' });
       await tx.update('holds', target.personId, { active: false, releasedAt: now, releasedBy: actor, releaseReason: reason });
       await tx.insert('audit', {
         _id: randomUUID(),
@@ -112,17 +112,14 @@ export class HoldService {
       fields.certificateId = '应为证明编号（URN:UVCI:…）/ must be a certificate id (URN:UVCI:…)';
     }
     if (Object.keys(fields).length)
-      throw new ServiceError('VALIDATION_FAILED', `请检查：${Object.keys(fields).join('、')} / Please check: ${Object.keys(fields).join(', ')}`, {
+      throw new ServiceError('VALIDATION_FAILED', {
         fields,
         messageCode: 'server.checkMarkedFields',
       });
     if (!target) {
       const uci = certificateId as string;
       const doc = (await this.deps.store.get('certificates', certificateDocId(uci))) as CertificateDoc | null;
-      if (!doc || doc.uci !== uci)
-        throw new ServiceError('NOT_FOUND', `没有编号为 ${uci} 的证明 / no certificate ${uci}`, {
-          messageCode: 'server.certificateNotFound',
-        });
+      if (!doc || doc.uci !== uci) throw new ServiceError('NOT_FOUND', { messageCode: 'server.certificateNotFound', params: { id: uci } });
       target = { personId: doc.personId, named: { certificateId: uci } };
     }
     return { target, reason };

@@ -99,7 +99,7 @@ export class RevocationService {
     const text = readReason(reason, fields);
     if (opts.blockRecords !== undefined && typeof opts.blockRecords !== 'boolean') fields.blockRecords = '应为 true 或 false / must be true or false';
     if (Object.keys(fields).length)
-      throw new ServiceError('VALIDATION_FAILED', `请检查：${Object.keys(fields).join('、')} / Please check: ${Object.keys(fields).join(', ')}`, {
+      throw new ServiceError('VALIDATION_FAILED', {
         fields,
         messageCode: 'server.checkMarkedFields',
       });
@@ -110,20 +110,10 @@ export class RevocationService {
     const now = clock.now();
     return store.transaction(async (tx) => {
       const doc = (await tx.get('certificates', docId)) as CertificateDoc | null;
-      if (!doc || doc.uci !== id)
-        throw new ServiceError('NOT_FOUND', `没有编号为 ${id} 的证明 / no certificate ${id}`, {
-          messageCode: 'server.certificateNotFound',
-        });
-      if (doc.status === 'revoked')
-        throw new ServiceError('CONFLICT', `证明 ${id} 已被撤销 / certificate ${id} is already revoked`, {
-          messageCode: 'server.certificateAlreadyRevoked',
-        });
+      if (!doc || doc.uci !== id) throw new ServiceError('NOT_FOUND', { messageCode: 'server.certificateNotFound', params: { id } });
+      if (doc.status === 'revoked') throw new ServiceError('CONFLICT', { messageCode: 'server.certificateAlreadyRevoked', params: { id } });
       if (block && !Array.isArray(doc.records)) {
-        throw new ServiceError(
-          'CONFLICT',
-          `证明 ${id} 未记录所载记录的版本，无法停用记录 / certificate ${id} does not list the record versions it carries, so they cannot be blocked`,
-          { messageCode: 'server.recordVersionsUnknown' },
-        );
+        throw new ServiceError('CONFLICT', { messageCode: 'server.recordVersionsUnknown', params: { id } });
       }
       const reasonCode: RevocationReasonCode = block ? 'RECORDS_INVALID' : 'OPERATOR';
       await revokeInTransaction(tx, doc, { reason: text, reasonCode, actor, now });
@@ -133,7 +123,7 @@ export class RevocationService {
           const link = await readRecordLink(tx, r.id);
           if (!blockOf(link, r.version)) {
             if (link.blocked.length >= MAX_BLOCKS_PER_RECORD)
-              throw new ServiceError('LIMIT_REACHED', '此记录的停用次数已达上限 / this record has been blocked too many times', {
+              throw new ServiceError('LIMIT_REACHED', {
                 messageCode: 'server.recordBlockLimit',
               });
             link.blocked.push({ version: r.version, certificateId: id, reason: text, at: now, by: actor });

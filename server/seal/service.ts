@@ -69,19 +69,19 @@ export class SealService {
   async forDestination(destination: string, certificate: () => Promise<CertificateDoc | null>): Promise<SealView> {
     const partner = await this.deps.partners.get(destination);
     if (!partner)
-      throw new ServiceError('NOT_FOUND', `${destination} 不是互认的目的地 / ${destination} is not a partner destination`, {
+      throw new ServiceError('NOT_FOUND', {
         messageCode: 'server.notPartner',
         params: { destination },
       });
     const doc = await certificate();
-    if (!doc) throw new ServiceError('NOT_FOUND', '尚未签发证明，请先申领 / no certificate has been issued yet', { messageCode: 'server.noCertificate' });
+    if (!doc) throw new ServiceError('NOT_FOUND', { messageCode: 'server.noCertificate' });
     const nowMs = this.deps.clock.now();
     if (doc.status === 'revoked')
-      throw new ServiceError('CONFLICT', '此证明已被撤销，无法出示 / this certificate was revoked and cannot be shown', {
+      throw new ServiceError('CONFLICT', {
         messageCode: 'server.revokedCannotShow',
       });
     if (doc.exp * 1000 <= nowMs)
-      throw new ServiceError('CONFLICT', '此证明已过期，请重新申领 / this certificate has expired; get a fresh one', {
+      throw new ServiceError('CONFLICT', {
         messageCode: 'server.certificateExpired',
       });
 
@@ -100,8 +100,7 @@ export class SealService {
   private seal(doc: CertificateDoc, partner: PartnerDoc, nowMs: number): SealedCode[] | null {
     const stages = decodeStages(doc.codes.ithc);
     // Our own stored code failed to decode: a bug or a damaged store, never the caller's doing.
-    if (stages.error || !stages.cose)
-      throw new ServiceError('INTERNAL', '证明数据损坏 / the stored certificate could not be read', { messageCode: 'server.certificateUnreadable' });
+    if (stages.error || !stages.cose) throw new ServiceError('INTERNAL', { messageCode: 'server.certificateUnreadable' });
     const out: SealedCode[] = [];
     for (const k of partner.encryptionKeys) {
       if (k.notAfter !== undefined && Date.parse(k.notAfter) <= nowMs) continue;

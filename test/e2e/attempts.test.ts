@@ -10,6 +10,7 @@ import { createApp, type App } from '../../server/app';
 import { ManualClock } from '../../server/clock';
 import { DEMO_CITIZENS, buildResidentId } from '../../demo/citizens';
 import { DEFAULT_IDENTITY_LIMITS } from '../../server/identity/service';
+import { format } from '../../core/view';
 import { FileSecretStore } from '../../server/keys/secrets';
 import { openSqliteStore } from '../../server/store/sqlite';
 import {
@@ -58,8 +59,9 @@ function expectTooMany(r: Reply, windowSeconds: number): number {
   expect(retryAfter).toBeGreaterThan(0);
   expect(retryAfter).toBeLessThanOrEqual(windowSeconds);
   expect(r.headers.get('retry-after')).toBe(String(retryAfter));
-  // Said clearly, in both languages.
-  expect(r.body.error.message).toMatch(/尝试次数过多.*too many attempts/);
+  // Said in the catalogue's words, in both languages for a client that does not know the code.
+  expect(r.body.error.messageCode).toBe('server.tooManyAttempts');
+  expect(r.body.error.message).toBe(`${format('zh', 'server.tooManyAttempts')} / ${format('en', 'server.tooManyAttempts')}`);
   return retryAfter;
 }
 

@@ -1,9 +1,10 @@
 /**
  * Server errors name their sentence in the shared catalogue (docs/functions.md: `messageCode` and
- * `params` beside the bilingual `message`): through the gateway of the local app and through a
- * cloud function's own composition, the envelope carries a catalogue code whose words in every
- * language fill in the values the server sent. And every message code the server's source can send
- * has its text in all six languages, so a new code without words fails here.
+ * `params`, and the bilingual `message` made of that sentence's Chinese and English): through the
+ * gateway of the local app and through a cloud function's own composition, the envelope carries a
+ * catalogue code whose words in every language fill in the values the server sent. And every
+ * message code the server's source can send has its text in all six languages, so a new code
+ * without words fails here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -55,16 +56,13 @@ const errorOf = (r: Reply): ErrorBody => {
   return r.body.error as ErrorBody;
 };
 
-/** The envelope names a catalogue message, and every language's text of it takes exactly the params sent. */
+/**
+ * The envelope names a catalogue message, every language's text of it takes exactly the params
+ * sent, and the fallback `message` is that message's Chinese and English, "中文 / English".
+ */
 function expectCatalogued(e: ErrorBody, code: string, messageCode: MessageCode, params: Record<string, string | number> = {}): void {
-  expect(e.message).toContain(' / ');
-  expectCoded(e, code, messageCode, params);
-}
-
-/** As expectCatalogued, for refusals whose fallback `message` is not in the "中文 / English" form (ingestion and plain HTTP: English only). */
-function expectCoded(e: ErrorBody, code: string, messageCode: MessageCode, params: Record<string, string | number> = {}): void {
   expect({ code: e.code, messageCode: e.messageCode, params: e.params ?? {} }).toEqual({ code, messageCode, params });
-  expect(e.message.length).toBeGreaterThan(0);
+  expect(e.message).toBe(`${format('zh', messageCode, params)} / ${format('en', messageCode, params)}`);
   for (const lang of LANGS) {
     const said = format(lang, messageCode, e.params ?? {});
     expect(said).not.toMatch(/\{[\w+-]+\}/);
@@ -136,19 +134,24 @@ test('a cloud function composed alone answers with the same message codes', asyn
 
 test('the local gateway names its size and method refusals in the catalogue', async () => {
   const big = new Uint8Array(REQUEST_LIMITS.maxBytes + 1).fill(0x20);
-  expectCoded(errorOf(await callFn(server.base, 'certificate', 'msg-big', undefined, big)), 'PAYLOAD_TOO_LARGE', 'server.payloadTooLarge', {
+  expectCatalogued(errorOf(await callFn(server.base, 'certificate', 'msg-big', undefined, big)), 'PAYLOAD_TOO_LARGE', 'server.payloadTooLarge', {
     n: REQUEST_LIMITS.maxBytes,
   });
-  expectCoded(errorOf(await reply(await fetch(`${server.base}/trustlist`, { method: 'POST', body: '{}' }))), 'METHOD_NOT_ALLOWED', 'server.methodNotAllowed', {
-    method: 'GET',
-  });
+  expectCatalogued(
+    errorOf(await reply(await fetch(`${server.base}/trustlist`, { method: 'POST', body: '{}' }))),
+    'METHOD_NOT_ALLOWED',
+    'server.methodNotAllowed',
+    {
+      method: 'GET',
+    },
+  );
 });
 
 test('a record source is told in catalogue words which signature headers it left out', async () => {
   const r = await reply(
     await fetch(`${server.base}${INGEST_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"records":[]}' }),
   );
-  expectCoded(errorOf(r), 'UNAUTHENTICATED', 'server.signedHeadersRequired', { headers: Object.values(INGEST_HEADERS).join(', ') });
+  expectCatalogued(errorOf(r), 'UNAUTHENTICATED', 'server.signedHeadersRequired', { headers: Object.values(INGEST_HEADERS).join(', ') });
 });
 
 /** Every .ts file under server/. */
@@ -184,7 +187,7 @@ test('every message code the server can send has text in all six languages, with
 });
 
 /**
- * Whether an options argument of `new ServiceError` names a catalogue message: an object with
+ * Whether the options argument of `new ServiceError` names a catalogue message: an object with
  * `messageCode`, a spread or a variable of this file whose value does, or both arms of a `?:` that do.
  */
 function namesMessage(node: ts.Expression, file: ts.SourceFile, seen = new Set<string>()): boolean {
@@ -218,8 +221,8 @@ test('every ServiceError the server raises names its catalogue message', () => {
       if (ts.isNewExpression(n) && n.expression.getText(file) === 'ServiceError') {
         const where = `${relative(ROOT, path)}:${file.getLineAndCharacterOfPosition(n.getStart(file)).line + 1}`;
         sites.push(where);
-        const extra = n.arguments?.[2];
-        if (!extra || !namesMessage(extra, file)) missing.push(where);
+        const init = n.arguments?.[1];
+        if (n.arguments?.length !== 2 || !init || !namesMessage(init, file)) missing.push(where);
       }
       ts.forEachChild(n, visit);
     };
@@ -228,6 +231,49 @@ test('every ServiceError the server raises names its catalogue message', () => {
   // A parser that found few sites would be reading the wrong files.
   expect(sites.length).toBeGreaterThan(100);
   expect(missing).toEqual([]);
+});
+
+/**
+ * The params an options literal gives, by name: `params: { n, id: x }` → ['id', 'n'], none when it
+ * has no params; undefined when they are not written out here (a variable, a spread).
+ */
+function paramNames(init: ts.ObjectLiteralExpression, file: ts.SourceFile): string[] | undefined {
+  const params = init.properties.find((p) => p.name?.getText(file) === 'params');
+  if (!params) return init.properties.some(ts.isSpreadAssignment) ? undefined : [];
+  if (!ts.isPropertyAssignment(params) || !ts.isObjectLiteralExpression(params.initializer)) return undefined;
+  const names: string[] = [];
+  for (const p of params.initializer.properties) {
+    if (!(ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p))) return undefined;
+    names.push(p.name.getText(file).replace(/^['"]|['"]$/g, ''));
+  }
+  return names.sort();
+}
+
+test('every ServiceError written with its message code gives exactly the params the sentence fills in', () => {
+  // The `message` is rendered from the catalogue too: a placeholder left without its value would show as "{name}".
+  const checked: string[] = [];
+  const wrong: unknown[] = [];
+  for (const path of [...serverSources(), ...serverSources(join(ROOT, 'node'))]) {
+    const file = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
+    const visit = (n: ts.Node): void => {
+      const init = ts.isNewExpression(n) && n.expression.getText(file) === 'ServiceError' ? n.arguments?.[1] : undefined;
+      if (init && ts.isObjectLiteralExpression(init)) {
+        const code = init.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText(file) === 'messageCode');
+        const names = paramNames(init, file);
+        if (code && ts.isStringLiteral(code.initializer) && names) {
+          const where = `${relative(ROOT, path)}:${file.getLineAndCharacterOfPosition(n.getStart(file)).line + 1}`;
+          const en = CATALOGUE.en[code.initializer.text as MessageCode];
+          const want = en === undefined ? ['(no such code)'] : placeholders(typeof en === 'string' ? en : en.other);
+          checked.push(where);
+          if (want.join() !== names.join()) wrong.push({ where, messageCode: code.initializer.text, params: names, placeholders: want });
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(file);
+  }
+  expect(checked.length).toBeGreaterThan(100);
+  expect(wrong).toEqual([]);
 });
 
 test('the local app called in process (node/local) answers with the same envelope', async () => {

@@ -149,12 +149,15 @@ export function vaccinationJson(over: Record<string, unknown> = {}, person = PEO
   };
 }
 
+/** What a refused call threw: a ServiceError's code, status, catalogue message and params, or another error's message. */
+type Failure = { code?: string; status?: number; message: string; messageCode?: string; params?: Readonly<Record<string, string | number>> };
+
 /** The ServiceError (or other error) a promise rejects with. */
-export async function failure(p: Promise<unknown>): Promise<{ code?: string; status?: number; message: string }> {
+export async function failure(p: Promise<unknown>): Promise<Failure> {
   try {
     await p;
   } catch (e) {
-    return e as { code?: string; status?: number; message: string };
+    return e as Failure;
   }
   throw new Error('expected a failure');
 }

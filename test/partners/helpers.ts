@@ -46,7 +46,7 @@ export async function ok<T = any>(p: Promise<Envelope>): Promise<T> {
 }
 
 /** The error of a failed call. */
-export async function err(p: Promise<Envelope>): Promise<{ code: string; message: string; fields?: Record<string, string> }> {
+export async function err(p: Promise<Envelope>): Promise<Extract<Envelope, { ok: false }>['error']> {
   const env = await p;
   if (env.ok) throw new Error(`expected a failure, got ${JSON.stringify(env.data).slice(0, 300)}`);
   return env.error;

@@ -14,6 +14,7 @@ import { verifyLinks } from '../../server/pdf/service';
 import { LocalFileStorage } from '../../server/pdf/storage';
 import { DEMO_DOCUMENTS, type DemoDocument } from '../../demo/documents';
 import type { Envelope } from '../../server/functions/router';
+import type { ServiceErrorJson } from '../../server/errors';
 import type { DemoCitizen } from '../../demo/citizens';
 import { chinaDate } from '../../core/resident-id';
 import type { RelativeView } from '../../server/relatives/service';
@@ -61,7 +62,7 @@ export async function ok<T = any>(p: Promise<Envelope>): Promise<T> {
   return env.data as T;
 }
 
-export async function failed(p: Promise<Envelope>): Promise<{ code: string; message: string; fields?: Record<string, string> }> {
+export async function failed(p: Promise<Envelope>): Promise<ServiceErrorJson> {
   const env = await p;
   if (env.ok) throw new Error(`expected a failure, got ${JSON.stringify(env.data).slice(0, 300)}`);
   return env.error;
