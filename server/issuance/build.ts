@@ -104,7 +104,13 @@ export function recordsFingerprint(records: readonly HealthRecord[]): string {
   const parts = records
     .map((r) => {
       const { receivedAt: _r, ...content } = r as HealthRecord & Record<string, unknown>;
-      return `${r._id}=${sha(JSON.stringify(content, Object.keys(content).sort()))}`;
+      // Fields in sorted order, each value whole (a key list given to JSON.stringify would also drop nested keys).
+      const sorted = Object.fromEntries(
+        Object.keys(content)
+          .sort()
+          .map((k) => [k, content[k]]),
+      );
+      return `${r._id}=${sha(JSON.stringify(sorted))}`;
     })
     .sort();
   return sha(...parts);

@@ -18,9 +18,10 @@ export function recordVersion(record: object): string {
   const keys = Object.keys(r)
     .filter((k) => !RECORD_BOOKKEEPING.has(k) && r[k] !== undefined)
     .sort();
-  const h = createHash('sha256').update('ithc/record-version/v1');
-  for (const k of keys) h.update('\0').update(k).update('\0').update(JSON.stringify(r[k]));
-  return h.digest('base64url').slice(0, 22);
+  // One update of the whole text: the same bytes as an update per part, in one call into the hash.
+  let text = 'ithc/record-version/v1';
+  for (const k of keys) text += `\0${k}\0${JSON.stringify(r[k])}`;
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
 
 /** Whether two versions of a record say the same thing (a re-send, not a correction). */
