@@ -3,9 +3,10 @@
 //
 // (a) Batch verification of the same N ES256 DCC codes (signed now with a key made now, trusted
 //     through a generated DSC list), as whole processes from start to exit:
-//       - `node bin/ithc.js verify --json -` (the default: a worker per core, started before the CLI
-//         loads; with ITHC_WORKERS=0, the main thread with the thread pool checking signatures;
-//         and with ITHC_WORKERS=1),
+//       - `node bin/ithc.js verify --json -` (the default: the main thread and a worker per core
+//         but one, started before the CLI loads, all verifying; with ITHC_WORKERS=0, the main
+//         thread with the thread pool checking signatures; and with a worker per core, ITHC_WORKERS
+//         set to the number of cores),
 //       - bench/reference.cjs, a plain single-threaded node:crypto + zlib + cbor-x loop;
 //       - bench/reference-cborg.mjs, a second, independent one: node:crypto + zlib + cborg, base45
 //         written in it, the checks our verifier makes, the same JSON line per code (its output
@@ -19,7 +20,7 @@
 //     (bench/gateway-load.ts): the reuse path (each caller already holds a valid certificate and
 //     asks again, for BENCH_ISSUE_SECONDS, default 5) and the fresh-signing path (each request is a
 //     traveller's first issue: a new certificate signed and committed; BENCH_FRESH, default 5000,
-//     travellers). Certificates/s, p50/p99 latency, errors, and the server process's peak RSS.
+//     travellers). Certificates/s, p50/p99 latency, errors, and the server's peak RSS (its processes together).
 // (e) Cloud-function bundles: size, and cold require time of each index.js in a fresh process
 //     with a stub wx-server-sdk on the resolution path (median of 5).
 // (f) QR sizes: the demo traveller's comprehensive code (2 vaccinations, a nucleic-acid and an IgG
@@ -33,7 +34,8 @@
 //     process of its own: PDF_CALLERS (10) travellers each keep a certificate.pdf request in flight
 //     for BENCH_PDF_SECONDS (default 10) while PDF_OTHERS (4) others ask certificate.get and
 //     identity.status; those other actions' p50/p99 beside the same with no PDFs rendering, and
-//     PDFs/s, with the default PDF threads and with one per core (ITHC_PDF_THREADS).
+//     PDFs/s, as `npm start` runs (a serving process per core, each with its PDF thread) and with one
+//     serving process (ITHC_PROCESSES=1) with a PDF thread per core (ITHC_PDF_THREADS).
 //
 // The machine is shared and its load varies, so each process measurement is repeated and the
 // best (least disturbed) run is kept. Environment: BENCH_CODES (default 20000), BENCH_ROUNDS (5 for
@@ -45,7 +47,7 @@ import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, 
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CLOUD_FUNCTIONS, ENTRIES, ROOT, build, sqliteWriterEntry } from './build.mjs';
-import { startGateway } from './gateway.mjs';
+import { serverMemory, startGateway } from './gateway.mjs';
 import { measureRender, renderLines } from './bench-render.mjs';
 
 const N = Number(process.env.BENCH_CODES ?? 20000);
@@ -110,15 +112,8 @@ async function load(...args) {
   return JSON.parse(r.text);
 }
 
-/** The server process's resident set in bytes (Linux /proc), or null. */
-function rss(pid, field = 'VmRSS') {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
+/** The server's resident set in bytes, its processes together (scripts/gateway.mjs), or null. */
+const rss = serverMemory;
 
 /** Runs `task` while sampling the process's RSS every 100 ms; resolves to [result, peak bytes or null]. */
 async function withPeakRss(pid, task) {
@@ -154,15 +149,15 @@ async function issuance(dir) {
   }
 }
 
-/** (h): certificate.pdf through the local gateway, with the default PDF threads and with one per core. */
+/** (h): certificate.pdf through the local gateway, as `npm start` runs it, and in one serving process with a PDF thread per core. */
 async function pdfs(dir) {
   const data = join(dir, 'pdf-data');
   const people = PDF_CALLERS + PDF_OTHERS;
   await load('prepare', data, people);
   const runs = [];
   for (const [label, env] of [
-    ['ITHC_PDF_THREADS unset (the default)', {}],
-    [`ITHC_PDF_THREADS=${cpus().length} (one per core)`, { ITHC_PDF_THREADS: String(cpus().length) }],
+    ['the default (a serving process per core)', {}],
+    [`ITHC_PROCESSES=1 ITHC_PDF_THREADS=${cpus().length}`, { ITHC_PROCESSES: '1', ITHC_PDF_THREADS: String(cpus().length) }],
   ]) {
     const server = await startGateway(data, env);
     try {
@@ -311,15 +306,24 @@ async function main() {
     const variants = [
       { name: 'reference loop (node:crypto + zlib + cbor-x, 1 thread)', args: ['bench/reference.cjs', dsc] },
       { name: 'reference loop (node:crypto + zlib + cborg, 1 thread)', args: ['bench/reference-cborg.mjs', dsc] },
-      // The default: a worker per core, started by bin/ithc.js before the CLI loads (cli/workers.ts).
-      { name: `ithc verify --json - (default: a worker per core)`, args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'] },
+      // The default: the main thread and a worker per core but one, started by bin/ithc.js before
+      // the CLI loads, all verifying (cli/workers.ts, cli/batch.ts).
+      {
+        name: `ithc verify --json - (default: main thread + ${cpus().length - 1} worker${cpus().length === 2 ? '' : 's'})`,
+        args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'],
+      },
       // No workers: the main thread decodes, libuv's thread pool checks signatures (cli/batch.ts).
       {
         name: 'ithc verify --json - (ITHC_WORKERS=0: main thread + thread pool)',
         args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'],
         env: { ITHC_WORKERS: '0' },
       },
-      { name: 'ithc verify --json - (ITHC_WORKERS=1)', args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'], env: { ITHC_WORKERS: '1' } },
+      // A worker per core as well as the main thread: one thread more than there are cores.
+      {
+        name: `ithc verify --json - (ITHC_WORKERS=${cpus().length})`,
+        args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'],
+        env: { ITHC_WORKERS: String(cpus().length) },
+      },
     ];
     const best = variants.map(() => Infinity);
     const disagreements = [];

@@ -1,6 +1,7 @@
 // The local gateway as the scripts run it: `node dist/start.cjs` on a data folder and an
 // OS-chosen port of 127.0.0.1 (shared by `npm run bench` and `npm run load`).
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './build.mjs';
 
@@ -30,4 +31,47 @@ export function startGateway(data, env = {}) {
     });
     exited.then((how) => reject(new Error(`dist/start.cjs exited (${how}) before serving:\n${err}`)));
   });
+}
+
+/** `pid` and every process below it (Linux /proc: each thread's children). */
+function processTree(pid) {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    let tasks = [];
+    try {
+      tasks = readdirSync(`/proc/${out[i]}/task`);
+    } catch {
+      continue;
+    }
+    for (const t of tasks) {
+      try {
+        for (const c of readFileSync(`/proc/${out[i]}/task/${t}/children`, 'utf8').split(' ').filter(Boolean)) out.push(Number(c));
+      } catch {
+        // The thread ended while it was read.
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The server's memory in bytes: `field` of /proc/<pid>/status (VmRSS now, VmHWM the peak) summed
+ * over the gateway's process and its serving processes (node/start.ts); null without /proc. Summed
+ * peaks are an upper bound of the peak of the sum: each process's peak may come at another moment.
+ */
+export function serverMemory(pid, field = 'VmRSS') {
+  let sum = 0;
+  let seen = false;
+  for (const p of processTree(pid)) {
+    try {
+      const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) {
+        sum += Number(m[1]) * 1024;
+        seen = true;
+      }
+    } catch {
+      // The process ended while it was read.
+    }
+  }
+  return seen ? sum : null;
 }

@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, build, sqliteWriterEntry } from './build.mjs';
-import { startGateway } from './gateway.mjs';
+import { serverMemory, startGateway } from './gateway.mjs';
 
 const LOAD = 'dist/bench/gateway-load.cjs';
 const args = process.argv.slice(2);
@@ -46,14 +46,8 @@ function node(argv, opts = {}) {
 }
 const load = async (...a) => JSON.parse(await node([LOAD, ...a.map(String)]));
 
-function rss(pid) {
-  try {
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
+/** The server's resident set, its processes together (scripts/gateway.mjs). */
+const rss = (pid) => serverMemory(pid);
 
 const mean = (xs) => xs.reduce((a, x) => a + x, 0) / xs.length;
 const mb = (b) => (b / 1048576).toFixed(1);

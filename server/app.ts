@@ -135,7 +135,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
     generateKek: true,
     rng: (n) => new Uint8Array(randomBytes(n)),
     citizens,
-    identityProvider: deps.identityProvider ?? new LocalIdentityProvider({ store, clock, registry: citizens }),
+    identityProvider:
+      deps.identityProvider ??
+      new LocalIdentityProvider({
+        store,
+        clock,
+        registry: citizens,
+        // One key for every process serving this store, kept wrapped in the vault like the others.
+        faceCheckKey: async () => (await vaultOf(platform)).getOrCreate('face-check-stand-in', 'local', () => platform.rng(32)),
+      }),
     documentRegistry: deps.documentRegistry ?? new LocalDocumentRegistry(store),
     recordSources: deps.recordSources,
     operatorBootstrap: deps.operatorBootstrap ?? { openids: new Set(config.operators), keys: new Map() },

@@ -59,26 +59,43 @@ export interface LocalIdentityOptions {
   faceCheck?: LocalFaceCheckStandIn;
   /** Default: the `citizens` collection of `store` (./citizens.ts), as ingestion reads it. */
   registry?: CitizenRegistry;
+  /**
+   * The stand-in's HMAC key, read when the first face check begins: several processes serving one
+   * store (node/start.ts) must accept each other's tokens, so the app keeps it in the vault. Without
+   * it (and without `faceCheck`), a key random to this process.
+   */
+  faceCheckKey?: () => Promise<Uint8Array>;
 }
 
 export class LocalIdentityProvider implements IdentityProvider {
   readonly kind = 'local' as const;
-  private readonly faceCheck: LocalFaceCheckStandIn;
+  private faceCheck?: Promise<LocalFaceCheckStandIn>;
   private readonly registry: CitizenRegistry;
-  constructor(opts: LocalIdentityOptions) {
-    this.faceCheck = opts.faceCheck ?? new LocalFaceCheckStandIn(opts.clock);
+  constructor(private readonly opts: LocalIdentityOptions) {
     this.registry = opts.registry ?? new StoreCitizenRegistry(opts.store);
+  }
+
+  private standIn(): Promise<LocalFaceCheckStandIn> {
+    const { faceCheck, faceCheckKey, clock } = this.opts;
+    this.faceCheck ??= faceCheck
+      ? Promise.resolve(faceCheck)
+      : faceCheckKey
+        ? faceCheckKey().then((key) => new LocalFaceCheckStandIn(clock, undefined, key))
+        : Promise.resolve(new LocalFaceCheckStandIn(clock));
+    // A key that could not be read is read again next time, not remembered as a failure.
+    this.faceCheck.catch(() => (this.faceCheck = undefined));
+    return this.faceCheck;
   }
 
   async beginFaceCheck(req: FaceCheckRequest): Promise<FaceCheckSession> {
     // Issued whether or not the person is registered: answering differently here would let anyone
     // probe the registry without spending an attempt.
-    const { token, expiresAt } = this.faceCheck.issue(req.openId, req.person.name, req.person.idNumber);
-    return Promise.resolve({ verifyId: token, faceToken: token, expiresAt });
+    const { token, expiresAt } = (await this.standIn()).issue(req.openId, req.person.name, req.person.idNumber);
+    return { verifyId: token, faceToken: token, expiresAt };
   }
 
   async confirm(req: ConfirmRequest): Promise<IdentityOutcome> {
-    const face = this.faceCheck.accept(req.faceToken, req.openId, req.person.name, req.person.idNumber);
+    const face = (await this.standIn()).accept(req.faceToken, req.openId, req.person.name, req.person.idNumber);
     if (face === 'invalid') return { verified: false, reason: 'FACE_TOKEN_INVALID' };
     if (face === 'expired') return { verified: false, reason: 'FACE_TOKEN_EXPIRED' };
     const match = await matchCitizen(this.registry, req.person.idNumber, req.person.name);

@@ -27,7 +27,7 @@ export const PREVIOUS_KEK_SECRET = 'kek-previous';
 export const KEK_BYTES = 32;
 
 /** What a wrapped key is for; part of what its ciphertext is bound to. */
-export const KEY_PURPOSES = ['dsc', 'ithc-dsc', 'trustlist-signer', 'person-id', 'ingest-hmac'] as const;
+export const KEY_PURPOSES = ['dsc', 'ithc-dsc', 'trustlist-signer', 'person-id', 'ingest-hmac', 'face-check-stand-in'] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
 const KEY_ID = /^[A-Za-z0-9._-]{1,80}$/;

@@ -1,7 +1,8 @@
 /**
  * Durability of the real server process (`node dist/start.cjs`, what `npm start` runs): several
  * callers ingest records and issue certificates concurrently, the server is killed with SIGKILL in
- * the middle of the run, and after a restart every certificate it acknowledged (HTTP 200) is still
+ * the middle of the run (its whole process group: the primary and every serving process at once, as
+ * a power cut or the service manager's kill of the service would), and after a restart every certificate it acknowledged (HTTP 200) is still
  * there with the same id and the same codes, every acknowledged record too, the SQLite file passes
  * integrity_check, and no certificate is half-written (each has its codes and its audit entry).
  *
@@ -13,7 +14,6 @@
  * groups and signs in worker threads, so the kill lands inside batches; after the last restart the
  * store is checked as a whole (bench/store-check.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { nodeCrypto } from '../../node/crypto-node';
 import { DEMO_CITIZENS, type DemoCitizen } from '../../demo/citizens';
@@ -28,16 +28,18 @@ import { mixedLoad, type AcknowledgedCertificate } from '../../bench/mixed-load'
 import { loadPerson, seedLoadPeople } from '../../bench/people';
 import { checkStore } from '../../bench/store-check';
 import {
-  BUNDLES,
   callFn,
   ensureBuilt,
+  killServer,
   httpGet,
   naatRecord,
   ok,
   postIngest,
   signedIngest,
   sourceKeyFromDataDir,
+  startLocalServer,
   tempDir,
+  type LocalServer,
   trustedKeysOf,
   verifyAndBind,
   verifyWithCore,
@@ -60,53 +62,9 @@ const KILL_AFTER_ACKS = 40;
 const RUN_DEADLINE_MS = 180_000;
 const LAB = DEMO_SOURCE_IDS.naatLab;
 
-const started = new Set<ChildProcess>();
+type Server = LocalServer;
 
-// A failed assertion must not leave a server running.
-afterAll(() => {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-  exited: Promise<number | null>;
-}
-
-/** Starts the server on an OS-chosen port and resolves once it printed its gateway URL. */
-function startServer(dataDir: string): Promise<Server> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BUNDLES.start], {
-      env: { ...process.env, ITHC_DATA_DIR: dataDir, ITHC_PORT: '0', ITHC_OPERATORS: 'e2e-operator' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    started.add(child);
-    let stdout = '';
-    let stderr = '';
-    let settled = false;
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      const m = /^Gateway\s+(http:\/\/127\.0\.0\.1:\d+)/m.exec(stdout);
-      if (m && !settled) {
-        settled = true;
-        resolvePromise({ child, base: m[1], exited });
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    void exited.then((code) => {
-      if (!settled) {
-        settled = true;
-        // The usual cause: the bundle carries better-sqlite3, whose native addon cannot be found from dist/.
-        const hint = /bindings file/.test(stderr)
-          ? '\n(dist/start.cjs bundles better-sqlite3: its entry in scripts/build.mjs needs external better-sqlite3)'
-          : '';
-        reject(new Error(`dist/start.cjs exited with ${code} before serving:${hint}\n${stderr.slice(0, 600)}\n${stdout.slice(-2000)}`));
-      }
-    });
-  });
-}
+const startServer = (dataDir: string): Promise<Server> => startLocalServer(dataDir, { ITHC_OPERATORS: 'e2e-operator' });
 
 interface Ack {
   caller: number;
@@ -132,7 +90,7 @@ test('every certificate acknowledged before a SIGKILL is there after the restart
   const kill = () => {
     if (killed) return;
     killed = true;
-    server.child.kill('SIGKILL');
+    killServer(server.child);
   };
   const deadline = Date.now() + RUN_DEADLINE_MS;
   const t0 = Date.now() - 2 * 3_600_000;
@@ -253,7 +211,7 @@ test('two kill -9 under mixed load (group commit, signing threads): every acknow
       onAck: () => {
         if (++acks >= killAfter && !killed) {
           killed = true;
-          server.child.kill('SIGKILL');
+          killServer(server.child);
         }
       },
     });

@@ -5,6 +5,7 @@
  *
  * Everything runs on loopback and in temporary folders; nothing here reaches the network.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +75,82 @@ export function ensureBuilt(): Promise<void> {
 }
 
 export { runNode, type ProcessResult };
+
+// --- the local server as `npm start` runs it ---------------------------------------------------
+
+export interface LocalServer {
+  child: ChildProcess;
+  base: string;
+  port: number;
+  /** The primary's exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
+  /** Everything it printed so far, standard output and error. */
+  output(): string;
+  /** Its standard error so far. */
+  stderr(): string;
+}
+
+const servers = new Set<ChildProcess>();
+
+// A failed assertion must not leave a server running.
+afterAll(() => {
+  for (const child of servers) if (child.exitCode === null && child.signalCode === null) killServer(child);
+});
+
+/**
+ * `node dist/start.cjs` on `dataDir` and an OS-chosen port of 127.0.0.1, in a process group of its
+ * own (the primary and its serving processes: node/start.ts); resolves once it prints its gateway,
+ * rejects with its output if it exits first.
+ */
+export function startLocalServer(dataDir: string, env: Record<string, string> = {}): Promise<LocalServer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BUNDLES.start], {
+      env: { ...process.env, ITHC_DATA_DIR: dataDir, ITHC_PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    servers.add(child);
+    let out = '';
+    let err = '';
+    let settled = false;
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+      out += d;
+    });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /^Gateway\s+(http:\/\/127\.0\.0\.1:(\d+))/m.exec(out);
+      if (m && !settled) {
+        settled = true;
+        resolve({ child, base: m[1], port: Number(m[2]), exited, output: () => out, stderr: () => err });
+      }
+    });
+    child.on('error', reject);
+    void exited.then((code) => {
+      if (settled) return;
+      settled = true;
+      // The usual cause: the bundle carries better-sqlite3, whose native addon cannot be found from dist/.
+      const hint = /bindings file/.test(err) ? '\n(dist/start.cjs bundles better-sqlite3: its entry in scripts/build.mjs needs external better-sqlite3)' : '';
+      reject(Object.assign(new Error(`dist/start.cjs exited with ${code} before serving:${hint}\n${err.slice(0, 800)}\n${out.slice(-2000)}`), { output: out }));
+    });
+  });
+}
+
+/** SIGKILL to the server's process group: the primary and every serving process die at the same instant, as in a power cut. */
+export function killServer(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch (e) {
+    // ESRCH: the group is gone already.
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+  }
+}
+
+/** The serving processes below the server's primary (Linux /proc), by pid. */
+export function servingProcesses(child: ChildProcess): number[] {
+  return readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+}
 
 export interface DemoRun {
   out: string;

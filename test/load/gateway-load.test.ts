@@ -12,7 +12,6 @@
  * Only 127.0.0.1. The run ends by its request count; the deadline is a guard against a hung server,
  * set far above what a busy 2-core machine needs, so the test fails on behaviour and never on speed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { openLocalApp } from '../../node/local';
 import { seedDemo } from '../../demo/seed';
@@ -20,37 +19,12 @@ import { enrol, pool } from '../../bench/http';
 import { mixedLoad } from '../../bench/mixed-load';
 import { loadPerson, seedLoadPeople } from '../../bench/people';
 import { checkStore } from '../../bench/store-check';
-import { BUNDLES, ensureBuilt, tempDir } from '../e2e/helpers';
+import { ensureBuilt, startLocalServer, tempDir } from '../e2e/helpers';
 
 const PEOPLE = 40;
 const CONNECTIONS = 10;
 const MAX_REQUESTS = 3000;
 const MAX_SECONDS = 240;
-
-const started = new Set<ChildProcess>();
-afterAll(() => {
-  for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-function startServer(dataDir: string): Promise<{ child: ChildProcess; base: string; exited: Promise<number | null>; stderr: () => string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLES.start], {
-      env: { ...process.env, ITHC_DATA_DIR: dataDir, ITHC_PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    started.add(child);
-    let out = '';
-    let err = '';
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /^Gateway\s+(http:\/\/127\.0\.0\.1:\d+)/m.exec(out);
-      if (m) resolve({ child, base: m[1], exited, stderr: () => err });
-    });
-    void exited.then((code) => reject(new Error(`dist/start.cjs exited with ${code} before serving:\n${err.slice(0, 800)}`)));
-  });
-}
 
 test('mixed load on the local server: every request answered as it should, the store consistent afterwards', async () => {
   await ensureBuilt();
@@ -61,7 +35,7 @@ test('mixed load on the local server: every request answered as it should, the s
   await app.store.close();
   const people = Array.from({ length: PEOPLE }, (_, i) => loadPerson(i));
 
-  const server = await startServer(dataDir);
+  const server = await startLocalServer(dataDir);
   let run: Awaited<ReturnType<typeof mixedLoad>>;
   try {
     await pool(PEOPLE, CONNECTIONS, (i) => enrol(server.base, people[i]));

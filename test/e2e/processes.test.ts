@@ -1,0 +1,121 @@
+/**
+ * The local server's processes (node/start.ts), as `npm start` runs them: a primary that hands
+ * connections to serving processes on the one SQLite file. What one process starts, another
+ * finishes; a serving process that dies is replaced while the others keep answering; SIGTERM
+ * stops them all; a bad ITHC_PROCESSES stops the start. Only 127.0.0.1.
+ */
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { DEMO_CITIZENS } from '../../demo/citizens';
+import { LOCAL_OPENID_HEADER } from '../../server/gateway';
+import { ensureBuilt, servingProcesses, startLocalServer, tempDir, type LocalServer } from './helpers';
+
+const PROCESSES = 2;
+
+/**
+ * A function call on a connection of its own (no keep-alive): the primary hands each new
+ * connection to the next serving process, so consecutive calls are answered by different ones.
+ */
+function callOnNewConnection(port: number, openid: string, fn: string, event: unknown): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify(event);
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/functions/${fn}`,
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close', [LOCAL_OPENID_HEADER]: openid },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.setTimeout(20_000, () => req.destroy(new Error(`no answer to ${fn}.${String((event as { action?: unknown }).action)} in 20 s`)));
+    req.end(body);
+  });
+}
+
+async function until<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let server: LocalServer;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  server = await startLocalServer(join(tempDir('processes'), 'data'), { ITHC_PROCESSES: String(PROCESSES) });
+}, 300_000);
+
+test('the primary runs the serving processes it was asked for', () => {
+  expect(servingProcesses(server.child)).toHaveLength(PROCESSES);
+  expect(server.output()).toMatch(new RegExp(`; ${PROCESSES} serving processes\\)`));
+});
+
+test('a face check begun in one serving process is accepted by another: every traveller verifies', async () => {
+  // Each call on a new connection: begin and confirm alternate between the processes.
+  for (const [i, c] of DEMO_CITIZENS.slice(1, 5).entries()) {
+    const openid = `processes-${i}`;
+    const person = { name: c.name, idNumber: c.idNumber };
+    const begun = await callOnNewConnection(server.port, openid, 'identity', { action: 'beginFaceCheck', ...person });
+    expect(begun.status).toBe(200);
+    const verified = await callOnNewConnection(server.port, openid, 'identity', { action: 'verify', ...person, faceToken: begun.body.data.faceToken });
+    expect({ openid, status: verified.status, ok: verified.body.ok }).toEqual({ openid, status: 200, ok: true });
+  }
+});
+
+test('a serving process killed with SIGKILL is replaced, and requests are answered meanwhile', async () => {
+  const before = servingProcesses(server.child);
+  process.kill(before[0], 'SIGKILL');
+  // The others answer at once: each call comes on a new connection, handed to a live process.
+  for (let i = 0; i < 4; i++) {
+    const r = await callOnNewConnection(server.port, 'processes-0', 'identity', { action: 'status' });
+    expect(r.status).toBe(200);
+    expect(r.body.data.verified).toBe(true);
+  }
+  const after = await until('a replacement serving process', () => {
+    const now = servingProcesses(server.child);
+    return now.length === PROCESSES && !now.includes(before[0]) ? now : undefined;
+  });
+  expect(after).toContain(before[1]);
+  await until('the replacement to answer', () => (/serving process exited/.test(server.stderr()) ? true : undefined));
+  const answered = await Promise.all(
+    Array.from({ length: 2 * PROCESSES }, () => callOnNewConnection(server.port, 'processes-1', 'identity', { action: 'status' })),
+  );
+  expect(answered.map((r) => r.status)).toEqual(Array(2 * PROCESSES).fill(200));
+});
+
+test('SIGTERM stops every serving process, then the primary, with exit code 0', async () => {
+  const serving = servingProcesses(server.child);
+  server.child.kill('SIGTERM');
+  expect(await server.exited).toBe(0);
+  const alive = serving.filter((pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  expect(alive).toEqual([]);
+});
+
+test('ITHC_PROCESSES that is not a whole number 1–64 stops the start with its name', async () => {
+  for (const bad of ['0', '65', 'two']) {
+    const err = await startLocalServer(join(tempDir('processes-bad'), 'data'), { ITHC_PROCESSES: bad }).then(
+      () => null,
+      (e: Error & { output?: string }) => e.output ?? e.message,
+    );
+    expect({ bad, err }).toEqual({ bad, err: expect.stringMatching(/ITHC_PROCESSES must be a whole number 1–64/) });
+  }
+});
