@@ -4,14 +4,20 @@
  * documents and records and makes the keys. Then it issues the demo traveller's certificate through
  * the same functions the mini program calls, prints its QR, and keeps serving.
  *
- * Requests are served by ITHC_PROCESSES processes (node:cluster; by default one per core, at most
- * four), each with the whole app on the one SQLite file: the store is written to by several
+ * Requests are served by ITHC_PROCESSES processes (node:cluster; by default one), each with the
+ * whole app on the one SQLite file: the store is written to by several
  * processes as safely as by one (server/store/sqlite.ts: every transaction is checked against the
  * file at commit, and each process commits through its own writer thread), and nothing the app
  * keeps in memory needs to be shared (signing keys are re-read from the store as in the cloud,
  * where instances scale out the same way). The primary process seeds, issues the demo, prints,
  * then only hands connections to the serving processes, replaces one that dies, and stops them on
  * SIGINT or SIGTERM. With ITHC_PROCESSES=1 one process does all of it.
+ *
+ * One is the default because of what each costs (docs/performance.md, row (d)): a second serving
+ * process on 2 cores nearly doubles repeat requests, which only read, but under a sustained stream
+ * of new certificates the two writers on the one file commit a sixth of what one writer does, and
+ * less the longer it lasts (measured over 3,000; no transaction conflicted, and polling for the
+ * write lock instead of SQLite's sleeping busy handler did not change it).
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createGateway } from '../server/gateway';
@@ -35,10 +41,10 @@ const consoleLogger = {
   info: (m: string, meta?: Record<string, unknown>) => process.stdout.write(`[info] ${m} ${meta ? JSON.stringify(meta) : ''}\n`),
 };
 
-/** Serving processes: ITHC_PROCESSES, a whole number 1–64; by default one per core, at most four. */
+/** Serving processes: ITHC_PROCESSES, a whole number 1–64; by default one. */
 function servingProcesses(): number {
   const configured = process.env.ITHC_PROCESSES;
-  const n = configured === undefined || configured === '' ? Math.min(4, availableParallelism()) : Number(configured);
+  const n = configured === undefined || configured === '' ? 1 : Number(configured);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`ITHC_PROCESSES must be a whole number 1–64, not ${JSON.stringify(configured)}`);
   return n;
 }

@@ -21,6 +21,7 @@
 //     asks again, for BENCH_ISSUE_SECONDS, default 5) and the fresh-signing path (each request is a
 //     traveller's first issue: a new certificate signed and committed; BENCH_FRESH, default 5000,
 //     travellers). Certificates/s, p50/p99 latency, errors, and the server's peak RSS (its processes together).
+//     Then the same with a serving process per core (ITHC_PROCESSES; min(BENCH_FRESH, 3000) new certificates).
 // (e) Cloud-function bundles: size, and cold require time of each index.js in a fresh process
 //     with a stub wx-server-sdk on the resolution path (median of 5).
 // (f) QR sizes: the demo traveller's comprehensive code (2 vaccinations, a nucleic-acid and an IgG
@@ -34,8 +35,7 @@
 //     process of its own: PDF_CALLERS (10) travellers each keep a certificate.pdf request in flight
 //     for BENCH_PDF_SECONDS (default 10) while PDF_OTHERS (4) others ask certificate.get and
 //     identity.status; those other actions' p50/p99 beside the same with no PDFs rendering, and
-//     PDFs/s, as `npm start` runs (a serving process per core, each with its PDF thread) and with one
-//     serving process (ITHC_PROCESSES=1) with a PDF thread per core (ITHC_PDF_THREADS).
+//     PDFs/s, with the default PDF threads and with one per core (ITHC_PDF_THREADS).
 //
 // The machine is shared and its load varies, so each process measurement is repeated and the
 // best (least disturbed) run is kept. Environment: BENCH_CODES (default 20000), BENCH_ROUNDS (5 for
@@ -61,6 +61,8 @@ const LOAD = 'dist/bench/gateway-load.cjs';
 const CALLERS = Number(process.env.BENCH_CALLERS ?? 50);
 const ISSUE_SECONDS = Number(process.env.BENCH_ISSUE_SECONDS ?? 5);
 const FRESH = Number(process.env.BENCH_FRESH ?? 5000);
+/** New certificates in (d)'s run with a serving process per core (ITHC_PROCESSES). */
+const MULTI_FRESH = Math.min(FRESH, 3000);
 /** Targets of (d) at BENCH_CALLERS (50) concurrent callers: certificates/s on each path, p99 latency, errors. */
 const REUSE_PER_SECOND = 3000;
 const FRESH_PER_SECOND = 1500;
@@ -132,12 +134,12 @@ async function withPeakRss(pid, task) {
   }
 }
 
-/** (d): issuance through the local gateway, both paths. */
-async function issuance(dir) {
-  const data = join(dir, 'gateway-data');
-  const people = CALLERS + FRESH;
+/** (d): issuance through the local gateway, both paths; `env` adds to the server's environment, `fresh` travellers sign anew. */
+async function issuance(dir, env = {}, freshCount = FRESH) {
+  const data = join(dir, `gateway-data-${Object.keys(env).length ? 'variant' : 'default'}`);
+  const people = CALLERS + freshCount;
   await load('prepare', data, people);
-  const server = await startGateway(data);
+  const server = await startGateway(data, env);
   try {
     const enrol = await load('enrol', server.base, 0, people, CALLERS);
     const [reuse, reusePeak] = await withPeakRss(server.child.pid, () => load('reuse', server.base, CALLERS, ISSUE_SECONDS));
@@ -149,15 +151,15 @@ async function issuance(dir) {
   }
 }
 
-/** (h): certificate.pdf through the local gateway, as `npm start` runs it, and in one serving process with a PDF thread per core. */
+/** (h): certificate.pdf through the local gateway, with the default PDF threads and with one per core. */
 async function pdfs(dir) {
   const data = join(dir, 'pdf-data');
   const people = PDF_CALLERS + PDF_OTHERS;
   await load('prepare', data, people);
   const runs = [];
   for (const [label, env] of [
-    ['the default (a serving process per core)', {}],
-    [`ITHC_PROCESSES=1 ITHC_PDF_THREADS=${cpus().length}`, { ITHC_PROCESSES: '1', ITHC_PDF_THREADS: String(cpus().length) }],
+    ['the default (one PDF thread)', {}],
+    [`ITHC_PDF_THREADS=${cpus().length} (one per core)`, { ITHC_PDF_THREADS: String(cpus().length) }],
   ]) {
     const server = await startGateway(data, env);
     try {
@@ -367,6 +369,8 @@ async function main() {
     }
     const noble = ROWS.has('b') ? await lib('noble', dir, NOBLE_CODES, ROUNDS) : null;
     const issue = ROWS.has('d') ? await issuance(dir) : null;
+    // The same with a serving process per core (node/start.ts), on fewer new certificates: its writes fall off the longer they last.
+    const issueMulti = ROWS.has('d') ? await issuance(dir, { ITHC_PROCESSES: String(cpus().length) }, MULTI_FRESH) : null;
     const cloud = ROWS.has('e') ? await bundles(dir) : null;
     const qr = ROWS.has('f') && existsSync(TESTDATA) ? await qrSizes(dir) : null;
     const mp = ROWS.has('g') ? miniProgramMain() : null;
@@ -406,7 +410,7 @@ async function main() {
     // A certificate here needs 4 signatures (the ITHC1 code and 3 HC1 codes): one core's bare
     // signing ceiling is raw sign/s ÷ 4, the yardstick that makes the figures comparable across machines.
     const ceiling = gen.rawSignPerSecond / 4;
-    const issueLines = issue ? issuanceLines(issue, ceiling) : [];
+    const issueLines = issue ? issuanceLines(issue, ceiling, issueMulti) : [];
     const bundleLines = cloud ? bundleSection(cloud) : [];
     const qrLines = !ROWS.has('f')
       ? []
@@ -463,10 +467,16 @@ const mb = (b) => (b === null || b === undefined ? 'n/a' : (b / 1048576).toFixed
 const kb = (b) => fmt(b / 1024);
 
 /** (d)'s lines. */
-function issuanceLines(issue, ceiling) {
+function issuanceLines(issue, ceiling, multi) {
   const issueRows = [
     ['reuse path: stored certificate still valid (the normal repeat request)', issue.reuse, REUSE_PER_SECOND],
     ['fresh-signing path: a new certificate signed for every request', issue.fresh, FRESH_PER_SECOND],
+    ...(multi
+      ? [
+          [`ITHC_PROCESSES=${cpus().length}, reuse path`, multi.reuse, REUSE_PER_SECOND],
+          [`ITHC_PROCESSES=${cpus().length}, fresh-signing path (${fmt(MULTI_FRESH)} certificates)`, multi.fresh, FRESH_PER_SECOND],
+        ]
+      : []),
   ].map(([name, r, target]) => [
     `    ${name}`,
     fmt(r.perSecond),

@@ -8,8 +8,10 @@
  * client that does not know the code, is that sentence too: the catalogue's Chinese and English
  * texts, "中文 / English". The catalogue is the one place an error's words are written.
  */
-import { format } from '../core/view/catalogue';
-import type { Params } from '../core/view/message';
+import { fillMessage, type Params } from '../core/view/message';
+// The two languages the bilingual text is in, not the whole catalogue: every cloud function's bundle carries this module.
+import { en } from '../core/view/messages/en';
+import { zh } from '../core/view/messages/zh';
 import type { MessageCode } from '../core/view/messages/types';
 
 export const SERVICE_ERROR_STATUS = Object.freeze({
@@ -79,7 +81,9 @@ export interface ServiceErrorJson {
 
 /** A catalogue sentence as one text for every reader: its Chinese and English, "中文 / English". */
 export function bilingual(messageCode: ServerMessageCode, params: Params = {}): string {
-  return `${format('zh', messageCode, params)} / ${format('en', messageCode, params)}`;
+  const english = en[messageCode];
+  if (english === undefined) throw new TypeError(`unknown message code ${JSON.stringify(messageCode)}`);
+  return `${fillMessage('zh', zh[messageCode] ?? english, params)} / ${fillMessage('en', english, params)}`;
 }
 
 export class ServiceError extends Error {

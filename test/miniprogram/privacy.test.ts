@@ -271,6 +271,8 @@ describe('Settings: my data', () => {
     expect(routed.calls.at(-1)).toEqual({ name: 'identity', data: { action: 'deleteAccount', confirm: true } });
     expect(Object.fromEntries(env.storage.store)).toEqual({ 'ithc.lang': 'en', 'ithc.care': true });
     expect(env.wx.reLaunch).toHaveBeenCalledWith(expect.objectContaining({ url: HOME }));
+    // The page stack changes a turn later, as in WeChat (mp-env.ts): a timer set now runs after the one reLaunch set.
+    await new Promise((r) => setTimeout(r, 0));
     expect(env.stack).toEqual([HOME]);
     expect(env.wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: en.accountDeleted }));
 
