@@ -14,8 +14,8 @@
  * SIGINT or SIGTERM. With ITHC_PROCESSES=1 one process does all of it.
  *
  * One is the default because of what each costs (docs/performance.md, row (d)): a second serving
- * process on 2 cores nearly doubles repeat requests, which only read, but under a sustained stream
- * of new certificates the two writers on the one file commit a sixth of what one writer does, and
+ * process on 2 cores answers 1.5 times the repeat requests, which only read, but under a sustained stream
+ * of new certificates the two writers on the one file commit a sixth to an eighth of what one writer does, and
  * less the longer it lasts (measured over 3,000; no transaction conflicted, and polling for the
  * write lock instead of SQLite's sleeping busy handler did not change it).
  */
