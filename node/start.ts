@@ -10,8 +10,8 @@
  * file at commit, and each process commits through its own writer thread), and nothing the app
  * keeps in memory needs to be shared (signing keys are re-read from the store as in the cloud,
  * where instances scale out the same way). The primary process seeds, issues the demo, prints,
- * then only hands connections to the serving processes, replaces one that dies, and stops them on
- * SIGINT or SIGTERM. With ITHC_PROCESSES=1 one process does all of it.
+ * then only starts the serving processes (each accepts connections from the listening socket they
+ * share), replaces one that dies, and stops them on SIGINT or SIGTERM. With ITHC_PROCESSES=1 one process does all of it.
  *
  * One is the default because of what each costs (docs/performance.md, row (d)): a second serving
  * process on 2 cores answers 1.5 times the repeat requests, which only read, but under a sustained stream
