@@ -158,6 +158,18 @@ function printBanner(s: Settings, base: string, seeded: Awaited<ReturnType<typeo
   out.write('Ctrl-C stops the server.\n');
 }
 
+/** Stops serving, closes the app, and exits 0: once, however often it is asked. */
+function stopper(gateway: { close(): Promise<void> }, opened: { close(): Promise<void> }): () => Promise<void> {
+  let stopping = false;
+  return async () => {
+    if (stopping) return;
+    stopping = true;
+    await gateway.close();
+    await opened.close();
+    process.exit(0);
+  };
+}
+
 /** One process does all of it (ITHC_PROCESSES=1). */
 async function single(s: Settings): Promise<void> {
   const opened = await openApp(s, true);
@@ -165,14 +177,7 @@ async function single(s: Settings): Promise<void> {
   const gateway = await listen(s, opened.app);
   // Before anything is printed: whoever reads the Gateway line may stop the server at once, and a
   // signal before its handler would end the process without closing the store.
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await gateway.close();
-    await opened.close();
-    process.exit(0);
-  };
+  const stop = stopper(gateway, opened);
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
   printBanner(s, gateway.base, seeded, await demo(opened.app));
@@ -185,14 +190,7 @@ type FromServing = { listening: string };
 async function serving(s: Settings): Promise<void> {
   const opened = await openApp(s, true);
   const gateway = await listen(s, opened.app);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await gateway.close();
-    await opened.close();
-    process.exit(0);
-  };
+  const stop = stopper(gateway, opened);
   process.on('SIGTERM', () => void stop());
   // Ctrl-C reaches the whole process group: the primary stops each serving process in turn.
   process.on('SIGINT', () => undefined);
