@@ -3,10 +3,10 @@
  * plain, structured-clonable settings object (so it crosses to worker_threads as is). Later options
  * (--rules, --country, --key) add fields here and to the command's option table.
  */
-import type { Verdict } from '../core/hcert';
+import { failedVerdict, type Verdict } from '../core/hcert';
 import { validateDccSchemaPrecompiled } from '../core/dcc-schema-precompiled';
 import { DEFAULT_LIMITS } from '../core/limits';
-import { toProblem, type Problem } from '../core/errors';
+import { toProblem } from '../core/errors';
 import { nodeCrypto, nodeCryptoPooled } from '../node/crypto-node';
 import { jsonLine, textLine } from './report';
 import type { Lang } from '../core/view';
@@ -132,26 +132,10 @@ export async function verifySafely(verify: VerifyFn, code: string): Promise<Rule
   try {
     return await verify(code);
   } catch (e) {
-    return failed(toProblem(e));
+    return failedVerdict(toProblem(e));
   }
 }
 
 function oversize(length: number): Verdict {
-  return failed({ code: 'SIZE_LIMIT', message: `line is ${length} characters; a code has at most ${DEFAULT_LIMITS.maxCodeLength}` });
-}
-
-function failed(p: Problem): Verdict {
-  return {
-    valid: false,
-    format: null,
-    kid: null,
-    issuer: null,
-    alg: null,
-    issuedAt: null,
-    expiresAt: null,
-    certificate: null,
-    signer: null,
-    errors: [p],
-    stages: { code: '' },
-  };
+  return failedVerdict({ code: 'SIZE_LIMIT', message: `line is ${length} characters; a code has at most ${DEFAULT_LIMITS.maxCodeLength}` });
 }

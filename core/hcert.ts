@@ -170,6 +170,13 @@ function emptyVerdict(stages: DecodedStages): Verdict {
   };
 }
 
+/** The verdict for input a verifier could not take to the core at all (too long, a reader's failure): invalid, with `problem`. */
+export function failedVerdict(problem: Problem, stages: DecodedStages = { code: '' }): Verdict {
+  const v = emptyVerdict(stages);
+  v.errors.push(problem);
+  return v;
+}
+
 export async function verifyCode(code: string, opts: VerifyOptions): Promise<Verdict> {
   if (!Number.isFinite(opts.now)) throw new TypeError('verifyCode needs a validation clock (now, in seconds)');
   let stages = decodeStages(code, opts.limits, opts.inflate);

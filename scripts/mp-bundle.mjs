@@ -90,7 +90,7 @@ export const MP_BUNDLES = Object.freeze([
   {
     out: 'miniprogram/packageVerify/lib/ithc-verify.js',
     entry: [
-      "export { verifyCode, decodeStages } from './core/hcert';",
+      "export { verifyCode, decodeStages, failedVerdict } from './core/hcert';",
       "export { nobleCrypto } from './core/crypto/noble';",
       "export { readDscList } from './core/dsc-list';",
       "export { KeyStore } from './core/keys';",
@@ -185,11 +185,11 @@ function wxmlFiles(dir, skip) {
   return out.sort();
 }
 
-/** The zh and en tables of miniprogram/i18n, evaluated from their TypeScript. */
-function stringTables() {
+/** What `contents` (TypeScript re-exporting the project's modules) exports, bundled and evaluated here. */
+function evaluateTs(contents) {
   const built = buildSync({
     absWorkingDir: ROOT,
-    stdin: { contents: "export { zh } from './miniprogram/i18n/zh'; export { en } from './miniprogram/i18n/en';", resolveDir: ROOT, loader: 'ts' },
+    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
     bundle: true,
     write: false,
     format: 'cjs',
@@ -199,6 +199,11 @@ function stringTables() {
   const module = { exports: {} };
   new Function('module', 'exports', built.outputFiles[0].text)(module, module.exports);
   return module.exports;
+}
+
+/** The zh and en tables of miniprogram/i18n, evaluated from their TypeScript. */
+function stringTables() {
+  return evaluateTs("export { zh } from './miniprogram/i18n/zh'; export { en } from './miniprogram/i18n/en';");
 }
 
 /**
@@ -252,22 +257,7 @@ export const VERIFY_STRINGS_WXS_OUT = 'miniprogram/packageVerify/lib/strings.wxs
 
 /** The verify page's chrome (six languages) and the shared catalogue, evaluated from their TypeScript. */
 function verifyTables() {
-  const built = buildSync({
-    absWorkingDir: ROOT,
-    stdin: {
-      contents: "export { CHROME } from './miniprogram/packageVerify/i18n'; export { CATALOGUE } from './core/view/catalogue';",
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    bundle: true,
-    write: false,
-    format: 'cjs',
-    platform: 'neutral',
-    logLevel: 'silent',
-  });
-  const module = { exports: {} };
-  new Function('module', 'exports', built.outputFiles[0].text)(module, module.exports);
-  return module.exports;
+  return evaluateTs("export { CHROME } from './miniprogram/packageVerify/i18n'; export { CATALOGUE } from './core/view/catalogue';");
 }
 
 /**

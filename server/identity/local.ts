@@ -76,15 +76,19 @@ export class LocalIdentityProvider implements IdentityProvider {
   }
 
   private standIn(): Promise<LocalFaceCheckStandIn> {
+    if (this.faceCheck) return this.faceCheck;
     const { faceCheck, faceCheckKey, clock } = this.opts;
-    this.faceCheck ??= faceCheck
+    const made = faceCheck
       ? Promise.resolve(faceCheck)
       : faceCheckKey
         ? faceCheckKey().then((key) => new LocalFaceCheckStandIn(clock, undefined, key))
         : Promise.resolve(new LocalFaceCheckStandIn(clock));
     // A key that could not be read is read again next time, not remembered as a failure.
-    this.faceCheck.catch(() => (this.faceCheck = undefined));
-    return this.faceCheck;
+    made.catch(() => {
+      if (this.faceCheck === made) this.faceCheck = undefined;
+    });
+    this.faceCheck = made;
+    return made;
   }
 
   async beginFaceCheck(req: FaceCheckRequest): Promise<FaceCheckSession> {

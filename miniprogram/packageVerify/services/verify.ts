@@ -27,6 +27,7 @@
 import {
   certificateView,
   createVerifier,
+  failedVerdict,
   format,
   fromBase64,
   isLang,
@@ -50,7 +51,6 @@ import {
   type Value,
   type VerdictKind,
   type VerifiedTrustList,
-  type Verdict,
   type Verifier,
   type VerifierResult,
 } from '../lib/ithc-verify';
@@ -239,23 +239,6 @@ export function wantsUpdate(use: TrustInUse, nowMs: number): boolean {
   return listState(use.trusted.list, nowMs).stale;
 }
 
-/** A verifier's result for input the core could not even take apart (it answers with a verdict for anything it reads). */
-function unreadable(message: string): Verdict {
-  return {
-    valid: false,
-    format: null,
-    kid: null,
-    issuer: null,
-    alg: null,
-    errors: [{ code: 'CBOR_INVALID', message }],
-    issuedAt: null,
-    expiresAt: null,
-    certificate: null,
-    signer: null,
-    stages: {},
-  } as unknown as Verdict;
-}
-
 /**
  * Verifies a scanned or pasted code on the phone against the list in use (its keys and
  * revocations) and returns the view of it, the laboratories and vaccination sites it gives by code
@@ -275,7 +258,7 @@ export async function checkCode(
   try {
     r = await verifier.verify(code.replace(/[\r\n\t]+/g, '').trim(), now);
   } catch (e) {
-    const verdict = unreadable(e instanceof Error ? e.message : String(e));
+    const verdict = failedVerdict({ code: 'CBOR_INVALID', message: e instanceof Error ? e.message : String(e) });
     r = { verdict, outcome: { verdict: 'invalid', missing: [] }, trust: verifier.trust(now), certificateSources: [], now };
   }
   const { verdict } = r;
