@@ -246,6 +246,19 @@ function migrate(db: Db, target: number, clock: Clock): void {
   run.immediate();
 }
 
+/**
+ * Statistics taken while a collection was small (a new store holds two certificates) tell the
+ * planner to scan it and sort rather than use its index, and they stay while it grows to
+ * thousands: every lookup by person then reads the whole table. Every query the services make is
+ * an equality or a range on an indexed field, for which the index is right at any size, and
+ * without statistics SQLite plans by the indexes alone. So the store takes none (no ANALYZE, no
+ * `PRAGMA optimize`) and removes any found at open, e.g. from an ANALYZE run by hand.
+ */
+function dropPlannerStatistics(db: Db): void {
+  db.exec('DROP TABLE IF EXISTS sqlite_stat1');
+  db.exec('DROP TABLE IF EXISTS sqlite_stat4');
+}
+
 function assertTables(db: Db): void {
   const tables = new Set((db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
   for (const coll of COLLECTIONS) {
@@ -844,8 +857,7 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
     db.pragma('synchronous = FULL');
     migrate(db, target, opts.clock ?? systemClock);
     if (target === SCHEMA_VERSION) assertTables(db);
-    // SQLite's advice for long-lived connections: refresh planner statistics where they are stale.
-    db.pragma('optimize = 0x10002');
+    dropPlannerStatistics(db);
     // From here on this connection only reads; the writer thread's connection writes.
     db.pragma('query_only = ON');
     writer = new WriterThread(script, { path: abs, busyTimeoutMs: busy });

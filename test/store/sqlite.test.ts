@@ -294,6 +294,29 @@ test.each<[string, 'users' | 'records' | 'ingestNonces' | 'keys' | 'certificates
   expect(plan).toContain(`USING INDEX ${index}`);
 });
 
+test('statistics taken while the store was small never steer its plans once it has grown', async () => {
+  const small = openSqliteStore(dbPath);
+  for (const i of [1, 2]) await small.insert('certificates', { _id: `c${i}`, personId: `p${i}`, issuedAt: i });
+  await small.close();
+  // What ANALYZE (by hand, or PRAGMA optimize in an older version) leaves: a two-row table.
+  raw(dbPath, (db) => db.exec('ANALYZE'));
+  const stat = (db: Database.Database): unknown => db.prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'sqlite_stat%'").all();
+  expect(raw(dbPath, stat)).toContainEqual({ name: 'sqlite_stat1' });
+
+  const grown = openSqliteStore(dbPath);
+  await grown.transaction(async (tx) => {
+    for (let i = 3; i <= 400; i++) await tx.insert('certificates', { _id: `c${i}`, personId: `p${i % 50}`, issuedAt: i });
+  });
+  await grown.close();
+  expect(raw(dbPath, stat)).toEqual([]);
+  // The issuance service's lookup of a person's latest certificate.
+  const { sql, params } = buildFindSql('certificates', { personId: 'p7' }, { orderBy: { field: 'issuedAt', direction: 'desc' }, limit: 1 });
+  const plan = raw(dbPath, (db) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n'));
+  expect(plan).toContain('USING INDEX idx_certificates_personId_issuedAt');
+  // (Ties on issuedAt are ordered by id ascending: a sort of that one person's certificates.)
+  expect(plan).not.toMatch(/SCAN/);
+});
+
 test('documents by a list of ids are one probe of the primary key per id, whatever else the list holds', async () => {
   await openSqliteStore(dbPath).close();
   const { sql, params } = buildFindSql('sources', { _id: { $in: ['s1', 3, 's2'] } });
