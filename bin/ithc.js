@@ -13,12 +13,14 @@ const argv = process.argv.slice(2);
 let cli;
 let early;
 try {
+  const { join } = require('node:path');
   // `ithc verify -` wants a worker per core: started first, they load their bundle while the
   // CLI's loads (cli/workers.ts).
-  early = require('../dist/cli-prestart.cjs').prestartWorkers(argv, require('node:path').join(__dirname, '../dist/cli-worker.cjs'));
-  cli = require('../dist/cli.cjs');
+  early = require('../dist/cli-prestart.cjs').prestartWorkers(argv, join(__dirname, 'ithc-worker.js'));
+  // With the code cache the build wrote beside it (bin/code-cache.js).
+  cli = require('./code-cache.js').requireWithCodeCache(join(__dirname, '../dist/cli.cjs'));
 } catch (e) {
-  const missing = e && e.code === 'MODULE_NOT_FOUND' && /dist[\\/]cli(-prestart)?\.cjs/.exec(e.message);
+  const missing = e && (e.code === 'MODULE_NOT_FOUND' || e.code === 'ENOENT') && /dist[\\/]cli(-prestart)?\.cjs/.exec(e.message);
   if (missing) {
     process.stderr.write(`ithc: ${missing[0].replace(/\\/g, '/')} is missing; run "npm run build" first\n`);
     process.exit(2);

@@ -9,7 +9,8 @@
  * without its authority's key, no trust list, a trust list past its maximum age), 2 on a usage
  * error (reported on stderr before any result is printed).
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
 import { runBatch } from './batch';
 import { parseClock } from './clock';
@@ -255,6 +256,19 @@ function badLang(value: unknown): never {
  * text, which then gets its own verdict (a code always starts with a prefix such as "HC1:", never
  * with "./").
  */
+/**
+ * The image and PDF reader (cli/image.ts), loaded only when a file is given. From dist/cli.cjs it
+ * is dist/cli-image.cjs, a bundle of its own that Node's own loader runs: it imports pdf.js with
+ * import(), which the CLI's bundle, compiled with its code cache (bin/code-cache.js), may not
+ * hold. From source (tests), the TypeScript module; a computed path keeps esbuild from bundling it.
+ */
+function loadImageReader(): typeof import('./image') {
+  const bundled = join(__dirname, 'cli-image.cjs');
+  const path = existsSync(bundled) ? bundled : './image';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand from a computed path (above)
+  return require(path) as typeof import('./image');
+}
+
 async function classify(arg: string, warn: (message: string) => void): Promise<Input> {
   if (arg === '-') return { kind: 'stdin' };
   let isFile = false;
@@ -266,7 +280,7 @@ async function classify(arg: string, warn: (message: string) => void): Promise<I
     if (e instanceof UsageError) throw e;
   }
   if (isFile) {
-    const { readFileCodes, MAX_IMAGE_BYTES } = await import('./image');
+    const { readFileCodes, MAX_IMAGE_BYTES } = loadImageReader();
     const found = await readFileCodes(readInputFile(arg, 'image or PDF', MAX_IMAGE_BYTES), arg, warn);
     return {
       kind: 'codes',

@@ -16,6 +16,7 @@
 //
 // Add an entry by adding a row to ENTRIES (e.g. dist/start.cjs from node/start.ts, a cloud
 // function's index.js, the mini program's pre-bundled core with platform 'neutral').
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -36,6 +37,8 @@ const require = createRequire(import.meta.url);
  * @property {boolean} [optional]  skip silently when the source does not exist yet
  * @property {boolean} [minify]
  * @property {string} [cloudFunction]  a cloud function's name: also writes its package.json
+ * @property {'main' | 'worker'} [codeCache]  also writes V8's code cache beside it (bin/code-cache.js),
+ *   made after its top level ran on the main thread or in a verification worker
  * @property {import('esbuild').BuildOptions} [options]  anything else esbuild takes (alias, define, banner, ...)
  */
 
@@ -82,17 +85,20 @@ export function sqliteWriterEntry(dir) {
 export const ENTRIES = [
   // cbor-extract is cbor-x's optional native decoder: loaded from node_modules when installed,
   // otherwise cbor-x falls back to JavaScript. Bundling it would break its .node lookup.
+  // bin/ithc.js loads the CLI with its code cache; the image and PDF reader is a bundle of its
+  // own, since it imports pdf.js with import() (bin/code-cache.js).
+  { in: 'cli/index.ts', out: 'dist/cli.cjs', external: ['cbor-extract'], codeCache: 'main' },
   // pdf.js (for `ithc verify file.pdf`) is ESM with a worker file and a native canvas beside it:
-  // imported from node_modules when a PDF is given, never bundled.
-  // The zxing WebAssembly file is read from node_modules by path (node/qr-reader.ts).
-  { in: 'cli/index.ts', out: 'dist/cli.cjs', external: ['cbor-extract', 'pdfjs-dist', 'zxing-wasm/reader/zxing_reader.wasm'] },
+  // imported from node_modules when a PDF is given, never bundled. The zxing WebAssembly file is
+  // read from node_modules by path (node/qr-reader.ts).
+  { in: 'cli/image.ts', out: 'dist/cli-image.cjs', external: ['pdfjs-dist', 'zxing-wasm/reader/zxing_reader.wasm'] },
   // `ithc trustlist export` opens a local data folder: the server code, in a bundle of its own.
   { in: 'cli/trustlist-export.ts', out: 'dist/cli-trustlist.cjs', external: ['cbor-extract', 'better-sqlite3'] },
   // `ithc partners` opens a local data folder too: likewise a bundle of its own.
   { in: 'cli/partners-local.ts', out: 'dist/cli-partners.cjs', external: ['cbor-extract', 'better-sqlite3'] },
   // `ithc keys rotate-kek` re-wraps a local data folder's keys: likewise a bundle of its own.
   { in: 'cli/keys-local.ts', out: 'dist/cli-keys.cjs', external: ['cbor-extract', 'better-sqlite3'] },
-  { in: 'cli/worker-entry.ts', out: 'dist/cli-worker.cjs', external: ['cbor-extract'] },
+  { in: 'cli/worker-entry.ts', out: 'dist/cli-worker.cjs', external: ['cbor-extract'], codeCache: 'worker' },
   // Tiny: bin/ithc.js starts the verification workers with it before it loads dist/cli.cjs.
   { in: 'cli/workers.ts', out: 'dist/cli-prestart.cjs' },
   // better-sqlite3 is a native addon: required from node_modules at run time, never bundled.
@@ -225,6 +231,7 @@ export async function build(entries = ENTRIES, opts = {}) {
     // Each output is written beside and renamed over the old file (cache.bundle): a command starting
     // during a rebuild (a test, a batch run) loads either the old bundle or the new one, never half of one.
     await Promise.all(todo.map((e) => cache.bundle(e.out, esbuildOptions(e))));
+    for (const e of todo) if (e.codeCache) await writeCodeCache(cache, e.out, e.codeCache);
     // Each function's generated files: computed every time (cheap), written only when they differ.
     for (const e of todo) {
       if (!e.cloudFunction) continue;
@@ -249,6 +256,38 @@ export async function build(entries = ENTRIES, opts = {}) {
   const built = todo.map((e) => e.out).filter((out) => cache.built.includes(out));
   if (!opts.quiet) process.stderr.write(`${summary(cache.built.slice(before), todo.length, performance.now() - started)}\n`);
   return built;
+}
+
+/**
+ * V8's code cache of a bundle (`<out>.v8-cache`, read by bin/code-cache.js), made by this Node in a
+ * process of its own after the bundle's top level ran: on the main thread, or for the verification
+ * worker's bundle in a worker waiting for its settings, as bin/ithc.js starts it (cli/workers.ts).
+ * @param {BuildCache} cache
+ * @param {string} out
+ * @param {'main' | 'worker'} where
+ */
+async function writeCodeCache(cache, out, where) {
+  const file = join(ROOT, out);
+  const maker = join(ROOT, 'bin/code-cache.js');
+  const prestart = join(ROOT, 'dist/cli-prestart.cjs');
+  await cache.run(`${out}.v8-cache`, { node: process.version, where }, () => {
+    // Node 20 loses import()'s handler in code taken from a cache (bin/code-cache.js).
+    if (/\bimport\(/.test(readFileSync(file, 'utf8')))
+      throw new Error(`${out} uses import(): it cannot load with a code cache; move that code to a bundle of its own`);
+    const make = `require(${JSON.stringify(maker)}).makeCodeCache(${JSON.stringify(file)})`;
+    const script =
+      where === 'main'
+        ? `process.stdout.write(${make})`
+        : `const { Worker } = require('node:worker_threads');
+           const { WORKER_MARK, AWAIT_SETTINGS } = require(${JSON.stringify(prestart)});
+           const w = new Worker(${JSON.stringify(`require('node:worker_threads').parentPort.postMessage(${make})`)}, { eval: true, workerData: { [WORKER_MARK]: AWAIT_SETTINGS } });
+           w.once('message', (data) => { process.stdout.write(data); void w.terminate(); });
+           w.once('error', (e) => { throw e; });`;
+    const made = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+    if (made.status !== 0 || made.stdout.length === 0) throw new Error(`could not make the code cache of ${out}: ${String(made.stderr).slice(0, 2000)}`);
+    cache.writeOutput(`${file}.v8-cache`, made.stdout);
+    return { inputs: [file, maker, ...(where === 'worker' ? [prestart] : [])], outputs: [`${file}.v8-cache`] };
+  });
 }
 
 /** One line: what a build run made, or that everything was up to date. */

@@ -1,0 +1,59 @@
+'use strict';
+// Loads a CommonJS bundle of dist/ with the V8 code cache the build wrote beside it
+// (`<bundle>.v8-cache`, scripts/build.mjs): compiling dist/cli.cjs is about a third of the CPU
+// `ithc verify` spends on one code, and with the cache V8 takes the compiled functions instead.
+//
+// - The cache starts with the SHA-256 of the source it was made from. V8's own check of a cache is
+//   the source's length only: bytecode of another build would run against this source.
+// - A cache that is missing, made from other source, or refused by this V8 (another version or
+//   other flags) only means compiling, as `require` would.
+// - A bundle loaded here may not use import(): Node 20 loses a script's import() handler when its
+//   code comes from a cache. The build refuses to make a cache for such a bundle; the CLI's PDF
+//   reader, which imports pdf.js, is a bundle of its own that `require` loads (cli/verify.ts).
+const { createHash } = require('node:crypto');
+const { readFileSync } = require('node:fs');
+const Module = require('node:module');
+const { dirname } = require('node:path');
+const vm = require('node:vm');
+
+const HASH_BYTES = 32;
+
+/** Runs the compiled wrapper as Node runs a CommonJS module; returns the module. */
+function run(script, file) {
+  const m = new Module(file, module);
+  m.filename = file;
+  m.paths = Module._nodeModulePaths(dirname(file));
+  script.runInThisContext().call(m.exports, m.exports, Module.createRequire(file), m, file, dirname(file));
+  m.loaded = true;
+  return m;
+}
+
+function sourceHash(source) {
+  return createHash('sha256').update(source).digest();
+}
+
+/** `require(file)` for a bundle, with its code cache when one made from this source is there. */
+function requireWithCodeCache(file) {
+  const source = readFileSync(file, 'utf8');
+  let cachedData;
+  try {
+    const stored = readFileSync(`${file}.v8-cache`);
+    if (stored.length > HASH_BYTES && stored.subarray(0, HASH_BYTES).equals(sourceHash(source))) cachedData = stored.subarray(HASH_BYTES);
+  } catch {
+    // No cache was built: compile.
+  }
+  return run(new vm.Script(Module.wrap(source), { filename: file, cachedData }), file).exports;
+}
+
+/**
+ * The code cache of `file` (the source's hash, then V8's data), made after its top level ran so
+ * that what that compiled is kept too. For scripts/build.mjs.
+ */
+function makeCodeCache(file) {
+  const source = readFileSync(file, 'utf8');
+  const script = new vm.Script(Module.wrap(source), { filename: file });
+  run(script, file);
+  return Buffer.concat([sourceHash(source), script.createCachedData()]);
+}
+
+module.exports = { requireWithCodeCache, makeCodeCache };
