@@ -13,11 +13,11 @@
  * then only starts the serving processes (each accepts connections from the listening socket they
  * share), replaces one that dies, and stops them on SIGINT or SIGTERM. With ITHC_PROCESSES=1 one process does all of it.
  *
- * One is the default because of what each costs (docs/performance.md, row (d)): a second serving
- * process on 2 cores answers 1.5 times the repeat requests, which only read, but under a sustained stream
- * of new certificates the two writers on the one file commit a sixth to an eighth of what one writer does, and
- * less the longer it lasts (measured over 3,000; no transaction conflicted, and polling for the
- * write lock instead of SQLite's sleeping busy handler did not change it).
+ * One is the default because of what each costs (docs/performance.md, row (d)): each serving
+ * process holds the whole app, its writer thread and its signing threads (about 280 MB under 50
+ * callers), and on 2 cores a second one doubles the repeat requests, which only read, but not the new
+ * certificates, whose signing, commits and requests already keep both cores busy. Where repeat
+ * requests dominate, set ITHC_PROCESSES to the number of cores.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createGateway } from '../server/gateway';

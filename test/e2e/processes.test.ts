@@ -1,8 +1,8 @@
 /**
- * The local server's processes (node/start.ts), as `npm start` runs them: a primary that hands
- * connections to serving processes on the one SQLite file. What one process starts, another
- * finishes; a serving process that dies is replaced while the others keep answering; SIGTERM
- * stops them all; a bad ITHC_PROCESSES stops the start. Only 127.0.0.1.
+ * The local server's processes (node/start.ts), as `npm start` runs them: a primary and serving
+ * processes on the one SQLite file, each accepting connections from the socket they share. What
+ * one process starts, another finishes; a serving process that dies is replaced while the others
+ * keep answering; SIGTERM stops them all; a bad ITHC_PROCESSES stops the start. Only 127.0.0.1.
  */
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -13,8 +13,8 @@ import { ensureBuilt, servingProcesses, startLocalServer, tempDir, type LocalSer
 const PROCESSES = 2;
 
 /**
- * A function call on a connection of its own (no keep-alive): the primary hands each new
- * connection to the next serving process, so consecutive calls are answered by different ones.
+ * A function call on a connection of its own (no keep-alive): whichever serving process accepts it
+ * first answers, so consecutive calls may be answered by different ones.
  */
 function callOnNewConnection(port: number, openid: string, fn: string, event: unknown): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
@@ -63,7 +63,8 @@ test('the primary runs the serving processes it was asked for', () => {
 });
 
 test('a face check begun in one serving process is accepted by another: every traveller verifies', async () => {
-  // Each call on a new connection: begin and confirm alternate between the processes.
+  // Each call on a new connection: begin and confirm may be answered by different processes
+  // (test/identity/instances.test.ts crosses two instances every time).
   for (const [i, c] of DEMO_CITIZENS.slice(1, 5).entries()) {
     const openid = `processes-${i}`;
     const person = { name: c.name, idNumber: c.idNumber };
