@@ -1,7 +1,7 @@
 'use strict';
 // Loads a CommonJS bundle of dist/ with the V8 code cache the build wrote beside it
-// (`<bundle>.v8-cache`, scripts/build.mjs): compiling dist/cli.cjs is about a third of the CPU
-// `ithc verify` spends on one code, and with the cache V8 takes the compiled functions instead.
+// (`<bundle>.v8-cache`, scripts/build.mjs). Compiling dist/cli.cjs (1.7 MB) takes about 22 ms of
+// the CLI's start, from the cache about 5 ms: V8 takes the functions compiled at build time.
 //
 // - The cache starts with the SHA-256 of the source it was made from. V8's own check of a cache is
 //   the source's length only: bytecode of another build would run against this source.
