@@ -4,20 +4,21 @@
  * documents and records and makes the keys. Then it issues the demo traveller's certificate through
  * the same functions the mini program calls, prints its QR, and keeps serving.
  *
- * Requests are served by ITHC_PROCESSES processes (node:cluster; by default one), each with the
- * whole app on the one SQLite file: the store is written to by several
+ * Requests are served by ITHC_PROCESSES processes (node:cluster; by default one per core, at most
+ * four), each with the whole app on the one SQLite file: the store is written to by several
  * processes as safely as by one (server/store/sqlite.ts: every transaction is checked against the
  * file at commit, and each process commits through its own writer thread), and nothing the app
  * keeps in memory needs to be shared (signing keys are re-read from the store as in the cloud,
  * where instances scale out the same way). The primary process seeds, issues the demo, prints,
  * then only starts the serving processes (each accepts connections from the listening socket they
- * share), replaces one that dies, and stops them on SIGINT or SIGTERM. With ITHC_PROCESSES=1 one process does all of it.
+ * share), replaces one that dies, and stops them on SIGINT or SIGTERM. With ITHC_PROCESSES=1 (and
+ * on one core) one process does all of it.
  *
- * One is the default because of what each costs (docs/performance.md, row (d)): each serving
- * process holds the whole app, its writer thread and its signing threads (about 280 MB under 50
- * callers), and on 2 cores a second one doubles the repeat requests, which only read, but not the new
- * certificates, whose signing, commits and requests already keep both cores busy. Where repeat
- * requests dominate, set ITHC_PROCESSES to the number of cores.
+ * What each costs and brings (docs/performance.md, row (d)): each serving process holds the whole
+ * app, its writer thread and its signing threads (about 280 MB under 50 callers). On 2 cores a
+ * second one doubles the repeat requests, which only read; new certificates come about as fast as
+ * with one, since their signing, commits and requests keep both cores busy either way. Four at
+ * most by default keeps the memory near a gigabyte on a large machine; ITHC_PROCESSES sets more.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createGateway } from '../server/gateway';
@@ -41,10 +42,13 @@ const consoleLogger = {
   info: (m: string, meta?: Record<string, unknown>) => process.stdout.write(`[info] ${m} ${meta ? JSON.stringify(meta) : ''}\n`),
 };
 
-/** Serving processes: ITHC_PROCESSES, a whole number 1–64; by default one. */
+/** Serving processes by default: one per core, at most this many (see above). */
+const DEFAULT_MAX_PROCESSES = 4;
+
+/** Serving processes: ITHC_PROCESSES, a whole number 1–64; by default one per core, at most four. */
 function servingProcesses(): number {
   const configured = process.env.ITHC_PROCESSES;
-  const n = configured === undefined || configured === '' ? 1 : Number(configured);
+  const n = configured === undefined || configured === '' ? Math.min(DEFAULT_MAX_PROCESSES, availableParallelism()) : Number(configured);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`ITHC_PROCESSES must be a whole number 1–64, not ${JSON.stringify(configured)}`);
   return n;
 }

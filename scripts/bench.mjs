@@ -21,8 +21,8 @@
 //     (bench/gateway-load.ts): the reuse path (each caller already holds a valid certificate and
 //     asks again, for BENCH_ISSUE_SECONDS, default 5) and the fresh-signing path (each request is a
 //     traveller's first issue: a new certificate signed and committed; BENCH_FRESH, default 5000,
-//     travellers). Certificates/s, p50/p99 latency, errors, and the server's peak RSS (its processes together).
-//     Then the same with a serving process per core (ITHC_PROCESSES).
+//     travellers). Certificates/s, p50/p99 latency, errors, and the server's peak RSS (its processes together),
+//     with the default serving processes (one per core, at most four), then the same with one (ITHC_PROCESSES=1).
 // (e) Cloud-function bundles: size, and cold require time of each index.js in a fresh process
 //     with a stub wx-server-sdk on the resolution path (median of 5).
 // (f) QR sizes: the demo traveller's comprehensive code (2 vaccinations, a nucleic-acid and an IgG
@@ -144,7 +144,13 @@ async function issuance(dir, env = {}, freshCount = FRESH) {
     const enrol = await load('enrol', server.base, 0, people, CALLERS);
     const [reuse, reusePeak] = await withPeakRss(server.child.pid, () => load('reuse', server.base, CALLERS, ISSUE_SECONDS));
     const [fresh, freshPeak] = await withPeakRss(server.child.pid, () => load('fresh', server.base, CALLERS, people, CALLERS));
-    return { enrol, reuse: { ...reuse, peak: reusePeak }, fresh: { ...fresh, peak: freshPeak }, hwm: rss(server.child.pid, 'VmHWM') };
+    return {
+      enrol,
+      processes: server.processes,
+      reuse: { ...reuse, peak: reusePeak },
+      fresh: { ...fresh, peak: freshPeak },
+      hwm: rss(server.child.pid, 'VmHWM'),
+    };
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
@@ -382,8 +388,8 @@ async function main() {
     }
     const noble = ROWS.has('b') ? await lib('noble', dir, NOBLE_CODES, ROUNDS) : null;
     const issue = ROWS.has('d') ? await issuance(dir) : null;
-    // The same with a serving process per core (node/start.ts).
-    const issueMulti = ROWS.has('d') ? await issuance(dir, { ITHC_PROCESSES: String(cpus().length) }) : null;
+    // The same with one serving process (node/start.ts).
+    const issueOne = ROWS.has('d') ? await issuance(dir, { ITHC_PROCESSES: '1' }) : null;
     const cloud = ROWS.has('e') ? await bundles(dir) : null;
     const qr = ROWS.has('f') && existsSync(TESTDATA) ? await qrSizes(dir) : null;
     const mp = ROWS.has('g') ? miniProgramMain() : null;
@@ -429,7 +435,7 @@ async function main() {
     // A certificate here needs 4 signatures (the ITHC1 code and 3 HC1 codes): one core's bare
     // signing ceiling is raw sign/s ÷ 4, the yardstick that makes the figures comparable across machines.
     const ceiling = gen.rawSignPerSecond / 4;
-    const issueLines = issue ? issuanceLines(issue, ceiling, issueMulti) : [];
+    const issueLines = issue ? issuanceLines(issue, ceiling, issueOne) : [];
     const bundleLines = cloud ? bundleSection(cloud) : [];
     const qrLines = !ROWS.has('f')
       ? []
@@ -486,14 +492,15 @@ const mb = (b) => (b === null || b === undefined ? 'n/a' : (b / 1048576).toFixed
 const kb = (b) => fmt(b / 1024);
 
 /** (d)'s lines. */
-function issuanceLines(issue, ceiling, multi) {
+function issuanceLines(issue, ceiling, one) {
+  const served = `${issue.processes} serving process${issue.processes === 1 ? '' : 'es'}`;
   const issueRows = [
-    ['reuse path: stored certificate still valid (the normal repeat request)', issue.reuse, REUSE_PER_SECOND],
-    ['fresh-signing path: a new certificate signed for every request', issue.fresh, FRESH_PER_SECOND],
-    ...(multi
+    [`reuse path: stored certificate still valid (the normal repeat request; ${served})`, issue.reuse, REUSE_PER_SECOND],
+    [`fresh-signing path: a new certificate signed for every request (${served})`, issue.fresh, FRESH_PER_SECOND],
+    ...(one
       ? [
-          [`ITHC_PROCESSES=${cpus().length}, reuse path`, multi.reuse, REUSE_PER_SECOND],
-          [`ITHC_PROCESSES=${cpus().length}, fresh-signing path`, multi.fresh, FRESH_PER_SECOND],
+          ['ITHC_PROCESSES=1, reuse path', one.reuse, REUSE_PER_SECOND],
+          ['ITHC_PROCESSES=1, fresh-signing path', one.fresh, FRESH_PER_SECOND],
         ]
       : []),
   ].map(([name, r, target]) => [

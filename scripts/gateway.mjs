@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { ROOT } from './build.mjs';
 
 /**
- * Starts the gateway on DATA; resolves once it serves, with the child, its base URL, a promise of
- * how it exited (the exit code, else the signal) and the tail of its stderr. `env` adds to the
+ * Starts the gateway on DATA; resolves once it serves, with the child, its base URL, how many
+ * processes serve, a promise of how it exited (the exit code, else the signal) and the tail of its stderr. `env` adds to the
  * environment (e.g. ITHC_PDF_THREADS).
  */
 export function startGateway(data, env = {}) {
@@ -23,10 +23,13 @@ export function startGateway(data, env = {}) {
     child.stderr.on('data', (d) => (err = (err + d).slice(-8000)));
     child.stdout.on('data', (d) => {
       out += d;
-      const m = /^Gateway\s+(http:\/\/127\.0\.0\.1:\d+)/m.exec(out);
+      // The whole line: it names the serving processes after the URL.
+      const m = /^Gateway\s+(http:\/\/127\.0\.0\.1:\d+)[^\n]*\n/m.exec(out);
       if (m) {
         out = '';
-        resolve({ child, base: m[1], exited, stderr: () => err });
+        // Named when there are more than one (node/start.ts).
+        const processes = Number(/; (\d+) serving processes/.exec(m[0])?.[1] ?? 1);
+        resolve({ child, base: m[1], processes, exited, stderr: () => err });
       }
     });
     exited.then((how) => reject(new Error(`dist/start.cjs exited (${how}) before serving:\n${err}`)));

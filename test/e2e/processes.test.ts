@@ -5,6 +5,7 @@
  * keep answering; SIGTERM stops them all; a bad ITHC_PROCESSES stops the start. Only 127.0.0.1.
  */
 import { request } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CITIZENS } from '../../demo/citizens';
 import { LOCAL_OPENID_HEADER } from '../../server/gateway';
@@ -110,6 +111,19 @@ test('SIGTERM stops every serving process, then the primary, with exit code 0', 
   });
   expect(alive).toEqual([]);
 });
+
+test('without ITHC_PROCESSES one process serves per core, at most four', async () => {
+  const expected = Math.min(4, availableParallelism());
+  // Empty is unset (node/start.ts), whatever the environment the tests run in holds.
+  const plain = await startLocalServer(join(tempDir('processes-default'), 'data'), { ITHC_PROCESSES: '' });
+  try {
+    // One core: the one process does all of it, with no serving processes under it.
+    expect(servingProcesses(plain.child)).toHaveLength(expected === 1 ? 0 : expected);
+  } finally {
+    plain.child.kill('SIGTERM');
+    expect(await plain.exited).toBe(0);
+  }
+}, 120_000);
 
 test('ITHC_PROCESSES that is not a whole number 1–64 stops the start with its name', async () => {
   for (const bad of ['0', '65', 'two']) {
