@@ -36,7 +36,7 @@
 //     process of its own: PDF_CALLERS (10) travellers each keep a certificate.pdf request in flight
 //     for BENCH_PDF_SECONDS (default 10) while PDF_OTHERS (4) others ask certificate.get and
 //     identity.status; those other actions' p50/p99 beside the same with no PDFs rendering, and
-//     PDFs/s, with the default PDF threads and with one per core (ITHC_PDF_THREADS).
+//     PDFs/s, with the default PDF threads (one in each serving process) and with one per core in each (ITHC_PDF_THREADS).
 //
 // The machine is shared and its load varies, so each process measurement is repeated and the
 // best (least disturbed) run is kept. Environment: BENCH_CODES (default 20000), BENCH_ROUNDS (5 for
@@ -157,15 +157,15 @@ async function issuance(dir, env = {}, freshCount = FRESH) {
   }
 }
 
-/** (h): certificate.pdf through the local gateway, with the default PDF threads and with one per core. */
+/** (h): certificate.pdf through the local gateway, with the default PDF threads (one per serving process) and with one per core in each. */
 async function pdfs(dir) {
   const data = join(dir, 'pdf-data');
   const people = PDF_CALLERS + PDF_OTHERS;
   await load('prepare', data, people);
   const runs = [];
   for (const [label, env] of [
-    ['the default (one PDF thread)', {}],
-    [`ITHC_PDF_THREADS=${cpus().length} (one per core)`, { ITHC_PDF_THREADS: String(cpus().length) }],
+    ['the default (one PDF thread per serving process)', {}],
+    [`ITHC_PDF_THREADS=${cpus().length} (one per core in each serving process)`, { ITHC_PDF_THREADS: String(cpus().length) }],
   ]) {
     const server = await startGateway(data, env);
     try {
