@@ -251,12 +251,6 @@ function badLang(value: unknown): never {
 }
 
 /**
- * A positional is a file (image or PDF) when it names an existing file; it is taken for a path (and
- * missing) when it has an image or PDF extension or starts like a path; anything else is the code's
- * text, which then gets its own verdict (a code always starts with a prefix such as "HC1:", never
- * with "./").
- */
-/**
  * The image and PDF reader (cli/image.ts), loaded only when a file is given. From dist/cli.cjs it
  * is dist/cli-image.cjs, a bundle of its own that Node's own loader runs: it imports pdf.js with
  * import(), which the CLI's bundle, compiled with its code cache (bin/code-cache.js), may not
@@ -269,6 +263,12 @@ function loadImageReader(): typeof import('./image') {
   return require(path) as typeof import('./image');
 }
 
+/**
+ * A positional is a file (image or PDF) when it names an existing file; it is taken for a path (and
+ * missing) when it has an image or PDF extension or starts like a path; anything else is the code's
+ * text, which then gets its own verdict (a code always starts with a prefix such as "HC1:", never
+ * with "./").
+ */
 async function classify(arg: string, warn: (message: string) => void): Promise<Input> {
   if (arg === '-') return { kind: 'stdin' };
   let isFile = false;
