@@ -314,6 +314,11 @@ function eqSql(field: string, v: Json, params: unknown[]): string {
   if (typeof v === 'boolean') return `(${fx} IS ${v ? 1 : 0} AND ${tx} IS '${v}')`;
   params.push(v);
   if (typeof v === 'number') return `(${fx} IS ? AND ${tx} IN ('integer', 'real'))`;
+  // json_extract gives a JSON string as its text, an object or array as JSON text (which starts
+  // with '{' or '['), numbers and booleans as numbers. So a text that starts otherwise can only
+  // equal a JSON string, and the type check, which parses the whole document again for every
+  // row the index found, can be left out.
+  if (typeof v === 'string' && v[0] !== '{' && v[0] !== '[') return `(${fx} IS ?)`;
   return `(${fx} IS ? AND ${tx} IS 'text')`;
 }
 

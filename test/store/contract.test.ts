@@ -28,6 +28,8 @@ const PEOPLE: Doc[] = [
   { _id: 'p08', name: '\uFF21 fullwidth', age: 62, score: 100, city: 'Beijing', tag: 'vip' },
   { _id: 'p09', name: 'null-age', age: null, score: 55, active: true },
   { _id: 'p10', name: 'no-age', score: 55, active: false, nested: { level: 3 } },
+  // An object where the others hold text: equal to no text, not even its own JSON.
+  { _id: 'p11', name: 'object-city', age: 50, city: { a: 1 } },
 ];
 
 function getPath(doc: Doc, path: string): unknown {
@@ -104,6 +106,9 @@ const FILTERS: Filter[] = [
   { city: 'Beijing', active: true, tag: null },
   { 'nested.level': { $gte: 2 } },
   { 'nested.city': 'Beijing' },
+  { city: '{"a":1}' },
+  { city: { $ne: '{"a":1}' } },
+  { city: { $in: ['{"a":1}', 'Paris'] } },
   { _id: 'p03' },
   { _id: { $in: ['p01', 'p10', 'nope'] } },
   { _id: { $gt: 'p05' } },
@@ -356,7 +361,7 @@ function storeContract(name: string, open: () => Promise<Subject>): void {
           .sort((a, b) => Buffer.compare(Buffer.from(a.name as string), Buffer.from(b.name as string)))
           .map((p) => p._id);
         expect(ids(await store.find('users', { city: 'Beijing' }, { orderBy: { field: 'name', direction: 'asc' } }))).toEqual(beijingByName);
-        expect(ids(await store.find('users', {}, { orderBy: { field: '_id', direction: 'desc' }, limit: 2 }))).toEqual(['p10', 'p09']);
+        expect(ids(await store.find('users', {}, { orderBy: { field: '_id', direction: 'desc' }, limit: 2 }))).toEqual(['p11', 'p10']);
         expect(await store.find('users', {}, { skip: PEOPLE.length })).toEqual([]);
       });
 
