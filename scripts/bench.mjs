@@ -19,7 +19,8 @@
 // (d) Issuance through the local gateway (dist/start.cjs, what `npm start` runs) with
 //     BENCH_CALLERS (50) concurrent callers, by autocannon in a process of its own
 //     (bench/gateway-load.ts): the reuse path (each caller already holds a valid certificate and
-//     asks again, for BENCH_ISSUE_SECONDS, default 5) and the fresh-signing path (each request is a
+//     asks again, for BENCH_ISSUE_SECONDS, default 5, after BENCH_WARMUP_SECONDS, default 2, of the
+//     same requests not counted) and the fresh-signing path (each request is a
 //     traveller's first issue: a new certificate signed and committed; BENCH_FRESH, default 5000,
 //     travellers). Certificates/s, p50/p99 latency, errors, and the server's peak RSS (its processes together),
 //     with the default serving processes (one per core, at most four), then the same with one (ITHC_PROCESSES=1).
@@ -62,6 +63,7 @@ const LIB = 'dist/bench/lib.cjs';
 const LOAD = 'dist/bench/gateway-load.cjs';
 const CALLERS = Number(process.env.BENCH_CALLERS ?? 50);
 const ISSUE_SECONDS = Number(process.env.BENCH_ISSUE_SECONDS ?? 5);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const FRESH = Number(process.env.BENCH_FRESH ?? 5000);
 /** Targets of (d) at BENCH_CALLERS (50) concurrent callers: certificates/s on each path, p99 latency, errors. */
 const REUSE_PER_SECOND = 3000;
@@ -142,6 +144,9 @@ async function issuance(dir, env = {}, freshCount = FRESH) {
   const server = await startGateway(data, env);
   try {
     const enrol = await load('enrol', server.base, 0, people, CALLERS);
+    // The same requests for WARMUP_SECONDS first, not counted: the rate asked for is the one the
+    // server keeps up, not that of its first seconds, while the JIT still compiles the path.
+    if (WARMUP_SECONDS > 0) await load('reuse', server.base, CALLERS, WARMUP_SECONDS);
     const [reuse, reusePeak] = await withPeakRss(server.child.pid, () => load('reuse', server.base, CALLERS, ISSUE_SECONDS));
     const [fresh, freshPeak] = await withPeakRss(server.child.pid, () => load('fresh', server.base, CALLERS, people, CALLERS));
     return {
