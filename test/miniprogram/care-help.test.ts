@@ -6,7 +6,7 @@
  * entry-rule results in plain words. Against the real in-process server.
  */
 import './bundles';
-import { FIXED_NOW, serverRequest, startServer, type ServerFixture } from './server-fixture';
+import { FIXED_NOW, serverRequest, startServer, type ServerFixture, useFixedClock, useShownPages } from './server-fixture';
 import { createEnv, tapOn } from './mp-env';
 import { callbackApi, textOf, type SimulateNode, textAt as text } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
@@ -24,15 +24,8 @@ beforeAll(async () => {
   server = await startServer('mp-care-help');
 });
 afterAll(async () => server?.close());
-beforeEach(() => {
-  jest.resetModules();
-  jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + HOUR);
-});
-const shown: SimulateNode[] = [];
-afterEach(async () => {
-  for (const page of shown.splice(0)) await page.instance.onUnload?.();
-  jest.restoreAllMocks();
-});
+const shown = useShownPages();
+useFixedClock(FIXED_NOW + HOUR);
 
 const texts = (page: SimulateNode, sel: string) => page.querySelectorAll(sel).map((n) => textOf(n.toJSON()).trim());
 /** simulate prefixes class names with the component's ("main--care"). */

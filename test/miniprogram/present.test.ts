@@ -7,7 +7,7 @@
  * in its query only.
  */
 import './bundles';
-import { FIXED_NOW, serverRequest, startServer, type ServerFixture } from './server-fixture';
+import { FIXED_NOW, serverRequest, startServer, type ServerFixture, useFixedClock, useShownPages } from './server-fixture';
 import { createEnv, tapOn, type Env } from './mp-env';
 import { textOf, type SimulateNode } from './simulate-page';
 import { zh } from '../../miniprogram/i18n/zh';
@@ -23,16 +23,9 @@ beforeAll(async () => {
   server = await startServer('present-traveller');
 });
 afterAll(async () => server?.close());
-beforeEach(() => {
-  jest.resetModules();
-  jest.spyOn(Date, 'now').mockReturnValue(FIXED_NOW + HOUR);
-});
 /** Pages shown in a test, left as WeChat leaves them at the end (their clocks stopped). */
-const shown: SimulateNode[] = [];
-afterEach(async () => {
-  for (const page of shown.splice(0)) await page.instance.onUnload();
-  jest.restoreAllMocks();
-});
+const shown = useShownPages();
+useFixedClock(FIXED_NOW + HOUR);
 
 const text = (page: SimulateNode, sel: string) => {
   const node = page.querySelector(sel);

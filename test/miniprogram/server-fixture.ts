@@ -34,6 +34,18 @@ export function useFixedClock(at: number): void {
   afterEach(() => jest.restoreAllMocks());
 }
 
+/**
+ * The pages a test showed (it pushes them here), unloaded after it as WeChat unloads them, so that
+ * their clocks stop. Call it before useFixedClock: the pages unload before the clock is restored.
+ */
+export function useShownPages(): { push(page: { instance: { onUnload?: () => unknown } }): void } {
+  const shown: Array<{ instance: { onUnload?: () => unknown } }> = [];
+  afterEach(async () => {
+    for (const page of shown.splice(0)) await page.instance.onUnload?.();
+  });
+  return { push: (page) => void shown.push(page) };
+}
+
 export interface ServerFixture {
   app: App;
   clock: ManualClock;
