@@ -384,8 +384,10 @@ export function buildFindSql(coll: CollectionName, filter: Filter, opts?: FindOp
   const o = checkFindOptions(opts);
   const params: unknown[] = [];
   const where = whereSql(conds, params);
-  params.push(o.limit, o.skip);
-  return { sql: `SELECT id, doc FROM "${coll}" WHERE ${where} ORDER BY ${orderSql(conds, o)} LIMIT ? OFFSET ?`, params };
+  // LIMIT and OFFSET are written into the SQL, not bound: SQLite built with STAT4 (better-sqlite3
+  // is) marks a bound LIMIT as able to change the plan, and then prepares the statement again at
+  // every run, about 5 µs a find. checkFindOptions made both whole numbers in range.
+  return { sql: `SELECT id, doc FROM "${coll}" WHERE ${where} ORDER BY ${orderSql(conds, o)} LIMIT ${o.limit} OFFSET ${o.skip}`, params };
 }
 
 // --- the store -------------------------------------------------------------------------------

@@ -317,6 +317,17 @@ test('statistics taken while the store was small never steer its plans once it h
   expect(plan).not.toMatch(/SCAN/);
 });
 
+test("a find binds only its filter's values: LIMIT and OFFSET are in its text, so SQLite does not prepare it again at each run", () => {
+  // With STAT4 compiled in, a bound LIMIT marks the statement to be prepared again whenever a value is bound.
+  const { sql, params } = buildFindSql('records', { personId: 'p1' }, { limit: 7, skip: 3 });
+  expect(params).toEqual(['p1']);
+  expect(sql).toMatch(/ LIMIT 7 OFFSET 3$/);
+  for (const bad of [1.5, -1, Number.NaN, '7; DROP TABLE records' as unknown as number]) {
+    expect(() => buildFindSql('records', {}, { limit: bad })).toThrow(RangeError);
+    expect(() => buildFindSql('records', {}, { skip: bad })).toThrow(RangeError);
+  }
+});
+
 test('documents by a list of ids are one probe of the primary key per id, whatever else the list holds', async () => {
   await openSqliteStore(dbPath).close();
   const { sql, params } = buildFindSql('sources', { _id: { $in: ['s1', 3, 's2'] } });
