@@ -31,6 +31,7 @@ import { trustedKeyFromCertificate } from '../../core/x509';
 import { nodeCrypto } from '../../node/crypto-node';
 import { SOURCES, exampleCertificate } from '../ithc/fixtures';
 import { T0, content, issueDsc, makeCa, type Ca, type IssuedDsc } from '../trust/fixtures';
+import { changeOneCharacter } from '../support/tamper';
 
 const NOW = T0 / 1000 + 3600;
 const DAY = 86_400;
@@ -211,7 +212,7 @@ describe('entry rules', () => {
     expect(view.rules).toBeDefined();
     // No rules in force: no report at all; a code that did not verify: null.
     expect((await createVerifier(setup({ lists })).verify(code, NOW)).rules).toBeUndefined();
-    const tampered = code.slice(0, -3) + (code.endsWith('A') ? 'B' : 'A') + code.slice(-2);
+    const tampered = changeOneCharacter(code);
     expect((await createVerifier(setup({ lists, rules: entryRules({ country: 'XX', rules: [rule('XX', true)] }) })).verify(tampered, NOW)).rules).toBeNull();
   });
 });
@@ -235,7 +236,7 @@ describe('source lists', () => {
     for (const code of named) expect(r.sources?.get(code)?.name).toBe(SOURCES.find((e) => e.code === code)?.name);
     // A source list holds no keys: it is not a trust list beside the verdict.
     expect(r.trust.map((t) => t.source)).toEqual(['list.json']);
-    const tampered = code.slice(0, -3) + (code.endsWith('A') ? 'B' : 'A') + code.slice(-2);
+    const tampered = changeOneCharacter(code);
     expect((await v.verify(tampered, NOW)).certificateSources).toEqual([]);
   });
 });
