@@ -13,7 +13,6 @@
  * of its own loaded only by that action.
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { toBase64 } from '../core/bytes';
 import { kidFromCertificate } from '../core/keys';
 import { parseCertificate } from '../core/x509';
@@ -33,6 +32,7 @@ import { newKekText } from '../server/keys/vault';
 import { actionOf, formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
 import { readInputFile, writeOutput } from './trust';
 import type { Io } from './verify';
+import { loadApart } from './apart';
 
 export const KEYS_OPTIONS: readonly OptionSpec[] = [
   {
@@ -221,10 +221,5 @@ function writeNewFile(path: string, content: string, mode = 0o644): void {
 }
 
 function loadLocal(): typeof import('./keys-local') {
-  // From dist/cli.cjs this is dist/cli-keys.cjs; from source (tests) the TypeScript module. A
-  // computed path keeps esbuild from bundling the server into the CLI.
-  const bundled = join(__dirname, 'cli-keys.cjs');
-  const path = existsSync(bundled) ? bundled : './keys-local';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand from a computed path (above)
-  return require(path) as typeof import('./keys-local');
+  return loadApart<typeof import('./keys-local')>('cli-keys.cjs', './keys-local');
 }

@@ -10,12 +10,11 @@
  *
  * The data folder is opened by partners-local.ts, a bundle of its own loaded only here.
  */
-import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { actionOf, formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
 import { readInputFile, writeOutput } from './trust';
 import type { Io } from './verify';
+import { loadApart } from './apart';
 
 export const PARTNERS_OPTIONS: readonly OptionSpec[] = [
   { name: 'data', value: 'DIR', help: { en: 'the data folder (default: $ITHC_DATA_DIR or .data)', zh: '数据目录（默认 $ITHC_DATA_DIR 或 .data）' } },
@@ -109,10 +108,5 @@ function actor(): string {
 }
 
 function loadLocal(): typeof import('./partners-local') {
-  // From dist/cli.cjs this is dist/cli-partners.cjs; from source (tests) the TypeScript module. A
-  // computed path keeps esbuild from bundling it into the CLI.
-  const bundled = join(__dirname, 'cli-partners.cjs');
-  const path = existsSync(bundled) ? bundled : './partners-local';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand from a computed path (above)
-  return require(path) as typeof import('./partners-local');
+  return loadApart<typeof import('./partners-local')>('cli-partners.cjs', './partners-local');
 }

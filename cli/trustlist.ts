@@ -9,11 +9,10 @@
  * The data folder is opened by trustlist-export.ts, a bundle of its own loaded only when this
  * command runs, so that `ithc verify` does not pay for the server code.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
 import { writeOutput } from './trust';
 import type { Io } from './verify';
+import { loadApart } from './apart';
 
 export const TRUSTLIST_OPTIONS: readonly OptionSpec[] = [
   {
@@ -77,10 +76,5 @@ export async function trustlistCommand(argv: readonly string[], io: Io): Promise
 }
 
 function loadExporter(): typeof import('./trustlist-export') {
-  // From dist/cli.cjs the exporter is dist/cli-trustlist.cjs; from source (tests) the TypeScript
-  // module. A computed path keeps esbuild from bundling it into the CLI.
-  const bundled = join(__dirname, 'cli-trustlist.cjs');
-  const path = existsSync(bundled) ? bundled : './trustlist-export';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand from a computed path (above)
-  return require(path) as typeof import('./trustlist-export');
+  return loadApart<typeof import('./trustlist-export')>('cli-trustlist.cjs', './trustlist-export');
 }

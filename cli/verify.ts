@@ -9,8 +9,7 @@
  * without its authority's key, no trust list, a trust list past its maximum age), 2 on a usage
  * error (reported on stderr before any result is printed).
  */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
 import { runBatch } from './batch';
 import { parseClock } from './clock';
@@ -25,6 +24,7 @@ import { toBase64 } from '../core/bytes';
 import type { TrustListState } from '../core/outcome';
 import { dscList, listState, type LoadedList } from '../core/verifier';
 import { LANGS, format, isLang, renderValue, trustListValue, type Lang } from '../core/view';
+import { loadApart } from './apart';
 
 /** Exit statuses of `ithc verify`. */
 export const EXIT = Object.freeze({ valid: 0, invalid: 1, usage: 2, cannotCheck: 3 });
@@ -250,17 +250,8 @@ function badLang(value: unknown): never {
   throw new UsageError(`--lang must be one of ${LANGS.join(', ')}; got ${JSON.stringify(value)}`);
 }
 
-/**
- * The image and PDF reader (cli/image.ts), loaded only when a file is given. From dist/cli.cjs it
- * is dist/cli-image.cjs, a bundle of its own that Node's own loader runs: it imports pdf.js with
- * import(), which the CLI's bundle, compiled with its code cache (bin/code-cache.js), may not
- * hold. From source (tests), the TypeScript module; a computed path keeps esbuild from bundling it.
- */
 function loadImageReader(): typeof import('./image') {
-  const bundled = join(__dirname, 'cli-image.cjs');
-  const path = existsSync(bundled) ? bundled : './image';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand from a computed path (above)
-  return require(path) as typeof import('./image');
+  return loadApart<typeof import('./image')>('cli-image.cjs', './image');
 }
 
 /**
