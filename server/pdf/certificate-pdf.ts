@@ -26,6 +26,7 @@ import { fontBytes, fontkitForPdfLib } from './fonts';
 import { drawQr, MM, qrOuterSize, type PlacedQr } from './qr-vector';
 import { paperWord, type PaperLang, type PaperWord } from './words';
 import { zlibDeflate } from './deflate';
+import { Recent } from './recent';
 
 /** Where an officer finds the means to verify (printed on the certificate). */
 export interface VerifyLinks {
@@ -569,20 +570,10 @@ function deflateContentStreams(doc: PDFDocument): void {
  * The deflated bytes are shared: pdf-lib only copies them into the file. Bounded: ~70 KB a
  * certificate (two subsets, two maps), 64 entries ~1.2 MB of a PDF worker's heap.
  */
-const DEFLATED_ENTRIES = 64;
-const deflated = new Map<string, Uint8Array>();
+const deflated = new Recent<Uint8Array>(64);
 
 function deflateOnce(bytes: Uint8Array): Uint8Array {
-  const key = createHash('sha256').update(bytes).digest('base64');
-  let out = deflated.get(key);
-  if (out) {
-    deflated.delete(key);
-  } else {
-    out = zlibDeflate(bytes);
-    if (deflated.size >= DEFLATED_ENTRIES) deflated.delete(deflated.keys().next().value as string);
-  }
-  deflated.set(key, out);
-  return out;
+  return deflated.get(createHash('sha256').update(bytes).digest('base64'), () => zlibDeflate(bytes));
 }
 
 /**

@@ -24,6 +24,7 @@ import { dirname, join } from 'node:path';
 import * as fontkit from 'fontkit';
 import type { PDFDocument } from 'pdf-lib';
 import { createRequire } from 'node:module';
+import { Recent } from './recent';
 
 type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
 
@@ -83,21 +84,13 @@ interface Fontkit2Font {
  * are the same on every certificate). A layout is a pure function of the font and the string, and
  * pdf-lib only reads it (glyph ids and advances), so a kept one serves every later call. Bounded.
  */
-const LAYOUT_CACHE_ENTRIES = 4096;
-
 function rememberLayouts(font: Fontkit2Font): void {
   const layout = font.layout.bind(font);
-  const runs = new Map<string, unknown>();
+  const runs = new Recent<unknown>(4096);
   font.layout = (text: string, ...rest: unknown[]) => {
     // Only the call pdf-lib makes (no features, script, language or direction) is kept.
     if (rest.some((x) => x !== undefined)) return layout(text, ...rest);
-    let run = runs.get(text);
-    if (run === undefined) {
-      run = layout(text);
-      if (runs.size >= LAYOUT_CACHE_ENTRIES) runs.delete(runs.keys().next().value as string);
-      runs.set(text, run);
-    }
-    return run;
+    return runs.get(text, () => layout(text));
   };
 }
 
@@ -111,17 +104,8 @@ function rememberLayouts(font: Fontkit2Font): void {
  */
 const SUBSET_CACHE_ENTRIES = 32;
 
-function encodeOnce(encoded: Map<string, Uint8Array>, subset: Fontkit2Subset): Uint8Array {
-  const key = subset.glyphs.join(',');
-  let bytes = encoded.get(key);
-  if (bytes) {
-    encoded.delete(key);
-  } else {
-    bytes = subset.encode();
-    if (encoded.size >= SUBSET_CACHE_ENTRIES) encoded.delete(encoded.keys().next().value as string);
-  }
-  encoded.set(key, bytes);
-  return bytes;
+function encodeOnce(encoded: Recent<Uint8Array>, subset: Fontkit2Subset): Uint8Array {
+  return encoded.get(subset.glyphs.join(','), () => subset.encode());
 }
 
 const parsed = new WeakMap<Uint8Array, Fontkit2Font>();
@@ -140,7 +124,7 @@ export const fontkitForPdfLib: Fontkit = {
     font = (fontkit as unknown as { create(b: Uint8Array, n?: string): Fontkit2Font }).create(buffer, postscriptName);
     if (postscriptName === undefined) parsed.set(buffer, font);
     rememberLayouts(font);
-    const encoded = new Map<string, Uint8Array>();
+    const encoded = new Recent<Uint8Array>(SUBSET_CACHE_ENTRIES);
     const createSubset = font.createSubset.bind(font);
     const f = font;
     f.createSubset = () => {

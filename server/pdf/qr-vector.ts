@@ -35,6 +35,7 @@ import {
 } from 'pdf-lib';
 import { qrMatrix, type EccLevel, type QrMatrix } from '../../core/qr';
 import { zlibDeflate } from './deflate';
+import { Recent } from './recent';
 
 export const MM = 72 / 25.4;
 
@@ -67,25 +68,16 @@ export interface PlacedQr {
  * DCCs), a few dozen KB a matrix and its drawing, so the cache stays within ~10 MB of a PDF
  * worker's 256 MB heap.
  */
-const MATRIX_CACHE_ENTRIES = 128;
-const matrices = new Map<string, QrMatrix>();
+const matrices = new Recent<QrMatrix>(128);
 
 /** The QR matrix of `text` at `ecc` (core/qr.ts), computed once while it stays among the recent ones. */
 export function cachedQrMatrix(text: string, ecc: EccLevel = 'Q'): QrMatrix {
-  const key = `${ecc}${text}`;
-  let matrix = matrices.get(key);
-  if (matrix) {
-    // Most recently used last: Map iteration order is insertion order.
-    matrices.delete(key);
-  } else {
+  return matrices.get(`${ecc}${text}`, () => {
     const m = qrMatrix(text, ecc);
     // Shared between printouts, so nobody may change it.
     Object.freeze(m.modules);
-    matrix = Object.freeze(m);
-    if (matrices.size >= MATRIX_CACHE_ENTRIES) matrices.delete(matrices.keys().next().value as string);
-  }
-  matrices.set(key, matrix);
-  return matrix;
+    return Object.freeze(m);
+  });
 }
 
 /** The outer side (symbol + quiet zones) of a QR of `text` drawn with a symbol of `symbolMm`. */
