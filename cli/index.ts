@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import { main } from './main';
 import type { EarlyWorkers } from './workers';
 
-/** Runs the command line; `early` are the verification workers bin/ithc.js started (cli/workers.ts). */
-export function run(argv: readonly string[] = process.argv.slice(2), early?: EarlyWorkers): void {
+/**
+ * Runs the command line; `early` are the verification workers bin/ithc.js started (cli/workers.ts).
+ * Resolves when the command is done, its exit status in process.exitCode.
+ */
+export function run(argv: readonly string[] = process.argv.slice(2), early?: EarlyWorkers): Promise<void> {
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, workerScript: join(__dirname, 'cli-worker.cjs'), early };
   // A reader that goes away (`ithc verify - | head`) is not an error of ours.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -16,10 +19,12 @@ export function run(argv: readonly string[] = process.argv.slice(2), early?: Ear
     throw e;
   });
   // main reports every error itself and resolves to the exit status.
-  void main(argv, io)
-    // Workers nobody took (a small batch, a usage error) must not keep the process alive.
-    .finally(() => early?.close())
-    .then((status) => {
-      process.exitCode = status;
-    });
+  return (
+    main(argv, io)
+      // Workers nobody took (a small batch, a usage error) must not keep the process alive.
+      .finally(() => early?.close())
+      .then((status) => {
+        process.exitCode = status;
+      })
+  );
 }

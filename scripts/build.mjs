@@ -17,7 +17,8 @@
 // Add an entry by adding a row to ENTRIES (e.g. dist/start.cjs from node/start.ts, a cloud
 // function's index.js, the mini program's pre-bundled core with platform 'neutral').
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -259,9 +260,21 @@ export async function build(entries = ENTRIES, opts = {}) {
 }
 
 /**
+ * Sample codes for the code caches to be made after (scripts/code-cache-sample.ts): a bundle of
+ * its own, made when a cache is, not shipped with the CLI.
+ * @type {Entry}
+ */
+const CODE_CACHE_SAMPLE = { in: 'scripts/code-cache-sample.ts', out: 'dist/build/code-cache-sample.cjs', external: ['cbor-extract'] };
+/**
+ * Sample codes the training verifies: more than a batch the main thread keeps to itself
+ * (cli/batch.ts INLINE_LINES), so that `worker` training hands batches to its worker.
+ */
+const CODE_CACHE_SAMPLE_CODES = 300;
+
+/**
  * V8's code cache of a bundle (`<out>.v8-cache`, read by bin/code-cache.js), made by this Node in a
- * process of its own after the bundle's top level ran: on the main thread, or for the verification
- * worker's bundle in a worker waiting for its settings, as bin/ithc.js starts it (cli/workers.ts).
+ * process of its own after the bundle verified sample codes (scripts/code-cache-train.cjs): on the
+ * main thread, or for the verification worker's bundle in a worker started as bin/ithc.js starts it.
  * @param {BuildCache} cache
  * @param {string} out
  * @param {'main' | 'worker'} where
@@ -269,24 +282,33 @@ export async function build(entries = ENTRIES, opts = {}) {
 async function writeCodeCache(cache, out, where) {
   const file = join(ROOT, out);
   const maker = join(ROOT, 'bin/code-cache.js');
-  const prestart = join(ROOT, 'dist/cli-prestart.cjs');
-  await cache.run(`${out}.v8-cache`, { node: process.version, where }, () => {
+  const trainer = join(ROOT, 'scripts/code-cache-train.cjs');
+  const sampler = join(ROOT, CODE_CACHE_SAMPLE.out);
+  await cache.bundle(CODE_CACHE_SAMPLE.out, esbuildOptions(CODE_CACHE_SAMPLE));
+  // The worker's training runs `ithc verify -` from the CLI's bundle, which starts the worker.
+  const uses = where === 'worker' ? ['dist/cli.cjs', 'dist/cli-prestart.cjs'].map((f) => join(ROOT, f)) : [];
+  await cache.run(`${out}.v8-cache`, { node: process.version, where, codes: CODE_CACHE_SAMPLE_CODES }, () => {
     // Node 20 loses import()'s handler in code taken from a cache (bin/code-cache.js).
     if (/\bimport\(/.test(readFileSync(file, 'utf8')))
       throw new Error(`${out} uses import(): it cannot load with a code cache; move that code to a bundle of its own`);
-    const make = `require(${JSON.stringify(maker)}).makeCodeCache(${JSON.stringify(file)})`;
-    const script =
-      where === 'main'
-        ? `process.stdout.write(${make})`
-        : `const { Worker } = require('node:worker_threads');
-           const { WORKER_MARK, AWAIT_SETTINGS } = require(${JSON.stringify(prestart)});
-           const w = new Worker(${JSON.stringify(`require('node:worker_threads').parentPort.postMessage(${make})`)}, { eval: true, workerData: { [WORKER_MARK]: AWAIT_SETTINGS } });
-           w.once('message', (data) => { process.stdout.write(data); void w.terminate(); });
-           w.once('error', (e) => { throw e; });`;
-    const made = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-    if (made.status !== 0 || made.stdout.length === 0) throw new Error(`could not make the code cache of ${out}: ${String(made.stderr).slice(0, 2000)}`);
-    cache.writeOutput(`${file}.v8-cache`, made.stdout);
-    return { inputs: [file, maker, ...(where === 'worker' ? [prestart] : [])], outputs: [`${file}.v8-cache`] };
+    const dir = mkdtempSync(join(tmpdir(), 'ithc-code-cache-'));
+    try {
+      const sample = spawnSync(process.execPath, [sampler, dir, String(CODE_CACHE_SAMPLE_CODES)], { cwd: ROOT, encoding: 'utf8' });
+      if (sample.status !== 0) throw new Error(`could not make sample codes for the code cache of ${out}: ${sample.stderr.slice(0, 2000)}`);
+      const made = join(dir, 'cache');
+      const codes = openSync(join(dir, 'codes.txt'), 'r');
+      let run;
+      try {
+        run = spawnSync(process.execPath, [trainer, where, dir, made], { cwd: ROOT, stdio: [codes, 'ignore', 'pipe'], encoding: 'utf8', timeout: 120_000 });
+      } finally {
+        closeSync(codes);
+      }
+      if (run.status !== 0 || !existsSync(made)) throw new Error(`could not make the code cache of ${out}: ${String(run.stderr).slice(0, 2000)}`);
+      cache.writeOutput(`${file}.v8-cache`, readFileSync(made));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return { inputs: [file, maker, trainer, sampler, ...uses], outputs: [`${file}.v8-cache`] };
   });
 }
 

@@ -3,16 +3,18 @@
  * and a cache made from other source is never used, even one V8 itself would take.
  */
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import { sampleDcc, signDcc } from '../../bench/fixtures';
 import { runNode } from '../support/build';
 import { CODE_CACHES, ROOT, ensureBuilt, runCli, tempDir, trustFiles } from './helpers';
 
 const { makeCodeCache, requireWithCodeCache } = require('../../bin/code-cache.js') as {
-  makeCodeCache(file: string): Buffer;
+  makeCodeCache(file: string, exercise?: (exports: unknown) => Promise<unknown>): Promise<Buffer>;
   requireWithCodeCache(file: string): unknown;
 };
 
@@ -28,12 +30,12 @@ test.each(CODE_CACHES)('%s begins with the SHA-256 of its bundle, and this Node 
   expect(source).not.toMatch(/\bimport\(/);
 });
 
-test('a cache of other source of the same length is not used: V8 alone would run the old code', () => {
+test('a cache of other source of the same length is not used: V8 alone would run the old code', async () => {
   const dir = tempDir();
   const [a, b] = [join(dir, 'a.cjs'), join(dir, 'b.cjs')];
   writeFileSync(a, 'module.exports = 1 + 0;\n');
   writeFileSync(b, 'module.exports = 2 + 0;\n');
-  const cacheOfA = makeCodeCache(a);
+  const cacheOfA = await makeCodeCache(a);
   // What V8 does with it on its own: it checks the length only, and runs a's code.
   const unguarded = new Script(Module.wrap(readFileSync(b, 'utf8')), { filename: b, cachedData: cacheOfA.subarray(32) });
   expect(unguarded.cachedDataRejected).toBe(false);
@@ -47,14 +49,55 @@ test('a cache of other source of the same length is not used: V8 alone would run
   expect(requireWithCodeCache(a)).toBe(1);
 });
 
-test('a module loaded so requires beside itself and knows its own path, with its cache and without', () => {
+test('a module loaded so requires beside itself and knows its own path, with its cache and without', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'beside.cjs'), 'module.exports = "beside";\n');
   writeFileSync(join(dir, 'main.cjs'), 'module.exports = { beside: require("./beside.cjs"), file: __filename, dir: __dirname };\n');
   for (const withCache of [false, true]) {
-    if (withCache) writeFileSync(join(dir, 'main.cjs.v8-cache'), makeCodeCache(join(dir, 'main.cjs')));
+    if (withCache) writeFileSync(join(dir, 'main.cjs.v8-cache'), await makeCodeCache(join(dir, 'main.cjs')));
     expect(requireWithCodeCache(join(dir, 'main.cjs'))).toEqual({ beside: 'beside', file: join(dir, 'main.cjs'), dir });
   }
+});
+
+test('a cache made after an exercise keeps the functions it compiled, which the top level alone leaves uncompiled', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'lazy.cjs');
+  // V8 compiles a function when it is first called: the top level here calls none of them.
+  const bodies = Array.from({ length: 50 }, (_, i) => `  f${i}(x) { let s = 0; for (let j = 0; j < x; j++) s += j * ${i} + (s >> 1); return s; },`);
+  writeFileSync(file, `module.exports = {\n${bodies.join('\n')}\n};\n`);
+  const bare = await makeCodeCache(file);
+  const exercised = await makeCodeCache(file, async (m) => {
+    for (const f of Object.values(m as Record<string, (x: number) => number>)) f(3);
+    return Promise.resolve();
+  });
+  expect(exercised.length).toBeGreaterThan(bare.length + 50 * 40);
+  // Both are caches of the same source: each loads, and the module works from either.
+  for (const cache of [bare, exercised]) {
+    writeFileSync(`${file}.v8-cache`, cache);
+    expect((requireWithCodeCache(file) as Record<string, (x: number) => number>).f2(4)).toBe(lazyReference(4));
+  }
+});
+
+/** f2 of the module above, written out. */
+function lazyReference(x: number): number {
+  let s = 0;
+  for (let j = 0; j < x; j++) s += j * 2 + (s >> 1);
+  return s;
+}
+
+test("the build made the CLI's caches after verifying codes: each holds more than its top level compiles", async () => {
+  const cli = join(ROOT, 'dist/cli.cjs');
+  expect(readFileSync(`${cli}.v8-cache`).length).toBeGreaterThan((await makeCodeCache(cli)).length * 1.1);
+  // The worker's bundle listens for its settings when it loads, as in a worker bin/ithc.js started.
+  const worker = join(ROOT, 'dist/cli-worker.cjs');
+  const { WORKER_MARK, AWAIT_SETTINGS } = require('../../cli/workers') as typeof import('../../cli/workers');
+  const w = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     require(${JSON.stringify(join(ROOT, 'bin/code-cache.js'))}).makeCodeCache(${JSON.stringify(worker)}).then((b) => { parentPort.postMessage(b.length); process.exit(0); });`,
+    { eval: true, workerData: { [WORKER_MARK]: AWAIT_SETTINGS } },
+  );
+  const [bareLength] = (await once(w, 'message')) as [number];
+  expect(readFileSync(`${worker}.v8-cache`).length).toBeGreaterThan(bareLength * 1.1);
 });
 
 test('the CLI without the caches beside its bundles (a build that made none) verifies as with them', async () => {
