@@ -22,14 +22,12 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_LIMITS } from '../core/limits';
 import { makeVerifier, verifyBatch, type BatchLine, type BatchResult, type VerifierSettings, type VerifyFn } from './verifier';
 import type { BatchReply, BatchRequest } from './worker';
-import { WORKER_MARK, defaultWorkerCount, type EarlyWorkers } from './workers';
+import { INLINE_LINES, WORKER_MARK, defaultWorkerCount, type EarlyWorkers } from './workers';
 
 /** Longer lines cannot hold a code even after trimming whitespace; their content is not kept. */
 const MAX_LINE_CHARS = DEFAULT_LIMITS.maxCodeLength * 2;
 /** Lines per message to a worker: large enough to amortise messaging, small enough to balance. */
 const BATCH_LINES = 128;
-/** Up to this many lines in all, the batch runs on the main thread without starting workers. */
-const INLINE_LINES = 64;
 /**
  * Batches each worker holds before the main thread verifies one itself: enough that a worker still
  * has work queued when the main thread, busy with a batch of its own (~15 ms), has not yet read

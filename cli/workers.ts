@@ -6,6 +6,7 @@
  * that each worker loads its bundle while the main thread loads its own, instead of after. On 2
  * cores that took ~0.1 s off 20,000 codes (docs/performance.md).
  */
+import { fstatSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
@@ -34,6 +35,27 @@ export interface EarlyWorkers {
   readonly waiting: number;
 }
 
+/** Up to this many lines in all, `ithc verify -` verifies on the main thread without workers (cli/batch.ts). */
+export const INLINE_LINES = 64;
+
+/**
+ * A file of codes on standard input no larger than this gets no early workers: it holds at most
+ * INLINE_LINES codes of 256 characters, and real codes are longer (an HC1 code ~550), so its batch
+ * runs on the main thread alone. Starting a worker and stopping it unused cost the main thread
+ * ~8 ms of a one-code command's ~0.14 s. A larger batch than guessed only starts its workers later.
+ */
+const SMALL_INPUT_BYTES = INLINE_LINES * 256;
+
+/** The size of the regular file on standard input; null for a pipe, a terminal or anything else. */
+export function stdinFileSize(): number | null {
+  try {
+    const st = fstatSync(0);
+    return st.isFile() ? st.size : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Does this command line read codes from standard input (`ithc verify ... -`)? */
 export function readsBatch(argv: readonly string[]): boolean {
   return argv[0] === 'verify' && argv.includes('-') && !argv.includes('--help') && !argv.includes('-h');
@@ -41,16 +63,19 @@ export function readsBatch(argv: readonly string[]): boolean {
 
 /**
  * Starts the workers a batch verification will want, or returns undefined when the command is not
- * one. A small batch is then verified without them (cli/batch.ts) and they are stopped unused:
- * the price is their start-up on otherwise idle cores.
+ * one, or its input is a file too small to want them (`inputBytes`, SMALL_INPUT_BYTES). A small
+ * batch from a pipe is verified without them (cli/batch.ts) and they are stopped unused: the price
+ * is their start-up on otherwise idle cores.
  */
 export function prestartWorkers(
   argv: readonly string[],
   script: string,
   env: NodeJS.ProcessEnv = process.env,
   cores = availableParallelism(),
+  inputBytes: number | null = stdinFileSize(),
 ): EarlyWorkers | undefined {
-  const count = readsBatch(argv) ? defaultWorkerCount(env, cores) : 0;
+  const small = inputBytes !== null && inputBytes <= SMALL_INPUT_BYTES;
+  const count = readsBatch(argv) && !small ? defaultWorkerCount(env, cores) : 0;
   if (count === 0) return undefined;
   const waiting = new Set<Worker>();
   for (let i = 0; i < count; i++) {

@@ -2,11 +2,13 @@
  * cli/workers.ts: how many verification workers, and the workers bin/ithc.js starts before the CLI
  * loads. Real worker threads, running small scripts written here.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { AWAIT_SETTINGS, WORKER_MARK, defaultWorkerCount, prestartWorkers, readsBatch } from '../../cli/workers';
+import { ROOT, ensureBuilt } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'ithc-workers-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,15 +56,44 @@ describe('readsBatch', () => {
   });
 });
 
+test('stdinFileSize: a file on standard input gives its size, a pipe null (in the bundle bin/ithc.js loads)', async () => {
+  await ensureBuilt();
+  const script = `process.stdout.write(JSON.stringify(require(${JSON.stringify(join(ROOT, 'dist/cli-prestart.cjs'))}).stdinFileSize()))`;
+  const file = join(dir, 'codes.txt');
+  writeFileSync(file, 'x'.repeat(1234));
+  const fd = openSync(file, 'r');
+  try {
+    expect(spawnSync(process.execPath, ['-e', script], { stdio: [fd, 'pipe', 'inherit'], encoding: 'utf8' }).stdout).toBe('1234');
+  } finally {
+    closeSync(fd);
+  }
+  expect(spawnSync(process.execPath, ['-e', script], { input: 'x'.repeat(1234), encoding: 'utf8' }).stdout).toBe('null');
+}, 300_000);
+
 describe('prestartWorkers', () => {
   test('starts nothing for a command that reads no batch, or with no workers wanted', () => {
-    expect(prestartWorkers(['verify', 'HC1:ABC'], ECHO, {}, 2)).toBeUndefined();
-    expect(prestartWorkers(BATCH, ECHO, { ITHC_WORKERS: '0' }, 8)).toBeUndefined();
-    expect(prestartWorkers(BATCH, ECHO, {}, 1)).toBeUndefined();
+    expect(prestartWorkers(['verify', 'HC1:ABC'], ECHO, {}, 2, null)).toBeUndefined();
+    expect(prestartWorkers(BATCH, ECHO, { ITHC_WORKERS: '0' }, 8, null)).toBeUndefined();
+    expect(prestartWorkers(BATCH, ECHO, {}, 1, null)).toBeUndefined();
+  });
+
+  test('starts none when standard input is a file too small to hold more codes than the main thread verifies alone', () => {
+    // 16 KB: 64 codes of 256 characters (cli/batch.ts verifies up to 64 lines without workers).
+    expect(prestartWorkers(BATCH, ECHO, {}, 2, 550)).toBeUndefined();
+    expect(prestartWorkers(BATCH, ECHO, {}, 2, 64 * 256)).toBeUndefined();
+    expect(prestartWorkers(BATCH, ECHO, {}, 2, 0)).toBeUndefined();
+  });
+
+  test('a larger file, or a pipe or terminal whose length nobody knows, gets its workers early', async () => {
+    for (const inputBytes of [64 * 256 + 1, null]) {
+      const early = prestartWorkers(BATCH, ECHO, {}, 2, inputBytes)!;
+      expect(early.waiting).toBe(1);
+      await early.close();
+    }
   });
 
   test('starts one worker per core but one (the main thread verifies too), each told to wait for its settings; what is taken works, the rest is stopped', async () => {
-    const early = prestartWorkers(BATCH, ECHO, {}, 4)!;
+    const early = prestartWorkers(BATCH, ECHO, {}, 4, null)!;
     expect(early.waiting).toBe(3);
     const taken = early.take(2);
     expect(taken).toHaveLength(2);
@@ -75,7 +106,7 @@ describe('prestartWorkers', () => {
     taken[0].postMessage('batch 1');
     expect(await answer).toEqual({ mark: AWAIT_SETTINGS, settings: { keys: [] }, m: 'batch 1' });
     // close() stops only what nobody took.
-    const untaken = prestartWorkers(BATCH, ECHO, {}, 3)!;
+    const untaken = prestartWorkers(BATCH, ECHO, {}, 3, null)!;
     const kept = untaken.take(1)[0];
     await untaken.close();
     expect(untaken.waiting).toBe(0);
@@ -90,7 +121,7 @@ describe('prestartWorkers', () => {
   });
 
   test('a worker that dies before it is taken is not handed out, and does not crash the process', async () => {
-    const early = prestartWorkers(BATCH, BROKEN, {}, 3)!;
+    const early = prestartWorkers(BATCH, BROKEN, {}, 3, null)!;
     expect(early.waiting).toBe(2);
     // Both fail as they load; the jest timeout bounds the wait.
     while (early.waiting > 0) await new Promise((r) => setTimeout(r, 20));
