@@ -191,9 +191,22 @@ function place(source: SourceDoc | undefined, name: string): { code: number } | 
   return listed && source!.name === name ? { code: listed.code } : { name };
 }
 
+/** The records a certificate carries and their fingerprint: all its id derives from besides the holder. */
+export interface CertificateSelection {
+  /** selectRecords of a person's records. */
+  readonly records: HealthRecord[];
+  /** recordsFingerprint of those. */
+  readonly fingerprint: string;
+}
+
+export function selectForCertificate(all: readonly HealthRecord[]): CertificateSelection {
+  const records = selectRecords(all);
+  return { records, fingerprint: recordsFingerprint(records) };
+}
+
 /**
  * `sources` are the records' sources by id (the `sources` collection); a record whose source is not
- * given is carried by name.
+ * given is carried by name. `selection` is selectForCertificate(all), when the caller has it already.
  */
 export function buildCertificate(
   country: string,
@@ -201,9 +214,9 @@ export function buildCertificate(
   subject: IssuanceSubject,
   all: readonly HealthRecord[],
   sources: ReadonlyMap<string, SourceDoc> = new Map(),
+  selection: CertificateSelection = selectForCertificate(all),
 ): BuiltCertificate {
-  const records = selectRecords(all);
-  const fingerprint = recordsFingerprint(records);
+  const { records, fingerprint } = selection;
   const { surname, givenName } = splitChineseName(subject.name, subject.document.surnameLatin);
   const lists = Object.fromEntries(RECORD_KIND_LIST.map((k) => [RECORD_KINDS[k].list, [] as RecordEntry[]])) as Record<RecordList, RecordEntry[]>;
   const recordIdByDccRef: DccLink[] = [];

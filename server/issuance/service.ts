@@ -29,7 +29,7 @@ import { recordVersion } from '../records/version';
 import type { RevocationReasonCode } from '../revocation/reason';
 import type { Doc, Json, Store } from '../store/store';
 import { STORE_LIMITS } from '../store/validate';
-import { buildCertificate, certificateId, type IssuanceSubject } from './build';
+import { buildCertificate, certificateId, selectForCertificate, type IssuanceSubject } from './build';
 import { activeHold, heldError } from './holds';
 import { inThreadSigning, type SigningEngine } from './sign';
 import { DEFAULT_VALIDITY_POLICY, expiry, type ValidityPolicy } from './policy';
@@ -113,14 +113,16 @@ export class IssuanceService {
         messageCode: 'server.noRecords',
       });
     const { store, clock, keys, country, issuerName } = this.deps;
-    const built = buildCertificate(country, issuerName, subject, records, await sourcesOf(store, records));
-    const fingerprint = built.fingerprint;
+    // The id derives from the holder and the records carried; the certificate's contents, and the
+    // sources they name, are built only when it is signed, not for a repeat request it answers.
+    const selection = selectForCertificate(records);
+    const { fingerprint } = selection;
     // The id's own certificate (or revocation) comes with it: read once, not again below.
-    const { id, docId, cert: existing, revocation } = await this.liveId(subject, built.records, fingerprint);
+    const { id, docId, cert: existing, revocation } = await this.liveId(subject, selection.records, fingerprint);
     const nowMs = clock.now();
     const iat = Math.floor(nowMs / 1000);
 
-    const carried = built.records.map((r) => ({ id: r._id, version: recordVersion(r) }));
+    const carried = selection.records.map((r) => ({ id: r._id, version: recordVersion(r) }));
 
     if (await activeHold(store, subject.personId)) throw heldError();
     const links = await readRecordLinks(
@@ -149,6 +151,7 @@ export class IssuanceService {
     }
 
     // Sign: the comprehensive certificate, then a DCC per record it can express.
+    const built = buildCertificate(country, issuerName, subject, records, await sourcesOf(store, selection.records), selection);
     const exp = expiry(iat, this.policy.ithcSeconds, key.notAfter);
     const outcome = await this.signing.sign(
       {
