@@ -42,7 +42,7 @@ export const INLINE_LINES = 64;
  * A file of codes on standard input no larger than this gets no early workers: it holds at most
  * INLINE_LINES codes of 256 characters, and real codes are longer (an HC1 code ~550), so its batch
  * runs on the main thread alone. Starting a worker and stopping it unused cost the main thread
- * ~8 ms of a one-code command's ~0.14 s. A larger batch than guessed only starts its workers later.
+ * ~8 ms, beside a one-code command's 0.12 s. A larger batch than guessed only starts its workers later.
  */
 const SMALL_INPUT_BYTES = INLINE_LINES * 256;
 

@@ -3,7 +3,7 @@
  * bin/code-cache.js): a cache holds the bytecode of the functions that ran before it was made, so
  * the CLI exercised on real codes starts its first verification without compiling them.
  *
- *   node dist/code-cache-sample.cjs DIR N   writes DIR/codes.txt (N codes) and DIR/dsc.json
+ *   node dist/build/code-cache-sample.cjs DIR N   writes DIR/codes.txt (N codes) and DIR/dsc.json
  *
  * The key is made now and dies with the process: the codes are valid, signed by a document signer
  * nobody else trusts, and nothing of the key reaches the cache (it holds compiled code, not data).
