@@ -232,7 +232,12 @@ export async function build(entries = ENTRIES, opts = {}) {
     // Each output is written beside and renamed over the old file (cache.bundle): a command starting
     // during a rebuild (a test, a batch run) loads either the old bundle or the new one, never half of one.
     await Promise.all(todo.map((e) => cache.bundle(e.out, esbuildOptions(e))));
-    for (const e of todo) if (e.codeCache) await writeCodeCache(cache, e.out, e.codeCache);
+    const samples = codeCacheSamples(cache);
+    try {
+      for (const e of todo) if (e.codeCache) await writeCodeCache(cache, e.out, e.codeCache, samples);
+    } finally {
+      samples.remove();
+    }
     // Each function's generated files: computed every time (cheap), written only when they differ.
     for (const e of todo) {
       if (!e.cloudFunction) continue;
@@ -272,43 +277,63 @@ const CODE_CACHE_SAMPLE = { in: 'scripts/code-cache-sample.ts', out: 'dist/build
 const CODE_CACHE_SAMPLE_CODES = 300;
 
 /**
+ * The sample codes of one build run (a folder with codes.txt and dsc.json), made the first time a
+ * code cache is made and shared by the others (~0.25 s to sign them), removed when the run ends.
+ * @param {BuildCache} cache
+ */
+function codeCacheSamples(cache) {
+  let dir;
+  return {
+    sampler: join(ROOT, CODE_CACHE_SAMPLE.out),
+    /** @returns {Promise<string>} */
+    async dir() {
+      if (dir) return dir;
+      await cache.bundle(CODE_CACHE_SAMPLE.out, esbuildOptions(CODE_CACHE_SAMPLE));
+      const made = mkdtempSync(join(tmpdir(), 'ithc-code-cache-'));
+      const sample = spawnSync(process.execPath, [this.sampler, made, String(CODE_CACHE_SAMPLE_CODES)], { cwd: ROOT, encoding: 'utf8' });
+      if (sample.status !== 0) {
+        rmSync(made, { recursive: true, force: true });
+        throw new Error(`could not make sample codes for the code caches: ${sample.stderr.slice(0, 2000)}`);
+      }
+      return (dir = made);
+    },
+    remove() {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
  * V8's code cache of a bundle (`<out>.v8-cache`, read by bin/code-cache.js), made by this Node in a
- * process of its own after the bundle verified sample codes (scripts/code-cache-train.cjs): on the
- * main thread, or for the verification worker's bundle in a worker started as bin/ithc.js starts it.
+ * process of its own after the bundle verified the sample codes (scripts/code-cache-train.cjs): on
+ * the main thread, or for the verification worker's bundle in a worker started as bin/ithc.js starts it.
  * @param {BuildCache} cache
  * @param {string} out
  * @param {'main' | 'worker'} where
+ * @param {ReturnType<typeof codeCacheSamples>} samples
  */
-async function writeCodeCache(cache, out, where) {
+async function writeCodeCache(cache, out, where, samples) {
   const file = join(ROOT, out);
   const maker = join(ROOT, 'bin/code-cache.js');
   const trainer = join(ROOT, 'scripts/code-cache-train.cjs');
-  const sampler = join(ROOT, CODE_CACHE_SAMPLE.out);
-  await cache.bundle(CODE_CACHE_SAMPLE.out, esbuildOptions(CODE_CACHE_SAMPLE));
   // The worker's training runs `ithc verify -` from the CLI's bundle, which starts the worker.
   const uses = where === 'worker' ? ['dist/cli.cjs', 'dist/cli-prestart.cjs'].map((f) => join(ROOT, f)) : [];
-  await cache.run(`${out}.v8-cache`, { node: process.version, where, codes: CODE_CACHE_SAMPLE_CODES }, () => {
+  await cache.run(`${out}.v8-cache`, { node: process.version, where, codes: CODE_CACHE_SAMPLE_CODES }, async () => {
     // Node 20 loses import()'s handler in code taken from a cache (bin/code-cache.js).
     if (/\bimport\(/.test(readFileSync(file, 'utf8')))
       throw new Error(`${out} uses import(): it cannot load with a code cache; move that code to a bundle of its own`);
-    const dir = mkdtempSync(join(tmpdir(), 'ithc-code-cache-'));
+    const dir = await samples.dir();
+    const made = join(dir, `${where}.v8-cache`);
+    const codes = openSync(join(dir, 'codes.txt'), 'r');
+    let run;
     try {
-      const sample = spawnSync(process.execPath, [sampler, dir, String(CODE_CACHE_SAMPLE_CODES)], { cwd: ROOT, encoding: 'utf8' });
-      if (sample.status !== 0) throw new Error(`could not make sample codes for the code cache of ${out}: ${sample.stderr.slice(0, 2000)}`);
-      const made = join(dir, 'cache');
-      const codes = openSync(join(dir, 'codes.txt'), 'r');
-      let run;
-      try {
-        run = spawnSync(process.execPath, [trainer, where, dir, made], { cwd: ROOT, stdio: [codes, 'ignore', 'pipe'], encoding: 'utf8', timeout: 120_000 });
-      } finally {
-        closeSync(codes);
-      }
-      if (run.status !== 0 || !existsSync(made)) throw new Error(`could not make the code cache of ${out}: ${String(run.stderr).slice(0, 2000)}`);
-      cache.writeOutput(`${file}.v8-cache`, readFileSync(made));
+      run = spawnSync(process.execPath, [trainer, where, dir, made], { cwd: ROOT, stdio: [codes, 'ignore', 'pipe'], encoding: 'utf8', timeout: 120_000 });
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      closeSync(codes);
     }
-    return { inputs: [file, maker, trainer, sampler, ...uses], outputs: [`${file}.v8-cache`] };
+    if (run.status !== 0 || !existsSync(made)) throw new Error(`could not make the code cache of ${out}: ${String(run.stderr).slice(0, 2000)}`);
+    cache.writeOutput(`${file}.v8-cache`, readFileSync(made));
+    return { inputs: [file, maker, trainer, samples.sampler, ...uses], outputs: [`${file}.v8-cache`] };
   });
 }
 
