@@ -4,7 +4,10 @@
  * one process starts, another finishes; a serving process that dies is replaced while the others
  * keep answering; SIGTERM stops them all; a bad ITHC_PROCESSES stops the start. Only 127.0.0.1.
  */
+import { once } from 'node:events';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CITIZENS } from '../../demo/citizens';
@@ -14,10 +17,10 @@ import { ensureBuilt, servingProcesses, startLocalServer, tempDir, type LocalSer
 const PROCESSES = 2;
 
 /**
- * A function call on a connection of its own (no keep-alive): whichever serving process accepts it
- * first answers, so consecutive calls may be answered by different ones.
+ * A function call on a connection of its own (no keep-alive), or on `socket` when given: whichever
+ * serving process accepts a connection answers on it.
  */
-function callOnNewConnection(port: number, openid: string, fn: string, event: unknown): Promise<{ status: number; body: any }> {
+function callOnNewConnection(port: number, openid: string, fn: string, event: unknown, socket?: Socket): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify(event);
     const req = request(
@@ -27,6 +30,7 @@ function callOnNewConnection(port: number, openid: string, fn: string, event: un
         method: 'POST',
         path: `/functions/${fn}`,
         agent: false,
+        ...(socket ? { createConnection: () => socket } : {}),
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close', [LOCAL_OPENID_HEADER]: openid },
       },
       (res) => {
@@ -51,6 +55,42 @@ async function until<T>(what: string, probe: () => T | undefined, ms = 30_000): 
   }
 }
 
+/**
+ * A connection to the gateway, and the serving process that accepted it: the one holding the
+ * server side's socket (its inode in /proc/net/tcp, the row from the gateway's port to ours).
+ */
+async function connectionTo(port: number, pids: readonly number[]): Promise<{ socket: Socket; pid: number }> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
+  const pid = await until('the serving process that accepted a connection', () => {
+    const row = readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .find((f) => f[1]?.endsWith(`:${hex(port)}`) && f[2]?.endsWith(`:${hex(socket.localPort!)}`));
+    if (!row) return undefined;
+    const link = `socket:[${row[9]}]`;
+    return pids.find((p) => {
+      try {
+        return readdirSync(`/proc/${p}/fd`).some((fd) => readlinkSync(`/proc/${p}/fd/${fd}`) === link);
+      } catch {
+        return false;
+      }
+    });
+  });
+  return { socket, pid };
+}
+
+/** A connection accepted by a serving process other than `not`; the others tried are closed. */
+async function connectionToAnother(port: number, pids: readonly number[], not: number): Promise<{ socket: Socket; pid: number }> {
+  for (let tries = 0; tries < 50; tries++) {
+    const c = await connectionTo(port, pids);
+    if (c.pid !== not) return c;
+    c.socket.destroy();
+  }
+  throw new Error(`50 connections in a row were accepted by serving process ${not}`);
+}
+
 let server: LocalServer;
 
 beforeAll(async () => {
@@ -64,14 +104,21 @@ test('the primary runs the serving processes it was asked for', () => {
 });
 
 test('a face check begun in one serving process is accepted by another: every traveller verifies', async () => {
-  // Each call on a new connection: begin and confirm may be answered by different processes
-  // (test/identity/instances.test.ts crosses two instances every time).
+  const pids = servingProcesses(server.child);
   for (const [i, c] of DEMO_CITIZENS.slice(1, 5).entries()) {
     const openid = `processes-${i}`;
     const person = { name: c.name, idNumber: c.idNumber };
-    const begun = await callOnNewConnection(server.port, openid, 'identity', { action: 'beginFaceCheck', ...person });
+    const first = await connectionTo(server.port, pids);
+    const begun = await callOnNewConnection(server.port, openid, 'identity', { action: 'beginFaceCheck', ...person }, first.socket);
     expect(begun.status).toBe(200);
-    const verified = await callOnNewConnection(server.port, openid, 'identity', { action: 'verify', ...person, faceToken: begun.body.data.faceToken });
+    const second = await connectionToAnother(server.port, pids, first.pid);
+    const verified = await callOnNewConnection(
+      server.port,
+      openid,
+      'identity',
+      { action: 'verify', ...person, faceToken: begun.body.data.faceToken },
+      second.socket,
+    );
     expect({ openid, status: verified.status, ok: verified.body.ok }).toEqual({ openid, status: 200, ok: true });
   }
 });
