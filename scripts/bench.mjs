@@ -136,10 +136,10 @@ async function withPeakRss(pid, task) {
   }
 }
 
-/** (d): issuance through the local gateway, both paths; `env` adds to the server's environment, `fresh` travellers sign anew. */
-async function issuance(dir, env = {}, freshCount = FRESH) {
+/** (d): issuance through the local gateway, both paths; `env` adds to the server's environment; FRESH travellers sign anew. */
+async function issuance(dir, env = {}) {
   const data = join(dir, `gateway-data-${Object.keys(env).length ? 'variant' : 'default'}`);
-  const people = CALLERS + freshCount;
+  const people = CALLERS + FRESH;
   await load('prepare', data, people);
   const server = await startGateway(data, env);
   try {
