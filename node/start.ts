@@ -16,8 +16,8 @@
  *
  * What each costs and brings (docs/performance.md, row (d)): each serving process holds the whole
  * app, its writer thread and its signing threads (about 300 MB under 50 callers). On 2 cores a
- * second one answers 1.5 to 2 times the repeat requests, which only read and are most of what
- * travellers ask; new certificates come a little slower than with one, since their signing,
+ * second one answers 1.4 to 1.8 times the repeat requests, which only read and are most of what
+ * travellers ask; new certificates come no faster than with one, since their signing,
  * commits and requests keep both cores busy either way, and with a longer tail (more threads share
  * the cores). Four at most by default keeps the memory near a gigabyte on a large machine;
  * ITHC_PROCESSES sets more.
