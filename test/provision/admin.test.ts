@@ -50,14 +50,14 @@ interface World {
   ): Promise<{ status: number; body: any }>;
 }
 
-async function world(extraEnv: Record<string, string> = {}): Promise<World> {
+/** `envOperators: false`: a deployment whose environment names no operator (no ITHC_OPERATORS, no ITHC_OPERATOR_KEYS). */
+async function world(extraEnv: Record<string, string> = {}, { envOperators = true } = {}): Promise<World> {
   const db = createCloudBaseStandIn({ throwOnNotFound: false, requireCollections: true });
   const key = operatorKey();
   const env = {
     ITHC_SECRET_KEK: newKekText(),
     ITHC_PUBLIC_BASE_URL: 'https://ithc.example.org',
-    ITHC_OPERATORS: OPERATOR,
-    ITHC_OPERATOR_KEYS: key.spki,
+    ...(envOperators ? { ITHC_OPERATORS: OPERATOR, ITHC_OPERATOR_KEYS: key.spki } : {}),
     ...extraEnv,
   };
   const clock = new ManualClock(T0);
@@ -67,7 +67,7 @@ async function world(extraEnv: Record<string, string> = {}): Promise<World> {
     clock,
     env,
     sdk: { uploadFile: async () => ({ fileID: '' }), getTempFileURL: async () => ({ fileList: [] }) },
-    operators: [OPERATOR],
+    operators: envOperators ? [OPERATOR] : [],
     collections: cloudbaseCollections(db),
   };
   const admin = await composeAdmin(base);
@@ -394,19 +394,7 @@ describe('operators', () => {
   });
 
   test('without environment operators, the last operator in the store cannot be removed', async () => {
-    const db = createCloudBaseStandIn({ throwOnNotFound: false, requireCollections: true });
-    const env = { ITHC_SECRET_KEK: newKekText(), ITHC_PUBLIC_BASE_URL: 'https://ithc.example.org' };
-    const clock = new ManualClock(T0);
-    const base: CloudBase = {
-      store: cloudbaseStore(db),
-      secrets: new EnvSecretStore(env),
-      clock,
-      env,
-      sdk: { uploadFile: async () => ({ fileID: '' }), getTempFileURL: async () => ({ fileList: [] }) },
-      operators: [],
-      collections: cloudbaseCollections(db),
-    };
-    const admin = (await composeAdmin(base)).def!;
+    const admin = (await world({}, { envOperators: false })).admin.def!;
     const as = { openid: 'o-only', operator: true };
     await ok(dispatch(admin, { action: 'init' }, as));
     await ok(dispatch(admin, { action: 'addOperator', name: 'The only one', openid: 'o-only' }, as));
