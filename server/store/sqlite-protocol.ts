@@ -21,10 +21,20 @@ export interface WriterError {
   code?: string;
 }
 
+/**
+ * The WAL file's size once SQLite starts it over after a checkpoint (`journal_size_limit`, both
+ * connections). Without it the file keeps the size of the largest transaction it ever held, for as
+ * long as the store is open: a migration that moves the certificates (sqlite.ts) left 167 MB for
+ * 30,000 of them. Ordinary commits cycle through ~4 MB (SQLite checkpoints at 1,000 pages).
+ */
+export const WAL_SIZE_LIMIT = 16 * 1024 * 1024;
+
 export interface WriterInfo {
   journalMode: string;
   synchronous: number;
   busyTimeoutMs: number;
+  /** journal_size_limit, bytes. */
+  walSizeLimit: number;
   /** COMMITs the writer ran since it started (each one fsync of the WAL). */
   commits: number;
   /** Transactions those COMMITs carried: over `commits`, how much group commit saved. */

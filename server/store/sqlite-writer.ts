@@ -19,7 +19,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { COLLECTIONS } from './store';
-import type { DocState, WriterData, WriterError, WriterMessage, WriterReply, WriterRequest } from './sqlite-protocol';
+import { WAL_SIZE_LIMIT, type DocState, type WriterData, type WriterError, type WriterMessage, type WriterReply, type WriterRequest } from './sqlite-protocol';
 
 /**
  * Most commits in one batch. Bounds how long one batch holds the write lock and how much one
@@ -57,6 +57,7 @@ function main(): void {
     if (mode !== 'wal') throw new Error(`${path} is not in WAL mode (journal_mode=${String(mode)})`);
     db.pragma('synchronous = FULL');
     if (db.pragma('synchronous', { simple: true }) !== 2) throw new Error('could not set synchronous=FULL on the writer connection');
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
   } catch (e) {
     send({ ready: false, error: asError(e) });
     port.close();
@@ -158,6 +159,7 @@ function main(): void {
             journalMode: String(db.pragma('journal_mode', { simple: true })),
             synchronous: Number(db.pragma('synchronous', { simple: true })),
             busyTimeoutMs: Number(db.pragma('busy_timeout', { simple: true })),
+            walSizeLimit: Number(db.pragma('journal_size_limit', { simple: true })),
             commits,
             transactionsCommitted,
           },

@@ -36,7 +36,16 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock';
 import { Serializer } from './serial';
-import type { DocState, WriterData, WriterError, WriterInfo, WriterMessage, WriterReply, WriterRequest } from './sqlite-protocol';
+import {
+  WAL_SIZE_LIMIT,
+  type DocState,
+  type WriterData,
+  type WriterError,
+  type WriterInfo,
+  type WriterMessage,
+  type WriterReply,
+  type WriterRequest,
+} from './sqlite-protocol';
 import {
   COLLECTIONS,
   StoreConflict,
@@ -227,6 +236,8 @@ export interface SqliteInfo {
   /** 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
   synchronous: number;
   busyTimeoutMs: number;
+  /** The WAL's size once it starts over after a checkpoint (journal_size_limit), bytes. */
+  walSizeLimit: number;
   schemaVersion: number;
   /** COMMITs of the writer thread since the store opened, each one fsync of the WAL. */
   commits: number;
@@ -896,6 +907,8 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new Error(`could not switch ${abs} to WAL (journal_mode=${String(mode)})`);
     db.pragma('synchronous = FULL');
+    // This connection migrates: a migration's transaction can be large (sqlite-protocol.ts).
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     migrate(db, target, opts.clock ?? systemClock);
     if (target === SCHEMA_VERSION) assertTables(db);
     dropPlannerStatistics(db);

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { ManualClock } from '../../server/clock';
 import { buildFindSql, integrityCheck, MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from '../../server/store/sqlite';
+import { WAL_SIZE_LIMIT } from '../../server/store/sqlite-protocol';
 import { StoreConflict, type Filter } from '../../server/store/store';
 
 let dir: string;
@@ -44,6 +45,7 @@ test('reopening finds what was written; the connection that commits is WAL with 
     journalMode: 'wal',
     synchronous: 2,
     busyTimeoutMs: 5000,
+    walSizeLimit: WAL_SIZE_LIMIT,
     schemaVersion: SCHEMA_VERSION,
     commits: 1,
     transactionsCommitted: 1,
@@ -53,6 +55,22 @@ test('reopening finds what was written; the connection that commits is WAL with 
   const b = openSqliteStore(dbPath);
   expect(await b.get('users', 'u1')).toEqual({ _id: 'u1', openid: 'o-1', name: '张三' });
   await b.close();
+});
+
+test('after a transaction larger than the WAL limit, the WAL file shrinks back to the limit while the store stays open', async () => {
+  const store = openSqliteStore(dbPath);
+  const doc = 'x'.repeat(5_000);
+  const n = Math.ceil((1.5 * WAL_SIZE_LIMIT) / doc.length);
+  await store.transaction(async (tx) => {
+    for (let i = 0; i < n; i++) await tx.insert('certificates', { _id: `c${i}`, personId: `p${i}`, issuedAt: i, doc });
+  });
+  const wal = (): number => statSync(`${dbPath}-wal`).size;
+  expect(wal()).toBeGreaterThan(1.5 * WAL_SIZE_LIMIT);
+  // SQLite starts the WAL over at the first commit after a checkpoint, and cuts the file to the limit then.
+  for (let i = 0; i < 3; i++) await store.insert('users', { _id: `u${i}`, openid: `o-${i}` });
+  expect(wal()).toBeLessThanOrEqual(WAL_SIZE_LIMIT);
+  expect(await store.get('certificates', `c${n - 1}`)).toMatchObject({ personId: `p${n - 1}` });
+  await store.close();
 });
 
 test('the same file cannot be opened twice in one process (two writer threads for one lock); after close it can', async () => {
