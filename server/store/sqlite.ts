@@ -204,7 +204,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       // with use. A WITHOUT ROWID table is an index b-tree: a row keeps at most ~1 KB in its page
       // and spills the rest to two overflow pages, and the interior pages a lookup descends through
       // hold whole rows. So the table took 1.7 times its documents' size, and finding a certificate
-      // by id took 22–46 µs where a rowid table takes 3–10 µs (3,000 to 100,000 certificates,
+      // by id took 22–46 µs where a rowid table takes 3–11 µs (3,000 to 100,000 certificates,
       // docs/performance.md).
       rebuildAsRowidTable(db, 'certificates');
     },
