@@ -19,7 +19,7 @@ const DEMO_COMPOSITIONS = '^node/(start|demo)\\.ts$';
  * The CLI subcommands that open a local data folder or speak to a deployment, and so use the
  * server's code; every other part of the CLI uses the core (and node/) only.
  */
-const CLI_SERVER_SUBCOMMANDS = '^cli/(keys|keys-local|partners|partners-local|provision|trustlist-export)\\.ts$';
+const CLI_SERVER_SUBCOMMANDS = '^cli/(keys|keys-local|partners|partners-local|provision|store-local|trustlist-export)\\.ts$';
 
 module.exports = {
   forbidden: [

@@ -1,6 +1,6 @@
 /**
  * Parts of the CLI bundled on their own and loaded only by the command that needs them: the
- * server code of `trustlist export`, `partners` and `keys rotate-kek`, and the image and PDF
+ * server code of `trustlist export`, `partners`, `keys rotate-kek` and `store`, and the image and PDF
  * reader (which imports pdf.js with import(), which the CLI's bundle, loaded with its code cache,
  * may not hold: bin/code-cache.js).
  */

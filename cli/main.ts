@@ -8,6 +8,7 @@ import { trustlistCommand } from './trustlist';
 import { partnersCommand } from './partners';
 import { keysCommand } from './keys';
 import { provisionCommand } from './provision';
+import { storeCommand } from './store';
 import pkg from '../package.json';
 
 interface Command {
@@ -35,6 +36,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       zh: '配置和运行部署：集合、登记库、数据来源机构、运营人员、密钥',
     },
     run: provisionCommand,
+  },
+  store: {
+    summary: { en: "a local installation's store: check it, back it up while it runs", zh: '本地部署的数据库：检查，运行中备份' },
+    run: storeCommand,
   },
 };
 

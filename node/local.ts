@@ -3,7 +3,7 @@
  * local stand-ins for what only WeChat's cloud provides (caller identity, facial verification).
  */
 import { mkdirSync, chmodSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createApp, DEFAULT_APP_CONFIG, type App, type AppConfig } from '../server/app';
 import { systemClock, type Clock } from '../server/clock';
 import Database from 'better-sqlite3';
@@ -18,9 +18,7 @@ import { functionsFor } from '../server/functions/definitions';
 import type { SigningEngine } from '../server/issuance/sign';
 import type { OperatorBootstrap } from '../server/provision/operators';
 
-export function dataDir(explicit?: string): string {
-  return resolve(explicit ?? process.env.ITHC_DATA_DIR ?? '.data');
-}
+export { dataDir } from './data-dir';
 
 /**
  * `signing`: where certificates are signed (node/sign-pool.ts); `pdf`: where the paper version is

@@ -99,6 +99,8 @@ export const ENTRIES = [
   { in: 'cli/partners-local.ts', out: 'dist/cli-partners.cjs', external: ['cbor-extract', 'better-sqlite3'] },
   // `ithc keys rotate-kek` re-wraps a local data folder's keys: likewise a bundle of its own.
   { in: 'cli/keys-local.ts', out: 'dist/cli-keys.cjs', external: ['cbor-extract', 'better-sqlite3'] },
+  // `ithc store check|backup` opens a local data folder's SQLite file: likewise a bundle of its own.
+  { in: 'cli/store-local.ts', out: 'dist/cli-store.cjs', external: ['cbor-extract', 'better-sqlite3'] },
   { in: 'cli/worker-entry.ts', out: 'dist/cli-worker.cjs', external: ['cbor-extract'], codeCache: 'worker' },
   // Tiny: bin/ithc.js starts the verification workers with it before it loads dist/cli.cjs.
   { in: 'cli/workers.ts', out: 'dist/cli-prestart.cjs' },

@@ -30,7 +30,7 @@
  *   thread, before the writer starts), recorded in `schema_migrations`. A database newer than this
  *   program is refused.
  */
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, realpathSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
@@ -334,6 +334,68 @@ export function integrityCheck(path: string): IntegrityReport {
     return runIntegrityCheck(db);
   } finally {
     db.close();
+  }
+}
+
+/** What a backup copy holds. */
+export interface BackupReport {
+  /** The copy's size, bytes. */
+  bytes: number;
+  schemaVersion: number;
+  /** Documents in the copy, by collection. */
+  documents: Partial<Record<CollectionName, number>>;
+}
+
+/** Why a backup was not made. */
+export class BackupError extends Error {
+  constructor(
+    readonly code: 'BACKUP_EXISTS' | 'BACKUP_FAILED',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BackupError';
+  }
+}
+
+/**
+ * A consistent copy of the store file at `path`, taken while the store is in use: `VACUUM INTO`
+ * reads one snapshot (a read transaction, which in WAL mode stops no writer and sees every commit
+ * answered before it began) and writes it to `out` compacted, without the pages a store frees and
+ * keeps. `out` must not exist; it is made owner-only (0600) before anything is written to it, since
+ * the copy holds the same personal data. The copy is checked (integrity_check) before this returns;
+ * a copy that fails is removed.
+ */
+export function backupStore(path: string, out: string): BackupReport {
+  if (!existsSync(path)) throw new BackupError('BACKUP_FAILED', `${path} does not exist`);
+  try {
+    closeSync(openSync(out, 'wx', 0o600));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new BackupError('BACKUP_EXISTS', `${out} exists; a backup never overwrites a file`);
+    throw new BackupError('BACKUP_FAILED', `cannot create ${out}: ${code ?? String(e)}`);
+  }
+  try {
+    const source = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      source.prepare('VACUUM INTO ?').run(out);
+    } finally {
+      source.close();
+    }
+    const check = integrityCheck(out);
+    if (!check.ok) throw new BackupError('BACKUP_FAILED', `the copy failed its integrity check: ${check.problems.slice(0, 5).join('; ')}`);
+    const copy = new Database(out, { readonly: true, fileMustExist: true });
+    try {
+      const tables = new Set(copy.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);
+      const documents: Partial<Record<CollectionName, number>> = {};
+      for (const coll of COLLECTIONS) if (tables.has(coll)) documents[coll] = copy.prepare(`SELECT count(*) FROM "${coll}"`).pluck().get() as number;
+      return { bytes: statSync(out).size, schemaVersion: tables.has('schema_migrations') ? schemaVersion(copy) : 0, documents };
+    } finally {
+      copy.close();
+    }
+  } catch (e) {
+    rmSync(out, { force: true });
+    if (e instanceof BackupError) throw e;
+    throw new BackupError('BACKUP_FAILED', `backup of ${path} failed: ${(e as Error).message}`);
   }
 }
 

@@ -20,10 +20,10 @@ import { dscList, makeDsc, pem, sampleDcc, type Dsc } from '../../bench/fixtures
 
 export { ROOT };
 export const BIN = join(ROOT, 'bin/ithc.js');
-const OUTPUTS = ['dist/cli.cjs', 'dist/cli-image.cjs', 'dist/cli-worker.cjs', 'dist/cli-prestart.cjs'];
+const OUTPUTS = ['dist/cli.cjs', 'dist/cli-image.cjs', 'dist/cli-worker.cjs', 'dist/cli-prestart.cjs', 'dist/cli-store.cjs'];
 /** What the build writes beside two of them (bin/code-cache.js). */
 export const CODE_CACHES = ['dist/cli.cjs.v8-cache', 'dist/cli-worker.cjs.v8-cache'];
-const SOURCES = ['cli', 'core', 'node', 'bin', 'scripts/build.mjs', 'package.json'];
+const SOURCES = ['cli', 'core', 'node', 'bin', 'server/store', 'scripts/build.mjs', 'package.json'];
 
 /** Builds the CLI's bundles when missing or stale (only those: the rest of the build is not needed here). */
 export function ensureBuilt(): Promise<void> {

@@ -5,14 +5,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, chmodSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
-import { build } from 'esbuild';
 import { ManualClock } from '../../server/clock';
 import { buildFindSql, integrityCheck, MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from '../../server/store/sqlite';
 import { WAL_SIZE_LIMIT } from '../../server/store/sqlite-protocol';
 import { StoreConflict, type Filter } from '../../server/store/store';
+import { bundleStoreChildren, childEnv } from './children';
 
 let dir: string;
 let dbPath: string;
@@ -453,28 +453,10 @@ describe('durability', () => {
   let childDir: string;
   let childJs: string;
   beforeAll(async () => {
-    // The children run our TypeScript store: bundle them, and beside them the store's writer
-    // thread as scripts/build.mjs bundles it for dist/ (better-sqlite3 stays a native module).
+    // The children run our TypeScript store, bundled with its writer thread.
     childDir = mkdtempSync(join(tmpdir(), 'ithc-crash-child-'));
     childJs = join(childDir, 'crash-child.cjs');
-    const bundle = (source: string, out: string, external: string[] = []) =>
-      build({
-        entryPoints: [source],
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        target: 'node20',
-        outfile: join(childDir, out),
-        external: ['better-sqlite3', ...external],
-        logLevel: 'silent',
-      });
-    await Promise.all([
-      bundle(resolve(__dirname, 'crash-child.ts'), 'crash-child.cjs'),
-      bundle(resolve(__dirname, 'crash-batch-child.ts'), 'crash-batch-child.cjs'),
-      bundle(resolve(__dirname, 'exit-child.ts'), 'exit-child.cjs'),
-      bundle(resolve(__dirname, '../../server/store/sqlite-writer.ts'), 'sqlite-writer.cjs'),
-      bundle(resolve(__dirname, 'writer-kill-points.ts'), 'writer-kill-points.cjs', ['./sqlite-writer.cjs']),
-    ]);
+    await bundleStoreChildren(childDir, ['crash-child.cjs', 'crash-batch-child.cjs', 'exit-child.cjs', 'writer-kill-points.cjs']);
   });
   afterAll(() => {
     rmSync(childDir, { recursive: true, force: true });
@@ -484,7 +466,7 @@ describe('durability', () => {
   function runAndKill(count: number, width = 1): Promise<{ start: number; lastAck: number }> {
     return new Promise((done, fail) => {
       const child = spawn(process.execPath, [childJs, dbPath, String(width)], {
-        env: { ...process.env, NODE_PATH: resolve(__dirname, '../../node_modules') },
+        env: childEnv(),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let start = 0;
@@ -543,7 +525,7 @@ describe('durability', () => {
     ['leaves the store open', [], 'written\n'],
   ])('a process that writes and %s ends by itself, its write in the file', async (_label, args, stdout) => {
     const r = spawnSync(process.execPath, [join(childDir, 'exit-child.cjs'), dbPath, ...args], {
-      env: { ...process.env, NODE_PATH: resolve(__dirname, '../../node_modules') },
+      env: childEnv(),
       encoding: 'utf8',
       // A bound only: a hang is the failure this looks for.
       timeout: 60_000,
@@ -572,7 +554,7 @@ describe('durability', () => {
   function live(base: number, how: { killAt: 'in-batch' | 'after-commit'; fromBatch: number } | { acks: number }): Promise<Life> {
     return new Promise((done, fail) => {
       const args = [join(childDir, 'crash-batch-child.cjs'), dbPath, String(WIDTH), String(base), String(PERSONS)];
-      const env: NodeJS.ProcessEnv = { ...process.env, NODE_PATH: resolve(__dirname, '../../node_modules') };
+      const env = childEnv();
       if ('killAt' in how) {
         args.push(join(childDir, 'writer-kill-points.cjs'));
         Object.assign(env, { ITHC_KILL_AT: how.killAt, ITHC_KILL_FROM_BATCH: String(how.fromBatch) });
