@@ -30,7 +30,7 @@
  *   thread, before the writer starts), recorded in `schema_migrations`. A database newer than this
  *   program is refused.
  */
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, linkSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
@@ -360,42 +360,60 @@ export class BackupError extends Error {
 /**
  * A consistent copy of the store file at `path`, taken while the store is in use: `VACUUM INTO`
  * reads one snapshot (a read transaction, which in WAL mode stops no writer and sees every commit
- * answered before it began) and writes it to `out` compacted, without the pages a store frees and
- * keeps. `out` must not exist; it is made owner-only (0600) before anything is written to it, since
- * the copy holds the same personal data. The copy is checked (integrity_check) before this returns;
- * a copy that fails is removed.
+ * answered before it began) and writes it compacted, without the pages a store frees and keeps.
+ * The copy is written under a temporary name beside `out`, owner-only (0600) before anything is in
+ * it, since it holds the same personal data; it is checked (integrity_check), and only then given
+ * the name `out`, by a link that fails if `out` exists. So `out` is never a half-written copy (a
+ * backup killed midway leaves at most its temporary file) and never replaces a file.
  */
 export function backupStore(path: string, out: string): BackupReport {
   if (!existsSync(path)) throw new BackupError('BACKUP_FAILED', `${path} does not exist`);
+  const exists = (): BackupError => new BackupError('BACKUP_EXISTS', `${out} exists; a backup never overwrites a file`);
+  if (existsSync(out)) throw exists();
+  const partial = `${out}.partial-${process.pid}`;
   try {
-    closeSync(openSync(out, 'wx', 0o600));
+    closeSync(openSync(partial, 'wx', 0o600));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new BackupError('BACKUP_EXISTS', `${out} exists; a backup never overwrites a file`);
-    throw new BackupError('BACKUP_FAILED', `cannot create ${out}: ${code ?? String(e)}`);
+    throw new BackupError('BACKUP_FAILED', `cannot create ${partial}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   try {
     const source = new Database(path, { readonly: true, fileMustExist: true });
     try {
-      source.prepare('VACUUM INTO ?').run(out);
+      source.prepare('VACUUM INTO ?').run(partial);
     } finally {
       source.close();
     }
-    const check = integrityCheck(out);
+    const check = integrityCheck(partial);
     if (!check.ok) throw new BackupError('BACKUP_FAILED', `the copy failed its integrity check: ${check.problems.slice(0, 5).join('; ')}`);
-    const copy = new Database(out, { readonly: true, fileMustExist: true });
+    const report = describeCopy(partial);
     try {
-      const tables = new Set(copy.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);
-      const documents: Partial<Record<CollectionName, number>> = {};
-      for (const coll of COLLECTIONS) if (tables.has(coll)) documents[coll] = copy.prepare(`SELECT count(*) FROM "${coll}"`).pluck().get() as number;
-      return { bytes: statSync(out).size, schemaVersion: tables.has('schema_migrations') ? schemaVersion(copy) : 0, documents };
-    } finally {
-      copy.close();
+      linkSync(partial, out);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw exists();
+      // A file system without hard links: a rename, which would replace a file made since the check above.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+      if (existsSync(out)) throw exists();
+      renameSync(partial, out);
     }
+    return report;
   } catch (e) {
-    rmSync(out, { force: true });
     if (e instanceof BackupError) throw e;
     throw new BackupError('BACKUP_FAILED', `backup of ${path} failed: ${(e as Error).message}`);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+}
+
+function describeCopy(file: string): BackupReport {
+  const copy = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const tables = new Set(copy.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);
+    const documents: Partial<Record<CollectionName, number>> = {};
+    for (const coll of COLLECTIONS) if (tables.has(coll)) documents[coll] = copy.prepare(`SELECT count(*) FROM "${coll}"`).pluck().get() as number;
+    return { bytes: statSync(file).size, schemaVersion: tables.has('schema_migrations') ? schemaVersion(copy) : 0, documents };
+  } finally {
+    copy.close();
   }
 }
 

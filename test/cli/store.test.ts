@@ -4,13 +4,13 @@
  * and once through bin/ithc.js and the bundle the command loads.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { integrityCheck, openSqliteStore } from '../../server/store/sqlite';
 import { bundleStoreChildren, childEnv } from '../store/children';
-import { ensureBuilt, runCli, runMain, tempDir } from './helpers';
+import { BIN, ensureBuilt, runCli, runMain, tempDir } from './helpers';
 
 /** A data folder whose store holds `n` users, closed again. */
 async function folder(n = 20): Promise<string> {
@@ -153,6 +153,44 @@ test('check says a sound store is sound, and lists what is wrong with a damaged 
   expect(b.code).toBe(1);
   expect(b.stderr).toMatch(/^ithc: /);
   expect(() => statSync(out)).toThrow();
+});
+
+test('a backup killed midway leaves no file under the name asked for, and the next one succeeds', async () => {
+  await ensureBuilt();
+  // Certificates enough (~40 MB) that the copy takes a while.
+  const data = join(tempDir(), 'data');
+  const store = openSqliteStore(join(data, 'ithc.sqlite'));
+  const doc = 'x'.repeat(5_000);
+  await store.transaction(async (tx) => {
+    for (let i = 0; i < 8_000; i++) await tx.insert('certificates', { _id: `c${i}`, personId: `p${i}`, issuedAt: i, doc });
+  });
+  await store.close();
+  const dir = tempDir();
+  const out = join(dir, 'copy.sqlite');
+  const child = spawn(process.execPath, [BIN, 'store', 'backup', '--data', data, '--out', out], { stdio: 'ignore' });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  // Killed the moment its copy is begun: the copy is written under a temporary name beside `out`.
+  let partial: string | undefined;
+  for (let tries = 0; tries < 30_000 && !partial; tries++) {
+    partial = readdirSync(dir).find((f) => f.startsWith('copy.sqlite.partial-'));
+    if (partial) child.kill('SIGKILL');
+    else await new Promise((r) => setTimeout(r, 1));
+  }
+  expect(partial).toBeDefined();
+  expect(await exited).toBe('SIGKILL');
+  expect(existsSync(out)).toBe(false);
+
+  const r = await runCli(['store', 'backup', '--data', data, '--out', out]);
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(r.stdout).toMatch(/certificates 8,000/);
+  expect(integrityCheck(out)).toEqual({ ok: true, problems: [] });
+  // What the killed backup left is its own temporary files (the copy, and SQLite's journal of it when the kill came mid-write), 0600.
+  const left = readdirSync(dir).filter((f) => f !== 'copy.sqlite');
+  expect(left.length).toBeGreaterThan(0);
+  for (const f of left) {
+    expect(f.startsWith(partial!)).toBe(true);
+    expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
+  }
 });
 
 test('through bin/ithc.js, the command loads its own bundle and backs a folder up', async () => {
