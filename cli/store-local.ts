@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDir } from '../node/data-dir';
-import { backupStore, BackupError, integrityCheck, type BackupReport, type IntegrityReport } from '../server/store/sqlite';
+import { backupStore, BackupError, fileSpace, integrityCheck, type BackupReport, type IntegrityReport } from '../server/store/sqlite';
 
 export { BackupError };
 
@@ -25,9 +25,11 @@ function storeFile(data: string | undefined): string {
   return file;
 }
 
-export function checkDataFolder(data: string | undefined): { file: string; bytes: number; report: IntegrityReport } {
+export function checkDataFolder(data: string | undefined): { file: string; bytes: number; freeBytes?: number; report: IntegrityReport } {
   const file = storeFile(data);
-  return { file, bytes: statSync(file).size, report: integrityCheck(file) };
+  const report = integrityCheck(file);
+  // A damaged file may not even say its page count: its size alone, then.
+  return { file, ...(report.ok ? fileSpace(file) : { bytes: statSync(file).size }), report };
 }
 
 export function backupDataFolder(data: string | undefined, out: string): { file: string; report: BackupReport } {

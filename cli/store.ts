@@ -62,9 +62,9 @@ function runStore(argv: readonly string[], io: Io): number {
   const local = loadApart<typeof import('./store-local')>('cli-store.cjs', './store-local');
   try {
     if (action === 'check') {
-      const { file, bytes, report } = local.checkDataFolder(data);
+      const { file, bytes, freeBytes, report } = local.checkDataFolder(data);
       if (report.ok) {
-        io.stdout.write(`${file}: 完好 / sound (${megabytes(bytes)})\n`);
+        io.stdout.write(`${file}: 完好 / sound (${megabytes(bytes)}, of which free pages ${megabytes(freeBytes ?? 0)}, which a backup leaves out)\n`);
         return 0;
       }
       io.stdout.write(`${file}: 已损坏 / damaged\n`);

@@ -337,6 +337,17 @@ export function integrityCheck(path: string): IntegrityReport {
   }
 }
 
+/** A store file's size, and how much of it is free pages: kept for later writes, left out of a backup's copy. */
+export function fileSpace(path: string): { bytes: number; freeBytes: number } {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    return { bytes: statSync(path).size, freeBytes: (db.pragma('freelist_count', { simple: true }) as number) * pageSize };
+  } finally {
+    db.close();
+  }
+}
+
 /** What a backup copy holds. */
 export interface BackupReport {
   /** The copy's size, bytes. */

@@ -136,7 +136,7 @@ test('check says a sound store is sound, and lists what is wrong with a damaged 
   const data = await folder(400);
   const ok = await runMain(['store', 'check', '--data', data]);
   expect(ok).toMatchObject({ code: 0, stderr: '' });
-  expect(ok.stdout).toMatch(/ithc\.sqlite: 完好 \/ sound \(\d+\.\d MB\)\n$/);
+  expect(ok.stdout).toMatch(/ithc\.sqlite: 完好 \/ sound \(\d+\.\d MB, of which free pages 0\.0 MB, which a backup leaves out\)\n$/);
 
   // A page in the middle of the file (never page 1, the header) overwritten with garbage.
   const file = join(data, 'ithc.sqlite');
@@ -153,6 +153,28 @@ test('check says a sound store is sound, and lists what is wrong with a damaged 
   expect(b.code).toBe(1);
   expect(b.stderr).toMatch(/^ithc: /);
   expect(() => statSync(out)).toThrow();
+});
+
+test('check says how much of the file is free pages, which a backup leaves out', async () => {
+  const data = join(tempDir(), 'data');
+  const store = openSqliteStore(join(data, 'ithc.sqlite'));
+  await store.transaction(async (tx) => {
+    for (let i = 0; i < 2_000; i++) await tx.insert('users', { _id: `u${i}`, openid: `openid-${i}`, pad: 'x'.repeat(2_000) });
+  });
+  // Deleted documents leave their pages free in the file (SQLite does not shrink it).
+  await store.transaction(async (tx) => {
+    for (let i = 10; i < 2_000; i++) await tx.delete('users', `u${i}`);
+  });
+  await store.close();
+  const r = await runMain(['store', 'check', '--data', data]);
+  expect(r.code).toBe(0);
+  const [, total, free] = /sound \((\d+\.\d) MB, of which free pages (\d+\.\d) MB/.exec(r.stdout)!.map(Number);
+  expect(free).toBeGreaterThan(3);
+  expect(free).toBeLessThan(total);
+  const out = join(tempDir(), 'copy.sqlite');
+  const b = await runMain(['store', 'backup', '--data', data, '--out', out]);
+  expect(b.code).toBe(0);
+  expect(statSync(out).size / 1e6).toBeLessThan(total - free + 0.5);
 });
 
 test('a backup killed midway leaves no file under the name asked for, and the next one succeeds', async () => {
