@@ -8,27 +8,25 @@
  * rotation instead of starting another. Stop the local server first: one still running holds the
  * old KEK and would wrap new keys under it.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataDir } from '../node/local';
+import { existingDataFolder, noDataFolderError } from '../node/data-dir';
 import { systemClock } from '../server/clock';
 import { FileSecretStore } from '../server/keys/secrets';
 import { KEK_SECRET, KeyVault, PREVIOUS_KEK_SECRET, loadKekRing, newKekText, type RewrapReport } from '../server/keys/vault';
 import { openSqliteStore } from '../server/store/sqlite';
 
 export async function rotateLocalKek(data?: string): Promise<RewrapReport> {
-  const dir = dataDir(data);
-  if (!existsSync(join(dir, 'ithc.sqlite'))) throw new Error(`NO_DATA_FOLDER: no ITHC data folder at ${dir} (give --data DIR)`);
+  const { dir, file } = existingDataFolder(data);
   const secrets = new FileSecretStore(join(dir, 'secrets'));
   const current = await secrets.get(KEK_SECRET);
-  if (current === undefined) throw new Error(`NO_DATA_FOLDER: ${dir} has no KEK (secrets/${KEK_SECRET}); it was never started`);
+  if (current === undefined) throw noDataFolderError(`${dir} has no KEK (secrets/${KEK_SECRET}); it was never started`);
   const previous = await secrets.get(PREVIOUS_KEK_SECRET);
   // No rotation under way (or one that stopped before the new KEK was written): start one.
   if (previous === undefined || previous.trim() === current.trim()) {
     await secrets.put(PREVIOUS_KEK_SECRET, current);
     await secrets.put(KEK_SECRET, newKekText());
   }
-  const store = openSqliteStore(join(dir, 'ithc.sqlite'));
+  const store = openSqliteStore(file);
   try {
     const report = await new KeyVault(store, await loadKekRing(secrets), systemClock).rewrap();
     if (report.unreadable.length === 0) await secrets.delete(PREVIOUS_KEK_SECRET);

@@ -33,6 +33,7 @@ import { actionOf, formatOptions, parseArgs, UsageError, type OptionSpec } from 
 import { readInputFile, writeOutput } from './trust';
 import type { Io } from './verify';
 import { loadApart } from './apart';
+import { noDataFolder } from '../node/data-dir';
 
 export const KEYS_OPTIONS: readonly OptionSpec[] = [
   {
@@ -162,7 +163,8 @@ export async function keysCommand(argv: readonly string[], io: Io): Promise<numb
       io.stderr.write(`ithc: refused: ${e.message}\n拒绝：请求或密钥无效。\n`);
       return 1;
     }
-    if (e instanceof Error && e.message.startsWith('NO_DATA_FOLDER: ')) throw new UsageError(e.message.slice('NO_DATA_FOLDER: '.length));
+    const missing = noDataFolder(e);
+    if (missing) throw new UsageError(missing);
     throw e;
   }
 }

@@ -2,9 +2,8 @@
  * The server side of `ithc partners`, bundled on its own (dist/cli-partners.cjs): it opens a local
  * data folder through node/local.ts (SQLite and the whole server), which `ithc verify` never loads.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { dataDir, openLocalApp } from '../node/local';
+import { existingDataFolder } from '../node/data-dir';
+import { openLocalApp } from '../node/local';
 import { isServiceError } from '../server/errors';
 import type { App } from '../server/app';
 
@@ -13,8 +12,6 @@ export class PartnersFailure extends Error {
   constructor(
     message: string,
     readonly fields: Record<string, string> = {},
-    /** A usage problem (exit 2) rather than a refused file (exit 1). */
-    readonly usage = false,
   ) {
     super(message);
     this.name = 'PartnersFailure';
@@ -22,10 +19,7 @@ export class PartnersFailure extends Error {
 }
 
 async function withApp<T>(data: string | undefined, fn: (app: App) => Promise<T>): Promise<T> {
-  const dir = dataDir(data);
-  // Opening a folder that does not exist would create a new installation (keys, CSCA) there.
-  if (!existsSync(join(dir, 'ithc.sqlite')))
-    throw new PartnersFailure(`no ITHC data folder at ${dir} (run "npm start" or "npm run demo" first, or give --data DIR)`, {}, true);
+  const { dir } = existingDataFolder(data);
   const app = await openLocalApp(dir);
   try {
     return await fn(app);

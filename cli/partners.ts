@@ -15,6 +15,7 @@ import { actionOf, formatOptions, parseArgs, UsageError, type OptionSpec } from 
 import { readInputFile, writeOutput } from './trust';
 import type { Io } from './verify';
 import { loadApart } from './apart';
+import { noDataFolder } from '../node/data-dir';
 
 export const PARTNERS_OPTIONS: readonly OptionSpec[] = [
   { name: 'data', value: 'DIR', help: { en: 'the data folder (default: $ITHC_DATA_DIR or .data)', zh: '数据目录（默认 $ITHC_DATA_DIR 或 .data）' } },
@@ -88,8 +89,9 @@ export async function partnersCommand(argv: readonly string[], io: Io): Promise<
     io.stdout.write(`已导入 ${r.imported} 个合作方 / imported ${r.imported} partner${r.imported === 1 ? '' : 's'}: ${r.countries.join(', ')}\n`);
     return 0;
   } catch (e) {
+    const missing = noDataFolder(e);
+    if (missing) throw new UsageError(missing);
     if (e instanceof local.PartnersFailure) {
-      if (e.usage) throw new UsageError(e.message);
       io.stderr.write(`ithc: ${e.message}\n`);
       for (const [field, why] of Object.entries(e.fields)) io.stderr.write(`  ${field}: ${why}\n`);
       return 1;

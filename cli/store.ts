@@ -11,6 +11,7 @@
 import { actionOf, formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
 import type { Io } from './verify';
 import { loadApart } from './apart';
+import { noDataFolder } from '../node/data-dir';
 
 export const STORE_OPTIONS: readonly OptionSpec[] = [
   { name: 'data', value: 'DIR', help: { en: 'the data folder (default: $ITHC_DATA_DIR or .data)', zh: '数据目录（默认 $ITHC_DATA_DIR 或 .data）' } },
@@ -83,7 +84,8 @@ function runStore(argv: readonly string[], io: Io): number {
     );
     return 0;
   } catch (e) {
-    if (e instanceof local.NoDataFolder) throw new UsageError(e.message);
+    const missing = noDataFolder(e);
+    if (missing) throw new UsageError(missing);
     if (e instanceof local.BackupError) {
       if (e.code === 'BACKUP_EXISTS') throw new UsageError(e.message);
       io.stderr.write(`ithc: ${e.message}\n`);

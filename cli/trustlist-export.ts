@@ -3,9 +3,8 @@
  * a local data folder through node/local.ts, which brings the whole server (SQLite, PDF fonts, ...).
  * Kept out of dist/cli.cjs so that `ithc verify` starts without parsing any of it.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { dataDir, openLocalApp } from '../node/local';
+import { existingDataFolder } from '../node/data-dir';
+import { openLocalApp } from '../node/local';
 import { publishDscList } from '../server/trust/dsc-list';
 import { publishAppTrustList } from '../server/trust/signed-list';
 import { publishAppSourceList } from '../server/trust/source-list';
@@ -17,12 +16,9 @@ export interface ExportRequest {
   sources?: boolean;
 }
 
-/** The list as JSON text; throws Error('NO_DATA_FOLDER: ...') when there is no data folder. */
+/** The list as JSON text; throws existingDataFolder's error when there is no data folder. */
 export async function exportTrustList(req: ExportRequest): Promise<string> {
-  const dir = dataDir(req.data);
-  // Opening a folder that does not exist would make a new CSCA there: a list nobody trusts.
-  if (!existsSync(join(dir, 'ithc.sqlite')))
-    throw new Error(`NO_DATA_FOLDER: no ITHC data folder at ${dir} (run "npm start" or "npm run demo" first, or give --data DIR)`);
+  const { dir } = existingDataFolder(req.data);
   const app = await openLocalApp(dir);
   try {
     const value = req.sources

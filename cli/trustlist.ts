@@ -13,6 +13,7 @@ import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
 import { writeOutput } from './trust';
 import type { Io } from './verify';
 import { loadApart } from './apart';
+import { noDataFolder } from '../node/data-dir';
 
 export const TRUSTLIST_OPTIONS: readonly OptionSpec[] = [
   {
@@ -68,7 +69,8 @@ export async function trustlistCommand(argv: readonly string[], io: Io): Promise
       sources: options.sources === true,
     });
   } catch (e) {
-    if (e instanceof Error && e.message.startsWith('NO_DATA_FOLDER: ')) throw new UsageError(e.message.slice('NO_DATA_FOLDER: '.length));
+    const missing = noDataFolder(e);
+    if (missing) throw new UsageError(missing);
     throw e;
   }
   writeOutput(io.stdout, options.out, text);
