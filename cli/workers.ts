@@ -63,19 +63,21 @@ export function readsBatch(argv: readonly string[]): boolean {
 
 /**
  * Starts the workers a batch verification will want, or returns undefined when the command is not
- * one, or its input is a file too small to want them (`inputBytes`, SMALL_INPUT_BYTES). A small
- * batch from a pipe is verified without them (cli/batch.ts) and they are stopped unused: the price
- * is their start-up on otherwise idle cores.
+ * one, or its input is a file too small to want them (`inputBytes`, stdinFileSize() when not given;
+ * SMALL_INPUT_BYTES). A small batch from a pipe is verified without them (cli/batch.ts) and they are
+ * stopped unused: the price is their start-up on otherwise idle cores.
  */
 export function prestartWorkers(
   argv: readonly string[],
   script: string,
   env: NodeJS.ProcessEnv = process.env,
   cores = availableParallelism(),
-  inputBytes: number | null = stdinFileSize(),
+  inputBytes?: number | null,
 ): EarlyWorkers | undefined {
-  const small = inputBytes !== null && inputBytes <= SMALL_INPUT_BYTES;
-  const count = readsBatch(argv) && !small ? defaultWorkerCount(env, cores) : 0;
+  if (!readsBatch(argv)) return undefined;
+  // Standard input is looked at only for a batch: every other command starts without the fstat.
+  const bytes = inputBytes === undefined ? stdinFileSize() : inputBytes;
+  const count = bytes !== null && bytes <= SMALL_INPUT_BYTES ? 0 : defaultWorkerCount(env, cores);
   if (count === 0) return undefined;
   const waiting = new Set<Worker>();
   for (let i = 0; i < count; i++) {

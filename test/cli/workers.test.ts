@@ -3,7 +3,7 @@
  * loads. Real worker threads, running small scripts written here.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -75,6 +75,20 @@ describe('prestartWorkers', () => {
     expect(prestartWorkers(['verify', 'HC1:ABC'], ECHO, {}, 2, null)).toBeUndefined();
     expect(prestartWorkers(BATCH, ECHO, { ITHC_WORKERS: '0' }, 8, null)).toBeUndefined();
     expect(prestartWorkers(BATCH, ECHO, {}, 1, null)).toBeUndefined();
+  });
+
+  test('looks at standard input only for a command that reads a batch', () => {
+    const fstat = jest.spyOn(fs, 'fstatSync');
+    try {
+      expect(prestartWorkers(['verify', 'HC1:ABC'], ECHO, {}, 2)).toBeUndefined();
+      expect(prestartWorkers(['trustlist', 'export'], ECHO, {}, 2)).toBeUndefined();
+      expect(fstat).not.toHaveBeenCalled();
+      // A batch looks, whatever it then decides (here: no workers wanted).
+      expect(prestartWorkers(BATCH, ECHO, { ITHC_WORKERS: '0' }, 2)).toBeUndefined();
+      expect(fstat).toHaveBeenCalledWith(0);
+    } finally {
+      fstat.mockRestore();
+    }
   });
 
   test('starts none when standard input is a file too small to hold more codes than the main thread verifies alone', () => {
