@@ -206,7 +206,8 @@ export function selectForCertificate(all: readonly HealthRecord[]): CertificateS
 
 /**
  * `sources` are the records' sources by id (the `sources` collection); a record whose source is not
- * given is carried by name. `selection` is selectForCertificate(all), when the caller has it already.
+ * given is carried by name. `selection` is selectForCertificate(all), and `id` the certificate's id,
+ * when the caller has them already (the issuance service derives the id with its generation).
  */
 export function buildCertificate(
   country: string,
@@ -215,6 +216,7 @@ export function buildCertificate(
   all: readonly HealthRecord[],
   sources: ReadonlyMap<string, SourceDoc> = new Map(),
   selection: CertificateSelection = selectForCertificate(all),
+  id: string = certificateId(country, subject, selection.records, selection.fingerprint),
 ): BuiltCertificate {
   const { records, fingerprint } = selection;
   const { surname, givenName } = splitChineseName(subject.name, subject.document.surnameLatin);
@@ -243,7 +245,7 @@ export function buildCertificate(
     list.push(entry);
   }
   const input: IthcCertificateInput = {
-    id: certificateId(country, subject, records, fingerprint),
+    id,
     issuer,
     holder: {
       surname,

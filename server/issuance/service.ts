@@ -151,11 +151,11 @@ export class IssuanceService {
     }
 
     // Sign: the comprehensive certificate, then a DCC per record it can express.
-    const built = buildCertificate(country, issuerName, subject, records, await sourcesOf(store, selection.records), selection);
+    const built = buildCertificate(country, issuerName, subject, records, await sourcesOf(store, selection.records), selection, id);
     const exp = expiry(iat, this.policy.ithcSeconds, key.notAfter);
     const outcome = await this.signing.sign(
       {
-        input: { ...built.input, id },
+        input: built.input,
         recordIdByDccRef: built.recordIdByDccRef,
         sourceNames: built.sourceNames,
         country,

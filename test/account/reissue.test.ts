@@ -41,6 +41,8 @@ describe('a holder who deleted their account', () => {
     const second = await ok(issue('reissue-a'));
     expect(ids).not.toContain(second.id);
     expect(second.status).toBe('valid');
+    // What was signed carries that new id (its readable form is decoded from the signed content).
+    expect(second.certificate.id).toBe(second.id);
     ids.push(second.id);
     // The same records: the new certificate carries what the old one did.
     expect(second.certificate.tests).toEqual(first.certificate.tests);
@@ -51,6 +53,7 @@ describe('a holder who deleted their account', () => {
     await verifyWithDocument('reissue-b', citizen);
     const third = await ok(issue('reissue-b'));
     expect(ids).not.toContain(third.id);
+    expect(third.certificate.id).toBe(third.id);
     ids.push(third.id);
 
     // Every earlier one stays revoked, for the reason it ended.
