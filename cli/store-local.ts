@@ -2,17 +2,14 @@
  * The data-folder side of `ithc store`, bundled on its own (dist/cli-store.cjs): it brings SQLite,
  * which `ithc verify` never loads.
  */
-import { statSync } from 'node:fs';
 import { existingDataFolder } from '../node/data-dir';
-import { backupStore, BackupError, fileSpace, integrityCheck, type BackupReport, type IntegrityReport } from '../server/store/sqlite';
+import { backupStore, BackupError, checkStoreFile, type BackupReport, type IntegrityReport } from '../server/store/sqlite';
 
 export { BackupError };
 
 export function checkDataFolder(data: string | undefined): { file: string; bytes: number; freeBytes?: number; report: IntegrityReport } {
   const { file } = existingDataFolder(data);
-  const report = integrityCheck(file);
-  // A damaged file may not even say its page count: its size alone, then.
-  return { file, ...(report.ok ? fileSpace(file) : { bytes: statSync(file).size }), report };
+  return { file, ...checkStoreFile(file) };
 }
 
 export function backupDataFolder(data: string | undefined, out: string): { file: string; report: BackupReport } {

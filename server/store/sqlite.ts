@@ -324,25 +324,27 @@ function runIntegrityCheck(db: Db): IntegrityReport {
 
 /** Runs PRAGMA integrity_check on a database file (opened read-write so a WAL left by a crash is recovered first). */
 export function integrityCheck(path: string): IntegrityReport {
+  return checkStoreFile(path).report;
+}
+
+/**
+ * The integrity check of a store file, with the file's size and, when the check passed, how much
+ * of it is free pages (kept for later writes, left out of a backup's copy). One connection: a
+ * damaged file may not even say its page count, so a failed check gives the size alone.
+ */
+export function checkStoreFile(path: string): { report: IntegrityReport; bytes: number; freeBytes?: number } {
+  const bytes = (): number => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
   let db: Db;
   try {
     db = new Database(path, { fileMustExist: true });
   } catch (e) {
-    return { ok: false, problems: [(e as Error).message] };
+    return { report: { ok: false, problems: [(e as Error).message] }, bytes: bytes() };
   }
   try {
-    return runIntegrityCheck(db);
-  } finally {
-    db.close();
-  }
-}
-
-/** A store file's size, and how much of it is free pages: kept for later writes, left out of a backup's copy. */
-export function fileSpace(path: string): { bytes: number; freeBytes: number } {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    const pageSize = db.pragma('page_size', { simple: true }) as number;
-    return { bytes: statSync(path).size, freeBytes: (db.pragma('freelist_count', { simple: true }) as number) * pageSize };
+    const report = runIntegrityCheck(db);
+    if (!report.ok) return { report, bytes: bytes() };
+    const free = (db.pragma('freelist_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
+    return { report, bytes: bytes(), freeBytes: free };
   } finally {
     db.close();
   }
