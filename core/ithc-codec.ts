@@ -89,7 +89,19 @@ function crossChecks(m: Map<CborValue, CborValue>, p: Problems): void {
  * invalid certificate is a bug in the caller.
  */
 export function ithcToCbor(cert: IthcCertificateInput): CborValue {
-  if (cert === null || typeof cert !== 'object') throw new TypeError('ithcToCbor needs a certificate object');
+  const { value, problems } = encodeIthc(cert);
+  if (problems.length) throw new TypeError(`invalid ITHC certificate: ${problems.join('; ')}`);
+  return value;
+}
+
+/**
+ * The certificate as CBOR for signing, and read back as every verifier will read it: the
+ * certificate when the value is valid, else readIthc's problems. For an issuer whose contents come
+ * from records it does not control, where a certificate that is not valid is bad data, not a bug.
+ * Throws TypeError only for input that is not a certificate object at all.
+ */
+export function encodeIthc(cert: IthcCertificateInput): { value: CborValue; certificate?: IthcCertificate; problems: string[] } {
+  if (cert === null || typeof cert !== 'object') throw new TypeError('encoding an ITHC certificate needs a certificate object');
   const input: Record<string, unknown> = {
     version: ITHC_VERSION,
     id: cert.id,
@@ -102,9 +114,7 @@ export function ithcToCbor(cert: IthcCertificateInput): CborValue {
     if (list !== undefined && (!Array.isArray(list) || list.length > 0)) input[name] = list;
   }
   const value = certificateKind.encode(input, 'certificate', {});
-  const { problems } = readIthc(value);
-  if (problems.length) throw new TypeError(`invalid ITHC certificate: ${problems.join('; ')}`);
-  return value;
+  return { value, ...readIthc(value) };
 }
 
 /**

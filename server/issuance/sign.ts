@@ -7,7 +7,7 @@
  * thread that serves every request.
  */
 import { signCode } from '../../core/hcert';
-import { ithcToCbor, ithcToJson, readIthc, type IthcCertificateInput } from '../../core/ithc';
+import { encodeIthc, ithcToJson, type IthcCertificateInput } from '../../core/ithc';
 import { dccToCbor } from '../../core/dcc';
 import type { Signer } from '../../core/crypto/provider';
 import type { Json } from '../store/store';
@@ -46,10 +46,9 @@ export interface SignedCertificate {
 export type SignOutcome = { ok: true; signed: SignedCertificate } | { ok: false; problems: string[] };
 
 export async function signCertificate(job: SignJob, signers: FormatSigners): Promise<SignOutcome> {
-  const cbor = ithcToCbor(job.input);
-  const readable = readIthc(cbor);
-  if (!readable.certificate || readable.problems.length) return { ok: false, problems: readable.problems };
-  const cert = readable.certificate;
+  // Records the issuer does not control can make a certificate that is not valid: reported, not signed.
+  const { value: cbor, certificate: cert, problems } = encodeIthc(job.input);
+  if (!cert || problems.length) return { ok: false, problems };
   const ithc = await signCode({ format: 'ithc', content: cbor, iss: job.country, iat: job.iat, exp: job.exp.ithc, kid: job.kid.ithc, signer: signers.ithc });
   const dcc: SignedCertificate['dcc'] = [];
   for (const d of buildDccs(job.country, cert, job.recordIdByDccRef, job.sourceNames)) {
