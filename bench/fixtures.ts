@@ -62,8 +62,17 @@ export function dscList(dscs: Dsc[]): string {
   return JSON.stringify(dscs.map((d) => ({ kid: toBase64(d.kid), country: d.country, certificateType: 'DSC', rawData: toBase64(d.der) })));
 }
 
+/** A DCC's JSON as sampleDcc makes it: the fields tests read by name, typed. */
+export interface SampleDcc {
+  [field: string]: unknown;
+  ver: string;
+  nam: { fn: string; fnt: string; gn: string; gnt: string };
+  dob: string;
+  v: Array<Record<string, unknown>>;
+}
+
 /** A vaccination DCC (schema 1.3.0) whose certificate identifier carries `i`, so every code differs. */
-export function sampleDcc(i = 0, country = 'XX'): Record<string, unknown> {
+export function sampleDcc(i = 0, country = 'XX'): SampleDcc {
   return {
     ver: '1.3.0',
     nam: { fn: 'Musterfrau-Gößinger', fnt: 'MUSTERFRAU<GOESSINGER', gn: 'Gabriele', gnt: 'GABRIELE' },

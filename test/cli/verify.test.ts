@@ -127,7 +127,7 @@ describe('ithc verify CODE', () => {
     expect(ok.code).toBe(0);
     const lines = ok.stdout.split('\n');
     expect(lines[0].startsWith(`✔ ${format('en', 'verdict.valid')}`)).toBe(true);
-    const dcc = sampleDcc(1) as { nam: { fnt: string; gn: string }; dob: string };
+    const dcc = sampleDcc(1);
     // The ICAO filler '<' of a transliterated name reads as a space.
     expect(ok.stdout).toContain(dcc.nam.fnt.replace(/</g, ' '));
     expect(ok.stdout).toContain(`${format('en', 'label.dob')}: ${formatDate('en', dcc.dob)}`);

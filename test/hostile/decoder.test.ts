@@ -23,6 +23,7 @@ import { publicKeyFromSpki } from '../../core/x509';
 import { deflate } from '../../core/zlib';
 import { nodeCrypto } from '../../node/crypto-node';
 import { nodeEs256Signer } from '../../server/keys/es256-signer';
+import { sampleDcc } from '../../bench/fixtures';
 
 const NOW = 1_700_000_000;
 const KID = new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3]);
@@ -32,25 +33,7 @@ const trusted: TrustedKey = { kid: KID, key: publicKeyFromSpki(new Uint8Array(pa
 const keys = new KeyStore([trusted]);
 const opts = { keys, now: NOW, crypto: nodeCrypto, validateDccSchema };
 
-const DCC = {
-  ver: '1.3.0',
-  nam: { fn: 'Zhang', fnt: 'ZHANG', gn: 'San', gnt: 'SAN' },
-  dob: '1990-01-01',
-  v: [
-    {
-      tg: '840539006',
-      vp: 'J07BX03',
-      mp: 'EU/1/20/1528',
-      ma: 'ORG-100030215',
-      dn: 2,
-      sd: 2,
-      dt: '2021-06-01',
-      co: 'CN',
-      is: 'NHC',
-      ci: 'URN:UVCI:01:CN:HOSTILE#1',
-    },
-  ],
-};
+const DCC = sampleDcc(2, 'CN');
 
 const KNOWN: ReadonlySet<string> = new Set(ERROR_CODES);
 

@@ -24,6 +24,7 @@ import { nodeEs256Signer } from '../../server/keys/es256-signer';
 import { exampleCertificate } from '../ithc/fixtures';
 import { listCaseFiles, loadCase } from '../conformance/dcc-case';
 import { describeWithTestdata } from '../support/testdata';
+import { sampleDcc } from '../../bench/fixtures';
 
 // --- how mail clients wrap ----------------------------------------------------------------------
 
@@ -81,25 +82,7 @@ const KID = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
 const trusted: TrustedKey = { kid: KID, key: publicKeyFromSpki(new Uint8Array(pair.publicKey.export({ type: 'spki', format: 'der' }))), country: 'CN' };
 const ours = { keys: new KeyStore([trusted]), now: NOW, crypto: nodeCrypto, validateDccSchema };
 
-const DCC = {
-  ver: '1.3.0',
-  nam: { fn: 'Zhang', fnt: 'ZHANG', gn: 'Wei', gnt: 'WEI' },
-  dob: '1985-03-12',
-  v: [
-    {
-      tg: '840539006',
-      vp: 'J07BX03',
-      mp: 'BBIBP-CorV',
-      ma: 'ORG-100020693',
-      dn: 2,
-      sd: 2,
-      dt: '2021-05-10',
-      co: 'CN',
-      is: 'National Health Commission of the PRC',
-      ci: 'URN:UVCI:01:CN:PASTED0000001#X',
-    },
-  ],
-};
+const DCC = sampleDcc(1, 'CN');
 
 let ithcCode: string;
 let dccCode: string;

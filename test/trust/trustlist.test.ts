@@ -29,6 +29,7 @@ import { nodeCrypto } from '../../node/crypto-node';
 import { exampleCertificate } from '../ithc/fixtures';
 import { T0, content, issueDsc, makeCa, type Ca, type IssuedDsc } from './fixtures';
 import { errorCode } from '../support/error-code';
+import { sampleDcc } from '../../bench/fixtures';
 
 const NOW = T0 / 1000 + 3600;
 
@@ -165,25 +166,7 @@ describe('one signing certificate per format: an ITHC1 code relabelled HC1: veri
       signer: dsc1.signer,
     });
     expect(codes(await verifyCode(byDcc.code, opts(both)))).toEqual(['KEY_USAGE_MISMATCH']);
-    const dcc = {
-      ver: '1.3.0',
-      nam: { fn: 'Zhang', fnt: 'ZHANG', gn: 'San', gnt: 'SAN' },
-      dob: '1990-01-01',
-      v: [
-        {
-          tg: '840539006',
-          vp: '1119349007',
-          mp: 'EU/1/20/1528',
-          ma: 'ORG-100030215',
-          dn: 1,
-          sd: 2,
-          dt: '2021-05-01',
-          co: 'CN',
-          is: 'ITHC',
-          ci: 'URN:UVCI:01:CN:TEST#1',
-        },
-      ],
-    };
+    const dcc = sampleDcc(3, 'CN');
     const byIthc = await signCode({
       format: 'dcc',
       content: dccToCbor(dcc),
