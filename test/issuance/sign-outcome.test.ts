@@ -10,6 +10,7 @@ import { DEMO_CITIZENS } from '../../demo/citizens';
 import { demoRecordsFor } from '../../demo/records';
 import { demoTravellerFlow, seedDemo } from '../../demo/seed';
 import { buildCertificate } from '../../server/issuance/build';
+import { recordDocId } from '../../server/records/record-id';
 import { signCertificate, type SignJob } from '../../server/issuance/sign';
 import { nodeEs256Signer } from '../../server/keys/es256-signer';
 import type { Signer } from '../../core/crypto/provider';
@@ -85,15 +86,17 @@ test('through the app: a stored record the certificate cannot carry is reported 
   const first = await demoTravellerFlow(app, openid, 0);
   const personId = app.personIds.personId(DEMO_CITIZENS[0].idNumber);
   const naat = demoRecordsFor(personId, 0, app.clock.now()).find((r) => r.kind === 'naat')!;
-  // A newer result from the same laboratory, its centre's name past the certificate's bound.
-  const bad = { ...naat, _id: `${naat._id}-later`, sourceRecordId: `${naat.sourceRecordId}-later`, centre: TOO_LONG };
+  // Another result of the same laboratory, stored as it is: it names a testing centre past the
+  // certificate's bound (a centre other than the laboratory itself travels by name).
+  const sourceRecordId = `${naat.sourceRecordId}-again`;
+  const bad = { ...naat, _id: recordDocId(naat.sourceId, sourceRecordId), sourceRecordId, centre: TOO_LONG };
   await app.store.put('records', bad);
   const before = await app.store.find('certificates', { personId }, { limit: 100 });
 
   const e = await err(call(app, 'certificate', openid, { action: 'issue' }));
   expect(e.code).toBe('VALIDATION_FAILED');
   expect(e.messageCode).toBe('server.certificateIncomplete');
-  expect(e.message).toMatch(/at most 80/);
+  expect(e.message).toMatch(/testingCentre.*at most 80/);
   expect(await app.store.find('certificates', { personId }, { limit: 100 })).toEqual(before);
 
   await app.store.put('records', { ...bad, centre: 'Mended Laboratory' });
