@@ -270,7 +270,8 @@ export const en = {
   'server.recordsBlocked':
     'Some of your records were blocked by the operator; ask the laboratory or vaccination site to correct them, or call 12308 (from abroad +86-10-12308) to reach the operator.',
   'server.issuanceHeld': 'Issuance of your certificate is on hold; call 12308 (from abroad +86-10-12308) to reach the operator.',
-  'server.certificateIncomplete': 'The certificate data is incomplete: {problems}.',
+  'server.certificateIncomplete':
+    'Your certificate cannot be made from your records as they are: {problems}. Ask the laboratory or vaccination site that issued the record to correct it, or call 12308 (from abroad +86-10-12308) to reach the operator.',
   'server.notPartner': '{destination} is not a partner destination.',
   'server.chooseDestination': 'Choose a destination.',
   'server.noCertificate': 'No certificate has been issued yet; apply for one first.',

@@ -259,7 +259,8 @@ export const es: Messages = {
   'server.recordsBlocked':
     'El operador bloqueó algunos de sus registros; pida al laboratorio o al centro de vacunación que los corrija, o llame al 12308 (desde el extranjero +86-10-12308) para contactar con el operador.',
   'server.issuanceHeld': 'La emisión de su certificado está en suspenso; llame al 12308 (desde el extranjero +86-10-12308) para contactar con el operador.',
-  'server.certificateIncomplete': 'Los datos del certificado están incompletos: {problems}.',
+  'server.certificateIncomplete':
+    'Su certificado no puede emitirse con sus registros tal como están: {problems}. Pida al laboratorio o al centro de vacunación que emitió el registro que lo corrija, o llame al 12308 (desde el extranjero +86-10-12308) para contactar con el operador.',
   'server.notPartner': '{destination} no es un destino asociado.',
   'server.chooseDestination': 'Elija un destino.',
   'server.noCertificate': 'Aún no se ha emitido ningún certificado; solicite uno primero.',

@@ -261,7 +261,8 @@ export const fr: Messages = {
   'server.recordsBlocked':
     "Certaines de vos données ont été bloquées par l'opérateur ; demandez au laboratoire ou au centre de vaccination de les corriger, ou appelez le 12308 (depuis l'étranger +86-10-12308) pour joindre l'opérateur.",
   'server.issuanceHeld': "La délivrance de votre certificat est suspendue ; appelez le 12308 (depuis l'étranger +86-10-12308) pour joindre l'opérateur.",
-  'server.certificateIncomplete': 'Les données du certificat sont incomplètes : {problems}.',
+  'server.certificateIncomplete':
+    "Votre certificat ne peut pas être établi à partir de vos données en l'état : {problems}. Demandez au laboratoire ou au centre de vaccination qui a émis la donnée de la corriger, ou appelez le 12308 (depuis l'étranger +86-10-12308) pour joindre l'opérateur.",
   'server.notPartner': "{destination} n'est pas une destination partenaire.",
   'server.chooseDestination': 'Choisissez une destination.',
   'server.noCertificate': "Aucun certificat n'a encore été délivré ; demandez-en un d'abord.",

@@ -242,7 +242,7 @@ export const zh: Messages = {
   'server.revokedTooOften': '此证明已多次因删除账号而撤销，请联系运营方',
   'server.recordsBlocked': '您的部分记录已被运营方停用，请联系检测或接种机构更正，或拨打 12308（境外 +86-10-12308）联系运营方',
   'server.issuanceHeld': '您的证明签发已暂停，请拨打 12308（境外 +86-10-12308）联系运营方',
-  'server.certificateIncomplete': '证明内容不完整：{problems}',
+  'server.certificateIncomplete': '您的记录无法照原样写入证明：{problems}。请联系出具记录的检测或接种机构更正，或拨打 12308（境外 +86-10-12308）联系运营方',
   'server.notPartner': '{destination} 不是互认的目的地',
   'server.chooseDestination': '请选择目的地',
   'server.noCertificate': '尚未签发证明，请先申领',
