@@ -7,16 +7,10 @@ import { ithcRecordToDcc, ithcToJson, readIthc, ithcToCbor } from '../../core/it
 import { buildCertificate, buildDccs, decimalText, sourceNamesFromJson, sourceNamesOf } from '../../server/issuance/build';
 import { DEMO_SOURCES, demoRecordsFor } from '../../demo/records';
 import type { IggRecord, NaatRecord, VaccinationRecord } from '../../server/records/types';
+import { TEST_SUBJECT } from './fixtures';
 
 const NOW = Date.UTC(2026, 10, 20, 4, 0, 0);
-const subject = {
-  personId: 'p-test',
-  name: '张伟',
-  birthDate: '1988-05-12',
-  sex: 'male' as const,
-  nationality: 'CN',
-  document: { type: 'ordinary' as const, number: 'EH4180273', issuingState: 'CN', surnameLatin: 'ZHANG', givenNameLatin: 'WEI' },
-};
+const subject = TEST_SUBJECT;
 
 test("a nucleic-acid test's name stays in the record, out of the certificate and its HC1 code", () => {
   const records = demoRecordsFor('p-test', 0, NOW);

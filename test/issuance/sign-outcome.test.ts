@@ -15,6 +15,7 @@ import { signCertificate, type SignJob } from '../../server/issuance/sign';
 import { nodeEs256Signer } from '../../server/keys/es256-signer';
 import type { Signer } from '../../core/crypto/provider';
 import { call, err, ok, openApp } from '../partners/helpers';
+import { TEST_SUBJECT } from './fixtures';
 
 const TOO_LONG = 'L'.repeat(ITHC_LIMITS.maxText + 1);
 
@@ -36,19 +37,11 @@ function countedSigner(): { signer: Signer; signatures: () => number } {
 
 test('signCertificate answers with the problems of contents that are not a valid certificate, and signs nothing', async () => {
   const now = Date.UTC(2026, 10, 20, 4, 0, 0);
-  const subject = {
-    personId: 'p-test',
-    name: '张伟',
-    birthDate: '1988-05-12',
-    sex: 'male' as const,
-    nationality: 'CN',
-    document: { type: 'ordinary' as const, number: 'EH4180273', issuingState: 'CN', surnameLatin: 'ZHANG', givenNameLatin: 'WEI' },
-  };
   const job = (surnameLatin: string): SignJob => {
     const built = buildCertificate(
       'CN',
       'National Health Commission of the PRC',
-      { ...subject, document: { ...subject.document, surnameLatin } },
+      { ...TEST_SUBJECT, document: { ...TEST_SUBJECT.document, surnameLatin } },
       demoRecordsFor('p-test', 0, now),
     );
     const iat = Math.floor(now / 1000);
