@@ -71,6 +71,8 @@ export interface PhaseResult {
   /** Distinct certificate ids handed out, and how many were signed during the phase. */
   distinct: number;
   signedDuringPhase: number;
+  /** CPU time the load generator itself used during the phase, ms (it shares the server's cores). */
+  loadCpuMs: number;
 }
 
 /**
@@ -86,16 +88,19 @@ export function certificateHead(body: string): { id: string; status: string; iss
 }
 
 /** An autocannon run and its wall time (autocannon's own `duration` is in coarse steps). */
-async function run(opts: Record<string, unknown>): Promise<{ r: AutocannonResult; seconds: number }> {
+async function run(opts: Record<string, unknown>): Promise<{ r: AutocannonResult; seconds: number; cpuMs: number }> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const r = await new Promise<AutocannonResult>((resolve, reject) => {
     autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
   });
-  return { r, seconds: (performance.now() - t0) / 1000 };
+  const cpu = process.cpuUsage(cpu0);
+  return { r, seconds: (performance.now() - t0) / 1000, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-function summarise(r: AutocannonResult, bad: number, ids: Set<string>, fresh: number, seconds: number): PhaseResult {
+function summarise(r: AutocannonResult, bad: number, ids: Set<string>, fresh: number, seconds: number, loadCpuMs: number): PhaseResult {
   return {
+    loadCpuMs,
     perSecond: (r['2xx'] - bad) / seconds,
     requests: r.requests.total,
     p50: r.latency.p50,
@@ -123,7 +128,11 @@ export async function reusePhase(base: string, people: LoadPerson[], seconds: nu
   let bad = 0;
   const ids = new Set<string>();
   let fresh = 0;
-  const { r, seconds: wall } = await run({
+  const {
+    r,
+    seconds: wall,
+    cpuMs,
+  } = await run({
     url: `${base}/functions/certificate`,
     connections: people.length,
     duration: seconds,
@@ -150,7 +159,7 @@ export async function reusePhase(base: string, people: LoadPerson[], seconds: nu
       },
     ],
   });
-  return summarise(r, bad, ids, fresh, wall);
+  return summarise(r, bad, ids, fresh, wall, cpuMs);
 }
 
 /**
@@ -167,7 +176,7 @@ export async function freshPhase(base: string, people: LoadPerson[], connections
   // autocannon ends an `amount` run at its next one-second tick: the phase ends at the last answer.
   const t0 = performance.now();
   let lastAt = t0;
-  const { r } = await run({
+  const { r, cpuMs } = await run({
     url: `${base}/functions/certificate`,
     connections,
     amount: people.length,
@@ -195,7 +204,7 @@ export async function freshPhase(base: string, people: LoadPerson[], connections
       },
     ],
   });
-  return summarise(r, bad, ids, fresh, (lastAt - t0) / 1000);
+  return summarise(r, bad, ids, fresh, (lastAt - t0) / 1000, cpuMs);
 }
 
 // --- modes ------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, 
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CLOUD_FUNCTIONS, ENTRIES, ROOT, build, sqliteWriterEntry } from './build.mjs';
-import { serverMemory, startGateway } from './gateway.mjs';
+import { serverCpuMs, serverMemory, startGateway } from './gateway.mjs';
 import { measureRender, renderLines } from './bench-render.mjs';
 
 const N = Number(process.env.BENCH_CODES ?? 20000);
@@ -147,13 +147,20 @@ async function issuance(dir, env = {}) {
     // The same requests for WARMUP_SECONDS first, not counted: the rate asked for is the one the
     // server keeps up, not that of its first seconds, while the JIT still compiles the path.
     if (WARMUP_SECONDS > 0) await load('reuse', server.base, CALLERS, WARMUP_SECONDS);
-    const [reuse, reusePeak] = await withPeakRss(server.child.pid, () => load('reuse', server.base, CALLERS, ISSUE_SECONDS));
-    const [fresh, freshPeak] = await withPeakRss(server.child.pid, () => load('fresh', server.base, CALLERS, people, CALLERS));
+    // The server's CPU over each phase, every process and thread: with the load generator's own,
+    // what a request costs these cores.
+    const phase = async (task) => {
+      const cpu0 = serverCpuMs(server.child.pid);
+      const [r, peak] = await withPeakRss(server.child.pid, task);
+      return { ...r, peak, serverCpuMs: serverCpuMs(server.child.pid) - cpu0 };
+    };
+    const reuse = await phase(() => load('reuse', server.base, CALLERS, ISSUE_SECONDS));
+    const fresh = await phase(() => load('fresh', server.base, CALLERS, people, CALLERS));
     return {
       enrol,
       processes: server.processes,
-      reuse: { ...reuse, peak: reusePeak },
-      fresh: { ...fresh, peak: freshPeak },
+      reuse,
+      fresh,
       hwm: rss(server.child.pid, 'VmHWM'),
     };
   } finally {
@@ -496,6 +503,22 @@ async function main() {
 const mb = (b) => (b === null || b === undefined ? 'n/a' : (b / 1048576).toFixed(0));
 const kb = (b) => fmt(b / 1024);
 
+/**
+ * What a request costs the machine's cores, server and load generator, and the rate those costs
+ * allow at most if the cores did nothing else: the ceiling row (d)'s targets meet on this machine.
+ */
+function cpuLine(run) {
+  const cores = cpus().length;
+  const per = (r) => ({ server: r.serverCpuMs / r.requests, load: r.loadCpuMs / r.requests });
+  const [reuse, fresh] = [per(run.reuse), per(run.fresh)];
+  const most = (c) => fmt((cores * 1000) / (c.server + c.load));
+  const served = `${run.processes} serving process${run.processes === 1 ? '' : 'es'}`;
+  return (
+    `    CPU a request (${served}; server, every thread + the load generator): repeat ${reuse.server.toFixed(2)} + ${reuse.load.toFixed(2)} ms, ` +
+    `new certificate ${fresh.server.toFixed(2)} + ${fresh.load.toFixed(2)} ms; ${cores} cores doing nothing else allow at most ${most(reuse)}/s and ${most(fresh)}/s`
+  );
+}
+
 /** (d)'s lines. */
 function issuanceLines(issue, ceiling, one) {
   const served = `${issue.processes} serving process${issue.processes === 1 ? '' : 'es'}`;
@@ -529,6 +552,7 @@ function issuanceLines(issue, ceiling, one) {
     `    targets at ${CALLERS} callers: ≥ ${fmt(REUSE_PER_SECOND)} repeat requests/s, ≥ ${fmt(FRESH_PER_SECOND)} new certificates/s, p99 ≤ ${ISSUE_P99_MS} ms, no errors`,
     `    (reuse: ${fmt(issue.reuse.requests)} requests in ${issue.reuse.seconds.toFixed(1)} s, ${issue.reuse.signedDuringPhase} signed again; fresh: ${fmt(issue.fresh.requests)} requests in ${issue.fresh.seconds.toFixed(1)} s, ${fmt(issue.fresh.signedDuringPhase)} certificates signed, ${fmt(issue.fresh.distinct)} distinct; server peak RSS over the run ${mb(issue.hwm)} MB)`,
     `    ratio: certificates/s ÷ one core's bare signing ceiling (raw ECDSA sign/s ÷ 4 signatures a certificate) = ${fmt(ceiling)}/s`,
+    ...[issue, one].filter(Boolean).map((run) => cpuLine(run)),
   ];
   return issueLines;
 }

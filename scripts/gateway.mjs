@@ -1,6 +1,6 @@
 // The local gateway as the scripts run it: `node dist/start.cjs` on a data folder and an
 // OS-chosen port of 127.0.0.1 (shared by `npm run bench` and `npm run load`).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './build.mjs';
@@ -62,6 +62,33 @@ function processTree(pid) {
  * over the gateway's process and its serving processes (node/start.ts); null without /proc. Summed
  * peaks are an upper bound of the peak of the sum: each process's peak may come at another moment.
  */
+/** Clock ticks a second in /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux). */
+const TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time, ms (user + system, every thread), that `pid` and the processes below it have used so
+ * far; a difference of two readings is what they used between them.
+ */
+export function serverCpuMs(pid) {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    try {
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // The process ended while it was read.
+    }
+  }
+  return (ticks * 1000) / TICKS;
+}
+
 export function serverMemory(pid, field = 'VmRSS') {
   let sum = 0;
   let seen = false;
