@@ -505,7 +505,7 @@ const kb = (b) => fmt(b / 1024);
 
 /**
  * What a request costs the machine's cores, server and load generator, and the rate those costs
- * allow at most if the cores did nothing else: the ceiling row (d)'s targets meet on this machine.
+ * allow at most if the cores did nothing else: the ceiling this machine puts on row (d).
  */
 function cpuLine(run) {
   const cores = cpus().length;
