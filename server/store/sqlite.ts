@@ -396,9 +396,7 @@ export function backupStore(path: string, out: string): BackupReport {
     } finally {
       source.close();
     }
-    const check = integrityCheck(partial);
-    if (!check.ok) throw new BackupError('BACKUP_FAILED', `the copy failed its integrity check: ${check.problems.slice(0, 5).join('; ')}`);
-    const report = describeCopy(partial);
+    const report = checkedCopy(partial);
     try {
       linkSync(partial, out);
     } catch (e) {
@@ -418,9 +416,12 @@ export function backupStore(path: string, out: string): BackupReport {
   }
 }
 
-function describeCopy(file: string): BackupReport {
+/** The copy's integrity check (BackupError when it fails), then what it holds: one connection. */
+function checkedCopy(file: string): BackupReport {
   const copy = new Database(file, { readonly: true, fileMustExist: true });
   try {
+    const check = runIntegrityCheck(copy);
+    if (!check.ok) throw new BackupError('BACKUP_FAILED', `the copy failed its integrity check: ${check.problems.slice(0, 5).join('; ')}`);
     const tables = new Set(copy.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);
     const documents: Partial<Record<CollectionName, number>> = {};
     for (const coll of COLLECTIONS) if (tables.has(coll)) documents[coll] = copy.prepare(`SELECT count(*) FROM "${coll}"`).pluck().get() as number;
