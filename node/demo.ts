@@ -15,7 +15,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { publishDscList } from '../server/trust/dsc-list';
-import { call, dataDir, openLocalApp } from './local';
+import { dataDir } from './data-dir';
+import { call, openLocalApp } from './local';
 import { demoTravellerFlow, DEMO_TRAVELLER_OPENID, seedDemo } from '../demo/seed';
 import { DEMO_PARTNER_COUNTRY, demoAuthorityPrivateKeyPem } from '../demo/partner';
 import type { SealView } from '../server/seal/service';

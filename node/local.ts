@@ -18,8 +18,6 @@ import { functionsFor } from '../server/functions/definitions';
 import type { SigningEngine } from '../server/issuance/sign';
 import type { OperatorBootstrap } from '../server/provision/operators';
 
-export { dataDir } from './data-dir';
-
 /**
  * `signing`: where certificates are signed (node/sign-pool.ts); `pdf`: where the paper version is
  * rendered (node/pdf-pool.ts). Both default to the calling thread. `paper`: the paper version's
