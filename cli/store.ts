@@ -26,10 +26,10 @@ export const STORE_HELP = `Usage: ithc store check [--data DIR]
 check checks the store file of a local installation (SQLite integrity_check). backup writes a
 consistent copy of it while the server runs: every write answered before the backup began is in
 it, the file is owner-only (0600), and it gets the name FILE only once checked (a backup stopped
-midway leaves no FILE). The copy
-holds the signing keys only wrapped under the key-encryption key, which stays in the folder's
-secrets/kek: back that up too, and keep it apart from the copies (docs/local.md). To restore, stop
-the server and put the copy in place of ithc.sqlite, removing ithc.sqlite-wal and ithc.sqlite-shm.
+midway leaves no FILE). The copy holds the signing keys only wrapped under the key-encryption
+key, which stays in the folder's secrets/kek: back that up too, and keep it apart from the copies
+(docs/local.md). To restore, stop the server and put the copy in place of ithc.sqlite, removing
+ithc.sqlite-wal and ithc.sqlite-shm.
 check 检查本地部署的数据库文件；backup 在服务运行时生成一致的副本（权限 0600，生成后即校验）。
 副本中的签名密钥均以密钥加密密钥（secrets/kek）封装：请另行备份该密钥，并与副本分开保存。
 
