@@ -16,9 +16,6 @@
  *   through a connection of its own that cannot write (query_only). SQLite shows a commit to other
  *   connections only after its fsync, so a read never sees what could still be lost, and after a
  *   write is answered every later read sees it.
- * - Reads share a read transaction while JavaScript runs without returning to the event loop
- *   (snapshot()): a request's reads between two waits for I/O are one snapshot, and cost one
- *   transaction's locking instead of one each.
  * - Transactions are optimistic: the callback runs on the serving thread against the committed
  *   state, concurrently with others, its writes held back; the writer commits them only if every
  *   document it read is still as it read it, and otherwise the callback runs again (the Store
@@ -775,8 +772,6 @@ class SqliteStoreImpl implements SqliteStore {
   private idle: Array<() => void> = [];
   private closed = false;
   private closing?: Promise<void>;
-  /** A read transaction is open (snapshot()). */
-  private inSnapshot = false;
 
   constructor(
     /** This thread's connection: reads only (query_only); every write goes through the writer. */
@@ -803,7 +798,6 @@ class SqliteStoreImpl implements SqliteStore {
 
   /** A document's text as committed (and, the writer's connection being FULL, on disk), or null. */
   private readonly readText = (coll: CollectionName, id: string): string | null => {
-    this.snapshot();
     // The hottest statement (a request reads a dozen documents or more): one per collection, kept apart.
     let s = this.byId.get(coll);
     if (!s) {
@@ -815,33 +809,15 @@ class SqliteStoreImpl implements SqliteStore {
 
   /** The first document an attempt read that is no longer as it read it, all looked at in one snapshot. */
   private firstChanged(a: Attempt): string | undefined {
-    // readText reads them all in one snapshot, begun no earlier than this run of JavaScript.
-    for (const [key, [coll, id, json]] of a.reads) if (this.readText(coll as CollectionName, id) !== json) return key;
-    return undefined;
-  }
-
-  /**
-   * Reads share one read transaction for as long as JavaScript runs without returning to the event
-   * loop: it begins at the first read and ends once the microtasks then queued have run (a tick
-   * queued from a microtask runs after them all). A statement outside a transaction begins and
-   * ends one of its own, which costs more than reading a small document (docs/performance.md:
-   * 3.1–6.2 µs a read on its own, 0.6–3.3 µs inside a transaction). Nothing is stale for it: no
-   * request, and no writer's answer, can be handled while it is open, so every snapshot begins
-   * after whatever any caller was told before it.
-   */
-  private snapshot(): void {
-    if (this.inSnapshot) return;
+    if (a.reads.size === 0) return undefined;
     this.stmt('BEGIN').run();
-    this.inSnapshot = true;
-    queueMicrotask(() => process.nextTick(this.endSnapshot));
+    try {
+      for (const [key, [coll, id, json]] of a.reads) if (this.readText(coll as CollectionName, id) !== json) return key;
+      return undefined;
+    } finally {
+      this.stmt('COMMIT').run();
+    }
   }
-
-  private readonly endSnapshot = (): void => {
-    if (!this.inSnapshot) return;
-    this.inSnapshot = false;
-    // A read that failed may have ended the transaction already (SQLite rolls back on some errors).
-    if (this.db.open && this.db.inTransaction) this.stmt('COMMIT').run();
-  };
 
   // The Store API.
 
@@ -856,7 +832,6 @@ class SqliteStoreImpl implements SqliteStore {
   async find(coll: CollectionName, filter: Filter, opts?: FindOptions): Promise<Doc[]> {
     const { sql, params } = buildFindSql(coll, filter, opts);
     this.enter();
-    this.snapshot();
     return Promise.resolve((this.stmt(sql).all(...params) as { id: string; doc: string }[]).map((r) => parseStored(r.doc, coll, r.id)));
   }
 
@@ -865,7 +840,6 @@ class SqliteStoreImpl implements SqliteStore {
     const params: unknown[] = [];
     const sql = `SELECT count(*) AS n FROM "${coll}" WHERE ${whereSql(checkFilter(filter), params)}`;
     this.enter();
-    this.snapshot();
     return Promise.resolve((this.stmt(sql).get(...params) as { n: number }).n);
   }
 
@@ -995,7 +969,6 @@ class SqliteStoreImpl implements SqliteStore {
     this.closed = true;
     // Writes asked for before close() are committed first.
     while (this.active > 0) await new Promise<void>((r) => this.idle.push(r));
-    this.endSnapshot();
     this.statements.clear();
     this.byId.clear();
     // This connection first: the writer's, closed last, checkpoints the WAL into the file.
