@@ -502,6 +502,8 @@ async function main() {
 
 const mb = (b) => (b === null || b === undefined ? 'n/a' : (b / 1048576).toFixed(0));
 const kb = (b) => fmt(b / 1024);
+/** "2 serving processes": how many served a row (d) run. */
+const servedBy = (run) => `${run.processes} serving process${run.processes === 1 ? '' : 'es'}`;
 
 /**
  * What a request costs the machine's cores, server and load generator, and the rate those costs
@@ -512,16 +514,15 @@ function cpuLine(run) {
   const per = (r) => ({ server: r.serverCpuMs / r.requests, load: r.loadCpuMs / r.requests });
   const [reuse, fresh] = [per(run.reuse), per(run.fresh)];
   const most = (c) => fmt((cores * 1000) / (c.server + c.load));
-  const served = `${run.processes} serving process${run.processes === 1 ? '' : 'es'}`;
   return (
-    `    CPU a request (${served}; server, every thread + the load generator): repeat ${reuse.server.toFixed(2)} + ${reuse.load.toFixed(2)} ms, ` +
+    `    CPU a request (${servedBy(run)}; server, every thread + the load generator): repeat ${reuse.server.toFixed(2)} + ${reuse.load.toFixed(2)} ms, ` +
     `new certificate ${fresh.server.toFixed(2)} + ${fresh.load.toFixed(2)} ms; ${cores} cores doing nothing else allow at most ${most(reuse)}/s and ${most(fresh)}/s`
   );
 }
 
 /** (d)'s lines. */
 function issuanceLines(issue, ceiling, one) {
-  const served = `${issue.processes} serving process${issue.processes === 1 ? '' : 'es'}`;
+  const served = servedBy(issue);
   const issueRows = [
     [`reuse path: stored certificate still valid (the normal repeat request; ${served})`, issue.reuse, REUSE_PER_SECOND],
     [`fresh-signing path: a new certificate signed for every request (${served})`, issue.fresh, FRESH_PER_SECOND],

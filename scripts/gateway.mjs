@@ -57,38 +57,48 @@ function processTree(pid) {
   return out;
 }
 
+let ticksPerSecond;
+
 /**
- * The server's memory in bytes: `field` of /proc/<pid>/status (VmRSS now, VmHWM the peak) summed
- * over the gateway's process and its serving processes (node/start.ts); null without /proc. Summed
- * peaks are an upper bound of the peak of the sum: each process's peak may come at another moment.
+ * Clock ticks a second in /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux): asked of getconf
+ * once, at the first reading, not by every script that imports this module.
  */
-/** Clock ticks a second in /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux). */
-const TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
+function ticks() {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
   }
-})();
+  return ticksPerSecond;
+}
 
 /**
  * CPU time, ms (user + system, every thread), that `pid` and the processes below it have used so
  * far; a difference of two readings is what they used between them.
  */
 export function serverCpuMs(pid) {
-  let ticks = 0;
+  let used = 0;
   for (const p of processTree(pid)) {
     try {
-      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-      const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
+      // Fields after the command's closing parenthesis (the command may hold one itself): utime
+      // and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      used += Number(f[11]) + Number(f[12]);
     } catch {
       // The process ended while it was read.
     }
   }
-  return (ticks * 1000) / TICKS;
+  return (used * 1000) / ticks();
 }
 
+/**
+ * The server's memory in bytes: `field` of /proc/<pid>/status (VmRSS now, VmHWM the peak) summed
+ * over the gateway's process and its serving processes (node/start.ts); null without /proc. Summed
+ * peaks are an upper bound of the peak of the sum: each process's peak may come at another moment.
+ */
 export function serverMemory(pid, field = 'VmRSS') {
   let sum = 0;
   let seen = false;
