@@ -11,9 +11,10 @@
 //       - bench/reference-cborg.mjs, a second, independent one: node:crypto + zlib + cborg, base45
 //         written in it, the checks our verifier makes, the same JSON line per code (its output
 //         is compared with ours byte for byte);
-//     the same for the codes five times over (start-up and warm-up weigh less); one code, the
-//     whole command's median over 15 runs beside `node -e 0`; and the physical limit: raw ECDSA
-//     P-256 verify through node:crypto on one and on both cores.
+//     the default and the cbor-x reference with the codes streamed to them through a pipe, not
+//     given as a file; the same for the codes five times over (start-up and warm-up weigh less);
+//     one code, the whole command's median over 15 runs beside `node -e 0`; and the physical
+//     limit: raw ECDSA P-256 verify through node:crypto on one and on both cores.
 // (b) The portable path: verifyCode with the noble provider against raw noble p256.verify.
 // (c) Signing: signCode with the node:crypto ES256 signer, and raw ECDSA P-256 signing.
 // (d) Issuance through the local gateway (dist/start.cjs, what `npm start` runs) with
@@ -45,7 +46,7 @@
 // BENCH_ROWS (which rows to run, e.g. "a,d"; default all of them).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CLOUD_FUNCTIONS, ENTRIES, ROOT, build, sqliteWriterEntry } from './build.mjs';
@@ -79,12 +80,18 @@ const PDF_PER_SECOND = 20;
 /** Rows to run (BENCH_ROWS, e.g. "a,d"); default every row. */
 const ROWS = new Set((process.env.BENCH_ROWS || 'a,b,c,d,e,f,g,h').split(',').map((r) => r.trim().toLowerCase()));
 
-function run(args, { stdin, stdout, env } = {}) {
+/** Runs node with `args`; `stdin` a file given as the child's standard input, or with `pipe` streamed to it through a pipe. */
+function run(args, { stdin, stdout, env, pipe = false } = {}) {
   return new Promise((resolve, reject) => {
-    const fdIn = stdin ? openSync(stdin, 'r') : 'ignore';
+    const fdIn = stdin && !pipe ? openSync(stdin, 'r') : stdin ? 'pipe' : 'ignore';
     const fdOut = stdout ? openSync(stdout, 'w') : 'pipe';
     const started = performance.now();
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: [fdIn, fdOut, 'inherit'], env: { ...process.env, ...env } });
+    if (fdIn === 'pipe') {
+      // A child that stops reading early closes the pipe: its exit code tells, not EPIPE here.
+      child.stdin.on('error', () => undefined);
+      createReadStream(stdin).pipe(child.stdin);
+    }
     let text = '';
     child.stdout?.on('data', (d) => (text += d));
     child.on('error', reject);
@@ -359,6 +366,18 @@ async function main() {
         best[i] = Math.min(best[i], res.seconds);
       }
     }
+    // The same codes through a pipe, as `cat codes.txt | ithc verify -` or a scanner's feed gives
+    // them: a pipe is read until it is empty, so input comes in bursts, not a read a turn as from a file.
+    const piped = [variants[0], variants[2]];
+    const pipedBest = piped.map(() => Infinity);
+    for (let r = 0; r < (ROWS.has('a') ? PROCESS_ROUNDS : 0); r++) {
+      for (const [i, v] of piped.entries()) {
+        const res = await run(v.args, { stdin: codes, stdout: out, env: v.env, pipe: true });
+        const valid = countValid(out);
+        if (valid !== N) disagreements.push(`${v.name} through a pipe: ${valid} of ${N} valid (exit ${res.code})`);
+        pipedBest[i] = Math.min(pipedBest[i], res.seconds);
+      }
+    }
     const sameLines = outputs.size === 2 && outputs.get(1) === outputs.get(2);
     if (outputs.size === 2 && !sameLines) disagreements.push(`${variants[1].name}: its output differs from ${variants[2].name}'s`);
 
@@ -417,6 +436,8 @@ async function main() {
         ? [
             [`(a) batch verify, ${fmt(N)} codes, whole processes (best of ${PROCESS_ROUNDS})`, '', '', ''],
             ...variants.map((v, i) => [`    ${v.name}`, fmt(N / best[i]), ...both(N / best[i], refRates)]),
+            [`    the same through a pipe (best of ${PROCESS_ROUNDS}; ratio against the cbor-x reference through a pipe):`, '', '', ''],
+            ...piped.map((v, i) => [`      ${v.name}`, fmt(N / pipedBest[i]), ratio(pipedBest[0] / pipedBest[i]), '']),
             [`    the same ${LONG_REPEAT} times over (${fmt(N * LONG_REPEAT)} lines, best of ${LONG_ROUNDS}):`, '', '', ''],
             ...longVariants.map((v, i) => [`      ${v.name}`, fmt((N * LONG_REPEAT) / longBest[i]), ...both((N * LONG_REPEAT) / longBest[i], longRefRates)]),
             [
