@@ -15,6 +15,8 @@ export function staleReason(record: BuildRecord | undefined, fp: string, hashOf:
 export function inputsOf(metafile: Metafile, cwd: string, root: string): string[];
 export function writeFileAtomic(path: string, data: string | Uint8Array): void;
 export function writeIfChanged(path: string, data: string | Uint8Array): boolean;
+/** A bundle's UTF-8 text with every character outside ASCII written as a \u{…} escape (build-cache.mjs says why it means the same). */
+export function asciiOnly(bytes: Uint8Array): Uint8Array;
 
 export class BuildCache {
   constructor(root: string, opts?: { force?: boolean; manifest?: string });
@@ -43,6 +45,6 @@ export class BuildCache {
   ): Promise<boolean>;
   note(key: string, wrote: boolean): void;
   writeOutput(path: string, data: string | Uint8Array): void;
-  bundle(key: string, options: BuildOptions): Promise<boolean>;
+  bundle(key: string, options: BuildOptions, post?: { asciiOnly?: boolean }): Promise<boolean>;
   save(): void;
 }

@@ -124,6 +124,24 @@ export function writeIfChanged(path, data) {
 /** How far a file's time may lag behind the clock that read it (a kernel tick, with room). */
 const COARSE_CLOCK_MS = 20;
 
+/**
+ * A bundle's text with every character outside ASCII written as a `\u{…}` escape. esbuild escapes
+ * them in strings, template literals, regular expressions and identifiers (its default charset),
+ * where such an escape means the character itself, but not in comments, where it is only text; so
+ * only comments change. One non-ASCII character, say a "−" in a dependency's comment, makes V8
+ * hold the whole source as two bytes a character, and reading the CLI's 1.7 MB bundle as UTF-8
+ * then took 5.3 ms against 2.8 ms, and hashing the text for its code cache 3.9 ms against 2.7 ms.
+ * @param {Uint8Array} bytes  UTF-8
+ * @returns {Uint8Array}
+ */
+export function asciiOnly(bytes) {
+  if (bytes.every((b) => b < 0x80)) return bytes;
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  // These two end a line even inside a // comment, which their escape would not.
+  if (/[\u2028\u2029]/u.test(text)) throw new Error('a bundle holds U+2028 or U+2029 outside a string: it cannot be made ASCII by escaping');
+  return new TextEncoder().encode(text.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`));
+}
+
 export class BuildCache {
   /**
    * @param {string} root  the repository root; recorded paths are relative to it
@@ -324,13 +342,14 @@ export class BuildCache {
    * compiler options such as target and useDefineForClassFields from the nearest one).
    * @param {string} key  usually the output path
    * @param {import('esbuild').BuildOptions} options  with absWorkingDir and outfile or outdir
+   * @param {{ asciiOnly?: boolean }} [post]  asciiOnly: the output in ASCII alone (asciiOnly below)
    */
-  bundle(key, options) {
-    return this.run(key, options, async () => {
+  bundle(key, options, post = {}) {
+    return this.run(key, { ...options, post }, async () => {
       // Imported when something is built: a build with nothing to do never starts esbuild.
       const { build: esbuild } = await import('esbuild');
       const result = await esbuild({ ...options, metafile: true, write: false });
-      for (const f of result.outputFiles) this.writeOutput(f.path, f.contents);
+      for (const f of result.outputFiles) this.writeOutput(f.path, post.asciiOnly ? asciiOnly(f.contents) : f.contents);
       return { inputs: inputsOf(result.metafile, options.absWorkingDir ?? process.cwd(), this.root), outputs: result.outputFiles.map((f) => f.path) };
     });
   }

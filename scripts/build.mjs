@@ -39,7 +39,8 @@ const require = createRequire(import.meta.url);
  * @property {boolean} [minify]
  * @property {string} [cloudFunction]  a cloud function's name: also writes its package.json
  * @property {'main' | 'worker'} [codeCache]  also writes V8's code cache beside it (bin/code-cache.js),
- *   made after its top level ran on the main thread or in a verification worker
+ *   made after its top level ran on the main thread or in a verification worker; and keeps the
+ *   bundle to ASCII (asciiOnly, scripts/build-cache.mjs)
  * @property {import('esbuild').BuildOptions} [options]  anything else esbuild takes (alias, define, banner, ...)
  */
 
@@ -233,7 +234,9 @@ export async function build(entries = ENTRIES, opts = {}) {
     if ((await writeDccValidator(cache)) && !opts.quiet) process.stderr.write(`regenerated ${DCC_VALIDATOR_FILE}\n`);
     // Each output is written beside and renamed over the old file (cache.bundle): a command starting
     // during a rebuild (a test, a batch run) loads either the old bundle or the new one, never half of one.
-    await Promise.all(todo.map((e) => cache.bundle(e.out, esbuildOptions(e))));
+    // A bundle loaded with a code cache is kept to ASCII (asciiOnly): V8 then holds it, and the
+    // loader reads and hashes it, as one byte a character (bin/code-cache.js).
+    await Promise.all(todo.map((e) => cache.bundle(e.out, esbuildOptions(e), { asciiOnly: e.codeCache !== undefined })));
     const samples = codeCacheSamples(cache);
     try {
       for (const e of todo) if (e.codeCache) await writeCodeCache(cache, e.out, e.codeCache, samples);

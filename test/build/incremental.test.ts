@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BuildCache, MANIFEST, staleReason } from '../../scripts/build-cache.mjs';
+import { BuildCache, MANIFEST, asciiOnly, staleReason } from '../../scripts/build-cache.mjs';
 import { certificatePem, createCsca } from '../../server/keys/ca';
 import { ROOT } from '../support/build';
 
@@ -283,5 +283,40 @@ describe('the real build (scripts/build.mjs buildAll)', () => {
     expect([...first.built, ...first.skipped]).toEqual(expect.arrayContaining(expected));
     expect(second.built).toEqual([]);
     expect(second.skipped).toEqual(expect.arrayContaining(expected));
+  });
+});
+
+describe('asciiOnly (scripts/build-cache.mjs): a bundle kept to ASCII means what it meant', () => {
+  const utf8 = (s: string) => new TextEncoder().encode(s);
+  const run = (bytes: Uint8Array): unknown => {
+    const m = { exports: {} as unknown };
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the bundle text under test, run as Node would run it
+    new Function('module', new TextDecoder().decode(bytes))(m);
+    return m.exports;
+  };
+
+  test('an ASCII bundle is returned as it is', () => {
+    const bytes = utf8('module.exports = "plain"; // a comment\n');
+    expect(asciiOnly(bytes)).toBe(bytes);
+  });
+
+  test('characters outside ASCII, in comments and anywhere esbuild leaves them, become escapes that mean the same', () => {
+    // A comment as a dependency writes it, and a string, an identifier and a template literal,
+    // though esbuild escapes those itself.
+    const source = 'const \u03c0 = 3; /* 2^32 \u2212 1, 44\u22c532 */ // \u00a7DCC\nmodule.exports = ["\u4e2d\u{1f600}", `\u00e9`, \u03c0];\n';
+    const out = asciiOnly(utf8(source));
+    expect([...out].every((b) => b < 0x80)).toBe(true);
+    expect(new TextDecoder().decode(out)).toContain('/* 2^32 \\u{2212} 1, 44\\u{22c5}32 */ // \\u{a7}DCC');
+    expect(run(out)).toEqual(run(utf8(source)));
+    expect(run(out)).toEqual(['\u4e2d\u{1f600}', '\u00e9', 3]);
+  });
+
+  test('refuses a line or paragraph separator, which ends a // comment where its escape would not', () => {
+    expect(() => asciiOnly(utf8('// a comment\u2028module.exports = 1;\n'))).toThrow(/U\+2028 or U\+2029/);
+  });
+
+  test("the CLI's bundles, which load with a code cache, are ASCII", () => {
+    for (const f of ['dist/cli.cjs', 'dist/cli-worker.cjs'])
+      expect({ f, ascii: readFileSync(join(ROOT, f)).every((b) => b < 0x80) }).toEqual({ f, ascii: true });
   });
 });

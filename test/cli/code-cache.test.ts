@@ -115,3 +115,19 @@ test('the CLI without the caches beside its bundles (a build that made none) ver
   expect(bare.code).toBe(0);
   expect(bare.stdout.split('\n').filter((l) => l.startsWith('{"valid":true'))).toHaveLength(2);
 });
+
+test('a bundle with characters outside ASCII loads as UTF-8, with its cache and without; an ASCII one reads the same either way', async () => {
+  const dir = tempDir();
+  const wide = join(dir, 'wide.cjs');
+  writeFileSync(wide, 'module.exports = "中文 — \u{1f600} é"; // 2^32 − 1\n');
+  const narrow = join(dir, 'narrow.cjs');
+  writeFileSync(narrow, 'module.exports = "\\u4e2d\\u6587 \\u2014 \\u{1f600} \\u00e9"; // 2^32 \\u{2212} 1\n');
+  for (const file of [wide, narrow]) {
+    expect(requireWithCodeCache(file)).toBe('中文 — \u{1f600} é');
+    const cache = await makeCodeCache(file);
+    // The cache names the file's bytes, whatever they decode to.
+    expect(cache.subarray(0, 32).equals(createHash('sha256').update(readFileSync(file)).digest())).toBe(true);
+    writeFileSync(`${file}.v8-cache`, cache);
+    expect(requireWithCodeCache(file)).toBe('中文 — \u{1f600} é');
+  }
+});
