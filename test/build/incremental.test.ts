@@ -320,3 +320,10 @@ describe('asciiOnly (scripts/build-cache.mjs): a bundle kept to ASCII means what
       expect({ f, ascii: readFileSync(join(ROOT, f)).every((b) => b < 0x80) }).toEqual({ f, ascii: true });
   });
 });
+
+test("tslib is bundled once, as CommonJS: the ESM build would be copied into a new object at each of the ASN.1 modules' require()s", () => {
+  const cli = readFileSync(join(ROOT, 'dist/cli.cjs'), 'utf8');
+  // The ASN.1 modules that read DSC lists are in the CLI's bundle and require tslib ~70 times.
+  expect(cli.match(/require_tslib\(\)/g)?.length ?? 0).toBeGreaterThan(10);
+  expect(cli).not.toMatch(/__toCommonJS\(tslib_es6_exports\)/);
+});
