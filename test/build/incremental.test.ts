@@ -2,7 +2,8 @@
  * Incremental builds (scripts/build-cache.mjs): an output is built again exactly when something it is
  * made from changed. The decisions run on a small fixture with real esbuild bundles (three entries,
  * two of them sharing a core file, and a step whose input lies outside the sources); the pinned CSCA
- * through the mini program build's own writer; and one run of the real build, twice.
+ * through the mini program build's own writer; and one run of the real build, twice. Also what the
+ * build makes of the CLI's bundles: ASCII only, with tslib's CommonJS build.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
