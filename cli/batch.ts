@@ -14,8 +14,10 @@
  * heap, measured: ~10 % of a 20,000-code batch's CPU on 2 cores). bin/ithc.js starts the workers
  * before it loads the CLI, so they load while it does. With ITHC_WORKERS=0 the main thread
  * verifies alone and hands the signature checks to libuv's thread pool (nodeCryptoPooled),
- * decoding the next codes meanwhile. A small input is verified on the main thread alone, because
- * starting workers costs more than it saves for a few codes.
+ * decoding the next codes meanwhile; so is a file of up to 8 MiB by default (cli/workers.ts
+ * batchWorkerCount), where warming up one JavaScript thread, not two, saves more than a worker
+ * gains. A small input is verified on the main thread alone, because starting workers costs more
+ * than it saves for a few codes.
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';

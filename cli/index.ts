@@ -5,14 +5,22 @@
  */
 import { join } from 'node:path';
 import { main } from './main';
-import type { EarlyWorkers } from './workers';
+import { batchWorkerCount, stdinFileSize, type EarlyWorkers } from './workers';
 
 /**
  * Runs the command line; `early` are the verification workers bin/ithc.js started (cli/workers.ts).
  * Resolves when the command is done, its exit status in process.exitCode.
  */
 export function run(argv: readonly string[] = process.argv.slice(2), early?: EarlyWorkers): Promise<void> {
-  const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, workerScript: join(__dirname, 'cli-worker.cjs'), early };
+  const io = {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    workerScript: join(__dirname, 'cli-worker.cjs'),
+    early,
+    // Decided as bin/ithc.js decided whether to start workers early (cli/workers.ts prestartWorkers).
+    batchWorkers: () => batchWorkerCount(stdinFileSize()),
+  };
   // A reader that goes away (`ithc verify - | head`) is not an error of ours.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 1);

@@ -37,6 +37,8 @@ export interface Io {
   workerScript: string;
   /** Verification workers bin/ithc.js started early, for `verify -`. */
   early?: EarlyWorkers;
+  /** How many workers `verify -` runs, for what is on stdin (cli/workers.ts batchWorkerCount); absent: one per core but one. */
+  batchWorkers?: () => number;
 }
 
 /** The options of `ithc verify`, one row each. */
@@ -142,8 +144,9 @@ Exit status 退出码: 0 all valid (and, with --rules, meeting the rules) 全部
                     3 none invalid, but some could not be checked 无无效，但有无法核验的
                     2 usage error 用法错误
 Environment 环境变量: ITHC_WORKERS=N  worker threads for "-", besides the main thread, which verifies
-                    too (default: one per core but one; 0: the main thread alone, checking signatures
-                    on the thread pool) 批量验证的工作线程数（主线程亦参与验证；默认为核数减一）
+                    too (default: one per core but one, none for a file of up to 8 MiB; 0: the main
+                    thread alone, checking signatures on the thread pool) 批量验证的工作线程数（主线程
+                    亦参与验证；默认为核数减一，8 MiB 以内的文件不用工作线程）
 
 Examples 示例:
   ithc verify --trust dsc-list.json 'HC1:NCF...'
@@ -219,7 +222,7 @@ export async function verifyCommand(argv: readonly string[], io: Io): Promise<nu
 
   if (inputs[0].kind === 'stdin') {
     if (!settings.json) for (const l of trustText) io.stderr.write(`ithc: ${l.trim()}\n`);
-    const r = await runBatch({ input: io.stdin, output: io.stdout, settings, workerScript: io.workerScript, early: io.early });
+    const r = await runBatch({ input: io.stdin, output: io.stdout, settings, workerScript: io.workerScript, early: io.early, workers: io.batchWorkers?.() });
     return r.invalid > 0 ? EXIT.invalid : r.cannot > 0 ? EXIT.cannotCheck : EXIT.valid;
   }
   const verify = makeVerifier(settings);

@@ -6,7 +6,10 @@ import { toHex } from '../../core/bytes';
 import { ERROR_CODES } from '../../core/errors';
 import { decodeStages } from '../../core/hcert';
 import { makeDsc, sampleDcc, signDcc, type Dsc } from '../../bench/fixtures';
-import { ensureBuilt, jsonLines, runCli, streamCli, tamper, trustFiles, type TrustFiles } from './helpers';
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, ensureBuilt, jsonLines, runCli, streamCli, tamper, tempDir, trustFiles, type TrustFiles } from './helpers';
 import { prng } from '../../bench/prng';
 import { hostileLines } from './hostile-lines';
 import { format } from '../../core/view';
@@ -91,6 +94,29 @@ describe('ithc verify - (standard input)', () => {
 
     const small = await runCli(args, { input: mixed.slice(0, 10).map((m) => m.line + '\n') });
     expect(small.stdout).toBe(outputs[0].stdout.split('\n').slice(0, 10).join('\n') + '\n');
+  });
+
+  it('reads a file on standard input as it reads a pipe: a file of this size is verified without workers, with the same lines', async () => {
+    const args = ['verify', '--json', '--trust', trust.list, '--at', AT, '-'];
+    const text = mixed
+      .slice(0, 500)
+      .map((m) => m.line + '\n')
+      .join('');
+    const file = join(tempDir(), 'codes.txt');
+    writeFileSync(file, text);
+    // Between 16 KB and 8 MiB: no workers by default (cli/workers.ts batchWorkerCount).
+    expect(text.length).toBeGreaterThan(16 * 1024);
+    const fd = openSync(file, 'r');
+    let fromFile: ReturnType<typeof spawnSync>;
+    try {
+      fromFile = spawnSync(process.execPath, [BIN, ...args], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+    } finally {
+      closeSync(fd);
+    }
+    const piped = await runCli(args, { input: text, env: { ITHC_WORKERS: '1' } });
+    expect(fromFile.status).toBe(1);
+    expect(fromFile.stdout).toBe(piped.stdout);
+    expect(jsonLines(piped.stdout)).toHaveLength(500);
   });
 
   it('exits 0 when every line is valid; takes CRLF line ends and a last line without a newline', async () => {

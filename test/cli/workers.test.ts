@@ -7,7 +7,7 @@ import fs, { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { AWAIT_SETTINGS, WORKER_MARK, defaultWorkerCount, prestartWorkers, readsBatch } from '../../cli/workers';
+import { AWAIT_SETTINGS, POOLED_INPUT_BYTES, WORKER_MARK, batchWorkerCount, defaultWorkerCount, prestartWorkers, readsBatch } from '../../cli/workers';
 import { ROOT, ensureBuilt } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'ithc-workers-test-'));
@@ -39,6 +39,27 @@ describe('defaultWorkerCount', () => {
     [2, { ITHC_WORKERS: '-1' }, 1],
   ])('%i cores, env %j: %i workers', (cores, env, expected) => {
     expect(defaultWorkerCount(env, cores)).toBe(expected);
+  });
+});
+
+describe('batchWorkerCount: a file of codes up to 8 MiB is verified without workers, a larger one or a pipe with them', () => {
+  const SMALL = 64 * 256;
+  test.each([
+    [null, 2, {}, 1],
+    [0, 2, {}, 1],
+    [SMALL, 2, {}, 1],
+    [SMALL + 1, 2, {}, 0],
+    [300 * 552, 2, {}, 0],
+    [POOLED_INPUT_BYTES, 2, {}, 0],
+    [POOLED_INPUT_BYTES + 1, 2, {}, 1],
+    [POOLED_INPUT_BYTES + 1, 8, {}, 7],
+    [null, 1, {}, 0],
+    // ITHC_WORKERS decides whatever the input.
+    [300 * 552, 2, { ITHC_WORKERS: '1' }, 1],
+    [null, 2, { ITHC_WORKERS: '0' }, 0],
+    [300 * 552, 2, { ITHC_WORKERS: 'many' }, 0],
+  ])('%p bytes on %i cores, env %j: %i workers', (bytes, cores, env, expected) => {
+    expect(batchWorkerCount(bytes, env, cores)).toBe(expected);
   });
 });
 
@@ -98,8 +119,13 @@ describe('prestartWorkers', () => {
     expect(prestartWorkers(BATCH, ECHO, {}, 2, 0)).toBeUndefined();
   });
 
-  test('a larger file, or a pipe or terminal whose length nobody knows, gets its workers early', async () => {
-    for (const inputBytes of [64 * 256 + 1, null]) {
+  test('starts none for a file verified without workers (batchWorkerCount)', () => {
+    expect(prestartWorkers(BATCH, ECHO, {}, 2, 64 * 256 + 1)).toBeUndefined();
+    expect(prestartWorkers(BATCH, ECHO, {}, 2, POOLED_INPUT_BYTES)).toBeUndefined();
+  });
+
+  test('a file larger than that, or a pipe or terminal whose length nobody knows, gets its workers early', async () => {
+    for (const inputBytes of [POOLED_INPUT_BYTES + 1, null]) {
       const early = prestartWorkers(BATCH, ECHO, {}, 2, inputBytes)!;
       expect(early.waiting).toBe(1);
       await early.close();
