@@ -47,6 +47,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CLOUD_FUNCTIONS, ENTRIES, ROOT, build, sqliteWriterEntry } from './build.mjs';
@@ -108,6 +109,15 @@ async function lib(...args) {
   const r = await run([LIB, ...args.map(String)]);
   if (r.code !== 0) throw new Error(`bench mode ${args[0]} failed`);
   return JSON.parse(r.text);
+}
+
+/**
+ * What `ithc verify -` runs by default for an input of `bytes` on standard input (null: a pipe), as
+ * the CLI decides it (cli/workers.ts batchWorkerCount, from the built bundle).
+ */
+function defaultThreads(bytes) {
+  const workers = createRequire(import.meta.url)(join(ROOT, 'dist/cli-prestart.cjs')).batchWorkerCount(bytes, process.env);
+  return workers === 0 ? 'main thread + thread pool, no worker' : `main thread + ${workers} worker${workers === 1 ? '' : 's'}`;
 }
 
 /** Valid lines in a JSON-lines output file. */
@@ -308,7 +318,7 @@ function qrSection(qr) {
 async function main() {
   const t0 = performance.now();
   // The CLI's bundles (current, whatever ran before) and the bench's own in-process half.
-  const cli = ENTRIES.filter((e) => e.out === 'dist/cli.cjs' || e.out === 'dist/cli-worker.cjs');
+  const cli = ENTRIES.filter((e) => ['dist/cli.cjs', 'dist/cli-worker.cjs', 'dist/cli-prestart.cjs'].includes(e.out));
   await build(
     [
       ...cli,
@@ -334,9 +344,9 @@ async function main() {
       { name: 'reference loop (node:crypto + zlib + cbor-x, 1 thread)', args: ['bench/reference.cjs', dsc] },
       { name: 'reference loop (node:crypto + zlib + cborg, 1 thread)', args: ['bench/reference-cborg.mjs', dsc] },
       // The default: the main thread and a worker per core but one, started by bin/ithc.js before
-      // the CLI loads, all verifying (cli/workers.ts, cli/batch.ts).
+      // the CLI loads, all verifying (cli/workers.ts, cli/batch.ts); none for a file of up to 8 MiB.
       {
-        name: `ithc verify --json - (default: main thread + ${cpus().length - 1} worker${cpus().length === 2 ? '' : 's'})`,
+        name: `ithc verify --json - (default: ${defaultThreads(statSync(codes).size)})`,
         args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'],
       },
       // No workers: the main thread decodes, libuv's thread pool checks signatures (cli/batch.ts).
@@ -368,7 +378,7 @@ async function main() {
     }
     // The same codes through a pipe, as `cat codes.txt | ithc verify -` or a scanner's feed gives
     // them: a pipe is read until it is empty, so input comes in bursts, not a read a turn as from a file.
-    const piped = [variants[0], variants[2]];
+    const piped = [variants[0], { ...variants[2], name: `ithc verify --json - (default: ${defaultThreads(null)})` }];
     const pipedBest = piped.map(() => Infinity);
     for (let r = 0; r < (ROWS.has('a') ? PROCESS_ROUNDS : 0); r++) {
       for (const [i, v] of piped.entries()) {
@@ -385,7 +395,9 @@ async function main() {
     // what a new code does): start-up and JIT warm-up weigh less, the steady rate shows.
     const longCodes = join(dir, 'codes-long.txt');
     writeFileSync(longCodes, readFileSync(codes, 'utf8').repeat(LONG_REPEAT));
-    const longVariants = variants.slice(0, 4);
+    const longVariants = variants
+      .slice(0, 4)
+      .map((v, i) => (i === 2 ? { ...v, name: `ithc verify --json - (default: ${defaultThreads(statSync(longCodes).size)})` } : v));
     const longBest = longVariants.map(() => Infinity);
     for (let r = 0; r < (ROWS.has('a') ? LONG_ROUNDS : 0); r++) {
       for (const [i, v] of longVariants.entries()) {
