@@ -221,11 +221,11 @@ interface Waiting {
  * WORKER_QUEUE in hand: when the batch comes, and after each of its replies (`pump`). The main
  * thread takes one waiting batch at a time, on a turn of its own (`defer`, setImmediate): after the
  * input and the replies that arrived meanwhile have been handled, so that a worker's freed room is
- * filled first. Verifying each batch on the main thread as it came in, whenever the workers were
- * full, kept that thread verifying while input came faster than a read a turn (libuv reads a pipe
- * until it is empty) and the worker's replies waited unread: on 2 cores the worker sat idle a third
- * of the time, and 20,000 codes took 1.64–1.87 s through a pipe against 1.37–1.42 s from a file;
- * taking turns, 1.36–1.46 s through a pipe.
+ * filled first. A main thread that verified each batch as it came in, whenever the workers were
+ * full, would keep verifying while input comes faster than a read a turn (libuv reads a pipe until
+ * it is empty), the worker's replies unread: on 2 cores the worker would sit idle a third of the
+ * time, and 20,000 codes take 1.64–1.87 s through a pipe that way against 1.36–1.46 s taking turns
+ * (docs/performance.md).
  */
 export class Dispatcher {
   private readonly waiting: Waiting[] = [];

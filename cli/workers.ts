@@ -4,7 +4,7 @@
  * This module is light on purpose (node:os and node:worker_threads only): bin/ithc.js loads it as
  * a bundle of its own (dist/cli-prestart.cjs) and starts the workers before it loads the CLI, so
  * that each worker loads its bundle while the main thread loads its own, instead of after. On 2
- * cores that took ~0.1 s off 20,000 codes (docs/performance.md).
+ * cores that takes ~0.1 s off 20,000 codes (docs/performance.md).
  */
 import { fstatSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
