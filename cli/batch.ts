@@ -69,7 +69,7 @@ export async function runBatch(run: BatchRun): Promise<BatchSummary> {
   const maxPending = workerCount > 0 ? (workerCount + 1) * MAX_PENDING_PER_THREAD : MAX_PENDING_INLINE;
   const splitter = new LineSplitter(MAX_LINE_CHARS);
   let inline: VerifyFn | undefined;
-  const verifyHere = (): VerifyFn => (inline ??= makeVerifier({ ...run.settings, pooled: workerCount === 0 }));
+  const inlineVerifier = (): VerifyFn => (inline ??= makeVerifier({ ...run.settings, pooled: workerCount === 0 }));
   let pool: WorkerPool | undefined;
   let dispatcher: Dispatcher | undefined;
   let nextLine = 1;
@@ -93,13 +93,13 @@ export async function runBatch(run: BatchRun): Promise<BatchSummary> {
     let work: Promise<BatchResult>;
     if (workerCount > 0 && nextLine - 1 > INLINE_LINES && !pool) {
       pool = new WorkerPool(run.workerScript, workerCount, run.settings, run.early?.take(workerCount) ?? [], () => dispatcher?.pump());
-      dispatcher = new Dispatcher(pool, (f, l) => verifyBatch(verifyHere(), run.settings, f, l));
+      dispatcher = new Dispatcher(pool, (f, l) => verifyBatch(inlineVerifier(), run.settings, f, l));
     }
     if (dispatcher) work = dispatcher.run(first, lines);
     // On the main thread at once: a small input (workers would cost more than they save), or, with
     // ITHC_WORKERS=0, every batch, with signatures on the thread pool and a batch's codes verified
     // at once.
-    else work = verifyBatch(verifyHere(), run.settings, first, lines, workerCount === 0);
+    else work = verifyBatch(inlineVerifier(), run.settings, first, lines, workerCount === 0);
     // A batch may fail (a worker died) before its turn to be written: handled here, at once.
     work.catch(fail);
     pending++;

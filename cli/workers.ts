@@ -20,9 +20,13 @@ export const AWAIT_SETTINGS = 'await-settings';
  * (cli/batch.ts); none on one core; or ITHC_WORKERS.
  */
 export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
+  return workersChosen(env) ?? (cores < 2 ? 0 : Math.min(cores - 1, 15));
+}
+
+/** ITHC_WORKERS as a count (0 to 99), or undefined when it is not set to one. */
+function workersChosen(env: NodeJS.ProcessEnv): number | undefined {
   const fromEnv = env.ITHC_WORKERS;
-  if (fromEnv !== undefined && /^\d{1,2}$/.test(fromEnv)) return Number(fromEnv);
-  return cores < 2 ? 0 : Math.min(cores - 1, 15);
+  return fromEnv !== undefined && /^\d{1,2}$/.test(fromEnv) ? Number(fromEnv) : undefined;
 }
 
 /** Workers started before anyone knew whether they would be needed. */
@@ -63,8 +67,7 @@ export const POOLED_INPUT_BYTES = 8 * 1024 * 1024;
  * SMALL_INPUT_BYTES to POOLED_INPUT_BYTES; else defaultWorkerCount().
  */
 export function batchWorkerCount(inputBytes: number | null, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
-  const chosen = env.ITHC_WORKERS !== undefined && /^\d{1,2}$/.test(env.ITHC_WORKERS);
-  if (!chosen && inputBytes !== null && inputBytes > SMALL_INPUT_BYTES && inputBytes <= POOLED_INPUT_BYTES) return 0;
+  if (workersChosen(env) === undefined && inputBytes !== null && inputBytes > SMALL_INPUT_BYTES && inputBytes <= POOLED_INPUT_BYTES) return 0;
   return defaultWorkerCount(env, cores);
 }
 

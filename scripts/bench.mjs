@@ -112,12 +112,13 @@ async function lib(...args) {
 }
 
 /**
- * What `ithc verify -` runs by default for an input of `bytes` on standard input (null: a pipe), as
- * the CLI decides it (cli/workers.ts batchWorkerCount, from the built bundle).
+ * The default variant's name, with what `ithc verify -` runs for `bytes` on standard input (null:
+ * a pipe) as the CLI decides it (cli/workers.ts batchWorkerCount, from the built bundle).
  */
-function defaultThreads(bytes) {
+function defaultName(bytes) {
   const workers = createRequire(import.meta.url)(join(ROOT, 'dist/cli-prestart.cjs')).batchWorkerCount(bytes, process.env);
-  return workers === 0 ? 'main thread + thread pool, no worker' : `main thread + ${workers} worker${workers === 1 ? '' : 's'}`;
+  const threads = workers === 0 ? 'main thread + thread pool, no worker' : `main thread + ${workers} worker${workers === 1 ? '' : 's'}`;
+  return `ithc verify --json - (default: ${threads})`;
 }
 
 /** Valid lines in a JSON-lines output file. */
@@ -346,7 +347,7 @@ async function main() {
       // The default: the main thread and a worker per core but one, started by bin/ithc.js before
       // the CLI loads, all verifying (cli/workers.ts, cli/batch.ts); none for a file of up to 8 MiB.
       {
-        name: `ithc verify --json - (default: ${defaultThreads(statSync(codes).size)})`,
+        name: defaultName(statSync(codes).size),
         args: ['bin/ithc.js', 'verify', '--json', '--trust', dsc, '-'],
       },
       // No workers: the main thread decodes, libuv's thread pool checks signatures (cli/batch.ts).
@@ -378,7 +379,7 @@ async function main() {
     }
     // The same codes through a pipe, as `cat codes.txt | ithc verify -` or a scanner's feed gives
     // them: a pipe is read until it is empty, so input comes in bursts, not a read a turn as from a file.
-    const piped = [variants[0], { ...variants[2], name: `ithc verify --json - (default: ${defaultThreads(null)})` }];
+    const piped = [variants[0], { ...variants[2], name: defaultName(null) }];
     const pipedBest = piped.map(() => Infinity);
     for (let r = 0; r < (ROWS.has('a') ? PROCESS_ROUNDS : 0); r++) {
       for (const [i, v] of piped.entries()) {
@@ -395,9 +396,7 @@ async function main() {
     // what a new code does): start-up and JIT warm-up weigh less, the steady rate shows.
     const longCodes = join(dir, 'codes-long.txt');
     writeFileSync(longCodes, readFileSync(codes, 'utf8').repeat(LONG_REPEAT));
-    const longVariants = variants
-      .slice(0, 4)
-      .map((v, i) => (i === 2 ? { ...v, name: `ithc verify --json - (default: ${defaultThreads(statSync(longCodes).size)})` } : v));
+    const longVariants = variants.slice(0, 4).map((v, i) => (i === 2 ? { ...v, name: defaultName(statSync(longCodes).size) } : v));
     const longBest = longVariants.map(() => Infinity);
     for (let r = 0; r < (ROWS.has('a') ? LONG_ROUNDS : 0); r++) {
       for (const [i, v] of longVariants.entries()) {

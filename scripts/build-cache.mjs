@@ -16,6 +16,7 @@
 //
 // This module takes the repository root as a parameter (no import.meta), so tests can use it on small
 // fixtures.
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -135,7 +136,7 @@ const COARSE_CLOCK_MS = 20;
  * @returns {Uint8Array}
  */
 export function asciiOnly(bytes) {
-  if (bytes.every((b) => b < 0x80)) return bytes;
+  if (isAscii(bytes)) return bytes;
   const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   // These two end a line even inside a // comment, which their escape would not.
   if (/[\u2028\u2029]/u.test(text)) throw new Error('a bundle holds U+2028 or U+2029 outside a string: it cannot be made ASCII by escaping');

@@ -9,6 +9,8 @@ import { makeDsc, sampleDcc, signDcc, type Dsc } from '../../bench/fixtures';
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../cli/main';
 import { BIN, ensureBuilt, jsonLines, runCli, streamCli, tamper, tempDir, trustFiles, type TrustFiles } from './helpers';
 import { prng } from '../../bench/prng';
 import { hostileLines } from './hostile-lines';
@@ -96,7 +98,7 @@ describe('ithc verify - (standard input)', () => {
     expect(small.stdout).toBe(outputs[0].stdout.split('\n').slice(0, 10).join('\n') + '\n');
   });
 
-  it('reads a file on standard input as it reads a pipe: a file of this size is verified without workers, with the same lines', async () => {
+  it('reads a file on standard input to the same lines as a pipe (a file of this size runs no worker, a pipe one)', async () => {
     const args = ['verify', '--json', '--trust', trust.list, '--at', AT, '-'];
     const text = mixed
       .slice(0, 500)
@@ -117,6 +119,33 @@ describe('ithc verify - (standard input)', () => {
     expect(fromFile.status).toBe(1);
     expect(fromFile.stdout).toBe(piped.stdout);
     expect(jsonLines(piped.stdout)).toHaveLength(500);
+  });
+
+  it('runs as many workers as the adapter says for its input: none starts a worker at all', async () => {
+    // A worker script that cannot start: a run that starts a worker fails.
+    const workerScript = join(tempDir(), 'no-worker.cjs');
+    writeFileSync(workerScript, "throw new Error('no worker may start here');\n");
+    const args = ['verify', '--json', '--trust', trust.list, '--at', AT, '-'];
+    const text = mixed
+      .slice(0, 500)
+      .map((m) => m.line + '\n')
+      .join('');
+    const inProcess = async (workers: number) => {
+      const [stdin, stdout, stderr] = [new PassThrough(), new PassThrough(), new PassThrough()];
+      let out = '';
+      let err = '';
+      stdout.on('data', (d: Buffer) => (out += d.toString()));
+      stderr.on('data', (d: Buffer) => (err += d.toString()));
+      stdin.end(text);
+      const code = await main(args, { stdin, stdout, stderr, workerScript, batchWorkers: () => workers });
+      return { code, out, err };
+    };
+    const none = await inProcess(0);
+    expect(none.code).toBe(1);
+    expect(none.out).toBe((await runCli(args, { input: text })).stdout);
+    const one = await inProcess(1);
+    expect(one.code).toBe(2);
+    expect(one.err).toMatch(/no worker may start here/);
   });
 
   it('exits 0 when every line is valid; takes CRLF line ends and a last line without a newline', async () => {
