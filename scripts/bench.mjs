@@ -54,6 +54,8 @@ import { CLOUD_FUNCTIONS, ENTRIES, ROOT, build, sqliteWriterEntry } from './buil
 import { serverCpuMs, serverMemory, startGateway } from './gateway.mjs';
 import { measureRender, renderLines } from './bench-render.mjs';
 
+const require = createRequire(import.meta.url);
+
 const N = Number(process.env.BENCH_CODES ?? 20000);
 const PROCESS_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROUNDS = Math.min(PROCESS_ROUNDS, 3);
@@ -116,7 +118,7 @@ async function lib(...args) {
  * a pipe) as the CLI decides it (cli/workers.ts batchWorkerCount, from the built bundle).
  */
 function defaultName(bytes) {
-  const workers = createRequire(import.meta.url)(join(ROOT, 'dist/cli-prestart.cjs')).batchWorkerCount(bytes, process.env);
+  const workers = require(join(ROOT, 'dist/cli-prestart.cjs')).batchWorkerCount(bytes, process.env);
   const threads = workers === 0 ? 'main thread + thread pool, no worker' : `main thread + ${workers} worker${workers === 1 ? '' : 's'}`;
   return `ithc verify --json - (default: ${threads})`;
 }
