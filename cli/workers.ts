@@ -48,7 +48,7 @@ export const INLINE_LINES = 64;
  * runs on the main thread alone. Starting a worker and stopping it unused cost the main thread
  * ~8 ms, beside a one-code command's 0.12 s. A larger batch than guessed only starts its workers later.
  */
-const SMALL_INPUT_BYTES = INLINE_LINES * 256;
+export const SMALL_INPUT_BYTES = INLINE_LINES * 256;
 
 /**
  * A file of codes on standard input larger than SMALL_INPUT_BYTES and at most this (~15,000 codes

@@ -7,7 +7,16 @@ import fs, { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { AWAIT_SETTINGS, POOLED_INPUT_BYTES, WORKER_MARK, batchWorkerCount, defaultWorkerCount, prestartWorkers, readsBatch } from '../../cli/workers';
+import {
+  AWAIT_SETTINGS,
+  POOLED_INPUT_BYTES,
+  SMALL_INPUT_BYTES,
+  WORKER_MARK,
+  batchWorkerCount,
+  defaultWorkerCount,
+  prestartWorkers,
+  readsBatch,
+} from '../../cli/workers';
 import { ROOT, ensureBuilt } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'ithc-workers-test-'));
@@ -43,12 +52,11 @@ describe('defaultWorkerCount', () => {
 });
 
 describe('batchWorkerCount: a file of codes up to 8 MiB is verified without workers, a larger one or a pipe with them', () => {
-  const SMALL = 64 * 256;
   test.each([
     [null, 2, {}, 1],
     [0, 2, {}, 1],
-    [SMALL, 2, {}, 1],
-    [SMALL + 1, 2, {}, 0],
+    [SMALL_INPUT_BYTES, 2, {}, 1],
+    [SMALL_INPUT_BYTES + 1, 2, {}, 0],
     [300 * 552, 2, {}, 0],
     [POOLED_INPUT_BYTES, 2, {}, 0],
     [POOLED_INPUT_BYTES + 1, 2, {}, 1],
@@ -115,12 +123,12 @@ describe('prestartWorkers', () => {
   test('starts none when standard input is a file too small to hold more codes than the main thread verifies alone', () => {
     // 16 KB: 64 codes of 256 characters (cli/batch.ts verifies up to 64 lines without workers).
     expect(prestartWorkers(BATCH, ECHO, {}, 2, 550)).toBeUndefined();
-    expect(prestartWorkers(BATCH, ECHO, {}, 2, 64 * 256)).toBeUndefined();
+    expect(prestartWorkers(BATCH, ECHO, {}, 2, SMALL_INPUT_BYTES)).toBeUndefined();
     expect(prestartWorkers(BATCH, ECHO, {}, 2, 0)).toBeUndefined();
   });
 
   test('starts none for a file verified without workers (batchWorkerCount)', () => {
-    expect(prestartWorkers(BATCH, ECHO, {}, 2, 64 * 256 + 1)).toBeUndefined();
+    expect(prestartWorkers(BATCH, ECHO, {}, 2, SMALL_INPUT_BYTES + 1)).toBeUndefined();
     expect(prestartWorkers(BATCH, ECHO, {}, 2, POOLED_INPUT_BYTES)).toBeUndefined();
   });
 
